@@ -1,0 +1,1 @@
+pytest_plugins = ["ejournal_platform.testing.fixtures"]

@@ -1,0 +1,292 @@
+"""The local stack: PostgreSQL, NATS JetStream, Temporal (with its UI), five services and the gateway.
+
+`bash deploy/local/up.sh` runs this after installing. Data lives in $EJOURNAL_HOME (default
+./.ejournal) and survives restarts. Ctrl-C or SIGTERM stops every child process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, port_is_free, stop_process
+from ejournal_platform.migrations import upgrade
+from ejournal_platform.settings import load_settings
+from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
+
+Port = Field(ge=1, le=65535)
+
+
+class LauncherSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EJOURNAL_", extra="ignore")
+
+    home: Path = ROOT / ".ejournal"
+    database_url: str | None = None  # an existing PostgreSQL (admin URL) instead of the embedded one
+    pg_port: int = Field(54329, ge=1, le=65535)
+    nats_port: int = Field(4222, ge=1, le=65535)
+    nats_monitor_port: int = Field(8222, ge=1, le=65535)
+    temporal_port: int = Field(7233, ge=1, le=65535)
+    temporal_ui_port: int = Field(8233, ge=1, le=65535)
+    identity_port: int = Field(50051, ge=1, le=65535)
+    curriculum_port: int = Field(50052, ge=1, le=65535)
+    gradebook_port: int = Field(50053, ge=1, le=65535)
+    reporting_port: int = Field(50054, ge=1, le=65535)
+    workflow_port: int = Field(50055, ge=1, le=65535)
+    gateway_port: int = Field(8080, ge=1, le=65535)
+    start_timeout: float = 180.0
+
+    def service_port(self, service: str) -> int:
+        return int(getattr(self, f"{service}_port"))
+
+
+class PortTaken(SystemExit):
+    pass
+
+
+def check_ports(settings: LauncherSettings) -> None:
+    wanted = {
+        "EJOURNAL_NATS_PORT": settings.nats_port,
+        "EJOURNAL_NATS_MONITOR_PORT": settings.nats_monitor_port,
+        "EJOURNAL_TEMPORAL_PORT": settings.temporal_port,
+        "EJOURNAL_TEMPORAL_UI_PORT": settings.temporal_ui_port,
+        "EJOURNAL_GATEWAY_PORT": settings.gateway_port,
+        **{f"EJOURNAL_{s.upper()}_PORT": settings.service_port(s) for s in SERVICES},
+    }
+    if settings.database_url is None:
+        wanted["EJOURNAL_PG_PORT"] = settings.pg_port
+    taken = [f"port {port} is already in use; set {name} to move it" for name, port in wanted.items()
+             if not port_is_free(port)]
+    if taken:
+        message = "cannot start ejournal:\n  " + "\n  ".join(taken)
+        print(message, file=sys.stderr)
+        raise PortTaken(message)
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_file: Path
+    address: str
+
+
+class Stack:
+    def __init__(self, settings: LauncherSettings) -> None:
+        self.settings = settings
+        self.home = settings.home.resolve()
+        self.logs = self.home / "logs"
+        self.children: list[Child] = []
+        self.pg: PostgresServer | None = None
+        self.nats: NatsServer | None = None
+        self.temporal: TemporalDevServer | None = None
+        self.started = time.monotonic()
+
+    # -- infrastructure -------------------------------------------------------------------------
+    def start_postgres(self) -> Callable[[str], str]:
+        """Start (or reuse) PostgreSQL; return a function from database name to its URL."""
+        if self.settings.database_url:
+            base = self.settings.database_url.rsplit("/", 1)[0]
+            return lambda db: f"{base}/{db}"
+        self.pg = PostgresServer(self.home / "postgres", self.settings.pg_port)
+        self.pg.start()
+        pg = self.pg
+        return pg.url
+
+    def create_databases(self, url_of: Callable[[str], str]) -> None:
+        import psycopg
+
+        admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+            for service in SERVICES:
+                if f"ejournal_{service}" not in existing:
+                    conn.execute(f'CREATE DATABASE "ejournal_{service}"')
+        for service in SERVICES:
+            upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
+
+    def start_nats(self) -> None:
+        self.nats = NatsServer(
+            self.home / "nats", self.settings.nats_port, self.settings.nats_monitor_port, self.logs / "nats.log"
+        )
+        self.nats.start()
+
+    def start_temporal(self) -> None:
+        self.temporal = TemporalDevServer(
+            self.home / "temporal" / "temporal.db",
+            self.settings.temporal_port,
+            self.settings.temporal_ui_port,
+            NAMESPACE,
+            SEARCH_ATTRIBUTES,
+            self.logs / "temporal.log",
+        )
+        self.temporal.start()
+
+    # -- services -------------------------------------------------------------------------------
+    def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
+        log_file = self.logs / f"{name}.log"
+        with log_file.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", module],
+                cwd=ROOT,
+                env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.children.append(Child(name, process, log_file, address))
+
+    def start_services(self, url_of: Callable[[str], str]) -> None:
+        assert self.nats is not None and self.temporal is not None
+        s = self.settings
+        for service in SERVICES:
+            prefix = f"EJOURNAL_{service.upper()}_"
+            env = {
+                f"{prefix}GRPC_PORT": str(s.service_port(service)),
+                f"{prefix}DATABASE_URL": url_of(f"ejournal_{service}"),
+                f"{prefix}NATS_URL": self.nats.url,
+                f"{prefix}LOG_FORMAT": "json",
+                f"{prefix}IDENTITY_ADDRESS": f"127.0.0.1:{s.identity_port}",
+            }
+            if service == "workflow":
+                env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
+            self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
+        gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
+        gateway_env |= {f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES}
+        self.spawn("gateway", "services.gateway", gateway_env, f"http://127.0.0.1:{s.gateway_port}")
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.settings.start_timeout
+        pending = {c.name for c in self.children}
+        while pending:
+            for child in self.children:
+                if child.process.poll() is not None:
+                    raise RuntimeError(f"{child.name} exited with code {child.process.returncode}; see {child.log_file}")
+            for child in [c for c in self.children if c.name in pending]:
+                if self.is_healthy(child):
+                    pending.discard(child.name)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not healthy after {self.settings.start_timeout:.0f} s: {', '.join(sorted(pending))}")
+            time.sleep(0.2)
+
+    def is_healthy(self, child: Child) -> bool:
+        if child.name == "gateway":
+            try:
+                with urllib.request.urlopen(f"{child.address}/healthz", timeout=2) as reply:
+                    return bool(reply.status == 200)
+            except (urllib.error.URLError, OSError):
+                return False
+        with grpc.insecure_channel(child.address) as channel:
+            try:
+                reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+            except grpc.RpcError:
+                return False
+            return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        step("PostgreSQL")
+        url_of = self.start_postgres()
+        self.create_databases(url_of)
+        step("NATS JetStream")
+        self.start_nats()
+        step("Temporal dev server")
+        self.start_temporal()
+        step("services")
+        self.start_services(url_of)
+        self.wait_healthy()
+
+    def describe(self) -> str:
+        s = self.settings
+        rows = [("component", "address", "log")]
+        if self.pg:
+            rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.data_dir / "server.log")))
+        elif s.database_url:
+            rows.append(("postgresql", "EJOURNAL_DATABASE_URL", "-"))
+        rows.append(("nats", f"127.0.0.1:{s.nats_port} (monitor :{s.nats_monitor_port})", str(self.logs / "nats.log")))
+        rows.append(("temporal", f"127.0.0.1:{s.temporal_port}", str(self.logs / "temporal.log")))
+        rows.append(("temporal ui", f"http://127.0.0.1:{s.temporal_ui_port}", "-"))
+        rows += [(c.name, c.address, str(c.log_file)) for c in self.children]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+        return "\n".join(lines)
+
+    def watch(self) -> int:
+        """Block until a signal or a child's death; return the exit code."""
+        while True:
+            for child in self.children:
+                if child.process.poll() is not None:
+                    print(f"{child.name} exited with code {child.process.returncode}; see {child.log_file}",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            stop_process(child.process)
+        if self.temporal:
+            self.temporal.stop()
+        if self.nats:
+            self.nats.stop()
+        if self.pg:
+            self.pg.stop()
+
+
+def step(what: str) -> None:
+    print(f"· starting {what}", flush=True)
+
+
+class Stop(Exception):
+    pass
+
+
+def main() -> int:
+    settings = load_settings(LauncherSettings)
+    check_ports(settings)
+    stack = Stack(settings)
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise Stop
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    code = 0
+    try:
+        stack.start()
+        print(f"\nejournal is up in {time.monotonic() - stack.started:.1f} s\n")
+        print(stack.describe(), flush=True)
+        print("\nCtrl-C stops everything; data stays in", stack.home, flush=True)
+        code = stack.watch()
+    except Stop:
+        pass
+    except Exception as error:
+        print(f"ejournal failed to start: {error}", file=sys.stderr)
+        code = 1
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("stopping…", flush=True)
+        stack.stop()
+        print("stopped", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Durable pull consumers whose handlers have an exactly-once effect.
+
+Each message is handled in one database transaction that first inserts its event id into the inbox;
+a redelivered or duplicated event finds its id there and is acknowledged without running the
+handler again. A failing handler's message is redelivered with a growing delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
+from ejournal_platform.logging import get_logger
+
+log = get_logger(__name__)
+
+Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
+
+REDELIVERY_DELAYS = (0.2, 1.0, 5.0, 30.0)
+
+
+def received(msg: Msg) -> ReceivedEvent:
+    headers = dict(msg.headers or {})
+    return ReceivedEvent(
+        id=headers[CE_ID],
+        type=headers.get(CE_TYPE, msg.subject),
+        source=headers.get(CE_SOURCE, ""),
+        subject=headers.get(CE_SUBJECT, ""),
+        time=headers.get(CE_TIME, ""),
+        data=msg.data,
+        headers=headers,
+    )
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        session_factory: async_sessionmaker[AsyncSession],
+        inbox: Table,
+        *,
+        name: str,
+        stream: str,
+        subjects: list[str],
+        handler: Handler,
+        batch: int = 200,
+    ) -> None:
+        self._js = js
+        self._session_factory = session_factory
+        self._inbox = inbox
+        self.name = name
+        self._stream = stream
+        self._subjects = subjects
+        self._handler = handler
+        self._batch = batch
+
+    async def handle(self, msg: Msg) -> bool:
+        """Apply one message; True when acknowledged, False when left for redelivery."""
+        event = received(msg)
+        try:
+            async with self._session_factory() as session, session.begin():
+                claim = (
+                    insert(self._inbox)
+                    .values(consumer=self.name, event_id=event.id)
+                    .on_conflict_do_nothing()
+                    .returning(self._inbox.c.event_id)
+                )
+                if (await session.execute(claim)).first() is not None:
+                    await self._handler(session, event)
+        except Exception as error:
+            attempt = msg.metadata.num_delivered or 1
+            delay = REDELIVERY_DELAYS[min(attempt, len(REDELIVERY_DELAYS)) - 1]
+            log.warning("event handler failed", consumer=self.name, event_id=event.id, error=repr(error))
+            await msg.nak(delay=delay)
+            return False
+        await msg.ack()
+        return True
+
+    async def run(self) -> None:
+        """Fetch and handle until cancelled, riding out NATS and database outages."""
+        config = ConsumerConfig(
+            durable_name=self.name,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=30,
+            max_ack_pending=10_000,
+            filter_subjects=self._subjects if len(self._subjects) > 1 else None,
+        )
+        while True:
+            try:
+                sub = await self._js.pull_subscribe(
+                    self._subjects[0], durable=self.name, stream=self._stream, config=config
+                )
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("consumer cannot subscribe yet", consumer=self.name, error=repr(error))
+                await asyncio.sleep(0.5)
+        while True:
+            try:
+                messages = await sub.fetch(self._batch, timeout=1)
+            except TimeoutError:
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
+                await asyncio.sleep(0.25)
+                continue
+            for msg in messages:
+                await self.handle(msg)

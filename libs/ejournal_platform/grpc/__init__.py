@@ -1,0 +1,1 @@
+"""gRPC server bootstrap, shared interceptors and client channels."""

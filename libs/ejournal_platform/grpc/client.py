@@ -1,0 +1,58 @@
+"""Client channels that carry the caller's context to the next service.
+
+The request id always travels (x-request-id), so one user action can be followed across services in
+the logs. The caller's own bearer token travels too, unless the call sets its own: a service acts on
+the user's behalf with the user's rights, never through an unchecked header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+
+from ejournal_platform.context import (
+    AUTHORIZATION_HEADER,
+    REQUEST_ID_HEADER,
+    current_principal,
+    current_request_id,
+)
+
+
+def _with_context(details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
+    metadata = grpc.aio.Metadata(*(details.metadata or ()))
+    request_id = current_request_id()
+    if request_id and REQUEST_ID_HEADER not in metadata:
+        metadata[REQUEST_ID_HEADER] = request_id
+    principal = current_principal()
+    if principal and principal.token and AUTHORIZATION_HEADER not in metadata:
+        metadata[AUTHORIZATION_HEADER] = f"Bearer {principal.token}"
+    return grpc.aio.ClientCallDetails(
+        details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+    )
+
+
+class ContextPropagation(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):
+    async def intercept_unary_unary(
+        self, continuation: Callable[..., Any], client_call_details: grpc.aio.ClientCallDetails, request: Any
+    ) -> Any:
+        return await continuation(_with_context(client_call_details), request)
+
+    async def intercept_unary_stream(
+        self, continuation: Callable[..., Any], client_call_details: grpc.aio.ClientCallDetails, request: Any
+    ) -> Any:
+        return await continuation(_with_context(client_call_details), request)
+
+
+def open_channel(address: str) -> grpc.aio.Channel:
+    return grpc.aio.insecure_channel(
+        address,
+        interceptors=[ContextPropagation()],
+        options=[("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 64 * 1024 * 1024)],
+    )
+
+
+def bearer(token: str) -> tuple[tuple[str, str]]:
+    """Metadata for a call made with an explicit token (a service identity, or a test's user)."""
+    return ((AUTHORIZATION_HEADER, f"Bearer {token}"),)

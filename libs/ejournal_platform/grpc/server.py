@@ -1,0 +1,59 @@
+"""A grpc.aio server with the platform's interceptors, health service and reflection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from ejournal_platform.grpc.interceptors import (
+    Authenticator,
+    ScopedInterceptor,
+    authentication,
+    error_mapping,
+    request_context,
+)
+
+AddServicer = Callable[[Any, grpc.aio.Server], None]
+
+
+class GrpcServer:
+    def __init__(
+        self, authenticator: Authenticator, public_methods: Collection[str] = (), max_workers: int = 0
+    ) -> None:
+        scopes = [request_context, error_mapping, authentication(authenticator, public_methods)]
+        self.server = grpc.aio.server(
+            interceptors=[ScopedInterceptor(scopes)],
+            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.so_reuseport", 0)],
+        )
+        self.health = health.aio.HealthServicer()
+        self.service_names: list[str] = [health.SERVICE_NAME]
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+
+    def add(self, add_servicer: AddServicer, servicer: Any, full_name: str) -> None:
+        add_servicer(servicer, self.server)
+        self.service_names.append(full_name)
+
+    async def start(self, host: str, port: int) -> int:
+        reflection.enable_server_reflection([*self.service_names, reflection.SERVICE_NAME], self.server)
+        # NOT_SERVING until the runtime has seen the database and NATS answer.
+        await self.set_serving(False)
+        bound = self.server.add_insecure_port(f"{host}:{port}")
+        if bound == 0:
+            raise OSError(f"cannot listen on {host}:{port}")
+        await self.server.start()
+        return bound
+
+    async def set_serving(self, serving: bool) -> None:
+        status = (
+            health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in ["", *self.service_names[1:]]:
+            await self.health.set(name, status)
+
+    async def stop(self, grace: float) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)

@@ -1,0 +1,174 @@
+"""Transactional outbox: events are rows written in the change's own transaction; a relay publishes
+them to JetStream afterwards.
+
+Delivery is at-least-once by construction (a row is marked published only after JetStream acked it)
+and duplicates are removed twice: JetStream drops a second message with the same Nats-Msg-Id inside
+the stream's duplicate window, and consumers record processed event ids in their inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from nats.js import JetStreamContext
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    Uuid,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from ejournal_platform.context import current_request_id
+from ejournal_platform.events import Event, headers_for
+from ejournal_platform.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def define_outbox(metadata: MetaData) -> Table:
+    table = Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger, Identity(), primary_key=True),
+        Column("event_id", Uuid, nullable=False, unique=True),
+        Column("event_type", Text, nullable=False),
+        Column("subject", Text, nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("request_id", Text),
+        Column("published_at", DateTime(timezone=True)),
+    )
+    # The relay only ever looks for unpublished rows in commit order.
+    Index("ix_outbox_unpublished", table.c.seq, postgresql_where=table.c.published_at.is_(None))
+    return table
+
+
+def define_inbox(metadata: MetaData) -> Table:
+    """Processed event ids per consumer: inserting the id is what makes a handler's effect exactly-once."""
+    return Table(
+        "inbox",
+        metadata,
+        Column("consumer", Text, primary_key=True),
+        Column("event_id", Uuid, primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+class OutboxWriter:
+    """Writes events into the outbox inside the caller's transaction and wakes the relay after commit."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.wakeup = asyncio.Event()
+
+    async def write(self, session: AsyncSession, events: Sequence[Event]) -> None:
+        request_id = current_request_id()
+        await session.execute(
+            insert(self.table),
+            [
+                {
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "subject": event.subject,
+                    "occurred_at": event.time,
+                    "payload": event.payload.SerializeToString(deterministic=True),
+                    "request_id": request_id,
+                }
+                for event in events
+            ],
+        )
+
+    def notify(self) -> None:
+        self.wakeup.set()
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox rows in commit order, a batch per transaction.
+
+    Rows are locked with SKIP LOCKED, so two relays (say, two replicas) never publish the same batch
+    at once; a relay killed between publishing and marking leaves the rows unpublished, and the next
+    attempt's duplicates are dropped by JetStream's duplicate window.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: OutboxWriter,
+        js: JetStreamContext,
+        source: str,
+        *,
+        batch: int = 500,
+        idle_seconds: float = 0.05,
+        ack_timeout: float = 10.0,
+    ) -> None:
+        self._engine = engine
+        self._table = writer.table
+        self._wakeup = writer.wakeup
+        self._js = js
+        self._source = source
+        self._batch = batch
+        self._idle = idle_seconds
+        self._ack_timeout = ack_timeout
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; return how many rows were published (0 when none waited)."""
+        t = self._table
+        async with self._engine.begin() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.c.seq, t.c.event_id, t.c.event_type, t.c.subject, t.c.occurred_at, t.c.payload)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.seq)
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            acks = []
+            for row in rows:
+                event_id = str(row.event_id)
+                headers = headers_for(
+                    event_id, row.event_type, self._source, row.subject, row.occurred_at.isoformat()
+                )
+                acks.append(await self._js.publish_async(row.event_type, row.payload, headers=headers))
+            await asyncio.wait_for(asyncio.gather(*acks), timeout=self._ack_timeout)
+            await conn.execute(
+                update(t).where(t.c.seq.in_([row.seq for row in rows])).values(published_at=datetime.now(UTC))
+            )
+        return len(rows)
+
+    async def run(self) -> None:
+        """Publish until cancelled; on any failure (NATS or database down) back off and try again."""
+        failures = 0
+        while True:
+            try:
+                published = await self.publish_pending()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                failures += 1
+                delay = min(0.1 * 2**failures, 5.0)
+                log.warning("outbox relay failed; retrying", error=repr(error), retry_in=delay)
+                await asyncio.sleep(delay)
+                continue
+            if published < self._batch:
+                self._wakeup.clear()
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle)
+                except TimeoutError:
+                    pass

@@ -1,0 +1,145 @@
+"""One service process: database, NATS, outbox relay, gRPC server, health, graceful shutdown.
+
+A service's entrypoint builds its settings and calls `run_service(settings, wire)`; `wire` receives the
+Runtime (engine, sessions, outbox writer, JetStream) and returns what to serve. Health reports SERVING
+only while the database answers and NATS is connected. SIGTERM or SIGINT: health goes NOT_SERVING,
+in-flight calls get a grace period, background tasks are cancelled, connections close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from sqlalchemy import Table, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from ejournal_platform.db import UnitOfWork, make_engine
+from ejournal_platform.grpc.interceptors import Authenticator, RejectAll
+from ejournal_platform.grpc.server import AddServicer, GrpcServer
+from ejournal_platform.logging import configure_logging, get_logger
+from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxRelay, OutboxWriter
+from ejournal_platform.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    nats: Client
+    js: JetStreamContext
+    outbox: OutboxWriter | None
+
+    def unit_of_work(self) -> UnitOfWork:
+        if self.outbox is None:
+            raise RuntimeError(f"{self.settings.service_name} publishes no events")
+        return UnitOfWork(self.sessions, self.outbox)
+
+
+@dataclass
+class Wiring:
+    """What a service serves: its servicers, the methods callable without a token, background loops."""
+
+    servicers: list[tuple[AddServicer, Any, str]]
+    authenticator: Authenticator = field(default_factory=RejectAll)
+    public_methods: Collection[str] = ()
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+async def connect_nats_patiently(url: str, name: str, attempts: int = 120) -> Client:
+    for attempt in range(attempts):
+        try:
+            return await connect(url, name)
+        except Exception as error:
+            if attempt == attempts - 1:
+                raise
+            log.info("waiting for nats", url=url, error=repr(error))
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+async def is_healthy(runtime: Runtime) -> bool:
+    if not runtime.nats.is_connected:
+        return False
+    try:
+        async with asyncio.timeout(2):
+            async with runtime.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+async def _watch_health(runtime: Runtime, server: GrpcServer) -> None:
+    last: bool | None = None
+    while True:
+        healthy = await is_healthy(runtime)
+        if healthy != last:
+            await server.set_serving(healthy)
+            log.info("health changed", serving=healthy)
+            last = healthy
+        await asyncio.sleep(1.0)
+
+
+async def run_service(
+    settings: ServiceSettings,
+    wire: Callable[[Runtime], Awaitable[Wiring]],
+    *,
+    outbox_table: Table | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    engine = make_engine(settings.database_url)
+    nats_client = await connect_nats_patiently(settings.nats_url, settings.service_name)
+    js = nats_client.jetstream()
+    outbox = OutboxWriter(outbox_table) if outbox_table is not None else None
+    if outbox is not None:
+        await ensure_stream(js, settings.service_name)
+    runtime = Runtime(settings, engine, async_sessionmaker(engine, expire_on_commit=False), nats_client, js, outbox)
+    wiring = await wire(runtime)
+    loops = list(wiring.background)
+    if outbox is not None:
+        relay = OutboxRelay(
+            engine,
+            outbox,
+            js,
+            source=f"ejournal/{settings.service_name}",
+            batch=settings.outbox_batch,
+            idle_seconds=settings.outbox_idle_seconds,
+        )
+        loops.append(relay.run)
+
+    server = GrpcServer(wiring.authenticator, wiring.public_methods)
+    for add_servicer, servicer, full_name in wiring.servicers:
+        server.add(add_servicer, servicer, full_name)
+    port = await server.start(settings.grpc_host, settings.grpc_port)
+    tasks = [asyncio.create_task(fn()) for fn in loops]
+    tasks.append(asyncio.create_task(_watch_health(runtime, server)))
+    log.info("service started", address=f"{settings.grpc_host}:{port}")
+
+    await stop.wait()
+    log.info("service stopping")
+    await server.stop(grace=5)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for callback in wiring.on_stop:
+        await callback()
+    await nats_client.close()
+    await engine.dispose()
+    log.info("service stopped")

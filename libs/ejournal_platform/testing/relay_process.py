@@ -1,0 +1,26 @@
+"""A relay in a process of its own, so that tests can kill it with SIGKILL in the middle of a batch.
+
+python -m ejournal_platform.testing.relay_process DATABASE_URL NATS_URL BATCH
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from ejournal_platform.db import make_engine, new_metadata
+from ejournal_platform.logging import configure_logging
+from ejournal_platform.nats import connect
+from ejournal_platform.outbox import OutboxRelay, OutboxWriter, define_outbox
+
+
+async def main(database_url: str, nats_url: str, batch: int) -> None:
+    configure_logging("relay-under-test", fmt="json")
+    writer = OutboxWriter(define_outbox(new_metadata()))
+    nc = await connect(nats_url, "relay-under-test")
+    relay = OutboxRelay(make_engine(database_url), writer, nc.jetstream(), "ejournal/test", batch=batch)
+    await relay.run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, integration (real PostgreSQL, NATS JetStream, Temporal) and end-to-end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,3 @@
+from services.curriculum.entrypoints.main import main
+
+main()

@@ -1,0 +1,12 @@
+"""`python -m services.gateway`: serve the HTTP API with uvicorn."""
+
+import uvicorn
+
+from ejournal_platform.logging import configure_logging
+from ejournal_platform.settings import load_settings
+from services.gateway.app import create_app
+from services.gateway.settings import GatewaySettings
+
+settings = load_settings(GatewaySettings)
+configure_logging("gateway", settings.log_level, settings.log_format)
+uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)

@@ -1,0 +1,27 @@
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EJOURNAL_GATEWAY_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    identity_address: str = "127.0.0.1:50051"
+    curriculum_address: str = "127.0.0.1:50052"
+    gradebook_address: str = "127.0.0.1:50053"
+    reporting_address: str = "127.0.0.1:50054"
+    workflow_address: str = "127.0.0.1:50055"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    def service_addresses(self) -> dict[str, str]:
+        return {
+            "identity": self.identity_address,
+            "curriculum": self.curriculum_address,
+            "gradebook": self.gradebook_address,
+            "reporting": self.reporting_address,
+            "workflow": self.workflow_address,
+        }

@@ -1,0 +1,3 @@
+from services.gradebook.entrypoints.main import main
+
+main()

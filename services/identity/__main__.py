@@ -1,0 +1,3 @@
+from services.identity.entrypoints.main import main
+
+main()

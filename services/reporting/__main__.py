@@ -1,0 +1,3 @@
+from services.reporting.entrypoints.main import main
+
+main()

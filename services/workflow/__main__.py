@@ -1,0 +1,3 @@
+from services.workflow.entrypoints.main import main
+
+main()

@@ -1,0 +1,15 @@
+from pydantic_settings import SettingsConfigDict
+
+from ejournal_platform.settings import ServiceSettings
+from services.workflow.search_attributes import NAMESPACE, TASK_QUEUE
+
+
+class WorkflowSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="EJOURNAL_WORKFLOW_", extra="ignore", frozen=True)
+
+    service_name: str = "workflow"
+    grpc_port: int = 50055
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_workflow"
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = NAMESPACE
+    task_queue: str = TASK_QUEUE

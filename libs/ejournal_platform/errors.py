@@ -48,6 +48,12 @@ class Conflict(DomainError):
         self.current = current
 
 
+class NotImplementedYet(DomainError):
+    """An RPC of the contract whose use case has not been built yet (see the open issues)."""
+
+    code_name = "UNIMPLEMENTED"
+
+
 class PermissionDenied(DomainError):
     code_name = "PERMISSION_DENIED"
 

@@ -7,6 +7,7 @@ publishing service has one JetStream stream, named by stream_name(service).
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,7 +61,7 @@ class ReceivedEvent:
     data: bytes
     headers: dict[str, str]
 
-    def parse(self, message_type: type[M]) -> M:
+    def parse(self, message_type: builtins.type[M]) -> M:
         message = message_type()
         message.ParseFromString(self.data)
         return message

@@ -50,7 +50,7 @@ async def ensure_stream(js: JetStreamContext, service: str) -> None:
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
     )
     try:
-        await js.stream_info(config.name)
+        await js.stream_info(stream_name(service))
     except NotFoundError:
         await js.add_stream(config)
     else:

@@ -9,7 +9,8 @@ the stream's duplicate window, and consumers record processed event ids in their
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from nats.js import JetStreamContext
@@ -113,6 +114,7 @@ class OutboxRelay:
         batch: int = 500,
         idle_seconds: float = 0.05,
         ack_timeout: float = 10.0,
+        before_marking: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self._engine = engine
         self._table = writer.table
@@ -122,6 +124,8 @@ class OutboxRelay:
         self._batch = batch
         self._idle = idle_seconds
         self._ack_timeout = ack_timeout
+        # Crash-point injection for tests: runs after JetStream acked a batch, before it is marked.
+        self._before_marking = before_marking
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows were published (0 when none waited)."""
@@ -146,6 +150,8 @@ class OutboxRelay:
                 )
                 acks.append(await self._js.publish_async(row.event_type, row.payload, headers=headers))
             await asyncio.wait_for(asyncio.gather(*acks), timeout=self._ack_timeout)
+            if self._before_marking is not None:
+                await self._before_marking(len(rows))
             await conn.execute(
                 update(t).where(t.c.seq.in_([row.seq for row in rows])).values(published_at=datetime.now(UTC))
             )
@@ -168,7 +174,5 @@ class OutboxRelay:
                 continue
             if published < self._batch:
                 self._wakeup.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle)
-                except TimeoutError:
-                    pass

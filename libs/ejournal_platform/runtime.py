@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,7 @@ class Wiring:
     servicers: list[tuple[AddServicer, Any, str]]
     authenticator: Authenticator = field(default_factory=RejectAll)
     public_methods: Collection[str] = ()
-    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
@@ -110,7 +110,9 @@ async def run_service(
     outbox = OutboxWriter(outbox_table) if outbox_table is not None else None
     if outbox is not None:
         await ensure_stream(js, settings.service_name)
-    runtime = Runtime(settings, engine, async_sessionmaker(engine, expire_on_commit=False), nats_client, js, outbox)
+    runtime = Runtime(
+        settings, engine, async_sessionmaker(engine, expire_on_commit=False), nats_client, js, outbox
+    )
     wiring = await wire(runtime)
     loops = list(wiring.background)
     if outbox is not None:
@@ -128,7 +130,7 @@ async def run_service(
     for add_servicer, servicer, full_name in wiring.servicers:
         server.add(add_servicer, servicer, full_name)
     port = await server.start(settings.grpc_host, settings.grpc_port)
-    tasks = [asyncio.create_task(fn()) for fn in loops]
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(fn()) for fn in loops]
     tasks.append(asyncio.create_task(_watch_health(runtime, server)))
     log.info("service started", address=f"{settings.grpc_host}:{port}")
 

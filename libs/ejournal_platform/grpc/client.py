@@ -33,7 +33,11 @@ def _with_context(details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDet
     )
 
 
-class ContextPropagation(grpc.aio.UnaryUnaryClientInterceptor, grpc.aio.UnaryStreamClientInterceptor):
+_Unary: Any = grpc.aio.UnaryUnaryClientInterceptor
+_Stream: Any = grpc.aio.UnaryStreamClientInterceptor
+
+
+class ContextPropagation(_Unary, _Stream):  # type: ignore[misc]
     async def intercept_unary_unary(
         self, continuation: Callable[..., Any], client_call_details: grpc.aio.ClientCallDetails, request: Any
     ) -> Any:

@@ -94,9 +94,7 @@ async def error_mapping(context: grpc.aio.ServicerContext[Any, Any], method: str
         await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the service log")
 
 
-def authentication(
-    authenticator: Authenticator, public_methods: Collection[str] = ()
-) -> CallScope:
+def authentication(authenticator: Authenticator, public_methods: Collection[str] = ()) -> CallScope:
     @asynccontextmanager
     async def scope(context: grpc.aio.ServicerContext[Any, Any], method: str) -> AsyncIterator[None]:
         set_principal(None)
@@ -115,7 +113,7 @@ def authentication(
     return scope
 
 
-class ScopedInterceptor(grpc.aio.ServerInterceptor):
+class ScopedInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     """Runs every unary-unary and unary-stream call inside the given scopes, outermost first."""
 
     def __init__(self, scopes: list[CallScope]) -> None:

@@ -41,7 +41,7 @@ class GrpcServer:
         reflection.enable_server_reflection([*self.service_names, reflection.SERVICE_NAME], self.server)
         # NOT_SERVING until the runtime has seen the database and NATS answer.
         await self.set_serving(False)
-        bound = self.server.add_insecure_port(f"{host}:{port}")
+        bound: int = self.server.add_insecure_port(f"{host}:{port}")
         if bound == 0:
             raise OSError(f"cannot listen on {host}:{port}")
         await self.server.start()

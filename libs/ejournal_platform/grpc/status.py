@@ -42,7 +42,7 @@ def to_rpc_status(error: DomainError) -> grpc.Status:
 
 def field_violations(call_error: grpc.aio.AioRpcError | grpc.RpcError) -> list[tuple[str, str]]:
     """Read (field, reason) pairs back from a failed call, for clients such as the gateway."""
-    status = rpc_status.from_call(call_error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(call_error)
     found: list[tuple[str, str]] = []
     for detail in status.details if status else []:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
@@ -53,7 +53,7 @@ def field_violations(call_error: grpc.aio.AioRpcError | grpc.RpcError) -> list[t
 
 
 def error_info(call_error: grpc.aio.AioRpcError | grpc.RpcError) -> dict[str, str]:
-    status = rpc_status.from_call(call_error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(call_error)
     for detail in status.details if status else []:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+
 from ejournal.curriculum.v1 import curriculum_service_pb2 as cpb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as cpb_grpc
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gpb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as gpb_grpc
-
 from ejournal_platform.context import Principal, current_principal
 from ejournal_platform.errors import InvalidArgument, Unauthenticated
 from ejournal_platform.grpc.client import bearer, open_channel
@@ -37,7 +37,9 @@ class TokenIsName:
 
 
 class Inner(cpb_grpc.CurriculumServiceServicer):
-    async def ListProfiles(self, request: cpb.ListProfilesRequest, context: object) -> cpb.ListProfilesResponse:
+    async def ListProfiles(
+        self, request: cpb.ListProfilesRequest, context: object
+    ) -> cpb.ListProfilesResponse:
         principal = current_principal()
         log.info("inner call", caller=principal.subject if principal else None)
         logging.getLogger("temporalio.test").warning("a standard-library line")
@@ -60,7 +62,9 @@ async def servers() -> AsyncIterator[tuple[str, io.StringIO]]:
     stream = io.StringIO()
     configure_logging("test", "INFO", "json", stream=stream)
     inner = GrpcServer(TokenIsName())
-    inner.add(cpb_grpc.add_CurriculumServiceServicer_to_server, Inner(), "ejournal.curriculum.v1.CurriculumService")
+    inner.add(
+        cpb_grpc.add_CurriculumServiceServicer_to_server, Inner(), "ejournal.curriculum.v1.CurriculumService"
+    )
     inner_port = await inner.start("127.0.0.1", 0)
     outer = GrpcServer(TokenIsName())
     outer.add(gpb_grpc.add_GradebookServiceServicer_to_server, Outer(f"127.0.0.1:{inner_port}"), "x")

@@ -8,6 +8,7 @@ from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
+from ejournal_platform.tokens import JwtAuthenticator
 from services.curriculum.adapters import tables
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
 from services.curriculum.settings import CurriculumSettings
@@ -18,6 +19,8 @@ SERVICE = pb.DESCRIPTOR.services_by_name["CurriculumService"].full_name
 async def wire(runtime: Runtime) -> Wiring:
     return Wiring(
         servicers=[(pb_grpc.add_CurriculumServiceServicer_to_server, CurriculumServicer(), SERVICE)],
+        # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
+        authenticator=JwtAuthenticator(runtime.settings.identity_address),
     )
 
 

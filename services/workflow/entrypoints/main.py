@@ -8,6 +8,7 @@ from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
+from ejournal_platform.tokens import JwtAuthenticator
 from services.workflow.adapters import tables
 from services.workflow.entrypoints.grpc_api import WorkflowServicer
 from services.workflow.settings import WorkflowSettings
@@ -22,6 +23,8 @@ async def wire(runtime: Runtime) -> Wiring:
     client = await connect_temporal(settings)
     return Wiring(
         servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(), SERVICE)],
+        # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
+        authenticator=JwtAuthenticator(runtime.settings.identity_address),
         background=[lambda: run_worker(client, settings)],
     )
 

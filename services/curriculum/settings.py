@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from ejournal_platform.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class CurriculumSettings(ServiceSettings):

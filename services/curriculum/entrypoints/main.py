@@ -6,9 +6,9 @@ import asyncio
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
-
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
+
 from services.curriculum.adapters import tables
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
 from services.curriculum.settings import CurriculumSettings

@@ -1,4 +1,5 @@
 from ejournal_platform.migrations import run_env
+
 from services.curriculum.adapters.tables import metadata
 
 run_env(metadata)

@@ -62,8 +62,9 @@ async def servers() -> AsyncIterator[tuple[str, io.StringIO]]:
     stream = io.StringIO()
     configure_logging("test", "INFO", "json", stream=stream)
     inner = GrpcServer(TokenIsName())
+    servicer = Inner()  # type: ignore[abstract]  # only ListProfiles is called here
     inner.add(
-        cpb_grpc.add_CurriculumServiceServicer_to_server, Inner(), "ejournal.curriculum.v1.CurriculumService"
+        cpb_grpc.add_CurriculumServiceServicer_to_server, servicer, "ejournal.curriculum.v1.CurriculumService"
     )
     inner_port = await inner.start("127.0.0.1", 0)
     outer = GrpcServer(TokenIsName())

@@ -5,21 +5,43 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+import grpc
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 
+from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
+from services.gateway.metrics import Metrics
+from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
 from services.gateway.settings import GatewaySettings
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
+def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
+    metrics = Metrics()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.clients = ServiceClients(settings.service_addresses())
+        app.state.clients = clients or ServiceClients(settings.service_addresses())
         yield
         await app.state.clients.close()
 
-    app = FastAPI(title="ejournal", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="ejournal",
+        version="0.1.0",
+        summary="Electronic journal for universities: the web portal's HTTP API",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.middleware("http")(metrics.middleware)
+    app.add_exception_handler(grpc.aio.AioRpcError, grpc_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+
+    async def gateway_problem(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, GatewayProblem)
+        return problem(request, error.status, error.key, error.detail)
+
+    app.add_exception_handler(GatewayProblem, gateway_problem)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> JSONResponse:
@@ -33,5 +55,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def readyz() -> dict[str, str]:
         """200 once the gateway itself accepts requests."""
         return {"status": "ok"}
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def prometheus() -> Response:
+        return metrics.render()
 
     return app

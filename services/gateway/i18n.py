@@ -1,0 +1,115 @@
+"""The gateway speaks the user's language: ru, kk, ky or en, chosen from Accept-Language.
+
+Services report what went wrong (status, field, reason); the gateway words the problem's title in the
+user's language. Texts are data in one table so translators edit one place.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("ru", "kk", "ky", "en")
+DEFAULT_LANGUAGE = "ru"
+
+TITLES: dict[str, dict[str, str]] = {
+    "INVALID_ARGUMENT": {
+        "ru": "Неверные данные",
+        "kk": "Деректер қате",
+        "ky": "Маалымат туура эмес",
+        "en": "Invalid input",
+    },
+    "NOT_FOUND": {
+        "ru": "Не найдено",
+        "kk": "Табылмады",
+        "ky": "Табылган жок",
+        "en": "Not found",
+    },
+    "ALREADY_EXISTS": {
+        "ru": "Уже существует",
+        "kk": "Бұрыннан бар",
+        "ky": "Мурунтан эле бар",
+        "en": "Already exists",
+    },
+    "FAILED_PRECONDITION": {
+        "ru": "Действие сейчас невозможно",
+        "kk": "Әрекетті қазір орындау мүмкін емес",
+        "ky": "Аракетти азыр аткаруу мүмкүн эмес",
+        "en": "The action is not possible now",
+    },
+    "ABORTED": {
+        "ru": "Данные изменены другим пользователем",
+        "kk": "Деректерді басқа пайдаланушы өзгертті",
+        "ky": "Маалыматты башка колдонуучу өзгөрттү",
+        "en": "Changed by someone else",
+    },
+    "PERMISSION_DENIED": {
+        "ru": "Доступ запрещён",
+        "kk": "Қол жеткізуге тыйым салынған",
+        "ky": "Кирүүгө тыюу салынган",
+        "en": "Access denied",
+    },
+    "UNAUTHENTICATED": {
+        "ru": "Требуется вход в систему",
+        "kk": "Жүйеге кіру қажет",
+        "ky": "Системага кирүү керек",
+        "en": "Sign-in required",
+    },
+    "RESOURCE_EXHAUSTED": {
+        "ru": "Слишком много запросов",
+        "kk": "Сұраулар тым көп",
+        "ky": "Суроо-талаптар өтө көп",
+        "en": "Too many requests",
+    },
+    "UNIMPLEMENTED": {
+        "ru": "Функция ещё не реализована",
+        "kk": "Бұл мүмкіндік әлі іске асырылмаған",
+        "ky": "Бул мүмкүнчүлүк азырынча ишке ашырылган жок",
+        "en": "Not implemented yet",
+    },
+    "UNAVAILABLE": {
+        "ru": "Сервис временно недоступен",
+        "kk": "Қызмет уақытша қолжетімсіз",
+        "ky": "Кызмат убактылуу жеткиликсиз",
+        "en": "Service temporarily unavailable",
+    },
+    "INTERNAL": {
+        "ru": "Внутренняя ошибка",
+        "kk": "Ішкі қате",
+        "ky": "Ички ката",
+        "en": "Internal error",
+    },
+    "CSRF": {
+        "ru": "Отсутствует или неверен CSRF-токен",
+        "kk": "CSRF токені жоқ немесе қате",
+        "ky": "CSRF токени жок же туура эмес",
+        "en": "Missing or wrong CSRF token",
+    },
+    "MALFORMED": {
+        "ru": "Запрос не соответствует схеме",
+        "kk": "Сұрау сызбаға сәйкес емес",
+        "ky": "Суроо-талап схемага туура келбейт",
+        "en": "The request does not match the schema",
+    },
+}
+
+
+def negotiate(accept_language: str | None) -> str:
+    """Pick the best of our languages from an Accept-Language header (q-values respected)."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.strip().lower().split("-")[0]
+        if language in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, language))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def title(key: str, language: str) -> str:
+    texts = TITLES.get(key, TITLES["INTERNAL"])
+    return texts.get(language, texts["en"])

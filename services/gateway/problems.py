@@ -1,0 +1,79 @@
+"""Errors as RFC 9457 problem+json, mapped faithfully from gRPC statuses (no 5xx for a client's mistake)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ejournal_platform.grpc.status import error_info, field_violations
+from services.gateway.i18n import negotiate, title
+
+HTTP_STATUS = {
+    grpc.StatusCode.INVALID_ARGUMENT: 422,
+    grpc.StatusCode.OUT_OF_RANGE: 422,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+}
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    request: Request,
+    status: int,
+    key: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    language = negotiate(request.headers.get("accept-language"))
+    body: dict[str, Any] = {
+        "type": f"https://ejournal.dev/problems/{key.lower().replace('_', '-')}",
+        "title": title(key, language),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    headers = {"Content-Language": language}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def grpc_error_handler(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, grpc.aio.AioRpcError)
+    code = error.code()
+    status = HTTP_STATUS.get(code, 502)
+    errors = [{"field": field, "reason": reason} for field, reason in field_violations(error)]
+    info = error_info(error)
+    extra = {"current": info["current"]} if "current" in info else None
+    key = code.name if code in HTTP_STATUS else "INTERNAL"
+    detail = error.details() or key
+    if status >= 500 and code != grpc.StatusCode.UNAVAILABLE:
+        detail = "internal error"
+    return problem(request, status, key, detail, errors, extra)
+
+
+async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "reason": str(e["msg"])}
+        for e in error.errors()
+    ]
+    return problem(request, 422, "MALFORMED", "the request does not match the schema", errors)

@@ -1,0 +1,122 @@
+"""The gateway's own behaviour: language negotiation, faithful status mapping as problem+json in the
+user's language, cookie sessions guarded by CSRF, and the operations endpoints."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from fastapi import Depends
+from fastapi.testclient import TestClient
+
+from ejournal_platform.errors import Conflict, InvalidArgument, PermissionDenied
+from ejournal_platform.grpc.status import to_rpc_status
+from services.gateway.app import create_app
+from services.gateway.auth import ACCESS_COOKIE, CSRF_COOKIE, Caller, caller
+from services.gateway.i18n import negotiate
+from services.gateway.settings import GatewaySettings
+
+pytestmark = pytest.mark.unit
+
+
+class FakeClients:
+    def __init__(self, statuses: dict[str, str]) -> None:
+        self.statuses = statuses
+
+    async def health(self) -> dict[str, str]:
+        return self.statuses
+
+    async def close(self) -> None:
+        return None
+
+
+def rpc_error(error: Exception) -> grpc.aio.AioRpcError:
+    status = to_rpc_status(error)  # type: ignore[arg-type]
+    return grpc.aio.AioRpcError(
+        status.code, grpc.aio.Metadata(), grpc.aio.Metadata(*status.trailing_metadata), status.details
+    )
+
+
+def client(statuses: dict[str, str] | None = None) -> TestClient:
+    app = create_app(GatewaySettings(), FakeClients(statuses or {"identity": "SERVING"}))  # type: ignore[arg-type]
+
+    @app.post("/test/raise/{kind}")
+    async def raise_it(kind: str) -> None:
+        errors = {
+            "invalid": InvalidArgument("value", "7 is not on the scale; allowed: 5, 4, 3, 2, нб"),
+            "stale": Conflict("the cell changed", field="cells[0]", current="4"),
+            "denied": PermissionDenied("not your journal"),
+        }
+        raise rpc_error(errors[kind])
+
+    @app.post("/test/whoami")
+    async def whoami(who: Caller = Depends(caller)) -> dict[str, object]:  # noqa: B008
+        return {"token": who.token, "cookie": who.via_cookie}
+
+    return TestClient(app)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "ru"),
+        ("kk-KZ,kk;q=0.9,ru;q=0.8", "kk"),
+        ("en-US;q=0.5, ky;q=0.9", "ky"),
+        ("de, fr", "ru"),
+        ("en", "en"),
+    ],
+)
+def test_language_is_negotiated(header: str | None, expected: str) -> None:
+    assert negotiate(header) == expected
+
+
+def test_a_clients_mistake_is_a_4xx_problem_in_the_users_language_naming_the_field() -> None:
+    with client() as http:
+        reply = http.post("/test/raise/invalid", headers={"Accept-Language": "kk"})
+    assert reply.status_code == 422
+    assert reply.headers["content-type"] == "application/problem+json"
+    body = reply.json()
+    assert body["title"] == "Деректер қате"
+    assert body["errors"] == [{"field": "value", "reason": "7 is not on the scale; allowed: 5, 4, 3, 2, нб"}]
+    assert reply.headers["content-language"] == "kk"
+
+
+def test_a_stale_write_is_409_with_the_current_value() -> None:
+    with client() as http:
+        reply = http.post("/test/raise/stale", headers={"Accept-Language": "ky"})
+    assert reply.status_code == 409
+    assert reply.json()["current"] == "4"
+    assert reply.json()["title"] == "Маалыматты башка колдонуучу өзгөрттү"
+
+
+def test_permission_denied_is_403() -> None:
+    with client() as http:
+        assert http.post("/test/raise/denied").status_code == 403
+
+
+def test_no_token_is_401_and_a_cookie_session_needs_its_csrf_token() -> None:
+    with client() as http:
+        assert http.post("/test/whoami").status_code == 401
+        assert http.post("/test/whoami", headers={"Authorization": "Bearer abc"}).json() == {
+            "token": "abc",
+            "cookie": False,
+        }
+        http.cookies.set(ACCESS_COOKIE, "from-cookie")
+        http.cookies.set(CSRF_COOKIE, "csrf-1")
+        assert http.post("/test/whoami").status_code == 403
+        assert http.post("/test/whoami", headers={"X-CSRF-Token": "wrong"}).status_code == 403
+        ok = http.post("/test/whoami", headers={"X-CSRF-Token": "csrf-1"})
+    assert ok.json() == {"token": "from-cookie", "cookie": True}
+
+
+def test_healthz_names_the_services_that_are_not_serving() -> None:
+    with client({"identity": "SERVING", "gradebook": "NOT_SERVING"}) as http:
+        reply = http.get("/healthz")
+    assert reply.status_code == 503
+    assert reply.json()["failing"] == ["gradebook"]
+
+
+def test_metrics_count_requests_by_route_and_status() -> None:
+    with client() as http:
+        http.get("/readyz")
+        text = http.get("/metrics").text
+    assert 'ejournal_http_requests_total{method="GET",route="/readyz",status="200"} 1.0' in text

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 import signal
 import subprocess
@@ -50,6 +52,7 @@ class LauncherSettings(BaseSettings):
     workflow_port: int = Field(50055, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
+    demo: bool = True  # load the demo data of both regulation profiles (idempotent)
 
     def service_port(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
@@ -122,6 +125,19 @@ class Stack:
                     conn.execute(f'CREATE DATABASE "ejournal_{service}"')
         for service in SERVICES:
             upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
+
+    def seed_demo(self, url_of: Callable[[str], str]) -> None:
+        """Each service that ships demo data has services/<name>/entrypoints/seed.py with an async
+        seed_demo(database_url); it writes through the service's own unit of work, so its events wait
+        in the outbox until the service starts and relays them."""
+        for service in SERVICES:
+            try:
+                module = importlib.import_module(f"services.{service}.entrypoints.seed")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"services.{service}.entrypoints.seed":
+                    raise
+                continue
+            asyncio.run(module.seed_demo(url_of(f"ejournal_{service}")))
 
     def start_nats(self) -> None:
         self.nats = NatsServer(
@@ -217,6 +233,9 @@ class Stack:
         step("PostgreSQL")
         url_of = self.start_postgres()
         self.create_databases(url_of)
+        if self.settings.demo:
+            step("demo data (EJOURNAL_DEMO=0 skips it)")
+            self.seed_demo(url_of)
         step("NATS JetStream")
         self.start_nats()
         step("Temporal dev server")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
 from sqlalchemy import (
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    delete,
     func,
     insert,
     select,
@@ -115,6 +117,7 @@ class OutboxRelay:
         idle_seconds: float = 0.05,
         ack_timeout: float = 10.0,
         before_marking: Callable[[int], Awaitable[None]] | None = None,
+        keep_published: timedelta = timedelta(days=7),
     ) -> None:
         self._engine = engine
         self._table = writer.table
@@ -126,6 +129,9 @@ class OutboxRelay:
         self._ack_timeout = ack_timeout
         # Crash-point injection for tests: runs after JetStream acked a batch, before it is marked.
         self._before_marking = before_marking
+        # Published rows are kept a while for investigation, then removed so the table stays small.
+        self._keep_published = keep_published
+        self._next_purge = 0.0
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows were published (0 when none waited)."""
@@ -157,12 +163,22 @@ class OutboxRelay:
             )
         return len(rows)
 
+    async def purge_published(self) -> int:
+        t = self._table
+        cutoff = datetime.now(UTC) - self._keep_published
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(t).where(t.c.published_at < cutoff))
+        return int(result.rowcount or 0)
+
     async def run(self) -> None:
         """Publish until cancelled; on any failure (NATS or database down) back off and try again."""
         failures = 0
         while True:
             try:
                 published = await self.publish_pending()
+                if time.monotonic() >= self._next_purge:
+                    await self.purge_published()
+                    self._next_purge = time.monotonic() + 3600
                 failures = 0
             except asyncio.CancelledError:
                 raise

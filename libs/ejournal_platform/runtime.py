@@ -135,6 +135,8 @@ async def run_service(
     log.info("service started", address=f"{settings.grpc_host}:{port}")
 
     await stop.wait()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.remove_signal_handler(signum)
     log.info("service stopping")
     await server.stop(grace=5)
     for task in tasks:

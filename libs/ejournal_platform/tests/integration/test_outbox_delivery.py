@@ -277,3 +277,40 @@ async def _at_least(sessions: async_sessionmaker[AsyncSession], sql: str, n: int
 async def _consumer_idle(js: object, service: str) -> bool:
     info = await js.consumer_info(stream_name(service), "dup")  # type: ignore[attr-defined]
     return bool(info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.stream_seq >= 3)
+
+
+async def test_published_rows_are_purged_after_the_retention_and_unpublished_never(
+    databases: Databases, nats_server: NatsServer
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from ejournal_platform.outbox import OutboxRelay
+
+    metadata, outbox, _, _ = tables()
+    url = databases.empty(metadata)
+    engine = make_engine(url)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    writer = OutboxWriter(outbox)
+    nc = await connect(nats_server.url, "purge-test")
+    await ensure_stream(nc.jetstream(), SERVICE)
+    try:
+        async with UnitOfWork(sessions, writer) as uow:
+            for i in range(3):
+                uow.add_event(Event(payload=events_pb2.MarkRecorded(student_id=str(i)), subject="journal/j"))
+            await uow.commit()
+        relay = OutboxRelay(engine, writer, nc.jetstream(), "ejournal/test", keep_published=timedelta(days=7))
+        assert await relay.publish_pending() == 3
+        async with engine.begin() as conn:  # one row was published long ago, one is waiting
+            await conn.execute(
+                update(outbox)
+                .where(outbox.c.seq == 1)
+                .values(published_at=datetime.now(UTC) - timedelta(days=8))
+            )
+            await conn.execute(update(outbox).where(outbox.c.seq == 2).values(published_at=None))
+        assert await relay.purge_published() == 1
+        assert await count(sessions, "SELECT count(*) FROM outbox") == 2
+    finally:
+        await nc.close()
+        await engine.dispose()

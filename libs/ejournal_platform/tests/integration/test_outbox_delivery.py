@@ -12,17 +12,19 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from nats.js import JetStreamContext
 from sqlalchemy import Column, Integer, MetaData, Table, Uuid, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2
-from ejournal_platform.consumer import EventConsumer
+from ejournal_platform.consumer import EventConsumer, Handler
 from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
 from ejournal_platform.events import Event, ReceivedEvent, stream_name
 from ejournal_platform.nats import connect, ensure_stream
@@ -170,47 +172,24 @@ async def test_every_event_has_exactly_one_effect_through_relay_and_nats_crashes
         await engine.dispose()
 
 
-async def test_a_duplicate_outside_the_dedup_window_still_has_one_effect(
-    databases: Databases, nats_server: NatsServer
-) -> None:
-    """JetStream forgets message ids after its window; the inbox does not."""
-    metadata, _, inbox, effects = tables()
-    url = databases.empty(metadata)
-    engine = make_engine(url)
+@asynccontextmanager
+async def consuming(
+    databases: Databases, nats_server: NatsServer, service: str, handler: Handler
+) -> AsyncIterator[tuple[JetStreamContext, async_sessionmaker[AsyncSession]]]:
+    """A fresh database and stream, and a running consumer applying `handler` to the stream."""
+    metadata, _, inbox, _ = tables()
+    engine = make_engine(databases.empty(metadata))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    nc = await connect(nats_server.url, "dup-test")
+    nc = await connect(nats_server.url, f"{service}-test")
     js = nc.jetstream()
-    service = "dupcheck"
     await ensure_stream(js, service)
-    calls = 0
-
-    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
-        nonlocal calls
-        calls += 1
-        await session.execute(insert(effects).values(event_id=event.id, applied=1))
-
     consumer = EventConsumer(
-        js,
-        sessions,
-        inbox,
-        name="dup",
-        stream=stream_name(service),
-        subjects=[f"ejournal.{service}.>"],
-        handler=apply,
-    )
+        js, sessions, inbox, name=service, stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
+        handler=handler,
+    )  # fmt: skip
     task = asyncio.create_task(consumer.run())
     try:
-        event_id = "6f1c0a2e-6a59-4a55-9a43-3e2f1f0a9b11"
-        for attempt in range(3):
-            # A different Nats-Msg-Id each time, as after the duplicate window: JetStream keeps all three.
-            await js.publish(
-                f"ejournal.{service}.v1.Thing",
-                b"",
-                headers={"Nats-Msg-Id": f"{event_id}-{attempt}", "ce-id": event_id},
-            )
-        await wait_until(lambda: _consumer_idle(js, service), 20, "the consumer to ack all three")
-        assert calls == 1
-        assert await count(sessions, "SELECT count(*) FROM effects") == 1
+        yield js, sessions
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -218,17 +197,33 @@ async def test_a_duplicate_outside_the_dedup_window_still_has_one_effect(
         await engine.dispose()
 
 
+async def test_a_duplicate_outside_the_dedup_window_still_has_one_effect(
+    databases: Databases, nats_server: NatsServer
+) -> None:
+    """JetStream forgets message ids after its window; the inbox does not."""
+    effects = tables()[3]
+    calls = 0
+
+    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
+        nonlocal calls
+        calls += 1
+        await session.execute(insert(effects).values(event_id=event.id, applied=1))
+
+    async with consuming(databases, nats_server, "dupcheck", apply) as (js, sessions):
+        event_id = "6f1c0a2e-6a59-4a55-9a43-3e2f1f0a9b11"
+        for attempt in range(3):
+            # A different Nats-Msg-Id each time, as after the duplicate window: JetStream keeps all three.
+            headers = {"Nats-Msg-Id": f"{event_id}-{attempt}", "ce-id": event_id}
+            await js.publish("ejournal.dupcheck.v1.Thing", b"", headers=headers)
+        await wait_until(lambda: _consumer_idle(js, "dupcheck"), 20, "the consumer to ack all three")
+        assert calls == 1
+        assert await count(sessions, "SELECT count(*) FROM effects") == 1
+
+
 async def test_a_failing_handler_gets_the_event_again_and_nothing_half_applied(
     databases: Databases, nats_server: NatsServer
 ) -> None:
-    metadata, _, inbox, effects = tables()
-    url = databases.empty(metadata)
-    engine = make_engine(url)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
-    nc = await connect(nats_server.url, "retry-test")
-    js = nc.jetstream()
-    service = "retrycheck"
-    await ensure_stream(js, service)
+    effects = tables()[3]
     attempts = 0
 
     async def flaky(session: AsyncSession, event: ReceivedEvent) -> None:
@@ -238,20 +233,9 @@ async def test_a_failing_handler_gets_the_event_again_and_nothing_half_applied(
         if attempts == 1:
             raise RuntimeError("database hiccup after a partial write")
 
-    consumer = EventConsumer(
-        js,
-        sessions,
-        inbox,
-        name="retry",
-        stream=stream_name(service),
-        subjects=[f"ejournal.{service}.>"],
-        handler=flaky,
-    )
-    task = asyncio.create_task(consumer.run())
-    try:
-        await js.publish(
-            f"ejournal.{service}.v1.Thing", b"", headers={"ce-id": "0b7f4d3e-4c1e-4a7e-8a55-1d1d2b3c4d5e"}
-        )
+    async with consuming(databases, nats_server, "retrycheck", flaky) as (js, sessions):
+        headers = {"ce-id": "0b7f4d3e-4c1e-4a7e-8a55-1d1d2b3c4d5e"}
+        await js.publish("ejournal.retrycheck.v1.Thing", b"", headers=headers)
         await wait_until(
             lambda: _at_least(sessions, "SELECT count(*) FROM effects", 1), 20, "the retried effect"
         )
@@ -259,11 +243,6 @@ async def test_a_failing_handler_gets_the_event_again_and_nothing_half_applied(
             assert (
                 await session.execute(select(effects.c.applied))
             ).scalar_one() == 2  # first write rolled back
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await nc.close()
-        await engine.dispose()
 
 
 async def _exists(path: Path) -> bool:
@@ -274,8 +253,8 @@ async def _at_least(sessions: async_sessionmaker[AsyncSession], sql: str, n: int
     return await count(sessions, sql) >= n
 
 
-async def _consumer_idle(js: object, service: str) -> bool:
-    info = await js.consumer_info(stream_name(service), "dup")  # type: ignore[attr-defined]
+async def _consumer_idle(js: JetStreamContext, service: str) -> bool:
+    info = await js.consumer_info(stream_name(service), service)
     return bool(info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.stream_seq >= 3)
 
 

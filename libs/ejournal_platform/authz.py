@@ -143,7 +143,7 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
     "roles.grant": (Permit(Role.ADMINISTRATOR), _SVC),  # KG-14: access rights by category
     "parents.link": (Permit(Role.ADMINISTRATOR), *permits(DEANS_OFFICE)),
     "audit.read": (Permit(Role.ADMINISTRATOR), Permit(Role.REGISTRAR_HEAD), Permit(Role.VICE_RECTOR)),
-    "keys.rotate": (Permit(Role.ADMINISTRATOR), _SVC),
+    "keys.rotate": (Permit(Role.ADMINISTRATOR, W), _SVC),  # installation-wide and harmless to repeat
     "profile.manage": (Permit(Role.ADMINISTRATOR),),  # KG-14: base parameters
     "login_request.submit": (Permit(Role.DEPARTMENT_HEAD),),  # KZ-15
     "login_request.read": (Permit(Role.DEPARTMENT_HEAD), Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),

@@ -229,8 +229,9 @@ class JwtAuthenticator:
     """The platform's Authenticator: local verification against identity's cached key set.
 
     The set is fetched on first use, refreshed when older than `max_age` (so retired keys drop out),
-    and refetched at once when a token names an unknown kid (at most every `min_refetch_interval`
-    seconds, so forged kids cannot make us hammer identity). If a refresh fails the cached set stays.
+    and refetched at once when a token names an unknown kid (such refetches at most every
+    `min_refetch_interval` seconds, so forged kids cannot make us hammer identity). If a refresh fails,
+    the cached set stays.
     """
 
     def __init__(
@@ -249,20 +250,26 @@ class JwtAuthenticator:
         self._clock = clock
         self._verifier: TokenVerifier | None = None
         self._fetched_at = float("-inf")
+        self._forced_at = float("-inf")
         self._lock = asyncio.Lock()
         self.fetches = 0
 
     async def _refresh(self, *, forced: bool) -> TokenVerifier | None:
         async with self._lock:
-            age = self._clock() - self._fetched_at
-            if self._verifier is not None and age < (self._min_refetch if forced else self._max_age):
-                return self._verifier  # someone refreshed meanwhile, or we refetched a moment ago
+            now = self._clock()
+            if forced:
+                # An unknown kid: refetch, but at most once per min_refetch_interval (forged kids).
+                if now - self._forced_at < self._min_refetch:
+                    return self._verifier
+                self._forced_at = now
+            elif self._verifier is not None and now - self._fetched_at < self._max_age:
+                return self._verifier  # another task refreshed it meanwhile
             try:
                 text = await self._fetch()
             except Exception as error:
                 log.warning("cannot fetch the token key set", error=repr(error))
                 if self._verifier is not None:  # keep the cached set; try again after min_refetch
-                    self._fetched_at = self._clock() - self._max_age + self._min_refetch
+                    self._fetched_at = now - self._max_age + self._min_refetch
                 return self._verifier
             self.fetches += 1
             self._verifier = TokenVerifier(text, leeway=self._leeway)

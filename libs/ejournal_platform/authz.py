@@ -137,7 +137,7 @@ _READ_JOURNAL = (
 # action -> who may perform it. Add a row when you add an action; `require` refuses unknown actions.
 POLICY: Mapping[str, tuple[Permit, ...]] = {
     # identity
-    "people.read": (*permits(STAFF), *permits(EVERYONE, OWN), _SVC),
+    "people.read": (*permits(STAFF), Permit(Role.PARENT), *permits(EVERYONE, OWN), _SVC),
     "people.manage": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR), _SVC),  # KG-14, KZ-15 contingent
     "roles.read": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR), *permits(EVERYONE, OWN), _SVC),
     "roles.grant": (Permit(Role.ADMINISTRATOR), _SVC),  # KG-14: access rights by category

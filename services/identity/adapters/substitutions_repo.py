@@ -21,6 +21,8 @@ def to_substitution(row: Row[Any]) -> Substitution:
         absent_teacher_id=str(r["absent_teacher_id"]),
         substitute_id=str(r["substitute_id"]),
         department_id=r["department_id"],
+        university_id=r["university_id"],
+        faculty_id=r["faculty_id"],
         journal_ids=tuple(r["journal_ids"]),
         course_unit_ids=tuple(r["course_unit_ids"]),
         starts_on=r["starts_on"],
@@ -34,7 +36,12 @@ def to_substitution(row: Row[Any]) -> Substitution:
 
 
 async def insert(
-    session: AsyncSession, new: SubstitutionRequest, by: str, request_id: str | None, at: datetime
+    session: AsyncSession,
+    new: SubstitutionRequest,
+    by: str,
+    request_id: str | None,
+    at: datetime,
+    placement: tuple[str, str],
 ) -> str:
     row_id = uuid.uuid4()
     await session.execute(
@@ -44,6 +51,8 @@ async def insert(
             absent_teacher_id=uuid.UUID(new.absent_teacher_id),
             substitute_id=uuid.UUID(new.substitute_id),
             department_id=new.department_id,
+            university_id=placement[0],
+            faculty_id=placement[1],
             journal_ids=list(new.journal_ids),
             course_unit_ids=list(new.course_unit_ids),
             starts_on=new.starts_on,

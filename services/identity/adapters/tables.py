@@ -171,6 +171,9 @@ substitutions = Table(
     Column("absent_teacher_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
     Column("substitute_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
     Column("department_id", Text, nullable=False, index=True),
+    # Where the absent teacher belongs, so that the registrar and the dean see the substitution.
+    Column("university_id", Text, nullable=False),
+    Column("faculty_id", Text, nullable=False),
     Column("journal_ids", ARRAY(Text), nullable=False),
     Column("course_unit_ids", ARRAY(Text), nullable=False),
     Column("starts_on", Date, nullable=False),

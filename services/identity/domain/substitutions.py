@@ -34,6 +34,8 @@ class Substitution:
     appointed_by: str
     ended_on: date | None = None
     end_reason: str = ""
+    university_id: str = ""
+    faculty_id: str = ""
 
     @property
     def last_day(self) -> date:

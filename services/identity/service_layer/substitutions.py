@@ -22,7 +22,12 @@ from services.identity.service_layer.deps import Deps, hidden_not_found
 
 
 def scope_of(s: Substitution) -> ResourceScope:
-    return ResourceScope(department_id=s.department_id, assignee_ids=frozenset({s.absent_teacher_id, s.substitute_id}))
+    return ResourceScope(
+        university_id=s.university_id or None,
+        faculty_id=s.faculty_id or None,
+        department_id=s.department_id,
+        assignee_ids=frozenset({s.absent_teacher_id, s.substitute_id}),
+    )
 
 
 async def teaches_in(session: AsyncSession, person_id: str, department_id: str, day: date) -> bool:
@@ -60,7 +65,11 @@ async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dic
                 )
         if await repo.overlapping(uow.session, new):
             raise AlreadyExists("the absent teacher already has a substitute for part of that period", field="starts_on")
-        substitution_id = await repo.insert(uow.session, new, principal.subject, request_id or None, deps.clock())
+        assert absent is not None  # teaches_in found them
+        substitution_id = await repo.insert(
+            uow.session, new, principal.subject, request_id or None, deps.clock(),
+            (absent.university_id, absent.faculty_id),
+        )  # fmt: skip
         substitution = await repo.get(uow.session, substitution_id)
         assert substitution is not None
         uow.add_event(
@@ -70,6 +79,8 @@ async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dic
                     absent_teacher_id=new.absent_teacher_id,
                     substitute_id=new.substitute_id,
                     department_id=new.department_id,
+                    university_id=substitution.university_id,
+                    faculty_id=substitution.faculty_id,
                     journal_ids=list(new.journal_ids),
                     course_unit_ids=list(new.course_unit_ids),
                     starts_on=new.starts_on.isoformat(),
@@ -91,7 +102,7 @@ async def end(deps: Deps, principal: Principal, substitution_id: str, reason: st
         found = await repo.get(uow.session, substitution_id, lock=True)
         if found is None:
             raise hidden_not_found(principal, "substitution.appoint", "substitution", "substitution_id")
-        require(principal, "substitution.appoint", ResourceScope(department_id=found.department_id))
+        require(principal, "substitution.appoint", scope_of(found))
         if not reason.strip():
             raise ValidationFailed("a reason is required", [("reason", "is required to end a substitution")])
         last_day = end_day(found, deps.clock().date())

@@ -149,6 +149,8 @@ CREATE TABLE substitutions (
     absent_teacher_id UUID NOT NULL, 
     substitute_id UUID NOT NULL, 
     department_id TEXT NOT NULL, 
+    university_id TEXT NOT NULL, 
+    faculty_id TEXT NOT NULL, 
     journal_ids TEXT[] NOT NULL, 
     course_unit_ids TEXT[] NOT NULL, 
     starts_on DATE NOT NULL, 

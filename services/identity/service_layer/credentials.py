@@ -61,7 +61,7 @@ async def issue_credentials(deps: Deps, principal: Principal, person_id: str, pa
                 "are issued by someone else (KG-03)"
             )
         if person.id == principal.subject:
-            raise PermissionDenied("credentials are issued by someone else, not to oneself")
+            raise PermissionDenied("permission denied: credentials are issued by someone else, not to oneself")
         generated = ""
         if not password:
             password = generated = generate_password()
@@ -75,11 +75,11 @@ async def change_own_password(deps: Deps, principal: Principal, current: str, ne
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, principal.subject, lock=True)
         if row is None or principal.is_service:
-            raise PermissionDenied("only a person can change their own password")
+            raise PermissionDenied("permission denied: only a person can change their own password")
         person = people_repo.to_person(row)
         if not profile(person.profile_code).users_change_own_password:
             raise PermissionDenied(
-                f"under {person.profile_code} users may not change their own access data; "
+                f"permission denied: under {person.profile_code} users may not change their own access data; "
                 "ask whoever issued your credentials (KG-03)"
             )
         if person.status is not AccountStatus.ACTIVE:

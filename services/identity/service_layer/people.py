@@ -202,7 +202,7 @@ async def set_account_status(
     async with deps.unit_of_work() as uow:
         person = await visible_person(uow.session, principal, person_id, "people.manage")
         if person.id == principal.subject:
-            raise PermissionDenied("you cannot change the status of your own account")
+            raise PermissionDenied("permission denied: nobody changes the status of their own account")
         check_status_change(person.status, status, reason)
         now = deps.clock()
         await people_repo.update_person(uow.session, person.id, person.version, {"status": status.value})

@@ -120,7 +120,7 @@ async def revoke_role(deps: Deps, principal: Principal, assignment_id: str, reas
         if assignment.revoked:
             raise FailedPrecondition("the assignment is already revoked", field="assignment_id")
         if assignment.person_id == principal.subject and assignment.role == Role.ADMINISTRATOR.value:
-            raise PermissionDenied("an administrator cannot revoke their own administrator role")
+            raise PermissionDenied("permission denied: an administrator cannot revoke their own administrator role")
         await roles_repo.revoke(uow.session, assignment.id, principal.subject, reason.strip(), deps.clock())
         await people_repo.audit(
             uow.session, assignment.person_id, principal.subject, "role.revoked",

@@ -289,3 +289,56 @@ class JwtAuthenticator:
             if refreshed is None or refreshed is verifier:
                 raise
             return refreshed.verify(token)
+
+
+class ServiceIdentity:
+    """A service's own identity for calls that act on nobody's behalf (a deadline fired, an event
+    consumed): a short-lived token from identity's IssueServiceToken, renewed before it expires.
+
+        identity = ServiceIdentity(settings.identity_address, "workflow", settings.service_secret)
+        await stub.CloseJournal(request, metadata=await identity.metadata())
+    """
+
+    def __init__(
+        self,
+        identity_address: str,
+        service_name: str,
+        client_secret: str,
+        *,
+        renew_before: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._address = identity_address
+        self._name = service_name
+        self._secret = client_secret
+        self._renew_before = renew_before
+        self._clock = clock
+        self._token = ""
+        self._expires_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self._channel: grpc.aio.Channel | None = None
+
+    async def token(self) -> str:
+        async with self._lock:
+            if self._clock() < self._expires_at - self._renew_before:
+                return self._token
+            from ejournal.identity.v1 import identity_service_pb2 as pb
+            from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
+
+            if self._channel is None:
+                self._channel = grpc.aio.insecure_channel(self._address)
+            reply = await pb_grpc.IdentityServiceStub(self._channel).IssueServiceToken(
+                pb.IssueServiceTokenRequest(service_name=self._name, client_secret=self._secret), timeout=5
+            )
+            self._token = str(reply.access_token)
+            self._expires_at = self._clock() + reply.access_expires_in_seconds
+            return self._token
+
+    async def metadata(self) -> tuple[tuple[str, str]]:
+        from ejournal_platform.grpc.client import bearer
+
+        return bearer(await self.token())
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()

@@ -19,7 +19,9 @@ def name_of(row: Any) -> PersonName:
     return PersonName(row.last_name, row.first_name, row.patronymic)
 
 
-async def insert(session: AsyncSession, form: LoginRequestForm, by: str, request_id: str | None, at: datetime) -> str:
+async def insert(
+    session: AsyncSession, form: LoginRequestForm, by: str, request_id: str | None, at: datetime
+) -> str:
     row_id = uuid.uuid4()
     await session.execute(
         t.insert().values(
@@ -59,7 +61,9 @@ async def find_by_request_id(session: AsyncSession, request_id: str) -> Row[Any]
     return (await session.execute(select(t).where(t.c.request_id == request_id))).first()
 
 
-async def list_rows(session: AsyncSession, department_id: str, status: LoginRequestStatus | None) -> list[Row[Any]]:
+async def list_rows(
+    session: AsyncSession, department_id: str, status: LoginRequestStatus | None
+) -> list[Row[Any]]:
     query = select(t).order_by(t.c.requested_at)
     if department_id:
         query = query.where(t.c.department_id == department_id)
@@ -81,5 +85,12 @@ async def decide(
     await session.execute(
         update(t)
         .where(t.c.id == row_id)
-        .values(status=status.value, decided_by=by, decided_at=at, decision_reason=reason, person_id=person_id, login=login)
+        .values(
+            status=status.value,
+            decided_by=by,
+            decided_at=at,
+            decision_reason=reason,
+            person_id=person_id,
+            login=login,
+        )
     )

@@ -117,9 +117,12 @@ async def find_conflicts(session: AsyncSession, login: str, personal_number: str
     problems = []
     if (await session.execute(select(people.c.id).where(people.c.login == login))).first():
         problems.append(("login", f"{login!r} is taken: logins are personal, one per person"))
-    if personal_number and (
-        await session.execute(select(people.c.id).where(people.c.personal_number == personal_number))
-    ).first():
+    if (
+        personal_number
+        and (
+            await session.execute(select(people.c.id).where(people.c.personal_number == personal_number))
+        ).first()
+    ):
         problems.append(("personal_number", "this person already has an account (one account per person)"))
     return problems
 

@@ -65,11 +65,15 @@ async def insert_assignment(
 
 def _valid_on(day: date) -> Any:
     return and_(
-        t.c.revoked_at.is_(None), t.c.valid_from <= day, or_(t.c.valid_until.is_(None), t.c.valid_until >= day)
+        t.c.revoked_at.is_(None),
+        t.c.valid_from <= day,
+        or_(t.c.valid_until.is_(None), t.c.valid_until >= day),
     )
 
 
-async def find_overlapping(session: AsyncSession, person_id: str, new: NewAssignment) -> RoleAssignment | None:
+async def find_overlapping(
+    session: AsyncSession, person_id: str, new: NewAssignment
+) -> RoleAssignment | None:
     """An unrevoked assignment of the same role and scope whose period overlaps the new one."""
     query = select(t).where(
         t.c.person_id == uuid.UUID(person_id),
@@ -143,10 +147,15 @@ async def ever_held(session: AsyncSession, person_id: str, role: Role) -> bool:
     return bool((await session.execute(query)).scalar())
 
 
-async def holders(session: AsyncSession, role: Role, scope_type: ScopeType, scope_id: str, day: date) -> Sequence[str]:
+async def holders(
+    session: AsyncSession, role: Role, scope_type: ScopeType, scope_id: str, day: date
+) -> Sequence[str]:
     rows = await session.execute(
         select(t.c.person_id).where(
-            t.c.role == role.value, t.c.scope_type == scope_type.value, t.c.scope_id == scope_id, _valid_on(day)
+            t.c.role == role.value,
+            t.c.scope_type == scope_type.value,
+            t.c.scope_id == scope_id,
+            _valid_on(day),
         )
     )
     return [str(person_id) for person_id in rows.scalars()]

@@ -29,7 +29,9 @@ async def create_session(
 
 
 async def add_refresh_token(session: AsyncSession, digest: bytes, session_id: str, at: datetime) -> None:
-    await session.execute(insert(refresh_tokens).values(digest=digest, session_id=uuid.UUID(session_id), issued_at=at))
+    await session.execute(
+        insert(refresh_tokens).values(digest=digest, session_id=uuid.UUID(session_id), issued_at=at)
+    )
 
 
 async def find_refresh_token(session: AsyncSession, digest: bytes) -> Any:

@@ -97,7 +97,9 @@ async def overlapping(session: AsyncSession, new: SubstitutionRequest) -> list[S
 
 async def end(session: AsyncSession, substitution_id: str, ended_on: date, by: str, reason: str) -> None:
     await session.execute(
-        update(t).where(t.c.id == uuid.UUID(substitution_id)).values(ended_on=ended_on, ended_by=by, end_reason=reason)
+        update(t)
+        .where(t.c.id == uuid.UUID(substitution_id))
+        .values(ended_on=ended_on, ended_by=by, end_reason=reason)
     )
 
 

@@ -34,7 +34,9 @@ class PasswordPolicy:
             )
         )
         if classes < self.min_classes:
-            return f"must mix at least {self.min_classes} of: lower-case, upper-case, digits, other characters"
+            return (
+                f"must mix at least {self.min_classes} of: lower-case, upper-case, digits, other characters"
+            )
         lowered = password.lower()
         if lowered in COMMON:
             return "is too common"

@@ -98,7 +98,9 @@ def name_problem(value: str, *, required: bool) -> str | None:
     return None
 
 
-def validate_name(last_name: str, first_name: str, patronymic: str) -> tuple[PersonName, list[tuple[str, str]]]:
+def validate_name(
+    last_name: str, first_name: str, patronymic: str
+) -> tuple[PersonName, list[tuple[str, str]]]:
     name = PersonName(last_name.strip(), first_name.strip(), patronymic.strip())
     problems = []
     for field_name, value, required in (
@@ -114,7 +116,10 @@ def validate_name(last_name: str, first_name: str, patronymic: str) -> tuple[Per
 
 def login_problem(login: str) -> str | None:
     if not LOGIN_PATTERN.match(login):
-        return "must be 3-64 characters: lower-case Latin letters, digits, '.', '_' or '-', starting alphanumeric"
+        return (
+            "must be 3-64 characters: lower-case Latin letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
     return None
 
 

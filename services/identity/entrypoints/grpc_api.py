@@ -11,7 +11,6 @@ from typing import Any
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
-
 from ejournal_platform.authz import authenticated, require
 from ejournal_platform.errors import InvalidArgument
 from services.identity.entrypoints import mappers as m
@@ -27,7 +26,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
 
     # -- tokens -------------------------------------------------------------------------------------
     async def Login(self, request: pb.LoginRequest, context: Ctx) -> pb.LoginResponse:
-        pair = await auth.login(self.deps, request.login, request.password, request.client_address, request.user_agent)
+        pair = await auth.login(
+            self.deps, request.login, request.password, request.client_address, request.user_agent
+        )
         return pb.LoginResponse(
             access_token=pair.access_token,
             refresh_token=pair.refresh_token,
@@ -38,7 +39,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def Refresh(self, request: pb.RefreshRequest, context: Ctx) -> pb.RefreshResponse:
         pair = await auth.refresh(self.deps, request.refresh_token)
         return pb.RefreshResponse(
-            access_token=pair.access_token, refresh_token=pair.refresh_token, access_expires_in_seconds=pair.expires_in
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            access_expires_in_seconds=pair.expires_in,
         )
 
     async def Logout(self, request: pb.LogoutRequest, context: Ctx) -> pb.LogoutResponse:
@@ -48,7 +51,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def GetKeySet(self, request: pb.GetKeySetRequest, context: Ctx) -> pb.GetKeySetResponse:
         return pb.GetKeySetResponse(jwks_json=json.dumps(self.deps.keys.jwks(), sort_keys=True))
 
-    async def RotateSigningKey(self, request: pb.RotateSigningKeyRequest, context: Ctx) -> pb.RotateSigningKeyResponse:
+    async def RotateSigningKey(
+        self, request: pb.RotateSigningKeyRequest, context: Ctx
+    ) -> pb.RotateSigningKeyResponse:
         require(authenticated(), "keys.rotate")
         return pb.RotateSigningKeyResponse(kid=await self.deps.keys.rotate())
 
@@ -65,7 +70,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             person_id=principal.subject,
             login=person.login if person else "",
             full_name=person.name.full if person else principal.subject,
-            roles=[pb.RoleInScope(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id) for g in principal.roles],
+            roles=[
+                pb.RoleInScope(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id)
+                for g in principal.roles
+            ],
         )
 
     # -- people and accounts ------------------------------------------------------------------------
@@ -137,7 +145,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def ListLoginAttempts(
         self, request: pb.ListLoginAttemptsRequest, context: Ctx
     ) -> pb.ListLoginAttemptsResponse:
-        rows = await credentials.list_login_attempts(self.deps, authenticated(), request.person_id, request.limit)
+        rows = await credentials.list_login_attempts(
+            self.deps, authenticated(), request.person_id, request.limit
+        )
         return pb.ListLoginAttemptsResponse(attempts=[m.attempt_to_pb(row) for row in rows])
 
     # -- roles --------------------------------------------------------------------------------------
@@ -155,7 +165,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         return pb.GrantRoleResponse(assignment=m.assignment_to_pb(assignment))
 
     async def RevokeRole(self, request: pb.RevokeRoleRequest, context: Ctx) -> pb.RevokeRoleResponse:
-        assignment = await roles.revoke_role(self.deps, authenticated(), request.assignment_id, request.reason)
+        assignment = await roles.revoke_role(
+            self.deps, authenticated(), request.assignment_id, request.reason
+        )
         return pb.RevokeRoleResponse(assignment=m.assignment_to_pb(assignment))
 
     async def ListRoles(self, request: pb.ListRolesRequest, context: Ctx) -> pb.ListRolesResponse:
@@ -168,8 +180,8 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     ) -> pb.SubmitLoginRequestResponse:
         fields = {
             name: getattr(request, name)
-            for name in ("department_id", "faculty_id", "university_id", "last_name", "first_name", "patronymic",
-                         "language", "position", "email", "outgoing_number", "profile_code")
+            for name in ("department_id", "faculty_id", "university_id", "last_name", "first_name",
+                         "patronymic", "language", "position", "email", "outgoing_number", "profile_code")
         }  # fmt: skip
         row = await login_requests.submit(self.deps, authenticated(), request.request_id.strip(), fields)
         return pb.SubmitLoginRequestResponse(login_request=m.login_request_to_pb(row))
@@ -185,9 +197,16 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         self, request: pb.DecideLoginRequestRequest, context: Ctx
     ) -> pb.DecideLoginRequestResponse:
         row, password = await login_requests.decide(
-            self.deps, authenticated(), request.login_request_id, request.approve, request.login, request.reason
+            self.deps,
+            authenticated(),
+            request.login_request_id,
+            request.approve,
+            request.login,
+            request.reason,
         )
-        return pb.DecideLoginRequestResponse(login_request=m.login_request_to_pb(row), generated_password=password)
+        return pb.DecideLoginRequestResponse(
+            login_request=m.login_request_to_pb(row), generated_password=password
+        )
 
     # -- substitutions ------------------------------------------------------------------------------
     async def AppointSubstitute(
@@ -208,7 +227,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         found = await substitutions.appoint(self.deps, authenticated(), request.request_id.strip(), fields)
         return pb.AppointSubstituteResponse(substitution=m.substitution_to_pb(found))
 
-    async def EndSubstitution(self, request: pb.EndSubstitutionRequest, context: Ctx) -> pb.EndSubstitutionResponse:
+    async def EndSubstitution(
+        self, request: pb.EndSubstitutionRequest, context: Ctx
+    ) -> pb.EndSubstitutionResponse:
         found = await substitutions.end(self.deps, authenticated(), request.substitution_id, request.reason)
         return pb.EndSubstitutionResponse(substitution=m.substitution_to_pb(found))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ejournal.identity.v1 import identity_service_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.identity.domain.login_requests import LoginRequestStatus
 from services.identity.domain.people import AccountStatus, Person, PersonCategory, Placement
 from services.identity.domain.roles import RoleAssignment
@@ -60,7 +60,10 @@ def person_to_pb(person: Person) -> pb.Person:
         language=person.language,
         category=CATEGORY_TO_PB[person.category],
         placement=pb.Placement(
-            university_id=p.university_id, faculty_id=p.faculty_id, department_id=p.department_id, group_id=p.group_id
+            university_id=p.university_id,
+            faculty_id=p.faculty_id,
+            department_id=p.department_id,
+            group_id=p.group_id,
         ),
         status=STATUS_TO_PB[person.status],
         email=person.email,

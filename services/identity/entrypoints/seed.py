@@ -77,7 +77,7 @@ DEMO_ACCOUNTS: tuple[Account, ...] = (
     a("kz.dean.pharm", ("Иванов", "Сергей", "Петрович"), "ru", C.STAFF, P(KZ_U, KZ_PHARM), KZ,
       ("dean", "faculty", KZ_PHARM)),
     a("kz.head.anatomy", ("Жақсыбаев", "Мұрат", "Өмірзақұлы"), "kk", C.STAFF, P(KZ_U, KZ_MED, KZ_ANAT), KZ,
-      ("department_head", "department", KZ_ANAT), ("teacher", "department", KZ_ANAT), from_login_request=True),
+      ("department_head", "department", KZ_ANAT), ("teacher", "department", KZ_ANAT), from_login_request=True),  # noqa: E501
     a("kz.head.physiology", ("Серікова", "Айнұр", "Болатқызы"), "kk", C.STAFF, P(KZ_U, KZ_MED, KZ_PHYS), KZ,
       ("department_head", "department", KZ_PHYS), from_login_request=True),
     a("kz.head.pharmchem", ("Ли", "Ольга", "Андреевна"), "ru", C.STAFF, P(KZ_U, KZ_PHARM, KZ_PHCHEM), KZ,
@@ -94,7 +94,7 @@ DEMO_ACCOUNTS: tuple[Account, ...] = (
       student("kz.student1")),
     a("kz.student2", ("Smith", "John", ""), "en", C.STUDENT, P(KZ_U, KZ_MED, "", KZ_G1), KZ,
       student("kz.student2")),
-    a("kz.student3", ("Құдайбергенов", "Нұрсұлтан", "Өтепұлы"), "kk", C.STUDENT, P(KZ_U, KZ_PHARM, "", KZ_G2), KZ,
+    a("kz.student3", ("Құдайбергенов", "Нұрсұлтан", "Өтепұлы"), "kk", C.STUDENT, P(KZ_U, KZ_PHARM, "", KZ_G2), KZ,  # noqa: E501
       student("kz.student3")),
     a("kz.parent1", ("Жұмабеков", "Қуаныш", "Һашимұлы"), "kk", C.PARENT, P(KZ_U, KZ_MED), KZ,
       ("parent", "student", person_id("kz.student1"))),
@@ -113,13 +113,13 @@ DEMO_ACCOUNTS: tuple[Account, ...] = (
       ("department_head", "department", KG_MATH)),
     a("kg.head.ped", ("Осмонова", "Жылдыз", "Бекболотовна"), "ky", C.STAFF, P(KG_U, KG_PED, KG_PEDDEP), KG,
       ("department_head", "department", KG_PEDDEP)),
-    a("kg.teacher1", ("Үсөнбаева", "Нурзат", "Төлөнбековна"), "ky", C.STAFF, P(KG_U, KG_PHYSMATH, KG_MATH), KG,
+    a("kg.teacher1", ("Үсөнбаева", "Нурзат", "Төлөнбековна"), "ky", C.STAFF, P(KG_U, KG_PHYSMATH, KG_MATH), KG,  # noqa: E501
       ("teacher", "department", KG_MATH), ("curator", "group", KG_G1)),
     a("kg.teacher2", ("Исаков", "Эрмек", "Жумабаевич"), "ky", C.STAFF, P(KG_U, KG_PHYSMATH, KG_MATH), KG,
       ("teacher", "department", KG_MATH)),
     a("kg.teacher3", ("Кадырова", "Мээрим", "Алымбековна"), "ky", C.STAFF, P(KG_U, KG_PED, KG_PEDDEP), KG,
       ("teacher", "department", KG_PEDDEP)),
-    a("kg.student1", ("Асанов", "Нурбек", "Үмөталиевич"), "ky", C.STUDENT, P(KG_U, KG_PHYSMATH, "", KG_G1), KG,
+    a("kg.student1", ("Асанов", "Нурбек", "Үмөталиевич"), "ky", C.STUDENT, P(KG_U, KG_PHYSMATH, "", KG_G1), KG,  # noqa: E501
       student("kg.student1")),
     a("kg.student2", ("Белекова", "Айжамал", "Өскөновна"), "ky", C.STUDENT, P(KG_U, KG_PED, "", KG_G2), KG,
       student("kg.student2")),

@@ -37,7 +37,9 @@ def digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def access_token_for(session: object, deps: Deps, person_id: str, session_id: str, now: datetime) -> str:
+async def access_token_for(
+    session: object, deps: Deps, person_id: str, session_id: str, now: datetime
+) -> str:
     assignments = await roles_repo.valid_for_person(session, person_id, now.date())  # type: ignore[arg-type]
     grants = sorted({a.grant for a in assignments}, key=lambda g: (g.role, g.scope_type, g.scope_id))
     return issue_access_token(
@@ -50,7 +52,9 @@ async def access_token_for(session: object, deps: Deps, person_id: str, session_
     )
 
 
-async def login(deps: Deps, login_name: str, password: str, client_address: str, user_agent: str) -> TokenPair:
+async def login(
+    deps: Deps, login_name: str, password: str, client_address: str, user_agent: str
+) -> TokenPair:
     login_key = normalize_login(login_name)
     if not login_key:
         raise InvalidArgument("login", "is required")

@@ -65,9 +65,13 @@ async def ensure_account(deps: Deps, account: Account) -> bool:
             uow.add_event(event)
             password_hash = await deps.hashing.hash(account.password)
             await people_repo.set_fields(
-                uow.session, account.person_id, {"password_hash": password_hash, "password_set_at": deps.clock()}
+                uow.session,
+                account.person_id,
+                {"password_hash": password_hash, "password_set_at": deps.clock()},
             )
-        person = await people_repo.get_person(uow.session, str(existing.id) if existing else account.person_id)
+        person = await people_repo.get_person(
+            uow.session, str(existing.id) if existing else account.person_id
+        )
         for role, scope_type, scope_id in account.roles:
             assignment = validate_assignment(role, scope_type, scope_id, "", "", today)
             if await roles_repo.has_role_in(

@@ -22,12 +22,18 @@ def generate_password(length: int = 16) -> str:
     """A random password that meets the policy (upper, lower, digit and a symbol)."""
     while True:
         body = "".join(secrets.choice(ALPHABET) for _ in range(length - 1)) + secrets.choice("-_.!")
-        if any(c.isupper() for c in body) and any(c.islower() for c in body) and any(c.isdigit() for c in body):
+        if (
+            any(c.isupper() for c in body)
+            and any(c.islower() for c in body)
+            and any(c.isdigit() for c in body)
+        ):
             return body
 
 
 def may_issue(principal: Principal, person: Person) -> bool:
-    return permits_allow(principal, profile(person.profile_code).credential_issuers[person.category], person.scope)
+    return permits_allow(
+        principal, profile(person.profile_code).credential_issuers[person.category], person.scope
+    )
 
 
 def check_password(deps: Deps, password: str, person: Person, field: str) -> None:
@@ -36,7 +42,9 @@ def check_password(deps: Deps, password: str, person: Person, field: str) -> Non
         raise InvalidArgument(field, problem)
 
 
-async def store_password(session: Any, deps: Deps, person: Person, password: str, actor: str, action: str) -> None:
+async def store_password(
+    session: Any, deps: Deps, person: Person, password: str, actor: str, action: str
+) -> None:
     password_hash = await deps.hashing.hash(password)
     now = deps.clock()
     await people_repo.set_fields(
@@ -48,7 +56,9 @@ async def store_password(session: Any, deps: Deps, person: Person, password: str
     await people_repo.audit(session, person.id, actor, action, {"by": actor})
 
 
-async def issue_credentials(deps: Deps, principal: Principal, person_id: str, password: str) -> tuple[str, str]:
+async def issue_credentials(
+    deps: Deps, principal: Principal, person_id: str, password: str
+) -> tuple[str, str]:
     """Set a person's password; return (login, generated password or "")."""
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, person_id, lock=True)
@@ -61,7 +71,9 @@ async def issue_credentials(deps: Deps, principal: Principal, person_id: str, pa
                 "are issued by someone else (KG-03)"
             )
         if person.id == principal.subject:
-            raise PermissionDenied("permission denied: credentials are issued by someone else, not to oneself")
+            raise PermissionDenied(
+                "permission denied: credentials are issued by someone else, not to oneself"
+            )
         generated = ""
         if not password:
             password = generated = generate_password()

@@ -18,7 +18,13 @@ from ejournal_platform.events import Event
 from services.identity.adapters import login_requests_repo as repo
 from services.identity.adapters import people_repo
 from services.identity.domain.login_requests import LoginRequestStatus, check_decidable, validate_form
-from services.identity.domain.people import NewPerson, PersonCategory, Placement, login_problem, normalize_login
+from services.identity.domain.people import (
+    NewPerson,
+    PersonCategory,
+    Placement,
+    login_problem,
+    normalize_login,
+)
 from services.identity.domain.profiles import KNOWN_PROFILES
 from services.identity.domain.roles import validate_assignment
 from services.identity.service_layer.credentials import generate_password
@@ -81,11 +87,11 @@ async def issue_person(
     _, granted = await grant(session, person, teacher, by)
     password = generate_password()
     await people_repo.set_fields(
-        session, person_id, {"password_hash": await deps.hashing.hash(password), "password_set_at": deps.clock()}
+        session,
+        person_id,
+        {"password_hash": await deps.hashing.hash(password), "password_set_at": deps.clock()},
     )
-    await people_repo.audit(
-        session, person_id, by, "credentials.issued", {"login_request_id": str(row.id)}
-    )
+    await people_repo.audit(session, person_id, by, "credentials.issued", {"login_request_id": str(row.id)})
     return person_id, password, created, granted
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ejournal.identity.v1 import events_pb2 as ev
-
 from ejournal_platform.authz import ResourceScope, allowed, permits_allow, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ejournal.identity.v1 import events_pb2 as ev
-
-from ejournal_platform.authz import Role, ScopeType, allowed, require
+from ejournal_platform.authz import Role, allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
@@ -37,7 +36,9 @@ async def check_grant_subject(session: object, person: Person, new: NewAssignmen
         if child is None or child.category != PersonCategory.STUDENT.value:
             problems.append(("scope_id", "must be the person id of a student (the child)"))
     elif person.category is not PersonCategory.STAFF:
-        problems.append(("role", f"{new.role.value} is a staff role; the person is a {person.category.value}"))
+        problems.append(
+            ("role", f"{new.role.value} is a staff role; the person is a {person.category.value}")
+        )
     if problems:
         raise ValidationFailed("the role cannot be granted", problems)
     if (
@@ -120,7 +121,9 @@ async def revoke_role(deps: Deps, principal: Principal, assignment_id: str, reas
         if assignment.revoked:
             raise FailedPrecondition("the assignment is already revoked", field="assignment_id")
         if assignment.person_id == principal.subject and assignment.role == Role.ADMINISTRATOR.value:
-            raise PermissionDenied("permission denied: an administrator cannot revoke their own administrator role")
+            raise PermissionDenied(
+                "permission denied: an administrator cannot revoke their own administrator role"
+            )
         await roles_repo.revoke(uow.session, assignment.id, principal.subject, reason.strip(), deps.clock())
         await people_repo.audit(
             uow.session, assignment.person_id, principal.subject, "role.revoked",
@@ -154,4 +157,3 @@ async def list_roles(deps: Deps, principal: Principal, person_id: str) -> list[R
         if not allowed(principal, "roles.read", person.scope):
             raise PermissionDenied("permission denied: roles.read")
         return await roles_repo.list_for_person(uow.session, person_id)
-

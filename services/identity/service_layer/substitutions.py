@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ejournal.identity.v1 import events_pb2 as ev
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal.identity.v1 import events_pb2 as ev
 from ejournal_platform.authz import ResourceScope, Role, ScopeType, allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, PermissionDenied, ValidationFailed
@@ -34,7 +34,9 @@ async def teaches_in(session: AsyncSession, person_id: str, department_id: str, 
     row = await people_repo.find_by_id(session, person_id)
     if row is None:
         return False
-    if await roles_repo.has_role_in(session, person_id, Role.TEACHER, ScopeType.DEPARTMENT, department_id, day):
+    if await roles_repo.has_role_in(
+        session, person_id, Role.TEACHER, ScopeType.DEPARTMENT, department_id, day
+    ):
         return True
     heads = await roles_repo.has_role_in(
         session, person_id, Role.DEPARTMENT_HEAD, ScopeType.DEPARTMENT, department_id, day
@@ -42,7 +44,9 @@ async def teaches_in(session: AsyncSession, person_id: str, department_id: str, 
     return heads or (row.department_id == department_id and row.category == "staff")
 
 
-async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dict[str, object]) -> Substitution:
+async def appoint(
+    deps: Deps, principal: Principal, request_id: str, fields: dict[str, object]
+) -> Substitution:
     department_id = str(fields.get("department_id", "")).strip()
     if not allowed(principal, "substitution.appoint", ResourceScope(department_id=department_id or None)):
         raise PermissionDenied(
@@ -56,7 +60,10 @@ async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dic
         rules = profile(absent.profile_code if absent is not None else "kz-medical")
         new = validate_substitution(**fields, profile=rules)  # type: ignore[arg-type]
         today = deps.clock().date()
-        for field, person_id in (("absent_teacher_id", new.absent_teacher_id), ("substitute_id", new.substitute_id)):
+        for field, person_id in (
+            ("absent_teacher_id", new.absent_teacher_id),
+            ("substitute_id", new.substitute_id),
+        ):
             if not await teaches_in(uow.session, person_id, new.department_id, min(today, new.starts_on)):
                 raise FailedPrecondition(
                     f"is not a teacher of department {new.department_id}: a substitution stays within "
@@ -64,7 +71,9 @@ async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dic
                     field=field,
                 )
         if await repo.overlapping(uow.session, new):
-            raise AlreadyExists("the absent teacher already has a substitute for part of that period", field="starts_on")
+            raise AlreadyExists(
+                "the absent teacher already has a substitute for part of that period", field="starts_on"
+            )
         assert absent is not None  # teaches_in found them
         substitution_id = await repo.insert(
             uow.session, new, principal.subject, request_id or None, deps.clock(),
@@ -86,7 +95,9 @@ async def appoint(deps: Deps, principal: Principal, request_id: str, fields: dic
                     starts_on=new.starts_on.isoformat(),
                     ends_on=new.ends_on.isoformat(),
                     protocol_number=new.decision.protocol_number,
-                    protocol_date=new.decision.protocol_date.isoformat() if new.decision.protocol_date else "",
+                    protocol_date=new.decision.protocol_date.isoformat()
+                    if new.decision.protocol_date
+                    else "",
                     appointed_by=principal.subject,
                     reason=new.reason,
                 ),

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
-from ejournal.identity.v1 import identity_service_pb2 as pb
-from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from google.protobuf.message import Message
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ejournal.identity.v1 import identity_service_pb2 as pb
+from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.server import GrpcServer
@@ -54,7 +54,9 @@ class Identity:
 
     async def token(self, login: str, password: str = DEMO_PASSWORD) -> str:
         if login not in self.tokens:
-            reply = await self.stub.Login(pb.LoginRequest(login=login, password=password, client_address="test"))
+            reply = await self.stub.Login(
+                pb.LoginRequest(login=login, password=password, client_address="test")
+            )
             self.tokens[login] = reply.access_token
         return self.tokens[login]
 
@@ -69,7 +71,9 @@ class Identity:
         name = event_type.DESCRIPTOR.full_name
         async with self.engine.connect() as conn:
             rows = await conn.execute(
-                select(tables.outbox.c.payload).where(tables.outbox.c.event_type == name).order_by(tables.outbox.c.seq)
+                select(tables.outbox.c.payload)
+                .where(tables.outbox.c.event_type == name)
+                .order_by(tables.outbox.c.seq)
             )
             found = []
             for (payload,) in rows:
@@ -86,7 +90,14 @@ class Identity:
         """Every table's rows as text, to prove that a refused call changed nothing."""
         parts = []
         async with self.engine.connect() as conn:
-            for name in ("people", "role_assignments", "substitutions", "login_requests", "outbox", "person_audit"):
+            for name in (
+                "people",
+                "role_assignments",
+                "substitutions",
+                "login_requests",
+                "outbox",
+                "person_audit",
+            ):
                 rows = (await conn.execute(text(f"SELECT * FROM {name} ORDER BY 1"))).all()
                 parts.append(json.dumps([list(map(str, row)) for row in rows]))
         return "\n".join(parts)

@@ -12,16 +12,26 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeAlias
 
 import grpc
 import pytest
-from ejournal.identity.v1 import identity_service_pb2 as pb
 from google.protobuf.message import Message
 
+from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.identity.domain.people import PersonCategory, Placement
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
 from services.identity.entrypoints.seed import (
-    DEMO_PASSWORD, KG_MATH, KG_PED, KG_PEDDEP, KG_PHYSMATH, KG_U, KZ_ANAT, KZ_G1, KZ_MED, KZ_PHARM, KZ_PHYS, KZ_U,
+    DEMO_PASSWORD,
+    KG_PED,
+    KG_PHYSMATH,
+    KG_U,
+    KZ_ANAT,
+    KZ_G1,
+    KZ_MED,
+    KZ_PHARM,
+    KZ_PHYS,
+    KZ_U,
 )  # fmt: skip
 from services.identity.service_layer import login_requests, substitutions
 from services.identity.service_layer.bootstrap import Account, ensure_account
@@ -32,9 +42,9 @@ pytestmark = pytest.mark.integration
 OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
 UNAUTH, NOT_FOUND = grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.NOT_FOUND
 SEES, HIDDEN = "sees", "hidden"  # for lists: the probe item is (not) in an OK answer
-Expect = grpc.StatusCode | str
-Built = tuple[Message, str]  # the request, and for lists the id that must (not) show up
-Factory = Callable[[Identity, str, str | None], Awaitable[Built]]
+Expect: TypeAlias = grpc.StatusCode | str
+Built: TypeAlias = tuple[Message, str]  # the request, and for lists the id that must (not) show up
+Factory: TypeAlias = Callable[[Identity, str, str | None], Awaitable[Built]]
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,7 @@ async def staff(identity: Identity, where: str) -> str:
 
 def person_request(message: type[Message], **extra: object) -> Factory:
     async def build(identity: Identity, where: str, caller: str | None) -> Built:
-        return message(person_id=await student(identity, where, caller), **extra), ""  # type: ignore[call-arg]
+        return message(person_id=await student(identity, where, caller), **extra), ""
 
     return build
 
@@ -105,7 +115,9 @@ async def constant(message: Message) -> Built:
 
 
 async def service_token_built(identity: Identity, where: str, caller: str | None) -> Built:
-    return pb.IssueServiceTokenRequest(service_name="workflow", client_secret="workflow-secret-for-tests-only"), ""
+    return pb.IssueServiceTokenRequest(
+        service_name="workflow", client_secret="workflow-secret-for-tests-only"
+    ), ""
 
 
 async def create_built(identity: Identity, where: str, caller: str | None) -> Built:
@@ -128,11 +140,15 @@ async def update_built(identity: Identity, where: str, caller: str | None) -> Bu
 
 async def status_built(identity: Identity, where: str, caller: str | None) -> Built:
     person_id = await staff(identity, where)
-    return pb.SetAccountStatusRequest(person_id=person_id, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="test"), ""
+    return pb.SetAccountStatusRequest(
+        person_id=person_id, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="test"
+    ), ""
 
 
 async def change_password_built(identity: Identity, where: str, caller: str | None) -> Built:
-    return pb.ChangeOwnPasswordRequest(current_password=DEMO_PASSWORD, new_password=f"New-{uuid.uuid4().hex}"), ""
+    return pb.ChangeOwnPasswordRequest(
+        current_password=DEMO_PASSWORD, new_password=f"New-{uuid.uuid4().hex}"
+    ), ""
 
 
 async def grant_built(identity: Identity, where: str, caller: str | None) -> Built:
@@ -147,7 +163,9 @@ async def revoke_built(identity: Identity, where: str, caller: str | None) -> Bu
         identity, PersonCategory.STAFF, KZ_IN if kz else KG_IN, "kz-medical" if kz else "kg-jasu",
         ("curator", "group", KZ_G1 if kz else "kg-grp-math-21"),
     )  # fmt: skip
-    reply = await identity.call("kz.admin" if kz else "kg.admin", "ListRoles", pb.ListRolesRequest(person_id=person_id))
+    reply = await identity.call(
+        "kz.admin" if kz else "kg.admin", "ListRoles", pb.ListRolesRequest(person_id=person_id)
+    )
     return pb.RevokeRoleRequest(assignment_id=reply.assignments[0].assignment_id, reason="test"), ""
 
 
@@ -184,7 +202,9 @@ async def appoint_built(identity: Identity, where: str, caller: str | None) -> B
     department, faculty = (KZ_ANAT, KZ_MED) if where == "in" else (KZ_PHYS, KZ_MED)
     placement = Placement(KZ_U, faculty, department)
     teachers = [
-        await fresh(identity, PersonCategory.STAFF, placement, "kz-medical", ("teacher", "department", department))
+        await fresh(
+            identity, PersonCategory.STAFF, placement, "kz-medical", ("teacher", "department", department)
+        )
         for _ in range(2)
     ]
     today = date.today()
@@ -202,7 +222,7 @@ async def appointed(identity: Identity) -> str:
     assert isinstance(request, pb.AppointSubstituteRequest)
     fields: dict[str, object] = {
         "absent_teacher_id": request.absent_teacher_id, "substitute_id": request.substitute_id,
-        "department_id": request.department_id, "journal_ids": list(request.journal_ids), "course_unit_ids": [],
+        "department_id": request.department_id, "journal_ids": list(request.journal_ids), "course_unit_ids": [],  # noqa: E501
         "starts_on": request.starts_on, "ends_on": request.ends_on, "protocol_number": "3",
         "protocol_date": request.decision.protocol_date, "reason": "",
     }  # fmt: skip
@@ -248,13 +268,13 @@ MATRIX: dict[str, Row] = {
         ("kz.admin", "in", OK), ("kz.admin", "out", DENIED), ("kz.dean.med", "in", DENIED),
     )),
     "SetAccountStatus": Row("people.manage", status_built, (
-        ("kz.admin", "in", OK), ("kz.admin", "out", DENIED), ("kz.dean.med", "in", DENIED), ("kg.admin", "out", OK),
+        ("kz.admin", "in", OK), ("kz.admin", "out", DENIED), ("kz.dean.med", "in", DENIED), ("kg.admin", "out", OK),  # noqa: E501
     )),
     "GetPersonHistory": Row("audit.read", person_request(pb.GetPersonHistoryRequest), (
         ("kz.admin", "in", OK), ("kz.registrar", "in", OK), ("kz.vicerector", "in", OK),
         ("kz.dean.med", "in", DENIED), ("kg.admin", "in", DENIED), ("kz.student3", "self", DENIED),
     )),
-    "IssueCredentials": Row("profile: credential issuers (KG-03)", person_request(pb.IssueCredentialsRequest), (
+    "IssueCredentials": Row("profile: credential issuers (KG-03)", person_request(pb.IssueCredentialsRequest), (  # noqa: E501
         ("kz.registrar", "in", OK), ("kz.admin", "in", OK), ("kz.dean.med", "in", DENIED),
         ("kg.deanoffice.physmath", "kg-in", OK), ("kg.deanoffice.physmath", "kg-out", DENIED),
         ("kg.admin", "kg-in", DENIED), ("kz.teacher1", "in", DENIED),
@@ -263,7 +283,7 @@ MATRIX: dict[str, Row] = {
         ("kz.teacher4", "in", OK), ("kg.teacher3", "in", DENIED),
     )),
     "ListLoginAttempts": Row("audit.read or own", person_request(pb.ListLoginAttemptsRequest), (
-        ("kz.admin", "in", OK), ("kz.dean.med", "in", DENIED), ("kz.student3", "self", OK), ("kg.admin", "in", DENIED),
+        ("kz.admin", "in", OK), ("kz.dean.med", "in", DENIED), ("kz.student3", "self", OK), ("kg.admin", "in", DENIED),  # noqa: E501
     )),
     "GrantRole": Row("roles.grant (parents.link for parents)", grant_built, (
         ("kz.admin", "in", OK), ("kz.admin", "out", DENIED), ("kz.dean.med", "in", DENIED),
@@ -319,7 +339,10 @@ def test_every_rpc_has_a_row() -> None:
     for rpc, row in MATRIX.items():
         public = f"/{SERVICE}/{rpc}" in PUBLIC_METHODS
         expects = {expect for _, _, expect in row.cases}
-        assert public or expects & {DENIED, HIDDEN} or row.action.startswith("any"), (rpc, "needs a refused case")
+        assert public or expects & {DENIED, HIDDEN} or row.action.startswith("any"), (
+            rpc,
+            "needs a refused case",
+        )
 
 
 @pytest.mark.parametrize(
@@ -327,7 +350,9 @@ def test_every_rpc_has_a_row() -> None:
     all_cases(),
     ids=[f"{rpc}-{caller or 'anonymous'}-{target}" for rpc, caller, target, _ in all_cases()],
 )
-async def test_matrix(shared_identity: Identity, rpc: str, caller: str | None, target: str, expect: Expect) -> None:
+async def test_matrix(
+    shared_identity: Identity, rpc: str, caller: str | None, target: str, expect: Expect
+) -> None:
     identity = shared_identity
     request, probe = await MATRIX[rpc].build(identity, target, caller)
     try:

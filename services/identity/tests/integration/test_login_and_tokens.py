@@ -9,8 +9,8 @@ from datetime import timedelta
 import grpc
 import jwt
 import pytest
-from ejournal.identity.v1 import identity_service_pb2 as pb
 
+from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.status import field_violations
 from ejournal_platform.tokens import JwtAuthenticator, TokenVerifier
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.integration
 
 
 async def login(identity: Identity, name: str, password: str = DEMO_PASSWORD) -> pb.LoginResponse:
-    return await identity.stub.Login(
-        pb.LoginRequest(login=name, password=password, client_address="10.0.0.7", user_agent="pytest/1")
-    )
+    request = pb.LoginRequest(login=name, password=password, client_address="10.0.0.7", user_agent="pytest/1")
+    reply: pb.LoginResponse = await identity.stub.Login(request)
+    return reply
 
 
 async def test_login_returns_a_token_with_the_persons_valid_roles(identity: Identity) -> None:
@@ -36,7 +36,8 @@ async def test_login_returns_a_token_with_the_persons_valid_roles(identity: Iden
     me = await identity.stub.WhoAmI(pb.WhoAmIRequest(), metadata=bearer(reply.access_token))
     assert me.login == "kz.dean.med" and me.full_name == "Оспанов Ғалым Қайратұлы"
     outcome = await identity.scalar(
-        "SELECT outcome || ' ' || client_address || ' ' || user_agent FROM login_attempts ORDER BY seq DESC LIMIT 1"
+        "SELECT outcome || ' ' || client_address || ' ' || user_agent"
+        " FROM login_attempts ORDER BY seq DESC LIMIT 1"
     )
     assert outcome == "succeeded 10.0.0.7 pytest/1"
 
@@ -145,3 +146,18 @@ async def test_service_identity_needs_its_secret(identity: Identity) -> None:
             pb.IssueServiceTokenRequest(service_name="workflow", client_secret="guess")
         )
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_a_service_identity_renews_its_token_and_other_services_accept_it(identity: Identity) -> None:
+    from ejournal_platform.tokens import ServiceIdentity
+
+    now = [0.0]
+    service = ServiceIdentity(identity.address, "workflow", "workflow-secret-for-tests-only", clock=lambda: now[0])
+    first = await service.token()
+    assert await service.token() == first  # cached while valid
+    principal = await JwtAuthenticator(identity.address).authenticate(first)
+    assert principal.is_service and principal.subject == "service:workflow"
+    now[0] = 290.0  # within renew_before of the 300 s lifetime: a new token is fetched
+    await asyncio.sleep(1.1)  # a new iat, so the renewed token differs
+    assert await service.token() != first
+    await service.close()

@@ -7,9 +7,9 @@ import uuid
 
 import grpc
 import pytest
+
 from ejournal.identity.v1 import events_pb2 as ev
 from ejournal.identity.v1 import identity_service_pb2 as pb
-
 from ejournal_platform.grpc.status import field_violations
 from services.identity.entrypoints.seed import KG_PED, KG_PHYSMATH, KG_U, KZ_MED, KZ_U
 from services.identity.tests.harness import Identity, pid
@@ -54,7 +54,9 @@ async def test_administrator_registers_a_person_with_names_kept_exactly(identity
     assert kyrgyz.person.first_name == "Үмүт" and kyrgyz.person.patronymic == "Өмүрбековна"
     created = await identity.events(ev.PersonCreated)
     assert [e.full_name for e in created[-2:]] == ["Қасымова Әсел Ғаниқызы", "Токтосунова Үмүт Өмүрбековна"]
-    history = await identity.call("kz.admin", "GetPersonHistory", pb.GetPersonHistoryRequest(person_id=person.person_id))
+    history = await identity.call(
+        "kz.admin", "GetPersonHistory", pb.GetPersonHistoryRequest(person_id=person.person_id)
+    )
     assert [(e.actor_id, e.action) for e in history.entries] == [(pid("kz.admin"), "person.created")]
     assert json.loads(history.entries[0].details_json)["name"] == "Қасымова Әсел Ғаниқызы"
 
@@ -69,18 +71,24 @@ async def test_create_person_is_idempotent_on_its_request_id(identity: Identity)
 
 @pytest.mark.rule("KZ-11")
 async def test_logins_are_personal_one_account_per_person(identity: Identity) -> None:
-    first = await identity.call("kz.admin", "CreatePerson", new_person("a.person", personal_number="990101300123"))
+    first = await identity.call(
+        "kz.admin", "CreatePerson", new_person("a.person", personal_number="990101300123")
+    )
     before = await identity.snapshot()
     # The same login for someone else: refused (a shared login would make marks unattributable).
     taken = await refused(identity, "kz.admin", "CreatePerson", new_person("A.Person", last_name="Другой"))
     assert taken.code() == grpc.StatusCode.ALREADY_EXISTS
     assert field_violations(taken)[0][0] == "login"
     # A second account for the same person (same national id): refused too.
-    twin = await refused(identity, "kz.admin", "CreatePerson", new_person("a.person2", personal_number="990101300123"))
+    twin = await refused(
+        identity, "kz.admin", "CreatePerson", new_person("a.person2", personal_number="990101300123")
+    )
     assert twin.code() == grpc.StatusCode.ALREADY_EXISTS and field_violations(twin)[0][0] == "personal_number"
     assert await identity.snapshot() == before
     # Every write is attributed to the person whose token made it: the audit names the actor.
-    await identity.call("kz.admin", "IssueCredentials", pb.IssueCredentialsRequest(person_id=first.person.person_id))
+    await identity.call(
+        "kz.admin", "IssueCredentials", pb.IssueCredentialsRequest(person_id=first.person.person_id)
+    )
     history = await identity.call(
         "kz.admin", "GetPersonHistory", pb.GetPersonHistoryRequest(person_id=first.person.person_id)
     )
@@ -89,18 +97,28 @@ async def test_logins_are_personal_one_account_per_person(identity: Identity) ->
 
 
 @pytest.mark.rule("KG-03")
-async def test_kg_jasu_credentials_come_from_the_administrator_or_the_deans_office(identity: Identity) -> None:
+async def test_kg_jasu_credentials_come_from_the_administrator_or_the_deans_office(
+    identity: Identity,
+) -> None:
     student, teacher = pid("kg.student1"), pid("kg.teacher1")
     # Students: the dean's office of their faculty; not another faculty's, not the administrator.
-    issued = await identity.call("kg.deanoffice.physmath", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student))
+    issued = await identity.call(
+        "kg.deanoffice.physmath", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student)
+    )
     assert issued.login == "kg.student1" and len(issued.generated_password) >= 12
-    other_faculty = await refused(identity, "kg.deanoffice.ped", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student))
+    other_faculty = await refused(
+        identity, "kg.deanoffice.ped", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student)
+    )
     assert other_faculty.code() == grpc.StatusCode.PERMISSION_DENIED
-    admin_for_student = await refused(identity, "kg.admin", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student))
+    admin_for_student = await refused(
+        identity, "kg.admin", "IssueCredentials", pb.IssueCredentialsRequest(person_id=student)
+    )
     assert admin_for_student.code() == grpc.StatusCode.PERMISSION_DENIED
     # Teachers and leadership: the administrator; not the dean's office.
     await identity.call("kg.admin", "IssueCredentials", pb.IssueCredentialsRequest(person_id=teacher))
-    deans = await refused(identity, "kg.deanoffice.physmath", "IssueCredentials", pb.IssueCredentialsRequest(person_id=teacher))
+    deans = await refused(
+        identity, "kg.deanoffice.physmath", "IssueCredentials", pb.IssueCredentialsRequest(person_id=teacher)
+    )
     assert deans.code() == grpc.StatusCode.PERMISSION_DENIED
     # Users may not change their own access data in kg-jasu.
     own = await refused(
@@ -138,7 +156,10 @@ async def test_parent_is_linked_to_their_child_and_sees_only_that_child(identity
     # Read-only: a parent can neither change the child's data nor their credentials.
     for rpc, request in (
         ("IssueCredentials", pb.IssueCredentialsRequest(person_id=child)),
-        ("SetAccountStatus", pb.SetAccountStatusRequest(person_id=child, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="x")),
+        (
+            "SetAccountStatus",
+            pb.SetAccountStatusRequest(person_id=child, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="x"),
+        ),
     ):
         denied = await refused(identity, "kg.parent1", rpc, request)
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -148,7 +169,9 @@ async def test_parent_is_linked_to_their_child_and_sees_only_that_child(identity
         new_person("kg.parent.new", category=pb.PERSON_CATEGORY_PARENT, profile_code="kg-jasu", language="ky",
                    placement=pb.Placement(university_id=KG_U, faculty_id=KG_PHYSMATH)),
     )  # fmt: skip
-    link_other = pb.GrantRoleRequest(person_id=new_parent.person.person_id, role="parent", scope_type="student", scope_id=other)
+    link_other = pb.GrantRoleRequest(
+        person_id=new_parent.person.person_id, role="parent", scope_type="student", scope_id=other
+    )
     denied = await refused(identity, "kg.deanoffice.physmath", "GrantRole", link_other)
     assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
     link_other.scope_id = child
@@ -160,7 +183,9 @@ async def test_parent_is_linked_to_their_child_and_sees_only_that_child(identity
 @pytest.mark.rule("KG-14")
 async def test_administrator_grants_roles_by_category_and_others_cannot(identity: Identity) -> None:
     teacher = pid("kg.teacher2")
-    grant = pb.GrantRoleRequest(person_id=teacher, role="curator", scope_type="group", scope_id="kg-grp-math-21")
+    grant = pb.GrantRoleRequest(
+        person_id=teacher, role="curator", scope_type="group", scope_id="kg-grp-math-21"
+    )
     for caller in ("kg.dean.physmath", "kg.head.math", "kg.teacher2", "kz.admin"):
         denied = await refused(identity, caller, "GrantRole", grant)
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED, caller
@@ -168,17 +193,21 @@ async def test_administrator_grants_roles_by_category_and_others_cannot(identity
     granted = await identity.events(ev.RoleGranted)
     assert granted[-1].assignment_id == assignment.assignment_id and granted[-1].granted_by == pid("kg.admin")
     revoked = await identity.call(
-        "kg.admin", "RevokeRole", pb.RevokeRoleRequest(assignment_id=assignment.assignment_id, reason="end of term")
+        "kg.admin",
+        "RevokeRole",
+        pb.RevokeRoleRequest(assignment_id=assignment.assignment_id, reason="end of term"),
     )
     assert revoked.assignment.revoked
     assert (await identity.events(ev.RoleRevoked))[-1].reason == "end of term"
     # The administrator also suspends accounts: sessions end and no new token is issued.
     await identity.call(
         "kg.admin", "SetAccountStatus",
-        pb.SetAccountStatusRequest(person_id=teacher, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="left on leave"),
+        pb.SetAccountStatusRequest(person_id=teacher, status=pb.ACCOUNT_STATUS_SUSPENDED, reason="left on leave"),  # noqa: E501
     )  # fmt: skip
     assert (await identity.events(ev.AccountSuspended))[-1].person_id == teacher
-    login = await refused(identity, None, "Login", pb.LoginRequest(login="kg.teacher2", password="Ejournal-demo-2026"))
+    login = await refused(
+        identity, None, "Login", pb.LoginRequest(login="kg.teacher2", password="Ejournal-demo-2026")
+    )
     assert login.code() == grpc.StatusCode.UNAUTHENTICATED and "suspended" in login.details()
 
 
@@ -190,13 +219,13 @@ async def test_bad_input_names_the_field_and_changes_nothing(identity: Identity)
         ("CreatePerson", new_person("ok.login", language="de"), "language"),
         ("CreatePerson", new_person("ok.login", category=pb.PERSON_CATEGORY_UNSPECIFIED), "category"),
         ("CreatePerson", new_person("ok.login", profile_code="us-harvard"), "profile_code"),
-        ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="rector", scope_type="university",
+        ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="rector", scope_type="university",  # noqa: E501
                                           scope_id=KZ_U), "role"),
         ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="dean", scope_type="department",
                                           scope_id="kz-dep-anatomy"), "scope_type"),
         ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="curator", scope_type="group",
                                           scope_id="g", valid_from="2026-13-01"), "valid_from"),
-        ("IssueCredentials", pb.IssueCredentialsRequest(person_id=pid("kz.student2"), password="weak"), "password"),
+        ("IssueCredentials", pb.IssueCredentialsRequest(person_id=pid("kz.student2"), password="weak"), "password"),  # noqa: E501
         ("SetAccountStatus", pb.SetAccountStatusRequest(person_id=pid("kz.student2"),
                                                         status=pb.ACCOUNT_STATUS_SUSPENDED), "reason"),
     ]  # fmt: skip
@@ -208,9 +237,11 @@ async def test_bad_input_names_the_field_and_changes_nothing(identity: Identity)
 
 
 async def test_stale_version_is_a_conflict(identity: Identity) -> None:
-    person = (await identity.call("kz.admin", "GetPerson", pb.GetPersonRequest(person_id=pid("kz.student2")))).person
+    person = (
+        await identity.call("kz.admin", "GetPerson", pb.GetPersonRequest(person_id=pid("kz.student2")))
+    ).person
     update = pb.UpdatePersonRequest(
-        person_id=person.person_id, expected_version=person.version, last_name="Smith-Jones", first_name="John",
+        person_id=person.person_id, expected_version=person.version, last_name="Smith-Jones", first_name="John",  # noqa: E501
         placement=person.placement,
     )  # fmt: skip
     changed = await identity.call("kz.admin", "UpdatePerson", update)

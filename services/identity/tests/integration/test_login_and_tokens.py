@@ -152,7 +152,8 @@ async def test_a_service_identity_renews_its_token_and_other_services_accept_it(
     from ejournal_platform.tokens import ServiceIdentity
 
     now = [0.0]
-    service = ServiceIdentity(identity.address, "workflow", "workflow-secret-for-tests-only", clock=lambda: now[0])
+    secret = "workflow-secret-for-tests-only"
+    service = ServiceIdentity(identity.address, "workflow", secret, clock=lambda: now[0])
     first = await service.token()
     assert await service.token() == first  # cached while valid
     principal = await JwtAuthenticator(identity.address).authenticate(first)

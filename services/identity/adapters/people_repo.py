@@ -44,7 +44,7 @@ def to_person(row: Row[Any] | Mapping[str, Any]) -> Person:
     )
 
 
-def parse_id(value: str, field: str) -> uuid.UUID | None:
+def parse_id(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:
@@ -86,7 +86,7 @@ async def insert_person(
 
 
 async def find_by_id(session: AsyncSession, person_id: str, *, lock: bool = False) -> Row[Any] | None:
-    key = parse_id(person_id, "person_id")
+    key = parse_id(person_id)
     if key is None:
         return None
     query = select(people).where(people.c.id == key)

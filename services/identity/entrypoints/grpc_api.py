@@ -12,7 +12,6 @@ from typing import Any
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated, require
-from ejournal_platform.errors import InvalidArgument
 from services.identity.entrypoints import mappers as m
 from services.identity.service_layer import auth, credentials, login_requests, people, roles, substitutions
 from services.identity.service_layer.deps import Deps
@@ -240,9 +239,3 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on
         )
         return pb.ListSubstitutionsResponse(substitutions=[m.substitution_to_pb(s) for s in found])
-
-
-def require_text(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidArgument(field, "is required")
-    return value.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ejournal.identity.v1 import events_pb2 as ev
 from ejournal_platform.authz import Role, allowed, require
 from ejournal_platform.context import Principal
@@ -21,7 +23,7 @@ def grant_action(role: str) -> str:
     return "parents.link" if role == Role.PARENT.value else "roles.grant"
 
 
-async def check_grant_subject(session: object, person: Person, new: NewAssignment) -> None:
+async def check_grant_subject(session: AsyncSession, person: Person, new: NewAssignment) -> None:
     """Whether this person can hold this role in this scope at all (category, the child, KZ-15)."""
     problems: list[tuple[str, str]] = []
     if new.role is Role.STUDENT:
@@ -32,7 +34,7 @@ async def check_grant_subject(session: object, person: Person, new: NewAssignmen
     elif new.role is Role.PARENT:
         if person.category is not PersonCategory.PARENT:
             problems.append(("role", "only a person registered as a parent can be linked to a child"))
-        child = await people_repo.find_by_id(session, new.scope_id)  # type: ignore[arg-type]
+        child = await people_repo.find_by_id(session, new.scope_id)
         if child is None or child.category != PersonCategory.STUDENT.value:
             problems.append(("scope_id", "must be the person id of a student (the child)"))
     elif person.category is not PersonCategory.STAFF:
@@ -45,7 +47,7 @@ async def check_grant_subject(session: object, person: Person, new: NewAssignmen
         new.role is Role.TEACHER
         and profile(person.profile_code).new_teachers_need_login_request
         and not person.from_login_request
-        and not await roles_repo.ever_held(session, person.id, Role.TEACHER)  # type: ignore[arg-type]
+        and not await roles_repo.ever_held(session, person.id, Role.TEACHER)
     ):
         raise FailedPrecondition(
             f"under {person.profile_code} a new teacher's login is issued on the department head's "
@@ -70,13 +72,15 @@ def role_event(assignment: RoleAssignment) -> Event:
     )
 
 
-async def grant(session: object, person: Person, new: NewAssignment, by: str) -> tuple[RoleAssignment, Event]:
+async def grant(
+    session: AsyncSession, person: Person, new: NewAssignment, by: str
+) -> tuple[RoleAssignment, Event]:
     """Insert a checked assignment (callers authorize); an overlapping equal grant is a duplicate."""
-    if await roles_repo.find_overlapping(session, person.id, new):  # type: ignore[arg-type]
+    if await roles_repo.find_overlapping(session, person.id, new):
         raise AlreadyExists("the person already holds this role in this scope for that period", field="role")
-    assignment = await roles_repo.insert_assignment(session, person.id, new, by)  # type: ignore[arg-type]
+    assignment = await roles_repo.insert_assignment(session, person.id, new, by)
     await people_repo.audit(
-        session, person.id, by, "role.granted",  # type: ignore[arg-type]
+        session, person.id, by, "role.granted",
         {"assignment_id": assignment.id, "role": new.role.value, "scope_type": new.scope_type.value,
          "scope_id": new.scope_id, "valid_from": new.valid_from, "valid_until": new.valid_until},
     )  # fmt: skip

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -174,9 +176,21 @@ class Stack:
             )
         self.children.append(Child(name, process, log_file, address))
 
+    def service_secrets(self) -> dict[str, str]:
+        """Client secrets of the service identities, made once and kept (0600) in the home folder."""
+        path = self.home / "service-secrets.json"
+        secrets_by_service: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        missing = [s for s in SERVICES if s != "identity" and s not in secrets_by_service]
+        if missing:
+            secrets_by_service |= {s: secrets.token_urlsafe(32) for s in missing}
+            path.write_text(json.dumps(secrets_by_service))
+            path.chmod(0o600)
+        return secrets_by_service
+
     def start_services(self, url_of: Callable[[str], str]) -> None:
         assert self.nats is not None and self.temporal is not None
         s = self.settings
+        service_secrets = self.service_secrets()
         for service in SERVICES:
             prefix = f"EJOURNAL_{service.upper()}_"
             env = {
@@ -188,6 +202,10 @@ class Stack:
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
+            if service == "identity":
+                env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
+            else:
+                env[f"{prefix}SERVICE_SECRET"] = service_secrets[service]
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env |= {

@@ -137,13 +137,13 @@ _READ_JOURNAL = (
 # action -> who may perform it. Add a row when you add an action; `require` refuses unknown actions.
 POLICY: Mapping[str, tuple[Permit, ...]] = {
     # identity
-    "people.read": (*permits(STAFF), *permits(EVERYONE, OWN), _SVC),
+    "people.read": (*permits(STAFF), Permit(Role.PARENT), *permits(EVERYONE, OWN), _SVC),
     "people.manage": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR), _SVC),  # KG-14, KZ-15 contingent
     "roles.read": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR), *permits(EVERYONE, OWN), _SVC),
     "roles.grant": (Permit(Role.ADMINISTRATOR), _SVC),  # KG-14: access rights by category
     "parents.link": (Permit(Role.ADMINISTRATOR), *permits(DEANS_OFFICE)),
     "audit.read": (Permit(Role.ADMINISTRATOR), Permit(Role.REGISTRAR_HEAD), Permit(Role.VICE_RECTOR)),
-    "keys.rotate": (Permit(Role.ADMINISTRATOR), _SVC),
+    "keys.rotate": (Permit(Role.ADMINISTRATOR, W), _SVC),  # installation-wide and harmless to repeat
     "profile.manage": (Permit(Role.ADMINISTRATOR),),  # KG-14: base parameters
     "login_request.submit": (Permit(Role.DEPARTMENT_HEAD),),  # KZ-15
     "login_request.read": (Permit(Role.DEPARTMENT_HEAD), Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),

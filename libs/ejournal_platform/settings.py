@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     outbox_batch: int = Field(default=500, ge=1, le=10_000)
     # Keys of identity's token signer (JWKS) are fetched from here by every service.
     identity_address: str = "127.0.0.1:50051"
+    # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf).
+    service_secret: str = Field(default="", repr=False)
 
 
 S = TypeVar("S", bound=BaseSettings)

@@ -229,8 +229,9 @@ class JwtAuthenticator:
     """The platform's Authenticator: local verification against identity's cached key set.
 
     The set is fetched on first use, refreshed when older than `max_age` (so retired keys drop out),
-    and refetched at once when a token names an unknown kid (at most every `min_refetch_interval`
-    seconds, so forged kids cannot make us hammer identity). If a refresh fails the cached set stays.
+    and refetched at once when a token names an unknown kid (such refetches at most every
+    `min_refetch_interval` seconds, so forged kids cannot make us hammer identity). If a refresh fails,
+    the cached set stays.
     """
 
     def __init__(
@@ -249,20 +250,26 @@ class JwtAuthenticator:
         self._clock = clock
         self._verifier: TokenVerifier | None = None
         self._fetched_at = float("-inf")
+        self._forced_at = float("-inf")
         self._lock = asyncio.Lock()
         self.fetches = 0
 
     async def _refresh(self, *, forced: bool) -> TokenVerifier | None:
         async with self._lock:
-            age = self._clock() - self._fetched_at
-            if self._verifier is not None and age < (self._min_refetch if forced else self._max_age):
-                return self._verifier  # someone refreshed meanwhile, or we refetched a moment ago
+            now = self._clock()
+            if forced:
+                # An unknown kid: refetch, but at most once per min_refetch_interval (forged kids).
+                if now - self._forced_at < self._min_refetch:
+                    return self._verifier
+                self._forced_at = now
+            elif self._verifier is not None and now - self._fetched_at < self._max_age:
+                return self._verifier  # another task refreshed it meanwhile
             try:
                 text = await self._fetch()
             except Exception as error:
                 log.warning("cannot fetch the token key set", error=repr(error))
                 if self._verifier is not None:  # keep the cached set; try again after min_refetch
-                    self._fetched_at = self._clock() - self._max_age + self._min_refetch
+                    self._fetched_at = now - self._max_age + self._min_refetch
                 return self._verifier
             self.fetches += 1
             self._verifier = TokenVerifier(text, leeway=self._leeway)
@@ -282,3 +289,56 @@ class JwtAuthenticator:
             if refreshed is None or refreshed is verifier:
                 raise
             return refreshed.verify(token)
+
+
+class ServiceIdentity:
+    """A service's own identity for calls that act on nobody's behalf (a deadline fired, an event
+    consumed): a short-lived token from identity's IssueServiceToken, renewed before it expires.
+
+        identity = ServiceIdentity(settings.identity_address, "workflow", settings.service_secret)
+        await stub.CloseJournal(request, metadata=await identity.metadata())
+    """
+
+    def __init__(
+        self,
+        identity_address: str,
+        service_name: str,
+        client_secret: str,
+        *,
+        renew_before: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._address = identity_address
+        self._name = service_name
+        self._secret = client_secret
+        self._renew_before = renew_before
+        self._clock = clock
+        self._token = ""
+        self._expires_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self._channel: grpc.aio.Channel | None = None
+
+    async def token(self) -> str:
+        async with self._lock:
+            if self._clock() < self._expires_at - self._renew_before:
+                return self._token
+            from ejournal.identity.v1 import identity_service_pb2 as pb
+            from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
+
+            if self._channel is None:
+                self._channel = grpc.aio.insecure_channel(self._address)
+            reply = await pb_grpc.IdentityServiceStub(self._channel).IssueServiceToken(
+                pb.IssueServiceTokenRequest(service_name=self._name, client_secret=self._secret), timeout=5
+            )
+            self._token = str(reply.access_token)
+            self._expires_at = self._clock() + reply.access_expires_in_seconds
+            return self._token
+
+    async def metadata(self) -> tuple[tuple[str, str]]:
+        from ejournal_platform.grpc.client import bearer
+
+        return bearer(await self.token())
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close()

@@ -1,22 +1,241 @@
-"""identity's gRPC servicer: translates requests to use cases and results to responses."""
+"""identity's gRPC servicer: translates requests to use cases and results to responses.
+
+Authentication happened in the interceptor (every method but the public ones); each use case
+authorizes against the shared policy (ejournal_platform.authz) and the resource's scope.
+"""
 
 from __future__ import annotations
 
-import grpc
+import json
+from typing import Any
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
-from ejournal_platform.errors import NotImplementedYet
+from ejournal_platform.authz import authenticated, require
+from services.identity.entrypoints import mappers as m
+from services.identity.service_layer import auth, credentials, login_requests, people, roles, substitutions
+from services.identity.service_layer.deps import Deps
+
+Ctx = Any
 
 
 class IdentityServicer(pb_grpc.IdentityServiceServicer):
-    async def GetKeySet(
-        self, request: pb.GetKeySetRequest, context: grpc.aio.ServicerContext
-    ) -> pb.GetKeySetResponse:
-        raise NotImplementedYet("GetKeySet is not built yet (the identity issue)")
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
-    async def Login(self, request: pb.LoginRequest, context: grpc.aio.ServicerContext) -> pb.LoginResponse:
-        raise NotImplementedYet("Login is not built yet (the identity issue)")
+    # -- tokens -------------------------------------------------------------------------------------
+    async def Login(self, request: pb.LoginRequest, context: Ctx) -> pb.LoginResponse:
+        pair = await auth.login(
+            self.deps, request.login, request.password, request.client_address, request.user_agent
+        )
+        return pb.LoginResponse(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            access_expires_in_seconds=pair.expires_in,
+            person_id=pair.person_id,
+        )
 
-    async def WhoAmI(self, request: pb.WhoAmIRequest, context: grpc.aio.ServicerContext) -> pb.WhoAmIResponse:
-        raise NotImplementedYet("WhoAmI is not built yet (the identity issue)")
+    async def Refresh(self, request: pb.RefreshRequest, context: Ctx) -> pb.RefreshResponse:
+        pair = await auth.refresh(self.deps, request.refresh_token)
+        return pb.RefreshResponse(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            access_expires_in_seconds=pair.expires_in,
+        )
+
+    async def Logout(self, request: pb.LogoutRequest, context: Ctx) -> pb.LogoutResponse:
+        await auth.logout(self.deps, authenticated())
+        return pb.LogoutResponse()
+
+    async def GetKeySet(self, request: pb.GetKeySetRequest, context: Ctx) -> pb.GetKeySetResponse:
+        return pb.GetKeySetResponse(jwks_json=json.dumps(self.deps.keys.jwks(), sort_keys=True))
+
+    async def RotateSigningKey(
+        self, request: pb.RotateSigningKeyRequest, context: Ctx
+    ) -> pb.RotateSigningKeyResponse:
+        require(authenticated(), "keys.rotate")
+        return pb.RotateSigningKeyResponse(kid=await self.deps.keys.rotate())
+
+    async def IssueServiceToken(
+        self, request: pb.IssueServiceTokenRequest, context: Ctx
+    ) -> pb.IssueServiceTokenResponse:
+        token, ttl = auth.issue_service_token(self.deps, request.service_name, request.client_secret)
+        return pb.IssueServiceTokenResponse(access_token=token, access_expires_in_seconds=ttl)
+
+    async def WhoAmI(self, request: pb.WhoAmIRequest, context: Ctx) -> pb.WhoAmIResponse:
+        principal = authenticated()
+        person = await auth.who_am_i(self.deps, principal)
+        return pb.WhoAmIResponse(
+            person_id=principal.subject,
+            login=person.login if person else "",
+            full_name=person.name.full if person else principal.subject,
+            roles=[
+                pb.RoleInScope(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id)
+                for g in principal.roles
+            ],
+        )
+
+    # -- people and accounts ------------------------------------------------------------------------
+    async def CreatePerson(self, request: pb.CreatePersonRequest, context: Ctx) -> pb.CreatePersonResponse:
+        cmd = people.CreatePerson(
+            request_id=request.request_id.strip(),
+            login=request.login,
+            last_name=request.last_name,
+            first_name=request.first_name,
+            patronymic=request.patronymic,
+            language=request.language,
+            category=m.CATEGORY_FROM_PB.get(request.category),
+            placement=m.placement_from(request.placement),
+            profile_code=request.profile_code,
+            email=request.email,
+            personal_number=request.personal_number,
+        )
+        person = await people.create_person(self.deps, authenticated(), cmd)
+        return pb.CreatePersonResponse(person=m.person_to_pb(person))
+
+    async def GetPerson(self, request: pb.GetPersonRequest, context: Ctx) -> pb.GetPersonResponse:
+        person = await people.get_person(self.deps, authenticated(), request.person_id)
+        return pb.GetPersonResponse(person=m.person_to_pb(person))
+
+    async def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Ctx) -> pb.UpdatePersonResponse:
+        cmd = people.UpdatePerson(
+            person_id=request.person_id,
+            expected_version=request.expected_version,
+            last_name=request.last_name,
+            first_name=request.first_name,
+            patronymic=request.patronymic,
+            email=request.email,
+            placement=m.placement_from(request.placement),
+        )
+        person = await people.update_person(self.deps, authenticated(), cmd)
+        return pb.UpdatePersonResponse(person=m.person_to_pb(person))
+
+    async def SetAccountStatus(
+        self, request: pb.SetAccountStatusRequest, context: Ctx
+    ) -> pb.SetAccountStatusResponse:
+        status = m.STATUS_FROM_PB.get(request.status)
+        person = await people.set_account_status(
+            self.deps, authenticated(), request.person_id, status, request.reason
+        )
+        return pb.SetAccountStatusResponse(person=m.person_to_pb(person))
+
+    async def GetPersonHistory(
+        self, request: pb.GetPersonHistoryRequest, context: Ctx
+    ) -> pb.GetPersonHistoryResponse:
+        rows = await people.person_history(self.deps, authenticated(), request.person_id)
+        return pb.GetPersonHistoryResponse(entries=[m.audit_to_pb(row) for row in rows])
+
+    async def IssueCredentials(
+        self, request: pb.IssueCredentialsRequest, context: Ctx
+    ) -> pb.IssueCredentialsResponse:
+        login, generated = await credentials.issue_credentials(
+            self.deps, authenticated(), request.person_id, request.password
+        )
+        return pb.IssueCredentialsResponse(login=login, generated_password=generated)
+
+    async def ChangeOwnPassword(
+        self, request: pb.ChangeOwnPasswordRequest, context: Ctx
+    ) -> pb.ChangeOwnPasswordResponse:
+        await credentials.change_own_password(
+            self.deps, authenticated(), request.current_password, request.new_password
+        )
+        return pb.ChangeOwnPasswordResponse()
+
+    async def ListLoginAttempts(
+        self, request: pb.ListLoginAttemptsRequest, context: Ctx
+    ) -> pb.ListLoginAttemptsResponse:
+        rows = await credentials.list_login_attempts(
+            self.deps, authenticated(), request.person_id, request.limit
+        )
+        return pb.ListLoginAttemptsResponse(attempts=[m.attempt_to_pb(row) for row in rows])
+
+    # -- roles --------------------------------------------------------------------------------------
+    async def GrantRole(self, request: pb.GrantRoleRequest, context: Ctx) -> pb.GrantRoleResponse:
+        assignment = await roles.grant_role(
+            self.deps,
+            authenticated(),
+            request.person_id,
+            request.role,
+            request.scope_type,
+            request.scope_id,
+            request.valid_from,
+            request.valid_until,
+        )
+        return pb.GrantRoleResponse(assignment=m.assignment_to_pb(assignment))
+
+    async def RevokeRole(self, request: pb.RevokeRoleRequest, context: Ctx) -> pb.RevokeRoleResponse:
+        assignment = await roles.revoke_role(
+            self.deps, authenticated(), request.assignment_id, request.reason
+        )
+        return pb.RevokeRoleResponse(assignment=m.assignment_to_pb(assignment))
+
+    async def ListRoles(self, request: pb.ListRolesRequest, context: Ctx) -> pb.ListRolesResponse:
+        found = await roles.list_roles(self.deps, authenticated(), request.person_id)
+        return pb.ListRolesResponse(assignments=[m.assignment_to_pb(a) for a in found])
+
+    # -- login requests -----------------------------------------------------------------------------
+    async def SubmitLoginRequest(
+        self, request: pb.SubmitLoginRequestRequest, context: Ctx
+    ) -> pb.SubmitLoginRequestResponse:
+        fields = {
+            name: getattr(request, name)
+            for name in ("department_id", "faculty_id", "university_id", "last_name", "first_name",
+                         "patronymic", "language", "position", "email", "outgoing_number", "profile_code")
+        }  # fmt: skip
+        row = await login_requests.submit(self.deps, authenticated(), request.request_id.strip(), fields)
+        return pb.SubmitLoginRequestResponse(login_request=m.login_request_to_pb(row))
+
+    async def ListLoginRequests(
+        self, request: pb.ListLoginRequestsRequest, context: Ctx
+    ) -> pb.ListLoginRequestsResponse:
+        status = m.LR_STATUS_FROM_PB.get(request.status)
+        rows = await login_requests.list_requests(self.deps, authenticated(), request.department_id, status)
+        return pb.ListLoginRequestsResponse(login_requests=[m.login_request_to_pb(row) for row in rows])
+
+    async def DecideLoginRequest(
+        self, request: pb.DecideLoginRequestRequest, context: Ctx
+    ) -> pb.DecideLoginRequestResponse:
+        row, password = await login_requests.decide(
+            self.deps,
+            authenticated(),
+            request.login_request_id,
+            request.approve,
+            request.login,
+            request.reason,
+        )
+        return pb.DecideLoginRequestResponse(
+            login_request=m.login_request_to_pb(row), generated_password=password
+        )
+
+    # -- substitutions ------------------------------------------------------------------------------
+    async def AppointSubstitute(
+        self, request: pb.AppointSubstituteRequest, context: Ctx
+    ) -> pb.AppointSubstituteResponse:
+        fields: dict[str, object] = {
+            "absent_teacher_id": request.absent_teacher_id,
+            "substitute_id": request.substitute_id,
+            "department_id": request.department_id,
+            "journal_ids": list(request.journal_ids),
+            "course_unit_ids": list(request.course_unit_ids),
+            "starts_on": request.starts_on,
+            "ends_on": request.ends_on,
+            "protocol_number": request.decision.protocol_number,
+            "protocol_date": request.decision.protocol_date,
+            "reason": request.reason,
+        }
+        found = await substitutions.appoint(self.deps, authenticated(), request.request_id.strip(), fields)
+        return pb.AppointSubstituteResponse(substitution=m.substitution_to_pb(found))
+
+    async def EndSubstitution(
+        self, request: pb.EndSubstitutionRequest, context: Ctx
+    ) -> pb.EndSubstitutionResponse:
+        found = await substitutions.end(self.deps, authenticated(), request.substitution_id, request.reason)
+        return pb.EndSubstitutionResponse(substitution=m.substitution_to_pb(found))
+
+    async def ListSubstitutions(
+        self, request: pb.ListSubstitutionsRequest, context: Ctx
+    ) -> pb.ListSubstitutionsResponse:
+        found = await substitutions.list_substitutions(
+            self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on
+        )
+        return pb.ListSubstitutionsResponse(substitutions=[m.substitution_to_pb(s) for s in found])

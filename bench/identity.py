@@ -1,0 +1,138 @@
+"""Identity's figures: the cost of verifying an access token per call, and login latency with the
+chosen argon2id parameters, each beside its raw counterpart.
+
+    .venv/bin/python -m bench.identity
+
+Token verification: raw pyjwt EdDSA decode vs TokenVerifier.verify vs JwtAuthenticator.authenticate
+(what every service's interceptor runs, against its cached key set: no call to identity per request).
+Login: raw argon2id verify vs the Login RPC end to end (real PostgreSQL, the real gRPC server, the
+production argon2 parameters; one session row, one refresh token and one audit row per login).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import jwt
+
+from deploy.local.servers import PostgresServer, free_port
+from ejournal_platform.logging import configure_logging
+from ejournal_platform.migrations import upgrade
+from ejournal_platform.testing.tokens import TestTokens
+from ejournal_platform.tokens import ALGORITHM, AUDIENCE, ISSUER, JwtAuthenticator
+from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
+
+ROOT = Path(__file__).resolve().parents[1]
+ROLES = (("teacher", "department", "kz-dep-anatomy"), ("curator", "group", "kz-grp-med-101"))
+
+
+def per_call_us(fn: Callable[[], object], n: int) -> float:
+    fn()
+    started = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - started) / n * 1e6
+
+
+async def per_call_async_us(fn: Callable[[], Awaitable[object]], n: int) -> float:
+    await fn()
+    started = time.perf_counter()
+    for _ in range(n):
+        await fn()
+    return (time.perf_counter() - started) / n * 1e6
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms"
+
+
+async def token_figures(n: int = 5000) -> None:
+    keys = TestTokens()
+    token = keys.token("person-1", *ROLES)
+    public = keys.key.private_key.public_key()
+    verifier = keys.verifier()
+
+    async def fetch() -> str:
+        import json
+
+        return json.dumps(keys.jwks())
+
+    authenticator = JwtAuthenticator(fetch)
+    raw = per_call_us(
+        lambda: jwt.decode(token, public, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER), n
+    )
+    verify = per_call_us(lambda: verifier.verify(token), n)
+    through = await per_call_async_us(lambda: authenticator.authenticate(token), n)
+    print("token verification per call (Ed25519, 2 role grants)")
+    print(f"  raw pyjwt.decode                       {raw:8.1f} us")
+    print(f"  TokenVerifier.verify                   {verify:8.1f} us  ({verify / raw:.2f}x raw)")
+    print(f"  JwtAuthenticator.authenticate (cached) {through:8.1f} us  ({through / raw:.2f}x raw)")
+    print(f"  key-set fetches during {n} calls: {authenticator.fetches}")
+
+
+async def login_figures(rounds: int = 30) -> None:
+    parameters = Argon2Parameters()
+    hashing = PasswordHashing(parameters)
+    stored = hashing.hash_sync("Ejournal-demo-2026")
+    raw = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        hashing.verify_sync(stored, "Ejournal-demo-2026")
+        raw.append((time.perf_counter() - started) * 1000)
+
+    from ejournal.identity.v1 import identity_service_pb2 as pb
+    from services.identity.tests.harness import Clock, running_identity
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = PostgresServer(Path(tmp) / "pg", free_port())
+        server.start()
+        try:
+            server.create_database("bench_identity")
+            url = server.url("bench_identity")
+            await asyncio.to_thread(upgrade, ROOT / "services" / "identity" / "migrations", url)
+            async with running_identity(url, Clock()) as identity:
+                identity.deps.hashing = hashing  # the production parameters, not the tests' cheap ones
+                await identity.deps.hashing.hash("warm-up")
+                from services.identity.adapters import people_repo
+
+                async with identity.deps.unit_of_work() as uow:
+                    row = await people_repo.find_by_login(uow.session, "kz.teacher1")
+                    assert row is not None
+                    await people_repo.set_fields(uow.session, str(row.id), {"password_hash": stored})
+                    await uow.commit()
+                rpc = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    await identity.stub.Login(
+                        pb.LoginRequest(login="kz.teacher1", password="Ejournal-demo-2026")
+                    )
+                    rpc.append((time.perf_counter() - started) * 1000)
+        finally:
+            server.stop()
+    p = parameters
+    print(
+        f"login with argon2id t={p.time_cost}, m={p.memory_cost_kib // 1024} MiB, p={p.parallelism}"
+        f" ({rounds} rounds)"
+    )
+    print(f"  raw argon2 verify        {percentiles(raw)}")
+    print(
+        f"  Login RPC end to end     {percentiles(rpc)}"
+        f"  ({statistics.median(rpc) / statistics.median(raw):.2f}x raw)"
+    )
+
+
+def main() -> None:
+    configure_logging("bench", "WARNING", "console")
+    asyncio.run(token_figures())
+    asyncio.run(login_figures())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The key ring: identity's Ed25519 signing keys, shared by its replicas through the database.
+
+The newest unretired key signs. A rotation adds a key and retires the others; a retired key stays in
+the published key set until every token it signed has expired (access TTL + leeway), so a service
+that caches the set keeps verifying while it refetches on the new kid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.tokens import (
+    DEFAULT_LEEWAY_SECONDS,
+    SigningKey,
+    TokenVerifier,
+    UnknownSigningKey,
+    jwks_document,
+)
+from services.identity.adapters import sessions_repo
+
+KEY_LOCK = 0x1D_E7_17  # advisory lock id: replicas starting at once create one first key, not two
+
+
+class KeyRing:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        publish_retired_for: timedelta,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._sessions = sessions
+        self._publish_retired_for = publish_retired_for
+        self._clock = clock
+        self._signing: SigningKey | None = None
+        self._published: list[dict[str, str]] = []
+        self._verifier = TokenVerifier({"keys": []})
+        self._reload_lock = asyncio.Lock()
+        self._last_reload = datetime.min
+
+    @property
+    def signing_key(self) -> SigningKey:
+        if self._signing is None:
+            raise RuntimeError("the key ring is not loaded")
+        return self._signing
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return jwks_document(self._published)
+
+    async def load(self) -> None:
+        """Read the keys; create the first one if there is none."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
+            rows = await sessions_repo.load_keys(session)
+            if not any(row.retired_at is None for row in rows):
+                key = SigningKey.generate()
+                await sessions_repo.add_key(session, key.kid, key.to_pem(), self._clock())
+                rows = await sessions_repo.load_keys(session)
+        self._apply(rows)
+
+    def _apply(self, rows: list[Any]) -> None:
+        now = self._clock()
+        active = [row for row in rows if row.retired_at is None]
+        newest = max(active, key=lambda row: row.created_at)
+        self._signing = SigningKey.from_pem(newest.kid, bytes(newest.private_pem))
+        published = []
+        for row in rows:
+            if row.retired_at is None or now - row.retired_at < self._publish_retired_for:
+                published.append(SigningKey.from_pem(row.kid, bytes(row.private_pem)).public_jwk())
+        self._published = published
+        self._verifier = TokenVerifier(self.jwks())
+        self._last_reload = now.replace(tzinfo=None)
+
+    async def rotate(self) -> str:
+        key = SigningKey.generate()
+        async with self._sessions() as session, session.begin():
+            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
+            now = self._clock()
+            await sessions_repo.add_key(session, key.kid, key.to_pem(), now)
+            await sessions_repo.retire_keys_except(session, key.kid, now)
+            rows = await sessions_repo.load_keys(session)
+        self._apply(rows)
+        return key.kid
+
+    async def authenticate(self, token: str) -> Principal:
+        """identity's own Authenticator: verify with the ring; reload once if another replica rotated."""
+        try:
+            return self._verifier.verify(token)
+        except UnknownSigningKey:
+            async with self._reload_lock:
+                if self._clock().replace(tzinfo=None) - self._last_reload > timedelta(seconds=2):
+                    async with self._sessions() as session:
+                        self._apply(await sessions_repo.load_keys(session))
+            return self._verifier.verify(token)
+
+
+def retired_key_window(access_ttl: timedelta) -> timedelta:
+    return access_ttl + timedelta(seconds=DEFAULT_LEEWAY_SECONDS) + timedelta(minutes=1)

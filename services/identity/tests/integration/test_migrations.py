@@ -1,0 +1,40 @@
+"""The hand-written migrations create exactly the tables the code describes, and the audit trail is
+append-only in the database itself."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from ejournal_platform.testing.fixtures import Databases
+from services.identity.adapters.tables import metadata
+
+pytestmark = pytest.mark.integration
+
+
+def test_migrated_schema_matches_the_tables(databases: Databases) -> None:
+    engine = create_engine(databases.fresh("identity"))
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = [d for d in compare_metadata(context, metadata) if "alembic_version" not in str(d)]
+    engine.dispose()
+    assert differences == []
+
+
+def test_audit_tables_refuse_updates_and_deletes(databases: Databases) -> None:
+    engine = create_engine(databases.fresh("identity"))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO login_attempts (login, client_address, user_agent, outcome)"
+                " VALUES ('x', '', '', 't')"
+            )
+        )
+    for statement in ("UPDATE login_attempts SET outcome = 'succeeded'", "DELETE FROM login_attempts",
+                      "DELETE FROM person_audit"):  # fmt: skip
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    engine.dispose()

@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from services.gateway import session
 from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
 from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
+from services.gateway.routes import rpc_router
 from services.gateway.settings import GatewaySettings
 
 
@@ -60,4 +62,6 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     async def prometheus() -> Response:
         return metrics.render()
 
+    app.include_router(session.router)
+    app.include_router(rpc_router())
     return app

@@ -70,10 +70,11 @@ def metadata(request: Request, token: str | None = None) -> tuple[tuple[str, str
     return tuple(items)
 
 
-def start_session(
-    response: Response, access_token: str, refresh_token: str, access_ttl: int, secure: bool
-) -> str:
-    """Set the session cookies; return the CSRF token the portal must echo in x-csrf-token."""
+def start_session(response: Response, access_token: str, refresh_token: str, access_ttl: int) -> str:
+    """Set the session cookies; return the CSRF token the portal must echo in x-csrf-token.
+
+    Secure even on the local stack: browsers treat http://localhost as a secure context.
+    """
     csrf = secrets.token_urlsafe(24)
     cookies = [
         (ACCESS_COOKIE, access_token, access_ttl, True),
@@ -82,7 +83,7 @@ def start_session(
     ]
     for name, value, max_age, httponly in cookies:
         response.set_cookie(
-            name, value, max_age=max_age, httponly=httponly, secure=secure, samesite="strict", path="/"
+            name, value, max_age=max_age, httponly=httponly, secure=True, samesite="strict", path="/"
         )
     return csrf
 

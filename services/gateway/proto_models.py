@@ -1,0 +1,69 @@
+"""Pydantic models derived from protobuf messages, so the OpenAPI document describes every route's
+body and reply exactly as the service contract does, without a hand-kept copy of each message."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.json_format import MessageToDict, ParseDict
+from google.protobuf.message import Message
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+SCALARS: dict[int, Any] = {
+    FieldDescriptor.TYPE_STRING: str,
+    FieldDescriptor.TYPE_BOOL: bool,
+    FieldDescriptor.TYPE_INT32: int,
+    FieldDescriptor.TYPE_SINT32: int,
+    FieldDescriptor.TYPE_UINT32: int,
+    FieldDescriptor.TYPE_INT64: int,
+    FieldDescriptor.TYPE_SINT64: int,
+    FieldDescriptor.TYPE_UINT64: int,
+    FieldDescriptor.TYPE_FIXED32: int,
+    FieldDescriptor.TYPE_FIXED64: int,
+    FieldDescriptor.TYPE_DOUBLE: float,
+    FieldDescriptor.TYPE_FLOAT: float,
+    FieldDescriptor.TYPE_BYTES: str,  # base64 in JSON
+}
+_WELL_KNOWN: dict[str, Any] = {
+    "google.protobuf.Timestamp": str,  # RFC 3339
+    "google.protobuf.Duration": str,
+    "google.protobuf.Struct": dict[str, Any],
+}
+
+
+def _field_type(field: FieldDescriptor) -> Any:
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        nested = field.message_type
+        assert nested is not None
+        if nested.GetOptions().map_entry:
+            return dict[str, _field_type(nested.fields_by_name["value"])]  # type: ignore[misc]
+        kind = _WELL_KNOWN.get(nested.full_name) or model_for(nested)
+    elif field.type == FieldDescriptor.TYPE_ENUM:
+        kind = str  # the enum value's name
+    else:
+        kind = SCALARS[field.type]
+    return list[kind] if field.is_repeated else kind  # type: ignore[valid-type]
+
+
+@cache
+def model_for(descriptor: Descriptor, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
+    """A pydantic model with one optional field per protobuf field (proto3: absent means default)."""
+    fields: dict[str, Any] = {}
+    for field in descriptor.fields:
+        if field.name in exclude:
+            continue
+        fields[field.name] = (_field_type(field) | None, Field(default=None))
+    suffix = "Body" if exclude else ""
+    name = descriptor.full_name.replace("ejournal.", "").replace(".v1.", "_").replace(".", "_") + suffix
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def to_json(message: Message) -> dict[str, Any]:
+    return MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+
+
+def from_json(data: dict[str, Any], message_type: type[Message]) -> Message:
+    """Build a request message; unknown fields were already refused by the pydantic model."""
+    return ParseDict({k: v for k, v in data.items() if v is not None}, message_type())

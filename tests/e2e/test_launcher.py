@@ -3,10 +3,8 @@ gateway's /healthz answers 200, and SIGTERM leaves no process behind; a second s
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,59 +14,14 @@ import psutil
 import psycopg
 import pytest
 
-from deploy.local.servers import free_port
+from tests.stack import launch, stack_environment, wait_for_line
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
-PORT_VARIABLES = [
-    "PG_PORT",
-    "NATS_PORT",
-    "NATS_MONITOR_PORT",
-    "TEMPORAL_PORT",
-    "TEMPORAL_UI_PORT",
-    "IDENTITY_PORT",
-    "CURRICULUM_PORT",
-    "GRADEBOOK_PORT",
-    "REPORTING_PORT",
-    "WORKFLOW_PORT",
-    "GATEWAY_PORT",
-]
 
 
 @pytest.fixture
 def stack_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EJOURNAL_")}
-    env["EJOURNAL_HOME"] = str(tmp_path / "home")
-    for name in PORT_VARIABLES:
-        env[f"EJOURNAL_{name}"] = str(free_port())
-    return env
-
-
-def launch(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "deploy.local.launcher"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float) -> list[str]:
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        if needle in line:
-            return seen
-    raise AssertionError(f"no {needle!r} within {timeout} s; output:\n{''.join(seen)}")
+    return stack_environment(tmp_path / "home")
 
 
 def descendants_and_postmaster(process: subprocess.Popen[str], home: Path) -> list[psutil.Process]:

@@ -25,7 +25,7 @@ def stack_env(tmp_path: Path) -> dict[str, str]:
 
 
 def descendants_and_postmaster(process: subprocess.Popen[str], home: Path) -> list[psutil.Process]:
-    found = psutil.Process(process.pid).children(recursive=True)
+    found: list[psutil.Process] = psutil.Process(process.pid).children(recursive=True)
     postmaster = home / "postgres" / "postmaster.pid"
     if postmaster.exists():  # pg_ctl daemonizes PostgreSQL, so it is not among the launcher's children
         found.append(psutil.Process(int(postmaster.read_text().split()[0])))

@@ -1,0 +1,26 @@
+"""The declarative base of curriculum's typed models; its metadata is the service's whole schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+from ejournal_platform.db import new_metadata
+from sqlalchemy import DateTime, MetaData, Uuid, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+metadata: MetaData = new_metadata()
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+    type_annotation_map: ClassVar[dict[Any, Any]] = {uuid.UUID: Uuid(), datetime: DateTime(timezone=True)}
+
+
+def uuid_pk() -> Mapped[uuid.UUID]:
+    return mapped_column(primary_key=True)
+
+
+def created_at() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ejournal_platform.db import new_metadata
-from sqlalchemy import DateTime, MetaData, Uuid, func
+from sqlalchemy import DateTime, MetaData, Table, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 metadata: MetaData = new_metadata()
@@ -24,3 +24,8 @@ def uuid_pk() -> Mapped[uuid.UUID]:
 
 def created_at() -> Mapped[datetime]:
     return mapped_column(server_default=func.now())
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for bulk statements (imports)."""
+    return cast(Table, model.__table__)

@@ -80,7 +80,8 @@ POLICY: Mapping[str, tuple[tuple[str, str], ...]] = {
     "schedule.manage": _rows("administrator", *REGISTRAR),  # KG-02
     "calendar.manage": _rows(*REGISTRAR),  # KZ-06: deadlines are the registrar's
     "classroom.secret.read": (("administrator", SCOPE), (SERVICE, SCOPE)),  # KG-09
-    "audit.read": (*_rows(*REGISTRAR, "vice_rector", "administrator"), (SERVICE, SCOPE)),
+    # The audit of one entity: registrar office, vice-rector and administrators of any scope.
+    "audit.read": (*_rows(*REGISTRAR, "vice_rector", "administrator", reach=ANYWHERE), (SERVICE, SCOPE)),
 }
 
 

@@ -51,9 +51,6 @@ class UnitView:
 
 
 async def define_course_unit(deps: Deps, spec: CourseUnitSpec, reason: str = "") -> UnitView:
-    v = Violations()
-    check_course_unit(spec, set(load_profiles()), v)
-    v.raise_if_any()
     async with deps.uow() as uow:
         view, _ = await apply_course_unit(uow, caller(), spec, reason, deps.clock())
         await uow.commit()
@@ -80,6 +77,8 @@ async def apply_course_unit(
     units that changed."""
     s = uow.session
     v = Violations()
+    check_course_unit(spec, set(load_profiles()), v)
+    v.raise_if_any()
     year_id, specialty_id = (
         need_id(spec.academic_year_id, "academic_year_id"),
         need_id(spec.specialty_id, "specialty_id"),
@@ -328,3 +327,10 @@ async def list_course_units(
 
 def kind_of(value: str) -> CourseUnitKind:
     return CourseUnitKind(value)
+
+
+async def university_profile(deps: Deps, specialty_id: str) -> str:
+    """The profile a unit gets when its request names none: its university's."""
+    async with deps.uow() as uow:
+        place = await place_of_specialty(uow.session, need_id(specialty_id, "specialty_id"))
+        return place.university.profile_code

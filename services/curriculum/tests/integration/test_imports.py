@@ -5,6 +5,7 @@ nothing (KZ-15 contingent, KZ-03 curriculum, KG-02 teaching load and schedule, K
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pytest
 from ejournal.curriculum.v1 import events_pb2 as ev
@@ -14,8 +15,8 @@ from openpyxl import Workbook
 from services.curriculum.adapters.models import CourseUnit, LessonPlan, Movement, Placement, TeachingLoad
 from services.curriculum.service_layer import curriculum
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.imports.runner import ImportRequest, run_import
-from services.curriculum.tests.integration.conftest import registrar
+from services.curriculum.service_layer.imports.runner import ImportOutcome, ImportRequest, run_import
+from services.curriculum.tests.integration.conftest import Clock, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
 from services.curriculum.tests.integration.world import World, define_discipline, discipline
 
@@ -26,13 +27,13 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     return "\n".join(";".join(r) for r in rows).encode("utf-8")
 
 
-def xlsx_bytes(rows: list[list[object]], title: str = "Лист1") -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]], title: str = "Лист1") -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title
     for r in rows:
-        sheet.append(r)
+        sheet.append(list(r))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -56,8 +57,10 @@ def contingent_rows(n: int, group: str = "ЖМ-101", subgroup: str = "") -> list
     ]
 
 
-async def run(deps: Deps, w: World, kind: str, name: str, content: bytes, language: str = "ru", **kw: str):  # type: ignore[no-untyped-def]
-    return await run_import(deps, ImportRequest(kind, name, content, w.year, language, **kw))
+async def run(
+    deps: Deps, w: World, kind: str, name: str, content: bytes, language: str = "ru", reason: str = ""
+) -> ImportOutcome:
+    return await run_import(deps, ImportRequest(kind, name, content, w.year, language, reason=reason))
 
 
 @pytest.mark.rule("KZ-15")
@@ -116,7 +119,7 @@ async def test_contingent_errors_are_all_reported_in_kazakh_and_nothing_is_appli
         (8, "Дата приказа", "bad_date"),
         (9, "Логин студента", "required"),
     }
-    reasons = {e["code"]: e["reason"] for e in outcome.errors}
+    reasons = {e["code"]: str(e["reason"]) for e in outcome.errors}
     assert reasons["unknown_group"] == "«ЖМ-999» тобы осы оқу жылында табылмады"
     assert "ЖМ-101" in reasons["two_groups_one_course"] and all(
         e["sheet"] == "contingent.csv" for e in outcome.errors
@@ -234,8 +237,8 @@ async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: W
 
 @pytest.mark.rule("KZ-03")
 async def test_curriculum_import_after_august_needs_the_registrar_and_a_reason(
-    deps: Deps, world: World, clock
-) -> None:  # type: ignore[no-untyped-def]
+    deps: Deps, world: World, clock: Clock
+) -> None:
     clock.set("2026-10-01T10:00:00")
     rows = [
         CURRICULUM_HEADER,

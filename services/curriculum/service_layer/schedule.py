@@ -93,6 +93,12 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
                 Lesson.date == when,
                 Lesson.cancelled_at.is_(None),
                 Lesson.id != lesson_id,
+                # A stream lecture: one teacher teaching one unit to several groups in one hall.
+                ~and_(
+                    Lesson.teacher_id == teacher,
+                    Lesson.course_unit_id == unit_id,
+                    Lesson.lesson_type == data.lesson_type,
+                ),
                 and_(Lesson.starts_at < end, Lesson.ends_at > start),
             )
             .limit(1)

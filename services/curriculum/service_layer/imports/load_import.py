@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
 
@@ -56,18 +56,12 @@ class LoadRow:
     row: int
     values: dict[str, object]
     profile_code: str
+    id: uuid.UUID = field(init=False)
 
-    @property
-    def id(self) -> uuid.UUID:
+    def __post_init__(self) -> None:
         v = self.values
-        return stable_id(
-            "teaching_load",
-            v["teacher_id"],
-            v["course_unit_id"],
-            v["group_id"],
-            v["subgroup_id"],
-            v["lesson_type"],
-        )
+        key = (v["teacher_id"], v["course_unit_id"], v["group_id"], v["subgroup_id"], v["lesson_type"])
+        object.__setattr__(self, "id", stable_id("teaching_load", *key))
 
 
 class TeachingLoadImporter:

@@ -13,6 +13,8 @@ from ejournal_platform.errors import Unauthenticated
 from ejournal_platform.outbox import OutboxWriter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.curriculum.adapters.bulk import BulkOutboxWriter
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -33,7 +35,9 @@ class ReadableUnitOfWork(UnitOfWork):
 def unit_of_work_factory(
     sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter
 ) -> Callable[[], UnitOfWork]:
-    return lambda: ReadableUnitOfWork(sessions, outbox)
+    # Imports write tens of thousands of events in one transaction: write them in bulk.
+    writer = BulkOutboxWriter(outbox)
+    return lambda: ReadableUnitOfWork(sessions, writer)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,43 +60,62 @@ def order_pb(number: str, day: date) -> ev.Order:
     return ev.Order(number=number, date=day.isoformat())
 
 
-def movement_event(m: Movement, faculty_id: uuid.UUID, academic_year_id: uuid.UUID) -> Event:
-    order = order_pb(m.order_number, m.order_date)
+MOVEMENT_FIELDS = (
+    "id",
+    "kind",
+    "student_id",
+    "group_id",
+    "subgroup_id",
+    "from_group_id",
+    "from_subgroup_id",
+    "order_number",
+    "order_date",
+    "effective_date",
+    "reason",
+)
+
+
+def movement_event(
+    m: Movement | Mapping[str, Any], faculty_id: uuid.UUID, academic_year_id: uuid.UUID
+) -> Event:
+    """From a stored movement or the plain row an import inserts (no ORM object per row)."""
+    v = m if isinstance(m, Mapping) else {name: getattr(m, name) for name in MOVEMENT_FIELDS}
+    order = order_pb(v["order_number"], v["order_date"])
     payload: ev.StudentEnrolled | ev.StudentTransferred | ev.StudentExpelled
-    if m.kind == "enrolled":
+    if v["kind"] == "enrolled":
         payload = ev.StudentEnrolled(
-            movement_id=s(m.id),
-            student_id=s(m.student_id),
-            group_id=s(m.group_id),
-            subgroup_id=s(m.subgroup_id),
+            movement_id=s(v["id"]),
+            student_id=s(v["student_id"]),
+            group_id=s(v["group_id"]),
+            subgroup_id=s(v["subgroup_id"]),
             order=order,
-            effective_date=s(m.effective_date),
+            effective_date=s(v["effective_date"]),
             faculty_id=s(faculty_id),
             academic_year_id=s(academic_year_id),
         )
-    elif m.kind == "transferred":
+    elif v["kind"] == "transferred":
         payload = ev.StudentTransferred(
-            movement_id=s(m.id),
-            student_id=s(m.student_id),
-            from_group_id=s(m.from_group_id),
-            from_subgroup_id=s(m.from_subgroup_id),
-            to_group_id=s(m.group_id),
-            to_subgroup_id=s(m.subgroup_id),
+            movement_id=s(v["id"]),
+            student_id=s(v["student_id"]),
+            from_group_id=s(v["from_group_id"]),
+            from_subgroup_id=s(v["from_subgroup_id"]),
+            to_group_id=s(v["group_id"]),
+            to_subgroup_id=s(v["subgroup_id"]),
             order=order,
-            effective_date=s(m.effective_date),
+            effective_date=s(v["effective_date"]),
             faculty_id=s(faculty_id),
         )
     else:
         payload = ev.StudentExpelled(
-            movement_id=s(m.id),
-            student_id=s(m.student_id),
-            group_id=s(m.from_group_id),
-            subgroup_id=s(m.from_subgroup_id),
+            movement_id=s(v["id"]),
+            student_id=s(v["student_id"]),
+            group_id=s(v["from_group_id"]),
+            subgroup_id=s(v["from_subgroup_id"]),
             order=order,
-            effective_date=s(m.effective_date),
-            reason=m.reason,
+            effective_date=s(v["effective_date"]),
+            reason=v["reason"],
         )
-    return Event(payload=payload, subject=f"student/{m.student_id}")
+    return Event(payload=payload, subject=f"student/{v['student_id']}")
 
 
 def course_unit_event(
@@ -137,28 +157,42 @@ def term_event(term: Term) -> Event:
     return Event(payload=payload, subject=f"term/{term.id}")
 
 
-def load_fields(load: TeachingLoad) -> dict[str, Any]:
+LOAD_FIELDS = (
+    "id",
+    "teacher_id",
+    "course_unit_id",
+    "group_id",
+    "subgroup_id",
+    "lesson_type",
+    "term_id",
+    "department_id",
+    "faculty_id",
+    "hours",
+    "revision",
+)
+
+
+def load_fields(load: TeachingLoad | Mapping[str, Any]) -> dict[str, Any]:
+    v = load if isinstance(load, Mapping) else {name: getattr(load, name) for name in LOAD_FIELDS}
     return dict(
-        load_id=s(load.id),
-        teacher_id=s(load.teacher_id),
-        course_unit_id=s(load.course_unit_id),
-        group_id=s(load.group_id),
-        subgroup_id=s(load.subgroup_id),
-        lesson_type=lesson_type_pb(load.lesson_type),
-        term_id=s(load.term_id),
-        department_id=s(load.department_id),
-        faculty_id=s(load.faculty_id),
+        load_id=s(v["id"]),
+        teacher_id=s(v["teacher_id"]),
+        course_unit_id=s(v["course_unit_id"]),
+        group_id=s(v["group_id"]),
+        subgroup_id=s(v["subgroup_id"]),
+        lesson_type=lesson_type_pb(v["lesson_type"]),
+        term_id=s(v["term_id"]),
+        department_id=s(v["department_id"]),
+        faculty_id=s(v["faculty_id"]),
     )
 
 
-def load_assigned_event(load: TeachingLoad, profile_code: str) -> Event:
+def load_assigned_event(load: TeachingLoad | Mapping[str, Any], profile_code: str) -> Event:
+    v = load if isinstance(load, Mapping) else {name: getattr(load, name) for name in LOAD_FIELDS}
     payload = ev.TeachingLoadAssigned(
-        **load_fields(load),
-        hours=load.hours,
-        profile_code=profile_code,
-        revision=load.revision,
+        **load_fields(v), hours=v["hours"], profile_code=profile_code, revision=v["revision"]
     )
-    return Event(payload=payload, subject=f"teaching_load/{load.id}")
+    return Event(payload=payload, subject=f"teaching_load/{v['id']}")
 
 
 def load_removed_event(load: TeachingLoad, reason: str) -> Event:

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
 from services.curriculum.adapters.models import Group, Movement, Placement
 from services.curriculum.adapters.orm import table_of
@@ -200,9 +201,10 @@ class ContingentImporter:
                 }
                 for e in chunk
             ]
-            await s.execute(insert(table_of(Movement)), movements)
-            await s.execute(
-                insert(table_of(Placement)),
+            await insert_rows(s, table_of(Movement), movements)
+            await insert_rows(
+                s,
+                table_of(Placement),
                 [
                     {
                         "id": uuid.uuid4(),
@@ -218,7 +220,7 @@ class ContingentImporter:
                 ],
             )
             for e, m in zip(chunk, movements, strict=True):
-                ctx.uow.add_event(events.movement_event(Movement(**m), e.group.faculty_id, ctx.year.id))
+                ctx.uow.add_event(events.movement_event(m, e.group.faculty_id, ctx.year.id))
             done += len(chunk)
             await ctx.progress("applying", done, len(self.todo))
         return done

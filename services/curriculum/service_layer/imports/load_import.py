@@ -7,8 +7,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
+from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
 from services.curriculum.adapters.models import CourseUnit, Department, TeachingLoad
 from services.curriculum.adapters.orm import table_of
@@ -194,8 +195,8 @@ class TeachingLoadImporter:
             }
             fresh = [c for c in chunk if c.id not in stored]
             if fresh:
-                await s.execute(
-                    insert(table_of(TeachingLoad)), [{"id": c.id, "revision": 1, **c.values} for c in fresh]
+                await insert_rows(
+                    s, table_of(TeachingLoad), [{"id": c.id, "revision": 1, **c.values} for c in fresh]
                 )
             revived = [
                 c
@@ -211,7 +212,7 @@ class TeachingLoadImporter:
                 )
             for c in fresh + revived:
                 revision = stored[c.id].revision + 1 if c.id in stored else 1
-                row = TeachingLoad(id=c.id, revision=revision, **c.values)
+                row = {"id": c.id, "revision": revision, **c.values}
                 ctx.uow.add_event(events.load_assigned_event(row, c.profile_code))
             changed += len(fresh) + len(revived)
             await ctx.progress("applying", start + len(chunk), len(self.todo))

@@ -205,24 +205,27 @@ def students(prefix: str, count: int, language: str, seed: int) -> list[Person]:
     return people
 
 
+# Logins shared with identity's demo accounts (services/identity/entrypoints/seed.py on branch identity)
+# where they exist; the rest are curriculum's and must be added there.
 KZ_TEACHERS = [
-    Person("kz.akhmetova", "Ахметова Гүлнар Сәбитқызы", "teacher"),
-    Person("kz.seitkali", "Сейітқали Нұрлан Әбілұлы", "teacher"),
-    Person("kz.omarova", "Омарова Айгүл Қайратқызы", "teacher"),
-    Person("kz.zhaksylykov", "Жақсылықов Бауыржан Ерланұлы", "teacher"),
-    Person("kz.petrova", "Петрова Ольга Викторовна", "teacher"),
+    Person("kz.head.anatomy", "Жақсыбаев Мұрат Өмірзақұлы", "department_head"),  # lectures, anatomy
+    Person("kz.teacher1", "Әбілқасымова Гүлнұр Серікқызы", "teacher"),  # practicals, plan uploader
+    Person("kz.teacher2", "Омаров Ерлан Болатұлы", "teacher"),  # practicals, blocks 1–2
+    Person("kz.teacher3", "Петрова Анна Игоревна", "teacher"),  # physiology: block 3, modular disciplines
 ]
-KZ_HEADS = [
-    Person("kz.tokhtarov", "Тохтаров Қанат Мұратұлы", "department_head"),
-    Person("kz.ismailova", "Исмаилова Жанар Бекқызы", "department_head"),
+KZ_HEADS = [Person("kz.head.physiology", "Серікова Айнұр Болатқызы", "department_head")]
+KZ_REGISTRAR = Person("kz.registrar", "Ким Елена Викторовна", "registrar_head")
+KZ_NAMED_STUDENTS = [
+    Person("kz.student1", "Жұмабекова Айгерім Қуанышқызы", "student"),
+    Person("kz.student2", "Smith John", "student"),
 ]
-KZ_REGISTRAR = Person("kz.registrar", "Бейсенова Динара Оразқызы", "registrar_inspector")
 KG_TEACHERS = [
-    Person("kg.toktogulov", "Токтогулов Бакыт Өмүрбекович", "teacher"),
-    Person("kg.osmonova", "Осмонова Гүлнара Сыдыковна", "teacher"),
-    Person("kg.zheenbekov", "Жээнбеков Эрмек Таңсыкович", "teacher"),
+    Person("kg.teacher1", "Үсөнбаева Нурзат Төлөнбековна", "teacher"),  # math lectures
+    Person("kg.teacher2", "Исаков Эрмек Жумабаевич", "teacher"),  # math practicals per subgroup
+    Person("kg.teacher.info", "Жээнбеков Эрмек Таңсыкович", "teacher"),  # informatics (curriculum's own)
 ]
-KG_ADMIN = Person("kg.admin", "Мамытова Айпери Үсөновна", "administrator")
+KG_ADMIN = Person("kg.admin", "Токтогулов Азамат Бакытович", "administrator")
+KG_NAMED_STUDENTS = [Person("kg.student1", "Асанов Нурбек Үмөталиевич", "student")]
 
 
 def kz_groups() -> list[tuple[str, str, list[Person]]]:
@@ -242,7 +245,7 @@ def kg_groups() -> list[tuple[str, str, list[Person]]]:
 
 def demo_logins() -> list[Person]:
     """Every person the curriculum demo refers to, for identity's seed."""
-    people = [*KZ_TEACHERS, *KZ_HEADS, KZ_REGISTRAR, *KG_TEACHERS, KG_ADMIN]
+    people = [*KZ_TEACHERS, *KZ_HEADS, KZ_REGISTRAR, *KG_TEACHERS, KG_ADMIN]  # students follow
     for _, _, members in [*kz_groups(), *kg_groups()]:
         people.extend(members)
     return people

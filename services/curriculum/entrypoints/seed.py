@@ -238,22 +238,22 @@ async def seed_kz_medical(deps: Deps, today: date) -> None:
     blocks = [str(b.unit.id) for b in human.parts]
     modular = [str(m.unit.id) for m in physio.parts]
     intro_id = str(intro.unit.id)
-    practical_teachers = ["kz.seitkali", "kz.seitkali", "kz.petrova"]
+    practical_teachers = ["kz.teacher1", "kz.teacher1", "kz.teacher2"]
     for group, practical_teacher in zip(groups, practical_teachers, strict=True):
         for load in [
-            LoadInput(pid("kz.akhmetova"), intro_id, group, "", "lecture", 15),
+            LoadInput(pid("kz.head.anatomy"), intro_id, group, "", "lecture", 15),
             LoadInput(pid(practical_teacher), intro_id, group, "", "practical", 30),
             *(
-                LoadInput(pid("kz.omarova" if i < 2 else "kz.zhaksylykov"), b, group, "", "clinical", 12)
+                LoadInput(pid("kz.teacher2" if i < 2 else "kz.teacher3"), b, group, "", "clinical", 12)
                 for i, b in enumerate(blocks)
             ),
-            LoadInput(pid("kz.zhaksylykov"), modular[0], group, "", "practical", 16),
-            LoadInput(pid("kz.omarova"), modular[1], group, "", "practical", 16),
+            LoadInput(pid("kz.teacher3"), modular[0], group, "", "practical", 16),
+            LoadInput(pid("kz.teacher3"), modular[1], group, "", "practical", 16),
         ]:
             await teaching_load.assign_teaching_load(deps, load)
     # The semester: the discipline all term; blocks one after another; modular disciplines in turn.
     monday = weekday_on_or_after(year.start, 0)
-    await lesson_plans.appoint_uploader(deps, a, pid("kz.seitkali"), "1", f"{year.start.year}-06-05")
+    await lesson_plans.appoint_uploader(deps, a, pid("kz.teacher1"), "1", f"{year.start.year}-06-05")
     for i, (group, practical_teacher) in enumerate(zip(groups, practical_teachers, strict=True)):
         await weekly(
             deps,
@@ -261,7 +261,7 @@ async def seed_kz_medical(deps: Deps, today: date) -> None:
             group,
             "",
             "lecture",
-            pid("kz.akhmetova"),
+            pid("kz.head.anatomy"),
             rooms["Дәрісхана-1"],
             monday + timedelta(days=3),
             12,
@@ -310,7 +310,7 @@ async def seed_kz_medical(deps: Deps, today: date) -> None:
             REASON,
         )
         for b, block in enumerate(blocks):
-            teacher = pid("kz.omarova" if b < 2 else "kz.zhaksylykov")
+            teacher = pid("kz.teacher2" if b < 2 else "kz.teacher3")
             block_start = monday + timedelta(weeks=4 * b, days=2 + (i % 2))
             await weekly(
                 deps,
@@ -338,7 +338,7 @@ async def seed_kz_medical(deps: Deps, today: date) -> None:
                 group,
                 "",
                 "practical",
-                pid("kz.zhaksylykov" if m == 0 else "kz.omarova"),
+                pid("kz.teacher3"),
                 rooms["А-102"],
                 md_start,
                 4,
@@ -411,10 +411,10 @@ async def seed_kg_jasu(deps: Deps, today: date) -> None:
         await enroll(deps, gid, members, subs, year.start)
         an, prog = str(analysis.unit.id), str(programming.unit.id)
         await teaching_load.assign_teaching_load(
-            deps, LoadInput(pid("kg.toktogulov"), an, gid, "", "lecture", 30)
+            deps, LoadInput(pid("kg.teacher1"), an, gid, "", "lecture", 30)
         )
         await teaching_load.assign_teaching_load(
-            deps, LoadInput(pid("kg.zheenbekov"), prog, gid, "", "lecture", 15)
+            deps, LoadInput(pid("kg.teacher.info"), prog, gid, "", "lecture", 15)
         )
         await weekly(
             deps,
@@ -422,7 +422,7 @@ async def seed_kg_jasu(deps: Deps, today: date) -> None:
             gid,
             "",
             "lecture",
-            pid("kg.toktogulov"),
+            pid("kg.teacher1"),
             room,
             monday + timedelta(days=i),
             10,
@@ -432,10 +432,10 @@ async def seed_kg_jasu(deps: Deps, today: date) -> None:
         )
         for s, sub in enumerate(subs):
             await teaching_load.assign_teaching_load(
-                deps, LoadInput(pid("kg.osmonova"), an, gid, sub, "practical", 30)
+                deps, LoadInput(pid("kg.teacher2"), an, gid, sub, "practical", 30)
             )
             await teaching_load.assign_teaching_load(
-                deps, LoadInput(pid("kg.zheenbekov"), prog, gid, sub, "laboratory", 30)
+                deps, LoadInput(pid("kg.teacher.info"), prog, gid, sub, "laboratory", 30)
             )
             await weekly(
                 deps,
@@ -443,7 +443,7 @@ async def seed_kg_jasu(deps: Deps, today: date) -> None:
                 gid,
                 sub,
                 "practical",
-                pid("kg.osmonova"),
+                pid("kg.teacher2"),
                 room,
                 monday + timedelta(days=2 + i),
                 10,
@@ -457,7 +457,7 @@ async def seed_kg_jasu(deps: Deps, today: date) -> None:
                 gid,
                 sub,
                 "laboratory",
-                pid("kg.zheenbekov"),
+                pid("kg.teacher.info"),
                 lab,
                 monday + timedelta(days=3 + i),
                 10,
@@ -496,6 +496,39 @@ def main() -> None:
     from services.curriculum.settings import CurriculumSettings
 
     asyncio.run(seed_demo(load_settings(CurriculumSettings).database_url))
+
+
+def demo_scope_ids(today: date | None = None) -> dict[str, str]:
+    """The ids of the demo structure, under the readable keys identity's demo accounts use as role
+    scopes (a role's scope id must be the curriculum's id of the university, faculty, department or
+    group for authorization to match). Ids are stable; groups depend on the academic year."""
+    day = today or datetime.now(UTC).date()
+    y = year_start(day)
+    kz_u, kg_u = stable_id("university", "kaznmu-demo"), stable_id("university", "jasu-demo")
+    kz_f, kg_f = (
+        stable_id("faculty", kz_u, "school-general-medicine"),
+        stable_id("faculty", kg_u, "phys-math"),
+    )
+    kz_year, kg_year = (
+        stable_id("academic_year", kz_u, f"{y}-{y + 1}"),
+        stable_id("academic_year", kg_u, f"{y}-{y + 1}"),
+    )
+    ids = {
+        "kz-kaznmu": kz_u,
+        "kz-fac-general-medicine": kz_f,
+        "kz-dep-anatomy": stable_id("department", kz_f, "anatomy"),
+        "kz-dep-physiology": stable_id("department", kz_f, "physiology"),
+        "kz-grp-med-101": stable_id("group", kz_year, "ЖМ-101"),
+        "kz-grp-med-102": stable_id("group", kz_year, "ЖМ-102"),
+        "kz-grp-med-103": stable_id("group", kz_year, "ОМ-103"),
+        "kg-jasu": kg_u,
+        "kg-fac-physics-math": kg_f,
+        "kg-dep-mathematics": stable_id("department", kg_f, "math"),
+        "kg-dep-informatics": stable_id("department", kg_f, "informatics"),
+        "kg-grp-math-21": stable_id("group", kg_year, "МИ-1-26"),
+        "kg-grp-fm-26": stable_id("group", kg_year, "ФМ-1-26"),
+    }
+    return {key: str(value) for key, value in ids.items()}
 
 
 if __name__ == "__main__":

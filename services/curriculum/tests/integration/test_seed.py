@@ -24,7 +24,7 @@ from services.curriculum.adapters.models import (
     University,
 )
 from services.curriculum.entrypoints.demo_data import demo_logins
-from services.curriculum.entrypoints.seed import seed_demo
+from services.curriculum.entrypoints.seed import demo_scope_ids, seed_demo
 
 pytestmark = pytest.mark.integration
 
@@ -76,6 +76,13 @@ async def test_demo_seed_is_idempotent(databases: Databases) -> None:
     assert first["control_events"] > 30 and first["kz names"] > 50
     await seed_demo(url, today=date(2026, 11, 23))
     assert await counts(url) == first
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        stored = {str(i) for i in (await conn.scalars(select(Group.id))).all()}
+        stored |= {str(i) for i in (await conn.scalars(select(University.id))).all()}
+    await engine.dispose()
+    scopes = demo_scope_ids(date(2026, 11, 23))
+    assert {scopes[k] for k in ("kz-kaznmu", "kg-jasu", "kz-grp-med-101", "kg-grp-math-21")} <= stored
 
 
 def test_demo_logins_are_unique_and_named_in_their_letters() -> None:

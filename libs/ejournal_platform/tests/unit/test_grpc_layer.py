@@ -62,7 +62,9 @@ async def servers() -> AsyncIterator[tuple[str, io.StringIO]]:
     inner = GrpcServer(TokenIsName())
     # Inner implements only ListProfiles; the other curriculum RPCs answer UNIMPLEMENTED here.
     servicer = Inner()  # type: ignore[abstract]
-    inner.add(cpb_grpc.add_CurriculumServiceServicer_to_server, servicer, "ejournal.curriculum.v1.CurriculumService")
+    inner.add(
+        cpb_grpc.add_CurriculumServiceServicer_to_server, servicer, "ejournal.curriculum.v1.CurriculumService"
+    )
     inner_port = await inner.start("127.0.0.1", 0)
     outer = GrpcServer(TokenIsName())
     outer.add(gpb_grpc.add_GradebookServiceServicer_to_server, Outer(f"127.0.0.1:{inner_port}"), "x")

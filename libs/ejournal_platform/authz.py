@@ -154,15 +154,23 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
     "structure.read": (*permits(EVERYONE, W), _SVC),
     "structure.manage": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),  # KG-02
     "curriculum.read": (*permits(EVERYONE, W), _SVC),
-    "curriculum.manage": (*permits(REGISTRAR), Permit(Role.CURRICULUM_CHAIR), Permit(Role.ADMINISTRATOR)),
+    "curriculum.manage": (  # KZ-03: the methodologist loads the curriculum
+        *permits(REGISTRAR),
+        Permit(Role.CURRICULUM_CHAIR),
+        Permit(Role.METHODOLOGIST),
+        Permit(Role.ADMINISTRATOR),
+    ),
     "contingent.manage": (*permits(REGISTRAR), *permits(DEANS_OFFICE), Permit(Role.ADMINISTRATOR)),
     "teaching_load.manage": (Permit(Role.DEPARTMENT_HEAD), Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),
     "lesson_plan.upload": (
         Permit(Role.DEPARTMENT_HEAD),
         Permit(Role.DISCIPLINE_LEAD),
         Permit(Role.METHODOLOGIST),
-        Permit(Role.TEACHER, A),
+        *permits(REGISTRAR),  # late changes, with a reason
+        Permit(Role.TEACHER, A),  # KZ-15: uploaders the department head appointed are the assignees
     ),
+    "lesson_plan.appoint": (Permit(Role.DEPARTMENT_HEAD),),  # KZ-15
+    "classroom.secret.read": (Permit(Role.ADMINISTRATOR), _SVC),  # KG-09: the QR secret
     "schedule.manage": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),
     "calendar.manage": permits(REGISTRAR),  # KZ-06: deadlines are the registrar's
     # gradebook

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
-from google.protobuf.json_format import MessageToDict, ParseDict
+from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
 from google.protobuf.message import Message
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -66,4 +66,24 @@ def to_json(message: Message) -> dict[str, Any]:
 
 def from_json(data: dict[str, Any], message_type: type[Message]) -> Message:
     """Build a request message; unknown fields were already refused by the pydantic model."""
+    check_utf8(data)
     return ParseDict({k: v for k, v in data.items() if v is not None}, message_type())
+
+
+def check_utf8(value: Any, where: str = "") -> None:
+    """JSON may carry lone surrogates (\\ud800) that no UTF-8 string holds, or NUL characters that no
+    database text holds: refuse them, naming the field."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError(f"{where or 'body'}: not valid Unicode text") from None
+        if "\x00" in value:
+            raise ParseError(f"{where or 'body'}: must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_utf8(key, where)
+            check_utf8(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_utf8(item, f"{where}[{index}]")

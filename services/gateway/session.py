@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.gateway.auth import (
@@ -28,6 +28,13 @@ class SignIn(BaseModel):
     login: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=1024)
 
+    @field_validator("login", "password")
+    @classmethod
+    def storable_text(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 class Tokens(BaseModel):
     access_token: str
@@ -41,6 +48,13 @@ class Tokens(BaseModel):
 
 class RefreshBody(BaseModel):
     refresh_token: str | None = Field(default=None, description="omit to use the session cookie")
+
+    @field_validator("refresh_token")
+    @classmethod
+    def storable_text(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 def _client(request: Request) -> tuple[str, str]:

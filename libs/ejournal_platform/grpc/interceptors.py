@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import grpc
 import structlog
+from sqlalchemy.exc import DBAPIError
 
 from ejournal_platform.context import (
     AUTHORIZATION_HEADER,
@@ -21,7 +22,7 @@ from ejournal_platform.context import (
     bind_request_id,
     set_principal,
 )
-from ejournal_platform.errors import DomainError, Unauthenticated
+from ejournal_platform.errors import DomainError, InvalidArgument, Unauthenticated
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.logging import get_logger
 
@@ -89,6 +90,15 @@ async def error_mapping(context: grpc.aio.ServicerContext[Any, Any], method: str
         await context.abort(status.code, status.details, status.trailing_metadata)
     except grpc.aio.AbortError:
         raise
+    except DBAPIError as error:
+        # SQLSTATE class 22 (data exception: a NUL in text, a number out of range) comes from a value
+        # the caller sent that slipped past validation: the caller's mistake, not ours.
+        if getattr(error.orig, "sqlstate", "") and str(error.orig.sqlstate).startswith("22"):  # type: ignore[union-attr]
+            log.warning("data exception from the database", error=str(error.orig))
+            status = to_rpc_status(InvalidArgument("request", f"a value cannot be stored: {error.orig}"))
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        log.exception("unexpected error")
+        await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the service log")
     except Exception:
         log.exception("unexpected error")
         await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the service log")

@@ -11,14 +11,20 @@ from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator
 from services.curriculum.adapters import tables
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
+from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 from services.curriculum.settings import CurriculumSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["CurriculumService"].full_name
+# Reference data any signed-out page may show (the list of profiles and their scales).
+PUBLIC_METHODS = (f"/{SERVICE}/ListProfiles", f"/{SERVICE}/GetProfile")
 
 
 async def wire(runtime: Runtime) -> Wiring:
+    assert runtime.outbox is not None
+    deps = Deps(uow=unit_of_work_factory(runtime.sessions, runtime.outbox))
     return Wiring(
-        servicers=[(pb_grpc.add_CurriculumServiceServicer_to_server, CurriculumServicer(), SERVICE)],
+        servicers=[(pb_grpc.add_CurriculumServiceServicer_to_server, CurriculumServicer(deps), SERVICE)],
+        public_methods=PUBLIC_METHODS,
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(runtime.settings.identity_address),
     )

@@ -138,3 +138,15 @@ async def test_every_kind_of_user_signs_in_over_http(
     )
     assert me.status_code == 200
     assert role in {grant["role"] for grant in me.json()["roles"]}
+
+
+async def test_text_no_database_can_hold_is_refused_by_field_not_crashed_on(
+    gateway: httpx.AsyncClient,
+) -> None:
+    reply = await gateway.post("/api/v1/session", json={"login": "kz.\x00admin", "password": "x"})
+    assert reply.status_code == 422
+    assert reply.json()["errors"][0]["field"] == "login"
+    tokens = await sign_in(gateway, "kz.admin")
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    reply = await gateway.get("/api/v1/substitutions", params={"department_id": "a\x00b"}, headers=headers)
+    assert reply.status_code == 422, reply.text  # refused at the edge, never a 5xx

@@ -1,0 +1,61 @@
+"""Reads and writes of the contingent: a student's placements, a group's members on a date."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.curriculum.adapters.models import Group, Movement, Placement
+from services.curriculum.domain.contingent import GroupRef
+from services.curriculum.domain.contingent import Placement as PlacementView
+
+
+def group_ref(group: Group) -> GroupRef:
+    return GroupRef(str(group.id), group.code, str(group.academic_year_id), group.course_number)
+
+
+async def lock_student(session: AsyncSession, student_id: uuid.UUID) -> None:
+    """Serialise orders about one student (two concurrent enrollments must not both pass the checks)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"student:{student_id}"}
+    )
+
+
+async def placements_of(
+    session: AsyncSession, student_id: uuid.UUID
+) -> list[tuple[Placement, PlacementView]]:
+    rows = await session.execute(
+        select(Placement, Group)
+        .join(Group, Group.id == Placement.group_id)
+        .where(Placement.student_id == student_id)
+    )
+    return [
+        (
+            p,
+            PlacementView(
+                group_ref(g), str(p.subgroup_id) if p.subgroup_id else None, p.valid_from, p.valid_until
+            ),
+        )
+        for p, g in rows.all()
+    ]
+
+
+async def members_on(
+    session: AsyncSession, group_id: uuid.UUID, on: date, subgroup_id: uuid.UUID | None = None
+) -> list[tuple[Placement, Movement]]:
+    query = (
+        select(Placement, Movement)
+        .join(Movement, Movement.id == Placement.opened_by)
+        .where(
+            Placement.group_id == group_id,
+            Placement.valid_from <= on,
+            or_(Placement.valid_until.is_(None), Placement.valid_until > on),
+        )
+        .order_by(func.lower(Movement.student_name), Placement.student_id)
+    )
+    if subgroup_id is not None:
+        query = query.where(Placement.subgroup_id == subgroup_id)
+    return [(p, m) for p, m in (await session.execute(query)).all()]

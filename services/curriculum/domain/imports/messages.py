@@ -1,0 +1,184 @@
+"""Import errors in the user's language (ru, kk, ky, en): a code with parameters, rendered at the end.
+
+The code is machine-readable (the portal may highlight cells by it); the reason is for the registrar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGUAGES = ("ru", "kk", "ky", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_utf8": {
+        "ru": "файл CSV должен быть в кодировке UTF-8",
+        "kk": "CSV файлы UTF-8 кодтауында болуы керек",
+        "ky": "CSV файлы UTF-8 коддоосунда болушу керек",
+        "en": "a CSV file must be encoded in UTF-8",
+    },
+    "not_xlsx": {
+        "ru": "файл не читается как книга Excel (XLSX)",
+        "kk": "файл Excel (XLSX) кітабы ретінде оқылмайды",
+        "ky": "файл Excel (XLSX) китеби катары окулбайт",
+        "en": "the file cannot be read as an Excel (XLSX) workbook",
+    },
+    "empty_file": {
+        "ru": "в файле нет ни одного листа со строкой заголовков",
+        "kk": "файлда тақырып жолы бар бірде-бір парақ жоқ",
+        "ky": "файлда баш саптуу бир да барак жок",
+        "en": "the file has no sheet with a header row",
+    },
+    "unknown_format": {
+        "ru": "неизвестный формат файла «{value}»; нужен CSV или XLSX",
+        "kk": "«{value}» файл пішімі белгісіз; CSV немесе XLSX қажет",
+        "ky": "«{value}» файл форматы белгисиз; CSV же XLSX керек",
+        "en": "unknown file format {value!r}; use CSV or XLSX",
+    },
+    "missing_column": {
+        "ru": "нет обязательного столбца «{value}»",
+        "kk": "«{value}» міндетті бағаны жоқ",
+        "ky": "«{value}» милдеттүү мамычасы жок",
+        "en": "the required column {value!r} is missing",
+    },
+    "required": {
+        "ru": "значение обязательно",
+        "kk": "мән міндетті",
+        "ky": "маани милдеттүү",
+        "en": "a value is required",
+    },
+    "bad_date": {
+        "ru": "«{value}» — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)",
+        "kk": "«{value}» — күн емес (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ)",
+        "ky": "«{value}» — дата эмес (ЖЖЖЖ-АА-КК же КК.АА.ЖЖЖЖ)",
+        "en": "{value!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)",
+    },
+    "bad_time": {
+        "ru": "«{value}» — не время (ЧЧ:ММ)",
+        "kk": "«{value}» — уақыт емес (СС:ММ)",
+        "ky": "«{value}» — убакыт эмес (СС:ММ)",
+        "en": "{value!r} is not a time of day (HH:MM)",
+    },
+    "bad_number": {
+        "ru": "«{value}» — не число в допустимых пределах",
+        "kk": "«{value}» — рұқсат етілген шектегі сан емес",
+        "ky": "«{value}» — уруксат берилген чектеги сан эмес",
+        "en": "{value!r} is not a number within the allowed range",
+    },
+    "bad_id": {
+        "ru": "«{value}» — не идентификатор (UUID)",
+        "kk": "«{value}» — идентификатор (UUID) емес",
+        "ky": "«{value}» — идентификатор (UUID) эмес",
+        "en": "{value!r} is not an id (UUID)",
+    },
+    "unknown_group": {
+        "ru": "группа «{value}» не найдена в этом учебном году",
+        "kk": "«{value}» тобы осы оқу жылында табылмады",
+        "ky": "«{value}» тайпасы бул окуу жылында табылган жок",
+        "en": "group {value!r} does not exist in this academic year",
+    },
+    "unknown_subgroup": {
+        "ru": "в группе нет подгруппы «{value}»",
+        "kk": "топта «{value}» топшасы жоқ",
+        "ky": "тайпада «{value}» подгруппасы жок",
+        "en": "the group has no subgroup {value!r}",
+    },
+    "unknown_course_unit": {
+        "ru": "дисциплина «{value}» не найдена в рабочем учебном плане группы",
+        "kk": "«{value}» пәні топтың жұмыс оқу жоспарында табылмады",
+        "ky": "«{value}» сабагы тайпанын жумушчу окуу планында табылган жок",
+        "en": "course unit {value!r} is not in the group's working curriculum",
+    },
+    "unknown_department": {
+        "ru": "кафедра «{value}» не найдена",
+        "kk": "«{value}» кафедрасы табылмады",
+        "ky": "«{value}» кафедрасы табылган жок",
+        "en": "department {value!r} does not exist",
+    },
+    "unknown_specialty": {
+        "ru": "специальность «{value}» не найдена",
+        "kk": "«{value}» мамандығы табылмады",
+        "ky": "«{value}» адистиги табылган жок",
+        "en": "specialty {value!r} does not exist",
+    },
+    "unknown_classroom": {
+        "ru": "аудитория «{value}» не найдена",
+        "kk": "«{value}» аудиториясы табылмады",
+        "ky": "«{value}» аудиториясы табылган жок",
+        "en": "classroom {value!r} does not exist",
+    },
+    "unknown_lesson_type": {
+        "ru": "«{value}» — не вид занятия; допустимо: {allowed}",
+        "kk": "«{value}» — сабақ түрі емес; рұқсат етілген: {allowed}",
+        "ky": "«{value}» — сабактын түрү эмес; уруксат: {allowed}",
+        "en": "{value!r} is not a lesson type; allowed: {allowed}",
+    },
+    "unknown_kind": {
+        "ru": "«{value}» — не вид дисциплины; допустимо: {allowed}",
+        "kk": "«{value}» — пән түрі емес; рұқсат етілген: {allowed}",
+        "ky": "«{value}» — сабактын түрү эмес; уруксат: {allowed}",
+        "en": "{value!r} is not a kind of course unit; allowed: {allowed}",
+    },
+    "unknown_scale": {
+        "ru": "неизвестная шкала оценивания «{value}»; допустимо: {allowed}",
+        "kk": "«{value}» бағалау шкаласы белгісіз; рұқсат етілген: {allowed}",
+        "ky": "«{value}» баалоо шкаласы белгисиз; уруксат: {allowed}",
+        "en": "unknown assessment scale {value!r}; allowed: {allowed}",
+    },
+    "duplicate_row": {
+        "ru": "повторяет строку {other}",
+        "kk": "{other}-жолды қайталайды",
+        "ky": "{other}-сапты кайталайт",
+        "en": "repeats row {other}",
+    },
+    "two_groups_one_course": {
+        "ru": "студент уже в группе {other} того же курса; перевод — отдельным приказом",
+        "kk": "студент осы курстың {other} тобында бар; ауыстыру бөлек бұйрықпен",
+        "ky": "студент ушул курстун {other} тайпасында бар; которуу өзүнчө буйрук менен",
+        "en": "the student is already in group {other} of the same course; a transfer needs its own order",
+    },
+    "order_conflict": {
+        "ru": "этот приказ уже зачислил студента в группу {other}",
+        "kk": "бұл бұйрық студентті {other} тобына қабылдап қойған",
+        "ky": "бул буйрук студентти {other} тайпасына кабыл алган",
+        "en": "this order already enrolled the student into group {other}",
+    },
+    "module_without_parts": {
+        "ru": "модуль «{value}» без модульных дисциплин",
+        "kk": "«{value}» модулінде модульдік пәндер жоқ",
+        "ky": "«{value}» модулунда модулдук сабактар жок",
+        "en": "module {value!r} has no modular disciplines",
+    },
+    "integrated_without_blocks": {
+        "ru": "интегрированная дисциплина «{value}» без блоков",
+        "kk": "«{value}» интеграцияланған пәнінде блоктар жоқ",
+        "ky": "«{value}» интеграцияланган сабагында блоктор жок",
+        "en": "integrated discipline {value!r} has no blocks",
+    },
+    "bad_parent": {
+        "ru": "«{value}» — не {other} этого плана",
+        "kk": "«{value}» — осы жоспардың {other} емес",
+        "ky": "«{value}» — бул пландын {other} эмес",
+        "en": "{value!r} is not a {other} of this curriculum",
+    },
+    "rejected": {
+        "ru": "отклонено: {value}",
+        "kk": "қабылданбады: {value}",
+        "ky": "четке кагылды: {value}",
+        "en": "rejected: {value}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    sheet: str
+    row: int
+    column: str
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    def reason(self, language: str) -> str:
+        templates = MESSAGES[self.code]
+        template = templates.get(language) or templates["en"]
+        values = {"value": "", "other": "", "allowed": "", **self.params}
+        return template.format(**values)

@@ -1,0 +1,88 @@
+"""RPCs of academic years, terms, control events and the audit."""
+
+from __future__ import annotations
+
+from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from services.curriculum.entrypoints import translate as tr
+from services.curriculum.entrypoints.rpc_base import Context, Rpcs
+from services.curriculum.service_layer import audit_queries, calendar, control_events
+from services.curriculum.service_layer.events import control_kind_name
+
+
+def deadline_kind(value: pb.DeadlineKind.ValueType) -> str:
+    return pb.DeadlineKind.Name(value).removeprefix("DEADLINE_KIND_").lower()
+
+
+class CalendarRpcs(Rpcs):
+    async def DefineAcademicYear(
+        self, request: pb.DefineAcademicYearRequest, context: Context
+    ) -> pb.DefineAcademicYearResponse:
+        w = request.windows
+        windows = (
+            (w.load_from, w.load_until, w.correction_from, w.correction_until)
+            if request.HasField("windows")
+            else None
+        )
+        year = await calendar.define_academic_year(
+            self.deps,
+            request.university_id,
+            request.code,
+            request.starts_on,
+            request.ends_on,
+            [calendar.TermInput(t.number, t.starts_on, t.ends_on) for t in request.terms],
+            windows,
+            request.reason,
+        )
+        return pb.DefineAcademicYearResponse(academic_year=tr.academic_year(year))
+
+    async def ListAcademicYears(
+        self, request: pb.ListAcademicYearsRequest, context: Context
+    ) -> pb.ListAcademicYearsResponse:
+        years = await calendar.list_academic_years(self.deps, request.university_id)
+        return pb.ListAcademicYearsResponse(academic_years=[tr.academic_year(y) for y in years])
+
+    async def ScheduleControlEvent(
+        self, request: pb.ScheduleControlEventRequest, context: Context
+    ) -> pb.ScheduleControlEventResponse:
+        kind = control_kind_name(request.kind) if request.kind else ""
+        row = await control_events.schedule_control_event(
+            self.deps,
+            control_events.ControlEventInput(
+                kind,
+                request.course_unit_id,
+                request.group_id,
+                request.subgroup_id,
+                request.date,
+                request.grade_entry_deadline,
+                request.closing_deadline,
+            ),
+        )
+        return pb.ScheduleControlEventResponse(control_event=tr.control_event(row))
+
+    async def ChangeDeadline(
+        self, request: pb.ChangeDeadlineRequest, context: Context
+    ) -> pb.ChangeDeadlineResponse:
+        kind = deadline_kind(request.deadline_kind) if request.deadline_kind else ""
+        row = await control_events.change_deadline(
+            self.deps,
+            request.control_event_id,
+            kind,
+            request.new_deadline,
+            request.reason,
+            request.expected_revision,
+        )
+        return pb.ChangeDeadlineResponse(control_event=tr.control_event(row))
+
+    async def ListControlEvents(
+        self, request: pb.ListControlEventsRequest, context: Context
+    ) -> pb.ListControlEventsResponse:
+        rows = await control_events.list_control_events(
+            self.deps, request.term_id, request.group_id, request.course_unit_id
+        )
+        return pb.ListControlEventsResponse(control_events=[tr.control_event(r) for r in rows])
+
+    async def ListAuditEntries(
+        self, request: pb.ListAuditEntriesRequest, context: Context
+    ) -> pb.ListAuditEntriesResponse:
+        rows = await audit_queries.list_audit_entries(self.deps, request.entity, request.entity_id)
+        return pb.ListAuditEntriesResponse(entries=[tr.audit_entry(a) for a in rows])

@@ -1,0 +1,96 @@
+"""RPCs of imports: a server stream of progress messages ending with the result."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from services.curriculum.entrypoints.rpc_base import Context, Rpcs
+from services.curriculum.service_layer.imports.runner import (
+    ImportOutcome,
+    ImportRequest,
+    get_import,
+    run_import,
+)
+
+KINDS = {
+    pb.IMPORT_KIND_CONTINGENT: "contingent",
+    pb.IMPORT_KIND_CURRICULUM: "curriculum",
+    pb.IMPORT_KIND_TEACHING_LOAD: "teaching_load",
+    pb.IMPORT_KIND_LESSON_PLAN: "lesson_plan",
+    pb.IMPORT_KIND_SCHEDULE: "schedule",
+}
+FORMATS = {pb.FILE_FORMAT_CSV: "csv", pb.FILE_FORMAT_XLSX: "xlsx"}
+
+
+def result_pb(o: ImportOutcome) -> pb.ImportResult:
+    return pb.ImportResult(
+        import_id=o.import_id,
+        status=o.status,
+        rows_total=o.rows_total,
+        rows_changed=o.rows_changed,
+        errors=[
+            pb.ImportError(
+                sheet=str(e["sheet"]),
+                row=int(e["row"]),
+                column=str(e["column"]),
+                code=str(e["code"]),
+                reason=str(e["reason"]),
+            )
+            for e in o.errors
+        ],
+        errors_truncated=o.errors_truncated,
+    )
+
+
+class ImportRpcs(Rpcs):
+    async def ImportFile(
+        self, request: pb.ImportFileRequest, context: Context
+    ) -> AsyncIterator[pb.ImportFileResponse]:
+        updates: asyncio.Queue[pb.ImportProgress] = asyncio.Queue()
+
+        async def progress(stage: str, done: int, total: int) -> None:
+            updates.put_nowait(pb.ImportProgress(stage=stage, rows_done=done, rows_total=total))
+
+        job = asyncio.create_task(
+            run_import(
+                self.deps,
+                ImportRequest(
+                    KINDS.get(request.kind, "unspecified"),
+                    request.file_name,
+                    request.content,
+                    request.academic_year_id,
+                    request.language or "ru",
+                    FORMATS.get(request.format, ""),
+                    request.dry_run,
+                    request.reason,
+                ),
+                progress,
+            )
+        )
+        try:
+            while not job.done() or not updates.empty():
+                getter = asyncio.ensure_future(updates.get())
+                await asyncio.wait({job, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter.done():
+                    yield pb.ImportFileResponse(progress=getter.result())
+                else:
+                    getter.cancel()
+            yield pb.ImportFileResponse(result=result_pb(job.result()))
+        finally:
+            if not job.done():
+                job.cancel()
+
+    async def GetImport(self, request: pb.GetImportRequest, context: Context) -> pb.GetImportResponse:
+        row = await get_import(self.deps, request.import_id)
+        outcome = ImportOutcome(
+            str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated
+        )
+        return pb.GetImportResponse(
+            result=result_pb(outcome),
+            kind=row.kind.split(":")[0],
+            file_name=row.file_name,
+            created_by=row.created_by,
+            created_at=row.created_at.isoformat(),
+        )

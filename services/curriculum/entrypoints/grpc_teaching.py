@@ -1,0 +1,201 @@
+"""RPCs of the working curriculum, teaching load, calendar-thematic plans and the schedule."""
+
+from __future__ import annotations
+
+from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal.curriculum.v1 import events_pb2 as ev
+from services.curriculum.domain.checks import Violations, credits
+from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
+from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
+from services.curriculum.entrypoints import translate as tr
+from services.curriculum.entrypoints.rpc_base import Context, Rpcs
+from services.curriculum.service_layer import curriculum, lesson_plans, schedule, teaching_load
+from services.curriculum.service_layer.events import kind_name, lesson_type_name
+from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
+from services.curriculum.service_layer.schedule import LessonInput
+from services.curriculum.service_layer.teaching_load import LoadInput
+
+
+def lesson_type(value: ev.LessonType.ValueType) -> str:
+    return lesson_type_name(value) if value else ""
+
+
+def hours_of(items: list[ev.LessonHours], path: str, v: Violations) -> dict[LessonType, int]:
+    found: dict[LessonType, int] = {}
+    for i, h in enumerate(items):
+        if not h.lesson_type:
+            v.add(f"{path}[{i}].lesson_type", "is required")
+            continue
+        found[LessonType(lesson_type_name(h.lesson_type))] = h.hours
+    return found
+
+
+def unit_spec(r: pb.DefineCourseUnitRequest, profile_code: str) -> CourseUnitSpec:
+    v = Violations()
+    if not r.kind:
+        v.add("kind", "is required")
+    spec = CourseUnitSpec(
+        r.academic_year_id,
+        r.specialty_id,
+        r.course_number,
+        r.term_number,
+        CourseUnitKind(kind_name(r.kind)) if r.kind else CourseUnitKind.DISCIPLINE,
+        r.code.strip(),
+        r.title.strip(),
+        r.department_id,
+        profile_code,
+        credits(r.credits, "credits", v),
+        hours_of(list(r.hours), "hours", v),
+        tuple(
+            PartSpec(
+                p.code.strip(),
+                p.title.strip(),
+                p.department_id,
+                credits(p.credits, f"parts[{i}].credits", v),
+                hours_of(list(p.hours), f"parts[{i}].hours", v),
+            )
+            for i, p in enumerate(r.parts)
+        ),
+    )
+    if not spec.code:
+        v.add("code", "is required")
+    if not spec.title:
+        v.add("title", "is required")
+    v.raise_if_any()
+    return spec
+
+
+class TeachingRpcs(Rpcs):
+    async def DefineCourseUnit(
+        self, request: pb.DefineCourseUnitRequest, context: Context
+    ) -> pb.DefineCourseUnitResponse:
+        profile = request.profile_code or await curriculum.university_profile(self.deps, request.specialty_id)
+        view = await curriculum.define_course_unit(self.deps, unit_spec(request, profile), request.reason)
+        return pb.DefineCourseUnitResponse(course_unit=tr.course_unit(view))
+
+    async def RemoveCourseUnit(
+        self, request: pb.RemoveCourseUnitRequest, context: Context
+    ) -> pb.RemoveCourseUnitResponse:
+        await curriculum.remove_course_unit(self.deps, request.course_unit_id, request.reason)
+        return pb.RemoveCourseUnitResponse()
+
+    async def ListCourseUnits(
+        self, request: pb.ListCourseUnitsRequest, context: Context
+    ) -> pb.ListCourseUnitsResponse:
+        rows = await curriculum.list_course_units(
+            self.deps, request.academic_year_id, request.specialty_id, request.course_number, request.term_id
+        )
+        return pb.ListCourseUnitsResponse(course_units=[tr.course_unit(v) for v in rows])
+
+    async def AssignTeachingLoad(
+        self, request: pb.AssignTeachingLoadRequest, context: Context
+    ) -> pb.AssignTeachingLoadResponse:
+        row = await teaching_load.assign_teaching_load(
+            self.deps,
+            LoadInput(
+                request.teacher_id,
+                request.course_unit_id,
+                request.group_id,
+                request.subgroup_id,
+                lesson_type(request.lesson_type),
+                request.hours,
+            ),
+        )
+        return pb.AssignTeachingLoadResponse(teaching_load=tr.teaching_load(row))
+
+    async def RemoveTeachingLoad(
+        self, request: pb.RemoveTeachingLoadRequest, context: Context
+    ) -> pb.RemoveTeachingLoadResponse:
+        await teaching_load.remove_teaching_load(self.deps, request.load_id, request.reason)
+        return pb.RemoveTeachingLoadResponse()
+
+    async def ListTeachingLoads(
+        self, request: pb.ListTeachingLoadsRequest, context: Context
+    ) -> pb.ListTeachingLoadsResponse:
+        rows = await teaching_load.list_teaching_loads(
+            self.deps,
+            request.teacher_id,
+            request.group_id,
+            request.course_unit_id,
+            request.term_id,
+            request.department_id,
+        )
+        return pb.ListTeachingLoadsResponse(teaching_loads=[tr.teaching_load(x) for x in rows])
+
+    async def AppointPlanUploader(
+        self, request: pb.AppointPlanUploaderRequest, context: Context
+    ) -> pb.AppointPlanUploaderResponse:
+        await lesson_plans.appoint_uploader(
+            self.deps,
+            request.department_id,
+            request.person_id,
+            request.protocol_number,
+            request.protocol_date,
+        )
+        return pb.AppointPlanUploaderResponse()
+
+    async def SubmitLessonPlan(
+        self, request: pb.SubmitLessonPlanRequest, context: Context
+    ) -> pb.SubmitLessonPlanResponse:
+        items = [
+            PlanItemInput(
+                i.number, i.date, i.starts_at, i.ends_at, i.topic, i.hours, i.teacher_id, i.classroom_id
+            )
+            for i in request.items
+        ]
+        data = PlanInput(
+            request.course_unit_id,
+            lesson_type(request.lesson_type),
+            request.group_id,
+            request.subgroup_id,
+            request.protocol_number,
+            request.protocol_date,
+            items,
+        )
+        view = await lesson_plans.submit_lesson_plan(self.deps, data, request.reason)
+        return pb.SubmitLessonPlanResponse(lesson_plan=tr.lesson_plan(view))
+
+    async def GetLessonPlan(
+        self, request: pb.GetLessonPlanRequest, context: Context
+    ) -> pb.GetLessonPlanResponse:
+        view = await lesson_plans.get_lesson_plan(
+            self.deps,
+            request.course_unit_id,
+            lesson_type(request.lesson_type),
+            request.group_id,
+            request.subgroup_id,
+        )
+        return pb.GetLessonPlanResponse(lesson_plan=tr.lesson_plan(view))
+
+    async def ScheduleLesson(
+        self, request: pb.ScheduleLessonRequest, context: Context
+    ) -> pb.ScheduleLessonResponse:
+        row = await schedule.schedule_lesson(
+            self.deps,
+            LessonInput(
+                request.course_unit_id,
+                request.group_id,
+                request.subgroup_id,
+                lesson_type(request.lesson_type),
+                request.date,
+                request.starts_at,
+                request.ends_at,
+                request.classroom_id,
+                request.teacher_id,
+                request.topic,
+                request.number,
+            ),
+        )
+        return pb.ScheduleLessonResponse(lesson=tr.lesson(row))
+
+    async def CancelLesson(
+        self, request: pb.CancelLessonRequest, context: Context
+    ) -> pb.CancelLessonResponse:
+        await schedule.cancel_lesson(self.deps, request.lesson_id, request.reason)
+        return pb.CancelLessonResponse()
+
+    async def ListLessons(self, request: pb.ListLessonsRequest, context: Context) -> pb.ListLessonsResponse:
+        rows = await schedule.list_lessons(
+            self.deps, request.group_id, request.teacher_id, request.from_date, request.to_date
+        )
+        return pb.ListLessonsResponse(lessons=[tr.lesson(x) for x in rows])

@@ -1,0 +1,111 @@
+"""What every importer shares: the import's context (transaction, caller, year, issues) and the way a
+use case's refusal of one item becomes issues on that item's rows, inside a savepoint so that the
+other items are still checked and the whole import can be rolled back at the end."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import DomainError, ValidationFailed
+from services.curriculum.adapters.models import AcademicYear, Group, Specialty, Subgroup, University
+from services.curriculum.adapters.spreadsheets import Sheet
+from services.curriculum.domain.imports.messages import Issue
+
+Progress = Callable[[str, int, int], Awaitable[None]]
+
+
+@dataclass
+class ImportContext:
+    uow: UnitOfWork
+    principal: Principal
+    year: AcademicYear
+    university: University
+    now: datetime
+    reason: str
+    progress: Progress
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def session(self) -> Any:
+        return self.uow.session
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    id: uuid.UUID
+    code: str
+    specialty_id: uuid.UUID
+    faculty_id: uuid.UUID
+    course_number: int
+    subgroups: dict[str, uuid.UUID]
+
+
+async def groups_of_year(ctx: ImportContext) -> dict[str, GroupInfo]:
+    rows = (
+        await ctx.session.execute(
+            select(Group, Specialty.faculty_id)
+            .join(Specialty, Specialty.id == Group.specialty_id)
+            .where(Group.academic_year_id == ctx.year.id)
+        )
+    ).all()
+    subgroups: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
+    for sub in await ctx.session.scalars(
+        select(Subgroup).where(Subgroup.group_id.in_([g.id for g, _ in rows]))
+    ):
+        subgroups.setdefault(sub.group_id, {})[sub.code] = sub.id
+    return {
+        g.code: GroupInfo(g.id, g.code, g.specialty_id, f, g.course_number, subgroups.get(g.id, {}))
+        for g, f in rows
+    }
+
+
+class Importer(Protocol):
+    async def prepare(self, ctx: ImportContext, sheets: Sequence[Sheet]) -> int:
+        """Read and check every row (issues into ctx); return the number of data rows."""
+        ...
+
+    async def apply(self, ctx: ImportContext) -> int:
+        """Apply what prepare kept; return how many rows changed something. May add issues."""
+        ...
+
+
+async def attempt(
+    ctx: ImportContext,
+    sheet: str,
+    rows: Sequence[int],
+    columns: dict[str, str],
+    action: Callable[[], Awaitable[Any]],
+) -> Any:
+    """Run one item's use case in a savepoint; a refusal becomes issues on its rows (by field name)."""
+    try:
+        async with ctx.session.begin_nested():
+            return await action()
+    except ValidationFailed as error:
+        for field_name, reason in error.violations:
+            row, column = locate(field_name, rows, columns)
+            ctx.issues.append(Issue(sheet, row, column, "rejected", {"value": reason}))
+    except DomainError as error:
+        row, column = locate(error.field or "", rows, columns)
+        ctx.issues.append(Issue(sheet, row, column, "rejected", {"value": error.reason}))
+    return None
+
+
+def locate(field_name: str, rows: Sequence[int], columns: dict[str, str]) -> tuple[int, str]:
+    """`items[3].date` -> (the 4th row of the item, the date column); `title` -> (first row, its column)."""
+    row = rows[0] if rows else 0
+    name = field_name
+    if field_name.startswith(("items[", "parts[")):
+        index = int(field_name[field_name.index("[") + 1 : field_name.index("]")])
+        if field_name.startswith("parts["):
+            index += 1  # the unit's own row comes first
+        row = rows[index] if index < len(rows) else row
+        name = field_name.split(".", 1)[1] if "." in field_name else ""
+    return row, columns.get(name, name)

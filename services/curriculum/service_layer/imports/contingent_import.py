@@ -1,0 +1,226 @@
+"""Contingent import (KZ-15): enrollment orders for many students at once, checked against each other
+and against the students' current placements, applied in bulk."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from services.curriculum.adapters.bulk import insert_rows
+from services.curriculum.adapters.ids import person_id_for_login, stable_id
+from services.curriculum.adapters.models import Group, Movement, Placement
+from services.curriculum.adapters.orm import table_of
+from services.curriculum.adapters.spreadsheets import Sheet
+from services.curriculum.domain.imports.messages import Issue
+from services.curriculum.domain.imports.rows import (
+    GROUP,
+    STUDENT_ID,
+    STUDENT_LOGIN,
+    SUBGROUP,
+    SheetReader,
+    col,
+)
+from services.curriculum.service_layer import events
+from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, groups_of_year
+
+COLUMNS = [
+    STUDENT_LOGIN,
+    STUDENT_ID,
+    col("student_name", "фио", "фио студента", "аты-жөні", "аты-жөнү", required=False),
+    GROUP,
+    SUBGROUP,
+    col("order_number", "номер приказа", "бұйрық нөмірі", "буйруктун номери"),
+    col("order_date", "дата приказа", "бұйрық күні", "буйруктун датасы"),
+    col("effective_date", "дата зачисления", "қабылдау күні", "кабыл алуу датасы"),
+]
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    sheet: str
+    row: int
+    student: uuid.UUID
+    name: str
+    group: GroupInfo
+    subgroup: uuid.UUID | None
+    order_number: str
+    order_date: date
+    effective: date
+
+    @property
+    def movement_id(self) -> uuid.UUID:
+        return stable_id("movement", self.student, "enrolled", self.order_number, self.order_date)
+
+
+class ContingentImporter:
+    def __init__(self) -> None:
+        self.todo: list[Enrollment] = []
+        self.readers: dict[str, SheetReader] = {}
+
+    def issue(self, item: Enrollment, key: str, code: str, **params: str) -> Issue:
+        return Issue(item.sheet, item.row, self.readers[item.sheet].header_of(key), code, params)
+
+    async def prepare(self, ctx: ImportContext, sheets: Sequence[Sheet]) -> int:
+        groups = await groups_of_year(ctx)
+        total, parsed = 0, []
+        for sheet in sheets:
+            reader = SheetReader(sheet.name, sheet.header, COLUMNS, ctx.issues)
+            self.readers[sheet.name] = reader
+            if not reader.complete:
+                continue
+            for row in reader.rows(sheet.rows):
+                total += 1
+                if row.has("student_id"):
+                    student = row.uuid("student_id")
+                elif row.has("student_login"):
+                    student = person_id_for_login(row.raw("student_login"))
+                else:
+                    row.issue("student_login", "required")
+                    student = None
+                code, sub_code = row.text("group"), row.text("subgroup", required=False)
+                group = groups.get(code)
+                if code and group is None:
+                    row.issue("group", "unknown_group", value=code)
+                subgroup = group.subgroups.get(sub_code) if group and sub_code else None
+                if group and sub_code and subgroup is None:
+                    row.issue("subgroup", "unknown_subgroup", value=sub_code)
+                number, signed, effective = (
+                    row.text("order_number"),
+                    row.day("order_date"),
+                    row.day("effective_date"),
+                )
+                if student and group and signed and effective and number and (subgroup or not sub_code):
+                    parsed.append(
+                        Enrollment(
+                            sheet.name,
+                            row.number,
+                            student,
+                            row.raw("student_name"),
+                            group,
+                            subgroup,
+                            number,
+                            signed,
+                            effective,
+                        )
+                    )
+                if total % 5000 == 0:
+                    await ctx.progress("validating", total, 0)
+        for faculty in {p.group.faculty_id for p in parsed}:
+            require(
+                ctx.principal,
+                "contingent.manage",
+                ResourceScope(university_id=str(ctx.university.id), faculty_id=str(faculty)),
+            )
+        await self.check_against_each_other(ctx, parsed)
+        await self.check_against_placements(ctx, parsed)
+        return total
+
+    async def check_against_each_other(self, ctx: ImportContext, parsed: list[Enrollment]) -> None:
+        first: dict[tuple[uuid.UUID, int], Enrollment] = {}
+        for item in parsed:
+            key = (item.student, item.group.course_number)
+            seen = first.get(key)
+            if seen is None:
+                first[key] = item
+            elif (seen.group.id, seen.subgroup, seen.order_number) == (
+                item.group.id,
+                item.subgroup,
+                item.order_number,
+            ):
+                ctx.issues.append(self.issue(item, "student_login", "duplicate_row", other=str(seen.row)))
+            else:
+                ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=seen.group.code))
+
+    async def check_against_placements(self, ctx: ImportContext, parsed: list[Enrollment]) -> None:
+        students = list({p.student for p in parsed})
+        open_in: dict[tuple[uuid.UUID, int], tuple[uuid.UUID, str]] = {}
+        known_movements: dict[uuid.UUID, uuid.UUID | None] = {}
+        for start in range(0, len(students), BATCH):
+            chunk = students[start : start + BATCH]
+            rows = await ctx.session.execute(
+                select(Placement.student_id, Group.id, Group.code, Group.course_number)
+                .join(Group, Group.id == Placement.group_id)
+                .where(
+                    Placement.student_id.in_(chunk),
+                    Placement.valid_until.is_(None),
+                    Group.academic_year_id == ctx.year.id,
+                )
+            )
+            for student, group_id, code, course in rows.all():
+                open_in[(student, course)] = (group_id, code)
+        ids = [p.movement_id for p in parsed]
+        for start in range(0, len(ids), BATCH):
+            rows = await ctx.session.execute(
+                select(Movement.id, Movement.group_id).where(Movement.id.in_(ids[start : start + BATCH]))
+            )
+            known_movements.update({m: g for m, g in rows.all()})
+        codes = {}
+        for item in parsed:
+            codes[item.group.id] = item.group.code
+            if item.movement_id in known_movements:
+                if known_movements[item.movement_id] != item.group.id:
+                    other = codes.get(known_movements[item.movement_id] or item.group.id, "?")
+                    ctx.issues.append(self.issue(item, "order_number", "order_conflict", other=other))
+                continue  # the same enrollment again: nothing to do
+            current = open_in.get((item.student, item.group.course_number))
+            if current is not None:
+                ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=current[1]))
+                continue
+            if item.effective > ctx.year.ends_on:
+                ctx.issues.append(self.issue(item, "effective_date", "bad_date", value=str(item.effective)))
+                continue
+            self.todo.append(item)
+
+    async def apply(self, ctx: ImportContext) -> int:
+        s = ctx.session
+        done = 0
+        for start in range(0, len(self.todo), BATCH):
+            chunk = self.todo[start : start + BATCH]
+            movements = [
+                {
+                    "id": e.movement_id,
+                    "kind": "enrolled",
+                    "student_id": e.student,
+                    "student_name": e.name,
+                    "from_group_id": None,
+                    "from_subgroup_id": None,
+                    "group_id": e.group.id,
+                    "subgroup_id": e.subgroup,
+                    "order_number": e.order_number,
+                    "order_date": e.order_date,
+                    "effective_date": e.effective,
+                    "reason": "",
+                    "recorded_by": ctx.principal.subject,
+                    "recorded_at": ctx.now,
+                }
+                for e in chunk
+            ]
+            await insert_rows(s, table_of(Movement), movements)
+            await insert_rows(
+                s,
+                table_of(Placement),
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "student_id": e.student,
+                        "group_id": e.group.id,
+                        "subgroup_id": e.subgroup,
+                        "valid_from": e.effective,
+                        "valid_until": None,
+                        "opened_by": e.movement_id,
+                        "closed_by": None,
+                    }
+                    for e in chunk
+                ],
+            )
+            for e, m in zip(chunk, movements, strict=True):
+                ctx.uow.add_event(events.movement_event(m, e.group.faculty_id, ctx.year.id))
+            done += len(chunk)
+            await ctx.progress("applying", done, len(self.todo))
+        return done

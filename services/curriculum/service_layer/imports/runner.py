@@ -1,0 +1,192 @@
+"""Running an import: read the whole file, check every row, and apply all of it or nothing.
+
+1. read (CSV or XLSX) - an unreadable file is one error;
+2. prepare: every row is checked, against the file and the stored data; all problems are collected;
+3. apply inside the same transaction; use cases may find more problems (each item in a savepoint);
+4. any problem: roll everything back and report every problem with sheet, row, column and reason in
+   the user's language; otherwise commit the changes, their events and the import record together.
+The same file imported again (same kind, year and content hash) is answered "unchanged" at once; a
+different file with the same rows changes nothing either, because every row has a stable id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal_platform.errors import InvalidArgument, PermissionDenied
+from services.curriculum.adapters.ids import need_id
+from services.curriculum.adapters.lookups import get
+from services.curriculum.adapters.models import AcademicYear, ImportRecord, University
+from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
+from services.curriculum.domain.imports.messages import LANGUAGES, Issue
+from services.curriculum.service_layer import audit
+from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.imports.base import ImportContext, Importer
+from services.curriculum.service_layer.imports.contingent_import import ContingentImporter
+from services.curriculum.service_layer.imports.curriculum_import import CurriculumImporter
+from services.curriculum.service_layer.imports.load_import import TeachingLoadImporter
+from services.curriculum.service_layer.imports.schedule_import import LessonPlanImporter, ScheduleImporter
+
+IMPORTERS: dict[str, Callable[[], Importer]] = {
+    "contingent": ContingentImporter,
+    "curriculum": CurriculumImporter,
+    "teaching_load": TeachingLoadImporter,
+    "lesson_plan": LessonPlanImporter,
+    "schedule": ScheduleImporter,
+}
+MAX_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    kind: str
+    file_name: str
+    content: bytes
+    academic_year_id: str
+    language: str = "ru"
+    file_format: str = ""
+    dry_run: bool = False
+    reason: str = ""
+
+
+@dataclass
+class ImportOutcome:
+    import_id: str
+    status: str
+    rows_total: int = 0
+    rows_changed: int = 0
+    errors: list[dict[str, str | int]] = field(default_factory=list)
+    errors_truncated: bool = False
+
+
+async def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def rendered(issues: list[Issue], language: str) -> tuple[list[dict[str, str | int]], bool]:
+    ordered = sorted(issues, key=lambda i: (i.sheet, i.row, i.column))
+    return [
+        {"sheet": i.sheet, "row": i.row, "column": i.column, "code": i.code, "reason": i.reason(language)}
+        for i in ordered[:MAX_ERRORS]
+    ], len(ordered) > MAX_ERRORS
+
+
+async def run_import(
+    deps: Deps, request: ImportRequest, progress: Callable[[str, int, int], Awaitable[None]] = _quiet
+) -> ImportOutcome:
+    if request.kind not in IMPORTERS:
+        raise InvalidArgument("kind", f"{request.kind!r} is not one of: {', '.join(IMPORTERS)}")
+    language = request.language if request.language in LANGUAGES else "ru"
+    year_id = need_id(request.academic_year_id, "academic_year_id")
+    principal = caller()
+    digest = hashlib.sha256(request.content).hexdigest()
+    import_id = uuid.uuid4()
+
+    async def record(uow_session: AsyncSession, status: str, outcome: ImportOutcome) -> None:
+        uow_session.add(
+            ImportRecord(
+                id=import_id,
+                kind=f"{request.kind}:{year_id}",
+                file_name=request.file_name,
+                sha256=digest,
+                status=status,
+                rows_total=outcome.rows_total,
+                rows_changed=outcome.rows_changed,
+                errors=outcome.errors,
+                errors_truncated=outcome.errors_truncated,
+                language=language,
+                created_by=principal.subject,
+                created_at=deps.clock(),
+                finished_at=deps.clock(),
+            )
+        )
+
+    async def finish(status: str, outcome: ImportOutcome) -> ImportOutcome:
+        outcome.status = status
+        async with deps.uow() as uow:
+            await record(uow.session, status, outcome)
+            await uow.commit()
+        return outcome
+
+    await progress("reading", 0, 0)
+    try:
+        sheets = read_file(request.content, request.file_name, request.file_format)
+    except UnreadableFile as error:
+        issue = Issue("", 0, "", error.code, {"value": error.detail})
+        errors, _ = rendered([issue], language)
+        return await finish("rejected", ImportOutcome(str(import_id), "rejected", errors=errors))
+    total_rows = sum(len(s.rows) for s in sheets)
+    async with deps.uow() as uow:
+        s = uow.session
+        year = await get(s, AcademicYear, year_id, "academic_year_id", "academic year")
+        university = await get(s, University, year.university_id, "academic_year_id", "university")
+        # One import of a kind per academic year at a time: they would check against each other's rows.
+        await s.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"import:{request.kind}:{year_id}"},
+        )
+        same = await s.scalar(
+            select(ImportRecord.id)
+            .where(
+                ImportRecord.kind == f"{request.kind}:{year_id}",
+                ImportRecord.sha256 == digest,
+                ImportRecord.status.in_(("applied", "unchanged")),
+            )
+            .limit(1)
+        )
+        if same is not None and not request.dry_run:
+            await record(s, "unchanged", ImportOutcome(str(import_id), "unchanged", total_rows))
+            await uow.commit()
+            return ImportOutcome(str(import_id), "unchanged", total_rows)
+        ctx = ImportContext(uow, principal, year, university, deps.clock(), request.reason, progress)
+        importer = IMPORTERS[request.kind]()
+        rows_total = await importer.prepare(ctx, sheets)
+        await progress("validating", rows_total, rows_total)
+        changed = 0
+        if not ctx.issues and not request.dry_run:
+            changed = await importer.apply(ctx)
+        if ctx.issues:
+            errors, truncated = rendered(ctx.issues, language)
+            outcome = ImportOutcome(str(import_id), "rejected", rows_total, 0, errors, truncated)
+        elif request.dry_run:
+            outcome = ImportOutcome(str(import_id), "validated", rows_total)
+        else:
+            status = "applied" if changed else "unchanged"
+            outcome = ImportOutcome(str(import_id), status, rows_total, changed)
+            await record(s, status, outcome)
+            await audit.record(
+                s,
+                actor=principal.subject,
+                action=f"import_{status}",
+                entity="import",
+                entity_id=import_id,
+                reason=request.reason,
+                after={
+                    "kind": request.kind,
+                    "file_name": request.file_name,
+                    "rows": rows_total,
+                    "changed": changed,
+                },
+            )
+            await uow.commit()
+            return outcome
+    # Rejected or a dry run: the transaction above was rolled back; only the record stays.
+    return await finish(outcome.status, outcome)
+
+
+async def get_import(deps: Deps, import_id: str) -> ImportRecord:
+    iid = need_id(import_id, "import_id")
+    principal = caller()
+    async with deps.uow() as uow:
+        row = await get(uow.session, ImportRecord, iid, "import_id", "import")
+        if row.created_by != principal.subject and not any(
+            g.role in ("administrator", "registrar_head") for g in principal.roles
+        ):
+            raise PermissionDenied("permission denied: import.read")
+        return row

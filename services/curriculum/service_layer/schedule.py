@@ -1,0 +1,194 @@
+"""The schedule: lessons in time and room, each backed by the teacher's load (KG-02); the gradebook makes
+each lesson a journal column (LessonScheduled / LessonCancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+
+from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.events import Event
+from services.curriculum.adapters.ids import need_id, parse_id, stable_id
+from services.curriculum.adapters.lookups import (
+    course_unit_with_place,
+    get,
+    place_of_group,
+    subgroup_of,
+    term_dates,
+)
+from services.curriculum.adapters.models import Classroom, Lesson, Term
+from services.curriculum.domain.checks import Violations, day, time_of_day
+from services.curriculum.domain.schedule import check_lesson
+from services.curriculum.domain.vocabulary import LessonType
+from services.curriculum.service_layer import audit, events
+from services.curriculum.service_layer.authorization import require
+from services.curriculum.service_layer.control_events import check_group_studies_unit
+from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.teaching_load import load_for
+
+
+@dataclass(frozen=True)
+class LessonInput:
+    course_unit_id: str
+    group_id: str
+    subgroup_id: str
+    lesson_type: str
+    date: str
+    starts_at: str
+    ends_at: str
+    classroom_id: str
+    teacher_id: str
+    topic: str = ""
+    number: int = 0
+
+
+async def schedule_lesson(deps: Deps, data: LessonInput) -> Lesson:
+    async with deps.uow() as uow:
+        lesson, _ = await apply_lesson(uow, caller(), data)
+        await uow.commit()
+        return lesson
+
+
+async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput) -> tuple[Lesson, bool]:
+    s = uow.session
+    v = Violations()
+    if data.lesson_type not in LessonType.__members__.values():
+        v.add("lesson_type", f"{data.lesson_type!r} is not one of: {', '.join(LessonType)}")
+    when = day(data.date, "date", v)
+    start, end = time_of_day(data.starts_at, "starts_at", v), time_of_day(data.ends_at, "ends_at", v)
+    if data.number < 0:
+        v.add("number", "must not be negative")
+    unit_id, group_id = need_id(data.course_unit_id, "course_unit_id"), need_id(data.group_id, "group_id")
+    subgroup_id = parse_id(data.subgroup_id, "subgroup_id", required=False)
+    teacher = need_id(data.teacher_id, "teacher_id")
+    room = parse_id(data.classroom_id, "classroom_id", required=False)
+    v.raise_if_any()
+    assert when and start and end
+    unit, _ = await course_unit_with_place(s, unit_id)
+    place = await place_of_group(s, group_id)
+    require(principal, "schedule.manage", place.scope())
+    assert place.group is not None
+    check_group_studies_unit(place.group, unit.academic_year_id, unit.specialty_id, unit.course_number)
+    await subgroup_of(s, group_id, subgroup_id)
+    term = await get(s, Term, unit.term_id, "course_unit_id", "term")
+    check_lesson(when, start, end, term_dates(term), v)
+    if room is not None:
+        classroom = await get(s, Classroom, room, "classroom_id", "classroom")
+        if classroom.university_id != place.university.id:
+            v.add("classroom_id", "belongs to another university")
+    v.raise_if_any()
+    load = await load_for(uow, teacher, unit_id, group_id, subgroup_id, data.lesson_type)
+    lesson_id = stable_id(
+        "lesson", unit_id, group_id, subgroup_id, data.lesson_type, when, start.strftime("%H:%M")
+    )
+    if room is not None:
+        clash = await s.scalar(
+            select(Lesson.id)
+            .where(
+                Lesson.classroom_id == room,
+                Lesson.date == when,
+                Lesson.cancelled_at.is_(None),
+                Lesson.id != lesson_id,
+                # A stream lecture: one teacher teaching one unit to several groups in one hall.
+                ~and_(
+                    Lesson.teacher_id == teacher,
+                    Lesson.course_unit_id == unit_id,
+                    Lesson.lesson_type == data.lesson_type,
+                ),
+                and_(Lesson.starts_at < end, Lesson.ends_at > start),
+            )
+            .limit(1)
+        )
+        if clash is not None:
+            raise FailedPrecondition(f"the classroom is taken on {when} at that time", field="classroom_id")
+    values = {
+        "course_unit_id": unit_id,
+        "group_id": group_id,
+        "subgroup_id": subgroup_id,
+        "lesson_type": data.lesson_type,
+        "date": when,
+        "starts_at": start,
+        "ends_at": end,
+        "classroom_id": room,
+        "teacher_id": teacher,
+        "topic": data.topic.strip(),
+        "number": data.number,
+        "term_id": term.id,
+        "load_id": load.id,
+        "cancelled_at": None,
+    }
+    row = await s.get(Lesson, lesson_id, with_for_update=True)
+    if row is None:
+        row = Lesson(id=lesson_id, revision=1, **values)
+        s.add(row)
+        await s.flush()
+        await audit.record(
+            s, actor=principal.subject, action="created", entity="lesson", entity_id=lesson_id, after=values
+        )
+    else:
+        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
+        if not new:
+            return row, False
+        for k, value in new.items():
+            setattr(row, k, value)
+        row.revision += 1
+        await s.flush()
+        await audit.record(
+            s,
+            actor=principal.subject,
+            action="changed",
+            entity="lesson",
+            entity_id=lesson_id,
+            before=old,
+            after=new,
+        )
+    uow.add_event(events.lesson_event(row))
+    return row, True
+
+
+async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
+    if not reason.strip():
+        raise InvalidArgument("reason", "cancelling a lesson needs a reason")
+    lid = need_id(lesson_id, "lesson_id")
+    async with deps.uow() as uow:
+        s = uow.session
+        row = await get(s, Lesson, lid, "lesson_id", "lesson")
+        place = await place_of_group(s, row.group_id)
+        principal = require(caller(), "schedule.manage", place.scope())
+        if row.cancelled_at is not None:
+            return
+        row.cancelled_at = deps.clock()
+        row.revision += 1
+        await s.flush()
+        await audit.record(
+            s, actor=principal.subject, action="cancelled", entity="lesson", entity_id=lid, reason=reason
+        )
+        uow.add_event(
+            Event(payload=ev.LessonCancelled(lesson_id=str(lid), reason=reason), subject=f"lesson/{lid}")
+        )
+        await uow.commit()
+
+
+async def list_lessons(
+    deps: Deps, group_id: str, teacher_id: str, from_date: str, to_date: str
+) -> list[Lesson]:
+    v = Violations()
+    first, last = day(from_date, "from_date", v), day(to_date, "to_date", v)
+    gid = parse_id(group_id, "group_id", required=False)
+    tid = parse_id(teacher_id, "teacher_id", required=False)
+    if not gid and not tid:
+        v.add("group_id", "name a group or a teacher")
+    v.raise_if_any()
+    require(caller(), "curriculum.read")
+    query = select(Lesson).where(Lesson.cancelled_at.is_(None), Lesson.date >= first, Lesson.date <= last)
+    query = (
+        query.where(or_(Lesson.group_id == gid, Lesson.teacher_id == tid))
+        if gid and tid
+        else query.where(Lesson.group_id == gid if gid else Lesson.teacher_id == tid)
+    )
+    async with deps.uow() as uow:
+        return list(await uow.session.scalars(query.order_by(Lesson.date, Lesson.starts_at)))

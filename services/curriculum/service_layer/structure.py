@@ -1,0 +1,192 @@
+"""Structure use cases: university, faculties/schools, departments, specialties, groups, subgroups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from services.curriculum.adapters.ids import need_id, stable_id
+from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
+from services.curriculum.adapters.models import (
+    AcademicYear,
+    Department,
+    Faculty,
+    Group,
+    Specialty,
+    Subgroup,
+    University,
+)
+from services.curriculum.domain.checks import Violations, text
+from services.curriculum.domain.profiles import load_profiles
+from services.curriculum.domain.vocabulary import LANGUAGES
+from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.upsert import upsert
+
+
+async def define_university(
+    deps: Deps, code: str, title: str, profile_code: str, time_zone: str
+) -> University:
+    v = Violations()
+    values = {
+        "code": text(code, "code", v, max_length=40),
+        "title": text(title, "title", v),
+        "profile_code": profile_code.strip(),
+        "time_zone": time_zone.strip() or "Asia/Almaty",
+    }
+    if values["profile_code"] not in load_profiles():
+        v.add(
+            "profile_code", f"unknown profile {profile_code!r}; known: {', '.join(sorted(load_profiles()))}"
+        )
+    try:
+        ZoneInfo(values["time_zone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        v.add("time_zone", f"{time_zone!r} is not an IANA time zone")
+    v.raise_if_any()
+    university_id = stable_id("university", values["code"])
+    principal = require(caller(), "structure.manage", ResourceScope(university_id=str(university_id)))
+    async with deps.uow() as uow:
+        row, _ = await upsert(
+            uow.session,
+            University,
+            university_id,
+            values,
+            actor=principal.subject,
+            entity="university",
+        )
+        await uow.commit()
+        return row
+
+
+async def define_faculty(deps: Deps, university_id: str, code: str, title: str) -> Faculty:
+    v = Violations()
+    values = {"code": text(code, "code", v, max_length=40), "title": text(title, "title", v)}
+    uid = need_id(university_id, "university_id")
+    v.raise_if_any()
+    async with deps.uow() as uow:
+        await get(uow.session, University, uid, "university_id", "university")
+        principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
+        row, _ = await upsert(
+            uow.session,
+            Faculty,
+            stable_id("faculty", uid, values["code"]),
+            {"university_id": uid, **values},
+            actor=principal.subject,
+            entity="faculty",
+        )
+        await uow.commit()
+        return row
+
+
+async def _define_in_faculty(
+    deps: Deps, model: type[Department] | type[Specialty], entity: str, faculty_id: str, code: str, title: str
+) -> Department | Specialty:
+    v = Violations()
+    values = {"code": text(code, "code", v, max_length=40), "title": text(title, "title", v)}
+    fid = need_id(faculty_id, "faculty_id")
+    v.raise_if_any()
+    async with deps.uow() as uow:
+        place = await place_of_faculty(uow.session, fid)
+        principal = require(caller(), "structure.manage", place.scope())
+        row, _ = await upsert(
+            uow.session,
+            model,
+            stable_id(entity, fid, values["code"]),
+            {"faculty_id": fid, **values},
+            actor=principal.subject,
+            entity=entity,
+        )
+        await uow.commit()
+        return row
+
+
+async def define_department(deps: Deps, faculty_id: str, code: str, title: str) -> Department:
+    row = await _define_in_faculty(deps, Department, "department", faculty_id, code, title)
+    assert isinstance(row, Department)
+    return row
+
+
+async def define_specialty(deps: Deps, faculty_id: str, code: str, title: str) -> Specialty:
+    row = await _define_in_faculty(deps, Specialty, "specialty", faculty_id, code, title)
+    assert isinstance(row, Specialty)
+    return row
+
+
+@dataclass(frozen=True)
+class GroupWithSubgroups:
+    group: Group
+    subgroups: list[Subgroup]
+    faculty_id: str
+
+
+async def define_group(
+    deps: Deps,
+    specialty_id: str,
+    academic_year_id: str,
+    course_number: int,
+    code: str,
+    language: str,
+    subgroup_codes: list[str],
+) -> GroupWithSubgroups:
+    v = Violations()
+    code = text(code, "code", v, max_length=40)
+    if not 1 <= course_number <= 7:
+        v.add("course_number", "must be between 1 and 7")
+    if language not in LANGUAGES:
+        v.add("language", f"{language!r} is not one of: {', '.join(LANGUAGES)}")
+    subcodes = [text(c, f"subgroup_codes[{i}]", v, max_length=40) for i, c in enumerate(subgroup_codes)]
+    if len(set(subcodes)) != len(subcodes):
+        v.add("subgroup_codes", "a subgroup code is listed twice")
+    sid, yid = need_id(specialty_id, "specialty_id"), need_id(academic_year_id, "academic_year_id")
+    v.raise_if_any()
+    async with deps.uow() as uow:
+        place = await place_of_specialty(uow.session, sid)
+        year = await get(uow.session, AcademicYear, yid, "academic_year_id", "academic year")
+        if year.university_id != place.university.id:
+            v.add("academic_year_id", "belongs to another university")
+            v.raise_if_any()
+        principal = require(caller(), "structure.manage", place.scope())
+        values = {
+            "specialty_id": sid,
+            "academic_year_id": yid,
+            "course_number": course_number,
+            "code": code,
+            "language": language,
+        }
+        group, _ = await upsert(
+            uow.session, Group, stable_id("group", yid, code), values, actor=principal.subject, entity="group"
+        )
+        for subcode in subcodes:
+            await upsert(
+                uow.session,
+                Subgroup,
+                stable_id("subgroup", group.id, subcode),
+                {"group_id": group.id, "code": subcode},
+                actor=principal.subject,
+                entity="subgroup",
+            )
+        subgroups = list(await uow.session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)))
+        await uow.commit()
+        return GroupWithSubgroups(group, sorted(subgroups, key=lambda s: s.code), str(place.faculty.id))
+
+
+async def define_subgroup(deps: Deps, group_id: str, code: str) -> Subgroup:
+    v = Violations()
+    code = text(code, "code", v, max_length=40)
+    gid = need_id(group_id, "group_id")
+    v.raise_if_any()
+    async with deps.uow() as uow:
+        place = await place_of_group(uow.session, gid)
+        principal = require(caller(), "structure.manage", place.scope())
+        row, _ = await upsert(
+            uow.session,
+            Subgroup,
+            stable_id("subgroup", gid, code),
+            {"group_id": gid, "code": code},
+            actor=principal.subject,
+            entity="subgroup",
+        )
+        await uow.commit()
+        return row

@@ -1,0 +1,77 @@
+"""Reads of the structure: the tree of a university, groups of a year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from services.curriculum.adapters.ids import need_id, parse_id
+from services.curriculum.adapters.lookups import get
+from services.curriculum.adapters.models import Department, Faculty, Group, Specialty, Subgroup, University
+from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.structure import GroupWithSubgroups
+
+
+@dataclass(frozen=True)
+class StructureTree:
+    university: University
+    faculties: list[Faculty]
+    departments: list[Department]
+    specialties: list[Specialty]
+
+
+async def get_structure(deps: Deps, university_id: str) -> StructureTree:
+    uid = need_id(university_id, "university_id")
+    require(caller(), "structure.read", ResourceScope(university_id=str(uid)))
+    async with deps.uow() as uow:
+        s = uow.session
+        university = await get(s, University, uid, "university_id", "university")
+        faculties = list(
+            await s.scalars(select(Faculty).where(Faculty.university_id == uid).order_by(Faculty.code))
+        )
+        ids = [f.id for f in faculties]
+        departments = list(
+            await s.scalars(
+                select(Department).where(Department.faculty_id.in_(ids)).order_by(Department.code)
+            )
+        )
+        specialties = list(
+            await s.scalars(select(Specialty).where(Specialty.faculty_id.in_(ids)).order_by(Specialty.code))
+        )
+        return StructureTree(university, faculties, departments, specialties)
+
+
+async def list_groups(
+    deps: Deps, academic_year_id: str, faculty_id: str = "", specialty_id: str = "", course_number: int = 0
+) -> list[GroupWithSubgroups]:
+    yid = need_id(academic_year_id, "academic_year_id")
+    fid, sid = (
+        parse_id(faculty_id, "faculty_id", required=False),
+        parse_id(specialty_id, "specialty_id", required=False),
+    )
+    require(caller(), "structure.read")
+    async with deps.uow() as uow:
+        query = (
+            select(Group, Specialty.faculty_id)
+            .join(Specialty, Specialty.id == Group.specialty_id)
+            .where(Group.academic_year_id == yid)
+            .order_by(Group.code)
+        )
+        if fid:
+            query = query.where(Specialty.faculty_id == fid)
+        if sid:
+            query = query.where(Group.specialty_id == sid)
+        if course_number:
+            query = query.where(Group.course_number == course_number)
+        rows = (await uow.session.execute(query)).all()
+        subgroups = list(
+            await uow.session.scalars(
+                select(Subgroup).where(Subgroup.group_id.in_([g.id for g, _ in rows])).order_by(Subgroup.code)
+            )
+        )
+        by_group: dict[object, list[Subgroup]] = {}
+        for sub in subgroups:
+            by_group.setdefault(sub.group_id, []).append(sub)
+        return [GroupWithSubgroups(g, by_group.get(g.id, []), str(f)) for g, f in rows]

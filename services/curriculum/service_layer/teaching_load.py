@@ -1,0 +1,189 @@
+"""Teaching load use cases (KG-02): teacher × course unit × group/subgroup × lesson type × term — the source
+from which the gradebook creates journals and gives teachers access; published as events."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from services.curriculum.adapters.ids import need_id, parse_id, stable_id
+from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
+from services.curriculum.adapters.models import CourseUnit, Group, TeachingLoad
+from services.curriculum.domain.checks import Violations
+from services.curriculum.domain.profiles import get_profile
+from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
+from services.curriculum.service_layer import audit, events
+from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.control_events import check_group_studies_unit
+from services.curriculum.service_layer.deps import Deps, caller
+
+
+@dataclass(frozen=True)
+class LoadInput:
+    teacher_id: str
+    course_unit_id: str
+    group_id: str
+    subgroup_id: str
+    lesson_type: str
+    hours: int
+
+
+def check_load_target(unit: CourseUnit, group: Group, lesson_type: str, v: Violations) -> None:
+    if unit.kind == CourseUnitKind.MODULE:
+        v.add(
+            "course_unit_id",
+            "a module is graded by the average of its modular disciplines; load those instead",
+        )
+    if lesson_type not in LessonType.__members__.values():
+        v.add("lesson_type", f"{lesson_type!r} is not one of: {', '.join(LessonType)}")
+    elif lesson_type not in get_profile(unit.profile_code).lesson_types:
+        v.add("lesson_type", f"profile {unit.profile_code} has no lesson type {lesson_type}")
+    try:
+        check_group_studies_unit(group, unit.academic_year_id, unit.specialty_id, unit.course_number)
+    except InvalidArgument as error:
+        v.add("group_id", error.reason)
+
+
+async def assign_teaching_load(deps: Deps, data: LoadInput) -> TeachingLoad:
+    async with deps.uow() as uow:
+        load, _ = await apply_load(uow, caller(), data)
+        await uow.commit()
+        return load
+
+
+async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> tuple[TeachingLoad, bool]:
+    s = uow.session
+    v = Violations()
+    if not 0 <= data.hours <= 2000:
+        v.add("hours", "must be between 0 and 2000")
+    teacher = need_id(data.teacher_id, "teacher_id")
+    unit_id, group_id = need_id(data.course_unit_id, "course_unit_id"), need_id(data.group_id, "group_id")
+    subgroup_id = parse_id(data.subgroup_id, "subgroup_id", required=False)
+    unit, dept_place = await course_unit_with_place(s, unit_id)
+    group_place = await place_of_group(s, group_id)
+    require(principal, "teaching_load.manage", dept_place.scope())
+    assert group_place.group is not None and dept_place.department is not None
+    await subgroup_of(s, group_id, subgroup_id)
+    check_load_target(unit, group_place.group, data.lesson_type, v)
+    v.raise_if_any()
+    load_id = stable_id("teaching_load", teacher, unit_id, group_id, subgroup_id, data.lesson_type)
+    values = {
+        "teacher_id": teacher,
+        "course_unit_id": unit_id,
+        "group_id": group_id,
+        "subgroup_id": subgroup_id,
+        "lesson_type": data.lesson_type,
+        "term_id": unit.term_id,
+        "department_id": unit.department_id,
+        "faculty_id": dept_place.faculty.id,
+        "hours": data.hours,
+        "removed_at": None,
+    }
+    row = await s.get(TeachingLoad, load_id, with_for_update=True)
+    if row is None:
+        row = TeachingLoad(id=load_id, revision=1, **values)
+        s.add(row)
+        await s.flush()
+        await audit.record(
+            s,
+            actor=principal.subject,
+            action="created",
+            entity="teaching_load",
+            entity_id=load_id,
+            after=values,
+        )
+    else:
+        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
+        if not new:
+            return row, False
+        for k, value in new.items():
+            setattr(row, k, value)
+        row.revision += 1
+        await s.flush()
+        await audit.record(
+            s,
+            actor=principal.subject,
+            action="changed",
+            entity="teaching_load",
+            entity_id=load_id,
+            before=old,
+            after=new,
+        )
+    uow.add_event(events.load_assigned_event(row, unit.profile_code))
+    return row, True
+
+
+async def remove_teaching_load(deps: Deps, load_id: str, reason: str) -> None:
+    if not reason.strip():
+        raise InvalidArgument("reason", "removing a teaching load needs a reason (the teacher loses access)")
+    lid = need_id(load_id, "load_id")
+    async with deps.uow() as uow:
+        s = uow.session
+        row = await get(s, TeachingLoad, lid, "load_id", "teaching load")
+        principal = require(
+            caller(),
+            "teaching_load.manage",
+            ResourceScope(faculty_id=str(row.faculty_id), department_id=str(row.department_id)),
+        )
+        if row.removed_at is not None:
+            return
+        row.removed_at = deps.clock()
+        row.revision += 1
+        await s.flush()
+        await audit.record(
+            s, actor=principal.subject, action="removed", entity="teaching_load", entity_id=lid, reason=reason
+        )
+        uow.add_event(events.load_removed_event(row, reason))
+        await uow.commit()
+
+
+async def list_teaching_loads(
+    deps: Deps,
+    teacher_id: str = "",
+    group_id: str = "",
+    course_unit_id: str = "",
+    term_id: str = "",
+    department_id: str = "",
+) -> list[TeachingLoad]:
+    filters = {
+        "teacher_id": parse_id(teacher_id, "teacher_id", required=False),
+        "group_id": parse_id(group_id, "group_id", required=False),
+        "course_unit_id": parse_id(course_unit_id, "course_unit_id", required=False),
+        "term_id": parse_id(term_id, "term_id", required=False),
+        "department_id": parse_id(department_id, "department_id", required=False),
+    }
+    if not any(filters.values()):
+        raise InvalidArgument("teacher_id", "name a teacher, a group, a course unit, a term or a department")
+    require(caller(), "curriculum.read")
+    query = select(TeachingLoad).where(TeachingLoad.removed_at.is_(None))
+    for column, value in filters.items():
+        if value:
+            query = query.where(getattr(TeachingLoad, column) == value)
+    async with deps.uow() as uow:
+        return list(
+            await uow.session.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.lesson_type))
+        )
+
+
+async def load_for(
+    uow: UnitOfWork,
+    teacher: uuid.UUID,
+    unit_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    lesson_type: str,
+) -> TeachingLoad:
+    """The active load that entitles this teacher to teach this lesson, or FailedPrecondition."""
+    row = await uow.session.get(
+        TeachingLoad, stable_id("teaching_load", teacher, unit_id, group_id, subgroup_id, lesson_type)
+    )
+    if row is None or row.removed_at is not None:
+        raise FailedPrecondition(
+            "the teacher has no teaching load for this course unit, group and lesson type", field="teacher_id"
+        )
+    return row

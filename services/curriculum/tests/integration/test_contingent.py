@@ -1,0 +1,136 @@
+"""The contingent by orders, with history (KZ-15): who was in group G on date D."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import update
+
+from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.context import set_principal
+from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
+from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.adapters.models import Movement, Placement
+from services.curriculum.service_layer import contingent
+from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.tests.integration.conftest import person, registrar
+from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
+from services.curriculum.tests.integration.world import World
+
+pytestmark = pytest.mark.integration
+
+ENROLL = OrderInput("124-с", "2026-08-20", "2026-09-01")
+
+
+def student(login: str) -> str:
+    return str(person_id_for_login(login))
+
+
+async def members(deps: Deps, group: str, on: str, subgroup: str = "") -> list[tuple[str, str]]:
+    rows = await contingent.list_group_members(deps, group, on, subgroup)
+    return [(m.student_name, str(p.subgroup_id or "")) for p, m in rows]
+
+
+@pytest.mark.rule("KZ-15")
+async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university, "inspector-1"))
+    aigerim, nurlan = student("aigerim.seitkali"), student("nurlan.ospanov")
+    await contingent.enroll_student(deps, aigerim, world.group1, "", ENROLL, "Әйгерім Сейітқали")
+    await contingent.enroll_student(deps, nurlan, world.group1, "", ENROLL, "Нұрлан Оспанов")
+    await contingent.transfer_student(
+        deps, nurlan, world.group2, world.subgroup_b, OrderInput("301-с", "2026-10-01", "2026-10-05")
+    )
+    await contingent.expel_student(
+        deps, aigerim, "", OrderInput("410-с", "2027-02-01", "2027-02-03"), "по собственному желанию"
+    )
+
+    assert await members(deps, world.group1, "2026-08-31") == []
+    assert await members(deps, world.group1, "2026-10-04") == [
+        ("Нұрлан Оспанов", ""),
+        ("Әйгерім Сейітқали", ""),
+    ]
+    assert await members(deps, world.group1, "2026-10-05") == [("Әйгерім Сейітқали", "")]
+    assert await members(deps, world.group2, "2026-10-05") == [("Нұрлан Оспанов", world.subgroup_b)]
+    assert await members(deps, world.group2, "2026-10-05", world.subgroup_a) == []
+    assert await members(deps, world.group1, "2027-02-03") == []
+
+    history = await contingent.student_history(deps, nurlan)
+    assert [(m.kind, m.order_number, str(m.order_date)) for m in history] == [
+        ("enrolled", "124-с", "2026-08-20"),
+        ("transferred", "301-с", "2026-10-01"),
+    ]
+    assert all(m.recorded_by == "inspector-1" for m in history)
+    [moved] = await outbox_events(deps, ev.StudentTransferred)
+    assert (moved.from_group_id, moved.to_group_id, moved.to_subgroup_id) == (
+        world.group1,
+        world.group2,
+        world.subgroup_b,
+    )
+    assert (moved.order.number, moved.order.date, moved.effective_date) == (
+        "301-с",
+        "2026-10-01",
+        "2026-10-05",
+    )
+    assert len(await outbox_events(deps, ev.StudentEnrolled)) == 2
+    [expelled] = await outbox_events(deps, ev.StudentExpelled)
+    assert (expelled.group_id, expelled.reason) == (world.group1, "по собственному желанию")
+
+
+@pytest.mark.rule("KZ-15")
+async def test_a_student_in_two_groups_of_one_course_is_refused(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university))
+    aru = student("aru.bekova")
+    await contingent.enroll_student(deps, aru, world.group1, "", ENROLL, "Ару Бекова")
+    before = (await count(deps, Movement), await count(deps, Placement), await outbox_size(deps))
+    with pytest.raises(ValidationFailed, match="already in group ЖМ-101 of course 1"):
+        await contingent.enroll_student(
+            deps, aru, world.group2, "", OrderInput("125-с", "2026-08-21", "2026-09-01")
+        )
+    assert (await count(deps, Movement), await count(deps, Placement), await outbox_size(deps)) == before
+
+
+@pytest.mark.rule("KZ-15")
+async def test_the_same_order_twice_changes_nothing(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university))
+    aru = student("aru.bekova")
+    first = await contingent.enroll_student(deps, aru, world.group1, "", ENROLL, "Ару Бекова")
+    again = await contingent.enroll_student(deps, aru, world.group1, "", ENROLL, "Ару Бекова")
+    assert again.id == first.id and await count(deps, Movement) == 1
+    assert len(await outbox_events(deps, ev.StudentEnrolled)) == 1
+    with pytest.raises(AlreadyExists):
+        await contingent.enroll_student(deps, aru, world.group2, "", ENROLL)
+
+
+@pytest.mark.rule("KZ-15")
+async def test_history_is_not_rewritten(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university))
+    aru = student("aru.bekova")
+    await contingent.enroll_student(deps, aru, world.group1, "", ENROLL)
+    with pytest.raises(ValidationFailed, match="must be after 2026-09-01"):
+        await contingent.transfer_student(
+            deps, aru, world.group2, "", OrderInput("9", "2026-08-25", "2026-08-30")
+        )
+    async with deps.uow() as uow:
+        with pytest.raises(Exception, match="append-only"):
+            await uow.session.execute(update(Movement).values(order_number="forged"))
+
+
+@pytest.mark.rule("KZ-15")
+async def test_only_registrar_or_deans_office_moves_students(deps: Deps, world: World) -> None:
+    set_principal(person("t-1", "teacher", "university", world.university))
+    with pytest.raises(PermissionDenied):
+        await contingent.enroll_student(deps, student("x"), world.group1, "", ENROLL)
+    set_principal(person("dean-1", "dean", "faculty", world.faculty))
+    await contingent.enroll_student(deps, student("x"), world.group1, "", ENROLL)
+    set_principal(person("dean-2", "dean", "faculty", str(uuid.uuid4())))
+    with pytest.raises(PermissionDenied):
+        await contingent.enroll_student(deps, student("y"), world.group1, "", ENROLL)
+
+
+@pytest.mark.rule("KG-02")
+async def test_a_subgroup_must_belong_to_its_group(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university))
+    with pytest.raises(Exception, match="is not a subgroup of group"):
+        await contingent.enroll_student(deps, student("x"), world.group1, world.subgroup_a, ENROLL)

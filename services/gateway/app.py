@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from services.gateway import session
+from services.gateway import imports, session
 from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
 from services.gateway.metrics import Metrics
@@ -63,5 +63,6 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         return metrics.render()
 
     app.include_router(session.router)
+    app.include_router(imports.router)
     app.include_router(rpc_router())
     return app

@@ -3,8 +3,7 @@ body and reply exactly as the service contract does, without a hand-kept copy of
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from typing import Any, ForwardRef
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
@@ -30,7 +29,19 @@ _WELL_KNOWN: dict[str, Any] = {
     "google.protobuf.Timestamp": str,  # RFC 3339
     "google.protobuf.Duration": str,
     "google.protobuf.Struct": dict[str, Any],
+    "google.protobuf.Value": Any,
+    "google.protobuf.ListValue": list[Any],
 }
+
+
+# Every model made so far by name, so a recursive message (a course unit's parts are course units)
+# refers to itself by name and is resolved once its model exists.
+_MODELS: dict[str, type[BaseModel]] = {}
+_IN_PROGRESS: set[str] = set()
+
+
+def _model_name(descriptor: Descriptor, suffix: str = "") -> str:
+    return descriptor.full_name.replace("ejournal.", "").replace(".v1.", "_").replace(".", "_") + suffix
 
 
 def _field_type(field: FieldDescriptor) -> Any:
@@ -39,7 +50,12 @@ def _field_type(field: FieldDescriptor) -> Any:
         assert nested is not None
         if nested.GetOptions().map_entry:
             return dict[str, _field_type(nested.fields_by_name["value"])]  # type: ignore[misc]
-        kind = _WELL_KNOWN.get(nested.full_name) or model_for(nested)
+        if nested.full_name in _WELL_KNOWN:
+            kind = _WELL_KNOWN[nested.full_name]
+        elif _model_name(nested) in _IN_PROGRESS:
+            kind = ForwardRef(_model_name(nested))
+        else:
+            kind = model_for(nested)
     elif field.type == FieldDescriptor.TYPE_ENUM:
         kind = str  # the enum value's name
     else:
@@ -47,17 +63,26 @@ def _field_type(field: FieldDescriptor) -> Any:
     return list[kind] if field.is_repeated else kind  # type: ignore[valid-type]
 
 
-@cache
-def model_for(descriptor: Descriptor, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
+def model_for(descriptor: Any, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
     """A pydantic model with one optional field per protobuf field (proto3: absent means default)."""
-    fields: dict[str, Any] = {}
-    for field in descriptor.fields:
-        if field.name in exclude:
-            continue
-        fields[field.name] = (_field_type(field) | None, Field(default=None))
-    suffix = "Body" if exclude else ""
-    name = descriptor.full_name.replace("ejournal.", "").replace(".v1.", "_").replace(".", "_") + suffix
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+    name = _model_name(descriptor, "Body" if exclude else "")
+    if name in _MODELS:
+        return _MODELS[name]
+    _IN_PROGRESS.add(name)
+    try:
+        fields: dict[str, Any] = {
+            field.name: (_field_type(field) | None, Field(default=None))
+            for field in descriptor.fields
+            if field.name not in exclude
+        }
+        model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+    finally:
+        _IN_PROGRESS.discard(name)
+    _MODELS[name] = model
+    if not _IN_PROGRESS:  # the outermost call: resolve the names of recursive messages
+        for made in _MODELS.values():
+            made.model_rebuild(_types_namespace=_MODELS)
+    return model
 
 
 def to_json(message: Message) -> dict[str, Any]:

@@ -244,17 +244,24 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
         journal = await load_journal(session, row.journal_id, gb.now().date())
         require(principal, "statement.read", journal.scope())
         return
-    unit = (
+    # An integrated statement belongs to the department that finished the teaching (KZ-04).
+    finishing = (
         await session.execute(
-            select(t.course_units).where(t.course_units.c.course_unit_id == row.course_unit_id)
+            text(
+                "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id "
+                "FROM course_units u LEFT JOIN LATERAL (SELECT department_id FROM course_units c "
+                "WHERE c.parent_id = u.course_unit_id ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
+                "ON true WHERE u.course_unit_id = :u"
+            ),
+            {"u": row.course_unit_id},
         )
     ).first()
     require(
         principal,
         "statement.read",
         ResourceScope(
-            faculty_id=str(unit.faculty_id) if unit and unit.faculty_id else None,
-            department_id=str(unit.department_id) if unit and unit.department_id else None,
+            faculty_id=str(finishing.faculty_id) if finishing and finishing.faculty_id else None,
+            department_id=str(finishing.department_id) if finishing and finishing.department_id else None,
             group_id=str(row.group_id),
         ),
     )

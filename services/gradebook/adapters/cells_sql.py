@@ -4,7 +4,7 @@ per table per batch, over arrays with binary parameters."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,11 +12,21 @@ import psycopg
 
 from services.gradebook.domain.history_chain import Change
 
+# The batch's columns hold every cell it writes; reading them whole avoids sending each cell's ids.
 CURRENT_MARKS = """
-SELECT m.column_id, m.student_id, m.value, m.version
-FROM marks m JOIN unnest(%b::uuid[], %b::uuid[]) AS u(c, s) ON m.column_id = u.c AND m.student_id = u.s
-WHERE m.journal_id = %b
+SELECT m.column_id, m.student_id, m.value, m.version FROM marks m
+WHERE m.journal_id = %b AND m.column_id = ANY(%b::uuid[])
 """
+COLUMNS = """
+SELECT column_id, kind, date, section_id, control_kind, cancelled, classroom_id, starts_at
+FROM columns WHERE journal_id = %b
+"""
+ROSTER = """
+SELECT DISTINCT e.student_id FROM enrollments e
+WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
+"""
+CLOSED_SECTIONS = "SELECT section_id FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
+RECALL = "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
 
 UPSERT_MARKS = """
 INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
@@ -45,14 +55,14 @@ SET status = excluded.status, source = excluded.source, checked_in_at = excluded
 INSERT_HISTORY = """
 INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
                      on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash)
-SELECT %b, u.p, %b, u.c, u.s, u.o, u.n, %b, %b, %b, %b, %b, %b, u.ph, u.h
-FROM unnest(%b::int8[], %b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::bytea[], %b::bytea[])
-     AS u(p, c, s, o, n, ph, h)
+SELECT %b, %b + u.ord, %b, u.c, u.s, u.o, u.n, %b, %b, %b, %b, %b, %b,
+       coalesce(lag(u.h) OVER (ORDER BY u.ord), %b), u.h
+FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::bytea[]) WITH ORDINALITY AS u(c, s, o, n, h, ord)
 """
 
 INSERT_OUTBOX = """
 INSERT INTO outbox (event_id, event_type, subject, occurred_at, payload, request_id)
-SELECT u.id, %b, %b, %b, u.payload, %b FROM unnest(%b::uuid[], %b::bytea[]) AS u(id, payload)
+SELECT gen_random_uuid(), %b, %b, %b, u.payload, %b FROM unnest(%b::bytea[]) AS u(payload)
 """
 
 LOCK_HEAD = "SELECT position, hash FROM chain_heads WHERE journal_id = %b FOR UPDATE"
@@ -69,15 +79,47 @@ async def lock_chain_head(conn: psycopg.AsyncConnection[Any], journal_id: uuid.U
     return int(row[0]), bytes(row[1])
 
 
-async def current_marks(
+@dataclass
+class WriteState:
+    """What a batch write reads before it writes, fetched in one pipelined round trip."""
+
+    columns: list[tuple[Any, ...]]
+    roster: set[uuid.UUID]
+    head_position: int
+    head_hash: bytes
+    current: dict[tuple[uuid.UUID, uuid.UUID], tuple[str | None, int]]
+    closed_sections: set[uuid.UUID]
+
+
+async def read_for_write(
     conn: psycopg.AsyncConnection[Any],
     journal_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
     column_ids: list[uuid.UUID],
-    student_ids: list[uuid.UUID],
-) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[str | None, int]]:
-    async with conn.cursor(binary=True) as cur:
-        await cur.execute(CURRENT_MARKS, (column_ids, student_ids, journal_id))
-        return {(row[0], row[1]): (row[2], int(row[3])) for row in await cur.fetchall()}
+) -> WriteState:
+    """Columns, roster, the history-chain lock and the current cells of the batch's columns.
+
+    The statements run in order on the server: the cells are read after the lock is granted, so they
+    are the latest committed values and no other writer of this journal can change them before commit.
+    """
+    cursors = [conn.cursor(binary=True) for _ in range(5)]
+    async with conn.pipeline():
+        await cursors[4].execute(CLOSED_SECTIONS, (journal_id,))
+        await cursors[0].execute(COLUMNS, (journal_id,))
+        await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
+        await cursors[2].execute(LOCK_HEAD, (journal_id,))
+        await cursors[3].execute(CURRENT_MARKS, (journal_id, column_ids))
+    columns = await cursors[0].fetchall()
+    roster = {r[0] for r in await cursors[1].fetchall()}
+    head = await cursors[2].fetchone()
+    if head is None:
+        raise LookupError(f"journal {journal_id} has no history chain")
+    current = {(r[0], r[1]): (r[2], int(r[3])) for r in await cursors[3].fetchall()}
+    closed = {r[0] for r in await cursors[4].fetchall()}
+    for cur in cursors:
+        await cur.close()
+    return WriteState(columns, roster, int(head[0]), bytes(head[1]), current, closed)
 
 
 async def upsert_marks(
@@ -98,30 +140,35 @@ async def upsert_marks(
 
 async def insert_history(
     conn: psycopg.AsyncConnection[Any],
-    changes: Sequence[Change],
-    prev_hashes: list[bytes],
+    shared: Change,
+    first_position: int,
+    previous_hash: bytes,
+    column_ids: list[uuid.UUID],
+    student_ids: list[uuid.UUID],
+    old_values: list[str | None],
+    new_values: list[str | None],
     hashes: list[bytes],
 ) -> None:
-    """All changes of one batch share journal, kind, author, on-behalf-of, reason, grant and time."""
-    first = changes[0]
+    """One row per change; the changes of a batch share journal, kind, author, on-behalf-of, reason,
+    grant and time. Positions and previous hashes follow from the order (the chain is linear)."""
     async with conn.cursor() as cur:
         await cur.execute(
             INSERT_HISTORY,
             (
-                uuid.UUID(first.journal_id),
-                first.kind,
-                first.author_id,
-                first.on_behalf_of_id,
-                first.reason,
-                uuid.UUID(first.grant_id) if first.grant_id else None,
-                first.case_id,
-                first.recorded_at,
-                [c.position for c in changes],
-                [uuid.UUID(c.column_id) for c in changes],
-                [uuid.UUID(c.student_id) for c in changes],
-                [c.old_value for c in changes],
-                [c.new_value for c in changes],
-                prev_hashes,
+                uuid.UUID(shared.journal_id),
+                first_position - 1,
+                shared.kind,
+                shared.author_id,
+                shared.on_behalf_of_id,
+                shared.reason,
+                uuid.UUID(shared.grant_id) if shared.grant_id else None,
+                shared.case_id,
+                shared.recorded_at,
+                previous_hash,
+                column_ids,
+                student_ids,
+                old_values,
+                new_values,
                 hashes,
             ),
             prepare=True,
@@ -140,13 +187,10 @@ async def insert_outbox(
     subject: str,
     at: datetime,
     request_id: str | None,
-    event_ids: list[uuid.UUID],
     payloads: list[bytes],
 ) -> None:
     async with conn.cursor() as cur:
-        await cur.execute(
-            INSERT_OUTBOX, (event_type, subject, at, request_id, event_ids, payloads), prepare=True
-        )
+        await cur.execute(INSERT_OUTBOX, (event_type, subject, at, request_id, payloads), prepare=True)
 
 
 async def current_attendance(

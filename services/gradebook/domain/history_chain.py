@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -104,3 +104,43 @@ def verify(stored: Iterable[StoredChange], head: tuple[int, bytes] | None) -> Ve
         # Entries were removed from the end, or the head was rewritten.
         return Verdict(False, checked, min(head[0], checked) + 1, "head mismatch", previous)
     return Verdict(True, checked, 0, "", previous)
+
+
+def link_batch(
+    previous: bytes,
+    first_position: int,
+    shared: Change,
+    cells: Sequence[tuple[str, str, str | None, str | None]],
+) -> list[bytes]:
+    """The hashes of a batch of changes that share everything but cell and values (one write call):
+    the same bytes `canonical` gives each change, built from pre-encoded shared parts.
+
+    cells: (column_id, student_id, old_value, new_value) in position order from `first_position`.
+    """
+    head = _encode(["ejournal.history.v1", shared.journal_id])[:-1].encode()  # '["…","<journal>"'
+    kind = b"," + _encode(shared.kind).encode()
+    tail = (
+        b","
+        + _encode(
+            [shared.author_id, shared.on_behalf_of_id, shared.reason, shared.grant_id, shared.case_id,
+             instant(shared.recorded_at)]
+        )[1:].encode()
+    )  # fmt: skip
+    memo: dict[str | None, bytes] = {}
+
+    def text(value: str | None) -> bytes:
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = _encode(value).encode()
+        return found
+
+    hashes = []
+    sha = hashlib.sha256
+    for offset, (column_id, student_id, old, new) in enumerate(cells):
+        body = b"".join(
+            (head, b",", str(first_position + offset).encode(), kind, b',"', column_id.encode(), b'","',
+             student_id.encode(), b'",', text(old), b",", text(new), tail)
+        )  # fmt: skip
+        previous = sha(previous + body).digest()
+        hashes.append(previous)
+    return hashes

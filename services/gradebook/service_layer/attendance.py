@@ -29,7 +29,7 @@ from services.gradebook.adapters import cells_sql
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.pg import raw_connection, set_grant
 from services.gradebook.domain import checkin
-from services.gradebook.domain.history_chain import Change, link
+from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.vocabulary import (
     ATTENDANCE_STATUSES,
     BY_CHECK_IN,
@@ -108,32 +108,30 @@ async def _write(
         [r[4] for r in rows],
         [r[5] for r in rows],
     )
-    changes, prev_hashes, hashes = [], [], []
-    for offset, (student, old, new, source, _at, version) in enumerate(rows):
-        change = Change(
-            str(journal.journal_id),
-            position + offset + 1,
-            "attendance",
-            str(column.column_id),
-            str(student),
-            old,
-            new,
-            author,
-            on_behalf,
-            reason or None,
-            grant[0] if grant else None,
-            grant[1] if grant else None,
-            now,
-        )
-        changes.append(change)
-        prev_hashes.append(previous)
-        previous = link(previous, change)
-        hashes.append(previous)
+    shared = Change(
+        str(journal.journal_id),
+        position + 1,
+        "attendance",
+        "",
+        "",
+        None,
+        None,
+        author,
+        on_behalf,
+        reason or None,
+        grant[0] if grant else None,
+        grant[1] if grant else None,
+        now,
+    )
+    column_text = str(column.column_id)
+    cells = [(column_text, str(r[0]), r[1], r[2]) for r in rows]
+    hashes = link_batch(previous, position + 1, shared, cells)
+    for student, old, new, source, _at, version in rows:
         uow.add_event(
             Event(
                 ev.AttendanceRecorded(
                     journal_id=str(journal.journal_id),
-                    lesson_id=str(column.column_id),
+                    lesson_id=column_text,
                     student_id=str(student),
                     status=new,
                     previous_status=old or "",
@@ -148,7 +146,18 @@ async def _write(
                 subject=f"journal/{journal.journal_id}",
             )
         )
-    await cells_sql.insert_history(conn, changes, prev_hashes, hashes)
+    await cells_sql.insert_history(
+        conn,
+        shared,
+        position + 1,
+        previous,
+        [column.column_id] * len(rows),
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        hashes,
+    )
+    previous = hashes[-1]
     await cells_sql.update_head(conn, journal.journal_id, position + len(rows), previous)
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.totals import MarkInput
 
 
@@ -36,26 +37,28 @@ class SectionInfo:
     statement_id: uuid.UUID | None
 
 
+COLUMNS = """
+SELECT column_id, kind, date, section_id, control_kind, cancelled, classroom_id, starts_at
+FROM columns WHERE journal_id = %b
+"""
+SECTIONS = """
+SELECT section_id, control_kind, date, closing_deadline, closed_at, closed_by, statement_id
+FROM sections WHERE journal_id = %b ORDER BY date, section_id
+"""
+
+
 async def columns_of(session: AsyncSession, journal_id: uuid.UUID) -> dict[uuid.UUID, ColumnInfo]:
-    rows = await session.execute(
-        text(
-            "SELECT column_id, kind, date, section_id, control_kind, cancelled, classroom_id, starts_at "
-            "FROM columns WHERE journal_id = :j"
-        ),
-        {"j": journal_id},
-    )
-    return {r.column_id: ColumnInfo(*r) for r in rows}
+    conn = await raw_connection(session)
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(COLUMNS, (journal_id,))
+        return {r[0]: ColumnInfo(*r) for r in await cur.fetchall()}
 
 
 async def sections_of(session: AsyncSession, journal_id: uuid.UUID) -> dict[uuid.UUID, SectionInfo]:
-    rows = await session.execute(
-        text(
-            "SELECT section_id, control_kind, date, closing_deadline, closed_at, closed_by, statement_id "
-            "FROM sections WHERE journal_id = :j ORDER BY date, section_id"
-        ),
-        {"j": journal_id},
-    )
-    return {r.section_id: SectionInfo(*r) for r in rows}
+    conn = await raw_connection(session)
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(SECTIONS, (journal_id,))
+        return {r[0]: SectionInfo(*r) for r in await cur.fetchall()}
 
 
 async def marks_by_student(

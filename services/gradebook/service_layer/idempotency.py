@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.errors import InvalidArgument
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.pg import raw_connection
 
 
 def fingerprint(request: bytes) -> bytes:
@@ -24,34 +22,34 @@ def check_key(key: str) -> None:
         raise InvalidArgument("idempotency_key", "must be at most 200 characters")
 
 
+RECALL = "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
+REMEMBER = """
+INSERT INTO idempotency_keys (subject, operation, key, request_hash, response) VALUES (%b, %b, %b, %b, %b)
+ON CONFLICT DO NOTHING RETURNING key
+"""
+
+
 async def recall(
     session: AsyncSession, subject: str, operation: str, key: str, request_hash: bytes
 ) -> bytes | None:
     """The stored response of an earlier call with this key, or None; a different request under the
     same key is refused (a client bug that would otherwise return a wrong answer)."""
-    k = t.idempotency_keys.c
-    row = (
-        await session.execute(
-            select(k.request_hash, k.response).where(
-                k.subject == subject, k.operation == operation, k.key == key
-            )
-        )
-    ).first()
+    conn = await raw_connection(session)
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(RECALL, (subject, operation, key))
+        row = await cur.fetchone()
     if row is None:
         return None
-    if bytes(row.request_hash) != request_hash:
+    if bytes(row[0]) != request_hash:
         raise InvalidArgument("idempotency_key", "was already used for a different request")
-    return bytes(row.response)
+    return bytes(row[1])
 
 
 async def remember(
     session: AsyncSession, subject: str, operation: str, key: str, request_hash: bytes, response: bytes
 ) -> bool:
     """Store the result; False when a concurrent call with the same key got there first."""
-    stored = await session.execute(
-        insert(t.idempotency_keys)
-        .values(subject=subject, operation=operation, key=key, request_hash=request_hash, response=response)
-        .on_conflict_do_nothing()
-        .returning(t.idempotency_keys.c.key)
-    )
-    return stored.first() is not None
+    conn = await raw_connection(session)
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(REMEMBER, (subject, operation, key, request_hash, response))
+        return await cur.fetchone() is not None

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -25,19 +26,20 @@ from ejournal_platform.context import Principal, current_request_id
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, ValidationFailed
 from services.gradebook.adapters import cells_sql
+from services.gradebook.adapters.event_wire import MarkRecordedBatch
 from services.gradebook.adapters.pg import CLOSED_SQLSTATE, raw_connection, set_grant, sqlstate_of
-from services.gradebook.domain.history_chain import Change, link
+from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.scale import mark_book
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, sections_of
-from services.gradebook.service_layer.journals import JournalView, authorized_journal, parse_id, roster
+from services.gradebook.service_layer.grid_data import ColumnInfo
+from services.gradebook.service_layer.journals import JournalView, authorized_journal, parse_id
 
 MAX_CELLS = 20_000
 MARK_RECORDED = ev.MarkRecorded.DESCRIPTOR.full_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellWrite:
     column_id: str
     student_id: str
@@ -45,7 +47,7 @@ class CellWrite:
     expected_version: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WrittenCell:
     column_id: str
     student_id: str
@@ -120,6 +122,24 @@ def _check_shape(cells: Sequence[CellWrite]) -> None:
         raise InvalidArgument("cells", f"at most {MAX_CELLS} cells per call")
 
 
+class _Ids:
+    """Parses the ids of a batch once each (a grid names a few dozen columns and students many times)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, uuid.UUID | None] = {}
+
+    def __call__(self, text: str) -> uuid.UUID | None:
+        try:
+            return self._memo[text]
+        except KeyError:
+            try:
+                parsed: uuid.UUID | None = uuid.UUID(text)
+            except ValueError:
+                parsed = None
+            self._memo[text] = parsed
+            return parsed
+
+
 async def apply_marks(
     gb: Gradebook,
     uow: UnitOfWork,
@@ -135,21 +155,20 @@ async def apply_marks(
     book = mark_book(journal.profile_code)
     values, rejected = book.normalise([c.value for c in cells])
     violations = [(f"cells[{r.index}].value", r.reason) for r in rejected]
-    columns = await columns_of(session, journal.journal_id)
-    students = await roster(session, journal)
-    column_ids: list[uuid.UUID] = []
-    student_ids: list[uuid.UUID] = []
+    ids = _Ids()
+    nothing = uuid.UUID(int=0)
+    column_ids = [ids(c.column_id) or nothing for c in cells]
+    student_ids = [ids(c.student_id) or nothing for c in cells]
+    conn = await raw_connection(session)
+    state = await cells_sql.read_for_write(
+        conn, journal.journal_id, journal.group_id, journal.subgroup_id, list(set(column_ids))
+    )
+    columns = {row[0]: ColumnInfo(*row) for row in state.columns}
+    students = state.roster
     seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
     touched: set[uuid.UUID] = set()
-    for index, cell in enumerate(cells):
-        try:
-            column_id = uuid.UUID(cell.column_id)
-        except ValueError:
-            column_id = uuid.UUID(int=0)
-        try:
-            student_id = uuid.UUID(cell.student_id)
-        except ValueError:
-            student_id = uuid.UUID(int=0)
+    for index in range(len(cells)):
+        column_id, student_id = column_ids[index], student_ids[index]
         column = columns.get(column_id)
         if column is None:
             violations.append((f"cells[{index}].column_id", "is not a column of this journal"))
@@ -159,11 +178,10 @@ async def apply_marks(
             touched.add(column.section_id)
         if student_id not in students:
             violations.append((f"cells[{index}].student_id", "is not on this journal's roster"))
-        if (column_id, student_id) in seen:
+        key = (column_id, student_id)
+        if key in seen:
             violations.append((f"cells[{index}]", "the same cell appears twice in this call"))
-        seen.add((column_id, student_id))
-        column_ids.append(column_id)
-        student_ids.append(student_id)
+        seen.add(key)
     if violations:
         raise ValidationFailed(f"{len(violations)} cell(s) refused; nothing was written", violations)
     if journal.locked_at is not None:
@@ -171,21 +189,21 @@ async def apply_marks(
             "the journal is locked: the intermediate attestation's final scores are set (KG-06)",
             field="journal_id",
         )
-    sections = await sections_of(session, journal.journal_id)
-    closed = {s for s in touched if sections[s].closed_at is not None}
     grant: ActiveGrant | None = None
+    closed = touched & state.closed_sections
     if closed:
         grant = await grant_for(session, journal, principal, closed, now)
         if not reason.strip():
             raise InvalidArgument("reason", "a correction under a reopen grant needs a reason")
         await set_grant(session, grant.grant_id, principal.subject)
-    conn = await raw_connection(session)
-    head_position, head_hash = await cells_sql.lock_chain_head(conn, journal.journal_id)
-    current = await cells_sql.current_marks(conn, journal.journal_id, column_ids, student_ids)
+    head_position, head_hash, current = state.head_position, state.head_hash, state.current
 
     stale: list[dict[str, object]] = []
     out: list[WrittenCell] = []
-    changes: list[tuple[int, str | None, str | None, int]] = []  # index, old, new, version
+    changed: list[int] = []
+    olds: list[str | None] = []
+    news: list[str | None] = []
+    versions: list[int] = []
     for index, cell in enumerate(cells):
         old_value, old_version = current.get((column_ids[index], student_ids[index]), (None, 0))
         if cell.expected_version is not None and cell.expected_version != old_version:
@@ -203,7 +221,10 @@ async def apply_marks(
         if new_value == old_value:
             out.append(WrittenCell(cell.column_id, cell.student_id, old_value or "", old_version))
             continue
-        changes.append((index, old_value, new_value, old_version + 1))
+        changed.append(index)
+        olds.append(old_value)
+        news.append(new_value)
+        versions.append(old_version + 1)
         out.append(WrittenCell(cell.column_id, cell.student_id, new_value or "", old_version + 1))
     if stale:
         raise Conflict(
@@ -211,98 +232,76 @@ async def apply_marks(
             field=f"cells[{stale[0]['cell']}].expected_version",
             current=json.dumps(stale, ensure_ascii=False),
         )
-    outcome = MarkOutcome(out, grant.case_id if grant else "", len(changes))
-    if not changes:
+    outcome = MarkOutcome(out, grant.case_id if grant else "", len(changed))
+    if not changed:
         return outcome
     author = principal.subject
-    on_behalf = journal.writers.on_behalf_of(author)
-    history: list[Change] = []
-    prev_hashes: list[bytes] = []
-    hashes: list[bytes] = []
-    previous = head_hash
-    journal_text = str(journal.journal_id)
-    for offset, (index, old, new, _version) in enumerate(changes):
-        change = Change(
-            journal_text,
-            head_position + offset + 1,
-            "mark",
-            str(column_ids[index]),
-            str(student_ids[index]),
-            old,
-            new,
-            author,
-            on_behalf,
-            reason or None,
-            grant.grant_id if grant else None,
-            grant.case_id if grant else None,
-            now,
-        )
-        history.append(change)
-        prev_hashes.append(previous)
-        previous = link(previous, change)
-        hashes.append(previous)
+    shared = Change(
+        str(journal.journal_id), head_position + 1, "mark", "", "", None, None, author,
+        journal.writers.on_behalf_of(author), reason or None, grant.grant_id if grant else None,
+        grant.case_id if grant else None, now,
+    )  # fmt: skip
+    changed_columns = [column_ids[i] for i in changed]
+    changed_students = [student_ids[i] for i in changed]
+    texts = {u: str(u) for u in {*changed_columns, *changed_students}}
+    column_texts = [texts[u] for u in changed_columns]
+    student_texts = [texts[u] for u in changed_students]
+    hashes = link_batch(
+        head_hash, head_position + 1, shared, list(zip(column_texts, student_texts, olds, news, strict=True))
+    )
     try:
         await cells_sql.upsert_marks(
-            conn,
-            journal.journal_id,
-            now,
-            author,
-            [column_ids[i] for i, *_ in changes],
-            [student_ids[i] for i, *_ in changes],
-            [new for _, _, new, _ in changes],
-            [version for *_, version in changes],
+            conn, journal.journal_id, now, author, changed_columns, changed_students, news, versions
         )
-    except DBAPIError as error:  # pragma: no cover - the service refuses first; the trigger is a backstop
+    except DBAPIError as error:  # the service refuses first; the trigger is the backstop
         if sqlstate_of(error) == CLOSED_SQLSTATE:
             raise FailedPrecondition("this journal section is closed and read-only (KZ-05)") from None
         raise
-    await cells_sql.insert_history(conn, history, prev_hashes, hashes)
-    await cells_sql.update_head(conn, journal.journal_id, head_position + len(changes), previous)
-    await write_mark_events(conn, journal, history, columns, [v for *_, v in changes], now)
-    outcome.touched_columns = {column_ids[i] for i, *_ in changes}
+    await cells_sql.insert_history(
+        conn, shared, head_position + 1, head_hash, changed_columns, changed_students, olds, news, hashes
+    )
+    await cells_sql.update_head(conn, journal.journal_id, head_position + len(changed), hashes[-1])
+    await write_mark_events(
+        conn, journal, shared, columns, changed_columns, column_texts, student_texts, olds, news, versions
+    )
+    outcome.touched_columns = set(changed_columns)
     return outcome
 
 
 async def write_mark_events(
-    conn: object,
+    conn: Any,
     journal: JournalView,
-    history: Sequence[Change],
+    shared: Change,
     columns: dict[uuid.UUID, ColumnInfo],
-    versions: Sequence[int],
-    now: datetime,
+    column_ids: list[uuid.UUID],
+    column_texts: list[str],
+    student_texts: list[str],
+    olds: list[str | None],
+    news: list[str | None],
+    versions: list[int],
 ) -> None:
     """One MarkRecorded per changed cell, inserted into the outbox in one statement."""
-    recorded_at = now.isoformat()
-    group, unit = str(journal.group_id), str(journal.course_unit_id)
+    batch = MarkRecordedBatch(
+        ev.MarkRecorded(
+            journal_id=shared.journal_id, author_id=shared.author_id, on_behalf_of_id=shared.on_behalf_of_id or "",
+            case_id=shared.case_id or "", recorded_at=shared.recorded_at.isoformat(), reason=shared.reason or "",
+        )
+    )  # fmt: skip
     payloads = []
-    for change, version in zip(history, versions, strict=True):
-        column = columns[uuid.UUID(change.column_id)]
+    for column_id, column_text, student, old, new, version in zip(
+        column_ids, column_texts, student_texts, olds, news, versions, strict=True
+    ):
+        column = columns[column_id]
+        section = str(column.section_id) if column.section_id else ""
         payloads.append(
-            ev.MarkRecorded(
-                journal_id=change.journal_id,
-                lesson_id=change.column_id,
-                student_id=change.student_id,
-                value=change.new_value or "",
-                author_id=change.author_id,
-                previous_value=change.old_value or "",
-                version=version,
-                on_behalf_of_id=change.on_behalf_of_id or "",
-                section=str(column.section_id) if column.section_id else "",
-                case_id=change.case_id or "",
-                recorded_at=recorded_at,
-                reason=change.reason or "",
-                column_kind=column.kind,
-                group_id=group,
-                course_unit_id=unit,
-            ).SerializeToString()
+            batch.payload(column_text, student, new or "", old or "", version, section, column.kind)
         )
     await cells_sql.insert_outbox(
-        conn,  # type: ignore[arg-type]
+        conn,
         MARK_RECORDED,
         f"journal/{journal.journal_id}",
-        now,
+        shared.recorded_at,
         current_request_id(),
-        [uuid.uuid4() for _ in payloads],
         payloads,
     )
 
@@ -331,13 +330,17 @@ async def write_marks(
         )
         if stored is not None:
             return WriteResult(stored=stored)
-        outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now)
-        # A concurrent retry may have committed while we waited for the journal's lock.
-        stored = await idempotency.recall(
-            uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash
-        )
-        if stored is not None:
-            return WriteResult(stored=stored)
+        try:
+            outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now)
+        except Conflict:
+            # A concurrent twin of this call (same key) may have won while we waited for the lock.
+            await uow.session.rollback()
+            stored = await idempotency.recall(
+                uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash
+            )
+            if stored is not None:
+                return WriteResult(stored=stored)
+            raise
         if outcome.changed:
             await lock_if_final_scores_set(uow, principal, journal, outcome.touched_columns, now)
         if not await idempotency.remember(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -13,6 +12,7 @@ from ejournal_platform.authz import Role, allowed
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import NotFound
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
 from services.gradebook.domain.statements import Header, Line, Signer, parse_content
@@ -23,7 +23,6 @@ from services.gradebook.service_layer.journals import (
     authorized_journal,
     load_journal,
     parse_id,
-    roster,
 )
 
 PERSONAL_ROLES = {Role.STUDENT, Role.PARENT}
@@ -113,18 +112,9 @@ async def list_my_journals(gb: Gradebook, principal: Principal | None, term_id: 
 
 @dataclass
 class Grid:
-    header: JournalHeader
-    students: list[tuple[uuid.UUID, uuid.UUID | None]]
-    columns: list[Any]
-    marks: list[tuple[uuid.UUID, uuid.UUID, str | None, int]]
-    attendance: list[tuple[uuid.UUID, uuid.UUID, str, int, str, datetime | None]]
-
-
-GRID_MARKS = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b"
-GRID_ATTENDANCE = (
-    "SELECT column_id, student_id, status, version, source, checked_in_at FROM attendance "
-    "WHERE journal_id = %b"
-)
+    journal: JournalView
+    substituting_for: list[str]
+    rows: GridRows
 
 
 async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> Grid:
@@ -134,30 +124,16 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
         assert principal is not None
-        header = await _header(gb, session, journal, principal)
-        students = sorted((await roster(session, journal)).items(), key=lambda x: str(x[0]))
-        columns = list(
-            (
-                await session.execute(
-                    select(t.columns)
-                    .where(t.columns.c.journal_id == journal.journal_id)
-                    .order_by(t.columns.c.date, t.columns.c.starts_at, t.columns.c.column_id)
-                )
-            ).all()
-        )
         conn = await raw_connection(session)
-        async with conn.cursor(binary=True) as cur:
-            await cur.execute(GRID_MARKS, (journal.journal_id,))
-            marks = await cur.fetchall()
-            await cur.execute(GRID_ATTENDANCE, (journal.journal_id,))
-            attendance = await cur.fetchall()
+        rows = await read_grid(conn, journal.journal_id, journal.group_id, journal.subgroup_id, now)
         await session.rollback()
     only = visible_students(principal)
     if only is not None:
-        students = [s for s in students if str(s[0]) in only]
-        marks = [m for m in marks if str(m[1]) in only]
-        attendance = [a for a in attendance if str(a[1]) in only]
-    return Grid(header, students, columns, marks, attendance)  # type: ignore[arg-type]
+        rows.students = [s for s in rows.students if s[0] in only]
+        rows.marks = [m for m in rows.marks if m[1] in only]
+        rows.attendance = [a for a in rows.attendance if a[1] in only]
+    behalf = journal.writers.on_behalf_of(principal.subject)
+    return Grid(journal, [behalf] if behalf else [], rows)
 
 
 @dataclass(frozen=True)

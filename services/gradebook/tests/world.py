@@ -84,7 +84,9 @@ class World:
 
     async def start(self) -> None:
         self.server = GrpcServer(self.tokens.verifier_authenticator())
-        self.server.add(pb_grpc.add_GradebookServiceServicer_to_server, GradebookServicer(self.gradebook), SERVICE)
+        self.server.add(
+            pb_grpc.add_GradebookServiceServicer_to_server, GradebookServicer(self.gradebook), SERVICE
+        )
         port = await self.server.start("127.0.0.1", 0)
         self.channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
         self.stub = pb_grpc.GradebookServiceStub(self.channel)
@@ -196,7 +198,18 @@ class World:
             )  # fmt: skip
         journal_id = str(journal_id_for(term, unit, group, None, lesson_type))
         return JournalSetup(
-            journal_id, teacher, unit, group, term, ids, lesson_ids, sections, department, faculty, classroom, profile
+            journal_id,
+            teacher,
+            unit,
+            group,
+            term,
+            ids,
+            lesson_ids,
+            sections,
+            department,
+            faculty,
+            classroom,
+            profile,
         )
 
     async def substitute(self, j: JournalSetup, substitute_id: str) -> None:
@@ -221,7 +234,9 @@ class World:
         self, j: JournalSetup, cells: list[tuple[str, str, str]], who: tuple[tuple[str, str]] | None = None,
         key: str | None = None, reason: str = "", versions: list[int | None] | None = None,
     ) -> pb.WriteMarksResponse:  # fmt: skip
-        request = pb.WriteMarksRequest(journal_id=j.journal_id, idempotency_key=key or new_id(), reason=reason)
+        request = pb.WriteMarksRequest(
+            journal_id=j.journal_id, idempotency_key=key or new_id(), reason=reason
+        )
         for i, (column, student, value) in enumerate(cells):
             cell = request.cells.add(column_id=column, student_id=student, value=value)
             if versions is not None and versions[i] is not None:

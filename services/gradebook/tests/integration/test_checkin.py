@@ -39,7 +39,9 @@ async def test_a_scan_records_attendance_with_the_time_once(w: World) -> None:
     done = await scan(w, j, j.students[0], code)
     assert (done.journal_id, done.lesson_id, done.student_id) == (j.journal_id, lesson, j.students[0])
     assert done.checked_in_at
-    grid = await w.rpc.GetJournalGrid(pb.GetJournalGridRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id))
+    grid = await w.rpc.GetJournalGrid(
+        pb.GetJournalGridRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
     assert [(a.student_id, a.status, a.source, a.checked_in_at) for a in grid.attendance] == [
         (j.students[0], "present", "check_in", done.checked_in_at)
     ]

@@ -57,7 +57,10 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
     await close(w, j, "current")
     lesson, student = j.lessons[0], j.students[0]
     for statement, params in (
-        ("UPDATE marks SET value = '100', version = version + 1 WHERE column_id = %s AND student_id = %s", (lesson, student)),
+        (
+            "UPDATE marks SET value = '100', version = version + 1 WHERE column_id = %s AND student_id = %s",
+            (lesson, student),
+        ),
         ("DELETE FROM marks WHERE column_id = %s AND student_id = %s", (lesson, student)),
         (
             "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by) "
@@ -75,9 +78,9 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
         with pytest.raises(psycopg.Error) as refused:
             await w.sql(statement, *params)
         assert refused.value.sqlstate == "EJ005", statement
-    assert (await w.sql("SELECT value FROM marks WHERE column_id = %s AND student_id = %s", lesson, student)) == [
-        ("70",)
-    ]
+    assert (
+        await w.sql("SELECT value FROM marks WHERE column_id = %s AND student_id = %s", lesson, student)
+    ) == [("70",)]
     # Cells of an open section are still writable by plain SQL: the guard is about closing only.
     await w.sql(
         "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by) "
@@ -87,13 +90,16 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
 
 
 async def test_statements_are_numbered_without_gaps_immutable_and_hashed(w: World) -> None:
-    journals = [await w.journal("kz-medical", students=2, lessons=1, term_id=(term := new_id())) for _ in range(1)]
+    journals = [
+        await w.journal("kz-medical", students=2, lessons=1, term_id=(term := new_id())) for _ in range(1)
+    ]
     journals += [await w.journal("kz-medical", students=2, lessons=1, term_id=term) for _ in range(3)]
     results = await asyncio.gather(*(close(w, j, "current") for j in journals))
     assert sorted(r.statement_number for r in results) == [1, 2, 3, 4]
     statement = (
         await w.rpc.GetStatement(
-            pb.GetStatementRequest(statement_id=results[0].statement_id), metadata=w.teacher(journals[0].teacher_id)
+            pb.GetStatementRequest(statement_id=results[0].statement_id),
+            metadata=w.teacher(journals[0].teacher_id),
         )
     ).statement
     assert statement.series == "section" and statement.kind == "section"
@@ -102,7 +108,9 @@ async def test_statements_are_numbered_without_gaps_immutable_and_hashed(w: Worl
         (journals[0].teacher_id, "teacher"),
         ("service:workflow", "closed_by"),
     ]
-    content = (await w.sql("SELECT content FROM statements WHERE statement_id = %s", statement.statement_id))[0][0]
+    content = (await w.sql("SELECT content FROM statements WHERE statement_id = %s", statement.statement_id))[
+        0
+    ][0]
     assert hashlib.sha256(content.encode()).hexdigest() == statement.content_hash
     for sql in ("UPDATE statements SET content = 'x'", "DELETE FROM statements", "TRUNCATE statements"):
         with pytest.raises(psycopg.Error) as refused:
@@ -130,7 +138,9 @@ async def test_kg_journal_locks_once_the_intermediate_attestation_scores_are_set
     await w.write(j, [(exam, j.students[0], "5")])
     await w.write(j, [(exam, j.students[0], "4")])  # one score set, the other not yet: still editable
     await w.write(j, [(exam, j.students[1], "3")])
-    header = await w.rpc.GetJournal(pb.GetJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id))
+    header = await w.rpc.GetJournal(
+        pb.GetJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
     assert header.journal.locked_at
     attestation = next(s for s in header.journal.sections if s.section == exam)
     assert attestation.closed_at and attestation.statement_id
@@ -155,7 +165,9 @@ async def test_kg_journal_locks_once_the_intermediate_attestation_scores_are_set
     }
 
 
-async def grant(w: World, j: JournalSetup, kind: str, case_id: str, expires: timedelta = timedelta(days=2)) -> str:
+async def grant(
+    w: World, j: JournalSetup, kind: str, case_id: str, expires: timedelta = timedelta(days=2)
+) -> str:
     reply = await w.rpc.GrantReopen(
         pb.GrantReopenRequest(
             case_id=case_id, teacher_id=j.teacher_id, journal_id=j.journal_id, section=j.sections[kind],
@@ -167,7 +179,9 @@ async def grant(w: World, j: JournalSetup, kind: str, case_id: str, expires: tim
 
 
 @pytest.mark.rule("KZ-05")
-async def test_only_the_workflow_service_grants_a_reopen_and_the_grant_opens_only_its_section(w: World) -> None:
+async def test_only_the_workflow_service_grants_a_reopen_and_the_grant_opens_only_its_section(
+    w: World,
+) -> None:
     j = await w.journal("kz-medical", students=2, lessons=2)
     await fill_current(w, j)
     closed = await close(w, j, "current")
@@ -203,7 +217,8 @@ async def test_only_the_workflow_service_grants_a_reopen_and_the_grant_opens_onl
     assert ended.corrected_student_ids == [j.students[0]]
     individual = (
         await w.rpc.GetStatement(
-            pb.GetStatementRequest(statement_id=ended.individual_statement_id), metadata=w.teacher(j.teacher_id)
+            pb.GetStatementRequest(statement_id=ended.individual_statement_id),
+            metadata=w.teacher(j.teacher_id),
         )
     ).statement
     assert individual.kind == "individual" and individual.original_statement_id == closed.statement_id
@@ -213,7 +228,9 @@ async def test_only_the_workflow_service_grants_a_reopen_and_the_grant_opens_onl
             pb.GetStatementRequest(statement_id=closed.statement_id), metadata=w.teacher(j.teacher_id)
         )
     ).statement
-    assert {x.student_id: x.points for x in original.lines}[j.students[0]] == "73"  # (70+70+80)/3, never rewritten
+    assert {x.student_id: x.points for x in original.lines}[
+        j.students[0]
+    ] == "73"  # (70+70+80)/3, never rewritten
     assert {x.student_id: x.points for x in individual.lines}[j.students[0]] == "80"  # (90+70+80)/3
     # Re-closed: the teacher is refused again; ending again is idempotent.
     with pytest.raises(grpc.aio.AioRpcError) as reclosed:

@@ -22,7 +22,8 @@ async def test_a_dispute_is_answered_by_rejection_with_a_reason_and_both_see_the
     me = w.student(student)
     opened = (
         await w.rpc.OpenDispute(
-            pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=lesson, message="Мен 4 алдым"), metadata=me
+            pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=lesson, message="Мен 4 алдым"),
+            metadata=me,
         )
     ).dispute
     assert (opened.status, opened.disputed_value, opened.overdue) == ("open", "3", False)
@@ -30,7 +31,9 @@ async def test_a_dispute_is_answered_by_rejection_with_a_reason_and_both_see_the
     listed = await w.rpc.ListDisputes(pb.ListDisputesRequest(journal_id=j.journal_id), metadata=teacher)
     assert [d.dispute_id for d in listed.disputes] == [opened.dispute_id]
     with pytest.raises(grpc.aio.AioRpcError) as no_reason:
-        await w.rpc.AnswerDispute(pb.AnswerDisputeRequest(dispute_id=opened.dispute_id, decision="rejected"), metadata=teacher)
+        await w.rpc.AnswerDispute(
+            pb.AnswerDisputeRequest(dispute_id=opened.dispute_id, decision="rejected"), metadata=teacher
+        )
     assert no_reason.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     with pytest.raises(grpc.aio.AioRpcError) as stranger:
         await w.rpc.AnswerDispute(
@@ -40,7 +43,9 @@ async def test_a_dispute_is_answered_by_rejection_with_a_reason_and_both_see_the
     assert stranger.value.code() == grpc.StatusCode.PERMISSION_DENIED
     answered = (
         await w.rpc.AnswerDispute(
-            pb.AnswerDisputeRequest(dispute_id=opened.dispute_id, decision="rejected", reason="жауап толық емес"),
+            pb.AnswerDisputeRequest(
+                dispute_id=opened.dispute_id, decision="rejected", reason="жауап толық емес"
+            ),
             metadata=teacher,
         )
     ).dispute
@@ -97,7 +102,9 @@ async def test_an_unanswered_dispute_becomes_overdue_after_the_profiles_deadline
     ).dispute
     assert not opened.overdue
     w.clock.offset += timedelta(days=3, minutes=1)  # kg-jasu: disputes.answer_days = 3
-    late = await w.rpc.ListDisputes(pb.ListDisputesRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id))
+    late = await w.rpc.ListDisputes(
+        pb.ListDisputesRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
     assert late.disputes[0].overdue
     # A second dispute on the same grade while one is open is refused.
     with pytest.raises(grpc.aio.AioRpcError) as twice:
@@ -119,7 +126,11 @@ async def test_students_and_parents_see_their_own_results_only(w: World) -> None
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await w.rpc.GetStudentResults(pb.GetStudentResultsRequest(student_id=classmate), metadata=parent)
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    own = await w.rpc.GetStudentResults(pb.GetStudentResultsRequest(), metadata=w.student(classmate, j.group_id))
+    own = await w.rpc.GetStudentResults(
+        pb.GetStudentResultsRequest(), metadata=w.student(classmate, j.group_id)
+    )
     assert own.student_id == classmate
     with pytest.raises(grpc.aio.AioRpcError):
-        await w.rpc.GetStudentResults(pb.GetStudentResultsRequest(student_id=child), metadata=w.student(classmate, j.group_id))
+        await w.rpc.GetStudentResults(
+            pb.GetStudentResultsRequest(student_id=child), metadata=w.student(classmate, j.group_id)
+        )

@@ -32,7 +32,12 @@ async def test_fill_status_per_lesson_day_and_week(w: World) -> None:
     assert [d.has_marks for d in found[0].days] == [True, True, False, False, False]
     week = found[0].weeks[0]
     assert (week.lessons, week.lessons_with_marks, week.expected_cells, week.filled_cells) == (5, 2, 20, 5)
-    assert (week.filling_percent, week.present, week.absent, week.attendance_percent) == ("25.0", 4, 1, "80.0")
+    assert (week.filling_percent, week.present, week.absent, week.attendance_percent) == (
+        "25.0",
+        4,
+        1,
+        "80.0",
+    )
     by_department = await w.rpc.GetFillStatus(
         pb.GetFillStatusRequest(department_id=j.department_id),
         metadata=w.person(new_id(), ("department_head", "department", j.department_id)),
@@ -56,26 +61,34 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
         kind = message.DESCRIPTOR.full_name  # type: ignore[attr-defined]
         data = message.SerializeToString()  # type: ignore[attr-defined]
         await js.publish(kind, data, headers=headers_for(event_id, kind, "ejournal/curriculum", "x", ""))
-        await js.publish(kind, data, headers=headers_for(event_id, kind, "ejournal/curriculum", "x", ""))  # a duplicate
+        await js.publish(
+            kind, data, headers=headers_for(event_id, kind, "ejournal/curriculum", "x", "")
+        )  # a duplicate
 
-    await publish(cur.CourseUnitDefined(course_unit_id=unit, kind=1, profile_code="kg-jasu", title="Физика", revision=1))
-    await publish(cur.StudentEnrolled(movement_id=new_id(), student_id=student, group_id=group, effective_date="2026-09-01"))
+    await publish(
+        cur.CourseUnitDefined(course_unit_id=unit, kind=1, profile_code="kg-jasu", title="Физика", revision=1)
+    )
+    await publish(
+        cur.StudentEnrolled(
+            movement_id=new_id(), student_id=student, group_id=group, effective_date="2026-09-01"
+        )
+    )
     await publish(
         cur.TeachingLoadAssigned(
             load_id=new_id(), teacher_id=teacher, course_unit_id=unit, group_id=group, lesson_type=3, term_id=term,
             profile_code="kg-jasu", revision=1,
         )
     )  # fmt: skip
-    subscribers = [
-        c for c in consumers(js, w.sessions, w.projector)
-    ]
+    subscribers = [c for c in consumers(js, w.sessions, w.projector)]
     for c in subscribers:
         c.name = f"{c.name}-{suffix}"
     tasks = [asyncio.create_task(c.run()) for c in subscribers]
     relay = OutboxRelay(w.engine, w.outbox, js, "ejournal/gradebook")
     tasks.append(asyncio.create_task(relay.run()))
     journal_id = str(journal_id_for(term, unit, group, None, "seminar"))
-    sub = await js.subscribe("ejournal.gradebook.v1.JournalOpened", stream=stream_name("gradebook"), ordered_consumer=True)
+    sub = await js.subscribe(
+        "ejournal.gradebook.v1.JournalOpened", stream=stream_name("gradebook"), ordered_consumer=True
+    )
     try:
         async with asyncio.timeout(20):
             while True:
@@ -84,7 +97,9 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
                 if opened.journal_id == journal_id:
                     break
         assert (opened.teacher_ids, opened.lesson_type, opened.title) == ([teacher], "seminar", "Физика")
-        header = await w.rpc.GetJournal(pb.GetJournalRequest(journal_id=journal_id), metadata=w.teacher(teacher))
+        header = await w.rpc.GetJournal(
+            pb.GetJournalRequest(journal_id=journal_id), metadata=w.teacher(teacher)
+        )
         assert header.title == "Физика"
         rows = await w.sql("SELECT count(*) FROM journal_teachers WHERE journal_id = %s", journal_id)
         assert rows[0][0] == 1

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.integration
 
 
 async def verify(w: World, j: JournalSetup) -> pb.VerifyJournalResponse:
-    return await w.rpc.VerifyJournal(pb.VerifyJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id))
+    return await w.rpc.VerifyJournal(
+        pb.VerifyJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
 
 
 async def as_superuser_bypassing_triggers(w: World, statement: str, *params: object) -> None:
@@ -63,7 +65,9 @@ async def test_verify_journal_reports_the_first_link_broken_by_an_edit_in_sql(w:
 
 async def test_verify_journal_detects_a_deleted_tail_and_a_recomputed_row(w: World) -> None:
     j = await filled(w)
-    await as_superuser_bypassing_triggers(w, "DELETE FROM history WHERE journal_id = %s AND position = 8", j.journal_id)
+    await as_superuser_bypassing_triggers(
+        w, "DELETE FROM history WHERE journal_id = %s AND position = 8", j.journal_id
+    )
     tail = await verify(w, j)
     assert (tail.intact, tail.first_broken_position, tail.broken_reason) == (False, 8, "head mismatch")
     # An editor who also recomputes the edited row's own hash still breaks the next link.

@@ -32,7 +32,11 @@ async def module_setup(w: World) -> tuple[str, list, str, str]:
     module = await parent_unit(w, "module", first_dep, term)
     students = [new_id(), new_id()]
     for s in students:
-        await w.apply(cur.StudentEnrolled(movement_id=new_id(), student_id=s, group_id=group, effective_date="2026-09-01"))
+        await w.apply(
+            cur.StudentEnrolled(
+                movement_id=new_id(), student_id=s, group_id=group, effective_date="2026-09-01"
+            )
+        )
     parts = [
         await w.journal(
             "kz-medical", lessons=1, controls=("intermediate_attestation",), unit_kind="modular_discipline",
@@ -66,12 +70,16 @@ async def test_module_grade_is_the_integrated_average_of_its_modular_disciplines
 
 
 @pytest.mark.rule("KZ-04")
-async def test_integrated_statement_is_formed_only_by_the_department_that_finishes_the_teaching(w: World) -> None:
+async def test_integrated_statement_is_formed_only_by_the_department_that_finishes_the_teaching(
+    w: World,
+) -> None:
     module, (first, second), first_dep, last_dep = await module_setup(w)
     exam1, exam2 = first.sections["intermediate_attestation"], second.sections["intermediate_attestation"]
     await w.write(first, [(exam1, s, "70") for s in first.students])
     await w.write(second, [(exam2, s, "90") for s in first.students])
-    request = pb.FormIntegratedStatementRequest(course_unit_id=module, group_id=first.group_id, idempotency_key=new_id())
+    request = pb.FormIntegratedStatementRequest(
+        course_unit_id=module, group_id=first.group_id, idempotency_key=new_id()
+    )
     for outsider in (
         w.person(new_id(), ("department_head", "department", first_dep)),
         w.teacher(first.teacher_id, first_dep),
@@ -81,10 +89,14 @@ async def test_integrated_statement_is_formed_only_by_the_department_that_finish
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     head = w.person(new_id(), ("department_head", "department", last_dep))
     formed = await w.rpc.FormIntegratedStatement(request, metadata=head)
-    assert formed.statement_series == "integrated" and formed.statement_number == 1 and not formed.already_formed
+    assert (
+        formed.statement_series == "integrated" and formed.statement_number == 1 and not formed.already_formed
+    )
     again = await w.rpc.FormIntegratedStatement(request, metadata=w.teacher(second.teacher_id, last_dep))
     assert again.already_formed and again.statement_id == formed.statement_id
-    statement = (await w.rpc.GetStatement(pb.GetStatementRequest(statement_id=formed.statement_id), metadata=head)).statement
+    statement = (
+        await w.rpc.GetStatement(pb.GetStatementRequest(statement_id=formed.statement_id), metadata=head)
+    ).statement
     assert statement.kind == "integrated" and statement.course_unit_id == module
     assert {line.student_id: line.points for line in statement.lines} == dict.fromkeys(first.students, "80")
 
@@ -94,7 +106,11 @@ async def test_an_integrated_discipline_has_one_integrated_exam_after_its_last_b
     term, group, dep = new_id(), new_id(), new_id()
     discipline = await parent_unit(w, "integrated_discipline", dep, term)
     student = new_id()
-    await w.apply(cur.StudentEnrolled(movement_id=new_id(), student_id=student, group_id=group, effective_date="2026-09-01"))
+    await w.apply(
+        cur.StudentEnrolled(
+            movement_id=new_id(), student_id=student, group_id=group, effective_date="2026-09-01"
+        )
+    )
     blocks = [
         await w.journal(
             "kz-medical", lessons=2, controls=("current",), unit_kind="block", parent_id=discipline, position=i + 1,
@@ -110,13 +126,16 @@ async def test_an_integrated_discipline_has_one_integrated_exam_after_its_last_b
         )
     )  # fmt: skip
     grids = [
-        await w.rpc.GetJournalGrid(pb.GetJournalGridRequest(journal_id=b.journal_id), metadata=w.teacher(b.teacher_id))
+        await w.rpc.GetJournalGrid(
+            pb.GetJournalGridRequest(journal_id=b.journal_id), metadata=w.teacher(b.teacher_id)
+        )
         for b in blocks
     ]
     # The integrated exam is a column of the last block's journal only: one exam over all blocks.
     assert [exam in {c.column_id for c in g.columns} for g in grids] == [False, True]
     await w.write(blocks[1], [(exam, student, "77")])
     found = await w.rpc.GetIntegratedTotals(
-        pb.GetIntegratedTotalsRequest(course_unit_id=discipline, group_id=group), metadata=w.teacher(blocks[1].teacher_id)
+        pb.GetIntegratedTotalsRequest(course_unit_id=discipline, group_id=group),
+        metadata=w.teacher(blocks[1].teacher_id),
     )
     assert [(t.grade, t.letter, t.passed) for t in found.students] == [("77", "B-", True)]

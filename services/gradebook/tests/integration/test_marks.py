@@ -34,7 +34,9 @@ async def test_kz_absent_and_unprepared_are_distinct_marks_and_distinct_from_no_
     assert cells[(lesson, j.students[1])] == ("0", 1)
     # The third student has no mark yet: no cell at all, neither "н/б" nor "0".
     assert (lesson, j.students[2]) not in cells
-    totals = await w.rpc.GetTotals(pb.GetTotalsRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id))
+    totals = await w.rpc.GetTotals(
+        pb.GetTotalsRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
     by_student = {t.student_id: t for t in totals.students}
     assert by_student[j.students[0]].current_control == "0.00"  # н/б counts as 0 points (profile data)
     assert by_student[j.students[1]].current_control == "0.00"
@@ -42,7 +44,9 @@ async def test_kz_absent_and_unprepared_are_distinct_marks_and_distinct_from_no_
 
 
 @pytest.mark.rule("KZ-12", "KG-04")
-async def test_kz_value_off_the_scale_is_refused_with_the_allowed_values_and_nothing_is_written(w: World) -> None:
+async def test_kz_value_off_the_scale_is_refused_with_the_allowed_values_and_nothing_is_written(
+    w: World,
+) -> None:
     j = await w.journal("kz-medical", students=3)
     cells = [(j.lessons[0], s, "90") for s in j.students] + [(j.lessons[1], j.students[0], "101")]
     cells.append((j.lessons[1], j.students[1], "нб"))  # the kg-jasu spelling is not on this scale
@@ -59,7 +63,9 @@ async def test_kz_value_off_the_scale_is_refused_with_the_allowed_values_and_not
 async def test_kg_scale_is_exactly_nb_5_4_3_2(w: World) -> None:
     j = await w.journal("kg-jasu", students=5)
     lesson = j.lessons[0]
-    accepted = await w.write(j, [(lesson, s, v) for s, v in zip(j.students, ["нб", "5", "4", "3", "2"], strict=True)])
+    accepted = await w.write(
+        j, [(lesson, s, v) for s, v in zip(j.students, ["нб", "5", "4", "3", "2"], strict=True)]
+    )
     assert [c.value for c in accepted.cells] == ["нб", "5", "4", "3", "2"]
     for bad in ("0", "1", "н/б", "отлично", "4+", "85"):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
@@ -84,7 +90,10 @@ async def test_cells_outside_the_journal_or_its_roster_are_refused(w: World) -> 
 
 async def test_a_large_batch_is_all_or_nothing(w: World) -> None:
     j = await w.journal("kz-medical", students=30, lessons=20)
-    cells = [(lesson, s, str((i * 7) % 101)) for i, (lesson, s) in enumerate((x, y) for x in j.lessons for y in j.students)]
+    cells = [
+        (lesson, s, str((i * 7) % 101))
+        for i, (lesson, s) in enumerate((x, y) for x in j.lessons for y in j.students)
+    ]
     cells[457] = (cells[457][0], cells[457][1], "сто")
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await w.write(j, cells)
@@ -105,7 +114,9 @@ async def test_a_retry_with_the_same_key_returns_the_first_result_and_writes_onc
     assert not first.replayed and again.replayed
     assert list(again.cells) == list(first.cells)
     history = await w.sql("SELECT count(*) FROM history WHERE journal_id = %s", j.journal_id)
-    events = await w.sql("SELECT count(*) FROM outbox WHERE event_type = 'ejournal.gradebook.v1.MarkRecorded'")
+    events = await w.sql(
+        "SELECT count(*) FROM outbox WHERE event_type = 'ejournal.gradebook.v1.MarkRecorded'"
+    )
     assert history[0][0] == 2 and events[0][0] == 2
     # Reusing a key for another request is a client bug, refused rather than answered wrongly.
     with pytest.raises(grpc.aio.AioRpcError) as refused:
@@ -140,7 +151,9 @@ async def test_a_stale_version_aborts_the_whole_batch(w: World) -> None:
     j = await w.journal("kz-medical", students=2)
     await w.write(j, [(j.lessons[0], j.students[0], "50")])
     with pytest.raises(grpc.aio.AioRpcError) as stale:
-        await w.write(j, [(j.lessons[0], j.students[1], "70"), (j.lessons[0], j.students[0], "55")], versions=[0, 0])
+        await w.write(
+            j, [(j.lessons[0], j.students[1], "70"), (j.lessons[0], j.students[0], "55")], versions=[0, 0]
+        )
     assert stale.value.code() == grpc.StatusCode.ABORTED
     assert json.loads(error_info(stale.value)["current"])[0]["value"] == "50"
     assert (j.lessons[0], j.students[1]) not in await grid_cells(w, j)
@@ -197,4 +210,6 @@ async def test_a_substitute_writes_under_their_own_login_on_behalf_of_the_absent
     )
     assert [(e.author_id, e.on_behalf_of_id) for e in history.entries] == [(substitute, j.teacher_id)]
     listed = await w.rpc.ListMyJournals(pb.ListMyJournalsRequest(), metadata=w.teacher(substitute))
-    assert [(x.journal_id, list(x.substituting_for)) for x in listed.journals] == [(j.journal_id, [j.teacher_id])]
+    assert [(x.journal_id, list(x.substituting_for)) for x in listed.journals] == [
+        (j.journal_id, [j.teacher_id])
+    ]

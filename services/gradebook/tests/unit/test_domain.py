@@ -123,7 +123,12 @@ def test_lessons_fall_into_the_first_control_event_on_or_after_their_date() -> N
     spans = ordered([SectionSpan("mid", "midterm", d + timedelta(days=10), False),
                      SectionSpan("cur", "current", d + timedelta(days=10), False),
                      SectionSpan("exam", "intermediate_attestation", d + timedelta(days=20), False)])  # fmt: skip
-    assert [section_for(d + timedelta(days=n), spans) for n in (0, 10, 11, 21)] == ["cur", "cur", "exam", None]
+    assert [section_for(d + timedelta(days=n), spans) for n in (0, 10, 11, 21)] == [
+        "cur",
+        "cur",
+        "exam",
+        None,
+    ]
 
 
 @pytest.mark.rule("KZ-07")
@@ -153,14 +158,23 @@ def test_dispute_answers_need_a_reason_or_a_correction() -> None:
         disputes.check_answer("rejected", "accepted", "", "5")
     opened = datetime(2026, 11, 1, tzinfo=UTC)
     due = disputes.answer_due(opened, KG.dispute_answer_days)
-    assert not disputes.is_overdue("open", due, due) and disputes.is_overdue("open", due, due + timedelta(seconds=1))
+    assert not disputes.is_overdue("open", due, due) and disputes.is_overdue(
+        "open", due, due + timedelta(seconds=1)
+    )
     assert not disputes.is_overdue("rejected", due, due + timedelta(days=9))
 
 
 def test_weekly_fill_figures() -> None:
     monday = date(2026, 11, 16)
-    lessons = [fill.LessonFill("a", monday, 10, 10, 10, 9, 1), fill.LessonFill("b", monday + timedelta(days=2), 10, 0, 0, 0, 0)]
+    lessons = [
+        fill.LessonFill("a", monday, 10, 10, 10, 9, 1),
+        fill.LessonFill("b", monday + timedelta(days=2), 10, 0, 0, 0, 0),
+    ]
     (week,) = fill.by_week(lessons)
-    assert (week.filling_percent, week.attendance_percent, week.lessons_with_marks) == (Decimal("50.0"), Decimal("90.0"), 1)
+    assert (week.filling_percent, week.attendance_percent, week.lessons_with_marks) == (
+        Decimal("50.0"),
+        Decimal("90.0"),
+        1,
+    )
     assert [d.has_marks for d in fill.by_day(lessons)] == [True, False]
     assert fill.daily_grading_required(5, 5) and not fill.daily_grading_required(6, 5)

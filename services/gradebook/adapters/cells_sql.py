@@ -26,7 +26,9 @@ SELECT DISTINCT e.student_id FROM enrollments e
 WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
 """
 CLOSED_SECTIONS = "SELECT section_id FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
-RECALL = "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
+RECALL = (
+    "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
+)
 
 UPSERT_MARKS = """
 INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
@@ -57,7 +59,8 @@ INSERT INTO history (journal_id, position, kind, column_id, student_id, old_valu
                      on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash)
 SELECT %b, %b + u.ord, %b, u.c, u.s, u.o, u.n, %b, %b, %b, %b, %b, %b,
        coalesce(lag(u.h) OVER (ORDER BY u.ord), %b), u.h
-FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::bytea[]) WITH ORDINALITY AS u(c, s, o, n, h, ord)
+FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::text[], %b::bytea[])
+     WITH ORDINALITY AS u(c, s, o, n, h, ord)
 """
 
 INSERT_OUTBOX = """

@@ -13,7 +13,8 @@ import psycopg
 SECTIONS = """
 SELECT s.section_id::text, s.control_kind, s.date, s.closing_deadline, s.closed_at, s.closed_by,
        s.statement_id::text,
-       (SELECT g.case_id FROM reopen_grants g WHERE g.journal_id = s.journal_id AND g.section_id = s.section_id
+       (SELECT g.case_id FROM reopen_grants g
+        WHERE g.journal_id = s.journal_id AND g.section_id = s.section_id
           AND g.ended_at IS NULL AND g.expires_at > %b LIMIT 1)
 FROM sections s WHERE s.journal_id = %b ORDER BY s.date, s.section_id
 """
@@ -55,9 +56,12 @@ class GridRows:
 
 
 async def read_grid(
-    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, group_id: uuid.UUID, subgroup_id: uuid.UUID | None,
+    conn: psycopg.AsyncConnection[Any],
+    journal_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
     now: datetime,
-) -> GridRows:  # fmt: skip
+) -> GridRows:
     cursors = [conn.cursor(binary=True) for _ in range(5)]
     async with conn.pipeline():
         await cursors[0].execute(SECTIONS, (now, journal_id))
@@ -68,4 +72,4 @@ async def read_grid(
     rows = [await cur.fetchall() for cur in cursors]
     for cur in cursors:
         await cur.close()
-    return GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])  # type: ignore[arg-type]
+    return GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])

@@ -73,8 +73,12 @@ def attendance_cells(rows: Iterable[tuple[str, str, str, int, str, datetime | No
     parts = []
     for column, student, status, version, source, checked_in in rows:
         body = (
-            f.text(c, column) + f.text(s, student) + f.text(st, status) + _number(n, version)
-            + f.text(src, source) + f.text(at, checked_in.isoformat() if checked_in else None)
-        )  # fmt: skip
+            f.text(c, column)
+            + f.text(s, student)
+            + f.text(st, status)
+            + _number(n, version)
+            + f.text(src, source)
+            + f.text(at, checked_in.isoformat() if checked_in else None)
+        )
         parts.append(tag + varint(len(body)) + body)
     return b"".join(parts)

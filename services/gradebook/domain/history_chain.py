@@ -122,10 +122,16 @@ def link_batch(
     tail = (
         b","
         + _encode(
-            [shared.author_id, shared.on_behalf_of_id, shared.reason, shared.grant_id, shared.case_id,
-             instant(shared.recorded_at)]
+            [
+                shared.author_id,
+                shared.on_behalf_of_id,
+                shared.reason,
+                shared.grant_id,
+                shared.case_id,
+                instant(shared.recorded_at),
+            ]
         )[1:].encode()
-    )  # fmt: skip
+    )
     memo: dict[str | None, bytes] = {}
 
     def text(value: str | None) -> bytes:
@@ -138,9 +144,22 @@ def link_batch(
     sha = hashlib.sha256
     for offset, (column_id, student_id, old, new) in enumerate(cells):
         body = b"".join(
-            (head, b",", str(first_position + offset).encode(), kind, b',"', column_id.encode(), b'","',
-             student_id.encode(), b'",', text(old), b",", text(new), tail)
-        )  # fmt: skip
+            (
+                head,
+                b",",
+                str(first_position + offset).encode(),
+                kind,
+                b',"',
+                column_id.encode(),
+                b'","',
+                student_id.encode(),
+                b'",',
+                text(old),
+                b",",
+                text(new),
+                tail,
+            )
+        )
         previous = sha(previous + body).digest()
         hashes.append(previous)
     return hashes

@@ -46,22 +46,35 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         headers = await reads.list_my_journals(self.gb, current_principal(), request.term_id)
         return pb.ListMyJournalsResponse(journals=[tr.journal_message(h) for h in headers])
 
-    async def GetJournalGrid(self, request: pb.GetJournalGridRequest, context: Ctx) -> pb.GetJournalGridResponse:
+    async def GetJournalGrid(
+        self, request: pb.GetJournalGridRequest, context: Ctx
+    ) -> pb.GetJournalGridResponse:
         grid = await reads.grid(self.gb, current_principal(), request.journal_id)
         rows = grid.rows
         response = pb.GetJournalGridResponse(journal=tr.grid_journal_message(grid))
-        response.students.extend([pb.RosterEntry(student_id=s, subgroup_id=sg or "") for s, sg in rows.students])
+        response.students.extend(
+            [pb.RosterEntry(student_id=s, subgroup_id=sg or "") for s, sg in rows.students]
+        )
         response.columns.extend(
             [
                 pb.Column(
-                    column_id=c, kind=kind, date=d.isoformat(), starts_at=starts, topic=topic, number=number,
-                    section=section or "", control_kind=control or "", lesson_type=lesson_type,
+                    column_id=c,
+                    kind=kind,
+                    date=d.isoformat(),
+                    starts_at=starts,
+                    topic=topic,
+                    number=number,
+                    section=section or "",
+                    control_kind=control or "",
+                    lesson_type=lesson_type,
                 )
                 for c, kind, d, starts, topic, number, section, control, lesson_type in rows.columns
             ]
-        )  # fmt: skip
+        )
         # 1,800 cells: encoded to wire format directly and parsed in C (see adapters/grid_wire.py).
-        response.MergeFromString(grid_wire.mark_cells(rows.marks) + grid_wire.attendance_cells(rows.attendance))
+        response.MergeFromString(
+            grid_wire.mark_cells(rows.marks) + grid_wire.attendance_cells(rows.attendance)
+        )
         return response
 
     async def WriteMarks(self, request: pb.WriteMarksRequest, context: Ctx) -> pb.WriteMarksResponse:
@@ -74,12 +87,6 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             )
             for c in request.cells
         ]
-        built: list[pb.WriteMarksResponse] = []
-
-        def encode(outcome: marks.MarkOutcome) -> bytes:
-            built.append(tr.marks_response(outcome))
-            return built[-1].SerializeToString()
-
         result = await marks.write_marks(
             self.gb,
             current_principal(),
@@ -88,14 +95,10 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.idempotency_key,
             request.reason,
             _fingerprint(request),
-            encode,
         )
-        if result.stored is not None:
-            replay = pb.WriteMarksResponse.FromString(result.stored)
-            replay.replayed = True
-            return replay
-        assert result.outcome is not None
-        return built[-1] if built else tr.marks_response(result.outcome)
+        response = tr.marks_response(result.outcome)
+        response.replayed = result.replayed
+        return response
 
     async def RecordAttendance(
         self, request: pb.RecordAttendanceRequest, context: Ctx

@@ -69,21 +69,34 @@ def journal_message(h: JournalHeader) -> pb.Journal:
 def grid_journal_message(grid: Grid) -> pb.Journal:
     j = grid.journal
     return pb.Journal(
-        journal_id=str(j.journal_id), title=j.title, term_id=str(j.term_id), course_unit_id=str(j.course_unit_id),
-        course_unit_kind=j.course_unit_kind, group_id=str(j.group_id), subgroup_id=text_id(j.subgroup_id),
-        lesson_type=j.lesson_type, profile_code=j.profile_code, department_id=text_id(j.department_id),
-        faculty_id=text_id(j.faculty_id), teacher_ids=list(j.teacher_ids), locked_at=instant(j.locked_at),
+        journal_id=str(j.journal_id),
+        title=j.title,
+        term_id=str(j.term_id),
+        course_unit_id=str(j.course_unit_id),
+        course_unit_kind=j.course_unit_kind,
+        group_id=str(j.group_id),
+        subgroup_id=text_id(j.subgroup_id),
+        lesson_type=j.lesson_type,
+        profile_code=j.profile_code,
+        department_id=text_id(j.department_id),
+        faculty_id=text_id(j.faculty_id),
+        teacher_ids=list(j.teacher_ids),
+        locked_at=instant(j.locked_at),
         substituting_for=grid.substituting_for,
         sections=[
             pb.Section(
-                section=s.section_id, control_kind=s.control_kind, date=day(s.date),
-                closing_deadline=instant(s.closing_deadline), closed_at=instant(s.closed_at),
-                closed_by=s.closed_by or "", statement_id=s.statement_id or "",
+                section=s.section_id,
+                control_kind=s.control_kind,
+                date=day(s.date),
+                closing_deadline=instant(s.closing_deadline),
+                closed_at=instant(s.closed_at),
+                closed_by=s.closed_by or "",
+                statement_id=s.statement_id or "",
                 open_reopen_case_id=s.open_case_id or "",
             )
             for s in grid.rows.sections
         ],
-    )  # fmt: skip
+    )
 
 
 WRITE_MARKS_CELLS = pb.WriteMarksResponse.DESCRIPTOR.fields_by_name["cells"].number
@@ -93,7 +106,9 @@ def marks_response(outcome: MarkOutcome) -> pb.WriteMarksResponse:
     """Thousands of cells: wire-encoded in one pass (adapters/grid_wire.py) and parsed in C."""
     response = pb.WriteMarksResponse(reopen_case_id=outcome.case_id)
     response.MergeFromString(
-        grid_wire.mark_cells(((c.column_id, c.student_id, c.value, c.version) for c in outcome.cells), WRITE_MARKS_CELLS)
+        grid_wire.mark_cells(
+            ((c.column_id, c.student_id, c.value, c.version) for c in outcome.cells), WRITE_MARKS_CELLS
+        )
     )
     return response
 

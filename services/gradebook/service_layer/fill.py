@@ -21,22 +21,25 @@ LESSONS = text(
     WITH r AS (
         SELECT DISTINCT student_id FROM enrollments
         WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)
-    )
+    ),
+    cell_marks AS (
+        SELECT m.column_id, m.student_id, m.value FROM marks m
+        WHERE m.journal_id = :j AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
+    ),
+    cell_attendance AS (SELECT a.column_id, a.student_id, a.status FROM attendance a WHERE a.journal_id = :j)
     SELECT c.column_id, c.date,
         (SELECT count(*) FROM r) AS students,
-        (SELECT count(*) FROM marks m WHERE m.journal_id = c.journal_id AND m.column_id = c.column_id
-            AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)) AS marks,
-        (SELECT count(*) FROM attendance a WHERE a.journal_id = c.journal_id AND a.column_id = c.column_id) AS records,
+        (SELECT count(*) FROM cell_marks m WHERE m.column_id = c.column_id) AS marks,
+        (SELECT count(*) FROM cell_attendance a WHERE a.column_id = c.column_id) AS records,
         (SELECT count(DISTINCT x.student_id) FROM (
-            SELECT a.student_id FROM attendance a WHERE a.journal_id = c.journal_id AND a.column_id = c.column_id
-                AND a.status IN ('present', 'late')
-            UNION SELECT m.student_id FROM marks m WHERE m.journal_id = c.journal_id AND m.column_id = c.column_id
-                AND m.value IS NOT NULL AND m.value <> ALL(:absent_marks)) x) AS present,
+            SELECT a.student_id FROM cell_attendance a
+            WHERE a.column_id = c.column_id AND a.status IN ('present', 'late')
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value <> ALL(:absent_marks)) x) AS present,
         (SELECT count(DISTINCT x.student_id) FROM (
-            SELECT a.student_id FROM attendance a WHERE a.journal_id = c.journal_id AND a.column_id = c.column_id
-                AND a.status = 'absent'
-            UNION SELECT m.student_id FROM marks m WHERE m.journal_id = c.journal_id AND m.column_id = c.column_id
-                AND m.value = ANY(:absent_marks)) x) AS absent
+            SELECT a.student_id FROM cell_attendance a WHERE a.column_id = c.column_id AND a.status = 'absent'
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value = ANY(:absent_marks)) x) AS absent
     FROM columns c
     WHERE c.journal_id = :j AND c.kind <> 'control' AND NOT c.cancelled AND c.date BETWEEN :from AND :to
     ORDER BY c.date, c.column_id
@@ -51,7 +54,8 @@ SELECT_JOURNALS = text(
     WHERE (CAST(:journal AS uuid) IS NULL OR j.journal_id = :journal)
       AND (CAST(:department AS uuid) IS NULL OR j.department_id = :department)
       AND (CAST(:teacher AS uuid) IS NULL OR EXISTS (
-           SELECT 1 FROM journal_teachers t WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
+           SELECT 1 FROM journal_teachers t
+           WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
     ORDER BY j.journal_id
     """
 )
@@ -77,7 +81,7 @@ def _date(value: str, field_name: str, default: date) -> date:
 
 def absent_marks(profile_code: str) -> list[str]:
     scale = get_profile(profile_code).scale
-    marks = scale.special_marks if scale.kind == "points" else scale.marks  # type: ignore[union-attr]
+    marks = scale.special_marks if scale.kind == "points" else scale.marks
     return [m.mark for m in marks if m.meaning == "absent"]
 
 

@@ -22,7 +22,9 @@ def check_key(key: str) -> None:
         raise InvalidArgument("idempotency_key", "must be at most 200 characters")
 
 
-RECALL = "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
+RECALL = (
+    "SELECT request_hash, response FROM idempotency_keys WHERE subject = %b AND operation = %b AND key = %b"
+)
 REMEMBER = """
 INSERT INTO idempotency_keys (subject, operation, key, request_hash, response) VALUES (%b, %b, %b, %b, %b)
 ON CONFLICT DO NOTHING RETURNING key

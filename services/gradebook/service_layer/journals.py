@@ -21,7 +21,8 @@ from services.gradebook.domain.access import Substitution, Writers, writers
 
 JOURNAL = """
 SELECT j.journal_id, j.term_id, j.course_unit_id, j.group_id, j.subgroup_id, j.lesson_type, j.profile_code,
-       j.department_id, j.faculty_id, j.locked_at, coalesce(cu.title, ''), coalesce(cu.kind, ''), cu.parent_id,
+       j.department_id, j.faculty_id, j.locked_at, coalesce(cu.title, ''), coalesce(cu.kind, ''),
+       cu.parent_id,
        ARRAY(SELECT DISTINCT t.teacher_id::text FROM journal_teachers t
              WHERE t.journal_id = j.journal_id AND t.active ORDER BY 1)
 FROM journals j LEFT JOIN course_units cu ON cu.course_unit_id = j.course_unit_id
@@ -29,7 +30,8 @@ WHERE j.journal_id = %b
 """
 
 SUBSTITUTIONS = """
-SELECT absent_teacher_id::text, substitute_id::text, starts_on, ends_on, journal_ids::text[], course_unit_ids::text[]
+SELECT absent_teacher_id::text, substitute_id::text, starts_on, ends_on, journal_ids::text[],
+       course_unit_ids::text[]
 FROM substitutions WHERE absent_teacher_id::text = ANY(%b::text[]) AND %b::date BETWEEN starts_on AND ends_on
 """
 
@@ -99,10 +101,24 @@ async def load_journal(
                 Substitution(r[0], r[1], r[2], r[3], frozenset(r[4]), frozenset(r[5]))
                 for r in await cur.fetchall()
             ]
+    (journal, term, unit, group, subgroup, lesson_type, profile, department, faculty, locked, title, kind,
+     parent) = row[:13]  # fmt: skip
     return JournalView(
-        *row[:13],
-        teacher_ids=teachers,
-        writers=writers(teachers, substitutions, str(row[0]), str(row[2]), day),
+        journal,
+        term,
+        unit,
+        group,
+        subgroup,
+        lesson_type,
+        profile,
+        department,
+        faculty,
+        locked,
+        title,
+        kind,
+        parent,
+        teachers,
+        writers(teachers, substitutions, str(journal), str(unit), day),
     )
 
 

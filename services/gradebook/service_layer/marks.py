@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,8 +66,8 @@ class MarkOutcome:
 
 @dataclass
 class WriteResult:
-    outcome: MarkOutcome | None = None
-    stored: bytes | None = None  # the first call's response, for a retry
+    outcome: MarkOutcome
+    replayed: bool = False  # the first outcome of an earlier call with the same key
 
 
 @dataclass(frozen=True)
@@ -237,10 +238,20 @@ async def apply_marks(
         return outcome
     author = principal.subject
     shared = Change(
-        str(journal.journal_id), head_position + 1, "mark", "", "", None, None, author,
-        journal.writers.on_behalf_of(author), reason or None, grant.grant_id if grant else None,
-        grant.case_id if grant else None, now,
-    )  # fmt: skip
+        str(journal.journal_id),
+        head_position + 1,
+        "mark",
+        "",
+        "",
+        None,
+        None,
+        author,
+        journal.writers.on_behalf_of(author),
+        reason or None,
+        grant.grant_id if grant else None,
+        grant.case_id if grant else None,
+        now,
+    )
     changed_columns = [column_ids[i] for i in changed]
     changed_students = [student_ids[i] for i in changed]
     texts = {u: str(u) for u in {*changed_columns, *changed_students}}
@@ -283,10 +294,14 @@ async def write_mark_events(
     """One MarkRecorded per changed cell, inserted into the outbox in one statement."""
     batch = MarkRecordedBatch(
         ev.MarkRecorded(
-            journal_id=shared.journal_id, author_id=shared.author_id, on_behalf_of_id=shared.on_behalf_of_id or "",
-            case_id=shared.case_id or "", recorded_at=shared.recorded_at.isoformat(), reason=shared.reason or "",
+            journal_id=shared.journal_id,
+            author_id=shared.author_id,
+            on_behalf_of_id=shared.on_behalf_of_id or "",
+            case_id=shared.case_id or "",
+            recorded_at=shared.recorded_at.isoformat(),
+            reason=shared.reason or "",
         )
-    )  # fmt: skip
+    )
     payloads = []
     for column_id, column_text, student, old, new, version in zip(
         column_ids, column_texts, student_texts, olds, news, versions, strict=True
@@ -306,6 +321,27 @@ async def write_mark_events(
     )
 
 
+def pack_outcome(outcome: MarkOutcome) -> bytes:
+    """What a retry needs besides its own (identical) request: the versions and the reopen case.
+
+    A few bytes per cell instead of the whole response: the response is rebuilt from the request."""
+    case = outcome.case_id.encode()
+    return len(case).to_bytes(2, "big") + case + array("q", (c.version for c in outcome.cells)).tobytes()
+
+
+def unpack_outcome(stored: bytes, profile_code: str, cells: Sequence[CellWrite]) -> MarkOutcome:
+    size = int.from_bytes(stored[:2], "big")
+    case_id = stored[2 : 2 + size].decode()
+    versions = array("q")
+    versions.frombytes(stored[2 + size :])
+    values, _ = mark_book(profile_code).normalise([c.value for c in cells])
+    written = [
+        WrittenCell(c.column_id, c.student_id, value or "", version)
+        for c, value, version in zip(cells, values, versions, strict=True)
+    ]
+    return MarkOutcome(written, case_id)
+
+
 async def write_marks(
     gb: Gradebook,
     principal: Principal | None,
@@ -314,8 +350,8 @@ async def write_marks(
     idempotency_key: str,
     reason: str,
     request_hash: bytes,
-    encode: Callable[[MarkOutcome], bytes],
 ) -> WriteResult:
+    """WriteMarks: the outcome, or (`replayed`) the first outcome of an earlier call with this key."""
     from services.gradebook.service_layer.closing import lock_if_final_scores_set
 
     idempotency.check_key(idempotency_key)
@@ -325,32 +361,37 @@ async def write_marks(
     async with gb.unit_of_work() as uow:
         journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
         assert principal is not None
-        stored = await idempotency.recall(
-            uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash
-        )
-        if stored is not None:
-            return WriteResult(stored=stored)
+        subject = principal.subject
+
+        async def replay() -> WriteResult | None:
+            stored = await idempotency.recall(
+                uow.session, subject, "WriteMarks", idempotency_key, request_hash
+            )
+            if stored is None:
+                return None
+            return WriteResult(unpack_outcome(stored, journal.profile_code, cells), replayed=True)
+
+        if (earlier := await replay()) is not None:
+            return earlier
         try:
             outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now)
         except Conflict:
             # A concurrent twin of this call (same key) may have won while we waited for the lock.
             await uow.session.rollback()
-            stored = await idempotency.recall(
-                uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash
-            )
-            if stored is not None:
-                return WriteResult(stored=stored)
+            if (earlier := await replay()) is not None:
+                return earlier
             raise
         if outcome.changed:
             await lock_if_final_scores_set(uow, principal, journal, outcome.touched_columns, now)
+        stored = pack_outcome(outcome)
         if not await idempotency.remember(
-            uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash, encode(outcome)
+            uow.session, subject, "WriteMarks", idempotency_key, request_hash, stored
         ):
-            stored = await idempotency.recall(
-                uow.session, principal.subject, "WriteMarks", idempotency_key, request_hash
-            )
-            return WriteResult(stored=stored)
+            await uow.session.rollback()
+            earlier = await replay()
+            assert earlier is not None
+            return earlier
         await uow.commit()
     if outcome.changed:
         gb.outbox.notify()
-    return WriteResult(outcome=outcome)
+    return WriteResult(outcome)

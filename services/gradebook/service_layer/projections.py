@@ -37,7 +37,7 @@ def _date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def _lesson_type(value: int) -> str:
+def _lesson_type(value: cur.LessonType.ValueType) -> str:
     return enum_word(cur.LessonType.Name(value), "LESSON_TYPE_")
 
 

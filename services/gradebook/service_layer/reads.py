@@ -76,9 +76,12 @@ async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: st
 MY_JOURNALS = text(
     """
     SELECT DISTINCT j.journal_id FROM journals j
-    WHERE (EXISTS (SELECT 1 FROM journal_teachers t WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :me)
-       OR EXISTS (SELECT 1 FROM substitutions s JOIN journal_teachers t ON t.teacher_id = s.absent_teacher_id AND t.active
-                  WHERE t.journal_id = j.journal_id AND s.substitute_id = :me AND :today BETWEEN s.starts_on AND s.ends_on
+    WHERE (EXISTS (SELECT 1 FROM journal_teachers t
+                   WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :me)
+       OR EXISTS (SELECT 1 FROM substitutions s
+                  JOIN journal_teachers t ON t.teacher_id = s.absent_teacher_id AND t.active
+                  WHERE t.journal_id = j.journal_id AND s.substitute_id = :me
+                    AND :today BETWEEN s.starts_on AND s.ends_on
                     AND ((cardinality(s.journal_ids) = 0 AND cardinality(s.course_unit_ids) = 0)
                          OR j.journal_id = ANY(s.journal_ids) OR j.course_unit_id = ANY(s.course_unit_ids))))
       AND (CAST(:term AS uuid) IS NULL OR j.term_id = :term)
@@ -226,7 +229,8 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
             text(
                 "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id "
                 "FROM course_units u LEFT JOIN LATERAL (SELECT department_id FROM course_units c "
-                "WHERE c.parent_id = u.course_unit_id ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
+                "WHERE c.parent_id = u.course_unit_id "
+                "ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
                 "ON true WHERE u.course_unit_id = :u"
             ),
             {"u": row.course_unit_id},

@@ -163,7 +163,8 @@ async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, pa
         await session.execute(
             text(
                 "SELECT DISTINCT t.teacher_id FROM journal_teachers t "
-                "JOIN journals j ON j.journal_id = t.journal_id WHERE t.active AND j.group_id = :g AND j.course_unit_id = :u"
+                "JOIN journals j ON j.journal_id = t.journal_id "
+                "WHERE t.active AND j.group_id = :g AND j.course_unit_id = :u"
             ),
             {"g": group_id, "u": part.course_unit_id},
         )

@@ -33,9 +33,18 @@ from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.projections import Projector
 
 SERVICE = pb.DESCRIPTOR.services_by_name["GradebookService"].full_name
-LESSON_TYPES = {"lecture": 1, "practical": 2, "seminar": 3, "laboratory": 4, "clinical": 5, "self_study": 6}
-CONTROL_KINDS = {"current": 1, "midterm": 2, "intermediate_attestation": 3, "final_attestation": 4}
-UNIT_KINDS = {"discipline": 1, "integrated_discipline": 2, "block": 3, "module": 4, "modular_discipline": 5}
+LESSON_TYPES = {
+    name: cur.LessonType.Value(f"LESSON_TYPE_{name.upper()}")
+    for name in ("lecture", "practical", "seminar", "laboratory", "clinical", "self_study")
+}
+CONTROL_KINDS = {
+    name: cur.ControlEventKind.Value(f"CONTROL_EVENT_KIND_{name.upper()}")
+    for name in ("current", "midterm", "intermediate_attestation", "final_attestation")
+}
+UNIT_KINDS = {
+    name: cur.CourseUnitKind.Value(f"COURSE_UNIT_KIND_{name.upper()}")
+    for name in ("discipline", "integrated_discipline", "block", "module", "modular_discipline")
+}
 
 
 def new_id() -> str:
@@ -121,9 +130,14 @@ class World:
     async def apply(self, *messages: Message) -> None:
         for message in messages:
             event = ReceivedEvent(
-                id=new_id(), type=message.DESCRIPTOR.full_name, source="test", subject="", time="",
-                data=message.SerializeToString(), headers={},
-            )  # fmt: skip
+                id=new_id(),
+                type=message.DESCRIPTOR.full_name,
+                source="test",
+                subject="",
+                time="",
+                data=message.SerializeToString(),
+                headers={},
+            )
             async with self.sessions() as session, session.begin():
                 await self.projector.handle(session, event)
 
@@ -151,51 +165,86 @@ class World:
         self.secrets.secrets[classroom] = uuid.uuid4().bytes * 2
         await self.apply(
             cur.CourseUnitDefined(
-                course_unit_id=unit, kind=UNIT_KINDS[unit_kind], parent_id=parent_id, profile_code=profile,
-                title="Қалыпты физиология", term_id=term, department_id=department, faculty_id=faculty,
-                revision=1, position=position, is_last_part=is_last_part,
+                course_unit_id=unit,
+                kind=UNIT_KINDS[unit_kind],
+                parent_id=parent_id,
+                profile_code=profile,
+                title="Қалыпты физиология",
+                term_id=term,
+                department_id=department,
+                faculty_id=faculty,
+                revision=1,
+                position=position,
+                is_last_part=is_last_part,
                 has_own_exam=unit_kind in ("discipline", "integrated_discipline", "modular_discipline"),
             )
-        )  # fmt: skip
+        )
         ids = student_ids if student_ids is not None else [new_id() for _ in range(students)]
         if student_ids is None:
             for s in ids:
                 await self.apply(
                     cur.StudentEnrolled(
-                        movement_id=new_id(), student_id=s, group_id=group, effective_date="2026-09-01",
+                        movement_id=new_id(),
+                        student_id=s,
+                        group_id=group,
+                        effective_date="2026-09-01",
                         faculty_id=faculty,
                     )
-                )  # fmt: skip
+                )
         await self.apply(
             cur.TeachingLoadAssigned(
-                load_id=new_id(), teacher_id=teacher, course_unit_id=unit, group_id=group,
-                lesson_type=LESSON_TYPES[lesson_type], term_id=term, department_id=department, faculty_id=faculty,
-                hours=30, profile_code=profile, revision=1,
+                load_id=new_id(),
+                teacher_id=teacher,
+                course_unit_id=unit,
+                group_id=group,
+                lesson_type=LESSON_TYPES[lesson_type],
+                term_id=term,
+                department_id=department,
+                faculty_id=faculty,
+                hours=30,
+                profile_code=profile,
+                revision=1,
             )
-        )  # fmt: skip
+        )
         lesson_ids = []
         for i in range(lessons):
             lesson_id = new_id()
             lesson_ids.append(lesson_id)
             await self.apply(
                 cur.LessonScheduled(
-                    lesson_id=lesson_id, course_unit_id=unit, group_id=group, lesson_type=LESSON_TYPES[lesson_type],
-                    date=(start + timedelta(days=i)).isoformat(), starts_at="09:00", ends_at="10:30",
-                    classroom_id=classroom, topic=f"Тақырып {i + 1}", number=i + 1, teacher_id=teacher,
-                    term_id=term, revision=1,
+                    lesson_id=lesson_id,
+                    course_unit_id=unit,
+                    group_id=group,
+                    lesson_type=LESSON_TYPES[lesson_type],
+                    date=(start + timedelta(days=i)).isoformat(),
+                    starts_at="09:00",
+                    ends_at="10:30",
+                    classroom_id=classroom,
+                    topic=f"Тақырып {i + 1}",
+                    number=i + 1,
+                    teacher_id=teacher,
+                    term_id=term,
+                    revision=1,
                 )
-            )  # fmt: skip
+            )
         sections = {}
         for k, kind in enumerate(controls):
             ce = new_id()
             sections[kind] = ce
             await self.apply(
                 cur.ControlEventScheduled(
-                    control_event_id=ce, kind=CONTROL_KINDS[kind], course_unit_id=unit, group_id=group,
-                    date=(start + timedelta(days=lessons + k)).isoformat(), term_id=term, profile_code=profile,
-                    department_id=department, faculty_id=faculty, revision=1,
+                    control_event_id=ce,
+                    kind=CONTROL_KINDS[kind],
+                    course_unit_id=unit,
+                    group_id=group,
+                    date=(start + timedelta(days=lessons + k)).isoformat(),
+                    term_id=term,
+                    profile_code=profile,
+                    department_id=department,
+                    faculty_id=faculty,
+                    revision=1,
                 )
-            )  # fmt: skip
+            )
         journal_id = str(journal_id_for(term, unit, group, None, lesson_type))
         return JournalSetup(
             journal_id,
@@ -216,12 +265,19 @@ class World:
         today = date.today()
         await self.apply(
             idn.SubstitutionAppointed(
-                substitution_id=new_id(), absent_teacher_id=j.teacher_id, substitute_id=substitute_id,
-                department_id=j.department_id, journal_ids=[j.journal_id],
-                starts_on=(today - timedelta(days=1)).isoformat(), ends_on=(today + timedelta(days=5)).isoformat(),
-                protocol_number="7", protocol_date=today.isoformat(), appointed_by=new_id(), reason="ауырып қалды",
+                substitution_id=new_id(),
+                absent_teacher_id=j.teacher_id,
+                substitute_id=substitute_id,
+                department_id=j.department_id,
+                journal_ids=[j.journal_id],
+                starts_on=(today - timedelta(days=1)).isoformat(),
+                ends_on=(today + timedelta(days=5)).isoformat(),
+                protocol_number="7",
+                protocol_date=today.isoformat(),
+                appointed_by=new_id(),
+                reason="ауырып қалды",
             )
-        )  # fmt: skip
+        )
 
     # -- calls ---------------------------------------------------------------------------------------
 
@@ -231,9 +287,14 @@ class World:
         return self.stub
 
     async def write(
-        self, j: JournalSetup, cells: list[tuple[str, str, str]], who: tuple[tuple[str, str]] | None = None,
-        key: str | None = None, reason: str = "", versions: list[int | None] | None = None,
-    ) -> pb.WriteMarksResponse:  # fmt: skip
+        self,
+        j: JournalSetup,
+        cells: list[tuple[str, str, str]],
+        who: tuple[tuple[str, str]] | None = None,
+        key: str | None = None,
+        reason: str = "",
+        versions: list[int | None] | None = None,
+    ) -> pb.WriteMarksResponse:
         request = pb.WriteMarksRequest(
             journal_id=j.journal_id, idempotency_key=key or new_id(), reason=reason
         )
@@ -241,7 +302,10 @@ class World:
             cell = request.cells.add(column_id=column, student_id=student, value=value)
             if versions is not None and versions[i] is not None:
                 cell.expected_version = versions[i]  # type: ignore[assignment]
-        return await self.rpc.WriteMarks(request, metadata=who or self.teacher(j.teacher_id))
+        response: pb.WriteMarksResponse = await self.rpc.WriteMarks(
+            request, metadata=who or self.teacher(j.teacher_id)
+        )
+        return response
 
     async def sql(self, statement: str, *params: Any) -> list[Any]:
         """Plain SQL as the service's own database role (what a bypass of the service would do)."""

@@ -19,11 +19,14 @@ async def code_for(w: World, j: JournalSetup, lesson: str) -> str:
         pb.GetCheckInCodeRequest(journal_id=j.journal_id, lesson_id=lesson), metadata=w.teacher(j.teacher_id)
     )
     assert reply.rotate_every_seconds == 30
-    return reply.code
+    return str(reply.code)
 
 
 async def scan(w: World, j: JournalSetup, student: str, code: str) -> pb.CheckInResponse:
-    return await w.rpc.CheckIn(pb.CheckInRequest(code=code), metadata=w.student(student, j.group_id))
+    done: pb.CheckInResponse = await w.rpc.CheckIn(
+        pb.CheckInRequest(code=code), metadata=w.student(student, j.group_id)
+    )
+    return done
 
 
 async def refused(w: World, j: JournalSetup, student: str, code: str) -> grpc.aio.AioRpcError:

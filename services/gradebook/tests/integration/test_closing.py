@@ -19,12 +19,13 @@ pytestmark = pytest.mark.integration
 
 
 async def close(w: World, j: JournalSetup, kind: str, who: object = None) -> pb.CloseSectionResponse:
-    return await w.rpc.CloseSection(
+    closed: pb.CloseSectionResponse = await w.rpc.CloseSection(
         pb.CloseSectionRequest(
             journal_id=j.journal_id, section=j.sections[kind], reason="deadline", idempotency_key=new_id()
         ),
         metadata=who or w.service(),
     )
+    return closed
 
 
 async def fill_current(w: World, j: JournalSetup) -> None:
@@ -85,8 +86,10 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
     await w.sql(
         "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by) "
         "VALUES (%s, %s, %s, '50', 1, now(), 'sql')",
-        j.journal_id, j.sections["midterm"], student,
-    )  # fmt: skip
+        j.journal_id,
+        j.sections["midterm"],
+        student,
+    )
 
 
 async def test_statements_are_numbered_without_gaps_immutable_and_hashed(w: World) -> None:
@@ -170,12 +173,16 @@ async def grant(
 ) -> str:
     reply = await w.rpc.GrantReopen(
         pb.GrantReopenRequest(
-            case_id=case_id, teacher_id=j.teacher_id, journal_id=j.journal_id, section=j.sections[kind],
-            expires_at=(datetime.now(UTC) + expires).isoformat(), reason="KZ-13 decision",
+            case_id=case_id,
+            teacher_id=j.teacher_id,
+            journal_id=j.journal_id,
+            section=j.sections[kind],
+            expires_at=(datetime.now(UTC) + expires).isoformat(),
+            reason="KZ-13 decision",
         ),
         metadata=w.service(),
-    )  # fmt: skip
-    return reply.grant_id
+    )
+    return str(reply.grant_id)
 
 
 @pytest.mark.rule("KZ-05")
@@ -190,11 +197,14 @@ async def test_only_the_workflow_service_grants_a_reopen_and_the_grant_opens_onl
         with pytest.raises(grpc.aio.AioRpcError) as refused:
             await w.rpc.GrantReopen(
                 pb.GrantReopenRequest(
-                    case_id=case, teacher_id=j.teacher_id, journal_id=j.journal_id, section=j.sections["current"],
+                    case_id=case,
+                    teacher_id=j.teacher_id,
+                    journal_id=j.journal_id,
+                    section=j.sections["current"],
                     expires_at=(datetime.now(UTC) + timedelta(days=2)).isoformat(),
                 ),
                 metadata=who,
-            )  # fmt: skip
+            )
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     grant_id = await grant(w, j, "current", case)
     assert await grant(w, j, "current", case) == grant_id  # idempotent by case id

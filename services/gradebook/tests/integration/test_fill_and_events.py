@@ -17,7 +17,7 @@ from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxRelay
 from services.gradebook.domain.vocabulary import journal_id_for
 from services.gradebook.entrypoints.consumers import consumers
-from services.gradebook.tests.world import World, new_id
+from services.gradebook.tests.world import LESSON_TYPES, UNIT_KINDS, World, new_id
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,13 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
         )  # a duplicate
 
     await publish(
-        cur.CourseUnitDefined(course_unit_id=unit, kind=1, profile_code="kg-jasu", title="Физика", revision=1)
+        cur.CourseUnitDefined(
+            course_unit_id=unit,
+            kind=UNIT_KINDS["discipline"],
+            profile_code="kg-jasu",
+            title="Физика",
+            revision=1,
+        )
     )
     await publish(
         cur.StudentEnrolled(
@@ -75,10 +81,16 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
     )
     await publish(
         cur.TeachingLoadAssigned(
-            load_id=new_id(), teacher_id=teacher, course_unit_id=unit, group_id=group, lesson_type=3, term_id=term,
-            profile_code="kg-jasu", revision=1,
+            load_id=new_id(),
+            teacher_id=teacher,
+            course_unit_id=unit,
+            group_id=group,
+            lesson_type=LESSON_TYPES["seminar"],
+            term_id=term,
+            profile_code="kg-jasu",
+            revision=1,
         )
-    )  # fmt: skip
+    )
     subscribers = [c for c in consumers(js, w.sessions, w.projector)]
     for c in subscribers:
         c.name = f"{c.name}-{suffix}"
@@ -96,7 +108,11 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
                 opened = ev.JournalOpened.FromString(msg.data)
                 if opened.journal_id == journal_id:
                     break
-        assert (opened.teacher_ids, opened.lesson_type, opened.title) == ([teacher], "seminar", "Физика")
+        assert (list(opened.teacher_ids), opened.lesson_type, opened.title) == (
+            [teacher],
+            "seminar",
+            "Физика",
+        )
         header = await w.rpc.GetJournal(
             pb.GetJournalRequest(journal_id=journal_id), metadata=w.teacher(teacher)
         )

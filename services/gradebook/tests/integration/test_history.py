@@ -13,9 +13,10 @@ pytestmark = pytest.mark.integration
 
 
 async def verify(w: World, j: JournalSetup) -> pb.VerifyJournalResponse:
-    return await w.rpc.VerifyJournal(
+    verdict: pb.VerifyJournalResponse = await w.rpc.VerifyJournal(
         pb.VerifyJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
     )
+    return verdict
 
 
 async def as_superuser_bypassing_triggers(w: World, statement: str, *params: object) -> None:
@@ -73,7 +74,8 @@ async def test_verify_journal_detects_a_deleted_tail_and_a_recomputed_row(w: Wor
     # An editor who also recomputes the edited row's own hash still breaks the next link.
     await as_superuser_bypassing_triggers(
         w,
-        "UPDATE history SET author_id = 'someone-else', hash = sha256(hash) WHERE journal_id = %s AND position = 3",
+        "UPDATE history SET author_id = 'someone-else', hash = sha256(hash) "
+        "WHERE journal_id = %s AND position = 3",
         j.journal_id,
     )
     assert (await verify(w, j)).first_broken_position == 3

@@ -11,7 +11,7 @@ import pytest
 
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
-from services.gradebook.tests.world import UNIT_KINDS, World, new_id
+from services.gradebook.tests.world import CONTROL_KINDS, UNIT_KINDS, JournalSetup, World, new_id
 
 pytestmark = pytest.mark.integration
 
@@ -20,14 +20,21 @@ async def parent_unit(w: World, kind: str, department: str, term: str) -> str:
     unit = new_id()
     await w.apply(
         cur.CourseUnitDefined(
-            course_unit_id=unit, kind=UNIT_KINDS[kind], profile_code="kz-medical", title="Модуль", term_id=term,
-            department_id=department, faculty_id=new_id(), revision=1, has_own_exam=kind == "integrated_discipline",
+            course_unit_id=unit,
+            kind=UNIT_KINDS[kind],
+            profile_code="kz-medical",
+            title="Модуль",
+            term_id=term,
+            department_id=department,
+            faculty_id=new_id(),
+            revision=1,
+            has_own_exam=kind == "integrated_discipline",
         )
-    )  # fmt: skip
+    )
     return unit
 
 
-async def module_setup(w: World) -> tuple[str, list, str, str]:
+async def module_setup(w: World) -> tuple[str, list[JournalSetup], str, str]:
     term, group, first_dep, last_dep = new_id(), new_id(), new_id(), new_id()
     module = await parent_unit(w, "module", first_dep, term)
     students = [new_id(), new_id()]
@@ -39,12 +46,20 @@ async def module_setup(w: World) -> tuple[str, list, str, str]:
         )
     parts = [
         await w.journal(
-            "kz-medical", lessons=1, controls=("intermediate_attestation",), unit_kind="modular_discipline",
-            parent_id=module, position=i + 1, group_id=group, term_id=term, student_ids=students,
-            department_id=dep, start=date.today() - timedelta(days=10 - 4 * i),
+            "kz-medical",
+            lessons=1,
+            controls=("intermediate_attestation",),
+            unit_kind="modular_discipline",
+            parent_id=module,
+            position=i + 1,
+            group_id=group,
+            term_id=term,
+            student_ids=students,
+            department_id=dep,
+            start=date.today() - timedelta(days=10 - 4 * i),
         )
         for i, dep in enumerate((first_dep, last_dep))
-    ]  # fmt: skip
+    ]
     return module, parts, first_dep, last_dep
 
 
@@ -113,18 +128,33 @@ async def test_an_integrated_discipline_has_one_integrated_exam_after_its_last_b
     )
     blocks = [
         await w.journal(
-            "kz-medical", lessons=2, controls=("current",), unit_kind="block", parent_id=discipline, position=i + 1,
-            is_last_part=i == 1, group_id=group, term_id=term, student_ids=[student], department_id=dep,
+            "kz-medical",
+            lessons=2,
+            controls=("current",),
+            unit_kind="block",
+            parent_id=discipline,
+            position=i + 1,
+            is_last_part=i == 1,
+            group_id=group,
+            term_id=term,
+            student_ids=[student],
+            department_id=dep,
         )
         for i in range(2)
-    ]  # fmt: skip
+    ]
     exam = new_id()
     await w.apply(
         cur.ControlEventScheduled(
-            control_event_id=exam, kind=3, course_unit_id=discipline, group_id=group,
-            date=date.today().isoformat(), term_id=term, profile_code="kz-medical", revision=1,
+            control_event_id=exam,
+            kind=CONTROL_KINDS["intermediate_attestation"],
+            course_unit_id=discipline,
+            group_id=group,
+            date=date.today().isoformat(),
+            term_id=term,
+            profile_code="kz-medical",
+            revision=1,
         )
-    )  # fmt: skip
+    )
     grids = [
         await w.rpc.GetJournalGrid(
             pb.GetJournalGridRequest(journal_id=b.journal_id), metadata=w.teacher(b.teacher_id)

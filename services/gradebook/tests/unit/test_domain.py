@@ -43,10 +43,12 @@ def marks(*pairs: tuple[str, str | None, str]) -> list[MarkInput]:
 
 def test_kz_totals_follow_the_profile_formulae() -> None:
     inputs = marks(
-        ("lesson", None, "80"), ("lesson", None, "н/б"), ("lesson", None, "100"),  # current 60
+        ("lesson", None, "80"),
+        ("lesson", None, "н/б"),
+        ("lesson", None, "100"),  # current 60
         ("control", "midterm", "75"),
         ("control", "intermediate_attestation", "90"),
-    )  # fmt: skip
+    )
     totals = journal_totals(KZ, inputs)
     assert totals.current_control == Decimal("60.00")
     assert totals.admission_rating == Decimal("66")  # 0.6*60 + 0.4*75
@@ -59,8 +61,15 @@ def test_kz_totals_follow_the_profile_formulae() -> None:
 
 
 def test_kg_final_grade_is_the_attestation_mark() -> None:
-    totals = journal_totals(KG, marks(("lesson", None, "5"), ("lesson", None, "нб"), ("lesson", None, "3"),
-                                      ("control", "intermediate_attestation", "4")))  # fmt: skip
+    totals = journal_totals(
+        KG,
+        marks(
+            ("lesson", None, "5"),
+            ("lesson", None, "нб"),
+            ("lesson", None, "3"),
+            ("control", "intermediate_attestation", "4"),
+        ),
+    )
     assert totals.current_control == Decimal("4.00")  # нб has no number and is left out
     assert totals.final is not None and totals.final.traditional == "хорошо" and totals.passed
 
@@ -74,8 +83,21 @@ def test_module_grade_is_the_plain_average_of_modular_exams_and_needs_all_of_the
 
 
 def change(position: int, value: str) -> Change:
-    return Change("j", position, "mark", "c", "s", None, value, "t", None, None, None, None,
-                  datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # fmt: skip
+    return Change(
+        "j",
+        position,
+        "mark",
+        "c",
+        "s",
+        None,
+        value,
+        "t",
+        None,
+        None,
+        None,
+        None,
+        datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+    )
 
 
 def chain(values: list[str]) -> list[StoredChange]:
@@ -120,9 +142,13 @@ def test_check_in_codes_rotate_expire_and_bind_their_lesson() -> None:
 
 def test_lessons_fall_into_the_first_control_event_on_or_after_their_date() -> None:
     d = date(2026, 10, 1)
-    spans = ordered([SectionSpan("mid", "midterm", d + timedelta(days=10), False),
-                     SectionSpan("cur", "current", d + timedelta(days=10), False),
-                     SectionSpan("exam", "intermediate_attestation", d + timedelta(days=20), False)])  # fmt: skip
+    spans = ordered(
+        [
+            SectionSpan("mid", "midterm", d + timedelta(days=10), False),
+            SectionSpan("cur", "current", d + timedelta(days=10), False),
+            SectionSpan("exam", "intermediate_attestation", d + timedelta(days=20), False),
+        ]
+    )
     assert [section_for(d + timedelta(days=n), spans) for n in (0, 10, 11, 21)] == [
         "cur",
         "cur",
@@ -143,8 +169,9 @@ def test_individual_statement_rows_are_the_students_whose_result_changed() -> No
     before = [Line("a", "70", "70"), Line("b", "80", "80")]
     after = [Line("a", "70", "70"), Line("b", "85", "85")]
     assert corrected_students(before, after) == ["b"]
-    line = section_line(KZ, "a", "current", marks(("lesson", None, "60"), ("lesson", None, "71")), "",
-                        journal_totals(KZ, []))  # fmt: skip
+    line = section_line(
+        KZ, "a", "current", marks(("lesson", None, "60"), ("lesson", None, "71")), "", journal_totals(KZ, [])
+    )
     assert (line.points, line.letter) == ("66", "C")
 
 

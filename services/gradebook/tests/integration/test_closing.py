@@ -282,3 +282,27 @@ async def test_kg_jasu_has_no_reopen_procedure(w: World) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await grant(w, j, "current", new_id())
     assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.mark.rule("KZ-05")
+async def test_an_expired_grant_is_ended_by_the_sweeper_with_its_individual_statement(w: World) -> None:
+    from services.gradebook.service_layer.reopen import end_expired_grants
+
+    j = await w.journal("kz-medical", students=2, lessons=1)
+    await fill_current(w, j)
+    closed = await close(w, j, "current")
+    case = new_id()
+    await grant(w, j, "current", case, expires=timedelta(seconds=1.5))
+    await w.write(j, [(j.lessons[0], j.students[1], "100")], reason="тексерілді")
+    assert await end_expired_grants(w.gradebook) == 0  # not expired yet
+    await asyncio.sleep(1.6)
+    assert await end_expired_grants(w.gradebook) == 1
+    statements = await w.rpc.ListStatements(
+        pb.ListStatementsRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
+    individual = [s for s in statements.statements if s.kind == "individual"]
+    assert [(s.case_id, s.original_statement_id, [x.student_id for x in s.lines]) for s in individual] == [
+        (case, closed.statement_id, [j.students[1]])
+    ]
+    ended = await w.rpc.EndReopen(pb.EndReopenRequest(case_id=case, reason="expired"), metadata=w.service())
+    assert ended.already_ended and ended.individual_statement_id == individual[0].statement_id

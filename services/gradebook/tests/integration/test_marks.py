@@ -213,3 +213,17 @@ async def test_a_substitute_writes_under_their_own_login_on_behalf_of_the_absent
     assert [(x.journal_id, list(x.substituting_for)) for x in listed.journals] == [
         (j.journal_id, [j.teacher_id])
     ]
+
+
+@pytest.mark.rule("KG-06")
+async def test_a_withdrawn_teaching_load_withdraws_access(w: World) -> None:
+    from ejournal.curriculum.v1 import events_pb2 as cur
+
+    j = await w.journal("kg-jasu", students=1)
+    load_id = (await w.sql("SELECT load_id FROM journal_teachers WHERE journal_id = %s", j.journal_id))[0][0]
+    await w.apply(
+        cur.TeachingLoadRemoved(load_id=str(load_id), teacher_id=j.teacher_id, reason="redistributed")
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await w.write(j, [(j.lessons[0], j.students[0], "5")])
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -101,8 +101,21 @@ async def load_journal(
                 Substitution(r[0], r[1], r[2], r[3], frozenset(r[4]), frozenset(r[5]))
                 for r in await cur.fetchall()
             ]
-    (journal, term, unit, group, subgroup, lesson_type, profile, department, faculty, locked, title, kind,
-     parent) = row[:13]  # fmt: skip
+    (
+        journal,
+        term,
+        unit,
+        group,
+        subgroup,
+        lesson_type,
+        profile,
+        department,
+        faculty,
+        locked,
+        title,
+        kind,
+        parent,
+    ) = row[:13]
     return JournalView(
         journal,
         term,

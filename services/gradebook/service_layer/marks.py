@@ -33,7 +33,6 @@ from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.scale import mark_book
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import ColumnInfo
 from services.gradebook.service_layer.journals import JournalView, authorized_journal, parse_id
 
 MAX_CELLS = 20_000
@@ -123,22 +122,10 @@ def _check_shape(cells: Sequence[CellWrite]) -> None:
         raise InvalidArgument("cells", f"at most {MAX_CELLS} cells per call")
 
 
-class _Ids:
-    """Parses the ids of a batch once each (a grid names a few dozen columns and students many times)."""
-
-    def __init__(self) -> None:
-        self._memo: dict[str, uuid.UUID | None] = {}
-
-    def __call__(self, text: str) -> uuid.UUID | None:
-        try:
-            return self._memo[text]
-        except KeyError:
-            try:
-                parsed: uuid.UUID | None = uuid.UUID(text)
-            except ValueError:
-                parsed = None
-            self._memo[text] = parsed
-            return parsed
+def _canonical(text: str) -> str:
+    """UUID text as the database prints it (clients may send upper case); other text is kept, and then
+    matches no column or student."""
+    return text.lower()
 
 
 async def apply_marks(
@@ -150,36 +137,33 @@ async def apply_marks(
     reason: str,
     now: datetime,
 ) -> MarkOutcome:
-    """Validate and write inside the caller's unit of work (WriteMarks, an accepted dispute)."""
+    """Validate and write inside the caller's unit of work (WriteMarks, an accepted dispute).
+
+    Ids stay text throughout (dict and set lookups on str are what a 2,000-cell batch can afford)."""
     _check_shape(cells)
     session = uow.session
     book = mark_book(journal.profile_code)
     values, rejected = book.normalise([c.value for c in cells])
     violations = [(f"cells[{r.index}].value", r.reason) for r in rejected]
-    ids = _Ids()
-    nothing = uuid.UUID(int=0)
-    column_ids = [ids(c.column_id) or nothing for c in cells]
-    student_ids = [ids(c.student_id) or nothing for c in cells]
+    column_ids = [_canonical(c.column_id) for c in cells]
+    student_ids = [_canonical(c.student_id) for c in cells]
     conn = await raw_connection(session)
     state = await cells_sql.read_for_write(
-        conn, journal.journal_id, journal.group_id, journal.subgroup_id, list(set(column_ids))
+        conn, journal.journal_id, journal.group_id, journal.subgroup_id, list(dict.fromkeys(column_ids))
     )
-    columns = {row[0]: ColumnInfo(*row) for row in state.columns}
-    students = state.roster
-    seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
-    touched: set[uuid.UUID] = set()
-    for index in range(len(cells)):
-        column_id, student_id = column_ids[index], student_ids[index]
-        column = columns.get(column_id)
+    columns, students = state.columns, state.roster
+    seen: set[tuple[str, str]] = set()
+    touched: set[str] = set()
+    for index, key in enumerate(zip(column_ids, student_ids, strict=True)):
+        column = columns.get(key[0])
         if column is None:
             violations.append((f"cells[{index}].column_id", "is not a column of this journal"))
-        elif column.cancelled:
+        elif column[3]:
             violations.append((f"cells[{index}].column_id", "the lesson was cancelled"))
-        elif column.section_id is not None:
-            touched.add(column.section_id)
-        if student_id not in students:
+        elif column[1] is not None:
+            touched.add(column[1])
+        if key[1] not in students:
             violations.append((f"cells[{index}].student_id", "is not on this journal's roster"))
-        key = (column_id, student_id)
         if key in seen:
             violations.append((f"cells[{index}]", "the same cell appears twice in this call"))
         seen.add(key)
@@ -193,7 +177,7 @@ async def apply_marks(
     grant: ActiveGrant | None = None
     closed = touched & state.closed_sections
     if closed:
-        grant = await grant_for(session, journal, principal, closed, now)
+        grant = await grant_for(session, journal, principal, {uuid.UUID(s) for s in closed}, now)
         if not reason.strip():
             raise InvalidArgument("reason", "a correction under a reopen grant needs a reason")
         await set_grant(session, grant.grant_id, principal.subject)
@@ -254,11 +238,11 @@ async def apply_marks(
     )
     changed_columns = [column_ids[i] for i in changed]
     changed_students = [student_ids[i] for i in changed]
-    texts = {u: str(u) for u in {*changed_columns, *changed_students}}
-    column_texts = [texts[u] for u in changed_columns]
-    student_texts = [texts[u] for u in changed_students]
     hashes = link_batch(
-        head_hash, head_position + 1, shared, list(zip(column_texts, student_texts, olds, news, strict=True))
+        head_hash,
+        head_position + 1,
+        shared,
+        list(zip(changed_columns, changed_students, olds, news, strict=True)),
     )
     try:
         await cells_sql.upsert_marks(
@@ -273,9 +257,9 @@ async def apply_marks(
     )
     await cells_sql.update_head(conn, journal.journal_id, head_position + len(changed), hashes[-1])
     await write_mark_events(
-        conn, journal, shared, columns, changed_columns, column_texts, student_texts, olds, news, versions
+        conn, journal, shared, columns, changed_columns, changed_students, olds, news, versions
     )
-    outcome.touched_columns = set(changed_columns)
+    outcome.touched_columns = {uuid.UUID(c) for c in set(changed_columns)}
     return outcome
 
 
@@ -283,10 +267,9 @@ async def write_mark_events(
     conn: Any,
     journal: JournalView,
     shared: Change,
-    columns: dict[uuid.UUID, ColumnInfo],
-    column_ids: list[uuid.UUID],
-    column_texts: list[str],
-    student_texts: list[str],
+    columns: dict[str, tuple[str, str | None, str | None, bool]],
+    column_ids: list[str],
+    student_ids: list[str],
     olds: list[str | None],
     news: list[str | None],
     versions: list[int],
@@ -303,14 +286,11 @@ async def write_mark_events(
         )
     )
     payloads = []
-    for column_id, column_text, student, old, new, version in zip(
-        column_ids, column_texts, student_texts, olds, news, versions, strict=True
+    for column_id, student, old, new, version in zip(
+        column_ids, student_ids, olds, news, versions, strict=True
     ):
-        column = columns[column_id]
-        section = str(column.section_id) if column.section_id else ""
-        payloads.append(
-            batch.payload(column_text, student, new or "", old or "", version, section, column.kind)
-        )
+        kind, section, _control, _cancelled = columns[column_id]
+        payloads.append(batch.payload(column_id, student, new or "", old or "", version, section or "", kind))
     await cells_sql.insert_outbox(
         conn,
         MARK_RECORDED,

@@ -41,7 +41,7 @@ from services.gradebook.service_layer.context import Gradebook
 
 STUDENTS, COLUMNS = 30, 60
 READ_JOURNALS = 2_000
-WRITE_JOURNALS = 24  # each side writes its own 12 journals
+WRITE_JOURNALS = 60  # each side writes its own 30 journals (30 calls per phase)
 BATCH_COLUMNS = 60  # a batch = the whole grid, 60 columns x 30 students = 1,800 cells
 READS = 400
 SERVICE = pb.DESCRIPTOR.services_by_name["GradebookService"].full_name

@@ -206,6 +206,8 @@ class Stack:
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
             else:
                 env[f"{prefix}SERVICE_SECRET"] = service_secrets[service]
+            if service == "gradebook":  # classroom QR secrets (KG-09)
+                env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env |= {

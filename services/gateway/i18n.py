@@ -76,6 +76,12 @@ TITLES: dict[str, dict[str, str]] = {
         "ky": "Ички ката",
         "en": "Internal error",
     },
+    "PRECONDITION_FAILED": {
+        "ru": "Данные изменились с момента чтения",
+        "kk": "Деректер оқылғаннан кейін өзгерді",
+        "ky": "Маалымат окулгандан бери өзгөрдү",
+        "en": "Changed since it was read",
+    },
     "CSRF": {
         "ru": "Отсутствует или неверен CSRF-токен",
         "kk": "CSRF токені жоқ немесе қате",

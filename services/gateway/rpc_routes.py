@@ -7,12 +7,15 @@ which decides. A new route is one line in routes.py.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the body model from real annotations.
+import hashlib
+import importlib
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import ParseError
 from google.protobuf.message import Message
@@ -29,6 +32,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         403: "not allowed for this caller",
         404: "not found",
         409: "conflict: changed by someone else, closed, or already exists",
+        412: "If-Match no longer matches: read again",
         422: "invalid input; `errors` names each field",
     }.items()
 }
@@ -45,6 +49,11 @@ class RpcRoute:
     status_code: int = 200
     public: bool = False
     path_fields: tuple[str, ...] = field(default=())
+    # GET: answer with an ETag of the reply, and 304 to a matching If-None-Match.
+    etag: bool = False
+    # Writes: the read RPC whose ETag an If-Match header must still match (412 if not). The binding
+    # guard stays the service's per-cell versions; this lets a client refuse to write on a stale grid.
+    if_match_read: str | None = None
 
 
 def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[str, Any]:
@@ -57,10 +66,29 @@ def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[
     return found
 
 
+IDEMPOTENCY_FIELDS = ("idempotency_key", "request_id")
+
+
+def etag_of(reply: Message) -> str:
+    return '"' + hashlib.sha256(reply.SerializeToString(deterministic=True)).hexdigest()[:32] + '"'
+
+
 def _stub_method(request: Request, service: str, rpc: str) -> Callable[..., Awaitable[Message]]:
     stub = request.app.state.clients.stub(service)
     method: Callable[..., Awaitable[Message]] = getattr(stub, rpc)
     return method
+
+
+async def _check_if_match(request: Request, route: RpcRoute, data: dict[str, Any], token: str | None) -> None:
+    assert route.if_match_read
+    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
+    read_type: type[Message] = getattr(module, f"{route.if_match_read}Request")
+    read = read_type(**{f.name: data[f.name] for f in read_type.DESCRIPTOR.fields if f.name in data})
+    current = await _stub_method(request, route.service, route.if_match_read)(
+        read, metadata=metadata(request, token)
+    )
+    if etag_of(current) != request.headers["if-match"]:
+        raise GatewayProblem(412, "PRECONDITION_FAILED", "the grid changed since it was read: read it again")
 
 
 def add_rpc_route(
@@ -73,18 +101,31 @@ def add_rpc_route(
     )
     body_model: type[BaseModel] | None = model_for(request_type.DESCRIPTOR, body_fields) if has_body else None
 
-    async def call(request: Request, data: dict[str, Any], token: str | None) -> dict[str, Any]:
+    request_fields = {f.name for f in request_type.DESCRIPTOR.fields}
+    idempotency_field = next((f for f in IDEMPOTENCY_FIELDS if f in request_fields), None)
+
+    async def call(request: Request, data: dict[str, Any], token: str | None) -> Any:
         data |= {name: request.path_params[name] for name in route.path_fields}
+        key = request.headers.get("idempotency-key")
+        if key and idempotency_field and not data.get(idempotency_field):
+            data[idempotency_field] = key  # the Idempotency-Key header is the request's own key
         try:
             message = from_json(data, request_type)
         except ParseError as error:
             raise GatewayProblem(422, "MALFORMED", str(error)) from None
+        if route.if_match_read and request.headers.get("if-match"):
+            await _check_if_match(request, route, data, token)
         reply = await _stub_method(request, route.service, route.rpc)(
             message, metadata=metadata(request, token)
         )
-        return to_json(reply)
+        if not route.etag:
+            return to_json(reply)
+        tag = etag_of(reply)
+        if request.headers.get("if-none-match") == tag:
+            return Response(status_code=304, headers={"ETag": tag})
+        return JSONResponse(to_json(reply), headers={"ETag": tag})
 
-    async def endpoint(request: Request, **arguments: Any) -> dict[str, Any]:
+    async def endpoint(request: Request, **arguments: Any) -> Any:
         body = arguments.get("body")
         who = arguments.get("who")
         data = body.model_dump(exclude_none=True) if body is not None else {}
@@ -128,5 +169,6 @@ def add_rpc_route(
         tags=[route.tag],
         name=f"{route.service}.{route.rpc}",
         operation_id=f"{route.service}.{route.rpc}",
-        responses=ERROR_RESPONSES,
+        responses=ERROR_RESPONSES
+        | ({304: {"description": "not modified since that ETag"}} if route.etag else {}),
     )

@@ -1,4 +1,20 @@
-"""gradebook's database tables."""
+"""gradebook's database tables (created by migrations/versions/*_0002_gradebook_core.py, which also
+holds the triggers that make closed sections read-only and history append-only at the database level).
+"""
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    Uuid,
+)
 
 from ejournal_platform.db import new_metadata
 from ejournal_platform.outbox import define_inbox, define_outbox
@@ -6,3 +22,290 @@ from ejournal_platform.outbox import define_inbox, define_outbox
 metadata = new_metadata()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
+
+TS = DateTime(timezone=True)
+
+course_units = Table(
+    "course_units",
+    metadata,
+    Column("course_unit_id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("parent_id", Uuid),
+    Column("profile_code", Text, nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("code", Text, nullable=False, default=""),
+    Column("term_id", Uuid),
+    Column("department_id", Uuid),
+    Column("faculty_id", Uuid),
+    Column("position", Integer, nullable=False, default=0),
+    Column("is_last_part", Boolean, nullable=False, default=False),
+    Column("has_own_exam", Boolean, nullable=False, default=False),
+    Column("revision", BigInteger, nullable=False, default=0),
+)
+
+enrollments = Table(
+    "enrollments",
+    metadata,
+    Column("movement_id", Uuid, primary_key=True),
+    Column("student_id", Uuid, nullable=False),
+    Column("group_id", Uuid, nullable=False),
+    Column("subgroup_id", Uuid),
+    Column("since", Date, nullable=False),
+    Column("until", Date),
+)
+
+lessons = Table(
+    "lessons",
+    metadata,
+    Column("lesson_id", Uuid, primary_key=True),
+    Column("course_unit_id", Uuid, nullable=False),
+    Column("group_id", Uuid, nullable=False),
+    Column("subgroup_id", Uuid),
+    Column("lesson_type", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("starts_at", Text, nullable=False, default=""),
+    Column("ends_at", Text, nullable=False, default=""),
+    Column("classroom_id", Uuid),
+    Column("topic", Text, nullable=False, default=""),
+    Column("number", Integer, nullable=False, default=0),
+    Column("teacher_id", Uuid),
+    Column("term_id", Uuid),
+    Column("cancelled", Boolean, nullable=False, default=False),
+    Column("revision", BigInteger, nullable=False, default=0),
+)
+
+control_events = Table(
+    "control_events",
+    metadata,
+    Column("control_event_id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("course_unit_id", Uuid, nullable=False),
+    Column("group_id", Uuid, nullable=False),
+    Column("subgroup_id", Uuid),
+    Column("date", Date, nullable=False),
+    Column("grade_entry_deadline", TS),
+    Column("closing_deadline", TS),
+    Column("term_id", Uuid),
+    Column("profile_code", Text, nullable=False, default=""),
+    Column("revision", BigInteger, nullable=False, default=0),
+)
+
+substitutions = Table(
+    "substitutions",
+    metadata,
+    Column("substitution_id", Uuid, primary_key=True),
+    Column("absent_teacher_id", Uuid, nullable=False),
+    Column("substitute_id", Uuid, nullable=False),
+    Column("journal_ids", ARRAY(Uuid), nullable=False),
+    Column("course_unit_ids", ARRAY(Uuid), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("protocol", Text, nullable=False, default=""),
+)
+
+journals = Table(
+    "journals",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("term_id", Uuid, nullable=False),
+    Column("course_unit_id", Uuid, nullable=False),
+    Column("group_id", Uuid, nullable=False),
+    Column("subgroup_id", Uuid),
+    Column("lesson_type", Text, nullable=False),
+    Column("profile_code", Text, nullable=False),
+    Column("department_id", Uuid),
+    Column("faculty_id", Uuid),
+    Column("created_at", TS),
+    Column("locked_at", TS),
+    Column("locked_by", Text),
+)
+
+journal_teachers = Table(
+    "journal_teachers",
+    metadata,
+    Column("load_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, nullable=False),
+    Column("teacher_id", Uuid, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("section_id", Uuid, primary_key=True),
+    Column("control_kind", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("closing_deadline", TS),
+    Column("closed_at", TS),
+    Column("closed_by", Text),
+    Column("close_reason", Text),
+    Column("statement_id", Uuid),
+)
+
+columns = Table(
+    "columns",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("column_id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("starts_at", Text, nullable=False, default=""),
+    Column("topic", Text, nullable=False, default=""),
+    Column("number", Integer, nullable=False, default=0),
+    Column("section_id", Uuid),
+    Column("control_kind", Text),
+    Column("lesson_type", Text, nullable=False, default=""),
+    Column("classroom_id", Uuid),
+    Column("cancelled", Boolean, nullable=False, default=False),
+)
+
+marks = Table(
+    "marks",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("column_id", Uuid, primary_key=True),
+    Column("student_id", Uuid, primary_key=True),
+    Column("value", Text),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("updated_by", Text, nullable=False),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("column_id", Uuid, primary_key=True),
+    Column("student_id", Uuid, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("checked_in_at", TS),
+    Column("version", BigInteger, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("updated_by", Text, nullable=False),
+)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("column_id", Uuid, primary_key=True),
+    Column("student_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, nullable=False),
+    Column("checked_in_at", TS, nullable=False),
+    Column("time_window", BigInteger, nullable=False),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("column_id", Uuid, nullable=False),
+    Column("student_id", Uuid, nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("author_id", Text, nullable=False),
+    Column("on_behalf_of_id", Text),
+    Column("reason", Text),
+    Column("grant_id", Uuid),
+    Column("case_id", Text),
+    Column("recorded_at", TS, nullable=False),
+    Column("prev_hash", LargeBinary, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+chain_heads = Table(
+    "chain_heads",
+    metadata,
+    Column("journal_id", Uuid, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+reopen_grants = Table(
+    "reopen_grants",
+    metadata,
+    Column("grant_id", Uuid, primary_key=True),
+    Column("case_id", Text, nullable=False, unique=True),
+    Column("teacher_id", Uuid, nullable=False),
+    Column("journal_id", Uuid, nullable=False),
+    Column("section_id", Uuid, nullable=False),
+    Column("granted_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("granted_by", Text, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("ended_at", TS),
+    Column("end_reason", Text),
+    Column("individual_statement_id", Uuid),
+)
+
+statement_counters = Table(
+    "statement_counters",
+    metadata,
+    Column("series", Text, primary_key=True),
+    Column("term_id", Text, primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("statement_id", Uuid, primary_key=True),
+    Column("series", Text, nullable=False),
+    Column("term_id", Text, nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("journal_id", Uuid),
+    Column("section_id", Uuid),
+    Column("course_unit_id", Uuid),
+    Column("group_id", Uuid),
+    Column("control_kind", Text, nullable=False, default=""),
+    Column("formed_at", TS, nullable=False),
+    Column("formed_by", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("original_statement_id", Uuid),
+    Column("case_id", Text),
+    Column("idempotency_key", Text),
+)
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("dispute_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, nullable=False),
+    Column("column_id", Uuid, nullable=False),
+    Column("student_id", Uuid, nullable=False),
+    Column("disputed_value", Text, nullable=False, default=""),
+    Column("opened_at", TS, nullable=False),
+    Column("answer_due_at", TS, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("answered_by", Text),
+    Column("answered_at", TS),
+    Column("corrected_value", Text),
+    Column("decision_reason", Text),
+)
+
+dispute_messages = Table(
+    "dispute_messages",
+    metadata,
+    Column("dispute_id", Uuid, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("author_id", Text, nullable=False),
+    Column("author_role", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", TS, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("subject", Text, primary_key=True),
+    Column("operation", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("request_hash", LargeBinary, nullable=False),
+    Column("response", LargeBinary, nullable=False),
+    Column("created_at", TS),
+)

@@ -1,0 +1,257 @@
+"""Batch SQL for cells (marks, attendance), their history rows and their outbox rows: one statement
+per table per batch.
+
+A batch's columns travel as one delimited text parameter each (binary protocol), split by
+`string_to_array` on the server: psycopg dumps a Python list element by element, which for the
+thousands of ids, values and hashes of a deadline-rush batch cost more than the database's own work.
+Ids are canonical UUID text (as the database prints them), values are scale texts (never containing the
+unit separator), an empty field is NULL; hashes travel as one concatenated bytea. Event payloads (a few
+hundred bytes each) stay a bytea array, which measured faster than hex text for them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from services.gradebook.domain.history_chain import Change
+
+ID_SEP = ","
+VALUE_SEP = "\x1f"  # ASCII unit separator: never part of a scale's mark
+
+
+def pack_ids(ids: Sequence[str]) -> str:
+    return ID_SEP.join(ids)
+
+
+def pack_values(values: Sequence[str | None]) -> str:
+    """Values joined by the unit separator; None becomes the empty field, read back as NULL (a single
+    empty field reads back as an empty array, which `unnest` pads with NULL just the same)."""
+    packed = VALUE_SEP.join([v or "" for v in values])
+    if packed.count(VALUE_SEP) != len(values) - 1:
+        raise ValueError("a mark value contains the unit separator")
+    return packed
+
+
+IDS = "string_to_array(%b, ',')"
+VALUES = "string_to_array(%b, E'\\x1f', '')"
+
+# The batch's columns hold every cell it writes; reading them whole avoids sending each cell's ids.
+CURRENT_MARKS = f"""
+SELECT m.column_id::text, m.student_id::text, m.value, m.version FROM marks m
+WHERE m.journal_id = %b AND m.column_id = ANY({IDS}::uuid[])
+"""
+COLUMNS = """
+SELECT column_id::text, kind, section_id::text, control_kind, cancelled FROM columns WHERE journal_id = %b
+"""
+ROSTER = """
+SELECT DISTINCT e.student_id::text FROM enrollments e
+WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
+"""
+CLOSED_SECTIONS = "SELECT section_id::text FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
+
+UPSERT_MARKS = f"""
+INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
+SELECT %b, u.c::uuid, u.s::uuid, u.v, u.n::int8, %b, %b
+FROM unnest({IDS}, {IDS}, {VALUES}, {IDS}) AS u(c, s, v, n)
+ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
+SET value = excluded.value, version = excluded.version, updated_at = excluded.updated_at,
+    updated_by = excluded.updated_by
+"""
+
+CURRENT_ATTENDANCE = """
+SELECT a.student_id, a.status, a.version, a.source, a.checked_in_at
+FROM attendance a WHERE a.journal_id = %b AND a.column_id = %b AND a.student_id = ANY(%b::uuid[])
+"""
+
+UPSERT_ATTENDANCE = """
+INSERT INTO attendance (journal_id, column_id, student_id, status, source, checked_in_at, version,
+                        updated_at, updated_by)
+SELECT %b, %b, u.s, u.st, u.src, u.at, u.n, %b, %b
+FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::timestamptz[], %b::int8[]) AS u(s, st, src, at, n)
+ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
+SET status = excluded.status, source = excluded.source, checked_in_at = excluded.checked_in_at,
+    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+"""
+
+INSERT_HISTORY = """
+INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
+                     on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash)
+SELECT %(journal)b, %(before)b + u.ord, %(kind)b, u.c::uuid, u.s::uuid, u.o, u.n, %(author)b, %(behalf)b,
+       %(reason)b, %(grant)b, %(case)b, %(at)b,
+       CASE WHEN u.ord = 1 THEN %(head)b
+            ELSE substring(%(hashes)b FROM ((u.ord - 2) * 32 + 1)::int FOR 32) END,
+       substring(%(hashes)b FROM ((u.ord - 1) * 32 + 1)::int FOR 32)
+FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','),
+            string_to_array(%(olds)b, E'\\x1f', ''), string_to_array(%(news)b, E'\\x1f', ''))
+     WITH ORDINALITY AS u(c, s, o, n, ord)
+"""
+
+INSERT_OUTBOX = """
+INSERT INTO outbox (event_id, event_type, subject, occurred_at, payload, request_id)
+SELECT gen_random_uuid(), %b, %b, %b, u.p, %b FROM unnest(%b::bytea[]) AS u(p)
+"""
+
+LOCK_HEAD = "SELECT position, hash FROM chain_heads WHERE journal_id = %b FOR UPDATE"
+UPDATE_HEAD = "UPDATE chain_heads SET position = %b, hash = %b WHERE journal_id = %b"
+
+
+async def lock_chain_head(conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID) -> tuple[int, bytes]:
+    """Serialises the journal's writers: the chain's next link needs the previous hash."""
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(LOCK_HEAD, (journal_id,))
+        row = await cur.fetchone()
+    if row is None:
+        raise LookupError(f"journal {journal_id} has no history chain")
+    return int(row[0]), bytes(row[1])
+
+
+@dataclass
+class WriteState:
+    """What a batch write reads before it writes, fetched in one pipelined round trip (ids as text)."""
+
+    columns: dict[
+        str, tuple[str, str | None, str | None, bool]
+    ]  # id -> kind, section, control kind, cancelled
+    roster: set[str]
+    head_position: int
+    head_hash: bytes
+    current: dict[tuple[str, str], tuple[str | None, int]]
+    closed_sections: set[str]
+
+
+async def read_for_write(
+    conn: psycopg.AsyncConnection[Any],
+    journal_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    column_ids: Sequence[str],
+) -> WriteState:
+    """Columns, roster, closed sections, the history-chain lock and the current cells of the batch's
+    columns. The statements run in order on the server: the cells are read after the lock is granted,
+    so they are the latest committed values and no other writer of this journal changes them before
+    this transaction ends."""
+    cursors = [conn.cursor(binary=True) for _ in range(5)]
+    async with conn.pipeline():
+        await cursors[0].execute(COLUMNS, (journal_id,))
+        await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
+        await cursors[2].execute(CLOSED_SECTIONS, (journal_id,))
+        await cursors[3].execute(LOCK_HEAD, (journal_id,))
+        await cursors[4].execute(CURRENT_MARKS, (journal_id, pack_ids(column_ids)))
+    columns = {r[0]: (r[1], r[2], r[3], r[4]) for r in await cursors[0].fetchall()}
+    roster = {r[0] for r in await cursors[1].fetchall()}
+    closed = {r[0] for r in await cursors[2].fetchall()}
+    head = await cursors[3].fetchone()
+    if head is None:
+        raise LookupError(f"journal {journal_id} has no history chain")
+    current = {(r[0], r[1]): (r[2], int(r[3])) for r in await cursors[4].fetchall()}
+    for cur in cursors:
+        await cur.close()
+    return WriteState(columns, roster, int(head[0]), bytes(head[1]), current, closed)
+
+
+async def upsert_marks(
+    conn: psycopg.AsyncConnection[Any],
+    journal_id: uuid.UUID,
+    at: datetime,
+    by: str,
+    column_ids: Sequence[str],
+    student_ids: Sequence[str],
+    values: Sequence[str | None],
+    versions: Sequence[int],
+) -> None:
+    params = (
+        journal_id,
+        at,
+        by,
+        pack_ids(column_ids),
+        pack_ids(student_ids),
+        pack_values(values),
+        ID_SEP.join(map(str, versions)),
+    )
+    async with conn.cursor() as cur:
+        await cur.execute(UPSERT_MARKS, params, prepare=True)
+
+
+async def insert_history(
+    conn: psycopg.AsyncConnection[Any],
+    shared: Change,
+    first_position: int,
+    previous_hash: bytes,
+    column_ids: Sequence[str],
+    student_ids: Sequence[str],
+    old_values: Sequence[str | None],
+    new_values: Sequence[str | None],
+    hashes: Sequence[bytes],
+) -> None:
+    """One row per change; the changes of a batch share journal, kind, author, on-behalf-of, reason,
+    grant and time. Positions and previous hashes follow from the order (the chain is linear)."""
+    params = {
+        "journal": uuid.UUID(shared.journal_id),
+        "before": first_position - 1,
+        "kind": shared.kind,
+        "author": shared.author_id,
+        "behalf": shared.on_behalf_of_id,
+        "reason": shared.reason,
+        "grant": uuid.UUID(shared.grant_id) if shared.grant_id else None,
+        "case": shared.case_id,
+        "at": shared.recorded_at,
+        "head": previous_hash,
+        "hashes": b"".join(hashes),
+        "columns": pack_ids(column_ids),
+        "students": pack_ids(student_ids),
+        "olds": pack_values(old_values),
+        "news": pack_values(new_values),
+    }
+    async with conn.cursor() as cur:
+        await cur.execute(INSERT_HISTORY, params, prepare=True)
+
+
+async def update_head(
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, position: int, hash_: bytes
+) -> None:
+    await conn.execute(UPDATE_HEAD, (position, hash_, journal_id))
+
+
+async def insert_outbox(
+    conn: psycopg.AsyncConnection[Any],
+    event_type: str,
+    subject: str,
+    at: datetime,
+    request_id: str | None,
+    payloads: Sequence[bytes],
+) -> None:
+    # Measured: a bytea array beats hex text here (the payloads are large; ids and values are not).
+    async with conn.cursor() as cur:
+        await cur.execute(INSERT_OUTBOX, (event_type, subject, at, request_id, list(payloads)), prepare=True)
+
+
+async def current_attendance(
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, column_id: uuid.UUID, students: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, int, str, datetime | None]]:
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(CURRENT_ATTENDANCE, (journal_id, column_id, students))
+        return {row[0]: (row[1], int(row[2]), row[3], row[4]) for row in await cur.fetchall()}
+
+
+async def upsert_attendance(
+    conn: psycopg.AsyncConnection[Any],
+    journal_id: uuid.UUID,
+    column_id: uuid.UUID,
+    at: datetime,
+    by: str,
+    students: list[uuid.UUID],
+    statuses: list[str],
+    sources: list[str],
+    checked_in: list[datetime | None],
+    versions: list[int],
+) -> None:
+    await conn.execute(
+        UPSERT_ATTENDANCE,
+        (journal_id, column_id, at, by, students, statuses, sources, checked_in, versions),
+    )

@@ -1,0 +1,75 @@
+"""Reading a whole journal grid in one pipelined round trip, ids as text straight from PostgreSQL
+(binary protocol: no UUID objects to build and format again in Python)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import psycopg
+
+SECTIONS = """
+SELECT s.section_id::text, s.control_kind, s.date, s.closing_deadline, s.closed_at, s.closed_by,
+       s.statement_id::text,
+       (SELECT g.case_id FROM reopen_grants g
+        WHERE g.journal_id = s.journal_id AND g.section_id = s.section_id
+          AND g.ended_at IS NULL AND g.expires_at > %b LIMIT 1)
+FROM sections s WHERE s.journal_id = %b ORDER BY s.date, s.section_id
+"""
+ROSTER = """
+SELECT DISTINCT e.student_id::text, e.subgroup_id::text FROM enrollments e
+WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
+ORDER BY 1
+"""
+COLUMNS = """
+SELECT column_id::text, kind, date, starts_at, topic, number, section_id::text, control_kind, lesson_type
+FROM columns WHERE journal_id = %b AND NOT cancelled ORDER BY date, starts_at, column_id
+"""
+MARKS = "SELECT column_id::text, student_id::text, value, version FROM marks WHERE journal_id = %b"
+ATTENDANCE = """
+SELECT column_id::text, student_id::text, status, version, source, checked_in_at
+FROM attendance WHERE journal_id = %b
+"""
+
+
+@dataclass(frozen=True)
+class GridSection:
+    section_id: str
+    control_kind: str
+    date: date
+    closing_deadline: datetime | None
+    closed_at: datetime | None
+    closed_by: str | None
+    statement_id: str | None
+    open_case_id: str | None
+
+
+@dataclass
+class GridRows:
+    sections: list[GridSection]
+    students: list[tuple[str, str | None]]
+    columns: list[tuple[Any, ...]]
+    marks: list[tuple[str, str, str | None, int]]
+    attendance: list[tuple[str, str, str, int, str, datetime | None]]
+
+
+async def read_grid(
+    conn: psycopg.AsyncConnection[Any],
+    journal_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    now: datetime,
+) -> GridRows:
+    cursors = [conn.cursor(binary=True) for _ in range(5)]
+    async with conn.pipeline():
+        await cursors[0].execute(SECTIONS, (now, journal_id))
+        await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
+        await cursors[2].execute(COLUMNS, (journal_id,))
+        await cursors[3].execute(MARKS, (journal_id,))
+        await cursors[4].execute(ATTENDANCE, (journal_id,))
+    rows = [await cur.fetchall() for cur in cursors]
+    for cur in cursors:
+        await cur.close()
+    return GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])

@@ -1,0 +1,387 @@
+"""Attendance: recorded by the teacher per lesson, or by the student's own QR check-in (KG-09); a
+teacher may override a check-in only with a reason. Every change goes into the journal's history."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.authz import require
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import (
+    AlreadyExists,
+    Conflict,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    ValidationFailed,
+)
+from ejournal_platform.events import Event
+from services.gradebook.adapters import cells_sql
+from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.pg import raw_connection, set_grant
+from services.gradebook.domain import checkin
+from services.gradebook.domain.history_chain import Change, link_batch
+from services.gradebook.domain.vocabulary import (
+    ATTENDANCE_STATUSES,
+    BY_CHECK_IN,
+    BY_OVERRIDE,
+    BY_TEACHER,
+    CONTROL,
+)
+from services.gradebook.service_layer import idempotency
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, sections_of
+from services.gradebook.service_layer.journals import (
+    JournalView,
+    authorized_journal,
+    load_journal,
+    parse_id,
+    roster,
+)
+from services.gradebook.service_layer.marks import grant_for
+
+
+@dataclass(frozen=True)
+class AttendanceWrite:
+    student_id: str
+    status: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceCell:
+    column_id: str
+    student_id: str
+    status: str
+    version: int
+    source: str
+    checked_in_at: datetime | None
+
+
+@dataclass
+class AttendanceResult:
+    cells: list[AttendanceCell]
+    stored: bytes | None = None
+
+
+async def _lesson_column(uow: UnitOfWork, journal: JournalView, lesson_id: uuid.UUID) -> ColumnInfo:
+    column = (await columns_of(uow.session, journal.journal_id)).get(lesson_id)
+    if column is None or column.kind == CONTROL:
+        raise InvalidArgument("lesson_id", "is not a lesson of this journal")
+    if column.cancelled:
+        raise FailedPrecondition("the lesson was cancelled", field="lesson_id")
+    return column
+
+
+async def _write(
+    uow: UnitOfWork,
+    journal: JournalView,
+    column: ColumnInfo,
+    author: str,
+    on_behalf: str | None,
+    rows: list[tuple[uuid.UUID, str | None, str, str, datetime | None, int]],
+    reason: str,
+    grant: tuple[str, str] | None,
+    now: datetime,
+) -> None:
+    """rows: (student, old status, new status, source, checked-in time, new version)."""
+    conn = await raw_connection(uow.session)
+    position, previous = await cells_sql.lock_chain_head(conn, journal.journal_id)
+    await cells_sql.upsert_attendance(
+        conn,
+        journal.journal_id,
+        column.column_id,
+        now,
+        author,
+        [r[0] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        [r[4] for r in rows],
+        [r[5] for r in rows],
+    )
+    shared = Change(
+        str(journal.journal_id),
+        position + 1,
+        "attendance",
+        "",
+        "",
+        None,
+        None,
+        author,
+        on_behalf,
+        reason or None,
+        grant[0] if grant else None,
+        grant[1] if grant else None,
+        now,
+    )
+    column_text = str(column.column_id)
+    cells = [(column_text, str(r[0]), r[1], r[2]) for r in rows]
+    hashes = link_batch(previous, position + 1, shared, cells)
+    for student, old, new, source, _at, version in rows:
+        uow.add_event(
+            Event(
+                ev.AttendanceRecorded(
+                    journal_id=str(journal.journal_id),
+                    lesson_id=column_text,
+                    student_id=str(student),
+                    status=new,
+                    previous_status=old or "",
+                    source=source,
+                    author_id=author,
+                    on_behalf_of_id=on_behalf or "",
+                    recorded_at=now.isoformat(),
+                    reason=reason,
+                    version=version,
+                    group_id=str(journal.group_id),
+                ),
+                subject=f"journal/{journal.journal_id}",
+            )
+        )
+    await cells_sql.insert_history(
+        conn,
+        shared,
+        position + 1,
+        previous,
+        [column_text] * len(rows),
+        [str(r[0]) for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        hashes,
+    )
+    previous = hashes[-1]
+    await cells_sql.update_head(conn, journal.journal_id, position + len(rows), previous)
+
+
+async def _closed_guard(
+    uow: UnitOfWork,
+    journal: JournalView,
+    column: ColumnInfo,
+    principal: Principal,
+    now: datetime,
+    reason: str,
+) -> tuple[str, str] | None:
+    if journal.locked_at is not None:
+        raise FailedPrecondition("the journal is locked (KG-06)", field="journal_id")
+    if column.section_id is None:
+        return None
+    section = (await sections_of(uow.session, journal.journal_id))[column.section_id]
+    if section.closed_at is None:
+        return None
+    grant = await grant_for(uow.session, journal, principal, {column.section_id}, now)
+    if not reason.strip():
+        raise InvalidArgument("reason", "a correction under a reopen grant needs a reason")
+    await set_grant(uow.session, grant.grant_id, principal.subject)
+    return grant.grant_id, grant.case_id
+
+
+async def record_attendance(
+    gb: Gradebook,
+    principal: Principal | None,
+    journal_id: str,
+    lesson_id: str,
+    entries: Sequence[AttendanceWrite],
+    idempotency_key: str,
+    reason: str,
+    request_hash: bytes,
+    encode: Callable[[list[AttendanceCell]], bytes],
+) -> AttendanceResult:
+    idempotency.check_key(idempotency_key)
+    journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
+    if not entries:
+        raise InvalidArgument("entries", "at least one entry is required")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
+        assert principal is not None
+        stored = await idempotency.recall(
+            uow.session, principal.subject, "RecordAttendance", idempotency_key, request_hash
+        )
+        if stored is not None:
+            return AttendanceResult([], stored)
+        column = await _lesson_column(uow, journal, lesson_uuid)
+        students = await roster(uow.session, journal)
+        violations: list[tuple[str, str]] = []
+        parsed: list[uuid.UUID] = []
+        for i, entry in enumerate(entries):
+            try:
+                student = uuid.UUID(entry.student_id)
+            except ValueError:
+                student = uuid.UUID(int=0)
+            if student not in students:
+                violations.append((f"entries[{i}].student_id", "is not on this journal's roster"))
+            if student in parsed:
+                violations.append((f"entries[{i}].student_id", "appears twice in this call"))
+            if entry.status not in ATTENDANCE_STATUSES:
+                violations.append(
+                    (
+                        f"entries[{i}].status",
+                        f"{entry.status!r} is not one of: {', '.join(ATTENDANCE_STATUSES)}",
+                    )
+                )
+            parsed.append(student)
+        if violations:
+            raise ValidationFailed(f"{len(violations)} entr(ies) refused; nothing was written", violations)
+        grant = await _closed_guard(uow, journal, column, principal, now, reason)
+        conn = await raw_connection(uow.session)
+        await cells_sql.lock_chain_head(conn, journal.journal_id)
+        current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, parsed)
+        rows, stale, out = [], [], []
+        for i, (entry, student) in enumerate(zip(entries, parsed, strict=True)):
+            old_status, old_version, old_source, checked_at = current.get(student, (None, 0, "", None))
+            if entry.expected_version is not None and entry.expected_version != old_version:
+                stale.append(
+                    {
+                        "cell": i,
+                        "student_id": entry.student_id,
+                        "value": old_status or "",
+                        "version": old_version,
+                    }
+                )
+                continue
+            if old_status == entry.status:
+                out.append(
+                    AttendanceCell(
+                        lesson_id, entry.student_id, entry.status, old_version, old_source, checked_at
+                    )
+                )
+                continue
+            source = BY_TEACHER
+            if old_source in (BY_CHECK_IN, BY_OVERRIDE):
+                if not reason.strip():
+                    raise InvalidArgument(
+                        "reason", f"overriding the QR check-in of entries[{i}] needs a reason"
+                    )
+                source = BY_OVERRIDE
+            rows.append((student, old_status, entry.status, source, checked_at, old_version + 1))
+            out.append(
+                AttendanceCell(lesson_id, entry.student_id, entry.status, old_version + 1, source, checked_at)
+            )
+        if stale:
+            raise Conflict(
+                f"{len(stale)} entr(ies) changed since they were read; nothing was written",
+                field=f"entries[{stale[0]['cell']}].expected_version",
+                current=json.dumps(stale, ensure_ascii=False),
+            )
+        if rows:
+            on_behalf = journal.writers.on_behalf_of(principal.subject)
+            await _write(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
+        await idempotency.remember(
+            uow.session, principal.subject, "RecordAttendance", idempotency_key, request_hash, encode(out)
+        )
+        await uow.commit()
+    return AttendanceResult(out)
+
+
+@dataclass(frozen=True)
+class CheckInCode:
+    code: str
+    valid_from: datetime
+    valid_until: datetime
+
+
+async def _lesson_journal(
+    uow: UnitOfWork, lesson_id: uuid.UUID, now: datetime
+) -> tuple[JournalView, ColumnInfo]:
+    journal_id = (
+        await uow.session.execute(
+            select(t.columns.c.journal_id)
+            .where(t.columns.c.column_id == lesson_id, t.columns.c.kind != CONTROL)
+            .limit(1)
+        )
+    ).scalar()
+    if journal_id is None:
+        raise NotFound("no such lesson", field="lesson_id")
+    journal = await load_journal(uow.session, journal_id, now.date())
+    return journal, await _lesson_column(uow, journal, lesson_id)
+
+
+async def check_in_code(
+    gb: Gradebook, principal: Principal | None, journal_id: str, lesson_id: str
+) -> CheckInCode:
+    """The code for the teacher's screen (KG-09); it rotates every 30 seconds."""
+    journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
+        column = await _lesson_column(uow, journal, lesson_uuid)
+    if column.classroom_id is None:
+        raise FailedPrecondition("the lesson has no classroom, so it has no QR secret", field="lesson_id")
+    secret = await gb.secrets.secret(str(column.classroom_id))
+    code = checkin.issue(secret, str(lesson_uuid), now)
+    return CheckInCode(code.text, code.valid_from, code.valid_until)
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    journal_id: str
+    lesson_id: str
+    student_id: str
+    checked_in_at: datetime
+
+
+async def check_in(gb: Gradebook, principal: Principal | None, code: str) -> CheckedIn:
+    """A student's scan under their own login records their attendance with the time (KG-09)."""
+    now = gb.now()
+    try:
+        scanned = checkin.parse(code)
+    except checkin.CheckInRefused as refused:
+        raise InvalidArgument("code", str(refused)) from None
+    async with gb.unit_of_work() as uow:
+        journal, column = await _lesson_journal(uow, uuid.UUID(scanned.lesson_id), now)
+        require(
+            principal,
+            "attendance.checkin",
+            journal.scope(student_id=principal.subject if principal else None),
+        )
+        assert principal is not None
+        if column.classroom_id is None:
+            raise FailedPrecondition("the lesson has no classroom check-in", field="code")
+        secret = await gb.secrets.secret(str(column.classroom_id))
+        try:
+            window = checkin.verify(secret, scanned, now)
+        except checkin.CheckInRefused as refused:
+            if refused.reason == "foreign":
+                raise InvalidArgument("code", str(refused)) from None
+            raise FailedPrecondition(str(refused), field="code") from None
+        try:
+            student = uuid.UUID(principal.subject)
+        except ValueError:
+            raise FailedPrecondition("only a student can check in", field="code") from None
+        if student not in await roster(uow.session, journal):
+            raise FailedPrecondition("you are not enrolled in this lesson's group", field="code")
+        if journal.locked_at is not None or (
+            column.section_id is not None
+            and (await sections_of(uow.session, journal.journal_id))[column.section_id].closed_at is not None
+        ):
+            raise FailedPrecondition("this part of the journal is closed (KZ-05)", field="code")
+        first = await uow.session.execute(
+            insert(t.checkins)
+            .values(
+                column_id=column.column_id,
+                student_id=student,
+                journal_id=journal.journal_id,
+                checked_in_at=now,
+                time_window=window,
+            )
+            .on_conflict_do_nothing()
+            .returning(t.checkins.c.student_id)
+        )
+        if first.first() is None:
+            raise AlreadyExists("you have already checked in for this lesson", field="code")
+        conn = await raw_connection(uow.session)
+        await cells_sql.lock_chain_head(conn, journal.journal_id)
+        current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, [student])
+        old_status, old_version, _source, _at = current.get(student, (None, 0, "", None))
+        row = (student, old_status, "present", BY_CHECK_IN, now, old_version + 1)
+        await _write(uow, journal, column, principal.subject, None, [row], "QR check-in", None, now)
+        await uow.commit()
+    return CheckedIn(str(journal.journal_id), scanned.lesson_id, principal.subject, now)

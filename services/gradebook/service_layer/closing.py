@@ -1,0 +1,257 @@
+"""Closing a journal section (KZ-05) and forming its statement; the kg-jasu lock once the intermediate
+attestation's final scores are set (KG-06).
+
+Closed means closed at the database level: once `sections.closed_at` is set, the trigger of migration
+0002 refuses every write of that section's cells (through the service or plain SQL) unless an active
+reopen grant covers it, and refuses to clear `closed_at` again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.authz import require
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import InvalidArgument, NotFound
+from ejournal_platform.events import Event
+from services.curriculum.domain.profiles import get_profile
+from services.gradebook.adapters import tables as t
+from services.gradebook.domain.vocabulary import SECTION_SERIES
+from services.gradebook.service_layer import idempotency
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grid_data import SectionInfo, columns_of
+from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id, roster
+from services.gradebook.service_layer.statement_forming import journal_signers, section_lines, store_statement
+
+
+@dataclass(frozen=True)
+class ClosedSection:
+    journal_id: str
+    section: str
+    statement_id: str
+    statement_number: int
+    already_closed: bool
+    series: str = SECTION_SERIES
+
+
+@dataclass
+class CloseOutcome:
+    sections: list[ClosedSection] = field(default_factory=list)
+    stored: bytes | None = None
+
+
+async def _locked_section(session: AsyncSession, journal_id: uuid.UUID, section_id: uuid.UUID) -> SectionInfo:
+    s = t.sections.c
+    row = (
+        await session.execute(
+            select(
+                s.section_id,
+                s.control_kind,
+                s.date,
+                s.closing_deadline,
+                s.closed_at,
+                s.closed_by,
+                s.statement_id,
+            )
+            .where(s.journal_id == journal_id, s.section_id == section_id)
+            .with_for_update()
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"journal {journal_id} has no section {section_id}", field="section")
+    return SectionInfo(*row)
+
+
+async def close_in(
+    uow: UnitOfWork, journal: JournalView, section_id: uuid.UUID, closer: str, reason: str, now: datetime
+) -> ClosedSection:
+    """Close one section in the caller's transaction; an already closed one is reported, not touched."""
+    session = uow.session
+    section = await _locked_section(session, journal.journal_id, section_id)
+    if section.closed_at is not None:
+        number = (
+            await session.execute(
+                select(t.statements.c.number).where(t.statements.c.statement_id == section.statement_id)
+            )
+        ).scalar()
+        return ClosedSection(
+            str(journal.journal_id), str(section_id), str(section.statement_id or ""), int(number or 0), True
+        )
+    students = await roster(session, journal)
+    lines = await section_lines(session, journal, section, students)
+    formed = await store_statement(
+        session,
+        kind="section",
+        series=SECTION_SERIES,
+        term_id=str(journal.term_id),
+        journal_id=str(journal.journal_id),
+        section=str(section_id),
+        course_unit_id=str(journal.course_unit_id),
+        group_id=str(journal.group_id),
+        control_kind=section.control_kind,
+        formed_at=now,
+        formed_by=closer,
+        lines=lines,
+        signers=journal_signers(journal, closer, now),
+        department_id=str(journal.department_id or ""),
+        faculty_id=str(journal.faculty_id or ""),
+    )
+    await session.execute(
+        update(t.sections)
+        .where(t.sections.c.journal_id == journal.journal_id, t.sections.c.section_id == section_id)
+        .values(closed_at=now, closed_by=closer, close_reason=reason, statement_id=formed.statement_id)
+    )
+    uow.add_event(
+        Event(
+            ev.SectionClosed(
+                journal_id=str(journal.journal_id),
+                section=str(section_id),
+                control_event_id=str(section_id),
+                closed_at=now.isoformat(),
+                teacher_ids=list(journal.teacher_ids),
+                department_id=str(journal.department_id or ""),
+                faculty_id=str(journal.faculty_id or ""),
+                group_id=str(journal.group_id),
+                course_unit_id=str(journal.course_unit_id),
+                statement_id=str(formed.statement_id),
+                control_kind=section.control_kind,
+                closed_by=closer,
+                reason=reason,
+                statement_number=formed.number,
+                term_id=str(journal.term_id),
+            ),
+            subject=f"journal/{journal.journal_id}",
+        )
+    )
+    uow.add_event(formed.event)
+    return ClosedSection(
+        str(journal.journal_id), str(section_id), str(formed.statement_id), formed.number, False
+    )
+
+
+async def close_section(
+    gb: Gradebook,
+    principal: Principal | None,
+    journal_id: str,
+    section: str,
+    reason: str,
+    idempotency_key: str,
+    request_hash: bytes,
+) -> CloseOutcome:
+    section_id = parse_id(section, "section")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        session = uow.session
+        if principal is not None and idempotency_key:
+            stored = await idempotency.recall(
+                session, principal.subject, "CloseSection", idempotency_key, request_hash
+            )
+            if stored is not None:
+                return CloseOutcome(stored=stored)
+        if journal_id:
+            journal_ids = [parse_id(journal_id, "journal_id")]
+        else:
+            journal_ids = list(
+                (
+                    await session.execute(
+                        select(t.sections.c.journal_id)
+                        .where(t.sections.c.section_id == section_id)
+                        .order_by(t.sections.c.journal_id)
+                    )
+                ).scalars()
+            )
+            if not journal_ids:
+                raise NotFound(f"no journal has section {section_id}", field="section")
+        outcome = CloseOutcome()
+        for jid in journal_ids:
+            journal = await load_journal(session, jid, now.date())
+            require(principal, "journal.close", journal.scope())
+            assert principal is not None
+            outcome.sections.append(await close_in(uow, journal, section_id, principal.subject, reason, now))
+        if principal is not None and idempotency_key:
+            from services.gradebook.entrypoints.translate import close_response
+
+            await idempotency.remember(
+                session,
+                principal.subject,
+                "CloseSection",
+                idempotency_key,
+                request_hash,
+                close_response(outcome).SerializeToString(),
+            )
+        await uow.commit()
+    return outcome
+
+
+FINAL_SCORES_SET = text(
+    """
+    SELECT count(*) FILTER (WHERE m.value IS NOT NULL) AS scored, count(*) AS students
+    FROM (SELECT DISTINCT student_id FROM enrollments
+          WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)) r
+    LEFT JOIN marks m ON m.journal_id = :j AND m.column_id = :c AND m.student_id = r.student_id
+    """
+)
+
+
+async def lock_if_final_scores_set(
+    uow: UnitOfWork, principal: Principal, journal: JournalView, touched: set[uuid.UUID], now: datetime
+) -> bool:
+    """KG-06 (profiles closing on `on_final_score_set`): once every student of the journal has the
+    intermediate attestation's score, the section closes with its statement and the whole journal is
+    locked for teachers."""
+    profile = get_profile(journal.profile_code)
+    if profile.closing.rule != "on_final_score_set":
+        return False
+    session = uow.session
+    columns = await columns_of(session, journal.journal_id)
+    attestations = [
+        c for c in columns.values() if c.column_id in touched and c.control_kind == "intermediate_attestation"
+    ]
+    for column in attestations:
+        counts = (
+            await session.execute(
+                FINAL_SCORES_SET,
+                {
+                    "g": journal.group_id,
+                    "sg": journal.subgroup_id,
+                    "j": journal.journal_id,
+                    "c": column.column_id,
+                },
+            )
+        ).one()
+        if counts.students == 0 or counts.scored < counts.students:
+            continue
+        assert column.section_id is not None
+        await close_in(uow, journal, column.section_id, principal.subject, "final scores set (KG-06)", now)
+        await session.execute(
+            update(t.journals)
+            .where(t.journals.c.journal_id == journal.journal_id)
+            .values(locked_at=now, locked_by=principal.subject)
+        )
+        uow.add_event(
+            Event(
+                ev.JournalLocked(
+                    journal_id=str(journal.journal_id),
+                    locked_at=now.isoformat(),
+                    section=str(column.section_id),
+                    teacher_ids=list(journal.teacher_ids),
+                    group_id=str(journal.group_id),
+                    course_unit_id=str(journal.course_unit_id),
+                ),
+                subject=f"journal/{journal.journal_id}",
+            )
+        )
+        return True
+    return False
+
+
+def check_reason(reason: str) -> None:
+    if len(reason) > 2000:
+        raise InvalidArgument("reason", "must be at most 2000 characters")

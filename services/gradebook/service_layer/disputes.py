@@ -1,0 +1,253 @@
+"""Grade disputes (KG-10): the student opens one, the teacher answers within the profile's deadline;
+an accepted dispute corrects the mark through the same write path as WriteMarks (a closed section
+refuses it: the correction then needs a reopen)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.authz import require
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from ejournal_platform.events import Event
+from services.curriculum.domain.profiles import get_profile
+from services.gradebook.adapters import tables as t
+from services.gradebook.domain import disputes as rules
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grid_data import columns_of
+from services.gradebook.service_layer.journals import load_journal, parse_id, roster
+from services.gradebook.service_layer.marks import CellWrite, apply_marks
+from services.gradebook.service_layer.reads import visible_students
+
+
+@dataclass(frozen=True)
+class Message:
+    author_id: str
+    author_role: str
+    text: str
+    at: datetime
+
+
+@dataclass
+class DisputeView:
+    row: Any
+    thread: list[Message] = field(default_factory=list)
+    overdue: bool = False
+
+
+def _broken(error: rules.DisputeRuleBroken) -> InvalidArgument:
+    return InvalidArgument(error.field, error.reason)
+
+
+async def _add_message(
+    session: AsyncSession, dispute_id: uuid.UUID, author: str, role: str, body: str, at: datetime
+) -> None:
+    seq = (
+        await session.execute(
+            select(func.coalesce(func.max(t.dispute_messages.c.seq), 0)).where(
+                t.dispute_messages.c.dispute_id == dispute_id
+            )
+        )
+    ).scalar_one()
+    await session.execute(
+        insert(t.dispute_messages).values(
+            dispute_id=dispute_id, seq=seq + 1, author_id=author, author_role=role, text=body, at=at
+        )
+    )
+
+
+async def _view(session: AsyncSession, dispute_id: uuid.UUID, now: datetime) -> DisputeView:
+    row = (await session.execute(select(t.disputes).where(t.disputes.c.dispute_id == dispute_id))).one()
+    m = t.dispute_messages.c
+    thread = [
+        Message(r.author_id, r.author_role, r.text, r.at)
+        for r in await session.execute(
+            select(t.dispute_messages).where(m.dispute_id == dispute_id).order_by(m.seq)
+        )
+    ]
+    return DisputeView(row, thread, rules.is_overdue(row.status, row.answer_due_at, now))
+
+
+async def open_dispute(
+    gb: Gradebook, principal: Principal | None, journal_id: str, column_id: str, message: str
+) -> DisputeView:
+    journal_uuid, column_uuid = parse_id(journal_id, "journal_id"), parse_id(column_id, "column_id")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        session = uow.session
+        journal = await load_journal(session, journal_uuid, now.date())
+        student_text = principal.subject if principal else None
+        principal = require(principal, "mark.dispute", journal.scope(student_id=student_text))
+        student = parse_id(principal.subject, "student_id")
+        if student not in await roster(session, journal):
+            raise FailedPrecondition("you are not on this journal's roster", field="journal_id")
+        if column_uuid not in await columns_of(session, journal.journal_id):
+            raise InvalidArgument("column_id", "is not a column of this journal")
+        current = (
+            await session.execute(
+                select(t.marks.c.value).where(
+                    t.marks.c.journal_id == journal_uuid,
+                    t.marks.c.column_id == column_uuid,
+                    t.marks.c.student_id == student,
+                )
+            )
+        ).scalar()
+        try:
+            rules.check_opening(message, current)
+        except rules.DisputeRuleBroken as error:
+            raise _broken(error) from None
+        dispute_id = uuid.uuid4()
+        due = rules.answer_due(now, get_profile(journal.profile_code).dispute_answer_days)
+        created = await session.execute(
+            insert(t.disputes)
+            .values(
+                dispute_id=dispute_id,
+                journal_id=journal_uuid,
+                column_id=column_uuid,
+                student_id=student,
+                disputed_value=current or "",
+                opened_at=now,
+                answer_due_at=due,
+                status=rules.OPEN,
+            )
+            .on_conflict_do_nothing()
+            .returning(t.disputes.c.dispute_id)
+        )
+        if created.first() is None:
+            raise AlreadyExists("this grade already has an open dispute", field="column_id")
+        await _add_message(session, dispute_id, principal.subject, "student", message.strip(), now)
+        uow.add_event(
+            Event(
+                ev.DisputeOpened(
+                    dispute_id=str(dispute_id),
+                    journal_id=journal_id,
+                    column_id=column_id,
+                    student_id=str(student),
+                    disputed_value=current or "",
+                    opened_at=now.isoformat(),
+                    answer_due_at=due.isoformat(),
+                    teacher_ids=list(journal.teacher_ids),
+                ),
+                subject=f"dispute/{dispute_id}",
+            )
+        )
+        await uow.commit()
+        return await _view(uow.session, dispute_id, now)
+
+
+async def answer_dispute(
+    gb: Gradebook,
+    principal: Principal | None,
+    dispute_id: str,
+    decision: str,
+    reason: str,
+    corrected_value: str,
+    expected_version: int | None,
+) -> DisputeView:
+    dispute_uuid = parse_id(dispute_id, "dispute_id")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        session = uow.session
+        row = (
+            await session.execute(
+                select(t.disputes).where(t.disputes.c.dispute_id == dispute_uuid).with_for_update()
+            )
+        ).first()
+        if row is None:
+            raise NotFound("dispute not found", field="dispute_id")
+        journal = await load_journal(session, row.journal_id, now.date())
+        principal = require(principal, "mark.dispute.answer", journal.scope())
+        try:
+            rules.check_answer(row.status, decision, reason, corrected_value)
+        except rules.DisputeRuleBroken as error:
+            raise _broken(error) from None
+        corrected = None
+        if decision == rules.ACCEPTED:
+            outcome = await apply_marks(
+                gb,
+                uow,
+                principal,
+                journal,
+                [CellWrite(str(row.column_id), str(row.student_id), corrected_value, expected_version)],
+                f"dispute {dispute_id}: {reason}".strip(": "),
+                now,
+            )
+            corrected = outcome.cells[0].value
+        await session.execute(
+            update(t.disputes)
+            .where(t.disputes.c.dispute_id == dispute_uuid)
+            .values(
+                status=decision,
+                answered_by=principal.subject,
+                answered_at=now,
+                corrected_value=corrected,
+                decision_reason=reason,
+            )
+        )
+        body = reason.strip() or f"accepted; corrected to {corrected}"
+        await _add_message(session, dispute_uuid, principal.subject, "teacher", body, now)
+        uow.add_event(
+            Event(
+                ev.DisputeAnswered(
+                    dispute_id=dispute_id,
+                    journal_id=str(row.journal_id),
+                    student_id=str(row.student_id),
+                    decision=decision,
+                    answered_by=principal.subject,
+                    answered_at=now.isoformat(),
+                    corrected_value=corrected or "",
+                    late=now > row.answer_due_at,
+                ),
+                subject=f"dispute/{dispute_id}",
+            )
+        )
+        await uow.commit()
+    if decision == rules.ACCEPTED:
+        gb.outbox.notify()
+    async with gb.sessions() as session:
+        return await _view(session, dispute_uuid, now)
+
+
+async def list_disputes(
+    gb: Gradebook, principal: Principal | None, journal_id: str, student_id: str, status: str
+) -> list[DisputeView]:
+    now = gb.now()
+    d = t.disputes.c
+    async with gb.sessions() as session:
+        query = select(d.dispute_id).order_by(d.opened_at)
+        if journal_id:
+            journal = await load_journal(session, parse_id(journal_id, "journal_id"), now.date())
+            require(principal, "journal.read", journal.scope())
+            query = query.where(d.journal_id == journal.journal_id)
+        elif principal is not None:
+            query = query.where(d.student_id == parse_id(student_id or principal.subject, "student_id"))
+        else:
+            require(principal, "journal.read")
+        assert principal is not None
+        if student_id:
+            query = query.where(d.student_id == parse_id(student_id, "student_id"))
+        if status:
+            query = query.where(d.status == status)
+        ids = list((await session.execute(query)).scalars())
+        views = [await _view(session, i, now) for i in ids]
+    only = visible_students(principal)
+    if only is not None:
+        views = [v for v in views if str(v.row.student_id) in only]
+    elif not journal_id:
+        # Staff listing by student: each dispute's journal decides.
+        async with gb.sessions() as session:
+            allowed_views = []
+            for v in views:
+                journal = await load_journal(session, v.row.journal_id, now.date())
+                require(principal, "journal.read", journal.scope())
+                allowed_views.append(v)
+            views = allowed_views
+    return views

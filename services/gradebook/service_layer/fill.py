@@ -1,0 +1,144 @@
+"""Fill data for the monitoring checks of the workflow service: per lesson day whether marks exist
+(KZ-09) and weekly filling and attendance (KG-08)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+
+from ejournal_platform.authz import allowed, require
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument
+from services.curriculum.domain.profiles import get_profile
+from services.gradebook.domain import fill
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id
+
+LESSONS = text(
+    """
+    WITH r AS (
+        SELECT DISTINCT student_id FROM enrollments
+        WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)
+    ),
+    cell_marks AS (
+        SELECT m.column_id, m.student_id, m.value FROM marks m
+        WHERE m.journal_id = :j AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
+    ),
+    cell_attendance AS (SELECT a.column_id, a.student_id, a.status FROM attendance a WHERE a.journal_id = :j)
+    SELECT c.column_id, c.date,
+        (SELECT count(*) FROM r) AS students,
+        (SELECT count(*) FROM cell_marks m WHERE m.column_id = c.column_id) AS marks,
+        (SELECT count(*) FROM cell_attendance a WHERE a.column_id = c.column_id) AS records,
+        (SELECT count(DISTINCT x.student_id) FROM (
+            SELECT a.student_id FROM cell_attendance a
+            WHERE a.column_id = c.column_id AND a.status IN ('present', 'late')
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value <> ALL(:absent_marks)) x) AS present,
+        (SELECT count(DISTINCT x.student_id) FROM (
+            SELECT a.student_id FROM cell_attendance a WHERE a.column_id = c.column_id AND a.status = 'absent'
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value = ANY(:absent_marks)) x) AS absent
+    FROM columns c
+    WHERE c.journal_id = :j AND c.kind <> 'control' AND NOT c.cancelled AND c.date BETWEEN :from AND :to
+    ORDER BY c.date, c.column_id
+    """
+)
+UNIT_DAYS = text(
+    "SELECT count(DISTINCT date) FROM columns WHERE journal_id = :j AND kind <> 'control' AND NOT cancelled"
+)
+SELECT_JOURNALS = text(
+    """
+    SELECT DISTINCT j.journal_id FROM journals j
+    WHERE (CAST(:journal AS uuid) IS NULL OR j.journal_id = :journal)
+      AND (CAST(:department AS uuid) IS NULL OR j.department_id = :department)
+      AND (CAST(:teacher AS uuid) IS NULL OR EXISTS (
+           SELECT 1 FROM journal_teachers t
+           WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
+    ORDER BY j.journal_id
+    """
+)
+
+
+@dataclass(frozen=True)
+class JournalFill:
+    journal: JournalView
+    unit_days: int
+    daily_grading_required: bool
+    days: list[fill.DayFill]
+    weeks: list[fill.WeekFigures]
+
+
+def _date(value: str, field_name: str, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(field_name, f"{value!r} is not an ISO date") from None
+
+
+def absent_marks(profile_code: str) -> list[str]:
+    scale = get_profile(profile_code).scale
+    marks = scale.special_marks if scale.kind == "points" else scale.marks
+    return [m.mark for m in marks if m.meaning == "absent"]
+
+
+async def fill_status(
+    gb: Gradebook,
+    principal: Principal | None,
+    journal_id: str,
+    teacher_id: str,
+    department_id: str,
+    from_date: str,
+    to_date: str,
+) -> list[JournalFill]:
+    if not (journal_id or teacher_id or department_id):
+        raise InvalidArgument("journal_id", "name a journal, a teacher or a department")
+    start, end = _date(from_date, "from_date", date.min), _date(to_date, "to_date", date.max)
+    if end < start:
+        raise InvalidArgument("to_date", "must not be before from_date")
+    now = gb.now()
+    params = {
+        "journal": parse_id(journal_id, "journal_id") if journal_id else None,
+        "teacher": parse_id(teacher_id, "teacher_id") if teacher_id else None,
+        "department": parse_id(department_id, "department_id") if department_id else None,
+    }
+    out = []
+    async with gb.sessions() as session:
+        ids = list((await session.execute(SELECT_JOURNALS, params)).scalars())
+        for jid in ids:
+            journal = await load_journal(session, jid, now.date())
+            scope = journal.scope()
+            if not (allowed(principal, "journal.monitor", scope) or allowed(principal, "report.read", scope)):
+                if journal_id:
+                    require(principal, "journal.monitor", scope)
+                continue
+            profile = get_profile(journal.profile_code)
+            rows = await session.execute(
+                LESSONS,
+                {
+                    "g": journal.group_id,
+                    "sg": journal.subgroup_id,
+                    "j": journal.journal_id,
+                    "from": start,
+                    "to": end,
+                    "absent_marks": absent_marks(journal.profile_code),
+                },
+            )
+            lessons = [
+                fill.LessonFill(str(r.column_id), r.date, r.students, r.marks, r.records, r.present, r.absent)
+                for r in rows
+            ]
+            unit_days = int((await session.execute(UNIT_DAYS, {"j": journal.journal_id})).scalar_one())
+            out.append(
+                JournalFill(
+                    journal,
+                    unit_days,
+                    fill.daily_grading_required(unit_days, profile.daily_grading_max_unit_days),
+                    fill.by_day(lessons),
+                    fill.by_week(lessons),
+                )
+            )
+    return out

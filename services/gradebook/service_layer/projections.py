@@ -1,0 +1,380 @@
+"""The gradebook's own copy of what it needs from curriculum and identity, kept by their events.
+
+Each handler runs in the consumer's transaction (inbox + effect, exactly once). Events that "define"
+something carry its whole state and a revision; an older revision never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal.identity.v1 import events_pb2 as idn
+from ejournal_platform.events import Event, ReceivedEvent
+from ejournal_platform.logging import get_logger
+from ejournal_platform.outbox import OutboxWriter
+from services.gradebook.adapters import tables as t
+from services.gradebook.domain.history_chain import GENESIS
+from services.gradebook.domain.vocabulary import enum_word, journal_id_for
+from services.gradebook.service_layer.context import ClassroomSecrets
+from services.gradebook.service_layer.reconcile import reconcile_journal
+
+log = get_logger(__name__)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _lesson_type(value: cur.LessonType.ValueType) -> str:
+    return enum_word(cur.LessonType.Name(value), "LESSON_TYPE_")
+
+
+class Projector:
+    """Applies curriculum and identity events; publishes JournalOpened / SectionScheduled."""
+
+    def __init__(self, outbox: OutboxWriter, secrets: ClassroomSecrets | None = None) -> None:
+        self._outbox = outbox
+        self._secrets = secrets
+        self._handlers: dict[str, Callable[[AsyncSession, ReceivedEvent], Awaitable[list[Event]]]] = {
+            cur.CourseUnitDefined.DESCRIPTOR.full_name: self.course_unit_defined,
+            cur.TeachingLoadAssigned.DESCRIPTOR.full_name: self.load_assigned,
+            cur.TeachingLoadRemoved.DESCRIPTOR.full_name: self.load_removed,
+            cur.LessonScheduled.DESCRIPTOR.full_name: self.lesson_scheduled,
+            cur.LessonCancelled.DESCRIPTOR.full_name: self.lesson_cancelled,
+            cur.ControlEventScheduled.DESCRIPTOR.full_name: self.control_event_scheduled,
+            cur.CalendarDeadlineChanged.DESCRIPTOR.full_name: self.deadline_changed,
+            cur.StudentEnrolled.DESCRIPTOR.full_name: self.student_enrolled,
+            cur.StudentTransferred.DESCRIPTOR.full_name: self.student_transferred,
+            cur.StudentExpelled.DESCRIPTOR.full_name: self.student_expelled,
+            cur.ClassroomSecretRotated.DESCRIPTOR.full_name: self.secret_rotated,
+            idn.SubstitutionAppointed.DESCRIPTOR.full_name: self.substitution_appointed,
+            idn.SubstitutionEnded.DESCRIPTOR.full_name: self.substitution_ended,
+        }
+
+    @property
+    def event_types(self) -> list[str]:
+        return list(self._handlers)
+
+    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            return  # a type this service does not need
+        published = await handler(session, event)
+        if published:
+            await self._outbox.write(session, published)
+            self._outbox.notify()
+
+    async def _reconcile(self, session: AsyncSession, journal_ids: list[uuid.UUID]) -> list[Event]:
+        out: list[Event] = []
+        for journal_id in sorted(set(journal_ids)):
+            out += await reconcile_journal(session, journal_id)
+        return out
+
+    async def _journals_of(
+        self, session: AsyncSession, course_unit_ids: list[uuid.UUID], group_id: uuid.UUID | None
+    ) -> list[uuid.UUID]:
+        query = select(t.journals.c.journal_id).where(t.journals.c.course_unit_id.in_(course_unit_ids))
+        if group_id is not None:
+            query = query.where(t.journals.c.group_id == group_id)
+        return list((await session.execute(query)).scalars())
+
+    # -- curriculum ------------------------------------------------------------------------------
+
+    async def course_unit_defined(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.CourseUnitDefined)
+        unit_id = uuid.UUID(m.course_unit_id)
+        values = {
+            "kind": enum_word(cur.CourseUnitKind.Name(m.kind), "COURSE_UNIT_KIND_"),
+            "parent_id": _uuid(m.parent_id),
+            "profile_code": m.profile_code,
+            "title": m.title,
+            "code": m.code,
+            "term_id": _uuid(m.term_id),
+            "department_id": _uuid(m.department_id),
+            "faculty_id": _uuid(m.faculty_id),
+            "position": m.position,
+            "is_last_part": m.is_last_part,
+            "has_own_exam": m.has_own_exam,
+            "revision": m.revision,
+        }
+        statement = insert(t.course_units).values(course_unit_id=unit_id, **values)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["course_unit_id"], set_=values, where=t.course_units.c.revision <= m.revision
+            )
+        )
+        children = list(
+            (
+                await session.execute(
+                    select(t.course_units.c.course_unit_id).where(t.course_units.c.parent_id == unit_id)
+                )
+            ).scalars()
+        )
+        return await self._reconcile(session, await self._journals_of(session, [unit_id, *children], None))
+
+    async def load_assigned(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.TeachingLoadAssigned)
+        subgroup = _uuid(m.subgroup_id)
+        lesson_type = _lesson_type(m.lesson_type)
+        journal_id = journal_id_for(
+            m.term_id, m.course_unit_id, m.group_id, m.subgroup_id or None, lesson_type
+        )
+        created = (
+            await session.execute(
+                insert(t.journals)
+                .values(
+                    journal_id=journal_id,
+                    term_id=uuid.UUID(m.term_id),
+                    course_unit_id=uuid.UUID(m.course_unit_id),
+                    group_id=uuid.UUID(m.group_id),
+                    subgroup_id=subgroup,
+                    lesson_type=lesson_type,
+                    profile_code=m.profile_code,
+                    department_id=_uuid(m.department_id),
+                    faculty_id=_uuid(m.faculty_id),
+                )
+                .on_conflict_do_nothing()
+                .returning(t.journals.c.journal_id)
+            )
+        ).first()
+        if created is not None:
+            await session.execute(
+                insert(t.chain_heads).values(journal_id=journal_id, position=0, hash=GENESIS)
+            )
+        await session.execute(
+            insert(t.journal_teachers)
+            .values(load_id=uuid.UUID(m.load_id), journal_id=journal_id, teacher_id=uuid.UUID(m.teacher_id))
+            .on_conflict_do_update(index_elements=["load_id"], set_={"active": True})
+        )
+        teachers = [
+            str(x)
+            for x in (
+                await session.execute(
+                    text("SELECT DISTINCT teacher_id FROM journal_teachers WHERE journal_id = :j AND active"),
+                    {"j": journal_id},
+                )
+            ).scalars()
+        ]
+        title = (
+            await session.execute(
+                select(t.course_units.c.title).where(
+                    t.course_units.c.course_unit_id == uuid.UUID(m.course_unit_id)
+                )
+            )
+        ).scalar() or ""
+        opened = Event(
+            ev.JournalOpened(
+                journal_id=str(journal_id),
+                term_id=m.term_id,
+                course_unit_id=m.course_unit_id,
+                group_id=m.group_id,
+                subgroup_id=m.subgroup_id,
+                lesson_type=lesson_type,
+                teacher_ids=sorted(teachers),
+                department_id=m.department_id,
+                faculty_id=m.faculty_id,
+                profile_code=m.profile_code,
+                title=title,
+            ),
+            subject=f"journal/{journal_id}",
+        )
+        return [opened, *await reconcile_journal(session, journal_id)]
+
+    async def load_removed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.TeachingLoadRemoved)
+        await session.execute(
+            update(t.journal_teachers)
+            .where(t.journal_teachers.c.load_id == uuid.UUID(m.load_id))
+            .values(active=False)
+        )
+        return []
+
+    async def lesson_scheduled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.LessonScheduled)
+        values = {
+            "course_unit_id": uuid.UUID(m.course_unit_id),
+            "group_id": uuid.UUID(m.group_id),
+            "subgroup_id": _uuid(m.subgroup_id),
+            "lesson_type": _lesson_type(m.lesson_type),
+            "date": _date(m.date),
+            "starts_at": m.starts_at,
+            "ends_at": m.ends_at,
+            "classroom_id": _uuid(m.classroom_id),
+            "topic": m.topic,
+            "number": m.number,
+            "teacher_id": _uuid(m.teacher_id),
+            "term_id": _uuid(m.term_id),
+            "cancelled": False,
+            "revision": m.revision,
+        }
+        await session.execute(
+            insert(t.lessons)
+            .values(lesson_id=uuid.UUID(m.lesson_id), **values)
+            .on_conflict_do_update(
+                index_elements=["lesson_id"], set_=values, where=t.lessons.c.revision <= m.revision
+            )
+        )
+        return await self._reconcile(
+            session,
+            await self._journals_of(session, [values["course_unit_id"]], values["group_id"]),  # type: ignore[list-item,arg-type]
+        )
+
+    async def lesson_cancelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.LessonCancelled)
+        lesson_id = uuid.UUID(m.lesson_id)
+        await session.execute(
+            update(t.lessons).where(t.lessons.c.lesson_id == lesson_id).values(cancelled=True)
+        )
+        await session.execute(
+            update(t.columns).where(t.columns.c.column_id == lesson_id).values(cancelled=True)
+        )
+        return []
+
+    async def control_event_scheduled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.ControlEventScheduled)
+        unit_id, group_id = uuid.UUID(m.course_unit_id), uuid.UUID(m.group_id)
+        values = {
+            "kind": enum_word(cur.ControlEventKind.Name(m.kind), "CONTROL_EVENT_KIND_"),
+            "course_unit_id": unit_id,
+            "group_id": group_id,
+            "subgroup_id": _uuid(m.subgroup_id),
+            "date": _date(m.date),
+            "grade_entry_deadline": m.grade_entry_deadline or None,
+            "closing_deadline": m.closing_deadline or None,
+            "term_id": _uuid(m.term_id),
+            "profile_code": m.profile_code,
+            "revision": m.revision,
+        }
+        await session.execute(
+            insert(t.control_events)
+            .values(control_event_id=uuid.UUID(m.control_event_id), **values)
+            .on_conflict_do_update(
+                index_elements=["control_event_id"],
+                set_=values,
+                where=t.control_events.c.revision <= m.revision,
+            )
+        )
+        # The integrated exam of an integrated discipline lives in its last block's journals (KZ-02).
+        last_blocks = list(
+            (
+                await session.execute(
+                    select(t.course_units.c.course_unit_id).where(
+                        t.course_units.c.parent_id == unit_id, t.course_units.c.is_last_part
+                    )
+                )
+            ).scalars()
+        )
+        return await self._reconcile(
+            session, await self._journals_of(session, [unit_id, *last_blocks], group_id)
+        )
+
+    async def deadline_changed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.CalendarDeadlineChanged)
+        column = "closing_deadline" if m.deadline_kind == "closing" else "grade_entry_deadline"
+        ce_id = uuid.UUID(m.control_event_id)
+        await session.execute(
+            update(t.control_events)
+            .where(t.control_events.c.control_event_id == ce_id, t.control_events.c.revision <= m.revision)
+            .values({column: m.new_deadline or None, "revision": m.revision})
+        )
+        journal_ids = list(
+            (
+                await session.execute(select(t.sections.c.journal_id).where(t.sections.c.section_id == ce_id))
+            ).scalars()
+        )
+        return await self._reconcile(session, journal_ids)
+
+    async def student_enrolled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.StudentEnrolled)
+        await session.execute(
+            insert(t.enrollments)
+            .values(
+                movement_id=uuid.UUID(m.movement_id),
+                student_id=uuid.UUID(m.student_id),
+                group_id=uuid.UUID(m.group_id),
+                subgroup_id=_uuid(m.subgroup_id),
+                since=_date(m.effective_date),
+            )
+            .on_conflict_do_nothing()
+        )
+        return []
+
+    async def _leave(
+        self, session: AsyncSession, student_id: uuid.UUID, group_id: uuid.UUID | None, day: date
+    ) -> None:
+        condition = [t.enrollments.c.student_id == student_id, t.enrollments.c.until.is_(None)]
+        if group_id is not None:
+            condition.append(t.enrollments.c.group_id == group_id)
+        await session.execute(update(t.enrollments).where(*condition).values(until=day))
+
+    async def student_transferred(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.StudentTransferred)
+        student, day = uuid.UUID(m.student_id), _date(m.effective_date)
+        await self._leave(session, student, _uuid(m.from_group_id), day)
+        await session.execute(
+            insert(t.enrollments)
+            .values(
+                movement_id=uuid.UUID(m.movement_id),
+                student_id=student,
+                group_id=uuid.UUID(m.to_group_id),
+                subgroup_id=_uuid(m.to_subgroup_id),
+                since=day,
+            )
+            .on_conflict_do_nothing()
+        )
+        return []
+
+    async def student_expelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.StudentExpelled)
+        await self._leave(session, uuid.UUID(m.student_id), None, _date(m.effective_date))
+        return []
+
+    async def secret_rotated(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(cur.ClassroomSecretRotated)
+        if self._secrets is not None:
+            self._secrets.forget(m.classroom_id)
+        return []
+
+    # -- identity (KZ-07, KG-07) -----------------------------------------------------------------
+
+    async def substitution_appointed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(idn.SubstitutionAppointed)
+        await session.execute(
+            insert(t.substitutions)
+            .values(
+                substitution_id=uuid.UUID(m.substitution_id),
+                absent_teacher_id=uuid.UUID(m.absent_teacher_id),
+                substitute_id=uuid.UUID(m.substitute_id),
+                journal_ids=[uuid.UUID(x) for x in m.journal_ids],
+                course_unit_ids=[uuid.UUID(x) for x in m.course_unit_ids],
+                starts_on=_date(m.starts_on),
+                ends_on=_date(m.ends_on),
+                protocol=f"{m.protocol_number} {m.protocol_date}".strip(),
+            )
+            .on_conflict_do_nothing()
+        )
+        return []
+
+    async def substitution_ended(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        m = event.parse(idn.SubstitutionEnded)
+        await session.execute(
+            update(t.substitutions)
+            .where(
+                t.substitutions.c.substitution_id == uuid.UUID(m.substitution_id),
+                or_(t.substitutions.c.ends_on > _date(m.ended_on)),
+            )
+            .values(ends_on=_date(m.ended_on))
+        )
+        return []

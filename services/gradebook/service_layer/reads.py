@@ -1,0 +1,282 @@
+"""Read use cases: journals, the grid, history and its verification, statements."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, text
+
+from ejournal_platform.authz import Role, allowed
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import NotFound
+from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.grid_sql import GridRows, read_grid
+from services.gradebook.adapters.pg import raw_connection
+from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
+from services.gradebook.domain.statements import Header, Line, Signer, parse_content
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grid_data import SectionInfo, sections_of
+from services.gradebook.service_layer.journals import (
+    JournalView,
+    authorized_journal,
+    load_journal,
+    parse_id,
+)
+
+PERSONAL_ROLES = {Role.STUDENT, Role.PARENT}
+
+
+@dataclass(frozen=True)
+class JournalHeader:
+    journal: JournalView
+    sections: list[SectionInfo]
+    open_cases: dict[uuid.UUID, str] = field(default_factory=dict)
+    substituting_for: list[str] = field(default_factory=list)
+
+
+def visible_students(principal: Principal) -> set[str] | None:
+    """None for staff; for a student or parent only, the students whose rows they may see."""
+    if any(g.role not in PERSONAL_ROLES for g in principal.roles):
+        return None
+    own = {g.scope_id for g in principal.roles if g.scope_type == "student"}
+    if any(g.role == Role.STUDENT for g in principal.roles):
+        own.add(principal.subject)
+    return own
+
+
+async def _header(
+    gb: Gradebook, session: Any, journal: JournalView, principal: Principal | None
+) -> JournalHeader:
+    sections = list((await sections_of(session, journal.journal_id)).values())
+    cases = {
+        r.section_id: r.case_id
+        for r in await session.execute(
+            text(
+                "SELECT section_id, case_id FROM reopen_grants WHERE journal_id = :j AND ended_at IS NULL "
+                "AND expires_at > :now"
+            ),
+            {"j": journal.journal_id, "now": gb.now()},
+        )
+    }
+    behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
+    return JournalHeader(journal, sections, cases, [behalf] if behalf else [])
+
+
+async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> JournalHeader:
+    now = gb.now()
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+        )
+        return await _header(gb, session, journal, principal)
+
+
+MY_JOURNALS = text(
+    """
+    SELECT DISTINCT j.journal_id FROM journals j
+    WHERE (EXISTS (SELECT 1 FROM journal_teachers t
+                   WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :me)
+       OR EXISTS (SELECT 1 FROM substitutions s
+                  JOIN journal_teachers t ON t.teacher_id = s.absent_teacher_id AND t.active
+                  WHERE t.journal_id = j.journal_id AND s.substitute_id = :me
+                    AND :today BETWEEN s.starts_on AND s.ends_on
+                    AND ((cardinality(s.journal_ids) = 0 AND cardinality(s.course_unit_ids) = 0)
+                         OR j.journal_id = ANY(s.journal_ids) OR j.course_unit_id = ANY(s.course_unit_ids))))
+      AND (CAST(:term AS uuid) IS NULL OR j.term_id = :term)
+    ORDER BY j.journal_id
+    """
+)
+
+
+async def list_my_journals(gb: Gradebook, principal: Principal | None, term_id: str) -> list[JournalHeader]:
+    if principal is None:
+        from ejournal_platform.errors import Unauthenticated
+
+        raise Unauthenticated("a bearer token is required", field="authorization")
+    try:
+        me = uuid.UUID(principal.subject)
+    except ValueError:
+        return []
+    now = gb.now()
+    term = parse_id(term_id, "term_id") if term_id else None
+    async with gb.sessions() as session:
+        ids = list(
+            (await session.execute(MY_JOURNALS, {"me": me, "today": now.date(), "term": term})).scalars()
+        )
+        out = []
+        for journal_id in ids:
+            journal = await load_journal(session, journal_id, now.date())
+            if allowed(principal, "journal.read", journal.scope()):
+                out.append(await _header(gb, session, journal, principal))
+        return out
+
+
+@dataclass
+class Grid:
+    journal: JournalView
+    substituting_for: list[str]
+    rows: GridRows
+
+
+async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> Grid:
+    now = gb.now()
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+        )
+        assert principal is not None
+        conn = await raw_connection(session)
+        rows = await read_grid(conn, journal.journal_id, journal.group_id, journal.subgroup_id, now)
+        await session.rollback()
+    only = visible_students(principal)
+    if only is not None:
+        rows.students = [s for s in rows.students if s[0] in only]
+        rows.marks = [m for m in rows.marks if m[1] in only]
+        rows.attendance = [a for a in rows.attendance if a[1] in only]
+    behalf = journal.writers.on_behalf_of(principal.subject)
+    return Grid(journal, [behalf] if behalf else [], rows)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    change: Change
+    hash: bytes
+
+
+async def cell_history(
+    gb: Gradebook, principal: Principal | None, journal_id: str, column_id: str, student_id: str
+) -> list[HistoryRow]:
+    now = gb.now()
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+        )
+        assert principal is not None
+        h = t.history.c
+        query = select(t.history).where(h.journal_id == journal.journal_id).order_by(h.position)
+        if column_id:
+            query = query.where(h.column_id == parse_id(column_id, "column_id"))
+        if student_id:
+            query = query.where(h.student_id == parse_id(student_id, "student_id"))
+        rows = (await session.execute(query)).all()
+    only = visible_students(principal)
+    return [HistoryRow(_change(r), bytes(r.hash)) for r in rows if only is None or str(r.student_id) in only]
+
+
+def _change(r: Any) -> Change:
+    return Change(
+        str(r.journal_id),
+        int(r.position),
+        r.kind,
+        str(r.column_id),
+        str(r.student_id),
+        r.old_value,
+        r.new_value,
+        r.author_id,
+        r.on_behalf_of_id,
+        r.reason,
+        str(r.grant_id) if r.grant_id else None,
+        r.case_id,
+        r.recorded_at,
+    )
+
+
+async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> Verdict:
+    """Recompute the journal's hash chain from the stored rows; the first broken link is reported."""
+    now = gb.now()
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+        )
+        h = t.history.c
+        rows = (
+            await session.execute(
+                select(t.history).where(h.journal_id == journal.journal_id).order_by(h.position)
+            )
+        ).all()
+        head = (
+            await session.execute(
+                select(t.chain_heads.c.position, t.chain_heads.c.hash).where(
+                    t.chain_heads.c.journal_id == journal.journal_id
+                )
+            )
+        ).first()
+    stored = [StoredChange(_change(r), bytes(r.prev_hash), bytes(r.hash)) for r in rows]
+    return verify(stored, (int(head.position), bytes(head.hash)) if head else None)
+
+
+@dataclass(frozen=True)
+class StatementView:
+    statement_id: str
+    content_hash: str
+    header: Header
+    lines: list[Line]
+    signers: list[Signer]
+
+
+async def _statement_scope_check(gb: Gradebook, session: Any, principal: Principal | None, row: Any) -> None:
+    from ejournal_platform.authz import ResourceScope, require
+
+    if row.journal_id is not None:
+        journal = await load_journal(session, row.journal_id, gb.now().date())
+        require(principal, "statement.read", journal.scope())
+        return
+    # An integrated statement belongs to the department that finished the teaching (KZ-04).
+    finishing = (
+        await session.execute(
+            text(
+                "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id "
+                "FROM course_units u LEFT JOIN LATERAL (SELECT department_id FROM course_units c "
+                "WHERE c.parent_id = u.course_unit_id "
+                "ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
+                "ON true WHERE u.course_unit_id = :u"
+            ),
+            {"u": row.course_unit_id},
+        )
+    ).first()
+    require(
+        principal,
+        "statement.read",
+        ResourceScope(
+            faculty_id=str(finishing.faculty_id) if finishing and finishing.faculty_id else None,
+            department_id=str(finishing.department_id) if finishing and finishing.department_id else None,
+            group_id=str(row.group_id),
+        ),
+    )
+
+
+def _view(row: Any) -> StatementView:
+    header, lines, signers = parse_content(row.content)
+    return StatementView(str(row.statement_id), row.content_hash, header, lines, signers)
+
+
+async def get_statement(gb: Gradebook, principal: Principal | None, statement_id: str) -> StatementView:
+    async with gb.sessions() as session:
+        row = (
+            await session.execute(
+                select(t.statements).where(
+                    t.statements.c.statement_id == parse_id(statement_id, "statement_id")
+                )
+            )
+        ).first()
+        if row is None:
+            raise NotFound("statement not found", field="statement_id")
+        await _statement_scope_check(gb, session, principal, row)
+    return _view(row)
+
+
+async def list_statements(gb: Gradebook, principal: Principal | None, journal_id: str) -> list[StatementView]:
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "statement.read", parse_id(journal_id, "journal_id"), gb.now().date()
+        )
+        rows = (
+            await session.execute(
+                select(t.statements)
+                .where(t.statements.c.journal_id == journal.journal_id)
+                .order_by(t.statements.c.formed_at, t.statements.c.number)
+            )
+        ).all()
+    return [_view(r) for r in rows]

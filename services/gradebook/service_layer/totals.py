@@ -1,0 +1,299 @@
+"""Totals of a journal, integrated totals of a module or integrated discipline (KZ-02), integrated
+statements formed by the department that finishes the teaching (KZ-04), and a student's results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal_platform.authz import ResourceScope, require
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.curriculum.domain.profiles import get_profile
+from services.gradebook.adapters import tables as t
+from services.gradebook.domain.statements import Signer, integrated_line
+from services.gradebook.domain.totals import (
+    IntegratedResult,
+    Totals,
+    integrated_exam_grade,
+    journal_totals,
+    module_grade,
+)
+from services.gradebook.domain.vocabulary import INTEGRATED_SERIES, exam_preference
+from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grid_data import columns_of, marks_by_student
+from services.gradebook.service_layer.journals import (
+    JournalView,
+    authorized_journal,
+    load_journal,
+    parse_id,
+    roster,
+)
+from services.gradebook.service_layer.reads import visible_students
+from services.gradebook.service_layer.statement_forming import store_statement
+
+
+async def totals_of(
+    session: AsyncSession, journal: JournalView, students: list[uuid.UUID]
+) -> dict[uuid.UUID, Totals]:
+    profile = get_profile(journal.profile_code)
+    columns = await columns_of(session, journal.journal_id)
+    marks = await marks_by_student(session, journal.journal_id, columns)
+    return {s: journal_totals(profile, [m for _, m in marks.get(s, [])]) for s in students}
+
+
+async def journal_totals_for(
+    gb: Gradebook, principal: Principal | None, journal_id: str, student_ids: list[str]
+) -> tuple[JournalView, dict[uuid.UUID, Totals]]:
+    async with gb.sessions() as session:
+        journal = await authorized_journal(
+            session, principal, "journal.read", parse_id(journal_id, "journal_id"), gb.now().date()
+        )
+        assert principal is not None
+        students = sorted(await roster(session, journal), key=str)
+        if student_ids:
+            wanted = {parse_id(s, "student_ids") for s in student_ids}
+            students = [s for s in students if s in wanted]
+        only = visible_students(principal)
+        if only is not None:
+            students = [s for s in students if str(s) in only]
+        return journal, await totals_of(session, journal, students)
+
+
+@dataclass(frozen=True)
+class Unit:
+    course_unit_id: uuid.UUID
+    kind: str
+    profile_code: str
+    term_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    faculty_id: uuid.UUID | None
+    parts: list[Any]
+
+
+async def _unit(session: AsyncSession, course_unit_id: uuid.UUID) -> Unit:
+    cu = t.course_units.c
+    row = (await session.execute(select(t.course_units).where(cu.course_unit_id == course_unit_id))).first()
+    if row is None:
+        raise NotFound("course unit not found", field="course_unit_id")
+    if row.kind not in ("module", "integrated_discipline"):
+        raise InvalidArgument(
+            "course_unit_id",
+            f"is a {row.kind}; only a module or an integrated discipline has integrated results",
+        )
+    parts = list(
+        (
+            await session.execute(
+                select(t.course_units).where(cu.parent_id == course_unit_id).order_by(cu.position)
+            )
+        ).all()
+    )
+    if not parts:
+        raise FailedPrecondition("the course unit has no parts yet", field="course_unit_id")
+    return Unit(
+        row.course_unit_id, row.kind, row.profile_code, row.term_id, row.department_id, row.faculty_id, parts
+    )
+
+
+def finishing_part(unit: Unit) -> Any:
+    """KZ-04: the part that finishes the teaching: the last block of an integrated discipline, the
+    last modular discipline of a module."""
+    last = [p for p in unit.parts if p.is_last_part]
+    return last[0] if last else unit.parts[-1]
+
+
+EXAMS = text(
+    """
+    SELECT j.course_unit_id, j.lesson_type, m.student_id, m.value
+    FROM journals j
+    JOIN columns c ON c.journal_id = j.journal_id AND c.control_kind = 'intermediate_attestation'
+    JOIN control_events ce ON ce.control_event_id = c.column_id
+    JOIN marks m ON m.journal_id = j.journal_id AND m.column_id = c.column_id AND m.value IS NOT NULL
+    WHERE j.group_id = :group AND ce.course_unit_id = ANY(:units)
+    """
+)
+
+
+async def integrated_results(
+    session: AsyncSession, unit: Unit, group_id: uuid.UUID
+) -> tuple[list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
+    profile = get_profile(unit.profile_code or unit.parts[0].profile_code)
+    exam_units = (
+        [unit.course_unit_id]
+        if unit.kind == "integrated_discipline"
+        else [p.course_unit_id for p in unit.parts]
+    )
+    best: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, str]] = {}
+    for r in await session.execute(EXAMS, {"group": group_id, "units": exam_units}):
+        owner = unit.course_unit_id if unit.kind == "integrated_discipline" else r.course_unit_id
+        key, rank = (r.student_id, owner), exam_preference(r.lesson_type)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, r.value)
+    students = sorted(
+        (
+            await session.execute(
+                text("SELECT DISTINCT student_id FROM enrollments WHERE group_id = :g AND until IS NULL"),
+                {"g": group_id},
+            )
+        ).scalars(),
+        key=str,
+    )
+    results = {}
+    for student in students:
+        if unit.kind == "integrated_discipline":
+            results[student] = integrated_exam_grade(
+                profile, best.get((student, unit.course_unit_id), (0, ""))[1]
+            )
+        else:
+            exams = {
+                str(p.course_unit_id): best[(student, p.course_unit_id)][1]
+                for p in unit.parts
+                if (student, p.course_unit_id) in best
+            }
+            results[student] = module_grade(profile, [str(p.course_unit_id) for p in unit.parts], exams)
+    return students, results
+
+
+async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, part: Any) -> ResourceScope:
+    teachers = (
+        await session.execute(
+            text(
+                "SELECT DISTINCT t.teacher_id FROM journal_teachers t "
+                "JOIN journals j ON j.journal_id = t.journal_id "
+                "WHERE t.active AND j.group_id = :g AND j.course_unit_id = :u"
+            ),
+            {"g": group_id, "u": part.course_unit_id},
+        )
+    ).scalars()
+    return ResourceScope(
+        faculty_id=str(part.faculty_id or unit.faculty_id or "") or None,
+        department_id=str(part.department_id) if part.department_id else None,
+        group_id=str(group_id),
+        assignee_ids=frozenset(str(x) for x in teachers),
+    )
+
+
+async def integrated_totals(
+    gb: Gradebook, principal: Principal | None, course_unit_id: str, group_id: str
+) -> tuple[Unit, list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
+    group = parse_id(group_id, "group_id")
+    async with gb.sessions() as session:
+        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"))
+        require(principal, "journal.read", await _unit_scope(session, unit, group, finishing_part(unit)))
+        students, results = await integrated_results(session, unit, group)
+    return unit, students, results
+
+
+@dataclass(frozen=True)
+class IntegratedFormed:
+    statement_id: str
+    number: int
+    series: str
+    already_formed: bool
+
+
+async def form_integrated_statement(
+    gb: Gradebook, principal: Principal | None, course_unit_id: str, group_id: str
+) -> IntegratedFormed:
+    """KZ-04: only the department that finishes the teaching forms the integrated statement."""
+    group = parse_id(group_id, "group_id")
+    now = gb.now()
+    async with gb.unit_of_work() as uow:
+        session = uow.session
+        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"))
+        part = finishing_part(unit)
+        principal = require(principal, "statement.form", await _unit_scope(session, unit, group, part))
+        s = t.statements.c
+        existing = (
+            await session.execute(
+                select(s.statement_id, s.number).where(
+                    s.kind == "integrated", s.course_unit_id == unit.course_unit_id, s.group_id == group
+                )
+            )
+        ).first()
+        if existing is not None:
+            return IntegratedFormed(str(existing.statement_id), int(existing.number), INTEGRATED_SERIES, True)
+        students, results = await integrated_results(session, unit, group)
+        incomplete = [str(x) for x in students if results[x].incomplete]
+        if not students or incomplete:
+            raise FailedPrecondition(
+                f"{len(incomplete)} student(s) have no exam result in every part yet", field="course_unit_id"
+            )
+        formed = await store_statement(
+            session,
+            kind="integrated",
+            series=INTEGRATED_SERIES,
+            term_id=str(unit.term_id or part.term_id or ""),
+            journal_id="",
+            section="",
+            course_unit_id=str(unit.course_unit_id),
+            group_id=str(group),
+            control_kind="intermediate_attestation",
+            formed_at=now,
+            formed_by=principal.subject,
+            lines=[integrated_line(str(x), results[x]) for x in students],
+            signers=[Signer(principal.subject, "formed_by", now.isoformat())],
+            department_id=str(part.department_id or ""),
+            faculty_id=str(unit.faculty_id or ""),
+        )
+        uow.add_event(formed.event)
+        await uow.commit()
+    return IntegratedFormed(str(formed.statement_id), formed.number, INTEGRATED_SERIES, False)
+
+
+STUDENT_JOURNALS = text(
+    """
+    SELECT DISTINCT j.journal_id FROM journals j JOIN enrollments e ON e.group_id = j.group_id
+    WHERE e.student_id = :s AND (j.subgroup_id IS NULL OR j.subgroup_id = e.subgroup_id)
+      AND (CAST(:term AS uuid) IS NULL OR j.term_id = :term)
+    ORDER BY j.journal_id
+    """
+)
+
+
+async def student_results(
+    gb: Gradebook, principal: Principal | None, student_id: str, term_id: str
+) -> tuple[str, list[tuple[JournalView, list[tuple[Any, str, str]], Totals]]]:
+    """KG-10, KG-03: a student's own results, or their child's for a parent (read-only)."""
+    if principal is None:
+        require(principal, "journal.read")
+    assert principal is not None
+    student = parse_id(student_id or principal.subject, "student_id")
+    term = parse_id(term_id, "term_id") if term_id else None
+    now = gb.now()
+    out = []
+    async with gb.sessions() as session:
+        ids = list((await session.execute(STUDENT_JOURNALS, {"s": student, "term": term})).scalars())
+        for journal_id in ids:
+            journal = await load_journal(session, journal_id, now.date())
+            own = str(student) == principal.subject and any(g.role == "student" for g in principal.roles)
+            if not own:
+                personal = visible_students(principal) is not None
+                scope = journal.scope(student_id=str(student))
+                # A student's or parent's group-wide grant must not open other students' results.
+                require(principal, "journal.read", replace(scope, group_id=None) if personal else scope)
+            columns = await columns_of(session, journal.journal_id)
+            marks = await marks_by_student(session, journal.journal_id, columns)
+            attendance = {
+                r.column_id: r.status
+                for r in await session.execute(
+                    text(
+                        "SELECT column_id, status FROM attendance WHERE journal_id = :j AND student_id = :s"
+                    ),
+                    {"j": journal.journal_id, "s": student},
+                )
+            }
+            pairs = marks.get(student, [])
+            by_column = {c.column_id: m.value for c, m in pairs}
+            cells = [
+                (c, by_column.get(c.column_id, ""), attendance.get(c.column_id, ""))
+                for c in sorted(columns.values(), key=lambda c: (c.date, str(c.column_id)))
+                if not c.cancelled
+            ]
+            totals = journal_totals(get_profile(journal.profile_code), [m for _, m in pairs])
+            out.append((journal, cells, totals))
+    return str(student), out

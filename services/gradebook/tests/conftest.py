@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from ejournal_platform.testing.fixtures import Databases
+from services.gradebook.tests.world import World, world
+
+
+@pytest.fixture
+async def w(databases: Databases) -> AsyncIterator[World]:
+    async with world(databases.fresh("gradebook")) as found:
+        yield found

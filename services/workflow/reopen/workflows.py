@@ -1,0 +1,297 @@
+"""The reopen procedure (KZ-08, KZ-13): one workflow per case. Deterministic: no I/O, no clocks but
+workflow.now(), logging through workflow.logger; every effect goes through an activity.
+
+Human steps are updates whose validators refuse the wrong role or scope, self-approval and steps out
+of order before anything is written to the history. Deadlines are `wait_condition` timeouts: the
+council's lapse escalates (never approves), the correction's lapse re-closes the section.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from ejournal_platform.errors import DomainError
+    from services.workflow.domain.notices import notices_for
+    from services.workflow.domain.reopen_case import ReopenCase, Step
+    from services.workflow.reopen.activities import (
+        COUNT_REOPEN,
+        END_REOPEN,
+        GRANT_REOPEN,
+        RECORD_STEP,
+    )
+    from services.workflow.reopen.messages import (
+        CaseOutcome,
+        CaseView,
+        CorrectionRequest,
+        CountReopenInput,
+        CountReopenResult,
+        DecisionRequest,
+        EndReopenInput,
+        EndReopenResult,
+        GrantInput,
+        GrantResult,
+        ReopenCaseInput,
+        ReopenRequest,
+        StepRecord,
+        StepRecorded,
+        VisaRequest,
+        WithdrawRequest,
+    )
+    from services.workflow.search_attributes import (
+        DEPARTMENT_ID,
+        FACULTY_ID,
+        JOURNAL_ID,
+        OVERDUE,
+        STEP,
+        TEACHER_ID,
+    )
+
+
+def refusal(error: DomainError) -> ApplicationError:
+    """A domain refusal as the update's failure; the service layer turns it back into the error."""
+    return ApplicationError(
+        error.message, error.field or "", error.reason, type=type(error).__name__, non_retryable=True
+    )
+
+
+def checked(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except DomainError as error:
+        raise refusal(error) from None
+
+
+@workflow.defn(name="ReopenCase")
+class ReopenCaseWorkflow:
+    @workflow.init
+    def __init__(self, input: ReopenCaseInput) -> None:
+        self._input = input
+        self._case = ReopenCase.receive(
+            input.facts, input.explanation, input.terms, workflow.now(), input.late_admission
+        )
+        self._recorded = 0
+        self._record_lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, input: ReopenCaseInput) -> CaseOutcome:
+        case = self._case
+        workflow.upsert_search_attributes(
+            [
+                JOURNAL_ID.value_set(case.facts.journal_id),
+                TEACHER_ID.value_set(case.facts.teacher_id),
+                DEPARTMENT_ID.value_set(case.facts.department_id),
+                FACULTY_ID.value_set(case.facts.faculty_id),
+            ]
+        )
+        await self._after_step()
+
+        # KZ-13.2: visas and the council's decision within review_days of receipt; never by default.
+        if not await self._wait_until(lambda: case.step != Step.REVIEW, case.review_due):
+            case.mark_review_overdue(workflow.now())
+            workflow.logger.info("reopen case %s overdue at review: escalated", case.facts.case_id)
+            await self._after_step()
+            await workflow.wait_condition(lambda: case.step != Step.REVIEW)
+
+        # KZ-13.3: the registrar reopens (or the teacher withdraws meanwhile).
+        await workflow.wait_condition(lambda: case.step != Step.APPROVED)
+        if case.step == Step.REOPENING:
+            await self._reopen_and_correct()
+
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._after_step()
+        return CaseOutcome(case.facts.case_id, case.step.value, case.end_reason, case.correction_late)
+
+    async def _reopen_and_correct(self) -> None:
+        case = self._case
+        grant = await workflow.execute_activity(
+            GRANT_REOPEN,
+            GrantInput(
+                case.facts.case_id,
+                case.facts.teacher_id,
+                case.facts.journal_id,
+                case.facts.section,
+                # The grant lapses a day after the correction deadline: the re-close below ends it first.
+                workflow.now() + timedelta(days=case.terms.correction_days + 1),
+            ),
+            result_type=GrantResult,
+            **self._activity_options(),
+        )
+        case.granted(grant.grant_id, workflow.now())
+        await self._after_step()
+
+        # KZ-13.4: correction and individual statement within correction_days, else re-close anyway.
+        due = case.correction_due
+        assert due is not None
+        if not await self._wait_until(lambda: case.step != Step.CORRECTING, due):
+            case.correction_deadline_passed(workflow.now())
+            await self._after_step()
+        ended = await workflow.execute_activity(
+            END_REOPEN,
+            EndReopenInput(
+                case.facts.case_id,
+                "correction deadline passed" if case.correction_late else "corrected by the teacher",
+                case.correction_late,
+            ),
+            result_type=EndReopenResult,
+            **self._activity_options(),
+        )
+        case.reclose(workflow.now(), ended.statement_id)
+        await self._after_step()
+
+        # KZ-10, KZ-14: count the reopen and let the ladder propose measures.
+        counted = await workflow.execute_activity(
+            COUNT_REOPEN,
+            CountReopenInput(
+                case.facts.case_id,
+                case.facts.teacher_id,
+                case.facts.department_id,
+                case.facts.faculty_id,
+                case.facts.term_id,
+                case.facts.profile_code,
+                case.explanation.reason,
+                case.correction_late,
+                workflow.now(),
+            ),
+            result_type=CountReopenResult,
+            **self._activity_options(),
+        )
+        now = workflow.now()
+        case.note(
+            now,
+            "reopen_counted",
+            f"reopen no. {counted.teacher_count} of the teacher and no. {counted.department_count} of the "
+            f"department in term {case.facts.term_id}",
+        )
+        for proposal in counted.proposals:
+            case.note(
+                now,
+                "sanction_proposed",
+                f"{proposal.subject.value} {proposal.subject_id}: {proposal.measure} "
+                f"(reopen no. {proposal.count}); proposal {proposal.proposal_id}",
+            )
+
+    # -- human steps ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def add_visa(self, request: VisaRequest) -> CaseView:
+        checked(lambda: self._case.add_visa(request.actor, request.role, request.approve, request.comment,
+                                            workflow.now()))
+        await self._after_step()
+        return self.view()
+
+    @add_visa.validator
+    def _validate_visa(self, request: VisaRequest) -> None:
+        checked(lambda: self._case.check_visa(request.actor, request.role, request.approve, request.comment))
+
+    @workflow.update
+    async def decide(self, request: DecisionRequest) -> CaseView:
+        checked(lambda: self._case.decide(request.actor, request.approve, request.protocol, request.reason,
+                                          workflow.now()))
+        await self._after_step()
+        return self.view()
+
+    @decide.validator
+    def _validate_decision(self, request: DecisionRequest) -> None:
+        checked(lambda: self._case.check_decision(request.actor, request.approve, request.protocol,
+                                                  request.reason))
+
+    @workflow.update
+    async def reopen(self, request: ReopenRequest) -> CaseView:
+        checked(lambda: self._case.start_reopening(request.actor, workflow.now()))
+        await self._after_step()
+        # Answer once the grant exists, so the registrar sees the journal reopened.
+        await workflow.wait_condition(lambda: self._case.step != Step.REOPENING)
+        return self.view()
+
+    @reopen.validator
+    def _validate_reopen(self, request: ReopenRequest) -> None:
+        checked(lambda: self._case.check_reopen(request.actor))
+
+    @workflow.update
+    async def submit_correction(self, request: CorrectionRequest) -> CaseView:
+        checked(lambda: self._case.submit_correction(request.actor, request.note, workflow.now()))
+        await self._after_step()
+        # Answer once the section is closed again with its individual statement.
+        await workflow.wait_condition(lambda: self._case.ended)
+        return self.view()
+
+    @submit_correction.validator
+    def _validate_correction(self, request: CorrectionRequest) -> None:
+        checked(lambda: self._case.check_correction(request.actor, request.note))
+
+    @workflow.update
+    async def withdraw(self, request: WithdrawRequest) -> CaseView:
+        checked(lambda: self._case.withdraw(request.actor, request.reason, workflow.now()))
+        await self._after_step()
+        return self.view()
+
+    @withdraw.validator
+    def _validate_withdraw(self, request: WithdrawRequest) -> None:
+        checked(lambda: self._case.check_withdraw(request.actor, request.reason))
+
+    @workflow.query
+    def view(self) -> CaseView:
+        case = self._case
+        return CaseView(
+            facts=case.facts,
+            explanation=case.explanation,
+            step=case.step.value,
+            waiting_for=case.waiting_for(),
+            deadline=case.deadline(),
+            overdue=case.overdue(workflow.now()),
+            received_at=case.received_at,
+            visas=tuple(case.visas.values()),
+            decision=case.decision,
+            grant_id=case.grant_id,
+            reopened_at=case.reopened_at,
+            correction_late=case.correction_late,
+            end_reason=case.end_reason,
+            late_admission=case.late_admission,
+            history=tuple(case.history),
+        )
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _wait_until(self, done: Callable[[], bool], deadline: datetime) -> bool:
+        """Wait for `done` until the deadline; False when the deadline came first."""
+        remaining = deadline - workflow.now()
+        if remaining <= timedelta(0):
+            return done()
+        try:
+            await workflow.wait_condition(done, timeout=remaining)
+        except asyncio.TimeoutError:
+            return done()
+        return True
+
+    async def _after_step(self) -> None:
+        """Upsert the step's search attributes, then record new history entries and their notices."""
+        case = self._case
+        workflow.upsert_search_attributes(
+            [STEP.value_set(case.step.value), OVERDUE.value_set(case.overdue(workflow.now()))]
+        )
+        async with self._record_lock:
+            entries = tuple(case.history[self._recorded :])
+            if not entries:
+                return
+            notices = tuple(notice for entry in entries for notice in notices_for(case, entry))
+            done = await workflow.execute_activity(
+                RECORD_STEP,
+                StepRecord(self.view(), entries, notices),
+                result_type=StepRecorded,
+                **self._activity_options(),
+            )
+            self._recorded = max(self._recorded, done.recorded_up_to)
+
+    def _activity_options(self) -> dict[str, object]:
+        timeout = timedelta(seconds=self._input.activity_timeout_seconds)
+        return {
+            "start_to_close_timeout": timeout,
+            "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
+        }

@@ -20,10 +20,10 @@ from temporalio.converter import JSONPlainPayloadConverter
 
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
+from services.workflow.adapters.event_messages import notification_event, step_event
 from services.workflow.adapters.tables import reopen_case_history, reopen_cases
 from services.workflow.domain.reopen_case import ENDED
 from services.workflow.reopen.messages import CaseView, StepRecord, workflow_id
-from services.workflow.adapters.event_messages import notification_event, step_event
 
 _json = JSONPlainPayloadConverter()
 
@@ -121,8 +121,12 @@ async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
             inserted = await session.scalar(
                 insert(reopen_case_history)
                 .values(
-                    case_id=case_id, seq=entry.seq, at=entry.at, actor_id=entry.actor_id,
-                    action=entry.action, detail=entry.detail,
+                    case_id=case_id,
+                    seq=entry.seq,
+                    at=entry.at,
+                    actor_id=entry.actor_id,
+                    action=entry.action,
+                    detail=entry.detail,
                 )
                 .on_conflict_do_nothing()
                 .returning(reopen_case_history.c.seq)
@@ -140,7 +144,9 @@ async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
                 uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
         if new_seqs:
             for notice in record.notices:
-                uow.add_event(Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}"))
+                uow.add_event(
+                    Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}")
+                )
         await uow.commit()
     return seq
 
@@ -187,8 +193,17 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
         conditions.append(c.waiting_for.contains(["registrar"]))
     query = (
         select(
-            c.case_id, c.step, c.deadline, c.overdue, c.waiting_for, c.journal_id, c.section,
-            c.teacher_id, c.department_id, c.faculty_id, c.reason,
+            c.case_id,
+            c.step,
+            c.deadline,
+            c.overdue,
+            c.waiting_for,
+            c.journal_id,
+            c.section,
+            c.teacher_id,
+            c.department_id,
+            c.faculty_id,
+            c.reason,
         )
         .where(c.ended_at.is_(None), or_(*conditions))
         .order_by(c.deadline.asc().nulls_last(), c.case_id)

@@ -20,7 +20,13 @@ from services.workflow.reopen.messages import CountReopenInput, CountReopenResul
 
 def _proposal(row: Any) -> Proposal:
     return Proposal(
-        row.proposal_id, Subject(row.subject), row.subject_id, row.term_id, row.count, row.measure, row.case_id
+        row.proposal_id,
+        Subject(row.subject),
+        row.subject_id,
+        row.term_id,
+        row.count,
+        row.measure,
+        row.case_id,
     )
 
 
@@ -113,7 +119,9 @@ async def count_reopen(
 
 async def get_proposal(session: AsyncSession, proposal_id: str) -> Any:
     return (
-        await session.execute(select(sanction_proposals).where(sanction_proposals.c.proposal_id == proposal_id))
+        await session.execute(
+            select(sanction_proposals).where(sanction_proposals.c.proposal_id == proposal_id)
+        )
     ).first()
 
 

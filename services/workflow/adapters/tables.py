@@ -84,20 +84,49 @@ reopen_case_history = Table(
     PrimaryKeyConstraint("case_id", "seq"),
 )
 
-# Sections the gradebook closed (SectionClosed): the explanation window starts at `closed_at`.
-closed_sections = Table(
-    "closed_sections",
+# Journals the gradebook opened (JournalOpened): where the daily and weekly checks look.
+journals = Table(
+    "journals",
+    metadata,
+    Column("journal_id", Text, primary_key=True),
+    Column("term_id", Text, nullable=False),
+    Column("course_unit_id", Text, nullable=False),
+    Column("group_id", Text, nullable=False),
+    Column("department_id", Text, nullable=False),
+    Column("faculty_id", Text, nullable=False),
+    Column("profile_code", Text, nullable=False),
+    Column("teacher_ids", ARRAY(Text), nullable=False),
+    Column("title", Text, nullable=False, server_default=""),
+)
+Index("ix_journals_profile_department", journals.c.profile_code, journals.c.department_id)
+
+# Sections of journals (SectionScheduled, SectionClosed): whose they are, when they closed. The
+# explanation window of a reopen (KZ-13.1) starts at `closed_at`; closing reminders go to `teacher_ids`.
+journal_sections = Table(
+    "journal_sections",
     metadata,
     Column("journal_id", Text, nullable=False),
     Column("section", Text, nullable=False),
-    Column("closed_at", DateTime(timezone=True), nullable=False),
-    Column("teacher_ids", ARRAY(Text), nullable=False),
-    Column("department_id", Text, nullable=False),
-    Column("faculty_id", Text, nullable=False),
-    Column("term_id", Text, nullable=False),
-    Column("profile_code", Text, nullable=False),
-    Column("title", Text, nullable=False, server_default=""),
+    Column("control_kind", Text, nullable=False, server_default=""),
+    Column("teacher_ids", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("department_id", Text, nullable=False, server_default=""),
+    Column("faculty_id", Text, nullable=False, server_default=""),
+    Column("term_id", Text, nullable=False, server_default=""),
+    Column("profile_code", Text, nullable=False, server_default=""),
+    Column("event_date", Text, nullable=False, server_default=""),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closed_by", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("journal_id", "section"),
+)
+Index("ix_journal_sections_section", journal_sections.c.section)
+
+# Effects done once per key (a reminder sent, a check reported), for activities whose retries must not
+# notify twice.
+effects = Table(
+    "effects",
+    metadata,
+    Column("effect_key", Text, primary_key=True),
+    Column("done_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 # The registrar head admitted a late explanation for this teacher and section (recorded, KZ-13.1).
@@ -172,7 +201,7 @@ fill_flags = Table(
     metadata,
     Column("journal_id", Text, nullable=False),
     Column("lesson_date", Date, nullable=False),
-    Column("teacher_id", Text, nullable=False),
+    Column("teacher_ids", ARRAY(Text), nullable=False),
     Column("department_id", Text, nullable=False),
     Column("faculty_id", Text, nullable=False),
     Column("course_unit_id", Text, nullable=False),
@@ -186,7 +215,7 @@ journal_checks = Table(
     metadata,
     Column("week_start", Date, nullable=False),
     Column("journal_id", Text, nullable=False),
-    Column("teacher_id", Text, nullable=False),
+    Column("teacher_ids", ARRAY(Text), nullable=False),
     Column("department_id", Text, nullable=False),
     Column("faculty_id", Text, nullable=False),
     Column("lessons", Integer, nullable=False),
@@ -197,4 +226,4 @@ journal_checks = Table(
     Column("checked_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("week_start", "journal_id"),
 )
-Index("ix_journal_checks_teacher", journal_checks.c.teacher_id, journal_checks.c.week_start)
+Index("ix_journal_checks_teachers", journal_checks.c.teacher_ids, postgresql_using="gin")

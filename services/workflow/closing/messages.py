@@ -3,7 +3,6 @@
 Stored in workflow histories: add fields only with defaults, never rename or remove one.
 """
 
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,28 +52,12 @@ class ClosingView:
 
 
 @dataclass(frozen=True)
-class UnfilledInput:
-    control_event_id: str
-
-
-@dataclass(frozen=True)
-class UnfilledJournal:
-    journal_id: str
-    teacher_id: str
-    cells: int
-
-
-@dataclass(frozen=True)
-class Unfilled:
-    journals: tuple[UnfilledJournal, ...]
-
-
-@dataclass(frozen=True)
 class ReminderInput:
     control_event_id: str
     deadline: datetime
     hours_before: int
     revision: int
+    event_date: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ Scope reach (one university per deployment): a grant at university scope covers 
 faculty scope covers that faculty's cases; at department scope, that department's cases.
 """
 
-
 from dataclasses import dataclass
 
 UNIVERSITY = "university"
@@ -49,6 +48,28 @@ class Actor:
 
     def holds_anywhere(self, role: str) -> bool:
         return any(grant.role == role for grant in self.grants)
+
+
+# Roles that oversee the teaching of their scope (see ejournal_platform.authz.OVERSIGHT).
+OVERSIGHT_ROLES = (
+    "vice_rector",
+    "registrar_inspector",
+    "registrar_senior_inspector",
+    "registrar_head",
+    "dean",
+    "dean_curation",
+    "dean_staff",
+    "department_head",
+    "discipline_lead",
+    "methodologist",
+    "curriculum_chair",
+)
+REGISTRAR_ROLES = ("registrar_inspector", "registrar_senior_inspector", "registrar_head")
+
+
+def oversees(actor: Actor, faculty_id: str, department_id: str) -> bool:
+    """Whether an oversight role of the actor reaches a resource of this faculty and department."""
+    return any(actor.holds(r, faculty_id=faculty_id, department_id=department_id) for r in OVERSIGHT_ROLES)
 
 
 # The service's own identity (a deadline fired): never a person, so it never approves anything.

@@ -5,7 +5,6 @@ department, the deans of a faculty, the registrar office, the vice-rector): the 
 people holding that role today.
 """
 
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,8 +53,13 @@ def notices_for(case: ReopenCase, entry: HistoryEntry) -> tuple[Notice, ...]:
         )
     if action.startswith("visa_") and not case.missing_visas() and not case.ended:
         return (
-            _to_role(case, case.terms.decided_by, "council decision needed", f"all visas given: {about}",
-                     case.review_due),
+            _to_role(
+                case,
+                case.terms.decided_by,
+                "council decision needed",
+                f"all visas given: {about}",
+                case.review_due,
+            ),
         )
     if action == "review_overdue":
         why = f"the council's decision was due {case.review_due.isoformat()}: {about}"

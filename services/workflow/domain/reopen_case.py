@@ -12,7 +12,6 @@ the lateness is recorded) -> completed. A refused visa or
 a rejecting decision ends the case as rejected; the teacher may withdraw it until it is reopened.
 """
 
-
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -157,7 +156,9 @@ class ReopenCase:
     def check_visa(self, actor: Actor, role: str, approve: bool, comment: str) -> None:
         self._require_step(Step.REVIEW, "a visa")
         if role not in self.terms.visa_roles:
-            raise InvalidArgument("role", f"{role!r} gives no visa here; visas: {', '.join(self.terms.visa_roles)}")
+            raise InvalidArgument(
+                "role", f"{role!r} gives no visa here; visas: {', '.join(self.terms.visa_roles)}"
+            )
         self._refuse_own_request(actor)
         scope = VISA_SCOPE.get(role, "faculty")
         if not actor.holds(
@@ -238,7 +239,8 @@ class ReopenCase:
             for role in self.terms.granted_by
         ):
             raise PermissionDenied(
-                f"only the registrar ({' or '.join(self.terms.granted_by)}) reopens the journal", field="actor"
+                f"only the registrar ({' or '.join(self.terms.granted_by)}) reopens the journal",
+                field="actor",
             )
 
     def start_reopening(self, actor: Actor, at: datetime) -> None:
@@ -317,7 +319,9 @@ class ReopenCase:
                 f"the case has ended ({self.step}: {self.end_reason}); {what} is no longer possible",
                 field="case_id",
             )
-        raise FailedPrecondition(f"the case is at step {self.step}; {what} is not expected now", field="case_id")
+        raise FailedPrecondition(
+            f"the case is at step {self.step}; {what} is not expected now", field="case_id"
+        )
 
     def _refuse_own_request(self, actor: Actor) -> None:
         if actor.person_id == self.facts.teacher_id:

@@ -1,6 +1,5 @@
 """What a reopen case is about (KZ-08, KZ-13, form of KZ-17) and the deadlines its profile sets."""
 
-
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 

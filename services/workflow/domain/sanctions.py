@@ -6,7 +6,6 @@ registrar confirms it with a protocol or order reference. The ladders are profil
 (`profiles/*.yaml` `sanctions`), passed in here as `measure_for` functions.
 """
 
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum

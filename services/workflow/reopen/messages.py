@@ -4,7 +4,6 @@ They travel through Temporal's JSON converter and are stored in workflow histori
 with defaults, never rename or remove one (the replay tests over stored histories catch it).
 """
 
-
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +26,8 @@ class ReopenCaseInput:
     late_admission: LateAdmission | None = None
     # Activities are retried after this long without an answer (a worker died in the middle).
     activity_timeout_seconds: float = 30.0
+    # When the dean's office received the explanation (SubmitExplanation's clock); None: the start.
+    received_at: datetime | None = None
 
 
 # -- human steps (workflow updates) --------------------------------------------------------------
@@ -118,6 +119,7 @@ class GrantInput:
     journal_id: str
     section: str
     expires_at: datetime
+    reason: str = ""
 
 
 @dataclass(frozen=True)

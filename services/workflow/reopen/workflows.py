@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         VisaRequest,
         WithdrawRequest,
     )
+    from services.workflow.reopen.views import view_of
     from services.workflow.search_attributes import (
         DEPARTMENT_ID,
         FACULTY_ID,
@@ -52,6 +53,10 @@ with workflow.unsafe.imports_passed_through():
         STEP,
         TEACHER_ID,
     )
+
+
+# Activities retry until they succeed (every one is idempotent); a failing gradebook delays, never loses.
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
 
 def refusal(error: DomainError) -> ApplicationError:
@@ -74,7 +79,11 @@ class ReopenCaseWorkflow:
     def __init__(self, input: ReopenCaseInput) -> None:
         self._input = input
         self._case = ReopenCase.receive(
-            input.facts, input.explanation, input.terms, workflow.now(), input.late_admission
+            input.facts,
+            input.explanation,
+            input.terms,
+            input.received_at or workflow.now(),
+            input.late_admission,
         )
         self._recorded = 0
         self._record_lock = asyncio.Lock()
@@ -110,6 +119,9 @@ class ReopenCaseWorkflow:
 
     async def _reopen_and_correct(self) -> None:
         case = self._case
+        # Access counts from the grant's request: the grant expires exactly at the correction deadline,
+        # so the gradebook enforces the same instant even if this worker were down then.
+        granted_at = workflow.now()
         grant = await workflow.execute_activity(
             GRANT_REOPEN,
             GrantInput(
@@ -117,13 +129,14 @@ class ReopenCaseWorkflow:
                 case.facts.teacher_id,
                 case.facts.journal_id,
                 case.facts.section,
-                # The grant lapses a day after the correction deadline: the re-close below ends it first.
-                workflow.now() + timedelta(days=case.terms.correction_days + 1),
+                granted_at + timedelta(days=case.terms.correction_days),
+                case.explanation.reason,
             ),
             result_type=GrantResult,
-            **self._activity_options(),
+            start_to_close_timeout=self._timeout(),
+            retry_policy=RETRY,
         )
-        case.granted(grant.grant_id, workflow.now())
+        case.granted(grant.grant_id, granted_at)
         await self._after_step()
 
         # KZ-13.4: correction and individual statement within correction_days, else re-close anyway.
@@ -140,7 +153,8 @@ class ReopenCaseWorkflow:
                 case.correction_late,
             ),
             result_type=EndReopenResult,
-            **self._activity_options(),
+            start_to_close_timeout=self._timeout(),
+            retry_policy=RETRY,
         )
         case.reclose(workflow.now(), ended.statement_id)
         await self._after_step()
@@ -160,7 +174,8 @@ class ReopenCaseWorkflow:
                 workflow.now(),
             ),
             result_type=CountReopenResult,
-            **self._activity_options(),
+            start_to_close_timeout=self._timeout(),
+            retry_policy=RETRY,
         )
         now = workflow.now()
         case.note(
@@ -181,8 +196,11 @@ class ReopenCaseWorkflow:
 
     @workflow.update
     async def add_visa(self, request: VisaRequest) -> CaseView:
-        checked(lambda: self._case.add_visa(request.actor, request.role, request.approve, request.comment,
-                                            workflow.now()))
+        checked(
+            lambda: self._case.add_visa(
+                request.actor, request.role, request.approve, request.comment, workflow.now()
+            )
+        )
         await self._after_step()
         return self.view()
 
@@ -192,15 +210,21 @@ class ReopenCaseWorkflow:
 
     @workflow.update
     async def decide(self, request: DecisionRequest) -> CaseView:
-        checked(lambda: self._case.decide(request.actor, request.approve, request.protocol, request.reason,
-                                          workflow.now()))
+        checked(
+            lambda: self._case.decide(
+                request.actor, request.approve, request.protocol, request.reason, workflow.now()
+            )
+        )
         await self._after_step()
         return self.view()
 
     @decide.validator
     def _validate_decision(self, request: DecisionRequest) -> None:
-        checked(lambda: self._case.check_decision(request.actor, request.approve, request.protocol,
-                                                  request.reason))
+        checked(
+            lambda: self._case.check_decision(
+                request.actor, request.approve, request.protocol, request.reason
+            )
+        )
 
     @workflow.update
     async def reopen(self, request: ReopenRequest) -> CaseView:
@@ -238,24 +262,7 @@ class ReopenCaseWorkflow:
 
     @workflow.query
     def view(self) -> CaseView:
-        case = self._case
-        return CaseView(
-            facts=case.facts,
-            explanation=case.explanation,
-            step=case.step.value,
-            waiting_for=case.waiting_for(),
-            deadline=case.deadline(),
-            overdue=case.overdue(workflow.now()),
-            received_at=case.received_at,
-            visas=tuple(case.visas.values()),
-            decision=case.decision,
-            grant_id=case.grant_id,
-            reopened_at=case.reopened_at,
-            correction_late=case.correction_late,
-            end_reason=case.end_reason,
-            late_admission=case.late_admission,
-            history=tuple(case.history),
-        )
+        return view_of(self._case, workflow.now())
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -266,7 +273,7 @@ class ReopenCaseWorkflow:
             return done()
         try:
             await workflow.wait_condition(done, timeout=remaining)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return done()
         return True
 
@@ -285,13 +292,10 @@ class ReopenCaseWorkflow:
                 RECORD_STEP,
                 StepRecord(self.view(), entries, notices),
                 result_type=StepRecorded,
-                **self._activity_options(),
+                start_to_close_timeout=self._timeout(),
+                retry_policy=RETRY,
             )
             self._recorded = max(self._recorded, done.recorded_up_to)
 
-    def _activity_options(self) -> dict[str, object]:
-        timeout = timedelta(seconds=self._input.activity_timeout_seconds)
-        return {
-            "start_to_close_timeout": timeout,
-            "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
-        }
+    def _timeout(self) -> timedelta:
+        return timedelta(seconds=self._input.activity_timeout_seconds)

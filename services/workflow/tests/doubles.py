@@ -12,13 +12,7 @@ from typing import Any
 
 from temporalio import activity
 
-from services.workflow.closing.messages import (
-    CloseSectionsInput,
-    CloseSectionsResult,
-    Unfilled,
-    UnfilledInput,
-    UnfilledJournal,
-)
+from services.workflow.closing.messages import CloseSectionsInput, CloseSectionsResult
 from services.workflow.domain.sanctions import Proposal, Subject
 from services.workflow.monitoring.messages import FillStatus, FillStatusInput
 from services.workflow.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
@@ -43,7 +37,6 @@ class FakeGradebook:
     ended: dict[str, EndReopenInput] = field(default_factory=dict)
     closed: dict[str, CloseSectionsInput] = field(default_factory=dict)
     close_calls: list[CloseSectionsInput] = field(default_factory=list)
-    unfilled_journals: tuple[UnfilledJournal, ...] = ()
     status: FillStatus = field(default_factory=FillStatus)
     status_requests: list[FillStatusInput] = field(default_factory=list)
 
@@ -60,9 +53,6 @@ class FakeGradebook:
         self.close_calls.append(request)
         self.closed.setdefault(request.idempotency_key, request)
         return CloseSectionsResult(2)
-
-    async def unfilled(self, request: UnfilledInput) -> Unfilled:
-        return Unfilled(self.unfilled_journals)
 
     async def fill_status(self, request: FillStatusInput) -> FillStatus:
         self.status_requests.append(request)
@@ -105,8 +95,19 @@ class ReopenDoubles:
             self.counted.append(request)
             n = sum(1 for c in self.counted if c.teacher_id == request.teacher_id)
             return CountReopenResult(
-                n, n, (Proposal(f"{request.case_id}:teacher", Subject.TEACHER, request.teacher_id,
-                                request.term_id, n, "verbal_warning", request.case_id),)
+                n,
+                n,
+                (
+                    Proposal(
+                        f"{request.case_id}:teacher",
+                        Subject.TEACHER,
+                        request.teacher_id,
+                        request.term_id,
+                        n,
+                        "verbal_warning",
+                        request.case_id,
+                    ),
+                ),
             )
 
         return [record_step, grant, end, count]

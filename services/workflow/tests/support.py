@@ -21,7 +21,11 @@ def terms(profile_code: str = "kz-medical") -> ReopenTerms:
     reopen = get_profile(profile_code).reopen
     assert reopen.allowed and reopen.explanation_days and reopen.review_days and reopen.correction_days
     return ReopenTerms.from_profile(
-        reopen.explanation_days, reopen.review_days, reopen.correction_days, reopen.approvals, reopen.granted_by
+        reopen.explanation_days,
+        reopen.review_days,
+        reopen.correction_days,
+        reopen.approvals,
+        reopen.granted_by,
     )
 
 
@@ -65,7 +69,9 @@ class People:
 
     @property
     def registrar(self) -> Actor:
-        return Actor(f"registrar-{self.suffix}", (Grant("registrar_senior_inspector", "university", "kaznmu"),))
+        return Actor(
+            f"registrar-{self.suffix}", (Grant("registrar_senior_inspector", "university", "kaznmu"),)
+        )
 
     @property
     def registrar_head(self) -> Actor:

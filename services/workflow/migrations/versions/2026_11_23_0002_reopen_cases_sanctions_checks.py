@@ -73,17 +73,42 @@ def upgrade() -> None:
     )
 
     op.create_table(
-        "closed_sections",
+        "journals",
         sa.Column("journal_id", sa.Text, nullable=False),
-        sa.Column("section", sa.Text, nullable=False),
-        sa.Column("closed_at", TS, nullable=False),
-        sa.Column("teacher_ids", ARRAY(sa.Text), nullable=False),
+        sa.Column("term_id", sa.Text, nullable=False),
+        sa.Column("course_unit_id", sa.Text, nullable=False),
+        sa.Column("group_id", sa.Text, nullable=False),
         sa.Column("department_id", sa.Text, nullable=False),
         sa.Column("faculty_id", sa.Text, nullable=False),
-        sa.Column("term_id", sa.Text, nullable=False),
         sa.Column("profile_code", sa.Text, nullable=False),
+        sa.Column("teacher_ids", ARRAY(sa.Text), nullable=False),
         sa.Column("title", sa.Text, nullable=False, server_default=""),
-        sa.PrimaryKeyConstraint("journal_id", "section", name="pk_closed_sections"),
+        sa.PrimaryKeyConstraint("journal_id", name="pk_journals"),
+    )
+    op.create_index("ix_journals_profile_department", "journals", ["profile_code", "department_id"])
+
+    op.create_table(
+        "journal_sections",
+        sa.Column("journal_id", sa.Text, nullable=False),
+        sa.Column("section", sa.Text, nullable=False),
+        sa.Column("control_kind", sa.Text, nullable=False, server_default=""),
+        sa.Column("teacher_ids", ARRAY(sa.Text), nullable=False, server_default="{}"),
+        sa.Column("department_id", sa.Text, nullable=False, server_default=""),
+        sa.Column("faculty_id", sa.Text, nullable=False, server_default=""),
+        sa.Column("term_id", sa.Text, nullable=False, server_default=""),
+        sa.Column("profile_code", sa.Text, nullable=False, server_default=""),
+        sa.Column("event_date", sa.Text, nullable=False, server_default=""),
+        sa.Column("closed_at", TS),
+        sa.Column("closed_by", sa.Text, nullable=False, server_default=""),
+        sa.PrimaryKeyConstraint("journal_id", "section", name="pk_journal_sections"),
+    )
+    op.create_index("ix_journal_sections_section", "journal_sections", ["section"])
+
+    op.create_table(
+        "effects",
+        sa.Column("effect_key", sa.Text, nullable=False),
+        sa.Column("done_at", TS, nullable=False, server_default=sa.func.now()),
+        sa.PrimaryKeyConstraint("effect_key", name="pk_effects"),
     )
 
     op.create_table(
@@ -150,7 +175,7 @@ def upgrade() -> None:
         "fill_flags",
         sa.Column("journal_id", sa.Text, nullable=False),
         sa.Column("lesson_date", sa.Date, nullable=False),
-        sa.Column("teacher_id", sa.Text, nullable=False),
+        sa.Column("teacher_ids", ARRAY(sa.Text), nullable=False),
         sa.Column("department_id", sa.Text, nullable=False),
         sa.Column("faculty_id", sa.Text, nullable=False),
         sa.Column("course_unit_id", sa.Text, nullable=False),
@@ -162,7 +187,7 @@ def upgrade() -> None:
         "journal_checks",
         sa.Column("week_start", sa.Date, nullable=False),
         sa.Column("journal_id", sa.Text, nullable=False),
-        sa.Column("teacher_id", sa.Text, nullable=False),
+        sa.Column("teacher_ids", ARRAY(sa.Text), nullable=False),
         sa.Column("department_id", sa.Text, nullable=False),
         sa.Column("faculty_id", sa.Text, nullable=False),
         sa.Column("lessons", sa.Integer, nullable=False),
@@ -173,7 +198,7 @@ def upgrade() -> None:
         sa.Column("checked_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("week_start", "journal_id", name="pk_journal_checks"),
     )
-    op.create_index("ix_journal_checks_teacher", "journal_checks", ["teacher_id", "week_start"])
+    op.create_index("ix_journal_checks_teachers", "journal_checks", ["teacher_ids"], postgresql_using="gin")
 
 
 def downgrade() -> None:

@@ -30,9 +30,10 @@ pytestmark = pytest.mark.integration
 
 async def start_case(env: Any, queue: str, people: People) -> WorkflowHandle[Any, CaseOutcome]:
     case = case_input(people)
-    return await env.client.start_workflow(
+    handle: WorkflowHandle[Any, CaseOutcome] = await env.client.start_workflow(
         ReopenCaseWorkflow.run, case, id=workflow_id(case.facts.case_id), task_queue=queue
     )
+    return handle
 
 
 async def approve_all(handle: WorkflowHandle[Any, Any], people: People) -> None:
@@ -51,8 +52,9 @@ async def approve_all(handle: WorkflowHandle[Any, Any], people: People) -> None:
 @pytest.mark.rule("KZ-13", "KZ-08")
 async def test_whole_procedure_two_days_each_step(time_skipping: Any) -> None:
     env, queue, people, doubles = time_skipping, f"q-{uuid.uuid4().hex}", People(), ReopenDoubles()
-    async with Worker(env.client, task_queue=queue, workflows=[ReopenCaseWorkflow],
-                      activities=doubles.activities()):
+    async with Worker(
+        env.client, task_queue=queue, workflows=[ReopenCaseWorkflow], activities=doubles.activities()
+    ):
         handle = await start_case(env, queue, people)
         await env.sleep(timedelta(days=1, hours=20))  # the council meets on the second day
         await approve_all(handle, people)
@@ -74,8 +76,16 @@ async def test_whole_procedure_two_days_each_step(time_skipping: Any) -> None:
     ended = doubles.gradebook.ended[view.facts.case_id]
     assert not ended.late and ended.reason == "corrected by the teacher"
     assert doubles.actions() == [
-        "submitted", "visa_department_head", "visa_dean_curation", "visa_dean", "council_decision",
-        "reopen_requested", "reopened", "correction_submitted", "completed", "reopen_counted",
+        "submitted",
+        "visa_department_head",
+        "visa_dean_curation",
+        "visa_dean",
+        "council_decision",
+        "reopen_requested",
+        "reopened",
+        "correction_submitted",
+        "completed",
+        "reopen_counted",
         "sanction_proposed",
     ]
     # Every step keeps who and when.
@@ -89,8 +99,9 @@ async def test_whole_procedure_two_days_each_step(time_skipping: Any) -> None:
 @pytest.mark.rule("KZ-13")
 async def test_council_lapse_escalates_and_never_approves(time_skipping: Any) -> None:
     env, queue, people, doubles = time_skipping, f"q-{uuid.uuid4().hex}", People(), ReopenDoubles()
-    async with Worker(env.client, task_queue=queue, workflows=[ReopenCaseWorkflow],
-                      activities=doubles.activities()):
+    async with Worker(
+        env.client, task_queue=queue, workflows=[ReopenCaseWorkflow], activities=doubles.activities()
+    ):
         handle = await start_case(env, queue, people)
         await handle.execute_update(
             ReopenCaseWorkflow.add_visa, VisaRequest(people.department_head, "department_head", True)
@@ -107,23 +118,29 @@ async def test_council_lapse_escalates_and_never_approves(time_skipping: Any) ->
         assert view.step == "review" and view.decision is None and doubles.gradebook.grant_calls == 0
 
         # The late decision is still the council's to make, and recorded as late.
-        await handle.execute_update(ReopenCaseWorkflow.add_visa, VisaRequest(people.dean_curation, "dean_curation", True))
+        await handle.execute_update(
+            ReopenCaseWorkflow.add_visa, VisaRequest(people.dean_curation, "dean_curation", True)
+        )
         await handle.execute_update(ReopenCaseWorkflow.add_visa, VisaRequest(people.dean, "dean", True))
-        view = await handle.execute_update(ReopenCaseWorkflow.decide, DecisionRequest(people.dean, True, "№9"))
+        view = await handle.execute_update(
+            ReopenCaseWorkflow.decide, DecisionRequest(people.dean, True, "№9")
+        )
         assert view.step == "approved"
         assert "after the deadline" in view.history[-1].detail
 
     escalations = [n for n in doubles.notices() if n.what.startswith("reopen case overdue")]
     assert {(n.recipient_role, n.scope_type) for n in escalations} == {
-        ("dean", "faculty"), ("vice_rector", "university")
+        ("dean", "faculty"),
+        ("vice_rector", "university"),
     }
 
 
 @pytest.mark.rule("KZ-13")
 async def test_correction_lapse_recloses_and_records_lateness(time_skipping: Any) -> None:
     env, queue, people, doubles = time_skipping, f"q-{uuid.uuid4().hex}", People(), ReopenDoubles()
-    async with Worker(env.client, task_queue=queue, workflows=[ReopenCaseWorkflow],
-                      activities=doubles.activities()):
+    async with Worker(
+        env.client, task_queue=queue, workflows=[ReopenCaseWorkflow], activities=doubles.activities()
+    ):
         handle = await start_case(env, queue, people)
         await approve_all(handle, people)
         await handle.execute_update(ReopenCaseWorkflow.reopen, ReopenRequest(people.registrar_head))
@@ -134,7 +151,8 @@ async def test_correction_lapse_recloses_and_records_lateness(time_skipping: Any
     assert doubles.gradebook.ended[view.facts.case_id].late
     actions = [e.action for e in view.history]
     assert actions[actions.index("reopened") + 1 : actions.index("reopened") + 3] == [
-        "correction_overdue", "completed"
+        "correction_overdue",
+        "completed",
     ]
     overdue = next(e for e in view.history if e.action == "correction_overdue")
     reopened = next(e for e in view.history if e.action == "reopened")

@@ -230,8 +230,8 @@ class ReopenCaseWorkflow:
     async def reopen(self, request: ReopenRequest) -> CaseView:
         checked(lambda: self._case.start_reopening(request.actor, workflow.now()))
         await self._after_step()
-        # Answer once the grant exists, so the registrar sees the journal reopened.
-        await workflow.wait_condition(lambda: self._case.step != Step.REOPENING)
+        # Answer once the grant exists and is recorded, so the registrar sees the journal reopened.
+        await workflow.wait_condition(lambda: self._case.step != Step.REOPENING and self._all_recorded())
         return self.view()
 
     @reopen.validator
@@ -242,8 +242,8 @@ class ReopenCaseWorkflow:
     async def submit_correction(self, request: CorrectionRequest) -> CaseView:
         checked(lambda: self._case.submit_correction(request.actor, request.note, workflow.now()))
         await self._after_step()
-        # Answer once the section is closed again with its individual statement.
-        await workflow.wait_condition(lambda: self._case.ended)
+        # Answer once the section is closed again with its individual statement, and recorded.
+        await workflow.wait_condition(lambda: self._case.ended and self._all_recorded())
         return self.view()
 
     @submit_correction.validator
@@ -265,6 +265,9 @@ class ReopenCaseWorkflow:
         return view_of(self._case, workflow.now())
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _all_recorded(self) -> bool:
+        return self._recorded >= len(self._case.history)
 
     async def _wait_until(self, done: Callable[[], bool], deadline: datetime) -> bool:
         """Wait for `done` until the deadline; False when the deadline came first."""

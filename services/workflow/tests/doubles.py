@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from temporalio import activity
@@ -55,8 +55,23 @@ class FakeGradebook:
         return CloseSectionsResult(2)
 
     async def fill_status(self, request: FillStatusInput) -> FillStatus:
+        """Like GetFillStatus: the journals matching the filter, their days within the dates."""
         self.status_requests.append(request)
-        return self.status
+        found = []
+        for j in self.status.journals:
+            if request.journal_id and j.journal_id != request.journal_id:
+                continue
+            if request.department_id and j.department_id != request.department_id:
+                continue
+            if request.teacher_id and request.teacher_id not in j.teacher_ids:
+                continue
+            days = tuple(
+                d for d in j.days
+                if (not request.from_date or d.date >= request.from_date)
+                and (not request.to_date or d.date <= request.to_date)
+            )
+            found.append(replace(j, days=days))
+        return FillStatus(tuple(found))
 
 
 @dataclass

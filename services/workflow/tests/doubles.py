@@ -12,9 +12,23 @@ from typing import Any
 
 from temporalio import activity
 
-from services.workflow.closing.messages import CloseSectionsInput, CloseSectionsResult
+from services.workflow.closing.activities import CLOSE_SECTIONS, SEND_REMINDER
+from services.workflow.closing.messages import (
+    CloseSectionsInput,
+    CloseSectionsResult,
+    ReminderInput,
+    ReminderResult,
+)
 from services.workflow.domain.sanctions import Proposal, Subject
-from services.workflow.monitoring.messages import FillStatus, FillStatusInput
+from services.workflow.monitoring.activities import DAILY_CHECK, WEEKLY_CHECK
+from services.workflow.monitoring.messages import (
+    DailyCheckResult,
+    DayCheckRequest,
+    FillStatus,
+    FillStatusInput,
+    WeekCheckRequest,
+    WeeklyCheckResult,
+)
 from services.workflow.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
 from services.workflow.reopen.messages import (
     CountReopenInput,
@@ -66,7 +80,8 @@ class FakeGradebook:
             if request.teacher_id and request.teacher_id not in j.teacher_ids:
                 continue
             days = tuple(
-                d for d in j.days
+                d
+                for d in j.days
                 if (not request.from_date or d.date >= request.from_date)
                 and (not request.to_date or d.date <= request.to_date)
             )
@@ -126,3 +141,29 @@ class ReopenDoubles:
             )
 
         return [record_step, grant, end, count]
+
+
+def closing_doubles(gradebook: FakeGradebook) -> list[Callable[..., Any]]:
+    """The closing activities as doubles (same names)."""
+
+    @activity.defn(name=SEND_REMINDER)
+    async def remind(request: ReminderInput) -> ReminderResult:
+        return ReminderResult(1)
+
+    @activity.defn(name=CLOSE_SECTIONS)
+    async def close(request: CloseSectionsInput) -> CloseSectionsResult:
+        return await gradebook.close_sections(request)
+
+    return [remind, close]
+
+
+def monitoring_doubles() -> list[Callable[..., Any]]:
+    @activity.defn(name=DAILY_CHECK)
+    async def daily(request: DayCheckRequest) -> DailyCheckResult:
+        return DailyCheckResult(request.day, 3, 1)
+
+    @activity.defn(name=WEEKLY_CHECK)
+    async def weekly(request: WeekCheckRequest) -> WeeklyCheckResult:
+        return WeeklyCheckResult(request.week_start, 2, 1)
+
+    return [daily, weekly]

@@ -72,32 +72,59 @@ async def closing(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
     fake = FakeGradebook()
     queue = f"closing-{uuid.uuid4().hex[:8]}"
     activities = ClosingActivities(lambda: UnitOfWork(sessions, outbox), fake)
-    async with Worker(time_skipping.client, task_queue=queue, workflows=[ClosingDeadlineWorkflow],
-                      activities=activities.all()):
-        yield Closing(time_skipping, sessions, fake, ClosingProcesses(time_skipping.client, queue),
-                      f"cev-{uuid.uuid4().hex[:8]}")
+    async with Worker(
+        time_skipping.client,
+        task_queue=queue,
+        workflows=[ClosingDeadlineWorkflow],
+        activities=activities.all(),
+    ):
+        yield Closing(
+            time_skipping,
+            sessions,
+            fake,
+            ClosingProcesses(time_skipping.client, queue),
+            f"cev-{uuid.uuid4().hex[:8]}",
+        )
     await engine.dispose()
 
 
 def scheduled(cev: str, event_date: datetime, deadline: datetime, revision: int = 1) -> Any:
     return curriculum.ControlEventScheduled(
-        control_event_id=cev, kind=curriculum.CONTROL_EVENT_KIND_MIDTERM, course_unit_id="cu", group_id="g",
-        date=event_date.date().isoformat(), closing_deadline=deadline.isoformat(), profile_code="kz-medical",
-        department_id="dep", faculty_id="fac", revision=revision,
+        control_event_id=cev,
+        kind=curriculum.CONTROL_EVENT_KIND_MIDTERM,
+        course_unit_id="cu",
+        group_id="g",
+        date=event_date.date().isoformat(),
+        closing_deadline=deadline.isoformat(),
+        profile_code="kz-medical",
+        department_id="dep",
+        faculty_id="fac",
+        revision=revision,
     )
 
 
 async def seed_sections(c: Closing, event_date: datetime) -> None:
     for journal, teacher in (("journal-a", "Айгүл"), ("journal-b", "Бекзат")):
-        await c.apply(gradebook.SectionScheduled(
-            journal_id=journal, section=c.control_event_id, control_kind="midterm",
-            date=event_date.date().isoformat(), teacher_ids=[teacher], department_id="dep", faculty_id="fac",
-            profile_code="kz-medical",
-        ))
+        await c.apply(
+            gradebook.SectionScheduled(
+                journal_id=journal,
+                section=c.control_event_id,
+                control_kind="midterm",
+                date=event_date.date().isoformat(),
+                teacher_ids=[teacher],
+                department_id="dep",
+                faculty_id="fac",
+                profile_code="kz-medical",
+            )
+        )
     day = event_date.date().isoformat()
-    c.gradebook.status = FillStatus((
-        JournalFill("journal-a", ("Айгүл",), "dep", "fac", "cu", 30, (LessonDayFill(day, 1, True, 20, 12, 20, 0),)),
-    ))
+    c.gradebook.status = FillStatus(
+        (
+            JournalFill(
+                "journal-a", ("Айгүл",), "dep", "fac", "cu", 30, (LessonDayFill(day, 1, True, 20, 12, 20, 0),)
+            ),
+        )
+    )
 
 
 @pytest.mark.rule("KZ-05")
@@ -123,7 +150,10 @@ async def test_sections_close_at_the_deadline_after_reminders_to_teachers_with_u
     assert view.closed and view.sections_closed == 2 and view.reminders_sent == (48, 24)
     assert view.closed_at is not None and deadline <= view.closed_at < deadline + timedelta(minutes=1)
     [call] = c.gradebook.close_calls
-    assert call.control_event_id == c.control_event_id and call.idempotency_key == f"closing:{c.control_event_id}"
+    assert (
+        call.control_event_id == c.control_event_id
+        and call.idempotency_key == f"closing:{c.control_event_id}"
+    )
     reminders = [n for n in await c.notices() if n.kind == "closing"]
     assert [(n.recipient_id, n.what) for n in reminders] == [
         ("Айгүл", "8 cells unfilled; the sections close at the deadline")
@@ -140,19 +170,36 @@ async def test_a_registrar_change_of_the_deadline_moves_the_running_timer(closin
     await seed_sections(c, event_date)
     await c.apply(scheduled(c.control_event_id, event_date, deadline))
     later = deadline + timedelta(days=2)
-    await c.apply(curriculum.CalendarDeadlineChanged(
-        control_event_id=c.control_event_id, deadline_kind="closing", new_deadline=later.isoformat(),
-        old_deadline=deadline.isoformat(), reason="бұйрық № 77", changed_by="registrar-1", revision=2,
-    ))
+    await c.apply(
+        curriculum.CalendarDeadlineChanged(
+            control_event_id=c.control_event_id,
+            deadline_kind="closing",
+            new_deadline=later.isoformat(),
+            old_deadline=deadline.isoformat(),
+            reason="бұйрық № 77",
+            changed_by="registrar-1",
+            revision=2,
+        )
+    )
     # A stale change (older revision) and a grade-entry change do not move it.
-    await c.apply(curriculum.CalendarDeadlineChanged(
-        control_event_id=c.control_event_id, deadline_kind="closing", new_deadline=deadline.isoformat(),
-        changed_by="registrar-1", revision=1,
-    ))
-    await c.apply(curriculum.CalendarDeadlineChanged(
-        control_event_id=c.control_event_id, deadline_kind="grade_entry", new_deadline=now.isoformat(),
-        changed_by="registrar-1", revision=3,
-    ))
+    await c.apply(
+        curriculum.CalendarDeadlineChanged(
+            control_event_id=c.control_event_id,
+            deadline_kind="closing",
+            new_deadline=deadline.isoformat(),
+            changed_by="registrar-1",
+            revision=1,
+        )
+    )
+    await c.apply(
+        curriculum.CalendarDeadlineChanged(
+            control_event_id=c.control_event_id,
+            deadline_kind="grade_entry",
+            new_deadline=now.isoformat(),
+            changed_by="registrar-1",
+            revision=3,
+        )
+    )
     handle = c.env.client.get_workflow_handle(workflow_id(c.control_event_id), result_type=ClosingView)
     await c.env.sleep(deadline - now + timedelta(hours=1))  # past the old deadline
     view = await handle.query(ClosingDeadlineWorkflow.view)
@@ -164,4 +211,6 @@ async def test_a_registrar_change_of_the_deadline_moves_the_running_timer(closin
     view = await handle.result()
     assert view.closed_at is not None and later <= view.closed_at < later + timedelta(minutes=1)
     # A move after closing is refused (reported, nothing changes).
-    assert await c.processes.move(c.control_event_id, later + timedelta(days=1), 4, "registrar-1", "x") is None
+    assert (
+        await c.processes.move(c.control_event_id, later + timedelta(days=1), 4, "registrar-1", "x") is None
+    )

@@ -35,66 +35,116 @@ async def service(databases: Any, temporal_dev: TemporalDevServer) -> AsyncItera
         yield harness
 
 
-async def open_journal(h: Harness, journal_id: str, teacher: str, department: str, faculty: str,
-                       profile: str = "kz-medical") -> None:
-    await h.gradebook_event(gradebook.JournalOpened(
-        journal_id=journal_id, term_id="t", course_unit_id=f"cu-{journal_id}", group_id="g",
-        teacher_ids=[teacher], department_id=department, faculty_id=faculty, profile_code=profile,
-    ))
+async def open_journal(
+    h: Harness, journal_id: str, teacher: str, department: str, faculty: str, profile: str = "kz-medical"
+) -> None:
+    await h.gradebook_event(
+        gradebook.JournalOpened(
+            journal_id=journal_id,
+            term_id="t",
+            course_unit_id=f"cu-{journal_id}",
+            group_id="g",
+            teacher_ids=[teacher],
+            department_id=department,
+            faculty_id=faculty,
+            profile_code=profile,
+        )
+    )
 
 
 @pytest.mark.rule("KZ-09")
-async def test_short_units_lesson_days_without_grades_are_flagged_to_teacher_and_head_once(service: Harness) -> None:
+async def test_short_units_lesson_days_without_grades_are_flagged_to_teacher_and_head_once(
+    service: Harness,
+) -> None:
     h = service
     await open_journal(h, "j-short", "Нұрлан", "dep-a", "fac-a")
     await open_journal(h, "j-graded", "Гүлнар", "dep-a", "fac-a")
     await open_journal(h, "j-long", "Дәурен", "dep-b", "fac-a")
     ungraded = LessonDayFill(DAY, 2, False, 25, 0, 50, 2)
-    h.gradebook.status = FillStatus((
-        JournalFill("j-short", ("Нұрлан",), "dep-a", "fac-a", "cu-j-short", 5, (ungraded,)),
-        JournalFill("j-graded", ("Гүлнар",), "dep-a", "fac-a", "cu-j-graded", 3,
-                    (LessonDayFill(DAY, 1, True, 25, 25, 25, 0),)),
-        JournalFill("j-long", ("Дәурен",), "dep-b", "fac-a", "cu-j-long", 30, (ungraded,)),
-    ))
+    h.gradebook.status = FillStatus(
+        (
+            JournalFill("j-short", ("Нұрлан",), "dep-a", "fac-a", "cu-j-short", 5, (ungraded,)),
+            JournalFill(
+                "j-graded",
+                ("Гүлнар",),
+                "dep-a",
+                "fac-a",
+                "cu-j-graded",
+                3,
+                (LessonDayFill(DAY, 1, True, 25, 25, 25, 0),),
+            ),
+            JournalFill("j-long", ("Дәурен",), "dep-b", "fac-a", "cu-j-long", 30, (ungraded,)),
+        )
+    )
     for attempt in range(2):  # run twice: the day is flagged once
         result = await h.client.execute_workflow(
-            DailyFillCheckWorkflow.run, DailyCheckInput("kz-medical", day=DAY), id=f"daily-{uuid.uuid4().hex}",
+            DailyFillCheckWorkflow.run,
+            DailyCheckInput("kz-medical", day=DAY),
+            id=f"daily-{uuid.uuid4().hex}",
             task_queue=h.queue,
         )
         assert (result.journals_checked, result.flagged) == (3, 1 if attempt == 0 else 0)
     assert {r.department_id for r in h.gradebook.status_requests} == {"dep-a", "dep-b"}
 
     flagged = await h.outbox(ev.LessonDayUngraded)
-    assert [(f.journal_id, f.lesson_date, list(f.teacher_ids)) for f in flagged] == [("j-short", DAY, ["Нұрлан"])]
+    assert [(f.journal_id, f.lesson_date, list(f.teacher_ids)) for f in flagged] == [
+        ("j-short", DAY, ["Нұрлан"])
+    ]
     notices = [n for n in await h.notifications() if n.kind == "fill_check"]
     assert {(n.recipient_id, n.recipient_role, n.scope_id) for n in notices} == {
-        ("Нұрлан", "", ""), ("", "department_head", "dep-a")
+        ("Нұрлан", "", ""),
+        ("", "department_head", "dep-a"),
     }
     assert await h.scalar("SELECT count(*) FROM fill_flags") == 1
 
 
 @pytest.mark.rule("KG-08")
-async def test_weekly_check_reaches_dean_office_academic_department_and_each_teacher(service: Harness) -> None:
+async def test_weekly_check_reaches_dean_office_academic_department_and_each_teacher(
+    service: Harness,
+) -> None:
     h = service
     await open_journal(h, "j-1", "Айбек", "dep-a", "fac-a", "kg-jasu")
     await open_journal(h, "j-2", "Жылдыз", "dep-b", "fac-b", "kg-jasu")
-    h.gradebook.status = FillStatus((
-        JournalFill("j-1", ("Айбек",), "dep-a", "fac-a", "cu", 60, weeks=(WeekFill(WEEK, 4, 3, 100, 75, 80, 70, 10),)),
-        JournalFill("j-2", ("Жылдыз",), "dep-b", "fac-b", "cu", 60, weeks=(WeekFill(WEEK, 2, 2, 50, 50, 50, 45, 5),)),
-    ))
+    h.gradebook.status = FillStatus(
+        (
+            JournalFill(
+                "j-1",
+                ("Айбек",),
+                "dep-a",
+                "fac-a",
+                "cu",
+                60,
+                weeks=(WeekFill(WEEK, 4, 3, 100, 75, 80, 70, 10),),
+            ),
+            JournalFill(
+                "j-2",
+                ("Жылдыз",),
+                "dep-b",
+                "fac-b",
+                "cu",
+                60,
+                weeks=(WeekFill(WEEK, 2, 2, 50, 50, 50, 45, 5),),
+            ),
+        )
+    )
     for _ in range(2):
         await h.client.execute_workflow(
-            WeeklyJournalCheckWorkflow.run, WeeklyCheckInput("kg-jasu", week_start=WEEK),
-            id=f"weekly-{uuid.uuid4().hex}", task_queue=h.queue,
+            WeeklyJournalCheckWorkflow.run,
+            WeeklyCheckInput("kg-jasu", week_start=WEEK),
+            id=f"weekly-{uuid.uuid4().hex}",
+            task_queue=h.queue,
         )
     checked = await h.outbox(ev.JournalChecked)
     assert [(c.journal_id, c.filled_percent, c.attendance_percent) for c in checked] == [
-        ("j-1", "75.0", "87.5"), ("j-2", "100.0", "90.0")
+        ("j-1", "75.0", "87.5"),
+        ("j-2", "100.0", "90.0"),
     ]
     notices = [n for n in await h.notifications() if n.kind == "weekly_check"]
     assert [n.recipient_id for n in notices if n.recipient_id] == ["Айбек"]  # only findings go to teachers
     assert {(n.recipient_role, n.scope_id) for n in notices if n.recipient_role} == {
-        ("dean", "fac-a"), ("dean", "fac-b"), ("registrar_head", "")
+        ("dean", "fac-a"),
+        ("dean", "fac-b"),
+        ("registrar_head", ""),
     }
 
     def who(actor: Actor) -> Any:
@@ -102,7 +152,10 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
 
     teacher = Actor("Айбек", (Grant("teacher", "department", "dep-a"),))
     assert [c.journal_id for c in (await who(teacher)).checks] == ["j-1"]
-    assert list((await who(teacher)).checks[0].findings) == ["1 of 4 lessons without marks", "25 of 100 cells empty"]
+    assert list((await who(teacher)).checks[0].findings) == [
+        "1 of 4 lessons without marks",
+        "25 of 100 cells empty",
+    ]
     dean_b = Actor("dean-b", (Grant("dean", "faculty", "fac-b"),))
     assert [c.journal_id for c in (await who(dean_b)).checks] == ["j-2"]
     registrar = Actor("reg", (Grant("registrar_head", "university", "u"),))
@@ -111,7 +164,9 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert list((await who(stranger)).checks) == []
 
 
-async def test_schedules_are_created_once_per_profile(temporal_dev: TemporalDevServer, temporal_client: Any) -> None:
+async def test_schedules_are_created_once_per_profile(
+    temporal_dev: TemporalDevServer, temporal_client: Any
+) -> None:
     queue = f"schedules-{uuid.uuid4().hex[:6]}"
     created = await ensure_schedules(temporal_client, queue, "Asia/Almaty", 5)
     again = await ensure_schedules(temporal_client, queue, "Asia/Almaty", 5)

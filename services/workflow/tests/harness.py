@@ -126,7 +126,8 @@ class Harness:
             ),
             metadata=self.auth(actor or self.people.teacher),
         )
-        return reply.case
+        case: pb.ReopenCase = reply.case
+        return case
 
     async def outbox(self, message_type: Any) -> list[Any]:
         async with self.sessions() as session:

@@ -40,7 +40,8 @@ async def case_of(h: Harness, case_id: str, actor: Actor | None = None) -> pb.Re
     reply = await h.stub.GetCase(
         pb.GetCaseRequest(case_id=case_id), metadata=h.auth(actor or h.people.registrar)
     )
-    return reply.case
+    case: pb.ReopenCase = reply.case
+    return case
 
 
 async def tasks_of(h: Harness, actor: Actor) -> list[tuple[str, str]]:

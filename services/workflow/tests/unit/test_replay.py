@@ -49,7 +49,7 @@ class ChangedReopenCase:
 
 async def test_a_change_that_breaks_running_cases_fails_the_replay() -> None:
     path = next(p for p in HISTORIES if p.stem == "reopen_completed")
-    with pytest.raises(Exception, match="(?i)nondetermin"):
+    with pytest.raises(Exception, match=r"(?i)nondetermin"):
         # (unsandboxed: the sandbox would re-import this test module, and pytest with it)
         replayer = Replayer(workflows=[ChangedReopenCase], workflow_runner=UnsandboxedWorkflowRunner())
         await replayer.replay_workflow(history(path))

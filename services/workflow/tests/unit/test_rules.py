@@ -4,6 +4,7 @@ deadline's reminders and moves (KZ-05, KZ-06), from the regulation profiles' dat
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_short_units_flag_lesson_days_without_grades() -> None:
 @pytest.mark.rule("KG-08")
 def test_weekly_figures_and_findings() -> None:
     full = weekly_figures(WeekFill("2026-11-16", 4, 4, 100, 100, 100, 90, 10))
-    assert (full.filled_percent, full.attendance_percent, full.findings) == (100, 90, ())
+    assert (full.filled_percent, full.attendance_percent, full.findings) == (Decimal(100), Decimal(90), ())
     poor = weekly_figures(WeekFill("2026-11-16", 4, 3, 120, 75, 0, 0, 0))
     assert str(poor.filled_percent) == "62.5"
     assert poor.findings == (

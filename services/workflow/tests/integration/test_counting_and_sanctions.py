@@ -57,8 +57,8 @@ async def complete_case(h: Harness, section: str, teacher: Actor, reason: str) -
     assert reply.case.step == "completed"
     handle = h.client.get_workflow_handle(f"reopen-{case.case_id}")
     await handle.result()  # counted and proposed before the workflow ends
-    case: pb.ReopenCase = reply.case
-    return case
+    done: pb.ReopenCase = reply.case
+    return done
 
 
 def teacher(name: str) -> Actor:

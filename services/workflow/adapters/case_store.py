@@ -48,7 +48,7 @@ class NewCase:
     request_id: str
 
 
-def _row_values(view: CaseView) -> dict[str, Any]:
+def row_values(view: CaseView) -> dict[str, Any]:
     f = view.facts
     return {
         "journal_id": f.journal_id,
@@ -90,7 +90,7 @@ async def insert_case(session: AsyncSession, case: NewCase) -> str | None:
             submitted_by=case.submitted_by,
             request_id=case.request_id,
             recorded_seq=0,
-            **_row_values(case.view),
+            **row_values(case.view),
         )
         .on_conflict_do_nothing()
         .returning(reopen_cases.c.case_id)
@@ -137,7 +137,7 @@ async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
         await session.execute(
             update(reopen_cases)
             .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
-            .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **_row_values(view))
+            .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **row_values(view))
         )
         for entry in record.new_entries:
             if entry.seq in new_seqs:

@@ -142,9 +142,7 @@ async def test_killed_worker_resumes_the_reopen_without_a_second_grant(
                 await handle.execute_update(ReopenCaseWorkflow.add_visa, VisaRequest(actor, role, True))
             await handle.execute_update(ReopenCaseWorkflow.decide, DecisionRequest(p.dean, True, "№ 1"))
             reopening = asyncio.create_task(
-                handle.execute_update(
-                    ReopenCaseWorkflow.reopen, ReopenRequest(p.registrar), result_type=CaseView
-                )
+                handle.execute_update(ReopenCaseWorkflow.reopen, ReopenRequest(p.registrar))
             )
             await asyncio.wait_for(gradebook.first_call_arrived.wait(), 30)
             first.kill()  # in the middle of the grant activity

@@ -71,16 +71,16 @@ def row_values(view: CaseView) -> dict[str, Any]:
     }
 
 
-async def insert_case(session: AsyncSession, case: NewCase) -> str | None:
-    """Insert the case's row unless the same request made it already; returns the case id in the table
-    for this (submitter, request), or None when another case of the section is open (unique index)."""
+async def insert_case(session: AsyncSession, case: NewCase) -> bool | None:
+    """Insert the case's row: True when inserted, False when this (submitter, request) made it already,
+    None when another case of the section is still open (the unique index says so)."""
     existing = await session.scalar(
         select(reopen_cases.c.case_id).where(
             reopen_cases.c.submitted_by == case.submitted_by, reopen_cases.c.request_id == case.request_id
         )
     )
     if existing is not None:
-        return str(existing)
+        return False
     case_id = case.view.facts.case_id
     inserted = await session.scalar(
         insert(reopen_cases)
@@ -95,7 +95,7 @@ async def insert_case(session: AsyncSession, case: NewCase) -> str | None:
         .on_conflict_do_nothing()
         .returning(reopen_cases.c.case_id)
     )
-    return None if inserted is None else str(inserted)
+    return None if inserted is None else True
 
 
 async def open_case_of_section(session: AsyncSession, journal_id: str, section: str) -> str | None:
@@ -110,44 +110,49 @@ async def open_case_of_section(session: AsyncSession, journal_id: str, section: 
 
 
 async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
-    """Apply one step record: history entries once each, the row only forward, events with new entries."""
+    """Apply one step record in its own transaction (see write_step)."""
+    async with uow:
+        seq = await write_step(uow, record)
+        await uow.commit()
+    return seq
+
+
+async def write_step(uow: UnitOfWork, record: StepRecord) -> int:
+    """Write a step record inside the caller's transaction: history entries once each, the row only
+    forward, and events (step events, notifications) only with entries that are new."""
     view = record.view
     case_id = view.facts.case_id
     seq = max((e.seq for e in record.new_entries), default=0)
-    async with uow:
-        session = uow.session
-        new_seqs: set[int] = set()
-        for entry in record.new_entries:
-            inserted = await session.scalar(
-                insert(reopen_case_history)
-                .values(
-                    case_id=case_id,
-                    seq=entry.seq,
-                    at=entry.at,
-                    actor_id=entry.actor_id,
-                    action=entry.action,
-                    detail=entry.detail,
-                )
-                .on_conflict_do_nothing()
-                .returning(reopen_case_history.c.seq)
+    session = uow.session
+    new_seqs: set[int] = set()
+    for entry in record.new_entries:
+        inserted = await session.scalar(
+            insert(reopen_case_history)
+            .values(
+                case_id=case_id,
+                seq=entry.seq,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                detail=entry.detail,
             )
-            if inserted is not None:
-                new_seqs.add(int(inserted))
-        ended_at = view.history[-1].at if view.step in ENDED and view.history else None
-        await session.execute(
-            update(reopen_cases)
-            .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
-            .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **row_values(view))
+            .on_conflict_do_nothing()
+            .returning(reopen_case_history.c.seq)
         )
-        for entry in record.new_entries:
-            if entry.seq in new_seqs:
-                uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
-        if new_seqs:
-            for notice in record.notices:
-                uow.add_event(
-                    Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}")
-                )
-        await uow.commit()
+        if inserted is not None:
+            new_seqs.add(int(inserted))
+    ended_at = view.history[-1].at if view.step in ENDED and view.history else None
+    await session.execute(
+        update(reopen_cases)
+        .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
+        .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **row_values(view))
+    )
+    for entry in record.new_entries:
+        if entry.seq in new_seqs:
+            uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
+    if new_seqs:
+        for notice in record.notices:
+            uow.add_event(Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}"))
     return seq
 
 

@@ -40,6 +40,7 @@ async def wire(runtime: Runtime) -> Wiring:
     use_cases = UseCases(
         cases=ReopenCases(
             runtime.sessions,
+            runtime.unit_of_work,
             CaseProcesses(client, settings.task_queue),
             activity_timeout_seconds=settings.activity_timeout_seconds,
         ),

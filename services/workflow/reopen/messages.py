@@ -28,6 +28,8 @@ class ReopenCaseInput:
     activity_timeout_seconds: float = 30.0
     # When the dean's office received the explanation (SubmitExplanation's clock); None: the start.
     received_at: datetime | None = None
+    # History entries SubmitExplanation already recorded with the case's row (receipt, late admission).
+    recorded_up_to: int = 0
 
 
 # -- human steps (workflow updates) --------------------------------------------------------------

@@ -85,7 +85,7 @@ class ReopenCaseWorkflow:
             input.received_at or workflow.now(),
             input.late_admission,
         )
-        self._recorded = 0
+        self._recorded = input.recorded_up_to
         self._record_lock = asyncio.Lock()
 
     @workflow.run

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -26,6 +27,7 @@ from services.curriculum.domain.profiles import get_profile
 from services.workflow.adapters import case_store, section_store
 from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
 from services.workflow.domain.actors import Actor, oversees
+from services.workflow.domain.notices import notices_for
 from services.workflow.domain.reopen_case import ReopenCase
 from services.workflow.domain.reopen_facts import (
     CaseFacts,
@@ -40,6 +42,7 @@ from services.workflow.reopen.messages import (
     DecisionRequest,
     ReopenCaseInput,
     ReopenRequest,
+    StepRecord,
     VisaRequest,
     WithdrawRequest,
 )
@@ -70,11 +73,13 @@ class ReopenCases:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
         processes: CaseProcesses,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         activity_timeout_seconds: float = 30.0,
     ) -> None:
         self._sessions = sessions
+        self._unit_of_work = unit_of_work
         self._processes = processes
         self._clock = clock
         self._activity_timeout = activity_timeout_seconds
@@ -94,7 +99,8 @@ class ReopenCases:
             )
         explanation.validate()
         now = self._clock()
-        async with self._sessions() as session, session.begin():
+        async with self._unit_of_work() as uow:
+            session = uow.session
             closed = await section_store.closed_section(session, journal_id, section)
             if closed is None:
                 raise FailedPrecondition(
@@ -118,15 +124,22 @@ class ReopenCases:
                 closed.profile_code,
                 closed.closed_at,
             )
-            view = view_of(ReopenCase.receive(facts, explanation, terms, now, admission), now)
-            stored = await case_store.insert_case(
+            case = ReopenCase.receive(facts, explanation, terms, now, admission)
+            view = view_of(case, now)
+            created = await case_store.insert_case(
                 session, case_store.NewCase(view, actor.person_id, request_id)
             )
-            if stored is None:
+            if created is None:
                 other = await case_store.open_case_of_section(session, journal_id, section)
                 raise AlreadyExists(f"reopen case {other} of this section is still open", field="section")
-            if stored != case_id:  # the same request again: the case it made
-                found = await case_store.get_case(session, stored)
+            if created:
+                # The receipt is recorded with the row (history, step event, visa requests), so the
+                # workflow starts from there and opening a case costs no activity.
+                notices = tuple(n for entry in case.history for n in notices_for(case, entry))
+                await case_store.write_step(uow, StepRecord(view, tuple(case.history), notices))
+                await uow.commit()
+            else:  # the same request again: the case it made
+                found = await case_store.get_case(session, case_id)
                 assert found is not None
                 view = found[0]
         await self._processes.start(
@@ -137,6 +150,7 @@ class ReopenCases:
                 view.late_admission,
                 self._activity_timeout,
                 view.received_at,
+                recorded_up_to=sum(1 for e in view.history if e.action in ("submitted", "admitted_late")),
             )
         )
         return view

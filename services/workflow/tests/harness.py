@@ -185,7 +185,9 @@ async def running_service(
     fake = gradebook or FakeGradebook()
     now = clock or (lambda: datetime.now(UTC))
     use_cases = UseCases(
-        cases=ReopenCases(sessions, CaseProcesses(client, queue), now, activity_timeout_seconds),
+        cases=ReopenCases(
+            sessions, unit_of_work, CaseProcesses(client, queue), now, activity_timeout_seconds
+        ),
         tasks=TaskLists(sessions, now),
         sanctions=Sanctions(sessions, unit_of_work, now),
         checks=Checks(sessions),

@@ -57,8 +57,8 @@ async def visas(handle: WorkflowHandle[Any, Any], p: People) -> None:
         await handle.execute_update(ReopenCaseWorkflow.add_visa, VisaRequest(actor, role, True, "келісемін"))
 
 
-async def start_case(env: WorkflowEnvironment, p: People) -> WorkflowHandle[Any, Any]:
-    case = case_input(p)
+async def start_case(env: WorkflowEnvironment, p: People, **kwargs: Any) -> WorkflowHandle[Any, Any]:
+    case = case_input(p, **kwargs)
     return await env.client.start_workflow(
         ReopenCaseWorkflow.run, case, id=f"reopen-{case.facts.case_id}", task_queue=QUEUE
     )
@@ -75,6 +75,17 @@ async def reopen_completed(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]
     await handle.execute_update(
         ReopenCaseWorkflow.submit_correction, CorrectionRequest(p.teacher, "түзетілді")
     )
+    return handle
+
+
+async def reopen_submitted_through_the_service(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    """As SubmitExplanation starts it: the receipt already recorded, then the whole procedure."""
+    p = People("service")
+    handle = await start_case(env, p, recorded_up_to=1)
+    await visas(handle, p)
+    await handle.execute_update(ReopenCaseWorkflow.decide, DecisionRequest(p.dean, True, "№ 10"))
+    await handle.execute_update(ReopenCaseWorkflow.reopen, ReopenRequest(p.registrar))
+    await handle.execute_update(ReopenCaseWorkflow.submit_correction, CorrectionRequest(p.teacher))
     return handle
 
 
@@ -166,6 +177,7 @@ async def weekly_journal_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, 
 
 SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[Any, Any]]]] = {
     "reopen_completed": reopen_completed,
+    "reopen_submitted_through_the_service": reopen_submitted_through_the_service,
     "reopen_escalated_then_rejected": reopen_escalated_then_rejected,
     "reopen_correction_overdue": reopen_correction_overdue,
     "reopen_withdrawn": reopen_withdrawn,

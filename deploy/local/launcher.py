@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -99,6 +101,8 @@ class Stack:
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
         self.started = time.monotonic()
+        # Generated per run: nothing secret lives in the repository (CONVENTIONS item 9).
+        self.service_secrets = {"workflow": secrets.token_urlsafe(32)}
 
     # -- infrastructure -------------------------------------------------------------------------
     def start_postgres(self) -> Callable[[str], str]:
@@ -172,6 +176,10 @@ class Stack:
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
+                env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
+                env[f"{prefix}SERVICE_SECRET"] = self.service_secrets["workflow"]
+            if service == "identity":  # client credentials of the service identities (IssueServiceToken)
+                env[f"{prefix}SERVICE_SECRETS"] = json.dumps(self.service_secrets)
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env |= {

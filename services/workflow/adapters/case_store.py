@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -184,16 +184,17 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
     c = reopen_cases.c
     conditions = [and_(c.teacher_id == scopes.person_id, c.waiting_for.contains(["teacher"]))]
 
-    def role_in(role: str, scope_ids: tuple[str, ...], column: Any) -> None:
+    def role_in(slot: str, role: str, scope_ids: tuple[str, ...], column: Any) -> None:
+        """Cases waiting in `slot` where the caller holds `role` (everywhere, or in these scopes)."""
         if role in scopes.everywhere_roles:
-            conditions.append(c.waiting_for.contains([role]))
+            conditions.append(c.waiting_for.contains([slot]))
         elif scope_ids:
-            conditions.append(and_(column.in_(scope_ids), c.waiting_for.contains([role])))
+            conditions.append(and_(column.in_(scope_ids), c.waiting_for.contains([slot])))
 
-    role_in("department_head", scopes.department_head_of, c.department_id)
-    role_in("dean_curation", scopes.dean_curation_of, c.faculty_id)
-    role_in("dean", scopes.dean_of, c.faculty_id)
-    role_in("council", scopes.dean_of, c.faculty_id)
+    role_in("department_head", "department_head", scopes.department_head_of, c.department_id)
+    role_in("dean_curation", "dean_curation", scopes.dean_curation_of, c.faculty_id)
+    role_in("dean", "dean", scopes.dean_of, c.faculty_id)
+    role_in("council", "dean", scopes.dean_of, c.faculty_id)
     if scopes.registrar:
         conditions.append(c.waiting_for.contains(["registrar"]))
     query = (
@@ -215,7 +216,3 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
         .limit(limit)
     )
     return list((await session.execute(query)).all())
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -8,8 +8,8 @@ Steps: review (visas + the dean's council, due `review_days` after receipt; when
 escalated and keeps waiting: it is never approved by default) -> approved (waits for the registrar)
 -> reopening (the grant is being issued) -> correcting (due `correction_days` after re-access) -> reclosing
 (the teacher submitted the correction, or the deadline passed: then the section re-closes by itself and
-the lateness is recorded) -> completed. A refused visa or
-a rejecting decision ends the case as rejected; the teacher may withdraw it until it is reopened.
+the lateness is recorded) -> completed. A refused visa or a rejecting decision ends the case as
+rejected; the teacher may withdraw it until it is reopened.
 """
 
 from dataclasses import dataclass, field

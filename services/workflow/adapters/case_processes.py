@@ -7,13 +7,26 @@ import contextlib
 from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from ejournal_platform import errors
 from services.workflow.reopen.messages import CaseView, ReopenCaseInput, workflow_id
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.search_attributes import (
+    DEPARTMENT_ID,
+    FACULTY_ID,
+    JOURNAL_ID,
+    OVERDUE,
+    STEP,
+    TEACHER_ID,
+)
 
 _ERRORS: dict[str, type[errors.DomainError]] = {
     "PermissionDenied": errors.PermissionDenied,
@@ -57,6 +70,17 @@ class CaseProcesses:
                 task_queue=self.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                # Set at start, so opening a case needs no upsert (ops find it at once in the UI).
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(JOURNAL_ID, case.facts.journal_id),
+                        SearchAttributePair(TEACHER_ID, case.facts.teacher_id),
+                        SearchAttributePair(DEPARTMENT_ID, case.facts.department_id),
+                        SearchAttributePair(FACULTY_ID, case.facts.faculty_id),
+                        SearchAttributePair(STEP, "review"),
+                        SearchAttributePair(OVERDUE, False),
+                    ]
+                ),
             )
 
     async def update(self, case_id: str, update: Any, request: Any) -> CaseView:

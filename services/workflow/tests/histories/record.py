@@ -23,6 +23,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.closing.messages import ClosingInput, MoveDeadlineRequest
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
@@ -86,6 +87,21 @@ async def reopen_submitted_through_the_service(env: WorkflowEnvironment) -> Work
     await handle.execute_update(ReopenCaseWorkflow.decide, DecisionRequest(p.dean, True, "№ 10"))
     await handle.execute_update(ReopenCaseWorkflow.reopen, ReopenRequest(p.registrar))
     await handle.execute_update(ReopenCaseWorkflow.submit_correction, CorrectionRequest(p.teacher))
+    return handle
+
+
+async def reopen_started_by_the_service(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    """Started exactly as CaseProcesses.start does (search attributes at start), then escalated and
+    completed late: the path of cases since ONLY_CHANGED_ATTRIBUTES."""
+    p = People("started")
+    case = case_input(p, recorded_up_to=1)
+    await CaseProcesses(env.client, QUEUE).start(case)
+    handle = env.client.get_workflow_handle(f"reopen-{case.facts.case_id}")
+    await env.sleep(timedelta(days=2, hours=1))
+    await visas(handle, p)
+    await handle.execute_update(ReopenCaseWorkflow.decide, DecisionRequest(p.dean, True, "№ 11"))
+    await handle.execute_update(ReopenCaseWorkflow.reopen, ReopenRequest(p.registrar))
+    await env.sleep(timedelta(days=3))
     return handle
 
 
@@ -178,6 +194,7 @@ async def weekly_journal_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, 
 SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[Any, Any]]]] = {
     "reopen_completed": reopen_completed,
     "reopen_submitted_through_the_service": reopen_submitted_through_the_service,
+    "reopen_started_by_the_service": reopen_started_by_the_service,
     "reopen_escalated_then_rejected": reopen_escalated_then_rejected,
     "reopen_correction_overdue": reopen_correction_overdue,
     "reopen_withdrawn": reopen_withdrawn,

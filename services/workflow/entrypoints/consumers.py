@@ -64,6 +64,10 @@ async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> Non
         )
     elif event.type == SECTION_CLOSED:
         c = event.parse(gradebook.SectionClosed)
+        closed_at = instant_or_none(c.closed_at)
+        if closed_at is None:
+            log.warning("SectionClosed without a valid closed_at; ignored", event_id=event.id)
+            return
         await section_store.upsert_section(
             session,
             section_store.SectionFacts(
@@ -74,10 +78,19 @@ async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> Non
                 c.department_id,
                 c.faculty_id,
                 c.term_id,
-                closed_at=datetime.fromisoformat(c.closed_at),
+                closed_at=closed_at,
                 closed_by=c.closed_by,
             ),
         )
+
+
+def instant_or_none(value: str) -> datetime | None:
+    """An RFC 3339 instant with its offset, or None: a malformed event must not block the consumer."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def kind_name(kind: curriculum.ControlEventKind.ValueType) -> str:
@@ -88,7 +101,10 @@ def on_curriculum_event(closing: ClosingProcesses) -> Handler:
     async def handle(session: AsyncSession, event: ReceivedEvent) -> None:
         if event.type == CONTROL_EVENT_SCHEDULED:
             e = event.parse(curriculum.ControlEventScheduled)
-            if not e.closing_deadline:  # the profile closes on an event (KG-06), not at a date
+            deadline = instant_or_none(e.closing_deadline)
+            if deadline is None:  # the profile closes on an event (KG-06), not at a date
+                if e.closing_deadline:
+                    log.warning("ControlEventScheduled with a malformed deadline; ignored", event_id=event.id)
                 return
             await closing.schedule(
                 ClosingInput(
@@ -98,7 +114,7 @@ def on_curriculum_event(closing: ClosingProcesses) -> Handler:
                     e.group_id,
                     e.subgroup_id,
                     e.date,
-                    datetime.fromisoformat(e.closing_deadline),
+                    deadline,
                     e.department_id,
                     e.faculty_id,
                     e.profile_code,
@@ -107,11 +123,10 @@ def on_curriculum_event(closing: ClosingProcesses) -> Handler:
             )
         elif event.type == DEADLINE_CHANGED:
             c = event.parse(curriculum.CalendarDeadlineChanged)
-            if c.deadline_kind != "closing":
+            new_deadline = instant_or_none(c.new_deadline)
+            if c.deadline_kind != "closing" or new_deadline is None:
                 return
-            await closing.move(
-                c.control_event_id, datetime.fromisoformat(c.new_deadline), c.revision, c.changed_by, c.reason
-            )
+            await closing.move(c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason)
 
     return handle
 

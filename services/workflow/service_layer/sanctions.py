@@ -153,10 +153,10 @@ class Sanctions:
         if not term_id.strip():
             raise InvalidArgument("term_id", "is required")
         sanctions = get_profile(profile_code or "kz-medical").sanctions
+        if not (_monitors(actor) or actor.holds_anywhere("teacher")):
+            raise PermissionDenied("permission denied: journal.monitor", field="actor")
         async with self._sessions() as session:
             rows = [r for r in await sanction_store.reopen_reasons(session, term_id) if _reaches(actor, r)]
-        if not rows and not _monitors(actor):
-            raise PermissionDenied("permission denied: journal.monitor", field="actor")
         teachers = Counter(r.teacher_id for r in rows)
         departments = Counter(r.department_id for r in rows)
 

@@ -202,6 +202,7 @@ class Stack:
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
+                env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
             else:

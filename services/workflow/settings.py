@@ -13,3 +13,8 @@ class WorkflowSettings(ServiceSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = NAMESPACE
     task_queue: str = TASK_QUEUE
+    gradebook_address: str = "127.0.0.1:50053"
+    # The university's time zone: the daily and weekly checks run after its midnight.
+    time_zone: str = "Asia/Almaty"
+    utc_offset_hours: int = 5
+    activity_timeout_seconds: float = 30.0

@@ -3,19 +3,56 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
+from services.workflow.adapters.gradebook import GradebookPort
+from services.workflow.closing.activities import ClosingActivities
+from services.workflow.closing.workflows import ClosingDeadlineWorkflow
+from services.workflow.monitoring.activities import MonitoringActivities
+from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reopen.activities import ReopenActivities
+from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.settings import WorkflowSettings
 
 log = get_logger(__name__)
 
-# Each process folder adds its workflow classes and activity callables here.
-WORKFLOWS: list[type[Any]] = []
-ACTIVITIES: list[Any] = []
+WORKFLOWS: list[type[Any]] = [
+    ReopenCaseWorkflow,
+    ClosingDeadlineWorkflow,
+    DailyFillCheckWorkflow,
+    WeeklyJournalCheckWorkflow,
+]
+
+
+def activities(unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort) -> list[Callable[..., Any]]:
+    """Every activity, as bound methods of classes holding their clients."""
+    return [
+        *ReopenActivities(unit_of_work, gradebook).all(),
+        *ClosingActivities(unit_of_work, gradebook).all(),
+        *MonitoringActivities(unit_of_work, gradebook).all(),
+    ]
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    unit_of_work: Callable[[], UnitOfWork],
+    gradebook: GradebookPort,
+    **options: Any,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=activities(unit_of_work, gradebook),
+        **options,
+    )
 
 
 async def connect_temporal(settings: WorkflowSettings, attempts: int = 120) -> Client:
@@ -28,11 +65,3 @@ async def connect_temporal(settings: WorkflowSettings, attempts: int = 120) -> C
             log.info("waiting for temporal", address=settings.temporal_address, error=repr(error))
             await asyncio.sleep(0.5)
     raise AssertionError("unreachable")
-
-
-async def run_worker(client: Client, settings: WorkflowSettings) -> None:
-    if not WORKFLOWS and not ACTIVITIES:
-        log.info("no workflows registered yet; worker idle")
-        await asyncio.Event().wait()
-    worker = Worker(client, task_queue=settings.task_queue, workflows=WORKFLOWS, activities=ACTIVITIES)
-    await worker.run()

@@ -1,16 +1,306 @@
-"""workflow's gRPC servicer: translates requests to use cases and results to responses."""
+"""workflow's gRPC servicer: translates requests to use cases and results to responses, nothing else.
+
+The caller is the principal the authentication interceptor verified; use cases pass it on (as an Actor)
+into the workflow updates, whose validators decide.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import grpc
 
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
-from ejournal_platform.errors import NotImplementedYet
+from ejournal_platform.context import current_principal
+from services.workflow.domain.reopen_facts import Explanation, LateAdmission
+from services.workflow.reopen.messages import CaseView
+from services.workflow.service_layer.checks import Checks
+from services.workflow.service_layer.reopen_cases import ReopenCases
+from services.workflow.service_layer.sanctions import Sanctions
+from services.workflow.service_layer.tasks import TaskLists
+
+
+def text(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def late_pb(admission: LateAdmission | None) -> pb.LateAdmission | None:
+    if admission is None:
+        return None
+    return pb.LateAdmission(
+        admitted_by=admission.admitted_by, admitted_at=text(admission.admitted_at), reason=admission.reason
+    )
+
+
+def case_pb(view: CaseView) -> pb.ReopenCase:
+    f, e = view.facts, view.explanation
+    message = pb.ReopenCase(
+        case_id=f.case_id,
+        journal_id=f.journal_id,
+        section=f.section,
+        teacher_id=f.teacher_id,
+        department_id=f.department_id,
+        faculty_id=f.faculty_id,
+        term_id=f.term_id,
+        step=view.step,
+        waiting_for=list(view.waiting_for),
+        deadline=text(view.deadline),
+        overdue=view.overdue,
+        received_at=text(view.received_at),
+        closed_at=text(f.closed_at),
+        explanation=pb.Explanation(
+            discipline=e.discipline,
+            lesson_types=list(e.lesson_types),
+            course=e.course,
+            group=e.group,
+            specialty=e.specialty,
+            wrong_date=e.wrong_date,
+            reason=e.reason,
+        ),
+        visas=[
+            pb.Visa(role=v.role, person_id=v.person_id, at=text(v.at), approve=v.approve, comment=v.comment)
+            for v in view.visas
+        ],
+        grant_id=view.grant_id,
+        reopened_at=text(view.reopened_at),
+        correction_late=view.correction_late,
+        end_reason=view.end_reason,
+        history=[
+            pb.HistoryEntry(seq=h.seq, at=text(h.at), actor_id=h.actor_id, action=h.action, detail=h.detail)
+            for h in view.history
+        ],
+    )
+    if view.decision is not None:
+        d = view.decision
+        message.decision.CopyFrom(
+            pb.CouncilDecision(
+                approve=d.approve, person_id=d.person_id, at=text(d.at), protocol=d.protocol, reason=d.reason
+            )
+        )
+    late = late_pb(view.late_admission)
+    if late is not None:
+        message.late_admission.CopyFrom(late)
+    return message
+
+
+def explanation_of(message: pb.Explanation) -> Explanation:
+    return Explanation(
+        message.discipline,
+        tuple(message.lesson_types),
+        message.course,
+        message.group,
+        message.specialty,
+        message.wrong_date,
+        message.reason,
+    )
+
+
+@dataclass
+class UseCases:
+    cases: ReopenCases
+    tasks: TaskLists
+    sanctions: Sanctions
+    checks: Checks
 
 
 class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
+    def __init__(self, use_cases: UseCases) -> None:
+        self.u = use_cases
+
+    async def SubmitExplanation(
+        self, request: pb.SubmitExplanationRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.SubmitExplanationResponse:
+        view = await self.u.cases.submit_explanation(
+            current_principal(),
+            request.request_id,
+            request.journal_id,
+            request.section,
+            explanation_of(request.explanation),
+        )
+        return pb.SubmitExplanationResponse(case=case_pb(view))
+
+    async def AdmitLateExplanation(
+        self, request: pb.AdmitLateExplanationRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.AdmitLateExplanationResponse:
+        admission = await self.u.cases.admit_late(
+            current_principal(), request.journal_id, request.section, request.teacher_id, request.reason
+        )
+        return pb.AdmitLateExplanationResponse(admission=late_pb(admission))
+
+    async def AddVisa(
+        self, request: pb.AddVisaRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.AddVisaResponse:
+        view = await self.u.cases.add_visa(
+            current_principal(), request.case_id, request.role, request.approve, request.comment
+        )
+        return pb.AddVisaResponse(case=case_pb(view))
+
+    async def DecideCouncil(
+        self, request: pb.DecideCouncilRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.DecideCouncilResponse:
+        view = await self.u.cases.decide(
+            current_principal(), request.case_id, request.approve, request.protocol, request.reason
+        )
+        return pb.DecideCouncilResponse(case=case_pb(view))
+
+    async def ReopenJournal(
+        self, request: pb.ReopenJournalRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ReopenJournalResponse:
+        view = await self.u.cases.reopen(current_principal(), request.case_id)
+        return pb.ReopenJournalResponse(case=case_pb(view))
+
+    async def SubmitCorrection(
+        self, request: pb.SubmitCorrectionRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.SubmitCorrectionResponse:
+        view = await self.u.cases.submit_correction(current_principal(), request.case_id, request.note)
+        return pb.SubmitCorrectionResponse(case=case_pb(view))
+
+    async def WithdrawCase(
+        self, request: pb.WithdrawCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.WithdrawCaseResponse:
+        view = await self.u.cases.withdraw(current_principal(), request.case_id, request.reason)
+        return pb.WithdrawCaseResponse(case=case_pb(view))
+
+    async def GetCase(
+        self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.GetCaseResponse:
+        view = await self.u.cases.get_case(current_principal(), request.case_id)
+        return pb.GetCaseResponse(case=case_pb(view))
+
     async def ListTasks(
-        self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListTasksResponse:
-        raise NotImplementedYet("ListTasks is not built yet (the reopen-procedure issue)")
+        tasks = await self.u.tasks.list_tasks(current_principal(), request.page_size)
+        return pb.ListTasksResponse(
+            tasks=[
+                pb.Task(
+                    case_id=t.case_id,
+                    step=t.step,
+                    deadline=text(t.deadline),
+                    overdue=t.overdue,
+                    action=t.action,
+                    journal_id=t.journal_id,
+                    section=t.section,
+                    teacher_id=t.teacher_id,
+                    department_id=t.department_id,
+                    faculty_id=t.faculty_id,
+                    summary=t.summary,
+                )
+                for t in tasks
+            ]
+        )
+
+    async def ListReopenCounts(
+        self, request: pb.ListReopenCountsRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ListReopenCountsResponse:
+        teachers, departments = await self.u.sanctions.counts(
+            current_principal(), request.term_id, request.profile_code
+        )
+        return pb.ListReopenCountsResponse(
+            teachers=[
+                pb.ReopenCount(subject_id=c.subject_id, count=c.count, measure=c.measure) for c in teachers
+            ],
+            departments=[
+                pb.ReopenCount(subject_id=c.subject_id, count=c.count, measure=c.measure) for c in departments
+            ],
+        )
+
+    async def ListReopenReasons(
+        self, request: pb.ListReopenReasonsRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ListReopenReasonsResponse:
+        reopens, measures = await self.u.sanctions.reasons(current_principal(), request.term_id)
+        return pb.ListReopenReasonsResponse(
+            reopens=[
+                pb.ReopenReason(
+                    case_id=r.case_id,
+                    teacher_id=r.teacher_id,
+                    department_id=r.department_id,
+                    faculty_id=r.faculty_id,
+                    reason=r.reason,
+                    correction_late=r.correction_late,
+                    completed_at=text(r.completed_at),
+                )
+                for r in reopens
+            ],
+            measures=[measure_pb(m) for m in measures],
+        )
+
+    async def ConfirmSanction(
+        self, request: pb.ConfirmSanctionRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ConfirmSanctionResponse:
+        row = await self.u.sanctions.confirm(current_principal(), request.proposal_id, request.reference)
+        return pb.ConfirmSanctionResponse(
+            proposal=pb.SanctionProposal(
+                proposal_id=row.proposal_id,
+                subject=row.subject,
+                subject_id=row.subject_id,
+                term_id=row.term_id,
+                count=row.count,
+                measure=row.measure,
+                case_id=row.case_id,
+                status=row.status,
+                reference=row.reference,
+                confirmed_by=row.confirmed_by,
+                confirmed_at=text(row.confirmed_at),
+            )
+        )
+
+    async def RecordCorrectiveMeasure(
+        self, request: pb.RecordCorrectiveMeasureRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.RecordCorrectiveMeasureResponse:
+        measure = await self.u.sanctions.record_measure(
+            current_principal(),
+            request.request_id,
+            request.kind,
+            request.description,
+            request.scope_type,
+            request.scope_id,
+            request.term_id,
+            request.case_id,
+        )
+        return pb.RecordCorrectiveMeasureResponse(measure=measure_pb(measure))
+
+    async def ListJournalChecks(
+        self, request: pb.ListJournalChecksRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ListJournalChecksResponse:
+        rows = await self.u.checks.list_checks(
+            current_principal(),
+            request.week_start,
+            request.teacher_id,
+            request.department_id,
+            request.faculty_id,
+        )
+        return pb.ListJournalChecksResponse(
+            checks=[
+                pb.JournalCheck(
+                    week_start=r.week_start.isoformat(),
+                    journal_id=r.journal_id,
+                    teacher_ids=list(r.teacher_ids),
+                    department_id=r.department_id,
+                    faculty_id=r.faculty_id,
+                    lessons=r.lessons,
+                    lessons_filled=r.lessons_filled,
+                    filled_percent=str(r.filled_percent),
+                    attendance_percent=str(r.attendance_percent),
+                    findings=list(r.findings),
+                )
+                for r in rows
+            ]
+        )
+
+
+def measure_pb(m: Any) -> pb.CorrectiveMeasure:
+    return pb.CorrectiveMeasure(
+        measure_id=m.measure_id,
+        kind=m.kind,
+        description=m.description,
+        scope_type=m.scope_type,
+        scope_id=m.scope_id,
+        term_id=m.term_id,
+        case_id=m.case_id,
+        recorded_by=m.recorded_by,
+        recorded_at=text(m.recorded_at),
+    )

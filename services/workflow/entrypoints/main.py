@@ -1,4 +1,5 @@
-"""`python -m services.workflow`: run the workflow service."""
+"""`python -m services.workflow`: the gRPC WorkflowService, the Temporal worker, the event consumers
+and the monitoring schedules, in one process."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
-from ejournal_platform.tokens import JwtAuthenticator
+from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
 from services.workflow.adapters import tables
-from services.workflow.entrypoints.grpc_api import WorkflowServicer
+from services.workflow.adapters.case_processes import CaseProcesses
+from services.workflow.adapters.closing_processes import ClosingProcesses
+from services.workflow.adapters.gradebook import GrpcGradebook
+from services.workflow.adapters.schedules import ensure_schedules
+from services.workflow.entrypoints.consumers import consumers
+from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
+from services.workflow.service_layer.checks import Checks
+from services.workflow.service_layer.reopen_cases import ReopenCases
+from services.workflow.service_layer.sanctions import Sanctions
+from services.workflow.service_layer.tasks import TaskLists
 from services.workflow.settings import WorkflowSettings
-from services.workflow.worker import connect_temporal, run_worker
+from services.workflow.worker import build_worker, connect_temporal
 
 SERVICE = pb.DESCRIPTOR.services_by_name["WorkflowService"].full_name
 
@@ -21,11 +31,30 @@ async def wire(runtime: Runtime) -> Wiring:
     settings = runtime.settings
     assert isinstance(settings, WorkflowSettings)
     client = await connect_temporal(settings)
+    gradebook = GrpcGradebook(
+        settings.gradebook_address,
+        ServiceIdentity(settings.identity_address, "workflow", settings.service_secret),
+    )
+    worker = build_worker(client, settings.task_queue, runtime.unit_of_work, gradebook)
+    await ensure_schedules(client, settings.task_queue, settings.time_zone, settings.utc_offset_hours)
+    use_cases = UseCases(
+        cases=ReopenCases(
+            runtime.sessions,
+            runtime.unit_of_work,
+            CaseProcesses(client, settings.task_queue),
+            activity_timeout_seconds=settings.activity_timeout_seconds,
+        ),
+        tasks=TaskLists(runtime.sessions),
+        sanctions=Sanctions(runtime.sessions, runtime.unit_of_work),
+        checks=Checks(runtime.sessions),
+    )
+    closing = ClosingProcesses(client, settings.task_queue)
     return Wiring(
-        servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(), SERVICE)],
+        servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
-        authenticator=JwtAuthenticator(runtime.settings.identity_address),
-        background=[lambda: run_worker(client, settings)],
+        authenticator=JwtAuthenticator(settings.identity_address),
+        background=[worker.run, *(c.run for c in consumers(runtime, closing))],
+        on_stop=[gradebook.close],
     )
 
 

@@ -1,0 +1,218 @@
+"""The reopen cases' projection: one row per case (step, who it waits for, deadline) and its history.
+
+Written by the workflow's record-step activity (idempotent: a retried record inserts nothing twice and
+publishes nothing twice) and by SubmitExplanation (the row exists before the workflow starts, so one
+open case per section is a database constraint). Read by task lists and GetCase.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.api.common.v1 import Payload
+from temporalio.converter import JSONPlainPayloadConverter
+
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.events import Event
+from services.workflow.adapters.event_messages import notification_event, step_event
+from services.workflow.adapters.tables import reopen_case_history, reopen_cases
+from services.workflow.domain.reopen_case import ENDED
+from services.workflow.reopen.messages import CaseView, StepRecord, workflow_id
+
+_json = JSONPlainPayloadConverter()
+
+
+def view_to_json(view: CaseView) -> Any:
+    payload = _json.to_payload(view)
+    assert payload is not None
+    return json.loads(payload.data)
+
+
+def view_from_json(data: Any) -> CaseView:
+    payload = Payload(metadata={"encoding": b"json/plain"}, data=json.dumps(data).encode())
+    view = _json.from_payload(payload, CaseView)
+    assert isinstance(view, CaseView)
+    return view
+
+
+@dataclass(frozen=True)
+class NewCase:
+    view: CaseView
+    submitted_by: str
+    request_id: str
+
+
+def row_values(view: CaseView) -> dict[str, Any]:
+    f = view.facts
+    return {
+        "journal_id": f.journal_id,
+        "section": f.section,
+        "teacher_id": f.teacher_id,
+        "department_id": f.department_id,
+        "faculty_id": f.faculty_id,
+        "term_id": f.term_id,
+        "profile_code": f.profile_code,
+        "step": view.step,
+        "waiting_for": list(view.waiting_for),
+        "deadline": view.deadline,
+        "overdue": view.overdue,
+        "reason": view.explanation.reason,
+        "closed_at": f.closed_at,
+        "received_at": view.received_at,
+        "end_reason": view.end_reason,
+        "correction_late": view.correction_late,
+        "view": view_to_json(view),
+    }
+
+
+async def insert_case(session: AsyncSession, case: NewCase) -> bool | None:
+    """Insert the case's row: True when inserted, False when this (submitter, request) made it already,
+    None when another case of the section is still open (the unique index says so)."""
+    existing = await session.scalar(
+        select(reopen_cases.c.case_id).where(
+            reopen_cases.c.submitted_by == case.submitted_by, reopen_cases.c.request_id == case.request_id
+        )
+    )
+    if existing is not None:
+        return False
+    case_id = case.view.facts.case_id
+    inserted = await session.scalar(
+        insert(reopen_cases)
+        .values(
+            case_id=case_id,
+            workflow_id=workflow_id(case_id),
+            submitted_by=case.submitted_by,
+            request_id=case.request_id,
+            recorded_seq=0,
+            **row_values(case.view),
+        )
+        .on_conflict_do_nothing()
+        .returning(reopen_cases.c.case_id)
+    )
+    return None if inserted is None else True
+
+
+async def open_case_of_section(session: AsyncSession, journal_id: str, section: str) -> str | None:
+    found = await session.scalar(
+        select(reopen_cases.c.case_id).where(
+            reopen_cases.c.journal_id == journal_id,
+            reopen_cases.c.section == section,
+            reopen_cases.c.ended_at.is_(None),
+        )
+    )
+    return None if found is None else str(found)
+
+
+async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
+    """Apply one step record in its own transaction (see write_step)."""
+    async with uow:
+        seq = await write_step(uow, record)
+        await uow.commit()
+    return seq
+
+
+async def write_step(uow: UnitOfWork, record: StepRecord) -> int:
+    """Write a step record inside the caller's transaction: history entries once each, the row only
+    forward, and events (step events, notifications) only with entries that are new."""
+    view = record.view
+    case_id = view.facts.case_id
+    seq = max((e.seq for e in record.new_entries), default=0)
+    session = uow.session
+    new_seqs: set[int] = set()
+    for entry in record.new_entries:
+        inserted = await session.scalar(
+            insert(reopen_case_history)
+            .values(
+                case_id=case_id,
+                seq=entry.seq,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                detail=entry.detail,
+            )
+            .on_conflict_do_nothing()
+            .returning(reopen_case_history.c.seq)
+        )
+        if inserted is not None:
+            new_seqs.add(int(inserted))
+    ended_at = view.history[-1].at if view.step in ENDED and view.history else None
+    await session.execute(
+        update(reopen_cases)
+        .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
+        .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **row_values(view))
+    )
+    for entry in record.new_entries:
+        if entry.seq in new_seqs:
+            uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
+    if new_seqs:
+        for notice in record.notices:
+            uow.add_event(Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}"))
+    return seq
+
+
+async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datetime | None] | None:
+    row = (
+        await session.execute(
+            select(reopen_cases.c.view, reopen_cases.c.ended_at).where(reopen_cases.c.case_id == case_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return view_from_json(row.view), row.ended_at
+
+
+@dataclass(frozen=True)
+class TaskScopes:
+    """Where the caller's roles reach, for the task-list query (from the caller's grants)."""
+
+    person_id: str
+    department_head_of: tuple[str, ...] = ()
+    dean_curation_of: tuple[str, ...] = ()
+    dean_of: tuple[str, ...] = ()
+    registrar: bool = False
+    everywhere_roles: tuple[str, ...] = ()  # roles held at university scope
+
+
+async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) -> list[Any]:
+    """Open cases waiting for this person: by teacher, by visa role and scope, council, registrar."""
+    c = reopen_cases.c
+    conditions = [and_(c.teacher_id == scopes.person_id, c.waiting_for.contains(["teacher"]))]
+
+    def role_in(slot: str, role: str, scope_ids: tuple[str, ...], column: Any) -> None:
+        """Cases waiting in `slot` where the caller holds `role` (everywhere, or in these scopes)."""
+        if role in scopes.everywhere_roles:
+            conditions.append(c.waiting_for.contains([slot]))
+        elif scope_ids:
+            conditions.append(and_(column.in_(scope_ids), c.waiting_for.contains([slot])))
+
+    role_in("department_head", "department_head", scopes.department_head_of, c.department_id)
+    role_in("dean_curation", "dean_curation", scopes.dean_curation_of, c.faculty_id)
+    role_in("dean", "dean", scopes.dean_of, c.faculty_id)
+    role_in("council", "dean", scopes.dean_of, c.faculty_id)
+    if scopes.registrar:
+        conditions.append(c.waiting_for.contains(["registrar"]))
+    query = (
+        select(
+            c.case_id,
+            c.step,
+            c.deadline,
+            c.overdue,
+            c.waiting_for,
+            c.journal_id,
+            c.section,
+            c.teacher_id,
+            c.department_id,
+            c.faculty_id,
+            c.reason,
+        )
+        .where(c.ended_at.is_(None), or_(*conditions))
+        .order_by(c.deadline.asc().nulls_last(), c.case_id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).all())

@@ -1,0 +1,178 @@
+"""Journals and sections as the gradebook's events describe them, late admissions, once-only effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.workflow.adapters.tables import effects, journal_sections, journals, late_admissions
+from services.workflow.domain.reopen_facts import LateAdmission
+
+
+@dataclass(frozen=True)
+class SectionFacts:
+    """A journal section as an event states it; empty fields are unknown to that event."""
+
+    journal_id: str
+    section: str
+    control_kind: str = ""
+    teacher_ids: tuple[str, ...] = ()
+    department_id: str = ""
+    faculty_id: str = ""
+    term_id: str = ""
+    profile_code: str = ""
+    event_date: str = ""
+    closed_at: datetime | None = None
+    closed_by: str = ""
+
+
+def _keep_known(column: str) -> Any:
+    """On upsert, a value the event leaves empty keeps what an earlier event said."""
+    new = getattr(insert(journal_sections).excluded, column)
+    return func.coalesce(func.nullif(new, ""), getattr(journal_sections.c, column))
+
+
+async def upsert_section(session: AsyncSession, facts: SectionFacts) -> None:
+    values = {k: v for k, v in facts.__dict__.items()}
+    values["teacher_ids"] = list(facts.teacher_ids)
+    statement = insert(journal_sections).values(**values)
+    updates: dict[str, Any] = {
+        c: _keep_known(c)
+        for c in (
+            "control_kind",
+            "department_id",
+            "faculty_id",
+            "term_id",
+            "profile_code",
+            "event_date",
+            "closed_by",
+        )
+    }
+    if facts.teacher_ids:
+        updates["teacher_ids"] = statement.excluded.teacher_ids
+    if facts.closed_at is not None:
+        updates["closed_at"] = statement.excluded.closed_at
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["journal_id", "section"], set_=updates)
+    )
+
+
+async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
+    statement = insert(journals).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["journal_id"],
+            set_={k: getattr(statement.excluded, k) for k in values if k != "journal_id"},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ClosedSection:
+    journal_id: str
+    section: str
+    closed_at: datetime
+    teacher_ids: tuple[str, ...]
+    department_id: str
+    faculty_id: str
+    term_id: str
+    profile_code: str
+
+
+async def closed_section(session: AsyncSession, journal_id: str, section: str) -> ClosedSection | None:
+    """The section if it is closed, with what the case needs (journal facts fill the gaps)."""
+    s, j = journal_sections.c, journals.c
+    row = (
+        await session.execute(
+            select(
+                s.closed_at,
+                s.teacher_ids,
+                func.coalesce(func.nullif(s.department_id, ""), j.department_id).label("department_id"),
+                func.coalesce(func.nullif(s.faculty_id, ""), j.faculty_id).label("faculty_id"),
+                func.coalesce(func.nullif(s.term_id, ""), j.term_id).label("term_id"),
+                func.coalesce(func.nullif(s.profile_code, ""), j.profile_code).label("profile_code"),
+                j.teacher_ids.label("journal_teachers"),
+            )
+            .select_from(journal_sections.outerjoin(journals, j.journal_id == s.journal_id))
+            .where(s.journal_id == journal_id, s.section == section)
+        )
+    ).first()
+    if row is None or row.closed_at is None:
+        return None
+    teachers = tuple(row.teacher_ids or row.journal_teachers or ())
+    return ClosedSection(
+        journal_id,
+        section,
+        row.closed_at,
+        teachers,
+        row.department_id or "",
+        row.faculty_id or "",
+        row.term_id or "",
+        row.profile_code or "",
+    )
+
+
+async def teachers_of_section(session: AsyncSession, section: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(journal, teachers) of every journal that has this control event's section."""
+    rows = await session.execute(
+        select(journal_sections.c.journal_id, journal_sections.c.teacher_ids).where(
+            journal_sections.c.section == section
+        )
+    )
+    return [(r.journal_id, tuple(r.teacher_ids)) for r in rows.all()]
+
+
+async def departments_of_profile(session: AsyncSession, profile_code: str) -> list[str]:
+    rows = await session.execute(
+        select(journals.c.department_id).where(journals.c.profile_code == profile_code).distinct()
+    )
+    return sorted(r.department_id for r in rows.all())
+
+
+async def late_admission(
+    session: AsyncSession, journal_id: str, section: str, teacher_id: str
+) -> LateAdmission | None:
+    row = (
+        await session.execute(
+            select(late_admissions).where(
+                late_admissions.c.journal_id == journal_id,
+                late_admissions.c.section == section,
+                late_admissions.c.teacher_id == teacher_id,
+            )
+        )
+    ).first()
+    return None if row is None else LateAdmission(row.admitted_by, row.admitted_at, row.reason)
+
+
+async def admit_late(
+    session: AsyncSession, journal_id: str, section: str, teacher_id: str, admission: LateAdmission
+) -> LateAdmission:
+    """Record the admission once; a repeated call returns the first one."""
+    await session.execute(
+        insert(late_admissions)
+        .values(
+            journal_id=journal_id,
+            section=section,
+            teacher_id=teacher_id,
+            admitted_by=admission.admitted_by,
+            admitted_at=admission.admitted_at,
+            reason=admission.reason,
+        )
+        .on_conflict_do_nothing()
+    )
+    found = await late_admission(session, journal_id, section, teacher_id)
+    assert found is not None
+    return found
+
+
+async def claim_effect(session: AsyncSession, key: str) -> bool:
+    """True the first time a key is claimed (in the caller's transaction): do the effect then only."""
+    inserted = await session.scalar(
+        insert(effects).values(effect_key=key).on_conflict_do_nothing().returning(effects.c.effect_key)
+    )
+    return inserted is not None

@@ -1,0 +1,191 @@
+"""Activities of the daily fill check (KZ-09) and the weekly journal check (KG-08).
+
+Each asks the gradebook for the fill figures of every department of the profile, applies the domain
+rules, records results once per (journal, day) or (journal, week) and, for new results only, publishes
+events and notifications in the same transaction: a retried activity notifies nobody twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+
+from ejournal.workflow.v1 import events_pb2 as ev
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.events import Event
+from services.workflow.adapters import check_store, section_store
+from services.workflow.adapters.event_messages import notification_event
+from services.workflow.adapters.gradebook import GradebookPort
+from services.workflow.domain.fill_checks import JournalFill, ungraded_days, weekly_figures
+from services.workflow.domain.notices import Notice
+from services.workflow.monitoring.messages import (
+    DailyCheckResult,
+    DayCheckRequest,
+    FillStatusInput,
+    WeekCheckRequest,
+    WeeklyCheckResult,
+)
+
+DAILY_CHECK = "monitoring.daily_fill_check"
+WEEKLY_CHECK = "monitoring.weekly_journal_check"
+
+MaxUnitDays = Callable[[str], "int | None"]
+
+
+def profile_max_unit_days(profile_code: str) -> int | None:
+    from services.curriculum.domain.profiles import get_profile
+
+    return get_profile(profile_code).daily_grading_max_unit_days
+
+
+class MonitoringActivities:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        gradebook: GradebookPort,
+        max_unit_days: MaxUnitDays = profile_max_unit_days,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._gradebook = gradebook
+        self._max_unit_days = max_unit_days
+
+    async def _journals(self, profile_code: str, from_date: str, to_date: str) -> list[JournalFill]:
+        async with self._unit_of_work() as uow:
+            departments = await section_store.departments_of_profile(uow.session, profile_code)
+        found: list[JournalFill] = []
+        for department_id in departments:
+            status = await self._gradebook.fill_status(
+                FillStatusInput(department_id=department_id, from_date=from_date, to_date=to_date)
+            )
+            found.extend(status.journals)
+            activity.heartbeat(department_id)
+        return found
+
+    @activity.defn(name=DAILY_CHECK)
+    async def daily(self, request: DayCheckRequest) -> DailyCheckResult:
+        """KZ-09: flag lesson days of short units that ended without grades, to teacher and head."""
+        max_days = self._max_unit_days(request.profile_code)
+        journals = await self._journals(request.profile_code, request.day, request.day)
+        flagged = 0
+        now = datetime.now(UTC)
+        async with self._unit_of_work() as uow:
+            for journal in journals:
+                for day in ungraded_days(journal, request.day, max_days):
+                    if not await check_store.flag_day(uow.session, journal, day, now):
+                        continue
+                    flagged += 1
+                    subject = f"journal/{journal.journal_id}"
+                    uow.add_event(
+                        Event(
+                            ev.LessonDayUngraded(
+                                journal_id=journal.journal_id,
+                                lesson_date=day.date,
+                                teacher_ids=list(journal.teacher_ids),
+                                department_id=journal.department_id,
+                                faculty_id=journal.faculty_id,
+                                course_unit_id=journal.course_unit_id,
+                            ),
+                            subject=subject,
+                        )
+                    )
+                    why = (
+                        f"journal {journal.journal_id}: no current-control grades on {day.date}; a unit of "
+                        f"{journal.unit_days} days is graded every day (KZ-09)"
+                    )
+                    notices = [
+                        Notice("lesson day without grades", why, recipient_id=t, case_id=journal.journal_id)
+                        for t in journal.teacher_ids
+                    ]
+                    notices.append(
+                        Notice(
+                            "lesson day without grades",
+                            why,
+                            recipient_role="department_head",
+                            scope_type="department",
+                            scope_id=journal.department_id,
+                            case_id=journal.journal_id,
+                        )
+                    )
+                    for notice in notices:
+                        uow.add_event(Event(notification_event(notice, "fill_check"), subject=subject))
+            await uow.commit()
+        return DailyCheckResult(request.day, len(journals), flagged)
+
+    @activity.defn(name=WEEKLY_CHECK)
+    async def weekly(self, request: WeekCheckRequest) -> WeeklyCheckResult:
+        """KG-08: each journal's filling and attendance of the week, to the dean's office and the
+        academic department (summaries) and to the teachers (their own journals' findings)."""
+        start = date.fromisoformat(request.week_start)
+        journals = await self._journals(
+            request.profile_code, request.week_start, str(start + timedelta(days=6))
+        )
+        now = datetime.now(UTC)
+        with_findings = 0
+        per_faculty: dict[str, list[int]] = {}
+        async with self._unit_of_work() as uow:
+            for journal in journals:
+                week = next((w for w in journal.weeks if w.week_start == request.week_start), None)
+                if week is None:
+                    continue
+                figures = weekly_figures(week)
+                if not await check_store.record_check(uow.session, request.week_start, journal, figures, now):
+                    continue
+                counts = per_faculty.setdefault(journal.faculty_id, [0, 0])
+                counts[0] += 1
+                subject = f"journal/{journal.journal_id}"
+                uow.add_event(
+                    Event(
+                        ev.JournalChecked(
+                            week_start=request.week_start,
+                            journal_id=journal.journal_id,
+                            teacher_ids=list(journal.teacher_ids),
+                            department_id=journal.department_id,
+                            faculty_id=journal.faculty_id,
+                            lessons=figures.lessons,
+                            lessons_filled=figures.lessons_filled,
+                            filled_percent=str(figures.filled_percent),
+                            attendance_percent=str(figures.attendance_percent),
+                            findings=list(figures.findings),
+                        ),
+                        subject=subject,
+                    )
+                )
+                if figures.findings:
+                    with_findings += 1
+                    counts[1] += 1
+                    why = f"week of {request.week_start}, journal {journal.journal_id}: " + "; ".join(
+                        figures.findings
+                    )
+                    for teacher in journal.teacher_ids:
+                        notice = Notice(
+                            "weekly journal check: findings",
+                            why,
+                            recipient_id=teacher,
+                            case_id=journal.journal_id,
+                        )
+                        uow.add_event(Event(notification_event(notice, "weekly_check"), subject=subject))
+            for faculty_id, (checked, flagged) in sorted(per_faculty.items()):
+                summary = f"week of {request.week_start}: {checked} journals checked, {flagged} with findings"
+                for role, scope_type, scope_id in (
+                    ("dean", "faculty", faculty_id),
+                    ("registrar_head", "university", ""),
+                ):
+                    notice = Notice(
+                        "weekly journal check (KG-08)",
+                        summary,
+                        recipient_role=role,
+                        scope_type=scope_type,
+                        scope_id=scope_id,
+                        case_id=faculty_id,
+                    )
+                    uow.add_event(
+                        Event(notification_event(notice, "weekly_check"), subject=f"faculty/{faculty_id}")
+                    )
+            await uow.commit()
+        return WeeklyCheckResult(request.week_start, len(journals), with_findings)
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.daily, self.weekly]

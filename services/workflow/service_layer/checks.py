@@ -1,0 +1,56 @@
+"""KG-08: the weekly checks as people see them: a teacher their own journals, a department head their
+department, a dean's office their faculty, the academic department and registrar everything."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument
+from services.workflow.adapters import check_store
+from services.workflow.domain.actors import OVERSIGHT_ROLES
+from services.workflow.service_layer.access import actor_of
+
+DEANS_OFFICE = ("dean", "dean_curation", "dean_staff")
+
+
+class Checks:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def list_checks(
+        self,
+        principal: Principal | None,
+        week_start: str,
+        teacher_id: str,
+        department_id: str,
+        faculty_id: str,
+    ) -> list[Any]:
+        actor = actor_of(principal)
+        week: date | None = None
+        if week_start:
+            try:
+                week = date.fromisoformat(week_start)
+            except ValueError:
+                raise InvalidArgument("week_start", f"{week_start!r} is not a date like 2026-11-23") from None
+        departments = actor.scope_ids("department_head", "department")
+        faculties = tuple(f for role in DEANS_OFFICE for f in actor.scope_ids(role, "faculty"))
+        async with self._sessions() as session:
+            rows = await check_store.list_checks(
+                session,
+                week_start=week,
+                teacher_ids=(actor.person_id,),
+                department_ids=departments,
+                faculty_ids=faculties,
+                everything=any(actor.holds(r) for r in OVERSIGHT_ROLES),  # university-wide roles
+            )
+        return [
+            r
+            for r in rows
+            if (not teacher_id or teacher_id in r.teacher_ids)
+            and (not department_id or r.department_id == department_id)
+            and (not faculty_id or r.faculty_id == faculty_id)
+        ]

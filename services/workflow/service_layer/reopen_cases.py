@@ -1,0 +1,234 @@
+"""Use cases of the reopen procedure: open a case, admit a late explanation, the human steps, a case.
+
+Who may do a step is decided twice, the same way: here for the steps that start nothing (read the
+case, admit late), and in the workflow's update validators for the steps of a running case, from the
+caller's verified grants passed in as an Actor. A refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from services.curriculum.domain.profiles import get_profile
+from services.workflow.adapters import case_store, section_store
+from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
+from services.workflow.domain.actors import Actor, oversees
+from services.workflow.domain.notices import notices_for
+from services.workflow.domain.reopen_case import ReopenCase
+from services.workflow.domain.reopen_facts import (
+    CaseFacts,
+    Explanation,
+    LateAdmission,
+    ReopenTerms,
+    check_explanation_in_time,
+)
+from services.workflow.reopen.messages import (
+    CaseView,
+    CorrectionRequest,
+    DecisionRequest,
+    ReopenCaseInput,
+    ReopenRequest,
+    StepRecord,
+    VisaRequest,
+    WithdrawRequest,
+)
+from services.workflow.reopen.views import view_of
+from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.service_layer.access import actor_of
+
+CASE_IDS = uuid.UUID("8a4f6a1e-3f7e-4c55-9f0e-2b1f3e0c7d11")
+
+
+def terms_of(profile_code: str) -> ReopenTerms:
+    """KZ-13 deadlines and roles from the regulation profile (never constants here)."""
+    reopen = get_profile(profile_code).reopen
+    if not reopen.allowed or not (reopen.explanation_days and reopen.review_days and reopen.correction_days):
+        raise FailedPrecondition(
+            f"regulation profile {profile_code} has no reopen procedure", field="journal_id"
+        )
+    return ReopenTerms.from_profile(
+        reopen.explanation_days,
+        reopen.review_days,
+        reopen.correction_days,
+        reopen.approvals,
+        reopen.granted_by,
+    )
+
+
+class ReopenCases:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
+        processes: CaseProcesses,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        activity_timeout_seconds: float = 30.0,
+    ) -> None:
+        self._sessions = sessions
+        self._unit_of_work = unit_of_work
+        self._processes = processes
+        self._clock = clock
+        self._activity_timeout = activity_timeout_seconds
+
+    async def submit_explanation(
+        self,
+        principal: Principal | None,
+        request_id: str,
+        journal_id: str,
+        section: str,
+        explanation: Explanation,
+    ) -> CaseView:
+        actor = actor_of(principal)
+        if not request_id.strip():
+            raise InvalidArgument(
+                "request_id", "is required (a retry with the same id returns the same case)"
+            )
+        explanation.validate()
+        now = self._clock()
+        async with self._unit_of_work() as uow:
+            session = uow.session
+            closed = await section_store.closed_section(session, journal_id, section)
+            if closed is None:
+                raise FailedPrecondition(
+                    f"section {section} of journal {journal_id} is not closed: nothing to reopen",
+                    field="section",
+                )
+            if actor.person_id not in closed.teacher_ids:
+                raise PermissionDenied("only a teacher of this journal asks to reopen it", field="journal_id")
+            terms = terms_of(closed.profile_code)
+            admission = await section_store.late_admission(session, journal_id, section, actor.person_id)
+            check_explanation_in_time(now, closed.closed_at, terms, admission)
+            case_id = str(uuid.uuid5(CASE_IDS, f"{actor.person_id}/{request_id}"))
+            facts = CaseFacts(
+                case_id,
+                journal_id,
+                section,
+                actor.person_id,
+                closed.department_id,
+                closed.faculty_id,
+                closed.term_id,
+                closed.profile_code,
+                closed.closed_at,
+            )
+            case = ReopenCase.receive(facts, explanation, terms, now, admission)
+            view = view_of(case, now)
+            created = await case_store.insert_case(
+                session, case_store.NewCase(view, actor.person_id, request_id)
+            )
+            if created is None:
+                other = await case_store.open_case_of_section(session, journal_id, section)
+                raise AlreadyExists(f"reopen case {other} of this section is still open", field="section")
+            if created:
+                # The receipt is recorded with the row (history, step event, visa requests), so the
+                # workflow starts from there and opening a case costs no activity.
+                notices = tuple(n for entry in case.history for n in notices_for(case, entry))
+                await case_store.write_step(uow, StepRecord(view, tuple(case.history), notices))
+                await uow.commit()
+            else:  # the same request again: the case it made
+                found = await case_store.get_case(session, case_id)
+                assert found is not None
+                view = found[0]
+        await self._processes.start(
+            ReopenCaseInput(
+                view.facts,
+                view.explanation,
+                terms,
+                view.late_admission,
+                self._activity_timeout,
+                view.received_at,
+                recorded_up_to=sum(1 for e in view.history if e.action in ("submitted", "admitted_late")),
+            )
+        )
+        return view
+
+    async def admit_late(
+        self, principal: Principal | None, journal_id: str, section: str, teacher_id: str, reason: str
+    ) -> LateAdmission:
+        actor = actor_of(principal)
+        if not reason.strip():
+            raise InvalidArgument("reason", "say why the late explanation is admitted")
+        async with self._sessions() as session, session.begin():
+            closed = await section_store.closed_section(session, journal_id, section)
+            if closed is None:
+                raise FailedPrecondition(
+                    f"section {section} of journal {journal_id} is not closed", field="section"
+                )
+            if not actor.holds(
+                "registrar_head", faculty_id=closed.faculty_id, department_id=closed.department_id
+            ):
+                raise PermissionDenied("only the registrar head admits a late explanation", field="actor")
+            if teacher_id not in closed.teacher_ids:
+                raise InvalidArgument("teacher_id", "is not a teacher of this journal")
+            admission = LateAdmission(actor.person_id, self._clock(), reason)
+            return await section_store.admit_late(session, journal_id, section, teacher_id, admission)
+
+    async def add_visa(
+        self, principal: Principal | None, case_id: str, role: str, approve: bool, comment: str
+    ) -> CaseView:
+        request = VisaRequest(actor_of(principal), role, approve, comment)
+        return await self._step(case_id, ReopenCaseWorkflow.add_visa, request)
+
+    async def decide(
+        self, principal: Principal | None, case_id: str, approve: bool, protocol: str, reason: str
+    ) -> CaseView:
+        request = DecisionRequest(actor_of(principal), approve, protocol, reason)
+        return await self._step(case_id, ReopenCaseWorkflow.decide, request)
+
+    async def reopen(self, principal: Principal | None, case_id: str) -> CaseView:
+        return await self._step(case_id, ReopenCaseWorkflow.reopen, ReopenRequest(actor_of(principal)))
+
+    async def submit_correction(self, principal: Principal | None, case_id: str, note: str) -> CaseView:
+        request = CorrectionRequest(actor_of(principal), note)
+        return await self._step(case_id, ReopenCaseWorkflow.submit_correction, request)
+
+    async def withdraw(self, principal: Principal | None, case_id: str, reason: str) -> CaseView:
+        request = WithdrawRequest(actor_of(principal), reason)
+        return await self._step(case_id, ReopenCaseWorkflow.withdraw, request)
+
+    async def get_case(self, principal: Principal | None, case_id: str) -> CaseView:
+        actor = actor_of(principal)
+        view = await self._stored(case_id)
+        self._require_view(actor, view)
+        return view
+
+    async def _step(self, case_id: str, update: Any, request: Any) -> CaseView:
+        if not case_id.strip():
+            raise InvalidArgument("case_id", "is required")
+        await self._stored(case_id)  # an unknown case is NOT_FOUND before anything else
+        try:
+            return await self._processes.update(case_id, update, request)
+        except CaseEnded:
+            # The workflow has completed; its last record says how it ended.
+            view = await self._stored(case_id)
+            raise FailedPrecondition(
+                f"the case has ended ({view.step}: {view.end_reason}); nothing more can be done on it",
+                field="case_id",
+            ) from None
+
+    async def _stored(self, case_id: str) -> CaseView:
+        async with self._sessions() as session:
+            found = await case_store.get_case(session, case_id)
+        if found is None:
+            raise NotFound(f"no reopen case {case_id}", field="case_id")
+        return found[0]
+
+    @staticmethod
+    def _require_view(actor: Actor, view: CaseView) -> None:
+        f = view.facts
+        if actor.person_id == f.teacher_id or oversees(actor, f.faculty_id, f.department_id):
+            return
+        raise PermissionDenied("permission denied: reopen.read", field="case_id")

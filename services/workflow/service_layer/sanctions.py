@@ -152,7 +152,10 @@ class Sanctions:
         actor = actor_of(principal)
         if not term_id.strip():
             raise InvalidArgument("term_id", "is required")
-        sanctions = get_profile(profile_code or "kz-medical").sanctions
+        try:
+            sanctions = get_profile(profile_code or "kz-medical").sanctions
+        except KeyError as unknown:
+            raise InvalidArgument("profile_code", str(unknown).strip('"')) from None
         if not (_monitors(actor) or actor.holds_anywhere("teacher")):
             raise PermissionDenied("permission denied: journal.monitor", field="actor")
         async with self._sessions() as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 from fastapi import APIRouter
+from google.protobuf.message import Message
 
 from services.gateway.rpc_routes import RpcRoute, add_rpc_route
 
@@ -559,7 +560,7 @@ NOT_ROUTED: dict[str, str] = {
 }
 
 
-def message_types(route: RpcRoute) -> tuple[type, type]:
+def message_types(route: RpcRoute) -> tuple[type[Message], type[Message]]:
     module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
     return getattr(module, f"{route.rpc}Request"), getattr(module, f"{route.rpc}Response")
 

@@ -9,7 +9,13 @@ from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
-from services.curriculum.service_layer import curriculum, lesson_plans, schedule, teaching_load
+from services.curriculum.service_layer import (
+    curriculum,
+    lesson_plans,
+    schedule,
+    teaching_load,
+    teaching_load_queries,
+)
 from services.curriculum.service_layer.events import kind_name, lesson_type_name
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
 from services.curriculum.service_layer.schedule import LessonInput
@@ -112,7 +118,7 @@ class TeachingRpcs(Rpcs):
     async def ListTeachingLoads(
         self, request: pb.ListTeachingLoadsRequest, context: Context
     ) -> pb.ListTeachingLoadsResponse:
-        rows = await teaching_load.list_teaching_loads(
+        rows = await teaching_load_queries.list_teaching_loads(
             self.deps,
             request.teacher_id,
             request.group_id,

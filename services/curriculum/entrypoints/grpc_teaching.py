@@ -32,20 +32,28 @@ def hours_of(items: list[ev.LessonHours], path: str, v: Violations) -> dict[Less
         if not h.lesson_type:
             v.add(f"{path}[{i}].lesson_type", "is required")
             continue
-        found[LessonType(lesson_type_name(h.lesson_type))] = h.hours
+        name = lesson_type_name(h.lesson_type)
+        if name not in LessonType.__members__.values():
+            v.add(f"{path}[{i}].lesson_type", f"{name} is not a lesson type")
+            continue
+        found[LessonType(name)] = h.hours
     return found
 
 
 def unit_spec(r: pb.DefineCourseUnitRequest, profile_code: str) -> CourseUnitSpec:
     v = Violations()
+    kind = kind_name(r.kind) if r.kind else CourseUnitKind.DISCIPLINE.value
     if not r.kind:
         v.add("kind", "is required")
+    elif kind not in CourseUnitKind.__members__.values():
+        v.add("kind", f"{kind} is not a kind of course unit")
+        kind = CourseUnitKind.DISCIPLINE.value
     spec = CourseUnitSpec(
         r.academic_year_id,
         r.specialty_id,
         r.course_number,
         r.term_number,
-        CourseUnitKind(kind_name(r.kind)) if r.kind else CourseUnitKind.DISCIPLINE,
+        CourseUnitKind(kind),
         r.code.strip(),
         r.title.strip(),
         r.department_id,

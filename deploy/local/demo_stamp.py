@@ -4,9 +4,10 @@ of the local stack skips confirming it.
 The seeds are idempotent, but confirming the curriculum demo (~3,000 rows, each through its use case)
 costs seconds on every start. After a seed succeeds the launcher records a fingerprint of what it
 loaded: the service, the database's identity (its oid: a dropped and re-created database gets a new
-one), the academic year (group ids follow it) and the seed's sources (`deploy/demo/*.py` and the
-service's `entrypoints/seed.py` and `entrypoints/demo_*.py`). A start whose fingerprint matches skips
-that seed; any change to the demo reloads it. Delete `$EJOURNAL_HOME/demo-stamps.json` to force it.
+one), the academic year (group ids follow it) and the seed's sources (`deploy/demo/*.py`, the id
+formulas, the service's `entrypoints/seed.py` and `entrypoints/demo_*.py`). A start whose fingerprint
+matches skips that seed; any change to the demo reloads it. Delete `$EJOURNAL_HOME/demo-stamps.json`
+to force it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from deploy.demo.model import year_start
 
 SOURCES = (
     "deploy/demo/*.py",
+    "services/curriculum/adapters/ids.py",  # the id formulas the demo's ids come from
     "services/{service}/entrypoints/seed.py",
     "services/{service}/entrypoints/demo_*.py",
 )

@@ -162,6 +162,18 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
     ),
     "contingent.manage": (*permits(REGISTRAR), *permits(DEANS_OFFICE), Permit(Role.ADMINISTRATOR)),
     "teaching_load.manage": (Permit(Role.DEPARTMENT_HEAD), Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),
+    # Who teaches whom: oversight in its scope, a department's teachers, a teacher's own load, a group's
+    # curator, its students and their parents (KG-06: a teacher's access follows the load).
+    "teaching_load.read": (
+        *permits(OVERSIGHT),
+        Permit(Role.ADMINISTRATOR),
+        Permit(Role.TEACHER),
+        Permit(Role.TEACHER, A),
+        Permit(Role.CURATOR),
+        Permit(Role.STUDENT),
+        Permit(Role.PARENT),
+        _SVC,
+    ),
     "lesson_plan.upload": (
         Permit(Role.DEPARTMENT_HEAD),
         Permit(Role.DISCIPLINE_LEAD),

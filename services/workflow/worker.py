@@ -55,7 +55,7 @@ def build_worker(
     )
 
 
-async def connect_temporal(settings: WorkflowSettings, attempts: int = 120) -> Client:
+async def connect_temporal(settings: WorkflowSettings, attempts: int = 360) -> Client:
     for attempt in range(attempts):
         try:
             return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)

@@ -6,11 +6,11 @@ from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
 from services.curriculum.service_layer import audit_queries, calendar, control_events
-from services.curriculum.service_layer.events import control_kind_name
+from services.curriculum.service_layer.events import control_kind_name, enum_word
 
 
 def deadline_kind(value: pb.DeadlineKind.ValueType) -> str:
-    return pb.DeadlineKind.Name(value).removeprefix("DEADLINE_KIND_").lower()
+    return enum_word(pb.DeadlineKind.Name, value, "DEADLINE_KIND_")
 
 
 class CalendarRpcs(Rpcs):

@@ -9,7 +9,13 @@ from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
-from services.curriculum.service_layer import curriculum, lesson_plans, schedule, teaching_load
+from services.curriculum.service_layer import (
+    curriculum,
+    lesson_plans,
+    schedule,
+    teaching_load,
+    teaching_load_queries,
+)
 from services.curriculum.service_layer.events import kind_name, lesson_type_name
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
 from services.curriculum.service_layer.schedule import LessonInput
@@ -26,20 +32,28 @@ def hours_of(items: list[ev.LessonHours], path: str, v: Violations) -> dict[Less
         if not h.lesson_type:
             v.add(f"{path}[{i}].lesson_type", "is required")
             continue
-        found[LessonType(lesson_type_name(h.lesson_type))] = h.hours
+        name = lesson_type_name(h.lesson_type)
+        if name not in LessonType.__members__.values():
+            v.add(f"{path}[{i}].lesson_type", f"{name} is not a lesson type")
+            continue
+        found[LessonType(name)] = h.hours
     return found
 
 
 def unit_spec(r: pb.DefineCourseUnitRequest, profile_code: str) -> CourseUnitSpec:
     v = Violations()
+    kind = kind_name(r.kind) if r.kind else CourseUnitKind.DISCIPLINE.value
     if not r.kind:
         v.add("kind", "is required")
+    elif kind not in CourseUnitKind.__members__.values():
+        v.add("kind", f"{kind} is not a kind of course unit")
+        kind = CourseUnitKind.DISCIPLINE.value
     spec = CourseUnitSpec(
         r.academic_year_id,
         r.specialty_id,
         r.course_number,
         r.term_number,
-        CourseUnitKind(kind_name(r.kind)) if r.kind else CourseUnitKind.DISCIPLINE,
+        CourseUnitKind(kind),
         r.code.strip(),
         r.title.strip(),
         r.department_id,
@@ -112,7 +126,7 @@ class TeachingRpcs(Rpcs):
     async def ListTeachingLoads(
         self, request: pb.ListTeachingLoadsRequest, context: Context
     ) -> pb.ListTeachingLoadsResponse:
-        rows = await teaching_load.list_teaching_loads(
+        rows = await teaching_load_queries.list_teaching_loads(
             self.deps,
             request.teacher_id,
             request.group_id,

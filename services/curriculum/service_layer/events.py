@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ejournal.curriculum.v1 import events_pb2 as ev
@@ -35,8 +35,21 @@ def lesson_type_pb(name: str) -> ev.LessonType.ValueType:
     return ev.LessonType.Value(f"LESSON_TYPE_{name.upper()}")
 
 
+V = TypeVar("V", bound=int)
+
+
+def enum_word(name_of: Callable[[V], str], value: V, prefix: str) -> str:
+    """The domain's word for a contract enum value ("intermediate_attestation"). A number the contract
+    does not define (a newer or a forged client) comes back as its digits, for the use case to refuse
+    naming the field instead of failing as an internal error."""
+    try:
+        return name_of(value).removeprefix(prefix).lower()
+    except ValueError:
+        return str(value)
+
+
 def lesson_type_name(value: ev.LessonType.ValueType) -> str:
-    return ev.LessonType.Name(value).removeprefix("LESSON_TYPE_").lower()
+    return enum_word(ev.LessonType.Name, value, "LESSON_TYPE_")
 
 
 def kind_pb(name: str) -> ev.CourseUnitKind.ValueType:
@@ -44,7 +57,7 @@ def kind_pb(name: str) -> ev.CourseUnitKind.ValueType:
 
 
 def kind_name(value: ev.CourseUnitKind.ValueType) -> str:
-    return ev.CourseUnitKind.Name(value).removeprefix("COURSE_UNIT_KIND_").lower()
+    return enum_word(ev.CourseUnitKind.Name, value, "COURSE_UNIT_KIND_")
 
 
 def control_kind_pb(name: str) -> ev.ControlEventKind.ValueType:
@@ -52,7 +65,7 @@ def control_kind_pb(name: str) -> ev.ControlEventKind.ValueType:
 
 
 def control_kind_name(value: ev.ControlEventKind.ValueType) -> str:
-    return ev.ControlEventKind.Name(value).removeprefix("CONTROL_EVENT_KIND_").lower()
+    return enum_word(ev.ControlEventKind.Name, value, "CONTROL_EVENT_KIND_")
 
 
 def order_pb(number: str, day: date) -> ev.Order:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
@@ -140,34 +138,6 @@ async def remove_teaching_load(deps: Deps, load_id: str, reason: str) -> None:
         )
         uow.add_event(events.load_removed_event(row, reason))
         await uow.commit()
-
-
-async def list_teaching_loads(
-    deps: Deps,
-    teacher_id: str = "",
-    group_id: str = "",
-    course_unit_id: str = "",
-    term_id: str = "",
-    department_id: str = "",
-) -> list[TeachingLoad]:
-    filters = {
-        "teacher_id": parse_id(teacher_id, "teacher_id", required=False),
-        "group_id": parse_id(group_id, "group_id", required=False),
-        "course_unit_id": parse_id(course_unit_id, "course_unit_id", required=False),
-        "term_id": parse_id(term_id, "term_id", required=False),
-        "department_id": parse_id(department_id, "department_id", required=False),
-    }
-    if not any(filters.values()):
-        raise InvalidArgument("teacher_id", "name a teacher, a group, a course unit, a term or a department")
-    require(caller(), "curriculum.read")
-    query = select(TeachingLoad).where(TeachingLoad.removed_at.is_(None))
-    for column, value in filters.items():
-        if value:
-            query = query.where(getattr(TeachingLoad, column) == value)
-    async with deps.uow() as uow:
-        return list(
-            await uow.session.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.lesson_type))
-        )
 
 
 async def load_for(

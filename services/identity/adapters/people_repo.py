@@ -109,6 +109,11 @@ async def find_by_login(session: AsyncSession, login: str, *, lock: bool = False
     return (await session.execute(query)).first()
 
 
+async def ids_by_login(session: AsyncSession, logins: Sequence[str]) -> dict[str, str]:
+    rows = await session.execute(select(people.c.login, people.c.id).where(people.c.login.in_(logins)))
+    return {login: str(person_id) for login, person_id in rows}
+
+
 async def find_by_request_id(session: AsyncSession, request_id: str) -> Row[Any] | None:
     return (await session.execute(select(people).where(people.c.create_request_id == request_id))).first()
 

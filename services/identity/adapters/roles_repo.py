@@ -127,6 +127,18 @@ async def revoke(session: AsyncSession, assignment_id: str, by: str, reason: str
     )
 
 
+async def roles_held(
+    session: AsyncSession, person_ids: Sequence[str], day: date
+) -> set[tuple[str, str, str, str]]:
+    """(person id, role, scope type, scope id) of every role these people hold on `day`."""
+    rows = await session.execute(
+        select(t.c.person_id, t.c.role, t.c.scope_type, t.c.scope_id).where(
+            t.c.person_id.in_([uuid.UUID(i) for i in person_ids]), _valid_on(day)
+        )
+    )
+    return {(str(person), role, scope_type, scope_id) for person, role, scope_type, scope_id in rows}
+
+
 async def has_role_in(
     session: AsyncSession, person_id: str, role: Role, scope_type: ScopeType, scope_id: str, day: date
 ) -> bool:

@@ -1,9 +1,13 @@
 """identity served in-process for tests: real PostgreSQL (a fresh migrated database), the real gRPC
-server with the platform's interceptors, the demo accounts seeded (with cheap argon2 parameters)."""
+server with the platform's interceptors, the demo accounts seeded (with cheap argon2 parameters).
+
+The demo university's ids (`KZ_U`, `KZ_ANAT`, ...) are curriculum's ids of those units, as in the
+running system (deploy/demo/university.py)."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,12 +19,14 @@ from google.protobuf.message import Message
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from deploy.demo import university as demo
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.testing.fixtures import Databases
 from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
@@ -30,6 +36,12 @@ from services.identity.service_layer.deps import Deps, TokenPolicy
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 
 FAST_ARGON2 = Argon2Parameters(time_cost=1, memory_cost_kib=8 * 1024, parallelism=1)
+_IDS = demo.structure_ids(datetime.now(UTC).date())
+KZ_U, KZ_MED, KZ_PHARM = _IDS["kz-kaznmu"], _IDS["kz-fac-general-medicine"], _IDS["kz-fac-pharmacy"]
+KZ_ANAT, KZ_PHYS = _IDS["kz-dep-anatomy"], _IDS["kz-dep-physiology"]
+KZ_G1, KZ_G4 = _IDS["kz-grp-med-101"], _IDS["kz-grp-pharm-201"]
+KG_U, KG_PHYSMATH, KG_PED = _IDS["kg-jasu"], _IDS["kg-fac-physics-math"], _IDS["kg-fac-pedagogy"]
+KG_MATH, KG_G1 = _IDS["kg-dep-mathematics"], _IDS["kg-grp-mi-1"]
 SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only"}
 
 
@@ -105,6 +117,23 @@ class Identity:
 
 def pid(login: str) -> str:
     return person_id(login)
+
+
+_seeded_templates: dict[int, str] = {}
+
+
+async def demo_database(databases: Databases) -> str:
+    """URL of a fresh identity database holding the demo accounts: a copy of one seeded once per test
+    session (seeding ~170 accounts costs about a second; copying a database, milliseconds)."""
+    server = databases.server
+    if id(databases) not in _seeded_templates:
+        url = databases.fresh("identity")
+        async with running_identity(url):
+            pass
+        _seeded_templates[id(databases)] = url.rsplit("/", 1)[1]
+    name = f"test_identity_{uuid.uuid4().hex[:10]}"
+    server.create_database(name, template=_seeded_templates[id(databases)])
+    return server.url(name)
 
 
 @asynccontextmanager

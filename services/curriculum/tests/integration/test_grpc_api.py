@@ -102,6 +102,33 @@ async def test_a_refusal_names_the_field(
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
+async def test_an_enum_number_the_contract_does_not_define_is_refused_by_field(
+    api: tuple[pb_grpc.CurriculumServiceStub, Tokens], world: World
+) -> None:
+    """A newer or forged client may send any number for an enum: a refusal naming the field, not INTERNAL."""
+    stub, _ = api
+    unknown = 99
+    calls = [
+        (stub.ScheduleControlEvent, pb.ScheduleControlEventRequest(
+            kind=unknown, course_unit_id=world.university, group_id=world.group1, date="2026-10-01"), "kind"),  # type: ignore[arg-type]
+        (stub.ChangeDeadline, pb.ChangeDeadlineRequest(
+            control_event_id=world.group1, deadline_kind=unknown, new_deadline="2026-10-05T18:00:00+05:00",  # type: ignore[arg-type]
+            reason="тест"), "deadline_kind"),
+        (stub.DefineCourseUnit, pb.DefineCourseUnitRequest(
+            academic_year_id=world.year, specialty_id=world.specialty, course_number=1, term_number=1,
+            kind=unknown, code="X-1", title="Пән", department_id=world.dept_a, credits="5"), "kind"),  # type: ignore[arg-type]
+        (stub.DefineCourseUnit, pb.DefineCourseUnitRequest(
+            academic_year_id=world.year, specialty_id=world.specialty, course_number=1, term_number=1,
+            kind=ev.COURSE_UNIT_KIND_DISCIPLINE, code="X-1", title="Пән", department_id=world.dept_a,
+            credits="5", hours=[ev.LessonHours(lesson_type=unknown, hours=30)]), "hours[0].lesson_type"),  # type: ignore[arg-type]
+    ]  # fmt: skip
+    for call, request, field in calls:
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call(request, metadata=bearer("setup"))
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, (field, caught.value.details())
+        assert field in {f for f, _ in field_violations(caught.value)}, (field, caught.value.details())
+
+
 @pytest.mark.rule("KG-02", "KZ-15")
 async def test_groups_members_and_loads_through_the_api(
     api: tuple[pb_grpc.CurriculumServiceStub, Tokens], world: World

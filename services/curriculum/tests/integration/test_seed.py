@@ -1,4 +1,5 @@
-"""The demo data of both profiles loads, keeps its letters, and a second run changes nothing."""
+"""The demo data of both profiles loads, keeps its letters, agrees with the demo university identity's
+seed reads (same unit ids, same people), and a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -8,25 +9,31 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from deploy.demo import university as demo
 from ejournal_platform.testing.fixtures import Databases
 from services.curriculum.adapters import tables
 from services.curriculum.adapters.models import (
     AuditEntry,
     ControlEvent,
     CourseUnit,
+    Department,
+    Faculty,
     Group,
     Lesson,
     LessonPlan,
+    LessonPlanItem,
     Movement,
     Placement,
+    PlanUploader,
+    Specialty,
     Subgroup,
     TeachingLoad,
     University,
 )
-from services.curriculum.entrypoints.demo_data import demo_logins
-from services.curriculum.entrypoints.seed import demo_scope_ids, seed_demo
+from services.curriculum.entrypoints.seed import seed_demo
 
 pytestmark = pytest.mark.integration
+DAY = date(2026, 11, 23)
 
 
 async def counts(url: str) -> dict[str, int]:
@@ -51,44 +58,88 @@ async def counts(url: str) -> dict[str, int]:
                     await conn.scalar(select(func.count()).select_from(model)) or 0
                 )
             found["outbox"] = int(await conn.scalar(select(func.count()).select_from(tables.outbox)) or 0)
-            found["kz names"] = int(
-                await conn.scalar(
-                    select(func.count())
-                    .select_from(Movement)
-                    .where(Movement.student_name.regexp_match("[әғқңөұүһі]"))
+            for language, letters in (("kk", "[әғқңөұүһі]"), ("ky", "[ңөү]")):
+                found[f"{language} names"] = int(
+                    await conn.scalar(
+                        select(func.count())
+                        .select_from(Movement)
+                        .where(Movement.student_name.regexp_match(letters))
+                    )
+                    or 0
                 )
-                or 0
-            )
             return found
     finally:
         await engine.dispose()
 
 
-async def test_demo_seed_is_idempotent(databases: Databases) -> None:
+@pytest.fixture(scope="module")
+async def seeded(databases: Databases) -> str:
     url = databases.fresh("curriculum")
-    await seed_demo(url, today=date(2026, 11, 23))
-    first = await counts(url)
-    assert first["universities"] == 2 and first["groups"] == 5 and first["subgroups"] == 4
-    assert first["placements"] == 75 + 24 + 22
-    # kz: a discipline, an integrated discipline with 3 blocks, a module with 2 modular disciplines; kg: 2
-    assert first["course_units"] == 1 + (1 + 3) + (1 + 2) + 2
-    assert first["teaching_loads"] > 0 and first["lessons"] > 100 and first["lesson_plans"] == 3
-    assert first["control_events"] > 30 and first["kz names"] > 50
-    await seed_demo(url, today=date(2026, 11, 23))
-    assert await counts(url) == first
-    engine = create_async_engine(url)
+    await seed_demo(url, today=DAY)
+    return url
+
+
+async def test_demo_seed_is_idempotent(seeded: str) -> None:
+    first = await counts(seeded)
+    assert first["universities"] == 2 and first["groups"] == 7 and first["subgroups"] == 4
+    assert first["placements"] == sum(len(g.students) for g in demo.GROUPS) == 145
+    # kz: a discipline, an integrated discipline with 3 blocks, a module with 2 modular disciplines,
+    # pharmaceutical chemistry; kg: analysis, programming, pedagogy
+    assert first["course_units"] == 1 + (1 + 3) + (1 + 2) + 1 + 3
+    # kz: 3 groups x (lecture, practical, 3 blocks, 2 modular) + pharmacy's 2; kg: 2 groups x (2 lectures,
+    # 2 per subgroup x 2 subgroups) + pedagogy's 2
+    assert first["teaching_loads"] == 3 * (2 + 3 + 2) + 2 + 2 * (2 + 2 * 2) + 2
+    assert first["lessons"] > 200 and first["lesson_plans"] == 3
+    assert first["control_events"] > 40 and first["kk names"] > 50 and first["ky names"] > 20
+    await seed_demo(seeded, today=DAY)
+    assert await counts(seeded) == first
+
+
+async def test_every_demo_unit_has_the_id_identity_scopes_roles_by(seeded: str) -> None:
+    engine = create_async_engine(seeded)
     async with engine.connect() as conn:
-        stored = {str(i) for i in (await conn.scalars(select(Group.id))).all()}
-        stored |= {str(i) for i in (await conn.scalars(select(University.id))).all()}
+        stored = set()
+        for model in (University, Faculty, Department, Specialty, Group):
+            stored |= {str(i) for i in (await conn.scalars(select(model.id))).all()}
     await engine.dispose()
-    scopes = demo_scope_ids(date(2026, 11, 23))
-    assert {scopes[k] for k in ("kz-kaznmu", "kg-jasu", "kz-grp-med-101", "kg-grp-math-21")} <= stored
+    assert set(demo.structure_ids(DAY).values()) <= stored
+    # Every scope of every demo role is a unit curriculum keeps (or a demo student, for student scopes).
+    students = {s.id for g in demo.GROUPS for s in g.students}
+    for person in demo.people():
+        for _, scope_type, scope_id in demo.roles(person, DAY):
+            assert scope_id in (students if scope_type == "student" else stored), (person.login, scope_type)
 
 
-def test_demo_logins_are_unique_and_named_in_their_letters() -> None:
-    people = demo_logins()
+async def test_every_person_curriculum_refers_to_is_a_demo_account(seeded: str) -> None:
+    accounts = {person.id: person for person in demo.people()}
+    engine = create_async_engine(seeded)
+    async with engine.connect() as conn:
+        referred = {
+            str(i)
+            for column in (
+                Placement.student_id,
+                TeachingLoad.teacher_id,
+                Lesson.teacher_id,
+                LessonPlanItem.teacher_id,
+                PlanUploader.person_id,
+            )
+            for i in (await conn.scalars(select(column).distinct())).all()
+        }
+        names = {str(i): n for i, n in await conn.execute(select(Movement.student_id, Movement.student_name))}
+        teachers = {str(i) for i in (await conn.scalars(select(TeachingLoad.teacher_id).distinct())).all()}
+    await engine.dispose()
+    assert referred - set(accounts) == set()
+    # Students carry the names their accounts have, letters and all.
+    assert names == {s.id: s.name.full for g in demo.GROUPS for s in g.students}
+    # Every demo teacher teaches something.
+    demo_teachers = {p.id for p in demo.STAFF if any(g.role == "teacher" for g in p.grants)}
+    assert demo_teachers <= teachers
+
+
+def test_demo_people_are_unique_and_named_in_their_letters() -> None:
+    people = demo.people()
     assert len({p.login for p in people}) == len(people)
-    names = " ".join(p.full_name for p in people)
-    for letter in "әғқңөұүіӨҢҮ":
-        if letter.islower():
-            assert letter in names.lower(), letter
+    assert len({p.id for p in people}) == len(people)
+    names = " ".join(p.full_name for p in people).lower()
+    for letter in "әғқңөұүһі":
+        assert letter in names, letter

@@ -9,7 +9,13 @@ from ejournal_platform.context import set_principal
 from ejournal_platform.errors import FailedPrecondition, PermissionDenied, ValidationFailed
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Lesson, LessonPlan, TeachingLoad
-from services.curriculum.service_layer import curriculum, lesson_plans, schedule, teaching_load
+from services.curriculum.service_layer import (
+    curriculum,
+    lesson_plans,
+    schedule,
+    teaching_load,
+    teaching_load_queries,
+)
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
 from services.curriculum.service_layer.schedule import LessonInput
@@ -52,7 +58,7 @@ async def test_a_load_per_subgroup_is_published_for_the_gradebook(deps: Deps, wo
         world.subgroup_a,
         "замена преподавателя",
     )
-    listed = await teaching_load.list_teaching_loads(deps, teacher_id=TEACHER)
+    listed = await teaching_load_queries.list_teaching_loads(deps, teacher_id=TEACHER)
     assert [str(x.id) for x in listed] == [str(second.id)]
 
 

@@ -14,14 +14,14 @@ from services.gateway.auth import CSRF_COOKIE
 from services.gateway.clients import ServiceClients
 from services.gateway.settings import GatewaySettings
 from services.identity.entrypoints.seed import DEMO_PASSWORD, person_id
-from services.identity.tests.harness import running_identity
+from services.identity.tests.harness import demo_database, running_identity
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 async def gateway(databases: Databases) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_identity(databases.fresh("identity")) as identity:
+    async with running_identity(await demo_database(databases)) as identity:
         settings = GatewaySettings(identity_address=identity.address)
         app = create_app(settings)
         app.state.clients = ServiceClients({"identity": identity.address})

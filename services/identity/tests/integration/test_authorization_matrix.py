@@ -21,8 +21,11 @@ from google.protobuf.message import Message
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.identity.domain.people import PersonCategory, Placement
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import (
-    DEMO_PASSWORD,
+from services.identity.entrypoints.seed import DEMO_PASSWORD
+from services.identity.service_layer import login_requests, substitutions
+from services.identity.service_layer.bootstrap import Account, ensure_account
+from services.identity.tests.harness import (
+    KG_G1,
     KG_PED,
     KG_PHYSMATH,
     KG_U,
@@ -32,10 +35,9 @@ from services.identity.entrypoints.seed import (
     KZ_PHARM,
     KZ_PHYS,
     KZ_U,
-)  # fmt: skip
-from services.identity.service_layer import login_requests, substitutions
-from services.identity.service_layer.bootstrap import Account, ensure_account
-from services.identity.tests.harness import Identity, pid
+    Identity,
+    pid,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -153,7 +155,7 @@ async def change_password_built(identity: Identity, where: str, caller: str | No
 
 async def grant_built(identity: Identity, where: str, caller: str | None) -> Built:
     person_id = await staff(identity, where)
-    group = KZ_G1 if where == "in" else "kg-grp-math-21"
+    group = KZ_G1 if where == "in" else KG_G1
     return pb.GrantRoleRequest(person_id=person_id, role="curator", scope_type="group", scope_id=group), ""
 
 
@@ -161,7 +163,7 @@ async def revoke_built(identity: Identity, where: str, caller: str | None) -> Bu
     kz = where == "in"
     person_id = await fresh(
         identity, PersonCategory.STAFF, KZ_IN if kz else KG_IN, "kz-medical" if kz else "kg-jasu",
-        ("curator", "group", KZ_G1 if kz else "kg-grp-math-21"),
+        ("curator", "group", KZ_G1 if kz else KG_G1),
     )  # fmt: skip
     reply = await identity.call(
         "kz.admin" if kz else "kg.admin", "ListRoles", pb.ListRolesRequest(person_id=person_id)

@@ -14,8 +14,8 @@ from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.status import field_violations
 from ejournal_platform.tokens import JwtAuthenticator, TokenVerifier
-from services.identity.entrypoints.seed import DEMO_PASSWORD, KZ_MED
-from services.identity.tests.harness import Identity, pid
+from services.identity.entrypoints.seed import DEMO_PASSWORD
+from services.identity.tests.harness import KZ_MED, KZ_U, Identity, pid
 
 pytestmark = pytest.mark.integration
 
@@ -105,7 +105,7 @@ async def test_logout_revokes_the_session(identity: Identity) -> None:
 async def test_expired_and_tampered_tokens_are_unauthenticated(identity: Identity) -> None:
     token = (await login(identity, "kz.student1")).access_token
     claims = jwt.decode(token, options={"verify_signature": False})
-    claims["roles"] = [{"role": "administrator", "scope_type": "university", "scope_id": "kz-kaznmu"}]
+    claims["roles"] = [{"role": "administrator", "scope_type": "university", "scope_id": KZ_U}]
     head, _, signature = token.split(".")
     body = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
     for bad in (f"{head}.{body}.{signature}", "garbage", ""):

@@ -11,8 +11,7 @@ import pytest
 from ejournal.identity.v1 import events_pb2 as ev
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal_platform.grpc.status import field_violations
-from services.identity.entrypoints.seed import KG_MATH, KZ_ANAT, KZ_MED, KZ_PHYS, KZ_U
-from services.identity.tests.harness import Identity, pid
+from services.identity.tests.harness import KG_MATH, KZ_ANAT, KZ_MED, KZ_PHYS, KZ_U, Identity, pid
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,17 @@ import pytest
 from ejournal.identity.v1 import events_pb2 as ev
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal_platform.grpc.status import field_violations
-from services.identity.entrypoints.seed import KG_PED, KG_PHYSMATH, KG_U, KZ_MED, KZ_U
-from services.identity.tests.harness import Identity, pid
+from services.identity.tests.harness import (
+    KG_G1,
+    KG_PED,
+    KG_PHYSMATH,
+    KG_U,
+    KZ_ANAT,
+    KZ_MED,
+    KZ_U,
+    Identity,
+    pid,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -183,9 +192,7 @@ async def test_parent_is_linked_to_their_child_and_sees_only_that_child(identity
 @pytest.mark.rule("KG-14")
 async def test_administrator_grants_roles_by_category_and_others_cannot(identity: Identity) -> None:
     teacher = pid("kg.teacher2")
-    grant = pb.GrantRoleRequest(
-        person_id=teacher, role="curator", scope_type="group", scope_id="kg-grp-math-21"
-    )
+    grant = pb.GrantRoleRequest(person_id=teacher, role="curator", scope_type="group", scope_id=KG_G1)
     for caller in ("kg.dean.physmath", "kg.head.math", "kg.teacher2", "kz.admin"):
         denied = await refused(identity, caller, "GrantRole", grant)
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED, caller
@@ -222,7 +229,7 @@ async def test_bad_input_names_the_field_and_changes_nothing(identity: Identity)
         ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="rector", scope_type="university",  # noqa: E501
                                           scope_id=KZ_U), "role"),
         ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="dean", scope_type="department",
-                                          scope_id="kz-dep-anatomy"), "scope_type"),
+                                          scope_id=KZ_ANAT), "scope_type"),
         ("GrantRole", pb.GrantRoleRequest(person_id=pid("kz.teacher1"), role="curator", scope_type="group",
                                           scope_id="g", valid_from="2026-13-01"), "valid_from"),
         ("IssueCredentials", pb.IssueCredentialsRequest(person_id=pid("kz.student2"), password="weak"), "password"),  # noqa: E501

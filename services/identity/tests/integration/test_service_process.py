@@ -29,15 +29,9 @@ from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.tokens import JwtAuthenticator
 from services.identity.adapters import tables
 from services.identity.entrypoints.main import wire
-from services.identity.entrypoints.seed import (
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    KZ_ANAT,
-    KZ_MED,
-    person_id,
-    seed_demo,
-)
+from services.identity.entrypoints.seed import DEMO_PASSWORD, demo_accounts, person_id, seed_demo
 from services.identity.settings import IdentitySettings
+from services.identity.tests.harness import KZ_ANAT, KZ_MED, KZ_U
 
 pytestmark = pytest.mark.integration
 
@@ -48,14 +42,14 @@ class Curriculum(cpb_grpc.CurriculumServiceServicer):
     async def ListProfiles(
         self, request: cpb.ListProfilesRequest, context: object
     ) -> cpb.ListProfilesResponse:
-        require_current("structure.manage", ResourceScope(university_id="kz-kaznmu", faculty_id=KZ_MED))
+        require_current("structure.manage", ResourceScope(university_id=KZ_U, faculty_id=KZ_MED))
         return cpb.ListProfilesResponse(profiles=[cpb.Profile(code="kz-medical")])
 
 
 @pytest.fixture
 async def identity_process(databases: Databases, nats_server: NatsServer) -> AsyncIterator[str]:
     url = databases.fresh("identity")
-    assert await seed_demo(url) == len(DEMO_ACCOUNTS)
+    assert await seed_demo(url) == len(demo_accounts(date.today()))
     assert await seed_demo(url) == 0  # idempotent: the launcher calls it on every start
     port = free_port()
     settings = IdentitySettings(
@@ -131,7 +125,7 @@ async def test_tokens_verify_in_other_services_and_events_reach_nats(
         for subject, data in received:
             if subject == "ejournal.identity.v1.PersonCreated":
                 created.add(ev.PersonCreated.FromString(data).person_id)
-        assert created == {account.person_id for account in DEMO_ACCOUNTS}
+        assert created == {account.person_id for account in demo_accounts(date.today())}
         appointed = ev.SubstitutionAppointed()
         appointed.ParseFromString(
             next(d for s, d in received if s == "ejournal.identity.v1.SubstitutionAppointed")

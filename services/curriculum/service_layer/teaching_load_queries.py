@@ -1,0 +1,131 @@
+"""Reading teaching load: who teaches whom is not for everyone (`teaching_load.read` in the platform's
+policy). A caller gets the loads matching the filters that they may see — oversight in its scope, a
+department's teachers their department's, a teacher their own, a curator, student or parent their
+group's — and a filter naming a department, course unit or group they may not see at all is refused
+(PERMISSION_DENIED) rather than answered with an empty list, unless it is their own load they ask for.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal_platform.authz import Role
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument
+from services.curriculum.adapters.ids import parse_id
+from services.curriculum.adapters.lookups import (
+    Place,
+    course_unit_with_place,
+    place_of_department,
+    place_of_group,
+)
+from services.curriculum.adapters.models import Faculty, Placement, TeachingLoad
+from services.curriculum.service_layer.authorization import ResourceScope, allowed, require
+from services.curriculum.service_layer.deps import Deps, caller
+
+ACTION = "teaching_load.read"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller, and the students they may act for by group (themselves, or a parent's children)."""
+
+    principal: Principal
+    student_in_group: dict[uuid.UUID, str]  # group id -> a student the caller stands for there
+
+    @classmethod
+    async def of(cls, session: AsyncSession, principal: Principal, today: date) -> Viewer:
+        students = {
+            uuid.UUID(g.scope_id)
+            for g in principal.roles
+            if g.role in (Role.STUDENT, Role.PARENT) and g.scope_type == "student" and _is_uuid(g.scope_id)
+        }
+        found: dict[uuid.UUID, str] = {}
+        if students:
+            rows = await session.execute(
+                select(Placement.group_id, Placement.student_id).where(
+                    Placement.student_id.in_(students),
+                    Placement.valid_from <= today,
+                    or_(Placement.valid_until.is_(None), Placement.valid_until > today),
+                )
+            )
+            found = {group: str(student) for group, student in rows}
+        return cls(principal, found)
+
+    def group_scope(self, place: Place) -> ResourceScope:
+        assert place.group is not None
+        scope = place.scope()
+        return ResourceScope(
+            university_id=scope.university_id,
+            faculty_id=scope.faculty_id,
+            specialty_id=scope.specialty_id,
+            group_id=scope.group_id,
+            student_id=self.student_in_group.get(place.group.id),
+        )
+
+    def load_scope(self, load: TeachingLoad, university_id: str) -> ResourceScope:
+        teacher = str(load.teacher_id)
+        return ResourceScope(
+            university_id=university_id,
+            faculty_id=str(load.faculty_id),
+            department_id=str(load.department_id),
+            group_id=str(load.group_id),
+            student_id=self.student_in_group.get(load.group_id),
+            assignee_ids=frozenset({teacher}),
+            owner_id=teacher,
+        )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def list_teaching_loads(
+    deps: Deps,
+    teacher_id: str = "",
+    group_id: str = "",
+    course_unit_id: str = "",
+    term_id: str = "",
+    department_id: str = "",
+) -> list[TeachingLoad]:
+    filters = {
+        "teacher_id": parse_id(teacher_id, "teacher_id", required=False),
+        "group_id": parse_id(group_id, "group_id", required=False),
+        "course_unit_id": parse_id(course_unit_id, "course_unit_id", required=False),
+        "term_id": parse_id(term_id, "term_id", required=False),
+        "department_id": parse_id(department_id, "department_id", required=False),
+    }
+    if not any(filters.values()):
+        raise InvalidArgument("teacher_id", "name a teacher, a group, a course unit, a term or a department")
+    principal = caller()
+    async with deps.uow() as uow:
+        s = uow.session
+        viewer = await Viewer.of(s, principal, deps.clock().date())
+        named: list[ResourceScope] = []
+        if filters["department_id"]:
+            named.append((await place_of_department(s, filters["department_id"])).scope())
+        if filters["course_unit_id"]:
+            named.append((await course_unit_with_place(s, filters["course_unit_id"]))[1].scope())
+        if filters["group_id"]:
+            named.append(viewer.group_scope(await place_of_group(s, filters["group_id"])))
+        own = str(filters["teacher_id"]) == principal.subject
+        if named and not own and not any(allowed(principal, ACTION, scope) for scope in named):
+            require(principal, ACTION, named[0])  # refuses, and logs what was asked
+        query = select(TeachingLoad).where(TeachingLoad.removed_at.is_(None))
+        for column, value in filters.items():
+            if value:
+                query = query.where(getattr(TeachingLoad, column) == value)
+        rows = list(await s.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.lesson_type)))
+        faculties = {r.faculty_id for r in rows}
+        of_faculty = select(Faculty.id, Faculty.university_id).where(Faculty.id.in_(faculties))
+        university = {faculty: str(uni) for faculty, uni in await s.execute(of_faculty)}
+        return [r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))]

@@ -1,0 +1,97 @@
+"""Who may see which teaching load: oversight in its scope, a department's teachers, a teacher their
+own, a group's curator, students and parents their group's; a filter naming a unit the caller may not
+see is refused, not answered with an empty list."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ejournal_platform.context import Principal, RoleGrant, set_principal
+from ejournal_platform.errors import PermissionDenied
+from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.service_layer import contingent, curriculum, teaching_load
+from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.service_layer.teaching_load_queries import list_teaching_loads
+from services.curriculum.tests.integration.conftest import Clock, person, registrar
+from services.curriculum.tests.integration.world import World, discipline
+
+pytestmark = pytest.mark.integration
+
+ANATOMIST, PHYSIOLOGIST = (str(person_id_for_login(x)) for x in ("t.anatomy", "t.physiology"))
+STUDENT, OTHER_STUDENT = (str(person_id_for_login(x)) for x in ("s.group1", "s.group2"))
+
+
+@pytest.fixture
+async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
+    """Anatomy (department A) taught to group 1, physiology (department B) to group 2; a student in each."""
+    anatomy = await curriculum.define_course_unit(deps, discipline(world, "ANAT-1"))
+    physiology = await curriculum.define_course_unit(
+        deps, dataclasses.replace(discipline(world, "PHYS-1"), department_id=world.dept_b)
+    )
+    a = await teaching_load.assign_teaching_load(
+        deps, LoadInput(ANATOMIST, str(anatomy.unit.id), world.group1, "", "practical", 30)
+    )
+    b = await teaching_load.assign_teaching_load(
+        deps, LoadInput(PHYSIOLOGIST, str(physiology.unit.id), world.group2, "", "practical", 30)
+    )
+    order = OrderInput("1245-б", "2026-08-25", "2026-09-01")
+    await contingent.enroll_student(deps, STUDENT, world.group1, "", order, "Сейітқали Әсел")
+    await contingent.enroll_student(deps, OTHER_STUDENT, world.group2, world.subgroup_a, order, "Ким Алина")
+    clock.set("2026-10-01T09:00:00")  # the students are in their groups by now
+    return {"a": str(a.id), "b": str(b.id)}
+
+
+async def seen(who: Principal, deps: Deps, **filters: str) -> set[str]:
+    set_principal(who)
+    return {str(load.id) for load in await list_teaching_loads(deps, **filters)}
+
+
+async def refused(who: Principal, deps: Deps, **filters: str) -> None:
+    set_principal(who)
+    with pytest.raises(PermissionDenied):
+        await list_teaching_loads(deps, **filters)
+
+
+async def test_oversight_sees_its_scope(deps: Deps, world: World, loads: dict[str, str]) -> None:
+    head_a = person("head-a", "department_head", "department", world.dept_a)
+    assert await seen(head_a, deps, department_id=world.dept_a) == {loads["a"]}
+    # Asking by teacher or term answers with what the caller may see (here: nothing of department B).
+    assert await seen(head_a, deps, teacher_id=PHYSIOLOGIST) == set()
+    assert await seen(head_a, deps, term_id=world.term1) == {loads["a"]}
+    await refused(head_a, deps, department_id=world.dept_b)
+    dean = person("dean", "dean", "faculty", world.faculty)
+    assert await seen(dean, deps, term_id=world.term1) == {loads["a"], loads["b"]}
+    assert await seen(registrar(world.university), deps, department_id=world.dept_b) == {loads["b"]}
+
+
+@pytest.mark.rule("KG-06")
+async def test_a_teacher_sees_their_own_load_and_their_departments(
+    deps: Deps, world: World, loads: dict[str, str]
+) -> None:
+    anatomist = Principal(ANATOMIST, (RoleGrant("teacher", "department", world.dept_a),))
+    assert await seen(anatomist, deps, teacher_id=ANATOMIST) == {loads["a"]}
+    assert await seen(anatomist, deps, department_id=world.dept_a) == {loads["a"]}
+    assert await seen(anatomist, deps, group_id=world.group2, teacher_id=ANATOMIST) == set()
+    await refused(anatomist, deps, department_id=world.dept_b)
+    await refused(anatomist, deps, group_id=world.group2)
+
+
+@pytest.mark.rule("KG-03")
+async def test_students_parents_and_curators_see_their_group_only(
+    deps: Deps, world: World, loads: dict[str, str]
+) -> None:
+    student = Principal(STUDENT, (RoleGrant("student", "student", STUDENT),))
+    parent = Principal("parent-1", (RoleGrant("parent", "student", STUDENT),))
+    for who in (student, parent):
+        assert await seen(who, deps, group_id=world.group1) == {loads["a"]}
+        assert await seen(who, deps, teacher_id=PHYSIOLOGIST) == set()
+        await refused(who, deps, group_id=world.group2)
+        await refused(who, deps, department_id=world.dept_b)
+        await refused(who, deps, department_id=world.dept_a)  # a whole department is not their group
+    curator = person("curator-2", "curator", "group", world.group2)
+    assert await seen(curator, deps, group_id=world.group2) == {loads["b"]}
+    await refused(curator, deps, group_id=world.group1)

@@ -5,6 +5,7 @@ hash and the page number."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -63,10 +64,9 @@ def _table(pdf: _Pdf, table: Table) -> None:
     pdf.ln(3)
 
 
-def render_pdf(layout: Layout) -> bytes:
-    pdf = _Pdf(layout)
-    pdf.alias_nb_pages()
-    pdf.add_page()
+def _document(pdf: _Pdf, layout: Layout) -> None:
+    pdf.layout = layout  # the footer of each page names the document it belongs to
+    pdf.add_page(orientation="L" if layout.landscape else "P")
     pdf.set_font(FAMILY, "", 9)
     for line in layout.heading:
         pdf.multi_cell(0, 4.6, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -77,13 +77,13 @@ def render_pdf(layout: Layout) -> bytes:
         pdf.set_font(FAMILY, "", 7)
         pdf.multi_cell(0, 4, layout.identity_line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    pdf.set_font(FAMILY, "", 9)
     for label, value in layout.fields:
         pdf.set_font(FAMILY, "B", 9)
         pdf.cell(pdf.epw * 0.32, 5, f"{label}:")
         pdf.set_font(FAMILY, "", 9)
         pdf.multi_cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
+    pdf.set_font(FAMILY, "", 9)
     for paragraph in layout.paragraphs:
         pdf.multi_cell(0, 5, paragraph, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
@@ -103,4 +103,20 @@ def render_pdf(layout: Layout) -> bytes:
         pdf.set_font(FAMILY, "", 7)
         for note in layout.notes:
             pdf.multi_cell(0, 3.8, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render_pdf_many(layouts: Sequence[Layout], on_each: Callable[[int], None] | None = None) -> bytes:
+    """Several documents in one file, each from a new page with its own footer."""
+    if not layouts:
+        raise ValueError("nothing to print")
+    pdf = _Pdf(layouts[0])
+    pdf.alias_nb_pages()
+    for index, layout in enumerate(layouts, start=1):
+        _document(pdf, layout)
+        if on_each is not None:
+            on_each(index)
     return bytes(pdf.output())
+
+
+def render_pdf(layout: Layout) -> bytes:
+    return render_pdf_many([layout])

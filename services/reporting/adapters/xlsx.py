@@ -4,10 +4,13 @@ number and content hash in the header rows and in the workbook's properties."""
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from services.reporting.domain.layout import Layout
 
@@ -17,15 +20,37 @@ HEAD_FILL = PatternFill("solid", fgColor="E6E6E6")
 
 
 def render_xlsx(layout: Layout) -> bytes:
+    return render_xlsx_many([layout])
+
+
+def render_xlsx_many(layouts: Sequence[Layout], on_each: Callable[[int], None] | None = None) -> bytes:
+    """One sheet per document (named by its number, or its kind)."""
+    if not layouts:
+        raise ValueError("nothing to print")
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = layout.kind[:31]
-    book.properties.title = layout.title
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    book.properties.title = layouts[0].title
     book.properties.creator = "ejournal reporting"
-    if layout.identity_line:
-        book.properties.subject = layout.identity_line
-        book.properties.identifier = layout.content_hash or layout.number
+    if len(layouts) == 1 and layouts[0].identity_line:
+        book.properties.subject = layouts[0].identity_line
+        book.properties.identifier = layouts[0].content_hash or layouts[0].number
+    used: set[str] = set()
+    for index, layout in enumerate(layouts, start=1):
+        name = re.sub(r"[\[\]:*?/\\]", "-", layout.number or layout.kind)[:28]
+        while name in used:
+            name = f"{name[:24]}-{index}"
+        used.add(name)
+        _sheet(book.create_sheet(name), layout)
+        if on_each is not None:
+            on_each(index)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(sheet: Worksheet, layout: Layout) -> None:
     widest = max((len(t.columns) for t in layout.tables), default=2)
     for line in layout.heading:
         sheet.append([line])
@@ -59,6 +84,3 @@ def render_xlsx(layout: Layout) -> bytes:
         sheet.append([note])
     for index in range(1, widest + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 24 if index <= 2 else 14
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

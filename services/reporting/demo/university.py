@@ -146,7 +146,30 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
                     _student(demo, rng, faculty, department, group, s, start)
             for u in range(shape.units_per_department):
                 add_gradebook(demo, rng, faculty, department, u, teachers[u], groups, start)
+            _reopen_one(demo, faculty, department, teachers[0])
     return demo
+
+
+def _reopen_one(demo: DemoUniversity, faculty: str, department: str, teacher: str) -> None:
+    """One reopen per department, of its first unit's first group's statement, a week after closing."""
+    from services.reporting.demo.university_reopen import add_reopen
+
+    journal = next(
+        j
+        for j in demo.journal_ids
+        if j == uid("journal", uid("unit", department, 0), _first_group(department))
+    )
+    statement_id = next(
+        s for s, st in demo.statements.items() if st.journal_id == journal and st.kind == "section"
+    )
+    closed = datetime.fromisoformat(demo.statements[statement_id].formed_at)
+    add_reopen(
+        demo, statement_id, teacher, department, faculty, len(demo.statements), closed + timedelta(days=1)
+    )
+
+
+def _first_group(department: str) -> str:
+    return uid("group", department, 0)
 
 
 def _student(

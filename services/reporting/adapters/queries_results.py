@@ -71,12 +71,12 @@ async def terms_of_year(session: AsyncSession, academic_year_id: str) -> list[st
     return [row[0] for row in await session.execute(query)]
 
 
-def _spans(steps: list[Any], closed_at: datetime | None) -> tuple[StepSpan, ...]:
+def _spans(steps: list[Any]) -> tuple[StepSpan, ...]:
+    """One span per stay in a step: from the record that entered it to the first record that left it
+    (several records may keep the case in one step, e.g. the three visas during "review")."""
     spans: list[StepSpan] = []
     for index, record in enumerate(steps):
-        if record.step in ENDED or (
-            spans and spans[-1].step == record.step and spans[-1].completed_at is None
-        ):
+        if record.step in ENDED or (index and steps[index - 1].step == record.step):
             continue
         end = next((later.at for later in steps[index + 1 :] if later.step != record.step), None)
         spans.append(StepSpan(record.step, record.at, end or None, record.deadline))
@@ -115,7 +115,7 @@ async def reopen_cases(
             opened_at=row.opened_at,
             closed_at=row.closed_at,
             outcome=row.outcome,
-            steps=_spans(steps[row.case_id], row.closed_at),
+            steps=_spans(steps[row.case_id]),
         )
         for row in cases
     ]

@@ -12,15 +12,18 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from google.protobuf.message import Message
 
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import events_pb2 as idn
+from services.curriculum.domain.profiles import get_profile
 from services.reporting.demo.semester import FIRST_NAMES, LAST_NAMES
 from services.reporting.domain.marks import read_mark, scale_facts
 
+M = TypeVar("M", bound=Message)
 NS = uuid.UUID("6f0e4a52-52c3-4c1e-9a52-7c0de0000000")
 
 
@@ -61,6 +64,9 @@ class DemoUniversity:
 
     def add(self, service: str, payload: Message, subject: str, at: datetime) -> None:
         self.events.append(Published(service, payload, subject, at))
+
+    def of_type(self, message_type: type[M]) -> list[M]:
+        return [e.payload for e in self.events if isinstance(e.payload, message_type)]
 
     def count(self, type_name: str) -> int:
         return sum(1 for e in self.events if e.payload.DESCRIPTOR.name == type_name)
@@ -146,7 +152,8 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
                     _student(demo, rng, faculty, department, group, s, start)
             for u in range(shape.units_per_department):
                 add_gradebook(demo, rng, faculty, department, u, teachers[u], groups, start)
-            _reopen_one(demo, faculty, department, teachers[0])
+            if get_profile(shape.profile_code).reopen.allowed:
+                _reopen_one(demo, faculty, department, teachers[0])
     return demo
 
 

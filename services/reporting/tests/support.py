@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -16,14 +17,25 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from deploy.local.servers import NatsServer
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
+from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import make_engine
 from ejournal_platform.events import headers_for, new_event_id
+from ejournal_platform.grpc.client import bearer, open_channel
+from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.demo.university import Published
+from ejournal_platform.testing.tokens import TestTokens
+from services.reporting.demo.university import DemoUniversity, Published
+from services.reporting.entrypoints.app import ReportingApp
+from services.reporting.entrypoints.grpc_api import ReportingServicer
+from services.reporting.entrypoints.main import SERVICE
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.rebuild import wait_caught_up
+from services.reporting.service_layer.reports.background import BUILDERS
+from services.reporting.service_layer.statement_content import fetch_missing
 
 SERVICES = ("identity", "curriculum", "gradebook", "workflow")
 
@@ -92,3 +104,55 @@ async def reporting(
         await nc.close()
         await engine.dispose()
         nats_server.stop()
+
+
+class FakeStatements:
+    """The gradebook's GetStatement, served from the demo's statements (the gradebook itself is
+    another service; its contract is what matters here)."""
+
+    def __init__(self, statements: Mapping[str, gbs.Statement]) -> None:
+        self.statements = statements
+        self.calls = 0
+
+    async def get(self, statement_id: str) -> gbs.Statement:
+        self.calls += 1
+        return self.statements[statement_id]
+
+
+@dataclass
+class Served:
+    stub: pb_grpc.ReportingServiceStub
+    keys: TestTokens
+    app: ReportingApp
+
+    def as_(self, subject: str, *roles: tuple[str, str, str]) -> tuple[tuple[str, str]]:
+        return bearer(self.keys.token(subject, *roles))
+
+
+@asynccontextmanager
+async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
+    """Reporting's real servicer and report runner on an in-process gRPC server with test tokens."""
+    keys = TestTokens()
+    runner = JobRunner(r.sessions, BUILDERS)
+    app = ReportingApp(r.sessions, r.consumers, r.lag, runner, archive_dir)
+    server = GrpcServer(keys.verifier_authenticator())
+    server.add(pb_grpc.add_ReportingServiceServicer_to_server, ReportingServicer(app), SERVICE)
+    port = await server.start("127.0.0.1", 0)
+    await server.set_serving(True)
+    task = asyncio.create_task(runner.run())
+    channel = open_channel(f"127.0.0.1:{port}")
+    try:
+        yield Served(pb_grpc.ReportingServiceStub(channel), keys, app)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await channel.close()
+        await server.stop(0)
+
+
+async def load_demo(r: Reporting, demo: DemoUniversity) -> None:
+    """Publish the demo's events, wait for the read models, fetch every statement's content."""
+    await publish(r.js, demo.events)
+    await r.caught_up()
+    while await fetch_missing(r.sessions, FakeStatements(demo.statements)):
+        pass

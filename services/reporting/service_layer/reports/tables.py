@@ -88,8 +88,8 @@ def quality_table(rows: Sequence[QualityRow], caption: str) -> Table:
 
 
 def reopen_tables(analysis: ReopenAnalysis, names: dict[str, str]) -> tuple[Table, ...]:
-    def counts(rows: Sequence[Count], caption: str, with_measure: bool) -> Table:
-        columns = [Column("", 5.0), Column("Количество", 1.4, "R"), Column("%", 1.0, "R")]
+    def counts(rows: Sequence[Count], caption: str, with_measure: bool, what: str) -> Table:
+        columns = [Column(what, 5.0), Column("Количество", 1.4, "R"), Column("%", 1.0, "R")]
         if with_measure:
             columns.append(Column("Мера (KZ-14)", 2.0))
         body: list[tuple[str, ...]] = []
@@ -115,10 +115,10 @@ def reopen_tables(analysis: ReopenAnalysis, names: dict[str, str]) -> tuple[Tabl
         "Сроки шагов процедуры (KZ-13)",
     )
     return (
-        counts(analysis.by_reason, "Причины / Себептер", False),
-        counts(analysis.by_faculty, "По факультетам", False),
-        counts(analysis.by_department, "По кафедрам (KZ-10, KZ-14)", True),
-        counts(analysis.by_teacher, "По преподавателям (KZ-14)", True),
+        counts(analysis.by_reason, "Причины / Себептер", False, "Причина / Себебі"),
+        counts(analysis.by_faculty, "По факультетам", False, "Факультет"),
+        counts(analysis.by_department, "По кафедрам (KZ-10, KZ-14)", True, "Кафедра"),
+        counts(analysis.by_teacher, "По преподавателям (KZ-14)", True, "Преподаватель / Оқытушы"),
         steps,
     )
 

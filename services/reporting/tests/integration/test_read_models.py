@@ -60,7 +60,8 @@ async def test_read_models_follow_the_events_and_rebuild_to_the_same_figures(
         before = await snapshot(r)
         counts = before["counts"]
         assert isinstance(counts, dict)
-        assert counts["rm_mark"] == demo.count("MarkRecorded")
+        cells = {(m.journal_id, m.lesson_id, m.student_id) for m in demo.of_type(gb.MarkRecorded)}
+        assert counts["rm_mark"] == len(cells) < demo.count("MarkRecorded"), "a correction rewrites its cell"
         assert counts["rm_journal"] == len(demo.journal_ids)
         assert counts["rm_statement"] == len(demo.statements)
         assert counts["rm_enrollment"] == 2 * 8

@@ -64,6 +64,8 @@ class ReadModelConsumers:
             for p in projectors
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        # The rebuild's finishing step (re-archiving), when a rebuild is under way or has run.
+        self.after_rebuild: asyncio.Task[None] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -74,6 +76,8 @@ class ReadModelConsumers:
             self._tasks = [asyncio.create_task(c.run(), name=c.name) for c in self.consumers]
 
     async def stop(self) -> None:
+        if self.after_rebuild is not None and not self.after_rebuild.done():
+            self.after_rebuild.cancel()
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()

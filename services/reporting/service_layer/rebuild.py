@@ -15,6 +15,7 @@ from ejournal_platform.logging import get_logger
 from services.reporting.adapters.schema import READ_MODEL_TABLES
 from services.reporting.adapters.tables import inbox
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.retention import reapply_archive_marks
 
 log = get_logger(__name__)
 
@@ -41,8 +42,17 @@ async def rebuild(
     await consumers.forget_positions()
     consumers.lag.reset()
     consumers.start()
+    consumers.after_rebuild = asyncio.create_task(_finish(sessions, consumers))
     log.info("read models rebuilding from the streams' start", inbox_rows_dropped=dropped)
     return RebuildStarted(len(READ_MODEL_TABLES), dropped)
+
+
+async def _finish(sessions: async_sessionmaker[AsyncSession], consumers: ReadModelConsumers) -> None:
+    """Once the replay has caught up, archive again what the archive records say was archived (the
+    replay brought those journals' cells back)."""
+    seconds = await wait_caught_up(consumers, timeout=24 * 3600)
+    await reapply_archive_marks(sessions)
+    log.info("read models rebuilt", seconds=round(seconds, 2))
 
 
 async def wait_caught_up(consumers: ReadModelConsumers, timeout: float = 600.0) -> float:

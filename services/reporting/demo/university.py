@@ -7,7 +7,6 @@ each student has a hidden ability, so the reports and the forecast see realistic
 
 from __future__ import annotations
 
-import hashlib
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import events_pb2 as idn
 from services.curriculum.domain.profiles import get_profile
+from services.reporting.adapters.statement_hash import content_hash
 from services.reporting.demo.semester import FIRST_NAMES, LAST_NAMES
 from services.reporting.domain.marks import read_mark, scale_facts
 
@@ -73,10 +73,8 @@ class DemoUniversity:
 
 
 def statement_hash(statement: gbs.Statement) -> str:
-    copy = gbs.Statement()
-    copy.CopyFrom(statement)
-    copy.content_hash = ""
-    return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
+    """The hash the gradebook would state (its canonical JSON of the statement)."""
+    return content_hash(statement)
 
 
 def at_day(day: date, hour: int = 10) -> datetime:

@@ -1,9 +1,10 @@
 """Fetch each statement's full content (lines, signers) once, when its StatementFormed has arrived.
 
-The content is accepted only if it is the statement the event announced: same id, and the same content
-hash as the event stated (the record is sacred — a mismatch is logged and the content left out, so a
-printout never shows something else than what was formed). Stored as the gradebook's Statement
-message bytes (deterministic serialization), so backups and restores keep it bit for bit.
+The content is accepted only if it is the statement the event announced: same id, and its content
+hashes (recomputed here, adapters/statement_hash.py) to the hash the event stated. The record is
+sacred: a mismatch is logged and the content left out, so a printout never shows anything else than
+what was formed. Stored as the gradebook's Statement message bytes (deterministic serialization), so
+backups and restores keep it bit for bit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.logging import get_logger
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.gradebook_client import StatementSource
+from services.reporting.adapters.statement_hash import content_hash
 
 log = get_logger(__name__)
 
@@ -38,12 +40,13 @@ async def fetch_missing(
     stored = 0
     for statement_id, expected_hash in wanted:
         content = await source.get(statement_id)
-        if content.statement_id != statement_id or (expected_hash and content.content_hash != expected_hash):
+        recomputed = content_hash(content)
+        if content.statement_id != statement_id or recomputed != (expected_hash or content.content_hash):
             log.error(
-                "statement content does not match its event; not stored",
+                "statement content does not hash to what was announced; not stored",
                 statement_id=statement_id,
                 expected_hash=expected_hash,
-                served_hash=content.content_hash,
+                recomputed_hash=recomputed,
             )
             continue
         async with sessions() as session, session.begin():

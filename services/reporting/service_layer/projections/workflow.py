@@ -143,7 +143,7 @@ async def journal_checked(session: AsyncSession, e: ev.JournalChecked, _: Delive
         {
             "journal_id": e.journal_id,
             "week_start": day(e.week_start),
-            "teacher_id": e.teacher_id,
+            "teacher_id": ",".join(e.teacher_ids),
             "department_id": e.department_id,
             "faculty_id": e.faculty_id,
             "lessons": e.lessons,
@@ -165,7 +165,7 @@ async def lesson_day_ungraded(session: AsyncSession, e: ev.LessonDayUngraded, _:
         {
             "journal_id": e.journal_id,
             "lesson_date": day(e.lesson_date),
-            "teacher_id": e.teacher_id,
+            "teacher_id": ",".join(e.teacher_ids),
             "department_id": e.department_id,
             "faculty_id": e.faculty_id,
             "course_unit_id": e.course_unit_id,

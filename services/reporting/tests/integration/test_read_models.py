@@ -11,6 +11,7 @@ import pytest
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal_platform.events import headers_for
 from ejournal_platform.testing.fixtures import Databases
 from services.reporting.adapters.queries_filling import Scope, lesson_filling, presence
@@ -18,7 +19,8 @@ from services.reporting.demo.university import Published, Shape, build
 from services.reporting.domain.attendance import attendance
 from services.reporting.domain.filling import figures
 from services.reporting.service_layer.rebuild import rebuild
-from services.reporting.tests.support import Reporting, publish, reporting
+from services.reporting.service_layer.statement_content import fetch_missing
+from services.reporting.tests.support import FakeStatements, Reporting, publish, reporting
 
 pytestmark = pytest.mark.integration
 
@@ -103,3 +105,22 @@ async def test_a_duplicate_outside_the_duplicate_window_has_no_second_effect(
 
 def demo_time() -> datetime:
     return datetime(2026, 9, 1, 10, tzinfo=UTC)
+
+
+async def test_statement_content_is_stored_only_when_it_hashes_to_what_was_announced(
+    databases: Databases, nats_factory: Callable[[], NatsServer]
+) -> None:
+    demo = build(SHAPE)
+    async with reporting(databases, nats_factory) as r:
+        await publish(r.js, demo.events)
+        await r.caught_up()
+        tampered = {}
+        for statement_id, statement in demo.statements.items():
+            copy = gbs.Statement()
+            copy.CopyFrom(statement)
+            tampered[statement_id] = copy
+        victim = next(iter(tampered))
+        tampered[victim].lines[0].value = "100"  # the stated hash stays: the content no longer matches it
+        stored = await fetch_missing(r.sessions, FakeStatements(tampered))
+        assert stored == len(demo.statements) - 1
+        assert await r.scalar("SELECT content IS NULL FROM rm_statement WHERE statement_id = :s", s=victim)

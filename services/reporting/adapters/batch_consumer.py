@@ -36,7 +36,8 @@ class Delivery:
     stream_seq: int
 
 
-Handler = Callable[[AsyncSession, Delivery], Awaitable[None]]
+# Applies the batch's new events, in stream order, inside the batch's transaction.
+Handler = Callable[[AsyncSession, Sequence[Delivery]], Awaitable[None]]
 AppliedHook = Callable[[str, Sequence[Delivery], float], None]
 
 
@@ -81,11 +82,14 @@ class BatchEventConsumer:
         for delivery in deliveries:
             if delivery.event.id in fresh:
                 fresh.discard(delivery.event.id)  # a duplicate inside the batch is applied once
-                await self._handler(session, delivery)
                 applied.append(delivery)
+        if applied:
+            await self._handler(session, applied)
         return applied
 
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        if not msgs:
+            return
         deliveries = [_delivery(m) for m in msgs]
         try:
             async with self._sessions() as session, session.begin():

@@ -148,3 +148,21 @@ async def journals_of(session: AsyncSession, course_unit_id: str, group_id: str)
     j = rm.journal
     query = select(j).where(j.c.course_unit_id == course_unit_id, j.c.group_id == group_id, ~j.c.archived)
     return list((await session.execute(query)).all())
+
+
+async def sanctions_and_measures(
+    session: AsyncSession, case_ids: list[str], start: datetime, end: datetime, faculty_id: str
+) -> tuple[list[Any], list[Any]]:
+    """Sanctions proposed for the period's cases; corrective measures recorded in the period (those of
+    the faculty, its cases', or the whole university's when no faculty is asked for)."""
+    s, m = wm.sanction, wm.corrective_measure
+    sanctions = (
+        await session.execute(
+            select(s).where(s.c.case_id.in_(case_ids)).order_by(s.c.subject, s.c.subject_id)
+        )
+    ).all()
+    query = select(m).where(m.c.recorded_at >= start, m.c.recorded_at < end)
+    if faculty_id:
+        query = query.where((m.c.case_id.in_(case_ids)) | (m.c.scope_id == faculty_id))
+    measures = (await session.execute(query.order_by(m.c.recorded_at))).all()
+    return list(sanctions), list(measures)

@@ -71,10 +71,11 @@ def add_reopen(
         )
         if action == "reopened":
             _grant_and_correct(demo, original, case_id, teacher, department, faculty, reason, at)
+    proposal = uid("sanction", case_id)
     demo.add(
         "workflow",
         wf.SanctionProposed(
-            proposal_id=uid("sanction", case_id),
+            proposal_id=proposal,
             subject="teacher",
             subject_id=teacher,
             term_id=demo.term_id,
@@ -84,6 +85,36 @@ def add_reopen(
         ),
         f"reopen_case/{case_id}",
         opened + timedelta(hours=72),
+    )
+    demo.add(
+        "workflow",
+        wf.SanctionConfirmed(
+            proposal_id=proposal,
+            subject="teacher",
+            subject_id=teacher,
+            measure="verbal_warning",
+            reference=f"хаттама № {number}",
+            confirmed_by=uid("registrar", department),
+            confirmed_at=(opened + timedelta(days=5)).isoformat(),
+        ),
+        f"reopen_case/{case_id}",
+        opened + timedelta(days=5),
+    )
+    demo.add(
+        "workflow",
+        wf.CorrectiveMeasureRecorded(
+            measure_id=uid("measure", case_id),
+            kind="training",
+            description="Электрондық журналды толтыру бойынша оқыту семинары",
+            scope_type="department",
+            scope_id=department,
+            term_id=demo.term_id,
+            case_id=case_id,
+            recorded_by=uid("dean", department),
+            recorded_at=(opened + timedelta(days=6)).isoformat(),
+        ),
+        f"reopen_case/{case_id}",
+        opened + timedelta(days=6),
     )
 
 

@@ -125,9 +125,12 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.GetReopenAnalysisRequest, context: Ctx
     ) -> pb.GetReopenAnalysisResponse:
         period = Period.of(request.from_date, request.to_date, 183)
-        analysis = await reopens.reopen_analysis(self.app.sessions, caller(), period, request.faculty_id)
+        report = await reopens.reopen_analysis(self.app.sessions, caller(), period, request.faculty_id)
+        analysis = report.analysis
         async with self.app.sessions() as session:
-            people = await names_of(session, [r.key for r in analysis.by_teacher])
+            people = await names_of(
+                session, [r.key for r in analysis.by_teacher] + [s.subject_id for s in report.sanctions]
+            )
         return pb.GetReopenAnalysisResponse(
             total=analysis.total,
             closed=analysis.closed,
@@ -146,6 +149,31 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
                 for s in analysis.steps
             ],
             median_days_to_close=text(analysis.median_days_to_close),
+            sanctions=[
+                pb.SanctionRow(
+                    proposal_id=s.proposal_id,
+                    subject=s.subject,
+                    subject_id=s.subject_id,
+                    name=people.get(s.subject_id, ""),
+                    count=s.count,
+                    measure=s.measure,
+                    case_id=s.case_id,
+                    reference=s.reference,
+                    confirmed_at=cv.iso(s.confirmed_at),
+                )
+                for s in report.sanctions
+            ],
+            corrective_measures=[
+                pb.CorrectiveMeasureRow(
+                    measure_id=m.measure_id,
+                    kind=m.kind,
+                    description=m.description,
+                    scope_type=m.scope_type,
+                    scope_id=m.scope_id,
+                    recorded_at=cv.iso(m.recorded_at),
+                )
+                for m in report.measures
+            ],
         )
 
     async def GetCuratorAttendanceList(

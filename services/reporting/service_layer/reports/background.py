@@ -107,7 +107,8 @@ async def reopen_report(
     sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
 ) -> Built:
     period = Period.of(request.from_date, request.to_date, 183)
-    analysis = await reopen_analysis(sessions, principal, period, request.scope.faculty_id)
+    report = await reopen_analysis(sessions, principal, period, request.scope.faculty_id)
+    analysis = report.analysis
     async with sessions() as session:
         people = await names_of(session, [row.key for row in analysis.by_teacher])
     await progress(1, 1)
@@ -122,7 +123,11 @@ async def reopen_report(
             ("Завершено", str(analysis.closed)),
             ("Медиана до закрытия, дней", median),
         ),
-        tables=tables.reopen_tables(analysis, {**request.display_names, **people}),
+        tables=(
+            *tables.reopen_tables(analysis, {**request.display_names, **people}),
+            tables.sanctions_table(report.sanctions, {**request.display_names, **people}),
+            tables.measures_table(report.measures),
+        ),
         signatures=(),
     )
     return _file([layout], request, f"reopen-analysis-{period.start.isoformat()}")

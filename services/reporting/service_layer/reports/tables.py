@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from services.reporting.domain.figures import text
 from services.reporting.domain.layout import Column, Table
@@ -142,3 +143,25 @@ def curator_table(rows: Sequence[CuratorRow], caption: str) -> Table:
         for r in rows
     )
     return Table(columns, body, caption)
+
+
+def sanctions_table(rows: Sequence[Any], names: dict[str, str]) -> Table:
+    columns = (
+        Column("Кому", 4.0),
+        Column("Открытий", 1.2, "R"),
+        Column("Мера (KZ-14)", 2.0),
+        Column("Протокол / приказ", 3.0),
+    )
+    body = tuple(
+        (names.get(r.subject_id, r.subject_id), str(r.count), r.measure, r.reference or "предложена")
+        for r in rows
+    )
+    return Table(columns, body, "Дисциплинарные меры (KZ-13, п. 7)")
+
+
+def measures_table(rows: Sequence[Any]) -> Table:
+    columns = (Column("Вид", 2.0), Column("Содержание", 6.0), Column("Дата", 2.0))
+    body = tuple(
+        (r.kind, r.description, r.recorded_at.date().isoformat() if r.recorded_at else "") for r in rows
+    )
+    return Table(columns, body, "Корректирующие меры (KZ-13, п. 6)")

@@ -155,6 +155,13 @@ async def test_the_registrar_heads_semester_analysis_of_reopens(loaded: Loaded) 
     )
     assert Decimal(steps["correcting"].median_hours) == Decimal("25.0")
     assert october.median_days_to_close == "3.0"
+    # The measures that followed (KZ-13 steps 6 and 7).
+    proposed = {p.case_id: p for p in loaded.kz.of_type(wf.SanctionProposed)}
+    assert {row.case_id for row in october.sanctions} == set(proposed)
+    assert all(row.reference.startswith("хаттама №") and row.name for row in october.sanctions)
+    assert {m.case_id for m in loaded.kz.of_type(wf.CorrectiveMeasureRecorded)} == demo_cases
+    assert len(october.corrective_measures) == len(demo_cases)
+    assert october.corrective_measures[0].description.startswith("Электрондық журналды")
     waiting = {row.step: row for row in reply.steps}["review"]
     assert waiting.overdue == 2, "the open cases are past their 2-day deadline"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from fpdf import FPDF
@@ -104,8 +105,12 @@ async def lag_at_rate() -> None:
                 for i in range(PER_COMMIT):
                     n = tick * PER_COMMIT + i
                     mark = gb.MarkRecorded(
-                        journal_id=f"j{n % 40}", lesson_id=f"l{n // 1000}", student_id=f"s{n % 1000}",
-                        value=str(50 + n % 50), version=1, column_kind="lesson",
+                        journal_id=f"j{n % 40}",
+                        lesson_id=f"l{n // 1000}",
+                        student_id=f"s{n % 1000}",
+                        value=str(50 + n % 50),
+                        version=1,
+                        column_kind="lesson",
                     )
                     uow.add_event(Event(payload=mark, subject=f"journal/j{n % 40}"))
                 await uow.commit()
@@ -118,9 +123,21 @@ async def lag_at_rate() -> None:
         stop.set()
         await receiver
         ours = lag.samples("reporting-gradebook")
-        print(f"marks committed: {RATE * SECONDS} at {rate:,.0f}/s; applied {len(ours)}; raw received {len(raw)}")
-        figure("event lag p50, commit -> read model", 1000 * percentile(ours, 50), 1000 * percentile(raw, 50), "ms", False)
-        figure("event lag p99, commit -> read model", 1000 * percentile(ours, 99), 1000 * percentile(raw, 99), "ms", False)
+        print(f"marks committed: {RATE * SECONDS} at {rate:,.0f}/s; applied {len(ours)}; raw {len(raw)}")
+        figure(
+            "event lag p50, commit -> read model",
+            1000 * percentile(ours, 50),
+            1000 * percentile(raw, 50),
+            "ms",
+            False,
+        )
+        figure(
+            "event lag p99, commit -> read model",
+            1000 * percentile(ours, 99),
+            1000 * percentile(raw, 99),
+            "ms",
+            False,
+        )
         figure("event lag max", 1000 * max(ours), 1000 * max(raw), "ms", False)
         relay_task.cancel()
         await asyncio.gather(relay_task, return_exceptions=True)
@@ -132,17 +149,25 @@ async def lag_at_rate() -> None:
 
 def statement_of(students: int) -> gbs.Statement:
     lines = [
-        gbs.StatementLine(student_id=f"s{i:03d}", value=str(50 + i % 50), points=str(50 + i % 50), passed=True)
+        gbs.StatementLine(
+            student_id=f"s{i:03d}", value=str(50 + i % 50), points=str(50 + i % 50), passed=True
+        )
         for i in range(students)
     ]
     return gbs.Statement(
-        statement_id="st", series="ST", number=1, kind="section", control_kind="intermediate_attestation",
-        formed_at=datetime.now(UTC).isoformat(), lines=lines,
-        signers=[gbs.Signer(person_id="t1", role="teacher")], content_hash="ab" * 32,
+        statement_id="st",
+        series="ST",
+        number=1,
+        kind="section",
+        control_kind="intermediate_attestation",
+        formed_at=datetime.now(UTC).isoformat(),
+        lines=lines,
+        signers=[gbs.Signer(person_id="t1", role="teacher")],
+        content_hash="ab" * 32,
     )
 
 
-def bare_pdf(rows: list[tuple[str, ...]]) -> bytes:
+def bare_pdf(rows: Sequence[Sequence[str]]) -> bytes:
     pdf = FPDF()
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.set_font(FAMILY, "", 8)
@@ -156,14 +181,17 @@ def bare_pdf(rows: list[tuple[str, ...]]) -> bytes:
 
 def render_statement() -> None:
     statement = statement_of(200)
-    names = Names({f"s{i:03d}": f"Әбілқасымов Ғани Қайратұлы {i}" for i in range(200)} | {"t1": "Төлеуова Ә."})
+    people = {f"s{i:03d}": f"Әбілқасымов Ғани Қайратұлы {i}" for i in range(200)}
+    names = Names(people | {"t1": "Төлеуова Ә."})
     ours, raw = [], []
     for _ in range(5):
         started = time.perf_counter()
         record = record_of(statement, "kz-medical", "D01 Ішкі аурулар", "ЖМ-301", "1", "practical", names)
         content = render_pdf(statement_layout(record, "intermediate_attestation"))
         ours.append(time.perf_counter() - started)
-        rows = [(str(line.position), line.student_name, line.result, line.letter, line.traditional) for line in record.lines]
+        rows = [
+            (str(ln.position), ln.student_name, ln.result, ln.letter, ln.traditional) for ln in record.lines
+        ]
         started = time.perf_counter()
         bare_pdf(rows)
         raw.append(time.perf_counter() - started)
@@ -178,7 +206,8 @@ async def bare_replay(js: object, total: int) -> float:
     seen = 0
     for service in STREAMS:
         sub = await js.pull_subscribe(  # type: ignore[attr-defined]
-            "", stream=stream_name(service),
+            "",
+            stream=stream_name(service),
             config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.EXPLICIT),
         )
         want = (await js.stream_info(stream_name(service))).state.messages  # type: ignore[attr-defined]

@@ -122,12 +122,21 @@ class BatchEventConsumer:
         if applied and self._on_applied is not None:
             self._on_applied(self.name, applied, time.time())
 
+    async def _give_back(self, msgs: Sequence[Msg]) -> None:
+        for msg in msgs:
+            try:
+                await msg.nak()
+            except Exception as error:  # already acknowledged, or the connection is gone
+                log.debug("nak failed", consumer=self.name, error=repr(error))
+
     def config(self) -> ConsumerConfig:
         return ConsumerConfig(
             durable_name=self.name,
             deliver_policy=DeliverPolicy.ALL,  # a new (or recreated) consumer replays from the start
             ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=60,
+            # A stop in the middle of a fetch loses the fetched batch until ack_wait: keep it short (a
+            # redelivery while a slow batch is still being applied is skipped by the inbox).
+            ack_wait=15,
             max_ack_pending=20_000,
             filter_subjects=self._subjects if len(self._subjects) > 1 else None,
         )
@@ -160,7 +169,13 @@ class BatchEventConsumer:
                     log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
                     await asyncio.sleep(0.25)
                     continue
-                await self.handle_batch(msgs)
+                try:
+                    await self.handle_batch(msgs)
+                except asyncio.CancelledError:
+                    # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
+                    # committed is in the inbox, so a redelivery changes nothing).
+                    await asyncio.shield(self._give_back(msgs))
+                    raise
         finally:
             started = time.monotonic()
             try:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import grpc
 import pytest
 
+from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.workflow.v1 import events_pb2 as wf
@@ -64,6 +65,15 @@ async def test_quality_and_performance_per_group_at_the_end_of_the_semester(load
             assert row.good == sum(1 for v in values if v >= GOOD[profile])
             assert float(row.quality_percent) == pytest.approx(100 * row.good / row.results, abs=0.05)
             assert float(row.average) == pytest.approx(float(sum(values) / len(values)), abs=0.005)
+        # The end of the year: every term of the academic year (the demo's year has this one term).
+        year = demo.of_type(cur.TermDefined)[0].academic_year_id
+        yearly = await s.stub.GetQualityReport(
+            pb.GetQualityReportRequest(academic_year_id=year, group_by=pb.GROUP_BY_GROUP),
+            metadata=s.as_("vr", VICE_RECTOR),
+        )
+        assert [(r.key, r.results, r.good) for r in yearly.rows] == [
+            (r.key, r.results, r.good) for r in reply.rows
+        ]
     # The correction of a reopen counts: its student's result is the individual statement's.
     individual = next(st for st in loaded.kz.statements.values() if st.kind == "individual")
     assert individual.lines[0].value == "50"

@@ -71,9 +71,11 @@ async def test_quality_and_performance_per_group_at_the_end_of_the_semester(load
             pb.GetQualityReportRequest(academic_year_id=year, group_by=pb.GROUP_BY_GROUP),
             metadata=s.as_("vr", VICE_RECTOR),
         )
-        assert [(r.key, r.results, r.good) for r in yearly.rows] == [
-            (r.key, r.results, r.good) for r in reply.rows
-        ]
+        mine = [
+            (r.key, r.results, r.good) for r in yearly.rows if r.key in expected
+        ]  # both demos share the year
+        assert mine == [(r.key, r.results, r.good) for r in reply.rows]
+        assert len(yearly.rows) > len(mine)
     # The correction of a reopen counts: its student's result is the individual statement's.
     individual = next(st for st in loaded.kz.statements.values() if st.kind == "individual")
     assert individual.lines[0].value == "50"

@@ -174,12 +174,12 @@ class BatchEventConsumer:
                 except asyncio.CancelledError:
                     # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
                     # committed is in the inbox, so a redelivery changes nothing).
-                    await asyncio.shield(self._give_back(msgs))
+                    await asyncio.wait_for(asyncio.shield(self._give_back(msgs)), timeout=2)
                     raise
         finally:
             started = time.monotonic()
             try:
-                await asyncio.shield(sub.unsubscribe())
+                await asyncio.wait_for(asyncio.shield(sub.unsubscribe()), timeout=2)
             except Exception as error:  # the connection may be gone already
                 log.info("consumer unsubscribe failed", consumer=self.name, error=repr(error))
             log.debug("consumer stopped", consumer=self.name, seconds=time.monotonic() - started)

@@ -165,8 +165,6 @@ def _grant_and_correct(
             recorded_at=fixed_at.isoformat(),
             reason=reason,
             column_kind="control",
-            group_id=original.group_id,
-            course_unit_id=original.course_unit_id,
         ),
         f"journal/{journal}",
         fixed_at,

@@ -86,10 +86,11 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
 
     await publish(0, EVENTS // 2)
     task = asyncio.create_task(consumer().run())
-    while await applied() < EVENTS // 4:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(120):
+        while await applied() < EVENTS // 4:
+            await asyncio.sleep(0.01)
     task.cancel()  # stopped in the middle, with a batch possibly half-acknowledged
-    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=10)
     await publish(EVENTS // 2, EVENTS)
     await publish(0, 200, duplicate=True)
     task = asyncio.create_task(consumer().run())
@@ -98,7 +99,7 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
             break
         await asyncio.sleep(0.05)
     task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=10)
     async with sessions() as session:
         counts = dict((await session.execute(select(effects.c.event, effects.c.n))).all())
     assert len(counts) == EVENTS

@@ -41,6 +41,24 @@ Handler = Callable[[AsyncSession, Sequence[Delivery]], Awaitable[None]]
 AppliedHook = Callable[[str, Sequence[Delivery], float], None]
 
 
+def _raise_if_cancelling() -> None:
+    """nats-py's fetch can swallow a cancellation (asyncio.wait_for in Python 3.11 returns a result that
+    arrived as it was cancelled): look at the task's pending cancellations ourselves."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def stop_task(task: asyncio.Task[None], attempts: int = 20) -> None:
+    """Cancel until the task has really stopped (see _raise_if_cancelling)."""
+    for _ in range(attempts):
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=0.5)
+        if done:
+            return
+    raise RuntimeError(f"task {task.get_name()} does not stop")
+
+
 def _delivery(msg: Msg) -> Delivery:
     return Delivery(received(msg), msg.metadata.sequence.stream if msg.metadata.sequence else 0)
 
@@ -162,6 +180,7 @@ class BatchEventConsumer:
                 try:
                     msgs = await sub.fetch(self._batch, timeout=1)
                 except TimeoutError:
+                    _raise_if_cancelling()
                     continue
                 except asyncio.CancelledError:
                     raise
@@ -170,6 +189,7 @@ class BatchEventConsumer:
                     await asyncio.sleep(0.25)
                     continue
                 try:
+                    _raise_if_cancelling()
                     await self.handle_batch(msgs)
                 except asyncio.CancelledError:
                     # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was

@@ -13,7 +13,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.logging import get_logger
-from services.reporting.adapters.batch_consumer import BatchEventConsumer
+from services.reporting.adapters.batch_consumer import BatchEventConsumer, stop_task
 from services.reporting.adapters.tables import inbox
 from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.projections import curriculum, gradebook, identity, workflow
@@ -79,9 +79,7 @@ class ReadModelConsumers:
         if self.after_rebuild is not None and not self.after_rebuild.done():
             self.after_rebuild.cancel()
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(stop_task(task) for task in tasks))
 
     async def run(self) -> None:
         """The service's background loop: consume until cancelled."""

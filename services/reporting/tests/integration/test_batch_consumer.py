@@ -19,7 +19,7 @@ from ejournal_platform.events import headers_for, stream_name
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import define_inbox
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.adapters.batch_consumer import BatchEventConsumer, Delivery
+from services.reporting.adapters.batch_consumer import BatchEventConsumer, Delivery, stop_task
 
 pytestmark = pytest.mark.integration
 
@@ -89,8 +89,7 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
     async with asyncio.timeout(120):
         while await applied() < EVENTS // 4:
             await asyncio.sleep(0.01)
-    task.cancel()  # stopped in the middle, with a batch possibly half-acknowledged
-    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=10)
+    await stop_task(task)  # stopped in the middle, with a batch possibly half-acknowledged
     await publish(EVENTS // 2, EVENTS)
     await publish(0, 200, duplicate=True)
     task = asyncio.create_task(consumer().run())
@@ -98,8 +97,7 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
         if await applied() == EVENTS:
             break
         await asyncio.sleep(0.05)
-    task.cancel()
-    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=10)
+    await stop_task(task)
     async with sessions() as session:
         counts = dict((await session.execute(select(effects.c.event, effects.c.n))).all())
     assert len(counts) == EVENTS

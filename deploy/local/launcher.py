@@ -255,6 +255,10 @@ class Stack:
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
             else:
                 env[f"{prefix}SERVICE_SECRET"] = service_secrets[service]
+            if service == "reporting":  # statements' lines come from the gradebook; files stay in the home
+                env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
+                env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
+                env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
             if service == "gradebook":  # classroom QR secrets (KG-09)
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")

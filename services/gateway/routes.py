@@ -541,7 +541,25 @@ WORKFLOW = [
     ),
 ]
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW]
+R = "reporting"
+# Report queries take a scope message (faculty, department, group...), so they are POSTs of a query.
+REPORTING = [
+    RpcRoute(GET, "/api/v1/reporting/lag", R, "GetEventLag", "How far the read models are behind the events", "reports"),
+    RpcRoute(POST, "/api/v1/reports/filling", R, "GetFillingReport", "Journal filling per teacher, department, faculty (KG-11, KZ-10)", "reports"),
+    RpcRoute(POST, "/api/v1/reports/attendance", R, "GetAttendanceReport", "Attendance per group and student (KG-11)", "reports"),
+    RpcRoute(POST, "/api/v1/reports/quality", R, "GetQualityReport", "Education quality at the end of a semester or year (KG-11)", "reports"),
+    RpcRoute(POST, "/api/v1/reports/reopen-analysis", R, "GetReopenAnalysis", "The registrar head's analysis of reopen reasons (KZ-13.5)", "reports"),
+    RpcRoute(GET, "/api/v1/groups/{group_id}/curator-attendance", R, "GetCuratorAttendanceList", "Attendance with parents to contact, for the curator (KG-11)", "reports", path_fields=("group_id",)),
+    RpcRoute(GET, "/api/v1/forecast", R, "GetForecast", "Expected results and risk of failing, with reasons (KG-13)", "reports"),
+    RpcRoute(POST, "/api/v1/documents", R, "RenderDocument", "A statement, journal printout or KZ-17 form as PDF or XLSX", "documents"),
+    RpcRoute(POST, "/api/v1/report-jobs", R, "StartReport", "Start a long report in the background", "reports", 201),
+    RpcRoute(GET, "/api/v1/report-jobs/{job_id}", R, "GetReportJob", "A background report's progress", "reports", path_fields=("job_id",)),
+    RpcRoute(GET, "/api/v1/report-jobs/{job_id}/file", R, "DownloadReport", "A finished report's file", "reports", path_fields=("job_id",)),
+    RpcRoute(GET, "/api/v1/archive-records", R, "ListArchiveRecords", "What was archived, when (KG-12)", "retention"),
+    RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
+]
+
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.
@@ -557,6 +575,8 @@ NOT_ROUTED: dict[str, str] = {
     "curriculum.ImportFile": "imports.py: the file is the body, progress streams back",
     "gradebook.GrantReopen": "only the workflow service grants re-access (KZ-13.3)",
     "gradebook.EndReopen": "the workflow ends grants: SubmitCorrection or the deadline",
+    "reporting.RebuildReadModels": "operations: replays every stream, not a portal action",
+    "reporting.RunRetention": "operations and the yearly schedule, not a portal action",
 }
 
 

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from ejournal_platform.settings import ServiceSettings
@@ -9,3 +12,10 @@ class ReportingSettings(ServiceSettings):
     service_name: str = "reporting"
     grpc_port: int = 50054
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_reporting"
+    # The gradebook, asked for a statement's lines (GetStatement), with reporting's own service token.
+    gradebook_address: str = "127.0.0.1:50053"
+    # Where backups (KZ-16) and archive bundles (KG-12) are written.
+    backup_dir: Path = Path(".ejournal/backups")
+    archive_dir: Path = Path(".ejournal/archive")
+    # Events applied per read-model transaction.
+    consumer_batch: int = Field(default=500, ge=1, le=10_000)

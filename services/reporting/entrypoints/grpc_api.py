@@ -2,15 +2,328 @@
 
 from __future__ import annotations
 
-import grpc
+import json
+from datetime import date
+from typing import Any
 
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
-from ejournal_platform.errors import NotImplementedYet
+from ejournal_platform.errors import InvalidArgument
+from services.reporting.adapters.queries_documents import names_of
+from services.reporting.domain.figures import text
+from services.reporting.entrypoints import grpc_convert as cv
+from services.reporting.entrypoints.app import ReportingApp
+from services.reporting.service_layer import backup_records, jobs, rebuild, retention
+from services.reporting.service_layer.access import allow, caller
+from services.reporting.service_layer.documents import render
+from services.reporting.service_layer.reports import attendance, filling, forecasting, quality, reopens
+from services.reporting.service_layer.reports.background import check_start
+from services.reporting.service_layer.reports.common import Period, parse_day, today
+
+Ctx = Any  # grpc.aio.ServicerContext (its stubs are not generic-friendly)
 
 
 class ReportingServicer(pb_grpc.ReportingServiceServicer):
-    async def GetEventLag(
-        self, request: pb.GetEventLagRequest, context: grpc.aio.ServicerContext
-    ) -> pb.GetEventLagResponse:
-        raise NotImplementedYet("GetEventLag is not built yet (the reporting issue)")
+    def __init__(self, app: ReportingApp) -> None:
+        self.app = app
+
+    async def GetEventLag(self, request: pb.GetEventLagRequest, context: Ctx) -> pb.GetEventLagResponse:
+        allow(caller(), "journal.monitor")
+        consumers = []
+        for backlog in await self.app.consumers.backlog():
+            lag = self.app.lag.snapshot(backlog.consumer)
+            consumers.append(
+                pb.ConsumerLag(
+                    consumer=backlog.consumer,
+                    stream=backlog.stream,
+                    pending_events=backlog.pending,
+                    unacknowledged_events=backlog.unacknowledged,
+                    samples=lag.samples,
+                    p50_seconds=lag.p50_seconds,
+                    p99_seconds=lag.p99_seconds,
+                    max_seconds=lag.max_seconds,
+                    last_event_time=cv.epoch_iso(lag.last_event_time),
+                    applied_total=lag.applied_total,
+                )
+            )
+        total = sum(c.pending_events + c.unacknowledged_events for c in consumers)
+        return pb.GetEventLagResponse(pending_events=total, consumers=consumers)
+
+    async def RebuildReadModels(
+        self, request: pb.RebuildReadModelsRequest, context: Ctx
+    ) -> pb.RebuildReadModelsResponse:
+        allow(caller(), "report.archive")
+        started = await rebuild.rebuild(self.app.sessions, self.app.consumers)
+        return pb.RebuildReadModelsResponse(
+            tables_dropped=started.tables, inbox_rows_dropped=started.inbox_rows_dropped
+        )
+
+    async def GetFillingReport(
+        self, request: pb.GetFillingReportRequest, context: Ctx
+    ) -> pb.GetFillingReportResponse:
+        period = Period.of(request.from_date, request.to_date, 7)
+        report = await filling.filling_report(
+            self.app.sessions,
+            caller(),
+            cv.scope_of(request.scope),
+            period,
+            cv.group_by(request.group_by, "teacher"),
+            request.weekly,
+            {},
+        )
+        return pb.GetFillingReportResponse(
+            rows=[cv.filling_row(r) for r in report.rows], total=cv.filling_row(None, figures=report.total)
+        )
+
+    async def GetAttendanceReport(
+        self, request: pb.GetAttendanceReportRequest, context: Ctx
+    ) -> pb.GetAttendanceReportResponse:
+        period = Period.of(request.from_date, request.to_date, 7)
+        rows, total = await attendance.attendance_report(
+            self.app.sessions,
+            caller(),
+            cv.scope_of(request.scope),
+            period,
+            cv.group_by(request.group_by, "group"),
+            {},
+        )
+        return pb.GetAttendanceReportResponse(
+            rows=cv.attendance_rows(rows), total=cv.attendance_row("", "", total)
+        )
+
+    async def GetQualityReport(
+        self, request: pb.GetQualityReportRequest, context: Ctx
+    ) -> pb.GetQualityReportResponse:
+        rows, pending = await quality.quality_report(
+            self.app.sessions,
+            caller(),
+            request.term_id,
+            request.academic_year_id,
+            cv.scope_of(request.scope),
+            cv.group_by(request.group_by, "group"),
+            {},
+        )
+        return pb.GetQualityReportResponse(
+            rows=[
+                pb.QualityRow(
+                    key=r.key,
+                    name=r.name,
+                    profile_code=r.profile_code,
+                    results=r.figures.results,
+                    passed=r.figures.passed,
+                    good=r.figures.good,
+                    performance_percent=text(r.figures.performance_rate),
+                    quality_percent=text(r.figures.quality_rate),
+                    average=text(r.figures.average),
+                )
+                for r in rows
+            ],
+            statements_pending=pending,
+        )
+
+    async def GetReopenAnalysis(
+        self, request: pb.GetReopenAnalysisRequest, context: Ctx
+    ) -> pb.GetReopenAnalysisResponse:
+        period = Period.of(request.from_date, request.to_date, 183)
+        report = await reopens.reopen_analysis(self.app.sessions, caller(), period, request.faculty_id)
+        analysis = report.analysis
+        async with self.app.sessions() as session:
+            people = await names_of(
+                session, [r.key for r in analysis.by_teacher] + [s.subject_id for s in report.sanctions]
+            )
+        return pb.GetReopenAnalysisResponse(
+            total=analysis.total,
+            closed=analysis.closed,
+            by_reason=cv.counts(analysis.by_reason, {}),
+            by_faculty=cv.counts(analysis.by_faculty, {}),
+            by_department=cv.counts(analysis.by_department, {}),
+            by_teacher=cv.counts(analysis.by_teacher, people),
+            steps=[
+                pb.ReopenStepFigures(
+                    step=s.step,
+                    cases=s.cases,
+                    median_hours=text(s.median_hours),
+                    max_hours=text(s.max_hours),
+                    overdue=s.overdue,
+                )
+                for s in analysis.steps
+            ],
+            median_days_to_close=text(analysis.median_days_to_close),
+            sanctions=[
+                pb.SanctionRow(
+                    proposal_id=s.proposal_id,
+                    subject=s.subject,
+                    subject_id=s.subject_id,
+                    name=people.get(s.subject_id, ""),
+                    count=s.count,
+                    measure=s.measure,
+                    case_id=s.case_id,
+                    reference=s.reference,
+                    confirmed_at=cv.iso(s.confirmed_at),
+                )
+                for s in report.sanctions
+            ],
+            corrective_measures=[
+                pb.CorrectiveMeasureRow(
+                    measure_id=m.measure_id,
+                    kind=m.kind,
+                    description=m.description,
+                    scope_type=m.scope_type,
+                    scope_id=m.scope_id,
+                    recorded_at=cv.iso(m.recorded_at),
+                )
+                for m in report.measures
+            ],
+        )
+
+    async def GetCuratorAttendanceList(
+        self, request: pb.GetCuratorAttendanceListRequest, context: Ctx
+    ) -> pb.GetCuratorAttendanceListResponse:
+        period = Period.of(request.from_date, request.to_date, 30)
+        rows = await attendance.curator_list(
+            self.app.sessions, caller(), request.group_id, period, request.below_percent
+        )
+        return pb.GetCuratorAttendanceListResponse(
+            rows=[
+                pb.CuratorRow(
+                    student_id=r.student_id,
+                    full_name=r.full_name,
+                    absent=r.figures.absent,
+                    attendance_percent=text(r.figures.attendance_rate),
+                    hours_missed=text(r.figures.hours_missed),
+                    parents=[
+                        pb.ParentContact(person_id=p.person_id, full_name=p.full_name, login=p.login)
+                        for p in r.parents
+                    ],
+                )
+                for r in rows
+            ]
+        )
+
+    async def GetForecast(self, request: pb.GetForecastRequest, context: Ctx) -> pb.GetForecastResponse:
+        report = await forecasting.forecast_report(
+            self.app.sessions, caller(), request.course_unit_id, request.group_id, request.student_id
+        )
+        return pb.GetForecastResponse(
+            profile_code=report.profile_code,
+            students=[
+                pb.StudentForecast(
+                    student_id=f.student_id,
+                    full_name=name,
+                    expected_result=text(f.expected),
+                    failure_risk=text(f.risk),
+                    reasons=[
+                        pb.ForecastReason(
+                            control_id=r.control_id, label=r.label, mark=r.mark, cost=text(r.cost)
+                        )
+                        for r in f.reasons
+                    ],
+                    missed_percent=text(f.missed_share),
+                )
+                for f, name in report.students
+            ],
+            group_expected_average=text(report.group.expected_average),
+            students_at_risk=report.group.at_risk,
+            method=forecasting.METHOD,
+        )
+
+    async def RenderDocument(
+        self, request: pb.RenderDocumentRequest, context: Ctx
+    ) -> pb.RenderDocumentResponse:
+        fmt = cv.document_format(request.format)
+        names = dict(request.display_names)
+        principal = caller()
+        sessions = self.app.sessions
+        which = request.WhichOneof("document")
+        if which == "statement":
+            done = await render.statement_document(
+                sessions, principal, request.statement.statement_id, fmt, names
+            )
+        elif which == "journal_printout":
+            done = await render.journal_printout(
+                sessions, principal, request.journal_printout.journal_id, fmt, names
+            )
+        elif which == "lesson_plan":
+            plan = request.lesson_plan
+            protocol = (plan.protocol_number, plan.protocol_date)
+            done = await render.lesson_plan(
+                sessions, principal, plan.course_unit_id, plan.group_id, protocol, fmt, names
+            )
+        elif which == "filling_error_explanation":
+            e = request.filling_error_explanation
+            given = {
+                "case_id": e.case_id,
+                "journal_id": e.journal_id,
+                "wrong_date": e.wrong_date,
+                "reason": e.reason,
+                "specialty": e.specialty,
+                "addressed_to": e.addressed_to,
+            }
+            done = await render.filling_error_explanation(sessions, principal, given, fmt, names)
+        elif which == "login_request":
+            done = await render.login_request(principal, request.login_request, fmt, names)
+        else:
+            raise InvalidArgument("document", "choose the document to print")
+        return pb.RenderDocumentResponse(
+            content=done.content,
+            content_type=done.content_type,
+            filename=done.filename,
+            number=done.number,
+            content_hash=done.content_hash,
+        )
+
+    async def StartReport(self, request: pb.StartReportRequest, context: Ctx) -> pb.StartReportResponse:
+        job_request = jobs.JobRequest(
+            kind=cv.KINDS.get(request.kind, ""),
+            format=cv.document_format(request.format),
+            scope=cv.scope_of(request.scope),
+            from_date=request.from_date,
+            to_date=request.to_date,
+            academic_year_id=request.academic_year_id,
+            display_names=dict(request.display_names),
+        )
+        row = await jobs.start_report(
+            self.app.sessions, caller(), request.request_id, job_request, check_start, self.app.jobs.wakeup
+        )
+        return pb.StartReportResponse(job=cv.job(row))
+
+    async def GetReportJob(self, request: pb.GetReportJobRequest, context: Ctx) -> pb.GetReportJobResponse:
+        return pb.GetReportJobResponse(
+            job=cv.job(await jobs.get_job(self.app.sessions, caller(), request.job_id))
+        )
+
+    async def DownloadReport(
+        self, request: pb.DownloadReportRequest, context: Ctx
+    ) -> pb.DownloadReportResponse:
+        built = await jobs.download(self.app.sessions, caller(), request.job_id)
+        return pb.DownloadReportResponse(
+            content=built.content, content_type=built.content_type, filename=built.filename
+        )
+
+    async def RunRetention(self, request: pb.RunRetentionRequest, context: Ctx) -> pb.RunRetentionResponse:
+        as_of: date = parse_day(request.as_of, "as_of") or today()
+        records = await retention.run_retention(self.app.sessions, caller(), self.app.archive_dir, as_of)
+        return pb.RunRetentionResponse(archived=[cv.archive(r) for r in records])
+
+    async def ListArchiveRecords(
+        self, request: pb.ListArchiveRecordsRequest, context: Ctx
+    ) -> pb.ListArchiveRecordsResponse:
+        rows = await retention.list_records(self.app.sessions, caller(), request.item_id)
+        return pb.ListArchiveRecordsResponse(records=[cv.archive(r) for r in rows])
+
+    async def ListBackups(self, request: pb.ListBackupsRequest, context: Ctx) -> pb.ListBackupsResponse:
+        rows = await backup_records.list_backups(self.app.sessions, caller())
+        return pb.ListBackupsResponse(
+            backups=[
+                pb.Backup(
+                    backup_id=r.backup_id,  # type: ignore[attr-defined]
+                    started_at=cv.iso(r.started_at),  # type: ignore[attr-defined]
+                    finished_at=cv.iso(r.finished_at),  # type: ignore[attr-defined]
+                    location=r.location,  # type: ignore[attr-defined]
+                    status=r.status,  # type: ignore[attr-defined]
+                    manifest_json=json.dumps(r.manifest, sort_keys=True),  # type: ignore[attr-defined]
+                    size_bytes=r.size_bytes,  # type: ignore[attr-defined]
+                )
+                for r in rows
+            ]
+        )

@@ -1,4 +1,4 @@
 from ejournal_platform.migrations import run_env
-from services.reporting.adapters.tables import metadata
+from services.reporting.adapters.schema import metadata
 
 run_env(metadata)

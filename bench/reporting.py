@@ -1,0 +1,257 @@
+"""Reporting's figures, each beside the raw figure for the same work:
+
+1. event lag from the gradebook's commit (the event's ce-time, stamped in its unit of work) to the
+   read-model commit, with marks committed at ~1,000/s through the real outbox and relay — beside a
+   bare JetStream consumer's receive lag for the same messages;
+2. time to render a 200-student statement PDF — beside fpdf2 writing the same 200 rows bare;
+3. rebuild time of one semester of the demo university (drop the read models, replay every stream)
+   — beside a bare JetStream consumer reading the same messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bench.harness import servers
+from bench.report import figure, percentile
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
+from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
+from ejournal_platform.events import Event, stream_name
+from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxRelay, OutboxWriter, define_outbox
+from services.reporting.adapters.pdf import FAMILY, FONTS, render_pdf
+from services.reporting.demo.university import Shape, build
+from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.statement import record_of, statement_layout
+from services.reporting.service_layer.lag import LagTracker, commit_time
+from services.reporting.service_layer.rebuild import rebuild, wait_caught_up
+from services.reporting.tests.support import publish
+
+RATE = 1_000  # marks per second
+SECONDS = 20
+PER_COMMIT = 50  # a commit every 50 ms
+STREAMS = ("identity", "curriculum", "gradebook", "workflow")
+SEMESTER = Shape(
+    faculties=2,
+    departments_per_faculty=2,
+    groups_per_department=3,
+    students_per_group=25,
+    units_per_department=4,
+    lessons_per_unit=30,
+)
+
+
+async def bare_receiver(js: object, samples: list[float], stop: asyncio.Event) -> None:
+    """The raw side: an ephemeral pull consumer that only receives, acknowledges and times."""
+    from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+    sub = await js.pull_subscribe(  # type: ignore[attr-defined]
+        "ejournal.gradebook.>",
+        stream=stream_name("gradebook"),
+        config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW, ack_policy=AckPolicy.EXPLICIT),
+    )
+    while not stop.is_set():
+        try:
+            msgs = await sub.fetch(500, timeout=0.5)
+        except TimeoutError:
+            continue
+        now = time.time()
+        for msg in msgs:
+            committed = commit_time((msg.headers or {}).get("ce-time", ""))
+            if committed is not None:
+                samples.append(now - committed)
+            await msg.ack()
+    await sub.unsubscribe()
+
+
+async def lag_at_rate() -> None:
+    with servers() as s:
+        reporting_url = s.database("bench_reporting", "reporting")
+        gradebook_url = s.database("bench_gradebook")
+        metadata = new_metadata()
+        outbox = define_outbox(metadata)
+        gradebook_engine = make_engine(gradebook_url)
+        async with gradebook_engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        nc = await connect(s.nats.url, "bench-reporting")
+        js = nc.jetstream()
+        for service in STREAMS:
+            await ensure_stream(js, service)
+        engine = make_engine(reporting_url)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        lag = LagTracker(window=RATE * SECONDS * 2)
+        consumers = ReadModelConsumers(js, sessions, lag)
+        consumers.start()
+        writer = OutboxWriter(outbox)
+        relay = OutboxRelay(gradebook_engine, writer, js, "ejournal/gradebook", batch=500, idle_seconds=0.01)
+        relay_task = asyncio.create_task(relay.run())
+        raw: list[float] = []
+        stop = asyncio.Event()
+        receiver = asyncio.create_task(bare_receiver(js, raw, stop))
+        await asyncio.sleep(1.0)
+        gradebook_sessions = async_sessionmaker(gradebook_engine, expire_on_commit=False)
+        started = time.perf_counter()
+        for tick in range(RATE * SECONDS // PER_COMMIT):
+            async with UnitOfWork(gradebook_sessions, writer) as uow:
+                for i in range(PER_COMMIT):
+                    n = tick * PER_COMMIT + i
+                    mark = gb.MarkRecorded(
+                        journal_id=f"j{n % 40}",
+                        lesson_id=f"l{n // 1000}",
+                        student_id=f"s{n % 1000}",
+                        value=str(50 + n % 50),
+                        version=1,
+                        column_kind="lesson",
+                    )
+                    uow.add_event(Event(payload=mark, subject=f"journal/j{n % 40}"))
+                await uow.commit()
+            behind = started + (tick + 1) * PER_COMMIT / RATE - time.perf_counter()
+            if behind > 0:
+                await asyncio.sleep(behind)
+        rate = RATE * SECONDS / (time.perf_counter() - started)
+        await wait_caught_up(consumers, timeout=120)
+        await asyncio.sleep(0.5)
+        stop.set()
+        await receiver
+        ours = lag.samples("reporting-gradebook")
+        print(f"marks committed: {RATE * SECONDS} at {rate:,.0f}/s; applied {len(ours)}; raw {len(raw)}")
+        figure(
+            "event lag p50, commit -> read model",
+            1000 * percentile(ours, 50),
+            1000 * percentile(raw, 50),
+            "ms",
+            False,
+        )
+        figure(
+            "event lag p99, commit -> read model",
+            1000 * percentile(ours, 99),
+            1000 * percentile(raw, 99),
+            "ms",
+            False,
+        )
+        figure("event lag max", 1000 * max(ours), 1000 * max(raw), "ms", False)
+        relay_task.cancel()
+        await asyncio.gather(relay_task, return_exceptions=True)
+        await consumers.stop()
+        await nc.close()
+        await engine.dispose()
+        await gradebook_engine.dispose()
+
+
+def statement_of(students: int) -> gbs.Statement:
+    lines = [
+        gbs.StatementLine(
+            student_id=f"s{i:03d}", value=str(50 + i % 50), points=str(50 + i % 50), passed=True
+        )
+        for i in range(students)
+    ]
+    return gbs.Statement(
+        statement_id="st",
+        series="ST",
+        number=1,
+        kind="section",
+        control_kind="intermediate_attestation",
+        formed_at=datetime.now(UTC).isoformat(),
+        lines=lines,
+        signers=[gbs.Signer(person_id="t1", role="teacher")],
+        content_hash="ab" * 32,
+    )
+
+
+def bare_pdf(rows: Sequence[Sequence[str]]) -> bytes:
+    pdf = FPDF()
+    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.set_font(FAMILY, "", 8)
+    pdf.add_page()
+    for row in rows:
+        for cell in row:
+            pdf.cell(30, 5, cell, border=1)
+        pdf.ln()
+    return bytes(pdf.output())
+
+
+def render_statement() -> None:
+    statement = statement_of(200)
+    people = {f"s{i:03d}": f"Әбілқасымов Ғани Қайратұлы {i}" for i in range(200)}
+    names = Names(people | {"t1": "Төлеуова Ә."})
+    ours, raw = [], []
+    for _ in range(5):
+        started = time.perf_counter()
+        record = record_of(statement, "kz-medical", "D01 Ішкі аурулар", "ЖМ-301", "1", "practical", names)
+        content = render_pdf(statement_layout(record, "intermediate_attestation"))
+        ours.append(time.perf_counter() - started)
+        rows = [
+            (str(ln.position), ln.student_name, ln.result, ln.letter, ln.traditional) for ln in record.lines
+        ]
+        started = time.perf_counter()
+        bare_pdf(rows)
+        raw.append(time.perf_counter() - started)
+    print(f"statement PDF: 200 students, {len(content):,} bytes")
+    figure("render a 200-student statement PDF", statistics.median(ours), statistics.median(raw), "s", False)
+
+
+async def bare_replay(js: object, total: int) -> float:
+    from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+    started = time.perf_counter()
+    seen = 0
+    for service in STREAMS:
+        sub = await js.pull_subscribe(  # type: ignore[attr-defined]
+            "",
+            stream=stream_name(service),
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.EXPLICIT),
+        )
+        want = (await js.stream_info(stream_name(service))).state.messages  # type: ignore[attr-defined]
+        got = 0
+        while got < want:
+            msgs = await sub.fetch(500, timeout=5)
+            for msg in msgs:
+                await msg.ack()
+            got += len(msgs)
+        seen += got
+        await sub.unsubscribe()
+    assert seen == total, (seen, total)
+    return time.perf_counter() - started
+
+
+async def rebuild_semester() -> None:
+    demo = build(SEMESTER)
+    with servers() as s:
+        url = s.database("bench_rebuild", "reporting")
+        nc = await connect(s.nats.url, "bench-rebuild")
+        js = nc.jetstream()
+        for service in STREAMS:
+            await ensure_stream(js, service)
+        await publish(js, demo.events)
+        engine = make_engine(url)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        consumers = ReadModelConsumers(js, sessions, LagTracker())
+        consumers.start()
+        first = await wait_caught_up(consumers, timeout=900)
+        started = time.perf_counter()
+        await rebuild(sessions, consumers)
+        await wait_caught_up(consumers, timeout=900)
+        ours = time.perf_counter() - started
+        raw = await bare_replay(js, len(demo.events))
+        marks = demo.count("MarkRecorded")
+        print(f"demo semester: {len(demo.events):,} events ({marks:,} marks), first build {first:.1f} s")
+        figure("rebuild one demo semester (replay all streams)", ours, raw, "s", False)
+        figure("rebuild throughput", len(demo.events) / ours, len(demo.events) / raw, "events/s")
+        await consumers.stop()
+        await nc.close()
+        await engine.dispose()
+
+
+def main() -> None:
+    asyncio.run(lag_at_rate())
+    render_statement()
+    asyncio.run(rebuild_semester())

@@ -1,0 +1,205 @@
+"""A durable JetStream pull consumer that applies a whole fetched batch in one transaction.
+
+The platform's EventConsumer spends one transaction per event (~2 ms here), which caps a read model at
+a few hundred events a second; reporting must follow the gradebook at 1,000 marks/s with p99 < 0.5 s.
+This consumer keeps the same exactly-once rule — the event ids go into the inbox in the same
+transaction as their effects, and an id already there is skipped — but claims the ids of a batch with
+one statement and commits the batch once. If anything in the batch fails, the batch is rolled back and
+its events are applied one at a time, so one bad event is retried alone (with a growing delay) and
+does not hold the others back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.consumer import REDELIVERY_DELAYS, received
+from ejournal_platform.events import ReceivedEvent
+from ejournal_platform.logging import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    event: ReceivedEvent
+    stream_seq: int
+
+
+# Applies the batch's new events, in stream order, inside the batch's transaction.
+Handler = Callable[[AsyncSession, Sequence[Delivery]], Awaitable[None]]
+AppliedHook = Callable[[str, Sequence[Delivery], float], None]
+
+
+def _raise_if_cancelling() -> None:
+    """nats-py's fetch can swallow a cancellation (asyncio.wait_for in Python 3.11 returns a result that
+    arrived as it was cancelled): look at the task's pending cancellations ourselves."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def stop_task(task: asyncio.Task[None], attempts: int = 20) -> None:
+    """Cancel until the task has really stopped (see _raise_if_cancelling)."""
+    for _ in range(attempts):
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=0.5)
+        if done:
+            return
+    raise RuntimeError(f"task {task.get_name()} does not stop")
+
+
+def _delivery(msg: Msg) -> Delivery:
+    return Delivery(received(msg), msg.metadata.sequence.stream if msg.metadata.sequence else 0)
+
+
+class BatchEventConsumer:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        sessions: async_sessionmaker[AsyncSession],
+        inbox: Table,
+        *,
+        name: str,
+        stream: str,
+        subjects: list[str],
+        handler: Handler,
+        batch: int = 500,
+        on_applied: AppliedHook | None = None,
+    ) -> None:
+        self._js = js
+        self._sessions = sessions
+        self._inbox = inbox
+        self.name = name
+        self.stream = stream
+        self._subjects = subjects
+        self._handler = handler
+        self._batch = batch
+        self._on_applied = on_applied
+
+    async def _apply(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        ids = list(dict.fromkeys(d.event.id for d in deliveries))
+        claim = (
+            insert(self._inbox)
+            .values([{"consumer": self.name, "event_id": event_id} for event_id in ids])
+            .on_conflict_do_nothing()
+            .returning(self._inbox.c.event_id)
+        )
+        fresh = {str(row[0]) for row in (await session.execute(claim)).all()}
+        applied = []
+        for delivery in deliveries:
+            if delivery.event.id in fresh:
+                fresh.discard(delivery.event.id)  # a duplicate inside the batch is applied once
+                applied.append(delivery)
+        if applied:
+            await self._handler(session, applied)
+        return applied
+
+    async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        if not msgs:
+            return
+        deliveries = [_delivery(m) for m in msgs]
+        try:
+            async with self._sessions() as session, session.begin():
+                applied = await self._apply(session, deliveries)
+        except Exception as error:
+            log.warning("batch failed; applying one by one", consumer=self.name, error=repr(error))
+            for msg, delivery in zip(msgs, deliveries, strict=True):
+                await self._handle_one(msg, delivery)
+            return
+        self._applied(applied)
+        for msg in msgs:
+            await msg.ack()
+
+    async def _handle_one(self, msg: Msg, delivery: Delivery) -> None:
+        try:
+            async with self._sessions() as session, session.begin():
+                applied = await self._apply(session, [delivery])
+        except Exception as error:
+            attempt = msg.metadata.num_delivered or 1
+            delay = REDELIVERY_DELAYS[min(attempt, len(REDELIVERY_DELAYS)) - 1]
+            log.warning(
+                "event handler failed", consumer=self.name, event_id=delivery.event.id, error=repr(error)
+            )
+            await msg.nak(delay=delay)
+            return
+        self._applied(applied)
+        await msg.ack()
+
+    def _applied(self, applied: Sequence[Delivery]) -> None:
+        if applied and self._on_applied is not None:
+            self._on_applied(self.name, applied, time.time())
+
+    async def _give_back(self, msgs: Sequence[Msg]) -> None:
+        for msg in msgs:
+            try:
+                await msg.nak()
+            except Exception as error:  # already acknowledged, or the connection is gone
+                log.debug("nak failed", consumer=self.name, error=repr(error))
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self.name,
+            deliver_policy=DeliverPolicy.ALL,  # a new (or recreated) consumer replays from the start
+            ack_policy=AckPolicy.EXPLICIT,
+            # A stop in the middle of a fetch loses the fetched batch until ack_wait: keep it short (a
+            # redelivery while a slow batch is still being applied is skipped by the inbox).
+            ack_wait=15,
+            max_ack_pending=20_000,
+            filter_subjects=self._subjects if len(self._subjects) > 1 else None,
+        )
+
+    async def run(self) -> None:
+        """Fetch and apply until cancelled, riding out NATS and database outages."""
+        wait = 0.5
+        while True:
+            try:
+                sub = await self._js.pull_subscribe(
+                    self._subjects[0], durable=self.name, stream=self.stream, config=self.config()
+                )
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                # The stream appears when its publisher first starts; until then, wait quietly.
+                log.info("consumer cannot subscribe yet", consumer=self.name, error=repr(error))
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, 5.0)
+        try:
+            while True:
+                try:
+                    msgs = await sub.fetch(self._batch, timeout=1)
+                except TimeoutError:
+                    _raise_if_cancelling()
+                    continue
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
+                    await asyncio.sleep(0.25)
+                    continue
+                try:
+                    _raise_if_cancelling()
+                    await self.handle_batch(msgs)
+                except asyncio.CancelledError:
+                    # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
+                    # committed is in the inbox, so a redelivery changes nothing).
+                    await asyncio.wait_for(asyncio.shield(self._give_back(msgs)), timeout=2)
+                    raise
+        finally:
+            started = time.monotonic()
+            try:
+                await asyncio.wait_for(asyncio.shield(sub.unsubscribe()), timeout=2)
+            except Exception as error:  # the connection may be gone already
+                log.info("consumer unsubscribe failed", consumer=self.name, error=repr(error))
+            log.debug("consumer stopped", consumer=self.name, seconds=time.monotonic() - started)

@@ -1,0 +1,134 @@
+"""Read-model queries behind the documents: statements with their content, a journal with its grid,
+the lessons of a course unit for a group, people's names, reopen cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
+from services.reporting.adapters import read_models as rm
+from services.reporting.adapters import workflow_models as wm
+
+
+async def names_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
+    ids = sorted({p for p in person_ids if p})
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(rm.person.c.person_id, rm.person.c.full_name).where(rm.person.c.person_id.in_(ids))
+    )
+    return {row.person_id: row.full_name for row in rows}
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    row: Any  # the rm_statement row
+    content: gbs.Statement | None
+
+
+async def statement(session: AsyncSession, statement_id: str) -> StoredStatement | None:
+    row = (
+        await session.execute(select(rm.statement).where(rm.statement.c.statement_id == statement_id))
+    ).first()
+    if row is None:
+        return None
+    content = None
+    if row.content is not None:
+        content = gbs.Statement()
+        content.ParseFromString(row.content)
+    return StoredStatement(row, content)
+
+
+async def statements_of_term(session: AsyncSession, term_id: str) -> list[str]:
+    query = select(rm.statement.c.statement_id).where(
+        rm.statement.c.term_id == term_id, ~rm.statement.c.archived
+    )
+    return [
+        row[0] for row in await session.execute(query.order_by(rm.statement.c.series, rm.statement.c.number))
+    ]
+
+
+async def row_by(session: AsyncSession, table: Any, column: str, value: str) -> Any:
+    return (await session.execute(select(table).where(table.c[column] == value))).first()
+
+
+@dataclass(frozen=True)
+class JournalGrid:
+    journal: Any
+    lessons: list[Any]  # rm_lesson rows, by date
+    sections: list[Any]  # rm_section rows
+    students: list[str]
+    marks: dict[tuple[str, str], str]  # (column, student) -> value
+    attendance: dict[tuple[str, str], str]
+
+
+async def journal_grid(session: AsyncSession, journal_id: str) -> JournalGrid | None:
+    journal = await row_by(session, rm.journal, "journal_id", journal_id)
+    if journal is None:
+        return None
+    lesson = rm.lesson
+    lessons = (
+        await session.execute(
+            select(lesson)
+            .where(
+                lesson.c.course_unit_id == journal.course_unit_id,
+                lesson.c.group_id == journal.group_id,
+                lesson.c.lesson_type == journal.lesson_type,
+                ~lesson.c.cancelled,
+            )
+            .order_by(lesson.c.lesson_date, lesson.c.starts_at, lesson.c.number)
+        )
+    ).all()
+    if journal.subgroup_id:
+        lessons = [row for row in lessons if row.subgroup_id in ("", journal.subgroup_id)]
+    sections = (
+        await session.execute(
+            select(rm.section)
+            .where(rm.section.c.journal_id == journal_id)
+            .order_by(rm.section.c.section_date)
+        )
+    ).all()
+    marks = {
+        (row.column_id, row.student_id): row.value
+        for row in await session.execute(select(rm.mark).where(rm.mark.c.journal_id == journal_id))
+        if row.value
+    }
+    attendance = {
+        (row.lesson_id, row.student_id): row.status
+        for row in await session.execute(
+            select(rm.attendance).where(rm.attendance.c.journal_id == journal_id)
+        )
+    }
+    enrolled = select(rm.enrollment.c.student_id).where(rm.enrollment.c.group_id == journal.group_id)
+    if journal.subgroup_id:
+        enrolled = enrolled.where(rm.enrollment.c.subgroup_id == journal.subgroup_id)
+    students = (
+        {row[0] for row in await session.execute(enrolled)}
+        | {s for _, s in marks}
+        | {s for _, s in attendance}
+    )
+    return JournalGrid(journal, list(lessons), list(sections), sorted(students), marks, attendance)
+
+
+async def plan_lessons(session: AsyncSession, course_unit_id: str, group_id: str) -> list[Any]:
+    lesson = rm.lesson
+    query = (
+        select(lesson)
+        .where(lesson.c.course_unit_id == course_unit_id, lesson.c.group_id == group_id, ~lesson.c.cancelled)
+        .order_by(lesson.c.lesson_date, lesson.c.starts_at, lesson.c.number)
+    )
+    return list((await session.execute(query)).all())
+
+
+async def reopen_case(session: AsyncSession, case_id: str) -> Any:
+    return await row_by(session, wm.reopen_case, "case_id", case_id)
+
+
+def iso(value: date | None) -> str:
+    return value.isoformat() if value else ""

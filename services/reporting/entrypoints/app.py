@@ -1,0 +1,21 @@
+"""What the servicer and the background loops share in one reporting process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.jobs import JobRunner
+from services.reporting.service_layer.lag import LagTracker
+
+
+@dataclass
+class ReportingApp:
+    sessions: async_sessionmaker[AsyncSession]
+    consumers: ReadModelConsumers
+    lag: LagTracker
+    jobs: JobRunner
+    archive_dir: Path

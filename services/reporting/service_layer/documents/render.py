@@ -1,0 +1,221 @@
+"""Use cases: print a document as PDF or XLSX, after checking the caller may read what it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal.identity.v1 import identity_service_pb2 as ids
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.reporting.adapters import queries_documents as q
+from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.pdf import render_pdf
+from services.reporting.adapters.xlsx import render_xlsx
+from services.reporting.domain.layout import Layout
+from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.documents.forms import (
+    explanation_layout,
+    lesson_plan_layout,
+    login_request_layout,
+)
+from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
+from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.statement import (
+    describe,
+    record_of,
+    statement_layout,
+    statement_number,
+)
+
+Format = Literal["pdf", "xlsx"]
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: bytes
+    content_type: str
+    filename: str
+    number: str = ""
+    content_hash: str = ""
+
+
+def to_file(layout: Layout, fmt: Format, stem: str) -> Rendered:
+    content = render_pdf(layout) if fmt == "pdf" else render_xlsx(layout)
+    return Rendered(content, CONTENT_TYPES[fmt], f"{stem}.{fmt}", layout.number, layout.content_hash)
+
+
+async def statement_layout_for(
+    session: AsyncSession, principal: Principal, statement_id: str, display: Mapping[str, str]
+) -> Layout:
+    if not statement_id:
+        raise InvalidArgument("statement.statement_id", "is required")
+    stored = await q.statement(session, statement_id)
+    if stored is None:
+        raise NotFound(f"statement {statement_id} not found")
+    journal = await q.row_by(session, rm.journal, "journal_id", stored.row.journal_id)
+    allow(
+        principal,
+        "statement.read",
+        faculty_id=stored.row.faculty_id,
+        department_id=stored.row.department_id,
+        group_id=stored.row.group_id,
+        assignees=journal.teacher_ids if journal is not None else (),
+    )
+    if stored.content is None:
+        raise FailedPrecondition(
+            "the statement's content has not been received from the gradebook yet; retry shortly"
+        )
+    content = stored.content
+    people = [line.student_id for line in content.lines] + [s.person_id for s in content.signers]
+    names = Names(await q.names_of(session, people), display)
+    unit = await q.row_by(session, rm.course_unit, "course_unit_id", content.course_unit_id)
+    term = await q.row_by(session, rm.term, "term_id", content.term_id)
+    unit_title, term_title = describe(unit, term)
+    profile = journal.profile_code if journal is not None else (unit.profile_code if unit is not None else "")
+    lesson_type = journal.lesson_type if journal is not None else ""
+    record = record_of(content, profile, unit_title, names(content.group_id), term_title, lesson_type, names)
+    original = ""
+    if content.original_statement_id:
+        found = await q.statement(session, content.original_statement_id)
+        original = statement_number(found.row.series, found.row.number) if found else ""
+    return statement_layout(record, content.control_kind, original)
+
+
+async def statement_document(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    statement_id: str,
+    fmt: Format,
+    display: Mapping[str, str],
+) -> Rendered:
+    async with sessions() as session:
+        layout = await statement_layout_for(session, principal, statement_id, display)
+    return to_file(layout, fmt, f"statement-{layout.number}")
+
+
+async def journal_printout(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    journal_id: str,
+    fmt: Format,
+    display: Mapping[str, str],
+) -> Rendered:
+    if not journal_id:
+        raise InvalidArgument("journal_printout.journal_id", "is required")
+    async with sessions() as session:
+        grid = await q.journal_grid(session, journal_id)
+        if grid is None:
+            raise NotFound(f"journal {journal_id} not found")
+        j = grid.journal
+        allow(
+            principal,
+            "journal.read",
+            faculty_id=j.faculty_id,
+            department_id=j.department_id,
+            group_id=j.group_id,
+            assignees=j.teacher_ids,
+        )
+        names = Names(await q.names_of(session, [*grid.students, *j.teacher_ids]), display)
+        unit = await q.row_by(session, rm.course_unit, "course_unit_id", j.course_unit_id)
+        term = await q.row_by(session, rm.term, "term_id", j.term_id)
+    unit_title, term_title = describe(unit, term)
+    layout = journal_printout_layout(grid, names, unit_title, term_title)
+    return to_file(layout, fmt, f"journal-{journal_id[:8]}")
+
+
+async def lesson_plan(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    course_unit_id: str,
+    group_id: str,
+    protocol: tuple[str, str],
+    fmt: Format,
+    display: Mapping[str, str],
+) -> Rendered:
+    if not course_unit_id:
+        raise InvalidArgument("lesson_plan.course_unit_id", "is required")
+    if not group_id:
+        raise InvalidArgument("lesson_plan.group_id", "is required")
+    async with sessions() as session:
+        unit = await q.row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
+        if unit is None:
+            raise NotFound(f"course unit {course_unit_id} not found")
+        lessons = await q.plan_lessons(session, course_unit_id, group_id)
+        allow(
+            principal,
+            "report.read",
+            faculty_id=unit.faculty_id,
+            department_id=unit.department_id,
+            group_id=group_id,
+            assignees={row.teacher_id for row in lessons},
+        )
+        names = Names(await q.names_of(session, [row.teacher_id for row in lessons]), display)
+    layout = lesson_plan_layout(lessons, unit, group_id, names, *protocol)
+    return to_file(layout, fmt, f"lesson-plan-{course_unit_id[:8]}-{group_id[:8]}")
+
+
+async def login_request(
+    principal: Principal, form: ids.LoginRequestForm, fmt: Format, display: Mapping[str, str]
+) -> Rendered:
+    if not form.last_name:
+        raise InvalidArgument("login_request.last_name", "is required")
+    allow(principal, "login_request.read", department_id=form.department_id, faculty_id=form.faculty_id)
+    layout = login_request_layout(form, Names({}, display))
+    return to_file(layout, fmt, f"login-request-{form.login_request_id[:8] or 'new'}")
+
+
+async def filling_error_explanation(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    given: Mapping[str, str],
+    fmt: Format,
+    display: Mapping[str, str],
+) -> Rendered:
+    """From a reopen case (its journal, teacher and reason) and/or the fields given in the request."""
+    fields = {k: v for k, v in given.items() if v}
+    async with sessions() as session:
+        case = await q.reopen_case(session, fields.get("case_id", "")) if fields.get("case_id") else None
+        journal_id = fields.get("journal_id") or (case.journal_id if case is not None else "")
+        if not journal_id:
+            raise InvalidArgument(
+                "filling_error_explanation.journal_id", "is required without a known case_id"
+            )
+        journal = await q.row_by(session, rm.journal, "journal_id", journal_id)
+        if journal is None:
+            raise NotFound(f"journal {journal_id} not found")
+        allow(
+            principal,
+            "journal.read",
+            faculty_id=journal.faculty_id,
+            department_id=journal.department_id,
+            group_id=journal.group_id,
+            assignees=journal.teacher_ids,
+        )
+        unit = await q.row_by(session, rm.course_unit, "course_unit_id", journal.course_unit_id)
+        teacher_id = (
+            case.teacher_id if case is not None else (journal.teacher_ids[0] if journal.teacher_ids else "")
+        )
+        names = Names(await q.names_of(session, [teacher_id]), display)
+    values = {
+        "case": fields.get("case_id", ""),
+        "journal": journal.title or journal_id,
+        "discipline": unit.title if unit is not None else journal.title,
+        "lesson_types": journal.lesson_type,
+        "course": str(unit.course_number) if unit is not None and unit.course_number else "",
+        "group": names(journal.group_id),
+        "specialty": fields.get("specialty") or (names(unit.specialty_id) if unit is not None else ""),
+        "wrong_date": fields.get("wrong_date", ""),
+        "reason": fields.get("reason") or (case.reason if case is not None else ""),
+    }
+    layout = explanation_layout(
+        values, names(teacher_id), "", journal.profile_code, fields.get("addressed_to", "")
+    )
+    return to_file(layout, fmt, f"explanation-{journal_id[:8]}")

@@ -1,0 +1,66 @@
+"""Rebuild the read models from scratch: stop the consumers, drop every projection row and the
+consumers' inbox entries, delete the durable consumers, start again — each stream is then replayed
+from its first event. Reporting's own records (report jobs, archive and backup records) stay."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.logging import get_logger
+from services.reporting.adapters.schema import READ_MODEL_TABLES
+from services.reporting.adapters.tables import inbox
+from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.retention import reapply_archive_marks
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class RebuildStarted:
+    tables: int
+    inbox_rows_dropped: int
+
+
+async def drop_read_models(sessions: async_sessionmaker[AsyncSession], consumer_names: list[str]) -> int:
+    async with sessions() as session, session.begin():
+        names = ", ".join(table.name for table in READ_MODEL_TABLES)
+        await session.execute(text(f"TRUNCATE {names}"))
+        result = await session.execute(delete(inbox).where(inbox.c.consumer.in_(consumer_names)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def rebuild(
+    sessions: async_sessionmaker[AsyncSession], consumers: ReadModelConsumers
+) -> RebuildStarted:
+    await consumers.stop()
+    dropped = await drop_read_models(sessions, consumers.names)
+    await consumers.forget_positions()
+    consumers.lag.reset()
+    consumers.start()
+    consumers.after_rebuild = asyncio.create_task(_finish(sessions, consumers))
+    log.info("read models rebuilding from the streams' start", inbox_rows_dropped=dropped)
+    return RebuildStarted(len(READ_MODEL_TABLES), dropped)
+
+
+async def _finish(sessions: async_sessionmaker[AsyncSession], consumers: ReadModelConsumers) -> None:
+    """Once the replay has caught up, archive again what the archive records say was archived (the
+    replay brought those journals' cells back)."""
+    seconds = await wait_caught_up(consumers, timeout=24 * 3600)
+    await reapply_archive_marks(sessions)
+    log.info("read models rebuilt", seconds=round(seconds, 2))
+
+
+async def wait_caught_up(consumers: ReadModelConsumers, timeout: float = 600.0) -> float:
+    """Wait until every existing consumer has applied everything in its stream; return the seconds."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        backlog = await consumers.backlog()
+        if all(b.pending == 0 and b.unacknowledged == 0 for b in backlog):
+            return time.monotonic() - started
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"read models did not catch up within {timeout:.0f} s")

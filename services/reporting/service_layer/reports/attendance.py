@@ -1,0 +1,87 @@
+"""Attendance (KG-11) by group, student, course unit, department or faculty, and the curators' list
+of a group's students with their parents, to contact them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument
+from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.queries_filling import Scope, presence
+from services.reporting.adapters.queries_results import parents_of, students_of_group
+from services.reporting.domain.attendance import AttendanceFigures, Presence, attendance, attendance_by
+from services.reporting.service_layer.reports.common import Period, authorize_scope, key_name
+
+KEYS: Mapping[str, Callable[[Presence], str]] = {
+    "group": lambda p: p.group_id,
+    "student": lambda p: p.student_id,
+    "course_unit": lambda p: p.course_unit_id,
+    "department": lambda p: p.department_id,
+    "faculty": lambda p: p.faculty_id,
+}
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    key: str
+    name: str
+    figures: AttendanceFigures
+
+
+async def attendance_report(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    scope: Scope,
+    period: Period,
+    group_by: str,
+    display: Mapping[str, str],
+) -> tuple[list[AttendanceRow], AttendanceFigures]:
+    authorize_scope(principal, scope)
+    key = KEYS.get(group_by, KEYS["group"])
+    async with sessions() as session:
+        records = await presence(session, scope, period.start, period.held_end)
+        people = await names_of(session, {r.student_id for r in records}) if group_by == "student" else {}
+    rows = [AttendanceRow(k, key_name(k, people, display), f) for k, f in attendance_by(records, key).items()]
+    return rows, attendance(records)
+
+
+@dataclass(frozen=True)
+class CuratorRow:
+    student_id: str
+    full_name: str
+    figures: AttendanceFigures
+    parents: list[Any] = field(default_factory=list)  # rows with person_id, full_name, login
+
+
+async def curator_list(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    group_id: str,
+    period: Period,
+    below_percent: str,
+) -> list[CuratorRow]:
+    if not group_id:
+        raise InvalidArgument("group_id", "is required")
+    try:
+        threshold = Decimal(below_percent) if below_percent else None
+    except InvalidOperation:
+        raise InvalidArgument("below_percent", f"{below_percent!r} is not a number") from None
+    authorize_scope(principal, Scope(group_id=group_id))
+    async with sessions() as session:
+        students = await students_of_group(session, group_id)
+        records = await presence(session, Scope(group_id=group_id), period.start, period.held_end)
+        parents = await parents_of(session, [s for s, _ in students])
+    per_student = attendance_by(records, lambda r: r.student_id)
+    empty = attendance([])
+    rows = [CuratorRow(s, name, per_student.get(s, empty), parents.get(s, [])) for s, name in students]
+    if threshold is not None:
+        rows = [
+            r for r in rows if r.figures.attendance_rate is not None and r.figures.attendance_rate < threshold
+        ]
+    return sorted(rows, key=lambda r: (r.figures.attendance_rate or Decimal(101), r.full_name))

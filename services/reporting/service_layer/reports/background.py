@@ -1,0 +1,194 @@
+"""The long reports the job runner builds (see service_layer/jobs.py), each a multi-table document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument
+from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.pdf import render_pdf_many
+from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.xlsx import render_xlsx_many
+from services.reporting.domain.layout import Layout, Table
+from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.documents.render import CONTENT_TYPES, statement_layout_for
+from services.reporting.service_layer.jobs import Builder, Built, JobRequest, Progress
+from services.reporting.service_layer.reports import tables
+from services.reporting.service_layer.reports.attendance import attendance_report, curator_list
+from services.reporting.service_layer.reports.common import Period, authorize_scope
+from services.reporting.service_layer.reports.filling import filling_report
+from services.reporting.service_layer.reports.quality import quality_report
+from services.reporting.service_layer.reports.reopens import reopen_analysis
+
+
+def _file(layouts: list[Layout], request: JobRequest, stem: str) -> Built:
+    content = render_pdf_many(layouts) if request.format == "pdf" else render_xlsx_many(layouts)
+    return Built(content, CONTENT_TYPES[request.format], f"{stem}.{request.format}")
+
+
+def _scope_fields(request: JobRequest, period: Period | None) -> tuple[tuple[str, str], ...]:
+    names = request.display_names
+    fields = [
+        (label, names.get(value, value))
+        for label, value in (
+            ("Семестр", request.scope.term_id),
+            ("Факультет", request.scope.faculty_id),
+            ("Кафедра", request.scope.department_id),
+            ("Группа", request.scope.group_id),
+        )
+        if value
+    ]
+    if period is not None:
+        fields.insert(0, ("Период", f"{period.start.isoformat()} — {period.end.isoformat()}"))
+    return tuple(fields)
+
+
+async def weekly_filling(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+) -> Built:
+    period = Period.of(request.from_date, request.to_date, 7)
+    names = request.display_names
+    parts: list[Table] = []
+    steps = (
+        ("teacher", "Заполнение по преподавателям"),
+        ("department", "Заполнение по кафедрам"),
+        ("faculty", "Заполнение по факультетам"),
+    )
+    for done, (key, caption) in enumerate(steps, start=1):
+        report = await filling_report(sessions, principal, request.scope, period, key, True, names)
+        parts.append(tables.filling_table(report.rows, caption))
+        await progress(done, len(steps) + 1)
+    rows, _ = await attendance_report(sessions, principal, request.scope, period, "group", names)
+    parts.append(tables.attendance_table(rows, "Посещаемость по группам"))
+    await progress(len(steps) + 1, len(steps) + 1)
+    layout = Layout(
+        kind="report",
+        title="Еженедельный отчёт: заполнение журналов и посещаемость (KG-11, KG-08)",
+        fields=_scope_fields(request, period),
+        tables=tuple(parts),
+        landscape=True,
+    )
+    return _file([layout], request, f"weekly-filling-{period.start.isoformat()}")
+
+
+async def quality_and_attendance(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+) -> Built:
+    if not request.scope.term_id and not request.academic_year_id:
+        raise InvalidArgument("scope.term_id", "a term or an academic year is required")
+    names = request.display_names
+    parts: list[Table] = []
+    keys = (("group", "группам"), ("department", "кафедрам"), ("faculty", "факультетам"))
+    period = Period.of(request.from_date, request.to_date, 183)
+    for done, (key, word) in enumerate(keys, start=1):
+        rows, pending = await quality_report(
+            sessions, principal, request.scope.term_id, request.academic_year_id, request.scope, key, names
+        )
+        note = f" (ведомостей ожидают содержимого: {pending})" if pending else ""
+        parts.append(tables.quality_table(rows, f"Качество знаний и успеваемость по {word}{note}"))
+        attendance_rows, _ = await attendance_report(sessions, principal, request.scope, period, key, names)
+        parts.append(tables.attendance_table(attendance_rows, f"Посещаемость по {word}"))
+        await progress(done, len(keys))
+    layout = Layout(
+        kind="report",
+        title="Качество обучения и посещаемость за семестр/год (KG-11)",
+        fields=_scope_fields(request, period),
+        tables=tuple(parts),
+        landscape=True,
+    )
+    return _file([layout], request, "quality-and-attendance")
+
+
+async def reopen_report(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+) -> Built:
+    period = Period.of(request.from_date, request.to_date, 183)
+    report = await reopen_analysis(sessions, principal, period, request.scope.faculty_id)
+    analysis = report.analysis
+    async with sessions() as session:
+        people = await names_of(session, [row.key for row in analysis.by_teacher])
+    await progress(1, 1)
+    median = str(analysis.median_days_to_close) if analysis.median_days_to_close is not None else "—"
+    layout = Layout(
+        kind="report",
+        title="Анализ причин повторного открытия электронных журналов за семестр (KZ-13, п. 5)",
+        heading=("Проректору по академической деятельности",),
+        fields=(
+            *_scope_fields(request, period),
+            ("Всего открытий", str(analysis.total)),
+            ("Завершено", str(analysis.closed)),
+            ("Медиана до закрытия, дней", median),
+        ),
+        tables=(
+            *tables.reopen_tables(analysis, {**request.display_names, **people}),
+            tables.sanctions_table(report.sanctions, {**request.display_names, **people}),
+            tables.measures_table(report.measures),
+        ),
+        signatures=(),
+    )
+    return _file([layout], request, f"reopen-analysis-{period.start.isoformat()}")
+
+
+async def curator_report(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+) -> Built:
+    period = Period.of(request.from_date, request.to_date, 30)
+    rows = await curator_list(sessions, principal, request.scope.group_id, period, "")
+    await progress(1, 1)
+    group = request.display_names.get(request.scope.group_id, request.scope.group_id)
+    layout = Layout(
+        kind="report",
+        title="Журнал посещаемости куратора: связь с родителями (KG-11)",
+        fields=_scope_fields(request, period),
+        tables=(tables.curator_table(rows, group),),
+    )
+    return _file([layout], request, "curator-attendance")
+
+
+async def term_statements(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+) -> Built:
+    scope = request.scope
+    if not scope.term_id:
+        raise InvalidArgument("scope.term_id", "is required")
+    s = rm.statement
+    query = select(s.c.statement_id).where(
+        s.c.term_id == scope.term_id, ~s.c.archived, s.c.content.is_not(None)
+    )
+    for column in ("faculty_id", "department_id", "group_id", "course_unit_id"):
+        if getattr(scope, column):
+            query = query.where(s.c[column] == getattr(scope, column))
+    layouts: list[Layout] = []
+    async with sessions() as session:
+        ids = [row[0] for row in await session.execute(query.order_by(s.c.series, s.c.number))]
+        for index, statement_id in enumerate(ids, start=1):
+            layouts.append(
+                await statement_layout_for(session, principal, statement_id, request.display_names)
+            )
+            if index % 20 == 0 or index == len(ids):
+                await progress(index, len(ids))
+    if not layouts:
+        raise InvalidArgument("scope.term_id", "the term has no statement to print")
+    return _file(layouts, request, f"statements-{scope.term_id[:8]}")
+
+
+BUILDERS: Mapping[str, Builder] = {
+    "weekly_filling": weekly_filling,
+    "quality_and_attendance": quality_and_attendance,
+    "reopen_analysis": reopen_report,
+    "curator_attendance": curator_report,
+    "term_statements": term_statements,
+}
+
+
+def check_start(principal: Principal, request: JobRequest) -> None:
+    if request.kind == "reopen_analysis":
+        allow(principal, "journal.monitor", faculty_id=request.scope.faculty_id)
+    elif request.kind == "curator_attendance" and not request.scope.group_id:
+        raise InvalidArgument("scope.group_id", "is required for the curators' list")
+    else:
+        authorize_scope(principal, request.scope)

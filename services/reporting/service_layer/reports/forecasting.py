@@ -1,0 +1,75 @@
+"""Forecast of final results and failure risk per student and for the group (KG-13)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument, NotFound
+from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.queries_forecast import student_records
+from services.reporting.adapters.queries_results import journals_of
+from services.reporting.domain.forecast import Forecast, GroupForecast, forecast, group_forecast
+from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.reports.common import today
+
+METHOD = (
+    "expected result = the profile's formulae over the marks so far (the exam taken as the admission "
+    "rating); risk = logistic function of the margin over the pass mark, lessons missed and failing "
+    "current marks, fitted on the demo semester (services/reporting/domain/forecast.py)"
+)
+
+
+@dataclass(frozen=True)
+class ForecastReport:
+    profile_code: str
+    students: list[tuple[Forecast, str]]  # forecast, student's name
+    group: GroupForecast
+
+
+async def forecast_report(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    course_unit_id: str,
+    group_id: str,
+    student_id: str,
+) -> ForecastReport:
+    if not course_unit_id:
+        raise InvalidArgument("course_unit_id", "is required")
+    if not group_id:
+        raise InvalidArgument("group_id", "is required")
+    async with sessions() as session:
+        journals = await journals_of(session, course_unit_id, group_id)
+        if not journals:
+            raise NotFound(f"no journal of course unit {course_unit_id} for group {group_id}")
+        teachers = {t for j in journals for t in j.teacher_ids}
+        j = journals[0]
+        if student_id:
+            # A student (or their parent) may see their own forecast; staff as for reports.
+            allow(
+                principal,
+                "journal.read",
+                faculty_id=j.faculty_id,
+                department_id=j.department_id,
+                group_id=group_id,
+                student_id=student_id,
+                assignees=teachers,
+            )
+        else:
+            allow(
+                principal,
+                "report.read",
+                faculty_id=j.faculty_id,
+                department_id=j.department_id,
+                group_id=group_id,
+                assignees=teachers,
+            )
+        profile, records = await student_records(session, course_unit_id, group_id, today())
+        names = await names_of(session, [r.student_id for r in records])
+    forecasts = [forecast(record) for record in records]
+    chosen = [f for f in forecasts if not student_id or f.student_id == student_id]
+    return ForecastReport(
+        profile, [(f, names.get(f.student_id, f.student_id)) for f in chosen], group_forecast(forecasts)
+    )

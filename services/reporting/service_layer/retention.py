@@ -1,0 +1,205 @@
+"""Retention (KG-12): journals and statements stay live for the profile's retention years after their
+term; then they are archived.
+
+Archiving writes one bundle (a zip) holding, per journal, its full rows (journal, sections, marks,
+attendance as JSON) and its signed-printout PDF, and per statement, its content exactly as received
+(the gradebook's Statement bytes) and its printout — then records each item (kind, id, term end, kept
+until, bundle and SHA-256 of the bundle and of the item), marks the items archived and removes the
+archived journals' cells from the live read models. Nothing is dropped before the bundle is on disk.
+Running it again archives nothing twice (the record is the memory; a rebuild re-marks from it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import os
+import uuid
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from services.reporting.adapters import queries_documents as q
+from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.ops_tables import archive_record
+from services.reporting.adapters.pdf import render_pdf
+from services.reporting.domain.retention import Retained, due_for_archive, keep_until
+from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.documents.journal_printout import journal_printout_layout, printout_hash
+from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.statement import describe, record_of, statement_layout
+
+
+def _json(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row._mapping.items()}
+        for row in rows
+    ]
+
+
+async def candidates(session: AsyncSession) -> list[Retained]:
+    ends = {row.term_id: row.ends_on for row in await session.execute(select(rm.term)) if row.ends_on}
+    items = [
+        Retained("journal", row.journal_id, ends[row.term_id], row.profile_code)
+        for row in await session.execute(select(rm.journal).where(~rm.journal.c.archived))
+        if row.term_id in ends and row.profile_code
+    ]
+    profiles = {row.journal_id: row.profile_code for row in await session.execute(select(rm.journal))}
+    items += [
+        Retained("statement", row.statement_id, ends[row.term_id], profiles.get(row.journal_id, ""))
+        for row in await session.execute(select(rm.statement).where(~rm.statement.c.archived))
+        if row.term_id in ends and profiles.get(row.journal_id)
+    ]
+    return items
+
+
+async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[str, bytes], str]:
+    grid = await q.journal_grid(session, journal_id)
+    assert grid is not None
+    rows = {
+        "journal": _json([grid.journal]),
+        "sections": _json(grid.sections),
+        "marks": _json(await session.execute(select(rm.mark).where(rm.mark.c.journal_id == journal_id))),
+        "attendance": _json(
+            await session.execute(select(rm.attendance).where(rm.attendance.c.journal_id == journal_id))
+        ),
+    }
+    names = Names(await q.names_of(session, [*grid.students, *grid.journal.teacher_ids]))
+    unit = await q.row_by(session, rm.course_unit, "course_unit_id", grid.journal.course_unit_id)
+    term = await q.row_by(session, rm.term, "term_id", grid.journal.term_id)
+    layout = journal_printout_layout(grid, names, *describe(unit, term))
+    files = {
+        f"journals/{journal_id}.json": json.dumps(
+            rows, ensure_ascii=False, sort_keys=True, indent=1
+        ).encode(),
+        f"journals/{journal_id}.pdf": render_pdf(layout),
+    }
+    return files, printout_hash(grid)
+
+
+async def _statement_entry(session: AsyncSession, statement_id: str) -> tuple[dict[str, bytes], str]:
+    stored = await q.statement(session, statement_id)
+    assert stored is not None
+    header = json.dumps(
+        _json([stored.row])[0] | {"content": None}, ensure_ascii=False, sort_keys=True
+    ).encode()
+    files = {f"statements/{statement_id}.json": header}
+    if stored.content is None:
+        return files, hashlib.sha256(header).hexdigest()
+    raw = bytes(stored.row.content)
+    files[f"statements/{statement_id}.pb"] = raw
+    journal = await q.row_by(session, rm.journal, "journal_id", stored.row.journal_id)
+    people = [line.student_id for line in stored.content.lines] + [
+        s.person_id for s in stored.content.signers
+    ]
+    names = Names(await q.names_of(session, people))
+    unit = await q.row_by(session, rm.course_unit, "course_unit_id", stored.content.course_unit_id)
+    term = await q.row_by(session, rm.term, "term_id", stored.content.term_id)
+    profile = journal.profile_code if journal is not None else ""
+    unit_title, term_title = describe(unit, term)
+    lesson_type = journal.lesson_type if journal is not None else ""
+    group = names(stored.content.group_id)
+    record = record_of(stored.content, profile, unit_title, group, term_title, lesson_type, names)
+    files[f"statements/{statement_id}.pdf"] = render_pdf(
+        statement_layout(record, stored.content.control_kind)
+    )
+    return files, hashlib.sha256(raw).hexdigest()
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+async def run_retention(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, archive_dir: Path, as_of: date
+) -> list[Any]:
+    allow(principal, "report.archive")
+    async with sessions() as session:
+        due = due_for_archive(await candidates(session), as_of)
+        if not due:
+            return []
+        buffer = io.BytesIO()
+        hashes: dict[tuple[str, str], str] = {}
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for item in due:
+                entry = _journal_entry if item.kind == "journal" else _statement_entry
+                files, item_hash = await entry(session, item.id)
+                hashes[(item.kind, item.id)] = item_hash
+                for name, data in files.items():
+                    bundle.writestr(name, data)
+            manifest = [{"kind": i.kind, "id": i.id, "sha256": hashes[(i.kind, i.id)]} for i in due]
+            bundle.writestr(
+                "manifest.json", json.dumps({"as_of": as_of.isoformat(), "items": manifest}, indent=1)
+            )
+    name = f"archive-{as_of.isoformat()}-{uuid.uuid4().hex[:8]}.zip"
+    data = buffer.getvalue()
+    await asyncio.to_thread(_write_durably, archive_dir / name, data)
+    bundle_sha = hashlib.sha256(data).hexdigest()
+    now = datetime.now(UTC)
+    records = [
+        {
+            "archive_id": str(uuid.uuid4()),
+            "kind": item.kind,
+            "item_id": item.id,
+            "profile_code": item.profile_code,
+            "term_ends_on": item.term_ends_on,
+            "kept_until": keep_until(item),
+            "archived_at": now,
+            "bundle": name,
+            "bundle_sha256": bundle_sha,
+            "item_sha256": hashes[(item.kind, item.id)],
+            "archived_by": principal.subject,
+        }
+        for item in due
+    ]
+    journals = [i.id for i in due if i.kind == "journal"]
+    statements = [i.id for i in due if i.kind == "statement"]
+    async with sessions() as session, session.begin():
+        await session.execute(archive_record.insert(), records)
+        await mark_archived(session, journals, statements)
+    return records
+
+
+async def mark_archived(session: AsyncSession, journals: list[str], statements: list[str]) -> None:
+    """Flag archived items and drop their cells from the live read models (also after a rebuild)."""
+    if journals:
+        await session.execute(
+            update(rm.journal).where(rm.journal.c.journal_id.in_(journals)).values(archived=True)
+        )
+        await session.execute(delete(rm.mark).where(rm.mark.c.journal_id.in_(journals)))
+        await session.execute(delete(rm.attendance).where(rm.attendance.c.journal_id.in_(journals)))
+    if statements:
+        await session.execute(
+            update(rm.statement).where(rm.statement.c.statement_id.in_(statements)).values(archived=True)
+        )
+
+
+async def reapply_archive_marks(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """After a rebuild the replay brings archived items back: archive them again from the records."""
+    async with sessions() as session, session.begin():
+        rows = (await session.execute(select(archive_record.c.kind, archive_record.c.item_id))).all()
+        await mark_archived(
+            session, [i for k, i in rows if k == "journal"], [i for k, i in rows if k == "statement"]
+        )
+
+
+async def list_records(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, item_id: str
+) -> list[Any]:
+    allow(principal, "report.archive")
+    query = select(archive_record).order_by(archive_record.c.archived_at, archive_record.c.item_id)
+    if item_id:
+        query = query.where(archive_record.c.item_id == item_id)
+    async with sessions() as session:
+        return list((await session.execute(query)).all())

@@ -1,0 +1,171 @@
+"""KZ-16: monthly backups of every service's database and of the event streams. The backup restores
+into fresh databases and a fresh NATS with every statement bit-identical (same hashes), every table
+identical, every stream complete; a damaged backup is refused before anything is restored; the
+monthly Temporal schedule exists."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from deploy.local.servers import NatsServer, TemporalDevServer
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
+from ejournal_platform.db import UnitOfWork, make_engine
+from ejournal_platform.events import Event
+from ejournal_platform.nats import connect
+from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.testing.fixtures import Databases
+from services.gradebook.adapters import tables as gradebook_tables
+from services.reporting.adapters.pg_backup import fingerprint, libpq_url, with_database
+from services.reporting.adapters.stream_backup import dump_stream
+from services.reporting.demo.university import Shape, build, statement_hash
+from services.reporting.entrypoints.backup import (
+    MONTHLY_CRON,
+    MONTHLY_SCHEDULE_ID,
+    ensure_monthly_schedule,
+    monthly_backup,
+)
+from services.reporting.service_layer.backup import SERVICES, DamagedBackup, restore_backup
+from services.reporting.tests.support import load_demo, reporting
+
+pytestmark = pytest.mark.integration
+
+SHAPE = Shape(groups_per_department=2, students_per_group=6, units_per_department=2, lessons_per_unit=4)
+
+
+def statements(url: str) -> dict[str, tuple[str, str, str]]:
+    """statement id -> (gradebook's hash, hash recomputed from the stored bytes, sha256 of the bytes)."""
+    found = {}
+    with psycopg.connect(libpq_url(url)) as conn:
+        for statement_id, content_hash, content in conn.execute(
+            "SELECT statement_id, content_hash, content FROM rm_statement"
+        ):
+            message = gbs.Statement()
+            message.ParseFromString(bytes(content))
+            found[statement_id] = (
+                content_hash,
+                statement_hash(message),
+                hashlib.sha256(bytes(content)).hexdigest(),
+            )
+    return found
+
+
+@pytest.mark.rule("KZ-16")
+async def test_a_backup_restores_into_fresh_databases_with_every_statement_bit_identical(
+    databases: Databases,
+    nats_factory: Callable[[], NatsServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    demo = build(SHAPE)
+    async with reporting(databases, nats_factory) as r:
+        await load_demo(r, demo)
+        urls = {service: databases.fresh(service) for service in SERVICES if service != "reporting"}
+        urls["reporting"] = r.url
+        # The gradebook's database holds something too: an event waiting in its outbox.
+        engine = make_engine(urls["gradebook"])
+        async with UnitOfWork(async_sessionmaker(engine), OutboxWriter(gradebook_tables.outbox)) as uow:
+            uow.add_event(Event(gb.MarkRecorded(journal_id="j", value="Ә"), subject="journal/j"))
+            await uow.commit()
+        await engine.dispose()
+
+        # The monthly activity's body, configured as the services are: from their environment.
+        for service, url in urls.items():
+            monkeypatch.setenv(f"EJOURNAL_{service.upper()}_DATABASE_URL", url)
+        nats_url = r.nc.connected_url
+        assert nats_url is not None
+        monkeypatch.setenv("EJOURNAL_REPORTING_NATS_URL", f"nats://{nats_url.netloc}")
+        monkeypatch.setenv("EJOURNAL_REPORTING_BACKUP_DIR", str(tmp_path / "backups"))
+        done = await monthly_backup()
+        folder = Path(done["folder"])
+        assert {p.name for p in folder.iterdir()} >= {f"{s}.pgdump" for s in SERVICES} | {"manifest.json"}
+        assert (
+            await r.scalar("SELECT count(*) FROM backup_record WHERE backup_id = :b", b=done["backup_id"])
+            == 1
+        )
+
+        original = statements(r.url)
+        assert len(original) == len(demo.statements)
+        assert all(a == b == demo.statements[s].content_hash for s, (a, b, _) in original.items())
+
+        fresh = nats_factory()
+        targets = {s: with_database(url, f"restored_{s}_{uuid.uuid4().hex[:8]}") for s, url in urls.items()}
+        client = await connect(fresh.url, "restore-test")
+        try:
+            restored_streams = await restore_backup(folder, targets, client)
+            manifest = json.loads((folder / "manifest.json").read_text())
+            for stream, count in restored_streams.items():
+                info = await client.jetstream().stream_info(stream)
+                assert info.state.messages == count == (await r.js.stream_info(stream)).state.messages
+                # Every message, header and byte: the restored stream dumps to the very same file.
+                again = tmp_path / f"again-{stream}.jsonl"
+                await dump_stream(client.jetstream(), stream, again)
+                assert hashlib.sha256(again.read_bytes()).hexdigest() == manifest["streams"][stream]["sha256"]
+        finally:
+            await client.close()
+        assert statements(targets["reporting"]) == original
+        for service in SERVICES:
+            now, then = fingerprint(urls[service]), fingerprint(targets[service])
+            if service == "reporting":
+                # The backup's own record is written after the dump it describes.
+                assert then.pop("backup_record") != now.pop("backup_record")
+            assert then == now, service
+        fresh.stop()
+
+
+@pytest.mark.rule("KZ-16")
+async def test_a_damaged_backup_is_refused_before_anything_is_restored(
+    databases: Databases,
+    nats_factory: Callable[[], NatsServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with reporting(databases, nats_factory) as r:
+        urls = {service: databases.fresh(service) for service in SERVICES if service != "reporting"}
+        urls["reporting"] = r.url
+        for service, url in urls.items():
+            monkeypatch.setenv(f"EJOURNAL_{service.upper()}_DATABASE_URL", url)
+        assert r.nc.connected_url is not None
+        monkeypatch.setenv("EJOURNAL_REPORTING_NATS_URL", f"nats://{r.nc.connected_url.netloc}")
+        monkeypatch.setenv("EJOURNAL_REPORTING_BACKUP_DIR", str(tmp_path))
+        folder = Path((await monthly_backup())["folder"])
+        dump = folder / "gradebook.pgdump"
+        data = bytearray(dump.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        dump.write_bytes(bytes(data))
+        target = with_database(r.url, f"never_{uuid.uuid4().hex[:8]}")
+        with pytest.raises(DamagedBackup, match=r"gradebook\.pgdump"):
+            await restore_backup(folder, dict.fromkeys(SERVICES, target), r.nc)
+        with psycopg.connect(libpq_url(with_database(r.url, "postgres"))) as conn:
+            name = target.rsplit("/", 1)[1]
+            assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
+
+
+@pytest.mark.rule("KZ-16")
+async def test_backups_are_scheduled_monthly_in_temporal(temporal_dev: TemporalDevServer) -> None:
+    from temporalio.client import Client
+
+    from services.workflow.search_attributes import NAMESPACE
+
+    client = await Client.connect(temporal_dev.address, namespace=NAMESPACE)
+    await ensure_monthly_schedule(client, "MonthlyBackup", "ejournal-workflow")
+    await ensure_monthly_schedule(client, "MonthlyBackup", "ejournal-workflow")  # idempotent
+    description = await client.get_schedule_handle(MONTHLY_SCHEDULE_ID).describe()
+    spec = description.schedule.spec
+    assert MONTHLY_CRON == "0 2 1 * *"
+    runs = description.info.next_action_times[:3]
+    assert runs, "the schedule has upcoming runs"
+    assert all(t.day == 1 and t.hour == 2 and t.minute == 0 for t in runs), runs
+    gaps = [b - a for a, b in itertools.pairwise(runs)]
+    assert all(timedelta(days=28) <= gap <= timedelta(days=31) for gap in gaps), "once a month"
+    assert spec.cron_expressions or spec.calendars

@@ -1,0 +1,21 @@
+"""The scripted semester (deploy/demo/semester.py) against the stack the fixtures start: every step's
+expectation holds for both profiles, through the gateway's HTTP API only."""
+
+from __future__ import annotations
+
+import pytest
+
+from deploy.demo.semester import run
+from tests.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.rule("KG-01")
+def test_the_scripted_semester_passes_for_both_profiles(stack: Stack) -> None:
+    lines: list[str] = []
+    code = run(stack.gateway, out=lines.append)
+    transcript = "\n".join(lines)
+    assert code == 0, transcript
+    assert "== kz-medical ==" in transcript and "== kg-jasu ==" in transcript
+    assert "[FAIL]" not in transcript

@@ -176,6 +176,10 @@ class Semester:
         self.close_section()
         if self.cast.reopen is not None:
             self.reopen(self.cast.reopen)
+        else:
+            self.log.out(
+                f"  [ n/a] {'':<18} reopen procedure and sanction ladder: kz-medical's rules (KZ-13, KZ-14)"
+            )
         for what in NOT_SCRIPTED:
             self.log.pending(what)
 
@@ -698,9 +702,43 @@ class Semester:
         self.log.step(
             c.registrar.login,
             f"reads the reopen count of {c.teacher.login} (KZ-14)",
-            f"count 1, {expected}",
+            expected,
             f"count {count}, {measure or 'no measure'}",
             ok,
+        )
+
+        tasks: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 20
+        while not tasks and time.monotonic() < deadline:
+            listed = api.call(c.registrar, "GET", "/api/v1/my/tasks").json().get("tasks", [])
+            tasks = [
+                t
+                for t in listed
+                if t["action"] == "confirm_sanction"
+                and t["teacher_id"] == c.teacher.id
+                and f"(reopen no. {count})" in t["summary"]
+            ]
+            if not tasks:
+                time.sleep(0.5)
+        summary = tasks[0]["summary"] if tasks else "no proposal"
+        self.log.step(
+            c.registrar.login,
+            "finds the ladder's proposal among their tasks",
+            f"{measure} proposed",
+            summary.replace(c.teacher.id, c.teacher.login),
+            bool(tasks) and measure in summary,
+        )
+        reference = {"reference": f"бұйрық / приказ № 12-к, {self.today.isoformat()}"}
+        confirmed = api.write(c.registrar, f"/api/v1/sanctions/{tasks[0]['case_id']}/confirmation", reference)
+        status = (
+            confirmed.json().get("proposal", {}).get("status", "") if confirmed.status_code == 200 else ""
+        )
+        self.log.step(
+            c.registrar.login,
+            "confirms it with an order",
+            "200, confirmed",
+            f"{brief(confirmed)} {status}",
+            status == "confirmed",
         )
 
     def await_case(self, path: str, step: str) -> dict[str, Any]:

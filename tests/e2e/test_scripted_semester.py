@@ -16,6 +16,8 @@ def test_the_scripted_semester_passes_for_both_profiles(stack: Stack) -> None:
     lines: list[str] = []
     code = run(stack.gateway, out=lines.append)
     transcript = "\n".join(lines)
+    print(transcript)  # shown by pytest -rA or -s: the semester as played
     assert code == 0, transcript
     assert "== kz-medical ==" in transcript and "== kg-jasu ==" in transcript
-    assert "[FAIL]" not in transcript
+    assert "[FAIL]" not in transcript and "not scripted yet" not in transcript
+    assert "verbal_warning" in transcript  # a fresh stack: kz.teacher1's first reopen of the term (KZ-14)

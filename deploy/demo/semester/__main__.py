@@ -1,0 +1,5 @@
+import sys
+
+from deploy.demo.semester.play import main
+
+sys.exit(main())

@@ -262,7 +262,7 @@ CURRICULUM = [
         "imports",
         path_fields=("import_id",),
     ),
-]
+]  # fmt: skip
 
 G = "gradebook"
 GRADEBOOK = [
@@ -425,7 +425,7 @@ GRADEBOOK = [
         "Filling per lesson day and week (KZ-09, KG-08)",
         "monitoring",
     ),
-]
+]  # fmt: skip
 
 W = "workflow"
 WORKFLOW = [
@@ -539,7 +539,7 @@ WORKFLOW = [
     RpcRoute(
         GET, "/api/v1/journal-checks", W, "ListJournalChecks", "Weekly journal checks (KG-08)", "monitoring"
     ),
-]
+]  # fmt: skip
 
 R = "reporting"
 # Report queries take a scope message (faculty, department, group...), so they are POSTs of a query.
@@ -557,7 +557,7 @@ REPORTING = [
     RpcRoute(GET, "/api/v1/report-jobs/{job_id}/file", R, "DownloadReport", "A finished report's file", "reports", path_fields=("job_id",)),
     RpcRoute(GET, "/api/v1/archive-records", R, "ListArchiveRecords", "What was archived, when (KG-12)", "retention"),
     RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
-]
+]  # fmt: skip
 
 ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
 

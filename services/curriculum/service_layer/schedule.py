@@ -29,6 +29,7 @@ from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.control_events import check_group_studies_unit
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.teaching_load import load_for
+from services.curriculum.service_layer.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -121,31 +122,11 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         "load_id": load.id,
         "cancelled_at": None,
     }
-    row = await s.get(Lesson, lesson_id, with_for_update=True)
-    if row is None:
-        row = Lesson(id=lesson_id, revision=1, **values)
-        s.add(row)
-        await s.flush()
-        await audit.record(
-            s, actor=principal.subject, action="created", entity="lesson", entity_id=lesson_id, after=values
-        )
-    else:
-        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
-        if not new:
-            return row, False
-        for k, value in new.items():
-            setattr(row, k, value)
-        row.revision += 1
-        await s.flush()
-        await audit.record(
-            s,
-            actor=principal.subject,
-            action="changed",
-            entity="lesson",
-            entity_id=lesson_id,
-            before=old,
-            after=new,
-        )
+    row, changed = await upsert(
+        s, Lesson, lesson_id, values, actor=principal.subject, entity="lesson", bump_revision=True
+    )
+    if not changed:
+        return row, False
     uow.add_event(events.lesson_event(row))
     return row, True
 

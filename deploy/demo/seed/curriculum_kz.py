@@ -9,10 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from deploy.demo import university as u
-from services.curriculum.domain.curriculum import PartSpec
-from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
-from services.curriculum.entrypoints.demo_structure import Built
-from services.curriculum.entrypoints.demo_teaching import (
+from deploy.demo.seed.curriculum_structure import Built
+from deploy.demo.seed.curriculum_teaching import (
     REASON,
     control,
     course_unit,
@@ -20,6 +18,8 @@ from services.curriculum.entrypoints.demo_teaching import (
     weekday_on_or_after,
     weekly,
 )
+from services.curriculum.domain.curriculum import PartSpec
+from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import classrooms, lesson_plans
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput

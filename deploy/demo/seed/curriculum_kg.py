@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from deploy.demo import university as u
-from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
-from services.curriculum.entrypoints.demo_structure import Built
-from services.curriculum.entrypoints.demo_teaching import (
+from deploy.demo.seed.curriculum_structure import Built
+from deploy.demo.seed.curriculum_teaching import (
     control,
     course_unit,
     load,
     weekday_on_or_after,
     weekly,
 )
+from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import classrooms
 from services.curriculum.service_layer.deps import Deps
 

@@ -2,8 +2,8 @@
 (pg_dump) and every NATS stream (its messages), in one folder with a manifest of SHA-256 sums; and the
 restore into fresh databases and a fresh NATS, after checking every file against the manifest.
 
-`monthly_backup()` is a plain async function for the workflow's Temporal schedule to wrap as an
-activity (see entrypoints/backup.py for the schedule's spec and the command lines).
+An operator's tool, not part of any service: `deploy/ops/backup.py` and `restore.py` are its command
+lines and the monthly schedule.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from typing import Any
 
 from nats.aio.client import Client
 
+from deploy.ops import pg_dump, stream_dump
 from ejournal_platform.events import stream_name
 from ejournal_platform.logging import get_logger
 from ejournal_platform.nats import connect
-from services.reporting.adapters import pg_backup, stream_backup
+from ejournal_platform.services import SERVICES
 
 log = get_logger(__name__)
 
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 
 def sha256_of(path: Path) -> str:
@@ -70,10 +70,10 @@ async def take_backup(target: BackupTarget, nats: Client | None = None) -> Backu
     }
     for service, url in sorted(target.databases.items()):
         file = folder / f"{service}.pgdump"
-        await pg_backup.dump(url, file)
+        await pg_dump.dump(url, file)
         manifest["databases"][service] = {
             "file": file.name,
-            "database": pg_backup.database_name(url),
+            "database": pg_dump.database_name(url),
             "sha256": sha256_of(file),
             "bytes": file.stat().st_size,
         }
@@ -82,7 +82,7 @@ async def take_backup(target: BackupTarget, nats: Client | None = None) -> Backu
         js = client.jetstream()
         for stream in target.streams:
             file = folder / f"{stream}.jsonl"
-            facts = await stream_backup.dump_stream(js, stream, file)
+            facts = await stream_dump.dump_stream(js, stream, file)
             if facts.get("missing"):
                 file.unlink(missing_ok=True)
                 continue
@@ -123,9 +123,9 @@ async def restore_backup(folder: Path, databases: Mapping[str, str], nats: Clien
     if missing:
         raise ValueError(f"no target database given for {', '.join(missing)}")
     for service, entry in sorted(manifest["databases"].items()):
-        await pg_backup.restore(folder / entry["file"], databases[service])
+        await pg_dump.restore(folder / entry["file"], databases[service])
     js = nats.jetstream()
     return {
-        stream: await stream_backup.restore_stream(js, folder / entry["file"])
+        stream: await stream_dump.restore_stream(js, folder / entry["file"])
         for stream, entry in sorted(manifest["streams"].items())
     }

@@ -1,5 +1,5 @@
 """Demo data for both profiles, loaded idempotently: `await seed_demo(database_url)` (the launcher calls
-it; `python -m services.curriculum.entrypoints.seed` does the same from the command line).
+it; `python -m deploy.demo.seed.curriculum` does the same from the command line).
 
 The university, its people and their roles come from the demo university (`deploy/demo/university.py`),
 which identity's demo seed reads too: every teacher, head and student here has an account there, and
@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.demo import university as demo
+from deploy.demo.seed import curriculum_kg as demo_kg
+from deploy.demo.seed import curriculum_kz as demo_kz
+from deploy.demo.seed.curriculum_structure import build_university
 from ejournal_platform.context import set_principal
 from ejournal_platform.db import make_engine
 from ejournal_platform.outbox import OutboxWriter
 from services.curriculum.adapters import tables
-from services.curriculum.entrypoints import demo_kg, demo_kz
-from services.curriculum.entrypoints.demo_structure import build_university
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 
 

@@ -1,4 +1,4 @@
-"""`python -m services.reporting.entrypoints.restore FOLDER --database SERVICE=URL ... --nats-url URL`:
+"""`python -m deploy.ops.restore FOLDER --database SERVICE=URL ... --nats-url URL`:
 restore a backup into new databases (each URL names a database that does not exist yet; it is created
 on that server) and into a NATS server whose streams do not exist yet. Every file is checked against
 the manifest's SHA-256 first; nothing is restored from a damaged backup."""
@@ -10,8 +10,8 @@ import asyncio
 import json
 from pathlib import Path
 
+from deploy.ops.archive import restore_backup
 from ejournal_platform.nats import connect
-from services.reporting.service_layer.backup import restore_backup
 
 
 async def restore(folder: Path, databases: dict[str, str], nats_url: str) -> dict[str, int]:

@@ -1,8 +1,10 @@
-"""`python -m services.reporting.entrypoints.backup [--dir DIR]`: back up every service's database
+"""`python -m deploy.ops.backup [--dir DIR]`: back up every service's database
 (pg_dump) and every NATS stream now, into DIR/<backup id>/ with manifest.json (KZ-16, KG-14).
 
-The databases are the ones the services themselves use (EJOURNAL_<SERVICE>_DATABASE_URL, with the
-same defaults), NATS is EJOURNAL_REPORTING_NATS_URL, DIR defaults to EJOURNAL_REPORTING_BACKUP_DIR.
+An operator's tool beside the services, not part of any (settings: `deploy/ops/settings.py`). The
+databases are the ones the services themselves use (EJOURNAL_<SERVICE>_DATABASE_URL, with the same
+defaults), NATS is EJOURNAL_REPORTING_NATS_URL, DIR defaults to EJOURNAL_REPORTING_BACKUP_DIR, and
+the backup is recorded in reporting's database (ListBackups).
 
 Monthly schedule (KZ-16): the workflow's Temporal worker registers `monthly_backup` as an activity and
 a workflow that calls it; `ensure_monthly_schedule(client, workflow, task_queue)` creates the schedule
@@ -20,38 +22,33 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from deploy.ops.archive import BackupTarget, take_backup
+from deploy.ops.settings import database_urls
 from ejournal_platform.db import make_engine
-from ejournal_platform.settings import ServiceSettings, load_settings
-from services.curriculum.settings import CurriculumSettings
-from services.gradebook.settings import GradebookSettings
-from services.identity.settings import IdentitySettings
-from services.reporting.service_layer.backup import BackupTarget, take_backup
+from ejournal_platform.settings import load_settings
 from services.reporting.service_layer.backup_records import record_backup
 from services.reporting.settings import ReportingSettings
-from services.workflow.settings import WorkflowSettings
 
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "identity": IdentitySettings,
-    "curriculum": CurriculumSettings,
-    "gradebook": GradebookSettings,
-    "reporting": ReportingSettings,
-    "workflow": WorkflowSettings,
-}
 MONTHLY_SCHEDULE_ID = "ejournal-monthly-backup"
 MONTHLY_CRON = "0 2 1 * *"  # 02:00 on the 1st of every month (KZ-16: monthly)
 
 
 def target_from_environment(directory: Path | None = None) -> BackupTarget:
-    databases = {service: load_settings(cls).database_url for service, cls in SETTINGS.items()}
     reporting = load_settings(ReportingSettings)
-    return BackupTarget(databases, reporting.nats_url, directory or reporting.backup_dir)
+    return BackupTarget(database_urls(), reporting.nats_url, directory or reporting.backup_dir)
 
 
 async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:
     result = await take_backup(target)
     engine = make_engine(record_url, pool_size=1)
     try:
-        await record_backup(async_sessionmaker(engine, expire_on_commit=False), result)
+        await record_backup(
+            async_sessionmaker(engine, expire_on_commit=False),
+            backup_id=result.backup_id,
+            location=str(result.folder),
+            manifest=result.manifest,
+            size_bytes=result.size_bytes,
+        )
     finally:
         await engine.dispose()
     return {"backup_id": result.backup_id, "folder": str(result.folder), "size_bytes": result.size_bytes}

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from deploy.demo.model import Person, Specialty
+from deploy.demo.seed.curriculum_structure import Built
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
-from services.curriculum.entrypoints.demo_structure import Built
 from services.curriculum.service_layer import control_events, curriculum, schedule, teaching_load
 from services.curriculum.service_layer.control_events import ControlEventInput
 from services.curriculum.service_layer.curriculum import UnitView

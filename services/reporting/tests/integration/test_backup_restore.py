@@ -36,7 +36,7 @@ from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.services import SERVICES
 from ejournal_platform.testing.fixtures import Databases
 from services.gradebook.adapters import tables as gradebook_tables
-from services.reporting.demo.university import Shape, build, statement_hash
+from services.reporting.tests.demo.university import Shape, build, statement_hash
 from services.reporting.tests.support import load_demo, reporting
 
 pytestmark = pytest.mark.integration

@@ -20,8 +20,8 @@ from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_regulation import get_profile
 from services.reporting.adapters.statement_hash import content_hash
-from services.reporting.demo.semester import FIRST_NAMES, LAST_NAMES
 from services.reporting.domain.marks import read_mark, scale_facts
+from services.reporting.tests.demo.semester import FIRST_NAMES, LAST_NAMES
 
 M = TypeVar("M", bound=Message)
 NS = uuid.UUID("6f0e4a52-52c3-4c1e-9a52-7c0de0000000")
@@ -82,7 +82,7 @@ def at_day(day: date, hour: int = 10) -> datetime:
 
 
 def build(shape: Shape = Shape()) -> DemoUniversity:
-    from services.reporting.demo.university_marks import add_gradebook
+    from services.reporting.tests.demo.university_marks import add_gradebook
 
     rng = random.Random(f"{shape.profile_code}/{shape.seed}")
     demo = DemoUniversity(shape)
@@ -157,7 +157,7 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
 
 def _reopen_one(demo: DemoUniversity, faculty: str, department: str, teacher: str) -> None:
     """One reopen per department, of its first unit's first group's statement, a week after closing."""
-    from services.reporting.demo.university_reopen import add_reopen
+    from services.reporting.tests.demo.university_reopen import add_reopen
 
     journal = next(
         j

@@ -10,8 +10,8 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal_regulation import get_profile
-from services.reporting.demo.semester import final_result
-from services.reporting.demo.university import DemoUniversity, absent_text, at_day, statement_hash, uid
+from services.reporting.tests.demo.semester import final_result
+from services.reporting.tests.demo.university import DemoUniversity, absent_text, at_day, statement_hash, uid
 
 TITLES = ("Ішкі аурулар", "Қалыпты физиология", "Биохимия", "Гистология", "Фармакология", "Анатомия")
 

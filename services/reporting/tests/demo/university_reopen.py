@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.workflow.v1 import events_pb2 as wf
-from services.reporting.demo.university import DemoUniversity, passing_text, statement_hash, uid
+from services.reporting.tests.demo.university import DemoUniversity, passing_text, statement_hash, uid
 
 REASONS = (
     "Бағаны басқа студентке қате қойдым",

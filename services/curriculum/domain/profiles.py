@@ -23,6 +23,7 @@ import yaml
 from services.curriculum.domain.profile_model import (
     CONTROL_EVENT_KINDS,
     LESSON_TYPES,
+    CheckInWindow,
     ClosingRule,
     CredentialIssuer,
     CredentialPolicy,
@@ -42,6 +43,7 @@ __all__ = [
     "CONTROL_EVENT_KINDS",
     "LESSON_TYPES",
     "PROFILES_DIR",
+    "CheckInWindow",
     "ClosingRule",
     "CredentialIssuer",
     "CredentialPolicy",

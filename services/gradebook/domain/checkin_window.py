@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.curriculum.domain.profile_model import CheckInWindow
+from ejournal_regulation import CheckInWindow
 
 
 class OutsideWindow(ValueError):

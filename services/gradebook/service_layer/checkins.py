@@ -15,7 +15,7 @@ from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Wording
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import cells_sql
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.pg import raw_connection

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.domain.statement_deadline import is_final_control, statement_deadline
 from services.workflow.statements.messages import StatementDeadlineInput, workflow_id
 from services.workflow.statements.workflows import StatementDeadlineWorkflow

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.domain.checkin_window import OutsideWindow, lesson_window
 
 pytestmark = [pytest.mark.unit, pytest.mark.rule("KG-09")]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from services.curriculum.domain.profile_model import (
+from ejournal_regulation.model import (
     CONTROL_EVENT_KINDS,
     LESSON_TYPES,
     CheckInWindow,
@@ -22,8 +22,8 @@ from services.curriculum.domain.profile_model import (
     Sanctions,
     SanctionStep,
 )
-from services.curriculum.domain.profile_reader import Reader
-from services.curriculum.domain.scales import (
+from ejournal_regulation.reader import Reader
+from ejournal_regulation.scales import (
     MARK_MEANINGS,
     LetterGrade,
     MarkMeaning,

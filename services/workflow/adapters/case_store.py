@@ -217,6 +217,29 @@ async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datet
     return view_from_json(row.view), row.ended_at
 
 
+async def list_late_rows(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
+    """Open cases escalated or past their step's deadline, university-wide, oldest deadline first."""
+    c = reopen_cases.c
+    query = (
+        select(
+            c.case_id,
+            c.step,
+            c.deadline,
+            c.overdue,
+            c.journal_id,
+            c.section,
+            c.teacher_id,
+            c.department_id,
+            c.faculty_id,
+            c.reason,
+        )
+        .where(c.ended_at.is_(None), or_(c.overdue, c.deadline < now))
+        .order_by(c.deadline.asc().nulls_last(), c.case_id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).all())
+
+
 @dataclass(frozen=True)
 class TaskScopes:
     """Where the caller's roles reach, for the task-list query (from the caller's grants)."""

@@ -94,12 +94,12 @@ def notices_for(case: ReopenCase, entry: HistoryEntry) -> tuple[Notice, ...]:
         )
     if action == "correction_overdue":
         why = f"no correction by {case.correction_due.isoformat() if case.correction_due else '?'}: {about}"
-        late = (f.teacher_id,)
+        teacher = (f.teacher_id,)
         return (
             replace(_to_teacher(case, "the section re-closed at the deadline; lateness recorded", why),
-                    overdue_person_ids=late),
+                    overdue_person_ids=teacher),
             replace(_to_role(case, "department_head", "correction late: section re-closed", why, None),
-                    overdue_person_ids=late),
+                    overdue_person_ids=teacher),
         )  # fmt: skip
     if action in ("rejected", "withdrawn"):
         return (_to_teacher(case, f"reopen case {action}", entry.detail),)

@@ -46,7 +46,7 @@ LINKS = (
     Link("/student/results", N_("My results"), STUDENT),
     Link("/student/check-in", N_("Check in"), STUDENT),
     Link("/parent/child", N_("My child"), PARENT),
-    Link("/tasks", N_("Tasks"), HEADS | REGISTRAR),
+    Link("/tasks", N_("Tasks"), HEADS | REGISTRAR | VICE_RECTOR),
     Link("/oversight/filling", N_("Filling"), HEADS | REGISTRAR | VICE_RECTOR),
     Link("/registrar/calendar", N_("Calendar"), REGISTRAR),
     Link("/registrar/reports", N_("Reports"), REGISTRAR),

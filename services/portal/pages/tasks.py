@@ -1,5 +1,5 @@
-"""Tasks waiting for me (heads, deans, the dean's council, the registrar office): the reopen cases
-(KZ-13) with their history and deadlines, and the sanction ladder's proposals (KZ-14).
+"""Tasks waiting for me (heads, deans, the dean's council, the registrar office, the vice-rector): the
+reopen cases (KZ-13) with their history and deadlines, and the sanction ladder's proposals (KZ-14).
 
 A case page offers only the action the workflow waits for from this person (their task's `action`),
 so the portal never offers a visa or a decision the API would refuse."""
@@ -25,6 +25,9 @@ ACTIONS = {
     "reopen": N_("Reopen the journal for the teacher"),
     "correct": N_("The teacher's correction"),
     "confirm_sanction": N_("Confirm a proposed measure"),
+    # the vice-rector oversees the procedure: nothing to sign, a case to look at
+    "escalated": N_("A case escalated to you"),
+    "overdue": N_("A step past its deadline"),
 }
 # The form fields a refusal may name, as the person reads them.
 FIELDS = {

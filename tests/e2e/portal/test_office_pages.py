@@ -1,0 +1,66 @@
+"""The oversight and office pages in Chromium for both profiles: each role's pages render their
+charts with the figures beside them (axe: no serious or critical violation), and an administrator's
+import follows the streamed progress to the result, each row's error in the user's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, FilePayload, expect
+
+from tests.e2e.portal.browser import person
+
+pytestmark = pytest.mark.e2e
+PAGES = {
+    "vicerector": ("/tasks", "/dashboard", "/oversight/filling"),
+    "registrar": ("/tasks", "/registrar/reports", "/registrar/statements", "/registrar/imports"),
+    "head.anatomy": ("/tasks", "/oversight/filling"),
+    "dean.med": ("/tasks", "/oversight/filling"),
+}
+KG_LOGINS = {"vicerector": "kg.vicerector", "registrar": "kg.academic", "head.anatomy": "kg.head.math",
+             "dean.med": "kg.dean.physmath"}  # fmt: skip
+
+
+@pytest.mark.parametrize("profile", ["kz", "kg"])
+@pytest.mark.parametrize("role", list(PAGES))
+def test_each_oversight_page_of_the_role(portal: str, browser: Browser, profile: str, role: str) -> None:
+    login = f"kz.{role}" if profile == "kz" else KG_LOGINS[role]
+    who = person(browser, portal, f"office-{login}")
+    who.sign_in(login)
+    nav = who.page.get_by_role("navigation")
+    for path in PAGES[role]:
+        expect(nav.locator(f"a[href='{path}']")).to_have_count(1)  # offered to this role
+        page = who.visit(path)
+        expect(page.locator("h1")).to_have_count(1)
+        if path in ("/dashboard", "/registrar/reports", "/oversight/filling"):
+            # a chart is drawn with its table beside it, or the panel says there are no figures yet
+            charts, tables = page.locator("svg.chart[role=img]").count(), page.locator("table.data").count()
+            assert charts == tables and page.locator("section.figures").count() >= 1
+    for path in set().union(*PAGES.values()) - set(PAGES[role]):
+        expect(nav.locator(f"a[href='{path}']")).to_have_count(0)  # nothing the API would refuse
+    who.assert_no_errors()
+
+
+def test_an_administrators_import_follows_the_progress_to_each_rows_error(
+    portal: str, browser: Browser
+) -> None:
+    admin = person(browser, portal, "office-import-admin")
+    admin.sign_in("kz.admin")
+    page = admin.visit("/registrar/imports")
+    expect(page.locator("html")).to_have_attribute("lang", "kk")  # the administrator's own language
+    header = "Логин студента;ФИО;Группа;Подгруппа;Номер приказа;Дата приказа;Дата зачисления"
+    rows = [f"portal.import{i};Студент {i} Әлиұлы;ЖМ-999;;124-с;20.08.2026;2026-09-01" for i in range(3)]
+    page.select_option("#kind", "contingent")
+    csv = FilePayload(name="contingent.csv", mimeType="text/csv", buffer="\n".join([header, *rows]).encode())
+    page.locator("#file").set_input_files(files=[csv])
+    page.locator("#reason").fill("порталдан тексеру")
+    page.locator("#import-form button[type=submit]").click()
+    errors = page.locator("#import-errors")
+    expect(errors).to_be_visible(timeout=60_000)
+    expect(errors.locator("tbody tr")).to_have_count(3)
+    expect(errors.locator("tbody tr").first).to_contain_text("ЖМ-999")
+    expect(page.locator("#import-stage")).to_contain_text(re.compile("Ештеңе қолданылмады"))
+    assert page.locator("#import-progress").get_attribute("max") == "3"
+    admin.check("import rejected with row errors")
+    admin.assert_no_errors()

@@ -17,9 +17,10 @@ PAGES = {
     "registrar": ("/tasks", "/registrar/reports", "/registrar/statements", "/registrar/imports"),
     "head.anatomy": ("/tasks", "/oversight/filling"),
     "dean.med": ("/tasks", "/oversight/filling"),
+    "admin": ("/admin/people", "/registrar/imports"),
 }
 KG_LOGINS = {"vicerector": "kg.vicerector", "registrar": "kg.academic", "head.anatomy": "kg.head.math",
-             "dean.med": "kg.dean.physmath"}  # fmt: skip
+             "dean.med": "kg.dean.physmath", "admin": "kg.admin"}  # fmt: skip
 
 
 @pytest.mark.parametrize("profile", ["kz", "kg"])

@@ -19,6 +19,7 @@ PEOPLE = {
     "dean": [{"role": "dean", "scope_type": "faculty", "scope_id": "fac-med"}],
     "registrar": [{"role": "registrar_head", "scope_type": "university", "scope_id": "u1"}],
     "vicerector": UNIVERSITY,
+    "admin": [{"role": "administrator", "scope_type": "university", "scope_id": "u1"}],
     "teacher": [{"role": "teacher", "scope_type": "department", "scope_id": "dep-anat"}],
 }
 CASE = {
@@ -131,6 +132,26 @@ def fake_office_gateway() -> FastAPI:
         content = base64.b64encode(b"%PDF-1.7 statement").decode()
         answer = {"content": content, "content_type": "application/pdf", "filename": "KZ-42.pdf"}
         return JSONResponse(answer if body else {"status": 403}, status_code=200 if body else 403)
+
+    @app.get("/api/v1/classrooms")
+    async def classrooms(request: Request) -> JSONResponse:
+        await record(request)
+        if request.query_params.get("university_id") != "u1":
+            return JSONResponse({"status": 422}, status_code=422)
+        room = {"id": "r1", "code": "204", "building": "Бас ғимарат", "capacity": 30, "secret_version": 3}
+        return JSONResponse({"classrooms": [room]})
+
+    @app.get("/api/v1/login-requests")
+    async def login_requests(request: Request) -> JSONResponse:
+        await record(request)
+        form = {"last_name": "Сейітқали", "first_name": "Айгерім", "patronymic": "", "position": "оқытушы",
+                "requested_at": "2026-12-01T08:00:00Z"}  # fmt: skip
+        return JSONResponse({"login_requests": [form]})
+
+    @app.get("/api/v1/people/{person_id}")
+    async def person(request: Request, person_id: str) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"status": 404}, status_code=404)
 
     install(app)
     return app

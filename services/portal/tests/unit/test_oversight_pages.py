@@ -130,3 +130,11 @@ def test_the_import_page_carries_the_csrf_and_the_translated_stages() -> None:
     page = browser.get("/registrar/imports", headers={"accept-language": "ru"}).text
     assert f'data-csrf="{browser.cookies["ej_csrf"]}"' in page and "/static/js/imports.mjs" in page
     assert "<progress" in page and 'value="teaching_load"' in page
+
+
+def test_the_administrator_sees_login_requests_classrooms_and_no_unknown_person() -> None:
+    browser = signed_in("admin")
+    page = browser.get("/admin/people", params={"person_id": "nobody"}, headers={"accept-language": "en"})
+    assert page.status_code == 200 and 'href="/admin/people"' in page.text
+    assert "Сейітқали Айгерім" in page.text and '<th scope="row">204</th>' in page.text
+    assert "No such person among those you may see." in page.text

@@ -12,9 +12,10 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 220
+LABEL_WIDTH = 260
 BAR_WIDTH = 360
 FIGURE_WIDTH = 70
+LABEL_CHARS = 32  # what fits in LABEL_WIDTH at the chart's font size; the table has the whole name
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def bars(title: str, rows: Sequence[Bar], scale: Decimal | None = None) -> Marku
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = int(BAR_WIDTH * min(row.value / top, Decimal(1))) if top > 0 else 0
         middle = y + BAR_HEIGHT * 0.7
-        label = row.label if len(row.label) <= 30 else row.label[:29] + "…"
+        label = row.label if len(row.label) <= LABEL_CHARS else row.label[: LABEL_CHARS - 1] + "…"
         parts += [
             f'<text x="{LABEL_WIDTH - 6}" y="{middle:.0f}" text-anchor="end" class="chart-label">'
             f"{escape(label)}</text>",

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.portal.pages.figures import university_of
 from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
@@ -18,11 +19,6 @@ RECENT_ATTEMPTS = 10
 
 def listed(reply_body: Any, key: str) -> list[dict[str, Any]]:
     return list(reply_body.get(key, [])) if isinstance(reply_body, dict) else []
-
-
-def university_of(visit: Visit) -> str:
-    grants = visit.me.get("roles", [])
-    return next((g["scope_id"] for g in grants if g.get("scope_type") == "university"), "")
 
 
 @router.get("/admin/people", response_class=HTMLResponse)

@@ -73,7 +73,7 @@ def percent(text: object) -> str:
     return f"{number(text):.1f} %"
 
 
-async def filling(visit: Visit, scope: dict[str, str]) -> Panel:
+async def filling(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
     panel = Panel(
         "filling",
         visit.gettext(N_("Journal filling")),
@@ -90,18 +90,18 @@ async def filling(visit: Visit, scope: dict[str, str]) -> Panel:
         return unavailable(panel)
     rows = reply.body.get("rows", [])
     panel.rows = [
-        [name(r), str(r["lessons_held"]), percent(r["filled_percent"]), percent(r["on_time_percent"])]
+        [name(r, names), str(r["lessons_held"]), percent(r["filled_percent"]), percent(r["on_time_percent"])]
         for r in rows
     ]
     panel.chart = bars(
         panel.title,
-        [Bar(name(r), number(r["filled_percent"]), percent(r["filled_percent"])) for r in rows],
+        [Bar(name(r, names), number(r["filled_percent"]), percent(r["filled_percent"])) for r in rows],
         HUNDRED,
     )
     return panel
 
 
-async def attendance(visit: Visit, scope: dict[str, str]) -> Panel:
+async def attendance(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
     panel = Panel(
         "attendance",
         visit.gettext(N_("Attendance")),
@@ -118,17 +118,20 @@ async def attendance(visit: Visit, scope: dict[str, str]) -> Panel:
         return unavailable(panel)
     rows = reply.body.get("rows", [])
     panel.rows = [
-        [name(r), str(r["records"]), str(r["absent"]), percent(r["attendance_percent"])] for r in rows
+        [name(r, names), str(r["records"]), str(r["absent"]), percent(r["attendance_percent"])] for r in rows
     ]
     panel.chart = bars(
         panel.title,
-        [Bar(name(r), number(r["attendance_percent"]), percent(r["attendance_percent"])) for r in rows],
+        [
+            Bar(name(r, names), number(r["attendance_percent"]), percent(r["attendance_percent"]))
+            for r in rows
+        ],
         HUNDRED,
     )
     return panel
 
 
-async def quality(visit: Visit, scope: dict[str, str]) -> Panel:
+async def quality(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
     panel = Panel(
         "quality",
         visit.gettext(N_("Quality of knowledge")),
@@ -147,7 +150,7 @@ async def quality(visit: Visit, scope: dict[str, str]) -> Panel:
     rows = reply.body.get("rows", [])
     panel.rows = [
         [
-            name(r),
+            name(r, names),
             str(r.get("results", 0)),
             percent(r.get("performance_percent")),
             percent(r.get("quality_percent")),
@@ -156,13 +159,16 @@ async def quality(visit: Visit, scope: dict[str, str]) -> Panel:
     ]
     panel.chart = bars(
         panel.title,
-        [Bar(name(r), number(r.get("quality_percent")), percent(r.get("quality_percent"))) for r in rows],
+        [
+            Bar(name(r, names), number(r.get("quality_percent")), percent(r.get("quality_percent")))
+            for r in rows
+        ],
         HUNDRED,
     )
     return panel
 
 
-async def reopens(visit: Visit, scope: dict[str, str]) -> Panel:
+async def reopens(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
     panel = Panel(
         "reopens",
         visit.gettext(N_("Reopen reasons")),
@@ -173,9 +179,9 @@ async def reopens(visit: Visit, scope: dict[str, str]) -> Panel:
     if not reply.ok:
         return unavailable(panel)
     rows = reply.body.get("by_reason", [])
-    panel.rows = [[name(r), str(r.get("count", 0)), percent(r.get("share_percent"))] for r in rows]
+    panel.rows = [[name(r, names), str(r.get("count", 0)), percent(r.get("share_percent"))] for r in rows]
     panel.chart = bars(
-        panel.title, [Bar(name(r), number(r.get("count", 0)), str(r.get("count", 0))) for r in rows]
+        panel.title, [Bar(name(r, names), number(r.get("count", 0)), str(r.get("count", 0))) for r in rows]
     )
     return panel
 
@@ -187,7 +193,7 @@ async def ask(visit: Visit, path: str, body: dict[str, Any]) -> Reply:
 
 async def current_year(visit: Visit) -> str:
     """The academic year holding today (else the latest): quality is counted over a year's terms."""
-    years = (await visit.get("/api/v1/academic-years")).body or {}
+    years = (await visit.get("/api/v1/academic-years", university_id=university_of(visit))).body or {}
     today = date.today().isoformat()
     listed = sorted(
         years.get("academic_years", []) if isinstance(years, dict) else [],
@@ -198,8 +204,28 @@ async def current_year(visit: Visit) -> str:
     return str(chosen[-1]["id"]) if chosen else ""
 
 
-def name(row: dict[str, Any]) -> str:
-    return str(row.get("name") or row.get("key") or "—")
+def name(row: dict[str, Any], names: dict[str, str]) -> str:
+    key = str(row.get("key", ""))
+    return str(row.get("name") or names.get(key) or key or "—")
+
+
+def university_of(visit: Visit) -> str:
+    """The university of a university-wide grant (vice-rector, registrar office, administrator)."""
+    grants = visit.me.get("roles", [])
+    return next((str(g["scope_id"]) for g in grants if g.get("scope_type") == "university"), "")
+
+
+async def unit_names(visit: Visit) -> dict[str, str]:
+    """Faculty and department titles by id: reporting keys its rows by id and knows only people's
+    names, so one call for the university's structure names the units of a university-wide page."""
+    university = university_of(visit)
+    if not university:
+        return {}
+    reply = await visit.get(f"/api/v1/universities/{university}/structure")
+    if not reply.ok or not isinstance(reply.body, dict):
+        return {}
+    units = [*reply.body.get("faculties", []), *reply.body.get("departments", [])]
+    return {str(unit["id"]): str(unit.get("title") or unit.get("code") or unit["id"]) for unit in units}
 
 
 def unavailable(panel: Panel) -> Panel:

@@ -14,7 +14,13 @@ from tests.e2e.portal.browser import person
 pytestmark = pytest.mark.e2e
 PAGES = {
     "vicerector": ("/tasks", "/dashboard", "/oversight/filling"),
-    "registrar": ("/tasks", "/registrar/reports", "/registrar/statements", "/registrar/imports"),
+    "registrar": (
+        "/tasks",
+        "/oversight/filling",
+        "/registrar/reports",
+        "/registrar/statements",
+        "/registrar/imports",
+    ),
     "head.anatomy": ("/tasks", "/oversight/filling"),
     "dean.med": ("/tasks", "/oversight/filling"),
     "admin": ("/admin/people", "/registrar/imports"),

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from services.gateway.auth import CSRF_COOKIE
 from services.gateway.imports import KINDS
 from services.portal.navigation import N_
+from services.portal.pages.figures import university_of
 from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
@@ -59,4 +60,8 @@ async def download(request: Request, statement_id: str, extension: str) -> Respo
 async def imports(request: Request) -> Response:
     visit = await Visit.signed_in(request)
     kinds = [(kind, IMPORT_KINDS.get(kind, kind)) for kind in KINDS]
-    return visit.render("imports.html", kinds=kinds)
+    # the file is imported into one academic year; the latest is offered first
+    reply = await visit.get("/api/v1/academic-years", university_id=university_of(visit))
+    years = reply.body.get("academic_years", []) if reply.ok and isinstance(reply.body, dict) else []
+    years = sorted(years, key=lambda year: str(year.get("starts_on", "")), reverse=True)
+    return visit.render("imports.html", kinds=kinds, years=years)

@@ -49,6 +49,7 @@ async function send(event) {
   const query = new URLSearchParams({
     kind: form.elements.kind.value,
     file_name: file.name,
+    academic_year_id: form.elements.academic_year.value,
     dry_run: String(form.elements.dry_run.checked),
     reason: form.elements.reason.value,
   });

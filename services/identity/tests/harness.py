@@ -42,7 +42,7 @@ KZ_ANAT, KZ_PHYS = _IDS["kz-dep-anatomy"], _IDS["kz-dep-physiology"]
 KZ_G1, KZ_G4 = _IDS["kz-grp-med-101"], _IDS["kz-grp-pharm-201"]
 KG_U, KG_PHYSMATH, KG_PED = _IDS["kg-jasu"], _IDS["kg-fac-physics-math"], _IDS["kg-fac-pedagogy"]
 KG_MATH, KG_G1 = _IDS["kg-dep-mathematics"], _IDS["kg-grp-mi-1"]
-SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only"}
+SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only", "notifier": "notifier-secret-for-tests-only"}
 
 
 @dataclass

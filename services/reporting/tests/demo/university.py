@@ -61,6 +61,25 @@ class DemoUniversity:
     journal_ids: list[str] = field(default_factory=list)
     student_names: dict[str, str] = field(default_factory=dict)
     marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (journal, student) -> values
+    titles: dict[str, str] = field(default_factory=dict)  # structure unit and course unit id -> title
+
+    def sealed_names(
+        self, unit: str, group: str, department: str, faculty: str, people: list[str]
+    ) -> gbs.StatementNames:
+        """The names the gradebook seals into a statement (from its copy of the structure events)."""
+        profile = get_profile(self.shape.profile_code)
+        state = "kk" if profile.country == "KZ" else "ky"
+        return gbs.StatementNames(
+            university=profile.title.get(state) or profile.title.get("ru", ""),
+            faculty=self.titles.get(faculty, ""),
+            department=self.titles.get(department, ""),
+            specialty=self.titles.get(f"specialty/{faculty}", ""),
+            group=self.titles.get(group, ""),
+            discipline=self.titles.get(unit, ""),
+            people={p: self.student_names.get(p) or self.titles.get(p, "") for p in people},
+            time_zone="Asia/Almaty" if profile.country == "KZ" else "Asia/Bishkek",
+            profile_code=profile.code,
+        )
 
     def add(self, service: str, payload: Message, subject: str, at: datetime) -> None:
         self.events.append(Published(service, payload, subject, at))
@@ -105,14 +124,18 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
     person = 0
     for f in range(shape.faculties):
         faculty = uid("faculty", shape.profile_code, f)
+        demo.titles[faculty] = f"Жалпы медицина факультеті {f + 1}"
+        demo.titles[f"specialty/{faculty}"] = "6B10101 Жалпы медицина"
         for d in range(shape.departments_per_faculty):
             department = uid("department", faculty, d)
+            demo.titles[department] = f"Ішкі аурулар пропедевтикасы кафедрасы {f + 1}.{d + 1}"
             teachers = []
             for t in range(shape.units_per_department):
                 person += 1
                 teacher = uid("teacher", department, t)
                 last, first = LAST_NAMES[person % len(LAST_NAMES)], FIRST_NAMES[person % len(FIRST_NAMES)]
                 teachers.append(teacher)
+                demo.titles[teacher] = f"{last} {first}"
                 demo.add(
                     "identity",
                     idn.PersonCreated(
@@ -133,6 +156,7 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
             for g in range(shape.groups_per_department):
                 group = uid("group", department, g)
                 groups.append(group)
+                demo.titles[group] = f"ЖМ-{f + 1}{d + 1}{g + 1:02d}"
                 curator = teachers[g % len(teachers)]
                 demo.add(
                     "identity",

@@ -39,6 +39,7 @@ def add_gradebook(
     shape = demo.shape
     code = shape.profile_code
     unit = uid("unit", department, u)
+    demo.titles[unit] = f"D{u + 1:02d} {TITLES[u % len(TITLES)]}"
     demo.add(
         "curriculum",
         cur.CourseUnitDefined(
@@ -262,6 +263,7 @@ def _exam(
         lines=lines,
         control_kind="intermediate_attestation",
         signers=[gbs.Signer(person_id=teacher, role="teacher", signed_at=closed.isoformat())],
+        names=demo.sealed_names(unit, group, department, faculty, [*students, teacher]),
     )
     statement.content_hash = statement_hash(statement)
     demo.statements[statement_id] = statement

@@ -195,6 +195,11 @@ def _grant_and_correct(
         ],
         signers=[gbs.Signer(person_id=teacher, role="teacher", signed_at=fixed_at.isoformat())],
     )
+    individual.names.CopyFrom(original.names)
+    individual.names.people.clear()
+    individual.names.people.update(
+        {p: original.names.people[p] for p in (line.student_id, teacher) if p in original.names.people}
+    )
     individual.content_hash = statement_hash(individual)
     demo.statements[individual.statement_id] = individual
     demo.add(

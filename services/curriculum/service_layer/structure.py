@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
 from services.curriculum.adapters.models import (
@@ -19,7 +20,6 @@ from services.curriculum.adapters.models import (
     University,
 )
 from services.curriculum.domain.checks import Violations, text
-from services.curriculum.domain.profiles import load_profiles
 from services.curriculum.domain.vocabulary import LANGUAGES
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.deps import Deps, caller

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from services.curriculum.domain.profiles import RegulationProfile
+from ejournal_regulation import RegulationProfile
 from services.gradebook.domain.totals import (
     Grade,
     IntegratedResult,

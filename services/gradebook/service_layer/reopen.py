@@ -27,7 +27,7 @@ from ejournal_platform.errors import (
     PermissionDenied,
 )
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, corrected_students, parse_content
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES

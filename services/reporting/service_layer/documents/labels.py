@@ -12,7 +12,7 @@ STATE_LANGUAGE = {"KZ": "kk", "KG": "ky"}
 
 
 def languages(profile_code: str) -> tuple[str, str]:
-    from services.curriculum.domain.profiles import get_profile
+    from ejournal_regulation import get_profile
 
     try:
         profile = get_profile(profile_code)
@@ -104,7 +104,7 @@ def label(key: str, profile_code: str) -> str:
 
 
 def university_heading(profile_code: str) -> tuple[str, ...]:
-    from services.curriculum.domain.profiles import get_profile
+    from ejournal_regulation import get_profile
 
     try:
         titles = get_profile(profile_code).title

@@ -27,7 +27,7 @@ def der(cert: object) -> bytes:
 
 def printed() -> bytes:
     record = record_of(statement_of(12), Context("kz-medical"))
-    return render_pdf(statement_layout(record, "https://ejournal.example/verify/ST-000001?h=abababab"))
+    return render_pdf(statement_layout(record, "https://ejournal.example/verify/ST-000001?hash=abababab"))
 
 
 async def signed_by_all(pki: DemoPki, trust: pades.Trust, pdf: bytes) -> bytes:

@@ -46,6 +46,15 @@ def client(statuses: dict[str, str] | None = None) -> TestClient:
             "stale": Conflict("the cell changed", field="cells[0]", current="4"),
             "denied": PermissionDenied("not your journal"),
         }
+        if kind == "down":  # what a service answers while its database restarts
+            raise grpc.aio.AioRpcError(
+                grpc.StatusCode.UNAVAILABLE,
+                grpc.aio.Metadata(),
+                grpc.aio.Metadata(("retry-after", "3")),
+                "a dependency is unavailable; retry shortly",
+            )
+        if kind == "unreachable":  # the service itself does not answer
+            raise grpc.aio.AioRpcError(grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata())
         raise rpc_error(errors[kind])
 
     @app.post("/test/whoami")
@@ -86,6 +95,15 @@ def test_a_stale_write_is_409_with_the_current_value() -> None:
     assert reply.status_code == 409
     assert reply.json()["current"] == "4"
     assert reply.json()["title"] == "Маалыматты башка колдонуучу өзгөрттү"
+
+
+def test_unavailability_is_503_with_retry_after_in_the_users_language() -> None:
+    with client() as http:
+        down = http.post("/test/raise/down", headers={"Accept-Language": "ru"})
+        unreachable = http.post("/test/raise/unreachable", headers={"Accept-Language": "en"})
+    assert down.status_code == 503 and down.headers["retry-after"] == "3"  # the service's own hint
+    assert down.json()["title"] == "Сервис временно недоступен"
+    assert unreachable.status_code == 503 and unreachable.headers["retry-after"] == "2"
 
 
 def test_permission_denied_is_403() -> None:

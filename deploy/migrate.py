@@ -13,7 +13,7 @@ from pathlib import Path
 from ejournal_platform.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES_WITH_DATABASES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
+SERVICES_WITH_DATABASES = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier")
 
 
 def main(argv: list[str]) -> int:

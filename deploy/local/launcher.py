@@ -29,13 +29,14 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deploy.local.demo_stamp import DemoStamps, fingerprint
+from deploy.local.mail import MailServer
 from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, port_is_free, stop_process
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.settings import load_settings
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
+SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier")
 
 Port = Field(ge=1, le=65535)
 
@@ -55,6 +56,9 @@ class LauncherSettings(BaseSettings):
     gradebook_port: int = Field(50053, ge=1, le=65535)
     reporting_port: int = Field(50054, ge=1, le=65535)
     workflow_port: int = Field(50055, ge=1, le=65535)
+    notifier_port: int = Field(50056, ge=1, le=65535)
+    # The local mail server (SMTP on 127.0.0.1): every message it accepts is kept in $EJOURNAL_HOME/mail.
+    smtp_port: int = Field(8025, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
     demo: bool = True  # load the demo data of both regulation profiles (idempotent)
@@ -74,6 +78,7 @@ def check_ports(settings: LauncherSettings) -> None:
         "EJOURNAL_TEMPORAL_PORT": settings.temporal_port,
         "EJOURNAL_TEMPORAL_UI_PORT": settings.temporal_ui_port,
         "EJOURNAL_GATEWAY_PORT": settings.gateway_port,
+        "EJOURNAL_SMTP_PORT": settings.smtp_port,
         **{f"EJOURNAL_{s.upper()}_PORT": settings.service_port(s) for s in SERVICES},
     }
     if settings.database_url is None:
@@ -106,6 +111,7 @@ class Stack:
         self.pg: PostgresServer | None = None
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
+        self.mail: MailServer | None = None
         self.started = time.monotonic()
 
     # -- infrastructure -------------------------------------------------------------------------
@@ -209,6 +215,10 @@ class Stack:
         )
         self.temporal.start()
 
+    def start_mail(self) -> None:
+        self.mail = MailServer(self.home / "mail", self.settings.smtp_port)
+        self.mail.start()
+
     # -- services -------------------------------------------------------------------------------
     def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
         log_file = self.logs / f"{name}.log"
@@ -259,6 +269,9 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+            if service == "notifier":  # mail to the local mail server; links into the portal
+                env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
+                env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
@@ -314,6 +327,8 @@ class Stack:
         self.start_nats()
         step("Temporal dev server")
         self.start_temporal()
+        step("mail server")
+        self.start_mail()
         step("services")
         self.start_services(url_of)
         self.wait_healthy()
@@ -332,6 +347,7 @@ class Stack:
         )
         rows.append(("temporal", f"127.0.0.1:{s.temporal_port}", str(self.logs / "temporal.log")))
         rows.append(("temporal ui", f"http://127.0.0.1:{s.temporal_ui_port}", "-"))
+        rows.append(("mail (smtp)", f"127.0.0.1:{s.smtp_port}", str(self.home / "mail") + "/*.eml"))
         rows += [(c.name, c.address, str(c.log_file)) for c in self.children]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
@@ -352,6 +368,8 @@ class Stack:
     def stop(self) -> None:
         for child in reversed(self.children):
             stop_process(child.process)
+        if self.mail:
+            self.mail.stop()
         if self.temporal:
             self.temporal.stop()
         if self.nats:

@@ -565,7 +565,13 @@ REPORTING = [
     RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
 ]  # fmt: skip
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
+N = "notifier"
+NOTIFIER = [
+    RpcRoute(GET, "/api/v1/my/notices", N, "ListMyNotices", "My notices, read and unread", "notices"),
+    RpcRoute(POST, "/api/v1/my/notices/read", N, "MarkNoticesRead", "Mark my notices read", "notices"),
+]  # fmt: skip
+
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.

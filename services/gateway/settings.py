@@ -14,6 +14,7 @@ class GatewaySettings(BaseSettings):
     gradebook_address: str = "127.0.0.1:50053"
     reporting_address: str = "127.0.0.1:50054"
     workflow_address: str = "127.0.0.1:50055"
+    notifier_address: str = "127.0.0.1:50056"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
 
@@ -24,4 +25,5 @@ class GatewaySettings(BaseSettings):
             "gradebook": self.gradebook_address,
             "reporting": self.reporting_address,
             "workflow": self.workflow_address,
+            "notifier": self.notifier_address,
         }

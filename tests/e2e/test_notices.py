@@ -96,8 +96,17 @@ def test_the_demo_semester_sends_real_mail_in_each_recipients_language(stack: St
     assert link is not None and link.group(1).startswith(stack.gateway)
     credentials = {"login": kz.teacher.login, "password": DEMO_PASSWORD}
     token = httpx.post(f"{stack.gateway}/api/v1/session", json=credentials).json()["access_token"]
-    opened = httpx.get(link.group(1), headers={"Authorization": f"Bearer {token}"})
+    bearer = {"Authorization": f"Bearer {token}"}
+    opened = httpx.get(link.group(1), headers=bearer)
     assert opened.status_code == 200 and kz.student.id in opened.text
+
+    # The portal's list: the same notice, unread until marked read.
+    mine = httpx.get(f"{stack.gateway}/api/v1/my/notices", headers=bearer).json()
+    listed = [n for n in mine["notices"] if n["subject"] == dispute_kk]
+    assert listed and mine["unread"] >= 1
+    marked = httpx.post(f"{stack.gateway}/api/v1/my/notices/read", headers=bearer,
+                        json={"notice_ids": [listed[0]["notice_id"]]})  # fmt: skip
+    assert marked.status_code == 200 and marked.json()["marked"] == 1
 
     # One mail per dispute, and a dispute event delivered again sends nothing more.
     disputes = asyncio.run(disputes_and_replay(f"nats://127.0.0.1:{stack.env['EJOURNAL_NATS_PORT']}"))

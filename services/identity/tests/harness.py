@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from deploy.demo import university as demo
+from deploy.demo.seed.identity import DEMO_PASSWORD, person_id, seed_accounts
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import UnitOfWork, make_engine
@@ -31,7 +32,6 @@ from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import DEMO_PASSWORD, person_id, seed_accounts
 from services.identity.service_layer.deps import Deps, TokenPolicy
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 

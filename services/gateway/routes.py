@@ -570,7 +570,13 @@ REPORTING = [
     RpcRoute(POST, "/api/v1/documents/verification", R, "VerifyDocument", "Public: check an uploaded statement PDF against its record and its signatures", "verification", public=True),
 ]  # fmt: skip
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
+N = "notifier"
+NOTIFIER = [
+    RpcRoute(GET, "/api/v1/my/notices", N, "ListMyNotices", "My notices, read and unread", "notices"),
+    RpcRoute(POST, "/api/v1/my/notices/read", N, "MarkNoticesRead", "Mark my notices read", "notices"),
+]  # fmt: skip
+
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.

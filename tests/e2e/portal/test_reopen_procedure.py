@@ -47,6 +47,7 @@ def open_task(someone: Person, case_id: str) -> Page:
     reload_until(page, link, f"{someone.name}'s task for the case")
     someone.check("tasks")
     link.click()
+    page.wait_for_url(f"**/tasks/cases/{case_id}")
     someone.check("case")
     return page
 

@@ -50,7 +50,7 @@ LINKS = (
     Link("/oversight/filling", N_("Filling"), HEADS | REGISTRAR | VICE_RECTOR),
     Link("/registrar/calendar", N_("Calendar"), REGISTRAR),
     Link("/registrar/reports", N_("Reports"), REGISTRAR),
-    Link("/registrar/statements", N_("Statements"), REGISTRAR),
+    Link("/registrar/statements", N_("Statements"), HEADS | REGISTRAR),
     Link("/registrar/imports", N_("Imports"), REGISTRAR | ADMINISTRATOR),
     Link("/dashboard", N_("Dashboard"), VICE_RECTOR),
     Link("/admin/people", N_("People"), ADMINISTRATOR),

@@ -21,8 +21,8 @@ PAGES = {
         "/registrar/statements",
         "/registrar/imports",
     ),
-    "head.anatomy": ("/tasks", "/oversight/filling"),
-    "dean.med": ("/tasks", "/oversight/filling"),
+    "head.anatomy": ("/tasks", "/oversight/filling", "/registrar/statements"),
+    "dean.med": ("/tasks", "/oversight/filling", "/registrar/statements"),
     "admin": ("/admin/people", "/registrar/imports"),
 }
 KG_LOGINS = {"vicerector": "kg.vicerector", "registrar": "kg.academic", "head.anatomy": "kg.head.math",

@@ -21,7 +21,7 @@ async def verify(w: World, j: JournalSetup) -> pb.VerifyJournalResponse:
 
 async def as_superuser_bypassing_triggers(w: World, statement: str, *params: object) -> None:
     """What only someone with the database's superuser could do: switch triggers off and edit."""
-    url = w.url.replace("postgresql+psycopg://", "postgresql://")
+    url = w.admin_url.replace("postgresql+psycopg://", "postgresql://")
     async with await psycopg.AsyncConnection.connect(url) as conn:
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute(statement, params or None)
@@ -46,7 +46,7 @@ async def test_history_cannot_be_updated_deleted_or_truncated_by_the_service_rol
     ):
         with pytest.raises(psycopg.Error) as refused:
             await w.sql(statement)
-        assert refused.value.sqlstate == "EJ009"
+        assert refused.value.sqlstate in ("42501", "EJ009")  # no privilege, or the trigger
     assert (await verify(w, j)).intact
 
 

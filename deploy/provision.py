@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from deploy.migrate import SERVICES_WITH_DATABASES
 from ejournal_platform.db_roles import provision
+from ejournal_platform.services import SERVICES
 
 
 def main(argv: list[str]) -> int:
@@ -20,13 +20,13 @@ def main(argv: list[str]) -> int:
         "postgresql+psycopg://", "postgresql://"
     )
     names = [
-        f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES_WITH_DATABASES for kind in ("OWNER", "APP")
+        f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")
     ]
     missing = [name for name in ["EJOURNAL_DATABASE_ADMIN_URL", *names] if not os.environ.get(name)]
     if argv or missing:
         print(f"usage: python -m deploy.provision (missing: {', '.join(missing) or '-'})", file=sys.stderr)
         return 2
-    for service in SERVICES_WITH_DATABASES:
+    for service in SERVICES:
         prefix = f"EJOURNAL_{service.upper()}_"
         provision(
             admin,

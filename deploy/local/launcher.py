@@ -1,7 +1,8 @@
 """The local stack: PostgreSQL, NATS JetStream, Temporal (with its UI), five services and the gateway.
 
 `bash deploy/local/up.sh` runs this after installing. Data lives in $EJOURNAL_HOME (default
-./.ejournal) and survives restarts. Ctrl-C or SIGTERM stops every child process.
+./.ejournal) and survives restarts. Every child that dies is started again by the supervisor
+(supervisor.py) while the rest keep running. Ctrl-C or SIGTERM stops every child process.
 """
 
 from __future__ import annotations
@@ -29,14 +30,23 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deploy.local.demo_stamp import DemoStamps, fingerprint
-from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, port_is_free, stop_process
+from deploy.local.servers import (
+    NatsServer,
+    PostgresServer,
+    TemporalDevServer,
+    free_port,
+    port_is_free,
+    stop_postmaster,
+    stop_process,
+)
+from deploy.local.supervisor import Supervisor, signals_deferred
 from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
+from ejournal_platform.services import SERVICES
 from ejournal_platform.settings import load_settings
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 Port = Field(ge=1, le=65535)
 
@@ -93,7 +103,6 @@ def check_ports(settings: LauncherSettings) -> None:
 @dataclass
 class Child:
     name: str
-    process: subprocess.Popen[bytes]
     log_file: Path
     address: str
 
@@ -104,6 +113,7 @@ class Stack:
         self.home = settings.home.resolve()
         self.logs = self.home / "logs"
         self.children: list[Child] = []
+        self.supervisor = Supervisor()
         self.pg: PostgresServer | None = None
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
@@ -115,9 +125,12 @@ class Stack:
         if self.settings.database_url:
             base = self.settings.database_url.rsplit("/", 1)[0]
             return lambda db: f"{base}/{db}"
-        self.pg = PostgresServer(self.home / "postgres", self.settings.pg_port)
-        self.pg.start()
-        pg = self.pg
+        pg = self.pg = PostgresServer(self.home / "postgres", self.settings.pg_port)
+        pg.initialise()
+        with signals_deferred():
+            process = pg.spawn()
+            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster)
+        pg.wait_ready(process)
         return pg.url
 
     def create_databases(self, url_of: Callable[[str], str]) -> Callable[[str], str]:
@@ -151,7 +164,7 @@ class Stack:
         return known
 
     def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
-        """Each service that ships demo data has services/<name>/entrypoints/seed.py with an async
+        """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
         seed_demo(database_url); it writes through the service's own unit of work, so its events wait
         in the outbox until the service starts and relays them. A database that already holds this
         demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
@@ -167,9 +180,9 @@ class Stack:
             )
         for service in SERVICES:
             try:
-                module = importlib.import_module(f"services.{service}.entrypoints.seed")
+                module = importlib.import_module(f"deploy.demo.seed.{service}")
             except ModuleNotFoundError as missing:
-                if missing.name != f"services.{service}.entrypoints.seed":
+                if missing.name != f"deploy.demo.seed.{service}":
                     raise
                 continue
             stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())
@@ -215,7 +228,11 @@ class Stack:
             self.settings.nats_monitor_port,
             self.logs / "nats.log",
         )
-        self.nats.start()
+        nats = self.nats
+        with signals_deferred():
+            process = nats.spawn()
+            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file)
+        nats.wait_ready(process)
 
     def start_temporal(self) -> None:
         self.temporal = TemporalDevServer(
@@ -226,22 +243,31 @@ class Stack:
             SEARCH_ATTRIBUTES,
             self.logs / "temporal.log",
         )
-        self.temporal.start()
+        temporal = self.temporal
+        with signals_deferred():
+            process = temporal.spawn()
+            self.supervisor.adopt("temporal", process, temporal.spawn, temporal.log_file, stop_temporal)
+        temporal.wait_ready(process)
 
     # -- services -------------------------------------------------------------------------------
     def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
         log_file = self.logs / f"{name}.log"
-        with log_file.open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", module],
-                cwd=ROOT,
-                env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        self.children.append(Child(name, process, log_file, address))
+
+        def start() -> subprocess.Popen[bytes]:
+            with log_file.open("ab") as log:
+                return subprocess.Popen(
+                    [sys.executable, "-m", module],
+                    cwd=ROOT,
+                    env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+
+        with signals_deferred():
+            self.supervisor.adopt(name, start(), start, log_file)
+        self.children.append(Child(name, log_file, address))
 
     def service_secrets(self) -> dict[str, str]:
         """Client secrets of the service identities, made once and kept (0600) in the home folder."""
@@ -266,6 +292,7 @@ class Stack:
                 f"{prefix}NATS_URL": self.nats.url,
                 f"{prefix}LOG_FORMAT": "json",
                 f"{prefix}IDENTITY_ADDRESS": f"127.0.0.1:{s.identity_port}",
+                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez over HTTP
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
@@ -291,11 +318,7 @@ class Stack:
         deadline = time.monotonic() + self.settings.start_timeout
         pending = {c.name for c in self.children}
         while pending:
-            for child in self.children:
-                if child.process.poll() is not None:
-                    raise RuntimeError(
-                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}"
-                    )
+            self.supervisor.check()  # a child that dies while starting is restarted like any other
             for child in [c for c in self.children if c.name in pending]:
                 if self.is_healthy(child):
                     pending.discard(child.name)
@@ -342,7 +365,7 @@ class Stack:
         s = self.settings
         rows = [("component", "address", "log")]
         if self.pg:
-            rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.data_dir / "server.log")))
+            rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.log_file)))
         elif s.database_url:
             rows.append(("postgresql", "EJOURNAL_DATABASE_URL", "-"))
         rows.append(
@@ -356,26 +379,16 @@ class Stack:
         return "\n".join(lines)
 
     def watch(self) -> int:
-        """Block until a signal or a child's death; return the exit code."""
-        while True:
-            for child in self.children:
-                if child.process.poll() is not None:
-                    print(
-                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}",
-                        file=sys.stderr,
-                    )
-                    return 1
-            time.sleep(0.5)
+        """Keep every child running until a signal stops the stack."""
+        self.supervisor.watch()
+        return 0
 
     def stop(self) -> None:
-        for child in reversed(self.children):
-            stop_process(child.process)
-        if self.temporal:
-            self.temporal.stop()
-        if self.nats:
-            self.nats.stop()
-        if self.pg:
-            self.pg.stop()
+        self.supervisor.stop_all()
+
+
+def stop_temporal(process: subprocess.Popen[bytes]) -> None:
+    stop_process(process, timeout=15)
 
 
 def step(what: str) -> None:

@@ -19,3 +19,4 @@ class ReportingApp:
     lag: LagTracker
     jobs: JobRunner
     archive_dir: Path
+    public_url: str = ""  # the statements' verification pages are under <public_url>/verify/

@@ -236,8 +236,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         sessions = self.app.sessions
         which = request.WhichOneof("document")
         if which == "statement":
+            # A statement prints only what its record says: display_names are not used for it.
             done = await render.statement_document(
-                sessions, principal, request.statement.statement_id, fmt, names
+                sessions, principal, request.statement.statement_id, fmt, self.app.public_url
             )
         elif which == "journal_printout":
             done = await render.journal_printout(

@@ -30,7 +30,7 @@ async def wire(runtime: Runtime) -> Wiring:
     lag = LagTracker()
     consumers = ReadModelConsumers(runtime.js, runtime.sessions, lag, batch=settings.consumer_batch)
     runner = JobRunner(runtime.sessions, BUILDERS)
-    app = ReportingApp(runtime.sessions, consumers, lag, runner, settings.archive_dir)
+    app = ReportingApp(runtime.sessions, consumers, lag, runner, settings.archive_dir, settings.public_url)
     background = [consumers.run, runner.run]
     if settings.service_secret:
         tokens = ServiceIdentity(settings.identity_address, "reporting", settings.service_secret)

@@ -9,7 +9,7 @@ import math
 import uuid
 from typing import Any
 
-from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor import FieldDescriptor
 
 # Fields that always hold UUIDs in every service's contract (other *_id fields may hold codes, e.g.
 # case ids, chat ids, request ids).
@@ -62,7 +62,7 @@ def _as_number(value: Any) -> float | None:
         return None
 
 
-def violations(data: dict[str, Any], descriptor: Descriptor, prefix: str = "") -> list[tuple[str, str]]:
+def violations(data: dict[str, Any], descriptor: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Every edge problem of a request body (as JSON data) against its protobuf message."""
     found: list[tuple[str, str]] = []
     for name, value in data.items():

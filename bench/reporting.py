@@ -28,11 +28,11 @@ from ejournal_platform.events import Event, stream_name
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter, define_outbox
 from services.reporting.adapters.pdf import FAMILY, FONTS, render_pdf
-from services.reporting.demo.university import Shape, build
 from services.reporting.service_layer.consumers import ReadModelConsumers
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 from services.reporting.service_layer.lag import LagTracker, commit_time
 from services.reporting.service_layer.rebuild import rebuild, wait_caught_up
+from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import publish
 
 RATE = 1_000  # marks per second

@@ -26,7 +26,6 @@ from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
-from services.reporting.demo.university import DemoUniversity, Published
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.entrypoints.grpc_api import ReportingServicer
 from services.reporting.entrypoints.main import PUBLIC_METHODS, SERVICE
@@ -37,6 +36,7 @@ from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.rebuild import wait_caught_up
 from services.reporting.service_layer.reports.background import BUILDERS
 from services.reporting.service_layer.statement_content import fetch_missing
+from services.reporting.tests.demo.university import DemoUniversity, Published
 
 SERVICES = ("identity", "curriculum", "gradebook", "workflow")
 

@@ -17,7 +17,7 @@ from ejournal.identity.v1 import events_pb2 as idn
 from ejournal.identity.v1 import identity_service_pb2 as ids
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.workflow.v1 import events_pb2 as wf
-from services.reporting.demo.university import DemoUniversity
+from services.reporting.tests.demo.university import DemoUniversity
 from services.reporting.tests.integration.conftest import Loaded
 
 pytestmark = pytest.mark.integration

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from temporalio.client import Client
+
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
+from ejournal_platform.health import Dependency
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
@@ -57,7 +60,14 @@ async def wire(runtime: Runtime) -> Wiring:
         authenticator=JwtAuthenticator(settings.identity_address),
         background=[worker.run, *(c.run for c in consumers(runtime, closing, statements))],
         on_stop=[gradebook.close],
+        # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.
+        dependencies=[Dependency("temporal", lambda: temporal_serving(client))],
     )
+
+
+async def temporal_serving(client: Client) -> None:
+    if not await client.service_client.check_health():
+        raise ConnectionError("Temporal is not serving")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from services.gateway.auth import CSRF_COOKIE
+from ejournal_platform.web_session import CSRF_COOKIE
 from services.portal.api import Reply
 from services.portal.charts import Bar, bars, number
 from services.portal.navigation import N_

@@ -8,8 +8,7 @@ import base64
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.gateway.auth import CSRF_COOKIE
-from services.gateway.imports import KINDS
+from ejournal_platform.web_session import CSRF_COOKIE
 from services.portal.navigation import N_
 from services.portal.visit import Visit
 
@@ -58,5 +57,5 @@ async def download(request: Request, statement_id: str, extension: str) -> Respo
 @router.get("/registrar/imports", response_class=HTMLResponse)
 async def imports(request: Request) -> Response:
     visit = await Visit.signed_in(request)
-    kinds = [(kind, IMPORT_KINDS.get(kind, kind)) for kind in KINDS]
+    kinds = list(IMPORT_KINDS.items())
     return visit.render("imports.html", kinds=kinds)

@@ -44,6 +44,12 @@ IDENTITY = [
     RpcRoute(POST, "/api/v1/substitutions/{substitution_id}/end", "identity", "EndSubstitution",
              "End a substitution early", "substitutions", path_fields=("substitution_id",)),
     RpcRoute(GET, "/api/v1/substitutions", "identity", "ListSubstitutions", "Substitutions", "substitutions"),
+    RpcRoute(GET, "/api/v1/people/{person_id}/contacts", "identity", "GetContacts",
+             "A person's contacts and notice preferences", "contacts", path_fields=("person_id",)),
+    RpcRoute(PUT, "/api/v1/people/{person_id}/contacts", "identity", "UpdateContacts",
+             "Edit contacts and notice preferences", "contacts", path_fields=("person_id",)),
+    RpcRoute(POST, "/api/v1/session/telegram-link", "identity", "StartTelegramLink",
+             "A one-time code to send to the Telegram bot", "contacts", 201),
 ]  # fmt: skip
 
 C = "curriculum"
@@ -571,6 +577,8 @@ NOT_ROUTED: dict[str, str] = {
     "identity.GetKeySet": "service-to-service: token verification keys",
     "identity.IssueServiceToken": "service-to-service: client credentials of service identities",
     "identity.RotateSigningKey": "operations, not the portal",
+    "identity.LinkTelegram": "service-to-service: the notifier links the chat the code arrived in",
+    "identity.ResolveRecipients": "service-to-service: the notifier's recipients and their chat ids",
     "curriculum.GetClassroomSecret": "service-to-service: the QR secret never leaves the back end",
     "curriculum.ImportFile": "imports.py: the file is the body, progress streams back",
     "gradebook.GrantReopen": "only the workflow service grants re-access (KZ-13.3)",

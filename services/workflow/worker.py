@@ -19,12 +19,15 @@ from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, Weekl
 from services.workflow.reopen.activities import ReopenActivities
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.settings import WorkflowSettings
+from services.workflow.statements.activities import StatementActivities
+from services.workflow.statements.workflows import StatementDeadlineWorkflow
 
 log = get_logger(__name__)
 
 WORKFLOWS: list[type[Any]] = [
     ReopenCaseWorkflow,
     ClosingDeadlineWorkflow,
+    StatementDeadlineWorkflow,
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
 ]
@@ -35,6 +38,7 @@ def activities(unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort)
     return [
         *ReopenActivities(unit_of_work, gradebook).all(),
         *ClosingActivities(unit_of_work, gradebook).all(),
+        *StatementActivities(unit_of_work, gradebook).all(),
         *MonitoringActivities(unit_of_work, gradebook).all(),
     ]
 

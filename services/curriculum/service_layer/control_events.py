@@ -12,12 +12,12 @@ from sqlalchemy import select
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.errors import Conflict, InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_regulation import get_profile
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import ControlEvent, Group, Term
 from services.curriculum.domain.calendar import Deadlines, check_deadlines, default_deadlines
 from services.curriculum.domain.checks import Violations, day, instant
-from services.curriculum.domain.profiles import get_profile
 from services.curriculum.domain.vocabulary import ControlEventKind, DeadlineKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require

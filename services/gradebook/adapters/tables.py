@@ -43,6 +43,21 @@ course_units = Table(
     Column("revision", BigInteger, nullable=False, default=0),
 )
 
+# Printable names of structure units (curriculum's StructureUnitDefined) and people (identity's
+# PersonCreated, kind "person"), sealed into each statement when it is formed.
+names = Table(
+    "names",
+    metadata,
+    Column("name_id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("code", Text, nullable=False, default=""),
+    Column("title", Text, nullable=False),
+    Column("parent_id", Uuid),
+    Column("time_zone", Text, nullable=False, default=""),
+    Column("profile_code", Text, nullable=False, default=""),
+    Column("defined_at", TS, nullable=False),
+)
+
 enrollments = Table(
     "enrollments",
     metadata,

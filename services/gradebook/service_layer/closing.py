@@ -21,7 +21,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.vocabulary import SECTION_SERIES
 from services.gradebook.service_layer import idempotency

@@ -18,7 +18,7 @@ from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain import disputes as rules
 from services.gradebook.service_layer.context import Gradebook

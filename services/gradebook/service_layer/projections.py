@@ -23,6 +23,7 @@ from ejournal_platform.outbox import OutboxWriter
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.history_chain import GENESIS
 from services.gradebook.domain.vocabulary import enum_word, journal_id_for
+from services.gradebook.service_layer import names
 from services.gradebook.service_layer.context import ClassroomSecrets
 from services.gradebook.service_layer.reconcile import reconcile_journal
 
@@ -61,6 +62,8 @@ class Projector:
             cur.ClassroomSecretRotated.DESCRIPTOR.full_name: self.secret_rotated,
             idn.SubstitutionAppointed.DESCRIPTOR.full_name: self.substitution_appointed,
             idn.SubstitutionEnded.DESCRIPTOR.full_name: self.substitution_ended,
+            cur.StructureUnitDefined.DESCRIPTOR.full_name: names.unit_defined,
+            idn.PersonCreated.DESCRIPTOR.full_name: names.person_created,
         }
 
     @property

@@ -15,7 +15,7 @@ from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
-from services.gradebook.domain.statements import Header, Line, Signer, parse_content
+from services.gradebook.domain.statements import Header, Line, Names, Signer, parse_content
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import SectionInfo, sections_of
 from services.gradebook.service_layer.journals import (
@@ -214,6 +214,7 @@ class StatementView:
     header: Header
     lines: list[Line]
     signers: list[Signer]
+    names: Names | None = None
 
 
 async def _statement_scope_check(gb: Gradebook, session: Any, principal: Principal | None, row: Any) -> None:
@@ -248,8 +249,8 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
 
 
 def _view(row: Any) -> StatementView:
-    header, lines, signers = parse_content(row.content)
-    return StatementView(str(row.statement_id), row.content_hash, header, lines, signers)
+    c = parse_content(row.content)
+    return StatementView(str(row.statement_id), row.content_hash, c.header, c.lines, c.signers, c.names)
 
 
 async def get_statement(gb: Gradebook, principal: Principal | None, statement_id: str) -> StatementView:

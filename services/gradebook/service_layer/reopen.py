@@ -27,7 +27,7 @@ from ejournal_platform.errors import (
     PermissionDenied,
 )
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, corrected_students, parse_content
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES
@@ -195,7 +195,7 @@ async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: date
                 select(t.statements.c.content).where(t.statements.c.statement_id == section.statement_id)
             )
         ).scalar_one()
-        _, original_lines, _ = parse_content(content)
+        original_lines = parse_content(content).lines
         now_lines = await section_lines(session, journal, section, touched)
         changed = set(corrected_students(original_lines, now_lines))
         lines = [line for line in now_lines if line.student_id in changed]

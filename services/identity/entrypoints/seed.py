@@ -31,6 +31,11 @@ DEMO_PASSWORD = demo.DEMO_PASSWORD
 person_id = demo.person_id
 
 
+def demo_address(login: str) -> str:
+    """Demo people get demo addresses: the local stack's mail server keeps what is sent to them."""
+    return f"{login}@demo.ejournal.example"
+
+
 def demo_accounts(today: date) -> tuple[Account, ...]:
     """Every demo person's account, children before their parents; group scopes are the groups of
     the academic year current on `today`."""
@@ -51,6 +56,7 @@ def demo_accounts(today: date) -> tuple[Account, ...]:
                 DEMO_PASSWORD,
                 demo.roles(person, today),
                 person.requested,
+                demo_address(person.login),
             )
         )
     return tuple(sorted(accounts, key=lambda account: account.category is PersonCategory.PARENT))

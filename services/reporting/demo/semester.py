@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.domain.forecast import Control, StudentRecord
 from services.reporting.domain.marks import read_mark
 

@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import events_pb2 as idn
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.adapters.statement_hash import content_hash
 from services.reporting.demo.semester import FIRST_NAMES, LAST_NAMES
 from services.reporting.domain.marks import read_mark, scale_facts

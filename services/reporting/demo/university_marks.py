@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.demo.semester import final_result
 from services.reporting.demo.university import DemoUniversity, absent_text, at_day, statement_hash, uid
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.domain.marks import read_mark, scale_facts
 
 ControlKind = Literal["current", "midterm"]

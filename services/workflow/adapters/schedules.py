@@ -14,7 +14,7 @@ from temporalio.client import (
     ScheduleSpec,
 )
 
-from services.curriculum.domain.profiles import load_profiles
+from ejournal_regulation import load_profiles
 from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
 

@@ -18,6 +18,7 @@ from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.schedules import ensure_schedules
+from services.workflow.adapters.statement_processes import StatementProcesses
 from services.workflow.entrypoints.consumers import consumers
 from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
 from services.workflow.service_layer.checks import Checks
@@ -52,11 +53,12 @@ async def wire(runtime: Runtime) -> Wiring:
         checks=Checks(runtime.sessions),
     )
     closing = ClosingProcesses(client, settings.task_queue)
+    statements = StatementProcesses(client, settings.task_queue)
     return Wiring(
         servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(settings.identity_address),
-        background=[worker.run, *(c.run for c in consumers(runtime, closing))],
+        background=[worker.run, *(c.run for c in consumers(runtime, closing, statements))],
         on_stop=[gradebook.close],
         # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.
         dependencies=[Dependency("temporal", lambda: temporal_serving(client))],

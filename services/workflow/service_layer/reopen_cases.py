@@ -23,7 +23,7 @@ from ejournal_platform.errors import (
     NotFound,
     PermissionDenied,
 )
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.adapters import case_store, section_store
 from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
 from services.workflow.domain.actors import Actor, oversees

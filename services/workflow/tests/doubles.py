@@ -40,6 +40,8 @@ from services.workflow.reopen.messages import (
     StepRecord,
     StepRecorded,
 )
+from services.workflow.statements.activities import SEND_ALERT, SETTLE
+from services.workflow.statements.messages import AlertInput, AlertResult, SettleInput, SettleResult
 
 
 @dataclass
@@ -155,6 +157,20 @@ def closing_doubles(gradebook: FakeGradebook) -> list[Callable[..., Any]]:
         return await gradebook.close_sections(request)
 
     return [remind, close]
+
+
+def statement_doubles() -> list[Callable[..., Any]]:
+    """The statement-deadline activities as doubles (same names): one journal formed, one late."""
+
+    @activity.defn(name=SEND_ALERT)
+    async def alert(request: AlertInput) -> AlertResult:
+        return AlertResult(1)
+
+    @activity.defn(name=SETTLE)
+    async def settle(request: SettleInput) -> SettleResult:
+        return SettleResult(("journal-b",), ("journal-a",))
+
+    return [alert, settle]
 
 
 def monitoring_doubles() -> list[Callable[..., Any]]:

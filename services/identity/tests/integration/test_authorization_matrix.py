@@ -322,6 +322,24 @@ MATRIX: dict[str, Row] = {
         ("kz.head.physiology", "in", HIDDEN), ("kz.teacher3", "in", HIDDEN), ("kz.dean.pharm", "in", HIDDEN),
         ("kg.admin", "in", HIDDEN),
     )),
+    "GetContacts": Row("contacts.read", person_request(pb.GetContactsRequest), (
+        ("kz.admin", "in", OK), ("kz.teacher2", "in", OK), ("kz.teacher3", "in", DENIED),
+        ("kz.student3", "self", OK), ("kz.dean.med", "in", DENIED), ("kg.admin", "in", DENIED),
+        ("kz.admin", "missing", NOT_FOUND), ("kz.teacher2", "missing", DENIED),
+    )),
+    "UpdateContacts": Row("contacts.manage", person_request(pb.UpdateContactsRequest, language="kk", timezone="UTC"), (  # noqa: E501
+        ("kz.admin", "in", OK), ("kz.student3", "self", OK), ("kz.teacher2", "in", DENIED),
+        ("kg.admin", "in", DENIED),
+    )),
+    "StartTelegramLink": Row("any signed-in person (own chat)", same(pb.StartTelegramLinkRequest()), (
+        ("kz.student2", "in", OK),
+    )),
+    "LinkTelegram": Row("contacts.resolve", same(pb.LinkTelegramRequest(code="0", chat_id="1")), (
+        ("kz.admin", "in", DENIED), ("kz.student2", "in", DENIED),
+    )),
+    "ResolveRecipients": Row("contacts.resolve", same(pb.ResolveRecipientsRequest(role="teacher")), (
+        ("kz.admin", "in", DENIED), ("kz.registrar", "in", DENIED),
+    )),
 }  # fmt: skip
 
 

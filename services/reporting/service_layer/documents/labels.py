@@ -76,7 +76,7 @@ def label(key: str, profile_code: str) -> str:
 
 
 def university_heading(profile_code: str) -> tuple[str, ...]:
-    from services.curriculum.domain.profiles import get_profile
+    from ejournal_regulation import get_profile
 
     try:
         titles = get_profile(profile_code).title

@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
-from services.curriculum.domain.profiles import get_profile
-from services.curriculum.domain.scales import MarkRejected, PointsScale
+from ejournal_regulation import get_profile
+from ejournal_regulation.scales import MarkRejected, PointsScale
 from services.reporting.domain.layout import Column, Layout, Signature, Table
 from services.reporting.domain.statements import StatementLine, StatementRecord
 from services.reporting.service_layer.documents.labels import label, university_heading

@@ -37,7 +37,15 @@ from services.workflow.reopen.messages import (
 )
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.search_attributes import SEARCH_ATTRIBUTES
-from services.workflow.tests.doubles import FakeGradebook, ReopenDoubles, closing_doubles, monitoring_doubles
+from services.workflow.statements.messages import StatementDeadlineInput
+from services.workflow.statements.workflows import StatementDeadlineWorkflow
+from services.workflow.tests.doubles import (
+    FakeGradebook,
+    ReopenDoubles,
+    closing_doubles,
+    monitoring_doubles,
+    statement_doubles,
+)
 from services.workflow.tests.support import People, case_input
 from services.workflow.worker import WORKFLOWS
 
@@ -172,6 +180,26 @@ async def closing_moved(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
     return handle
 
 
+async def statement_deadline(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    now = await env.get_current_time()
+    return await env.client.start_workflow(
+        StatementDeadlineWorkflow.run,
+        StatementDeadlineInput(
+            "cev-final",
+            "intermediate_attestation",
+            "cu",
+            (now + timedelta(days=1)).date().isoformat(),
+            now + timedelta(days=4),
+            "dep",
+            "fac",
+            "kz-medical",
+            1,
+        ),
+        id="statement-deadline-cev-final",
+        task_queue=QUEUE,
+    )
+
+
 async def daily_fill_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
     handle = await env.client.start_workflow(
         DailyFillCheckWorkflow.run, DailyCheckInput("kz-medical"), id="daily-fill-check", task_queue=QUEUE
@@ -200,6 +228,7 @@ SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[An
     "reopen_withdrawn": reopen_withdrawn,
     "reopen_visa_refused": reopen_visa_refused,
     "closing_moved": closing_moved,
+    "statement_deadline": statement_deadline,
     "daily_fill_check": daily_fill_check,
     "weekly_journal_check": weekly_journal_check,
 }
@@ -217,6 +246,7 @@ async def record(names: list[str]) -> None:
     )
     gradebook = FakeGradebook()
     activities = [*ReopenDoubles(gradebook).activities(), *closing_doubles(gradebook), *monitoring_doubles()]
+    activities += statement_doubles()
     try:
         async with Worker(client, task_queue=QUEUE, workflows=WORKFLOWS, activities=activities):
             for name in names or list(SCENARIOS):

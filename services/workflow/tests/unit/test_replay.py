@@ -17,7 +17,7 @@ from services.workflow.worker import WORKFLOWS
 
 pytestmark = pytest.mark.unit
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
-PROCESSES = {"ReopenCase", "ClosingDeadline", "DailyFillCheck", "WeeklyJournalCheck"}
+PROCESSES = {"ReopenCase", "ClosingDeadline", "StatementDeadline", "DailyFillCheck", "WeeklyJournalCheck"}
 
 
 def history(path: Path) -> WorkflowHistory:

@@ -1,4 +1,4 @@
-"""The typed model of a regulation profile; built by services.curriculum.domain.profiles."""
+"""The typed model of a regulation profile, with the rules that depend only on its data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from services.curriculum.domain.scales import Scale
+from ejournal_regulation.scales import Scale
 
 CONTROL_EVENT_KINDS = ("current", "midterm", "intermediate_attestation", "final_attestation")
 LESSON_TYPES = ("lecture", "practical", "seminar", "laboratory", "clinical", "self_study")
@@ -151,6 +151,12 @@ class RegulationProfile:
     credentials: CredentialPolicy
     journal_check_every_days: int
     retention_years: int
+
+    def needs_daily_grades(self, unit_days: int) -> bool:
+        """KZ-09: a course unit lasting this many lesson days or fewer gets current-control grades
+        every lesson day; a profile without the limit (kg-jasu) never requires it."""
+        limit = self.daily_grading_max_unit_days
+        return limit is not None and 0 < unit_days <= limit
 
     def formula(self, name: str) -> Formula:
         try:

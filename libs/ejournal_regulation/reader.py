@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from services.curriculum.domain.scales import to_decimal
+from ejournal_regulation.scales import to_decimal
 
 T = TypeVar("T")
 

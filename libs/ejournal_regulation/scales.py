@@ -91,8 +91,13 @@ class PointsScale:
                 return band
         raise MarkRejected(str(points), self.describe())
 
+    @property
+    def pass_threshold(self) -> Decimal:
+        """The lowest value that passes (KZ-12: 50 points)."""
+        return Decimal(self.passing_points)
+
     def is_passing(self, value: Decimal) -> bool:
-        return value >= self.passing_points
+        return value >= self.pass_threshold
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,13 @@ class MarksScale:
                 return Mark(mark.mark, mark.meaning, mark.value)
         raise MarkRejected(text, self.describe())
 
+    @property
+    def pass_threshold(self) -> Decimal:
+        """The lowest mark value that passes (KG-05: 3)."""
+        return self.passing_value
+
     def is_passing(self, value: Decimal) -> bool:
-        return value >= self.passing_value
+        return value >= self.pass_threshold
 
 
 Scale = PointsScale | MarksScale

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, cast
 
-from services.curriculum.domain.profile_model import (
+from ejournal_regulation.model import (
     CONTROL_EVENT_KINDS,
     LESSON_TYPES,
     ClosingRule,
@@ -20,8 +20,8 @@ from services.curriculum.domain.profile_model import (
     Sanctions,
     SanctionStep,
 )
-from services.curriculum.domain.profile_reader import Reader
-from services.curriculum.domain.scales import (
+from ejournal_regulation.reader import Reader
+from ejournal_regulation.scales import (
     MARK_MEANINGS,
     LetterGrade,
     MarkMeaning,

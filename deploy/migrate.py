@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 from ejournal_platform.migrations import upgrade
+from ejournal_platform.services import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES_WITH_DATABASES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in SERVICES_WITH_DATABASES:
-        print(f"usage: python -m deploy.migrate {{{'|'.join(SERVICES_WITH_DATABASES)}}}", file=sys.stderr)
+    if len(argv) != 1 or argv[0] not in SERVICES:
+        print(f"usage: python -m deploy.migrate {{{'|'.join(SERVICES)}}}", file=sys.stderr)
         return 2
     service = argv[0]
     variable = f"EJOURNAL_{service.upper()}_DATABASE_URL"

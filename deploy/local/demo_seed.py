@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed_demo(home: Path, url_of: Callable[[str], str], services: tuple[str, ...]) -> list[str]:
-    """Each service that ships demo data has services/<name>/entrypoints/seed.py with an async
+    """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
     seed_demo(database_url); it writes through the service's own unit of work, so its events wait
     in the outbox until the service starts and relays them. A database that already holds this
     demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
@@ -30,9 +30,9 @@ def seed_demo(home: Path, url_of: Callable[[str], str], services: tuple[str, ...
         oids: dict[str, int] = dict(conn.execute("SELECT datname, oid::bigint FROM pg_database").fetchall())
     for service in services:
         try:
-            module = importlib.import_module(f"services.{service}.entrypoints.seed")
+            module = importlib.import_module(f"deploy.demo.seed.{service}")
         except ModuleNotFoundError as missing:
-            if missing.name != f"services.{service}.entrypoints.seed":
+            if missing.name != f"deploy.demo.seed.{service}":
                 raise
             continue
         stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())

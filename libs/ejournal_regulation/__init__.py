@@ -25,6 +25,7 @@ from ejournal_regulation.loading import (
 from ejournal_regulation.model import (
     CONTROL_EVENT_KINDS,
     LESSON_TYPES,
+    CheckInWindow,
     ClosingRule,
     CredentialIssuer,
     CredentialPolicy,
@@ -43,6 +44,7 @@ __all__ = [
     "CONTROL_EVENT_KINDS",
     "LESSON_TYPES",
     "PROFILES_DIR",
+    "CheckInWindow",
     "ClosingRule",
     "CredentialIssuer",
     "CredentialPolicy",

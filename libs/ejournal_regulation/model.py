@@ -131,6 +131,18 @@ class CredentialPolicy:
 
 
 @dataclass(frozen=True)
+class CheckInWindow:
+    """KG-09: a QR check-in is accepted from `opens_minutes_before` the lesson's start up to
+    `closes_minutes_after` it, lesson times read in `time_zone`; a scan more than `late_after_minutes`
+    after the start is recorded as late (None: every accepted scan counts as present)."""
+
+    time_zone: str
+    opens_minutes_before: int
+    closes_minutes_after: int
+    late_after_minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class RegulationProfile:
     code: str
     version: int
@@ -151,6 +163,7 @@ class RegulationProfile:
     credentials: CredentialPolicy
     journal_check_every_days: int
     retention_years: int
+    check_in: CheckInWindow | None = None
 
     def needs_daily_grades(self, unit_days: int) -> bool:
         """KZ-09: a course unit lasting this many lesson days or fewer gets current-control grades

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ejournal_regulation.model import (
     CONTROL_EVENT_KINDS,
     LESSON_TYPES,
+    CheckInWindow,
     ClosingRule,
     CredentialIssuer,
     CredentialPolicy,
@@ -35,8 +37,9 @@ from ejournal_regulation.scales import (
 TOP_KEYS = (
     "code", "version", "country", "title", "scale", "formulae", "rounding", "control_event_kinds",
     "lesson_types", "closing", "grade_entry", "statements", "reopen", "sanctions", "disputes",
-    "credentials", "monitoring", "retention_years",
+    "credentials", "monitoring", "retention_years", "check_in",
 )  # fmt: skip
+OPTIONAL_KEYS = ("sanctions", "check_in")
 REQUIRED_FORMULAE = ("admission_rating", "final_grade")
 MEASURES = ("verbal_warning", "warning", "reprimand")
 
@@ -46,7 +49,7 @@ def parse_profile_parts(r: Reader, data: object) -> dict[str, Any] | None:
     if not top:
         return None
     for key in TOP_KEYS:
-        if key not in top and key != "sanctions":
+        if key not in top and key not in OPTIONAL_KEYS:
             r.fail(key, "is required")
     grade_entry = r.mapping(
         top.get("grade_entry"), "grade_entry", ("days_after_lesson", "daily_grading_max_unit_days")
@@ -79,7 +82,26 @@ def parse_profile_parts(r: Reader, data: object) -> dict[str, Any] | None:
         "journal_check_every_days": r.integer(monitoring, "journal_check_every_days", "monitoring", minimum=1)
         or 0,
         "retention_years": r.integer(top, "retention_years", "", minimum=1) or 0,
+        "check_in": parse_check_in(r, top.get("check_in")),
     }
+
+
+def parse_check_in(r: Reader, data: object) -> CheckInWindow | None:
+    """KG-09's window around a lesson's start; absent: check-ins are bound to the code's validity only."""
+    if data is None:
+        return None
+    keys = ("time_zone", "opens_minutes_before", "closes_minutes_after", "late_after_minutes")
+    m = r.mapping(data, "check_in", keys)
+    zone = r.text(m, "time_zone", "check_in")
+    try:
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        r.fail("check_in.time_zone", f"{zone!r} is not a known time zone")
+    closes = r.integer(m, "closes_minutes_after", "check_in", minimum=1) or 0
+    late = r.integer(m, "late_after_minutes", "check_in", optional=True)
+    if late is not None and not 0 <= late < closes:
+        r.fail("check_in.late_after_minutes", f"must lie within 0..{closes - 1} (before the window closes)")
+    return CheckInWindow(zone, r.integer(m, "opens_minutes_before", "check_in") or 0, closes, late)
 
 
 def parse_scale(r: Reader, data: object) -> Scale:

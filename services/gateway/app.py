@@ -18,6 +18,7 @@ from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
 from services.gateway.routes import rpc_router
 from services.gateway.settings import GatewaySettings
+from services.portal.app import install as install_portal
 
 SEVERITY = [State.OK, State.DEGRADED, State.DOWN]
 
@@ -78,4 +79,5 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     app.include_router(session.router)
     app.include_router(imports.router)
     app.include_router(rpc_router())
+    install_portal(app)  # the web portal on the same origin: / is sign-in, the API stays under /api/v1
     return app

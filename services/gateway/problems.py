@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ejournal_platform.grpc.status import error_info, field_violations
 from ejournal_platform.unavailable import RETRY_AFTER_SECONDS
-from services.gateway.i18n import negotiate, title
+from services.gateway.i18n import negotiate, title, worded
 
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -71,7 +71,7 @@ async def grpc_error_handler(request: Request, error: Exception) -> JSONResponse
     info = error_info(error)
     extra = {"current": info["current"]} if "current" in info else None
     key = code.name if code in HTTP_STATUS else "INTERNAL"
-    detail = error.details() or key
+    detail = worded(info, negotiate(request.headers.get("accept-language"))) or error.details() or key
     if status >= 500 and code != grpc.StatusCode.UNAVAILABLE:
         detail = "internal error"
     return problem(request, status, key, detail, errors, extra, retry_after=_retry_after(error))

@@ -54,6 +54,9 @@ class RpcRoute:
     # Writes: the read RPC whose ETag an If-Match header must still match (412 if not). The binding
     # guard stays the service's per-cell versions; this lets a client refuse to write on a stale grid.
     if_match_read: str | None = None
+    # Adds to the reply what a page needs from another service, in the same answer (e.g. students'
+    # names on the grid), called with the caller's token; the ETag stays the owning service's reply's.
+    enrich: Callable[[Request, Any, str | None], Awaitable[None]] | None = None
 
 
 def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[str, Any]:
@@ -118,11 +121,13 @@ def add_rpc_route(
         reply = await _stub_method(request, route.service, route.rpc)(
             message, metadata=metadata(request, token)
         )
-        if not route.etag:
-            return to_json(reply)
-        tag = etag_of(reply)
-        if request.headers.get("if-none-match") == tag:
+        tag = etag_of(reply) if route.etag else None
+        if tag is not None and request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
+        if route.enrich is not None:
+            await route.enrich(request, reply, token)
+        if tag is None:
+            return to_json(reply)
         return JSONResponse(to_json(reply), headers={"ETag": tag})
 
     async def endpoint(request: Request, **arguments: Any) -> Any:

@@ -21,5 +21,5 @@ class WorkflowSettings(ServiceSettings):
     utc_offset_hours: int = 5
     activity_timeout_seconds: float = 30.0
     # The monthly backup (KZ-16): the operator tool that takes one, and where its folders are kept.
-    backup_command: str = "python -m services.reporting.entrypoints.backup"
+    backup_command: str = "python -m deploy.ops.backup"
     backup_dir: Path = Path(".ejournal/backups")

@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
+from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.gradebook import GradebookPort
 from services.workflow.backup.activities import BackupActivities, BackupPort
 from services.workflow.backup.workflows import MonthlyBackupWorkflow
@@ -18,8 +19,11 @@ from services.workflow.closing.activities import ClosingActivities
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.activities import MonitoringActivities
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reconcile.activities import ReconcileActivities
+from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
 from services.workflow.reopen.activities import ReopenActivities
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.service_layer.reconciler import CaseReconciler
 from services.workflow.settings import WorkflowSettings
 from services.workflow.statements.activities import StatementActivities
 from services.workflow.statements.workflows import StatementDeadlineWorkflow
@@ -32,6 +36,7 @@ WORKFLOWS: list[type[Any]] = [
     StatementDeadlineWorkflow,
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
+    ReconcileCasesWorkflow,
     MonthlyBackupWorkflow,
 ]
 
@@ -58,11 +63,12 @@ def build_worker(
     backups: BackupPort | None = None,
     **options: Any,
 ) -> Worker:
+    reconciler = CaseReconciler(unit_of_work, CaseProcesses(client, task_queue))
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=activities(unit_of_work, gradebook, backups),
+        activities=[*activities(unit_of_work, gradebook, backups), *ReconcileActivities(reconciler).all()],
         **options,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.local.launcher import SERVICES
+from ejournal_platform.services import SERVICES
 
 pytestmark = pytest.mark.unit
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"

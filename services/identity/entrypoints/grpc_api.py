@@ -77,6 +77,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             person_id=principal.subject,
             login=person.login if person else "",
             full_name=person.name.full if person else principal.subject,
+            language=person.language if person else "",
+            profile_code=person.profile_code if person else "",
+            may_change_own_password=person is not None and credentials.may_change_own_password(person),
             roles=[
                 pb.RoleInScope(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id)
                 for g in principal.roles

@@ -83,13 +83,18 @@ async def issue_credentials(
     return person.login, generated
 
 
+def may_change_own_password(person: Person) -> bool:
+    """KG-03: in kg-jasu users may not change their own access data; the portal asks before offering."""
+    return profile(person.profile_code).users_change_own_password
+
+
 async def change_own_password(deps: Deps, principal: Principal, current: str, new: str) -> None:
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, principal.subject, lock=True)
         if row is None or principal.is_service:
             raise PermissionDenied("permission denied: only a person can change their own password")
         person = people_repo.to_person(row)
-        if not profile(person.profile_code).users_change_own_password:
+        if not may_change_own_password(person):
             raise PermissionDenied(
                 f"permission denied: under {person.profile_code} users may not change their own access data; "
                 "ask whoever issued your credentials (KG-03)"

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from deploy.demo import university as demo
+from deploy.demo.seed.identity import DEMO_PASSWORD, person_id, seed_accounts
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import UnitOfWork, make_engine
@@ -31,7 +32,6 @@ from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import DEMO_PASSWORD, person_id, seed_accounts
 from services.identity.service_layer.deps import Deps, TokenPolicy
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 
@@ -42,7 +42,7 @@ KZ_ANAT, KZ_PHYS = _IDS["kz-dep-anatomy"], _IDS["kz-dep-physiology"]
 KZ_G1, KZ_G4 = _IDS["kz-grp-med-101"], _IDS["kz-grp-pharm-201"]
 KG_U, KG_PHYSMATH, KG_PED = _IDS["kg-jasu"], _IDS["kg-fac-physics-math"], _IDS["kg-fac-pedagogy"]
 KG_MATH, KG_G1 = _IDS["kg-dep-mathematics"], _IDS["kg-grp-mi-1"]
-SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only"}
+SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only", "notifier": "notifier-secret-for-tests-only"}
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The monthly backup's port to the operator tool that knows how to back the system up.
 
-The tool (`EJOURNAL_WORKFLOW_BACKUP_COMMAND`, today `python -m services.reporting.entrypoints.backup`)
+The tool (`EJOURNAL_WORKFLOW_BACKUP_COMMAND`, today `python -m deploy.ops.backup`)
 dumps every database and stream into a folder of the backup directory, records the backup in
 reporting's ListBackups, and prints `{"backup_id", "folder", "size_bytes"}` as JSON. Pruning removes
 the folders whose manifest says they were started more than `keep_years` before the run.

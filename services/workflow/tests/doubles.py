@@ -29,6 +29,8 @@ from services.workflow.monitoring.messages import (
     WeekCheckRequest,
     WeeklyCheckResult,
 )
+from services.workflow.reconcile.activities import RECONCILE_CASES
+from services.workflow.reconcile.messages import ReconcileInput, ReconcileResult
 from services.workflow.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
 from services.workflow.reopen.messages import (
     CountReopenInput,
@@ -171,6 +173,14 @@ def statement_doubles() -> list[Callable[..., Any]]:
         return SettleResult(("journal-b",), ("journal-a",))
 
     return [alert, settle]
+
+
+def reconcile_doubles() -> list[Callable[..., Any]]:
+    @activity.defn(name=RECONCILE_CASES)
+    async def reconcile(request: ReconcileInput) -> ReconcileResult:
+        return ReconcileResult(("case-1",), (), ())
+
+    return [reconcile]
 
 
 def monitoring_doubles() -> list[Callable[..., Any]]:

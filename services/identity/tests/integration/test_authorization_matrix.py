@@ -18,10 +18,10 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 
+from deploy.demo.seed.identity import DEMO_PASSWORD
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.identity.domain.people import PersonCategory, Placement
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import DEMO_PASSWORD
 from services.identity.service_layer import login_requests, substitutions
 from services.identity.service_layer.bootstrap import Account, ensure_account
 from services.identity.tests.harness import (

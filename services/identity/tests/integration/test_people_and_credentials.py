@@ -135,6 +135,11 @@ async def test_kg_jasu_credentials_come_from_the_administrator_or_the_deans_offi
         pb.ChangeOwnPasswordRequest(current_password="Ejournal-demo-2026", new_password="Another-pass-2027"),
     )  # fmt: skip
     assert own.code() == grpc.StatusCode.PERMISSION_DENIED and "KG-03" in own.details()
+    # ... and "who am I" says so, so the portal offers no password form (kz-medical users may).
+    kg_me = await identity.call("kg.teacher2", "WhoAmI", pb.WhoAmIRequest())
+    kz_me = await identity.call("kz.teacher2", "WhoAmI", pb.WhoAmIRequest())
+    assert (kg_me.profile_code, kg_me.may_change_own_password) == ("kg-jasu", False)
+    assert (kz_me.profile_code, kz_me.may_change_own_password) == ("kz-medical", True)
 
 
 async def test_kz_medical_users_may_change_their_own_password_under_the_policy(identity: Identity) -> None:

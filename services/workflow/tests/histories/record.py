@@ -28,6 +28,8 @@ from services.workflow.closing.messages import ClosingInput, MoveDeadlineRequest
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reconcile.messages import ReconcileInput
+from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
 from services.workflow.reopen.messages import (
     CorrectionRequest,
     DecisionRequest,
@@ -44,6 +46,7 @@ from services.workflow.tests.doubles import (
     ReopenDoubles,
     closing_doubles,
     monitoring_doubles,
+    reconcile_doubles,
     statement_doubles,
 )
 from services.workflow.tests.support import People, case_input
@@ -219,6 +222,12 @@ async def weekly_journal_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, 
     return handle
 
 
+async def reconcile_cases(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    return await env.client.start_workflow(
+        ReconcileCasesWorkflow.run, ReconcileInput(), id="reconcile-reopen-cases", task_queue=QUEUE
+    )
+
+
 SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[Any, Any]]]] = {
     "reopen_completed": reopen_completed,
     "reopen_submitted_through_the_service": reopen_submitted_through_the_service,
@@ -231,6 +240,7 @@ SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[An
     "statement_deadline": statement_deadline,
     "daily_fill_check": daily_fill_check,
     "weekly_journal_check": weekly_journal_check,
+    "reconcile_cases": reconcile_cases,
 }
 
 
@@ -246,7 +256,7 @@ async def record(names: list[str]) -> None:
     )
     gradebook = FakeGradebook()
     activities = [*ReopenDoubles(gradebook).activities(), *closing_doubles(gradebook), *monitoring_doubles()]
-    activities += statement_doubles()
+    activities += statement_doubles() + reconcile_doubles()
     try:
         async with Worker(client, task_queue=QUEUE, workflows=WORKFLOWS, activities=activities):
             for name in names or list(SCENARIOS):

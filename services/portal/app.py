@@ -1,0 +1,38 @@
+"""How the gateway serves the portal: its pages at the site's root, its static files under /static,
+on the same origin as the API (so the cookie session and its CSRF header work as designed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from services.portal.pages import office, oversight, session, tasks
+from services.portal.visit import ApiUnavailable, SignInRequired, sign_in_path
+
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (session.router, tasks.router, oversight.router, office.router)
+
+
+def install(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
+    # The navigation links only to pages that exist.
+    app.state.portal_pages = frozenset(getattr(route, "path", "") for r in ROUTERS for route in r.routes)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    async def to_sign_in(request: Request, error: Exception) -> Response:
+        assert isinstance(error, SignInRequired)
+        return RedirectResponse(sign_in_path(error.back_to), status_code=303)
+
+    async def unavailable(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiUnavailable)
+        retry = error.reply.headers.get("retry-after", "5")
+        response = error.visit.render("unavailable.html", status=503, retry=retry)
+        response.headers["Retry-After"] = retry
+        return response
+
+    app.add_exception_handler(SignInRequired, to_sign_in)
+    app.add_exception_handler(ApiUnavailable, unavailable)

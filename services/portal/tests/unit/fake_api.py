@@ -1,0 +1,67 @@
+"""A stand-in for the gateway's HTTP API with the few answers the unit tests need, and the real portal
+installed on it (the portal reaches the API through the same application, as in production)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from services.gateway.auth import start_session
+from services.portal.app import install
+
+ROLES = {
+    "teacher": [{"role": "teacher", "scope_type": "department", "scope_id": "d1"}],
+    "student": [{"role": "student", "scope_type": "group", "scope_id": "g1"}],
+    "kgteacher": [{"role": "teacher", "scope_type": "department", "scope_id": "d2"}],
+}
+
+
+def fake_gateway(locked_seconds: int = 0, unavailable: bool = False) -> FastAPI:
+    app = FastAPI()
+    seen: dict[str, Any] = {"password_changes": [], "languages": []}
+    app.state.seen = seen
+
+    @app.post("/api/v1/session")
+    async def sign_in(request: Request) -> JSONResponse:
+        body = await request.json()
+        if unavailable:
+            return JSONResponse({"status": 503}, status_code=503, headers={"Retry-After": "7"})
+        if locked_seconds:
+            detail = f"too many failed attempts; try again in {locked_seconds} s"
+            return JSONResponse({"status": 401, "detail": detail}, status_code=401)
+        if body["password"] != "right":
+            return JSONResponse({"status": 401, "detail": "login or password is wrong"}, status_code=401)
+        response = JSONResponse({"ok": True})
+        start_session(response, f"token-{body['login']}", "refresh", 900)
+        return response
+
+    @app.get("/api/v1/session/me")
+    async def me(request: Request) -> JSONResponse:
+        seen["languages"].append(request.headers.get("accept-language"))
+        token = request.cookies.get("ej_access", "")
+        login = token.removeprefix("token-")
+        if login not in ROLES:
+            return JSONResponse({"status": 401}, status_code=401)
+        return JSONResponse(
+            {
+                "person_id": "p-" + login,
+                "login": login,
+                "full_name": "Әбілқасымова Гүлнұр",
+                "roles": ROLES[login],
+                "language": "",
+                "profile_code": "kg-jasu" if login.startswith("kg") else "kz-medical",
+                "may_change_own_password": not login.startswith("kg"),
+            }
+        )
+
+    @app.put("/api/v1/session/password")
+    async def password(request: Request) -> JSONResponse:
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        seen["password_changes"].append(await request.json())
+        return JSONResponse({})
+
+    install(app)
+    return app

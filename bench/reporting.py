@@ -259,5 +259,4 @@ async def rebuild_semester() -> None:
 
 def main() -> None:
     asyncio.run(lag_at_rate())
-    render_statement()
-    asyncio.run(rebuild_semester())
+    asyncio.run(rebuild_semester())  # the statement's rendering and signing: bench/statements.py

@@ -7,21 +7,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import grpc
@@ -29,7 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from deploy.local.demo_stamp import DemoStamps, fingerprint
+from deploy.local.demo_seed import seed_demo_meanwhile
 from deploy.local.mail import MailServer
 from deploy.local.servers import (
     NatsServer,
@@ -41,6 +37,7 @@ from deploy.local.servers import (
     stop_process,
 )
 from deploy.local.supervisor import Supervisor, signals_deferred
+from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.services import SERVICES
 from ejournal_platform.settings import load_settings
@@ -138,75 +135,35 @@ class Stack:
         pg.wait_ready(process)
         return pg.url
 
-    def create_databases(self, url_of: Callable[[str], str]) -> None:
-        import psycopg
-
+    def create_databases(self, url_of: Callable[[str], str]) -> Callable[[str], str]:
+        """Each service's database with its own two roles (ejournal_platform.db_roles): migrations run
+        as the owner; the returned function gives, per database, the URL of the service's own role
+        (and the administrator's for any other database)."""
         admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
-            for service in SERVICES:
-                if f"ejournal_{service}" not in existing:
-                    conn.execute(f'CREATE DATABASE "ejournal_{service}"')
+        passwords = self.role_passwords()
+        service_urls: dict[str, str] = {}
         for service in SERVICES:
-            upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
-
-    def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
-        """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
-        seed_demo(database_url); it writes through the service's own unit of work, so its events wait
-        in the outbox until the service starts and relays them. A database that already holds this
-        demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
-        services seeded."""
-        import psycopg
-
-        stamps = DemoStamps(self.home / "demo-stamps.json")
-        seeded: list[str] = []
-        admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            oids: dict[str, int] = dict(
-                conn.execute("SELECT datname, oid::bigint FROM pg_database").fetchall()
+            database = f"ejournal_{service}"
+            roles = provision(
+                admin, database, service, passwords[owner_role(service)], passwords[app_role(service)]
             )
-        for service in SERVICES:
-            try:
-                module = importlib.import_module(f"deploy.demo.seed.{service}")
-            except ModuleNotFoundError as missing:
-                if missing.name != f"deploy.demo.seed.{service}":
-                    raise
-                continue
-            stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())
-            if stamps.is_current(service, stamp):
-                continue
-            asyncio.run(module.seed_demo(url_of(f"ejournal_{service}")))
-            stamps.record(service, stamp)
-            seeded.append(service)
-        return seeded
+            upgrade(
+                ROOT / "services" / service / "migrations",
+                role_url(url_of(database), database, roles.owner, roles.owner_password),
+            )
+            service_urls[database] = role_url(url_of(database), database, roles.app, roles.app_password)
+        return lambda database: service_urls.get(database) or url_of(database)
 
-    def seed_demo_meanwhile(self, url_of: Callable[[str], str]) -> Callable[[], None]:
-        """Load the demo data in a background thread while the servers and services start (seeding
-        needs only PostgreSQL, and a service relays what the seed commits whenever it commits it);
-        the returned function waits for it and re-raises its error. Measured warm: the start takes
-        the longer of the two instead of their sum (see docs/operations.md)."""
-        failure: list[BaseException] = []
-        report: list[str] = []
-        started = time.monotonic()
-
-        def run() -> None:
-            try:
-                seeded = self.seed_demo(url_of)
-                took = f"{time.monotonic() - started:.1f} s"
-                report.append(f"loaded into {', '.join(seeded)} in {took}" if seeded else "already loaded")
-            except BaseException as error:  # reported by the waiting function, in the main thread
-                failure.append(error)
-
-        worker = threading.Thread(target=run, name="demo-seed", daemon=True)
-        worker.start()
-
-        def wait() -> None:
-            worker.join()
-            if failure:
-                raise RuntimeError(f"the demo data failed to load: {failure[0]!r}") from failure[0]
-            print(f"· demo data {report[0]}", flush=True)
-
-        return wait
+    def role_passwords(self) -> dict[str, str]:
+        """Passwords of the services' database roles, made once and kept (0600) in the home folder."""
+        path = self.home / "database-roles.json"
+        known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        wanted = [role(s) for s in SERVICES for role in (owner_role, app_role)]
+        if any(name not in known for name in wanted):
+            known |= {name: secrets.token_urlsafe(24) for name in wanted if name not in known}
+            path.write_text(json.dumps(known))
+            path.chmod(0o600)
+        return known
 
     def start_nats(self) -> None:
         self.nats = NatsServer(
@@ -276,6 +233,14 @@ class Stack:
             path.chmod(0o600)
         return secrets_by_service
 
+    def backup_tool_env(self, url_of: Callable[[str], str]) -> dict[str, str]:
+        """What the monthly backup's operator tool reads (it reaches every database and the streams)."""
+        assert self.nats is not None
+        backups = str(self.home / "backups")
+        env = {f"EJOURNAL_{sv.upper()}_DATABASE_URL": url_of(f"ejournal_{sv}") for sv in SERVICES}
+        return env | {"EJOURNAL_WORKFLOW_BACKUP_DIR": backups, "EJOURNAL_REPORTING_BACKUP_DIR": backups,
+                      "EJOURNAL_REPORTING_NATS_URL": self.nats.url}  # fmt: skip
+
     def start_services(self, url_of: Callable[[str], str]) -> None:
         assert self.nats is not None and self.temporal is not None
         s = self.settings
@@ -293,6 +258,7 @@ class Stack:
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
+                env |= self.backup_tool_env(url_of)
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
             else:
@@ -345,12 +311,11 @@ class Stack:
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         step("PostgreSQL")
-        url_of = self.start_postgres()
-        self.create_databases(url_of)
+        url_of = self.create_databases(self.start_postgres())
         demo_loaded: Callable[[], None] | None = None
         if self.settings.demo:
             step("demo data (EJOURNAL_DEMO=0 skips it)")
-            demo_loaded = self.seed_demo_meanwhile(url_of)
+            demo_loaded = seed_demo_meanwhile(self.home, url_of, SERVICES)
         step("NATS JetStream")
         self.start_nats()
         step("Temporal dev server")

@@ -10,6 +10,7 @@ token, or an external signer that receives the digest and returns the signature.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,9 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator import ValidationContext
 
 MD = "sha256"
+# pyHanko warns on every signature that it will embed revocation data without fetching any: that is
+# the design here (the CRLs come with the trust), so the warning would only be noise in the logs.
+logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bench.report import figure, size
 from deploy.local.servers import PostgresServer, free_port
 from ejournal_platform.context import set_principal
 from ejournal_platform.db import make_engine
@@ -269,7 +270,7 @@ async def run(students: int, loads: int, server_url: str | None) -> dict[str, An
         base = server_url.rsplit("/", 1)[0]
         make_url = lambda name: f"{base}/{name}"  # noqa: E731
 
-        def create(name: str, template: str | None = None) -> bool:
+        def create(name: str, template: str | None = None, owner: str | None = None) -> bool:
             with psycopg.connect(
                 f"{base}/postgres".replace("postgresql+psycopg://", "postgresql://"), autocommit=True
             ) as c:
@@ -337,6 +338,11 @@ async def run(students: int, loads: int, server_url: str | None) -> dict[str, An
             "contingent": round(students / new["contingent import (new)"]),
             "teaching_load": round(loads / new["teaching-load import (new)"]),
         }
+        contingent_copy = raw["movements"] + raw["placements"]
+        figure("contingent import (new), raw: COPY", students / new["contingent import (new)"],
+               students / contingent_copy, "rows/s")  # fmt: skip
+        figure("teaching-load import (new), raw: COPY", loads / new["teaching-load import (new)"],
+               loads / raw["teaching_loads"], "rows/s")  # fmt: skip
         return results
     finally:
         set_principal(None)
@@ -349,15 +355,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--students", type=int, default=30_000)
-    parser.add_argument("--loads", type=int, default=60_000)
+    parser.add_argument("--students", type=int, default=size(30_000, 200))
+    parser.add_argument("--loads", type=int, default=size(60_000, 200))
     parser.add_argument("--database-url", help="an existing PostgreSQL (admin URL); default: start one")
     options = parser.parse_args()
     results = asyncio.run(run(options.students, options.loads, options.database_url))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "curriculum.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
-    print(json.dumps(results, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jwt
 
+from bench.report import figure, median, size
 from deploy.local.servers import PostgresServer, free_port
 from ejournal_platform.logging import configure_logging
 from ejournal_platform.migrations import upgrade
@@ -53,7 +54,7 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms"
 
 
-async def token_figures(n: int = 5000) -> None:
+async def token_figures(n: int) -> None:
     keys = TestTokens()
     token = keys.token("person-1", *ROLES)
     public = keys.key.private_key.public_key()
@@ -70,14 +71,13 @@ async def token_figures(n: int = 5000) -> None:
     )
     verify = per_call_us(lambda: verifier.verify(token), n)
     through = await per_call_async_us(lambda: authenticator.authenticate(token), n)
-    print("token verification per call (Ed25519, 2 role grants)")
-    print(f"  raw pyjwt.decode                       {raw:8.1f} us")
-    print(f"  TokenVerifier.verify                   {verify:8.1f} us  ({verify / raw:.2f}x raw)")
-    print(f"  JwtAuthenticator.authenticate (cached) {through:8.1f} us  ({through / raw:.2f}x raw)")
-    print(f"  key-set fetches during {n} calls: {authenticator.fetches}")
+    print(f"token verification per call (Ed25519, 2 role grants; raw: pyjwt.decode), {n} calls")
+    figure("TokenVerifier.verify", verify, raw, "us", False)
+    figure("JwtAuthenticator.authenticate (cached keys)", through, raw, "us", False)
+    print(f"key-set fetches during {n} calls: {authenticator.fetches}")
 
 
-async def login_figures(rounds: int = 30) -> None:
+async def login_figures(rounds: int) -> None:
     parameters = Argon2Parameters()
     hashing = PasswordHashing(parameters)
     stored = hashing.hash_sync("Ejournal-demo-2026")
@@ -122,16 +122,14 @@ async def login_figures(rounds: int = 30) -> None:
         f" ({rounds} rounds)"
     )
     print(f"  raw argon2 verify        {percentiles(raw)}")
-    print(
-        f"  Login RPC end to end     {percentiles(rpc)}"
-        f"  ({statistics.median(rpc) / statistics.median(raw):.2f}x raw)"
-    )
+    print(f"  Login RPC end to end     {percentiles(rpc)}")
+    figure("Login RPC end to end, median (raw: argon2 verify)", median(rpc), median(raw), "ms", False)
 
 
 def main() -> None:
     configure_logging("bench", "WARNING", "console")
-    asyncio.run(token_figures())
-    asyncio.run(login_figures())
+    asyncio.run(token_figures(size(5000, 50)))
+    asyncio.run(login_figures(size(30, 3)))
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ import time
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bench.harness import servers
-from bench.report import figure
+from bench.report import figure, size
 from ejournal.gradebook.v1 import events_pb2
 from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
 from ejournal_platform.events import Event, headers_for, new_event_id
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter, define_outbox
 
-EVENTS = 20_000
+EVENTS = size(20_000, 1_000)
 PER_TRANSACTION = 500
 
 

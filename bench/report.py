@@ -1,15 +1,39 @@
-"""Printing figures the same way in every benchmark: ours, the raw server's, and the ratio."""
+"""Figures the same way in every benchmark: ours, the raw counterpart's for the same work in the same
+run, and the ratio. Each figure is printed and kept, so `python -m bench` can write them all as JSON
+(EJOURNAL_BENCH_JSON=<path>): {"<benchmark>/<figure>": {"ours", "raw", "unit", "better"}}."""
 
 from __future__ import annotations
 
+import os
 import statistics
+from typing import Any
+
+FIGURES: dict[str, dict[str, Any]] = {}
+# The benchmark now running (set by bench/__main__.py); figures are named "<benchmark>/<what>".
+current = "bench"
+
+
+def tiny() -> bool:
+    """EJOURNAL_BENCH_TINY=1: the smallest run that still produces every figure (for the bench's own
+    test; its numbers mean nothing)."""
+    return os.environ.get("EJOURNAL_BENCH_TINY") == "1"
+
+
+def size(full: int, small: int) -> int:
+    return small if tiny() else full
 
 
 def figure(what: str, ours: float, raw: float, unit: str, higher_is_better: bool = True) -> None:
     ratio = ours / raw if raw else float("nan")
     sense = "higher is better" if higher_is_better else "lower is better"
     ours_text = f"ejournal {ours:>12,.2f} {unit:<8}"
-    print(f"{what:<48} {ours_text} raw {raw:>12,.2f} {unit:<8} ratio {ratio:6.2f} ({sense})")
+    print(f"{what:<48} {ours_text} raw {raw:>12,.2f} {unit:<8} ratio {ratio:6.2f} ({sense})", flush=True)
+    FIGURES[f"{current}/{what}"] = {
+        "ours": ours,
+        "raw": raw,
+        "unit": unit,
+        "better": "higher" if higher_is_better else "lower",
+    }
 
 
 def percentile(samples: list[float], p: float) -> float:

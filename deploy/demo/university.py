@@ -1,7 +1,7 @@
 """The demo university of both regulation profiles: the one description both demo seeds read.
 
-identity's seed (`services/identity/entrypoints/seed.py`) gives every person here an account with the
-roles listed; curriculum's seed (`services/curriculum/entrypoints/seed.py`) builds this structure,
+identity's seed (`deploy/demo/seed/identity.py`) gives every person here an account with the
+roles listed; curriculum's seed (`deploy/demo/seed/curriculum.py`) builds this structure,
 enrolls these students and gives these teachers their teaching load. Neither invents a person or a
 unit of its own, so a demo teacher's token names exactly the ids curriculum (and the gradebook after
 it) keeps — which is what authorization compares.

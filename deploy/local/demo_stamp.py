@@ -5,9 +5,9 @@ The seeds are idempotent, but confirming the curriculum demo (~3,000 rows, each 
 costs seconds on every start. After a seed succeeds the launcher records a fingerprint of what it
 loaded: the service, the database's identity (its oid: a dropped and re-created database gets a new
 one), the academic year (group ids follow it) and the seed's sources (`deploy/demo/*.py`, the id
-formulas, the service's `entrypoints/seed.py` and `entrypoints/demo_*.py`). A start whose fingerprint
-matches skips that seed; any change to the demo reloads it. Delete `$EJOURNAL_HOME/demo-stamps.json`
-to force it.
+formulas, the service's seed `deploy/demo/seed/<service>.py` and its parts `<service>_*.py`). A start
+whose fingerprint matches skips that seed; any change to the demo reloads it. Delete
+`$EJOURNAL_HOME/demo-stamps.json` to force it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from deploy.demo.model import year_start
 SOURCES = (
     "deploy/demo/*.py",
     "services/curriculum/adapters/ids.py",  # the id formulas the demo's ids come from
-    "services/{service}/entrypoints/seed.py",
-    "services/{service}/entrypoints/demo_*.py",
+    "deploy/demo/seed/{service}.py",
+    "deploy/demo/seed/{service}_*.py",
 )
 
 

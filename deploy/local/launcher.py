@@ -1,7 +1,8 @@
 """The local stack: PostgreSQL, NATS JetStream, Temporal (with its UI), five services and the gateway.
 
 `bash deploy/local/up.sh` runs this after installing. Data lives in $EJOURNAL_HOME (default
-./.ejournal) and survives restarts. Ctrl-C or SIGTERM stops every child process.
+./.ejournal) and survives restarts. Every child that dies is started again by the supervisor
+(supervisor.py) while the rest keep running. Ctrl-C or SIGTERM stops every child process.
 """
 
 from __future__ import annotations
@@ -29,13 +30,24 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deploy.local.demo_stamp import DemoStamps, fingerprint
-from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, port_is_free, stop_process
+from deploy.local.mail import MailServer
+from deploy.local.servers import (
+    NatsServer,
+    PostgresServer,
+    TemporalDevServer,
+    free_port,
+    port_is_free,
+    stop_postmaster,
+    stop_process,
+)
+from deploy.local.supervisor import Supervisor, signals_deferred
+from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
+from ejournal_platform.services import SERVICES
 from ejournal_platform.settings import load_settings
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 Port = Field(ge=1, le=65535)
 
@@ -55,6 +67,9 @@ class LauncherSettings(BaseSettings):
     gradebook_port: int = Field(50053, ge=1, le=65535)
     reporting_port: int = Field(50054, ge=1, le=65535)
     workflow_port: int = Field(50055, ge=1, le=65535)
+    notifier_port: int = Field(50056, ge=1, le=65535)
+    # The local mail server (SMTP on 127.0.0.1): every message it accepts is kept in $EJOURNAL_HOME/mail.
+    smtp_port: int = Field(8025, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
     demo: bool = True  # load the demo data of both regulation profiles (idempotent)
@@ -74,6 +89,7 @@ def check_ports(settings: LauncherSettings) -> None:
         "EJOURNAL_TEMPORAL_PORT": settings.temporal_port,
         "EJOURNAL_TEMPORAL_UI_PORT": settings.temporal_ui_port,
         "EJOURNAL_GATEWAY_PORT": settings.gateway_port,
+        "EJOURNAL_SMTP_PORT": settings.smtp_port,
         **{f"EJOURNAL_{s.upper()}_PORT": settings.service_port(s) for s in SERVICES},
     }
     if settings.database_url is None:
@@ -92,7 +108,6 @@ def check_ports(settings: LauncherSettings) -> None:
 @dataclass
 class Child:
     name: str
-    process: subprocess.Popen[bytes]
     log_file: Path
     address: str
 
@@ -103,9 +118,11 @@ class Stack:
         self.home = settings.home.resolve()
         self.logs = self.home / "logs"
         self.children: list[Child] = []
+        self.supervisor = Supervisor()
         self.pg: PostgresServer | None = None
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
+        self.mail: MailServer | None = None
         self.started = time.monotonic()
 
     # -- infrastructure -------------------------------------------------------------------------
@@ -114,25 +131,46 @@ class Stack:
         if self.settings.database_url:
             base = self.settings.database_url.rsplit("/", 1)[0]
             return lambda db: f"{base}/{db}"
-        self.pg = PostgresServer(self.home / "postgres", self.settings.pg_port)
-        self.pg.start()
-        pg = self.pg
+        pg = self.pg = PostgresServer(self.home / "postgres", self.settings.pg_port)
+        pg.initialise()
+        with signals_deferred():
+            process = pg.spawn()
+            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster)
+        pg.wait_ready(process)
         return pg.url
 
-    def create_databases(self, url_of: Callable[[str], str]) -> None:
-        import psycopg
-
+    def create_databases(self, url_of: Callable[[str], str]) -> Callable[[str], str]:
+        """Each service's database with its own two roles (ejournal_platform.db_roles): migrations run
+        as the owner; the returned function gives, per database, the URL of the service's own role
+        (and the administrator's for any other database)."""
         admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
-            for service in SERVICES:
-                if f"ejournal_{service}" not in existing:
-                    conn.execute(f'CREATE DATABASE "ejournal_{service}"')
+        passwords = self.role_passwords()
+        service_urls: dict[str, str] = {}
         for service in SERVICES:
-            upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
+            database = f"ejournal_{service}"
+            roles = provision(
+                admin, database, service, passwords[owner_role(service)], passwords[app_role(service)]
+            )
+            upgrade(
+                ROOT / "services" / service / "migrations",
+                role_url(url_of(database), database, roles.owner, roles.owner_password),
+            )
+            service_urls[database] = role_url(url_of(database), database, roles.app, roles.app_password)
+        return lambda database: service_urls.get(database) or url_of(database)
+
+    def role_passwords(self) -> dict[str, str]:
+        """Passwords of the services' database roles, made once and kept (0600) in the home folder."""
+        path = self.home / "database-roles.json"
+        known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        wanted = [role(s) for s in SERVICES for role in (owner_role, app_role)]
+        if any(name not in known for name in wanted):
+            known |= {name: secrets.token_urlsafe(24) for name in wanted if name not in known}
+            path.write_text(json.dumps(known))
+            path.chmod(0o600)
+        return known
 
     def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
-        """Each service that ships demo data has services/<name>/entrypoints/seed.py with an async
+        """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
         seed_demo(database_url); it writes through the service's own unit of work, so its events wait
         in the outbox until the service starts and relays them. A database that already holds this
         demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
@@ -148,9 +186,9 @@ class Stack:
             )
         for service in SERVICES:
             try:
-                module = importlib.import_module(f"services.{service}.entrypoints.seed")
+                module = importlib.import_module(f"deploy.demo.seed.{service}")
             except ModuleNotFoundError as missing:
-                if missing.name != f"services.{service}.entrypoints.seed":
+                if missing.name != f"deploy.demo.seed.{service}":
                     raise
                 continue
             stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())
@@ -196,7 +234,11 @@ class Stack:
             self.settings.nats_monitor_port,
             self.logs / "nats.log",
         )
-        self.nats.start()
+        nats = self.nats
+        with signals_deferred():
+            process = nats.spawn()
+            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file)
+        nats.wait_ready(process)
 
     def start_temporal(self) -> None:
         self.temporal = TemporalDevServer(
@@ -207,22 +249,40 @@ class Stack:
             SEARCH_ATTRIBUTES,
             self.logs / "temporal.log",
         )
-        self.temporal.start()
+        temporal = self.temporal
+        with signals_deferred():
+            process = temporal.spawn()
+            self.supervisor.adopt("temporal", process, temporal.spawn, temporal.log_file, stop_temporal)
+        temporal.wait_ready(process)
+
+    def start_mail(self) -> None:
+        self.mail = mail = MailServer(
+            self.home / "mail", self.settings.smtp_port, log_file=self.logs / "mail.log"
+        )
+        with signals_deferred():
+            process = mail.spawn()
+            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file)
+        mail.wait_ready(process)
 
     # -- services -------------------------------------------------------------------------------
     def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
         log_file = self.logs / f"{name}.log"
-        with log_file.open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", module],
-                cwd=ROOT,
-                env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        self.children.append(Child(name, process, log_file, address))
+
+        def start() -> subprocess.Popen[bytes]:
+            with log_file.open("ab") as log:
+                return subprocess.Popen(
+                    [sys.executable, "-m", module],
+                    cwd=ROOT,
+                    env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+
+        with signals_deferred():
+            self.supervisor.adopt(name, start(), start, log_file)
+        self.children.append(Child(name, log_file, address))
 
     def service_secrets(self) -> dict[str, str]:
         """Client secrets of the service identities, made once and kept (0600) in the home folder."""
@@ -247,6 +307,7 @@ class Stack:
                 f"{prefix}NATS_URL": self.nats.url,
                 f"{prefix}LOG_FORMAT": "json",
                 f"{prefix}IDENTITY_ADDRESS": f"127.0.0.1:{s.identity_port}",
+                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez over HTTP
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
@@ -259,6 +320,9 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+            if service == "notifier":  # mail to the local mail server; links into the portal
+                env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
+                env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
@@ -272,11 +336,7 @@ class Stack:
         deadline = time.monotonic() + self.settings.start_timeout
         pending = {c.name for c in self.children}
         while pending:
-            for child in self.children:
-                if child.process.poll() is not None:
-                    raise RuntimeError(
-                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}"
-                    )
+            self.supervisor.check()  # a child that dies while starting is restarted like any other
             for child in [c for c in self.children if c.name in pending]:
                 if self.is_healthy(child):
                     pending.discard(child.name)
@@ -304,8 +364,7 @@ class Stack:
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         step("PostgreSQL")
-        url_of = self.start_postgres()
-        self.create_databases(url_of)
+        url_of = self.create_databases(self.start_postgres())
         demo_loaded: Callable[[], None] | None = None
         if self.settings.demo:
             step("demo data (EJOURNAL_DEMO=0 skips it)")
@@ -314,6 +373,8 @@ class Stack:
         self.start_nats()
         step("Temporal dev server")
         self.start_temporal()
+        step("mail server")
+        self.start_mail()
         step("services")
         self.start_services(url_of)
         self.wait_healthy()
@@ -324,7 +385,7 @@ class Stack:
         s = self.settings
         rows = [("component", "address", "log")]
         if self.pg:
-            rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.data_dir / "server.log")))
+            rows.append(("postgresql", f"127.0.0.1:{s.pg_port}", str(self.pg.log_file)))
         elif s.database_url:
             rows.append(("postgresql", "EJOURNAL_DATABASE_URL", "-"))
         rows.append(
@@ -332,32 +393,23 @@ class Stack:
         )
         rows.append(("temporal", f"127.0.0.1:{s.temporal_port}", str(self.logs / "temporal.log")))
         rows.append(("temporal ui", f"http://127.0.0.1:{s.temporal_ui_port}", "-"))
+        rows.append(("mail (smtp)", f"127.0.0.1:{s.smtp_port}", str(self.home / "mail") + "/*.eml"))
         rows += [(c.name, c.address, str(c.log_file)) for c in self.children]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
         return "\n".join(lines)
 
     def watch(self) -> int:
-        """Block until a signal or a child's death; return the exit code."""
-        while True:
-            for child in self.children:
-                if child.process.poll() is not None:
-                    print(
-                        f"{child.name} exited with code {child.process.returncode}; see {child.log_file}",
-                        file=sys.stderr,
-                    )
-                    return 1
-            time.sleep(0.5)
+        """Keep every child running until a signal stops the stack."""
+        self.supervisor.watch()
+        return 0
 
     def stop(self) -> None:
-        for child in reversed(self.children):
-            stop_process(child.process)
-        if self.temporal:
-            self.temporal.stop()
-        if self.nats:
-            self.nats.stop()
-        if self.pg:
-            self.pg.stop()
+        self.supervisor.stop_all()
+
+
+def stop_temporal(process: subprocess.Popen[bytes]) -> None:
+    stop_process(process, timeout=15)
 
 
 def step(what: str) -> None:

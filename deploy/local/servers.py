@@ -74,6 +74,18 @@ def binary(name: str) -> str:
     return found
 
 
+def stop_postmaster(process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
     """SIGTERM the process group, wait, then SIGKILL whatever is left."""
     if process.poll() is not None:
@@ -98,6 +110,7 @@ class PostgresServer:
         self.host = host
         self.password_file = data_dir.parent / f"{data_dir.name}.password"
         self._run_as: str | None = None
+        self.log_file = data_dir / "server.log"
 
     @property
     def password(self) -> str:
@@ -157,10 +170,41 @@ class PostgresServer:
             ]
         )
 
+    def _options(self) -> list[str]:
+        return ["-h", self.host, "-p", str(self.port), "-k", str(self.data_dir), "-c", "max_connections=300",
+                "-c", "fsync=on"]  # fmt: skip
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        """Run the postmaster in the foreground, as our own child (pg_ctl would daemonize it, and a
+        supervisor could not notice its death); its log goes to server.log. Stop it with
+        `stop_postmaster`. Needs `initialise()` first."""
+        self._prepare_user()
+        with self.log_file.open("ab") as log:
+            return subprocess.Popen(
+                [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir), *self._options()],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                user=self._run_as,
+            )
+
+    def wait_ready(self, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+        wait_for_port(self.port, timeout, "postgres", process)
+        deadline = time.monotonic() + timeout
+        while True:  # the port opens before recovery ends; a query proves it accepts connections
+            try:
+                with psycopg.connect(self.url("postgres", driver="postgresql"), connect_timeout=2):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+
     def start(self) -> None:
         self.initialise()
         self._prepare_user()
-        options = f"-h {self.host} -p {self.port} -k {self.data_dir} -c max_connections=300 -c fsync=on"
+        options = " ".join(self._options())
         self._run(
             [
                 str(POSTGRES_BIN_PATH / "pg_ctl"),
@@ -186,12 +230,13 @@ class PostgresServer:
                 check=False,
             )
 
-    def create_database(self, name: str, template: str | None = None) -> bool:
+    def create_database(self, name: str, template: str | None = None, owner: str | None = None) -> bool:
         """Create the database if missing; True when it was created."""
         with psycopg.connect(self.url("postgres", driver="postgresql"), autocommit=True) as conn:
             if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
                 return False
             clause = f" TEMPLATE {psycopg.sql.Identifier(template).as_string(conn)}" if template else ""
+            clause += f" OWNER {psycopg.sql.Identifier(owner).as_string(conn)}" if owner else ""
             conn.execute(f"CREATE DATABASE {psycopg.sql.Identifier(name).as_string(conn)}{clause}")
             return True
 
@@ -217,6 +262,13 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.wait_ready(self.spawn())
+
+    def wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        wait_for_port(self.port, 20, "nats-server", process)
+        self._wait_healthy()
+
+    def spawn(self) -> subprocess.Popen[bytes]:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [
@@ -236,8 +288,7 @@ class NatsServer:
             start_new_session=True,
             stdin=subprocess.DEVNULL,
         )
-        wait_for_port(self.port, 20, "nats-server", self.process)
-        self._wait_healthy()
+        return self.process
 
     def _wait_healthy(self, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
@@ -289,6 +340,14 @@ class TemporalDevServer:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.wait_ready(self.spawn())
+
+    def wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        wait_for_port(self.port, 60, "temporal dev server", process)
+        if self.ui_port:
+            wait_for_port(self.ui_port, 60, "temporal web UI", process)
+
+    def spawn(self) -> subprocess.Popen[bytes]:
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
         args = [
             binary("temporal"),
@@ -316,9 +375,7 @@ class TemporalDevServer:
             self.process = subprocess.Popen(
                 args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, stdin=subprocess.DEVNULL
             )
-        wait_for_port(self.port, 60, "temporal dev server", self.process)
-        if self.ui_port:
-            wait_for_port(self.ui_port, 60, "temporal web UI", self.process)
+        return self.process
 
     def stop(self) -> None:
         if self.process:

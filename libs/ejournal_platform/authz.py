@@ -150,6 +150,11 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
     "login_request.decide": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),
     "substitution.appoint": (Permit(Role.DEPARTMENT_HEAD),),  # KZ-07, KG-07
     "substitution.read": (*permits(OVERSIGHT), Permit(Role.ADMINISTRATOR), Permit(Role.TEACHER, A), _SVC),
+    # Contacts (issue 17): one's own, the administrator's, and a group's curator for its students and
+    # their parents (KG-11: curators use attendance to contact parents).
+    "contacts.read": (Permit(Role.ADMINISTRATOR), Permit(Role.CURATOR), *permits(EVERYONE, OWN), _SVC),
+    "contacts.manage": (Permit(Role.ADMINISTRATOR), *permits(EVERYONE, OWN), _SVC),
+    "contacts.resolve": (_SVC,),  # chat ids and every recipient's preferences: the notifier only
     # curriculum
     "structure.read": (*permits(EVERYONE, W), _SVC),
     "structure.manage": (Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),  # KG-02

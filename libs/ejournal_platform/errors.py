@@ -6,17 +6,37 @@ error interceptor turns it into INVALID_ARGUMENT with a google.rpc.BadRequest de
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A message the gateway words in the user's language: a key of its table (services/gateway/i18n.py)
+    and the values the text names. It travels in ErrorInfo's metadata beside the English message."""
+
+    key: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
 
 class DomainError(Exception):
     """Base of errors a client caused or may act on; never a 5xx-like status."""
 
     code_name = "FAILED_PRECONDITION"
 
-    def __init__(self, message: str, *, field: str | None = None, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        reason: str | None = None,
+        wording: Wording | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.reason = reason or message
+        self.wording = wording
 
 
 class InvalidArgument(DomainError):

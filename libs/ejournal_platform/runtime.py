@@ -1,9 +1,13 @@
 """One service process: database, NATS, outbox relay, gRPC server, health, graceful shutdown.
 
 A service's entrypoint builds its settings and calls `run_service(settings, wire)`; `wire` receives the
-Runtime (engine, sessions, outbox writer, JetStream) and returns what to serve. Health reports SERVING
-only while the database answers and NATS is connected. SIGTERM or SIGINT: health goes NOT_SERVING,
-in-flight calls get a grace period, background tasks are cancelled, connections close.
+Runtime (engine, sessions, outbox writer, JetStream) and returns what to serve. Health (health.py):
+the database is essential (down without it), NATS is not (degraded: the outbox keeps the events),
+and a service may add its own dependencies; gRPC health and the HTTP probes (probes.py, on
+`health_port`) report it. SIGTERM or SIGINT: health goes NOT_SERVING, in-flight calls get a grace
+period, background tasks are cancelled, connections close. A background loop that fails ends the
+process with code 1, so the supervisor (or the cluster) starts it afresh rather than leaving a
+service that answers but no longer relays, consumes or runs workflows.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.grpc.interceptors import Authenticator, RejectAll
 from ejournal_platform.grpc.server import AddServicer, GrpcServer
+from ejournal_platform.health import DEPENDENCY_PREFIX, Dependency, HealthMonitor, Report
 from ejournal_platform.logging import configure_logging, get_logger
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter
+from ejournal_platform.probes import ProbeServer
 from ejournal_platform.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -54,6 +60,8 @@ class Wiring:
     public_methods: Collection[str] = ()
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Beyond the database and NATS, which every service has (e.g. Temporal for the workflow service).
+    dependencies: list[Dependency] = field(default_factory=list)
 
 
 async def connect_nats_patiently(url: str, name: str, attempts: int = 120) -> Client:
@@ -68,27 +76,26 @@ async def connect_nats_patiently(url: str, name: str, attempts: int = 120) -> Cl
     raise AssertionError("unreachable")
 
 
-async def is_healthy(runtime: Runtime) -> bool:
-    if not runtime.nats.is_connected:
-        return False
-    try:
-        async with asyncio.timeout(2):
-            async with runtime.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    return True
+def standard_dependencies(runtime: Runtime) -> list[Dependency]:
+    async def database() -> None:
+        async with runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def nats() -> None:
+        if not runtime.nats.is_connected:
+            raise ConnectionError("not connected to NATS")
+
+    return [Dependency("database", database), Dependency("nats", nats, essential=False)]
 
 
-async def _watch_health(runtime: Runtime, server: GrpcServer) -> None:
-    last: bool | None = None
-    while True:
-        healthy = await is_healthy(runtime)
-        if healthy != last:
-            await server.set_serving(healthy)
-            log.info("health changed", serving=healthy)
-            last = healthy
-        await asyncio.sleep(1.0)
+def publisher(server: GrpcServer, dependencies: list[Dependency]) -> Callable[[Report], Awaitable[None]]:
+    async def publish(report: Report) -> None:
+        await server.set_serving(report.accepts_writes)
+        for dependency in dependencies:
+            name = f"{DEPENDENCY_PREFIX}{dependency.name}"
+            await server.set_status(name, report.dependencies.get(dependency.name) == "ok")
+
+    return publish
 
 
 async def run_service(
@@ -129,9 +136,25 @@ async def run_service(
     server = GrpcServer(wiring.authenticator, wiring.public_methods)
     for add_servicer, servicer, full_name in wiring.servicers:
         server.add(add_servicer, servicer, full_name)
+    dependencies = [*standard_dependencies(runtime), *wiring.dependencies]
+    monitor = HealthMonitor(dependencies, publisher(server, dependencies))
+    probes = ProbeServer(lambda: monitor.report)
+    if settings.health_port is not None:
+        health_port = await probes.start(settings.grpc_host, settings.health_port)
+        log.info("health probes listening", address=f"http://{settings.grpc_host}:{health_port}")
     port = await server.start(settings.grpc_host, settings.grpc_port)
-    tasks: list[asyncio.Task[None]] = [asyncio.create_task(fn()) for fn in loops]
-    tasks.append(asyncio.create_task(_watch_health(runtime, server)))
+    probes.started = True
+    failed: list[BaseException] = []
+
+    def on_done(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            failed.append(task.exception())  # type: ignore[arg-type]
+            log.error("background loop failed; stopping so that it is restarted", error=repr(failed[0]))
+            stop.set()
+
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(fn()) for fn in [*loops, monitor.run]]
+    for task in tasks:
+        task.add_done_callback(on_done)
     log.info("service started", address=f"{settings.grpc_host}:{port}")
 
     await stop.wait()
@@ -139,7 +162,9 @@ async def run_service(
         loop.remove_signal_handler(signum)
     log.info("service stopping")
     await server.stop(grace=5)
+    await probes.stop()
     for task in tasks:
+        task.remove_done_callback(on_done)
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     for callback in wiring.on_stop:
@@ -147,3 +172,5 @@ async def run_service(
     await nats_client.close()
     await engine.dispose()
     log.info("service stopped")
+    if failed:
+        raise SystemExit(1)

@@ -23,6 +23,8 @@ class ServiceSettings(BaseSettings):
     service_name: str = "ejournal"
     grpc_host: str = "127.0.0.1"
     grpc_port: int = Field(default=50050, ge=0, le=65535)
+    # HTTP /readyz and /healthz for a cluster's probes (probes.py); unset: none; 0: any free port.
+    health_port: int | None = Field(default=None, ge=0, le=65535)
     database_url: str = "postgresql+psycopg://ejournal:ejournal@127.0.0.1:54329/ejournal"
     nats_url: str = "nats://127.0.0.1:4222"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from ejournal_platform.health import Report, State
 from services.gateway import imports, session
 from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
@@ -18,6 +19,8 @@ from services.gateway.problems import grpc_error_handler, problem, validation_er
 from services.gateway.routes import rpc_router
 from services.gateway.settings import GatewaySettings
 from services.portal.app import install as install_portal
+
+SEVERITY = [State.OK, State.DEGRADED, State.DOWN]
 
 
 def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
@@ -42,22 +45,32 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
 
     async def gateway_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, GatewayProblem)
-        return problem(request, error.status, error.key, error.detail)
+        return problem(request, error.status, error.key, error.detail, error.errors)
 
     app.add_exception_handler(GatewayProblem, gateway_problem)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> JSONResponse:
-        """200 when every service reports SERVING; 503 naming the ones that do not."""
-        statuses = await app.state.clients.health()
-        failing = sorted(name for name, status in statuses.items() if status != "SERVING")
-        body = {"status": "ok" if not failing else "unavailable", "services": statuses, "failing": failing}
-        return JSONResponse(body, status_code=503 if failing else 200)
+        """Each service as ok / degraded / down, with its own dependencies; 200 while writes are
+        accepted (every service up, even if degraded: NATS down leaves the events in the outboxes),
+        503 naming the services that are down."""
+        reports: dict[str, Report] = await app.state.clients.health()
+        states = [report.state for report in reports.values()]
+        overall = State.DOWN if State.DOWN in states else max(states, key=SEVERITY.index, default=State.OK)
+        body = {
+            "status": overall.value,
+            "services": {name: report.as_json() for name, report in reports.items()},
+            "down": sorted(name for name, report in reports.items() if report.state is State.DOWN),
+        }
+        return JSONResponse(body, status_code=503 if overall is State.DOWN else 200)
 
     @app.get("/readyz", tags=["operations"])
-    async def readyz() -> dict[str, str]:
-        """200 once the gateway itself accepts requests."""
-        return {"status": "ok"}
+    async def readyz() -> JSONResponse:
+        """200 while the gateway can serve the API: every service it forwards to answers and accepts
+        writes; 503 otherwise, so a load balancer sends the traffic to another gateway."""
+        reports: dict[str, Report] = await app.state.clients.health()
+        ready = all(report.accepts_writes for report in reports.values())
+        return JSONResponse({"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def prometheus() -> Response:

@@ -10,6 +10,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from ejournal_platform.grpc.client import open_channel
+from ejournal_platform.health import DEPENDENCY_PREFIX, Report, State
 
 
 def _stub_class(service: str) -> type[Any]:
@@ -25,21 +26,32 @@ class ServiceClients:
     def stub(self, service: str) -> Any:
         return self._stubs[service]
 
-    async def health(self, timeout: float = 1.0) -> dict[str, str]:
-        """Each service's overall health status name (SERVING, NOT_SERVING, UNREACHABLE)."""
+    async def health(self, timeout: float = 1.0) -> dict[str, Report]:
+        """Each service's health as it reports it: down when unreachable or not serving, degraded
+        when one of its non-essential dependencies (NATS) is down."""
 
-        async def check(channel: grpc.aio.Channel) -> str:
+        async def check(channel: grpc.aio.Channel) -> Report:
             try:
-                reply = await health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(service=""), timeout=timeout
+                reply = await health_pb2_grpc.HealthStub(channel).List(
+                    health_pb2.HealthListRequest(), timeout=timeout
                 )
             except grpc.aio.AioRpcError:
-                return "UNREACHABLE"
-            return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
+                return Report(State.DOWN, {"service": State.DOWN})
+            serving = health_pb2.HealthCheckResponse.SERVING
+            dependencies = {
+                name.removeprefix(DEPENDENCY_PREFIX): State.OK if status.status == serving else State.DOWN
+                for name, status in reply.statuses.items()
+                if name.startswith(DEPENDENCY_PREFIX)
+            }
+            overall = reply.statuses.get("")
+            if overall is None or overall.status != serving:
+                return Report(State.DOWN, dependencies)
+            all_ok = all(state is State.OK for state in dependencies.values())
+            return Report(State.OK if all_ok else State.DEGRADED, dependencies)
 
         names = list(self.channels)
-        statuses = await asyncio.gather(*(check(self.channels[name]) for name in names))
-        return dict(zip(names, statuses, strict=True))
+        reports = await asyncio.gather(*(check(self.channels[name]) for name in names))
+        return dict(zip(names, reports, strict=True))
 
     async def close(self) -> None:
         await asyncio.gather(*(channel.close() for channel in self.channels.values()))

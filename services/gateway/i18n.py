@@ -96,6 +96,26 @@ TITLES: dict[str, dict[str, str]] = {
     },
 }
 
+# Details a service asks the gateway to word (ejournal_platform.errors.Wording): the key and the
+# values it names arrive in ErrorInfo's metadata (`wording`, `wording.<name>`).
+DETAILS: dict[str, dict[str, str]] = {
+    "section_closed": {
+        "ru": "Эта часть журнала закрыта и доступна только для чтения; изменить её можно только после "
+        "переоткрытия",
+        "kk": "Журналдың бұл бөлігі жабық және тек оқуға арналған; оны тек қайта ашқаннан кейін өзгертуге "
+        "болады",
+        "ky": "Журналдын бул бөлүгү жабык жана окуу үчүн гана; аны кайра ачкандан кийин гана өзгөртүүгө "
+        "болот",
+        "en": "This part of the journal is closed and read-only; it can change only after a reopen",
+    },
+    "check_in_outside_window": {
+        "ru": "Отметка на это занятие открыта {date} с {opens} до {closes}",
+        "kk": "Бұл сабаққа белгілену {date} күні {opens}–{closes} аралығында ашық",
+        "ky": "Бул сабакка катталуу {date} күнү {opens}–{closes} аралыгында ачык",
+        "en": "Check-in for this lesson is open on {date} from {opens} to {closes}",
+    },
+}
+
 
 def negotiate(accept_language: str | None) -> str:
     """Pick the best of our languages from an Accept-Language header (q-values respected)."""
@@ -119,3 +139,15 @@ def negotiate(accept_language: str | None) -> str:
 def title(key: str, language: str) -> str:
     texts = TITLES.get(key, TITLES["INTERNAL"])
     return texts.get(language, texts["en"])
+
+
+def worded(info: dict[str, str], language: str) -> str | None:
+    """The detail of a service's error in the user's language, if the service named a known wording."""
+    texts = DETAILS.get(info.get("wording", ""))
+    if texts is None:
+        return None
+    values = {k.removeprefix("wording."): v for k, v in info.items() if k.startswith("wording.")}
+    try:
+        return texts.get(language, texts["en"]).format(**values)
+    except (KeyError, IndexError):
+        return None  # a value the text names is missing: the service's own message stays

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ejournal_platform.grpc.status import error_info, field_violations
-from services.gateway.i18n import negotiate, title
+from ejournal_platform.unavailable import RETRY_AFTER_SECONDS
+from services.gateway.i18n import negotiate, title, worded
 
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -29,6 +30,9 @@ HTTP_STATUS = {
 
 PROBLEM_JSON = "application/problem+json"
 
+# Statuses after which the same request may succeed later: the answer says when to try again.
+RETRY_LATER = {503, 429}
+
 
 def problem(
     request: Request,
@@ -37,6 +41,7 @@ def problem(
     detail: str,
     errors: list[dict[str, str]] | None = None,
     extra: dict[str, Any] | None = None,
+    retry_after: int | None = None,
 ) -> JSONResponse:
     language = negotiate(request.headers.get("accept-language"))
     body: dict[str, Any] = {
@@ -53,6 +58,8 @@ def problem(
     headers = {"Content-Language": language}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if status in RETRY_LATER:
+        headers["Retry-After"] = str(retry_after or RETRY_AFTER_SECONDS)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -64,10 +71,19 @@ async def grpc_error_handler(request: Request, error: Exception) -> JSONResponse
     info = error_info(error)
     extra = {"current": info["current"]} if "current" in info else None
     key = code.name if code in HTTP_STATUS else "INTERNAL"
-    detail = error.details() or key
+    detail = worded(info, negotiate(request.headers.get("accept-language"))) or error.details() or key
     if status >= 500 and code != grpc.StatusCode.UNAVAILABLE:
         detail = "internal error"
-    return problem(request, status, key, detail, errors, extra)
+    return problem(request, status, key, detail, errors, extra, retry_after=_retry_after(error))
+
+
+def _retry_after(error: grpc.aio.AioRpcError) -> int | None:
+    """The service's own hint (trailing metadata `retry-after`), when it sent one."""
+    for key, value in error.trailing_metadata() or ():
+        if key == "retry-after":
+            text = value.decode() if isinstance(value, bytes) else value
+            return int(text) if text.isdigit() else None
+    return None
 
 
 async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:

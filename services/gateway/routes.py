@@ -45,6 +45,12 @@ IDENTITY = [
     RpcRoute(POST, "/api/v1/substitutions/{substitution_id}/end", "identity", "EndSubstitution",
              "End a substitution early", "substitutions", path_fields=("substitution_id",)),
     RpcRoute(GET, "/api/v1/substitutions", "identity", "ListSubstitutions", "Substitutions", "substitutions"),
+    RpcRoute(GET, "/api/v1/people/{person_id}/contacts", "identity", "GetContacts",
+             "A person's contacts and notice preferences", "contacts", path_fields=("person_id",)),
+    RpcRoute(PUT, "/api/v1/people/{person_id}/contacts", "identity", "UpdateContacts",
+             "Edit contacts and notice preferences", "contacts", path_fields=("person_id",)),
+    RpcRoute(POST, "/api/v1/session/telegram-link", "identity", "StartTelegramLink",
+             "A one-time code to send to the Telegram bot", "contacts", 201),
 ]  # fmt: skip
 
 C = "curriculum"
@@ -559,9 +565,18 @@ REPORTING = [
     RpcRoute(GET, "/api/v1/report-jobs/{job_id}/file", R, "DownloadReport", "A finished report's file", "reports", path_fields=("job_id",)),
     RpcRoute(GET, "/api/v1/archive-records", R, "ListArchiveRecords", "What was archived, when (KG-12)", "retention"),
     RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
+    RpcRoute(POST, "/api/v1/statements/{statement_id}/approval", R, "ApproveStatement", "Sign a statement as its next signer: teacher, head of department, registrar (PAdES)", "documents", path_fields=("statement_id",)),
+    RpcRoute(GET, "/verify/{number}", R, "VerifyStatement", "Public: does a statement with this number and hash exist, who signed it, are the signatures valid", "verification", path_fields=("number",), public=True),
+    RpcRoute(POST, "/api/v1/documents/verification", R, "VerifyDocument", "Public: check an uploaded statement PDF against its record and its signatures", "verification", public=True),
 ]  # fmt: skip
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
+N = "notifier"
+NOTIFIER = [
+    RpcRoute(GET, "/api/v1/my/notices", N, "ListMyNotices", "My notices, read and unread", "notices"),
+    RpcRoute(POST, "/api/v1/my/notices/read", N, "MarkNoticesRead", "Mark my notices read", "notices"),
+]  # fmt: skip
+
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.
@@ -573,6 +588,8 @@ NOT_ROUTED: dict[str, str] = {
     "identity.GetKeySet": "service-to-service: token verification keys",
     "identity.IssueServiceToken": "service-to-service: client credentials of service identities",
     "identity.RotateSigningKey": "operations, not the portal",
+    "identity.LinkTelegram": "service-to-service: the notifier links the chat the code arrived in",
+    "identity.ResolveRecipients": "service-to-service: the notifier's recipients and their chat ids",
     "curriculum.GetClassroomSecret": "service-to-service: the QR secret never leaves the back end",
     "curriculum.ImportFile": "imports.py: the file is the body, progress streams back",
     "gradebook.GrantReopen": "only the workflow service grants re-access (KZ-13.3)",

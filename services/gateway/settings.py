@@ -3,6 +3,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ejournal_platform.services import SERVICES
+
 
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EJOURNAL_GATEWAY_", extra="ignore", frozen=True)
@@ -14,14 +16,9 @@ class GatewaySettings(BaseSettings):
     gradebook_address: str = "127.0.0.1:50053"
     reporting_address: str = "127.0.0.1:50054"
     workflow_address: str = "127.0.0.1:50055"
+    notifier_address: str = "127.0.0.1:50056"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
 
     def service_addresses(self) -> dict[str, str]:
-        return {
-            "identity": self.identity_address,
-            "curriculum": self.curriculum_address,
-            "gradebook": self.gradebook_address,
-            "reporting": self.reporting_address,
-            "workflow": self.workflow_address,
-        }
+        return {service: str(getattr(self, f"{service}_address")) for service in SERVICES}

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from fastapi import Request
 
-from services.gateway.auth import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
 BASE = "http://gateway"
 # Each page makes a few API calls in-process; httpx would log every one at INFO as if it left the host.

@@ -9,11 +9,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.portal.pages import disputes, lessons, session, student, teacher
+from services.portal.pages import disputes, lessons, office, oversight, session, student, tasks, teacher
 from services.portal.visit import ApiUnavailable, SignInRequired, sign_in_path
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (session.router, teacher.router, lessons.router, disputes.router, student.router)
+ROUTERS = (
+    session.router,
+    teacher.router,
+    lessons.router,
+    disputes.router,
+    student.router,
+    tasks.router,
+    oversight.router,
+    office.router,
+)
 
 
 def install(app: FastAPI) -> None:

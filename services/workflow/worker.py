@@ -11,22 +11,30 @@ from temporalio.worker import Worker
 
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
+from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.gradebook import GradebookPort
 from services.workflow.closing.activities import ClosingActivities
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.activities import MonitoringActivities
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reconcile.activities import ReconcileActivities
+from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
 from services.workflow.reopen.activities import ReopenActivities
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.service_layer.reconciler import CaseReconciler
 from services.workflow.settings import WorkflowSettings
+from services.workflow.statements.activities import StatementActivities
+from services.workflow.statements.workflows import StatementDeadlineWorkflow
 
 log = get_logger(__name__)
 
 WORKFLOWS: list[type[Any]] = [
     ReopenCaseWorkflow,
     ClosingDeadlineWorkflow,
+    StatementDeadlineWorkflow,
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
+    ReconcileCasesWorkflow,
 ]
 
 
@@ -35,6 +43,7 @@ def activities(unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort)
     return [
         *ReopenActivities(unit_of_work, gradebook).all(),
         *ClosingActivities(unit_of_work, gradebook).all(),
+        *StatementActivities(unit_of_work, gradebook).all(),
         *MonitoringActivities(unit_of_work, gradebook).all(),
     ]
 
@@ -46,11 +55,12 @@ def build_worker(
     gradebook: GradebookPort,
     **options: Any,
 ) -> Worker:
+    reconciler = CaseReconciler(unit_of_work, CaseProcesses(client, task_queue))
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=activities(unit_of_work, gradebook),
+        activities=[*activities(unit_of_work, gradebook), *ReconcileActivities(reconciler).all()],
         **options,
     )
 

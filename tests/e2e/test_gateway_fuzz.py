@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from services.identity.entrypoints.seed import DEMO_PASSWORD
+from deploy.demo.seed.identity import DEMO_PASSWORD
 from tests.stack import Stack
 
 pytestmark = pytest.mark.e2e

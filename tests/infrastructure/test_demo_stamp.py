@@ -17,9 +17,9 @@ def tree(root: Path, university: str = "KZ_U = 'kaznmu-demo'") -> Path:
     for relative, text in {
         "deploy/demo/university.py": university,
         "services/curriculum/adapters/ids.py": "def stable_id(): ...",
-        "services/curriculum/entrypoints/seed.py": "async def seed_demo(url): ...",
-        "services/curriculum/entrypoints/demo_kz.py": "async def teach(deps, built): ...",
-        "services/identity/entrypoints/seed.py": "async def seed_demo(url): ...",
+        "deploy/demo/seed/curriculum.py": "async def seed_demo(url): ...",
+        "deploy/demo/seed/curriculum_kz.py": "async def teach(deps, built): ...",
+        "deploy/demo/seed/identity.py": "async def seed_demo(url): ...",
     }.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text)
@@ -35,10 +35,10 @@ def test_the_fingerprint_follows_sources_year_and_database(tmp_path: Path) -> No
     assert fingerprint(root, "curriculum", 16384, next_autumn) != stamp  # a new year, new groups
     assert fingerprint(root, "curriculum", 16999, november) != stamp  # the database was re-created
     assert fingerprint(root, "identity", 16384, november) != stamp
-    (root / "services/curriculum/entrypoints/demo_kz.py").write_text("async def teach(deps, built): pass")
+    (root / "deploy/demo/seed/curriculum_kz.py").write_text("async def teach(deps, built): pass")
     assert fingerprint(root, "curriculum", 16384, november) != stamp
     identity = fingerprint(root, "identity", 16384, november)
-    (root / "services/curriculum/entrypoints/demo_kz.py").write_text("# curriculum's own part")
+    (root / "deploy/demo/seed/curriculum_kz.py").write_text("# curriculum's own part")
     assert fingerprint(root, "identity", 16384, november) == identity  # not identity's business
     tree(root, university="KZ_U = 'another'")
     assert fingerprint(root, "identity", 16384, november) != identity  # the shared demo is

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import stamina
 
 from deploy.demo import university as u
 from deploy.demo.model import Person
@@ -15,6 +16,22 @@ from deploy.demo.model import Person
 
 class StepFailed(Exception):
     pass
+
+
+class Unavailable(Exception):
+    """A 503 from the gateway: some part is down or restarting; the same request may be sent again."""
+
+    def __init__(self, reply: httpx.Response) -> None:
+        super().__init__(f"503 {reply.text[:200]}")
+        self.reply = reply
+
+
+def retry_after(error: Exception) -> bool | float:
+    """stamina's hook: retry a 503 after the seconds its Retry-After names (else its own backoff)."""
+    if not isinstance(error, Unavailable):
+        return False
+    seconds = error.reply.headers.get("retry-after", "")
+    return float(seconds) if seconds.isdigit() else True
 
 
 @dataclass
@@ -50,7 +67,20 @@ class Api:
     def call(self, who: Person, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.tokens[who.login]}", "Accept-Language": "en"}
         headers.update(kwargs.pop("headers", {}))
-        return self.http.request(method, path, headers=headers, **kwargs)
+        if method != "GET" and "Idempotency-Key" not in headers:
+            return self.http.request(method, path, headers=headers, **kwargs)
+        return self.repeatable(method, path, headers=headers, **kwargs)
+
+    def repeatable(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A read, or a write with its Idempotency-Key: sent again, unchanged, while the stack
+        answers 503 (a part restarting), waiting as long as its Retry-After says."""
+        for attempt in stamina.retry_context(on=retry_after, attempts=8, timeout=60, wait_max=10):
+            with attempt:
+                reply = self.http.request(method, path, **kwargs)
+                if reply.status_code == 503:
+                    raise Unavailable(reply)
+                return reply
+        raise AssertionError("stamina re-raises the last error")  # pragma: no cover
 
     def write(self, who: Person, path: str, body: dict[str, Any], key: str | None = None) -> httpx.Response:
         headers = {"Idempotency-Key": key or str(uuid.uuid4())}

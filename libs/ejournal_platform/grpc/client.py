@@ -1,8 +1,9 @@
 """Client channels that carry the caller's context to the next service.
 
-The request id always travels (x-request-id), so one user action can be followed across services in
-the logs. The caller's own bearer token travels too, unless the call sets its own: a service acts on
-the user's behalf with the user's rights, never through an unchecked header.
+Idempotent calls are retried on UNAVAILABLE (grpc/retry.py). The request id always travels
+(x-request-id), so one user action can be followed across services in the logs. The caller's own
+bearer token travels too, unless the call sets its own: a service acts on the user's behalf with the
+user's rights, never through an unchecked header.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ejournal_platform.context import (
     current_principal,
     current_request_id,
 )
+from ejournal_platform.grpc.retry import RetryIdempotent
 
 
 def _with_context(details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
@@ -49,10 +51,12 @@ class ContextPropagation(_Unary, _Stream):  # type: ignore[misc]
         return await continuation(_with_context(client_call_details), request)
 
 
-def open_channel(address: str) -> grpc.aio.Channel:
+def open_channel(address: str, *, retry: bool = True) -> grpc.aio.Channel:
+    """A channel whose idempotent calls ride out a short outage of the callee (see grpc/retry.py)."""
+    interceptors: list[Any] = [RetryIdempotent()] if retry else []
     return grpc.aio.insecure_channel(
         address,
-        interceptors=[ContextPropagation()],
+        interceptors=[*interceptors, ContextPropagation()],
         options=[("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 64 * 1024 * 1024)],
     )
 

@@ -25,6 +25,7 @@ from ejournal_platform.context import (
 from ejournal_platform.errors import DomainError, InvalidArgument, Unauthenticated
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.logging import get_logger
+from ejournal_platform.unavailable import RETRY_AFTER_SECONDS, is_unavailable
 
 log = get_logger("ejournal.rpc")
 
@@ -90,18 +91,35 @@ async def error_mapping(context: grpc.aio.ServicerContext[Any, Any], method: str
         await context.abort(status.code, status.details, status.trailing_metadata)
     except grpc.aio.AbortError:
         raise
-    except DBAPIError as error:
-        # SQLSTATE class 22 (data exception: a NUL in text, a number out of range) comes from a value
-        # the caller sent that slipped past validation: the caller's mistake, not ours.
-        if getattr(error.orig, "sqlstate", "") and str(error.orig.sqlstate).startswith("22"):  # type: ignore[union-attr]
-            log.warning("data exception from the database", error=str(error.orig))
-            status = to_rpc_status(InvalidArgument("request", f"a value cannot be stored: {error.orig}"))
-            await context.abort(status.code, status.details, status.trailing_metadata)
+    except Exception as error:
+        if is_unavailable(error):
+            await _abort_unavailable(context, error)
+        if isinstance(error, DBAPIError):
+            await _abort_data_exception(context, error)
         log.exception("unexpected error")
         await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the service log")
-    except Exception:
-        log.exception("unexpected error")
-        await context.abort(grpc.StatusCode.INTERNAL, "internal error; see the service log")
+
+
+RETRY_AFTER_HEADER = "retry-after"
+
+
+async def _abort_unavailable(context: grpc.aio.ServicerContext[Any, Any], error: BaseException) -> None:
+    """A dependency is down or overloaded: UNAVAILABLE with a retry hint, logged without a trace."""
+    log.warning("dependency unavailable", error=repr(error)[:300])
+    await context.abort(
+        grpc.StatusCode.UNAVAILABLE,
+        "a dependency is unavailable; retry shortly",
+        ((RETRY_AFTER_HEADER, str(RETRY_AFTER_SECONDS)),),
+    )
+
+
+async def _abort_data_exception(context: grpc.aio.ServicerContext[Any, Any], error: DBAPIError) -> None:
+    # SQLSTATE class 22 (data exception: a NUL in text, a number out of range) comes from a value
+    # the caller sent that slipped past validation: the caller's mistake, not ours.
+    if str(getattr(error.orig, "sqlstate", "") or "").startswith("22"):
+        log.warning("data exception from the database", error=str(error.orig))
+        status = to_rpc_status(InvalidArgument("request", f"a value cannot be stored: {error.orig}"))
+        await context.abort(status.code, status.details, status.trailing_metadata)
 
 
 def authentication(authenticator: Authenticator, public_methods: Collection[str] = ()) -> CallScope:

@@ -20,6 +20,26 @@ from ejournal_platform.grpc.interceptors import (
 AddServicer = Callable[[Any, grpc.aio.Server], None]
 
 
+class Health(health.aio.HealthServicer):  # type: ignore[misc]
+    """The stock health service plus `List` (in the protocol, not yet in grpcio's aio servicer), so
+    the gateway reads a service's status and its dependencies' ("dependency/nats") in one call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.statuses: dict[str, health_pb2.HealthCheckResponse.ServingStatus.ValueType] = {
+            "": health_pb2.HealthCheckResponse.SERVING
+        }
+
+    async def set(self, service: str, status: health_pb2.HealthCheckResponse.ServingStatus.ValueType) -> None:
+        self.statuses[service] = status
+        await super().set(service, status)
+
+    async def List(self, request: Any, context: Any) -> health_pb2.HealthListResponse:
+        return health_pb2.HealthListResponse(
+            statuses={name: health_pb2.HealthCheckResponse(status=s) for name, s in self.statuses.items()}
+        )
+
+
 class GrpcServer:
     def __init__(
         self, authenticator: Authenticator, public_methods: Collection[str] = (), max_workers: int = 0
@@ -29,7 +49,7 @@ class GrpcServer:
             interceptors=[ScopedInterceptor(scopes)],
             options=[("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.so_reuseport", 0)],
         )
-        self.health = health.aio.HealthServicer()
+        self.health = Health()
         self.service_names: list[str] = [health.SERVICE_NAME]
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
 
@@ -53,6 +73,11 @@ class GrpcServer:
         )
         for name in ["", *self.service_names[1:]]:
             await self.health.set(name, status)
+
+    async def set_status(self, name: str, serving: bool) -> None:
+        """One named status beside the services' own, e.g. "dependency/nats" for the gateway to list."""
+        status = health_pb2.HealthCheckResponse
+        await self.health.set(name, status.SERVING if serving else status.NOT_SERVING)
 
     async def stop(self, grace: float) -> None:
         await self.health.enter_graceful_shutdown()

@@ -31,6 +31,9 @@ def to_rpc_status(error: DomainError) -> grpc.Status:
     metadata = {"field": error.field} if error.field else {}
     if isinstance(error, Conflict) and error.current is not None:
         metadata["current"] = error.current
+    if error.wording is not None:
+        metadata["wording"] = error.wording.key
+        metadata.update({f"wording.{name}": value for name, value in error.wording.values.items()})
     info = error_details_pb2.ErrorInfo(
         reason=type(error).__name__.upper(), domain=ERROR_DOMAIN, metadata=metadata
     )

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from ejournal_regulation.model import ClosingRule
 from services.curriculum.domain.checks import Violations
-from services.curriculum.domain.profile_model import ClosingRule
 
 END_OF_DAY = time(23, 59)
 

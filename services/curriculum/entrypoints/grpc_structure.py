@@ -8,8 +8,8 @@ import yaml
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal_platform.errors import NotFound
-from services.curriculum.domain.profiles import PROFILES_DIR, RegulationProfile, load_profiles
-from services.curriculum.domain.scales import PointsScale
+from ejournal_regulation import RegulationProfile, load_profiles, profile_document
+from ejournal_regulation.scales import PointsScale
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
 from services.curriculum.service_layer import classrooms, structure, structure_queries
@@ -35,7 +35,7 @@ class StructureRpcs(Rpcs):
         profiles = load_profiles()
         if request.code not in profiles:
             raise NotFound(f"unknown profile {request.code!r}", field="code")
-        document = yaml.safe_load((PROFILES_DIR / f"{request.code}.yaml").read_text(encoding="utf-8"))
+        document = yaml.safe_load(profile_document(request.code))
         return pb.GetProfileResponse(
             profile=profile_pb(profiles[request.code]),
             document_json=json.dumps(document, ensure_ascii=False, default=str),

@@ -17,6 +17,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import (
     Place,
@@ -35,7 +36,6 @@ from services.curriculum.domain.curriculum import (
     part_has_own_exam,
     unit_has_own_exam,
 )
-from services.curriculum.domain.profiles import load_profiles
 from services.curriculum.domain.vocabulary import CourseUnitKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import is_registrar, require

@@ -252,3 +252,18 @@ def control_event_event(
         revision=event.revision,
     )
     return Event(payload=payload, subject=f"control_event/{event.id}")
+
+
+def structure_event(kind: str, row: Any, parent_id: uuid.UUID | None, at: datetime) -> Event:
+    """StructureUnitDefined: a unit's printable state (a group prints as its code)."""
+    payload = ev.StructureUnitDefined(
+        unit_id=s(row.id),
+        kind=kind,
+        code=row.code,
+        title=getattr(row, "title", "") or row.code,
+        parent_id=s(parent_id),
+        time_zone=getattr(row, "time_zone", "") if kind == "university" else "",
+        profile_code=getattr(row, "profile_code", "") if kind == "university" else "",
+        defined_at=at.isoformat(),
+    )
+    return Event(payload=payload, subject=f"{kind}/{row.id}")

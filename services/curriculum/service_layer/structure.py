@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
 from services.curriculum.adapters.models import (
@@ -19,10 +20,10 @@ from services.curriculum.adapters.models import (
     University,
 )
 from services.curriculum.domain.checks import Violations, text
-from services.curriculum.domain.profiles import load_profiles
 from services.curriculum.domain.vocabulary import LANGUAGES
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.events import structure_event
 from services.curriculum.service_layer.upsert import upsert
 
 
@@ -48,7 +49,7 @@ async def define_university(
     university_id = stable_id("university", values["code"])
     principal = require(caller(), "structure.manage", ResourceScope(university_id=str(university_id)))
     async with deps.uow() as uow:
-        row, _ = await upsert(
+        row, changed = await upsert(
             uow.session,
             University,
             university_id,
@@ -56,6 +57,8 @@ async def define_university(
             actor=principal.subject,
             entity="university",
         )
+        if changed:
+            uow.add_event(structure_event("university", row, None, deps.clock()))
         await uow.commit()
         return row
 
@@ -68,7 +71,7 @@ async def define_faculty(deps: Deps, university_id: str, code: str, title: str) 
     async with deps.uow() as uow:
         await get(uow.session, University, uid, "university_id", "university")
         principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
-        row, _ = await upsert(
+        row, changed = await upsert(
             uow.session,
             Faculty,
             stable_id("faculty", uid, values["code"]),
@@ -76,6 +79,8 @@ async def define_faculty(deps: Deps, university_id: str, code: str, title: str) 
             actor=principal.subject,
             entity="faculty",
         )
+        if changed:
+            uow.add_event(structure_event("faculty", row, uid, deps.clock()))
         await uow.commit()
         return row
 
@@ -90,7 +95,7 @@ async def _define_in_faculty(
     async with deps.uow() as uow:
         place = await place_of_faculty(uow.session, fid)
         principal = require(caller(), "structure.manage", place.scope())
-        row, _ = await upsert(
+        row, changed = await upsert(
             uow.session,
             model,
             stable_id(entity, fid, values["code"]),
@@ -98,6 +103,8 @@ async def _define_in_faculty(
             actor=principal.subject,
             entity=entity,
         )
+        if changed:
+            uow.add_event(structure_event(entity, row, fid, deps.clock()))
         await uow.commit()
         return row
 
@@ -155,9 +162,11 @@ async def define_group(
             "code": code,
             "language": language,
         }
-        group, _ = await upsert(
+        group, changed = await upsert(
             uow.session, Group, stable_id("group", yid, code), values, actor=principal.subject, entity="group"
         )
+        if changed:
+            uow.add_event(structure_event("group", group, sid, deps.clock()))
         for subcode in subcodes:
             await upsert(
                 uow.session,

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_regulation import get_profile
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import CourseUnit, Group, TeachingLoad
 from services.curriculum.domain.checks import Violations
-from services.curriculum.domain.profiles import get_profile
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import ResourceScope, require

@@ -95,8 +95,3 @@ def by_week(lessons: Sequence[LessonFill]) -> list[WeekFigures]:
             )
         )
     return out
-
-
-def daily_grading_required(unit_days: int, max_unit_days: int | None) -> bool:
-    """KZ-09: a course unit lasting this many lesson days or fewer is graded every day."""
-    return max_unit_days is not None and 0 < unit_days <= max_unit_days

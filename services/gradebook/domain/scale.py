@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.curriculum.domain.profiles import RegulationProfile, get_profile
-from services.curriculum.domain.scales import Mark, MarkRejected, Scale
+from ejournal_regulation import RegulationProfile, get_profile
+from ejournal_regulation.scales import Mark, MarkRejected, Scale
 
 CLEAR = ""  # the value that returns a cell to "no mark yet"
 

@@ -2,8 +2,11 @@
 (individual: only the corrected students; the original is never overwritten) and for modules and
 integrated disciplines (integrated, KZ-04).
 
-The content (every student's result and the signers) is stored as canonical JSON (sorted keys, UTF-8,
-no spaces) and its sha256 is the statement's content hash, so a copy can be checked against the record.
+The content (every student's result, the signers and the names to print) is stored as canonical JSON
+(sorted keys, UTF-8, no spaces) and its sha256 is the statement's content hash, so a copy can be checked
+against the record. The names are sealed at formation from the gradebook's own copy of curriculum's and
+identity's events: a printout shows the university, group, discipline and people as they were named
+when the statement was formed, and nothing a client sends.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from services.curriculum.domain.profiles import RegulationProfile
+from ejournal_regulation import RegulationProfile
 from services.gradebook.domain.totals import (
     Grade,
     IntegratedResult,
@@ -62,6 +65,19 @@ class Header:
     formed_by: str
     original_statement_id: str = ""
     case_id: str = ""
+
+
+@dataclass(frozen=True)
+class Names:
+    university: str = ""
+    faculty: str = ""
+    department: str = ""
+    specialty: str = ""
+    group: str = ""
+    discipline: str = ""
+    people: Mapping[str, str] = field(default_factory=dict)
+    time_zone: str = ""
+    profile_code: str = ""
 
 
 def _text(value: Decimal | None) -> str:
@@ -127,8 +143,10 @@ def integrated_line(student_id: str, result: IntegratedResult) -> Line:
     )
 
 
-def canonical_content(header: Header, lines: Sequence[Line], signers: Sequence[Signer]) -> str:
-    document = {
+def canonical_content(
+    header: Header, lines: Sequence[Line], signers: Sequence[Signer], names: Names | None = None
+) -> str:
+    document: dict[str, object] = {
         "header": asdict(header),
         "lines": [
             {**asdict(line), "components": dict(sorted(line.components.items()))}
@@ -136,6 +154,9 @@ def canonical_content(header: Header, lines: Sequence[Line], signers: Sequence[S
         ],
         "signers": [asdict(s) for s in signers],
     }
+    # Statements formed before names were sealed have no "names" key, so their hashes stay as they were.
+    if names is not None:
+        document["names"] = {**asdict(names), "people": dict(sorted(names.people.items()))}
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -143,12 +164,23 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def parse_content(content: str) -> tuple[Header, list[Line], list[Signer]]:
+@dataclass(frozen=True)
+class Content:
+    header: Header
+    lines: list[Line]
+    signers: list[Signer]
+    names: Names | None
+
+
+def parse_content(content: str) -> Content:
     document = json.loads(content)
-    header = Header(**document["header"])
-    lines = [Line(**line) for line in document["lines"]]
-    signers = [Signer(**s) for s in document["signers"]]
-    return header, lines, signers
+    names = document.get("names")
+    return Content(
+        Header(**document["header"]),
+        [Line(**line) for line in document["lines"]],
+        [Signer(**s) for s in document["signers"]],
+        Names(**names) if names is not None else None,
+    )
 
 
 def corrected_students(original: Sequence[Line], now: Sequence[Line]) -> list[str]:

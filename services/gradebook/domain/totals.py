@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.curriculum.domain.profiles import RegulationProfile
-from services.curriculum.domain.scales import MarksScale, PointsScale
+from ejournal_regulation import RegulationProfile
+from ejournal_regulation.scales import MarksScale, PointsScale
 from services.gradebook.domain.scale import mark_book
 from services.gradebook.domain.vocabulary import CONTROL, LESSON, SELF_STUDY
 

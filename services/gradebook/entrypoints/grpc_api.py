@@ -13,6 +13,7 @@ from services.gradebook.adapters import grid_wire
 from services.gradebook.entrypoints import translate as tr
 from services.gradebook.service_layer import (
     attendance,
+    checkins,
     closing,
     disputes,
     fill,
@@ -129,7 +130,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
     async def GetCheckInCode(
         self, request: pb.GetCheckInCodeRequest, context: Ctx
     ) -> pb.GetCheckInCodeResponse:
-        code = await attendance.check_in_code(
+        code = await checkins.check_in_code(
             self.gb, current_principal(), request.journal_id, request.lesson_id
         )
         return pb.GetCheckInCodeResponse(
@@ -140,12 +141,13 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         )
 
     async def CheckIn(self, request: pb.CheckInRequest, context: Ctx) -> pb.CheckInResponse:
-        done = await attendance.check_in(self.gb, current_principal(), request.code)
+        done = await checkins.check_in(self.gb, current_principal(), request.code)
         return pb.CheckInResponse(
             journal_id=done.journal_id,
             lesson_id=done.lesson_id,
             student_id=done.student_id,
             checked_in_at=tr.instant(done.checked_in_at),
+            status=done.status,
         )
 
     async def GetTotals(self, request: pb.GetTotalsRequest, context: Ctx) -> pb.GetTotalsResponse:
@@ -180,6 +182,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.reason,
             request.idempotency_key,
             _fingerprint(request),
+            encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:
             return pb.CloseSectionResponse.FromString(outcome.stored)
@@ -231,13 +234,17 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         )
 
     async def VerifyJournal(self, request: pb.VerifyJournalRequest, context: Ctx) -> pb.VerifyJournalResponse:
-        verdict = await reads.verify_journal(self.gb, current_principal(), request.journal_id)
+        checked = await reads.verify_journal(self.gb, current_principal(), request.journal_id)
+        verdict, cell = checked.chain, checked.mismatch
         return pb.VerifyJournalResponse(
             intact=verdict.intact,
             entries_checked=verdict.checked,
             first_broken_position=verdict.first_broken_position,
             broken_reason=verdict.reason,
             head_hash=verdict.head_hash.hex(),
+            differing_kind=cell.kind if cell else "",
+            differing_column_id=cell.column_id if cell else "",
+            differing_student_id=cell.student_id if cell else "",
         )
 
     async def GetCellHistory(

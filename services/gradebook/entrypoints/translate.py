@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from services.gradebook.adapters import grid_wire
-from services.gradebook.domain.statements import Line, Signer
+from services.gradebook.domain.statements import Line, Names, Signer
 from services.gradebook.domain.totals import IntegratedResult, Totals
 from services.gradebook.service_layer.attendance import AttendanceCell
 from services.gradebook.service_layer.closing import CloseOutcome
@@ -215,6 +215,21 @@ def statement_message(v: StatementView) -> pb.Statement:
         original_statement_id=h.original_statement_id,
         case_id=h.case_id,
         control_kind=h.control_kind,
+        names=names_message(v.names) if v.names is not None else None,
+    )
+
+
+def names_message(n: Names) -> pb.StatementNames:
+    return pb.StatementNames(
+        university=n.university,
+        faculty=n.faculty,
+        department=n.department,
+        specialty=n.specialty,
+        group=n.group,
+        discipline=n.discipline,
+        people=dict(n.people),
+        time_zone=n.time_zone,
+        profile_code=n.profile_code,
     )
 
 

@@ -9,26 +9,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
 from ejournal.gradebook.v1 import events_pb2 as ev
-from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import (
-    AlreadyExists,
     Conflict,
     FailedPrecondition,
     InvalidArgument,
-    NotFound,
     ValidationFailed,
 )
 from ejournal_platform.events import Event
 from services.gradebook.adapters import cells_sql
-from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.pg import raw_connection, set_grant
-from services.gradebook.domain import checkin
 from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.vocabulary import (
     ATTENDANCE_STATUSES,
@@ -43,7 +35,6 @@ from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, s
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
-    load_journal,
     parse_id,
     roster,
 )
@@ -73,7 +64,7 @@ class AttendanceResult:
     stored: bytes | None = None
 
 
-async def _lesson_column(uow: UnitOfWork, journal: JournalView, lesson_id: uuid.UUID) -> ColumnInfo:
+async def lesson_column(uow: UnitOfWork, journal: JournalView, lesson_id: uuid.UUID) -> ColumnInfo:
     column = (await columns_of(uow.session, journal.journal_id)).get(lesson_id)
     if column is None or column.kind == CONTROL:
         raise InvalidArgument("lesson_id", "is not a lesson of this journal")
@@ -82,7 +73,7 @@ async def _lesson_column(uow: UnitOfWork, journal: JournalView, lesson_id: uuid.
     return column
 
 
-async def _write(
+async def write_cells(
     uow: UnitOfWork,
     journal: JournalView,
     column: ColumnInfo,
@@ -207,7 +198,7 @@ async def record_attendance(
         )
         if stored is not None:
             return AttendanceResult([], stored)
-        column = await _lesson_column(uow, journal, lesson_uuid)
+        column = await lesson_column(uow, journal, lesson_uuid)
         students = await roster(uow.session, journal)
         violations: list[tuple[str, str]] = []
         parsed: list[uuid.UUID] = []
@@ -273,115 +264,9 @@ async def record_attendance(
             )
         if rows:
             on_behalf = journal.writers.on_behalf_of(principal.subject)
-            await _write(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
+            await write_cells(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
         await idempotency.remember(
             uow.session, principal.subject, "RecordAttendance", idempotency_key, request_hash, encode(out)
         )
         await uow.commit()
     return AttendanceResult(out)
-
-
-@dataclass(frozen=True)
-class CheckInCode:
-    code: str
-    valid_from: datetime
-    valid_until: datetime
-
-
-async def _lesson_journal(
-    uow: UnitOfWork, lesson_id: uuid.UUID, now: datetime
-) -> tuple[JournalView, ColumnInfo]:
-    journal_id = (
-        await uow.session.execute(
-            select(t.columns.c.journal_id)
-            .where(t.columns.c.column_id == lesson_id, t.columns.c.kind != CONTROL)
-            .limit(1)
-        )
-    ).scalar()
-    if journal_id is None:
-        raise NotFound("no such lesson", field="lesson_id")
-    journal = await load_journal(uow.session, journal_id, now.date())
-    return journal, await _lesson_column(uow, journal, lesson_id)
-
-
-async def check_in_code(
-    gb: Gradebook, principal: Principal | None, journal_id: str, lesson_id: str
-) -> CheckInCode:
-    """The code for the teacher's screen (KG-09); it rotates every 30 seconds."""
-    journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
-    now = gb.now()
-    async with gb.unit_of_work() as uow:
-        journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
-        column = await _lesson_column(uow, journal, lesson_uuid)
-    if column.classroom_id is None:
-        raise FailedPrecondition("the lesson has no classroom, so it has no QR secret", field="lesson_id")
-    secret = await gb.secrets.secret(str(column.classroom_id))
-    code = checkin.issue(secret, str(lesson_uuid), now)
-    return CheckInCode(code.text, code.valid_from, code.valid_until)
-
-
-@dataclass(frozen=True)
-class CheckedIn:
-    journal_id: str
-    lesson_id: str
-    student_id: str
-    checked_in_at: datetime
-
-
-async def check_in(gb: Gradebook, principal: Principal | None, code: str) -> CheckedIn:
-    """A student's scan under their own login records their attendance with the time (KG-09)."""
-    now = gb.now()
-    try:
-        scanned = checkin.parse(code)
-    except checkin.CheckInRefused as refused:
-        raise InvalidArgument("code", str(refused)) from None
-    async with gb.unit_of_work() as uow:
-        journal, column = await _lesson_journal(uow, uuid.UUID(scanned.lesson_id), now)
-        require(
-            principal,
-            "attendance.checkin",
-            journal.scope(student_id=principal.subject if principal else None),
-        )
-        assert principal is not None
-        if column.classroom_id is None:
-            raise FailedPrecondition("the lesson has no classroom check-in", field="code")
-        secret = await gb.secrets.secret(str(column.classroom_id))
-        try:
-            window = checkin.verify(secret, scanned, now)
-        except checkin.CheckInRefused as refused:
-            if refused.reason == "foreign":
-                raise InvalidArgument("code", str(refused)) from None
-            raise FailedPrecondition(str(refused), field="code") from None
-        try:
-            student = uuid.UUID(principal.subject)
-        except ValueError:
-            raise FailedPrecondition("only a student can check in", field="code") from None
-        if student not in await roster(uow.session, journal):
-            raise FailedPrecondition("you are not enrolled in this lesson's group", field="code")
-        if journal.locked_at is not None or (
-            column.section_id is not None
-            and (await sections_of(uow.session, journal.journal_id))[column.section_id].closed_at is not None
-        ):
-            raise FailedPrecondition("this part of the journal is closed (KZ-05)", field="code")
-        first = await uow.session.execute(
-            insert(t.checkins)
-            .values(
-                column_id=column.column_id,
-                student_id=student,
-                journal_id=journal.journal_id,
-                checked_in_at=now,
-                time_window=window,
-            )
-            .on_conflict_do_nothing()
-            .returning(t.checkins.c.student_id)
-        )
-        if first.first() is None:
-            raise AlreadyExists("you have already checked in for this lesson", field="code")
-        conn = await raw_connection(uow.session)
-        await cells_sql.lock_chain_head(conn, journal.journal_id)
-        current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, [student])
-        old_status, old_version, _source, _at = current.get(student, (None, 0, "", None))
-        row = (student, old_status, "present", BY_CHECK_IN, now, old_version + 1)
-        await _write(uow, journal, column, principal.subject, None, [row], "QR check-in", None, now)
-        await uow.commit()
-    return CheckedIn(str(journal.journal_id), scanned.lesson_id, principal.subject, now)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from ejournal_platform.authz import allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.domain import fill
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id
@@ -136,7 +136,7 @@ async def fill_status(
                 JournalFill(
                     journal,
                     unit_days,
-                    fill.daily_grading_required(unit_days, profile.daily_grading_max_unit_days),
+                    profile.needs_daily_grades(unit_days),
                     fill.by_day(lessons),
                     fill.by_week(lessons),
                 )

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import exists, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,7 @@ from ejournal_platform.outbox import OutboxWriter
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.history_chain import GENESIS
 from services.gradebook.domain.vocabulary import enum_word, journal_id_for
+from services.gradebook.service_layer import names
 from services.gradebook.service_layer.context import ClassroomSecrets
 from services.gradebook.service_layer.reconcile import reconcile_journal
 
@@ -61,6 +62,8 @@ class Projector:
             cur.ClassroomSecretRotated.DESCRIPTOR.full_name: self.secret_rotated,
             idn.SubstitutionAppointed.DESCRIPTOR.full_name: self.substitution_appointed,
             idn.SubstitutionEnded.DESCRIPTOR.full_name: self.substitution_ended,
+            cur.StructureUnitDefined.DESCRIPTOR.full_name: names.unit_defined,
+            idn.PersonCreated.DESCRIPTOR.full_name: names.person_created,
         }
 
     @property
@@ -237,8 +240,13 @@ class Projector:
         await session.execute(
             update(t.lessons).where(t.lessons.c.lesson_id == lesson_id).values(cancelled=True)
         )
-        await session.execute(
-            update(t.columns).where(t.columns.c.column_id == lesson_id).values(cancelled=True)
+        open_section = ~exists().where(
+            t.sections.c.journal_id == t.columns.c.journal_id,
+            t.sections.c.section_id == t.columns.c.section_id,
+            t.sections.c.closed_at.is_not(None),
+        )
+        await session.execute(  # a column of a closed section keeps its state (curriculum refuses first)
+            update(t.columns).where(t.columns.c.column_id == lesson_id, open_section).values(cancelled=True)
         )
         return []
 

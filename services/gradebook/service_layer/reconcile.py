@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.sections import SectionSpan, ordered, section_for
 from services.gradebook.domain.vocabulary import CONTROL, LESSON, SELF_STUDY
@@ -148,6 +148,8 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
         if before is not None and before.section_id is not None and str(before.section_id) in closed:
             continue  # frozen with its closed section
         section = section_for(lesson.date, spans)
+        if section in closed:
+            continue  # a closed section takes no new column (curriculum refuses such lessons first)
         values = {
             "kind": SELF_STUDY if lesson.lesson_type == "self_study" else LESSON,
             "date": lesson.date,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import (
     Header,
@@ -29,6 +29,7 @@ from services.gradebook.domain.totals import journal_totals
 from services.gradebook.domain.vocabulary import CONTROL
 from services.gradebook.service_layer.grid_data import SectionInfo, columns_of, marks_by_student
 from services.gradebook.service_layer.journals import JournalView
+from services.gradebook.service_layer.names import statement_names
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,15 @@ async def store_statement(
         original_statement_id,
         case_id,
     )
-    content = canonical_content(header, lines, signers)
+    names = await statement_names(
+        session,
+        group_id=group_id,
+        department_id=department_id,
+        faculty_id=faculty_id,
+        course_unit_id=course_unit_id,
+        people=[*(line.student_id for line in lines), *(s.person_id for s in signers), formed_by],
+    )
+    content = canonical_content(header, lines, signers, names)
     digest = content_hash(content)
     statement_id = uuid.uuid4()
     await session.execute(

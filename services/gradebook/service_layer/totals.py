@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal_platform.authz import ResourceScope, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, integrated_line
 from services.gradebook.domain.totals import (

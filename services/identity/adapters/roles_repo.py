@@ -171,3 +171,14 @@ async def holders(
         )
     )
     return [str(person_id) for person_id in rows.scalars()]
+
+
+async def holders_anywhere(
+    session: AsyncSession, role: str, scope_type: str, scope_id: str, day: date
+) -> Sequence[str]:
+    """Holders of the role within the scope on `day`; an empty scope id means any scope of the type."""
+    conditions = [t.c.role == role, t.c.scope_type == scope_type, _valid_on(day)]
+    if scope_id:
+        conditions.append(t.c.scope_id == scope_id)
+    rows = await session.execute(select(t.c.person_id).where(*conditions).distinct())
+    return [str(person_id) for person_id in rows.scalars()]

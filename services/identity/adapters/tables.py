@@ -189,3 +189,31 @@ substitutions = Table(
 )
 
 Index("ix_role_assignments_scope", role_assignments.c.scope_type, role_assignments.c.scope_id)
+
+# Contacts and notice preferences (issue 17); the e-mail stays on `people`. The migration 0003
+# creates both tables by hand.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("people.id"), primary_key=True),
+    Column("phone", Text, nullable=False, server_default=""),
+    Column("telegram_chat_id", Text, nullable=False, server_default=""),
+    Column("language", Text, nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("quiet_from_hour", Integer, nullable=False, server_default="0"),
+    Column("quiet_to_hour", Integer, nullable=False, server_default="0"),
+    Column("digest_hour", Integer, nullable=False, server_default="18"),
+    Column("preferences", JSONB, nullable=False, server_default="{}"),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+)
+
+# One-time codes a person sends to the Telegram bot; only their SHA-256 digest is stored.
+telegram_link_codes = Table(
+    "telegram_link_codes",
+    metadata,
+    Column("digest", LargeBinary, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)

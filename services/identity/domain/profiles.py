@@ -1,7 +1,7 @@
-"""Identity's part of the regulation profiles: who issues credentials, and the rules that differ.
+"""Identity's reading of the regulation profiles: who issues credentials, and the rules that differ.
 
-The curriculum engineer owns the full profile files (profiles/); identity reads its part by profile
-code from this table. Adding a profile is adding a row.
+The rules are the profile's `credentials:` section (libs/ejournal_regulation/profiles/*.yaml); this
+module only says how identity understands the offices and roles named there.
 """
 
 from __future__ import annotations
@@ -11,7 +11,29 @@ from dataclasses import dataclass
 
 from ejournal_platform.authz import DEANS_OFFICE, REGISTRAR, Permit, Role, permits
 from ejournal_platform.errors import InvalidArgument
+from ejournal_regulation import RegulationProfile, load_profiles
 from services.identity.domain.people import PersonCategory
+
+ADMIN = (Permit(Role.ADMINISTRATOR),)
+
+# The offices a profile names as issuers or requesters, as identity's roles.
+OFFICES: Mapping[str, tuple[Permit, ...]] = {
+    "administrator": ADMIN,
+    "it_department": ADMIN,  # KZ: the IT department is the system's administrator
+    "dean_office": permits(DEANS_OFFICE),
+    # KZ-15: the registrar inspector loads the contingent, so the office issues students' logins itself.
+    "registrar_inspector": permits(REGISTRAR),
+}
+# The roles a profile issues credentials for, as the category of the person who receives them.
+CATEGORIES: Mapping[str, PersonCategory] = {
+    "teacher": PersonCategory.STAFF,
+    "staff": PersonCategory.STAFF,
+    "leadership": PersonCategory.STAFF,
+    "student": PersonCategory.STUDENT,
+    "parent": PersonCategory.PARENT,
+}
+# KZ-15 / KZ-17: a department head does not issue; their request is the login request form.
+LOGIN_REQUEST_FROM = "department_head"
 
 
 @dataclass(frozen=True)
@@ -27,35 +49,27 @@ class IdentityProfile:
     substitution_needs_decision_reference: bool
 
 
-ADMIN = (Permit(Role.ADMINISTRATOR),)
+def identity_profile(regulation: RegulationProfile) -> IdentityProfile:
+    policy = regulation.credentials
+    issuers: dict[PersonCategory, tuple[Permit, ...]] = {}
+    for issuer in policy.issuers:
+        offices = [issuer.issued_by, issuer.requested_by or ""]
+        granted = [p for office in offices for p in OFFICES.get(office, ())]
+        category = CATEGORIES[issuer.role]
+        issuers[category] = tuple(dict.fromkeys((*issuers.get(category, ()), *granted)))
+    teacher = policy.issuer_of("teacher")
+    return IdentityProfile(
+        code=regulation.code,
+        credential_issuers=issuers,
+        users_change_own_password=policy.self_service_change,
+        new_teachers_need_login_request=teacher is not None and teacher.requested_by == LOGIN_REQUEST_FROM,
+        # KZ-07 is Kazakhstan's regulation; KG-07 asks for no decision reference.
+        substitution_needs_decision_reference=regulation.country == "KZ",
+    )
+
 
 PROFILES: Mapping[str, IdentityProfile] = {
-    # Asfendiyarov KazNMU SOP: the IT department (administrator) issues logins to staff on the
-    # department head's request; the registrar office loads the contingent (students).
-    "kz-medical": IdentityProfile(
-        code="kz-medical",
-        credential_issuers={
-            PersonCategory.STAFF: ADMIN,
-            PersonCategory.STUDENT: (*ADMIN, *permits(REGISTRAR)),
-            PersonCategory.PARENT: (*ADMIN, *permits(REGISTRAR)),
-        },
-        users_change_own_password=True,
-        new_teachers_need_login_request=True,
-        substitution_needs_decision_reference=True,
-    ),
-    # Jalal-Abad SU regulation 3.3: teachers and leadership from the administrator, students from the
-    # dean's office; parents look through the student's cabinet (their own login, issued alike).
-    "kg-jasu": IdentityProfile(
-        code="kg-jasu",
-        credential_issuers={
-            PersonCategory.STAFF: ADMIN,
-            PersonCategory.STUDENT: permits(DEANS_OFFICE),
-            PersonCategory.PARENT: permits(DEANS_OFFICE),
-        },
-        users_change_own_password=False,
-        new_teachers_need_login_request=False,
-        substitution_needs_decision_reference=False,
-    ),
+    code: identity_profile(regulation) for code, regulation in load_profiles().items()
 }
 KNOWN_PROFILES = frozenset(PROFILES)
 

@@ -13,7 +13,15 @@ from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated, require
 from services.identity.entrypoints import mappers as m
-from services.identity.service_layer import auth, credentials, login_requests, people, roles, substitutions
+from services.identity.service_layer import (
+    auth,
+    contacts,
+    credentials,
+    login_requests,
+    people,
+    roles,
+    substitutions,
+)
 from services.identity.service_layer.deps import Deps
 
 Ctx = Any
@@ -242,3 +250,38 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on
         )
         return pb.ListSubstitutionsResponse(substitutions=[m.substitution_to_pb(s) for s in found])
+
+    # -- contacts and notice preferences (issue 17) --------------------------------------------------
+    async def GetContacts(self, request: pb.GetContactsRequest, context: Ctx) -> pb.GetContactsResponse:
+        found = await contacts.get_contacts(self.deps, authenticated(), request.person_id)
+        return pb.GetContactsResponse(contacts=m.contacts_to_pb(found))
+
+    async def UpdateContacts(
+        self, request: pb.UpdateContactsRequest, context: Ctx
+    ) -> pb.UpdateContactsResponse:
+        cmd = contacts.UpdateContacts(m.contacts_from(request), request.expected_version)
+        saved = await contacts.update_contacts(self.deps, authenticated(), cmd)
+        return pb.UpdateContactsResponse(contacts=m.contacts_to_pb(saved))
+
+    async def StartTelegramLink(
+        self, request: pb.StartTelegramLinkRequest, context: Ctx
+    ) -> pb.StartTelegramLinkResponse:
+        code, ttl = await contacts.start_telegram_link(self.deps, authenticated())
+        return pb.StartTelegramLinkResponse(code=code, expires_in_seconds=ttl)
+
+    async def LinkTelegram(self, request: pb.LinkTelegramRequest, context: Ctx) -> pb.LinkTelegramResponse:
+        person_id = await contacts.link_telegram(self.deps, authenticated(), request.code, request.chat_id)
+        return pb.LinkTelegramResponse(person_id=person_id)
+
+    async def ResolveRecipients(
+        self, request: pb.ResolveRecipientsRequest, context: Ctx
+    ) -> pb.ResolveRecipientsResponse:
+        query = contacts.RecipientQuery(
+            person_ids=tuple(request.person_ids),
+            role=request.role,
+            scope_type=request.scope_type,
+            scope_id=request.scope_id,
+            parents_of_student_ids=tuple(request.parents_of_student_ids),
+        )
+        found = await contacts.resolve_recipients(self.deps, authenticated(), query)
+        return pb.ResolveRecipientsResponse(recipients=[m.recipient_to_pb(c, name) for c, name in found])

@@ -8,6 +8,7 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
+from services.identity.domain.contacts import Contacts
 from services.identity.domain.login_requests import LoginRequestStatus
 from services.identity.domain.people import AccountStatus, Person, PersonCategory, Placement
 from services.identity.domain.roles import RoleAssignment
@@ -150,3 +151,29 @@ def substitution_to_pb(s: Substitution) -> pb.Substitution:
         end_reason=s.end_reason,
         reason=s.reason,
     )
+
+
+def contacts_to_pb(c: Contacts) -> pb.Contacts:
+    return pb.Contacts(
+        person_id=c.person_id, email=c.email, phone=c.phone, telegram_linked=bool(c.telegram_chat_id),
+        language=c.language, timezone=c.timezone, quiet_from_hour=c.quiet_from_hour,
+        quiet_to_hour=c.quiet_to_hour, digest_hour=c.digest_hour, version=c.version,
+        preferences=[pb.NoticePreference(category=k, delivery=v) for k, v in c.preferences.items()],
+    )  # fmt: skip
+
+
+def contacts_from(r: pb.UpdateContactsRequest) -> Contacts:
+    return Contacts(
+        person_id=r.person_id, email=r.email, phone=r.phone, language=r.language, timezone=r.timezone,
+        quiet_from_hour=r.quiet_from_hour, quiet_to_hour=r.quiet_to_hour, digest_hour=r.digest_hour,
+        preferences={p.category: p.delivery for p in r.preferences},
+    )  # fmt: skip
+
+
+def recipient_to_pb(c: Contacts, full_name: str) -> pb.Recipient:
+    return pb.Recipient(
+        person_id=c.person_id, full_name=full_name, email=c.email, telegram_chat_id=c.telegram_chat_id,
+        language=c.language, timezone=c.timezone, quiet_from_hour=c.quiet_from_hour,
+        quiet_to_hour=c.quiet_to_hour, digest_hour=c.digest_hour,
+        preferences=[pb.NoticePreference(category=k, delivery=v) for k, v in c.preferences.items()],
+    )  # fmt: skip

@@ -39,6 +39,7 @@ class Account:
     password: str
     roles: tuple[tuple[str, str, str], ...] = ()  # (role, scope_type, scope_id)
     from_login_request: bool = False
+    email: str = ""
 
 
 async def ensure_account(deps: Deps, account: Account) -> bool:
@@ -83,6 +84,7 @@ def validated(account: Account) -> NewPerson:
         placement=account.placement,
         profile_code=account.profile_code,
         known_profiles=KNOWN_PROFILES,
+        email=account.email,
     )
 
 

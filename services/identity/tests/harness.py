@@ -7,7 +7,6 @@ running system (deploy/demo/university.py)."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from deploy.demo import university as demo
+from deploy.demo.seed.identity import DEMO_PASSWORD, person_id, seed_accounts
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.db import UnitOfWork, make_engine
@@ -31,7 +31,6 @@ from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import DEMO_PASSWORD, person_id, seed_accounts
 from services.identity.service_layer.deps import Deps, TokenPolicy
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 
@@ -42,7 +41,7 @@ KZ_ANAT, KZ_PHYS = _IDS["kz-dep-anatomy"], _IDS["kz-dep-physiology"]
 KZ_G1, KZ_G4 = _IDS["kz-grp-med-101"], _IDS["kz-grp-pharm-201"]
 KG_U, KG_PHYSMATH, KG_PED = _IDS["kg-jasu"], _IDS["kg-fac-physics-math"], _IDS["kg-fac-pedagogy"]
 KG_MATH, KG_G1 = _IDS["kg-dep-mathematics"], _IDS["kg-grp-mi-1"]
-SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only"}
+SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only", "notifier": "notifier-secret-for-tests-only"}
 
 
 @dataclass
@@ -125,15 +124,12 @@ _seeded_templates: dict[int, str] = {}
 async def demo_database(databases: Databases) -> str:
     """URL of a fresh identity database holding the demo accounts: a copy of one seeded once per test
     session (seeding ~170 accounts costs about a second; copying a database, milliseconds)."""
-    server = databases.server
     if id(databases) not in _seeded_templates:
         url = databases.fresh("identity")
         async with running_identity(url):
             pass
         _seeded_templates[id(databases)] = url.rsplit("/", 1)[1]
-    name = f"test_identity_{uuid.uuid4().hex[:10]}"
-    server.create_database(name, template=_seeded_templates[id(databases)])
-    return server.url(name)
+    return databases.clone(_seeded_templates[id(databases)], "identity")
 
 
 @asynccontextmanager

@@ -1,13 +1,17 @@
 """PDF rendering of a Layout with fpdf2 and an embedded DejaVu Sans (Kazakh ә ғ қ ң ө ұ ү һ і and
 Kyrgyz ң ө ү render as themselves; the font ships in adapters/fonts with its licence, so a machine
 without system fonts prints the same). Every page's footer carries the record's number and content
-hash and the page number."""
+hash and "page / pages". Labels and values, and the signature lines, are laid out as borderless tables
+so a long label or name wraps inside its column instead of running over its neighbour; a record with a
+verification page ends with its QR code (segno)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
@@ -20,7 +24,12 @@ FAMILY = "DejaVu"
 
 class _Pdf(FPDF):
     def __init__(self, layout: Layout) -> None:
-        super().__init__(orientation="L" if layout.landscape else "P", unit="mm", format="A4")
+        super().__init__(
+            orientation="L" if layout.landscape else "P",
+            unit="mm",
+            format="A4",
+            enforce_compliance="PDFA_2B",
+        )
         self.layout = layout
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -34,7 +43,7 @@ class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 7)
-        text = f"{self.layout.identity_line}    {self.page_no()}/{{nb}}".strip()
+        text = f"{self.layout.identity_line}    {self.page_no()} / {{nb}}".strip()
         self.cell(0, 5, text, align="C")
 
 
@@ -77,11 +86,8 @@ def _document(pdf: _Pdf, layout: Layout) -> None:
         pdf.set_font(FAMILY, "", 7)
         pdf.multi_cell(0, 4, layout.identity_line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    for label, value in layout.fields:
-        pdf.set_font(FAMILY, "B", 9)
-        pdf.cell(pdf.epw * 0.32, 5, f"{label}:")
-        pdf.set_font(FAMILY, "", 9)
-        pdf.multi_cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if layout.fields:
+        _pairs(pdf, [(f"{label}:", value or "—") for label, value in layout.fields], (0.34, 0.66))
     pdf.ln(2)
     pdf.set_font(FAMILY, "", 9)
     for paragraph in layout.paragraphs:
@@ -91,18 +97,60 @@ def _document(pdf: _Pdf, layout: Layout) -> None:
         _table(pdf, table)
     if layout.signatures:
         pdf.ln(4)
-        for signature in layout.signatures:
-            if pdf.will_page_break(12):
-                pdf.add_page()
-            pdf.set_font(FAMILY, "", 9)
-            pdf.cell(pdf.epw * 0.38, 8, signature.role)
-            pdf.cell(pdf.epw * 0.30, 8, "_" * 28)
-            pdf.cell(0, 8, signature.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if pdf.will_page_break(10 * len(layout.signatures)):
+            pdf.add_page()
+        rows = [(s.role, "_" * 24, s.name) for s in layout.signatures]
+        _pairs(pdf, rows, (0.38, 0.27, 0.35), bold_first=False, line_height=6)
+    if layout.verify_url:
+        _verification(pdf, layout)
     if layout.notes:
         pdf.ln(3)
         pdf.set_font(FAMILY, "", 7)
         for note in layout.notes:
             pdf.multi_cell(0, 3.8, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _pairs(
+    pdf: _Pdf,
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    bold_first: bool = True,
+    line_height: float = 5,
+) -> None:
+    """Rows of short texts in borderless columns: each cell wraps within its own width."""
+    pdf.set_font(FAMILY, "", 9)
+    with pdf.table(
+        col_widths=tuple(pdf.epw * w for w in widths),
+        borders_layout="NONE",
+        first_row_as_headings=False,
+        text_align="LEFT",
+        v_align="TOP",
+        line_height=line_height,
+        padding=(0.4, 1, 0.4, 0),
+    ) as grid:
+        for values in rows:
+            row = grid.row()
+            for column, value in enumerate(values):
+                row.cell(value, style=FontFace(emphasis="BOLD") if bold_first and column == 0 else None)
+
+
+def _verification(pdf: _Pdf, layout: Layout) -> None:
+    """The QR code of the record's public verification page, with the address beside it."""
+    size = 26
+    if pdf.will_page_break(size + 4):
+        pdf.add_page()
+    pdf.ln(3)
+    top = pdf.get_y()
+    png = io.BytesIO()
+    segno.make(layout.verify_url, error="m").save(png, kind="png", scale=4, border=2)
+    pdf.image(png, x=pdf.l_margin, y=top, w=size, h=size)
+    pdf.set_xy(pdf.l_margin + size + 4, top + 4)
+    pdf.set_font(FAMILY, "B", 8)
+    pdf.multi_cell(0, 4, layout.verify_label or "", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(pdf.l_margin + size + 4)
+    pdf.set_font(FAMILY, "", 7)
+    pdf.multi_cell(0, 3.6, layout.verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.get_y(), top + size))
 
 
 def render_pdf_many(layouts: Sequence[Layout], on_each: Callable[[int], None] | None = None) -> bytes:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.domain.marks import read_mark, scale_facts
 
 ControlKind = Literal["current", "midterm"]
@@ -63,7 +63,8 @@ class RiskModel:
 
 
 # Fitted by fit_risk_model on the training students (7 in 10) of the demo semester after 20 of its 30
-# lessons (services/reporting/demo/semester.py, 8 groups of 25, seed 7); the unit test refits and compares.
+# lessons (services/reporting/tests/demo/semester.py, 8 groups of 25, seed 7); the unit test refits
+# and compares. They are model data: a university refits on its own past results and replaces them.
 DEFAULT_MODELS = {
     "kz-medical": RiskModel(intercept=-1.79, margin=-4.25, missed=0.59, failing_marks=3.4),
     "kg-jasu": RiskModel(intercept=-1.24, margin=-4.47, missed=0.57, failing_marks=-0.03),

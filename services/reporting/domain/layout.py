@@ -52,6 +52,8 @@ class Layout:
     content_hash: str = ""  # the record's content hash (statements)
     landscape: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)  # small print at the end
+    verify_url: str = ""  # the public page that verifies this record (printed as a QR code)
+    verify_label: str = ""
 
     @property
     def identity_line(self) -> str:

@@ -12,8 +12,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from services.curriculum.domain.profiles import RegulationProfile, get_profile
-from services.curriculum.domain.scales import MarkRejected, MarksScale, PointsScale
+from ejournal_regulation import RegulationProfile, get_profile
+from ejournal_regulation.scales import MarkRejected, MarksScale, PointsScale
 
 Meaning = Literal["grade", "absent", "present_unprepared", "unreadable"]
 
@@ -63,8 +63,8 @@ def facts_of(profile: RegulationProfile) -> ScaleFacts:
         return ScaleFacts(
             Decimal(scale.min_points),
             Decimal(scale.max_points),
-            Decimal(scale.passing_points),
-            Decimal(min(good)) if good else Decimal(scale.passing_points),
+            scale.pass_threshold,
+            Decimal(min(good)) if good else scale.pass_threshold,
         )
     assert isinstance(scale, MarksScale)
     values = [m.value for m in scale.marks if m.value is not None]
@@ -74,6 +74,6 @@ def facts_of(profile: RegulationProfile) -> ScaleFacts:
     return ScaleFacts(
         min(values),
         max(values),
-        scale.passing_value,
-        min(good_values) if good_values else scale.passing_value,
+        scale.pass_threshold,
+        min(good_values) if good_values else scale.pass_threshold,
     )

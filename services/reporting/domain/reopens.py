@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.reporting.domain.figures import rate
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 
 
 def add_years(day: date, years: int) -> date:

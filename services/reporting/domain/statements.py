@@ -1,16 +1,13 @@
-"""A statement (ведомость) as reporting prints it, and the content hash that ties a printout to it.
+"""A statement (ведомость) as reporting prints it: the gradebook's record in words.
 
-The gradebook forms statements; reporting receives them in events and never changes them. The hash is
-SHA-256 over a canonical form of the statement's content (sorted JSON, UTF-8, names exactly as
-entered), so the same statement always gives the same hash — on the printout, in the read model, and
-after a backup is restored. When the gradebook states its own hash, it is kept beside ours and shown.
+The gradebook forms statements and seals the names they print under its content hash; reporting
+receives them (statement_content.py checks the hash) and never changes them. A printout carries that
+hash, so it can be matched to the record; reporting keeps no hash of its own.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -20,33 +17,26 @@ class StatementLine:
     student_name: str
     result: str  # the final result as the gradebook states it ("87", "4", "н/б")
     letter: str = ""  # kz-medical letter (A, B+...) when the scale has letters
-    traditional: str = ""  # отлично / хорошо / ...
-    admission: str = ""  # admission rating (рейтинг допуска), when the profile has one
-    exam: str = ""
+    traditional: str = ""  # "жақсы / хорошо": the traditional grade in the document's languages
 
 
 @dataclass(frozen=True)
 class StatementRecord:
     statement_id: str
-    number: str
-    kind: str  # "original" or "individual"
-    journal_id: str
-    course_unit_title: str
-    group_name: str
-    term_title: str
-    lesson_type: str
+    number: str  # ST-000123
+    kind: str  # section, individual, integrated
     profile_code: str
-    formed_at: str  # RFC 3339
+    university: str
+    faculty: str
+    department: str
+    specialty: str
+    group: str
+    discipline: str
+    term: str
+    lesson_type: str  # in words
+    control_kind: str  # in words
+    formed_at: str  # the university's wall clock
     teacher_names: tuple[str, ...]
     lines: tuple[StatementLine, ...]
-    original_statement_id: str = ""  # for an individual statement: the statement it corrects
-    source_hash: str = ""  # the gradebook's own hash of the statement, when it states one
-
-    def canonical(self) -> bytes:
-        content = asdict(self)
-        content.pop("source_hash")
-        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+    content_hash: str  # the gradebook's, as stated in the record
+    original_number: str = ""  # for an individual statement: the number of the statement it corrects

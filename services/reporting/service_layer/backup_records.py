@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -11,21 +12,28 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.context import Principal
 from services.reporting.adapters.ops_tables import backup_record
 from services.reporting.service_layer.access import allow
-from services.reporting.service_layer.backup import BackupResult
 
 
-async def record_backup(sessions: async_sessionmaker[AsyncSession], result: BackupResult) -> None:
+async def record_backup(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    backup_id: str,
+    location: str,
+    manifest: dict[str, Any],
+    size_bytes: int,
+) -> None:
+    """Called by the backup tool (deploy/ops/backup.py) once the backup's files are complete."""
     async with sessions() as session, session.begin():
         await session.execute(
             insert(backup_record)
             .values(
-                backup_id=result.backup_id,
-                started_at=datetime.fromisoformat(result.manifest["started_at"]),
-                finished_at=datetime.fromisoformat(result.manifest["finished_at"]),
-                location=str(result.folder),
+                backup_id=backup_id,
+                started_at=datetime.fromisoformat(manifest["started_at"]),
+                finished_at=datetime.fromisoformat(manifest["finished_at"]),
+                location=location,
                 status="done",
-                manifest=result.manifest,
-                size_bytes=result.size_bytes,
+                manifest=manifest,
+                size_bytes=size_bytes,
             )
             .on_conflict_do_nothing()
         )

@@ -34,7 +34,13 @@ from services.reporting.domain.retention import Retained, due_for_archive, keep_
 from services.reporting.service_layer.access import allow
 from services.reporting.service_layer.documents.journal_printout import journal_printout_layout, printout_hash
 from services.reporting.service_layer.documents.names import Names
-from services.reporting.service_layer.documents.statement import describe, record_of, statement_layout
+from services.reporting.service_layer.documents.render import statement_context
+from services.reporting.service_layer.documents.statement import (
+    record_of,
+    statement_layout,
+    term_title,
+    unit_title,
+)
 
 
 def _json(rows: Any) -> list[dict[str, Any]]:
@@ -74,7 +80,7 @@ async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[s
     names = Names(await q.names_of(session, [*grid.students, *grid.journal.teacher_ids]))
     unit = await q.row_by(session, rm.course_unit, "course_unit_id", grid.journal.course_unit_id)
     term = await q.row_by(session, rm.term, "term_id", grid.journal.term_id)
-    layout = journal_printout_layout(grid, names, *describe(unit, term))
+    layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     files = {
         f"journals/{journal_id}.json": json.dumps(
             rows, ensure_ascii=False, sort_keys=True, indent=1
@@ -95,21 +101,8 @@ async def _statement_entry(session: AsyncSession, statement_id: str) -> tuple[di
         return files, hashlib.sha256(header).hexdigest()
     raw = bytes(stored.row.content)
     files[f"statements/{statement_id}.pb"] = raw
-    journal = await q.row_by(session, rm.journal, "journal_id", stored.row.journal_id)
-    people = [line.student_id for line in stored.content.lines] + [
-        s.person_id for s in stored.content.signers
-    ]
-    names = Names(await q.names_of(session, people))
-    unit = await q.row_by(session, rm.course_unit, "course_unit_id", stored.content.course_unit_id)
-    term = await q.row_by(session, rm.term, "term_id", stored.content.term_id)
-    profile = journal.profile_code if journal is not None else ""
-    unit_title, term_title = describe(unit, term)
-    lesson_type = journal.lesson_type if journal is not None else ""
-    group = names(stored.content.group_id)
-    record = record_of(stored.content, profile, unit_title, group, term_title, lesson_type, names)
-    files[f"statements/{statement_id}.pdf"] = render_pdf(
-        statement_layout(record, stored.content.control_kind)
-    )
+    record = record_of(stored.content, await statement_context(session, stored.content))
+    files[f"statements/{statement_id}.pdf"] = render_pdf(statement_layout(record))
     return files, hashlib.sha256(raw).hexdigest()
 
 

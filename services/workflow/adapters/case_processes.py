@@ -96,6 +96,23 @@ class CaseProcesses:
         assert isinstance(view, CaseView)
         return view
 
+    async def status(self, case_id: str) -> str | None:
+        """The case workflow's execution status ("RUNNING", "COMPLETED", "FAILED", ...), None if none."""
+        try:
+            described = await self.client.get_workflow_handle(workflow_id(case_id)).describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        return described.status.name if described.status is not None else None
+
+    async def running_case_ids(self) -> list[str]:
+        """Case ids of every running reopen workflow of this task queue (Temporal's visibility)."""
+        query = (
+            f'WorkflowType = "ReopenCase" AND ExecutionStatus = "Running" AND TaskQueue = "{self.task_queue}"'
+        )
+        return [w.id.removeprefix("reopen-") async for w in self.client.list_workflows(query)]
+
     async def view(self, case_id: str) -> CaseView:
         handle = self.client.get_workflow_handle(workflow_id(case_id))
         view = await handle.query(ReopenCaseWorkflow.view)

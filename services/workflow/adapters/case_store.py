@@ -98,6 +98,56 @@ async def insert_case(session: AsyncSession, case: NewCase) -> bool | None:
     return None if inserted is None else True
 
 
+async def open_cases_before(session: AsyncSession, created_before: datetime) -> list[CaseView]:
+    """Cases not ended whose rows are older than `created_before` (newer ones may be starting now)."""
+    rows = await session.execute(
+        select(reopen_cases.c.view)
+        .where(reopen_cases.c.ended_at.is_(None), reopen_cases.c.created_at < created_before)
+        .order_by(reopen_cases.c.created_at, reopen_cases.c.case_id)
+    )
+    return [view_from_json(r.view) for r in rows.all()]
+
+
+async def missing_cases(session: AsyncSession, case_ids: list[str]) -> list[str]:
+    """Those of `case_ids` that have no row."""
+    if not case_ids:
+        return []
+    found = set(
+        await session.scalars(select(reopen_cases.c.case_id).where(reopen_cases.c.case_id.in_(case_ids)))
+    )
+    return [c for c in case_ids if c not in found]
+
+
+async def restore_case(session: AsyncSession, view: CaseView) -> bool:
+    """Rebuild a lost row and history from the running workflow's view; publishes nothing (its events
+    went out when the steps happened). False when a row exists already."""
+    case_id = view.facts.case_id
+    inserted = await session.scalar(
+        insert(reopen_cases)
+        .values(
+            case_id=case_id,
+            workflow_id=workflow_id(case_id),
+            submitted_by=view.facts.teacher_id,
+            request_id=f"restored:{case_id}",
+            recorded_seq=max((e.seq for e in view.history), default=0),
+            **row_values(view),
+        )
+        .on_conflict_do_nothing()
+        .returning(reopen_cases.c.case_id)
+    )
+    if inserted is None:
+        return False
+    for e in view.history:
+        await session.execute(
+            insert(reopen_case_history)
+            .values(
+                case_id=case_id, seq=e.seq, at=e.at, actor_id=e.actor_id, action=e.action, detail=e.detail
+            )
+            .on_conflict_do_nothing()
+        )
+    return True
+
+
 async def open_case_of_section(session: AsyncSession, journal_id: str, section: str) -> str | None:
     found = await session.scalar(
         select(reopen_cases.c.case_id).where(
@@ -165,6 +215,29 @@ async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datet
     if row is None:
         return None
     return view_from_json(row.view), row.ended_at
+
+
+async def list_late_rows(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
+    """Open cases escalated or past their step's deadline, university-wide, oldest deadline first."""
+    c = reopen_cases.c
+    query = (
+        select(
+            c.case_id,
+            c.step,
+            c.deadline,
+            c.overdue,
+            c.journal_id,
+            c.section,
+            c.teacher_id,
+            c.department_id,
+            c.faculty_id,
+            c.reason,
+        )
+        .where(c.ended_at.is_(None), or_(c.overdue, c.deadline < now))
+        .order_by(c.deadline.asc().nulls_last(), c.case_id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).all())
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,10 @@ def notification_event(notice: Notice, kind: str) -> ev.NotificationRequested:
         scope_id=notice.scope_id,
         kind=kind,
         about_id=notice.case_id,
+        overdue_person_ids=notice.overdue_person_ids,
+        overdue_role=notice.overdue_role[0],
+        overdue_scope_type=notice.overdue_role[1],
+        overdue_scope_id=notice.overdue_role[2],
     )
 
 

@@ -74,7 +74,7 @@ class GrpcGradebook:
     async def close_sections(self, request: CloseSectionsInput) -> CloseSectionsResult:
         reply = await self._stub().CloseSection(
             pb.CloseSectionRequest(
-                journal_id="",  # every journal that has this control event's section
+                journal_id=request.journal_id,  # empty: every journal that has this control event's section
                 section=request.control_event_id,
                 reason=request.reason,
                 idempotency_key=request.idempotency_key,

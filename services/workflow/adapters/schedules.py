@@ -1,8 +1,11 @@
 """Temporal schedules of the monitoring checks, created by the service at start if absent:
 the daily fill check (KZ-09) for profiles with daily grading, the weekly journal check (KG-08) for
-profiles that check journals weekly. Ops see and pause them in the Temporal UI (Schedules)."""
+profiles that check journals weekly, and the hourly reconciliation of reopen cases. Ops see and pause
+them in the Temporal UI (Schedules)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from temporalio.client import (
     Client,
@@ -10,13 +13,18 @@ from temporalio.client import (
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
+    ScheduleIntervalSpec,
     ScheduleRange,
     ScheduleSpec,
 )
 
-from services.curriculum.domain.profiles import load_profiles
+from ejournal_regulation import load_profiles
 from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reconcile.messages import ReconcileInput
+from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
+
+RECONCILE_EVERY = timedelta(hours=1)
 
 
 def _calendar(hour: int, minute: int, day_of_week: int | None, time_zone: str) -> ScheduleSpec:
@@ -29,7 +37,17 @@ def _calendar(hour: int, minute: int, day_of_week: int | None, time_zone: str) -
 
 
 def wanted_schedules(task_queue: str, time_zone: str, utc_offset_hours: int) -> dict[str, Schedule]:
-    schedules: dict[str, Schedule] = {}
+    schedules: dict[str, Schedule] = {
+        "reconcile-reopen-cases": Schedule(
+            action=ScheduleActionStartWorkflow(
+                ReconcileCasesWorkflow.run,
+                ReconcileInput(),
+                id="reconcile-reopen-cases",
+                task_queue=task_queue,
+            ),
+            spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=RECONCILE_EVERY)]),
+        )
+    }
     for code, profile in sorted(load_profiles().items()):
         if profile.daily_grading_max_unit_days:
             schedules[f"daily-fill-check-{code}"] = Schedule(

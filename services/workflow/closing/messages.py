@@ -71,6 +71,8 @@ class CloseSectionsInput:
     deadline: datetime
     reason: str
     idempotency_key: str
+    # One journal's section only (KZ-15 forms a complete journal's statement); empty: every journal.
+    journal_id: str = ""
 
 
 @dataclass(frozen=True)

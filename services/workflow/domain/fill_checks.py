@@ -1,5 +1,6 @@
 """The daily fill check (KZ-09) and the weekly journal check (KG-08) as rules over fill figures."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -39,14 +40,12 @@ class JournalFill:
     weeks: tuple[WeekFill, ...] = ()
 
 
-def needs_daily_grades(unit_days: int, max_unit_days: int | None) -> bool:
-    """KZ-09: a course unit lasting `max_unit_days` days or less gets current-control grades daily."""
-    return max_unit_days is not None and 0 < unit_days <= max_unit_days
-
-
-def ungraded_days(journal: JournalFill, day: str, max_unit_days: int | None) -> tuple[LessonDayFill, ...]:
-    """Lesson days of `day` that ended without any grade, in a journal whose unit needs daily grades."""
-    if not needs_daily_grades(journal.unit_days, max_unit_days):
+def ungraded_days(
+    journal: JournalFill, day: str, needs_daily_grades: Callable[[int], bool]
+) -> tuple[LessonDayFill, ...]:
+    """Lesson days of `day` that ended without any grade, in a journal whose unit needs daily grades
+    (KZ-09; `needs_daily_grades` is the profile's rule over the unit's length in days)."""
+    if not needs_daily_grades(journal.unit_days):
         return ()
     return tuple(d for d in journal.days if d.date == day and d.lessons > 0 and not d.has_marks)
 

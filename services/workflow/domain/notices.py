@@ -5,7 +5,7 @@ department, the deans of a faculty, the registrar office, the vice-rector): the 
 people holding that role today.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.workflow.domain.reopen_case import HistoryEntry, ReopenCase
@@ -22,6 +22,9 @@ class Notice:
     scope_type: str = ""
     scope_id: str = ""
     case_id: str = ""
+    # Who is late (an overdue step and its escalation name them): people, or a role within a scope.
+    overdue_person_ids: tuple[str, ...] = ()
+    overdue_role: tuple[str, str, str] = ("", "", "")
 
 
 def _to_role(case: ReopenCase, role: str, what: str, why: str, deadline: datetime | None) -> Notice:
@@ -63,9 +66,14 @@ def notices_for(case: ReopenCase, entry: HistoryEntry) -> tuple[Notice, ...]:
         )
     if action == "review_overdue":
         why = f"the council's decision was due {case.review_due.isoformat()}: {about}"
+        late = _to_role(case, case.terms.decided_by, "reopen case overdue", why, case.review_due)
+        overdue = (late.recipient_role, late.scope_type, late.scope_id)
         return (
-            _to_role(case, case.terms.decided_by, "reopen case overdue", why, case.review_due),
-            _university(case, "vice_rector", "reopen case overdue (escalated)", why, case.review_due),
+            replace(late, overdue_role=overdue),
+            replace(
+                _university(case, "vice_rector", "reopen case overdue (escalated)", why, case.review_due),
+                overdue_role=overdue,
+            ),
         )
     if action == "council_decision" and case.decision is not None and case.decision.approve:
         return (
@@ -86,10 +94,13 @@ def notices_for(case: ReopenCase, entry: HistoryEntry) -> tuple[Notice, ...]:
         )
     if action == "correction_overdue":
         why = f"no correction by {case.correction_due.isoformat() if case.correction_due else '?'}: {about}"
+        teacher = (f.teacher_id,)
         return (
-            _to_teacher(case, "the section re-closed at the deadline; lateness recorded", why),
-            _to_role(case, "department_head", "correction late: section re-closed", why, None),
-        )
+            replace(_to_teacher(case, "the section re-closed at the deadline; lateness recorded", why),
+                    overdue_person_ids=teacher),
+            replace(_to_role(case, "department_head", "correction late: section re-closed", why, None),
+                    overdue_person_ids=teacher),
+        )  # fmt: skip
     if action in ("rejected", "withdrawn"):
         return (_to_teacher(case, f"reopen case {action}", entry.detail),)
     if action == "sanction_proposed":

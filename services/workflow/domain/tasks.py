@@ -1,10 +1,25 @@
 """What a person is to do on an open reopen case (their task list), from who the case waits for."""
 
+from datetime import datetime
+
 from services.workflow.domain.actors import Actor
 from services.workflow.domain.reopen_case import COUNCIL, REGISTRAR, TEACHER
 from services.workflow.domain.reopen_facts import VISA_SCOPE
 
 REOPENING_ROLES = ("registrar_senior_inspector", "registrar_head")
+# Whoever oversees the procedure university-wide (KZ-08: explanations are addressed to them) sees the
+# escalations that reached them and every step overdue anywhere.
+OVERSIGHT_ROLES = ("vice_rector",)
+
+
+def oversight_action(escalated: bool, deadline: datetime | None, now: datetime) -> str | None:
+    """'escalated' (a lapse escalated the case to the vice-rector), 'overdue' (a step's deadline has
+    passed, not escalated yet), or None for a case on time."""
+    if escalated:
+        return "escalated"
+    if deadline is not None and deadline < now:
+        return "overdue"
+    return None
 
 
 def actions_for(

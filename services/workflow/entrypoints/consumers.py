@@ -1,5 +1,6 @@
 """NATS consumers: the gradebook's journals and sections (explanation windows, closing reminders,
-monitored departments) and curriculum's control events (closing-deadline workflows, KZ-05, KZ-06).
+monitored departments) and curriculum's control events (closing-deadline workflows, KZ-05, KZ-06;
+statement-deadline workflows after a final control, KZ-15).
 
 Each runs through EventConsumer: one transaction per event with its id in the inbox, so a redelivered
 event has no second effect; starting or moving a workflow is idempotent on Temporal's side too.
@@ -19,6 +20,7 @@ from ejournal_platform.logging import get_logger
 from ejournal_platform.runtime import Runtime
 from services.workflow.adapters import section_store, tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
+from services.workflow.adapters.statement_processes import StatementProcesses, statement_deadline_input
 from services.workflow.closing.messages import ClosingInput
 
 log = get_logger(__name__)
@@ -97,11 +99,24 @@ def kind_name(kind: curriculum.ControlEventKind.ValueType) -> str:
     return curriculum.ControlEventKind.Name(kind).removeprefix("CONTROL_EVENT_KIND_").lower()
 
 
-def on_curriculum_event(closing: ClosingProcesses) -> Handler:
+def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesses | None = None) -> Handler:
     async def handle(session: AsyncSession, event: ReceivedEvent) -> None:
         if event.type == CONTROL_EVENT_SCHEDULED:
             e = event.parse(curriculum.ControlEventScheduled)
             deadline = instant_or_none(e.closing_deadline)
+            statement = statement_deadline_input(
+                e.control_event_id,
+                kind_name(e.kind),
+                e.course_unit_id,
+                e.date,
+                deadline,
+                e.department_id,
+                e.faculty_id,
+                e.profile_code,
+                e.revision,
+            )
+            if statements is not None and statement is not None:
+                await statements.schedule(statement)
             if deadline is None:  # the profile closes on an event (KG-06), not at a date
                 if e.closing_deadline:
                     log.warning("ControlEventScheduled with a malformed deadline; ignored", event_id=event.id)
@@ -131,7 +146,9 @@ def on_curriculum_event(closing: ClosingProcesses) -> Handler:
     return handle
 
 
-def consumers(runtime: Runtime, closing: ClosingProcesses) -> list[EventConsumer]:
+def consumers(
+    runtime: Runtime, closing: ClosingProcesses, statements: StatementProcesses
+) -> list[EventConsumer]:
     return [
         EventConsumer(
             runtime.js,
@@ -149,6 +166,6 @@ def consumers(runtime: Runtime, closing: ClosingProcesses) -> list[EventConsumer
             name="workflow-curriculum",
             stream=stream_name("curriculum"),
             subjects=[CONTROL_EVENT_SCHEDULED, DEADLINE_CHANGED],
-            handler=on_curriculum_event(closing),
+            handler=on_curriculum_event(closing, statements),
         ),
     ]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from temporalio.client import Client
+
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
+from ejournal_platform.health import Dependency
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
@@ -15,6 +18,7 @@ from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.schedules import ensure_schedules
+from services.workflow.adapters.statement_processes import StatementProcesses
 from services.workflow.entrypoints.consumers import consumers
 from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
 from services.workflow.service_layer.checks import Checks
@@ -49,13 +53,21 @@ async def wire(runtime: Runtime) -> Wiring:
         checks=Checks(runtime.sessions),
     )
     closing = ClosingProcesses(client, settings.task_queue)
+    statements = StatementProcesses(client, settings.task_queue)
     return Wiring(
         servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(settings.identity_address),
-        background=[worker.run, *(c.run for c in consumers(runtime, closing))],
+        background=[worker.run, *(c.run for c in consumers(runtime, closing, statements))],
         on_stop=[gradebook.close],
+        # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.
+        dependencies=[Dependency("temporal", lambda: temporal_serving(client))],
     )
+
+
+async def temporal_serving(client: Client) -> None:
+    if not await client.service_client.check_health():
+        raise ConnectionError("Temporal is not serving")
 
 
 def main() -> None:

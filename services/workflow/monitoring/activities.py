@@ -16,6 +16,7 @@ from temporalio import activity
 from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
+from ejournal_regulation import get_profile
 from services.workflow.adapters import check_store, section_store
 from services.workflow.adapters.event_messages import notification_event
 from services.workflow.adapters.gradebook import GradebookPort
@@ -32,25 +33,15 @@ from services.workflow.monitoring.messages import (
 DAILY_CHECK = "monitoring.daily_fill_check"
 WEEKLY_CHECK = "monitoring.weekly_journal_check"
 
-MaxUnitDays = Callable[[str], "int | None"]
-
-
-def profile_max_unit_days(profile_code: str) -> int | None:
-    from services.curriculum.domain.profiles import get_profile
-
-    return get_profile(profile_code).daily_grading_max_unit_days
-
 
 class MonitoringActivities:
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
         gradebook: GradebookPort,
-        max_unit_days: MaxUnitDays = profile_max_unit_days,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._gradebook = gradebook
-        self._max_unit_days = max_unit_days
 
     async def _journals(self, profile_code: str, from_date: str, to_date: str) -> list[JournalFill]:
         async with self._unit_of_work() as uow:
@@ -67,13 +58,13 @@ class MonitoringActivities:
     @activity.defn(name=DAILY_CHECK)
     async def daily(self, request: DayCheckRequest) -> DailyCheckResult:
         """KZ-09: flag lesson days of short units that ended without grades, to teacher and head."""
-        max_days = self._max_unit_days(request.profile_code)
+        needs_daily_grades = get_profile(request.profile_code).needs_daily_grades
         journals = await self._journals(request.profile_code, request.day, request.day)
         flagged = 0
         now = datetime.now(UTC)
         async with self._unit_of_work() as uow:
             for journal in journals:
-                for day in ungraded_days(journal, request.day, max_days):
+                for day in ungraded_days(journal, request.day, needs_daily_grades):
                     if not await check_store.flag_day(uow.session, journal, day, now):
                         continue
                     flagged += 1

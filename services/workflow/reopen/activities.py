@@ -40,7 +40,7 @@ LadderLookup = Callable[[str], "tuple[Ladder, Ladder] | None"]
 
 def profile_ladders(profile_code: str) -> tuple[Ladder, Ladder] | None:
     """KZ-14 ladders of the regulation profile (profiles/*.yaml), or None when it has none."""
-    from services.curriculum.domain.profiles import get_profile
+    from ejournal_regulation import get_profile
 
     sanctions = get_profile(profile_code).sanctions
     if sanctions is None:

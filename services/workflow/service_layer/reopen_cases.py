@@ -23,7 +23,7 @@ from ejournal_platform.errors import (
     NotFound,
     PermissionDenied,
 )
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.adapters import case_store, section_store
 from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
 from services.workflow.domain.actors import Actor, oversees
@@ -66,6 +66,20 @@ def terms_of(profile_code: str) -> ReopenTerms:
         reopen.correction_days,
         reopen.approvals,
         reopen.granted_by,
+    )
+
+
+def case_input(view: CaseView, activity_timeout_seconds: float) -> ReopenCaseInput:
+    """The workflow's input for a case whose row is recorded (by SubmitExplanation, or found by the
+    reconciler without its workflow): it starts after the entries recorded with the row."""
+    return ReopenCaseInput(
+        view.facts,
+        view.explanation,
+        terms_of(view.facts.profile_code),
+        view.late_admission,
+        activity_timeout_seconds,
+        view.received_at,
+        recorded_up_to=sum(1 for e in view.history if e.action in ("submitted", "admitted_late")),
     )
 
 
@@ -142,17 +156,7 @@ class ReopenCases:
                 found = await case_store.get_case(session, case_id)
                 assert found is not None
                 view = found[0]
-        await self._processes.start(
-            ReopenCaseInput(
-                view.facts,
-                view.explanation,
-                terms,
-                view.late_admission,
-                self._activity_timeout,
-                view.received_at,
-                recorded_up_to=sum(1 for e in view.history if e.action in ("submitted", "admitted_late")),
-            )
-        )
+        await self._processes.start(case_input(view, self._activity_timeout))
         return view
 
     async def admit_late(

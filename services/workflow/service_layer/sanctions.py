@@ -16,7 +16,7 @@ from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied
 from ejournal_platform.events import Event
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.adapters import sanction_store
 from services.workflow.adapters.tables import journals
 from services.workflow.domain.actors import OVERSIGHT_ROLES, REGISTRAR_ROLES, Actor, oversees

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.context import Principal
 from services.workflow.adapters import case_store, sanction_store
 from services.workflow.domain.actors import REGISTRAR_ROLES, UNIVERSITY, Actor
-from services.workflow.domain.tasks import REOPENING_ROLES, actions_for
+from services.workflow.domain.tasks import OVERSIGHT_ROLES, REOPENING_ROLES, actions_for, oversight_action
 from services.workflow.service_layer.access import actor_of
 
 MAX_PAGE = 1000
@@ -87,6 +87,8 @@ class TaskLists:
                             row.reason,
                         )
                     )
+            if any(actor.holds(r) for r in OVERSIGHT_ROLES) and len(tasks) < limit:
+                tasks += await self._oversight(session, now, limit - len(tasks), {t.case_id for t in tasks})
             if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES) and len(tasks) < limit:
                 for p in await sanction_store.pending_proposals(session, limit - len(tasks)):
                     tasks.append(
@@ -102,3 +104,28 @@ class TaskLists:
                         )
                     )
         return tasks[:limit]
+
+    @staticmethod
+    async def _oversight(session: AsyncSession, now: datetime, limit: int, listed: set[str]) -> list[Task]:
+        """The vice-rector's: escalated cases and overdue steps across the university."""
+        found = []
+        for row in await case_store.list_late_rows(session, now, limit):
+            action = oversight_action(bool(row.overdue), row.deadline, now)
+            if action is None or row.case_id in listed:
+                continue
+            found.append(
+                Task(
+                    row.case_id,
+                    row.step,
+                    row.deadline,
+                    True,
+                    action,
+                    row.journal_id,
+                    row.section,
+                    row.teacher_id,
+                    row.department_id,
+                    row.faculty_id,
+                    row.reason,
+                )
+            )
+        return found

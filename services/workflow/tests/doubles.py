@@ -29,6 +29,8 @@ from services.workflow.monitoring.messages import (
     WeekCheckRequest,
     WeeklyCheckResult,
 )
+from services.workflow.reconcile.activities import RECONCILE_CASES
+from services.workflow.reconcile.messages import ReconcileInput, ReconcileResult
 from services.workflow.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
 from services.workflow.reopen.messages import (
     CountReopenInput,
@@ -40,6 +42,8 @@ from services.workflow.reopen.messages import (
     StepRecord,
     StepRecorded,
 )
+from services.workflow.statements.activities import SEND_ALERT, SETTLE
+from services.workflow.statements.messages import AlertInput, AlertResult, SettleInput, SettleResult
 
 
 @dataclass
@@ -155,6 +159,28 @@ def closing_doubles(gradebook: FakeGradebook) -> list[Callable[..., Any]]:
         return await gradebook.close_sections(request)
 
     return [remind, close]
+
+
+def statement_doubles() -> list[Callable[..., Any]]:
+    """The statement-deadline activities as doubles (same names): one journal formed, one late."""
+
+    @activity.defn(name=SEND_ALERT)
+    async def alert(request: AlertInput) -> AlertResult:
+        return AlertResult(1)
+
+    @activity.defn(name=SETTLE)
+    async def settle(request: SettleInput) -> SettleResult:
+        return SettleResult(("journal-b",), ("journal-a",))
+
+    return [alert, settle]
+
+
+def reconcile_doubles() -> list[Callable[..., Any]]:
+    @activity.defn(name=RECONCILE_CASES)
+    async def reconcile(request: ReconcileInput) -> ReconcileResult:
+        return ReconcileResult(("case-1",), (), ())
+
+    return [reconcile]
 
 
 def monitoring_doubles() -> list[Callable[..., Any]]:

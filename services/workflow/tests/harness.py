@@ -172,6 +172,7 @@ async def running_service(
     gradebook: FakeGradebook | None = None,
     clock: Callable[[], datetime] | None = None,
     activity_timeout_seconds: float = 30.0,
+    processes: Callable[[Client, str], CaseProcesses] = CaseProcesses,
 ) -> AsyncIterator[Harness]:
     engine = make_engine(database_url)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -185,9 +186,7 @@ async def running_service(
     fake = gradebook or FakeGradebook()
     now = clock or (lambda: datetime.now(UTC))
     use_cases = UseCases(
-        cases=ReopenCases(
-            sessions, unit_of_work, CaseProcesses(client, queue), now, activity_timeout_seconds
-        ),
+        cases=ReopenCases(sessions, unit_of_work, processes(client, queue), now, activity_timeout_seconds),
         tasks=TaskLists(sessions, now),
         sanctions=Sanctions(sessions, unit_of_work, now),
         checks=Checks(sessions),

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.domain.reopen_facts import CaseFacts, Explanation, ReopenTerms
 from services.workflow.reopen.messages import ReopenCaseInput

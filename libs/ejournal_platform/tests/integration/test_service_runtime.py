@@ -1,10 +1,14 @@
-"""A service process's runtime: health is SERVING only while its database and NATS answer, and it
-shuts down gracefully when asked."""
+"""A service process's runtime with real PostgreSQL and NATS: NATS down leaves it serving but degraded
+(the outbox keeps the events), both over gRPC health and its HTTP probes; it shuts down gracefully
+when asked."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 
 import grpc
@@ -20,21 +24,29 @@ from services.gradebook.settings import GradebookSettings
 pytestmark = pytest.mark.integration
 
 
-async def status(address: str) -> int:
+async def status(address: str, service: str = "") -> int:
     async with grpc.aio.insecure_channel(address) as channel:
         try:
             reply = await health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(), timeout=1
+                health_pb2.HealthCheckRequest(service=service), timeout=1
             )
         except grpc.aio.AioRpcError:
             return -1
         return int(reply.status)
 
 
-async def wait_for_status(address: str, wanted: int, timeout: float) -> None:
+def healthz(port: int) -> tuple[int, object]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+async def wait_for_status(address: str, wanted: int, timeout: float, service: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if await status(address) == wanted:
+        if await status(address, service) == wanted:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"health did not become {health_pb2.HealthCheckResponse.ServingStatus.Name(wanted)}")
@@ -44,9 +56,13 @@ async def test_health_follows_nats_and_the_service_stops_on_request(
     databases: Databases, nats_factory: Callable[[], NatsServer]
 ) -> None:
     nats_server = nats_factory()
-    port = free_port()
+    port, health_port = free_port(), free_port()
     settings = GradebookSettings(
-        grpc_port=port, database_url=databases.fresh("gradebook"), nats_url=nats_server.url, log_format="json"
+        grpc_port=port,
+        health_port=health_port,
+        database_url=databases.fresh("gradebook"),
+        nats_url=nats_server.url,
+        log_format="json",
     )
 
     async def wire(runtime: Runtime) -> Wiring:
@@ -58,10 +74,18 @@ async def test_health_follows_nats_and_the_service_stops_on_request(
     serving, not_serving = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
     try:
         await wait_for_status(address, serving, 20)
+        await wait_for_status(address, serving, 20, service="dependency/nats")
         nats_server.kill()
-        await wait_for_status(address, not_serving, 10)
+        await wait_for_status(address, not_serving, 10, service="dependency/nats")
+        assert await status(address) == serving  # writes are still accepted: degraded, not down
+        assert await asyncio.to_thread(healthz, health_port) == (
+            200, {"status": "degraded", "dependencies": {"database": "ok", "nats": "down"}}
+        )  # fmt: skip
         nats_server.start()
-        await wait_for_status(address, serving, 20)
+        await wait_for_status(address, serving, 20, service="dependency/nats")
+        assert (await asyncio.to_thread(healthz, health_port))[1] == {
+            "status": "ok", "dependencies": {"database": "ok", "nats": "ok"}
+        }  # fmt: skip
     finally:
         stop.set()
         await asyncio.wait_for(service, 20)

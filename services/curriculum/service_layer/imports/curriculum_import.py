@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ejournal_regulation import load_profiles
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import KINDS, Row, SheetReader, col
-from services.curriculum.domain.profiles import load_profiles
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer.curriculum import apply_course_unit
 from services.curriculum.service_layer.imports import lookup_maps

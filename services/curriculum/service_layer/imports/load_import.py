@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
+from ejournal_regulation import get_profile
 from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
 from services.curriculum.adapters.models import CourseUnit, Department, TeachingLoad
@@ -25,7 +26,6 @@ from services.curriculum.domain.imports.rows import (
     SheetReader,
     col,
 )
-from services.curriculum.domain.profiles import get_profile
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.imports.base import ImportContext, groups_of_year

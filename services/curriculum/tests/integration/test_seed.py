@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from deploy.demo import university as demo
+from deploy.demo.seed.curriculum import seed_demo
 from ejournal_platform.testing.fixtures import Databases
 from services.curriculum.adapters import tables
 from services.curriculum.adapters.models import (
@@ -30,7 +31,6 @@ from services.curriculum.adapters.models import (
     TeachingLoad,
     University,
 )
-from services.curriculum.entrypoints.seed import seed_demo
 
 pytestmark = pytest.mark.integration
 DAY = date(2026, 11, 23)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from services.curriculum.domain.profiles import (
+from ejournal_regulation import (
     PROFILES_DIR,
     ProfileError,
     get_profile,
@@ -19,7 +19,7 @@ from services.curriculum.domain.profiles import (
     load_profiles,
     parse_profile,
 )
-from services.curriculum.domain.scales import MarkRejected
+from ejournal_regulation.scales import MarkRejected
 
 pytestmark = pytest.mark.unit
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ejournal_regulation import get_profile
 from services.curriculum.domain.calendar import (
     CurriculumWindows,
     Deadlines,
@@ -28,7 +29,6 @@ from services.curriculum.domain.curriculum import (
 )
 from services.curriculum.domain.imports.messages import LANGUAGES, MESSAGES, Issue
 from services.curriculum.domain.lesson_plans import PlanItem, check_plan
-from services.curriculum.domain.profiles import get_profile
 from services.curriculum.domain.vocabulary import CourseUnitKind
 
 pytestmark = pytest.mark.unit

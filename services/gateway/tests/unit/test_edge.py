@@ -10,8 +10,10 @@ from fastapi.testclient import TestClient
 
 from ejournal_platform.errors import Conflict, InvalidArgument, PermissionDenied
 from ejournal_platform.grpc.status import to_rpc_status
+from ejournal_platform.health import Report, State
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE
 from services.gateway.app import create_app
-from services.gateway.auth import ACCESS_COOKIE, CSRF_COOKIE, Caller, caller
+from services.gateway.auth import Caller, caller
 from services.gateway.i18n import negotiate
 from services.gateway.settings import GatewaySettings
 
@@ -19,11 +21,12 @@ pytestmark = pytest.mark.unit
 
 
 class FakeClients:
-    def __init__(self, statuses: dict[str, str]) -> None:
+    def __init__(self, statuses: dict[str, State]) -> None:
         self.statuses = statuses
 
-    async def health(self) -> dict[str, str]:
-        return self.statuses
+    async def health(self) -> dict[str, Report]:
+        nats = {State.OK: State.OK, State.DEGRADED: State.DOWN, State.DOWN: State.OK}
+        return {name: Report(state, {"nats": nats[state]}) for name, state in self.statuses.items()}
 
     async def close(self) -> None:
         return None
@@ -36,8 +39,8 @@ def rpc_error(error: Exception) -> grpc.aio.AioRpcError:
     )
 
 
-def client(statuses: dict[str, str] | None = None) -> TestClient:
-    app = create_app(GatewaySettings(), FakeClients(statuses or {"identity": "SERVING"}))  # type: ignore[arg-type]
+def client(statuses: dict[str, State] | None = None) -> TestClient:
+    app = create_app(GatewaySettings(), FakeClients(statuses or {"identity": State.OK}))  # type: ignore[arg-type]
 
     @app.post("/test/raise/{kind}")
     async def raise_it(kind: str) -> None:
@@ -46,6 +49,15 @@ def client(statuses: dict[str, str] | None = None) -> TestClient:
             "stale": Conflict("the cell changed", field="cells[0]", current="4"),
             "denied": PermissionDenied("not your journal"),
         }
+        if kind == "down":  # what a service answers while its database restarts
+            raise grpc.aio.AioRpcError(
+                grpc.StatusCode.UNAVAILABLE,
+                grpc.aio.Metadata(),
+                grpc.aio.Metadata(("retry-after", "3")),
+                "a dependency is unavailable; retry shortly",
+            )
+        if kind == "unreachable":  # the service itself does not answer
+            raise grpc.aio.AioRpcError(grpc.StatusCode.UNAVAILABLE, grpc.aio.Metadata(), grpc.aio.Metadata())
         raise rpc_error(errors[kind])
 
     @app.post("/test/whoami")
@@ -88,6 +100,15 @@ def test_a_stale_write_is_409_with_the_current_value() -> None:
     assert reply.json()["title"] == "Маалыматты башка колдонуучу өзгөрттү"
 
 
+def test_unavailability_is_503_with_retry_after_in_the_users_language() -> None:
+    with client() as http:
+        down = http.post("/test/raise/down", headers={"Accept-Language": "ru"})
+        unreachable = http.post("/test/raise/unreachable", headers={"Accept-Language": "en"})
+    assert down.status_code == 503 and down.headers["retry-after"] == "3"  # the service's own hint
+    assert down.json()["title"] == "Сервис временно недоступен"
+    assert unreachable.status_code == 503 and unreachable.headers["retry-after"] == "2"
+
+
 def test_permission_denied_is_403() -> None:
     with client() as http:
         assert http.post("/test/raise/denied").status_code == 403
@@ -108,11 +129,22 @@ def test_no_token_is_401_and_a_cookie_session_needs_its_csrf_token() -> None:
     assert ok.json() == {"token": "from-cookie", "cookie": True}
 
 
-def test_healthz_names_the_services_that_are_not_serving() -> None:
-    with client({"identity": "SERVING", "gradebook": "NOT_SERVING"}) as http:
+def test_healthz_names_the_services_that_are_down_and_readyz_follows() -> None:
+    with client({"identity": State.OK, "gradebook": State.DOWN}) as http:
         reply = http.get("/healthz")
-    assert reply.status_code == 503
-    assert reply.json()["failing"] == ["gradebook"]
+        ready = http.get("/readyz")
+    assert reply.status_code == 503 and reply.json()["status"] == "down"
+    assert reply.json()["down"] == ["gradebook"]
+    assert ready.status_code == 503
+
+
+def test_a_degraded_service_keeps_healthz_200_because_writes_are_accepted() -> None:
+    with client({"identity": State.OK, "gradebook": State.DEGRADED}) as http:
+        reply = http.get("/healthz")
+        ready = http.get("/readyz")
+    assert reply.status_code == 200 and reply.json()["status"] == "degraded"
+    assert reply.json()["services"]["gradebook"] == {"status": "degraded", "dependencies": {"nats": "down"}}
+    assert ready.status_code == 200
 
 
 def test_metrics_count_requests_by_route_and_status() -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.gradebook.domain import checkin, disputes, fill
 from services.gradebook.domain.access import Substitution, writers
 from services.gradebook.domain.history_chain import GENESIS, Change, StoredChange, link, verify
@@ -204,4 +204,3 @@ def test_weekly_fill_figures() -> None:
         1,
     )
     assert [d.has_marks for d in fill.by_day(lessons)] == [True, False]
-    assert fill.daily_grading_required(5, 5) and not fill.daily_grading_required(6, 5)

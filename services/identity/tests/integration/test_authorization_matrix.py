@@ -18,10 +18,10 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 
+from deploy.demo.seed.identity import DEMO_PASSWORD
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from services.identity.domain.people import PersonCategory, Placement
 from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
-from services.identity.entrypoints.seed import DEMO_PASSWORD
 from services.identity.service_layer import login_requests, substitutions
 from services.identity.service_layer.bootstrap import Account, ensure_account
 from services.identity.tests.harness import (
@@ -321,6 +321,24 @@ MATRIX: dict[str, Row] = {
         ("kz.head.anatomy", "in", SEES), ("kz.registrar", "in", SEES), ("kz.dean.med", "in", SEES),
         ("kz.head.physiology", "in", HIDDEN), ("kz.teacher3", "in", HIDDEN), ("kz.dean.pharm", "in", HIDDEN),
         ("kg.admin", "in", HIDDEN),
+    )),
+    "GetContacts": Row("contacts.read", person_request(pb.GetContactsRequest), (
+        ("kz.admin", "in", OK), ("kz.teacher2", "in", OK), ("kz.teacher3", "in", DENIED),
+        ("kz.student3", "self", OK), ("kz.dean.med", "in", DENIED), ("kg.admin", "in", DENIED),
+        ("kz.admin", "missing", NOT_FOUND), ("kz.teacher2", "missing", DENIED),
+    )),
+    "UpdateContacts": Row("contacts.manage", person_request(pb.UpdateContactsRequest, language="kk", timezone="UTC"), (  # noqa: E501
+        ("kz.admin", "in", OK), ("kz.student3", "self", OK), ("kz.teacher2", "in", DENIED),
+        ("kg.admin", "in", DENIED),
+    )),
+    "StartTelegramLink": Row("any signed-in person (own chat)", same(pb.StartTelegramLinkRequest()), (
+        ("kz.student2", "in", OK),
+    )),
+    "LinkTelegram": Row("contacts.resolve", same(pb.LinkTelegramRequest(code="0", chat_id="1")), (
+        ("kz.admin", "in", DENIED), ("kz.student2", "in", DENIED),
+    )),
+    "ResolveRecipients": Row("contacts.resolve", same(pb.ResolveRecipientsRequest(role="teacher")), (
+        ("kz.admin", "in", DENIED), ("kz.registrar", "in", DENIED),
     )),
 }  # fmt: skip
 

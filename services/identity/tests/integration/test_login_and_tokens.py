@@ -10,11 +10,11 @@ import grpc
 import jwt
 import pytest
 
+from deploy.demo.seed.identity import DEMO_PASSWORD
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.status import field_violations
 from ejournal_platform.tokens import JwtAuthenticator, TokenVerifier
-from services.identity.entrypoints.seed import DEMO_PASSWORD
 from services.identity.tests.harness import KZ_MED, KZ_U, Identity, pid
 
 pytestmark = pytest.mark.integration

@@ -15,6 +15,7 @@ import nats
 import pytest
 from nats.aio.msg import Msg
 
+from deploy.demo.seed.identity import DEMO_PASSWORD, demo_accounts, person_id, seed_demo
 from deploy.local.servers import NatsServer, free_port
 from ejournal.curriculum.v1 import curriculum_service_pb2 as cpb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as cpb_grpc
@@ -29,7 +30,6 @@ from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.tokens import JwtAuthenticator
 from services.identity.adapters import tables
 from services.identity.entrypoints.main import wire
-from services.identity.entrypoints.seed import DEMO_PASSWORD, demo_accounts, person_id, seed_demo
 from services.identity.settings import IdentitySettings
 from services.identity.tests.harness import KZ_ANAT, KZ_MED, KZ_U
 

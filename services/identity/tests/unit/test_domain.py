@@ -3,12 +3,14 @@ substitution and login-request forms, profiles."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from ejournal_platform.authz import Role
 from ejournal_platform.errors import FailedPrecondition, ValidationFailed
+from ejournal_regulation import CredentialIssuer, get_profile
 from services.identity.domain.login_requests import LoginRequestStatus, check_decidable
 from services.identity.domain.passwords import LockoutPolicy, PasswordPolicy
 from services.identity.domain.people import (
@@ -19,7 +21,7 @@ from services.identity.domain.people import (
     validate_name,
     validate_new_person,
 )
-from services.identity.domain.profiles import KNOWN_PROFILES, PROFILES
+from services.identity.domain.profiles import KNOWN_PROFILES, PROFILES, identity_profile
 from services.identity.domain.roles import validate_assignment
 from services.identity.domain.substitutions import Substitution, end_day, validate_substitution
 
@@ -151,6 +153,18 @@ def test_profiles_say_who_issues_credentials() -> None:
     assert {p.role for p in kg.credential_issuers[PersonCategory.STAFF]} == {Role.ADMINISTRATOR}
     assert not kg.users_change_own_password and kz.users_change_own_password
     assert kz.new_teachers_need_login_request and not kg.new_teachers_need_login_request
+
+
+@pytest.mark.rule("KG-03", "KZ-15")
+def test_credential_rules_are_read_from_the_profile_not_kept_by_identity() -> None:
+    kg = get_profile("kg-jasu")
+    # The same profile with the students' logins moved to the administrator and self-service allowed.
+    student = CredentialIssuer("student", "administrator")
+    issuers = tuple(student if i.role == "student" else i for i in kg.credentials.issuers)
+    changed = replace(kg, credentials=replace(kg.credentials, issuers=issuers, self_service_change=True))
+    rules = identity_profile(changed)
+    assert {p.role for p in rules.credential_issuers[PersonCategory.STUDENT]} == {Role.ADMINISTRATOR}
+    assert rules.users_change_own_password
 
 
 def test_a_decided_login_request_cannot_be_decided_again() -> None:

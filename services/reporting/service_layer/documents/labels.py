@@ -6,7 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGUAGES = {"kz-medical": ("kk", "ru"), "kg-jasu": ("ky", "ru")}
+# A document's languages follow the profile: its `document_languages` setting where the profile has
+# one, else its country's state language and Russian (the working languages of KZ and KG universities).
+STATE_LANGUAGE = {"KZ": "kk", "KG": "ky"}
+
+
+def languages(profile_code: str) -> tuple[str, str]:
+    from ejournal_regulation import get_profile
+
+    try:
+        profile = get_profile(profile_code)
+    except KeyError:
+        return ("ru", "ru")
+    configured = tuple(getattr(profile, "document_languages", ()) or ())
+    if len(configured) >= 2:
+        return (str(configured[0]), str(configured[1]))
+    if len(configured) == 1:
+        return (str(configured[0]), str(configured[0]))
+    return (STATE_LANGUAGE.get(profile.country, "ru"), "ru")
+
 
 WORDS: Mapping[str, Mapping[str, str]] = {
     "statement": {"kk": "ВЕДОМОСТЬ", "ky": "ВЕДОМОСТЬ", "ru": "ВЕДОМОСТЬ"},
@@ -64,24 +82,34 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "teacher_name": {"kk": "Оқытушының Аты-Жөні", "ky": "Окутуучунун аты-жөнү", "ru": "ФИО преподавателя"},
     "signature": {"kk": "қолы", "ky": "колу", "ru": "подпись"},
     "final": {"kk": "Қорытынды", "ky": "Жыйынтык", "ru": "Итог"},
+    "university": {"kk": "Университет", "ky": "Университет", "ru": "Университет"},
+    "faculty": {"kk": "Факультет (мектеп)", "ky": "Факультет", "ru": "Факультет (школа)"},
+    "department": {"kk": "Кафедра", "ky": "Кафедра", "ru": "Кафедра"},
+    "specialty": {"kk": "Мамандық", "ky": "Адистик", "ru": "Специальность"},
+    "page": {"kk": "бет", "ky": "барак", "ru": "стр."},
+    "verify": {
+        "kk": "Түпнұсқалығын тексеру",
+        "ky": "Аныктыгын текшерүү",
+        "ru": "Проверка подлинности",
+    },
     "absent_count": {"kk": "Қатыспаған", "ky": "Катышпаган", "ru": "Пропуски"},
 }
 
 
 def label(key: str, profile_code: str) -> str:
     words = WORDS[key]
-    first, _ = LANGUAGES.get(profile_code, ("ru", "ru"))
-    a, b = words.get(first, words["ru"]), words["ru"]
+    first, second = languages(profile_code)
+    a, b = words.get(first, words["ru"]), words.get(second, words["ru"])
     return a if a == b else f"{a} / {b}"
 
 
 def university_heading(profile_code: str) -> tuple[str, ...]:
-    from services.curriculum.domain.profiles import get_profile
+    from ejournal_regulation import get_profile
 
     try:
         titles = get_profile(profile_code).title
     except KeyError:
         return ()
-    first, _ = LANGUAGES.get(profile_code, ("ru", "ru"))
-    lines = [titles.get(first, ""), titles.get("ru", "")]
+    first, second = languages(profile_code)
+    lines = [titles.get(first, ""), titles.get(second, "")]
     return tuple(dict.fromkeys(line for line in lines if line))

@@ -8,6 +8,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import identity_service_pb2 as ids
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -25,11 +26,13 @@ from services.reporting.service_layer.documents.forms import (
 from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
 from services.reporting.service_layer.documents.names import Names
 from services.reporting.service_layer.documents.statement import (
-    describe,
+    Context,
     record_of,
     statement_layout,
-    statement_number,
+    term_title,
+    unit_title,
 )
+from services.reporting.service_layer.documents.words import statement_number
 
 Format = Literal["pdf", "xlsx"]
 CONTENT_TYPES = {
@@ -52,8 +55,14 @@ def to_file(layout: Layout, fmt: Format, stem: str) -> Rendered:
     return Rendered(content, CONTENT_TYPES[fmt], f"{stem}.{fmt}", layout.number, layout.content_hash)
 
 
+def verify_url(public_url: str, number: str, content_hash: str) -> str:
+    """The public verification page of a statement: its number and (a prefix of) its hash, which is
+    what the paper shows anyway (the number alone repeats across terms)."""
+    return f"{public_url.rstrip('/')}/verify/{number}?hash={content_hash[:16]}" if public_url else ""
+
+
 async def statement_layout_for(
-    session: AsyncSession, principal: Principal, statement_id: str, display: Mapping[str, str]
+    session: AsyncSession, principal: Principal, statement_id: str, public_url: str = ""
 ) -> Layout:
     if not statement_id:
         raise InvalidArgument("statement.statement_id", "is required")
@@ -74,19 +83,31 @@ async def statement_layout_for(
             "the statement's content has not been received from the gradebook yet; retry shortly"
         )
     content = stored.content
-    people = [line.student_id for line in content.lines] + [s.person_id for s in content.signers]
-    names = Names(await q.names_of(session, people), display)
+    record = record_of(content, await statement_context(session, content))
+    return statement_layout(record, verify_url(public_url, record.number, record.content_hash))
+
+
+async def statement_context(session: AsyncSession, content: gbs.Statement) -> Context:
+    """Reporting's read models fill in what the record does not say (term, lesson type) and, for
+    statements formed before names were sealed, the people's names."""
+    journal = await q.row_by(session, rm.journal, "journal_id", content.journal_id)
     unit = await q.row_by(session, rm.course_unit, "course_unit_id", content.course_unit_id)
     term = await q.row_by(session, rm.term, "term_id", content.term_id)
-    unit_title, term_title = describe(unit, term)
-    profile = journal.profile_code if journal is not None else (unit.profile_code if unit is not None else "")
-    lesson_type = journal.lesson_type if journal is not None else ""
-    record = record_of(content, profile, unit_title, names(content.group_id), term_title, lesson_type, names)
+    people = [] if content.HasField("names") else [ln.student_id for ln in content.lines]
+    people += [s.person_id for s in content.signers]
     original = ""
     if content.original_statement_id:
         found = await q.statement(session, content.original_statement_id)
         original = statement_number(found.row.series, found.row.number) if found else ""
-    return statement_layout(record, content.control_kind, original)
+    profile = journal.profile_code if journal is not None else (unit.profile_code if unit is not None else "")
+    return Context(
+        profile_code=profile,
+        lesson_type=journal.lesson_type if journal is not None else "",
+        term=term_title(term),
+        people=await q.names_of(session, people),
+        original_number=original,
+        discipline=unit_title(unit),
+    )
 
 
 async def statement_document(
@@ -94,10 +115,10 @@ async def statement_document(
     principal: Principal,
     statement_id: str,
     fmt: Format,
-    display: Mapping[str, str],
+    public_url: str = "",
 ) -> Rendered:
     async with sessions() as session:
-        layout = await statement_layout_for(session, principal, statement_id, display)
+        layout = await statement_layout_for(session, principal, statement_id, public_url)
     return to_file(layout, fmt, f"statement-{layout.number}")
 
 
@@ -126,8 +147,7 @@ async def journal_printout(
         names = Names(await q.names_of(session, [*grid.students, *j.teacher_ids]), display)
         unit = await q.row_by(session, rm.course_unit, "course_unit_id", j.course_unit_id)
         term = await q.row_by(session, rm.term, "term_id", j.term_id)
-    unit_title, term_title = describe(unit, term)
-    layout = journal_printout_layout(grid, names, unit_title, term_title)
+    layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     return to_file(layout, fmt, f"journal-{journal_id[:8]}")
 
 

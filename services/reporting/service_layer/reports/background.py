@@ -166,9 +166,7 @@ async def term_statements(
     async with sessions() as session:
         ids = [row[0] for row in await session.execute(query.order_by(s.c.series, s.c.number))]
         for index, statement_id in enumerate(ids, start=1):
-            layouts.append(
-                await statement_layout_for(session, principal, statement_id, request.display_names)
-            )
+            layouts.append(await statement_layout_for(session, principal, statement_id))
             if index % 20 == 0 or index == len(ids):
                 await progress(index, len(ids))
     if not layouts:

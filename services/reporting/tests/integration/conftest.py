@@ -12,7 +12,7 @@ import pytest
 
 from deploy.local.servers import NatsServer
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.demo.university import DemoUniversity, Shape, build
+from services.reporting.tests.demo.university import DemoUniversity, Shape, build
 from services.reporting.tests.support import Reporting, Served, load_demo, reporting, serve
 
 KZ = Shape(

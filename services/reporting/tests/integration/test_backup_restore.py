@@ -18,24 +18,25 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.local.servers import NatsServer, TemporalDevServer
+from deploy.ops.archive import DamagedBackup, restore_backup
+from deploy.ops.backup import (
+    MONTHLY_CRON,
+    MONTHLY_SCHEDULE_ID,
+    ensure_monthly_schedule,
+    monthly_backup,
+)
+from deploy.ops.pg_dump import fingerprint, libpq_url, with_database
+from deploy.ops.stream_dump import dump_stream
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import Event
 from ejournal_platform.nats import connect
 from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.services import SERVICES
 from ejournal_platform.testing.fixtures import Databases
 from services.gradebook.adapters import tables as gradebook_tables
-from services.reporting.adapters.pg_backup import fingerprint, libpq_url, with_database
-from services.reporting.adapters.stream_backup import dump_stream
-from services.reporting.demo.university import Shape, build, statement_hash
-from services.reporting.entrypoints.backup import (
-    MONTHLY_CRON,
-    MONTHLY_SCHEDULE_ID,
-    ensure_monthly_schedule,
-    monthly_backup,
-)
-from services.reporting.service_layer.backup import SERVICES, DamagedBackup, restore_backup
+from services.reporting.tests.demo.university import Shape, build, statement_hash
 from services.reporting.tests.support import load_demo, reporting
 
 pytestmark = pytest.mark.integration
@@ -70,8 +71,9 @@ async def test_a_backup_restores_into_fresh_databases_with_every_statement_bit_i
     demo = build(SHAPE)
     async with reporting(databases, nats_factory) as r:
         await load_demo(r, demo)
-        urls = {service: databases.fresh(service) for service in SERVICES if service != "reporting"}
-        urls["reporting"] = r.url
+        # The operator backs up as the database administrator (the services' roles create no databases).
+        urls = {s: databases.admin_url(databases.fresh(s)) for s in SERVICES if s != "reporting"}
+        urls["reporting"] = databases.admin_url(r.url)
         # The gradebook's database holds something too: an event waiting in its outbox.
         engine = make_engine(urls["gradebook"])
         async with UnitOfWork(async_sessionmaker(engine), OutboxWriter(gradebook_tables.outbox)) as uow:

@@ -17,7 +17,7 @@ from ejournal.identity.v1 import events_pb2 as idn
 from ejournal.identity.v1 import identity_service_pb2 as ids
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.workflow.v1 import events_pb2 as wf
-from services.reporting.demo.university import DemoUniversity
+from services.reporting.tests.demo.university import DemoUniversity
 from services.reporting.tests.integration.conftest import Loaded
 
 pytestmark = pytest.mark.integration
@@ -44,6 +44,7 @@ async def test_a_statement_prints_with_its_number_and_content_hash_on_every_page
         pb.RenderDocumentRequest(
             format=pb.DOCUMENT_FORMAT_PDF,
             statement=pb.StatementDocument(statement_id=formed.statement_id),
+            # A client's names are never printed on a statement: only the record's sealed ones.
             display_names={formed.group_id: "ЖМ-301 Қ"},
         ),
         metadata=s.as_("rh", REGISTRAR),
@@ -57,8 +58,15 @@ async def test_a_statement_prints_with_its_number_and_content_hash_on_every_page
     for line in statement.lines:
         assert loaded.kz.student_names[line.student_id] in text
         assert line.value in text
-    assert "ЖМ-301 Қ" in text
+    assert "ЖМ-301 Қ" not in text and statement.names.group in " ".join(text.split())
+    assert statement.names.discipline in text and statement.names.department in " ".join(text.split())
     assert "ЕМТИХАН ВЕДОМОСІ" in text
+    # Words, not codes; the university's wall clock, not a UTC instant; no line of ids.
+    assert "Аралық аттестаттау (емтихан) / Промежуточная аттестация (экзамен)" in " ".join(text.split())
+    assert "intermediate_attestation" not in text and "practical" not in text
+    assert formed.formed_at not in text and "(UTC+05:00)" in text
+    assert formed.statement_id not in text and formed.group_id not in text
+    assert f"1 / {len(pages)}" in pages[0]
     assert set(KAZAKH) <= set(text.casefold()), (
         "every Kazakh letter of the names and labels is extracted back"
     )
@@ -118,6 +126,9 @@ async def test_the_end_of_semester_journal_printout_is_ready_to_sign(loaded: Loa
     teacher_name = person_name(loaded.kg, teacher)
     assert teacher_name in text and "Окутуучу / Преподаватель" in text, "a signature line for the teacher"
     assert "Кафедра башчысы" in text
+    flat = " ".join(text.split())
+    assert "intermediate_attestation" not in flat and "Промежуточная аттестация" in flat, "words, not codes"
+    assert f"journal_id {opened.journal_id}" not in flat, "no line of ids"
     marks = [
         e.payload
         for e in loaded.kg.events

@@ -15,11 +15,11 @@ from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal_platform.events import headers_for
 from ejournal_platform.testing.fixtures import Databases
 from services.reporting.adapters.queries_filling import Scope, lesson_filling, presence
-from services.reporting.demo.university import Published, Shape, build
 from services.reporting.domain.attendance import attendance
 from services.reporting.domain.filling import figures
 from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.service_layer.statement_content import fetch_missing
+from services.reporting.tests.demo.university import Published, Shape, build
 from services.reporting.tests.support import FakeStatements, Reporting, publish, reporting
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,8 @@ from deploy.local.servers import NatsServer
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.demo.university import Shape, build
 from services.reporting.service_layer.rebuild import rebuild
+from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import load_demo, reporting, serve
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,8 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.workflow.v1 import events_pb2 as wf
-from services.reporting.demo.university import DemoUniversity, Published
-from services.reporting.demo.university_reopen import REASONS
+from services.reporting.tests.demo.university import DemoUniversity, Published
+from services.reporting.tests.demo.university_reopen import REASONS
 from services.reporting.tests.integration.conftest import Loaded
 from services.reporting.tests.support import publish
 

@@ -24,8 +24,8 @@ from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from ejournal_platform.tokens import ServiceIdentity
 from services.reporting.adapters.gradebook_client import GrpcStatementSource
-from services.reporting.demo.university import Shape, build
 from services.reporting.service_layer.statement_content import StatementFetcher
+from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import publish, reporting
 
 pytestmark = pytest.mark.integration

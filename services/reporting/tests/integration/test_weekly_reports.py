@@ -13,7 +13,7 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
-from services.reporting.demo.university import DemoUniversity
+from services.reporting.tests.demo.university import DemoUniversity
 from services.reporting.tests.integration.conftest import Loaded
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.demo.semester import DemoSemester, generate
 from services.reporting.domain.forecast import (
     DEFAULT_MODELS,
     Control,
@@ -17,6 +16,7 @@ from services.reporting.domain.forecast import (
     group_forecast,
 )
 from services.reporting.domain.forecast_fit import accuracy, fit_risk_model
+from services.reporting.tests.demo.semester import DemoSemester, generate
 
 pytestmark = pytest.mark.unit
 

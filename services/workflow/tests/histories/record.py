@@ -28,6 +28,8 @@ from services.workflow.closing.messages import ClosingInput, MoveDeadlineRequest
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
 from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
+from services.workflow.reconcile.messages import ReconcileInput
+from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
 from services.workflow.reopen.messages import (
     CorrectionRequest,
     DecisionRequest,
@@ -37,7 +39,16 @@ from services.workflow.reopen.messages import (
 )
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.search_attributes import SEARCH_ATTRIBUTES
-from services.workflow.tests.doubles import FakeGradebook, ReopenDoubles, closing_doubles, monitoring_doubles
+from services.workflow.statements.messages import StatementDeadlineInput
+from services.workflow.statements.workflows import StatementDeadlineWorkflow
+from services.workflow.tests.doubles import (
+    FakeGradebook,
+    ReopenDoubles,
+    closing_doubles,
+    monitoring_doubles,
+    reconcile_doubles,
+    statement_doubles,
+)
 from services.workflow.tests.support import People, case_input
 from services.workflow.worker import WORKFLOWS
 
@@ -172,6 +183,26 @@ async def closing_moved(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
     return handle
 
 
+async def statement_deadline(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    now = await env.get_current_time()
+    return await env.client.start_workflow(
+        StatementDeadlineWorkflow.run,
+        StatementDeadlineInput(
+            "cev-final",
+            "intermediate_attestation",
+            "cu",
+            (now + timedelta(days=1)).date().isoformat(),
+            now + timedelta(days=4),
+            "dep",
+            "fac",
+            "kz-medical",
+            1,
+        ),
+        id="statement-deadline-cev-final",
+        task_queue=QUEUE,
+    )
+
+
 async def daily_fill_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
     handle = await env.client.start_workflow(
         DailyFillCheckWorkflow.run, DailyCheckInput("kz-medical"), id="daily-fill-check", task_queue=QUEUE
@@ -191,6 +222,12 @@ async def weekly_journal_check(env: WorkflowEnvironment) -> WorkflowHandle[Any, 
     return handle
 
 
+async def reconcile_cases(env: WorkflowEnvironment) -> WorkflowHandle[Any, Any]:
+    return await env.client.start_workflow(
+        ReconcileCasesWorkflow.run, ReconcileInput(), id="reconcile-reopen-cases", task_queue=QUEUE
+    )
+
+
 SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[Any, Any]]]] = {
     "reopen_completed": reopen_completed,
     "reopen_submitted_through_the_service": reopen_submitted_through_the_service,
@@ -200,8 +237,10 @@ SCENARIOS: dict[str, Callable[[WorkflowEnvironment], Awaitable[WorkflowHandle[An
     "reopen_withdrawn": reopen_withdrawn,
     "reopen_visa_refused": reopen_visa_refused,
     "closing_moved": closing_moved,
+    "statement_deadline": statement_deadline,
     "daily_fill_check": daily_fill_check,
     "weekly_journal_check": weekly_journal_check,
+    "reconcile_cases": reconcile_cases,
 }
 
 
@@ -217,6 +256,7 @@ async def record(names: list[str]) -> None:
     )
     gradebook = FakeGradebook()
     activities = [*ReopenDoubles(gradebook).activities(), *closing_doubles(gradebook), *monitoring_doubles()]
+    activities += statement_doubles() + reconcile_doubles()
     try:
         async with Worker(client, task_queue=QUEUE, workflows=WORKFLOWS, activities=activities):
             for name in names or list(SCENARIOS):

@@ -19,7 +19,7 @@ from ejournal.gradebook.v1 import events_pb2 as gradebook
 from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.outbox import OutboxWriter
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.adapters import tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.closing.activities import ClosingActivities

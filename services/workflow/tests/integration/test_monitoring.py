@@ -170,7 +170,11 @@ async def test_schedules_are_created_once_per_profile(
     queue = f"schedules-{uuid.uuid4().hex[:6]}"
     created = await ensure_schedules(temporal_client, queue, "Asia/Almaty", 5)
     again = await ensure_schedules(temporal_client, queue, "Asia/Almaty", 5)
-    assert set(created) | set(again) == {"daily-fill-check-kz-medical", "weekly-journal-check-kg-jasu"}
+    assert set(created) | set(again) == {
+        "daily-fill-check-kz-medical",
+        "weekly-journal-check-kg-jasu",
+        "reconcile-reopen-cases",
+    }
     assert again == []
     described = await temporal_client.get_schedule_handle("daily-fill-check-kz-medical").describe()
     assert described.schedule.action.workflow == "DailyFillCheck"

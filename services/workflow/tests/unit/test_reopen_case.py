@@ -116,6 +116,8 @@ def test_an_overdue_review_is_escalated_and_stays_undecided() -> None:
         ("dean", "faculty"),
         ("vice_rector", "university"),
     }
+    # Both name who is late (the dean of the case's faculty), so the escalation can say who it is.
+    assert {n.overdue_role for n in escalated} == {("dean", "faculty", case.facts.faculty_id)}
 
 
 @pytest.mark.rule("KZ-13")

@@ -17,7 +17,14 @@ from services.workflow.worker import WORKFLOWS
 
 pytestmark = pytest.mark.unit
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
-PROCESSES = {"ReopenCase", "ClosingDeadline", "DailyFillCheck", "WeeklyJournalCheck"}
+PROCESSES = {
+    "ReopenCase",
+    "ClosingDeadline",
+    "StatementDeadline",
+    "DailyFillCheck",
+    "WeeklyJournalCheck",
+    "ReconcileCases",
+}
 
 
 def history(path: Path) -> WorkflowHistory:

@@ -9,13 +9,12 @@ from decimal import Decimal
 import pytest
 
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
-from services.curriculum.domain.profiles import get_profile
+from ejournal_regulation import get_profile
 from services.workflow.domain.closing import check_move, next_reminder, reminder_key
 from services.workflow.domain.fill_checks import (
     JournalFill,
     LessonDayFill,
     WeekFill,
-    needs_daily_grades,
     unfilled_cells,
     ungraded_days,
     weekly_figures,
@@ -75,18 +74,17 @@ def journal(unit_days: int, days: tuple[LessonDayFill, ...]) -> JournalFill:
 
 @pytest.mark.rule("KZ-09")
 def test_short_units_flag_lesson_days_without_grades() -> None:
-    limit = get_profile("kz-medical").daily_grading_max_unit_days
-    assert limit == 5
-    assert needs_daily_grades(5, limit) and not needs_daily_grades(6, limit)
+    kz = get_profile("kz-medical")
+    assert kz.daily_grading_max_unit_days == 5
+    assert kz.needs_daily_grades(5) and not kz.needs_daily_grades(6)
+    assert not get_profile("kg-jasu").needs_daily_grades(1)
+    limit = kz.needs_daily_grades
     empty = LessonDayFill("2026-11-23", 2, False, 25, 0, 50, 3)
     graded = LessonDayFill("2026-11-24", 1, True, 25, 20, 25, 0)
     assert ungraded_days(journal(5, (empty, graded)), "2026-11-23", limit) == (empty,)
     assert ungraded_days(journal(5, (empty, graded)), "2026-11-24", limit) == ()
     assert ungraded_days(journal(6, (empty,)), "2026-11-23", limit) == ()  # longer units: not daily
-    assert (
-        ungraded_days(journal(5, (empty,)), "2026-11-23", get_profile("kg-jasu").daily_grading_max_unit_days)
-        == ()
-    )
+    assert ungraded_days(journal(5, (empty,)), "2026-11-23", get_profile("kg-jasu").needs_daily_grades) == ()
     assert unfilled_cells(journal(5, (empty, graded)), "2026-11-24") == 50 + 5
 
 

@@ -1,0 +1,70 @@
+"""The HTTP pair a cluster probes on each service's own port: `/readyz` and `/healthz` (and `/livez`).
+
+- `/readyz`: 200 while the service can serve its API (started, and not down), else 503: a readiness
+  probe takes a down replica out of the load balancer without restarting it.
+- `/healthz`: the health report, `{"status": "ok|degraded|down", "dependencies": {...}}`; 200 while
+  writes are accepted (ok or degraded), 503 when down.
+- `/livez`: 200 whenever the process answers at all; a liveness probe on it restarts only a hung
+  process, never one whose database is down (a restart would not bring the database back).
+
+Two fixed GET routes answering small JSON are all this needs, so it is a plain asyncio server rather
+than a web framework in every service process (uvicorn would also take over the process's signals).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ejournal_platform.health import Report
+
+READ_LIMIT = 8 * 1024
+
+
+def answer(path: str, report: Report, started: bool) -> tuple[int, dict[str, Any]]:
+    if path == "/healthz":
+        return (200 if report.accepts_writes else 503), report.as_json()
+    if path == "/livez":  # the process answers: the only thing a restart could fix
+        return 200, {"status": "alive"}
+    if path == "/readyz":
+        ready = started and report.accepts_writes
+        return (200 if ready else 503), {"status": "ready" if ready else "not ready"}
+    return 404, {"status": "not found"}
+
+
+class ProbeServer:
+    def __init__(self, report: Callable[[], Report]) -> None:
+        self._report = report
+        self.started = False  # set once the gRPC server listens
+        self._server: asyncio.Server | None = None
+
+    async def start(self, host: str, port: int) -> int:
+        self._server = await asyncio.start_server(self._serve, host, port)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
+            method, path, *_ = head[:READ_LIMIT].decode("latin-1").split(" ", 2)
+            status, body = answer(path.split("?", 1)[0], self._report(), self.started)
+            if method not in ("GET", "HEAD"):
+                status, body = 405, {"status": "method not allowed"}
+            payload = json.dumps(body).encode()
+            writer.write(
+                f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                "Connection: close\r\n\r\n".encode()
+                + (payload if method == "GET" else b"")
+            )
+            await writer.drain()
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, OSError):
+            pass  # a probe that hung up or sent garbage gets nothing
+        finally:
+            writer.close()
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()

@@ -1,0 +1,40 @@
+"""Structure units publish their printable names (StructureUnitDefined), so the gradebook can seal them
+into statements; an unchanged redefinition publishes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from ejournal.curriculum.v1 import events_pb2 as ev
+from services.curriculum.service_layer import structure
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.tests.integration.helpers import outbox_events
+from services.curriculum.tests.integration.world import World
+
+pytestmark = pytest.mark.integration
+
+
+async def test_every_structure_unit_publishes_its_name_and_parent(deps: Deps, world: World) -> None:
+    units = {e.unit_id: e for e in await outbox_events(deps, ev.StructureUnitDefined)}
+    university = units[world.university]
+    assert (university.kind, university.time_zone, university.profile_code) == (
+        "university",
+        "Asia/Almaty",
+        "kz-medical",
+    )
+    assert university.title == "Қазақ ұлттық медицина университеті" and not university.parent_id
+    assert (units[world.faculty].kind, units[world.faculty].parent_id) == ("faculty", world.university)
+    assert (units[world.dept_a].title, units[world.dept_a].parent_id) == ("Анатомия кафедрасы", world.faculty)
+    assert (units[world.specialty].kind, units[world.specialty].parent_id) == ("specialty", world.faculty)
+    group = units[world.group1]
+    assert (group.kind, group.title, group.parent_id) == ("group", "ЖМ-101", world.specialty)
+    assert group.defined_at
+
+
+async def test_a_rename_publishes_again_and_a_repeat_does_not(deps: Deps, world: World) -> None:
+    before = len(await outbox_events(deps, ev.StructureUnitDefined))
+    await structure.define_department(deps, world.faculty, "anatomy", "Анатомия кафедрасы")
+    assert len(await outbox_events(deps, ev.StructureUnitDefined)) == before
+    await structure.define_department(deps, world.faculty, "anatomy", "Адам анатомиясы кафедрасы")
+    renamed = [e for e in await outbox_events(deps, ev.StructureUnitDefined) if e.unit_id == world.dept_a]
+    assert [e.title for e in renamed] == ["Анатомия кафедрасы", "Адам анатомиясы кафедрасы"]

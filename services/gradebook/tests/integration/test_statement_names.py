@@ -1,0 +1,124 @@
+"""A statement seals the names it prints, from curriculum's and identity's events as of its formation,
+under its content hash; a later rename changes the next statement, never a formed one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+from ejournal.identity.v1 import events_pb2 as idn
+from services.gradebook.tests.integration.test_closing import close, fill_current
+from services.gradebook.tests.world import JournalSetup, World, new_id
+
+pytestmark = pytest.mark.integration
+
+AT = "2026-09-01T08:00:00+00:00"
+
+
+async def name_everything(w: World, j: JournalSetup) -> tuple[str, str]:
+    university, specialty = new_id(), new_id()
+    await w.apply(
+        cur.StructureUnitDefined(
+            unit_id=university,
+            kind="university",
+            code="KAZNMU",
+            title="С.Ж. Асфендияров атындағы Қазақ ұлттық медицина университеті",
+            time_zone="Asia/Almaty",
+            profile_code="kz-medical",
+            defined_at=AT,
+        ),
+        cur.StructureUnitDefined(
+            unit_id=j.faculty_id,
+            kind="faculty",
+            code="GM",
+            title="Жалпы медицина",
+            parent_id=university,
+            defined_at=AT,
+        ),
+        cur.StructureUnitDefined(
+            unit_id=j.department_id,
+            kind="department",
+            code="NF",
+            title="Қалыпты физиология кафедрасы",
+            parent_id=j.faculty_id,
+            defined_at=AT,
+        ),
+        cur.StructureUnitDefined(
+            unit_id=specialty,
+            kind="specialty",
+            code="6B10101",
+            title="Жалпы медицина",
+            parent_id=j.faculty_id,
+            defined_at=AT,
+        ),
+        cur.StructureUnitDefined(
+            unit_id=j.group_id,
+            kind="group",
+            code="ЖМ-24-01",
+            title="ЖМ-24-01",
+            parent_id=specialty,
+            defined_at=AT,
+        ),
+        idn.PersonCreated(person_id=j.teacher_id, full_name="Оспанов Ерлан Серікұлы", category="staff"),
+        *(
+            idn.PersonCreated(person_id=s, full_name=f"Әбдіғаппарова Гүлнұр {i}", category="student")
+            for i, s in enumerate(j.students)
+        ),
+    )
+    return university, specialty
+
+
+async def statement(w: World, statement_id: str) -> pb.Statement:
+    got: pb.GetStatementResponse = await w.rpc.GetStatement(
+        pb.GetStatementRequest(statement_id=statement_id), metadata=w.service()
+    )
+    return got.statement
+
+
+async def test_a_statement_seals_the_names_as_of_its_formation_under_its_hash(w: World) -> None:
+    j = await w.journal("kz-medical", students=2, lessons=2)
+    university, _ = await name_everything(w, j)
+    await fill_current(w, j)
+    closed = await close(w, j, "current")
+    s = await statement(w, closed.statement_id)
+    n = s.names
+    assert n.university.startswith("С.Ж. Асфендияров")
+    assert (n.faculty, n.department, n.specialty, n.group) == (
+        "Жалпы медицина",
+        "Қалыпты физиология кафедрасы",
+        "Жалпы медицина",
+        "ЖМ-24-01",
+    )
+    assert n.discipline == "Қалыпты физиология"
+    assert (n.time_zone, n.profile_code) == ("Asia/Almaty", "kz-medical")
+    assert n.people[j.teacher_id] == "Оспанов Ерлан Серікұлы"
+    assert {n.people[x] for x in j.students} == {"Әбдіғаппарова Гүлнұр 0", "Әбдіғаппарова Гүлнұр 1"}
+    # The stored canonical content holds the names, and the hash covers them.
+    (content, digest), *_ = await w.sql(
+        "SELECT content, content_hash FROM statements WHERE statement_id = %s", closed.statement_id
+    )
+    assert json.loads(content)["names"]["group"] == "ЖМ-24-01"
+    assert hashlib.sha256(content.encode()).hexdigest() == digest == s.content_hash
+
+    # A rename (a newer definition) reaches the next statement; an older one is ignored; the formed
+    # statement keeps what it sealed.
+    await w.apply(
+        cur.StructureUnitDefined(
+            unit_id=j.group_id,
+            kind="group",
+            code="ЖМ-24-01А",
+            title="ЖМ-24-01А",
+            defined_at="2026-10-01T00:00:00+00:00",
+        ),
+        cur.StructureUnitDefined(
+            unit_id=j.group_id, kind="group", code="OLD", title="OLD", defined_at="2026-08-01T00:00:00+00:00"
+        ),
+    )
+    midterm = await close(w, j, "midterm")
+    assert (await statement(w, midterm.statement_id)).names.group == "ЖМ-24-01А"
+    assert (await statement(w, closed.statement_id)).names.group == "ЖМ-24-01"
+    assert university not in n.people

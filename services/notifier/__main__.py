@@ -1,0 +1,3 @@
+from services.notifier.entrypoints.main import main
+
+main()

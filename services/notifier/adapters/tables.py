@@ -1,0 +1,85 @@
+"""The notifier's database tables (SQLAlchemy Core; migration 0002 creates them by hand).
+
+`notices` holds what each person was told (the portal lists it); `deliveries` one row per notice and
+channel with its state; `delivery_attempts` every try and its outcome, append-only.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from ejournal_platform.db import new_metadata
+from ejournal_platform.outbox import define_inbox, define_outbox
+
+metadata = new_metadata()
+outbox = define_outbox(metadata)
+inbox = define_inbox(metadata)
+
+NOW = func.now()
+
+notices = Table(
+    "notices",
+    metadata,
+    # uuid5 of (event id, part, recipient): a replayed event cannot create a second notice.
+    Column("id", Uuid, primary_key=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("recipient_id", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("link", Text, nullable=False),
+    Column("deadline", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("read_at", DateTime(timezone=True)),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("notice_id", Uuid, ForeignKey("notices.id"), nullable=False),
+    Column("recipient_id", Text, nullable=False),
+    Column("channel", Text, nullable=False),  # email | telegram
+    Column("address", Text, nullable=False),
+    Column("mode", Text, nullable=False),  # immediate | daily_digest
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),  # pending | sent | dead
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("sent_at", DateTime(timezone=True)),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    Column("delivery_id", Uuid, ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    Column("outcome", Text, nullable=False),  # sent | failed | dead_lettered
+    Column("error", Text, nullable=False, server_default=""),
+)
+
+# The lessons of a student's current run of absences in one journal (domain/absences.py).
+absence_streaks = Table(
+    "absence_streaks",
+    metadata,
+    Column("journal_id", Text, primary_key=True),
+    Column("student_id", Text, primary_key=True),
+    Column("lessons", ARRAY(Text), nullable=False),
+)
+
+Index("ix_notices_recipient", notices.c.recipient_id, notices.c.created_at)
+Index("ix_deliveries_due", deliveries.c.due_at, postgresql_where=deliveries.c.status == "pending")
+Index("uq_deliveries_notice_channel", deliveries.c.notice_id, deliveries.c.channel, unique=True)

@@ -1,0 +1,43 @@
+"""The notifier's gRPC servicer (the portal's API): translation only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal.notifier.v1 import notifier_service_pb2 as pb
+from ejournal.notifier.v1 import notifier_service_pb2_grpc as pb_grpc
+from ejournal_platform.authz import authenticated
+from services.notifier.service_layer import my_notices
+
+Ctx = Any
+
+
+def _instant(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def notice_to_pb(row: Any) -> pb.Notice:
+    return pb.Notice(
+        notice_id=str(row.id), category=row.category, subject=row.subject, body=row.body, link=row.link,
+        deadline=_instant(row.deadline), created_at=_instant(row.created_at), read=row.read_at is not None,
+    )  # fmt: skip
+
+
+class NotifierServicer(pb_grpc.NotifierServiceServicer):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Any) -> None:
+        self._sessions, self._clock = sessions, clock
+
+    async def ListMyNotices(self, request: pb.ListMyNoticesRequest, context: Ctx) -> pb.ListMyNoticesResponse:
+        rows, unread = await my_notices.list_my_notices(
+            self._sessions, authenticated(), request.unread_only, request.limit
+        )
+        return pb.ListMyNoticesResponse(notices=[notice_to_pb(r) for r in rows], unread=unread)
+
+    async def MarkNoticesRead(
+        self, request: pb.MarkNoticesReadRequest, context: Ctx
+    ) -> pb.MarkNoticesReadResponse:
+        marked = await my_notices.mark_read(self._sessions, authenticated(), request.notice_ids, self._clock)
+        return pb.MarkNoticesReadResponse(marked=marked)

@@ -1,0 +1,107 @@
+"""Which events call for a notice, and what each one says: event payload -> NoticeSpecs (pure).
+
+Subjects consumed: `ejournal.workflow.v1.NotificationRequested` (reopen steps, closing reminders, daily
+and weekly checks, escalations), `SanctionConfirmed`, and the gradebook's `DisputeOpened` and
+`SectionClosed`. Absences in a row need state and are handled in `absences.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from google.protobuf.message import Message
+
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal.workflow.v1 import events_pb2 as wf
+from services.notifier.domain.notices import Audience, Category, NoticeSpec
+
+CATEGORY_OF_KIND = {
+    "reopen_case": Category.REOPEN_STEP,
+    "closing": Category.DEADLINE,
+    "fill_check": Category.CHECK,
+    "weekly_check": Category.CHECK,
+}
+UNFILLED = re.compile(r"^(\d+) cells unfilled")
+MEASURES = {"verbal_warning": "verbal warning", "warning": "warning", "reprimand": "reprimand"}
+MY_TASKS = "/api/v1/my/tasks"
+
+
+def instant(text: str) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def notification_requested(e: wf.NotificationRequested) -> list[NoticeSpec]:
+    audience = Audience(
+        person_ids=(e.recipient_id,) if e.recipient_id else (),
+        role=e.recipient_role if not e.recipient_id else "",
+        scope_type=e.scope_type,
+        scope_id=e.scope_id,
+    )
+    category = CATEGORY_OF_KIND.get(e.kind, Category.TASK)
+    link = f"/api/v1/reopen-cases/{e.about_id}" if e.kind == "reopen_case" and e.about_id else MY_TASKS
+    unfilled = UNFILLED.match(e.what)
+    if e.kind == "closing" and unfilled:
+        template, params = "closing_reminder", {"cells": unfilled.group(1)}
+    else:
+        template, params = "notification", {"what": e.what, "why": e.why}
+    overdue = Audience(tuple(e.overdue_person_ids), e.overdue_role, e.overdue_scope_type, e.overdue_scope_id)
+    late = overdue if overdue.person_ids or overdue.role else None
+    return [NoticeSpec(template, category, audience, params, instant(e.deadline), link, overdue=late)]
+
+
+def dispute_opened(e: gb.DisputeOpened) -> list[NoticeSpec]:
+    return [
+        NoticeSpec(
+            "dispute_opened",
+            Category.DISPUTE,
+            Audience(person_ids=tuple(e.teacher_ids)),
+            {"value": e.disputed_value},
+            instant(e.answer_due_at),
+            f"/api/v1/disputes?journal_id={e.journal_id}",
+            named={"student": e.student_id},
+        )
+    ]
+
+
+def section_closed(e: gb.SectionClosed) -> list[NoticeSpec]:
+    return [
+        NoticeSpec(
+            "section_closed",
+            Category.SECTION_CLOSED,
+            Audience(person_ids=tuple(e.teacher_ids)),
+            {"number": str(e.statement_number)},
+            None,
+            f"/api/v1/journals/{e.journal_id}/statements",
+        )
+    ]
+
+
+def sanction_confirmed(e: wf.SanctionConfirmed) -> list[NoticeSpec]:
+    if e.subject == "department":  # a department's measure goes to its head
+        audience = Audience(role="department_head", scope_type="department", scope_id=e.subject_id)
+    else:
+        audience = Audience(person_ids=(e.subject_id,))
+    params = {"measure": MEASURES.get(e.measure, e.measure), "reference": e.reference}
+    return [NoticeSpec("sanction_confirmed", Category.SANCTION, audience, params, None, "/api/v1/my/notices")]
+
+
+Translate = Callable[[Message], list[NoticeSpec]]
+# event type -> (payload class, its notices)
+NOTICES: dict[str, tuple[type[Message], Translate]] = {
+    wf.NotificationRequested.DESCRIPTOR.full_name: (wf.NotificationRequested, notification_requested),  # type: ignore[dict-item]
+    wf.SanctionConfirmed.DESCRIPTOR.full_name: (wf.SanctionConfirmed, sanction_confirmed),  # type: ignore[dict-item]
+    gb.DisputeOpened.DESCRIPTOR.full_name: (gb.DisputeOpened, dispute_opened),  # type: ignore[dict-item]
+    gb.SectionClosed.DESCRIPTOR.full_name: (gb.SectionClosed, section_closed),  # type: ignore[dict-item]
+}
+
+
+def specs_for(event_type: str, data: bytes) -> list[NoticeSpec]:
+    known = NOTICES.get(event_type)
+    if known is None:
+        return []
+    payload_class, translate = known
+    payload = payload_class()
+    payload.ParseFromString(data)
+    return translate(payload)

@@ -1,0 +1,103 @@
+"""From an event to notices: resolve the recipients, render each in their language, store the notice
+and plan its deliveries — all in the consumer's transaction, behind the inbox (exactly-once effect).
+
+A notice's id derives from the event id and the recipient, so even an event replayed outside the
+inbox's memory (a rebuilt consumer) inserts nothing and plans no delivery: nobody is told twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal_platform.events import ReceivedEvent
+from ejournal_platform.logging import get_logger
+from services.notifier.adapters import notices_repo
+from services.notifier.adapters.directory import Directory
+from services.notifier.domain.notices import Audience, Delivery, NoticeSpec, Recipient, notice_id
+from services.notifier.domain.schedule import due_at
+from services.notifier.service_layer.absences import ATTENDANCE, absence_notices
+from services.notifier.service_layer.event_notices import specs_for
+from services.notifier.service_layer.render import Renderer
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Intake:
+    directory: Directory
+    renderer: Renderer
+    clock: Callable[[], datetime]
+    wake: Callable[[], None] = lambda: None
+    absence_streak: int = 3
+
+    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+        if event.type == ATTENDANCE:
+            specs = await absence_notices(session, event.data, self.absence_streak)
+        else:
+            specs = specs_for(event.type, event.data)
+        created = 0
+        for spec in specs:
+            created += await self.tell(session, event.id, spec)
+        if created:
+            log.info("notices created", event_id=event.id, event_type=event.type, notices=created)
+            self.wake()
+
+    async def _names(self, spec: NoticeSpec) -> tuple[dict[str, str], str]:
+        named: dict[str, str] = {}
+        if spec.named:
+            people = {r.person_id: r.full_name for r in await self.directory.recipients(
+                Audience(person_ids=tuple(spec.named.values())))}  # fmt: skip
+            named = {key: people.get(pid, "") or pid for key, pid in spec.named.items()}
+        overdue = ""
+        if spec.overdue is not None:
+            late = await self.directory.recipients(spec.overdue)
+            overdue = ", ".join(sorted(r.full_name for r in late)) or spec.overdue.role
+        return named, overdue
+
+    async def tell(self, session: AsyncSession, event_id: str, spec: NoticeSpec) -> int:
+        recipients = await self.directory.recipients(spec.audience)
+        named, overdue = await self._names(spec)
+        now, created = self.clock(), 0
+        for recipient in recipients:
+            nid = uuid.UUID(notice_id(event_id, spec.part, recipient.person_id))
+            if await self._store(session, event_id, nid, spec, recipient, named, overdue, now):
+                created += 1
+        return created
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        event_id: str,
+        nid: uuid.UUID,
+        spec: NoticeSpec,
+        recipient: Recipient,
+        named: dict[str, str],
+        overdue: str,
+        now: datetime,
+    ) -> bool:
+        rendered = self.renderer.render(
+            spec.template, recipient.language, {**spec.params, **named}, link_path=spec.link_path,
+            deadline=spec.deadline, timezone=recipient.timezone, overdue=overdue,
+        )  # fmt: skip
+        added = await notices_repo.add_notice(
+            session, id=nid, event_id=uuid.UUID(event_id), recipient_id=recipient.person_id,
+            category=spec.category.value, language=recipient.language, subject=rendered.subject,
+            body=rendered.body, link=self.renderer.link(spec.link_path), deadline=spec.deadline,
+        )  # fmt: skip
+        if not added:
+            return False
+        delivery = recipient.delivery_for(spec.category)
+        if delivery is Delivery.OFF:  # still listed in the portal, never sent
+            return True
+        when = due_at(recipient, delivery, now)
+        for channel, address in recipient.channels():
+            await notices_repo.add_delivery(
+                session, notice_id=nid, recipient_id=recipient.person_id, channel=channel,
+                address=address, mode=delivery.value, due_at=when,
+            )  # fmt: skip
+        return True

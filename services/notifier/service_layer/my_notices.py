@@ -1,0 +1,53 @@
+"""The portal's view: a person's own notices, read and unread. Nobody reads another person's list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument, PermissionDenied
+from services.notifier.adapters import notices_repo
+
+MAX_LIMIT = 200
+
+
+def _person(principal: Principal) -> str:
+    if principal.is_service:
+        raise PermissionDenied("permission denied: notices are a person's own")
+    return principal.subject
+
+
+async def list_my_notices(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, unread_only: bool, limit: int
+) -> tuple[Sequence[Any], int]:
+    person = _person(principal)
+    if limit < 0:
+        raise InvalidArgument("limit", "must not be negative")
+    async with sessions() as session:
+        rows = await notices_repo.of_recipient(
+            session, person, unread_only, min(limit or MAX_LIMIT, MAX_LIMIT)
+        )
+        return rows, await notices_repo.unread_count(session, person)
+
+
+async def mark_read(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    notice_ids: Sequence[str],
+    clock: Callable[[], datetime],
+) -> int:
+    person = _person(principal)
+    ids = []
+    for position, text in enumerate(notice_ids):
+        try:
+            ids.append(uuid.UUID(text))
+        except ValueError:
+            raise InvalidArgument(f"notice_ids[{position}]", "is not a notice id") from None
+    async with sessions() as session, session.begin():
+        # Only the caller's own notices match: someone else's id marks nothing and reveals nothing.
+        return await notices_repo.mark_read(session, person, ids, clock())

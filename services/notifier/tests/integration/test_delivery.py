@@ -1,0 +1,135 @@
+"""Notices delivered through a real SMTP server process: once, in the recipient's language; retries then
+the dead-letter stream when the server fails; a day's digest as one message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from deploy.local.mail import subject_of, text_of
+from deploy.local.servers import free_port
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal.identity.v1 import identity_service_pb2 as ipb
+from ejournal.notifier.v1 import events_pb2 as nev
+from ejournal_platform.testing.fixtures import Databases
+from services.identity.tests.harness import pid
+from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
+
+pytestmark = pytest.mark.integration
+
+
+def dispute(value: str = "н/б") -> gb.DisputeOpened:
+    return gb.DisputeOpened(
+        dispute_id="d1", journal_id="j1", column_id="c1", student_id=pid("kz.student1"), disputed_value=value,
+        opened_at="2026-12-02T07:00:00+00:00", answer_due_at="2026-12-04T07:00:00+00:00",
+        teacher_ids=[pid("kz.teacher1")],
+    )  # fmt: skip
+
+
+async def test_a_dispute_reaches_its_teacher_once_in_their_language(
+    databases: Databases, tmp_path: Path
+) -> None:
+    server = mail_server(tmp_path / "mail", free_port())
+    try:
+        async with running_notifier(databases, {"email": smtp_to(server)}) as notifier:
+            event_id = await notifier.deliver(dispute())
+            assert await notifier.dispatcher.dispatch_due() == 1
+            (mail,) = server.messages()
+            assert mail["To"] == "kz.teacher1@demo.ejournal.example"
+            assert subject_of(mail) == "Студент бағаға дау айтады"  # kz.teacher1 reads Kazakh
+            body = text_of(mail)
+            assert "Жұмабеков" in body and "«н/б»" in body  # the student by name; the mark value is data
+            assert "4 желтоқсан 2026, 12:00 (Asia/Almaty, UTC+05:00)" in body
+            assert f"{PORTAL}/api/v1/disputes?journal_id=j1" in body
+            # The same event again (a redelivery past the inbox): no second notice, no second mail.
+            await notifier.deliver(dispute(), event_id)
+            assert await notifier.dispatcher.dispatch_due() == 0
+            assert len(server.messages()) == 1
+            assert await notifier.rows("SELECT outcome FROM delivery_attempts") == [("sent",)]
+    finally:
+        server.stop()
+
+
+async def test_a_failing_smtp_server_leads_to_retries_then_the_dead_letter_stream(
+    databases: Databases, tmp_path: Path
+) -> None:
+    server = mail_server(tmp_path / "mail", free_port(), refuse=True)
+    try:
+        async with running_notifier(
+            databases, {"email": smtp_to(server)}, retry_delays=(60, 300)
+        ) as notifier:
+            await notifier.deliver(dispute())
+            assert await notifier.dispatcher.dispatch_due() == 1
+            assert await notifier.dispatcher.dispatch_due() == 0  # not due again before its backoff
+            notifier.clock.advance(seconds=60)
+            assert await notifier.dispatcher.dispatch_due() == 1
+            notifier.clock.advance(seconds=299)
+            assert await notifier.dispatcher.dispatch_due() == 0
+            notifier.clock.advance(seconds=1)
+            assert await notifier.dispatcher.dispatch_due() == 1
+            attempts = await notifier.rows("SELECT outcome, error FROM delivery_attempts ORDER BY seq")
+            assert [a.outcome for a in attempts] == ["failed", "failed", "dead_lettered"]
+            assert all("451" in a.error for a in attempts)
+            assert await notifier.rows("SELECT status, attempts FROM deliveries") == [("dead", 3)]
+            (payload,) = [r.payload for r in await notifier.rows("SELECT payload FROM outbox")]
+            dead = nev.DeliveryDeadLettered.FromString(payload)
+            # Nothing lost: the dead letter carries the whole message and where it was going.
+            assert (dead.address, dead.attempts, dead.subject) == (
+                "kz.teacher1@demo.ejournal.example", 3, "Студент бағаға дау айтады",
+            )  # fmt: skip
+            assert "«н/б»" in dead.body and server.messages() == []
+            notifier.clock.advance(days=1)
+            assert await notifier.dispatcher.dispatch_due() == 0  # dead stays dead: no endless retries
+    finally:
+        server.stop()
+
+
+async def test_a_digest_gathers_a_days_notices_into_one_message(databases: Databases, tmp_path: Path) -> None:
+    server = mail_server(tmp_path / "mail", free_port())
+    try:
+        async with running_notifier(databases, {"email": smtp_to(server)}) as notifier:
+            digest = [ipb.NoticePreference(category="dispute", delivery="daily_digest")]
+            await notifier.identity.call("kz.teacher1", "UpdateContacts", ipb.UpdateContactsRequest(
+                person_id=pid("kz.teacher1"), language="ru", timezone="Asia/Almaty", digest_hour=18,
+                email="kz.teacher1@demo.ejournal.example", preferences=digest,
+            ))  # fmt: skip
+            await notifier.deliver(dispute("н/б"))
+            await notifier.deliver(dispute("0"))
+            closed = gb.SectionClosed(journal_id="j1", teacher_ids=[pid("kz.teacher1")], statement_number=7)
+            await notifier.deliver(closed)
+            assert await notifier.dispatcher.dispatch_due() == 1  # the section's notice is immediate
+            assert [subject_of(m) for m in server.messages()] == ["Раздел журнала закрыт"]
+            notifier.clock.advance(hours=5, seconds=59 * 60)  # 17:59 in Almaty
+            assert await notifier.dispatcher.dispatch_due() == 0
+            notifier.clock.advance(minutes=1)  # 18:00: the day's digest
+            assert await notifier.dispatcher.dispatch_due() == 2
+            digest_mail = server.messages()[1]
+            assert subject_of(digest_mail) == "Ваши уведомления за день"
+            body = text_of(digest_mail)
+            assert body.count("Студент оспаривает оценку") == 2 and "«н/б»" in body and "«0»" in body
+            assert len(server.messages()) == 2
+            sent = await notifier.rows("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'")
+            assert sent[0].n == 3
+    finally:
+        server.stop()
+
+
+async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) -> None:
+    from ejournal_platform.context import Principal
+    from services.notifier.service_layer import my_notices
+
+    async with running_notifier(databases, {}) as notifier:
+        await notifier.deliver(dispute())
+        teacher = Principal(subject=pid("kz.teacher1"))
+        rows, unread = await my_notices.list_my_notices(notifier.sessions, teacher, False, 0)
+        assert unread == 1 and rows[0].subject == "Студент бағаға дау айтады"
+        other = Principal(subject=pid("kz.teacher2"))
+        assert await my_notices.mark_read(notifier.sessions, other, [str(rows[0].id)], notifier.clock) == 0
+        assert await my_notices.mark_read(notifier.sessions, teacher, [str(rows[0].id)], notifier.clock) == 1
+        rows, unread = await my_notices.list_my_notices(notifier.sessions, teacher, True, 0)
+        assert (list(rows), unread) == ([], 0)
+        async with notifier.engine.connect() as conn:
+            undelivered = (await conn.execute(text("SELECT count(*) FROM deliveries"))).scalar()
+        assert undelivered == 1  # no channel configured: the delivery waits, nothing is dropped

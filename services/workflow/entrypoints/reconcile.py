@@ -1,0 +1,47 @@
+"""`python -m services.workflow.entrypoints.reconcile`: reconcile the reopen cases now and print what
+was done as JSON (the operator's command; the same runs hourly on a Temporal schedule).
+
+Uses the workflow service's own settings (EJOURNAL_WORKFLOW_DATABASE_URL, _TEMPORAL_ADDRESS,
+_TASK_QUEUE, with the same defaults): it acts as the service does, on its database and task queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from ejournal_platform.db import UnitOfWork, make_engine
+from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.settings import load_settings
+from services.workflow.adapters import tables
+from services.workflow.adapters.case_processes import CaseProcesses
+from services.workflow.service_layer.reconciler import CaseReconciler, ReconcileReport
+from services.workflow.settings import WorkflowSettings
+from services.workflow.worker import connect_temporal
+
+
+async def reconcile_now(settings: WorkflowSettings) -> ReconcileReport:
+    engine = make_engine(settings.database_url, pool_size=2)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        client = await connect_temporal(settings, attempts=10)
+        reconciler = CaseReconciler(
+            lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
+            CaseProcesses(client, settings.task_queue),
+            activity_timeout_seconds=settings.activity_timeout_seconds,
+        )
+        return await reconciler.run()
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    report = asyncio.run(reconcile_now(load_settings(WorkflowSettings)))
+    print(json.dumps(dataclasses.asdict(report), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

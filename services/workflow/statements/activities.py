@@ -1,0 +1,116 @@
+"""Activities of the statement-deadline process (KZ-15): alert teachers or their department head about
+incomplete journals, and on the deadline form statements or record lateness.
+
+Idempotent: each alert's notices are written once per (event, kind, hours) and each lateness once per
+(event, journal), in the transaction that claims that key; forming goes through CloseSection with a
+per-journal idempotency key (an already closed section reports its statement, nothing changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+
+from ejournal.workflow.v1 import events_pb2 as ev
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.events import Event
+from services.workflow.adapters import section_store
+from services.workflow.adapters.event_messages import instant, notification_event
+from services.workflow.adapters.gradebook import GradebookPort
+from services.workflow.closing.messages import CloseSectionsInput
+from services.workflow.domain.fill_checks import unfilled_cells
+from services.workflow.domain.statement_deadline import (
+    JournalDue,
+    JournalOutcome,
+    alert_notices,
+    late_notices,
+)
+from services.workflow.monitoring.messages import FillStatusInput
+from services.workflow.statements.messages import AlertInput, AlertResult, SettleInput, SettleResult
+
+SEND_ALERT = "statements.alert"
+SETTLE = "statements.settle"
+
+
+class StatementActivities:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort) -> None:
+        self._unit_of_work = unit_of_work
+        self._gradebook = gradebook
+
+    async def _journals(self, control_event_id: str, event_date: str) -> list[JournalDue]:
+        """Each journal of the event's section with its cells unfilled up to the event, and its teachers."""
+        async with self._unit_of_work() as uow:
+            journals = await section_store.teachers_of_section(uow.session, control_event_id)
+        found = []
+        for journal_id, teachers in sorted(journals):
+            status = await self._gradebook.fill_status(
+                FillStatusInput(journal_id=journal_id, to_date=event_date)
+            )
+            cells = sum(unfilled_cells(j, event_date) for j in status.journals)
+            found.append(JournalDue(JournalOutcome(journal_id, cells), teachers))
+        return found
+
+    @activity.defn(name=SEND_ALERT)
+    async def alert(self, request: AlertInput) -> AlertResult:
+        journals = await self._journals(request.control_event_id, request.event_date)
+        notices = alert_notices(
+            request.kind, request.control_event_id, request.deadline, request.department_id, journals
+        )
+        key = f"statement-{request.kind}:{request.control_event_id}:{request.hours_before}h"
+        async with self._unit_of_work() as uow:
+            if await section_store.claim_effect(uow.session, key):
+                for notice in notices:
+                    subject = f"control_event/{request.control_event_id}"
+                    uow.add_event(Event(notification_event(notice, "statement"), subject=subject))
+            await uow.commit()
+        return AlertResult(sum(1 for j in journals if not j.outcome.complete))
+
+    @activity.defn(name=SETTLE)
+    async def settle(self, request: SettleInput) -> SettleResult:
+        formed: list[str] = []
+        late: list[str] = []
+        for journal in await self._journals(request.control_event_id, request.event_date):
+            journal_id = journal.outcome.journal_id
+            if journal.outcome.complete:
+                await self._gradebook.close_sections(
+                    CloseSectionsInput(
+                        request.control_event_id,
+                        request.deadline,
+                        "statement deadline (KZ-15)",
+                        f"statement:{request.control_event_id}:{journal_id}",
+                        journal_id=journal_id,
+                    )
+                )
+                formed.append(journal_id)
+            else:
+                await self._record_late(request, journal)
+                late.append(journal_id)
+        return SettleResult(tuple(formed), tuple(late))
+
+    async def _record_late(self, request: SettleInput, journal: JournalDue) -> None:
+        journal_id = journal.outcome.journal_id
+        subject = f"journal/{journal_id}"
+        late = ev.StatementLate(
+            control_event_id=request.control_event_id,
+            journal_id=journal_id,
+            deadline=instant(request.deadline),
+            unfilled_cells=journal.outcome.unfilled_cells,
+            teacher_ids=list(journal.teacher_ids),
+            department_id=request.department_id,
+            faculty_id=request.faculty_id,
+        )
+        async with self._unit_of_work() as uow:
+            if await section_store.claim_effect(
+                uow.session, f"statement-late:{request.control_event_id}:{journal_id}"
+            ):
+                uow.add_event(Event(late, subject=subject))
+                for notice in late_notices(
+                    request.control_event_id, request.deadline, request.department_id, journal
+                ):
+                    uow.add_event(Event(notification_event(notice, "statement"), subject=subject))
+            await uow.commit()
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.alert, self.settle]

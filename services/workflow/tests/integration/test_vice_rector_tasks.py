@@ -1,0 +1,61 @@
+"""The vice-rector's task list through the gRPC API: escalations that reached them and steps overdue
+anywhere in the university; nothing on time, and nothing for a vice-rector's role held in a narrower
+scope (least privilege)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from deploy.local.servers import TemporalDevServer
+from ejournal.workflow.v1 import workflow_service_pb2 as pb
+from services.workflow.adapters.tables import reopen_cases
+from services.workflow.domain.actors import Actor, Grant
+from services.workflow.tests.harness import Harness, running_service
+from services.workflow.tests.support import FACULTY
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def service(databases: Any, temporal_dev: TemporalDevServer) -> AsyncIterator[Harness]:
+    async with running_service(databases.fresh("workflow"), temporal_dev.address) as harness:
+        yield harness
+
+
+async def tasks_of(h: Harness, actor: Actor) -> list[tuple[str, str]]:
+    reply = await h.stub.ListTasks(pb.ListTasksRequest(), metadata=h.auth(actor))
+    return [(t.case_id, t.action) for t in reply.tasks]
+
+
+@pytest.mark.rule("KZ-08", "KZ-13")
+async def test_the_vice_rector_sees_escalated_cases_and_overdue_steps_across_the_university(
+    service: Harness,
+) -> None:
+    h = service
+    on_time = (await h.submit("sec-on-time")).case_id
+    escalated = (await h.submit("sec-escalated", journal_id="journal-esc")).case_id
+    late = (await h.submit("sec-late", journal_id="journal-late", department_id="dep-other")).case_id
+    # The projection as the workflow's record activity leaves it after a lapse (escalated) and for a
+    # step whose deadline has passed before its timer fired.
+    async with h.sessions() as session, session.begin():
+        await session.execute(
+            reopen_cases.update().where(reopen_cases.c.case_id == escalated).values(overdue=True)
+        )
+        await session.execute(
+            reopen_cases.update()
+            .where(reopen_cases.c.case_id == late)
+            .values(deadline=datetime.now(UTC) - timedelta(hours=1))
+        )
+
+    vice_rector = Actor("vice-rector", (Grant("vice_rector", "university", "kaznmu"),))
+    found = await tasks_of(h, vice_rector)
+    assert sorted(found) == sorted([(escalated, "escalated"), (late, "overdue")])
+    assert on_time not in {case for case, _ in found}
+    # The role in a faculty's scope does not reach the university-wide list.
+    assert await tasks_of(h, Actor("vr-fac", (Grant("vice_rector", "faculty", FACULTY),))) == []
+    # Others' lists are unchanged: the teacher has no oversight actions.
+    assert all(action not in ("escalated", "overdue") for _, action in await tasks_of(h, h.people.teacher))

@@ -8,6 +8,7 @@ cookie; the new cookies travel back to the browser with the page.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -18,6 +19,8 @@ from fastapi import Request
 from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
 BASE = "http://gateway"
+# Each page makes a few API calls in-process; httpx would log every one at INFO as if it left the host.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -9,11 +9,31 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.portal.pages import admin, office, oversight, session, tasks
+from services.portal.pages import (
+    admin,
+    disputes,
+    lessons,
+    office,
+    oversight,
+    session,
+    student,
+    tasks,
+    teacher,
+)
 from services.portal.visit import ApiUnavailable, SignInRequired, sign_in_path
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (session.router, tasks.router, oversight.router, office.router, admin.router)
+ROUTERS = (
+    session.router,
+    teacher.router,
+    lessons.router,
+    disputes.router,
+    student.router,
+    tasks.router,
+    oversight.router,
+    office.router,
+    admin.router,
+)
 
 
 def install(app: FastAPI) -> None:

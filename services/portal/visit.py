@@ -16,6 +16,7 @@ from starlette.responses import Response
 from ejournal_platform.web_session import CSRF_COOKIE
 from services.portal import i18n, navigation
 from services.portal.api import Api, Reply
+from services.portal.labels import LABELS
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -107,6 +108,7 @@ class Visit:
         links = navigation.visible(self.roles, pages) if self.me else []
         html = TEMPLATES.get_template(template).render(
             _=texts.gettext,
+            label=lambda code: texts.gettext(LABELS[code]) if code in LABELS else code,
             ngettext=texts.ngettext,
             lang=self.language,
             languages=i18n.LANGUAGES,

@@ -21,6 +21,7 @@ IMPORT_KINDS = {
     "teaching_load": N_("Teaching load"),
     "lesson_plan": N_("Lesson plans"),
     "schedule": N_("Schedule"),
+    "control_events": N_("Control events"),
 }
 
 

@@ -21,11 +21,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class GatewayProblem(Exception):
     """A problem the gateway itself detects (no service was asked)."""
 
-    def __init__(self, status: int, key: str, detail: str) -> None:
+    def __init__(
+        self, status: int, key: str, detail: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.key = key
         self.detail = detail
+        self.errors = errors
 
 
 @dataclass(frozen=True)

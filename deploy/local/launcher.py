@@ -267,6 +267,8 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+                env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
+                env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
                 env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"

@@ -30,6 +30,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deploy.local.demo_stamp import DemoStamps, fingerprint
+from deploy.local.mail import MailServer
 from deploy.local.servers import (
     NatsServer,
     PostgresServer,
@@ -66,6 +67,9 @@ class LauncherSettings(BaseSettings):
     gradebook_port: int = Field(50053, ge=1, le=65535)
     reporting_port: int = Field(50054, ge=1, le=65535)
     workflow_port: int = Field(50055, ge=1, le=65535)
+    notifier_port: int = Field(50056, ge=1, le=65535)
+    # The local mail server (SMTP on 127.0.0.1): every message it accepts is kept in $EJOURNAL_HOME/mail.
+    smtp_port: int = Field(8025, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
     demo: bool = True  # load the demo data of both regulation profiles (idempotent)
@@ -85,6 +89,7 @@ def check_ports(settings: LauncherSettings) -> None:
         "EJOURNAL_TEMPORAL_PORT": settings.temporal_port,
         "EJOURNAL_TEMPORAL_UI_PORT": settings.temporal_ui_port,
         "EJOURNAL_GATEWAY_PORT": settings.gateway_port,
+        "EJOURNAL_SMTP_PORT": settings.smtp_port,
         **{f"EJOURNAL_{s.upper()}_PORT": settings.service_port(s) for s in SERVICES},
     }
     if settings.database_url is None:
@@ -117,6 +122,7 @@ class Stack:
         self.pg: PostgresServer | None = None
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
+        self.mail: MailServer | None = None
         self.started = time.monotonic()
 
     # -- infrastructure -------------------------------------------------------------------------
@@ -257,6 +263,15 @@ class Stack:
             self.supervisor.adopt("temporal", process, temporal.spawn, temporal.log_file, stop_temporal)
         temporal.wait_ready(process)
 
+    def start_mail(self) -> None:
+        self.mail = mail = MailServer(
+            self.home / "mail", self.settings.smtp_port, log_file=self.logs / "mail.log"
+        )
+        with signals_deferred():
+            process = mail.spawn()
+            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file)
+        mail.wait_ready(process)
+
     # -- services -------------------------------------------------------------------------------
     def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
         log_file = self.logs / f"{name}.log"
@@ -313,6 +328,9 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+            if service == "notifier":  # mail to the local mail server; links into the portal
+                env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
+                env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
@@ -364,6 +382,8 @@ class Stack:
         self.start_nats()
         step("Temporal dev server")
         self.start_temporal()
+        step("mail server")
+        self.start_mail()
         step("services")
         self.start_services(url_of)
         self.wait_healthy()
@@ -382,6 +402,7 @@ class Stack:
         )
         rows.append(("temporal", f"127.0.0.1:{s.temporal_port}", str(self.logs / "temporal.log")))
         rows.append(("temporal ui", f"http://127.0.0.1:{s.temporal_ui_port}", "-"))
+        rows.append(("mail (smtp)", f"127.0.0.1:{s.smtp_port}", str(self.home / "mail") + "/*.eml"))
         rows += [(c.name, c.address, str(c.log_file)) for c in self.children]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]

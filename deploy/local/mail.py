@@ -62,16 +62,34 @@ def serve(directory: Path, port: int, refuse: bool) -> None:
 
 
 class MailServer:
-    def __init__(self, directory: Path, port: int, *, refuse: bool = False) -> None:
+    """The mail server as a process: `spawn` + `wait_ready` for the launcher's supervisor, `start`
+    (both) and `stop` for tests."""
+
+    def __init__(
+        self, directory: Path, port: int, *, refuse: bool = False, log_file: Path | None = None
+    ) -> None:
         self.directory, self.port, self.refuse = directory, port, refuse
+        self.log_file = log_file or directory.parent / "mail-server.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def spawn(self) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "deploy.local.mail", str(self.directory), str(self.port)]
-        self.process = subprocess.Popen(
-            command + (["--refuse"] if self.refuse else []), start_new_session=True, stdin=subprocess.DEVNULL
-        )
-        wait_for_port(self.port, 20, "mail server", self.process)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                command + (["--refuse"] if self.refuse else []),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+            )
+        return self.process
+
+    def wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        wait_for_port(self.port, 30, "mail server", process)
+
+    def start(self) -> None:
+        self.wait_ready(self.spawn())
 
     def stop(self) -> None:
         if self.process:

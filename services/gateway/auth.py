@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 
 from ejournal_platform.context import REQUEST_ID_HEADER
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
-ACCESS_COOKIE = "ej_access"
-REFRESH_COOKIE = "ej_refresh"
-CSRF_COOKIE = "ej_csrf"
-CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

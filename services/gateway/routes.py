@@ -565,9 +565,18 @@ REPORTING = [
     RpcRoute(GET, "/api/v1/report-jobs/{job_id}/file", R, "DownloadReport", "A finished report's file", "reports", path_fields=("job_id",)),
     RpcRoute(GET, "/api/v1/archive-records", R, "ListArchiveRecords", "What was archived, when (KG-12)", "retention"),
     RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
+    RpcRoute(POST, "/api/v1/statements/{statement_id}/approval", R, "ApproveStatement", "Sign a statement as its next signer: teacher, head of department, registrar (PAdES)", "documents", path_fields=("statement_id",)),
+    RpcRoute(GET, "/verify/{number}", R, "VerifyStatement", "Public: does a statement with this number and hash exist, who signed it, are the signatures valid", "verification", path_fields=("number",), public=True),
+    RpcRoute(POST, "/api/v1/documents/verification", R, "VerifyDocument", "Public: check an uploaded statement PDF against its record and its signatures", "verification", public=True),
 ]  # fmt: skip
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING]
+N = "notifier"
+NOTIFIER = [
+    RpcRoute(GET, "/api/v1/my/notices", N, "ListMyNotices", "My notices, read and unread", "notices"),
+    RpcRoute(POST, "/api/v1/my/notices/read", N, "MarkNoticesRead", "Mark my notices read", "notices"),
+]  # fmt: skip
+
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.

@@ -16,6 +16,7 @@ class GatewaySettings(BaseSettings):
     gradebook_address: str = "127.0.0.1:50053"
     reporting_address: str = "127.0.0.1:50054"
     workflow_address: str = "127.0.0.1:50055"
+    notifier_address: str = "127.0.0.1:50056"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     # /metrics answers only "Authorization: Bearer <this>"; empty: /metrics is not served at all.

@@ -182,6 +182,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.reason,
             request.idempotency_key,
             _fingerprint(request),
+            encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:
             return pb.CloseSectionResponse.FromString(outcome.stored)

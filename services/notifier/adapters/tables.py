@@ -17,6 +17,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ejournal_platform.db import new_metadata
 from ejournal_platform.outbox import define_inbox, define_outbox
@@ -68,6 +69,15 @@ delivery_attempts = Table(
     Column("at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("outcome", Text, nullable=False),  # sent | failed | dead_lettered
     Column("error", Text, nullable=False, server_default=""),
+)
+
+# The lessons of a student's current run of absences in one journal (domain/absences.py).
+absence_streaks = Table(
+    "absence_streaks",
+    metadata,
+    Column("journal_id", Text, primary_key=True),
+    Column("student_id", Text, primary_key=True),
+    Column("lessons", ARRAY(Text), nullable=False),
 )
 
 Index("ix_notices_recipient", notices.c.recipient_id, notices.c.created_at)

@@ -17,6 +17,7 @@ from services.notifier.adapters import tables
 from services.notifier.adapters.channels import Channel, SmtpChannel, TelegramBot
 from services.notifier.adapters.directory import IdentityDirectory
 from services.notifier.entrypoints.grpc_api import NotifierServicer
+from services.notifier.service_layer.absences import ATTENDANCE
 from services.notifier.service_layer.dispatch import Dispatcher
 from services.notifier.service_layer.event_notices import NOTICES
 from services.notifier.service_layer.intake import Intake
@@ -32,7 +33,7 @@ def utc_now() -> datetime:
 
 
 def subjects_of(service: str) -> list[str]:
-    return sorted(name for name in NOTICES if name.startswith(f"ejournal.{service}."))
+    return sorted(name for name in (*NOTICES, ATTENDANCE) if name.startswith(f"ejournal.{service}."))
 
 
 async def wire(runtime: Runtime) -> Wiring:
@@ -53,7 +54,7 @@ async def wire(runtime: Runtime) -> Wiring:
         runtime.unit_of_work, channels, renderer, utc_now, retry_delays=settings.retry_delays,
         batch=settings.dispatch_batch, poll_seconds=settings.poll_seconds,
     )  # fmt: skip
-    intake = Intake(directory, renderer, utc_now, dispatcher.wake)
+    intake = Intake(directory, renderer, utc_now, dispatcher.wake, settings.absence_streak)
     consumers = [
         EventConsumer(runtime.js, runtime.sessions, tables.inbox, name=f"notifier-{service}",
                       stream=stream_name(service), subjects=subjects_of(service), handler=intake.handle)

@@ -59,7 +59,7 @@ def dispute_opened(e: gb.DisputeOpened) -> list[NoticeSpec]:
             Audience(person_ids=tuple(e.teacher_ids)),
             {"value": e.disputed_value},
             instant(e.answer_due_at),
-            f"/api/v1/disputes?journal_id={e.journal_id}&status=open",
+            f"/api/v1/disputes?journal_id={e.journal_id}",
             named={"student": e.student_id},
         )
     ]

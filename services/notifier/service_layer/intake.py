@@ -20,6 +20,7 @@ from services.notifier.adapters import notices_repo
 from services.notifier.adapters.directory import Directory
 from services.notifier.domain.notices import Audience, Delivery, NoticeSpec, Recipient, notice_id
 from services.notifier.domain.schedule import due_at
+from services.notifier.service_layer.absences import ATTENDANCE, absence_notices
 from services.notifier.service_layer.event_notices import specs_for
 from services.notifier.service_layer.render import Renderer
 
@@ -32,9 +33,13 @@ class Intake:
     renderer: Renderer
     clock: Callable[[], datetime]
     wake: Callable[[], None] = lambda: None
+    absence_streak: int = 3
 
     async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
-        specs = specs_for(event.type, event.data)
+        if event.type == ATTENDANCE:
+            specs = await absence_notices(session, event.data, self.absence_streak)
+        else:
+            specs = specs_for(event.type, event.data)
         created = 0
         for spec in specs:
             created += await self.tell(session, event.id, spec)

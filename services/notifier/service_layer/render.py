@@ -47,7 +47,7 @@ def load_translations(language: str) -> NullTranslations:
     return Translations(compiled)
 
 
-def _environment(language: str) -> Environment:
+def _environment(translations: NullTranslations) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         extensions=["jinja2.ext.i18n"],
@@ -55,7 +55,7 @@ def _environment(language: str) -> Environment:
         keep_trailing_newline=False,
         autoescape=False,  # plain-text mail and Telegram messages, not HTML
     )
-    env.install_gettext_translations(load_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -73,14 +73,14 @@ def format_deadline(deadline: datetime, timezone: str, language: str) -> str:
 class Renderer:
     def __init__(self, portal_url: str) -> None:
         self.portal_url = portal_url.rstrip("/")
-        self._envs = {language: _environment(language) for language in LANGUAGES}
+        self._translations = {language: load_translations(language) for language in LANGUAGES}
+        self._envs = {language: _environment(t) for language, t in self._translations.items()}
 
     def link(self, path: str) -> str:
         return f"{self.portal_url}{path}" if path else self.portal_url
 
     def gettext(self, language: str, message: str) -> str:
-        env = self._envs.get(language, self._envs["en"])
-        return str(env.globals["gettext"](message))  # type: ignore[operator]
+        return self._translations.get(language, self._translations["en"]).gettext(message)
 
     def render(
         self,

@@ -4,24 +4,19 @@ append-only in the database itself."""
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from ejournal_platform.testing.fixtures import Databases
+from ejournal_platform.testing.schema import import_all, schema_differences
 from services.identity.adapters.tables import metadata
 
 pytestmark = pytest.mark.integration
 
 
 def test_migrated_schema_matches_the_tables(databases: Databases) -> None:
-    engine = create_engine(databases.fresh("identity"))
-    with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        differences = [d for d in compare_metadata(context, metadata) if "alembic_version" not in str(d)]
-    engine.dispose()
-    assert differences == []
+    import_all("services.identity.adapters")
+    assert schema_differences(databases.fresh("identity"), metadata) == []
 
 
 def test_audit_tables_refuse_updates_and_deletes(databases: Databases) -> None:

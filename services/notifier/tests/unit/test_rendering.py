@@ -88,3 +88,8 @@ def test_templates_exist_for_every_notice_kind() -> None:
         "absence_streak",
         "digest",
     } <= names
+
+
+def test_a_workflow_text_is_translated_outside_a_template_too() -> None:
+    assert renderer.gettext("kk", "visa requested (dean)") == "Деканның визасы қажет"
+    assert renderer.gettext("xx", "visa requested (dean)") == "visa requested (dean)"

@@ -26,7 +26,7 @@ CREATE TABLE reopen_grant_log (
     section_id uuid NOT NULL,
     expires_at timestamptz NOT NULL,
     granted_by text NOT NULL,
-    recorded_by name NOT NULL DEFAULT session_user,
+    recorded_by text NOT NULL DEFAULT session_user::text,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE TRIGGER reopen_grant_log_append_only BEFORE UPDATE OR DELETE ON reopen_grant_log

@@ -270,7 +270,7 @@ async def run(students: int, loads: int, server_url: str | None) -> dict[str, An
         base = server_url.rsplit("/", 1)[0]
         make_url = lambda name: f"{base}/{name}"  # noqa: E731
 
-        def create(name: str, template: str | None = None) -> bool:
+        def create(name: str, template: str | None = None, owner: str | None = None) -> bool:
             with psycopg.connect(
                 f"{base}/postgres".replace("postgresql+psycopg://", "postgresql://"), autocommit=True
             ) as c:

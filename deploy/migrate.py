@@ -1,4 +1,6 @@
-"""`python -m deploy.migrate SERVICE`: apply SERVICE's migrations to EJOURNAL_<SERVICE>_DATABASE_URL.
+"""`python -m deploy.migrate SERVICE`: apply SERVICE's migrations as its owner role, whose URL is
+EJOURNAL_<SERVICE>_MIGRATION_URL (EJOURNAL_<SERVICE>_DATABASE_URL, the service's own role, cannot run DDL;
+see ejournal_platform.db_roles and deploy/provision.py).
 
 On a cluster this runs as a Job before the service's Deployment rolls out; the local launcher applies
 the same migrations itself.
@@ -21,7 +23,7 @@ def main(argv: list[str]) -> int:
         print(f"usage: python -m deploy.migrate {{{'|'.join(SERVICES)}}}", file=sys.stderr)
         return 2
     service = argv[0]
-    variable = f"EJOURNAL_{service.upper()}_DATABASE_URL"
+    variable = f"EJOURNAL_{service.upper()}_MIGRATION_URL"
     url = os.environ.get(variable)
     if not url:
         print(f"{variable} is not set", file=sys.stderr)

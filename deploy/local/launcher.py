@@ -41,6 +41,7 @@ from deploy.local.servers import (
     stop_process,
 )
 from deploy.local.supervisor import Supervisor, signals_deferred
+from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.services import SERVICES
 from ejournal_platform.settings import load_settings
@@ -138,17 +139,35 @@ class Stack:
         pg.wait_ready(process)
         return pg.url
 
-    def create_databases(self, url_of: Callable[[str], str]) -> None:
-        import psycopg
-
+    def create_databases(self, url_of: Callable[[str], str]) -> Callable[[str], str]:
+        """Each service's database with its own two roles (ejournal_platform.db_roles): migrations run
+        as the owner; the returned function gives, per database, the URL of the service's own role
+        (and the administrator's for any other database)."""
         admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
-            for service in SERVICES:
-                if f"ejournal_{service}" not in existing:
-                    conn.execute(f'CREATE DATABASE "ejournal_{service}"')
+        passwords = self.role_passwords()
+        service_urls: dict[str, str] = {}
         for service in SERVICES:
-            upgrade(ROOT / "services" / service / "migrations", url_of(f"ejournal_{service}"))
+            database = f"ejournal_{service}"
+            roles = provision(
+                admin, database, service, passwords[owner_role(service)], passwords[app_role(service)]
+            )
+            upgrade(
+                ROOT / "services" / service / "migrations",
+                role_url(url_of(database), database, roles.owner, roles.owner_password),
+            )
+            service_urls[database] = role_url(url_of(database), database, roles.app, roles.app_password)
+        return lambda database: service_urls.get(database) or url_of(database)
+
+    def role_passwords(self) -> dict[str, str]:
+        """Passwords of the services' database roles, made once and kept (0600) in the home folder."""
+        path = self.home / "database-roles.json"
+        known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        wanted = [role(s) for s in SERVICES for role in (owner_role, app_role)]
+        if any(name not in known for name in wanted):
+            known |= {name: secrets.token_urlsafe(24) for name in wanted if name not in known}
+            path.write_text(json.dumps(known))
+            path.chmod(0o600)
+        return known
 
     def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
         """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
@@ -345,8 +364,7 @@ class Stack:
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         step("PostgreSQL")
-        url_of = self.start_postgres()
-        self.create_databases(url_of)
+        url_of = self.create_databases(self.start_postgres())
         demo_loaded: Callable[[], None] | None = None
         if self.settings.demo:
             step("demo data (EJOURNAL_DEMO=0 skips it)")

@@ -230,12 +230,13 @@ class PostgresServer:
                 check=False,
             )
 
-    def create_database(self, name: str, template: str | None = None) -> bool:
+    def create_database(self, name: str, template: str | None = None, owner: str | None = None) -> bool:
         """Create the database if missing; True when it was created."""
         with psycopg.connect(self.url("postgres", driver="postgresql"), autocommit=True) as conn:
             if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
                 return False
             clause = f" TEMPLATE {psycopg.sql.Identifier(template).as_string(conn)}" if template else ""
+            clause += f" OWNER {psycopg.sql.Identifier(owner).as_string(conn)}" if owner else ""
             conn.execute(f"CREATE DATABASE {psycopg.sql.Identifier(name).as_string(conn)}{clause}")
             return True
 

@@ -21,7 +21,8 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
     return config
 
 
-def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
+def upgrade(migrations_dir: Path, url: str, revision: str = "heads") -> None:
+    # "heads": migrations added side by side on parallel branches apply without a merge revision.
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 

@@ -45,7 +45,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
 
     async def gateway_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, GatewayProblem)
-        return problem(request, error.status, error.key, error.detail)
+        return problem(request, error.status, error.key, error.detail, error.errors)
 
     app.add_exception_handler(GatewayProblem, gateway_problem)
 

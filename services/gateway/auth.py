@@ -13,22 +13,22 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 
 from ejournal_platform.context import REQUEST_ID_HEADER
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
-ACCESS_COOKIE = "ej_access"
-REFRESH_COOKIE = "ej_refresh"
-CSRF_COOKIE = "ej_csrf"
-CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class GatewayProblem(Exception):
     """A problem the gateway itself detects (no service was asked)."""
 
-    def __init__(self, status: int, key: str, detail: str) -> None:
+    def __init__(
+        self, status: int, key: str, detail: str, errors: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.key = key
         self.detail = detail
+        self.errors = errors
 
 
 @dataclass(frozen=True)

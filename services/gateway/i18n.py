@@ -99,6 +99,15 @@ TITLES: dict[str, dict[str, str]] = {
 # Details a service asks the gateway to word (ejournal_platform.errors.Wording): the key and the
 # values it names arrive in ErrorInfo's metadata (`wording`, `wording.<name>`).
 DETAILS: dict[str, dict[str, str]] = {
+    "section_closed": {
+        "ru": "Эта часть журнала закрыта и доступна только для чтения; изменить её можно только после "
+        "переоткрытия",
+        "kk": "Журналдың бұл бөлігі жабық және тек оқуға арналған; оны тек қайта ашқаннан кейін өзгертуге "
+        "болады",
+        "ky": "Журналдын бул бөлүгү жабык жана окуу үчүн гана; аны кайра ачкандан кийин гана өзгөртүүгө "
+        "болот",
+        "en": "This part of the journal is closed and read-only; it can change only after a reopen",
+    },
     "check_in_outside_window": {
         "ru": "Отметка на это занятие открыта {date} с {opens} до {closes}",
         "kk": "Бұл сабаққа белгілену {date} күні {opens}–{closes} аралығында ашық",

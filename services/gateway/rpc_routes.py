@@ -21,6 +21,7 @@ from google.protobuf.json_format import ParseError
 from google.protobuf.message import Message
 from pydantic import BaseModel
 
+from services.gateway import edge
 from services.gateway.auth import Caller, GatewayProblem, caller, metadata
 from services.gateway.problems import PROBLEM_JSON
 from services.gateway.proto_models import SCALARS, from_json, model_for, to_json
@@ -112,6 +113,10 @@ def add_rpc_route(
         key = request.headers.get("idempotency-key")
         if key and idempotency_field and not data.get(idempotency_field):
             data[idempotency_field] = key  # the Idempotency-Key header is the request's own key
+        problems = edge.violations(data, request_type.DESCRIPTOR)
+        if problems:
+            errors = [{"field": where, "reason": reason} for where, reason in problems]
+            raise GatewayProblem(422, "INVALID_ARGUMENT", "; ".join(f"{f}: {r}" for f, r in problems), errors)
         try:
             message = from_json(data, request_type)
         except ParseError as error:
@@ -133,7 +138,8 @@ def add_rpc_route(
     async def endpoint(request: Request, **arguments: Any) -> Any:
         body = arguments.get("body")
         who = arguments.get("who")
-        data = body.model_dump(exclude_none=True) if body is not None else {}
+        # exclude_unset, not exclude_none: a null the client sent is seen (and refused) at the edge.
+        data = body.model_dump(exclude_unset=True) if body is not None else {}
         data |= {name: arguments[name] for name in query_fields if arguments.get(name) is not None}
         return await call(request, data, who.token if who is not None else None)
 

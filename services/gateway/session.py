@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
+from ejournal_platform.web_session import REFRESH_COOKIE
 from services.gateway.auth import (
-    REFRESH_COOKIE,
     Caller,
     GatewayProblem,
     caller,

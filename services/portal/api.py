@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from fastapi import Request
 
-from services.gateway.auth import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
 
 BASE = "http://gateway"
 

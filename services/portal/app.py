@@ -9,11 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from services.portal.pages import session
+from services.portal.pages import office, oversight, session, tasks
 from services.portal.visit import ApiUnavailable, SignInRequired, sign_in_path
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (session.router,)
+ROUTERS = (session.router, tasks.router, oversight.router, office.router)
 
 
 def install(app: FastAPI) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
-from services.gateway.auth import CSRF_COOKIE
+from ejournal_platform.web_session import CSRF_COOKIE
 from services.portal import i18n, navigation
 from services.portal.api import Api, Reply
 

@@ -19,5 +19,10 @@ class ReportingSettings(ServiceSettings):
     archive_dir: Path = Path(".ejournal/archive")
     # The portal's public address; a statement's QR code opens <public_url>/verify/<number>.
     public_url: str = "http://127.0.0.1:8000"
+    # The demo PKI (a CA and one PKCS#12 key per signer, made at first start) and a timestamp
+    # authority's URL, when the university has one (PAdES signatures then carry a timestamp).
+    signing_dir: Path = Path(".ejournal/signing")
+    university_name: str = "ejournal demo university"
+    tsa_url: str = ""
     # Events applied per read-model transaction.
     consumer_batch: int = Field(default=500, ge=1, le=10_000)

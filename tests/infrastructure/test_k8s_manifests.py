@@ -38,6 +38,10 @@ def test_each_deployment_runs_its_module_migrates_first_and_is_probed() -> None:
         container = spec["containers"][0]
         assert container["command"] == ["python", "-m", f"services.{name}"]
         assert spec["initContainers"][0]["command"] == ["python", "-m", "deploy.migrate", name]
+        # Migrations run as the owner role, the service as its own role: two different secrets.
+        migrate_env = spec["initContainers"][0]["env"][0]
+        assert migrate_env["name"] == f"EJOURNAL_{name.upper()}_MIGRATION_URL"
+        assert migrate_env["valueFrom"]["secretKeyRef"]["name"] == "ejournal-database-owners"
         # Readiness follows the service's health (down: out of the balancer); liveness only asks
         # whether the process answers, so a database outage never turns into a restart loop.
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "health"}
@@ -47,3 +51,11 @@ def test_each_deployment_runs_its_module_migrates_first_and_is_probed() -> None:
         prefix = f"EJOURNAL_{name.upper()}_"
         assert {f"{prefix}DATABASE_URL", f"{prefix}NATS_URL", f"{prefix}GRPC_PORT"} <= variables
         assert {"name": f"{prefix}HEALTH_PORT", "value": "8081"} in container["env"]
+
+
+def test_a_job_provisions_every_database_with_its_roles_before_migrations() -> None:
+    jobs = [d for d in documents() if d["kind"] == "Job" and d["metadata"]["name"] == "provision-databases"]  # type: ignore[index]
+    assert len(jobs) == 1
+    container = jobs[0]["spec"]["template"]["spec"]["containers"][0]  # type: ignore[index]
+    assert container["command"] == ["python", "-m", "deploy.provision"]
+    assert container["env"][0]["name"] == "EJOURNAL_DATABASE_ADMIN_URL"

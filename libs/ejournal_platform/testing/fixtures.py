@@ -6,6 +6,7 @@ server, started for real on free ports once per test session and shared; each te
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import MetaData, create_engine
 
 from deploy.local.servers import NatsServer, PostgresServer, TemporalDevServer, free_port
+from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,26 +33,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class Databases:
-    """Fresh databases per test, cloned from one migrated template per service (fast: a file copy)."""
+    """Fresh databases per test, cloned from one migrated template per service (fast: a file copy).
+
+    As in production, each service's migrations run as its owner role and the URL a test gets is the
+    service's own least-privileged role (ejournal_platform.db_roles); `admin_url` gives the superuser
+    for the few tests that play an operator tampering with the record.
+    """
 
     def __init__(self, server: PostgresServer) -> None:
         self.server = server
         self._templates: set[str] = set()
+        self._password = secrets.token_urlsafe(16)
 
     def _template(self, service: str) -> str:
         name = f"template_{service}"
         if name not in self._templates:
             self.server.drop_database(name)
-            self.server.create_database(name)
-            upgrade(ROOT / "services" / service / "migrations", self.server.url(name))
+            admin = self.server.url("postgres", driver="postgresql")
+            roles = provision(admin, name, service, self._password, self._password)
+            owner_url = role_url(self.server.url(), name, roles.owner, self._password)
+            upgrade(ROOT / "services" / service / "migrations", owner_url)
             self._templates.add(name)
         return name
 
     def fresh(self, service: str) -> str:
-        """URL of a new database with the service's migrations applied."""
+        """URL (as the service's own role) of a new database with the service's migrations applied."""
+        return self.clone(self._template(service), service)
+
+    def clone(self, database: str, service: str) -> str:
+        """URL (as the service's own role) of a new copy of `database`."""
         name = f"test_{service}_{uuid.uuid4().hex[:10]}"
-        self.server.create_database(name, template=self._template(service))
-        return self.server.url(name)
+        self.server.create_database(name, template=database, owner=owner_role(service))
+        return role_url(self.server.url(), name, app_role(service), self._password)
+
+    def admin_url(self, url: str) -> str:
+        """The superuser's URL of the same database (an operator, not the service)."""
+        return self.server.url(url.rsplit("/", 1)[1])
 
     def empty(self, metadata: MetaData | None = None) -> str:
         """URL of a new database, with the given tables created (for platform tests)."""

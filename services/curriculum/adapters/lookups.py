@@ -9,6 +9,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.authz import ResourceScope
 from ejournal_platform.errors import NotFound
 from services.curriculum.adapters.models import (
     AcademicYear,
@@ -22,7 +23,6 @@ from services.curriculum.adapters.models import (
     University,
 )
 from services.curriculum.domain.calendar import CurriculumWindows, TermDates
-from services.curriculum.service_layer.authorization import ResourceScope
 
 M = TypeVar("M")
 

@@ -20,6 +20,7 @@ KINDS = {
     pb.IMPORT_KIND_TEACHING_LOAD: "teaching_load",
     pb.IMPORT_KIND_LESSON_PLAN: "lesson_plan",
     pb.IMPORT_KIND_SCHEDULE: "schedule",
+    pb.IMPORT_KIND_CONTROL_EVENTS: "control_events",
 }
 FORMATS = {pb.FILE_FORMAT_CSV: "csv", pb.FILE_FORMAT_XLSX: "xlsx"}
 

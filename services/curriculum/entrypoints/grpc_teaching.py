@@ -198,6 +198,7 @@ class TeachingRpcs(Rpcs):
                 request.teacher_id,
                 request.topic,
                 request.number,
+                request.substitution_reference,
             ),
         )
         return pb.ScheduleLessonResponse(lesson=tr.lesson(row))

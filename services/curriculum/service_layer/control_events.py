@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, InvalidArgument
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
@@ -50,6 +52,17 @@ def check_group_studies_unit(
 
 
 async def schedule_control_event(deps: Deps, data: ControlEventInput) -> ControlEvent:
+    async with deps.uow() as uow:
+        row, _ = await apply_control_event(uow, caller(), data)
+        await uow.commit()
+        return row
+
+
+async def apply_control_event(
+    uow: UnitOfWork, principal: Principal | None, data: ControlEventInput
+) -> tuple[ControlEvent, bool]:
+    """Schedule one control event in the caller's transaction (the RPC's, or an import's); an event
+    already scheduled is returned unchanged (deadlines move only through change_deadline)."""
     v = Violations()
     if data.kind not in ControlEventKind.__members__.values():
         v.add("kind", f"{data.kind!r} is not one of: {', '.join(ControlEventKind)}")
@@ -60,63 +73,61 @@ async def schedule_control_event(deps: Deps, data: ControlEventInput) -> Control
     subgroup_id = parse_id(data.subgroup_id, "subgroup_id", required=False)
     v.raise_if_any()
     assert event_date is not None
-    async with deps.uow() as uow:
-        s = uow.session
-        unit, unit_place = await course_unit_with_place(s, unit_id)
-        place = await place_of_group(s, group_id)
-        principal = require(caller(), "calendar.manage", place.scope())
-        assert place.group is not None
-        check_group_studies_unit(place.group, unit.academic_year_id, unit.specialty_id, unit.course_number)
-        await subgroup_of(s, group_id, subgroup_id)
-        profile = get_profile(unit.profile_code)
-        if data.kind not in profile.control_event_kinds:
-            v.add("kind", f"profile {profile.code} has no control event of kind {data.kind}")
-        term = await get(s, Term, unit.term_id, "course_unit_id", "term")
-        if not term.starts_on <= event_date <= term.ends_on:
-            v.add("date", f"{event_date} lies outside term {term.number} ({term.starts_on}..{term.ends_on})")
-        zone = ZoneInfo(place.university.time_zone)
-        defaults = default_deadlines(event_date, profile.closing, zone)
-        deadlines = Deadlines(grade_entry or defaults.grade_entry, closing or defaults.closing)
-        check_deadlines(event_date, deadlines, profile.closing, zone, v)
-        v.raise_if_any()
-        event_id = stable_id("control_event", unit_id, group_id, subgroup_id, data.kind, event_date)
-        existing = await s.get(ControlEvent, event_id)
-        if existing is not None:  # a retry: deadlines move only through change_deadline, with a reason
-            return existing
-        row = ControlEvent(
-            id=event_id,
-            kind=data.kind,
-            course_unit_id=unit_id,
-            group_id=group_id,
-            subgroup_id=subgroup_id,
-            term_id=term.id,
-            date=event_date,
-            grade_entry_deadline=deadlines.grade_entry,
-            closing_deadline=deadlines.closing,
-            revision=1,
+    s = uow.session
+    unit, unit_place = await course_unit_with_place(s, unit_id)
+    place = await place_of_group(s, group_id)
+    principal = require(principal, "calendar.manage", place.scope())
+    assert place.group is not None
+    check_group_studies_unit(place.group, unit.academic_year_id, unit.specialty_id, unit.course_number)
+    await subgroup_of(s, group_id, subgroup_id)
+    profile = get_profile(unit.profile_code)
+    if data.kind not in profile.control_event_kinds:
+        v.add("kind", f"profile {profile.code} has no control event of kind {data.kind}")
+    term = await get(s, Term, unit.term_id, "course_unit_id", "term")
+    if not term.starts_on <= event_date <= term.ends_on:
+        v.add("date", f"{event_date} lies outside term {term.number} ({term.starts_on}..{term.ends_on})")
+    zone = ZoneInfo(place.university.time_zone)
+    defaults = default_deadlines(event_date, profile.closing, zone)
+    deadlines = Deadlines(grade_entry or defaults.grade_entry, closing or defaults.closing)
+    check_deadlines(event_date, deadlines, profile.closing, zone, v)
+    v.raise_if_any()
+    event_id = stable_id("control_event", unit_id, group_id, subgroup_id, data.kind, event_date)
+    existing = await s.get(ControlEvent, event_id)
+    if existing is not None:  # a retry: deadlines move only through change_deadline, with a reason
+        return existing, False
+    row = ControlEvent(
+        id=event_id,
+        kind=data.kind,
+        course_unit_id=unit_id,
+        group_id=group_id,
+        subgroup_id=subgroup_id,
+        term_id=term.id,
+        date=event_date,
+        grade_entry_deadline=deadlines.grade_entry,
+        closing_deadline=deadlines.closing,
+        revision=1,
+    )
+    s.add(row)
+    await s.flush()
+    await audit.record(
+        s,
+        actor=principal.subject,
+        action="created",
+        entity="control_event",
+        entity_id=event_id,
+        after={
+            "kind": data.kind,
+            "date": event_date,
+            "grade_entry_deadline": deadlines.grade_entry,
+            "closing_deadline": deadlines.closing,
+        },
+    )
+    uow.add_event(
+        events.control_event_event(
+            row, unit.profile_code, unit.department_id, unit_place.faculty.id, zone
         )
-        s.add(row)
-        await s.flush()
-        await audit.record(
-            s,
-            actor=principal.subject,
-            action="created",
-            entity="control_event",
-            entity_id=event_id,
-            after={
-                "kind": data.kind,
-                "date": event_date,
-                "grade_entry_deadline": deadlines.grade_entry,
-                "closing_deadline": deadlines.closing,
-            },
-        )
-        uow.add_event(
-            events.control_event_event(
-                row, unit.profile_code, unit.department_id, unit_place.faculty.id, zone
-            )
-        )
-        await uow.commit()
-        return row
+    )
+    return row, True
 
 
 async def change_deadline(

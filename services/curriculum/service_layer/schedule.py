@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.events import Event
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import (
@@ -22,12 +22,13 @@ from services.curriculum.adapters.lookups import (
 )
 from services.curriculum.adapters.models import Classroom, Lesson, Term
 from services.curriculum.domain.checks import Violations, day, time_of_day
-from services.curriculum.domain.schedule import check_lesson
+from services.curriculum.domain.schedule import Booking, check_lesson
 from services.curriculum.domain.vocabulary import LessonType
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.control_events import check_group_studies_unit
 from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.schedule_conflicts import refuse_double_booking
 from services.curriculum.service_layer.teaching_load import load_for
 from services.curriculum.service_layer.upsert import upsert
 
@@ -45,6 +46,9 @@ class LessonInput:
     teacher_id: str
     topic: str = ""
     number: int = 0
+    # The department's decision appointing this teacher as a substitute (KZ-07, KG-07): the explicit
+    # exception that lets them be booked at the time of another lesson of theirs.
+    substitution_reference: str = ""
 
 
 async def schedule_lesson(deps: Deps, data: LessonInput) -> Lesson:
@@ -86,26 +90,20 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
     lesson_id = stable_id(
         "lesson", unit_id, group_id, subgroup_id, data.lesson_type, when, start.strftime("%H:%M")
     )
-    if room is not None:
-        clash = await s.scalar(
-            select(Lesson.id)
-            .where(
-                Lesson.classroom_id == room,
-                Lesson.date == when,
-                Lesson.cancelled_at.is_(None),
-                Lesson.id != lesson_id,
-                # A stream lecture: one teacher teaching one unit to several groups in one hall.
-                ~and_(
-                    Lesson.teacher_id == teacher,
-                    Lesson.course_unit_id == unit_id,
-                    Lesson.lesson_type == data.lesson_type,
-                ),
-                and_(Lesson.starts_at < end, Lesson.ends_at > start),
-            )
-            .limit(1)
-        )
-        if clash is not None:
-            raise FailedPrecondition(f"the classroom is taken on {when} at that time", field="classroom_id")
+    sub, classroom_id = str(subgroup_id) if subgroup_id else None, str(room) if room else None
+    booking = Booking(
+        str(lesson_id),
+        str(unit_id),
+        str(group_id),
+        sub,
+        data.lesson_type,
+        when,
+        start,
+        end,
+        str(teacher),
+        classroom_id,
+    )
+    await refuse_double_booking(s, booking, substitution=bool(data.substitution_reference.strip()))
     values = {
         "course_unit_id": unit_id,
         "group_id": group_id,

@@ -9,11 +9,16 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
+    text,
 )
 
 from ejournal_platform.db import new_metadata
@@ -130,16 +135,25 @@ journals = Table(
     Column("profile_code", Text, nullable=False),
     Column("department_id", Uuid),
     Column("faculty_id", Uuid),
-    Column("created_at", TS),
+    Column("created_at", TS, nullable=False, server_default=text("now()")),
     Column("locked_at", TS),
     Column("locked_by", Text),
+    UniqueConstraint(
+        "term_id",
+        "course_unit_id",
+        "group_id",
+        "subgroup_id",
+        "lesson_type",
+        name="uq_journals_key",
+        postgresql_nulls_not_distinct=True,
+    ),
 )
 
 journal_teachers = Table(
     "journal_teachers",
     metadata,
     Column("load_id", Uuid, primary_key=True),
-    Column("journal_id", Uuid, nullable=False),
+    Column("journal_id", Uuid, ForeignKey("journals.journal_id"), nullable=False),
     Column("teacher_id", Uuid, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
 )
@@ -147,7 +161,7 @@ journal_teachers = Table(
 sections = Table(
     "sections",
     metadata,
-    Column("journal_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, ForeignKey("journals.journal_id"), primary_key=True),
     Column("section_id", Uuid, primary_key=True),
     Column("control_kind", Text, nullable=False),
     Column("date", Date, nullable=False),
@@ -161,7 +175,7 @@ sections = Table(
 columns = Table(
     "columns",
     metadata,
-    Column("journal_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, ForeignKey("journals.journal_id"), primary_key=True),
     Column("column_id", Uuid, primary_key=True),
     Column("kind", Text, nullable=False),
     Column("date", Date, nullable=False),
@@ -234,7 +248,7 @@ history = Table(
 chain_heads = Table(
     "chain_heads",
     metadata,
-    Column("journal_id", Uuid, primary_key=True),
+    Column("journal_id", Uuid, ForeignKey("journals.journal_id"), primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("hash", LargeBinary, nullable=False),
 )
@@ -243,7 +257,7 @@ reopen_grants = Table(
     "reopen_grants",
     metadata,
     Column("grant_id", Uuid, primary_key=True),
-    Column("case_id", Text, nullable=False, unique=True),
+    Column("case_id", Text, nullable=False),
     Column("teacher_id", Uuid, nullable=False),
     Column("journal_id", Uuid, nullable=False),
     Column("section_id", Uuid, nullable=False),
@@ -254,6 +268,8 @@ reopen_grants = Table(
     Column("ended_at", TS),
     Column("end_reason", Text),
     Column("individual_statement_id", Uuid),
+    UniqueConstraint("case_id", name="reopen_grants_case_id_key"),
+    ForeignKeyConstraint(["journal_id", "section_id"], ["sections.journal_id", "sections.section_id"]),
 )
 
 statement_counters = Table(
@@ -284,13 +300,14 @@ statements = Table(
     Column("original_statement_id", Uuid),
     Column("case_id", Text),
     Column("idempotency_key", Text),
+    UniqueConstraint("series", "term_id", "number", name="uq_statements_number"),
 )
 
 disputes = Table(
     "disputes",
     metadata,
     Column("dispute_id", Uuid, primary_key=True),
-    Column("journal_id", Uuid, nullable=False),
+    Column("journal_id", Uuid, ForeignKey("journals.journal_id"), nullable=False),
     Column("column_id", Uuid, nullable=False),
     Column("student_id", Uuid, nullable=False),
     Column("disputed_value", Text, nullable=False, default=""),
@@ -306,7 +323,7 @@ disputes = Table(
 dispute_messages = Table(
     "dispute_messages",
     metadata,
-    Column("dispute_id", Uuid, primary_key=True),
+    Column("dispute_id", Uuid, ForeignKey("disputes.dispute_id"), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("author_id", Text, nullable=False),
     Column("author_role", Text, nullable=False),
@@ -322,5 +339,32 @@ idempotency_keys = Table(
     Column("key", Text, primary_key=True),
     Column("request_hash", LargeBinary, nullable=False),
     Column("response", LargeBinary, nullable=False),
-    Column("created_at", TS),
+    Column("created_at", TS, nullable=False, server_default=text("now()")),
 )
+
+# The indexes the migrations create, so the drift test (tests/integration/test_migrations.py) sees
+# the code and the database agree on them too.
+Index("ix_course_units_parent", course_units.c.parent_id)
+Index("ix_enrollments_group", enrollments.c.group_id, enrollments.c.student_id,
+      postgresql_where=enrollments.c.until.is_(None))  # fmt: skip
+Index("ix_enrollments_student", enrollments.c.student_id)
+Index("ix_lessons_unit_group", lessons.c.course_unit_id, lessons.c.group_id)
+Index("ix_control_events_unit_group", control_events.c.course_unit_id, control_events.c.group_id)
+Index("ix_substitutions_substitute", substitutions.c.substitute_id)
+Index("ix_substitutions_absent", substitutions.c.absent_teacher_id)
+Index("ix_journals_unit_group", journals.c.course_unit_id, journals.c.group_id)
+Index("ix_journals_department", journals.c.department_id)
+Index("ix_journal_teachers_journal", journal_teachers.c.journal_id)
+Index("ix_journal_teachers_teacher", journal_teachers.c.teacher_id)
+Index("ix_sections_section", sections.c.section_id)
+Index("ix_columns_column", columns.c.column_id)
+Index("ix_history_grant", history.c.grant_id, postgresql_where=history.c.grant_id.is_not(None))
+Index("ix_reopen_grants_open", reopen_grants.c.journal_id, reopen_grants.c.section_id,
+      postgresql_where=reopen_grants.c.ended_at.is_(None))  # fmt: skip
+Index("ix_statements_journal", statements.c.journal_id)
+Index("uq_statements_integrated", statements.c.course_unit_id, statements.c.group_id, unique=True,
+      postgresql_where=statements.c.kind == "integrated")  # fmt: skip
+Index("ix_disputes_journal", disputes.c.journal_id)
+Index("ix_disputes_student", disputes.c.student_id)
+Index("uq_disputes_open_cell", disputes.c.journal_id, disputes.c.column_id, disputes.c.student_id,
+      unique=True, postgresql_where=disputes.c.status == "open")  # fmt: skip

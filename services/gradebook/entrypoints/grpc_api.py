@@ -182,6 +182,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.reason,
             request.idempotency_key,
             _fingerprint(request),
+            encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:
             return pb.CloseSectionResponse.FromString(outcome.stored)
@@ -233,13 +234,17 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         )
 
     async def VerifyJournal(self, request: pb.VerifyJournalRequest, context: Ctx) -> pb.VerifyJournalResponse:
-        verdict = await reads.verify_journal(self.gb, current_principal(), request.journal_id)
+        checked = await reads.verify_journal(self.gb, current_principal(), request.journal_id)
+        verdict, cell = checked.chain, checked.mismatch
         return pb.VerifyJournalResponse(
             intact=verdict.intact,
             entries_checked=verdict.checked,
             first_broken_position=verdict.first_broken_position,
             broken_reason=verdict.reason,
             head_hash=verdict.head_hash.hex(),
+            differing_kind=cell.kind if cell else "",
+            differing_column_id=cell.column_id if cell else "",
+            differing_student_id=cell.student_id if cell else "",
         )
 
     async def GetCellHistory(

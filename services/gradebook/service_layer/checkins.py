@@ -21,6 +21,7 @@ from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain import checkin
 from services.gradebook.domain.checkin_window import OutsideWindow, lesson_window
+from services.gradebook.domain.closed import section_closed
 from services.gradebook.domain.vocabulary import BY_CHECK_IN, CONTROL
 from services.gradebook.service_layer.attendance import lesson_column, write_cells
 from services.gradebook.service_layer.context import Gradebook
@@ -66,6 +67,11 @@ async def check_in_code(
     async with gb.unit_of_work() as uow:
         journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
         column = await lesson_column(uow, journal, lesson_uuid)
+        if journal.locked_at is not None or (
+            column.section_id is not None
+            and (await sections_of(uow.session, journal.journal_id))[column.section_id].closed_at is not None
+        ):
+            raise section_closed("lesson_id")  # its scans could only be refused
     if column.classroom_id is None:
         raise FailedPrecondition("the lesson has no classroom, so it has no QR secret", field="lesson_id")
     secret = await gb.secrets.secret(str(column.classroom_id))
@@ -133,7 +139,7 @@ async def check_in(gb: Gradebook, principal: Principal | None, code: str) -> Che
             column.section_id is not None
             and (await sections_of(uow.session, journal.journal_id))[column.section_id].closed_at is not None
         ):
-            raise FailedPrecondition("this part of the journal is closed (KZ-05)", field="code")
+            raise section_closed("code")
         first = await uow.session.execute(
             insert(t.checkins)
             .values(

@@ -9,6 +9,7 @@ reopen grant covers it, and refuses to clear `closed_at` again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -144,7 +145,10 @@ async def close_section(
     reason: str,
     idempotency_key: str,
     request_hash: bytes,
+    encode: Callable[[CloseOutcome], bytes],
 ) -> CloseOutcome:
+    """`encode` turns the outcome into the reply's bytes, kept for a repeated idempotency key (the
+    entrypoint's translation: the service layer knows no wire format)."""
     section_id = parse_id(section, "section")
     now = gb.now()
     async with gb.unit_of_work() as uow:
@@ -176,15 +180,13 @@ async def close_section(
             assert principal is not None
             outcome.sections.append(await close_in(uow, journal, section_id, principal.subject, reason, now))
         if principal is not None and idempotency_key:
-            from services.gradebook.entrypoints.translate import close_response
-
             await idempotency.remember(
                 session,
                 principal.subject,
                 "CloseSection",
                 idempotency_key,
                 request_hash,
-                close_response(outcome).SerializeToString(),
+                encode(outcome),
             )
         await uow.commit()
     return outcome

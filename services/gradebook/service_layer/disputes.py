@@ -21,8 +21,9 @@ from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain import disputes as rules
+from services.gradebook.domain.closed import section_closed
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import columns_of
+from services.gradebook.service_layer.grid_data import columns_of, sections_of
 from services.gradebook.service_layer.journals import load_journal, parse_id, roster
 from services.gradebook.service_layer.marks import CellWrite, apply_marks
 from services.gradebook.service_layer.reads import visible_students
@@ -89,8 +90,14 @@ async def open_dispute(
         student = parse_id(principal.subject, "student_id")
         if student not in await roster(session, journal):
             raise FailedPrecondition("you are not on this journal's roster", field="journal_id")
-        if column_uuid not in await columns_of(session, journal.journal_id):
+        columns = await columns_of(session, journal.journal_id)
+        if column_uuid not in columns:
             raise InvalidArgument("column_id", "is not a column of this journal")
+        section_id = columns[column_uuid].section_id
+        if journal.locked_at is not None or (
+            section_id is not None and (await sections_of(session, journal.journal_id))[section_id].closed_at
+        ):
+            raise section_closed("column_id")  # it could never be accepted: the grade cannot change
         current = (
             await session.execute(
                 select(t.marks.c.value).where(

@@ -28,6 +28,7 @@ from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgume
 from services.gradebook.adapters import cells_sql
 from services.gradebook.adapters.event_wire import MarkRecordedBatch
 from services.gradebook.adapters.pg import CLOSED_SQLSTATE, raw_connection, set_grant, sqlstate_of
+from services.gradebook.domain.closed import section_closed
 from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.scale import mark_book
 from services.gradebook.service_layer import idempotency
@@ -103,12 +104,7 @@ async def grant_for(
     covered = {r.section_id for r in rows}
     missing = sections - covered
     if missing:
-        section = sorted(str(s) for s in missing)[0]
-        raise FailedPrecondition(
-            f"section {section} of this journal is closed and read-only (KZ-05); a change needs a reopen "
-            "(KZ-08, KZ-13)",
-            field="cells",
-        )
+        raise section_closed("cells")
     if len(sections) > 1:
         raise FailedPrecondition("write one reopened section per call", field="cells")
     return ActiveGrant(str(rows[0].grant_id), rows[0].case_id)
@@ -267,7 +263,7 @@ async def apply_marks(
             )
     except psycopg.Error as error:  # the service refuses first; the trigger is the backstop
         if sqlstate_of(error) == CLOSED_SQLSTATE:
-            raise FailedPrecondition("this journal section is closed and read-only (KZ-05)") from None
+            raise section_closed("cells") from None
         raise
     outcome.touched_columns = {uuid.UUID(c) for c in set(changed_columns)}
     return outcome

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import exists, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -240,8 +240,13 @@ class Projector:
         await session.execute(
             update(t.lessons).where(t.lessons.c.lesson_id == lesson_id).values(cancelled=True)
         )
-        await session.execute(
-            update(t.columns).where(t.columns.c.column_id == lesson_id).values(cancelled=True)
+        open_section = ~exists().where(
+            t.sections.c.journal_id == t.columns.c.journal_id,
+            t.sections.c.section_id == t.columns.c.section_id,
+            t.sections.c.closed_at.is_not(None),
+        )
+        await session.execute(  # a column of a closed section keeps its state (curriculum refuses first)
+            update(t.columns).where(t.columns.c.column_id == lesson_id, open_section).values(cancelled=True)
         )
         return []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, text
@@ -15,6 +15,7 @@ from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
+from services.gradebook.domain.state_check import CellMismatch, first_state_mismatch
 from services.gradebook.domain.statements import Header, Line, Names, Signer, parse_content
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import SectionInfo, sections_of
@@ -183,8 +184,9 @@ def _change(r: Any) -> Change:
     )
 
 
-async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> Verdict:
-    """Recompute the journal's hash chain from the stored rows; the first broken link is reported."""
+async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> StateVerdict:
+    """Recompute the journal's hash chain from the stored rows (the first broken link is reported),
+    then every cell's value from the history (the first cell that differs is reported)."""
     now = gb.now()
     async with gb.sessions() as session:
         journal = await authorized_journal(
@@ -203,8 +205,29 @@ async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id:
                 )
             )
         ).first()
+        cells = (await session.execute(CURRENT_CELLS, {"j": journal.journal_id})).all()
     stored = [StoredChange(_change(r), bytes(r.prev_hash), bytes(r.hash)) for r in rows]
-    return verify(stored, (int(head.position), bytes(head.hash)) if head else None)
+    chain = verify(stored, (int(head.position), bytes(head.hash)) if head else None)
+    mismatch = first_state_mismatch(
+        ((r.kind, str(r.column_id), str(r.student_id), r.new_value) for r in rows),
+        ((c.kind, c.column_id, c.student_id, c.value) for c in cells),
+    )
+    if not chain.intact or mismatch is None:
+        return StateVerdict(chain, None)
+    return StateVerdict(replace(chain, intact=False, reason="state mismatch"), mismatch)
+
+
+@dataclass(frozen=True)
+class StateVerdict:
+    chain: Verdict
+    mismatch: CellMismatch | None
+
+
+CURRENT_CELLS = text(
+    "SELECT 'mark' AS kind, column_id::text, student_id::text, value FROM marks WHERE journal_id = :j "
+    "UNION ALL SELECT 'attendance', column_id::text, student_id::text, status FROM attendance "
+    "WHERE journal_id = :j"
+)
 
 
 @dataclass(frozen=True)

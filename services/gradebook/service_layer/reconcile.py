@@ -148,6 +148,8 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
         if before is not None and before.section_id is not None and str(before.section_id) in closed:
             continue  # frozen with its closed section
         section = section_for(lesson.date, spans)
+        if section in closed:
+            continue  # a closed section takes no new column (curriculum refuses such lessons first)
         values = {
             "kind": SELF_STUDY if lesson.lesson_type == "self_study" else LESSON,
             "date": lesson.date,

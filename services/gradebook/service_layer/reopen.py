@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
@@ -115,25 +114,25 @@ async def grant_reopen(
         if closed.closed_at is None:
             raise FailedPrecondition("the section is not closed; nothing to reopen", field="section")
         grant_id = uuid.uuid4()
-        inserted = await session.execute(
-            insert(t.reopen_grants)
-            .values(
-                grant_id=grant_id,
-                case_id=case_id,
-                teacher_id=teacher,
-                journal_id=journal_uuid,
-                section_id=section_id,
-                granted_at=now,
-                expires_at=expires,
-                granted_by=principal.subject,
-                reason=reason,
+        # The service role cannot insert grants: the owner's function checks them again and logs them.
+        recorded = (
+            await session.execute(
+                RECORD_GRANT,
+                {
+                    "grant_id": grant_id,
+                    "case_id": case_id,
+                    "teacher_id": teacher,
+                    "journal_id": journal_uuid,
+                    "section_id": section_id,
+                    "granted_at": now,
+                    "expires_at": expires,
+                    "granted_by": principal.subject,
+                    "reason": reason,
+                },
             )
-            .on_conflict_do_nothing()
-            .returning(g.grant_id)
-        )
-        if inserted.first() is None:  # a concurrent call with the same case won
-            row = (await session.execute(select(g.grant_id).where(g.case_id == case_id))).scalar_one()
-            return GrantOutcome(str(row), True)
+        ).scalar_one()
+        if recorded != grant_id:  # a concurrent call with the same case won
+            return GrantOutcome(str(recorded), True)
         uow.add_event(
             Event(
                 ev.Reopened(
@@ -163,6 +162,10 @@ class EndOutcome:
     already_ended: bool = False
 
 
+RECORD_GRANT = text(
+    "SELECT ejournal_record_reopen_grant(:grant_id, :case_id, :teacher_id, :journal_id, :section_id,"
+    " :granted_at, :expires_at, :granted_by, :reason)"
+)
 CORRECTED = text("SELECT DISTINCT student_id FROM history WHERE grant_id = :g ORDER BY student_id")
 
 

@@ -10,5 +10,6 @@ from services.gradebook.tests.world import World, world
 
 @pytest.fixture
 async def w(databases: Databases) -> AsyncIterator[World]:
-    async with world(databases.fresh("gradebook")) as found:
+    url = databases.fresh("gradebook")
+    async with world(url, databases.admin_url(url)) as found:
         yield found

@@ -77,8 +77,9 @@ class JournalSetup:
 
 
 class World:
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, admin_url: str = "") -> None:
+        self.url = url  # the service's own least-privileged role
+        self.admin_url = admin_url or url  # the database superuser: an operator, not the service
         self.engine: AsyncEngine = make_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.outbox = OutboxWriter(tables.outbox)
@@ -318,8 +319,8 @@ class World:
 
 
 @asynccontextmanager
-async def world(url: str) -> AsyncIterator[World]:
-    w = World(url)
+async def world(url: str, admin_url: str = "") -> AsyncIterator[World]:
+    w = World(url, admin_url)
     await w.start()
     try:
         yield w

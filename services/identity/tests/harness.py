@@ -7,7 +7,6 @@ running system (deploy/demo/university.py)."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -125,15 +124,12 @@ _seeded_templates: dict[int, str] = {}
 async def demo_database(databases: Databases) -> str:
     """URL of a fresh identity database holding the demo accounts: a copy of one seeded once per test
     session (seeding ~170 accounts costs about a second; copying a database, milliseconds)."""
-    server = databases.server
     if id(databases) not in _seeded_templates:
         url = databases.fresh("identity")
         async with running_identity(url):
             pass
         _seeded_templates[id(databases)] = url.rsplit("/", 1)[1]
-    name = f"test_identity_{uuid.uuid4().hex[:10]}"
-    server.create_database(name, template=_seeded_templates[id(databases)])
-    return server.url(name)
+    return databases.clone(_seeded_templates[id(databases)], "identity")
 
 
 @asynccontextmanager

@@ -54,3 +54,16 @@ backup_record = Table(
     Column("manifest", JSONB, nullable=False, server_default="{}"),
     Column("size_bytes", BigInteger, nullable=False, server_default="0"),
 )
+
+# A statement's signed PDF: the first print signed by the university's document key, then one
+# incremental signature per approval. Never rebuilt from events: the signatures are the record.
+signed_statement = Table(
+    "signed_statement",
+    metadata,
+    Column("statement_id", Text, primary_key=True),
+    _text("number"),
+    _text("content_hash"),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("signers", JSONB, nullable=False, server_default="[]"),  # [{role, person_id, signed_at}]
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

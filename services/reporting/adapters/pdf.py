@@ -24,7 +24,12 @@ FAMILY = "DejaVu"
 
 class _Pdf(FPDF):
     def __init__(self, layout: Layout) -> None:
-        super().__init__(orientation="L" if layout.landscape else "P", unit="mm", format="A4")
+        super().__init__(
+            orientation="L" if layout.landscape else "P",
+            unit="mm",
+            format="A4",
+            enforce_compliance="PDFA_2B",
+        )
         self.layout = layout
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
 
@@ -20,3 +21,4 @@ class ReportingApp:
     jobs: JobRunner
     archive_dir: Path
     public_url: str = ""  # the statements' verification pages are under <public_url>/verify/
+    signing: Signing | None = None  # without it statements print unsigned (and cannot be approved)

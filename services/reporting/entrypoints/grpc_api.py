@@ -8,14 +8,14 @@ from typing import Any
 
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
-from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from services.reporting.adapters.queries_documents import names_of
 from services.reporting.domain.figures import text
 from services.reporting.entrypoints import grpc_convert as cv
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.service_layer import backup_records, jobs, rebuild, retention
 from services.reporting.service_layer.access import allow, caller
-from services.reporting.service_layer.documents import render
+from services.reporting.service_layer.documents import render, signing
 from services.reporting.service_layer.reports import attendance, filling, forecasting, quality, reopens
 from services.reporting.service_layer.reports.background import check_start
 from services.reporting.service_layer.reports.common import Period, parse_day, today
@@ -235,7 +235,15 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         principal = caller()
         sessions = self.app.sessions
         which = request.WhichOneof("document")
-        if which == "statement":
+        if which == "statement" and fmt == "pdf" and self.app.signing is not None:
+            # The statement's signed PDF: the same file for every print, with every signature so far.
+            pdf, number, digest = await signing.signed_pdf(
+                sessions, principal, request.statement.statement_id, self.app.signing, self.app.public_url
+            )
+            done = render.Rendered(
+                pdf, render.CONTENT_TYPES["pdf"], f"statement-{number}.pdf", number, digest
+            )
+        elif which == "statement":
             # A statement prints only what its record says: display_names are not used for it.
             done = await render.statement_document(
                 sessions, principal, request.statement.statement_id, fmt, self.app.public_url
@@ -271,6 +279,51 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             filename=done.filename,
             number=done.number,
             content_hash=done.content_hash,
+        )
+
+    def _signing(self) -> signing.Signing:
+        if self.app.signing is None:
+            raise FailedPrecondition("statement signing is not configured on this server")
+        return self.app.signing
+
+    async def ApproveStatement(
+        self, request: pb.ApproveStatementRequest, context: Ctx
+    ) -> pb.ApproveStatementResponse:
+        done = await signing.approve(
+            self.app.sessions, caller(), request.statement_id, self._signing(), self.app.public_url
+        )
+        return pb.ApproveStatementResponse(
+            number=done.number,
+            signatures=[
+                pb.StatementSignature(role=s["role"], signer=s["person_id"], signed_at=s["signed_at"])
+                for s in done.signers
+            ],
+            next_role=done.next_role,
+            already_signed=done.already_signed,
+        )
+
+    async def VerifyStatement(
+        self, request: pb.VerifyStatementRequest, context: Ctx
+    ) -> pb.VerifyStatementResponse:
+        found = await signing.verify_number(self.app.sessions, request.number, request.hash, self._signing())
+        return pb.VerifyStatementResponse(
+            number=found.number,
+            content_hash=found.content_hash,
+            formed_at=found.formed_at,
+            signatures=cv.signatures(found.checks),
+            signatures_valid=found.signatures_valid,
+        )
+
+    async def VerifyDocument(
+        self, request: pb.VerifyDocumentRequest, context: Ctx
+    ) -> pb.VerifyDocumentResponse:
+        found = await signing.verify_upload(self.app.sessions, request.content, self._signing())
+        return pb.VerifyDocumentResponse(
+            matches_record=found.matches_record,
+            number=found.number,
+            content_hash=found.content_hash,
+            signatures=cv.signatures(found.checks),
+            signatures_valid=found.signatures_valid and found.matches_record,
         )
 
     async def StartReport(self, request: pb.StartReportRequest, context: Ctx) -> pb.StartReportResponse:

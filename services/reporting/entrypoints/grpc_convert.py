@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_filling import Scope
+from services.reporting.adapters.signing.pades import SignatureCheck
 from services.reporting.domain.figures import text
 from services.reporting.domain.reopens import Count
 from services.reporting.service_layer.documents.render import Format
@@ -148,3 +150,15 @@ def archive(row: Any) -> pb.ArchiveRecord:
         bundle_sha256=get("bundle_sha256"),
         item_sha256=get("item_sha256"),
     )
+
+
+def signatures(checks: Sequence[tuple[str, SignatureCheck]]) -> list[pb.StatementSignature]:
+    return [
+        pb.StatementSignature(
+            role=role,
+            signer=check.signer,
+            signed_at=check.signed_at.isoformat() if check.signed_at else "",
+            valid=check.ok,
+        )
+        for role, check in checks
+    ]

@@ -22,6 +22,8 @@ from services.reporting.service_layer.statement_content import StatementFetcher
 from services.reporting.settings import ReportingSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["ReportingService"].full_name
+# Anyone holding a statement on paper may verify it (the portal's public /verify page).
+PUBLIC_METHODS = (f"/{SERVICE}/VerifyStatement", f"/{SERVICE}/VerifyDocument")
 
 
 async def wire(runtime: Runtime) -> Wiring:
@@ -40,6 +42,7 @@ async def wire(runtime: Runtime) -> Wiring:
         servicers=[(pb_grpc.add_ReportingServiceServicer_to_server, ReportingServicer(app), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(runtime.settings.identity_address),
+        public_methods=PUBLIC_METHODS,
         background=background,
     )
 

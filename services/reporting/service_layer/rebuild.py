@@ -8,7 +8,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.logging import get_logger
@@ -28,8 +28,9 @@ class RebuildStarted:
 
 async def drop_read_models(sessions: async_sessionmaker[AsyncSession], consumer_names: list[str]) -> int:
     async with sessions() as session, session.begin():
-        names = ", ".join(table.name for table in READ_MODEL_TABLES)
-        await session.execute(text(f"TRUNCATE {names}"))
+        # DELETE, not TRUNCATE: the service's database role holds no TRUNCATE (least privilege).
+        for table in READ_MODEL_TABLES:
+            await session.execute(delete(table))
         result = await session.execute(delete(inbox).where(inbox.c.consumer.in_(consumer_names)))
         return int(getattr(result, "rowcount", 0) or 0)
 

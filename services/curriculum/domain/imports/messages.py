@@ -112,6 +112,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ky": "«{value}» — сабактын түрү эмес; уруксат: {allowed}",
         "en": "{value!r} is not a lesson type; allowed: {allowed}",
     },
+    "unknown_control_kind": {
+        "ru": "«{value}» — не вид контроля; допустимо: {allowed}",
+        "kk": "«{value}» — бақылау түрі емес; рұқсат етілген: {allowed}",
+        "ky": "«{value}» — көзөмөлдүн түрү эмес; уруксат: {allowed}",
+        "en": "{value!r} is not a kind of control event; allowed: {allowed}",
+    },
     "unknown_kind": {
         "ru": "«{value}» — не вид дисциплины; допустимо: {allowed}",
         "kk": "«{value}» — пән түрі емес; рұқсат етілген: {allowed}",

@@ -29,6 +29,7 @@ from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.imports.base import ImportContext, Importer
 from services.curriculum.service_layer.imports.contingent_import import ContingentImporter
+from services.curriculum.service_layer.imports.control_event_import import ControlEventImporter
 from services.curriculum.service_layer.imports.curriculum_import import CurriculumImporter
 from services.curriculum.service_layer.imports.load_import import TeachingLoadImporter
 from services.curriculum.service_layer.imports.schedule_import import LessonPlanImporter, ScheduleImporter
@@ -39,6 +40,7 @@ IMPORTERS: dict[str, Callable[[], Importer]] = {
     "teaching_load": TeachingLoadImporter,
     "lesson_plan": LessonPlanImporter,
     "schedule": ScheduleImporter,
+    "control_events": ControlEventImporter,
 }
 MAX_ERRORS = 1000
 

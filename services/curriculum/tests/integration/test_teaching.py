@@ -223,5 +223,5 @@ async def test_a_classroom_is_not_booked_twice(deps: Deps, world: World) -> None
     await teaching_load.assign_teaching_load(deps, load(unit, world.group1))
     await teaching_load.assign_teaching_load(deps, load(other, world.group1))
     await schedule.schedule_lesson(deps, lesson(world, unit))
-    with pytest.raises(FailedPrecondition, match="classroom is taken"):
+    with pytest.raises(FailedPrecondition, match="is double-booked: lesson"):
         await schedule.schedule_lesson(deps, lesson(world, other, starts_at="10:00", ends_at="11:00"))

@@ -10,8 +10,8 @@ import pytest
 
 from deploy.demo.seed.identity import DEMO_PASSWORD, person_id
 from ejournal_platform.testing.fixtures import Databases
+from ejournal_platform.web_session import CSRF_COOKIE
 from services.gateway.app import create_app
-from services.gateway.auth import CSRF_COOKIE
 from services.gateway.clients import ServiceClients
 from services.gateway.settings import GatewaySettings
 from services.identity.tests.harness import demo_database, running_identity

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from ejournal_platform.errors import Conflict, InvalidArgument, PermissionDenied
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.health import Report, State
+from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE
 from services.gateway.app import create_app
-from services.gateway.auth import ACCESS_COOKIE, CSRF_COOKIE, Caller, caller
+from services.gateway.auth import Caller, caller
 from services.gateway.i18n import negotiate
 from services.gateway.settings import GatewaySettings
 

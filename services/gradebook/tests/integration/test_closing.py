@@ -118,7 +118,7 @@ async def test_statements_are_numbered_without_gaps_immutable_and_hashed(w: Worl
     for sql in ("UPDATE statements SET content = 'x'", "DELETE FROM statements", "TRUNCATE statements"):
         with pytest.raises(psycopg.Error) as refused:
             await w.sql(sql)
-        assert refused.value.sqlstate == "EJ009"
+        assert refused.value.sqlstate in ("42501", "EJ009")  # no privilege, or the trigger
     with pytest.raises(psycopg.Error):
         await w.sql("UPDATE statement_counters SET last_number = 2")
 

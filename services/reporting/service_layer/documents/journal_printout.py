@@ -15,6 +15,7 @@ from services.reporting.domain.layout import Column, Layout, Signature, Table
 from services.reporting.domain.marks import read_mark
 from services.reporting.service_layer.documents.labels import label, university_heading
 from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.words import control_kind, lesson_type
 
 LESSONS_PER_TABLE = 16
 
@@ -55,7 +56,7 @@ def journal_printout_layout(grid: JournalGrid, names: Names, unit_title: str, te
         )
         tables.append(Table(tuple(columns), rows, caption=f"{index}/{len(chunks) or 1}"))
     control_columns = [Column(label("no", p), 0.7, "R"), Column(label("student", p), 5.0)]
-    control_columns += [Column(row.control_kind or row.section[:8], 1.6, "C") for row in grid.sections]
+    control_columns += [Column(control_kind(row.control_kind, p), 2.0, "C") for row in grid.sections]
     control_columns.append(Column(label("absent_count", p), 1.2, "C"))
     control_rows = []
     for n, student in enumerate(students, 1):
@@ -78,7 +79,7 @@ def journal_printout_layout(grid: JournalGrid, names: Names, unit_title: str, te
         fields=(
             (label("discipline", p), unit_title or j.title),
             (label("group", p), names(j.group_id) + (f" / {names(j.subgroup_id)}" if j.subgroup_id else "")),
-            (label("lesson_type", p), j.lesson_type),
+            (label("lesson_type", p), lesson_type(j.lesson_type, p)),
             (label("term", p), term_title),
         ),
         tables=tuple(tables),
@@ -86,5 +87,4 @@ def journal_printout_layout(grid: JournalGrid, names: Names, unit_title: str, te
         number=f"J-{j.journal_id[:8]}",
         content_hash=printout_hash(grid),
         landscape=True,
-        notes=(f"journal_id {j.journal_id}",),
     )

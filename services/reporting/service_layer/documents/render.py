@@ -58,7 +58,7 @@ def to_file(layout: Layout, fmt: Format, stem: str) -> Rendered:
 def verify_url(public_url: str, number: str, content_hash: str) -> str:
     """The public verification page of a statement: its number and (a prefix of) its hash, which is
     what the paper shows anyway (the number alone repeats across terms)."""
-    return f"{public_url.rstrip('/')}/verify/{number}?h={content_hash[:16]}" if public_url else ""
+    return f"{public_url.rstrip('/')}/verify/{number}?hash={content_hash[:16]}" if public_url else ""
 
 
 async def statement_layout_for(

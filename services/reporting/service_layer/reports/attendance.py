@@ -72,6 +72,8 @@ async def curator_list(
         threshold = Decimal(below_percent) if below_percent else None
     except InvalidOperation:
         raise InvalidArgument("below_percent", f"{below_percent!r} is not a number") from None
+    if threshold is not None and not (threshold.is_finite() and 0 <= threshold <= 100):
+        raise InvalidArgument("below_percent", "must be a percentage from 0 to 100")
     authorize_scope(principal, Scope(group_id=group_id))
     async with sessions() as session:
         students = await students_of_group(session, group_id)

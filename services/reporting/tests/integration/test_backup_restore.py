@@ -71,8 +71,9 @@ async def test_a_backup_restores_into_fresh_databases_with_every_statement_bit_i
     demo = build(SHAPE)
     async with reporting(databases, nats_factory) as r:
         await load_demo(r, demo)
-        urls = {service: databases.fresh(service) for service in SERVICES if service != "reporting"}
-        urls["reporting"] = r.url
+        # The operator backs up as the database administrator (the services' roles create no databases).
+        urls = {s: databases.admin_url(databases.fresh(s)) for s in SERVICES if s != "reporting"}
+        urls["reporting"] = databases.admin_url(r.url)
         # The gradebook's database holds something too: an event waiting in its outbox.
         engine = make_engine(urls["gradebook"])
         async with UnitOfWork(async_sessionmaker(engine), OutboxWriter(gradebook_tables.outbox)) as uow:

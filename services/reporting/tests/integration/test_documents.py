@@ -126,6 +126,9 @@ async def test_the_end_of_semester_journal_printout_is_ready_to_sign(loaded: Loa
     teacher_name = person_name(loaded.kg, teacher)
     assert teacher_name in text and "Окутуучу / Преподаватель" in text, "a signature line for the teacher"
     assert "Кафедра башчысы" in text
+    flat = " ".join(text.split())
+    assert "intermediate_attestation" not in flat and "Промежуточная аттестация" in flat, "words, not codes"
+    assert f"journal_id {opened.journal_id}" not in flat, "no line of ids"
     marks = [
         e.payload
         for e in loaded.kg.events

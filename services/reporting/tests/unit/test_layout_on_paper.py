@@ -21,7 +21,7 @@ from services.reporting.tests.pdf_layout import ink_in_bottom_band, outside, ove
 pytestmark = pytest.mark.unit
 
 LONG = "Әбдіғаппарова-Сейітқасымова Гүлнұр Нұрсұлтанқызы Қожахметова-Ұлықбекова"
-VERIFY = "https://ejournal.example/verify/ST-000001?h=abababababababab"
+VERIFY = "https://ejournal.example/verify/ST-000001?hash=abababababababab"
 
 
 def long_statement(students: int = 200) -> bytes:

@@ -1,0 +1,43 @@
+"""`python -m deploy.provision`: create each service's database and its two roles (ejournal_platform.
+db_roles) on an existing PostgreSQL, as its administrator; idempotent.
+
+Reads EJOURNAL_DATABASE_ADMIN_URL (a role that may create roles and databases) and, per service,
+EJOURNAL_<SERVICE>_OWNER_PASSWORD and EJOURNAL_<SERVICE>_APP_PASSWORD. On a cluster it runs as the Job
+in deploy/k8s/databases.yaml before any service migrates; the local launcher does the same itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ejournal_platform.db_roles import provision
+from ejournal_platform.services import SERVICES
+
+
+def main(argv: list[str]) -> int:
+    admin = os.environ.get("EJOURNAL_DATABASE_ADMIN_URL", "").replace(
+        "postgresql+psycopg://", "postgresql://"
+    )
+    names = [
+        f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")
+    ]
+    missing = [name for name in ["EJOURNAL_DATABASE_ADMIN_URL", *names] if not os.environ.get(name)]
+    if argv or missing:
+        print(f"usage: python -m deploy.provision (missing: {', '.join(missing) or '-'})", file=sys.stderr)
+        return 2
+    for service in SERVICES:
+        prefix = f"EJOURNAL_{service.upper()}_"
+        provision(
+            admin,
+            f"ejournal_{service}",
+            service,
+            os.environ[prefix + "OWNER_PASSWORD"],
+            os.environ[prefix + "APP_PASSWORD"],
+        )
+        print(f"{service}: database and roles ready")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

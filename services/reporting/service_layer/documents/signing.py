@@ -1,0 +1,248 @@
+"""Statements that bind: the first print of a statement is signed by the university's document key
+and kept; each signer then approves it in turn (a teacher of the statement, the head of its
+department, the registrar), adding a PAdES signature as an incremental update. Anyone holding the
+paper can verify it by number and hash; an uploaded PDF is checked the same way.
+
+Signatures never touch the record: the PDF prints the gradebook's content hash, and signing appends
+to the PDF without changing a byte of what was printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.authz import ScopeType
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied
+from services.reporting.adapters import queries_documents as q
+from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.ops_tables import signed_statement
+from services.reporting.adapters.pdf import render_pdf
+from services.reporting.adapters.signing import pades
+from services.reporting.adapters.signing.keys import KeySource, Pkcs12Key
+from services.reporting.adapters.signing.pki import PASSPHRASE, DemoPki
+from services.reporting.service_layer.documents.render import statement_layout_for
+from services.reporting.service_layer.documents.words import SERIES_PREFIX
+
+ORDER = ("teacher", "head_of_department", "registrar")
+UNIVERSITY = "university"
+REGISTRAR_ROLES = {"registrar_head", "registrar_senior_inspector", "registrar_inspector"}
+NUMBER = re.compile(r"^([A-Z]{2})-(\d{6,})$")
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Keys and trust. The demo's: a CA and PKCS#12 keys made at first start under `folder`.
+    (Production plugs a PKCS#11 key for the university and external signers for people here.)"""
+
+    pki: DemoPki
+    university_name: str = "ejournal"
+    tsa_url: str = ""
+
+    @classmethod
+    def demo(cls, folder: Path, university_name: str = "ejournal demo university") -> Signing:
+        return cls(DemoPki.open(folder, university_name), university_name)
+
+    @property
+    def trust(self) -> pades.Trust:
+        ca = self.pki.ca_cert.public_bytes(serialization.Encoding.DER)
+        return pades.Trust((ca,), (self.pki.crl_der,), self.tsa_url)
+
+    def key(self, key_id: str, name: str) -> KeySource:
+        return Pkcs12Key(self.pki.signer_p12(key_id, name), PASSPHRASE)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+async def signed_pdf(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    statement_id: str,
+    signing: Signing,
+    public_url: str,
+) -> tuple[bytes, str, str]:
+    """The statement's signed PDF (made and signed by the university's key on its first print), after
+    checking the caller may read it; with its number and content hash."""
+    async with sessions() as session:
+        layout = await statement_layout_for(session, principal, statement_id, public_url)
+        stored = await _stored(session, statement_id)
+    if stored is not None:
+        return bytes(stored.pdf), layout.number, layout.content_hash
+    pdf = render_pdf(layout)
+    key = signing.key(UNIVERSITY, signing.university_name).signer()
+    pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
+    signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
+    async with sessions() as session, session.begin():
+        await session.execute(
+            insert(signed_statement)
+            .values(
+                statement_id=statement_id,
+                number=layout.number,
+                content_hash=layout.content_hash,
+                pdf=pdf,
+                signers=[signer],
+            )
+            .on_conflict_do_nothing()  # two first prints at once: the first one stored is kept
+        )
+        stored = await _stored(session, statement_id)
+    assert stored is not None
+    return bytes(stored.pdf), layout.number, layout.content_hash
+
+
+async def _stored(session: AsyncSession, statement_id: str) -> Any:
+    query = select(signed_statement).where(signed_statement.c.statement_id == statement_id)
+    return (await session.execute(query)).first()
+
+
+def _may_sign(principal: Principal, role: str, teachers: set[str], department_id: str) -> bool:
+    if role == "teacher":
+        return principal.subject in teachers
+    if role == "head_of_department":
+        return any(
+            g.role == "department_head"
+            and g.scope_type == ScopeType.DEPARTMENT
+            and g.scope_id == department_id
+            for g in principal.roles
+        )
+    return any(g.role in REGISTRAR_ROLES for g in principal.roles)
+
+
+@dataclass(frozen=True)
+class Approval:
+    number: str
+    signers: list[dict[str, str]]
+    next_role: str
+    already_signed: bool
+
+
+async def approve(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    statement_id: str,
+    signing: Signing,
+    public_url: str,
+) -> Approval:
+    """Sign the statement as its next signer, if the caller is that signer."""
+    if not statement_id:
+        raise InvalidArgument("statement_id", "is required")
+    await signed_pdf(sessions, principal, statement_id, signing, public_url)  # reads are checked here
+    async with sessions() as session, session.begin():
+        row = (
+            await session.execute(
+                select(signed_statement)
+                .where(signed_statement.c.statement_id == statement_id)
+                .with_for_update()  # one signature at a time: each appends to the last revision
+            )
+        ).one()
+        signers: list[dict[str, str]] = list(row.signers)
+        done = [s["role"] for s in signers]
+        mine = next((s for s in signers if s["person_id"] == principal.subject), None)
+        pending = [r for r in ORDER if r not in done]
+        if mine is not None:
+            return Approval(row.number, signers, pending[0] if pending else "", True)
+        if not pending:
+            raise PermissionDenied("every signer has signed this statement")
+        stored = await q.statement(session, statement_id)
+        assert stored is not None and stored.content is not None
+        teachers = {s.person_id for s in stored.content.signers if s.role in ("teacher", "substitute")}
+        role = pending[0]
+        if not _may_sign(principal, role, teachers, stored.row.department_id):
+            raise PermissionDenied(f"the next signature is the {role.replace('_', ' ')}'s")
+        people = await q.names_of(session, [principal.subject])
+        name = people.get(principal.subject) or principal.subject
+        key = signing.key(f"person-{principal.subject}", name).signer()
+        pdf = await pades.sign(bytes(row.pdf), role, name, key, signing.trust)
+        signers.append({"role": role, "person_id": principal.subject, "signed_at": _now()})
+        await session.execute(
+            update(signed_statement)
+            .where(signed_statement.c.statement_id == statement_id)
+            .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
+        )
+    rest = [r for r in ORDER if r not in {s["role"] for s in signers}]
+    return Approval(row.number, signers, rest[0] if rest else "", False)
+
+
+@dataclass(frozen=True)
+class Verified:
+    matches_record: bool
+    number: str
+    content_hash: str
+    formed_at: str
+    checks: list[tuple[str, pades.SignatureCheck]]  # (role, check)
+
+    @property
+    def signatures_valid(self) -> bool:
+        roles = {role for role, _ in self.checks}
+        return UNIVERSITY in roles and all(c.ok for _, c in self.checks)
+
+
+async def _record(session: AsyncSession, number: str, hash_prefix: str) -> tuple[str, str, str] | None:
+    """(statement_id, content_hash, formed_at) of the statement with this printed number and hash."""
+    found = NUMBER.match(number.strip().upper())
+    prefix = hash_prefix.strip().lower()
+    if found is None or len(prefix) < 16 or not re.fullmatch(r"[0-9a-f]+", prefix):
+        return None
+    series = {v: k for k, v in SERIES_PREFIX.items()}.get(found.group(1), found.group(1))
+    s = rm.statement
+    rows = await session.execute(
+        select(s.c.statement_id, s.c.content_hash, s.c.formed_at).where(
+            s.c.series.in_([series, found.group(1)]),
+            s.c.number == int(found.group(2)),
+            s.c.content_hash.startswith(prefix),
+        )
+    )
+    row = rows.first()
+    if row is None:
+        return None
+    return row.statement_id, row.content_hash, row.formed_at.isoformat() if row.formed_at else ""
+
+
+async def _checks(pdf: bytes, signing: Signing) -> list[tuple[str, pades.SignatureCheck]]:
+    return [(c.field, c) for c in await pades.check(pdf, signing.trust)]
+
+
+async def verify_number(
+    sessions: async_sessionmaker[AsyncSession], number: str, hash_prefix: str, signing: Signing
+) -> Verified:
+    """What the public verification page shows. Anything else than a real number with its hash is
+    NOT_FOUND with one message, so the page reveals nothing about what exists."""
+    async with sessions() as session:
+        record = await _record(session, number, hash_prefix)
+        stored = await _stored(session, record[0]) if record is not None else None
+    if record is None:
+        raise NotFound("no statement with this number and hash")
+    checks = await _checks(bytes(stored.pdf), signing) if stored is not None else []
+    return Verified(True, number.strip().upper(), record[1], record[2], checks)
+
+
+SUBJECT = re.compile(r"№ ([A-Z]{2}-\d+) · SHA-256 ([0-9a-f]{64})")
+
+
+async def verify_upload(sessions: async_sessionmaker[AsyncSession], pdf: bytes, signing: Signing) -> Verified:
+    """An uploaded PDF: the record its metadata names, and its own signatures."""
+    if not pdf:
+        raise InvalidArgument("content", "upload the statement's PDF")
+    try:
+        checks = await _checks(pdf, signing)
+        subject = pades.subject_of(pdf)
+    except pades.Unreadable:
+        raise InvalidArgument("content", "is not a PDF this service can read") from None
+    stated = SUBJECT.search(subject)
+    if stated is None:
+        return Verified(False, "", "", "", checks)
+    async with sessions() as session:
+        record = await _record(session, stated.group(1), stated.group(2))
+    matches = record is not None and record[1] == stated.group(2)
+    formed = record[2] if record is not None else ""
+    return Verified(matches, stated.group(1), stated.group(2), formed, checks)

@@ -7,21 +7,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import grpc
@@ -29,7 +25,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from deploy.local.demo_stamp import DemoStamps, fingerprint
+from deploy.local.demo_seed import seed_demo_meanwhile
 from deploy.local.mail import MailServer
 from deploy.local.servers import (
     NatsServer,
@@ -169,64 +165,6 @@ class Stack:
             path.chmod(0o600)
         return known
 
-    def seed_demo(self, url_of: Callable[[str], str]) -> list[str]:
-        """Each service that has demo data has a seed deploy/demo/seed/<name>.py with an async
-        seed_demo(database_url); it writes through the service's own unit of work, so its events wait
-        in the outbox until the service starts and relays them. A database that already holds this
-        demo (same sources, same academic year: `demo_stamp.py`) is not seeded again. Returns the
-        services seeded."""
-        import psycopg
-
-        stamps = DemoStamps(self.home / "demo-stamps.json")
-        seeded: list[str] = []
-        admin = url_of("postgres").replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            oids: dict[str, int] = dict(
-                conn.execute("SELECT datname, oid::bigint FROM pg_database").fetchall()
-            )
-        for service in SERVICES:
-            try:
-                module = importlib.import_module(f"deploy.demo.seed.{service}")
-            except ModuleNotFoundError as missing:
-                if missing.name != f"deploy.demo.seed.{service}":
-                    raise
-                continue
-            stamp = fingerprint(ROOT, service, oids[f"ejournal_{service}"], date.today())
-            if stamps.is_current(service, stamp):
-                continue
-            asyncio.run(module.seed_demo(url_of(f"ejournal_{service}")))
-            stamps.record(service, stamp)
-            seeded.append(service)
-        return seeded
-
-    def seed_demo_meanwhile(self, url_of: Callable[[str], str]) -> Callable[[], None]:
-        """Load the demo data in a background thread while the servers and services start (seeding
-        needs only PostgreSQL, and a service relays what the seed commits whenever it commits it);
-        the returned function waits for it and re-raises its error. Measured warm: the start takes
-        the longer of the two instead of their sum (see docs/operations.md)."""
-        failure: list[BaseException] = []
-        report: list[str] = []
-        started = time.monotonic()
-
-        def run() -> None:
-            try:
-                seeded = self.seed_demo(url_of)
-                took = f"{time.monotonic() - started:.1f} s"
-                report.append(f"loaded into {', '.join(seeded)} in {took}" if seeded else "already loaded")
-            except BaseException as error:  # reported by the waiting function, in the main thread
-                failure.append(error)
-
-        worker = threading.Thread(target=run, name="demo-seed", daemon=True)
-        worker.start()
-
-        def wait() -> None:
-            worker.join()
-            if failure:
-                raise RuntimeError(f"the demo data failed to load: {failure[0]!r}") from failure[0]
-            print(f"· demo data {report[0]}", flush=True)
-
-        return wait
-
     def start_nats(self) -> None:
         self.nats = NatsServer(
             self.home / "nats",
@@ -295,6 +233,14 @@ class Stack:
             path.chmod(0o600)
         return secrets_by_service
 
+    def backup_tool_env(self, url_of: Callable[[str], str]) -> dict[str, str]:
+        """What the monthly backup's operator tool reads (it reaches every database and the streams)."""
+        assert self.nats is not None
+        backups = str(self.home / "backups")
+        env = {f"EJOURNAL_{sv.upper()}_DATABASE_URL": url_of(f"ejournal_{sv}") for sv in SERVICES}
+        return env | {"EJOURNAL_WORKFLOW_BACKUP_DIR": backups, "EJOURNAL_REPORTING_BACKUP_DIR": backups,
+                      "EJOURNAL_REPORTING_NATS_URL": self.nats.url}  # fmt: skip
+
     def start_services(self, url_of: Callable[[str], str]) -> None:
         assert self.nats is not None and self.temporal is not None
         s = self.settings
@@ -312,6 +258,7 @@ class Stack:
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
+                env |= self.backup_tool_env(url_of)
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
             else:
@@ -320,6 +267,8 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+                env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
+                env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
                 env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
@@ -368,7 +317,7 @@ class Stack:
         demo_loaded: Callable[[], None] | None = None
         if self.settings.demo:
             step("demo data (EJOURNAL_DEMO=0 skips it)")
-            demo_loaded = self.seed_demo_meanwhile(url_of)
+            demo_loaded = seed_demo_meanwhile(self.home, url_of, SERVICES)
         step("NATS JetStream")
         self.start_nats()
         step("Temporal dev server")

@@ -28,7 +28,6 @@ from ejournal_platform.services import SERVICES
 log = get_logger(__name__)
 
 
-
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

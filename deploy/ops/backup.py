@@ -6,16 +6,14 @@ databases are the ones the services themselves use (EJOURNAL_<SERVICE>_DATABASE_
 defaults), NATS is EJOURNAL_REPORTING_NATS_URL, DIR defaults to EJOURNAL_REPORTING_BACKUP_DIR, and
 the backup is recorded in reporting's database (ListBackups).
 
-Monthly schedule (KZ-16): the workflow's Temporal worker registers `monthly_backup` as an activity and
-a workflow that calls it; `ensure_monthly_schedule(client, workflow, task_queue)` creates the schedule
-MONTHLY_SCHEDULE_ID running it at 02:00 on the 1st of every month (MONTHLY_CRON).
+Monthly (KZ-16): the workflow service's MonthlyBackup workflow runs this command at 02:00 on the 1st
+of every month (services/workflow/backup, adapters/backups.py) and reads the JSON it prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,6 @@ from ejournal_platform.db import make_engine
 from ejournal_platform.settings import load_settings
 from services.reporting.service_layer.backup_records import record_backup
 from services.reporting.settings import ReportingSettings
-
-MONTHLY_SCHEDULE_ID = "ejournal-monthly-backup"
-MONTHLY_CRON = "0 2 1 * *"  # 02:00 on the 1st of every month (KZ-16: monthly)
 
 
 def target_from_environment(directory: Path | None = None) -> BackupTarget:
@@ -57,25 +52,6 @@ async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:
 async def monthly_backup() -> dict[str, Any]:
     """The body of the monthly Temporal activity: a backup of everything, recorded in reporting."""
     return await backup_now(target_from_environment(), load_settings(ReportingSettings).database_url)
-
-
-async def ensure_monthly_schedule(
-    client: Any, workflow: str, task_queue: str, workflow_id: str = "monthly-backup"
-) -> None:
-    """Create the monthly schedule if it does not exist (temporalio.client.Client)."""
-    from temporalio.client import (
-        Schedule,
-        ScheduleActionStartWorkflow,
-        ScheduleAlreadyRunningError,
-        ScheduleSpec,
-    )
-
-    schedule = Schedule(
-        action=ScheduleActionStartWorkflow(workflow, id=workflow_id, task_queue=task_queue),
-        spec=ScheduleSpec(cron_expressions=[MONTHLY_CRON]),
-    )
-    with contextlib.suppress(ScheduleAlreadyRunningError):
-        await client.create_schedule(MONTHLY_SCHEDULE_ID, schedule)
 
 
 def main(argv: list[str] | None = None) -> None:

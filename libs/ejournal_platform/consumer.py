@@ -2,7 +2,8 @@
 
 Each message is handled in one database transaction that first inserts its event id into the inbox;
 a redelivered or duplicated event finds its id there and is acknowledged without running the
-handler again. A failing handler's message is redelivered with a growing delay.
+handler again. A failing handler's message is redelivered with a growing delay and, after its last
+delivery, moved to the dead-letter stream (dead_letters.py).
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
 from ejournal_platform.logging import get_logger
 
 log = get_logger(__name__)
 
 Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
-
-REDELIVERY_DELAYS = (0.2, 1.0, 5.0, 30.0)
 
 
 def received(msg: Msg) -> ReceivedEvent:
@@ -52,6 +52,7 @@ class EventConsumer:
         subjects: list[str],
         handler: Handler,
         batch: int = 200,
+        redelivery: Redelivery = DEFAULT_REDELIVERY,
     ) -> None:
         self._js = js
         self._session_factory = session_factory
@@ -61,6 +62,7 @@ class EventConsumer:
         self._subjects = subjects
         self._handler = handler
         self._batch = batch
+        self._redelivery = redelivery
 
     async def handle(self, msg: Msg) -> bool:
         """Apply one message; True when acknowledged, False when left for redelivery."""
@@ -76,10 +78,8 @@ class EventConsumer:
                 if (await session.execute(claim)).first() is not None:
                     await self._handler(session, event)
         except Exception as error:
-            attempt = msg.metadata.num_delivered or 1
-            delay = REDELIVERY_DELAYS[min(attempt, len(REDELIVERY_DELAYS)) - 1]
             log.warning("event handler failed", consumer=self.name, event_id=event.id, error=repr(error))
-            await msg.nak(delay=delay)
+            await self._redelivery.failed(self._js, msg, self.name, error)
             return False
         await msg.ack()
         return True
@@ -92,6 +92,7 @@ class EventConsumer:
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=30,
             max_ack_pending=10_000,
+            **self._redelivery.server_limits(),
             filter_subjects=self._subjects if len(self._subjects) > 1 else None,
         )
         while True:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from ejournal_platform.settings import ServiceSettings
@@ -18,3 +20,6 @@ class WorkflowSettings(ServiceSettings):
     time_zone: str = "Asia/Almaty"
     utc_offset_hours: int = 5
     activity_timeout_seconds: float = 30.0
+    # The monthly backup (KZ-16): the operator tool that takes one, and where its folders are kept.
+    backup_command: str = "python -m deploy.ops.backup"
+    backup_dir: Path = Path(".ejournal/backups")

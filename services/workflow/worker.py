@@ -13,6 +13,8 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.gradebook import GradebookPort
+from services.workflow.backup.activities import BackupActivities, BackupPort
+from services.workflow.backup.workflows import MonthlyBackupWorkflow
 from services.workflow.closing.activities import ClosingActivities
 from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.monitoring.activities import MonitoringActivities
@@ -35,12 +37,17 @@ WORKFLOWS: list[type[Any]] = [
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
     ReconcileCasesWorkflow,
+    MonthlyBackupWorkflow,
 ]
 
 
-def activities(unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort) -> list[Callable[..., Any]]:
-    """Every activity, as bound methods of classes holding their clients."""
+def activities(
+    unit_of_work: Callable[[], UnitOfWork], gradebook: GradebookPort, backups: BackupPort | None = None
+) -> list[Callable[..., Any]]:
+    """Every activity, as bound methods of classes holding their clients (the backup's only when a
+    backup tool is given: a worker without one leaves the monthly backup to a worker that has it)."""
     return [
+        *(BackupActivities(unit_of_work, backups).all() if backups is not None else []),
         *ReopenActivities(unit_of_work, gradebook).all(),
         *ClosingActivities(unit_of_work, gradebook).all(),
         *StatementActivities(unit_of_work, gradebook).all(),
@@ -53,6 +60,7 @@ def build_worker(
     task_queue: str,
     unit_of_work: Callable[[], UnitOfWork],
     gradebook: GradebookPort,
+    backups: BackupPort | None = None,
     **options: Any,
 ) -> Worker:
     reconciler = CaseReconciler(unit_of_work, CaseProcesses(client, task_queue))
@@ -60,7 +68,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[*activities(unit_of_work, gradebook), *ReconcileActivities(reconciler).all()],
+        activities=[*activities(unit_of_work, gradebook, backups), *ReconcileActivities(reconciler).all()],
         **options,
     )
 

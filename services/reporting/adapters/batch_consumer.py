@@ -23,7 +23,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ejournal_platform.consumer import REDELIVERY_DELAYS, received
+from ejournal_platform.consumer import received
+from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
 
@@ -76,6 +77,7 @@ class BatchEventConsumer:
         handler: Handler,
         batch: int = 500,
         on_applied: AppliedHook | None = None,
+        redelivery: Redelivery = DEFAULT_REDELIVERY,
     ) -> None:
         self._js = js
         self._sessions = sessions
@@ -86,6 +88,7 @@ class BatchEventConsumer:
         self._handler = handler
         self._batch = batch
         self._on_applied = on_applied
+        self._redelivery = redelivery
 
     async def _apply(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Delivery]:
         ids = list(dict.fromkeys(d.event.id for d in deliveries))
@@ -126,12 +129,10 @@ class BatchEventConsumer:
             async with self._sessions() as session, session.begin():
                 applied = await self._apply(session, [delivery])
         except Exception as error:
-            attempt = msg.metadata.num_delivered or 1
-            delay = REDELIVERY_DELAYS[min(attempt, len(REDELIVERY_DELAYS)) - 1]
             log.warning(
                 "event handler failed", consumer=self.name, event_id=delivery.event.id, error=repr(error)
             )
-            await msg.nak(delay=delay)
+            await self._redelivery.failed(self._js, msg, self.name, error)
             return
         self._applied(applied)
         await msg.ack()
@@ -156,6 +157,7 @@ class BatchEventConsumer:
             # redelivery while a slow batch is still being applied is skipped by the inbox).
             ack_wait=15,
             max_ack_pending=20_000,
+            **self._redelivery.server_limits(),
             filter_subjects=self._subjects if len(self._subjects) > 1 else None,
         )
 

@@ -44,6 +44,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
                     max_seconds=lag.max_seconds,
                     last_event_time=cv.epoch_iso(lag.last_event_time),
                     applied_total=lag.applied_total,
+                    dead_letters=backlog.dead_letters,
                 )
             )
         total = sum(c.pending_events + c.unacknowledged_events for c in consumers)

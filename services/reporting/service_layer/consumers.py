@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform import dead_letters
 from ejournal_platform.logging import get_logger
 from services.reporting.adapters.batch_consumer import BatchEventConsumer, stop_task
 from services.reporting.adapters.tables import inbox
@@ -35,6 +36,7 @@ class Backlog:
     stream: str
     pending: int  # in the stream, not yet delivered to this consumer
     unacknowledged: int  # delivered, not yet applied
+    dead_letters: int = 0  # given up on after the last delivery (ejournal_platform.dead_letters)
 
 
 class ReadModelConsumers:
@@ -96,6 +98,12 @@ class ReadModelConsumers:
                 await self.js.delete_consumer(consumer.stream, consumer.name)
 
     async def backlog(self) -> list[Backlog]:
+        return [
+            replace(backlog, dead_letters=await dead_letters.count(self.js, backlog.consumer))
+            for backlog in await self._backlog()
+        ]
+
+    async def _backlog(self) -> list[Backlog]:
         result = []
         for consumer in self.consumers:
             try:

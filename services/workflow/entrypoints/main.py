@@ -14,6 +14,8 @@ from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
 from services.workflow.adapters import tables
+from services.workflow.adapters.backup_schedule import ensure_monthly_backup
+from services.workflow.adapters.backups import CommandBackups
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.gradebook import GrpcGradebook
@@ -39,8 +41,10 @@ async def wire(runtime: Runtime) -> Wiring:
         settings.gradebook_address,
         ServiceIdentity(settings.identity_address, "workflow", settings.service_secret),
     )
-    worker = build_worker(client, settings.task_queue, runtime.unit_of_work, gradebook)
+    backups = CommandBackups(settings.backup_command, settings.backup_dir)
+    worker = build_worker(client, settings.task_queue, runtime.unit_of_work, gradebook, backups)
     await ensure_schedules(client, settings.task_queue, settings.time_zone, settings.utc_offset_hours)
+    await ensure_monthly_backup(client, settings.task_queue, settings.time_zone)
     use_cases = UseCases(
         cases=ReopenCases(
             runtime.sessions,

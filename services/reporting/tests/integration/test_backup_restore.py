@@ -6,23 +6,18 @@ monthly Temporal schedule exists."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from deploy.local.servers import NatsServer, TemporalDevServer
+from deploy.local.servers import NatsServer
 from deploy.ops.archive import DamagedBackup, restore_backup
 from deploy.ops.backup import (
-    MONTHLY_CRON,
-    MONTHLY_SCHEDULE_ID,
-    ensure_monthly_schedule,
     monthly_backup,
 )
 from deploy.ops.pg_dump import fingerprint, libpq_url, with_database
@@ -151,23 +146,3 @@ async def test_a_damaged_backup_is_refused_before_anything_is_restored(
         with psycopg.connect(libpq_url(with_database(r.url, "postgres"))) as conn:
             name = target.rsplit("/", 1)[1]
             assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
-
-
-@pytest.mark.rule("KZ-16")
-async def test_backups_are_scheduled_monthly_in_temporal(temporal_dev: TemporalDevServer) -> None:
-    from temporalio.client import Client
-
-    from services.workflow.search_attributes import NAMESPACE
-
-    client = await Client.connect(temporal_dev.address, namespace=NAMESPACE)
-    await ensure_monthly_schedule(client, "MonthlyBackup", "ejournal-workflow")
-    await ensure_monthly_schedule(client, "MonthlyBackup", "ejournal-workflow")  # idempotent
-    description = await client.get_schedule_handle(MONTHLY_SCHEDULE_ID).describe()
-    spec = description.schedule.spec
-    assert MONTHLY_CRON == "0 2 1 * *"
-    runs = description.info.next_action_times[:3]
-    assert runs, "the schedule has upcoming runs"
-    assert all(t.day == 1 and t.hour == 2 and t.minute == 0 for t in runs), runs
-    gaps = [b - a for a, b in itertools.pairwise(runs)]
-    assert all(timedelta(days=28) <= gap <= timedelta(days=31) for gap in gaps), "once a month"
-    assert spec.cron_expressions or spec.calendars

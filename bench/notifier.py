@@ -77,9 +77,12 @@ async def ours(url: str, smtp: SmtpChannel) -> tuple[float, list[tuple[str, str]
     for i in range(N):
         async with sessions() as session, session.begin():
             await intake.handle(session, dispute(i))
+    stored = time.perf_counter()
     while await dispatcher.dispatch_due():
         pass
     took = time.perf_counter() - started
+    intake_rate, dispatch_rate = N / (stored - started), N / (took - (stored - started))
+    print(f"  round: intake (render + store) {intake_rate:,.0f} notices/s, dispatch {dispatch_rate:,.0f}/s")
     async with sessions() as session:
         rendered = [(r.subject, r.body) for r in (await session.execute(select(tables.notices))).all()]
     await engine.dispose()

@@ -154,6 +154,14 @@ class Stack:
             service_urls[database] = role_url(url_of(database), database, roles.app, roles.app_password)
         return lambda database: service_urls.get(database) or url_of(database)
 
+    def kept_secret(self, name: str) -> str:
+        """A secret made once and kept (0600) in the home folder, e.g. the /metrics bearer token."""
+        path = self.home / name
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(24))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
     def role_passwords(self) -> dict[str, str]:
         """Passwords of the services' database roles, made once and kept (0600) in the home folder."""
         path = self.home / "database-roles.json"
@@ -267,6 +275,8 @@ class Stack:
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
+                env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
+                env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
                 env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
@@ -274,6 +284,7 @@ class Stack:
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
+        gateway_env["EJOURNAL_GATEWAY_METRICS_TOKEN"] = self.kept_secret("metrics-token")
         gateway_env |= {
             f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES
         }

@@ -165,6 +165,8 @@ def restrict_app_role(
     """
     from alembic import op
 
+    if not app_role_exists(service):
+        return
     app = f'"{app_role(service)}"'
     for table in append_only:
         op.execute(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {app}')
@@ -176,3 +178,14 @@ def restrict_app_role(
         op.execute(f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{table}" FROM {app}')
         listed = ", ".join(f'"{column}"' for column in columns)
         op.execute(f'GRANT UPDATE ({listed}) ON "{table}" TO {app}')
+
+
+def app_role_exists(service: str) -> bool:
+    """In a migration: whether the service's role exists. A throwaway database migrated by the superuser
+    without `provision` (a benchmark's) has no such role and nobody to restrict; every installation
+    (launcher, fixtures, cluster Job) provisions the roles before migrating."""
+    from alembic import op
+    from sqlalchemy import text
+
+    found = op.get_bind().execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": app_role(service)})
+    return found.first() is not None

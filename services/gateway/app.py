@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -73,7 +74,12 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         return JSONResponse({"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        """For the monitoring system only: without the token it is not there (404, like any unknown path)."""
+        given = request.headers.get("authorization", "").encode()
+        token = settings.metrics_token
+        if not token or not hmac.compare_digest(given, f"Bearer {token}".encode()):
+            raise GatewayProblem(404, "NOT_FOUND", "not found")
         return metrics.render()
 
     app.include_router(session.router)

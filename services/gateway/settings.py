@@ -19,6 +19,8 @@ class GatewaySettings(BaseSettings):
     notifier_address: str = "127.0.0.1:50056"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+    # /metrics answers only "Authorization: Bearer <this>"; empty: /metrics is not served at all.
+    metrics_token: str = Field(default="", repr=False)
 
     def service_addresses(self) -> dict[str, str]:
         return {service: str(getattr(self, f"{service}_address")) for service in SERVICES}

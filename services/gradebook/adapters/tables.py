@@ -272,6 +272,22 @@ reopen_grants = Table(
     ForeignKeyConstraint(["journal_id", "section_id"], ["sections.journal_id", "sections.section_id"]),
 )
 
+# Every grant ever recorded, with the database role that recorded it (migration 0003_least_privilege):
+# written only by the owner's ejournal_record_reopen_grant(), append-only.
+reopen_grant_log = Table(
+    "reopen_grant_log",
+    metadata,
+    Column("grant_id", Uuid, primary_key=True),
+    Column("case_id", Text, nullable=False),
+    Column("teacher_id", Uuid, nullable=False),
+    Column("journal_id", Uuid, nullable=False),
+    Column("section_id", Uuid, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("granted_by", Text, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
 statement_counters = Table(
     "statement_counters",
     metadata,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import InvalidArgument, NotFound
+from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.access import Substitution, Writers, writers
 
@@ -138,10 +138,16 @@ async def load_journal(
 async def authorized_journal(
     session: AsyncSession, principal: Principal | None, action: str, journal_id: uuid.UUID, day: date
 ) -> JournalView:
-    """The journal, if the caller may perform `action` on it; otherwise PermissionDenied (no hint)."""
-    journal = await load_journal(
-        session, journal_id, day, for_subject=principal.subject if principal is not None else None
-    )
+    """The journal, if the caller may perform `action` on it; otherwise PermissionDenied (no hint): a
+    missing journal is refused exactly like someone else's, so the answer reveals no existence."""
+    try:
+        journal = await load_journal(
+            session, journal_id, day, for_subject=principal.subject if principal is not None else None
+        )
+    except NotFound:
+        if principal is None:
+            raise Unauthenticated("a bearer token is required", field="authorization") from None
+        raise PermissionDenied(f"permission denied: {action}") from None
     require(principal, action, journal.scope())
     return journal
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -204,3 +204,18 @@ async def list_login_attempts(session: AsyncSession, person_id: str, limit: int)
             .limit(limit)
         )
     ).all()
+
+
+async def unknown_login_failures(
+    session: AsyncSession, login: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """Failed attempts at a login that names nobody, since `since`: how many, and the last one's time."""
+    a = login_attempts.c
+    row = (
+        await session.execute(
+            select(func.count(), func.max(a.at)).where(
+                a.login == login, a.person_id.is_(None), a.outcome == "unknown_login", a.at > since
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -84,6 +85,8 @@ login_attempts = Table(
     Column("client_address", Text, nullable=False),
     Column("user_agent", Text, nullable=False),
     Column("outcome", Text, nullable=False),
+    # Failed attempts at logins that name nobody lock out like known ones (auth.login).
+    Index("ix_login_attempts_unknown_login", "login", "at", postgresql_where=text("person_id IS NULL")),
 )
 
 role_assignments = Table(

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ejournal_platform.authz import ANY_SCOPE_ID, Role, ScopeType
 from ejournal_platform.context import Principal, RoleGrant
@@ -18,6 +18,8 @@ from services.identity.domain.people import AccountStatus, Person, normalize_log
 from services.identity.service_layer.deps import Deps
 
 WRONG = "login or password is wrong"
+# How far back failed attempts at an unknown login count (a known login counts them until a success).
+UNKNOWN_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,14 @@ async def login(
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_login(uow.session, login_key, lock=True)
         person_id = str(row.id) if row is not None else None
-        locked_until = row.locked_until if row is not None else None
-        if row is not None and locked_until is not None and locked_until > now:
+        if row is not None:
+            locked_until = row.locked_until
+        else:  # an unknown login locks out exactly like a known one: the lockout reveals nothing
+            failures, last = await people_repo.unknown_login_failures(
+                uow.session, login_key, now - UNKNOWN_WINDOW
+            )
+            locked_until = deps.lockout.locked_until(failures, last) if last is not None else None
+        if locked_until is not None and locked_until > now:
             wait = int((locked_until - now).total_seconds()) + 1
             outcome, failure = "locked", f"too many failed attempts; try again in {wait} s"
         elif not await deps.hashing.verify(row.password_hash if row is not None else None, password):

@@ -10,10 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select, text
+
+from ejournal_platform.authz import Role
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists
 from ejournal_platform.logging import get_logger
-from services.identity.adapters import people_repo, roles_repo
+from services.identity.adapters import people_repo, roles_repo, tables
 from services.identity.domain.people import NewPerson, PersonCategory, Placement, validate_new_person
 from services.identity.domain.profiles import KNOWN_PROFILES
 from services.identity.domain.roles import validate_assignment
@@ -135,3 +138,24 @@ async def _ensure(
             continue
         uow.add_event(event)
     return existing is None
+
+
+FIRST_ADMINISTRATOR_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('ejournal.first_administrator'))")
+
+
+async def create_first_administrator(deps: Deps, account: Account) -> None:
+    """The first administrator of a new installation; refused once any administrator exists.
+
+    A transaction-scoped advisory lock makes two simultaneous runs one after the other, so the second
+    sees the first's administrator and is refused."""
+    new = validated(account)
+    async with deps.unit_of_work() as uow:
+        await uow.session.execute(FIRST_ADMINISTRATOR_LOCK)
+        assignments = tables.role_assignments.c
+        exists = await uow.session.execute(
+            select(assignments.id).where(assignments.role == Role.ADMINISTRATOR.value).limit(1)
+        )
+        if exists.first() is not None:
+            raise AlreadyExists("this installation already has an administrator; they create the others")
+        await _ensure(uow, deps, account, new, {}, deps.clock().date())
+        await uow.commit()

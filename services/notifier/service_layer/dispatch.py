@@ -73,12 +73,18 @@ class Dispatcher:
             digests = [
                 list(g) for _, g in groupby(digest_rows, key=lambda r: (r.recipient_id, r.channel, r.address))
             ]
+            sent: list[Any] = []
             for group in immediate + digests:
-                await self._deliver(uow, group, now)
+                if await self._deliver(uow, group, now):
+                    sent += [r.id for r in group]
+            if sent:  # one update and one insert for the whole batch: the round trips are the cost
+                await notices_repo.mark_sent(uow.session, sent, now)
+                await notices_repo.record(uow.session, sent, "sent")
             await uow.commit()
         return len(rows)
 
-    async def _deliver(self, uow: UnitOfWork, group: list[Any], now: datetime) -> None:
+    async def _deliver(self, uow: UnitOfWork, group: list[Any], now: datetime) -> bool:
+        """Send one message; True when sent (recorded by the caller), False when failed (recorded here)."""
         first, ids = group[0], [r.id for r in group]
         message = self._message(group)
         channel = self._channels.get(first.channel)
@@ -95,9 +101,8 @@ class Dispatcher:
                         retry_at=str(retry_at), error=reason)  # fmt: skip
             if retry_at is None:
                 uow.add_event(dead_lettered(group, reason, message))
-            return
-        await notices_repo.mark_sent(uow.session, ids, now)
-        await notices_repo.record(uow.session, ids, "sent")
+            return False
+        return True
 
     async def run(self) -> None:
         """Dispatch until cancelled; a database outage is ridden out (the next round tries again)."""

@@ -7,11 +7,11 @@ import psycopg
 import pytest
 
 from ejournal_platform.db_roles import app_role, owner_role
+from ejournal_platform.services import SERVICES
 from ejournal_platform.testing.fixtures import Databases
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow")
 
 
 def libpq(url: str) -> str:

@@ -148,7 +148,15 @@ def test_a_degraded_service_keeps_healthz_200_because_writes_are_accepted() -> N
 
 
 def test_metrics_count_requests_by_route_and_status() -> None:
-    with client() as http:
+    app = create_app(GatewaySettings(metrics_token="m-token"), FakeClients({"identity": State.OK}))  # type: ignore[arg-type]
+    with TestClient(app) as http:
         http.get("/readyz")
-        text = http.get("/metrics").text
+        assert http.get("/metrics").status_code == 404  # public: as if it did not exist
+        assert http.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+        text = http.get("/metrics", headers={"Authorization": "Bearer m-token"}).text
     assert 'ejournal_http_requests_total{method="GET",route="/readyz",status="200"} 1.0' in text
+
+
+def test_metrics_are_not_served_without_a_configured_token() -> None:
+    with client() as http:
+        assert http.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404

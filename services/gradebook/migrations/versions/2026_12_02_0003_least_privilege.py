@@ -8,7 +8,7 @@ Create Date: 2026-12-02
 
 from alembic import op
 
-from ejournal_platform.db_roles import app_role, restrict_app_role
+from ejournal_platform.db_roles import app_role, app_role_exists, restrict_app_role
 
 revision = "0003_least_privilege"
 down_revision = "0002"
@@ -26,7 +26,7 @@ CREATE TABLE reopen_grant_log (
     section_id uuid NOT NULL,
     expires_at timestamptz NOT NULL,
     granted_by text NOT NULL,
-    recorded_by name NOT NULL DEFAULT session_user,
+    recorded_by text NOT NULL DEFAULT session_user::text,
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE TRIGGER reopen_grant_log_append_only BEFORE UPDATE OR DELETE ON reopen_grant_log
@@ -133,10 +133,11 @@ def upgrade() -> None:
         read_only=["reopen_grant_log"],
         updatable_columns={"reopen_grants": ["ended_at", "end_reason", "individual_statement_id"]},
     )
-    op.execute(
-        "GRANT EXECUTE ON FUNCTION ejournal_record_reopen_grant(uuid, text, uuid, uuid, uuid, timestamptz, "
-        f'timestamptz, text, text) TO "{app_role("gradebook")}"'
-    )
+    if app_role_exists("gradebook"):
+        op.execute(
+            "GRANT EXECUTE ON FUNCTION ejournal_record_reopen_grant(uuid, text, uuid, uuid, uuid, timestamptz, "
+            f'timestamptz, text, text) TO "{app_role("gradebook")}"'
+        )
 
 
 def downgrade() -> None:

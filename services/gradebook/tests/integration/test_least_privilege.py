@@ -146,3 +146,19 @@ async def test_a_real_grant_is_logged_and_cannot_be_revived_or_extended(w: World
     with pytest.raises(psycopg.Error) as refused:
         await w.sql("UPDATE reopen_grants SET ended_at = NULL WHERE grant_id = %s", grant_id)
     assert refused.value.sqlstate == "EJ005"
+
+
+async def test_a_missing_journal_is_refused_exactly_like_a_foreign_one(w: World) -> None:
+    """No existence oracle: another teacher's journal and a journal that does not exist answer alike."""
+    import grpc
+
+    from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+
+    j = await w.journal("kz-medical", students=1, lessons=1)
+    stranger = w.teacher(new_id())
+    answers = []
+    for journal_id in (j.journal_id, new_id()):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await w.rpc.GetJournal(pb.GetJournalRequest(journal_id=journal_id), metadata=stranger)
+        answers.append((refused.value.code(), refused.value.details()))
+    assert answers[0] == answers[1] and answers[0][0] == grpc.StatusCode.PERMISSION_DENIED

@@ -71,6 +71,26 @@ async def test_lockout_grows_after_repeated_failures_and_a_success_resets_it(ide
     assert await identity.scalar("SELECT failed_logins FROM people WHERE login = 'kz.teacher2'") == 0
 
 
+async def test_an_unknown_login_locks_out_like_a_known_one(identity: Identity) -> None:
+    """The lockout is no oracle: after the same failures both answer the same, and the same way later."""
+    policy = identity.deps.lockout
+    answers = {}
+    for name in ("kz.teacher3", "no.such.person"):
+        for attempt in range(1, policy.free_failures + 1):
+            with pytest.raises(grpc.aio.AioRpcError):
+                await login(identity, name, f"Wrong-password-{attempt}")
+        with pytest.raises(grpc.aio.AioRpcError) as locked:
+            await login(identity, name, "Wrong-password-x")
+        answers[name] = (locked.value.code(), locked.value.details())
+    assert answers["kz.teacher3"] == answers["no.such.person"]
+    assert "too many failed attempts" in answers["no.such.person"][1]
+    identity.clock.offset = policy.base_delay + timedelta(seconds=1)
+    for name in ("kz.teacher3", "no.such.person"):
+        with pytest.raises(grpc.aio.AioRpcError) as wrong:
+            await login(identity, name, "Wrong-password-y")
+        assert wrong.value.details() == "login or password is wrong"
+
+
 async def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_family(identity: Identity) -> None:
     first = await login(identity, "kz.teacher1")
     second = await identity.stub.Refresh(pb.RefreshRequest(refresh_token=first.refresh_token))

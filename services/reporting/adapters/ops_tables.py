@@ -3,7 +3,7 @@ report jobs, archive records (KG-12) and backup records (KZ-16)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, LargeBinary, Table, Text, func
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, Table, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 
 from services.reporting.adapters.read_models import _text
@@ -67,3 +67,4 @@ signed_statement = Table(
     Column("signers", JSONB, nullable=False, server_default="[]"),  # [{role, person_id, signed_at}]
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+Index("ix_signed_statement_number", signed_statement.c.number)

@@ -68,3 +68,4 @@ signed_statement = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_signed_statement_number", "number"),
 )
+Index("ix_signed_statement_number", signed_statement.c.number)

@@ -66,6 +66,5 @@ signed_statement = Table(
     Column("pdf", LargeBinary, nullable=False),
     Column("signers", JSONB, nullable=False, server_default="[]"),  # [{role, person_id, signed_at}]
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Index("ix_signed_statement_number", "number"),
 )
 Index("ix_signed_statement_number", signed_statement.c.number)

@@ -3,6 +3,8 @@ expectation holds for both profiles, through the gateway's HTTP API only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from deploy.demo.semester import run
@@ -20,4 +22,8 @@ def test_the_scripted_semester_passes_for_both_profiles(stack: Stack) -> None:
     assert code == 0, transcript
     assert "== kz-medical ==" in transcript and "== kg-jasu ==" in transcript
     assert "[FAIL]" not in transcript and "not scripted yet" not in transcript
-    assert "verbal_warning" in transcript  # a fresh stack: kz.teacher1's first reopen of the term (KZ-14)
+    # KZ-14: the ladder proposed a measure and the registrar found it. Which measure depends on how many
+    # reopens kz.teacher1 already has on this shared stack (the portal's reopen test adds some).
+    assert re.search(
+        r"finds the ladder's proposal among their tasks .* got (verbal_warning|warning|reprimand)", transcript
+    )

@@ -68,6 +68,9 @@ async def check_in(
         )
     if str((reply.body or {}).get("type", "")).endswith("/already-exists"):
         problem = visit.gettext("You are already checked in for this lesson.")
+    elif reply.status == 409 and isinstance(reply.body, dict) and reply.body.get("detail"):
+        # Outside the lesson's check-in window (KG-09): the API names the window in the user's language.
+        problem = str(reply.body["detail"])
     else:
         problem = visit.gettext("This code is not valid now: scan the code on the screen again.")
     return visit.render("student/check_in.html", status=reply.status, code="", outcome="", problem=problem)

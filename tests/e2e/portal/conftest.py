@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.e2e.portal.browser import CHROMIUM
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API is open it marks an event loop as running
+# in the main thread, and every later test that runs asyncio (pytest-asyncio, asyncio.run) would fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

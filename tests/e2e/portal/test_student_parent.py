@@ -61,16 +61,19 @@ def test_a_student_checks_in_from_a_phone_by_the_qr_code(portal: str, browser: B
     phone.page.wait_for_url(re.compile(r"/student/check-in\?code="))
     phone.check("check-in confirm")
     phone.page.locator("form[action='/student/check-in'] button").click()
-    # checked in now; on a stack this test already ran on today, "already checked in" (409)
+    # The demo's lessons lie in the past, so the answer is usually KG-09's window refusal, shown in the
+    # student's language and naming the window; inside the window the student is checked in (or, on a
+    # stack this test already ran on, told so). The accepted path is proven in gradebook's test_checkin.
     outcome = phone.page.locator("p.ok, p.error")
-    expect(outcome).to_contain_text(re.compile(r"\d\d:\d\d|тіркелгенсіз|белгилен"))
-    phone.check("checked in")
+    expect(outcome).to_contain_text(re.compile(r"белгілену .* ашық|тіркелгенсіз|\d\d:\d\d"))
+    phone.check("check-in answer")
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone: {width}px"
 
-    # the teacher's attendance shows the check-in, under the student's own login
-    teacher.visit(f"/teacher/journals/{journal}/lessons/{lesson}")
-    assert teacher.page.locator("table.attendance td", has_text="QR").count() >= 1
+    if phone.page.locator("p.ok").count():
+        # the teacher's attendance shows the check-in, under the student's own login
+        teacher.visit(f"/teacher/journals/{journal}/lessons/{lesson}")
+        assert teacher.page.locator("table.attendance td", has_text="QR").count() >= 1
     teacher.assert_no_errors()
     phone.assert_no_errors()
 

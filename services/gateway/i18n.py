@@ -6,7 +6,8 @@ user's language. Texts are data in one table so translators edit one place.
 
 from __future__ import annotations
 
-LANGUAGES = ("ru", "kk", "ky", "en")
+from ejournal_platform.languages import from_accept_language
+
 DEFAULT_LANGUAGE = "ru"
 
 TITLES: dict[str, dict[str, str]] = {
@@ -119,21 +120,7 @@ DETAILS: dict[str, dict[str, str]] = {
 
 def negotiate(accept_language: str | None) -> str:
     """Pick the best of our languages from an Accept-Language header (q-values respected)."""
-    if not accept_language:
-        return DEFAULT_LANGUAGE
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        language = tag.strip().lower().split("-")[0]
-        if language in LANGUAGES and quality > 0:
-            ranked.append((-quality, position, language))
-    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+    return from_accept_language(accept_language) or DEFAULT_LANGUAGE
 
 
 def title(key: str, language: str) -> str:

@@ -17,6 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from ejournal_platform.languages import from_accept_language
+
 LANGUAGES = {"ru": "Русский", "kk": "Қазақша", "ky": "Кыргызча", "en": "English"}
 DEFAULT = "ru"
 LANGUAGE_COOKIE = "ej_lang"
@@ -36,23 +38,6 @@ def translations(language: str) -> Translations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
-
-
-def from_accept_language(header: str | None) -> str | None:
-    """The best of our languages in an Accept-Language header (q-values honoured), or None."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((header or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, index, primary))
-    return min(ranked)[2] if ranked else None
 
 
 def choose(chosen: str | None, profile_language: str | None, accept_language: str | None) -> str:

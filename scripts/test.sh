@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+source scripts/system_packages.sh
 exec .venv/bin/python -m pytest "$@"

@@ -19,9 +19,7 @@ def main(argv: list[str]) -> int:
     admin = os.environ.get("EJOURNAL_DATABASE_ADMIN_URL", "").replace(
         "postgresql+psycopg://", "postgresql://"
     )
-    names = [
-        f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")
-    ]
+    names = [f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")]
     missing = [name for name in ["EJOURNAL_DATABASE_ADMIN_URL", *names] if not os.environ.get(name)]
     if argv or missing:
         print(f"usage: python -m deploy.provision (missing: {', '.join(missing) or '-'})", file=sys.stderr)

@@ -123,9 +123,7 @@ async def apply_control_event(
         },
     )
     uow.add_event(
-        events.control_event_event(
-            row, unit.profile_code, unit.department_id, unit_place.faculty.id, zone
-        )
+        events.control_event_event(row, unit.profile_code, unit.department_id, unit_place.faculty.id, zone)
     )
     return row, True
 

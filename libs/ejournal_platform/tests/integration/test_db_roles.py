@@ -13,7 +13,6 @@ from ejournal_platform.testing.fixtures import Databases
 pytestmark = pytest.mark.integration
 
 
-
 def libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 

@@ -3,7 +3,7 @@
 Each route names its HTTP method and path, the service and RPC, and which request fields come from
 the path; the body's schema and the reply's schema come from the protobuf messages. The gateway adds
 nothing else: the caller's token, language, request id and Idempotency-Key travel to the service,
-which decides. A new route is one line in routes.py.
+which decides. A new route is one line in the service's table in routes/
 """
 
 # No `from __future__ import annotations`: FastAPI reads the body model from real annotations.

@@ -107,6 +107,7 @@ class Stack:
     gateway: str
     tokens: TestTokens
     pids: dict[str, int]  # each process's id, for a profiler (py-spy record --pid)
+    addresses: dict[str, str]  # the services' gRPC addresses
 
     def cookies(self, teacher_id: str) -> dict[str, str]:
         """A teacher's portal session: the access cookie and the CSRF double-submit pair."""
@@ -133,7 +134,7 @@ def gateway_stack(gradebook_url: str, curriculum_url: str) -> Iterator[Stack]:
         process.start()
     base = f"http://127.0.0.1:{ports['gateway']}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a loaded machine imports slowly
         while True:
             try:
                 if httpx.get(f"{base}/readyz", timeout=2).status_code in (200, 503):
@@ -145,7 +146,9 @@ def gateway_stack(gradebook_url: str, curriculum_url: str) -> Iterator[Stack]:
                 raise RuntimeError(f"the gateway stack did not start: exit codes {codes}")
             time.sleep(0.2)
         names = ("gradebook", "curriculum", "gateway")
-        yield Stack(base, TestTokens(key), {n: p.pid or 0 for n, p in zip(names, processes, strict=True)})
+        yield Stack(
+            base, TestTokens(key), {n: p.pid or 0 for n, p in zip(names, processes, strict=True)}, addresses
+        )
     finally:
         for process in processes:
             process.terminate()

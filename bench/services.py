@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import grpc
 import httpx
 
 from deploy.local.servers import free_port
@@ -115,6 +116,21 @@ class Stack:
         return {"Cookie": f"{ACCESS_COOKIE}={token}; {CSRF_COOKIE}=bench", CSRF_HEADER: "bench"}
 
 
+def _answering(gateway: str, addresses: dict[str, str]) -> bool:
+    """Every gRPC server accepts connections and the gateway answers (a 401 needs no service; its
+    /readyz would wait on services this stack does not run)."""
+    for address in addresses.values():
+        with grpc.insecure_channel(address) as channel:
+            try:
+                grpc.channel_ready_future(channel).result(timeout=2)
+            except grpc.FutureTimeoutError:
+                return False
+    try:
+        return httpx.get(f"{gateway}/api/v1/session/me", timeout=5).status_code == 401
+    except httpx.TransportError:
+        return False
+
+
 @contextmanager
 def gateway_stack(gradebook_url: str, curriculum_url: str) -> Iterator[Stack]:
     """The gateway in front of gradebook and curriculum, each its own process; stopped afterwards."""
@@ -135,16 +151,11 @@ def gateway_stack(gradebook_url: str, curriculum_url: str) -> Iterator[Stack]:
     base = f"http://127.0.0.1:{ports['gateway']}"
     try:
         deadline = time.monotonic() + 300  # a loaded machine imports slowly
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code in (200, 503):
-                    break
-            except httpx.TransportError:
-                pass
+        while not _answering(base, addresses):
             if time.monotonic() > deadline or not all(p.is_alive() for p in processes):
                 codes = {p.name: p.exitcode for p in processes}
                 raise RuntimeError(f"the gateway stack did not start: exit codes {codes}")
-            time.sleep(0.2)
+            time.sleep(0.5)
         names = ("gradebook", "curriculum", "gateway")
         yield Stack(
             base, TestTokens(key), {n: p.pid or 0 for n, p in zip(names, processes, strict=True)}, addresses

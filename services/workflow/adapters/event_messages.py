@@ -55,6 +55,7 @@ def step_event(view: CaseView, entry: HistoryEntry) -> ev.ReopenCaseStepRecorded
         step=view.step,
         deadline=instant(view.deadline),
         overdue=view.overdue,
+        reason=view.explanation.reason,
     )
 
 

@@ -214,7 +214,11 @@ async def grid_reads(
                 raise RuntimeError(f"grid refused: {answer.status_code} {answer.text[:500]}")
             grid = answer.json()
             if len(grid["cells"]) != cells or not all(s["student_name"] for s in grid["students"]):
-                raise RuntimeError("the gateway's grid is not the raw read's rows with every student's name")
+                named = sum(1 for s in grid["students"] if s["student_name"])
+                raise RuntimeError(
+                    f"the gateway's grid is not the raw read's rows with every student's name: {len(grid['cells'])}"
+                    f" cells (raw {cells}), {named} of {len(grid['students'])} students named"
+                )
             ours_ms.append((t1 - t0) * 1000)
             raw_ms.append((t2 - t1) * 1000)
     return ours_ms, raw_ms

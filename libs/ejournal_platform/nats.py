@@ -41,13 +41,19 @@ async def connect(url: str, name: str) -> Client:
     )
 
 
-async def ensure_stream(js: JetStreamContext, service: str) -> None:
-    """Create the service's stream, or bring an existing one's settings up to date."""
+async def ensure_stream(
+    js: JetStreamContext, service: str, *, max_age_days: float = 0, replicas: int = 1
+) -> None:
+    """Create the service's stream, or bring an existing one's settings up to date.
+
+    Retention and replicas come from the service's settings (stream_max_age_days, stream_replicas)."""
     config = StreamConfig(
         name=stream_name(service),
         subjects=stream_subjects(service),
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        max_age=max_age_days * 86400 if max_age_days else None,
+        num_replicas=replicas,
     )
     try:
         await js.stream_info(stream_name(service))

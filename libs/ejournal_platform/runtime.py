@@ -116,7 +116,12 @@ async def run_service(
     js = nats_client.jetstream()
     outbox = OutboxWriter(outbox_table) if outbox_table is not None else None
     if outbox is not None:
-        await ensure_stream(js, settings.service_name)
+        await ensure_stream(
+            js,
+            settings.service_name,
+            max_age_days=settings.stream_max_age_days,
+            replicas=settings.stream_replicas,
+        )
     runtime = Runtime(
         settings, engine, async_sessionmaker(engine, expire_on_commit=False), nats_client, js, outbox
     )

@@ -32,6 +32,11 @@ class ServiceSettings(BaseSettings):
     # Outbox relay: how long it sleeps when there is nothing to publish, and how much it takes at once.
     outbox_idle_seconds: float = Field(default=0.05, gt=0, le=10)
     outbox_batch: int = Field(default=500, ge=1, le=10_000)
+    # JetStream retention of this service's event stream (issue 20): days an event is kept (0: for
+    # ever, which reporting's rebuild and a new subscriber's replay from the start rely on) and the
+    # number of replicas (at most the NATS cluster's size; 1 on one server).
+    stream_max_age_days: float = Field(default=0, ge=0)
+    stream_replicas: int = Field(default=1, ge=1, le=5)
     # Keys of identity's token signer (JWKS) are fetched from here by every service.
     identity_address: str = "127.0.0.1:50051"
     # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf).

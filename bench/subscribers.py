@@ -187,7 +187,7 @@ async def paced_publish(js: Any, events: list[tuple[str, Any]], rate: float) -> 
     return len(events) / (time.perf_counter() - started)
 
 
-async def lags(port: int, expected: int, seconds: float = 600) -> list[float]:
+async def lags(port: int, expected: int, seconds: float = 900) -> list[float]:
     found: list[float] = []
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient() as http:
@@ -279,10 +279,10 @@ async def main() -> None:
     receiver = start_receiver(port)
     try:
         with servers() as s:
-            n = size(1000, 100)
+            n = size(500, 100)
             ours_rate, raw_rate = await throughput(s.database("bench_subscribers_1", "subscribers"), port, n)
             figure("webhook deliveries/s (dispatcher vs bare POST loop)", ours_rate, raw_rate, "msg/s")
-            rate, count = 1000.0, size(3000, 200)
+            rate, count = 1000.0, size(1000, 200)
             database = s.database("bench_subscribers_2", "subscribers")
             ours_p99, ours_rate_achieved = await lag_ours(database, s.nats.url, port, count, rate)
             raw_p99, raw_rate_achieved = await lag_raw(s.nats.url, port, count, rate)

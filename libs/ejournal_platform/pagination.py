@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, literal, tuple_
+
 from ejournal_platform.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 100
@@ -30,8 +32,12 @@ MAX_PAGE_SIZE = 1000
 T = TypeVar("T")
 
 
-def _fingerprint(filters: Mapping[str, Any]) -> str:
-    canonical = json.dumps({k: str(v) for k, v in sorted(filters.items())}, ensure_ascii=False)
+Filters = Mapping[str, Any] | Sequence[Any]
+
+
+def _fingerprint(filters: Filters) -> str:
+    items = sorted(filters.items()) if isinstance(filters, Mapping) else list(enumerate(filters))
+    canonical = json.dumps([[str(k), str(v)] for k, v in items], ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
@@ -47,6 +53,15 @@ class Page:
         """Rows to ask for: one more than the page, to know whether another page follows."""
         return self.size + 1
 
+    def after_key(self, *parsers: Callable[[str], Any]) -> tuple[Any, ...]:
+        """The previous page's last sort key, each part parsed back (uuid.UUID, date.fromisoformat ...)."""
+        try:
+            if len(self.after) != len(parsers):
+                raise ValueError("another list's token")
+            return tuple(parse(part) for parse, part in zip(parsers, self.after, strict=True))
+        except ValueError:
+            raise InvalidArgument("page_token", "is not a token this list gave out") from None
+
     def cut(self, rows: Sequence[T], key: Callable[[T], Sequence[Any]]) -> tuple[list[T], str]:
         """The page's rows and the token of the next page ("" when these are the last)."""
         shown = list(rows[: self.size])
@@ -60,12 +75,12 @@ def encode_token(key: Sequence[Any], filters: str) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def page_request(page_size: int, page_token: str, filters: Mapping[str, Any] | None = None) -> Page:
+def page_request(page_size: int, page_token: str, filters: Filters = ()) -> Page:
     """Check the caller's page size (0 = the default, above the maximum = the maximum) and token."""
     if page_size < 0:
         raise InvalidArgument("page_size", f"must be between 0 and {MAX_PAGE_SIZE} (0 = {DEFAULT_PAGE_SIZE})")
     size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    fingerprint = _fingerprint(filters or {})
+    fingerprint = _fingerprint(filters)
     if not page_token:
         return Page(size, (), fingerprint)
     try:
@@ -78,3 +93,9 @@ def page_request(page_size: int, page_token: str, filters: Mapping[str, Any] | N
     if issued_for != fingerprint or not after:
         raise InvalidArgument("page_token", "was given out for other filters; start again without it")
     return Page(size, after, fingerprint)
+
+
+def after(columns: Sequence[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """SQL: the row's sort key comes after `values` (a row-value comparison an index range serves)."""
+    bound = [literal(value, type_=column.type) for column, value in zip(columns, values, strict=True)]
+    return tuple_(*columns) > tuple_(*bound)

@@ -300,10 +300,12 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return pb.AnswerDisputeResponse(dispute=tr.dispute_message(view))
 
     async def ListDisputes(self, request: pb.ListDisputesRequest, context: Ctx) -> pb.ListDisputesResponse:
-        views = await disputes.list_disputes(
-            self.gb, current_principal(), request.journal_id, request.student_id, request.status
+        asked = (request.journal_id, request.student_id, request.status)
+        page = page_request(request.page_size, request.page_token, asked)
+        views, next_token = await disputes.list_disputes(self.gb, current_principal(), *asked, page)
+        return pb.ListDisputesResponse(
+            disputes=[tr.dispute_message(v) for v in views], next_page_token=next_token
         )
-        return pb.ListDisputesResponse(disputes=[tr.dispute_message(v) for v in views])
 
     async def GetStudentResults(
         self, request: pb.GetStudentResultsRequest, context: Ctx

@@ -47,3 +47,25 @@ async def test_my_journals_walked_one_by_one_gives_each_exactly_once(w: World) -
             await w.rpc.ListMyJournals(bad, metadata=me)
         assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert {f for f, _ in field_violations(refused.value)} <= {"page_token", "page_size"}
+
+
+async def test_a_journals_disputes_walked_one_by_one_give_each_exactly_once(w: World) -> None:
+    j = await w.journal("kg-jasu", students=3, lessons=1)
+    lesson = j.lessons[0]
+    await w.write(j, [(lesson, s, "3") for s in j.students])
+    opened = []
+    for student in j.students:
+        request = pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=lesson, message="Мен 4 алдым")
+        opened.append((await w.rpc.OpenDispute(request, metadata=w.student(student))).dispute.dispute_id)
+    teacher = w.teacher(j.teacher_id)
+    seen, token, pages = [], "", 0
+    while True:
+        request = pb.ListDisputesRequest(journal_id=j.journal_id, page_size=1, page_token=token)
+        page = await w.rpc.ListDisputes(request, metadata=teacher)
+        seen += [d.dispute_id for d in page.disputes]
+        pages += 1
+        token = page.next_page_token
+        if not token:
+            break
+        assert pages < 10, "the walk must end"
+    assert seen == opened and pages == 3  # in the order they were opened

@@ -55,8 +55,8 @@ async def test_a_journals_disputes_walked_one_by_one_give_each_exactly_once(w: W
     await w.write(j, [(lesson, s, "3") for s in j.students])
     opened = []
     for student in j.students:
-        request = pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=lesson, message="Мен 4 алдым")
-        opened.append((await w.rpc.OpenDispute(request, metadata=w.student(student))).dispute.dispute_id)
+        dispute = pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=lesson, message="Мен 4 алдым")
+        opened.append((await w.rpc.OpenDispute(dispute, metadata=w.student(student))).dispute.dispute_id)
     teacher = w.teacher(j.teacher_id)
     seen, token, pages = [], "", 0
     while True:

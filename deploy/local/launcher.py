@@ -64,6 +64,7 @@ class LauncherSettings(BaseSettings):
     reporting_port: int = Field(50054, ge=1, le=65535)
     workflow_port: int = Field(50055, ge=1, le=65535)
     notifier_port: int = Field(50056, ge=1, le=65535)
+    subscribers_port: int = Field(50057, ge=1, le=65535)
     # The local mail server (SMTP on 127.0.0.1): every message it accepts is kept in $EJOURNAL_HOME/mail.
     smtp_port: int = Field(8025, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)
@@ -269,6 +270,7 @@ class Stack:
                 env |= self.backup_tool_env(url_of)
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
+                env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("identity-signing-key-passphrase")
             else:
                 env[f"{prefix}SERVICE_SECRET"] = service_secrets[service]
             if service == "reporting":  # statements' lines come from the gradebook; files stay in the home

@@ -11,10 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from services.portal.pages import (
     admin,
+    calendar,
     disputes,
     lessons,
     office,
     oversight,
+    reopen,
     session,
     student,
     tasks,
@@ -26,10 +28,12 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     session.router,
     teacher.router,
+    reopen.router,
     lessons.router,
     disputes.router,
     student.router,
     tasks.router,
+    calendar.router,
     oversight.router,
     office.router,
     admin.router,

@@ -91,7 +91,7 @@ def test_the_kz_reopen_procedure_through_the_pages(portal: str, browser: Browser
     # The dean downloads it: gradebook refuses a university-scoped registrar the journal's statement
     # list (statement.read is checked against the journal's scope, which names no university).
     page = dean.visit(f"/registrar/statements?journal_id={case.journal['journal_id']}")
-    individual = page.locator("tbody tr", has_text="individual")
+    individual = page.locator("tbody tr[data-kind='individual']")
     reload_until(page, individual, "the individual statement")
     dean.check("statements with the individual one")
     with page.expect_download() as started:

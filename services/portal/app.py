@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from services.portal.pages import (
     admin,
     calendar,
+    column_form,
     disputes,
     lessons,
     office,
@@ -29,6 +30,7 @@ ROUTERS = (
     session.router,
     teacher.router,
     reopen.router,
+    column_form.router,
     lessons.router,
     disputes.router,
     student.router,

@@ -98,3 +98,22 @@ def test_someone_elses_case_is_the_same_not_found_as_an_absent_one() -> None:
     head = signed_in("head")  # may read the case, but it is not their own to correct
     assert head.get("/teacher/cases/case-2").status_code == 404
     assert signed_in("teacher").get("/teacher/cases/nope").status_code == 404
+
+
+def test_a_column_saves_without_javascript_only_the_changed_cells_keyed_with_their_versions() -> None:
+    browser = signed_in("teacher")
+    page = browser.get("/teacher/journals/j-1/columns/col-2", headers={"accept-language": "en"}).text
+    assert 'value="45"' in page and "Абаев Нұрлан" in page and 'name="reason"' in page  # reopened: a reason
+    key = re.search(r'name="key" value="([0-9a-f-]{36})"', page)
+    assert key
+    form = {"value.st-1": "54", "was.st-1": "45", "version.st-1": "2", "key": key[1], "reason": "KZ-13",
+            "csrf": browser.cookies["ej_csrf"]}  # fmt: skip
+    answer = browser.post("/teacher/journals/j-1/columns/col-2", data=form, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].endswith("?saved=true")
+    assert sent(browser, "POST", "/api/v1/journals/j-1/marks") == [
+        {"cells": [{"column_id": "col-2", "student_id": "st-1", "value": "54", "expected_version": 2}],
+         "reason": "KZ-13"}
+    ]  # fmt: skip
+    unchanged = {**form, "value.st-1": "45"}
+    browser.post("/teacher/journals/j-1/columns/col-2", data=unchanged, follow_redirects=False)
+    assert len(sent(browser, "POST", "/api/v1/journals/j-1/marks")) == 1  # nothing changed: no call

@@ -5,10 +5,11 @@ portal makes is recorded (path and body), so tests can see which scope a page as
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.gateway.auth import start_session
 from services.portal.app import install
@@ -278,6 +279,20 @@ def fake_office_gateway() -> FastAPI:
     @app.post("/api/v1/reopen-cases/{case_id}/correction")
     async def correction(request: Request, case_id: str) -> JSONResponse:
         return await written(request, {"case": {**TEACHERS_CASE, "step": "reclosing"}})
+
+    @app.post("/api/v1/imports")
+    async def import_file(request: Request) -> Response:
+        """Streams JSON lines as the gateway does: progress, then the result with each row's error."""
+        content = await request.body()
+        calls.append(("POST", "/api/v1/imports", {**request.query_params, "content": content.decode()}))
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        errors = [{"row": 2, "column": "Группа", "reason": "ЖМ-999: жоқ топ"},
+                  {"row": 3, "column": "Группа", "reason": "ЖМ-999: жоқ топ"}]  # fmt: skip
+        result = {"status": "rejected", "rows_total": 2, "rows_changed": 0, "errors": errors}
+        lines = [{"progress": {"stage": "validating", "rows_done": 2, "rows_total": 2}}, {"result": result}]
+        return Response("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                        media_type="application/x-ndjson")  # fmt: skip
 
     @app.put("/api/v1/control-events/{event_id}/deadline")
     async def move(request: Request, event_id: str) -> JSONResponse:

@@ -96,3 +96,25 @@ def test_an_administrator_action_without_the_forms_csrf_is_refused() -> None:
     forged = {"csrf": "forged"}
     page = browser.post("/admin/classrooms/r1/secret", data=forged, headers={"accept-language": "en"})
     assert page.status_code == 403 and "This action is not yours to take." in page.text
+
+
+def test_an_import_posted_without_javascript_shows_the_result_and_each_rows_error() -> None:
+    browser = signed_in("registrar")
+    form = {
+        "kind": "contingent",
+        "academic_year": "y1",
+        "reason": "тексеру",
+        "csrf": browser.cookies["ej_csrf"],
+    }
+    file = {"file": ("contingent.csv", "Логин;Группа\nx;ЖМ-999\ny;ЖМ-999\n".encode(), "text/csv")}
+    page = browser.post("/registrar/imports", data=form, files=file, headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "Nothing applied: the file has errors (2)." in page.text
+    assert page.text.count("ЖМ-999: жоқ топ") == 2 and 'id="import-errors" hidden' not in page.text
+    sent_import = sent(browser, "POST", "/api/v1/imports")[0]
+    assert (sent_import["kind"], sent_import["file_name"], sent_import["academic_year_id"]) == (
+        "contingent",
+        "contingent.csv",
+        "y1",
+    )
+    assert sent_import["dry_run"] == "false" and sent_import["content"].endswith("y;ЖМ-999\n")

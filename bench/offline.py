@@ -28,13 +28,12 @@ SAVES = size(500, 20)
 QUEUE = """async ([journal, count]) => {
   const { Outbox } = await import('/static/js/outbox.mjs');
   const box = await Outbox.open(document.body.dataset.person);
-  const inputs = [...document.querySelectorAll('#grid input.cell')].filter((i) => !i.readOnly);
-  const columns = [...document.querySelectorAll('#grid thead th[data-col]')].map((th) => th.dataset.col);
-  const students = [...document.querySelectorAll('#grid tbody tr')].map((tr) => tr.dataset.student);
-  const saves = inputs.slice(0, count).map((input, i) => ({
+  const heads = [...document.querySelectorAll('#grid thead th[data-col]')];
+  const rows = [...document.querySelectorAll('#grid tbody tr')];
+  const cells = heads.flatMap((th, c) => th.classList.contains('closed') ? [] : rows.map((tr) => [th.dataset.col, tr.dataset.student, tr.cells[c + 1]]));
+  const saves = cells.slice(0, count).map(([column_id, student_id, td], i) => ({
     journal, key: crypto.randomUUID(), sent: false,
-    cells: [{ column_id: columns[Number(input.dataset.c)], student_id: students[Number(input.dataset.r)],
-              value: String(i % 101), expected_version: Number(input.dataset.v),
+    cells: [{ column_id, student_id, value: String(i % 101), expected_version: Number(td.dataset.v || 0),
               typed_at: new Date().toISOString() }],
   }));
   await box.write(saves.map((save) => ['add', 'saves', save]));

@@ -81,6 +81,11 @@ async def session_revoked(session: AsyncSession, session_id: str) -> bool:
     return row is None or row.revoked_at is not None
 
 
+async def revoked_since(session: AsyncSession, since: datetime) -> list[str]:
+    rows = await session.execute(select(sessions.c.id).where(sessions.c.revoked_at >= since))
+    return [str(row.id) for row in rows]
+
+
 # -- signing keys ----------------------------------------------------------------------------------
 
 
@@ -90,6 +95,11 @@ async def load_keys(session: AsyncSession) -> list[Any]:
 
 async def add_key(session: AsyncSession, kid: str, pem: bytes, at: datetime) -> None:
     await session.execute(insert(signing_keys).values(kid=kid, private_pem=pem, created_at=at))
+
+
+async def replace_key_pem(session: AsyncSession, kid: str, pem: bytes) -> None:
+    """The same key, stored in another form (a plain key encrypted)."""
+    await session.execute(update(signing_keys).where(signing_keys.c.kid == kid).values(private_pem=pem))
 
 
 async def retire_keys_except(session: AsyncSession, kid: str, at: datetime) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, BrowserType, Page, Route, expect
+from playwright.sync_api import BrowserContext, BrowserType, Locator, Page, Route, expect
 
 from deploy.demo import university as u
 from deploy.demo.model import Person as DemoPerson
@@ -118,6 +118,16 @@ def empty_column(api: Api, teacher: DemoPerson, in_open_section: bool = False) -
     raise AssertionError(f"{teacher.login} has no empty open column left")
 
 
+def kept(page: Page, path: str) -> None:
+    """Wait until the service worker's cache holds the page (it fetches the open journals a few
+    seconds after a teacher's page loads). wait_for_function does not await a promise, hence a loop."""
+    for _ in range(240):
+        if page.evaluate("async path => !!(await caches.match(path))", path):
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the worker never kept {path}")
+
+
 def look(who: Person, label: str) -> None:
     """Person.check without waiting for the network to be idle (it is gone): a screenshot and axe."""
     who.shots += 1
@@ -159,19 +169,30 @@ def controlled_by_the_worker(page: Page) -> None:
     assert page.evaluate("() => !!navigator.serviceWorker.controller")
 
 
+# The grid's cells are text; one editor input (#grid-editor) moves into the cell being typed into.
+READ_CELLS = """(c) => [...document.querySelectorAll('#grid tbody tr')].map(
+    (tr) => { const td = tr.cells[c + 1]; return td.querySelector('input')?.value ?? td.textContent; })"""
+
+
+def cell(page: Page, row: int, column: int) -> Locator:
+    return page.locator("#grid tbody tr").nth(row).locator("td").nth(column)
+
+
 def type_column(page: Page, index: int, values: list[str]) -> None:
-    page.locator(f"#grid input[data-r='0'][data-c='{index}']").focus()
+    cell(page, 0, index).click()
+    expect(page.locator("#grid-editor")).to_be_focused()
     for value in values:
         page.keyboard.type(value)
         page.keyboard.press("Enter")
 
 
-def column_values(page: Page, index: int, rows: int) -> list[str]:
-    return [page.locator(f"#grid input[data-r='{r}'][data-c='{index}']").input_value() for r in range(rows)]
+def column_values(page: Page, index: int) -> list[str]:
+    return list(page.evaluate(READ_CELLS, index))
 
 
 def unsynced(page: Page) -> int:
-    return int(page.locator("#grid input.cell.dirty").count())
+    """Cells marked in the grid as not on the server yet."""
+    return int(page.locator("#grid td.dirty").count())
 
 
 def page_rows(page: Page) -> list[str]:
@@ -217,9 +238,7 @@ def test_a_column_typed_offline_survives_reload_and_browser_restart_and_arrives_
     rows = page_rows(who.page)
     # The worker also keeps the teacher's other open journals, never opened in this browser.
     other = next(j for j in open_journals(api, TEACHER) if j != column.journal_id)
-    who.page.wait_for_function(
-        "path => caches.match(path).then(Boolean)", arg=f"/teacher/journals/{other}", timeout=120_000
-    )
+    kept(who.page, f"/teacher/journals/{other}")
     values = ["нб" if r % 3 == 1 else str(5 - r % 4) for r in range(len(rows))]  # kg-jasu scale
     assert browser_profile.context is not None
 
@@ -232,8 +251,10 @@ def test_a_column_typed_offline_survives_reload_and_browser_restart_and_arrives_
 
     who.page.reload()  # offline: the worker serves the page, the outbox the typed values
     expect(who.page.locator("#grid")).to_have_attribute("data-ready", "true", timeout=READY)
-    assert column_values(who.page, index, len(rows)) == values
+    assert column_values(who.page, index) == values
     assert unsynced(who.page) == len(rows)
+    open_grid(who, Column(other, "", "", []), column_index=False)  # offline, never visited: prefetched
+    look(who, "another journal offline")
 
     browser_profile.close()  # the browser closed with the network still gone
     who = browser_profile.open("offline-column-reopened")
@@ -241,12 +262,11 @@ def test_a_column_typed_offline_survives_reload_and_browser_restart_and_arrives_
     offline(browser_profile.context)
     who.page.goto(f"{who.base}/teacher/journals/{column.journal_id}")
     expect(who.page.locator("#grid")).to_have_attribute("data-ready", "true", timeout=READY)
-    assert column_values(who.page, index, len(rows)) == values
+    assert column_values(who.page, index) == values
     assert unsynced(who.page) == len(rows)
     assert outbox_counts(who.page)["saves"] == 1
     look(who, "reopened offline")
-    open_grid(who, Column(other, "", "", []), column_index=False)  # offline, from the worker's cache
-    look(who, "another journal offline")
+    open_grid(who, Column(other, "", "", []), column_index=False)  # still kept after the restart
     who.page.goto(f"{who.base}/teacher/journals/{column.journal_id}")
     expect(who.page.locator("#grid")).to_have_attribute("data-ready", "true", timeout=READY)
     assert server_cells(api, TEACHER, column) == {}  # nothing reached the server yet
@@ -285,8 +305,8 @@ def test_a_change_made_on_the_server_while_offline_is_shown_with_both_values_and
     type_column(who.page, index, ["5"])
     who.page.locator("#grid-save").click()
     # Meanwhile the teacher's other device (the API, same person) writes the same cell.
-    cell = {"column_id": column.column_id, "student_id": student, "value": "2", "expected_version": 0}
-    reply = api.write(TEACHER, f"/api/v1/journals/{column.journal_id}/marks", {"cells": [cell]})
+    written = {"column_id": column.column_id, "student_id": student, "value": "2", "expected_version": 0}
+    reply = api.write(TEACHER, f"/api/v1/journals/{column.journal_id}/marks", {"cells": [written]})
     assert reply.status_code == 200, reply.text
 
     online(browser_profile.context)
@@ -295,9 +315,8 @@ def test_a_change_made_on_the_server_while_offline_is_shown_with_both_values_and
     expect(held).to_contain_text("серверде 2")
     expect(held).to_contain_text("сиздики 5")
     expect(held).to_contain_text(TEACHER.full_name)  # who wrote the server's value
-    first = who.page.locator(f"#grid input[data-r='0'][data-c='{index}']")
-    expect(first).to_have_value("5")  # what was typed stays in the cell until the teacher chooses
-    expect(first).to_have_class(re.compile(r"\bconflict\b"))
+    assert column_values(who.page, index)[0] == "5"  # what was typed stays until the teacher chooses
+    expect(cell(who.page, 0, index)).to_have_class(re.compile(r"\bconflict\b"))
     assert server_cells(api, TEACHER, column) == {student: ("2", 1)}
     who.check("conflict shown")
 
@@ -336,14 +355,14 @@ def test_a_section_closed_while_offline_is_refused_with_the_reopen_offer_and_the
     held = who.page.locator("#grid-held li[data-kind='closed']")
     expect(held).to_have_count(len(rows), timeout=30_000)
     expect(who.page.locator("#grid-held li.reopen-offer")).to_be_visible()
-    assert column_values(who.page, index, len(rows)) == values  # typed values stay visible
+    assert column_values(who.page, index) == values  # typed values stay visible
     assert outbox_counts(who.page) == {"pending": 0, "saves": 0, "held": len(rows)}  # not retried
     assert server_cells(api, TEACHER, column) == {}
     look(who, "closed refused")
 
     who.page.reload()
     expect(held).to_have_count(len(rows), timeout=READY)
-    assert column_values(who.page, index, len(rows)) == values
+    assert column_values(who.page, index) == values
     who.assert_no_errors()
 
 

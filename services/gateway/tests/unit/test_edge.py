@@ -176,3 +176,13 @@ def test_metrics_count_requests_by_route_and_status() -> None:
 def test_metrics_are_not_served_without_a_configured_token() -> None:
     with client() as http:
         assert http.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+def test_the_asyncapi_document_is_served_without_signing_in() -> None:
+    with client() as http:
+        got = http.get("/asyncapi.json")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/json")
+    document = got.json()
+    assert document["asyncapi"] == "3.0.0"
+    addresses = {channel["address"] for channel in document["channels"].values()}
+    assert "ejournal.gradebook.v1.StatementFormed" in addresses

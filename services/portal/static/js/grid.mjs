@@ -4,6 +4,11 @@
 // person's IndexedDB outbox so typing goes on without network (issue 21). This module shows the
 // outbox's state (online or not, saves waiting, last synced, cells not yet on the server) and the
 // cells the server refused, with the teacher's choice.
+//
+// The cells are plain text; ONE editor input moves into the cell being typed into (a roving editor).
+// A 30 x 60 grid of 1,800 inputs took several times longer to become editable than its text does.
+// A cell remembers what the API holds in data-stored once it differs from what it shows, and its
+// version in data-v (absent: 0, no mark yet).
 
 import { GridSaver } from "./grid-save.mjs";
 
@@ -11,6 +16,7 @@ import { GridSaver } from "./grid-save.mjs";
 // work safe when the teacher stops in the middle. The last row's Enter and the Save button save at once.
 const AUTOSAVE_MS = 10000;
 const table = document.getElementById("grid");
+const body = table.tBodies[0];
 const texts = JSON.parse(table.dataset.texts);
 const allowed = JSON.parse(table.dataset.allowed);
 const journalId = table.dataset.journal;
@@ -18,16 +24,30 @@ const saveButton = document.getElementById("grid-save");
 const stateLine = document.getElementById("grid-state");
 const problem = document.getElementById("grid-problem");
 const historyLink = document.getElementById("grid-history");
-const columns = [...table.querySelectorAll("thead th[data-col]")].map((th) => th.dataset.col);
-const students = [...table.querySelectorAll("tbody tr")].map((tr) => tr.dataset.student);
+const heads = [...table.tHead.rows[0].cells].slice(1);
+const columns = heads.map((th) => th.dataset.col);
+const closed = heads.map((th) => th.classList.contains("closed"));
+const students = [...body.rows].map((tr) => tr.dataset.student);
 const columnIndex = new Map(columns.map((id, i) => [id, i]));
 const studentIndex = new Map(students.map((id, i) => [id, i]));
-const rows = [...table.tBodies[0].rows].map((tr) => [...tr.querySelectorAll("input.cell")]);
+const editor = document.createElement("input");
+editor.id = "grid-editor";
+editor.className = "cell";
+editor.autocomplete = "off";
+editor.spellcheck = false;
+let active = null; // {td, r, c}: the cell the editor is in
 let autosave = null;
 
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
-const cellAt = (r, c) => rows[r]?.[c];
-const where = (input) => [Number(input.dataset.r), Number(input.dataset.c)];
+const cellAt = (r, c) => body.rows[r]?.cells[c + 1]; // cells[0] is the student's name
+const cellOf = (columnId, studentId) => cellAt(studentIndex.get(studentId), columnIndex.get(columnId));
+const shown = (td) => (td === active?.td ? editor.value : td.textContent);
+const stored = (td) => td.dataset.stored ?? shown(td);
+
+function show(td, value) {
+  if (td === active?.td) editor.value = value;
+  else td.textContent = value;
+}
 
 function onScale(value) {
   if (value === "") return true; // clearing a cell back to "no mark yet"
@@ -43,31 +63,62 @@ function say(text) {
   problem.hidden = !text;
 }
 
-function flag(input, text) {
-  input.setAttribute("aria-invalid", "true");
-  input.setAttribute("aria-describedby", "grid-problem");
+// The editor carries the invalid state of the cell it is in, for screen readers.
+function describe() {
+  if (active?.td.classList.contains("invalid")) {
+    editor.setAttribute("aria-invalid", "true");
+    editor.setAttribute("aria-describedby", "grid-problem");
+  } else {
+    editor.removeAttribute("aria-invalid");
+    editor.removeAttribute("aria-describedby");
+  }
+}
+
+function flag(td, text) {
+  td.classList.add("invalid");
+  describe();
   say(text);
 }
 
-function unflag(input) {
-  input.removeAttribute("aria-invalid");
-  input.removeAttribute("aria-describedby");
-  input.classList.remove("conflict");
+function unflag(td) {
+  td.classList.remove("invalid", "conflict");
+  describe();
+}
+
+// Put the editor into cell (r, c), clamped to the grid; the cell it leaves shows its text again.
+function activate(r, c, focus = true) {
+  const td = cellAt(Math.max(0, Math.min(body.rows.length - 1, r)), Math.max(0, Math.min(columns.length - 1, c)));
+  if (!td) return;
+  if (active && active.td !== td) active.td.textContent = editor.value;
+  if (active?.td !== td) {
+    const value = td.textContent;
+    td.dataset.stored ??= value; // what the API holds, while the editor changes what is shown
+    active = { td, r: td.parentElement.sectionRowIndex, c: td.cellIndex - 1 };
+    editor.value = value;
+    td.replaceChildren(editor);
+  }
+  editor.readOnly = closed[active.c];
+  editor.setAttribute("aria-labelledby", `s${active.r} c${active.c}`);
+  describe();
+  historyLink.href = `/teacher/journals/${journalId}/cells/${columns[active.c]}/${students[active.r]}`;
+  if (focus) {
+    editor.focus();
+    editor.select();
+  }
 }
 
 const personId = document.body.dataset.person;
 const syncLine = document.getElementById("grid-sync");
 const heldList = document.getElementById("grid-held");
-const inputOf = (columnId, studentId) => cellAt(studentIndex.get(studentId), columnIndex.get(columnId));
-const nameOf = (studentId) => table.querySelector(`tbody tr[data-student="${studentId}"] th`)?.textContent.trim() || "";
-const columnName = (columnId) => table.querySelector(`thead th[data-col="${columnId}"]`)?.textContent.replace(/\s+/g, " ").trim() || "";
+const nameOf = (studentId) => body.rows[studentIndex.get(studentId)]?.cells[0].textContent.trim() || "";
+const columnName = (columnId) => heads[columnIndex.get(columnId)]?.textContent.replace(/\s+/g, " ").trim() || "";
 const local = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" }) : "");
 
 // Cells not yet on the server are marked in the grid (a class and a title, not only a colour).
-function markUnsynced(input, unsynced) {
-  input.classList.toggle("dirty", unsynced);
-  if (unsynced) input.title = texts.unsynced_cell;
-  else if (input.title === texts.unsynced_cell) input.removeAttribute("title");
+function markUnsynced(td, unsynced) {
+  td.classList.toggle("dirty", unsynced);
+  if (unsynced) td.title = texts.unsynced_cell;
+  else if (td.title === texts.unsynced_cell) td.removeAttribute("title");
 }
 
 function showSync({ phase, online, waiting, lastSynced }) {
@@ -94,13 +145,14 @@ function showHeld() {
   heldList.replaceChildren();
   heldList.hidden = saver.held.size === 0;
   for (const entry of saver.held.values()) {
-    const input = inputOf(entry.column_id, entry.student_id);
-    if (input) {
-      input.value = entry.value;
-      input.classList.add("conflict");
+    const td = cellOf(entry.column_id, entry.student_id);
+    if (td) {
+      td.dataset.stored = entry.theirs ? entry.theirs.value : stored(td);
       // Typing into the cell again answers the conflict too: then it is written over the server's version.
-      if (entry.theirs) input.dataset.v = String(entry.theirs.version);
-      flag(input, "");
+      if (entry.theirs) td.dataset.v = String(entry.theirs.version);
+      show(td, entry.value);
+      td.classList.add("conflict");
+      flag(td, "");
     }
     const item = document.createElement("li");
     item.dataset.cell = entry.id;
@@ -147,19 +199,19 @@ heldList.addEventListener("click", async (event) => {
   if (!button) return;
   const id = button.closest("li").dataset.cell;
   const entry = saver.held.get(id);
-  const input = entry && inputOf(entry.column_id, entry.student_id);
+  if (!entry) return;
+  const td = cellOf(entry.column_id, entry.student_id);
   if (button.dataset.choice === "mine") {
     await saver.keepMine(id);
   } else {
     await saver.release(id);
-    if (input && button.dataset.choice === "theirs") {
-      input.dataset.v = String(entry.theirs.version);
-      input.defaultValue = input.value = entry.theirs.value;
-    } else if (input) {
-      input.value = input.defaultValue;
+    if (td && button.dataset.choice === "theirs") {
+      td.dataset.v = String(entry.theirs.version);
+      td.dataset.stored = entry.theirs.value;
     }
+    if (td) show(td, stored(td)); // the teacher chose to drop what they typed
   }
-  if (input) { unflag(input); markUnsynced(input, saver.isUnsynced(entry.column_id, entry.student_id)); }
+  if (td) { unflag(td); markUnsynced(td, saver.isUnsynced(entry.column_id, entry.student_id)); }
   showHeld();
   saver.state(saver.phase);
 });
@@ -168,11 +220,11 @@ const saver = new GridSaver(journalId, personId, {
   onState: showSync,
   onSaved(cells) {
     for (const cell of cells) {
-      const input = inputOf(cell.column_id, cell.student_id);
-      if (!input) continue;
-      input.dataset.v = String(cell.version);
-      input.defaultValue = cell.value;
-      if (!saver.isUnsynced(cell.column_id, cell.student_id)) { markUnsynced(input, false); input.classList.remove("saving"); }
+      const td = cellOf(cell.column_id, cell.student_id);
+      if (!td) continue;
+      td.dataset.v = String(cell.version);
+      td.dataset.stored = cell.value;
+      if (!saver.isUnsynced(cell.column_id, cell.student_id)) { markUnsynced(td, false); td.classList.remove("saving"); }
     }
   },
   onHeld: showHeld,
@@ -184,87 +236,83 @@ function scheduleSave(delay = AUTOSAVE_MS) {
   autosave = setTimeout(() => saver.save(), delay);
 }
 
-// Take what was typed into a cell: queue it, or refuse it in place. False keeps the focus there.
-function commit(input) {
-  if (input.readOnly) return true;
-  const value = input.value.trim();
-  input.value = value;
-  const [r, c] = where(input);
-  if (value === input.defaultValue && !input.classList.contains("conflict")) {
+// Take what was typed into the editor's cell: queue it, or refuse it in place. False keeps the focus.
+function commit() {
+  if (!active || editor.readOnly) return true;
+  const { td, r, c } = active;
+  const value = editor.value.trim();
+  editor.value = value;
+  const before = stored(td);
+  if (value === before && !td.classList.contains("conflict")) {
     saver.forget(columns[c], students[r]);
-    markUnsynced(input, saver.isUnsynced(columns[c], students[r]));
-    unflag(input);
+    markUnsynced(td, saver.isUnsynced(columns[c], students[r]));
+    unflag(td);
     return true;
   }
   if (!onScale(value)) {
-    flag(input, fill(texts.offscale, { value, allowed: allowed.join(", ") }));
+    flag(td, fill(texts.offscale, { value, allowed: allowed.join(", ") }));
     problem.dataset.kind = "offscale";
     return false;
   }
-  unflag(input);
+  unflag(td);
   if (problem.dataset.kind === "offscale") say("");
   const heldId = saver.id(columns[c], students[r]);
   if (saver.held.has(heldId)) saver.release(heldId).then(showHeld); // typed anew: the teacher chose
-  markUnsynced(input, true);
-  saver.typed(columns[c], students[r], value, Number(input.dataset.v));
+  td.dataset.stored = before;
+  markUnsynced(td, true);
+  saver.typed(columns[c], students[r], value, Number(td.dataset.v || 0));
   saveButton.disabled = false;
   stateLine.textContent = fill(texts.unsaved, { n: saver.size });
   scheduleSave();
   return true;
 }
 
-function move(r, c) {
-  const target = cellAt(Math.max(0, Math.min(rows.length - 1, r)), Math.max(0, Math.min(columns.length - 1, c)));
-  if (target) target.focus();
-}
-
-table.addEventListener("keydown", (event) => {
-  const input = event.target;
-  if (!input.classList?.contains("cell")) return;
-  const [r, c] = where(input);
-  const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
-  const atEnd = input.selectionStart === input.value.length;
-  const allSelected = input.selectionStart === 0 && input.selectionEnd === input.value.length;
+editor.addEventListener("keydown", (event) => {
+  const { r, c } = active;
+  const atStart = editor.selectionStart === 0 && editor.selectionEnd === 0;
+  const atEnd = editor.selectionStart === editor.value.length;
+  const allSelected = editor.selectionStart === 0 && editor.selectionEnd === editor.value.length;
   switch (event.key) {
     case "Enter":
       event.preventDefault();
-      if (!commit(input)) return;
-      if (!event.shiftKey && r === rows.length - 1) { clearTimeout(autosave); saver.save(); return; }
-      move(event.shiftKey ? r - 1 : r + 1, c);
+      if (!commit()) return;
+      if (!event.shiftKey && r === body.rows.length - 1) { clearTimeout(autosave); saver.save(); return; }
+      activate(event.shiftKey ? r - 1 : r + 1, c);
       return;
     case "ArrowDown":
     case "ArrowUp":
       event.preventDefault();
-      if (commit(input)) move(event.key === "ArrowDown" ? r + 1 : r - 1, c);
+      if (commit()) activate(event.key === "ArrowDown" ? r + 1 : r - 1, c);
       return;
     case "ArrowLeft":
-      if ((atStart || allSelected) && commit(input)) { event.preventDefault(); move(r, c - 1); }
+      if ((atStart || allSelected) && commit()) { event.preventDefault(); activate(r, c - 1); }
       return;
     case "ArrowRight":
-      if ((atEnd || allSelected) && commit(input)) { event.preventDefault(); move(r, c + 1); }
+      if ((atEnd || allSelected) && commit()) { event.preventDefault(); activate(r, c + 1); }
       return;
     case "Escape":
-      input.value = input.defaultValue;
-      commit(input);
+      editor.value = stored(active.td);
+      commit();
       return;
     case "s":
-      if (event.ctrlKey || event.metaKey) { event.preventDefault(); if (commit(input)) saver.save(); }
+      if (event.ctrlKey || event.metaKey) { event.preventDefault(); if (commit()) saver.save(); }
       return;
     default:
   }
 });
 
-table.addEventListener("focusin", (event) => {
-  const input = event.target;
-  if (!input.classList?.contains("cell")) return;
-  input.select();
-  const [r, c] = where(input);
-  historyLink.href = `/teacher/journals/${journalId}/cells/${columns[c]}/${students[r]}`;
-  historyLink.hidden = false;
-});
+editor.addEventListener("focus", () => { historyLink.hidden = false; });
 
-table.addEventListener("change", (event) => {
-  if (event.target.classList?.contains("cell")) commit(event.target);
+// Leaving the grid (the Save button, a link) takes what was typed, as Enter would.
+editor.addEventListener("change", () => commit());
+
+// A click on a cell moves the editor there, unless the cell it is in holds a value off the scale.
+body.addEventListener("mousedown", (event) => {
+  const td = event.target.closest?.("td");
+  if (!td || td === active?.td || !body.contains(td)) return;
+  event.preventDefault();
+  if (commit()) activate(td.parentElement.sectionRowIndex, td.cellIndex - 1);
+  else editor.focus();
 });
 
 saveButton.addEventListener("click", () => {
@@ -276,10 +324,18 @@ saveButton.addEventListener("click", () => {
 // ended and the person signed in again): the latest typing of each cell shows, marked as not on the
 // server yet; held cells show what was typed and the choice.
 for (const cell of saver.unsynced()) {
-  const input = inputOf(cell.column_id, cell.student_id);
-  if (input) { input.value = cell.value; markUnsynced(input, true); }
+  const td = cellOf(cell.column_id, cell.student_id);
+  if (!td) continue;
+  td.dataset.stored = stored(td);
+  show(td, cell.value);
+  markUnsynced(td, true);
 }
 showHeld();
 saver.state(navigator.onLine ? "idle" : "offline");
 if (saver.size) { saveButton.disabled = false; scheduleSave(0); }
+
+// The editor waits in the first open column so that Tab reaches the grid; it takes the focus only
+// when the teacher moves there.
+const firstOpen = closed.indexOf(false);
+activate(0, firstOpen < 0 ? 0 : firstOpen, false);
 table.dataset.ready = "true"; // the grid takes keys from here on (tests and the benchmark wait for it)

@@ -11,7 +11,6 @@
 import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outbox.mjs";
 
 const CACHE_PREFIX = "ejournal-";
-const PERSON_KEY = "ejournal:person";
 const PREFETCH_EVERY_MS = 15 * 60 * 1000;
 const PREFETCH_DELAY_MS = 5000;
 
@@ -28,20 +27,21 @@ async function deleteCaches() {
 export async function wipe() {
   for (const name of await outboxDatabases()) await deleteDatabase(name);
   await deleteCaches();
-  localStorage.removeItem(PERSON_KEY);
   const registrations = navigator.serviceWorker ? await navigator.serviceWorker.getRegistrations() : [];
   await Promise.all(registrations.map((r) => r.unregister()));
 }
 
+// The person's outbox database is the binding: it is opened (so created) on every page of theirs.
+// Finding another person's database means someone else used this browser since: their databases and
+// the page cache go before anything of this person's is kept. (Not localStorage: a write to it just
+// before the browser closes may be lost, and then the cache would be wiped for the same person.)
 async function bindToPerson() {
-  const before = localStorage.getItem(PERSON_KEY);
-  if (before === person) return;
-  // Another person (or nobody we know of) used this browser: none of their data may show here.
-  for (const name of await outboxDatabases()) {
-    if (name !== DATABASE_PREFIX + person) await deleteDatabase(name);
+  const others = (await outboxDatabases()).filter((name) => name !== DATABASE_PREFIX + person);
+  if (others.length) {
+    for (const name of others) await deleteDatabase(name);
+    await deleteCaches();
   }
-  await deleteCaches();
-  localStorage.setItem(PERSON_KEY, person);
+  (await Outbox.open(person)).close();
 }
 
 async function waitingSaves() {

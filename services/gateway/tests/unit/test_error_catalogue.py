@@ -17,7 +17,7 @@ from ejournal_platform.errors import InvalidArgument, PermissionDenied, Validati
 from ejournal_platform.grpc.status import to_rpc_status
 from services.gateway.app import create_app
 from services.gateway.i18n import DETAILS, REASONS, TITLES, reason_in
-from services.gateway.settings import GatewaySettings
+from services.gateway.tests.settings import gateway_settings
 from services.gateway.tests.unit.test_edge import FakeClients
 
 pytestmark = pytest.mark.unit
@@ -51,7 +51,7 @@ def rpc_error(error: Exception) -> grpc.aio.AioRpcError:
 
 
 def client() -> TestClient:
-    app = create_app(GatewaySettings(), FakeClients({}))  # type: ignore[arg-type]
+    app = create_app(gateway_settings(), FakeClients({}))  # type: ignore[arg-type]
 
     @app.post("/test/refuse/{kind}")
     async def refuse(kind: str) -> None:

@@ -18,6 +18,7 @@ from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, after, page_request
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain import disputes as rules
@@ -233,12 +234,23 @@ async def answer_dispute(
 
 
 async def list_disputes(
-    gb: Gradebook, principal: Principal | None, journal_id: str, student_id: str, status: str
-) -> list[DisputeView]:
+    gb: Gradebook,
+    principal: Principal | None,
+    journal_id: str,
+    student_id: str,
+    status: str,
+    page: Page | None = None,
+) -> tuple[list[DisputeView], str]:
+    """One page of disputes (by opening time, id) and the next page's token; the page is cut before
+    the per-dispute visibility check, so it may hold fewer than its size."""
+    page = page or page_request(0, "")
     now = gb.now()
     d = t.disputes.c
     async with gb.sessions() as session:
-        query = select(d.dispute_id).order_by(d.opened_at)
+        order = (d.opened_at, d.dispute_id)
+        query = select(*order).order_by(*order).limit(page.fetch)
+        if page.after:
+            query = query.where(after(order, page.after_key(datetime.fromisoformat, uuid.UUID)))
         if journal_id:
             journal = await authorized_journal(
                 session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
@@ -253,8 +265,8 @@ async def list_disputes(
             query = query.where(d.student_id == parse_id(student_id, "student_id"))
         if status:
             query = query.where(d.status == status)
-        ids = list((await session.execute(query)).scalars())
-        views = [await _view(session, i, now) for i in ids]
+        found, next_token = page.cut((await session.execute(query)).all(), key=lambda r: tuple(r))
+        views = [await _view(session, r.dispute_id, now) for r in found]
     only = visible_students(principal)
     if only is not None:
         views = [v for v in views if str(v.row.student_id) in only]
@@ -267,4 +279,4 @@ async def list_disputes(
                 require(principal, "journal.read", journal.scope())
                 allowed_views.append(v)
             views = allowed_views
-    return views
+    return views, next_token

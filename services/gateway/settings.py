@@ -18,6 +18,7 @@ class GatewaySettings(BaseSettings):
     reporting_address: str
     workflow_address: str
     notifier_address: str
+    subscribers_address: str
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     # /metrics answers only "Authorization: Bearer <this>"; empty: /metrics is not served at all.

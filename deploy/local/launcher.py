@@ -36,7 +36,7 @@ from deploy.local.servers import (
     stop_postmaster,
     stop_process,
 )
-from deploy.local.supervisor import Supervisor, signals_deferred
+from deploy.local.supervisor import SERVER, Supervisor, signals_deferred
 from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.services import SERVICES
@@ -132,7 +132,7 @@ class Stack:
         pg.initialise()
         with signals_deferred():
             process = pg.spawn()
-            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster)
+            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster, tier=SERVER)
         pg.wait_ready(process)
         return pg.url
 
@@ -184,7 +184,7 @@ class Stack:
         nats = self.nats
         with signals_deferred():
             process = nats.spawn()
-            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file)
+            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file, tier=SERVER)
         nats.wait_ready(process)
 
     def start_temporal(self) -> None:
@@ -199,7 +199,9 @@ class Stack:
         temporal = self.temporal
         with signals_deferred():
             process = temporal.spawn()
-            self.supervisor.adopt("temporal", process, temporal.spawn, temporal.log_file, stop_temporal)
+            self.supervisor.adopt(
+                "temporal", process, temporal.spawn, temporal.log_file, stop_temporal, tier=SERVER
+            )
         temporal.wait_ready(process)
 
     def start_mail(self) -> None:
@@ -208,7 +210,7 @@ class Stack:
         )
         with signals_deferred():
             process = mail.spawn()
-            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file)
+            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file, tier=SERVER)
         mail.wait_ready(process)
 
     # -- services -------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     identity_address: str = "127.0.0.1:50051"
     # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf).
     service_secret: str = Field(default="", repr=False)
+    # Traces go to this OTLP/HTTP collector (http://collector:4318); empty: none are recorded.
+    otlp_endpoint: str = ""
+    # The probe port's /metrics answers only "Authorization: Bearer <this>"; empty: not served.
+    metrics_token: str = Field(default="", repr=False)
 
 
 S = TypeVar("S", bound=BaseSettings)

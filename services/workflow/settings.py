@@ -23,3 +23,6 @@ class WorkflowSettings(ServiceSettings):
     # The monthly backup (KZ-16): the operator tool that takes one, and where its folders are kept.
     backup_command: str = "python -m deploy.ops.backup"
     backup_dir: Path = Path(".ejournal/backups")
+    # The Temporal SDK's own metrics (temporal_*: polls, task latencies, slots) are served by its
+    # runtime in Prometheus form at http://<this>/metrics (host:port); empty: not served.
+    temporal_metrics_address: str = ""

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from ejournal_platform.db import UnitOfWork
@@ -73,10 +75,25 @@ def build_worker(
     )
 
 
+def sdk_runtime(metrics_address: str) -> Runtime:
+    """The SDK's runtime, serving its metrics for Prometheus when an address is given."""
+    if not metrics_address:
+        return Runtime.default()
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=metrics_address)))
+
+
 async def connect_temporal(settings: WorkflowSettings, attempts: int = 360) -> Client:
+    runtime = sdk_runtime(settings.temporal_metrics_address)
     for attempt in range(attempts):
         try:
-            return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+            # The SDK's tracing interceptor: a workflow started inside a traced call continues that
+            # trace through its activities (the worker takes the client's interceptors too).
+            return await Client.connect(
+                settings.temporal_address,
+                namespace=settings.temporal_namespace,
+                interceptors=[TracingInterceptor()],
+                runtime=runtime,
+            )
         except Exception as error:
             if attempt == attempts - 1:
                 raise

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 
 from ejournal_platform.context import (
     AUTHORIZATION_HEADER,
@@ -54,9 +55,11 @@ class ContextPropagation(_Unary, _Stream):  # type: ignore[misc]
 def open_channel(address: str, *, retry: bool = True) -> grpc.aio.Channel:
     """A channel whose idempotent calls ride out a short outage of the callee (see grpc/retry.py)."""
     interceptors: list[Any] = [RetryIdempotent()] if retry else []
+    # A client span per attempt, inside the retries; it puts the trace's traceparent in the metadata.
+    tracing = aio_client_interceptors(filter_=filters.negate(filters.health_check()))  # type: ignore[no-untyped-call]
     return grpc.aio.insecure_channel(
         address,
-        interceptors=[*interceptors, ContextPropagation()],
+        interceptors=[*interceptors, *tracing, ContextPropagation()],
         options=[("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 64 * 1024 * 1024)],
     )
 

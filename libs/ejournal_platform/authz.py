@@ -166,6 +166,18 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
         Permit(Role.ADMINISTRATOR),
     ),
     "contingent.manage": (*permits(REGISTRAR), *permits(DEANS_OFFICE), Permit(Role.ADMINISTRATOR)),
+    # Personal data by need (issue 13): a student's movement history and a group's member list with
+    # names go to the student, their parent, the group's curator, the teachers of the group's journals
+    # (its teaching load) and the dean's office and registrar office of that faculty or university.
+    "contingent.read": (
+        Permit(Role.STUDENT, OWN),
+        Permit(Role.PARENT),
+        Permit(Role.CURATOR),
+        Permit(Role.TEACHER, A),
+        *permits(DEANS_OFFICE),
+        *permits(REGISTRAR),
+        _SVC,
+    ),
     "teaching_load.manage": (Permit(Role.DEPARTMENT_HEAD), Permit(Role.ADMINISTRATOR), *permits(REGISTRAR)),
     # Who teaches whom: oversight in its scope, a department's teachers, a teacher's own load, a group's
     # curator, its students and their parents (KG-06: a teacher's access follows the load).

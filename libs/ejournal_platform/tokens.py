@@ -7,7 +7,8 @@ Format (JWS, EdDSA over Ed25519, header `kid` naming the signing key):
     sid    the login session (refresh-token family) the token belongs to
     iat, exp, iss = "ejournal-identity", aud = "ejournal"
 
-Services verify against a key set (JWKS) fetched from identity's public `GetKeySet` RPC and cached;
+Services verify against a key set (JWKS) fetched from identity's public `GetKeySet` RPC and cached,
+and refuse a token whose session has ended (ejournal_platform.revocation, within about a second);
 a token signed with a key the cache does not know triggers one refetch (rate-limited), so identity can
 rotate keys without downtime: it publishes the new key, signs with it, and keeps the old public key
 in the set until the last token signed with it has expired.
@@ -33,6 +34,7 @@ from jwt.algorithms import OKPAlgorithm
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import DomainError, Unauthenticated
 from ejournal_platform.logging import get_logger
+from ejournal_platform.revocation import RevokedSessions, grpc_revocation_fetcher
 
 log = get_logger(__name__)
 
@@ -242,8 +244,13 @@ class JwtAuthenticator:
         min_refetch_interval: float = 2.0,
         leeway: float = DEFAULT_LEEWAY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        revocations: RevokedSessions | None = None,
     ) -> None:
         self._fetch = grpc_key_set_fetcher(fetch) if isinstance(fetch, str) else fetch
+        # Given identity's address, revoked sessions are checked too (see ejournal_platform.revocation).
+        if revocations is None and isinstance(fetch, str):
+            revocations = RevokedSessions(grpc_revocation_fetcher(fetch))
+        self.revocations = revocations
         self._max_age = max_age
         self._min_refetch = min_refetch_interval
         self._leeway = leeway
@@ -283,12 +290,15 @@ class JwtAuthenticator:
         if verifier is None:
             raise KeySetUnavailable("token keys are not available yet; retry shortly")
         try:
-            return verifier.verify(token)
+            principal = verifier.verify(token)
         except UnknownSigningKey:
             refreshed = await self._refresh(forced=True)
             if refreshed is None or refreshed is verifier:
                 raise
-            return refreshed.verify(token)
+            principal = refreshed.verify(token)
+        if self.revocations is not None:
+            return await self.revocations.check(principal)
+        return principal
 
 
 class ServiceIdentity:

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
+from ejournal_platform.contract import asyncapi_document
 from ejournal_platform.health import Report, State
 from services.gateway import imports, session
 from services.gateway.auth import GatewayProblem
@@ -84,6 +85,12 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         if not token or not hmac.compare_digest(given, f"Bearer {token}".encode()):
             raise GatewayProblem(404, "NOT_FOUND", "not found")
         return metrics.render()
+
+    @app.get("/asyncapi.json", tags=["contract"])
+    async def asyncapi() -> JSONResponse:
+        """The AsyncAPI 3 document of the events outside systems may subscribe to (NATS subjects and
+        webhooks), generated from the protos; rendered in docs/asyncapi.md."""
+        return JSONResponse(asyncapi_document())
 
     app.include_router(session.router)
     app.include_router(imports.router)

@@ -69,12 +69,15 @@ async def grpc_error_handler(request: Request, error: Exception) -> JSONResponse
     status = HTTP_STATUS.get(code, 502)
     errors = [{"field": field, "reason": reason} for field, reason in field_violations(error)]
     info = error_info(error)
-    extra = {"current": info["current"]} if "current" in info else None
+    extra: dict[str, Any] = {"current": info["current"]} if "current" in info else {}
+    if info.get("wording"):
+        # A stable name for a refusal a client acts on, e.g. `section_closed`: do not retry, offer a reopen.
+        extra["code"] = info["wording"]
     key = code.name if code in HTTP_STATUS else "INTERNAL"
     detail = worded(info, negotiate(request.headers.get("accept-language"))) or error.details() or key
     if status >= 500 and code != grpc.StatusCode.UNAVAILABLE:
         detail = "internal error"
-    return problem(request, status, key, detail, errors, extra, retry_after=_retry_after(error))
+    return problem(request, status, key, detail, errors, extra or None, retry_after=_retry_after(error))
 
 
 def _retry_after(error: grpc.aio.AioRpcError) -> int | None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bench.__main__ import available
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.unit
 def test_every_module_but_the_runner_and_its_helpers_is_a_benchmark() -> None:
     names = available()
-    assert "__main__" not in names and "harness" not in names and "report" not in names
+    assert not {"__main__", "harness", "report", "seed"} & set(names)
     assert {"identity", "outbox", "gradebook", "reporting", "workflow", "curriculum"} <= set(names)
 
 
@@ -46,3 +47,42 @@ def test_a_tiny_run_writes_every_figure_as_json_and_logs_no_call(tmp_path: Path)
         assert name.split("/", 1)[1] in done.stdout  # printed too
     # The Login RPCs ran through identity's gRPC server: none of them left an info line.
     assert "[info" not in done.stdout + done.stderr and '"level": "info"' not in done.stdout + done.stderr
+
+
+@pytest.mark.integration
+def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_back() -> None:
+    from bench.harness import servers
+    from bench.seed import UniversitySize, seed_group_members, seed_university
+    from services.gradebook.domain.history_chain import Change, StoredChange, verify
+
+    size = UniversitySize(groups=2, students_per_group=5, graded_per_group=2, graded_columns=4,
+                          other_per_group=1, other_columns=3, teachers=3)  # fmt: skip
+    with servers() as s:
+        url = s.database("seeded", service="gradebook").replace("postgresql+psycopg://", "postgresql://")
+        seeded = seed_university(url, size)
+        names = seed_group_members(s.database("names", service="curriculum"), seeded, list(seeded.students))
+        with psycopg.connect(url) as conn:
+            count = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+                     for t in ("marks", "history", "journals", "columns", "chain_heads")}  # fmt: skip
+            keys: dict[str, str] = dict(conn.execute(
+                "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE contype = 'p' AND conrelid::regclass::text IN ('marks', 'history')"
+            ).fetchall())  # fmt: skip
+            journal = seeded.graded[-1].journal_id
+            rows = conn.execute(
+                "SELECT journal_id::text, position, kind, column_id::text, student_id::text, old_value,"
+                " new_value, author_id, on_behalf_of_id, reason, grant_id, case_id, recorded_at,"
+                " prev_hash, hash"
+                " FROM history WHERE journal_id = %s ORDER BY position", (journal,)).fetchall()  # fmt: skip
+            head = conn.execute(
+                "SELECT position, hash FROM chain_heads WHERE journal_id = %s", (journal,)
+            ).fetchone()
+    assert size.marks == 2 * 2 * 2 * 5 * 4
+    assert count == {"marks": size.marks, "history": size.marks, "journals": 2 * 2 * 3,
+                     "columns": 2 * 2 * (2 * 4 + 3), "chain_heads": 12}  # fmt: skip
+    assert keys == {"marks": "PRIMARY KEY (journal_id, column_id, student_id)",
+                    "history": "PRIMARY KEY (journal_id, \"position\")"}  # fmt: skip
+    assert head is not None and len(rows) == head[0] == 4 * 5
+    stored = [StoredChange(Change(*r[:13]), bytes(r[13]), bytes(r[14])) for r in rows]
+    assert verify(stored, (head[0], bytes(head[1]))).intact
+    assert len(names) == 2 * 5 and all(names.values())

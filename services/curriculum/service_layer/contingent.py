@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.errors import AlreadyExists, InvalidArgument
+from ejournal_platform.errors import AlreadyExists
 from services.curriculum.adapters.contingent_repo import group_ref, lock_student, members_on, placements_of
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import Place, get, place_of_group, subgroup_of
@@ -20,6 +20,7 @@ from services.curriculum.domain.contingent import check_enrollment, check_transf
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.personal_data import require_group_members, require_student_history
 
 
 @dataclass(frozen=True)
@@ -252,14 +253,15 @@ async def list_group_members(
     subid = parse_id(subgroup_id, "subgroup_id", required=False)
     v.raise_if_any()
     async with deps.uow() as uow:
-        place = await place_of_group(uow.session, gid)
-        require(caller(), "structure.read", place.scope())
+        await require_group_members(uow.session, caller(), gid)
         return await members_on(uow.session, gid, on, subid)
 
 
 async def student_history(deps: Deps, student_id: str) -> list[Movement]:
+    """The orders that moved the student, for those entitled (see personal_data); a student no order
+    concerns is refused like one the caller may not see, or an empty history for themselves."""
     sid = need_id(student_id, "student_id")
-    require(caller(), "structure.read")
+    principal = caller()
     async with deps.uow() as uow:
         rows = await uow.session.scalars(
             select(Movement)
@@ -267,6 +269,6 @@ async def student_history(deps: Deps, student_id: str) -> list[Movement]:
             .order_by(Movement.effective_date, Movement.recorded_at)
         )
         movements = list(rows)
-        if not movements:
-            raise InvalidArgument("student_id", "no order concerns this student")
+        groups = [g for m in movements for g in (m.group_id, m.from_group_id) if g is not None]
+        await require_student_history(uow.session, principal, sid, groups)
         return movements

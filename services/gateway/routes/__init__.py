@@ -26,6 +26,7 @@ NOT_ROUTED: dict[str, str] = {
     "identity.Logout": "session.py",
     "identity.WhoAmI": "session.py (GET /api/v1/session/me)",
     "identity.GetKeySet": "service-to-service: token verification keys",
+    "identity.ListRevokedSessions": "service-to-service: the deny-list of ended sessions",
     "identity.IssueServiceToken": "service-to-service: client credentials of service identities",
     "identity.RotateSigningKey": "operations, not the portal",
     "identity.LinkTelegram": "service-to-service: the notifier links the chat the code arrived in",

@@ -82,12 +82,13 @@ SET status = excluded.status, source = excluded.source, checked_in_at = excluded
 
 INSERT_HISTORY = """
 INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
-                     on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash)
+                     on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash, typed_at)
 SELECT %(journal)b, %(before)b + u.ord, %(kind)b, u.c::uuid, u.s::uuid, u.o, u.n, %(author)b, %(behalf)b,
        %(reason)b, %(grant)b, %(case)b, %(at)b,
        CASE WHEN u.ord = 1 THEN %(head)b
             ELSE substring(%(hashes)b FROM ((u.ord - 2) * 32 + 1)::int FOR 32) END,
-       substring(%(hashes)b FROM ((u.ord - 1) * 32 + 1)::int FOR 32)
+       substring(%(hashes)b FROM ((u.ord - 1) * 32 + 1)::int FOR 32),
+       (string_to_array(%(typed)b::text, ',', ''))[u.ord]::timestamptz
 FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','),
             string_to_array(%(olds)b, E'\\x1f', ''), string_to_array(%(news)b, E'\\x1f', ''))
      WITH ORDINALITY AS u(c, s, o, n, ord)
@@ -189,9 +190,11 @@ async def insert_history(
     old_values: Sequence[str | None],
     new_values: Sequence[str | None],
     hashes: Sequence[bytes],
+    typed_at: Sequence[datetime | None] | None = None,
 ) -> None:
     """One row per change; the changes of a batch share journal, kind, author, on-behalf-of, reason,
-    grant and time. Positions and previous hashes follow from the order (the chain is linear)."""
+    grant and time. Positions and previous hashes follow from the order (the chain is linear).
+    typed_at: each change's client time of typing (None: no cell of the batch has one)."""
     params = {
         "journal": uuid.UUID(shared.journal_id),
         "before": first_position - 1,
@@ -208,9 +211,38 @@ async def insert_history(
         "students": pack_ids(student_ids),
         "olds": pack_values(old_values),
         "news": pack_values(new_values),
+        # ISO instants joined by commas; an empty field is NULL (NULL for the whole batch when none).
+        "typed": ",".join(at.isoformat() if at else "" for at in typed_at) if typed_at else None,
     }
     async with conn.cursor() as cur:
         await cur.execute(INSERT_HISTORY, params, prepare=True)
+
+
+WRITERS = f"""
+SELECT m.column_id::text, m.student_id::text, m.updated_by, m.updated_at, coalesce(n.title, '')
+FROM marks m
+JOIN unnest({IDS}::uuid[], {IDS}::uuid[]) AS u(c, s) ON m.column_id = u.c AND m.student_id = u.s
+LEFT JOIN names n ON n.kind = 'person' AND n.name_id::text = m.updated_by
+WHERE m.journal_id = %b
+"""
+
+
+@dataclass(frozen=True)
+class Writer:
+    author_id: str
+    author_name: str  # empty when gradebook has no name for the person
+    updated_at: datetime
+
+
+async def writers_of(
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, cells: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Writer]:
+    """The last writer and time of each (column, student) mark cell that holds a value."""
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(
+            WRITERS, (pack_ids([c for c, _ in cells]), pack_ids([s for _, s in cells]), journal_id)
+        )
+        return {(r[0], r[1]): Writer(r[2], r[4], r[3]) for r in await cur.fetchall()}
 
 
 async def update_head(

@@ -243,6 +243,8 @@ history = Table(
     Column("recorded_at", TS, nullable=False),
     Column("prev_hash", LargeBinary, nullable=False),
     Column("hash", LargeBinary, nullable=False),
+    # The client's time of typing (a save queued offline), as information beside recorded_at.
+    Column("typed_at", TS),
 )
 
 chain_heads = Table(

@@ -4,6 +4,11 @@ hash(n) = sha256(hash(n-1) || canonical(entry n)), with hash(0) = 32 zero bytes.
 encoding is a JSON array of the entry's fields in a fixed order (UTF-8, no spaces, letters kept as
 they are, instants as UTC ISO 8601 with microseconds, absent values as null). Editing any stored
 field, deleting or inserting an entry breaks the chain at that position, and `verify` names it.
+
+The client's time of typing (issue 21: a save queued offline) is inside the hash, so it cannot be
+edited afterwards either. It is appended as a 15th element only when the client sent one: entries
+written before it existed, and those without it, keep their 14-element encoding and still verify,
+and the array's length keeps the two forms apart.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class Change:
     grant_id: str | None
     case_id: str | None
     recorded_at: datetime
+    typed_at: datetime | None = None  # the client's clock, as information (never used by a rule)
 
 
 def instant(value: datetime) -> str:
@@ -43,6 +49,7 @@ def instant(value: datetime) -> str:
 
 
 def canonical(change: Change) -> bytes:
+    typed = [instant(change.typed_at)] if change.typed_at is not None else []
     return _encode(
         [
             "ejournal.history.v1",
@@ -59,6 +66,7 @@ def canonical(change: Change) -> bytes:
             change.grant_id,
             change.case_id,
             instant(change.recorded_at),
+            *typed,
         ]
     ).encode()
 
@@ -111,11 +119,13 @@ def link_batch(
     first_position: int,
     shared: Change,
     cells: Sequence[tuple[str, str, str | None, str | None]],
+    typed_at: Sequence[datetime | None] | None = None,
 ) -> list[bytes]:
-    """The hashes of a batch of changes that share everything but cell and values (one write call):
-    the same bytes `canonical` gives each change, built from pre-encoded shared parts.
+    """The hashes of a batch of changes that share everything but cell, values and time of typing (one
+    write call): the same bytes `canonical` gives each change, built from pre-encoded shared parts.
 
-    cells: (column_id, student_id, old_value, new_value) in position order from `first_position`.
+    cells: (column_id, student_id, old_value, new_value) in position order from `first_position`;
+    typed_at: each cell's client time, or None for all (then `shared.typed_at` is not used).
     """
     head = _encode(["ejournal.history.v1", shared.journal_id])[:-1].encode()  # '["…","<journal>"'
     kind = b"," + _encode(shared.kind).encode()
@@ -130,7 +140,7 @@ def link_batch(
                 shared.case_id,
                 instant(shared.recorded_at),
             ]
-        )[1:].encode()
+        )[1:-1].encode()
     )
     memo: dict[str | None, bytes] = {}
 
@@ -140,8 +150,12 @@ def link_batch(
             found = memo[value] = _encode(value).encode()
         return found
 
+    def ending(at: datetime | None) -> bytes:
+        return b"]" if at is None else b',"' + instant(at).encode() + b'"]'
+
     hashes = []
     sha = hashlib.sha256
+    endings = [ending(at) for at in typed_at] if typed_at is not None else [b"]"] * len(cells)
     for offset, (column_id, student_id, old, new) in enumerate(cells):
         body = b"".join(
             (
@@ -158,6 +172,7 @@ def link_batch(
                 b",",
                 text(new),
                 tail,
+                endings[offset],
             )
         )
         previous = sha(previous + body).digest()

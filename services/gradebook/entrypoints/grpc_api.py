@@ -85,8 +85,9 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                 c.student_id,
                 c.value,
                 c.expected_version if c.HasField("expected_version") else None,
+                marks.typed_time(c.typed_at, index),
             )
-            for c in request.cells
+            for index, c in enumerate(request.cells)
         ]
         result = await marks.write_marks(
             self.gb,
@@ -269,6 +270,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     case_id=r.change.case_id or "",
                     recorded_at=tr.instant(r.change.recorded_at),
                     hash=r.hash.hex(),
+                    typed_at=tr.instant(r.change.typed_at) if r.change.typed_at else "",
                 )
                 for r in rows
             ]

@@ -24,7 +24,8 @@ SELECT j.journal_id, j.term_id, j.course_unit_id, j.group_id, j.subgroup_id, j.l
        j.department_id, j.faculty_id, j.locked_at, coalesce(cu.title, ''), coalesce(cu.kind, ''),
        cu.parent_id,
        ARRAY(SELECT DISTINCT t.teacher_id::text FROM journal_teachers t
-             WHERE t.journal_id = j.journal_id AND t.active ORDER BY 1)
+             WHERE t.journal_id = j.journal_id AND t.active ORDER BY 1),
+       (SELECT f.parent_id FROM names f WHERE f.name_id = j.faculty_id AND f.kind = 'faculty')
 FROM journals j LEFT JOIN course_units cu ON cu.course_unit_id = j.course_unit_id
 WHERE j.journal_id = %b
 """
@@ -59,9 +60,13 @@ class JournalView:
     parent_id: uuid.UUID | None
     teacher_ids: tuple[str, ...]
     writers: Writers = field(default_factory=lambda: Writers({}))
+    # The faculty's university, from curriculum's StructureUnitDefined (the `names` table): a
+    # university-wide role (the registrar office, the vice-rector) reaches the journal through it.
+    university_id: uuid.UUID | None = None
 
     def scope(self, student_id: str | None = None) -> ResourceScope:
         return ResourceScope(
+            university_id=_str(self.university_id),
             faculty_id=_str(self.faculty_id),
             department_id=_str(self.department_id),
             group_id=str(self.group_id),
@@ -132,6 +137,7 @@ async def load_journal(
         parent,
         teachers,
         writers(teachers, substitutions, str(journal), str(unit), day),
+        row[14],
     )
 
 

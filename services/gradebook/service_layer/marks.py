@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import psycopg
 from sqlalchemy import text
@@ -45,6 +46,7 @@ class CellWrite:
     student_id: str
     value: str
     expected_version: int | None = None
+    typed_at: datetime | None = None  # the client's time of typing, as information (issue 21)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,21 @@ async def grant_for(
     if len(sections) > 1:
         raise FailedPrecondition("write one reopened section per call", field="cells")
     return ActiveGrant(str(rows[0].grant_id), rows[0].case_id)
+
+
+def typed_time(text: str, index: int) -> datetime | None:
+    """A cell's `typed_at` (RFC 3339 with an offset), or None when the client sent none. It is kept as
+    the client said it, even when that clock is wrong: it is information, never a rule's input."""
+    if not text:
+        return None
+    field_name = f"cells[{index}].typed_at"
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument(field_name, "is not an RFC 3339 time") from None
+    if at.tzinfo is None:
+        raise InvalidArgument(field_name, "needs an offset from UTC (e.g. Z)")
+    return at
 
 
 def _check_shape(cells: Sequence[CellWrite]) -> None:
@@ -207,6 +224,7 @@ async def apply_marks(
         versions.append(old_version + 1)
         out.append(WrittenCell(cell.column_id, cell.student_id, new_value or "", old_version + 1))
     if stale:
+        await _name_the_writers(conn, journal.journal_id, stale)
         raise Conflict(
             f"{len(stale)} cell(s) changed since they were read; nothing was written",
             field=f"cells[{stale[0]['cell']}].expected_version",
@@ -233,11 +251,13 @@ async def apply_marks(
     )
     changed_columns = [column_ids[i] for i in changed]
     changed_students = [student_ids[i] for i in changed]
+    typed = [cells[i].typed_at for i in changed] if any(cells[i].typed_at for i in changed) else None
     hashes = link_batch(
         head_hash,
         head_position + 1,
         shared,
         list(zip(changed_columns, changed_students, olds, news, strict=True)),
+        typed,
     )
     payloads = mark_event_payloads(shared, columns, changed_columns, changed_students, olds, news, versions)
     try:
@@ -256,6 +276,7 @@ async def apply_marks(
                 olds,
                 news,
                 hashes,
+                typed,
             )
             await cells_sql.update_head(conn, journal.journal_id, head_position + len(changed), hashes[-1])
             await cells_sql.insert_outbox(
@@ -267,6 +288,19 @@ async def apply_marks(
         raise
     outcome.touched_columns = {uuid.UUID(c) for c in set(changed_columns)}
     return outcome
+
+
+async def _name_the_writers(conn: Any, journal_id: uuid.UUID, stale: list[dict[str, object]]) -> None:
+    """Who wrote each stale cell's current value and when, so the client can show both values and whose
+    the server's is (issue 21). Read only when a batch conflicts: the ordinary write stays as fast."""
+    found = await cells_sql.writers_of(
+        conn, journal_id, [(str(c["column_id"]).lower(), str(c["student_id"]).lower()) for c in stale]
+    )
+    for cell in stale:
+        writer = found.get((str(cell["column_id"]).lower(), str(cell["student_id"]).lower()))
+        cell["author_id"] = writer.author_id if writer else ""
+        cell["author_name"] = writer.author_name if writer else ""
+        cell["updated_at"] = writer.updated_at.isoformat() if writer else ""
 
 
 def mark_event_payloads(

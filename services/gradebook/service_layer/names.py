@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.events import Event, ReceivedEvent
 from services.gradebook.adapters import tables as t
@@ -74,9 +75,30 @@ async def statement_names(
     course_unit_id: str,
     people: Iterable[str],
 ) -> Names:
-    """The names a statement prints, as the gradebook knows them now: the group, its specialty, the
-    faculty and university above it, the department, the discipline and every person. A name not yet
-    received prints as empty rather than as an id."""
+    """The names a statement prints (see structure)."""
+    names, _ = await structure(
+        session,
+        group_id=group_id,
+        department_id=department_id,
+        faculty_id=faculty_id,
+        course_unit_id=course_unit_id,
+        people=people,
+    )
+    return names
+
+
+async def structure(
+    session: AsyncSession,
+    *,
+    group_id: str,
+    department_id: str,
+    faculty_id: str,
+    course_unit_id: str,
+    people: Iterable[str] = (),
+) -> tuple[Names, str]:
+    """The names a statement prints and the university's id, as the gradebook knows them now: the
+    group, its specialty, the faculty and university above it, the department, the discipline and
+    every person. A name not yet received prints as empty rather than as an id."""
     known: dict[uuid.UUID, tuple[str, str, uuid.UUID | None, str, str]] = {}
 
     async def load(ids: Iterable[uuid.UUID | None]) -> None:
@@ -120,7 +142,7 @@ async def statement_names(
         )
     ).first()
     uni = known.get(university) if university is not None else None
-    return Names(
+    names = Names(
         university=title(university),
         faculty=title(faculty),
         department=title(department),
@@ -131,6 +153,7 @@ async def statement_names(
         time_zone=uni[3] if uni is not None else "",
         profile_code=uni[4] if uni is not None else "",
     )
+    return names, str(university) if university is not None else ""
 
 
 def _is_uuid(value: str) -> bool:
@@ -139,3 +162,14 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def structure_names(names: Names) -> ev.StructureNames:
+    return ev.StructureNames(
+        university=names.university,
+        faculty=names.faculty,
+        department=names.department,
+        specialty=names.specialty,
+        group=names.group,
+        discipline=names.discipline,
+    )

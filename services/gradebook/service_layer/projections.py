@@ -177,6 +177,13 @@ class Projector:
                 )
             )
         ).scalar() or ""
+        unit_names, university_id = await names.structure(
+            session,
+            group_id=m.group_id,
+            department_id=m.department_id,
+            faculty_id=m.faculty_id,
+            course_unit_id=m.course_unit_id,
+        )
         opened = Event(
             ev.JournalOpened(
                 journal_id=str(journal_id),
@@ -190,6 +197,8 @@ class Projector:
                 faculty_id=m.faculty_id,
                 profile_code=m.profile_code,
                 title=title,
+                university_id=university_id,
+                names=names.structure_names(unit_names),
             ),
             subject=f"journal/{journal_id}",
         )

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from ejournal_platform.authz import Role, allowed
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import NotFound
+from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.pg import raw_connection
@@ -181,6 +181,7 @@ def _change(r: Any) -> Change:
         str(r.grant_id) if r.grant_id else None,
         r.case_id,
         r.recorded_at,
+        r.typed_at,
     )
 
 
@@ -251,7 +252,9 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
     finishing = (
         await session.execute(
             text(
-                "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id "
+                "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id, "
+                "(SELECT f.parent_id FROM names f WHERE f.name_id = u.faculty_id AND f.kind = 'faculty') "
+                "AS university_id "
                 "FROM course_units u LEFT JOIN LATERAL (SELECT department_id FROM course_units c "
                 "WHERE c.parent_id = u.course_unit_id "
                 "ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
@@ -264,6 +267,7 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
         principal,
         "statement.read",
         ResourceScope(
+            university_id=str(finishing.university_id) if finishing and finishing.university_id else None,
             faculty_id=str(finishing.faculty_id) if finishing and finishing.faculty_id else None,
             department_id=str(finishing.department_id) if finishing and finishing.department_id else None,
             group_id=str(row.group_id),
@@ -286,7 +290,10 @@ async def get_statement(gb: Gradebook, principal: Principal | None, statement_id
             )
         ).first()
         if row is None:
-            raise NotFound("statement not found", field="statement_id")
+            # Refused exactly like someone else's statement: the answer reveals no existence.
+            if principal is None:
+                raise Unauthenticated("a bearer token is required", field="authorization")
+            raise PermissionDenied("permission denied: statement.read")
         await _statement_scope_check(gb, session, principal, row)
     return _view(row)
 

@@ -29,7 +29,7 @@ from services.gradebook.domain.totals import journal_totals
 from services.gradebook.domain.vocabulary import CONTROL
 from services.gradebook.service_layer.grid_data import SectionInfo, columns_of, marks_by_student
 from services.gradebook.service_layer.journals import JournalView
-from services.gradebook.service_layer.names import statement_names
+from services.gradebook.service_layer.names import structure, structure_names
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ async def store_statement(
         original_statement_id,
         case_id,
     )
-    names = await statement_names(
+    names, university_id = await structure(
         session,
         group_id=group_id,
         department_id=department_id,
@@ -151,10 +151,34 @@ async def store_statement(
             student_ids=sorted(line.student_id for line in lines),
             department_id=department_id,
             faculty_id=faculty_id,
+            lines=[event_line(line) for line in sorted(lines, key=lambda x: x.student_id)],
+            signers=[
+                ev.StatementFormedSigner(person_id=s.person_id, role=s.role, signed_at=s.signed_at)
+                for s in signers
+            ],
+            names=structure_names(names),
+            people=dict(names.people),
+            university_id=university_id,
+            control_kind=control_kind,
+            time_zone=names.time_zone,
+            profile_code=names.profile_code,
         ),
         subject=f"statement/{statement_id}",
     )
     return Formed(statement_id, series, number, digest, event)
+
+
+def event_line(line: Line) -> ev.StatementFormedLine:
+    return ev.StatementFormedLine(
+        student_id=line.student_id,
+        value=line.value,
+        points=line.points,
+        letter=line.letter,
+        gpa=line.gpa,
+        traditional=line.traditional,
+        passed=line.passed,
+        components=dict(line.components),
+    )
 
 
 async def section_lines(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, integrated_line
@@ -266,16 +266,24 @@ async def student_results(
     term = parse_id(term_id, "term_id") if term_id else None
     now = gb.now()
     out = []
+    # No existence oracle: a student or parent asking for anyone but themselves or their child is
+    # refused before anything is looked up, and so is anyone else for whom the id has no journal in
+    # reach (a random id answers exactly like a real student of someone else's group).
+    personal = visible_students(principal)
+    if personal is not None and str(student) not in personal:
+        raise PermissionDenied("permission denied: journal.read")
     async with gb.sessions() as session:
         ids = list((await session.execute(STUDENT_JOURNALS, {"s": student, "term": term})).scalars())
+        if not ids and personal is None:
+            raise PermissionDenied("permission denied: journal.read")
         for journal_id in ids:
             journal = await load_journal(session, journal_id, now.date())
             own = str(student) == principal.subject and any(g.role == "student" for g in principal.roles)
             if not own:
-                personal = visible_students(principal) is not None
                 scope = journal.scope(student_id=str(student))
                 # A student's or parent's group-wide grant must not open other students' results.
-                require(principal, "journal.read", replace(scope, group_id=None) if personal else scope)
+                narrowed = replace(scope, group_id=None) if personal is not None else scope
+                require(principal, "journal.read", narrowed)
             columns = await columns_of(session, journal.journal_id)
             marks = await marks_by_student(session, journal.journal_id, columns)
             attendance = {

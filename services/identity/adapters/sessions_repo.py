@@ -81,6 +81,11 @@ async def session_revoked(session: AsyncSession, session_id: str) -> bool:
     return row is None or row.revoked_at is not None
 
 
+async def revoked_since(session: AsyncSession, since: datetime) -> list[str]:
+    rows = await session.execute(select(sessions.c.id).where(sessions.c.revoked_at >= since))
+    return [str(row.id) for row in rows]
+
+
 # -- signing keys ----------------------------------------------------------------------------------
 
 

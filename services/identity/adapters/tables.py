@@ -118,6 +118,8 @@ sessions = Table(
     Column("user_agent", Text, nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoke_reason", Text),
+    # Every service asks each second which sessions ended since a moment (token revocation).
+    Index("ix_sessions_revoked_at", "revoked_at", postgresql_where=text("revoked_at IS NOT NULL")),
 )
 
 # Refresh tokens are stored as SHA-256 digests only; `used_at` set = spent (a second use is reuse).

@@ -7,6 +7,7 @@ authorizes against the shared policy (ejournal_platform.authz) and the resource'
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
@@ -57,6 +58,17 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
 
     async def GetKeySet(self, request: pb.GetKeySetRequest, context: Ctx) -> pb.GetKeySetResponse:
         return pb.GetKeySetResponse(jwks_json=json.dumps(self.deps.keys.jwks(), sort_keys=True))
+
+    async def ListRevokedSessions(
+        self, request: pb.ListRevokedSessionsRequest, context: Ctx
+    ) -> pb.ListRevokedSessionsResponse:
+        since = request.since.ToDatetime(tzinfo=UTC) if request.HasField("since") else None
+        found = await auth.revoked_sessions(self.deps, since)
+        reply = pb.ListRevokedSessionsResponse(
+            session_ids=found.session_ids, keep_seconds=int(found.keep_seconds)
+        )
+        reply.as_of.FromDatetime(found.as_of)
+        return reply
 
     async def RotateSigningKey(
         self, request: pb.RotateSigningKeyRequest, context: Ctx

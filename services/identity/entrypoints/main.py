@@ -7,18 +7,21 @@ from datetime import timedelta
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
+from ejournal_platform.revocation import RefusingRevoked, RevokedSessions
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
+from services.identity.service_layer import auth
 from services.identity.service_layer.deps import Deps, TokenPolicy, utc_now
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 from services.identity.settings import IdentitySettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["IdentityService"].full_name
 PUBLIC_METHODS = frozenset(
-    f"/{SERVICE}/{name}" for name in ("Login", "Refresh", "GetKeySet", "IssueServiceToken")
+    f"/{SERVICE}/{name}"
+    for name in ("Login", "Refresh", "GetKeySet", "ListRevokedSessions", "IssueServiceToken")
 )
 
 
@@ -41,14 +44,19 @@ async def build_deps(runtime: Runtime, settings: IdentitySettings) -> Deps:
     )
 
 
+def own_authenticator(deps: Deps) -> RefusingRevoked:
+    """identity verifies tokens with its own key ring and reads ended sessions from its own database."""
+    return RefusingRevoked(deps.keys, RevokedSessions(lambda since: auth.revoked_sessions(deps, since)))
+
+
 async def wire(runtime: Runtime) -> Wiring:
     settings = runtime.settings
     assert isinstance(settings, IdentitySettings)
     deps = await build_deps(runtime, settings)
     return Wiring(
         servicers=[(pb_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(deps), SERVICE)],
-        # identity verifies tokens with its own key ring: no call to itself.
-        authenticator=deps.keys,
+        # No call to itself: see own_authenticator.
+        authenticator=own_authenticator(deps),
         public_methods=PUBLIC_METHODS,
     )
 

@@ -13,7 +13,8 @@ from ejournal_platform.authz import ANY_SCOPE_ID, Role, ScopeType
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import InvalidArgument, Unauthenticated
 from ejournal_platform.metrics import LOCKOUTS, LOGINS
-from ejournal_platform.tokens import SERVICE_SUBJECT_PREFIX, issue_access_token
+from ejournal_platform.revocation import Revocations
+from ejournal_platform.tokens import DEFAULT_LEEWAY_SECONDS, SERVICE_SUBJECT_PREFIX, issue_access_token
 from services.identity.adapters import people_repo, roles_repo, sessions_repo
 from services.identity.domain.people import AccountStatus, Person, normalize_login
 from services.identity.service_layer.deps import Deps
@@ -164,6 +165,17 @@ async def logout(deps: Deps, principal: Principal) -> None:
     async with deps.unit_of_work() as uow:
         await sessions_repo.revoke_session(uow.session, session_id, "logout", deps.clock())
         await uow.commit()
+
+
+async def revoked_sessions(deps: Deps, since: datetime | None) -> Revocations:
+    """The sessions ended since `since` (by default: all whose access tokens may still be unexpired),
+    for every verifying service's deny-list (ejournal_platform.revocation)."""
+    now = deps.clock()
+    keep = deps.tokens.access_ttl + timedelta(seconds=DEFAULT_LEEWAY_SECONDS)
+    oldest = now - keep
+    async with deps.unit_of_work() as uow:
+        ids = await sessions_repo.revoked_since(uow.session, max(since, oldest) if since else oldest)
+    return Revocations(ids, now, keep.total_seconds())
 
 
 async def who_am_i(deps: Deps, principal: Principal) -> Person | None:

@@ -30,7 +30,7 @@ from ejournal_platform.testing.fixtures import Databases
 from services.identity.adapters import tables
 from services.identity.adapters.passwords import Argon2Parameters, PasswordHashing
 from services.identity.entrypoints.grpc_api import IdentityServicer
-from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE
+from services.identity.entrypoints.main import PUBLIC_METHODS, SERVICE, own_authenticator
 from services.identity.service_layer.deps import Deps, TokenPolicy
 from services.identity.service_layer.keys import KeyRing, retired_key_window
 
@@ -150,7 +150,7 @@ async def running_identity(database_url: str, clock: Clock | None = None) -> Asy
         clock=clock,
     )
     await seed_accounts(deps)
-    server = GrpcServer(keys, PUBLIC_METHODS)
+    server = GrpcServer(own_authenticator(deps), PUBLIC_METHODS)
     server.add(pb_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(deps), SERVICE)
     port = await server.start("127.0.0.1", 0)
     await server.set_serving(True)

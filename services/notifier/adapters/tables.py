@@ -80,6 +80,16 @@ absence_streaks = Table(
     Column("lessons", ARRAY(Text), nullable=False),
 )
 
+# Each journal's group (the curator's scope) and profile (whose scale says which marks mean absent),
+# from the gradebook's JournalOpened: a mark event carries neither.
+journals = Table(
+    "journals",
+    metadata,
+    Column("journal_id", Text, primary_key=True),
+    Column("group_id", Text, nullable=False),
+    Column("profile_code", Text, nullable=False),
+)
+
 Index("ix_notices_recipient", notices.c.recipient_id, notices.c.created_at)
 Index("ix_deliveries_due", deliveries.c.due_at, postgresql_where=deliveries.c.status == "pending")
 Index("uq_deliveries_notice_channel", deliveries.c.notice_id, deliveries.c.channel, unique=True)

@@ -17,7 +17,7 @@ from services.notifier.adapters import tables
 from services.notifier.adapters.channels import Channel, SmtpChannel, TelegramBot
 from services.notifier.adapters.directory import IdentityDirectory
 from services.notifier.entrypoints.grpc_api import NotifierServicer
-from services.notifier.service_layer.absences import ATTENDANCE
+from services.notifier.service_layer.absences import EVENTS as ABSENCE_EVENTS
 from services.notifier.service_layer.dispatch import Dispatcher
 from services.notifier.service_layer.event_notices import NOTICES
 from services.notifier.service_layer.intake import Intake
@@ -33,7 +33,7 @@ def utc_now() -> datetime:
 
 
 def subjects_of(service: str) -> list[str]:
-    return sorted(name for name in (*NOTICES, ATTENDANCE) if name.startswith(f"ejournal.{service}."))
+    return sorted(name for name in (*NOTICES, *ABSENCE_EVENTS) if name.startswith(f"ejournal.{service}."))
 
 
 async def wire(runtime: Runtime) -> Wiring:

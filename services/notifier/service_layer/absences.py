@@ -1,6 +1,11 @@
-"""Attendance events -> a notice to the group's curator and the student's parents when a student has
-been absent from `threshold` lessons of a journal in a row. The streak is kept in the notifier's own
-table, updated in the consumer's transaction (so a redelivered event changes nothing)."""
+"""Attendance events and absence marks -> a notice to the group's curator and the student's parents
+when a student has been absent from `threshold` lessons of a journal in a row. The streak is kept in
+the notifier's own table, updated in the consumer's transaction (so a redelivered event changes
+nothing).
+
+A mark event names neither the group nor the scale, so the notifier keeps each journal's group and
+profile from `JournalOpened` (the journal is opened before any mark is written in it).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,67 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_regulation import get_profile
 from services.notifier.adapters.tables import absence_streaks as t
-from services.notifier.domain.absences import Streak, after
+from services.notifier.adapters.tables import journals
+from services.notifier.domain.absences import CLEARED, Streak, after, status_of_mark
 from services.notifier.domain.notices import Audience, Category, NoticeSpec
 
 ATTENDANCE = gb.AttendanceRecorded.DESCRIPTOR.full_name
+MARK = gb.MarkRecorded.DESCRIPTOR.full_name
+JOURNAL = gb.JournalOpened.DESCRIPTOR.full_name
+EVENTS = (ATTENDANCE, MARK, JOURNAL)
+LESSON = "lesson"  # a mark in a control event's or self-study column says nothing about attendance
 
 
-async def absence_notices(session: AsyncSession, data: bytes, threshold: int) -> list[NoticeSpec]:
+async def absence_notices(
+    session: AsyncSession, event_type: str, data: bytes, threshold: int
+) -> list[NoticeSpec]:
+    if event_type == JOURNAL:
+        await remember_journal(session, gb.JournalOpened.FromString(data))
+        return []
+    if event_type == MARK:
+        mark = gb.MarkRecorded.FromString(data)
+        if mark.column_kind != LESSON:
+            return []
+        query = select(journals.c.group_id, journals.c.profile_code)
+        found = (await session.execute(query.where(journals.c.journal_id == mark.journal_id))).first()
+        if found is None:  # a journal never opened here: its scale is unknown
+            return []
+        status = status_of_mark(mark.value, get_profile(found.profile_code))
+        return await _streak(session, mark.journal_id, mark.student_id, found.group_id, mark.lesson_id,
+                             status, threshold)  # fmt: skip
     e = gb.AttendanceRecorded.FromString(data)
-    key = (t.c.journal_id == e.journal_id, t.c.student_id == e.student_id)
+    return await _streak(session, e.journal_id, e.student_id, e.group_id, e.lesson_id, e.status, threshold)
+
+
+async def remember_journal(session: AsyncSession, e: gb.JournalOpened) -> None:
+    values = {"group_id": e.group_id, "profile_code": e.profile_code}
+    upsert = insert(journals).values(journal_id=e.journal_id, **values)
+    await session.execute(upsert.on_conflict_do_update(index_elements=[journals.c.journal_id], set_=values))
+
+
+async def _streak(
+    session: AsyncSession, journal_id: str, student_id: str, group_id: str, lesson_id: str, status: str,
+    threshold: int,
+) -> list[NoticeSpec]:  # fmt: skip
+    key = (t.c.journal_id == journal_id, t.c.student_id == student_id)
     row = (await session.execute(select(t.c.lessons).where(*key).with_for_update())).first()
-    streak, reached = after(Streak(tuple(row.lessons) if row else ()), e.lesson_id, e.status, threshold)
-    upsert = insert(t).values(journal_id=e.journal_id, student_id=e.student_id, lessons=list(streak.lessons))
+    before = Streak(tuple(row.lessons) if row else ())
+    streak, reached = after(before, lesson_id, status, threshold)
+    if (row is None and not streak.lessons) or (streak == before and status == CLEARED):
+        return []  # nothing to keep (most marks are grades of students who were there)
+    upsert = insert(t).values(journal_id=journal_id, student_id=student_id, lessons=list(streak.lessons))
     await session.execute(upsert.on_conflict_do_update(index_elements=[t.c.journal_id, t.c.student_id],
                                                        set_={"lessons": list(streak.lessons)}))  # fmt: skip
     if not reached:
         return []
-    link = f"/api/v1/journals/{e.journal_id}/grid"
+    link = f"/api/v1/journals/{journal_id}/grid"
     values = {"count": str(threshold)}
-    named = {"student": e.student_id}
+    named = {"student": student_id}
     return [
         NoticeSpec("absence_streak", Category.ABSENCE, Audience(role="curator", scope_type="group",
-                   scope_id=e.group_id), values, None, link, named=named, part="curator"),
-        NoticeSpec("absence_streak", Category.ABSENCE, Audience(parents_of=(e.student_id,)), values, None,
+                   scope_id=group_id), values, None, link, named=named, part="curator"),
+        NoticeSpec("absence_streak", Category.ABSENCE, Audience(parents_of=(student_id,)), values, None,
                    link, named=named, part="parents"),
     ]  # fmt: skip

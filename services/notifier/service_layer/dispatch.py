@@ -1,4 +1,5 @@
-"""Sending what is due: one message per immediate delivery, one digest per person and channel.
+"""Sending what is due: one message per immediate delivery, one digest per person and channel. A round
+sends through each channel's `batch()`, so SMTP opens one connection per round, not one per message.
 
 Every try is recorded with its outcome. A failure is retried after the configured delays; after the
 last one the delivery is dead-lettered: marked dead and announced as `DeliveryDeadLettered` on the
@@ -19,7 +20,7 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
 from ejournal_platform.logging import get_logger
 from services.notifier.adapters import notices_repo
-from services.notifier.adapters.channels import Channel
+from services.notifier.adapters.channels import Channel, Sender
 from services.notifier.domain.schedule import next_attempt
 from services.notifier.service_layer.render import Rendered, Renderer
 
@@ -74,20 +75,30 @@ class Dispatcher:
                 list(g) for _, g in groupby(digest_rows, key=lambda r: (r.recipient_id, r.channel, r.address))
             ]
             sent: list[Any] = []
-            for group in immediate + digests:
-                if await self._deliver(uow, group, now):
-                    sent += [r.id for r in group]
+            async with contextlib.AsyncExitStack() as open_channels:
+                senders: dict[str, Sender] = {}
+
+                async def sender_for(name: str) -> Sender | None:
+                    channel = self._channels.get(name)
+                    if channel is not None and name not in senders:
+                        senders[name] = await open_channels.enter_async_context(channel.batch())
+                    return senders.get(name)
+
+                for group in immediate + digests:
+                    if await self._deliver(uow, group, now, await sender_for(group[0].channel)):
+                        sent += [r.id for r in group]
             if sent:  # one update and one insert for the whole batch: the round trips are the cost
                 await notices_repo.mark_sent(uow.session, sent, now)
                 await notices_repo.record(uow.session, sent, "sent")
             await uow.commit()
         return len(rows)
 
-    async def _deliver(self, uow: UnitOfWork, group: list[Any], now: datetime) -> bool:
+    async def _deliver(
+        self, uow: UnitOfWork, group: list[Any], now: datetime, channel: Sender | None
+    ) -> bool:
         """Send one message; True when sent (recorded by the caller), False when failed (recorded here)."""
         first, ids = group[0], [r.id for r in group]
         message = self._message(group)
-        channel = self._channels.get(first.channel)
         try:
             if channel is None:
                 raise RuntimeError(f"channel {first.channel} is not configured")

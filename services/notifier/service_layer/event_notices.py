@@ -42,13 +42,18 @@ def notification_requested(e: wf.NotificationRequested) -> list[NoticeSpec]:
     category = CATEGORY_OF_KIND.get(e.kind, Category.TASK)
     link = f"/api/v1/reopen-cases/{e.about_id}" if e.kind == "reopen_case" and e.about_id else MY_TASKS
     unfilled = UNFILLED.match(e.what)
+    # Values naming people are shown as their names; the rest are the texts' placeholders.
+    people = {name: pid for name, pid in e.values.items() if name.endswith("_person")}
+    values = {name: value for name, value in e.values.items() if name not in people}
     if e.kind == "closing" and unfilled:
         template, params = "closing_reminder", {"cells": unfilled.group(1)}
     else:
-        template, params = "notification", {"what": e.what, "why": e.why}
+        # An older event has prose only: its English is then the key (catalog entries for the fixed ones).
+        template, params = "notification", {**values, "what": e.what_key or e.what, "why": e.why_key or e.why}
     overdue = Audience(tuple(e.overdue_person_ids), e.overdue_role, e.overdue_scope_type, e.overdue_scope_id)
     late = overdue if overdue.person_ids or overdue.role else None
-    return [NoticeSpec(template, category, audience, params, instant(e.deadline), link, overdue=late)]
+    deadline = instant(e.deadline)
+    return [NoticeSpec(template, category, audience, params, deadline, link, overdue=late, named=people)]
 
 
 def dispute_opened(e: gb.DisputeOpened) -> list[NoticeSpec]:

@@ -20,7 +20,8 @@ from services.notifier.adapters import notices_repo
 from services.notifier.adapters.directory import Directory
 from services.notifier.domain.notices import Audience, Delivery, NoticeSpec, Recipient, notice_id
 from services.notifier.domain.schedule import due_at
-from services.notifier.service_layer.absences import ATTENDANCE, absence_notices
+from services.notifier.service_layer.absences import EVENTS as ABSENCE_EVENTS
+from services.notifier.service_layer.absences import absence_notices
 from services.notifier.service_layer.event_notices import specs_for
 from services.notifier.service_layer.render import Renderer
 
@@ -36,8 +37,8 @@ class Intake:
     absence_streak: int = 3
 
     async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
-        if event.type == ATTENDANCE:
-            specs = await absence_notices(session, event.data, self.absence_streak)
+        if event.type in ABSENCE_EVENTS:
+            specs = await absence_notices(session, event.type, event.data, self.absence_streak)
         else:
             specs = specs_for(event.type, event.data)
         created = 0

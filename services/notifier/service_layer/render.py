@@ -10,18 +10,20 @@ recipient's time zone, in their language's date format.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 HERE = Path(__file__).resolve().parents[1]
 TEMPLATES, LOCALE = HERE / "templates", HERE / "locale"
@@ -47,6 +49,25 @@ def load_translations(language: str) -> NullTranslations:
     return Translations(compiled)
 
 
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """`{name}` placeholders filled from values; one without a value, or a text that is not a format
+    string at all (prose from an older event), stays as written."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        return text.format_map({name: values.get(name, f"{{{name}}}") for name in fields})
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return text
+
+
+def _sayer(translations: NullTranslations) -> Callable[[Context, str], str]:
+    @pass_context
+    def say(context: Context, key: str) -> str:
+        """A catalog key in this language, its placeholders filled from the template's values."""
+        return fill(translations.gettext(key), context.get_all())
+
+    return say
+
+
 def _environment(translations: NullTranslations) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -56,6 +77,7 @@ def _environment(translations: NullTranslations) -> Environment:
         autoescape=False,  # plain-text mail and Telegram messages, not HTML
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["say"] = _sayer(translations)
     return env
 
 
@@ -68,6 +90,23 @@ def format_deadline(deadline: datetime, timezone: str, language: str) -> str:
     local = deadline.astimezone(zone)
     shown = format_datetime(local, "d MMMM y, HH:mm", locale=language)
     return f"{shown} ({timezone}, UTC{local.strftime('%z')[:3]}:{local.strftime('%z')[3:]})"
+
+
+def local_values(params: Mapping[str, Any], timezone: str, language: str) -> dict[str, Any]:
+    """Values named `*_at` (RFC 3339 instants) and `*_on` (ISO dates) in the recipient's zone and
+    language; anything else, or a value that does not parse, as it is."""
+    shown = dict(params)
+    for name, value in params.items():
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            if name.endswith("_at"):
+                shown[name] = format_deadline(datetime.fromisoformat(value), timezone, language)
+            elif name.endswith("_on"):
+                shown[name] = format_date(date.fromisoformat(value), "d MMMM y", locale=language)
+        except ValueError:
+            pass
+    return shown
 
 
 class Renderer:
@@ -94,13 +133,13 @@ class Renderer:
         overdue: str = "",
     ) -> Rendered:
         env = self._envs.get(language, self._envs["en"])
-        shown = (
-            format_deadline(deadline, timezone, language if language in LANGUAGES else "en")
-            if deadline
-            else ""
-        )
+        language = language if language in LANGUAGES else "en"
+        shown = format_deadline(deadline, timezone, language) if deadline else ""
         text = env.get_template(f"{template}.txt").render(
-            **params, link=self.link(link_path), deadline=shown, overdue=overdue
+            **local_values(params, timezone, language),
+            link=self.link(link_path),
+            deadline=shown,
+            overdue=overdue,
         )
         subject, _, body = text.partition("\n---\n")
         return Rendered(subject.strip(), tidy(body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ejournal.workflow.v1 import events_pb2 as ev
+from services.workflow.domain.notice_texts import english
 from services.workflow.domain.notices import Notice
 from services.workflow.domain.reopen_case import HistoryEntry
 from services.workflow.domain.sanctions import Proposal
@@ -18,8 +19,8 @@ def instant(value: datetime | None) -> str:
 def notification_event(notice: Notice, kind: str) -> ev.NotificationRequested:
     return ev.NotificationRequested(
         recipient_id=notice.recipient_id,
-        what=notice.what,
-        why=notice.why,
+        what=english(notice.what, notice.values),
+        why=english(notice.why, notice.values),
         deadline=instant(notice.deadline),
         recipient_role=notice.recipient_role,
         scope_type=notice.scope_type,
@@ -30,6 +31,9 @@ def notification_event(notice: Notice, kind: str) -> ev.NotificationRequested:
         overdue_role=notice.overdue_role[0],
         overdue_scope_type=notice.overdue_role[1],
         overdue_scope_id=notice.overdue_role[2],
+        what_key=notice.what,
+        why_key=notice.why,
+        values=notice.values,
     )
 
 
@@ -51,6 +55,7 @@ def step_event(view: CaseView, entry: HistoryEntry) -> ev.ReopenCaseStepRecorded
         step=view.step,
         deadline=instant(view.deadline),
         overdue=view.overdue,
+        reason=view.explanation.reason,
     )
 
 

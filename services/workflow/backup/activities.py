@@ -13,6 +13,7 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
 from services.workflow.adapters.event_messages import notification_event
 from services.workflow.backup.messages import BackupFailed, BackupTaken, PruneRequest
+from services.workflow.domain import notice_texts as say
 from services.workflow.domain.notices import Notice
 
 TAKE = "backup.take"
@@ -43,11 +44,12 @@ class BackupActivities:
     @activity.defn(name=NOTIFY_FAILURE)
     async def notify_failure(self, failed: BackupFailed) -> None:
         notice = Notice(
-            "the monthly backup failed",
-            f"{failed.at}: {failed.error}",
+            say.BACKUP_FAILED,
+            say.BACKUP_ERROR,
             recipient_role=ADMINISTRATORS,
             scope_type="university",
             case_id=f"backup-{failed.at}",
+            values={"failed_at": failed.at, "error": failed.error},
         )
         async with self._unit_of_work() as uow:
             uow.add_event(Event(notification_event(notice, "backup_failed"), subject="university"))

@@ -23,6 +23,7 @@ from services.workflow.closing.messages import (
     ReminderInput,
     ReminderResult,
 )
+from services.workflow.domain import notice_texts as say
 from services.workflow.domain.closing import reminder_key
 from services.workflow.domain.fill_checks import unfilled_cells
 from services.workflow.domain.notices import Notice
@@ -54,12 +55,16 @@ class ClosingActivities:
             if await section_store.claim_effect(uow.session, key):
                 for teacher, cells in sorted(cells_of.items()):
                     notice = Notice(
-                        what=f"{cells} cells unfilled; the sections close at the deadline",
-                        why=f"control event {request.control_event_id} closes "
-                        f"{instant(request.deadline)} (KZ-05)",
+                        what=say.CELLS_UNFILLED_BEFORE_CLOSING,
+                        why=say.CONTROL_EVENT_CLOSES,
                         deadline=request.deadline,
                         recipient_id=teacher,
                         case_id=request.control_event_id,
+                        values={
+                            "cells": str(cells),
+                            "control_event": request.control_event_id,
+                            "deadline_at": instant(request.deadline),
+                        },
                     )
                     uow.add_event(
                         Event(

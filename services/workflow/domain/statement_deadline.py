@@ -8,6 +8,7 @@ complete journal gets its statement formed by the process itself, an incomplete 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from services.workflow.domain import notice_texts as say
 from services.workflow.domain.notices import Notice
 
 # The control events after which a statement per discipline is due ("final control").
@@ -64,12 +65,17 @@ class JournalDue:
     teacher_ids: tuple[str, ...]
 
 
-def _why(control_event_id: str, deadline: datetime) -> str:
-    return f"the statement of control event {control_event_id} is due {deadline.isoformat()} (KZ-15)"
+def _due(control_event_id: str, deadline: datetime) -> dict[str, str]:
+    return {"control_event": control_event_id, "deadline_at": deadline.isoformat()}
 
 
-def _to_head(what: str, why: str, deadline: datetime | None, department_id: str, about: str) -> Notice:
-    return Notice(what, why, deadline, "", "department_head", "department", department_id, about)
+def _to_head(
+    what: str, deadline: datetime | None, department_id: str, about: str, values: dict[str, str]
+) -> Notice:
+    return Notice(
+        what, say.STATEMENT_DUE, deadline, "", "department_head", "department", department_id, about,
+        values=values,
+    )  # fmt: skip
 
 
 def alert_notices(
@@ -77,16 +83,20 @@ def alert_notices(
 ) -> tuple[Notice, ...]:
     """A reminder to each teacher of an incomplete journal, or one escalation to their department head."""
     incomplete = [j for j in journals if not j.outcome.complete]
-    why = _why(control_event_id, deadline)
+    due = _due(control_event_id, deadline)
     if kind == "remind":
         return tuple(
             Notice(
-                f"{j.outcome.unfilled_cells} cells unfilled in journal {j.outcome.journal_id}; "
-                "fill them so the statement can be formed",
-                why,
+                say.FILL_FOR_STATEMENT,
+                say.STATEMENT_DUE,
                 deadline,
                 teacher,
                 case_id=control_event_id,
+                values={
+                    **due,
+                    "cells": str(j.outcome.unfilled_cells),
+                    "journal": j.outcome.journal_id,
+                },
             )
             for j in incomplete
             for teacher in j.teacher_ids
@@ -94,18 +104,22 @@ def alert_notices(
     if not incomplete:
         return ()
     names = ", ".join(j.outcome.journal_id for j in incomplete)
-    what = f"{len(incomplete)} journals still incomplete before the statement deadline: {names}"
-    return (_to_head(what, why, deadline, department_id, control_event_id),)
+    values = {**due, "count": str(len(incomplete)), "journals": names}
+    return (_to_head(say.JOURNALS_INCOMPLETE, deadline, department_id, control_event_id, values),)
 
 
 def late_notices(
     control_event_id: str, deadline: datetime, department_id: str, journal: JournalDue
 ) -> tuple[Notice, ...]:
     """The lateness of an incomplete journal, told to its teachers and their department head."""
-    what = (
-        f"statement not formed by the deadline: {journal.outcome.unfilled_cells} cells unfilled "
-        f"in journal {journal.outcome.journal_id}"
+    values = {
+        **_due(control_event_id, deadline),
+        "cells": str(journal.outcome.unfilled_cells),
+        "journal": journal.outcome.journal_id,
+    }
+    what = say.STATEMENT_LATE
+    to_teachers = tuple(
+        Notice(what, say.STATEMENT_DUE, None, t, case_id=control_event_id, values=values)
+        for t in journal.teacher_ids
     )
-    why = _why(control_event_id, deadline)
-    to_teachers = tuple(Notice(what, why, None, t, case_id=control_event_id) for t in journal.teacher_ids)
-    return (*to_teachers, _to_head(what, why, None, department_id, control_event_id))
+    return (*to_teachers, _to_head(what, None, department_id, control_event_id, values))

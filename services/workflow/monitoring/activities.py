@@ -20,6 +20,7 @@ from ejournal_regulation import get_profile
 from services.workflow.adapters import check_store, section_store
 from services.workflow.adapters.event_messages import notification_event
 from services.workflow.adapters.gradebook import GradebookPort
+from services.workflow.domain import notice_texts as say
 from services.workflow.domain.fill_checks import JournalFill, ungraded_days, weekly_figures
 from services.workflow.domain.notices import Notice
 from services.workflow.monitoring.messages import (
@@ -82,22 +83,25 @@ class MonitoringActivities:
                             subject=subject,
                         )
                     )
-                    why = (
-                        f"journal {journal.journal_id}: no current-control grades on {day.date}; a unit of "
-                        f"{journal.unit_days} days is graded every day (KZ-09)"
-                    )
+                    values = {
+                        "journal": journal.journal_id,
+                        "lesson_on": str(day.date),
+                        "days": str(journal.unit_days),
+                    }
+                    what, why = say.LESSON_DAY_UNGRADED, say.NO_GRADES_ON_DAY
                     notices = [
-                        Notice("lesson day without grades", why, recipient_id=t, case_id=journal.journal_id)
+                        Notice(what, why, recipient_id=t, case_id=journal.journal_id, values=values)
                         for t in journal.teacher_ids
                     ]
                     notices.append(
                         Notice(
-                            "lesson day without grades",
+                            what,
                             why,
                             recipient_role="department_head",
                             scope_type="department",
                             scope_id=journal.department_id,
                             case_id=journal.journal_id,
+                            values=values,
                         )
                     )
                     for notice in notices:
@@ -147,30 +151,34 @@ class MonitoringActivities:
                 if figures.findings:
                     with_findings += 1
                     counts[1] += 1
-                    why = f"week of {request.week_start}, journal {journal.journal_id}: " + "; ".join(
-                        figures.findings
-                    )
+                    findings = {
+                        "week_on": request.week_start,
+                        "journal": journal.journal_id,
+                        "findings": "; ".join(figures.findings),
+                    }
                     for teacher in journal.teacher_ids:
                         notice = Notice(
-                            "weekly journal check: findings",
-                            why,
+                            say.WEEKLY_FINDINGS,
+                            say.WEEK_OF_JOURNAL,
                             recipient_id=teacher,
                             case_id=journal.journal_id,
+                            values=findings,
                         )
                         uow.add_event(Event(notification_event(notice, "weekly_check"), subject=subject))
             for faculty_id, (checked, flagged) in sorted(per_faculty.items()):
-                summary = f"week of {request.week_start}: {checked} journals checked, {flagged} with findings"
+                summary = {"week_on": request.week_start, "checked": str(checked), "flagged": str(flagged)}
                 for role, scope_type, scope_id in (
                     ("dean", "faculty", faculty_id),
                     ("registrar_head", "university", ""),
                 ):
                     notice = Notice(
-                        "weekly journal check (KG-08)",
-                        summary,
+                        say.WEEKLY_CHECK,
+                        say.WEEK_SUMMARY,
                         recipient_role=role,
                         scope_type=scope_type,
                         scope_id=scope_id,
                         case_id=faculty_id,
+                        values=summary,
                     )
                     uow.add_event(
                         Event(notification_event(notice, "weekly_check"), subject=f"faculty/{faculty_id}")

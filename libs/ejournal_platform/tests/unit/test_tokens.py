@@ -129,12 +129,20 @@ class KeySetOnly(pb_grpc.IdentityServiceServicer):
     async def GetKeySet(self, request: pb.GetKeySetRequest, context: object) -> pb.GetKeySetResponse:
         return pb.GetKeySetResponse(jwks_json=json.dumps(jwks_document(k.public_jwk() for k in self.keys)))
 
+    async def ListRevokedSessions(
+        self, request: pb.ListRevokedSessionsRequest, context: object
+    ) -> pb.ListRevokedSessionsResponse:
+        reply = pb.ListRevokedSessionsResponse(keep_seconds=305)
+        reply.as_of.GetCurrentTime()
+        return reply
+
 
 @pytest.fixture
 async def identity_stub() -> AsyncIterator[tuple[str, KeySetOnly]]:
-    servicer = KeySetOnly([SigningKey.generate("k1")])  # type: ignore[abstract]  # GetKeySet only
+    servicer = KeySetOnly([SigningKey.generate("k1")])  # type: ignore[abstract]  # the two public calls only
     name = "ejournal.identity.v1.IdentityService"
-    server = GrpcServer(TestTokens().verifier_authenticator(), {f"/{name}/GetKeySet"})
+    public = {f"/{name}/GetKeySet", f"/{name}/ListRevokedSessions"}
+    server = GrpcServer(TestTokens().verifier_authenticator(), public)
     server.add(pb_grpc.add_IdentityServiceServicer_to_server, servicer, name)
     port = await server.start("127.0.0.1", 0)
     yield f"127.0.0.1:{port}", servicer

@@ -154,7 +154,7 @@ async def test_groups_members_and_loads_through_the_api(
         metadata=bearer("registrar"),
     )
     members = await stub.ListGroupMembers(
-        pb.ListGroupMembersRequest(group_id=world.group2, on_date="2026-09-15"), metadata=bearer("teacher")
+        pb.ListGroupMembersRequest(group_id=world.group2, on_date="2026-09-15"), metadata=bearer("registrar")
     )
     assert [(m.student_name, m.subgroup_id, m.order.number) for m in members.members] == [
         ("Айжан Нұрланқызы", world.subgroup_a, "124-с")

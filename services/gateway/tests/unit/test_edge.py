@@ -8,7 +8,7 @@ import pytest
 from fastapi import Depends
 from fastapi.testclient import TestClient
 
-from ejournal_platform.errors import Conflict, InvalidArgument, PermissionDenied
+from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, PermissionDenied, Wording
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.health import Report, State
 from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE
@@ -48,6 +48,9 @@ def client(statuses: dict[str, State] | None = None) -> TestClient:
             "invalid": InvalidArgument("value", "7 is not on the scale; allowed: 5, 4, 3, 2, нб"),
             "stale": Conflict("the cell changed", field="cells[0]", current="4"),
             "denied": PermissionDenied("not your journal"),
+            "closed": FailedPrecondition(
+                "the section is closed", field="cells", wording=Wording("section_closed")
+            ),
         }
         if kind == "down":  # what a service answers while its database restarts
             raise grpc.aio.AioRpcError(
@@ -98,6 +101,19 @@ def test_a_stale_write_is_409_with_the_current_value() -> None:
     assert reply.status_code == 409
     assert reply.json()["current"] == "4"
     assert reply.json()["title"] == "Маалыматты башка колдонуучу өзгөрттү"
+
+
+def test_a_closed_section_is_a_refusal_a_client_recognises_by_its_code() -> None:
+    """An offline queue must not retry a write into a closed section but offer a reopen (issue 21):
+    the refusal carries a stable `code` beside the worded detail; a stale write carries none."""
+    with client() as http:
+        closed = http.post("/test/raise/closed", headers={"Accept-Language": "kk"})
+        stale = http.post("/test/raise/stale")
+    assert closed.status_code == 409
+    assert closed.json()["code"] == "section_closed"
+    assert closed.json()["detail"].startswith("Журналдың бұл бөлігі жабық")
+    assert "retry-after" not in closed.headers
+    assert "code" not in stale.json()
 
 
 def test_unavailability_is_503_with_retry_after_in_the_users_language() -> None:
@@ -160,3 +176,13 @@ def test_metrics_count_requests_by_route_and_status() -> None:
 def test_metrics_are_not_served_without_a_configured_token() -> None:
     with client() as http:
         assert http.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+def test_the_asyncapi_document_is_served_without_signing_in() -> None:
+    with client() as http:
+        got = http.get("/asyncapi.json")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/json")
+    document = got.json()
+    assert document["asyncapi"] == "3.0.0"
+    addresses = {channel["address"] for channel in document["channels"].values()}
+    assert "ejournal.gradebook.v1.StatementFormed" in addresses

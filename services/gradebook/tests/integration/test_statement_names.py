@@ -9,10 +9,12 @@ import json
 import pytest
 
 from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.identity.v1 import events_pb2 as idn
+from services.gradebook.domain.statements import Header, Line, Names, Signer, canonical_content, content_hash
 from services.gradebook.tests.integration.test_closing import close, fill_current
-from services.gradebook.tests.world import JournalSetup, World, new_id
+from services.gradebook.tests.world import LESSON_TYPES, JournalSetup, World, new_id
 
 pytestmark = pytest.mark.integration
 
@@ -122,3 +124,79 @@ async def test_a_statement_seals_the_names_as_of_its_formation_under_its_hash(w:
     assert (await statement(w, midterm.statement_id)).names.group == "ЖМ-24-01А"
     assert (await statement(w, closed.statement_id)).names.group == "ЖМ-24-01"
     assert university not in n.people
+
+
+async def test_statement_formed_carries_everything_a_subscriber_needs_to_check_its_hash(w: World) -> None:
+    """A subscriber rebuilds the canonical content from the event alone and gets content_hash."""
+    j = await w.journal("kz-medical", students=2, lessons=2)
+    university, _ = await name_everything(w, j)
+    await fill_current(w, j)
+    closed = await close(w, j, "current")
+    (payload,), *_ = await w.sql(
+        "SELECT payload FROM outbox WHERE event_type = 'ejournal.gradebook.v1.StatementFormed'"
+        " AND subject = %s",
+        f"statement/{closed.statement_id}",
+    )
+    e = ev.StatementFormed.FromString(payload)
+    assert e.university_id == university and e.control_kind == "current"
+    assert [line.student_id for line in e.lines] == sorted(j.students)
+    assert all(line.value and line.points for line in e.lines)
+    assert e.names.group == "ЖМ-24-01" and e.people[j.teacher_id] == "Оспанов Ерлан Серікұлы"
+    header = Header(
+        e.kind,
+        e.series,
+        e.number,
+        e.term_id,
+        e.journal_id,
+        e.section,
+        e.course_unit_id,
+        e.group_id,
+        e.control_kind,
+        e.formed_at,
+        e.formed_by,
+        e.original_statement_id,
+        e.case_id,
+    )
+    lines = [
+        Line(x.student_id, x.value, x.points, x.letter, x.gpa, x.traditional, x.passed, dict(x.components))
+        for x in e.lines
+    ]
+    signers = [Signer(s.person_id, s.role, s.signed_at) for s in e.signers]
+    n = e.names
+    names = Names(
+        n.university,
+        n.faculty,
+        n.department,
+        n.specialty,
+        n.group,
+        n.discipline,
+        dict(e.people),
+        e.time_zone,
+        e.profile_code,
+    )
+    assert content_hash(canonical_content(header, lines, signers, names)) == e.content_hash
+
+
+async def test_journal_opened_names_its_university_once_the_structure_is_known(w: World) -> None:
+    j = await w.journal("kz-medical", students=1, lessons=1)
+    university, _ = await name_everything(w, j)
+    # A second teacher's load republishes JournalOpened, now with the structure known.
+    await w.apply(
+        cur.TeachingLoadAssigned(
+            load_id=new_id(),
+            teacher_id=new_id(),
+            course_unit_id=j.course_unit_id,
+            group_id=j.group_id,
+            lesson_type=LESSON_TYPES["practical"],
+            term_id=j.term_id,
+            department_id=j.department_id,
+            faculty_id=j.faculty_id,
+            profile_code="kz-medical",
+        )
+    )
+    rows = await w.sql(
+        "SELECT payload FROM outbox WHERE event_type = 'ejournal.gradebook.v1.JournalOpened' ORDER BY seq"
+    )
+    first, last = (ev.JournalOpened.FromString(r[0]) for r in (rows[0], rows[-1]))
+    assert first.university_id == "" and last.university_id == university
+    assert last.names.department == "Қалыпты физиология кафедрасы" and last.names.group == "ЖМ-24-01"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +12,7 @@ from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from services.gradebook.adapters import grid_wire
 from services.gradebook.adapters.event_wire import MarkRecordedBatch
-from services.gradebook.domain.history_chain import GENESIS, Change, link, link_batch
+from services.gradebook.domain.history_chain import GENESIS, Change, canonical, link, link_batch
 
 pytestmark = pytest.mark.unit
 AT = datetime(2026, 11, 23, 10, 30, 0, 123456, tzinfo=UTC)
@@ -99,3 +100,23 @@ def test_batch_hashes_equal_the_chain_of_single_links() -> None:
         previous = link(previous, change)
         expected.append(previous)
     assert link_batch(GENESIS, 5, shared, cells) == expected
+
+
+def test_batch_hashes_with_typed_times_equal_the_chain_of_single_links() -> None:
+    """A cell's client time of typing (issue 21) is inside its hash; a cell without one keeps the
+    14-element encoding, so entries written before the field existed still verify."""
+    shared = Change("j", 1, "mark", "", "", None, None, "teacher", None, None, None, None, AT)
+    typed = [AT - timedelta(hours=2), None]
+    cells = [
+        (str(uuid.uuid4()), str(uuid.uuid4()), None, "5"),
+        (str(uuid.uuid4()), str(uuid.uuid4()), None, "4"),
+    ]
+    singles = [
+        Change("j", 1 + i, "mark", c, s, o, n, "teacher", None, None, None, None, AT, typed[i])
+        for i, (c, s, o, n) in enumerate(cells)
+    ]
+    first = link(GENESIS, singles[0])
+    assert link_batch(GENESIS, 1, shared, cells, typed) == [first, link(first, singles[1])]
+    assert link(GENESIS, replace(singles[0], typed_at=None)) != first
+    assert canonical(singles[0]).endswith(b'"2026-11-23T10:30:00.123456Z","2026-11-23T08:30:00.123456Z"]')
+    assert canonical(singles[1]).endswith(b'"2026-11-23T10:30:00.123456Z"]')

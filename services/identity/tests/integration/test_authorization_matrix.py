@@ -251,7 +251,9 @@ MATRIX: dict[str, Row] = {
     "Refresh": Row("public", refresh_built, ((None, "in", OK),)),
     "GetKeySet": Row("public", same(pb.GetKeySetRequest()), ((None, "in", OK),)),
     "IssueServiceToken": Row("public (client secret)", service_token_built, ((None, "in", OK),)),
-    "Logout": Row("any signed-in person", same(pb.LogoutRequest()), (("kz.student2", "in", OK),)),
+    "ListRevokedSessions": Row("public", same(pb.ListRevokedSessionsRequest()), ((None, "in", OK),)),
+    # Signing out ends the caller's session at once (revocation): a login no other row uses.
+    "Logout": Row("any signed-in person", same(pb.LogoutRequest()), (("kz.teacher5", "in", OK),)),
     "WhoAmI": Row("any signed-in person", same(pb.WhoAmIRequest()), (("kz.parent1", "in", OK),)),
     "RotateSigningKey": Row("keys.rotate", same(pb.RotateSigningKeyRequest()), (
         ("kz.admin", "in", OK), ("kz.dean.med", "in", DENIED), ("kz.student1", "in", DENIED),

@@ -3,6 +3,8 @@ the dead-letter stream when the server fails; a day's digest as one message."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from ejournal.identity.v1 import identity_service_pb2 as ipb
 from ejournal.notifier.v1 import events_pb2 as nev
 from ejournal_platform.testing.fixtures import Databases
 from services.identity.tests.harness import pid
+from services.notifier.adapters.channels import Sender, SmtpChannel, SmtpConnection
 from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
 
 pytestmark = pytest.mark.integration
@@ -133,3 +136,64 @@ async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) 
         async with notifier.engine.connect() as conn:
             undelivered = (await conn.execute(text("SELECT count(*) FROM deliveries"))).scalar()
         assert undelivered == 1  # no channel configured: the delivery waits, nothing is dropped
+
+
+class CountingSmtp(SmtpChannel):
+    """The real SMTP channel, counting the connections its batches open (the server is real)."""
+
+    connections = 0
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Sender]:
+        async with super().batch() as connection:
+            yield connection
+            assert isinstance(connection, SmtpConnection)
+            self.connections += connection.opened
+
+
+async def test_a_round_of_messages_travels_over_one_smtp_connection(
+    databases: Databases, tmp_path: Path
+) -> None:
+    server = mail_server(tmp_path / "mail", free_port())
+    smtp = CountingSmtp("127.0.0.1", server.port, "ejournal <noreply@ejournal.example>", timeout=5)
+    try:
+        async with running_notifier(databases, {"email": smtp}) as notifier:
+            for n in range(5):
+                await notifier.deliver(
+                    gb.SectionClosed(journal_id=f"j{n}", teacher_ids=[pid("kz.teacher1")], statement_number=n)
+                )
+            assert await notifier.dispatcher.dispatch_due() == 5
+            assert len(server.messages()) == 5
+            assert smtp.connections == 1
+            sent = await notifier.rows("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'")
+            assert sent[0].n == 5
+    finally:
+        server.stop()
+
+
+async def test_a_refused_message_leaves_the_rest_of_the_round_to_go_out(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """The round's first message refused: the shared connection is reset, not lost, and the rest go."""
+    server = mail_server(tmp_path / "mail", free_port())
+    smtp = CountingSmtp("127.0.0.1", server.port, "ejournal <noreply@ejournal.example>", timeout=5)
+    try:
+        async with running_notifier(databases, {"email": smtp}) as notifier:
+            for n in range(3):
+                await notifier.deliver(
+                    gb.SectionClosed(journal_id=f"j{n}", teacher_ids=[pid("kz.teacher1")], statement_number=n)
+                )
+                notifier.clock.advance(seconds=1)  # due one after another: the first goes first
+            # An address the server cannot take as a mailbox is refused at RCPT TO.
+            async with notifier.engine.begin() as conn:
+                await conn.execute(text(
+                    "UPDATE deliveries SET address = 'broken address@' WHERE id = "
+                    "(SELECT id FROM deliveries ORDER BY due_at LIMIT 1)"
+                ))  # fmt: skip
+            assert await notifier.dispatcher.dispatch_due() == 3
+            assert len(server.messages()) == 2
+            outcomes = await notifier.rows("SELECT outcome, count(*) AS n FROM delivery_attempts GROUP BY 1")
+            assert sorted((o.outcome, o.n) for o in outcomes) == [("failed", 1), ("sent", 2)]
+            assert smtp.connections == 1
+    finally:
+        server.stop()

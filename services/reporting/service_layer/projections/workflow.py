@@ -1,7 +1,8 @@
 """Projections of the workflow's events: reopen cases from their step history (KZ-13), sanctions
 (KZ-14), corrective measures (KZ-13.6), weekly journal checks (KG-08) and ungraded lesson days (KZ-09).
 
-A case's reason is the teacher's explanation: the "submitted" step's detail ("explanation: <reason>").
+A case's reason is the teacher's explanation: the event's `reason` field, or for events published before
+it existed the "submitted" step's detail ("explanation: <reason>").
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ async def step_recorded(session: AsyncSession, e: ev.ReopenCaseStepRecorded, _: 
         department_id=e.department_id,
         faculty_id=e.faculty_id,
         term_id=e.term_id,
-        reason=reason_of(e.detail) if submitted else "",
+        reason=(e.reason or reason_of(e.detail)) if submitted else "",
         step=e.step,
         opened_at=at,
         closed_at=at if ended else None,

@@ -115,6 +115,7 @@ async def test_procedure_through_the_api_with_task_lists_history_and_notices(ser
 
     steps = await h.outbox(ev.ReopenCaseStepRecorded)
     assert [s.action for s in steps] == [e.action for e in final.history]  # one event per step, once
+    assert {s.reason for s in steps} == {final.explanation.reason}  # the reason in its own field (issue 20)
     notices = await h.notifications()
     assert {(n.recipient_role, n.scope_id) for n in notices if n.what.startswith("visa requested")} == {
         ("department_head", DEPARTMENT),

@@ -1,14 +1,14 @@
 """outbox rows keep the W3C traceparent of the span that wrote them (issue 18, observability)
 
-Revision ID: 0004_observability_traceparent
-Revises: 0003_least_privilege, 0003_names
+Revision ID: 0005_observability_traceparent
+Revises: 0004_security_revoked_sessions
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
-revision = "0004_observability_traceparent"
-down_revision = ("0003_least_privilege", "0003_names")
+revision = "0005_observability_traceparent"
+down_revision = "0004_security_revoked_sessions"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,64 @@
+"""Who may read the contingent's personal data (issue 13): a group's member list with names and a
+student's movement history go only to those who need them (policy row `contingent.read`): the student,
+their parent, the group's curator, the teachers of the group's journals, and the dean's office and the
+registrar office of that faculty or university. Nobody reads across universities.
+
+A refusal never tells whether the group or the student exists: a missing id is refused exactly like
+someone else's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal_platform.authz import ResourceScope, allowed
+from ejournal_platform.context import Principal
+from ejournal_platform.errors import NotFound, PermissionDenied
+from services.curriculum.adapters.lookups import place_of_group
+from services.curriculum.adapters.models import TeachingLoad
+
+ACTION = "contingent.read"
+
+
+def refused() -> PermissionDenied:
+    return PermissionDenied(f"permission denied: {ACTION}")
+
+
+async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceScope | None:
+    """Where the group sits, with the teachers of its journals (its teaching load) as assignees; None
+    for a group that does not exist."""
+    try:
+        place = await place_of_group(session, group_id)
+    except NotFound:
+        return None
+    teachers = await session.scalars(
+        select(TeachingLoad.teacher_id).where(
+            TeachingLoad.group_id == group_id, TeachingLoad.removed_at.is_(None)
+        )
+    )
+    return replace(place.scope(), assignee_ids=frozenset(str(t) for t in teachers))
+
+
+async def require_group_members(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> None:
+    scope = await group_scope(session, group_id)
+    if scope is None or not allowed(principal, ACTION, scope):
+        raise refused()
+
+
+async def require_student_history(
+    session: AsyncSession, principal: Principal, student_id: uuid.UUID, groups: Iterable[uuid.UUID]
+) -> None:
+    """The student themselves and their parent by the student's id; the staff through any group the
+    student has been placed in by an order."""
+    own = ResourceScope(student_id=str(student_id), owner_id=str(student_id))
+    if allowed(principal, ACTION, own):
+        return
+    for group_id in sorted(set(groups)):
+        scope = await group_scope(session, group_id)
+        if scope is not None and allowed(principal, ACTION, replace(scope, student_id=str(student_id))):
+            return
+    raise refused()

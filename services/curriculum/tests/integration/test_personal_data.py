@@ -1,0 +1,84 @@
+"""Issue 13, personal data by need: a group's member list (names) and a student's movement history go
+to the student, their parent, the group's curator, the teachers of the group's journals and the dean's
+office and registrar office of that faculty or university; nobody else, never across universities, and
+a missing id is refused exactly like someone else's."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from ejournal_platform.context import Principal, set_principal
+from ejournal_platform.errors import PermissionDenied
+from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.service_layer import contingent, teaching_load
+from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.tests.integration.conftest import person, registrar
+from services.curriculum.tests.integration.world import World, define_discipline
+
+pytestmark = pytest.mark.integration
+
+TEACHER = str(person_id_for_login("gulnara.akhmetova"))
+STUDENT = str(person_id_for_login("aigerim.seitkali"))
+
+
+async def refusal_of(call: object) -> str:
+    with pytest.raises(PermissionDenied) as refused:
+        await call  # type: ignore[misc]
+    return str(refused.value)
+
+
+async def test_members_and_history_only_by_need(deps: Deps, world: World) -> None:
+    set_principal(registrar(world.university))
+    await contingent.enroll_student(
+        deps, STUDENT, world.group1, "", OrderInput("124-с", "2026-08-20", "2026-09-01"), "Әйгерім Сейітқали"
+    )
+    unit = await define_discipline(deps, world)
+    set_principal(person("head-a", "department_head", "department", world.dept_a))
+    load = LoadInput(TEACHER, unit, world.group1, "", "practical", 30)
+    await teaching_load.assign_teaching_load(deps, load)
+
+    entitled_to_both: dict[str, Principal] = {
+        "registrar of the university": registrar(world.university),
+        "dean of the faculty": person("dean-1", "dean", "faculty", world.faculty),
+        "dean's office staff": person("staff-1", "dean_staff", "faculty", world.faculty),
+        "curator of the group": person("curator-1", "curator", "group", world.group1),
+        "teacher of the group's journal": person(TEACHER, "teacher", "department", world.dept_a),
+    }
+    for who, principal in entitled_to_both.items():
+        set_principal(principal)
+        members = await contingent.list_group_members(deps, world.group1, "2026-09-15")
+        assert [m.student_name for _, m in members] == ["Әйгерім Сейітқали"], who
+        assert [m.order_number for m in await contingent.student_history(deps, STUDENT)] == ["124-с"], who
+
+    # The student and their parent read the history, not the group's list of names.
+    for who, principal in {
+        "the student": person(STUDENT, "student", "student", STUDENT),
+        "the student's parent": person("parent-1", "parent", "student", STUDENT),
+    }.items():
+        set_principal(principal)
+        assert [m.order_number for m in await contingent.student_history(deps, STUDENT)] == ["124-с"], who
+        await refusal_of(contingent.list_group_members(deps, world.group1, "2026-09-15"))
+
+    refused_both: dict[str, Principal] = {
+        "registrar of another university": registrar(str(uuid.uuid4())),
+        "dean of another faculty": person("dean-2", "dean", "faculty", str(uuid.uuid4())),
+        "curator of another group": person("curator-2", "curator", "group", world.group2),
+        "a teacher of the same department who does not teach the group": person(
+            "t-2", "teacher", "department", world.dept_a
+        ),
+        "another student of the group": person("s-2", "student", "group", world.group1),
+        "another student's parent": person("parent-2", "parent", "student", str(uuid.uuid4())),
+        "the department head": person("head-a", "department_head", "department", world.dept_a),
+    }
+    for who, principal in refused_both.items():
+        set_principal(principal)
+        real = await refusal_of(contingent.list_group_members(deps, world.group1, "2026-09-15"))
+        missing = await refusal_of(contingent.list_group_members(deps, str(uuid.uuid4()), "2026-09-15"))
+        assert real == missing, who
+        real = await refusal_of(contingent.student_history(deps, STUDENT))
+        missing = await refusal_of(contingent.student_history(deps, str(uuid.uuid4())))
+        assert real == missing, who

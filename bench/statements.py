@@ -48,7 +48,7 @@ def render() -> bytes:
 
 async def sign(pdf: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        signing = Signing.demo(Path(folder))
+        signing = Signing.demo(Path(folder), b"bench-only-passphrase")
         key = signing.key("university", signing.university_name)
         bare_signer = key.signer()
         ours, raw = [], []

@@ -274,6 +274,7 @@ class Stack:
                 env |= self.backup_tool_env(url_of)
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
+                env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("identity-signing-key-passphrase")
             else:
                 env[f"{prefix}SERVICE_SECRET"] = service_secrets[service]
             if service == "reporting":  # statements' lines come from the gradebook; files stay in the home

@@ -71,15 +71,20 @@ class SigningKey:
         return cls(kid or uuid.uuid4().hex[:16], Ed25519PrivateKey.generate())
 
     @classmethod
-    def from_pem(cls, kid: str, pem: bytes) -> SigningKey:
-        key = serialization.load_pem_private_key(pem, password=None)
+    def from_pem(cls, kid: str, pem: bytes, passphrase: bytes | None = None) -> SigningKey:
+        """The key from PKCS#8 PEM, encrypted with `passphrase` (or plain, without one)."""
+        key = serialization.load_pem_private_key(pem, password=passphrase)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the signing key must be an Ed25519 private key")
         return cls(kid, key)
 
-    def to_pem(self) -> bytes:
+    def to_pem(self, passphrase: bytes | None = None) -> bytes:
+        """PKCS#8 PEM, encrypted with `passphrase` when given (how identity stores its keys)."""
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+        )
         return self.private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
 
     def public_jwk(self) -> dict[str, str]:

@@ -89,6 +89,12 @@ TITLES: dict[str, dict[str, str]] = {
         "ky": "CSRF токени жок же туура эмес",
         "en": "Missing or wrong CSRF token",
     },
+    "PAYLOAD_TOO_LARGE": {
+        "ru": "Файл слишком большой",
+        "kk": "Файл тым үлкен",
+        "ky": "Файл өтө чоң",
+        "en": "The file is too large",
+    },
     "MALFORMED": {
         "ru": "Запрос не соответствует схеме",
         "kk": "Сұрау сызбаға сәйкес емес",

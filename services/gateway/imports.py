@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
-from services.gateway.auth import Caller, caller, metadata
+from services.gateway.auth import Caller, GatewayProblem, caller, metadata
 from services.gateway.i18n import negotiate
 from services.gateway.proto_models import to_json
 from services.gateway.rpc_routes import ERROR_RESPONSES
@@ -18,6 +18,28 @@ from services.gateway.rpc_routes import ERROR_RESPONSES
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"], responses=ERROR_RESPONSES)
 KINDS = {name.removeprefix("IMPORT_KIND_").lower(): value for name, value in pb.ImportKind.items() if value}
 MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def too_large() -> GatewayProblem:
+    return GatewayProblem(
+        413, "PAYLOAD_TOO_LARGE", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+        [{"field": "file", "reason": f"is larger than {MAX_FILE_BYTES} bytes"}],
+    )  # fmt: skip
+
+
+async def bounded_body(request: Request) -> bytes:
+    """The file, never cut: a declared Content-Length over the limit is refused before a byte of the
+    body is read; a body without one (chunked) is refused as soon as it passes the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FILE_BYTES:
+        raise too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @router.post(
@@ -43,10 +65,10 @@ async def import_file(
     reason: str = Query(default="", max_length=1000),
     who: Caller = Depends(caller),  # noqa: B008
 ) -> StreamingResponse:
-    content = await request.body()
+    content = await bounded_body(request)
     language = negotiate(request.headers.get("accept-language"))
     message = pb.ImportFileRequest(
-        kind=KINDS[kind], file_name=file_name, content=content[:MAX_FILE_BYTES], language=language,
+        kind=KINDS[kind], file_name=file_name, content=content, language=language,
         dry_run=dry_run, academic_year_id=academic_year_id, reason=reason,
     )  # fmt: skip
     stream = request.app.state.clients.stub("curriculum").ImportFile(

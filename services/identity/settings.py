@@ -1,4 +1,4 @@
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from ejournal_platform.settings import ServiceSettings
@@ -16,5 +16,8 @@ class IdentitySettings(ServiceSettings):
     argon2_time_cost: int = Field(default=2, ge=1, le=10)
     argon2_memory_kib: int = Field(default=32 * 1024, ge=8 * 1024, le=1024 * 1024)
     argon2_parallelism: int = Field(default=1, ge=1, le=8)
+    # Encrypts the token signing keys stored in the database (a Secret in a cluster; the launcher keeps
+    # one in its home folder). Without it identity does not start: keys are never stored plain.
+    signing_key_passphrase: SecretStr = SecretStr("")
     # Client credentials of service identities, as JSON: {"workflow": "<secret>", ...}.
     service_secrets: dict[str, str] = Field(default_factory=dict)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from ejournal_platform.settings import ServiceSettings
@@ -22,6 +22,8 @@ class ReportingSettings(ServiceSettings):
     # The demo PKI (a CA and one PKCS#12 key per signer, made at first start) and a timestamp
     # authority's URL, when the university has one (PAdES signatures then carry a timestamp).
     signing_dir: Path = Path(".ejournal/signing")
+    # Encrypts every private key under signing_dir (a Secret in a cluster): keys are never stored plain.
+    signing_key_passphrase: SecretStr = SecretStr("")
     university_name: str = "ejournal demo university"
     tsa_url: str = ""
     # Events applied per read-model transaction.

@@ -97,6 +97,11 @@ async def add_key(session: AsyncSession, kid: str, pem: bytes, at: datetime) -> 
     await session.execute(insert(signing_keys).values(kid=kid, private_pem=pem, created_at=at))
 
 
+async def replace_key_pem(session: AsyncSession, kid: str, pem: bytes) -> None:
+    """The same key, stored in another form (a plain key encrypted)."""
+    await session.execute(update(signing_keys).where(signing_keys.c.kid == kid).values(private_pem=pem))
+
+
 async def retire_keys_except(session: AsyncSession, kid: str, at: datetime) -> None:
     await session.execute(
         update(signing_keys)

@@ -30,7 +30,12 @@ async def build_deps(runtime: Runtime, settings: IdentitySettings) -> Deps:
         access_ttl=timedelta(minutes=settings.access_token_minutes),
         session_ttl=timedelta(hours=settings.session_hours),
     )
-    keys = KeyRing(runtime.sessions, publish_retired_for=retired_key_window(tokens.access_ttl), clock=utc_now)
+    keys = KeyRing(
+        runtime.sessions,
+        publish_retired_for=retired_key_window(tokens.access_ttl),
+        clock=utc_now,
+        passphrase=settings.signing_key_passphrase.get_secret_value().encode(),
+    )
     await keys.load()
     hashing = PasswordHashing(
         Argon2Parameters(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)

@@ -3,6 +3,10 @@
 The newest unretired key signs. A rotation adds a key and retires the others; a retired key stays in
 the published key set until every token it signed has expired (access TTL + leeway), so a service
 that caches the set keeps verifying while it refetches on the new kid.
+
+Private keys are stored encrypted (PKCS#8, a passphrase from EJOURNAL_IDENTITY_SIGNING_KEY_PASSPHRASE,
+i.e. the environment or a Secret): a copy of the database or a backup holds no usable key. A key
+found stored plain (written before this) is encrypted in place when the ring loads.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ejournal_platform.tokens import (
 )
 from services.identity.adapters import sessions_repo
 
+PLAIN_PEM = b"-----BEGIN PRIVATE KEY-----"
 KEY_LOCK = 0x1D_E7_17  # advisory lock id: replicas starting at once create one first key, not two
 
 
@@ -35,8 +40,10 @@ class KeyRing:
         *,
         publish_retired_for: timedelta,
         clock: Callable[[], datetime],
+        passphrase: bytes = b"",
     ) -> None:
         self._sessions = sessions
+        self._passphrase = passphrase
         self._publish_retired_for = publish_retired_for
         self._clock = clock
         self._signing: SigningKey | None = None
@@ -54,26 +61,41 @@ class KeyRing:
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         return jwks_document(self._published)
 
+    def _secret(self) -> bytes:
+        if not self._passphrase:
+            raise RuntimeError(
+                "EJOURNAL_IDENTITY_SIGNING_KEY_PASSPHRASE is not set: signing keys are never stored plain"
+            )
+        return self._passphrase
+
+    def _key(self, row: Any) -> SigningKey:
+        return SigningKey.from_pem(row.kid, bytes(row.private_pem), self._secret())
+
     async def load(self) -> None:
-        """Read the keys; create the first one if there is none."""
+        """Read the keys; create the first one if there is none; encrypt any stored plain."""
+        secret = self._secret()
         async with self._sessions() as session, session.begin():
             await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
             rows = await sessions_repo.load_keys(session)
+            for row in rows:
+                if bytes(row.private_pem).startswith(PLAIN_PEM):
+                    plain = SigningKey.from_pem(row.kid, bytes(row.private_pem))
+                    await sessions_repo.replace_key_pem(session, row.kid, plain.to_pem(secret))
             if not any(row.retired_at is None for row in rows):
                 key = SigningKey.generate()
-                await sessions_repo.add_key(session, key.kid, key.to_pem(), self._clock())
-                rows = await sessions_repo.load_keys(session)
+                await sessions_repo.add_key(session, key.kid, key.to_pem(secret), self._clock())
+            rows = await sessions_repo.load_keys(session)
         self._apply(rows)
 
     def _apply(self, rows: list[Any]) -> None:
         now = self._clock()
         active = [row for row in rows if row.retired_at is None]
         newest = max(active, key=lambda row: row.created_at)
-        self._signing = SigningKey.from_pem(newest.kid, bytes(newest.private_pem))
+        self._signing = self._key(newest)
         published = []
         for row in rows:
             if row.retired_at is None or now - row.retired_at < self._publish_retired_for:
-                published.append(SigningKey.from_pem(row.kid, bytes(row.private_pem)).public_jwk())
+                published.append(self._key(row).public_jwk())
         self._published = published
         self._verifier = TokenVerifier(self.jwks())
         self._last_reload = now.replace(tzinfo=None)
@@ -83,7 +105,7 @@ class KeyRing:
         async with self._sessions() as session, session.begin():
             await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
             now = self._clock()
-            await sessions_repo.add_key(session, key.kid, key.to_pem(), now)
+            await sessions_repo.add_key(session, key.kid, key.to_pem(self._secret()), now)
             await sessions_repo.retire_keys_except(session, key.kid, now)
             rows = await sessions_repo.load_keys(session)
         self._apply(rows)

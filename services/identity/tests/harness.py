@@ -41,6 +41,7 @@ KZ_ANAT, KZ_PHYS = _IDS["kz-dep-anatomy"], _IDS["kz-dep-physiology"]
 KZ_G1, KZ_G4 = _IDS["kz-grp-med-101"], _IDS["kz-grp-pharm-201"]
 KG_U, KG_PHYSMATH, KG_PED = _IDS["kg-jasu"], _IDS["kg-fac-physics-math"], _IDS["kg-fac-pedagogy"]
 KG_MATH, KG_G1 = _IDS["kg-dep-mathematics"], _IDS["kg-grp-mi-1"]
+SIGNING_KEY_PASSPHRASE = b"identity-signing-keys-passphrase-for-tests-only"
 SERVICE_SECRETS = {"workflow": "workflow-secret-for-tests-only", "notifier": "notifier-secret-for-tests-only"}
 
 
@@ -139,7 +140,12 @@ async def running_identity(database_url: str, clock: Clock | None = None) -> Asy
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     outbox = OutboxWriter(tables.outbox)
     policy = TokenPolicy()
-    keys = KeyRing(sessions, publish_retired_for=retired_key_window(policy.access_ttl), clock=clock)
+    keys = KeyRing(
+        sessions,
+        publish_retired_for=retired_key_window(policy.access_ttl),
+        clock=clock,
+        passphrase=SIGNING_KEY_PASSPHRASE,
+    )
     await keys.load()
     deps = Deps(
         unit_of_work=lambda: UnitOfWork(sessions, outbox),

@@ -136,7 +136,7 @@ async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
     keys = TestTokens()
     runner = JobRunner(r.sessions, BUILDERS)
     # The demo's signing: a CA and keys made under the test's folder at first use.
-    signing = Signing.demo(archive_dir / "signing")
+    signing = Signing.demo(archive_dir / "signing", b"reporting-keys-passphrase-for-tests-only")
     app = ReportingApp(
         r.sessions, r.consumers, r.lag, runner, archive_dir, "https://ejournal.example", signing
     )

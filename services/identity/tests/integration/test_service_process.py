@@ -14,6 +14,7 @@ import grpc
 import nats
 import pytest
 from nats.aio.msg import Msg
+from pydantic import SecretStr
 
 from deploy.demo.seed.identity import DEMO_PASSWORD, demo_accounts, person_id, seed_demo
 from deploy.local.servers import NatsServer, free_port
@@ -31,7 +32,7 @@ from ejournal_platform.tokens import JwtAuthenticator
 from services.identity.adapters import tables
 from services.identity.entrypoints.main import wire
 from services.identity.settings import IdentitySettings
-from services.identity.tests.harness import KZ_ANAT, KZ_MED, KZ_U
+from services.identity.tests.harness import KZ_ANAT, KZ_MED, KZ_U, SIGNING_KEY_PASSPHRASE
 
 pytestmark = pytest.mark.integration
 
@@ -53,8 +54,9 @@ async def identity_process(databases: Databases, nats_server: NatsServer) -> Asy
     assert await seed_demo(url) == 0  # idempotent: the launcher calls it on every start
     port = free_port()
     settings = IdentitySettings(
-        database_url=url, nats_url=nats_server.url, grpc_port=port, log_format="console"
-    )
+        database_url=url, nats_url=nats_server.url, grpc_port=port, log_format="console",
+        signing_key_passphrase=SecretStr(SIGNING_KEY_PASSPHRASE.decode()),
+    )  # fmt: skip
     stop = asyncio.Event()
     task = asyncio.create_task(run_service(settings, wire, outbox_table=tables.outbox, stop=stop))
     address = f"127.0.0.1:{port}"

@@ -1,6 +1,8 @@
 """The demo's public key infrastructure, made at first start: a demo CA (with its CRL, the revocation
 data a PAdES-B-LT signature embeds), the university's document key, and one key per signer, each kept
-as a PKCS#12 file under one folder so a restart signs with the same keys.
+as a PKCS#12 file under one folder so a restart signs with the same keys. Every private key on disk
+is encrypted with a passphrase the caller brings from its settings (the environment or a Secret,
+`EJOURNAL_REPORTING_SIGNING_KEY_PASSPHRASE`), never one written in the code.
 
 Production does not use this: a university's document key lives in an HSM (PKCS#11) and people sign
 with their own certificates (PKCS#12, a token, or a national PKI through the external signer).
@@ -18,7 +20,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-PASSPHRASE = b"ejournal-demo"  # demo keys only: the folder's permissions are what protects them
 CRL_URL = "http://ejournal.invalid/demo-ca.crl"  # never fetched: the CRL is supplied and embedded
 YEARS = 5
 
@@ -42,18 +43,21 @@ def _name(common: str, organisation: str) -> x509.Name:
 @dataclass(frozen=True)
 class DemoPki:
     folder: Path
+    passphrase: bytes
     ca_cert: x509.Certificate
     ca_key: ec.EllipticCurvePrivateKey
     crl: x509.CertificateRevocationList
 
     @classmethod
-    def open(cls, folder: Path, organisation: str = "ejournal demo university") -> DemoPki:
+    def open(cls, folder: Path, passphrase: bytes, organisation: str = "ejournal demo university") -> DemoPki:
         """Load the demo CA from `folder`, creating it (and its CRL) the first time."""
+        if not passphrase:
+            raise ValueError("a passphrase is required: signing keys are never stored plain")
         folder.mkdir(parents=True, exist_ok=True)
         cert_path, key_path = folder / "ca.pem", folder / "ca.key"
         if cert_path.exists() and key_path.exists():
             cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            key = serialization.load_pem_private_key(key_path.read_bytes(), PASSPHRASE)
+            key = serialization.load_pem_private_key(key_path.read_bytes(), passphrase)
             assert isinstance(key, ec.EllipticCurvePrivateKey)
         else:
             key = ec.generate_private_key(ec.SECP256R1())
@@ -72,13 +76,13 @@ class DemoPki:
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
                 .sign(key, hashes.SHA256())
             )
-            encryption = serialization.BestAvailableEncryption(PASSPHRASE)
+            encryption = serialization.BestAvailableEncryption(passphrase)
             key_path.write_bytes(
                 key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
             )
             key_path.chmod(0o600)
             cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        return cls(folder, cert, key, _crl(cert, key))
+        return cls(folder, passphrase, cert, key, _crl(cert, key))
 
     def signer_p12(self, key_id: str, common_name: str) -> Path:
         """The PKCS#12 file of one signer (the university's document key, or a person), made once."""
@@ -109,7 +113,7 @@ class DemoPki:
             .sign(self.ca_key, hashes.SHA256())
         )
         blob = pkcs12.serialize_key_and_certificates(
-            key_id.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(PASSPHRASE)
+            key_id.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(self.passphrase)
         )
         path.write_bytes(blob)
         path.chmod(0o600)

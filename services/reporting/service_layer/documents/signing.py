@@ -29,7 +29,7 @@ from services.reporting.adapters.ops_tables import signed_statement
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import pades
 from services.reporting.adapters.signing.keys import KeySource, Pkcs12Key
-from services.reporting.adapters.signing.pki import PASSPHRASE, DemoPki
+from services.reporting.adapters.signing.pki import DemoPki
 from services.reporting.service_layer.documents.render import statement_layout_for
 from services.reporting.service_layer.documents.words import SERIES_PREFIX
 
@@ -49,8 +49,10 @@ class Signing:
     tsa_url: str = ""
 
     @classmethod
-    def demo(cls, folder: Path, university_name: str = "ejournal demo university") -> Signing:
-        return cls(DemoPki.open(folder, university_name), university_name)
+    def demo(
+        cls, folder: Path, passphrase: bytes, university_name: str = "ejournal demo university"
+    ) -> Signing:
+        return cls(DemoPki.open(folder, passphrase, university_name), university_name)
 
     @property
     def trust(self) -> pades.Trust:
@@ -58,7 +60,7 @@ class Signing:
         return pades.Trust((ca,), (self.pki.crl_der,), self.tsa_url)
 
     def key(self, key_id: str, name: str) -> KeySource:
-        return Pkcs12Key(self.pki.signer_p12(key_id, name), PASSPHRASE)
+        return Pkcs12Key(self.pki.signer_p12(key_id, name), self.pki.passphrase)
 
 
 def _now() -> str:

@@ -15,10 +15,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from bench.reporting import statement_of
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import keys, pades
-from services.reporting.adapters.signing.pki import PASSPHRASE, DemoPki
+from services.reporting.adapters.signing.pki import DemoPki
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 
 pytestmark = pytest.mark.unit
+
+PASSPHRASE = b"reporting-keys-passphrase-for-tests-only"
 
 
 def der(cert: object) -> bytes:
@@ -43,8 +45,10 @@ async def signed_by_all(pki: DemoPki, trust: pades.Trust, pdf: bytes) -> bytes:
 
 
 async def test_the_university_then_each_signer_sign_and_the_demo_ca_validates_them(tmp_path: Path) -> None:
-    pki = DemoPki.open(tmp_path / "pki")
-    assert DemoPki.open(tmp_path / "pki").ca_pem == pki.ca_pem, "the demo CA is made once, then kept"
+    pki = DemoPki.open(tmp_path / "pki", PASSPHRASE)
+    assert DemoPki.open(tmp_path / "pki", PASSPHRASE).ca_pem == pki.ca_pem, (
+        "the demo CA is made once, then kept"
+    )
     trust = pades.Trust((der(pki.ca_cert),), (pki.crl_der,))
     original = printed()
     signed = await signed_by_all(pki, trust, original)
@@ -61,7 +65,7 @@ async def test_the_university_then_each_signer_sign_and_the_demo_ca_validates_th
 
 
 async def test_one_changed_byte_or_another_ca_breaks_validation(tmp_path: Path) -> None:
-    pki = DemoPki.open(tmp_path / "pki")
+    pki = DemoPki.open(tmp_path / "pki", PASSPHRASE)
     trust = pades.Trust((der(pki.ca_cert),), (pki.crl_der,))
     original = printed()
     signed = await signed_by_all(pki, trust, original)
@@ -74,13 +78,13 @@ async def test_one_changed_byte_or_another_ca_breaks_validation(tmp_path: Path) 
     assert not any(c.intact for c in await pades.check(bytes(in_page), pades.Trust(trust.roots)))
     with pytest.raises(pades.Unreadable):
         await pades.check(b"%PDF-1.7 not really", pades.Trust(trust.roots))
-    stranger = DemoPki.open(tmp_path / "stranger")
+    stranger = DemoPki.open(tmp_path / "stranger", PASSPHRASE)
     assert not any(c.trusted for c in await pades.check(signed, pades.Trust((der(stranger.ca_cert),))))
     assert await pades.check(original, pades.Trust(trust.roots)) == [], "unsigned: nothing to trust"
 
 
 async def test_an_external_signer_gets_the_digest_and_gives_the_signature_back(tmp_path: Path) -> None:
-    pki = DemoPki.open(tmp_path / "pki")
+    pki = DemoPki.open(tmp_path / "pki", PASSPHRASE)
     trust = pades.Trust((der(pki.ca_cert),), (pki.crl_der,))
     university = keys.Pkcs12Key(pki.signer_p12("university", "Университет"), PASSPHRASE)
     pdf = await pades.sign(printed(), "university", "Университет", university.signer(), trust)
@@ -100,3 +104,22 @@ async def test_an_external_signer_gets_the_digest_and_gives_the_signature_back(t
     wrong = key.sign(b"\x00" * 32, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
     forged = await keys.complete_external(pending, wrong, trust)
     assert [c.valid for c in await pades.check(forged, pades.Trust(trust.roots))] == [True, False]
+
+
+def test_every_private_key_on_disk_is_encrypted_with_the_configured_passphrase(tmp_path: Path) -> None:
+    """Issue 13: no key in the code, none plain on disk; without the passphrase nothing loads."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    with pytest.raises(ValueError, match="passphrase"):
+        DemoPki.open(tmp_path / "none", b"")
+    pki = DemoPki.open(tmp_path / "pki", PASSPHRASE)
+    p12 = pki.signer_p12("university", "Университет").read_bytes()
+    ca_key = (tmp_path / "pki" / "ca.key").read_bytes()
+    assert ca_key.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    for wrong in (None, b"ejournal-demo"):  # nothing, or the passphrase the code used to hold
+        with pytest.raises((ValueError, TypeError)):
+            serialization.load_pem_private_key(ca_key, wrong)
+        with pytest.raises((ValueError, TypeError)):
+            pkcs12.load_key_and_certificates(p12, wrong)
+    assert pkcs12.load_key_and_certificates(p12, PASSPHRASE)[0] is not None

@@ -103,7 +103,13 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         str(teacher),
         classroom_id,
     )
-    await refuse_double_booking(s, booking, substitution=bool(data.substitution_reference.strip()))
+    reference = data.substitution_reference.strip()
+    excused = await refuse_double_booking(s, booking, substitution=bool(reference))
+    # The substitution's reference is the department's decision behind an exception: it is audited
+    # with the lesson, naming the lessons whose teacher conflict it excused.
+    reason = f"substitution: {reference}" if reference else ""
+    if excused:
+        reason += f"; the teacher's other lesson(s) at this time: {', '.join(excused)}"
     values = {
         "course_unit_id": unit_id,
         "group_id": group_id,
@@ -121,8 +127,9 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         "cancelled_at": None,
     }
     row, changed = await upsert(
-        s, Lesson, lesson_id, values, actor=principal.subject, entity="lesson", bump_revision=True
-    )
+        s, Lesson, lesson_id, values, actor=principal.subject, entity="lesson", reason=reason,
+        bump_revision=True,
+    )  # fmt: skip
     if not changed:
         return row, False
     uow.add_event(events.lesson_event(row))

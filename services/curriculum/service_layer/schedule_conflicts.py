@@ -32,7 +32,11 @@ def booking_of(row: Lesson) -> Booking:
     )
 
 
-async def refuse_double_booking(session: AsyncSession, new: Booking, *, substitution: bool = False) -> None:
+async def refuse_double_booking(
+    session: AsyncSession, new: Booking, *, substitution: bool = False
+) -> list[str]:
+    """Raise on the first conflict; return the lessons whose teacher conflict the substitution excused
+    (the caller audits them with the substitution's reference)."""
     shares = [Lesson.teacher_id == uuid.UUID(new.teacher_id), Lesson.group_id == uuid.UUID(new.group_id)]
     if new.classroom_id is not None:
         shares.append(Lesson.classroom_id == uuid.UUID(new.classroom_id))
@@ -48,8 +52,12 @@ async def refuse_double_booking(session: AsyncSession, new: Booking, *, substitu
         )
         .order_by(Lesson.starts_at, Lesson.id)
     )
+    excused: list[str] = []
     for row in candidates:
         other = booking_of(row)
         field = double_booked(new, other, substitution=substitution)
         if field is not None:
             raise FailedPrecondition(conflict_message(field, new, other), field=field)
+        if substitution and double_booked(new, other) is not None:
+            excused.append(other.lesson_id)
+    return excused

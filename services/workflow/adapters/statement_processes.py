@@ -1,16 +1,27 @@
-"""Starting statement-deadline workflows (KZ-15) from curriculum's final-control events."""
+"""Starting statement-deadline workflows (KZ-15) from curriculum's final-control events, and moving
+them when the registrar moves the final control's closing deadline."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
 
+from ejournal_platform.logging import get_logger
 from ejournal_regulation import get_profile
-from services.workflow.domain.statement_deadline import is_final_control, statement_deadline
-from services.workflow.statements.messages import StatementDeadlineInput, workflow_id
+from services.workflow.adapters.case_processes import domain_error
+from services.workflow.domain.statement_deadline import is_final_control, moved_deadline, statement_deadline
+from services.workflow.statements.messages import (
+    MoveStatementDeadline,
+    StatementDeadlineInput,
+    StatementDeadlineView,
+    workflow_id,
+)
 from services.workflow.statements.workflows import StatementDeadlineWorkflow
+
+log = get_logger(__name__)
 
 
 class StatementProcesses:
@@ -27,6 +38,34 @@ class StatementProcesses:
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
+
+    async def follow_closing(
+        self, control_event_id: str, closing_deadline: datetime, revision: int, changed_by: str, reason: str
+    ) -> StatementDeadlineView | None:
+        """The closing deadline moved: move the running statement deadline with it (moved_deadline).
+        None when there is nothing to move: no process for this event, settled, or the same deadline."""
+        handle = self.client.get_workflow_handle(workflow_id(control_event_id))
+        try:
+            view = await handle.query(StatementDeadlineWorkflow.view)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        days = get_profile(view.profile_code).statements_within_days if view.profile_code else None
+        if days is None or view.settled:
+            return None
+        new_deadline = moved_deadline(date.fromisoformat(view.event_date), days, closing_deadline)
+        if new_deadline == view.deadline:
+            return None
+        try:
+            return await handle.execute_update(
+                StatementDeadlineWorkflow.move_deadline,
+                MoveStatementDeadline(new_deadline, revision, changed_by, reason),
+            )
+        except WorkflowUpdateFailedError as failure:
+            log.info("statement deadline not moved", control_event_id=control_event_id,
+                     reason=domain_error(failure.cause).message)  # fmt: skip
+            return None
 
 
 def statement_deadline_input(

@@ -28,6 +28,15 @@ def statement_deadline(event_date: date, days: int, like: datetime | None) -> da
     return datetime.combine(event_date + timedelta(days=days), END_OF_DAY, zone)
 
 
+def moved_deadline(event_date: date, days: int, closing_deadline: datetime) -> datetime:
+    """The statement deadline after the registrar moved the closing deadline (KZ-06): still `days`
+    after the final control, but never before the end of the new closing day. The process forms a
+    statement by closing its section, which must not undercut the registrar's extension."""
+    rule = statement_deadline(event_date, days, closing_deadline)
+    closing_day = closing_deadline.astimezone(rule.tzinfo).date()
+    return max(rule, datetime.combine(closing_day, END_OF_DAY, rule.tzinfo))
+
+
 @dataclass(frozen=True)
 class Alert:
     """One notice before the deadline: to the teachers ("remind") or their department head ("escalate")."""

@@ -142,6 +142,10 @@ def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesse
             if c.deadline_kind != "closing" or new_deadline is None:
                 return
             await closing.move(c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason)
+            if statements is not None:  # KZ-15's deadline follows the final control's closing
+                await statements.follow_closing(
+                    c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason
+                )
 
     return handle
 

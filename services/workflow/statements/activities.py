@@ -58,7 +58,11 @@ class StatementActivities:
         notices = alert_notices(
             request.kind, request.control_event_id, request.deadline, request.department_id, journals
         )
-        key = f"statement-{request.kind}:{request.control_event_id}:{request.hours_before}h"
+        # Once per alert and deadline: a moved deadline is announced again.
+        key = (
+            f"statement-{request.kind}:{request.control_event_id}:{request.hours_before}h"
+            f":{request.deadline.isoformat()}"
+        )
         async with self._unit_of_work() as uow:
             if await section_store.claim_effect(uow.session, key):
                 for notice in notices:

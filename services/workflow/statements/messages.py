@@ -30,6 +30,16 @@ class StatementDeadlineInput:
 
 
 @dataclass(frozen=True)
+class MoveStatementDeadline:
+    """The registrar moved the final control's closing deadline: the statement deadline follows it."""
+
+    new_deadline: datetime
+    revision: int
+    changed_by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class AlertInput:
     control_event_id: str
     event_date: str
@@ -68,3 +78,7 @@ class StatementDeadlineView:
     settled: bool
     formed: tuple[str, ...]
     late: tuple[str, ...]
+    revision: int = 0
+    event_date: str = ""
+    profile_code: str = ""
+    moves: tuple[str, ...] = ()  # "<when> <who>: <old> -> <new> (<reason>)"

@@ -6,11 +6,13 @@ for the teacher only."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.context import set_principal
 from ejournal_platform.errors import FailedPrecondition
 from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.adapters.models.records import AuditEntry
 from services.curriculum.service_layer import schedule, teaching_load
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.schedule import LessonInput
@@ -131,7 +133,13 @@ async def test_a_stream_lecture_shares_its_hall_and_a_substitution_excuses_only_
     assert (await refused(deps, plain)).field == "teacher_id"
     reference = "кафедра отырысы № 4, 01.09.2026"
     substituting = lesson(anat, w.group2, lesson_type="lecture", substitution_reference=reference, **later)
-    await schedule.schedule_lesson(deps, substituting)  # the department's decision: the explicit exception
+    substitute = await schedule.schedule_lesson(deps, substituting)  # the department's decision
+    # The exception is audited: the decision's reference and the lesson whose teacher it double-books.
+    async with deps.uow() as uow:
+        entries = select(AuditEntry.reason).where(AuditEntry.entity == "lesson")
+        audited = (await uow.session.scalars(entries.where(AuditEntry.entity_id == substitute.id))).all()
+    (other,) = await schedule.list_lessons(deps, w.group1, "", "2026-09-03", "2026-09-03")
+    assert audited == [f"substitution: {reference}; the teacher's other lesson(s) at this time: {other.id}"]
     # A substitution never excuses the students' or the room's double booking.
     group = lesson(anat, w.group1, lesson_type="lecture", substitution_reference="№ 4", **later)
     assert (await refused(deps, group)).field == "group_id"

@@ -201,3 +201,49 @@ async def test_no_statement_deadline_after_a_midterm_or_in_a_profile_without_one
     for cev in (d.control_event_id, other):
         with pytest.raises(Exception, match="not found"):
             await d.env.client.get_workflow_handle(workflow_id(cev)).describe()
+
+
+@pytest.mark.rule("KZ-15")
+async def test_a_moved_closing_deadline_moves_the_running_statement_deadline(deadline: Deadline) -> None:
+    """The registrar extends the final control's closing past the statement's day (KZ-06): the process
+    must not form statements (close sections) before it; its deadline and alerts follow the new day."""
+    d = deadline
+    now = await d.env.get_current_time()
+    day = (now + timedelta(days=1)).date()
+    due = datetime.combine(day + timedelta(days=3), time(23, 59), UTC)
+    await seed(d, day.isoformat())
+    kind = curriculum.CONTROL_EVENT_KIND_INTERMEDIATE_ATTESTATION
+    await d.apply(final_control(d.control_event_id, kind, day.isoformat()))
+    handle = d.env.client.get_workflow_handle(
+        workflow_id(d.control_event_id), result_type=StatementDeadlineView
+    )
+    await d.env.sleep(due - now - timedelta(hours=47))  # the first reminder went out
+    assert (await handle.query(StatementDeadlineWorkflow.view)).alerts_sent == ("remind@48h",)
+
+    def moved(revision: int, to: datetime) -> curriculum.CalendarDeadlineChanged:
+        return curriculum.CalendarDeadlineChanged(
+            control_event_id=d.control_event_id, deadline_kind="closing", new_deadline=to.isoformat(),
+            revision=revision, changed_by="registrar", reason="exam moved: hall flooded",
+        )  # fmt: skip
+
+    closing = datetime.combine(day + timedelta(days=5), time(18, 0), UTC)
+    await d.apply(moved(2, closing))
+    await d.apply(moved(2, closing + timedelta(days=9)))  # the same revision again: refused, not applied
+    new_due = datetime.combine(closing.date(), time(23, 59), UTC)
+    view = await handle.query(StatementDeadlineWorkflow.view)
+    assert view.deadline == new_due and view.revision == 2 and len(view.moves) == 1
+    assert "registrar" in view.moves[0] and "hall flooded" in view.moves[0]
+
+    await d.env.sleep(due - await d.env.get_current_time() + timedelta(hours=1))  # the old deadline passed
+    view = await handle.query(StatementDeadlineWorkflow.view)
+    assert not view.settled and d.gradebook.close_calls == []  # nothing formed on the old day
+
+    await d.env.sleep(new_due - await d.env.get_current_time() + timedelta(hours=1))
+    view = await handle.result()
+    assert view.settled and view.formed == ("journal-b",) and view.late == ("journal-a",)
+    # Both alerts again for the new deadline (the old deadline's escalation never went: it had moved).
+    assert view.alerts_sent == ("remind@48h", "remind@48h", "escalate@24h")
+    [late] = await d.published(ev.StatementLate)
+    assert late.deadline == new_due.isoformat()
+    reminders = [n for n in await d.published(ev.NotificationRequested) if n.recipient_id == "Айгүл"]
+    assert [n.deadline for n in reminders][:2] == [due.isoformat(), new_due.isoformat()]

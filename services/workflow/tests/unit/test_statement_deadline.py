@@ -13,6 +13,7 @@ from services.workflow.domain.statement_deadline import (
     alert_notices,
     alert_plan,
     late_notices,
+    moved_deadline,
     statement_deadline,
 )
 
@@ -57,3 +58,12 @@ def test_only_incomplete_journals_are_alerted_and_late_goes_to_teacher_and_head(
         ("t2", ""),
         ("", "department_head"),
     ]
+
+
+@pytest.mark.rule("KZ-15")
+def test_a_moved_closing_carries_the_statement_deadline_past_it_never_before_the_rule() -> None:
+    event = date(2026, 12, 25)
+    rule = datetime(2026, 12, 28, 23, 59, tzinfo=ALMATY)
+    later = datetime(2026, 12, 30, 12, 0, tzinfo=ALMATY)
+    assert moved_deadline(event, 3, later) == datetime(2026, 12, 30, 23, 59, tzinfo=ALMATY)
+    assert moved_deadline(event, 3, datetime(2026, 12, 26, 18, 0, tzinfo=ALMATY)) == rule

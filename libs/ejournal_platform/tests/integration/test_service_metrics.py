@@ -21,6 +21,7 @@ import grpc
 import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -76,6 +77,7 @@ async def identity(databases: Databases, nats_server: NatsServer) -> AsyncIterat
         health_port=health_port,
         metrics_token=TOKEN,
         log_format="console",
+        signing_key_passphrase=SecretStr("metrics-test-passphrase"),
     )
     stop = asyncio.Event()
     task = asyncio.create_task(run_service(settings, wire, outbox_table=identity_tables.outbox, stop=stop))

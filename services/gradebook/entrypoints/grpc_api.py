@@ -276,6 +276,8 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     recorded_at=tr.instant(r.change.recorded_at),
                     hash=r.hash.hex(),
                     typed_at=tr.instant(r.change.typed_at) if r.change.typed_at else "",
+                    author_name=r.author_name,
+                    on_behalf_of_name=r.on_behalf_of_name,
                 )
                 for r in rows
             ]

@@ -25,7 +25,13 @@ from services.gradebook.domain import disputes as rules
 from services.gradebook.domain.closed import section_closed
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import columns_of, sections_of
-from services.gradebook.service_layer.journals import load_journal, parse_id, roster
+from services.gradebook.service_layer.journals import (
+    authorized_journal,
+    load_journal,
+    parse_id,
+    refusal,
+    roster,
+)
 from services.gradebook.service_layer.marks import CellWrite, apply_marks
 from services.gradebook.service_layer.reads import visible_students
 
@@ -85,7 +91,10 @@ async def open_dispute(
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        journal = await load_journal(session, journal_uuid, now.date())
+        try:
+            journal = await load_journal(session, journal_uuid, now.date())
+        except NotFound:  # refused like someone else's journal: no existence oracle
+            raise refusal(principal, "mark.dispute") from None
         student_text = principal.subject if principal else None
         principal = require(principal, "mark.dispute", journal.scope(student_id=student_text))
         student = parse_id(principal.subject, "student_id")
@@ -169,8 +178,8 @@ async def answer_dispute(
                 select(t.disputes).where(t.disputes.c.dispute_id == dispute_uuid).with_for_update()
             )
         ).first()
-        if row is None:
-            raise NotFound("dispute not found", field="dispute_id")
+        if row is None:  # refused like someone else's dispute: no existence oracle
+            raise refusal(principal, "mark.dispute.answer")
         journal = await load_journal(session, row.journal_id, now.date())
         principal = require(principal, "mark.dispute.answer", journal.scope())
         try:
@@ -243,8 +252,9 @@ async def list_disputes(
         if page.after:
             query = query.where(after(order, page.after_key(datetime.fromisoformat, uuid.UUID)))
         if journal_id:
-            journal = await load_journal(session, parse_id(journal_id, "journal_id"), now.date())
-            require(principal, "journal.read", journal.scope())
+            journal = await authorized_journal(
+                session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+            )
             query = query.where(d.journal_id == journal.journal_id)
         elif principal is not None:
             query = query.where(d.student_id == parse_id(student_id or principal.subject, "student_id"))

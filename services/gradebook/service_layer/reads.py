@@ -156,6 +156,24 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
 class HistoryRow:
     change: Change
     hash: bytes
+    author_name: str = ""
+    on_behalf_of_name: str = ""
+
+
+async def people_names(session: Any, ids: set[str]) -> dict[str, str]:
+    """Names of people by id, as identity's PersonCreated gave them (the names table); authors that
+    are services ("service:workflow") or not yet known are simply absent."""
+    wanted = set()
+    for some in ids:
+        try:
+            wanted.add(uuid.UUID(some))
+        except ValueError:
+            continue
+    if not wanted:
+        return {}
+    n = t.names.c
+    found = await session.execute(select(n.name_id, n.title).where(n.name_id.in_(wanted), n.kind == "person"))
+    return {str(row.name_id): str(row.title) for row in found}
 
 
 async def cell_history(
@@ -174,8 +192,17 @@ async def cell_history(
         if student_id:
             query = query.where(h.student_id == parse_id(student_id, "student_id"))
         rows = (await session.execute(query)).all()
-    only = visible_students(principal)
-    return [HistoryRow(_change(r), bytes(r.hash)) for r in rows if only is None or str(r.student_id) in only]
+        only = visible_students(principal)
+        rows = [r for r in rows if only is None or str(r.student_id) in only]
+        names = await people_names(
+            session, {str(r.author_id) for r in rows} | {str(r.on_behalf_of_id) for r in rows}
+        )
+    return [
+        HistoryRow(
+            _change(r), bytes(r.hash), names.get(str(r.author_id), ""), names.get(str(r.on_behalf_of_id), "")
+        )
+        for r in rows
+    ]
 
 
 def _change(r: Any) -> Change:

@@ -64,6 +64,7 @@ class LauncherSettings(BaseSettings):
     reporting_port: int = Field(50054, ge=1, le=65535)
     workflow_port: int = Field(50055, ge=1, le=65535)
     notifier_port: int = Field(50056, ge=1, le=65535)
+    subscribers_port: int = Field(50057, ge=1, le=65535)
     # The local mail server (SMTP on 127.0.0.1): every message it accepts is kept in $EJOURNAL_HOME/mail.
     smtp_port: int = Field(8025, ge=1, le=65535)
     gateway_port: int = Field(8080, ge=1, le=65535)

@@ -228,6 +228,8 @@ POLICY: Mapping[str, tuple[Permit, ...]] = {
         Permit(Role.TEACHER, A),
     ),
     "report.archive": (Permit(Role.ADMINISTRATOR), _SVC),  # KG-14, KG-12
+    # subscribers (issue 20): a university's administrator connects its outside systems
+    "subscribers.manage": (Permit(Role.ADMINISTRATOR),),
 }
 
 

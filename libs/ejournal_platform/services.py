@@ -4,4 +4,4 @@ backups and the gateway's clients share. Each has its own database (ejournal_<na
 
 from typing import Final
 
-SERVICES: Final = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier")
+SERVICES: Final = ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier", "subscribers")

@@ -121,6 +121,38 @@ DETAILS: dict[str, dict[str, str]] = {
         "ky": "Бул сабакка катталуу {date} күнү {opens}–{closes} аралыгында ачык",
         "en": "Check-in for this lesson is open on {date} from {opens} to {closes}",
     },
+    # subscribers (issue 20): registering a webhook
+    "webhook_url_invalid": {
+        "ru": "Адрес должен начинаться с https:// (http:// допустим только для локального адреса)",
+        "kk": "Мекенжай https:// деп басталуы керек (http:// тек жергілікті мекенжайға рұқсат)",
+        "ky": "Дарек https:// менен башталышы керек (http:// жергиликтүү дарек үчүн гана уруксат)",
+        "en": "The address must start with https:// (http:// only for a local address)",
+    },
+    "webhook_event_types_empty": {
+        "ru": "Выберите хотя бы один тип событий",
+        "kk": "Кемінде бір оқиға түрін таңдаңыз",
+        "ky": "Жок дегенде бир окуянын түрүн тандаңыз",
+        "en": "Choose at least one event type",
+    },
+    "webhook_event_type_unknown": {
+        "ru": "Эти типы событий не предоставляются подписчикам: {types}",
+        "kk": "Бұл оқиға түрлері жазылушыларға берілмейді: {types}",
+        "ky": "Бул окуялардын түрлөрү жазылуучуларга берилбейт: {types}",
+        "en": "These event types are not offered to subscribers: {types}",
+    },
+    "webhook_content_type_invalid": {
+        "ru": "Формат: application/json или application/protobuf",
+        "kk": "Пішім: application/json немесе application/protobuf",
+        "ky": "Формат: application/json же application/protobuf",
+        "en": "The format is application/json or application/protobuf",
+    },
+    "webhook_secret_invalid": {
+        "ru": "Секрет должен иметь вид whsec_ и 24–64 байта в base64; оставьте пустым, чтобы его создали",
+        "kk": "Құпия кілт whsec_ және base64 түріндегі 24–64 байт болуы керек; жасалуы үшін бос қалдырыңыз",
+        "ky": "Жашыруун ачкыч whsec_ жана base64 түрүндөгү 24–64 байт болушу керек; "
+        "түзүлүшү үчүн бош калтырыңыз",
+        "en": "The secret must be whsec_ and 24–64 bytes in base64; leave it empty to have one made",
+    },
 }
 
 

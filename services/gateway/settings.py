@@ -17,6 +17,7 @@ class GatewaySettings(BaseSettings):
     reporting_address: str = "127.0.0.1:50054"
     workflow_address: str = "127.0.0.1:50055"
     notifier_address: str = "127.0.0.1:50056"
+    subscribers_address: str = "127.0.0.1:50057"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
     # /metrics answers only "Authorization: Bearer <this>"; empty: /metrics is not served at all.

@@ -13,10 +13,11 @@ from services.gateway.routes.gradebook import GRADEBOOK
 from services.gateway.routes.identity import IDENTITY
 from services.gateway.routes.notifier import NOTIFIER
 from services.gateway.routes.reporting import REPORTING
+from services.gateway.routes.subscribers import SUBSCRIBERS
 from services.gateway.routes.workflow import WORKFLOW
 from services.gateway.rpc_routes import RpcRoute, add_rpc_route
 
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER]
+ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER, *SUBSCRIBERS]
 
 
 # RPCs the portal does not call through the generic table, each with the reason.

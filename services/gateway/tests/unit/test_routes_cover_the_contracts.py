@@ -10,7 +10,7 @@ import pytest
 from services.gateway.routes import NOT_ROUTED, ROUTES, message_types
 
 pytestmark = pytest.mark.unit
-FRONTED = ("identity", "curriculum", "gradebook", "workflow", "reporting")
+FRONTED = ("identity", "curriculum", "gradebook", "workflow", "reporting", "subscribers")
 
 
 def rpcs(service: str) -> set[str]:

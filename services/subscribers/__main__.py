@@ -1,0 +1,3 @@
+from services.subscribers.entrypoints.main import main
+
+main()

@@ -1,0 +1,93 @@
+"""The subscribers service's gRPC servicer (the administrator's API through the gateway): translation only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
+from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
+from services.subscribers.service_layer import admin
+from services.subscribers.service_layer.admin import Registration, SubscriberView
+
+Ctx = Any
+
+
+def _instant(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def subscriber_pb(view: SubscriberView) -> pb.Subscriber:
+    r, s = view.row, view.status
+    return pb.Subscriber(
+        subscriber_id=str(r.subscriber_id), university_id=r.university_id, name=r.name, kind=r.kind,
+        url=r.url,
+        event_types=list(r.event_types), content_type=r.content_type, active=r.active,
+        created_at=_instant(r.created_at),
+        status=pb.DeliveryStatus(
+            delivered=s.delivered, pending=s.pending, dead=s.dead, lag_seconds=s.lag_seconds,
+            last_delivered_at=_instant(s.last_delivered_at), last_error=s.last_error,
+        ),
+    )  # fmt: skip
+
+
+class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        allow_loopback_http: bool,
+    ) -> None:
+        self._sessions, self._clock, self._loopback = sessions, clock, allow_loopback_http
+
+    async def RegisterWebhook(
+        self, request: pb.RegisterWebhookRequest, context: Ctx
+    ) -> pb.RegisterWebhookResponse:
+        registration = Registration(
+            request.university_id, request.name, request.url, list(request.event_types), request.content_type,
+            request.secret, request.idempotency_key,
+        )  # fmt: skip
+        view, secret = await admin.register(self._sessions, registration, self._clock(), self._loopback)
+        return pb.RegisterWebhookResponse(subscriber=subscriber_pb(view), secret=secret)
+
+    async def ListSubscribers(
+        self, request: pb.ListSubscribersRequest, context: Ctx
+    ) -> pb.ListSubscribersResponse:
+        views = await admin.list_subscribers(self._sessions, request.university_id, self._clock())
+        return pb.ListSubscribersResponse(subscribers=[subscriber_pb(v) for v in views])
+
+    async def ListDeadLetters(
+        self, request: pb.ListDeadLettersRequest, context: Ctx
+    ) -> pb.ListDeadLettersResponse:
+        rows = await admin.dead_letters(self._sessions, request.subscriber_id, request.limit)
+        return pb.ListDeadLettersResponse(
+            dead_letters=[
+                pb.DeadLetter(
+                    delivery_id=str(r.seq),
+                    event_id=str(r.event_id),
+                    event_type=r.event_type,
+                    subject=r.subject,
+                    attempts=r.attempts,
+                    last_error=r.last_error,
+                    dead_at=_instant(r.dead_at),
+                )
+                for r in rows
+            ]
+        )
+
+    async def ReplayDeadLetters(
+        self, request: pb.ReplayDeadLettersRequest, context: Ctx
+    ) -> pb.ReplayDeadLettersResponse:
+        replayed = await admin.replay(
+            self._sessions, request.subscriber_id, list(request.delivery_ids), self._clock()
+        )
+        return pb.ReplayDeadLettersResponse(replayed=replayed)
+
+    async def SetSubscriberActive(
+        self, request: pb.SetSubscriberActiveRequest, context: Ctx
+    ) -> pb.SetSubscriberActiveResponse:
+        view = await admin.set_active(self._sessions, request.subscriber_id, request.active, self._clock())
+        return pb.SetSubscriberActiveResponse(subscriber=subscriber_pb(view))

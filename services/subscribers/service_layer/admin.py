@@ -1,0 +1,187 @@
+"""What a university's administrator does with subscribers: register one, see their delivery status
+and dead letters, replay, pause. A subscriber of another university, and one that does not exist, get
+the same refusal (`subscribers.manage`), so nothing is learnt about other universities."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ejournal_platform.authz import ResourceScope, require, require_current
+from ejournal_platform.context import current_principal
+from ejournal_platform.contract import JSON_CONTENT_TYPE, event_types
+from ejournal_platform.errors import InvalidArgument, PermissionDenied, Wording
+from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
+from services.subscribers.adapters import tables as t
+from services.subscribers.domain.routing import check_grants, check_url
+from services.subscribers.domain.signing import new_secret, secret_key
+from services.subscribers.service_layer.metrics import Status, statuses
+
+S, D = t.subscribers.c, t.deliveries.c
+ACTION = "subscribers.manage"
+
+
+@dataclass(frozen=True)
+class SubscriberView:
+    row: Any
+    status: Status
+
+
+class Worded(InvalidArgument):
+    def __init__(self, field: str, reason: str, key: str, **values: str) -> None:
+        super().__init__(field, reason)
+        self.wording = Wording(key, values)
+
+
+@dataclass(frozen=True)
+class Registration:
+    university_id: str
+    name: str
+    url: str
+    event_types: Sequence[str]
+    content_type: str
+    secret: str
+    idempotency_key: str
+
+
+def validated(r: Registration, allow_loopback_http: bool) -> Registration:
+    if not r.university_id:
+        raise InvalidArgument("university_id", "required")
+    problem = check_url(r.url, allow_loopback_http)
+    if problem:
+        raise Worded("url", problem, "webhook_url_invalid")
+    if not r.event_types:
+        raise Worded("event_types", "grant at least one event type", "webhook_event_types_empty")
+    unknown = check_grants(r.event_types, event_types)
+    if unknown:
+        raise Worded("event_types", f"not offered: {', '.join(unknown)}", "webhook_event_type_unknown",
+                     types=", ".join(unknown))  # fmt: skip
+    content_type = r.content_type or JSON_CONTENT_TYPE
+    if content_type not in (JSON_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE):
+        raise Worded(
+            "content_type", "application/json or application/protobuf", "webhook_content_type_invalid"
+        )
+    secret = r.secret or new_secret()
+    try:
+        secret_key(secret)
+    except ValueError as error:
+        raise Worded("secret", str(error), "webhook_secret_invalid") from error
+    return Registration(r.university_id, r.name or r.url, r.url, list(r.event_types), content_type, secret,
+                        r.idempotency_key)  # fmt: skip
+
+
+async def register(
+    sessions: async_sessionmaker[AsyncSession],
+    request: Registration,
+    now: datetime,
+    allow_loopback_http: bool,
+) -> tuple[SubscriberView, str]:
+    who = require_current(ACTION, ResourceScope(university_id=request.university_id))
+    r = validated(request, allow_loopback_http)
+    async with sessions() as session, session.begin():
+        if r.idempotency_key:
+            again = (
+                await session.execute(select(t.subscribers).where(S.idempotency_key == r.idempotency_key))
+            ).first()
+            if again is not None:
+                require(who, ACTION, ResourceScope(university_id=again.university_id))
+                return SubscriberView(
+                    again,
+                    (await statuses(session, now, [str(again.subscriber_id)]))[str(again.subscriber_id)],
+                ), again.secret
+        subscriber_id = uuid.uuid4()
+        await session.execute(
+            insert(t.subscribers).values(
+                subscriber_id=subscriber_id, university_id=r.university_id, name=r.name, kind="webhook",
+                url=r.url, event_types=list(r.event_types), content_type=r.content_type, secret=r.secret,
+                created_by=who.subject, created_at=now, idempotency_key=r.idempotency_key or None,
+            )
+        )  # fmt: skip
+        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
+        return SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), r.secret
+
+
+async def list_subscribers(
+    sessions: async_sessionmaker[AsyncSession], university_id: str, now: datetime
+) -> list[SubscriberView]:
+    require_current(ACTION, ResourceScope(university_id=university_id))
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(t.subscribers).where(S.university_id == university_id).order_by(S.created_at)
+            )
+        ).all()
+        found = await statuses(session, now, [str(r.subscriber_id) for r in rows]) if rows else {}
+    return [SubscriberView(r, found[str(r.subscriber_id)]) for r in rows]
+
+
+async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
+    """The subscriber, if the caller administers its university; one refusal otherwise."""
+    principal = current_principal()
+    try:
+        key = uuid.UUID(subscriber_id)
+    except ValueError:
+        raise InvalidArgument("subscriber_id", "not a UUID") from None
+    row = (await session.execute(select(t.subscribers).where(S.subscriber_id == key))).first()
+    if row is None:
+        require(principal, ACTION, ResourceScope(university_id=f"missing:{subscriber_id}"))
+        raise PermissionDenied(f"permission denied: {ACTION}")
+    require(principal, ACTION, ResourceScope(university_id=row.university_id))
+    return row
+
+
+async def dead_letters(
+    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, limit: int
+) -> list[Any]:
+    async with sessions() as session:
+        row = await _owned(session, subscriber_id)
+        return list(
+            (
+                await session.execute(
+                    select(D.seq, D.event_id, D.event_type, D.subject, D.attempts, D.last_error, D.dead_at)
+                    .where(D.subscriber_id == row.subscriber_id, D.status == "dead")
+                    .order_by(D.seq)
+                    .limit(min(limit or 500, 500))
+                )
+            ).all()
+        )
+
+
+async def replay(
+    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, delivery_ids: Sequence[str], now: datetime
+) -> int:
+    """Dead deliveries wait again, due now, with their attempts counted afresh."""
+    async with sessions() as session, session.begin():
+        row = await _owned(session, subscriber_id)
+        chosen = D.subscriber_id == row.subscriber_id
+        if delivery_ids:
+            try:
+                seqs = [int(x) for x in delivery_ids]
+            except ValueError:
+                raise InvalidArgument("delivery_ids", "delivery ids are numbers") from None
+            chosen = chosen & D.seq.in_(seqs)
+        result = await session.execute(
+            update(t.deliveries).where(chosen, D.status == "dead")
+            .values(status="pending", attempts=0, next_attempt_at=now, dead_at=None)
+        )  # fmt: skip
+        return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+async def set_active(
+    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, active: bool, now: datetime
+) -> SubscriberView:
+    async with sessions() as session, session.begin():
+        row = await _owned(session, subscriber_id)
+        await session.execute(
+            update(t.subscribers).where(S.subscriber_id == row.subscriber_id).values(active=active)
+        )
+        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == row.subscriber_id))).one()
+        status = (await statuses(session, now, [str(row.subscriber_id)]))[str(row.subscriber_id)]
+    return SubscriberView(row, status)

@@ -1,0 +1,202 @@
+"""Delivering webhooks: each waiting delivery as a CloudEvents binary-mode HTTP POST signed the
+Standard Webhooks way, in order per subscriber and subject, retried with growing delays, then parked
+as dead.
+
+One round: take, per subscriber and subject, the first `chain` waiting deliveries in order; send each
+chain sequentially (a failure stops its chain, so nothing overtakes it) and the chains concurrently;
+record the outcomes. Only one dispatcher works at a time (a PostgreSQL advisory lock), so replicas of
+the service never send the same delivery twice at once. A delivery is at-least-once (a crash between
+the receiver's 2xx and the record sends it again): receivers deduplicate by `webhook-id` = `ce-id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
+from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
+from ejournal_platform.logging import get_logger
+from services.subscribers.adapters import tables as t
+from services.subscribers.domain.backoff import next_attempt
+from services.subscribers.domain.signing import secret_key, signed_headers
+from services.subscribers.service_layer import metrics
+from services.subscribers.service_layer.intake import route_parked
+
+log = get_logger(__name__)
+
+DISPATCH_LOCK = 0x5E_B5C2_1BE5  # the advisory lock id every dispatcher competes for
+ROUND_LIMIT = 5000  # deliveries one round looks at, so a large backlog costs no more per round
+
+WAITING = text(
+    """
+    SELECT * FROM (
+        SELECT d.seq, d.subscriber_id, d.event_id, d.event_type, d.source, d.subject, d.event_time,
+               d.payload, d.attempts, d.next_attempt_at, s.url, s.secret, s.content_type,
+               row_number() OVER (PARTITION BY d.subscriber_id, d.subject ORDER BY d.seq) AS position
+        FROM deliveries d JOIN subscribers s USING (subscriber_id)
+        WHERE d.status = 'pending' AND s.active
+    ) w
+    WHERE w.position <= :chain
+    ORDER BY w.subscriber_id, w.subject, w.seq
+    LIMIT :limit
+    """
+)
+
+
+@dataclass
+class Outcome:
+    seq: int
+    delivered: bool
+    attempts: int
+    error: str = ""
+
+
+def request_for(row: Any, now: datetime) -> tuple[dict[str, str], bytes]:
+    json_wanted = row.content_type == JSON_CONTENT_TYPE
+    body = to_json(row.event_type, row.payload) if json_wanted else row.payload
+    event_id = str(row.event_id)
+    headers = {
+        "content-type": JSON_CONTENT_TYPE if json_wanted else PROTOBUF_CONTENT_TYPE,
+        "ce-specversion": "1.0",
+        "ce-id": event_id,
+        "ce-type": row.event_type,
+        "ce-source": row.source,
+        "ce-subject": row.subject,
+        "ce-time": row.event_time.isoformat(),
+        **signed_headers(secret_key(row.secret), event_id, int(now.timestamp()), body),
+    }
+    return headers, body
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        *,
+        retry_delays: Sequence[float],
+        timeout: float = 10.0,
+        concurrency: int = 32,
+        chain: int = 50,
+        poll_seconds: float = 0.5,
+        park_keep: timedelta = timedelta(hours=72),
+    ) -> None:
+        self._engine, self._sessions, self._clock = engine, sessions, clock
+        self._delays, self._chain, self._poll, self._park_keep = (
+            tuple(retry_delays),
+            chain,
+            poll_seconds,
+            park_keep,
+        )
+        self._http = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._wakeup = asyncio.Event()
+        self._next_status = 0.0
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def _send_chain(self, rows: list[Any]) -> list[Outcome]:
+        """Send one subject's deliveries in order; stop at the first that is not accepted."""
+        outcomes = []
+        async with self._slots:
+            for row in rows:
+                now = self._clock()
+                if row.next_attempt_at > now:
+                    break
+                headers, body = request_for(row, now)
+                try:
+                    reply = await self._http.post(row.url, content=body, headers=headers)
+                    ok, error = 200 <= reply.status_code < 300, f"HTTP {reply.status_code}"
+                except httpx.HTTPError as problem:
+                    ok, error = False, f"{type(problem).__name__}: {problem}"
+                outcomes.append(Outcome(row.seq, ok, row.attempts + 1, "" if ok else error))
+                if not ok:
+                    break
+        return outcomes
+
+    async def dispatch_due(self) -> int:
+        """One round; the number of deliveries tried."""
+        async with self._sessions() as session, session.begin():
+            await route_parked(session, self._clock(), self._park_keep)
+        async with self._sessions() as session:
+            rows = (await session.execute(WAITING, {"chain": self._chain, "limit": ROUND_LIMIT})).all()
+        chains: dict[tuple[Any, str], list[Any]] = {}
+        for row in rows:
+            chains.setdefault((row.subscriber_id, row.subject), []).append(row)
+        results = await asyncio.gather(*(self._send_chain(c) for c in chains.values()))
+        outcomes = [o for chain in results for o in chain]
+        if outcomes:
+            await self._record(outcomes)
+        return len(outcomes)
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        now = self._clock()
+        D = t.deliveries.c
+        delivered = [o.seq for o in outcomes if o.delivered]
+        async with self._sessions() as session, session.begin():
+            if delivered:
+                await session.execute(
+                    update(t.deliveries).where(D.seq.in_(delivered))
+                    .values(status="delivered", delivered_at=now, attempts=D.attempts + 1, last_error="")
+                )  # fmt: skip
+            for o in outcomes:
+                if o.delivered:
+                    continue
+                retry_at = next_attempt(o.attempts, now, self._delays)
+                values: dict[str, Any] = {"attempts": o.attempts, "last_error": o.error}
+                values |= {"next_attempt_at": retry_at} if retry_at else {"status": "dead", "dead_at": now}
+                await session.execute(update(t.deliveries).where(D.seq == o.seq).values(**values))
+                log.warning("webhook delivery failed", seq=o.seq, attempts=o.attempts, error=o.error,
+                            retry_at=str(retry_at) if retry_at else "dead-lettered")  # fmt: skip
+                metrics.DELIVERIES.labels("dead" if retry_at is None else "failed").inc()
+        metrics.DELIVERIES.labels("delivered").inc(len(delivered))
+
+    async def run(self) -> None:
+        """Dispatch until cancelled, while holding the dispatcher lock; ride out outages."""
+        while True:
+            try:
+                async with self._engine.connect() as leader:
+                    got = (
+                        await leader.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": DISPATCH_LOCK})
+                    ).scalar()
+                    await leader.commit()
+                    if not got:
+                        await asyncio.sleep(5)
+                        continue
+                    await self._rounds()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("dispatcher failed; retrying", error=repr(error))
+                await asyncio.sleep(1)
+
+    async def _rounds(self) -> None:
+        while True:
+            busy = await self.dispatch_due() > 0
+            if time.monotonic() >= self._next_status:
+                await metrics.refresh(self._sessions, self._clock())
+                self._next_status = time.monotonic() + 5
+            if busy:
+                continue
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

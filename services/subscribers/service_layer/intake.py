@@ -1,0 +1,187 @@
+"""Consumed events become deliveries: one per subscriber of the event's university that was granted
+its type, written in the consumer's transaction (so exactly once per event and subscriber).
+
+The university is found by walking the ids the event carries up the structure this service keeps from
+curriculum's `StructureUnitDefined` and gradebook's `JournalOpened`. The streams are consumed side by
+side, so an event may arrive before the structure that places it: it is parked, in order, and routed
+when the structure arrives (dispatch.py retries parked events). Events of one subject that follow a
+parked one are parked behind it, so per-subject order holds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from google.protobuf.message import Message
+from sqlalchemy import delete, exists, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.contract import message_class
+from ejournal_platform.events import ReceivedEvent
+from ejournal_platform.logging import get_logger
+from services.subscribers.adapters import tables as t
+from services.subscribers.domain.routing import OFFERED_SERVICES, anchor_ids, granted, university_of
+
+log = get_logger(__name__)
+
+A, P, D, S = t.anchors.c, t.parked.c, t.deliveries.c, t.subscribers.c
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _time(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return datetime.now(UTC)
+
+
+async def keep_anchor(session: AsyncSession, payload: Message) -> bool:
+    """Remember where a unit or a journal sits; True when the structure changed."""
+    if isinstance(payload, cur.StructureUnitDefined):
+        row = (payload.unit_id, payload.kind, payload.parent_id)
+    elif isinstance(payload, gb.JournalOpened):
+        row = (payload.journal_id, "journal", payload.university_id or payload.group_id or payload.faculty_id)
+    else:
+        return False
+    anchor, parent = _uuid(row[0]), _uuid(row[2])
+    if anchor is None:
+        return False
+    values = {"kind": row[1], "parent_id": parent}
+    await session.execute(
+        insert(t.anchors)
+        .values(anchor_id=anchor, **values)
+        .on_conflict_do_update(index_elements=["anchor_id"], set_=values)
+    )
+    return True
+
+
+async def university(session: AsyncSession, payload: Message) -> str | None:
+    ids = [i for i in anchor_ids(payload) if _uuid(i) is not None]
+    known: dict[str, tuple[str, str | None]] = {}
+    frontier = {uuid.UUID(i) for i in ids}
+    for _ in range(8):  # each round loads one level up
+        if not frontier:
+            break
+        rows = (
+            await session.execute(select(A.anchor_id, A.kind, A.parent_id).where(A.anchor_id.in_(frontier)))
+        ).all()
+        for r in rows:
+            known[str(r.anchor_id)] = (r.kind, str(r.parent_id) if r.parent_id else None)
+        frontier = {r.parent_id for r in rows if r.parent_id is not None and str(r.parent_id) not in known}
+    return university_of(ids, known)
+
+
+async def fan_out(session: AsyncSession, event: ReceivedEvent, university_id: str) -> int:
+    """A delivery for each subscriber of the university granted this type (paused ones too: they queue)."""
+    candidates = (
+        await session.execute(select(S.subscriber_id, S.event_types).where(S.university_id == university_id))
+    ).all()
+    chosen = [r.subscriber_id for r in candidates if granted(event.type, r.event_types)]
+    if not chosen:
+        return 0
+    await session.execute(
+        insert(t.deliveries)
+        .values(
+            [
+                {
+                    "subscriber_id": subscriber,
+                    "event_id": uuid.UUID(event.id),
+                    "event_type": event.type,
+                    "source": event.source,
+                    "subject": event.subject,
+                    "event_time": _time(event.time),
+                    "payload": event.data,
+                }
+                for subscriber in chosen
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+    return len(chosen)
+
+
+class Intake:
+    def __init__(self, wake: Callable[[], None] = lambda: None) -> None:
+        self._wake = wake
+
+    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+        service = event.type.split(".")[1] if event.type.count(".") >= 2 else ""
+        if service not in OFFERED_SERVICES:
+            return
+        try:
+            payload = message_class(event.type)()
+        except KeyError:
+            log.warning("event type not in the contract", event_type=event.type)
+            return
+        payload.ParseFromString(event.data)
+        structure_changed = await keep_anchor(session, payload)
+        behind_parked = (
+            (await session.execute(select(exists().where(P.subject == event.subject)))).scalar_one()
+            if event.subject
+            else False
+        )
+        found = None if behind_parked else await university(session, payload)
+        if found is not None:
+            if await fan_out(session, event, found):
+                self._wake()
+        elif anchor_ids(payload):
+            await park(session, event)
+        if structure_changed:
+            self._wake()
+
+
+async def park(session: AsyncSession, event: ReceivedEvent) -> None:
+    await session.execute(
+        insert(t.parked)
+        .values(
+            event_id=uuid.UUID(event.id),
+            event_type=event.type,
+            source=event.source,
+            subject=event.subject,
+            event_time=_time(event.time),
+            payload=event.data,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def route_parked(session: AsyncSession, now: datetime, keep: timedelta, batch: int = 500) -> int:
+    """Route parked events whose university is known now, in order; drop those parked too long."""
+    rows = (
+        await session.execute(select(t.parked).order_by(P.seq).limit(batch).with_for_update(skip_locked=True))
+    ).all()
+    blocked: set[str] = set()
+    routed = []
+    for row in rows:
+        if row.subject and row.subject in blocked:
+            continue
+        payload = message_class(row.event_type)()
+        payload.ParseFromString(row.payload)
+        found = await university(session, payload)
+        if found is None:
+            if row.parked_at < now - keep:
+                log.warning(
+                    "parked event dropped: its university never became known", event_id=str(row.event_id)
+                )
+                routed.append(row.seq)
+            elif row.subject:
+                blocked.add(row.subject)
+            continue
+        event = ReceivedEvent(str(row.event_id), row.event_type, row.source, row.subject,
+                              row.event_time.isoformat(), row.payload, {})  # fmt: skip
+        await fan_out(session, event, found)
+        routed.append(row.seq)
+    if routed:
+        await session.execute(delete(t.parked).where(P.seq.in_(routed)))
+    return len(routed)

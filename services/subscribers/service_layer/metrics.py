@@ -1,0 +1,73 @@
+"""Delivery status per subscriber: one query, shared by the API (ListSubscribers) and the Prometheus
+gauges the dispatcher refreshes every few seconds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+DELIVERIES = Counter(
+    "ejournal_webhook_deliveries_total",
+    "Webhook delivery tries by outcome (delivered, failed, dead)",
+    ["outcome"],
+)
+PENDING = Gauge("ejournal_webhook_pending", "Deliveries waiting, per subscriber", ["subscriber_id"])
+DEAD = Gauge("ejournal_webhook_dead_letters", "Dead-lettered deliveries, per subscriber", ["subscriber_id"])
+LAG = Gauge(
+    "ejournal_webhook_lag_seconds",
+    "Age of the oldest waiting event (now minus its publication), per subscriber; 0 when none waits",
+    ["subscriber_id"],
+)
+
+STATUS = text(
+    """
+    SELECT s.subscriber_id,
+           count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
+           count(*) FILTER (WHERE d.status = 'pending') AS pending,
+           count(*) FILTER (WHERE d.status = 'dead') AS dead,
+           min(d.event_time) FILTER (WHERE d.status = 'pending') AS oldest_waiting,
+           max(d.delivered_at) AS last_delivered_at,
+           (array_agg(d.last_error ORDER BY d.seq DESC) FILTER (WHERE d.last_error <> ''))[1] AS last_error
+    FROM subscribers s LEFT JOIN deliveries d USING (subscriber_id)
+    WHERE cardinality(CAST(:ids AS uuid[])) = 0 OR s.subscriber_id = ANY(CAST(:ids AS uuid[]))
+    GROUP BY s.subscriber_id
+    """
+)
+
+
+@dataclass(frozen=True)
+class Status:
+    delivered: int
+    pending: int
+    dead: int
+    lag_seconds: float
+    last_delivered_at: datetime | None
+    last_error: str
+
+
+async def statuses(session: AsyncSession, now: datetime, ids: list[str] | None = None) -> dict[str, Status]:
+    rows = (await session.execute(STATUS, {"ids": ids or []})).all()
+    return {
+        str(r.subscriber_id): Status(
+            int(r.delivered),
+            int(r.pending),
+            int(r.dead),
+            max((now - r.oldest_waiting).total_seconds(), 0.0) if r.oldest_waiting else 0.0,
+            r.last_delivered_at,
+            r.last_error or "",
+        )
+        for r in rows
+    }
+
+
+async def refresh(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
+    async with sessions() as session:
+        found = await statuses(session, now)
+    for subscriber, status in found.items():
+        PENDING.labels(subscriber).set(status.pending)
+        DEAD.labels(subscriber).set(status.dead)
+        LAG.labels(subscriber).set(status.lag_seconds)

@@ -242,13 +242,19 @@ class Stack:
             path.chmod(0o600)
         return secrets_by_service
 
-    def backup_tool_env(self, url_of: Callable[[str], str]) -> dict[str, str]:
-        """What the monthly backup's operator tool reads (it reaches every database and the streams)."""
+    def backup_tool_env_file(self, url_of: Callable[[str], str]) -> Path:
+        """The monthly backup tool's settings (deploy/ops/settings.py: it reaches every database and
+        the streams), in a 0600 file the workflow service hands to the tool without reading it, as the
+        cluster mounts the Secret ejournal-backup."""
         assert self.nats is not None
-        backups = str(self.home / "backups")
-        env = {f"EJOURNAL_{sv.upper()}_DATABASE_URL": url_of(f"ejournal_{sv}") for sv in SERVICES}
-        return env | {"EJOURNAL_WORKFLOW_BACKUP_DIR": backups, "EJOURNAL_REPORTING_BACKUP_DIR": backups,
-                      "EJOURNAL_REPORTING_NATS_URL": self.nats.url}  # fmt: skip
+        urls = {sv: url_of(f"ejournal_{sv}") for sv in SERVICES}
+        path = self.home / "backup.env"
+        path.touch(mode=0o600)
+        path.write_text(
+            f"EJOURNAL_BACKUP_DATABASE_URLS='{json.dumps(urls)}'\n"
+            f"EJOURNAL_BACKUP_NATS_URL={self.nats.url}\nEJOURNAL_BACKUP_DIR={self.home / 'backups'}\n"
+        )
+        return path
 
     def start_services(self, url_of: Callable[[str], str]) -> None:
         assert self.nats is not None and self.temporal is not None
@@ -267,7 +273,8 @@ class Stack:
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
-                env |= self.backup_tool_env(url_of)
+                env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
+                env[f"{prefix}BACKUP_ENV_FILE"] = str(self.backup_tool_env_file(url_of))
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
                 env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("identity-signing-key-passphrase")
@@ -280,6 +287,7 @@ class Stack:
                 env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
                 env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
+                env[f"{prefix}SMTP_HOST"] = "127.0.0.1"
                 env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)

@@ -11,10 +11,13 @@ from fastapi.staticfiles import StaticFiles
 
 from services.portal.pages import (
     admin,
+    calendar,
+    column_form,
     disputes,
     lessons,
     office,
     oversight,
+    reopen,
     session,
     student,
     tasks,
@@ -26,10 +29,13 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     session.router,
     teacher.router,
+    reopen.router,
+    column_form.router,
     lessons.router,
     disputes.router,
     student.router,
     tasks.router,
+    calendar.router,
     oversight.router,
     office.router,
     admin.router,

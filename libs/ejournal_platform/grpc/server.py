@@ -47,7 +47,14 @@ class GrpcServer:
         scopes = [request_context, error_mapping, authentication(authenticator, public_methods)]
         self.server = grpc.aio.server(
             interceptors=[ScopedInterceptor(scopes)],
-            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.so_reuseport", 0)],
+            options=[
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                ("grpc.so_reuseport", 0),
+                # Clients reconnect (and re-resolve the headless Service) every few minutes, so new
+                # replicas get their share of calls; in-flight calls get a grace period.
+                ("grpc.max_connection_age_ms", 5 * 60 * 1000),
+                ("grpc.max_connection_age_grace_ms", 30 * 1000),
+            ],
         )
         self.health = Health()
         self.service_names: list[str] = [health.SERVICE_NAME]

@@ -41,7 +41,7 @@ async def wire(runtime: Runtime) -> Wiring:
         settings.gradebook_address,
         ServiceIdentity(settings.identity_address, "workflow", settings.service_secret),
     )
-    backups = CommandBackups(settings.backup_command, settings.backup_dir)
+    backups = CommandBackups(settings.backup_command, settings.backup_dir, settings.backup_env_file)
     worker = build_worker(client, settings.task_queue, runtime.unit_of_work, gradebook, backups)
     await ensure_schedules(client, settings.task_queue, settings.time_zone, settings.utc_offset_hours)
     await ensure_monthly_backup(client, settings.task_queue, settings.time_zone)

@@ -1,7 +1,9 @@
 """Recovery under faults, on the whole stack started by the real launcher (issue 14).
 
-A teacher's client writes marks through the gateway without pause, one new cell per request, each
-with its own Idempotency-Key, resending the same request while the answer is 503. Meanwhile each of
+A teacher's client writes marks through the gateway without pause, one cell per request, each with
+its own Idempotency-Key, resending the same request while the answer is 503. It goes round the
+journal's empty cells and then round them again with the next value and the cell's version, so the
+later kills happen under load as well. Meanwhile each of
 PostgreSQL, NATS, Temporal, the gradebook service, the gateway and the workflow worker is killed with
 SIGKILL, one at a time; the supervisor restarts it. Figures per component: seconds from the kill until
 the gateway's /healthz says "ok" again with a new process in place (time to recover), the 503s the
@@ -14,6 +16,7 @@ tests/e2e/test_recovery.py runs the same scenario and asserts them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -41,7 +44,8 @@ COMPONENTS = {
     "gateway": ("-m", "services.gateway"),
     "workflow": ("-m", "services.workflow"),
 }
-TEACHER, VALUE = u.KZ_TEACHER1, "85"
+TEACHER = u.KZ_TEACHER1
+VALUES = ("85", "86", "87")  # one per round over the cells (kz-medical's scale is 0..100)
 
 
 def find(launcher_pid: int, component: str) -> psutil.Process | None:
@@ -58,41 +62,54 @@ def find(launcher_pid: int, component: str) -> psutil.Process | None:
     return None
 
 
+Cell = tuple[str, str]  # (column_id, student_id)
+
+
 @dataclass
 class Load:
-    """The teacher's client: one new cell per write, the same request again while it is 503."""
+    """The teacher's client: one cell per write, the same request again while it is 503; round after
+    round over the cells, each write naming the version it saw (per-cell optimistic concurrency)."""
 
     http: httpx.Client
     journal_id: str
-    cells: list[tuple[str, str]]
-    accepted: list[tuple[str, str]] = field(default_factory=list)
+    cells: list[Cell]
+    accepted: Counter[Cell] = field(default_factory=Counter)  # accepted writes per cell
+    versions: Counter[Cell] = field(default_factory=Counter)  # the version each cell has now
     statuses: Counter[int] = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
+    accepted_during: dict[str, int] = field(default_factory=dict)  # per kill, until 1 s after recovery
 
     def run(self) -> None:
-        for column_id, student_id in self.cells:
-            if self.stop.is_set():
+        for round_ in itertools.count():
+            for cell in self.cells:
+                if self.stop.is_set():
+                    return
+                self.write(cell, VALUES[round_ % len(VALUES)])
+
+    def write(self, cell: Cell, value: str) -> None:
+        column_id, student_id = cell
+        wanted = {"column_id": column_id, "student_id": student_id, "value": value}
+        body = {"cells": [wanted | {"expected_version": self.versions[cell]}]}
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        while not self.stop.is_set():
+            try:
+                reply = self.http.post(
+                    f"/api/v1/journals/{self.journal_id}/marks", json=body, headers=headers
+                )
+            except httpx.TransportError:  # the gateway itself is down: a connection refused
+                self.statuses[0] += 1
+                time.sleep(0.2)
+                continue
+            self.statuses[reply.status_code] += 1
+            if reply.status_code == 200:
+                self.accepted[cell] += 1
+                self.versions[cell] = int(reply.json()["cells"][0]["version"])
                 return
-            body = {"cells": [{"column_id": column_id, "student_id": student_id, "value": VALUE}]}
-            headers = {"Idempotency-Key": str(uuid.uuid4())}
-            while not self.stop.is_set():
-                try:
-                    reply = self.http.post(
-                        f"/api/v1/journals/{self.journal_id}/marks", json=body, headers=headers
-                    )
-                except httpx.TransportError:  # the gateway itself is down: a connection refused
-                    self.statuses[0] += 1
-                    time.sleep(0.2)
-                    continue
-                self.statuses[reply.status_code] += 1
-                if reply.status_code == 200:
-                    self.accepted.append((column_id, student_id))
-                    break
-                if reply.status_code != 503:
-                    self.unexpected.append(f"{reply.status_code} {reply.text[:300]}")
-                    break
-                time.sleep(min(0.5, float(reply.headers.get("retry-after", "1"))))
+            if reply.status_code != 503:
+                self.unexpected.append(f"{reply.status_code} {reply.text[:300]}")
+                return
+            time.sleep(min(0.5, float(reply.headers.get("retry-after", "1"))))
 
 
 def signed_in(base: str) -> httpx.Client:
@@ -103,9 +120,9 @@ def signed_in(base: str) -> httpx.Client:
     return http
 
 
-def empty_cells(http: httpx.Client) -> tuple[str, list[tuple[str, str]]]:
+def empty_cells(http: httpx.Client) -> tuple[str, list[Cell]]:
     """The teacher's journal with the most empty lesson cells in open sections, dated up to today."""
-    best: tuple[str, list[tuple[str, str]]] = ("", [])
+    best: tuple[str, list[Cell]] = ("", [])
     today = time.strftime("%Y-%m-%d")
     for journal in http.get("/api/v1/my/journals").json()["journals"]:
         grid = http.get(f"/api/v1/journals/{journal['journal_id']}/grid").json()
@@ -155,6 +172,8 @@ class Figures:
     recovery_seconds: dict[str, float]
     respawn_seconds: dict[str, float]
     accepted: int
+    rounds: int  # the most writes any one cell received: > 1 once the load went round again
+    accepted_during_kills: dict[str, int]  # writes accepted from each kill until 1 s after /healthz ok
     statuses: dict[int, int]
     unexpected: list[str]
     lost: int
@@ -164,19 +183,20 @@ class Figures:
     chain_intact: bool
 
 
-def record(home: Path, pg_port: str, journal_id: str) -> Counter[tuple[str, str]]:
-    """How many history entries each cell has in the gradebook's own database."""
+def record(home: Path, pg_port: str, journal_id: str) -> Counter[Cell]:
+    """How many history entries of the load's values each cell has in the gradebook's own database."""
     password = (home / "postgres.password").read_text().strip()
     url = f"postgresql://postgres:{password}@127.0.0.1:{pg_port}/ejournal_gradebook"
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "SELECT column_id::text, student_id::text FROM history WHERE journal_id = %s AND new_value = %s",
-            (journal_id, VALUE),
+            "SELECT column_id::text, student_id::text FROM history "
+            "WHERE journal_id = %s AND new_value = ANY(%s)",
+            (journal_id, list(VALUES)),
         ).fetchall()
     return Counter((c, s) for c, s in rows)
 
 
-def events(nats_port: str, journal_id: str) -> Counter[tuple[str, str]]:
+def events(nats_port: str, journal_id: str) -> Counter[Cell]:
     """Every MarkRecorded of the journal in the gradebook's stream, read by a plain subscriber."""
     import asyncio
 
@@ -184,9 +204,9 @@ def events(nats_port: str, journal_id: str) -> Counter[tuple[str, str]]:
 
     from ejournal.gradebook.v1 import events_pb2
 
-    async def read() -> Counter[tuple[str, str]]:
+    async def read() -> Counter[Cell]:
         client = await nats.connect(f"nats://127.0.0.1:{nats_port}")
-        found: Counter[tuple[str, str]] = Counter()
+        found: Counter[Cell] = Counter()
         subject = events_pb2.MarkRecorded.DESCRIPTOR.full_name
         sub = await client.jetstream().subscribe(
             f"ejournal.gradebook.v1.{subject.rsplit('.', 1)[1]}", ordered_consumer=True
@@ -197,7 +217,7 @@ def events(nats_port: str, journal_id: str) -> Counter[tuple[str, str]]:
             except TimeoutError:
                 break
             event = events_pb2.MarkRecorded.FromString(msg.data)
-            if event.journal_id == journal_id and event.value == VALUE:
+            if event.journal_id == journal_id and event.value in VALUES:
                 found[(event.lesson_id, event.student_id)] += 1
         await client.close()
         return found
@@ -217,9 +237,11 @@ def run(launcher_pid: int, env: dict[str, str], home: Path) -> Figures:
     try:
         for component in COMPONENTS:
             time.sleep(1.0)  # some writes between faults
+            before = sum(load.accepted.values())
             respawned, recovered = kill_and_time(launcher_pid, component, http)
             respawn[component], recovery[component] = round(respawned, 2), round(recovered, 2)
-        time.sleep(1.0)
+            time.sleep(1.0)  # and some after it came back
+            load.accepted_during[component] = sum(load.accepted.values()) - before
     finally:
         load.stop.set()
         writer.join(60)
@@ -227,17 +249,20 @@ def run(launcher_pid: int, env: dict[str, str], home: Path) -> Figures:
     written = record(home, env["EJOURNAL_PG_PORT"], journal_id)
     published = events(env["EJOURNAL_NATS_PORT"], journal_id)
     verification = http.get(f"/api/v1/journals/{journal_id}/verification").json()
-    accepted = set(load.accepted)
+    # The cells were empty before the load: every history entry and event of them is one of its writes.
+    accepted = load.accepted
     return Figures(
         recovery_seconds=recovery,
         respawn_seconds=respawn,
-        accepted=len(accepted),
+        accepted=sum(accepted.values()),
+        rounds=max(accepted.values(), default=0),
         statuses=dict(load.statuses),
         unexpected=load.unexpected,
-        lost=sum(1 for cell in accepted if written[cell] == 0),
-        duplicated=sum(1 for cell in accepted if written[cell] > 1),
-        events_missing=sum(1 for cell in accepted if published[cell] == 0),
-        events_duplicated=sum(1 for cell in accepted if published[cell] > 1),
+        lost=sum(max(0, n - written[cell]) for cell, n in accepted.items()),
+        duplicated=sum(max(0, written[cell] - accepted[cell]) for cell in written),
+        events_missing=sum(max(0, n - published[cell]) for cell, n in accepted.items()),
+        events_duplicated=sum(max(0, published[cell] - accepted[cell]) for cell in published),
+        accepted_during_kills=dict(load.accepted_during),
         chain_intact=bool(verification.get("intact")),
     )
 

@@ -1,26 +1,40 @@
 """`python -m deploy.provision`: create each service's database and its two roles (ejournal_platform.
 db_roles) on an existing PostgreSQL, as its administrator; idempotent.
 
-Reads EJOURNAL_DATABASE_ADMIN_URL (a role that may create roles and databases) and, per service,
-EJOURNAL_<SERVICE>_OWNER_PASSWORD and EJOURNAL_<SERVICE>_APP_PASSWORD. On a cluster it runs as the Job
-in deploy/k8s/databases.yaml before any service migrates; the local launcher does the same itself.
+Reads EJOURNAL_DATABASE_ADMIN_URL (a role that may create roles and databases), or its parts
+EJOURNAL_DATABASE_HOST, EJOURNAL_DATABASE_ADMIN_USER and EJOURNAL_DATABASE_ADMIN_PASSWORD (as
+CloudNativePG's superuser Secret gives them), and, per service, EJOURNAL_<SERVICE>_OWNER_PASSWORD and
+EJOURNAL_<SERVICE>_APP_PASSWORD. On a cluster it runs as the Job in
+deploy/k8s/base/jobs/provision-databases.yaml before the migration Job; the local launcher does the
+same itself.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import quote
 
 from ejournal_platform.db_roles import provision
 from ejournal_platform.services import SERVICES
 
+PARTS = ("ADMIN_USER", "ADMIN_PASSWORD", "HOST")
+
+
+def admin_url() -> str:
+    url = os.environ.get("EJOURNAL_DATABASE_ADMIN_URL", "")
+    if not url and all(os.environ.get(f"EJOURNAL_DATABASE_{part}") for part in PARTS):
+        user, password, host = (quote(os.environ[f"EJOURNAL_DATABASE_{part}"], safe="") for part in PARTS)
+        url = f"postgresql://{user}:{password}@{host}/postgres"
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
 
 def main(argv: list[str]) -> int:
-    admin = os.environ.get("EJOURNAL_DATABASE_ADMIN_URL", "").replace(
-        "postgresql+psycopg://", "postgresql://"
-    )
+    admin = admin_url()
     names = [f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")]
-    missing = [name for name in ["EJOURNAL_DATABASE_ADMIN_URL", *names] if not os.environ.get(name)]
+    missing = [name for name in names if not os.environ.get(name)]
+    if not admin:
+        missing.insert(0, "EJOURNAL_DATABASE_ADMIN_URL")
     if argv or missing:
         print(f"usage: python -m deploy.provision (missing: {', '.join(missing) or '-'})", file=sys.stderr)
         return 2

@@ -36,7 +36,7 @@ from deploy.local.servers import (
     stop_postmaster,
     stop_process,
 )
-from deploy.local.supervisor import Supervisor, signals_deferred
+from deploy.local.supervisor import SERVER, Supervisor, signals_deferred
 from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.services import SERVICES
@@ -70,6 +70,8 @@ class LauncherSettings(BaseSettings):
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
     demo: bool = True  # load the demo data of both regulation profiles (idempotent)
+    # Every service and the gateway send their traces to this OTLP/HTTP collector; empty: none.
+    otlp_endpoint: str = ""
 
     def service_port(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
@@ -132,7 +134,7 @@ class Stack:
         pg.initialise()
         with signals_deferred():
             process = pg.spawn()
-            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster)
+            self.supervisor.adopt("postgresql", process, pg.spawn, pg.log_file, stop_postmaster, tier=SERVER)
         pg.wait_ready(process)
         return pg.url
 
@@ -184,7 +186,7 @@ class Stack:
         nats = self.nats
         with signals_deferred():
             process = nats.spawn()
-            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file)
+            self.supervisor.adopt("nats", process, nats.spawn, nats.log_file, tier=SERVER)
         nats.wait_ready(process)
 
     def start_temporal(self) -> None:
@@ -199,7 +201,9 @@ class Stack:
         temporal = self.temporal
         with signals_deferred():
             process = temporal.spawn()
-            self.supervisor.adopt("temporal", process, temporal.spawn, temporal.log_file, stop_temporal)
+            self.supervisor.adopt(
+                "temporal", process, temporal.spawn, temporal.log_file, stop_temporal, tier=SERVER
+            )
         temporal.wait_ready(process)
 
     def start_mail(self) -> None:
@@ -208,7 +212,7 @@ class Stack:
         )
         with signals_deferred():
             process = mail.spawn()
-            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file)
+            self.supervisor.adopt("mail", process, mail.spawn, mail.log_file, tier=SERVER)
         mail.wait_ready(process)
 
     # -- services -------------------------------------------------------------------------------
@@ -242,13 +246,19 @@ class Stack:
             path.chmod(0o600)
         return secrets_by_service
 
-    def backup_tool_env(self, url_of: Callable[[str], str]) -> dict[str, str]:
-        """What the monthly backup's operator tool reads (it reaches every database and the streams)."""
+    def backup_tool_env_file(self, url_of: Callable[[str], str]) -> Path:
+        """The monthly backup tool's settings (deploy/ops/settings.py: it reaches every database and
+        the streams), in a 0600 file the workflow service hands to the tool without reading it, as the
+        cluster mounts the Secret ejournal-backup."""
         assert self.nats is not None
-        backups = str(self.home / "backups")
-        env = {f"EJOURNAL_{sv.upper()}_DATABASE_URL": url_of(f"ejournal_{sv}") for sv in SERVICES}
-        return env | {"EJOURNAL_WORKFLOW_BACKUP_DIR": backups, "EJOURNAL_REPORTING_BACKUP_DIR": backups,
-                      "EJOURNAL_REPORTING_NATS_URL": self.nats.url}  # fmt: skip
+        urls = {sv: url_of(f"ejournal_{sv}") for sv in SERVICES}
+        path = self.home / "backup.env"
+        path.touch(mode=0o600)
+        path.write_text(
+            f"EJOURNAL_BACKUP_DATABASE_URLS='{json.dumps(urls)}'\n"
+            f"EJOURNAL_BACKUP_NATS_URL={self.nats.url}\nEJOURNAL_BACKUP_DIR={self.home / 'backups'}\n"
+        )
+        return path
 
     def start_services(self, url_of: Callable[[str], str]) -> None:
         assert self.nats is not None and self.temporal is not None
@@ -262,12 +272,16 @@ class Stack:
                 f"{prefix}NATS_URL": self.nats.url,
                 f"{prefix}LOG_FORMAT": "json",
                 f"{prefix}IDENTITY_ADDRESS": f"127.0.0.1:{s.identity_port}",
-                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez over HTTP
+                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez, /metrics over HTTP
+                f"{prefix}METRICS_TOKEN": self.kept_secret("metrics-token"),
+                f"{prefix}OTLP_ENDPOINT": s.otlp_endpoint,
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
-                env |= self.backup_tool_env(url_of)
+                env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
+                env[f"{prefix}BACKUP_ENV_FILE"] = str(self.backup_tool_env_file(url_of))
+                env[f"{prefix}TEMPORAL_METRICS_ADDRESS"] = f"127.0.0.1:{free_port()}"  # temporal_* metrics
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
                 env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("identity-signing-key-passphrase")
@@ -280,6 +294,7 @@ class Stack:
                 env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
                 env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
+                env[f"{prefix}SMTP_HOST"] = "127.0.0.1"
                 env[f"{prefix}SMTP_PORT"] = str(s.smtp_port)
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)
@@ -287,6 +302,7 @@ class Stack:
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env["EJOURNAL_GATEWAY_METRICS_TOKEN"] = self.kept_secret("metrics-token")
+        gateway_env["EJOURNAL_GATEWAY_OTLP_ENDPOINT"] = s.otlp_endpoint
         gateway_env |= {
             f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES
         }

@@ -22,12 +22,16 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from deploy.local.servers import stop_process
+
+# Stopping order: services (and the gateway) first, then the servers they use.
+SERVER, SERVICE = 0, 1
 
 Spawn = Callable[[], subprocess.Popen[bytes]]
 Stop = Callable[[subprocess.Popen[bytes]], None]
@@ -96,6 +100,7 @@ class Program:
     delay: float = 0.0
     restarts: deque[float] = field(default_factory=deque)  # times of recent restarts
     total_restarts: int = 0
+    tier: int = SERVICE
 
     @property
     def pid(self) -> int | None:
@@ -110,9 +115,10 @@ class Supervisor:
         self.stopping = False
 
     def adopt(self, name: str, process: subprocess.Popen[bytes], spawn: Spawn, log_file: Path,
-              stop: Stop = stop_process) -> Program:  # fmt: skip
-        """Watch a child started (and waited for) by the launcher; `spawn` starts it again."""
-        program = Program(name, spawn, log_file, stop, process, time.monotonic())
+              stop: Stop = stop_process, tier: int = SERVICE) -> Program:  # fmt: skip
+        """Watch a child started (and waited for) by the launcher; `spawn` starts it again. Children of
+        a higher tier are stopped first (the services before the servers they use)."""
+        program = Program(name, spawn, log_file, stop, process, time.monotonic(), tier=tier)
         self.programs[name] = program
         return program
 
@@ -175,8 +181,24 @@ class Supervisor:
         say(f"{program.name} restarted (pid {program.pid}, restart #{program.total_restarts})")
 
     def stop_all(self) -> None:
-        """Stop every child, the restarted ones included, in the reverse order of adoption."""
+        """Stop every child, the restarted ones included: the services first, all at once, then the
+        servers they use (PostgreSQL, NATS, Temporal), all at once. In parallel, each child's grace
+        period runs alongside the others' instead of after them."""
         self.stopping = True
-        for program in reversed(list(self.programs.values())):
-            if program.process is not None:
-                program.stop(program.process)
+        for tier in sorted({p.tier for p in self.programs.values()}, reverse=True):
+            running = [p for p in self.programs.values() if p.tier == tier and p.process is not None]
+            if not running:
+                continue
+            with ThreadPoolExecutor(max_workers=len(running)) as pool:
+                for failure in pool.map(_stop_quietly, running):
+                    if failure:
+                        say(failure)
+
+
+def _stop_quietly(program: Program) -> str:
+    try:
+        if program.process is not None:
+            program.stop(program.process)
+    except Exception as error:
+        return f"{program.name} could not be stopped: {error!r}"
+    return ""

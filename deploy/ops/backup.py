@@ -1,10 +1,9 @@
 """`python -m deploy.ops.backup [--dir DIR]`: back up every service's database
 (pg_dump) and every NATS stream now, into DIR/<backup id>/ with manifest.json (KZ-16, KG-14).
 
-An operator's tool beside the services, not part of any (settings: `deploy/ops/settings.py`). The
-databases are the ones the services themselves use (EJOURNAL_<SERVICE>_DATABASE_URL, with the same
-defaults), NATS is EJOURNAL_REPORTING_NATS_URL, DIR defaults to EJOURNAL_REPORTING_BACKUP_DIR, and
-the backup is recorded in reporting's database (ListBackups).
+An operator's tool beside the services, not part of any, with settings of its own
+(`deploy/ops/settings.py`: EJOURNAL_BACKUP_DATABASE_URLS, _NATS_URL, _DIR, or the file
+EJOURNAL_BACKUP_ENV_FILE names); the backup is recorded in reporting's database (ListBackups).
 
 Monthly (KZ-16): the workflow service's MonthlyBackup workflow runs this command at 02:00 on the 1st
 of every month (services/workflow/backup, adapters/backups.py) and reads the JSON it prints.
@@ -21,16 +20,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.ops.archive import BackupTarget, take_backup
-from deploy.ops.settings import database_urls
+from deploy.ops.settings import BackupSettings, backup_settings
 from ejournal_platform.db import make_engine
-from ejournal_platform.settings import load_settings
 from services.reporting.service_layer.backup_records import record_backup
-from services.reporting.settings import ReportingSettings
 
 
-def target_from_environment(directory: Path | None = None) -> BackupTarget:
-    reporting = load_settings(ReportingSettings)
-    return BackupTarget(database_urls(), reporting.nats_url, directory or reporting.backup_dir)
+def target(settings: BackupSettings, directory: Path | None = None) -> BackupTarget:
+    return BackupTarget(settings.database_urls, settings.nats_url, directory or settings.dir)
 
 
 async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:
@@ -51,17 +47,16 @@ async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:
 
 async def monthly_backup() -> dict[str, Any]:
     """The body of the monthly Temporal activity: a backup of everything, recorded in reporting."""
-    return await backup_now(target_from_environment(), load_settings(ReportingSettings).database_url)
+    settings = backup_settings()
+    return await backup_now(target(settings), settings.database_urls["reporting"])
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument(
-        "--dir", type=Path, help="where to write the backup (default EJOURNAL_REPORTING_BACKUP_DIR)"
-    )
+    parser.add_argument("--dir", type=Path, help="where to write the backup (default EJOURNAL_BACKUP_DIR)")
     args = parser.parse_args(argv)
-    target = target_from_environment(args.dir)
-    result = asyncio.run(backup_now(target, load_settings(ReportingSettings).database_url))
+    settings = backup_settings()
+    result = asyncio.run(backup_now(target(settings, args.dir), settings.database_urls["reporting"]))
     print(json.dumps(result, indent=2))
 
 

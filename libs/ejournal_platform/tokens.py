@@ -33,6 +33,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import DomainError, Unauthenticated
+from ejournal_platform.grpc.client import CHANNEL_OPTIONS
 from ejournal_platform.logging import get_logger
 from ejournal_platform.revocation import RevokedSessions, grpc_revocation_fetcher
 
@@ -225,7 +226,7 @@ def grpc_key_set_fetcher(identity_address: str, timeout: float = 3.0) -> KeySetF
     async def fetch() -> str:
         nonlocal channel
         if channel is None:  # created lazily, inside the service's running event loop
-            channel = grpc.aio.insecure_channel(identity_address)
+            channel = grpc.aio.insecure_channel(identity_address, options=CHANNEL_OPTIONS)
         reply = await pb_grpc.IdentityServiceStub(channel).GetKeySet(pb.GetKeySetRequest(), timeout=timeout)
         return str(reply.jwks_json)
 
@@ -341,7 +342,7 @@ class ServiceIdentity:
             from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 
             if self._channel is None:
-                self._channel = grpc.aio.insecure_channel(self._address)
+                self._channel = grpc.aio.insecure_channel(self._address, options=CHANNEL_OPTIONS)
             reply = await pb_grpc.IdentityServiceStub(self._channel).IssueServiceToken(
                 pb.IssueServiceTokenRequest(service_name=self._name, client_secret=self._secret), timeout=5
             )

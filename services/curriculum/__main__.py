@@ -1,3 +1,4 @@
 from services.curriculum.entrypoints.main import main
 
-main()
+if __name__ == "__main__":  # importable without starting (the image test imports every entry point)
+    main()

@@ -8,4 +8,3 @@ class CurriculumSettings(ServiceSettings):
 
     service_name: str = "curriculum"
     grpc_port: int = 50052
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_curriculum"

@@ -1,6 +1,6 @@
 from pydantic_settings import SettingsConfigDict
 
-from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.settings import ServiceSettings, deployment
 
 
 class GradebookSettings(ServiceSettings):
@@ -8,8 +8,8 @@ class GradebookSettings(ServiceSettings):
 
     service_name: str = "gradebook"
     grpc_port: int = 50053
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_gradebook"
     # Classroom QR secrets (KG-09) come from curriculum, called with gradebook's own service token.
-    curriculum_address: str = "127.0.0.1:50052"
+    curriculum_address: str
+    service_secret: str = deployment("", repr=False)
     # How often expired reopen grants are ended by the gradebook itself (a backstop for the workflow).
     grant_sweep_seconds: float = 30.0

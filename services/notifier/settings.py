@@ -1,20 +1,20 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.settings import ServiceSettings, deployment
 
 
 class NotifierSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EJOURNAL_NOTIFIER_", extra="ignore", frozen=True)
 
     service_name: str = "notifier"
+    service_secret: str = deployment("", repr=False)
     grpc_port: int = 50056
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_notifier"
     # Links in notices point into the portal, which the gateway serves.
-    portal_url: str = "http://127.0.0.1:8000"
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = Field(default=8025, ge=1, le=65535)
-    mail_from: str = "ejournal <noreply@ejournal.example>"
+    portal_url: str
+    smtp_host: str
+    smtp_port: int = deployment(8025, ge=1, le=65535)
+    mail_from: str = deployment("ejournal <noreply@ejournal.example>")
     # The Telegram Bot API: https://api.telegram.org/bot<token>/ in production; empty = no Telegram.
     telegram_api_url: str = ""
     # Seconds between retries of a failed delivery; after the last, it goes to the dead-letter stream.

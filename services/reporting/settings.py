@@ -3,7 +3,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.settings import ServiceSettings, deployment
 
 
 class ReportingSettings(ServiceSettings):
@@ -11,20 +11,20 @@ class ReportingSettings(ServiceSettings):
 
     service_name: str = "reporting"
     grpc_port: int = 50054
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_reporting"
     # The gradebook, asked for a statement's lines (GetStatement), with reporting's own service token.
-    gradebook_address: str = "127.0.0.1:50053"
-    # Where backups (KZ-16) and archive bundles (KG-12) are written.
-    backup_dir: Path = Path(".ejournal/backups")
-    archive_dir: Path = Path(".ejournal/archive")
+    gradebook_address: str
+    service_secret: str = deployment("", repr=False)
+    # Where backups (KZ-16) and archive bundles (KG-12) are written: a volume on a cluster.
+    backup_dir: Path = deployment(Path(".ejournal/backups"))
+    archive_dir: Path = deployment(Path(".ejournal/archive"))
     # The portal's public address; a statement's QR code opens <public_url>/verify/<number>.
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str
     # The demo PKI (a CA and one PKCS#12 key per signer, made at first start) and a timestamp
     # authority's URL, when the university has one (PAdES signatures then carry a timestamp).
-    signing_dir: Path = Path(".ejournal/signing")
+    signing_dir: Path = deployment(Path(".ejournal/signing"))
     # Encrypts every private key under signing_dir (a Secret in a cluster): keys are never stored plain.
-    signing_key_passphrase: SecretStr = SecretStr("")
-    university_name: str = "ejournal demo university"
+    signing_key_passphrase: SecretStr = deployment(SecretStr(""))
+    university_name: str = deployment("ejournal demo university")
     tsa_url: str = ""
     # Events applied per read-model transaction.
     consumer_batch: int = Field(default=500, ge=1, le=10_000)

@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.settings import ServiceSettings, deployment
 
 
 class SubscribersSettings(ServiceSettings):
@@ -9,7 +9,6 @@ class SubscribersSettings(ServiceSettings):
 
     service_name: str = "subscribers"
     grpc_port: int = 50057
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_subscribers"
     # Seconds before each retry of a delivery the receiver did not accept (~11 h in all); after the
     # last one the delivery is parked in the subscriber's dead-letter list.
     retry_delays: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0, 1800.0, 3600.0, 10800.0, 21600.0)
@@ -21,8 +20,8 @@ class SubscribersSettings(ServiceSettings):
     chain: int = Field(default=50, ge=1, le=1000)
     poll_seconds: float = Field(default=0.5, gt=0, le=60)
     # Prometheus metrics over HTTP on this port (/metrics); unset: none; 0: any free port.
-    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_port: int | None = deployment(None, ge=0, le=65535)
     # Events whose university is not known yet wait this long for curriculum's structure, then are dropped.
     park_hours: float = Field(default=72.0, gt=0)
     # Allow http:// webhook URLs to loopback addresses (tests, a receiver on the same host).
-    allow_loopback_http: bool = True
+    allow_loopback_http: bool = deployment(True)  # a cluster sets false: receivers are outside

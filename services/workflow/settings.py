@@ -1,8 +1,9 @@
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.settings import ServiceSettings, deployment
 from services.workflow.search_attributes import NAMESPACE, TASK_QUEUE
 
 
@@ -11,15 +12,28 @@ class WorkflowSettings(ServiceSettings):
 
     service_name: str = "workflow"
     grpc_port: int = 50055
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/ejournal_workflow"
-    temporal_address: str = "127.0.0.1:7233"
+    service_secret: str = deployment("", repr=False)
+    temporal_address: str
     temporal_namespace: str = NAMESPACE
+    # Temporal Cloud or a Temporal behind mutual TLS: an API key, or a client certificate and key
+    # (PEM files); a CA file when the server's certificate is not from a public authority.
+    temporal_tls: bool = False
+    temporal_api_key: str = Field(default="", repr=False)
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_ca_file: Path | None = None
     task_queue: str = TASK_QUEUE
-    gradebook_address: str = "127.0.0.1:50053"
+    gradebook_address: str
     # The university's time zone: the daily and weekly checks run after its midnight.
-    time_zone: str = "Asia/Almaty"
-    utc_offset_hours: int = 5
+    time_zone: str = deployment("Asia/Almaty")
+    utc_offset_hours: int = deployment(5)
     activity_timeout_seconds: float = 30.0
-    # The monthly backup (KZ-16): the operator tool that takes one, and where its folders are kept.
+    # The monthly backup (KZ-16): the operator tool that takes one, where its folders are kept, and
+    # the tool's own settings file (deploy/ops/settings.py: every database it dumps). The file is
+    # handed to the tool alone, so this process holds no other service's database URL.
     backup_command: str = "python -m deploy.ops.backup"
-    backup_dir: Path = Path(".ejournal/backups")
+    backup_dir: Path = deployment(Path(".ejournal/backups"))
+    backup_env_file: Path | None = deployment(None)
+    # The Temporal SDK's own metrics (temporal_*: polls, task latencies, slots) are served by its
+    # runtime in Prometheus form at http://<this>/metrics (host:port); empty: not served.
+    temporal_metrics_address: str = ""

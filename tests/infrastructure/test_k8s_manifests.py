@@ -1,61 +1,245 @@
-"""The cluster description stays in step with the code: every service has a Deployment running its
-module, a migration init container, probes, and the variables its settings read."""
+"""The cluster description, rendered as an operator applies it (`kubectl kustomize` of each overlay),
+stays in step with the code: every Deployment sets every variable its service's settings need (derived
+from the settings class, not listed here), secrets come from Secrets, migrations run once per release,
+pods run unprivileged, only the gateway is reachable from outside and each service reaches only what
+it calls, and the manifests pass kubernetes-validate for the target Kubernetes version."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+import re
+import subprocess
+import sys
+from typing import Any
 
 import pytest
 import yaml
+from pydantic_settings import BaseSettings
 
+from deploy.temporal_namespace import TemporalNamespaceSettings
 from ejournal_platform.services import SERVICES
+from ejournal_platform.settings import deployment_variables
+from services.gateway.settings import GatewaySettings
+from tests.infrastructure.k8s import K8S, OVERLAYS, Manifest, pod_specs, rendered, rendered_text
 
 pytestmark = pytest.mark.unit
-K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
+KUBERNETES_VERSION = "1.33.0"
+# Custom resources of the operators (CloudNativePG and its Barman Cloud plugin): kubernetes-validate
+# has no schema for them, so only their shape is checked below.
+CUSTOM_KINDS = {"Cluster", "ObjectStore", "ScheduledBackup"}
+SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "API_KEY")
+overlays = pytest.mark.parametrize("overlay", OVERLAYS)
 
 
-def documents() -> list[dict[str, object]]:
-    found: list[dict[str, object]] = []
-    for name in yaml.safe_load((K8S / "kustomization.yaml").read_text())["resources"]:
-        found += [d for d in yaml.safe_load_all((K8S / name).read_text()) if d]
+def settings_class(name: str) -> type[BaseSettings]:
+    if name == "gateway":
+        return GatewaySettings
+    module = importlib.import_module(f"services.{name}.settings")
+    return getattr(module, f"{name.capitalize()}Settings")  # type: ignore[no-any-return]
+
+
+def by_kind(manifests: list[Manifest], kind: str) -> dict[str, Manifest]:
+    return {m["metadata"]["name"]: m for m in manifests if m["kind"] == kind}
+
+
+def environment(container: Manifest, manifests: list[Manifest]) -> dict[str, Manifest]:
+    """Every variable the container gets: env entries, and the keys of the ConfigMaps in envFrom."""
+    config_maps = by_kind(manifests, "ConfigMap")
+    found: dict[str, Manifest] = {}
+    for source in container.get("envFrom", []):
+        name = source["configMapRef"]["name"]
+        found |= {key: {"name": key, "value": value} for key, value in config_maps[name]["data"].items()}
+    for entry in container.get("env", []):
+        found[entry["name"]] = entry
     return found
 
 
-def test_every_service_and_the_gateway_have_a_deployment_and_a_service() -> None:
-    by_kind: dict[str, set[str]] = {}
-    for doc in documents():
-        by_kind.setdefault(str(doc["kind"]), set()).add(doc["metadata"]["name"])  # type: ignore[index]
-    assert {*SERVICES, "gateway"} <= by_kind["Deployment"]
-    assert {*SERVICES, "gateway"} <= by_kind["Service"]
+def main_container(manifests: list[Manifest], name: str) -> Manifest:
+    deployment = by_kind(manifests, "Deployment")[name]
+    return deployment["spec"]["template"]["spec"]["containers"][0]  # type: ignore[no-any-return]
 
 
-def test_each_deployment_runs_its_module_migrates_first_and_is_probed() -> None:
-    for doc in documents():
-        if doc["kind"] != "Deployment" or doc["metadata"]["name"] == "gateway":  # type: ignore[index]
-            continue
-        name = doc["metadata"]["name"]  # type: ignore[index]
-        spec = doc["spec"]["template"]["spec"]  # type: ignore[index]
-        container = spec["containers"][0]
+@overlays
+def test_every_service_and_the_gateway_run_as_a_deployment_behind_a_service(overlay: str) -> None:
+    manifests = rendered(overlay)
+    deployments, services = by_kind(manifests, "Deployment"), by_kind(manifests, "Service")
+    assert {*SERVICES, "gateway"} <= set(deployments) and {*SERVICES, "gateway"} <= set(services)
+    for name in SERVICES:
+        container = main_container(manifests, name)
         assert container["command"] == ["python", "-m", f"services.{name}"]
-        assert spec["initContainers"][0]["command"] == ["python", "-m", "deploy.migrate", name]
-        # Migrations run as the owner role, the service as its own role: two different secrets.
-        migrate_env = spec["initContainers"][0]["env"][0]
-        assert migrate_env["name"] == f"EJOURNAL_{name.upper()}_MIGRATION_URL"
-        assert migrate_env["valueFrom"]["secretKeyRef"]["name"] == "ejournal-database-owners"
-        # Readiness follows the service's health (down: out of the balancer); liveness only asks
-        # whether the process answers, so a database outage never turns into a restart loop.
+        # gRPC spreads over pods: a headless Service resolves to every ready pod (round_robin in
+        # ejournal_platform.grpc.client) instead of one ClusterIP pinning a connection to one pod.
+        assert services[name]["spec"]["clusterIP"] == "None"
+        # No pod runs code on a schema the migration Job has not made yet.
+        init = deployments[name]["spec"]["template"]["spec"]["initContainers"][0]
+        assert init["command"] == ["python", "-m", "deploy.migrate", "--wait", name]
+        assert f"EJOURNAL_{name.upper()}_DATABASE_URL" in environment(init, manifests)
+        # Readiness follows the service's health; liveness only whether the process answers, so a
+        # database outage never turns into a restart loop.
         assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "health"}
         assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "health"}
-        assert {"name": "health", "containerPort": 8081} in container["ports"]
-        variables = {env["name"] for env in container["env"]}
-        prefix = f"EJOURNAL_{name.upper()}_"
-        assert {f"{prefix}DATABASE_URL", f"{prefix}NATS_URL", f"{prefix}GRPC_PORT"} <= variables
-        assert {"name": f"{prefix}HEALTH_PORT", "value": "8081"} in container["env"]
+        health_port = environment(container, manifests)[f"EJOURNAL_{name.upper()}_HEALTH_PORT"]["value"]
+        assert {"name": "health", "containerPort": int(health_port)} in container["ports"]
+    gateway = main_container(manifests, "gateway")
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz"
 
 
-def test_a_job_provisions_every_database_with_its_roles_before_migrations() -> None:
-    jobs = [d for d in documents() if d["kind"] == "Job" and d["metadata"]["name"] == "provision-databases"]  # type: ignore[index]
-    assert len(jobs) == 1
-    container = jobs[0]["spec"]["template"]["spec"]["containers"][0]  # type: ignore[index]
-    assert container["command"] == ["python", "-m", "deploy.provision"]
-    assert container["env"][0]["name"] == "EJOURNAL_DATABASE_ADMIN_URL"
+@overlays
+def test_every_deployment_sets_every_variable_its_settings_need(overlay: str) -> None:
+    manifests = rendered(overlay)
+    for name in [*SERVICES, "gateway"]:
+        env = environment(main_container(manifests, name), manifests)
+        missing = deployment_variables(settings_class(name)) - set(env)
+        assert not missing, f"{overlay}: the {name} Deployment does not set {sorted(missing)}"
+        for variable, entry in env.items():
+            # Secrets come from Secrets; a URL with a password composes it from one ($(VAR)).
+            if any(word in variable for word in SECRET_WORDS):
+                assert "secretKeyRef" in entry.get("valueFrom", {}), f"{name}: {variable} is not a Secret"
+            for reference in re.findall(r"\$\((\w+)\)", str(entry.get("value", ""))):
+                names = [e["name"] for e in main_container(manifests, name).get("env", [])]
+                assert reference in names[: names.index(variable)], f"{name}: {variable} uses {reference}"
+            if variable.endswith("_DATABASE_URL"):
+                assert "$(" in entry["value"] and "PASSWORD)" in entry["value"]
+        # A cross-service address names a Service of this cluster, never a loopback default.
+        for variable, entry in env.items():
+            if variable.endswith("_ADDRESS") and "value" in entry:
+                host, _port = entry["value"].rsplit(":", 1)
+                assert host in by_kind(manifests, "Service"), f"{name}: {variable}={entry['value']}"
+
+
+@overlays
+def test_one_job_per_release_migrates_provisions_and_registers_the_temporal_namespace(overlay: str) -> None:
+    manifests = rendered(overlay)
+    jobs = by_kind(manifests, "Job")
+    migrate = jobs["migrate"]["spec"]["template"]["spec"]["containers"][0]
+    assert migrate["command"] == ["python", "-m", "deploy.migrate"]  # every service, under a lock
+    assert {f"EJOURNAL_{s.upper()}_MIGRATION_URL" for s in SERVICES} <= set(environment(migrate, manifests))
+    provision = jobs["provision-databases"]["spec"]["template"]["spec"]["containers"][0]
+    assert provision["command"] == ["python", "-m", "deploy.provision"]
+    wanted = {f"EJOURNAL_{s.upper()}_{kind}_PASSWORD" for s in SERVICES for kind in ("OWNER", "APP")}
+    assert wanted | {"EJOURNAL_DATABASE_ADMIN_PASSWORD"} <= set(environment(provision, manifests))
+    temporal = jobs["temporal-namespace"]["spec"]["template"]["spec"]["containers"][0]
+    assert temporal["command"] == ["python", "-m", "deploy.temporal_namespace"]
+    assert deployment_variables(TemporalNamespaceSettings) <= set(environment(temporal, manifests))
+    # Nothing migrates from a pod any more: the only migrating command is the Job's.
+    for _, spec in pod_specs(manifests):
+        for container in [*spec.get("initContainers", []), *spec["containers"]]:
+            if container["command"][:3] == ["python", "-m", "deploy.migrate"] and container is not migrate:
+                assert "--wait" in container["command"]
+
+
+@overlays
+def test_every_container_runs_unprivileged_read_only_with_requests_and_limits(overlay: str) -> None:
+    for workload, spec in pod_specs(rendered(overlay)):
+        name = workload["metadata"]["name"]
+        assert spec["securityContext"]["runAsNonRoot"] is True, name
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert spec.get("automountServiceAccountToken") is False, name
+        for container in [*spec.get("initContainers", []), *spec["containers"]]:
+            security = container["securityContext"]
+            assert security["readOnlyRootFilesystem"] is True, name
+            assert security["allowPrivilegeEscalation"] is False, name
+            assert security["capabilities"]["drop"] == ["ALL"], name
+            assert {"cpu", "memory"} <= set(container["resources"]["requests"]), name
+            assert "memory" in container["resources"]["limits"], name
+            assert any(m["mountPath"] == "/tmp" for m in container["volumeMounts"]), name
+
+
+def allowed_peers(rules: list[Manifest], direction: str) -> set[tuple[str, int]]:
+    peers = set()
+    for rule in rules:
+        for peer in rule.get(direction, []):
+            name = peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name")
+            for port in rule.get("ports", []):
+                if name:
+                    peers.add((name, port["port"]))
+    return peers
+
+
+@overlays
+def test_only_the_gateway_is_reachable_from_outside_and_each_service_reaches_only_what_it_calls(
+    overlay: str,
+) -> None:
+    manifests = rendered(overlay)
+    policies = by_kind(manifests, "NetworkPolicy")
+    deny = policies["default-deny"]["spec"]
+    assert deny["podSelector"] == {} and deny["ingress"] == [] and deny["egress"] == []
+    ingress_namespaces = {
+        policy_name
+        for policy_name, policy in policies.items()
+        for rule in policy["spec"].get("ingress", [])
+        for peer in rule.get("from", [])
+        if peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
+        == "ingress-nginx"
+    }
+    assert ingress_namespaces == {"gateway"}
+    ingress = by_kind(manifests, "Ingress")["ejournal"]
+    assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "gateway"
+
+    # Who calls whom, from the addresses each Deployment is given (its settings' *_ADDRESS).
+    calls: dict[str, set[tuple[str, int]]] = {}
+    for name in [*SERVICES, "gateway"]:
+        env = environment(main_container(manifests, name), manifests)
+        calls[name] = {
+            (entry["value"].rsplit(":", 1)[0], int(entry["value"].rsplit(":", 1)[1]))
+            for variable, entry in env.items()
+            if variable.endswith("_ADDRESS") and "value" in entry and entry["value"]
+        }
+    for name in [*SERVICES, "gateway"]:
+        spec = policies[name]["spec"]
+        assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": name}
+        assert allowed_peers(spec["egress"], "to") == calls[name], name
+        callers = {caller for caller, callees in calls.items() if any(c == name for c, _ in callees)}
+        if name != "gateway":
+            assert {peer for peer, _ in allowed_peers(spec["ingress"], "from")} == callers, name
+
+
+@overlays
+def test_the_ingress_has_tls_and_a_body_limit_that_fits_an_import(overlay: str) -> None:
+    ingress = by_kind(rendered(overlay), "Ingress")["ejournal"]
+    assert ingress["spec"]["tls"][0]["secretName"]
+    limit = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert limit.endswith("m") and int(limit[:-1]) > 50  # an import may be up to 50 MiB
+
+
+def test_the_small_overlay_runs_one_of_everything_and_the_large_one_is_highly_available() -> None:
+    small, large = rendered("overlays/small"), rendered("overlays/large")
+    assert {d["spec"]["replicas"] for d in by_kind(small, "Deployment").values()} == {1}
+    assert not by_kind(small, "HorizontalPodAutoscaler")
+    assert by_kind(small, "Cluster")["ejournal-db"]["spec"]["instances"] == 1
+    assert by_kind(small, "ConfigMap")["ejournal-cluster"]["data"]["stream_replicas"] == "1"
+
+    deployments = by_kind(large, "Deployment")
+    autoscaled = by_kind(large, "HorizontalPodAutoscaler")
+    assert "notifier" not in autoscaled  # one Telegram poller per bot
+    assert deployments["notifier"]["spec"]["replicas"] == 1
+    for name in {*SERVICES, "gateway"} - {"notifier"}:
+        assert deployments[name]["spec"]["replicas"] >= 3, name
+        assert autoscaled[name]["spec"]["minReplicas"] >= 3, name
+        assert by_kind(large, "PodDisruptionBudget")[name]["spec"]["maxUnavailable"] == 1
+    database = by_kind(large, "Cluster")["ejournal-db"]["spec"]
+    assert database["instances"] == 3 and database["minSyncReplicas"] == 1
+    assert database["plugins"][0]["isWALArchiver"] is True  # WAL to object storage: point-in-time recovery
+    assert by_kind(large, "ScheduledBackup")
+    # Every stream is kept in as many copies as the NATS chart runs servers.
+    nats = yaml.safe_load((K8S / "engines" / "nats-values.yaml").read_text())["config"]
+    assert nats["cluster"]["enabled"] and nats["jetstream"]["enabled"]
+    replicas = by_kind(large, "ConfigMap")["ejournal-cluster"]["data"]["stream_replicas"]
+    assert int(replicas) == nats["cluster"]["replicas"] == 3
+
+
+@overlays
+def test_the_rendered_manifests_pass_kubernetes_validate(overlay: str, tmp_path: Any) -> None:
+    manifest = tmp_path / "rendered.yaml"
+    manifest.write_text(rendered_text(overlay))
+    result = subprocess.run(
+        [sys.executable, "-m", "kubernetes_validate", "-k", KUBERNETES_VERSION, "--strict", str(manifest)],
+        capture_output=True,
+        text=True,
+    )
+    problems = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if line.strip()]
+    problems = [line for line in problems if not line.startswith("INFO")]
+    unknown = [line for line in problems if "Couldn't find schema for kind" not in line]
+    assert not unknown and result.returncode == 0, "\n".join(unknown)
+    skipped = {re.search(r"kind (\w+)", line).group(1) for line in problems}  # type: ignore[union-attr]
+    assert skipped == CUSTOM_KINDS

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 
 from ejournal_platform.context import (
     AUTHORIZATION_HEADER,
@@ -51,13 +52,24 @@ class ContextPropagation(_Unary, _Stream):  # type: ignore[misc]
         return await continuation(_with_context(client_call_details), request)
 
 
+# Calls spread over every address the name resolves to: on a cluster each service is a headless
+# Service, so DNS answers one address per ready pod and round_robin keeps a connection to each (one
+# ClusterIP would pin every call of a long-lived HTTP/2 connection to one pod). Servers end
+# connections after a while (server.py), so a client re-resolves and finds pods added since.
+CHANNEL_OPTIONS: list[tuple[str, Any]] = [
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.lb_policy_name", "round_robin"),
+]
+
+
 def open_channel(address: str, *, retry: bool = True) -> grpc.aio.Channel:
     """A channel whose idempotent calls ride out a short outage of the callee (see grpc/retry.py)."""
     interceptors: list[Any] = [RetryIdempotent()] if retry else []
+    # A client span per attempt, inside the retries; it puts the trace's traceparent in the metadata.
+    tracing = aio_client_interceptors(filter_=filters.negate(filters.health_check()))  # type: ignore[no-untyped-call]
     return grpc.aio.insecure_channel(
-        address,
-        interceptors=[*interceptors, ContextPropagation()],
-        options=[("grpc.keepalive_time_ms", 30_000), ("grpc.max_receive_message_length", 64 * 1024 * 1024)],
+        address, interceptors=[*interceptors, *tracing, ContextPropagation()], options=CHANNEL_OPTIONS
     )
 
 

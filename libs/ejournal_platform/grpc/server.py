@@ -8,6 +8,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
 from ejournal_platform.grpc.interceptors import (
     Authenticator,
@@ -46,8 +47,20 @@ class GrpcServer:
     ) -> None:
         scopes = [request_context, error_mapping, authentication(authenticator, public_methods)]
         self.server = grpc.aio.server(
-            interceptors=[ScopedInterceptor(scopes)],
-            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.so_reuseport", 0)],
+            # The tracing span is outermost, so the request id and the log line join it; health checks
+            # every second would be noise in the traces.
+            interceptors=[
+                aio_server_interceptor(filter_=filters.negate(filters.health_check())),  # type: ignore[no-untyped-call]
+                ScopedInterceptor(scopes),
+            ],
+            options=[
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                ("grpc.so_reuseport", 0),
+                # Clients reconnect (and re-resolve the headless Service) every few minutes, so new
+                # replicas get their share of calls; in-flight calls get a grace period.
+                ("grpc.max_connection_age_ms", 5 * 60 * 1000),
+                ("grpc.max_connection_age_grace_ms", 30 * 1000),
+            ],
         )
         self.health = Health()
         self.service_names: list[str] = [health.SERVICE_NAME]

@@ -13,7 +13,7 @@ from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.web_session import CSRF_COOKIE
 from services.gateway.app import create_app
 from services.gateway.clients import ServiceClients
-from services.gateway.settings import GatewaySettings
+from services.gateway.tests.settings import gateway_settings
 from services.identity.tests.harness import demo_database, running_identity
 
 pytestmark = pytest.mark.integration
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def gateway(databases: Databases) -> AsyncIterator[httpx.AsyncClient]:
     async with running_identity(await demo_database(databases)) as identity:
-        settings = GatewaySettings(identity_address=identity.address)
+        settings = gateway_settings(identity_address=identity.address)
         app = create_app(settings)
         app.state.clients = ServiceClients({"identity": identity.address})
         transport = httpx.ASGITransport(app=app)

@@ -15,7 +15,7 @@ from ejournal_platform.web_session import ACCESS_COOKIE, CSRF_COOKIE
 from services.gateway.app import create_app
 from services.gateway.auth import Caller, caller
 from services.gateway.i18n import negotiate
-from services.gateway.settings import GatewaySettings
+from services.gateway.tests.settings import gateway_settings
 
 pytestmark = pytest.mark.unit
 
@@ -40,7 +40,7 @@ def rpc_error(error: Exception) -> grpc.aio.AioRpcError:
 
 
 def client(statuses: dict[str, State] | None = None) -> TestClient:
-    app = create_app(GatewaySettings(), FakeClients(statuses or {"identity": State.OK}))  # type: ignore[arg-type]
+    app = create_app(gateway_settings(), FakeClients(statuses or {"identity": State.OK}))  # type: ignore[arg-type]
 
     @app.post("/test/raise/{kind}")
     async def raise_it(kind: str) -> None:
@@ -164,7 +164,7 @@ def test_a_degraded_service_keeps_healthz_200_because_writes_are_accepted() -> N
 
 
 def test_metrics_count_requests_by_route_and_status() -> None:
-    app = create_app(GatewaySettings(metrics_token="m-token"), FakeClients({"identity": State.OK}))  # type: ignore[arg-type]
+    app = create_app(gateway_settings(metrics_token="m-token"), FakeClients({"identity": State.OK}))  # type: ignore[arg-type]
     with TestClient(app) as http:
         http.get("/readyz")
         assert http.get("/metrics").status_code == 404  # public: as if it did not exist

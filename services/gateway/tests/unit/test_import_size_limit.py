@@ -12,7 +12,7 @@ import pytest
 from ejournal_platform.health import Report
 from services.gateway import imports
 from services.gateway.app import create_app
-from services.gateway.settings import GatewaySettings
+from services.gateway.tests.settings import gateway_settings
 
 pytestmark = pytest.mark.unit
 
@@ -32,7 +32,7 @@ class NoServices:
 
 async def post_import(headers: dict[str, str], body_chunks: list[bytes]) -> tuple[int, dict[str, Any], int]:
     """POST /api/v1/imports; returns (status, JSON body, how many body chunks the app read)."""
-    app = create_app(GatewaySettings(), NoServices())  # type: ignore[arg-type]
+    app = create_app(gateway_settings(), NoServices())  # type: ignore[arg-type]
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": "/api/v1/imports", "raw_path": b"/api/v1/imports",

@@ -13,7 +13,7 @@ from ejournal.gradebook.v1 import gradebook_service_pb2 as gb
 from ejournal_platform.health import Report, State
 from services.gateway.app import create_app
 from services.gateway.auth import Caller, caller
-from services.gateway.settings import GatewaySettings
+from services.gateway.tests.settings import gateway_settings
 
 pytestmark = pytest.mark.unit
 JOURNAL = "6f1c1b7e-1f55-4c6e-9c33-2d3c6f1b0a01"
@@ -50,7 +50,7 @@ class FakeClients:
 @pytest.fixture
 def api() -> Iterator[tuple[TestClient, FakeClients]]:
     clients = FakeClients()
-    app = create_app(GatewaySettings(), clients)  # type: ignore[arg-type]
+    app = create_app(gateway_settings(), clients)  # type: ignore[arg-type]
     app.dependency_overrides[caller] = lambda: Caller("token", via_cookie=False)
     with TestClient(app) as client:
         yield client, clients

@@ -19,6 +19,8 @@ async def test_the_first_administrator_is_created_once(
 ) -> None:
     url = databases.fresh("identity")
     monkeypatch.setenv("EJOURNAL_IDENTITY_DATABASE_URL", url)
+    # Run where the service's settings are (its pod, or the launcher's environment); NATS is not used.
+    monkeypatch.setenv("EJOURNAL_IDENTITY_NATS_URL", "nats://127.0.0.1:1")
     university = str(uuid.uuid4())
     command = [
         "--university",

@@ -76,13 +76,15 @@ async def test_a_backup_restores_into_fresh_databases_with_every_statement_bit_i
             await uow.commit()
         await engine.dispose()
 
-        # The monthly activity's body, configured as the services are: from their environment.
-        for service, url in urls.items():
-            monkeypatch.setenv(f"EJOURNAL_{service.upper()}_DATABASE_URL", url)
+        # The monthly activity's body, configured as the workflow service hands it over: a file.
         nats_url = r.nc.connected_url
         assert nats_url is not None
-        monkeypatch.setenv("EJOURNAL_REPORTING_NATS_URL", f"nats://{nats_url.netloc}")
-        monkeypatch.setenv("EJOURNAL_REPORTING_BACKUP_DIR", str(tmp_path / "backups"))
+        settings_file = tmp_path / "backup.env"
+        settings_file.write_text(
+            f"EJOURNAL_BACKUP_DATABASE_URLS='{json.dumps(urls)}'\n"
+            f"EJOURNAL_BACKUP_NATS_URL=nats://{nats_url.netloc}\nEJOURNAL_BACKUP_DIR={tmp_path / 'backups'}\n"
+        )
+        monkeypatch.setenv("EJOURNAL_BACKUP_ENV_FILE", str(settings_file))
         done = await monthly_backup()
         folder = Path(done["folder"])
         assert {p.name for p in folder.iterdir()} >= {f"{s}.pgdump" for s in SERVICES} | {"manifest.json"}
@@ -130,11 +132,10 @@ async def test_a_damaged_backup_is_refused_before_anything_is_restored(
     async with reporting(databases, nats_factory) as r:
         urls = {service: databases.fresh(service) for service in SERVICES if service != "reporting"}
         urls["reporting"] = r.url
-        for service, url in urls.items():
-            monkeypatch.setenv(f"EJOURNAL_{service.upper()}_DATABASE_URL", url)
         assert r.nc.connected_url is not None
-        monkeypatch.setenv("EJOURNAL_REPORTING_NATS_URL", f"nats://{r.nc.connected_url.netloc}")
-        monkeypatch.setenv("EJOURNAL_REPORTING_BACKUP_DIR", str(tmp_path))
+        monkeypatch.setenv("EJOURNAL_BACKUP_DATABASE_URLS", json.dumps(urls))
+        monkeypatch.setenv("EJOURNAL_BACKUP_NATS_URL", f"nats://{r.nc.connected_url.netloc}")
+        monkeypatch.setenv("EJOURNAL_BACKUP_DIR", str(tmp_path))
         folder = Path((await monthly_backup())["folder"])
         dump = folder / "gradebook.pgdump"
         data = bytearray(dump.read_bytes())

@@ -1,10 +1,13 @@
 """Figures the same way in every benchmark: ours, the raw counterpart's for the same work in the same
 run, and the ratio. Each figure is printed and kept, so `python -m bench` can write them all as JSON
-(EJOURNAL_BENCH_JSON=<path>): {"<benchmark>/<figure>": {"ours", "raw", "unit", "better"}}."""
+(EJOURNAL_BENCH_JSON=<path>): {"<name>": {"ours", "raw", "unit", "better"}}. The figures the
+performance issue names (`gateway_write_marks_per_s`, …: a bare identifier) keep their own name;
+the others are named "<benchmark>/<figure>"."""
 
 from __future__ import annotations
 
 import os
+import re
 import statistics
 from typing import Any
 
@@ -28,7 +31,7 @@ def figure(what: str, ours: float, raw: float, unit: str, higher_is_better: bool
     sense = "higher is better" if higher_is_better else "lower is better"
     ours_text = f"ejournal {ours:>12,.2f} {unit:<8}"
     print(f"{what:<48} {ours_text} raw {raw:>12,.2f} {unit:<8} ratio {ratio:6.2f} ({sense})", flush=True)
-    FIGURES[f"{current}/{what}"] = {
+    FIGURES[what if re.fullmatch(r"[a-z0-9_]+", what) else f"{current}/{what}"] = {
         "ours": ours,
         "raw": raw,
         "unit": unit,

@@ -1,11 +1,13 @@
 """Reporting's figures, each beside the raw figure for the same work:
 
-1. event lag from the gradebook's commit (the event's ce-time, stamped in its unit of work) to the
-   read-model commit, with marks committed at ~1,000/s through the real outbox and relay — beside a
-   bare JetStream consumer's receive lag for the same messages;
+1. event_lag_p99_ms: the lag from the gradebook's commit (the event's ce-time, stamped in its unit of
+   work) to the read-model commit, with marks committed at 1,000/s for 60 s through the real outbox
+   and relay — beside a bare JetStream consumer's receive lag for the same messages; three runs, the
+   figure is the worst run's (target: < 500 ms and <= 1.5 x bare in every run);
 2. time to render a 200-student statement PDF — beside fpdf2 writing the same 200 rows bare;
-3. rebuild time of one semester of the demo university (drop the read models, replay every stream)
-   — beside a bare JetStream consumer reading the same messages.
+3. reporting_rebuild_events_per_s: a rebuild of one semester of the demo university (drop the read
+   models, replay every stream) — beside a bare JetStream consumer reading the same messages
+   (target: >= 0.5 x bare).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from fpdf import FPDF
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bench.harness import servers
-from bench.report import figure, percentile
+from bench.report import figure, percentile, size
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
@@ -36,16 +38,17 @@ from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import publish
 
 RATE = 1_000  # marks per second
-SECONDS = 20
+SECONDS = size(60, 2)
+RUNS = size(3, 1)
 PER_COMMIT = 50  # a commit every 50 ms
 STREAMS = ("identity", "curriculum", "gradebook", "workflow")
 SEMESTER = Shape(
     faculties=2,
     departments_per_faculty=2,
-    groups_per_department=3,
-    students_per_group=25,
-    units_per_department=4,
-    lessons_per_unit=30,
+    groups_per_department=size(3, 1),
+    students_per_group=size(25, 5),
+    units_per_department=size(4, 1),
+    lessons_per_unit=size(30, 3),
 )
 
 
@@ -72,7 +75,8 @@ async def bare_receiver(js: object, samples: list[float], stop: asyncio.Event) -
     await sub.unsubscribe()
 
 
-async def lag_at_rate() -> None:
+async def lag_at_rate() -> tuple[list[float], list[float]]:
+    """One run: (ours, raw) lags in seconds."""
     with servers() as s:
         reporting_url = s.database("bench_reporting", "reporting")
         gradebook_url = s.database("bench_gradebook")
@@ -123,27 +127,30 @@ async def lag_at_rate() -> None:
         await receiver
         ours = lag.samples("reporting-gradebook")
         print(f"marks committed: {RATE * SECONDS} at {rate:,.0f}/s; applied {len(ours)}; raw {len(raw)}")
-        figure(
-            "event lag p50, commit -> read model",
-            1000 * percentile(ours, 50),
-            1000 * percentile(raw, 50),
-            "ms",
-            False,
-        )
-        figure(
-            "event lag p99, commit -> read model",
-            1000 * percentile(ours, 99),
-            1000 * percentile(raw, 99),
-            "ms",
-            False,
-        )
-        figure("event lag max", 1000 * max(ours), 1000 * max(raw), "ms", False)
         relay_task.cancel()
         await asyncio.gather(relay_task, return_exceptions=True)
         await consumers.stop()
         await nc.close()
         await engine.dispose()
         await gradebook_engine.dispose()
+    return ours, raw
+
+
+async def event_lag() -> None:
+    runs = []
+    for run in range(1, RUNS + 1):
+        ours, raw = await lag_at_rate()
+        p99, raw_p99 = 1000 * percentile(ours, 99), 1000 * percentile(raw, 99)
+        met = p99 < 500 and p99 <= 1.5 * raw_p99
+        print(
+            f"run {run}: p50 {1000 * percentile(ours, 50):.0f} ms (bare {1000 * percentile(raw, 50):.0f}),"
+            f" p99 {p99:.0f} ms (bare {raw_p99:.0f}), max {1000 * max(ours):.0f} ms;"
+            f" target {'met' if met else 'NOT met'}",
+            flush=True,
+        )
+        runs.append((p99, raw_p99))
+    worst = max(runs)
+    figure("event_lag_p99_ms", worst[0], worst[1], "ms", higher_is_better=False)
 
 
 def statement_of(students: int) -> gbs.Statement:
@@ -250,13 +257,12 @@ async def rebuild_semester() -> None:
         raw = await bare_replay(js, len(demo.events))
         marks = demo.count("MarkRecorded")
         print(f"demo semester: {len(demo.events):,} events ({marks:,} marks), first build {first:.1f} s")
-        figure("rebuild one demo semester (replay all streams)", ours, raw, "s", False)
-        figure("rebuild throughput", len(demo.events) / ours, len(demo.events) / raw, "events/s")
+        figure("reporting_rebuild_events_per_s", len(demo.events) / ours, len(demo.events) / raw, "events/s")
         await consumers.stop()
         await nc.close()
         await engine.dispose()
 
 
 def main() -> None:
-    asyncio.run(lag_at_rate())
+    asyncio.run(event_lag())
     asyncio.run(rebuild_semester())  # the statement's rendering and signing: bench/statements.py

@@ -269,8 +269,8 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
         conn.execute("SET session_replication_role = replica")
         conn.execute(
             "INSERT INTO universities (id, code, title, profile_code, time_zone)"
-            " VALUES (%s, 'BENCH', 'Bench University', %s, 'Asia/Almaty')",
-            (university, PROFILE),
+            " VALUES (%s, %s, 'Bench University', %s, 'Asia/Almaty')",
+            (university, f"BENCH-{university.hex[:8]}", PROFILE),
         )
         conn.execute(
             "INSERT INTO faculties (id, university_id, code, title) VALUES (%s, %s, 'F', 'Faculty')",

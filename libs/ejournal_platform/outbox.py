@@ -198,10 +198,19 @@ class OutboxRelay:
         return int(count), age
 
     async def purge_published(self) -> int:
+        """Remove published outbox rows and processed inbox ids older than `keep_published`.
+
+        The inbox (the service's `inbox` table, beside the outbox in the same metadata) only has to
+        remember an event while JetStream may still deliver it again: redeliveries come within the
+        consumer's ack wait and at most five deliveries (dead letters), so a week is ample; without
+        this the inbox grows by one row per consumed event forever (issue 19)."""
         t = self._table
         cutoff = datetime.now(UTC) - self._keep_published
+        inbox = t.metadata.tables.get("inbox")
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(t).where(t.c.published_at < cutoff))
+            if inbox is not None:
+                await conn.execute(delete(inbox).where(inbox.c.processed_at < cutoff))
         return int(result.rowcount or 0)
 
     async def run(self) -> None:

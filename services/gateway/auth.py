@@ -37,8 +37,11 @@ class Caller:
     via_cookie: bool
 
 
-def caller(request: Request) -> Caller:
-    """The caller's access token; 401 without one, 403 for a cookie session missing its CSRF token."""
+async def caller(request: Request) -> Caller:
+    """The caller's access token; 401 without one, 403 for a cookie session missing its CSRF token.
+
+    async although it awaits nothing: FastAPI runs a plain function dependency in a worker thread,
+    and that hop was a visible share of every API call's time (docs/perf/README.md)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token:

@@ -258,16 +258,17 @@ async def _consumer_idle(js: JetStreamContext, service: str) -> bool:
     return bool(info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.stream_seq >= 3)
 
 
-async def test_published_rows_are_purged_after_the_retention_and_unpublished_never(
+async def test_published_rows_and_old_inbox_ids_are_purged_after_the_retention_and_unpublished_never(
     databases: Databases, nats_server: NatsServer
 ) -> None:
+    import uuid
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import update
 
     from ejournal_platform.outbox import OutboxRelay
 
-    metadata, outbox, _, _ = tables()
+    metadata, outbox, inbox, _ = tables()
     url = databases.empty(metadata)
     engine = make_engine(url)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -288,8 +289,16 @@ async def test_published_rows_are_purged_after_the_retention_and_unpublished_nev
                 .values(published_at=datetime.now(UTC) - timedelta(days=8))
             )
             await conn.execute(update(outbox).where(outbox.c.seq == 2).values(published_at=None))
+        async with engine.begin() as conn:  # the inbox: one id processed long ago, one just now
+            await conn.execute(
+                insert(inbox).values(
+                    consumer="c", event_id=uuid.uuid4(), processed_at=datetime.now(UTC) - timedelta(days=8)
+                )
+            )
+            await conn.execute(insert(inbox).values(consumer="c", event_id=uuid.uuid4()))
         assert await relay.purge_published() == 1
         assert await count(sessions, "SELECT count(*) FROM outbox") == 2
+        assert await count(sessions, "SELECT count(*) FROM inbox") == 1
     finally:
         await nc.close()
         await engine.dispose()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ejournal_platform.context import Principal, RoleGrant, current_principal
-from ejournal_platform.errors import PermissionDenied, Unauthenticated
+from ejournal_platform.errors import PermissionDenied, Unauthenticated, Wording
 from ejournal_platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -280,7 +280,9 @@ def require(principal: Principal | None, action: str, resource: ResourceScope = 
     if not allowed(principal, action, resource):
         # The details go to the log only: the caller learns nothing about the resource.
         log.info("permission denied", action=action, subject=principal.subject, resource=repr(resource))
-        raise PermissionDenied(f"permission denied: {action}")
+        raise PermissionDenied(
+            f"permission denied: {action}", wording=Wording("permission_denied", {"action": action})
+        )
     return principal
 
 

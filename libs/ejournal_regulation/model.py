@@ -164,6 +164,9 @@ class RegulationProfile:
     journal_check_every_days: int
     retention_years: int
     check_in: CheckInWindow | None = None
+    # The languages statements and other documents are printed in, the state language first
+    # (KZ: Kazakh and Russian; KG: Kyrgyz and Russian).
+    document_languages: tuple[str, ...] = ()
 
     def needs_daily_grades(self, unit_days: int) -> bool:
         """KZ-09: a course unit lasting this many lesson days or fewer gets current-control grades

@@ -54,7 +54,12 @@ def parse_profile_parts(r: Reader, data: object) -> dict[str, Any] | None:
     grade_entry = r.mapping(
         top.get("grade_entry"), "grade_entry", ("days_after_lesson", "daily_grading_max_unit_days")
     )
-    statements = r.mapping(top.get("statements"), "statements", ("form_within_days_after_final_control",))
+    statements = r.mapping(
+        top.get("statements"), "statements", ("form_within_days_after_final_control", "document_languages")
+    )
+    document_languages = r.texts(statements, "document_languages", "statements", ("kk", "ky", "ru", "en"))
+    if not 1 <= len(document_languages) <= 2:
+        r.fail("statements.document_languages", "name one or two languages, the state language first")
     disputes = r.mapping(top.get("disputes"), "disputes", ("answer_days",))
     monitoring = r.mapping(top.get("monitoring"), "monitoring", ("journal_check_every_days",))
     return {
@@ -75,6 +80,7 @@ def parse_profile_parts(r: Reader, data: object) -> dict[str, Any] | None:
         "statements_within_days": r.integer(
             statements, "form_within_days_after_final_control", "statements", minimum=1, optional=True
         ),
+        "document_languages": document_languages,
         "reopen": parse_reopen(r, top.get("reopen")),
         "sanctions": parse_sanctions(r, top.get("sanctions")),
         "dispute_answer_days": r.integer(disputes, "answer_days", "disputes", minimum=1) or 0,

@@ -6,6 +6,8 @@ user's language. Texts are data in one table so translators edit one place.
 
 from __future__ import annotations
 
+import re
+
 from ejournal_platform.languages import from_accept_language
 
 DEFAULT_LANGUAGE = "ru"
@@ -115,6 +117,12 @@ DETAILS: dict[str, dict[str, str]] = {
         "болот",
         "en": "This part of the journal is closed and read-only; it can change only after a reopen",
     },
+    "permission_denied": {
+        "ru": "Недостаточно прав для этого действия ({action})",
+        "kk": "Бұл әрекетке құқығыңыз жеткіліксіз ({action})",
+        "ky": "Бул аракетке укугуңуз жетишсиз ({action})",
+        "en": "You may not do this ({action})",
+    },
     "check_in_outside_window": {
         "ru": "Отметка на это занятие открыта {date} с {opens} до {closes}",
         "kk": "Бұл сабаққа белгілену {date} күні {opens}–{closes} аралығында ашық",
@@ -154,6 +162,139 @@ DETAILS: dict[str, dict[str, str]] = {
         "en": "The secret must be whsec_ and 24–64 bytes in base64; leave it empty to have one made",
     },
 }
+
+
+# What services say in English (a field's reason, an answer's detail) that has no wording key yet,
+# worded by its English text: each template's {names} match any text and are put back unchanged.
+# A text matching none stays as the service wrote it. The keys of DETAILS are the better way; this
+# table carries the common refusals until every service sends keys.
+REASONS: dict[str, dict[str, str]] = {
+    "is required": {
+        "ru": "обязательное поле", "kk": "міндетті өріс", "ky": "милдеттүү талаа", "en": "is required",
+    },
+    "{value} is not an id (UUID)": {
+        "ru": "{value} — не идентификатор (UUID)", "kk": "{value} — идентификатор (UUID) емес",
+        "ky": "{value} — идентификатор (UUID) эмес", "en": "{value} is not an id (UUID)",
+    },
+    "must be a UUID": {
+        "ru": "должно быть идентификатором (UUID)", "kk": "идентификатор (UUID) болуы керек",
+        "ky": "идентификатор (UUID) болушу керек", "en": "must be a UUID",
+    },
+    "{value} is not one of: {allowed}": {
+        "ru": "{value} — недопустимое значение; допустимы: {allowed}",
+        "kk": "{value} — рұқсат етілмеген мән; рұқсат етілгендері: {allowed}",
+        "ky": "{value} — жарабаган маани; жарактуулары: {allowed}",
+        "en": "{value} is not one of: {allowed}",
+    },
+    "{value} is not a date (YYYY-MM-DD)": {
+        "ru": "{value} — не дата (ГГГГ-ММ-ДД)", "kk": "{value} — күн емес (ЖЖЖЖ-АА-КК)",
+        "ky": "{value} — күн эмес (ЖЖЖЖ-АА-КК)", "en": "{value} is not a date (YYYY-MM-DD)",
+    },
+    "{value} is not an ISO date": {
+        "ru": "{value} — не дата (ГГГГ-ММ-ДД)", "kk": "{value} — күн емес (ЖЖЖЖ-АА-КК)",
+        "ky": "{value} — күн эмес (ЖЖЖЖ-АА-КК)", "en": "{value} is not an ISO date",
+    },
+    "{value} is not a time of day (HH:MM)": {
+        "ru": "{value} — не время (ЧЧ:ММ)", "kk": "{value} — уақыт емес (СС:ММ)",
+        "ky": "{value} — убакыт эмес (СС:ММ)", "en": "{value} is not a time of day (HH:MM)",
+    },
+    "{value} is not a number": {
+        "ru": "{value} — не число", "kk": "{value} — сан емес", "ky": "{value} — сан эмес",
+        "en": "{value} is not a number",
+    },
+    "must not be negative": {
+        "ru": "не может быть отрицательным", "kk": "теріс болмауы керек", "ky": "терс болбошу керек",
+        "en": "must not be negative",
+    },
+    "must be a finite number": {
+        "ru": "должно быть конечным числом", "kk": "шектеулі сан болуы керек",
+        "ky": "чектүү сан болушу керек", "en": "must be a finite number",
+    },
+    "must not be null": {
+        "ru": "не может быть null", "kk": "null болмауы керек", "ky": "null болбошу керек",
+        "en": "must not be null",
+    },
+    'must not be null (send "" to clear a value)': {
+        "ru": 'не может быть null (чтобы очистить значение, отправьте "")',
+        "kk": 'null болмауы керек (мәнді өшіру үшін "" жіберіңіз)',
+        "ky": 'null болбошу керек (маанини тазалоо үчүн "" жөнөтүңүз)',
+        "en": 'must not be null (send "" to clear a value)',
+    },
+    "must be between {low} and {high}": {
+        "ru": "должно быть от {low} до {high}", "kk": "{low} мен {high} аралығында болуы керек",
+        "ky": "{low} менен {high} ортосунда болушу керек", "en": "must be between {low} and {high}",
+    },
+    "must be after {other}": {
+        "ru": "должно быть позже, чем {other}", "kk": "{other} кейін болуы керек",
+        "ky": "{other} кийин болушу керек", "en": "must be after {other}",
+    },
+    "belongs to another university": {
+        "ru": "относится к другому университету", "kk": "басқа университетке тиесілі",
+        "ky": "башка университетке таандык", "en": "belongs to another university",
+    },
+    "is not on this journal's roster": {
+        "ru": "нет в списке этого журнала", "kk": "бұл журналдың тізімінде жоқ",
+        "ky": "бул журналдын тизмесинде жок", "en": "is not on this journal's roster",
+    },
+    "is not a column of this journal": {
+        "ru": "не является столбцом этого журнала", "kk": "бұл журналдың бағаны емес",
+        "ky": "бул журналдын мамычасы эмес", "en": "is not a column of this journal",
+    },
+    "permission denied: {action}": {
+        "ru": "Недостаточно прав для этого действия ({action})",
+        "kk": "Бұл әрекетке құқығыңыз жеткіліксіз ({action})",
+        "ky": "Бул аракетке укугуңуз жетишсиз ({action})",
+        "en": "You may not do this ({action})",
+    },
+    "a bearer token is required": {
+        "ru": "Войдите в систему", "kk": "Жүйеге кіріңіз", "ky": "Системага кириңиз",
+        "en": "Sign in first",
+    },
+    "the session has ended; sign in again": {
+        "ru": "Сеанс завершён; войдите снова", "kk": "Сеанс аяқталды; қайта кіріңіз",
+        "ky": "Сеанс бүттү; кайра кириңиз", "en": "The session has ended; sign in again",
+    },
+    "token has expired": {
+        "ru": "Срок действия входа истёк; войдите снова", "kk": "Кіру мерзімі өтті; қайта кіріңіз",
+        "ky": "Кирүү мөөнөтү бүттү; кайра кириңиз", "en": "The sign-in has expired; sign in again",
+    },
+    "the request does not match the schema": {
+        "ru": "Запрос не соответствует схеме", "kk": "Сұрау сызбаға сәйкес емес",
+        "ky": "Суроо-талап схемага туура келбейт", "en": "The request does not match the schema",
+    },
+    "the file is larger than {size} MiB": {
+        "ru": "Файл больше {size} МиБ", "kk": "Файл {size} МиБ-тан үлкен", "ky": "Файл {size} МиБдан чоң",
+        "en": "The file is larger than {size} MiB",
+    },
+    "is larger than {size} bytes": {
+        "ru": "больше {size} байт", "kk": "{size} байттан үлкен", "ky": "{size} байттан чоң",
+        "en": "is larger than {size} bytes",
+    },
+}  # fmt: skip
+
+_PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(_PLACEHOLDER.sub(r"(?P<\1>.+?)", re.escape(template)) + r"\Z", re.DOTALL)
+
+
+_REASON_PATTERNS = [(_pattern(template), texts) for template, texts in REASONS.items()]
+
+
+def reason_in(text: str, language: str) -> str:
+    """A service's English reason or detail in the user's language, if the catalogue knows it; a
+    "field: reason" detail keeps its field name and words the reason."""
+    for pattern, texts in _REASON_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            return texts.get(language, texts["en"]).format(**found.groupdict())
+    field, separator, rest = text.partition(": ")
+    if separator and " " not in field:
+        worded = reason_in(rest, language)
+        if worded != rest:
+            return f"{field}: {worded}"
+    return text
 
 
 def negotiate(accept_language: str | None) -> str:

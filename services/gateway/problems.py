@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ejournal_platform.grpc.status import error_info, field_violations
 from ejournal_platform.unavailable import RETRY_AFTER_SECONDS
-from services.gateway.i18n import negotiate, title, worded
+from services.gateway.i18n import negotiate, reason_in, title, worded
 
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -48,11 +48,11 @@ def problem(
         "type": f"https://ejournal.dev/problems/{key.lower().replace('_', '-')}",
         "title": title(key, language),
         "status": status,
-        "detail": detail,
+        "detail": reason_in(detail, language),
         "instance": request.url.path,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = [{**e, "reason": reason_in(e.get("reason", ""), language)} for e in errors]
     if extra:
         body.update(extra)
     headers = {"Content-Language": language}

@@ -28,6 +28,7 @@ class Reply:
     status: int
     body: Any
     headers: httpx.Headers
+    text: str = ""  # the answer as text when it is not JSON (an import's streamed JSON lines)
 
     @property
     def ok(self) -> bool:
@@ -61,10 +62,14 @@ class Api:
         return await self.call("GET", path, params=params or None)
 
     async def send(
-        self, method: str, path: str, body: Any = None, csrf: str = "", headers: dict[str, str] | None = None
-    ) -> Reply:
-        """An unsafe call: `csrf` is the token the page's form echoed (the API checks it)."""
+        self, method: str, path: str, body: Any = None, csrf: str = "", headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Reply:  # fmt: skip
+        """An unsafe call: `csrf` is the token the page's form echoed (the API checks it). `content`
+        sends raw bytes (a file) instead of a JSON body."""
         extra = {CSRF_HEADER: csrf, **(headers or {})}
+        if content is not None:
+            return await self.call(method, path, content=content, headers=extra)
         return await self.call(method, path, json=body, headers=extra)
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Reply:
@@ -93,9 +98,10 @@ class Api:
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
             response = await client.request(method, path, headers=sent, **kwargs)
         self._take_cookies(response)
-        is_json = "json" in response.headers.get("content-type", "")
+        kind = response.headers.get("content-type", "")
+        is_json = "json" in kind and "ndjson" not in kind  # JSON lines (an import's progress) are text
         body = response.json() if is_json and response.content else None
-        return Reply(response.status_code, body, response.headers)
+        return Reply(response.status_code, body, response.headers, "" if is_json else response.text)
 
     def _take_cookies(self, response: httpx.Response) -> None:
         for header in response.headers.get_list("set-cookie"):

@@ -6,15 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.portal.pages import (
     admin,
+    calendar,
+    column_form,
     disputes,
     lessons,
     office,
     oversight,
+    reopen,
     session,
     student,
     tasks,
@@ -26,10 +29,13 @@ STATIC = Path(__file__).parent / "static"
 ROUTERS = (
     session.router,
     teacher.router,
+    reopen.router,
+    column_form.router,
     lessons.router,
     disputes.router,
     student.router,
     tasks.router,
+    calendar.router,
     oversight.router,
     office.router,
     admin.router,
@@ -42,6 +48,15 @@ def install(app: FastAPI) -> None:
     # The navigation links only to pages that exist.
     app.state.portal_pages = frozenset(getattr(route, "path", "") for r in ROUTERS for route in r.routes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # The offline service worker must be served from the root to control every page (scope "/").
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> Response:
+        return FileResponse(
+            STATIC / "js" / "sw.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+        )
 
     async def to_sign_in(request: Request, error: Exception) -> Response:
         assert isinstance(error, SignInRequired)

@@ -86,11 +86,14 @@ class Visit:
         return reply
 
     async def send(
-        self, method: str, path: str, body: Any, csrf: str, headers: dict[str, str] | None = None
-    ) -> Reply:
+        self, method: str, path: str, body: Any, csrf: str, headers: dict[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> Reply:  # fmt: skip
         """An unsafe call on behalf of a form: `csrf` is the form's echo of the session's token, which
         the API compares with the cookie (so the portal's forms get the API's CSRF check)."""
-        reply = self.check(await self.api.send(method, path, body, csrf=csrf, headers=headers))
+        reply = self.check(
+            await self.api.send(method, path, body, csrf=csrf, headers=headers, content=content)
+        )
         if reply.status == 401:
             raise SignInRequired(self.request.url.path)
         return reply

@@ -8,6 +8,7 @@ import yaml
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal_platform.errors import NotFound
+from ejournal_platform.pagination import page_request
 from ejournal_regulation import RegulationProfile, load_profiles, profile_document
 from ejournal_regulation.scales import PointsScale
 from services.curriculum.entrypoints import translate as tr
@@ -97,14 +98,21 @@ class StructureRpcs(Rpcs):
         )
 
     async def ListGroups(self, request: pb.ListGroupsRequest, context: Context) -> pb.ListGroupsResponse:
-        rows = await structure_queries.list_groups(
+        filters = {
+            "academic_year_id": request.academic_year_id,
+            "faculty_id": request.faculty_id,
+            "specialty_id": request.specialty_id,
+            "course_number": request.course_number,
+        }
+        rows, next_token = await structure_queries.list_groups(
             self.deps,
             request.academic_year_id,
             request.faculty_id,
             request.specialty_id,
             request.course_number,
+            page_request(request.page_size, request.page_token, filters),
         )
-        return pb.ListGroupsResponse(groups=[tr.group(g) for g in rows])
+        return pb.ListGroupsResponse(groups=[tr.group(g) for g in rows], next_page_token=next_token)
 
     async def DefineClassroom(
         self, request: pb.DefineClassroomRequest, context: Context

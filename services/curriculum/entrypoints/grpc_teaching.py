@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.pagination import page_request
 from services.curriculum.domain.checks import Violations, credits
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
@@ -126,15 +127,13 @@ class TeachingRpcs(Rpcs):
     async def ListTeachingLoads(
         self, request: pb.ListTeachingLoadsRequest, context: Context
     ) -> pb.ListTeachingLoadsResponse:
-        rows = await teaching_load_queries.list_teaching_loads(
-            self.deps,
-            request.teacher_id,
-            request.group_id,
-            request.course_unit_id,
-            request.term_id,
-            request.department_id,
+        asked = (request.teacher_id, request.group_id, request.course_unit_id, request.term_id,
+                 request.department_id)  # fmt: skip
+        page = page_request(request.page_size, request.page_token, asked)
+        rows, next_token = await teaching_load_queries.list_teaching_loads(self.deps, *asked, page=page)
+        return pb.ListTeachingLoadsResponse(
+            teaching_loads=[tr.teaching_load(x) for x in rows], next_page_token=next_token
         )
-        return pb.ListTeachingLoadsResponse(teaching_loads=[tr.teaching_load(x) for x in rows])
 
     async def AppointPlanUploader(
         self, request: pb.AppointPlanUploaderRequest, context: Context
@@ -210,7 +209,7 @@ class TeachingRpcs(Rpcs):
         return pb.CancelLessonResponse()
 
     async def ListLessons(self, request: pb.ListLessonsRequest, context: Context) -> pb.ListLessonsResponse:
-        rows = await schedule.list_lessons(
-            self.deps, request.group_id, request.teacher_id, request.from_date, request.to_date
-        )
-        return pb.ListLessonsResponse(lessons=[tr.lesson(x) for x in rows])
+        asked = (request.group_id, request.teacher_id, request.from_date, request.to_date)
+        page = page_request(request.page_size, request.page_token, asked)
+        rows, next_token = await schedule.list_lessons(self.deps, *asked, page=page)
+        return pb.ListLessonsResponse(lessons=[tr.lesson(x) for x in rows], next_page_token=next_token)

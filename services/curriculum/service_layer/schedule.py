@@ -3,7 +3,9 @@ each lesson a journal column (LessonScheduled / LessonCancelled)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import date, time
 
 from sqlalchemy import or_, select
 
@@ -12,6 +14,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, after, page_request
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import (
     course_unit_with_place,
@@ -160,8 +163,10 @@ async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
 
 
 async def list_lessons(
-    deps: Deps, group_id: str, teacher_id: str, from_date: str, to_date: str
-) -> list[Lesson]:
+    deps: Deps, group_id: str, teacher_id: str, from_date: str, to_date: str, page: Page | None = None
+) -> tuple[list[Lesson], str]:
+    """One page of the lessons (by date, start, id) and the next page's token."""
+    page = page or page_request(0, "")
     v = Violations()
     first, last = day(from_date, "from_date", v), day(to_date, "to_date", v)
     gid = parse_id(group_id, "group_id", required=False)
@@ -176,5 +181,9 @@ async def list_lessons(
         if gid and tid
         else query.where(Lesson.group_id == gid if gid else Lesson.teacher_id == tid)
     )
+    order = (Lesson.date, Lesson.starts_at, Lesson.id)
+    if page.after:
+        query = query.where(after(order, page.after_key(date.fromisoformat, time.fromisoformat, uuid.UUID)))
     async with deps.uow() as uow:
-        return list(await uow.session.scalars(query.order_by(Lesson.date, Lesson.starts_at)))
+        found = list(await uow.session.scalars(query.order_by(*order).limit(page.fetch)))
+    return page.cut(found, key=lambda r: (r.date, r.starts_at, r.id))

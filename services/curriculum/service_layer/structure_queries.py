@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
 
+from ejournal_platform.pagination import Page, page_request
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Department, Faculty, Group, Specialty, Subgroup, University
@@ -44,8 +45,15 @@ async def get_structure(deps: Deps, university_id: str) -> StructureTree:
 
 
 async def list_groups(
-    deps: Deps, academic_year_id: str, faculty_id: str = "", specialty_id: str = "", course_number: int = 0
-) -> list[GroupWithSubgroups]:
+    deps: Deps,
+    academic_year_id: str,
+    faculty_id: str = "",
+    specialty_id: str = "",
+    course_number: int = 0,
+    page: Page | None = None,
+) -> tuple[list[GroupWithSubgroups], str]:
+    """One page of the year's groups by code (then id), and the next page's token."""
+    page = page or page_request(0, "")
     yid = need_id(academic_year_id, "academic_year_id")
     fid, sid = (
         parse_id(faculty_id, "faculty_id", required=False),
@@ -57,15 +65,20 @@ async def list_groups(
             select(Group, Specialty.faculty_id)
             .join(Specialty, Specialty.id == Group.specialty_id)
             .where(Group.academic_year_id == yid)
-            .order_by(Group.code)
+            .order_by(Group.code, Group.id)
+            .limit(page.fetch)
         )
+        if page.after:
+            code, gid = page.after[0], need_id(page.after[-1], "page_token")
+            query = query.where(tuple_(Group.code, Group.id) > tuple_(literal(code), literal(gid)))
         if fid:
             query = query.where(Specialty.faculty_id == fid)
         if sid:
             query = query.where(Group.specialty_id == sid)
         if course_number:
             query = query.where(Group.course_number == course_number)
-        rows = (await uow.session.execute(query)).all()
+        found = (await uow.session.execute(query)).all()
+        rows, next_token = page.cut(found, key=lambda r: (r[0].code, r[0].id))
         subgroups = list(
             await uow.session.scalars(
                 select(Subgroup).where(Subgroup.group_id.in_([g.id for g, _ in rows])).order_by(Subgroup.code)
@@ -74,4 +87,4 @@ async def list_groups(
         by_group: dict[object, list[Subgroup]] = {}
         for sub in subgroups:
             by_group.setdefault(sub.group_id, []).append(sub)
-        return [GroupWithSubgroups(g, by_group.get(g.id, []), str(f)) for g, f in rows]
+        return [GroupWithSubgroups(g, by_group.get(g.id, []), str(f)) for g, f in rows], next_token

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal_platform.authz import Role
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import Page, after, page_request
 from services.curriculum.adapters.ids import parse_id
 from services.curriculum.adapters.lookups import (
     Place,
@@ -96,7 +97,11 @@ async def list_teaching_loads(
     course_unit_id: str = "",
     term_id: str = "",
     department_id: str = "",
-) -> list[TeachingLoad]:
+    page: Page | None = None,
+) -> tuple[list[TeachingLoad], str]:
+    """One page of the loads the caller may see (by group, lesson type, id) and the next page's token.
+    The page is cut before the per-row authorization, so a page may hold fewer than its size."""
+    page = page or page_request(0, "")
     filters = {
         "teacher_id": parse_id(teacher_id, "teacher_id", required=False),
         "group_id": parse_id(group_id, "group_id", required=False),
@@ -124,8 +129,15 @@ async def list_teaching_loads(
         for column, value in filters.items():
             if value:
                 query = query.where(getattr(TeachingLoad, column) == value)
-        rows = list(await s.scalars(query.order_by(TeachingLoad.group_id, TeachingLoad.lesson_type)))
+        order = (TeachingLoad.group_id, TeachingLoad.lesson_type, TeachingLoad.id)
+        if page.after:
+            query = query.where(after(order, page.after_key(uuid.UUID, str, uuid.UUID)))
+        found = list(await s.scalars(query.order_by(*order).limit(page.fetch)))
+        rows, next_token = page.cut(found, key=lambda r: (r.group_id, r.lesson_type, r.id))
         faculties = {r.faculty_id for r in rows}
         of_faculty = select(Faculty.id, Faculty.university_id).where(Faculty.id.in_(faculties))
         university = {faculty: str(uni) for faculty, uni in await s.execute(of_faculty)}
-        return [r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))]
+        shown = [
+            r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))
+        ]
+        return shown, next_token

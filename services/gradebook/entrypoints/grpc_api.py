@@ -9,6 +9,7 @@ import grpc
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
+from ejournal_platform.pagination import page_request
 from services.gradebook.adapters import grid_wire
 from services.gradebook.entrypoints import translate as tr
 from services.gradebook.service_layer import (
@@ -44,8 +45,12 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
     async def ListMyJournals(
         self, request: pb.ListMyJournalsRequest, context: Ctx
     ) -> pb.ListMyJournalsResponse:
-        headers = await reads.list_my_journals(self.gb, current_principal(), request.term_id)
-        return pb.ListMyJournalsResponse(journals=[tr.journal_message(h) for h in headers])
+        page = page_request(request.page_size, request.page_token, {"term_id": request.term_id})
+        me = current_principal()
+        headers, next_token = await reads.list_my_journals(self.gb, me, request.term_id, page)
+        return pb.ListMyJournalsResponse(
+            journals=[tr.journal_message(h) for h in headers], next_page_token=next_token
+        )
 
     async def GetJournalGrid(
         self, request: pb.GetJournalGridRequest, context: Ctx
@@ -271,6 +276,8 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     recorded_at=tr.instant(r.change.recorded_at),
                     hash=r.hash.hex(),
                     typed_at=tr.instant(r.change.typed_at) if r.change.typed_at else "",
+                    author_name=r.author_name,
+                    on_behalf_of_name=r.on_behalf_of_name,
                 )
                 for r in rows
             ]
@@ -295,10 +302,12 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return pb.AnswerDisputeResponse(dispute=tr.dispute_message(view))
 
     async def ListDisputes(self, request: pb.ListDisputesRequest, context: Ctx) -> pb.ListDisputesResponse:
-        views = await disputes.list_disputes(
-            self.gb, current_principal(), request.journal_id, request.student_id, request.status
+        asked = (request.journal_id, request.student_id, request.status)
+        page = page_request(request.page_size, request.page_token, asked)
+        views, next_token = await disputes.list_disputes(self.gb, current_principal(), *asked, page)
+        return pb.ListDisputesResponse(
+            disputes=[tr.dispute_message(v) for v in views], next_page_token=next_token
         )
-        return pb.ListDisputesResponse(disputes=[tr.dispute_message(v) for v in views])
 
     async def GetStudentResults(
         self, request: pb.GetStudentResultsRequest, context: Ctx

@@ -17,7 +17,6 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
-from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound
@@ -28,7 +27,13 @@ from services.gradebook.domain.vocabulary import SECTION_SERIES
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import SectionInfo, columns_of
-from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id, roster
+from services.gradebook.service_layer.journals import (
+    JournalView,
+    authorized_journal,
+    parse_id,
+    refusal,
+    roster,
+)
 from services.gradebook.service_layer.statement_forming import journal_signers, section_lines, store_statement
 
 
@@ -171,12 +176,11 @@ async def close_section(
                     )
                 ).scalars()
             )
-            if not journal_ids:
-                raise NotFound(f"no journal has section {section_id}", field="section")
+            if not journal_ids:  # refused like someone else's section: no existence oracle
+                raise refusal(principal, "journal.close")
         outcome = CloseOutcome()
         for jid in journal_ids:
-            journal = await load_journal(session, jid, now.date())
-            require(principal, "journal.close", journal.scope())
+            journal = await authorized_journal(session, principal, "journal.close", jid, now.date())
             assert principal is not None
             outcome.sections.append(await close_in(uow, journal, section_id, principal.subject, reason, now))
         if principal is not None and idempotency_key:

@@ -18,13 +18,20 @@ from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, after, page_request
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain import disputes as rules
 from services.gradebook.domain.closed import section_closed
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import columns_of, sections_of
-from services.gradebook.service_layer.journals import load_journal, parse_id, roster
+from services.gradebook.service_layer.journals import (
+    authorized_journal,
+    load_journal,
+    parse_id,
+    refusal,
+    roster,
+)
 from services.gradebook.service_layer.marks import CellWrite, apply_marks
 from services.gradebook.service_layer.reads import visible_students
 
@@ -84,7 +91,10 @@ async def open_dispute(
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        journal = await load_journal(session, journal_uuid, now.date())
+        try:
+            journal = await load_journal(session, journal_uuid, now.date())
+        except NotFound:  # refused like someone else's journal: no existence oracle
+            raise refusal(principal, "mark.dispute") from None
         student_text = principal.subject if principal else None
         principal = require(principal, "mark.dispute", journal.scope(student_id=student_text))
         student = parse_id(principal.subject, "student_id")
@@ -168,8 +178,8 @@ async def answer_dispute(
                 select(t.disputes).where(t.disputes.c.dispute_id == dispute_uuid).with_for_update()
             )
         ).first()
-        if row is None:
-            raise NotFound("dispute not found", field="dispute_id")
+        if row is None:  # refused like someone else's dispute: no existence oracle
+            raise refusal(principal, "mark.dispute.answer")
         journal = await load_journal(session, row.journal_id, now.date())
         principal = require(principal, "mark.dispute.answer", journal.scope())
         try:
@@ -224,15 +234,27 @@ async def answer_dispute(
 
 
 async def list_disputes(
-    gb: Gradebook, principal: Principal | None, journal_id: str, student_id: str, status: str
-) -> list[DisputeView]:
+    gb: Gradebook,
+    principal: Principal | None,
+    journal_id: str,
+    student_id: str,
+    status: str,
+    page: Page | None = None,
+) -> tuple[list[DisputeView], str]:
+    """One page of disputes (by opening time, id) and the next page's token; the page is cut before
+    the per-dispute visibility check, so it may hold fewer than its size."""
+    page = page or page_request(0, "")
     now = gb.now()
     d = t.disputes.c
     async with gb.sessions() as session:
-        query = select(d.dispute_id).order_by(d.opened_at)
+        order = (d.opened_at, d.dispute_id)
+        query = select(*order).order_by(*order).limit(page.fetch)
+        if page.after:
+            query = query.where(after(order, page.after_key(datetime.fromisoformat, uuid.UUID)))
         if journal_id:
-            journal = await load_journal(session, parse_id(journal_id, "journal_id"), now.date())
-            require(principal, "journal.read", journal.scope())
+            journal = await authorized_journal(
+                session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
+            )
             query = query.where(d.journal_id == journal.journal_id)
         elif principal is not None:
             query = query.where(d.student_id == parse_id(student_id or principal.subject, "student_id"))
@@ -243,8 +265,8 @@ async def list_disputes(
             query = query.where(d.student_id == parse_id(student_id, "student_id"))
         if status:
             query = query.where(d.status == status)
-        ids = list((await session.execute(query)).scalars())
-        views = [await _view(session, i, now) for i in ids]
+        found, next_token = page.cut((await session.execute(query)).all(), key=lambda r: tuple(r))
+        views = [await _view(session, r.dispute_id, now) for r in found]
     only = visible_students(principal)
     if only is not None:
         views = [v for v in views if str(v.row.student_id) in only]
@@ -257,4 +279,4 @@ async def list_disputes(
                 require(principal, "journal.read", journal.scope())
                 allowed_views.append(v)
             views = allowed_views
-    return views
+    return views, next_token

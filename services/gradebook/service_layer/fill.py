@@ -14,7 +14,7 @@ from ejournal_platform.errors import InvalidArgument
 from ejournal_regulation import get_profile
 from services.gradebook.domain import fill
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id
+from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id, refusal
 
 LESSONS = text(
     """
@@ -108,6 +108,8 @@ async def fill_status(
     out = []
     async with gb.sessions() as session:
         ids = list((await session.execute(SELECT_JOURNALS, params)).scalars())
+        if journal_id and not ids:  # refused like someone else's journal: no existence oracle
+            raise refusal(principal, "journal.monitor")
         for jid in ids:
             journal = await load_journal(session, jid, now.date())
             scope = journal.scope()

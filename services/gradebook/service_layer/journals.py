@@ -141,6 +141,14 @@ async def load_journal(
     )
 
 
+def refusal(principal: Principal | None, action: str) -> Exception:
+    """What a caller hears about something missing: exactly what they would hear about someone
+    else's, so the answer reveals no existence."""
+    if principal is None:
+        return Unauthenticated("a bearer token is required", field="authorization")
+    return PermissionDenied(f"permission denied: {action}")
+
+
 async def authorized_journal(
     session: AsyncSession, principal: Principal | None, action: str, journal_id: uuid.UUID, day: date
 ) -> JournalView:
@@ -151,9 +159,7 @@ async def authorized_journal(
             session, journal_id, day, for_subject=principal.subject if principal is not None else None
         )
     except NotFound:
-        if principal is None:
-            raise Unauthenticated("a bearer token is required", field="authorization") from None
-        raise PermissionDenied(f"permission denied: {action}") from None
+        raise refusal(principal, action) from None
     require(principal, action, journal.scope())
     return journal
 

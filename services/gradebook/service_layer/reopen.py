@@ -32,7 +32,7 @@ from services.gradebook.domain.statements import Signer, corrected_students, par
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import SectionInfo
-from services.gradebook.service_layer.journals import load_journal, parse_id
+from services.gradebook.service_layer.journals import load_journal, parse_id, refusal
 from services.gradebook.service_layer.statement_forming import section_lines, store_statement
 
 
@@ -266,7 +266,9 @@ async def end_reopen(gb: Gradebook, principal: Principal | None, case_id: str, r
         grant = (
             await uow.session.execute(select(t.reopen_grants).where(g.case_id == case_id).with_for_update())
         ).first()
-        if grant is None:
+        if grant is None:  # refused like someone else's grant: no existence oracle
+            if principal is not None and not principal.is_service:
+                raise refusal(principal, "journal.write")
             raise NotFound(f"no reopen grant for case {case_id}", field="case_id")
         principal = _may_end(principal, str(grant.teacher_id))
         if grant.ended_at is not None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, integrated_line
@@ -31,6 +31,7 @@ from services.gradebook.service_layer.journals import (
     authorized_journal,
     load_journal,
     parse_id,
+    refusal,
     roster,
 )
 from services.gradebook.service_layer.reads import visible_students
@@ -75,11 +76,13 @@ class Unit:
     parts: list[Any]
 
 
-async def _unit(session: AsyncSession, course_unit_id: uuid.UUID) -> Unit:
+async def _unit(
+    session: AsyncSession, course_unit_id: uuid.UUID, principal: Principal | None, action: str
+) -> Unit:
     cu = t.course_units.c
     row = (await session.execute(select(t.course_units).where(cu.course_unit_id == course_unit_id))).first()
     if row is None:
-        raise NotFound("course unit not found", field="course_unit_id")
+        raise refusal(principal, action)
     if row.kind not in ("module", "integrated_discipline"):
         raise InvalidArgument(
             "course_unit_id",
@@ -182,7 +185,7 @@ async def integrated_totals(
 ) -> tuple[Unit, list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
     group = parse_id(group_id, "group_id")
     async with gb.sessions() as session:
-        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"))
+        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"), principal, "journal.read")
         require(principal, "journal.read", await _unit_scope(session, unit, group, finishing_part(unit)))
         students, results = await integrated_results(session, unit, group)
     return unit, students, results
@@ -204,7 +207,7 @@ async def form_integrated_statement(
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"))
+        unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"), principal, "statement.form")
         part = finishing_part(unit)
         principal = require(principal, "statement.form", await _unit_scope(session, unit, group, part))
         s = t.statements.c

@@ -1,20 +1,38 @@
-"""The administrator's desk (read side): login requests waiting for a decision, the classrooms with
-their QR secret's version, and one person looked up by id with their roles within scopes and their
-recent sign-in attempts. Deciding, granting and issuing credentials are still done through the API."""
+"""The administrator's desk: login requests waiting for a decision (approve with a login, or reject
+with a reason), the classrooms with their QR secret's version (rotate one), and one person looked up
+by id with their roles within scopes (grant, revoke with a reason), new credentials, and their recent
+sign-in attempts. A generated password is shown once, on the answer page itself, never in an address.
+
+Plain forms: every action works without JavaScript; a refusal is said in the person's language."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ejournal_platform.authz import Role, ScopeType
+from services.portal.api import Reply
+from services.portal.navigation import N_
 from services.portal.pages.figures import university_of
 from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
 RECENT_ATTEMPTS = 10
+GRANTABLE = [r.value for r in Role if r is not Role.SERVICE]
+SCOPES = [s.value for s in ScopeType]
+FIELDS = {
+    "login": N_("Login"),
+    "reason": N_("Reason"),
+    "role": N_("Role"),
+    "scope_type": N_("Scope"),
+    "scope_id": N_("Scope id"),
+    "valid_from": N_("Valid from"),
+    "valid_until": N_("Valid until"),
+}
 
 
 def listed(reply_body: Any, key: str) -> list[dict[str, Any]]:
@@ -22,8 +40,15 @@ def listed(reply_body: Any, key: str) -> list[dict[str, Any]]:
 
 
 @router.get("/admin/people", response_class=HTMLResponse)
-async def people(request: Request, person_id: str = "") -> Response:
+async def people(request: Request, person_id: str = "", done: str = "") -> Response:
     visit = await Visit.signed_in(request)
+    return await desk(visit, person_id, done=done)
+
+
+async def desk(
+    visit: Visit, person_id: str = "", done: str = "", error: str = "", issued: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:  # fmt: skip
     requests, classrooms = await asyncio.gather(
         visit.get("/api/v1/login-requests", status="LOGIN_REQUEST_STATUS_SUBMITTED"),
         visit.get("/api/v1/classrooms", university_id=university_of(visit)),
@@ -42,6 +67,12 @@ async def people(request: Request, person_id: str = "") -> Response:
         attempts = listed(tried.body, "attempts")[:RECENT_ATTEMPTS] if person else []
     return visit.render(
         "admin_people.html",
+        status=status,
+        done=done,
+        error=error,
+        issued=issued or {},
+        grantable=GRANTABLE,
+        scopes=SCOPES,
         login_requests=listed(requests.body, "login_requests") if requests.ok else [],
         classrooms=listed(classrooms.body, "classrooms") if classrooms.ok else [],
         person_id=person_id,
@@ -49,3 +80,95 @@ async def people(request: Request, person_id: str = "") -> Response:
         roles=roles,
         attempts=attempts,
     )
+
+
+def refusal(visit: Visit, reply: Reply) -> str:
+    errors = reply.body.get("errors", []) if isinstance(reply.body, dict) else []
+    named = [visit.gettext(FIELDS[e.get("field", "")]) for e in errors if e.get("field", "") in FIELDS]
+    if reply.status == 422 and named:
+        return visit.gettext("Please check: %(fields)s.") % {"fields": ", ".join(dict.fromkeys(named))}
+    if reply.status == 409:
+        return visit.gettext("This was changed meanwhile; it is shown as it is now.")
+    if reply.status in (403, 404):
+        return visit.gettext("This action is not yours to take.")
+    return visit.gettext("The action was not accepted. Check the form and try again.")
+
+
+@router.post("/admin/login-requests/{request_id}/decision")
+async def decide_login_request(
+    request: Request,
+    request_id: str,
+    decision: Annotated[str, Form()],
+    login: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    visit = await Visit.signed_in(request)
+    approve = decision == "approve"
+    body = {"approve": approve, "login": login.strip() if approve else "", "reason": reason.strip()}
+    reply = await visit.send("POST", f"/api/v1/login-requests/{request_id}/decision", body, csrf)
+    if not reply.ok:
+        return await desk(visit, error=refusal(visit, reply), status=reply.status)
+    if approve:  # the first password is shown once, here
+        issued = {"login": login.strip(), "password": str(reply.body.get("generated_password", ""))}
+        return await desk(visit, done="approved", issued=issued)
+    return visit.redirect("/admin/people?done=rejected")
+
+
+@router.post("/admin/people/{person_id}/roles")
+async def grant_role(
+    request: Request,
+    person_id: str,
+    role: Annotated[str, Form()],
+    scope_type: Annotated[str, Form()],
+    scope_id: Annotated[str, Form()] = "",
+    valid_from: Annotated[str, Form()] = "",
+    valid_until: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    visit = await Visit.signed_in(request)
+    body = {"role": role, "scope_type": scope_type, "scope_id": scope_id.strip(), "valid_from": valid_from,
+            "valid_until": valid_until}  # fmt: skip
+    reply = await visit.send("POST", f"/api/v1/people/{person_id}/roles", body, csrf)
+    if reply.ok:
+        return visit.redirect(f"/admin/people?person_id={person_id}&done=granted")
+    return await desk(visit, person_id, error=refusal(visit, reply), status=reply.status)
+
+
+@router.post("/admin/roles/{assignment_id}/revocation")
+async def revoke_role(
+    request: Request,
+    assignment_id: str,
+    person_id: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    visit = await Visit.signed_in(request)
+    # DELETE has no body: the reason travels in the query string
+    query = urlencode({"reason": reason.strip()})
+    reply = await visit.send("DELETE", f"/api/v1/roles/{assignment_id}?{query}", None, csrf)
+    if reply.ok:
+        return visit.redirect(f"/admin/people?person_id={person_id}&done=revoked")
+    return await desk(visit, person_id, error=refusal(visit, reply), status=reply.status)
+
+
+@router.post("/admin/people/{person_id}/credentials")
+async def issue_credentials(request: Request, person_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+    visit = await Visit.signed_in(request)
+    reply = await visit.send("POST", f"/api/v1/people/{person_id}/credentials", {}, csrf)
+    if not reply.ok:
+        return await desk(visit, person_id, error=refusal(visit, reply), status=reply.status)
+    issued = {
+        "login": str(reply.body.get("login", "")),
+        "password": str(reply.body.get("generated_password", "")),
+    }
+    return await desk(visit, person_id, done="credentials", issued=issued)
+
+
+@router.post("/admin/classrooms/{classroom_id}/secret")
+async def rotate_secret(request: Request, classroom_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+    visit = await Visit.signed_in(request)
+    reply = await visit.send("POST", f"/api/v1/classrooms/{classroom_id}/secret/rotation", {}, csrf)
+    if reply.ok:
+        return visit.redirect("/admin/people?done=rotated")
+    return await desk(visit, error=refusal(visit, reply), status=reply.status)

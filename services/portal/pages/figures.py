@@ -7,6 +7,7 @@ for more than the person may read.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -73,117 +74,94 @@ def percent(text: object) -> str:
     return f"{number(text):.1f} %"
 
 
-async def filling(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
-    panel = Panel(
-        "filling",
-        visit.gettext(N_("Journal filling")),
-        [
-            visit.gettext(N_("Unit")),
-            visit.gettext(N_("Lessons held")),
-            visit.gettext(N_("Filled")),
-            visit.gettext(N_("On time")),
-        ],
-    )
-    body = {"scope": scope, **period(), "group_by": by_of(scope)}
-    reply = await ask(visit, "/api/v1/reports/filling", body)
-    if not reply.ok:
-        return unavailable(panel)
-    rows = reply.body.get("rows", [])
-    panel.rows = [
-        [name(r, names), str(r["lessons_held"]), percent(r["filled_percent"]), percent(r["on_time_percent"])]
-        for r in rows
-    ]
-    panel.chart = bars(
-        panel.title,
-        [Bar(name(r, names), number(r["filled_percent"]), percent(r["filled_percent"])) for r in rows],
-        HUNDRED,
-    )
-    return panel
+@dataclass(frozen=True)
+class Figure:
+    """One column of a report's table: its header, the row's field, and how the value is written."""
+
+    header: str  # msgid
+    field: str
+    percent: bool = False
+
+    def text(self, row: dict[str, Any]) -> str:
+        return percent(row.get(self.field)) if self.percent else str(row.get(self.field, 0))
 
 
-async def attendance(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
-    panel = Panel(
-        "attendance",
-        visit.gettext(N_("Attendance")),
-        [
-            visit.gettext(N_("Unit")),
-            visit.gettext(N_("Records")),
-            visit.gettext(N_("Absent")),
-            visit.gettext(N_("Attendance")),
-        ],
-    )
-    body = {"scope": scope, **period(), "group_by": by_of(scope).replace("TEACHER", "GROUP")}
-    reply = await ask(visit, "/api/v1/reports/attendance", body)
-    if not reply.ok:
-        return unavailable(panel)
-    rows = reply.body.get("rows", [])
-    panel.rows = [
-        [name(r, names), str(r["records"]), str(r["absent"]), percent(r["attendance_percent"])] for r in rows
-    ]
-    panel.chart = bars(
-        panel.title,
-        [
-            Bar(name(r, names), number(r["attendance_percent"]), percent(r["attendance_percent"]))
-            for r in rows
-        ],
-        HUNDRED,
-    )
-    return panel
+@dataclass(frozen=True)
+class Report:
+    """A panel as data: which report to ask for, with what body, which figures go in the table, and
+    which one the bars show (a percentage on a 0-100 scale, or a count on the largest value's)."""
+
+    key: str
+    title: str  # msgid
+    path: str
+    body: Callable[[Visit, dict[str, str]], Awaitable[dict[str, Any]]]
+    rows: str  # the answer's list of rows
+    figures: tuple[Figure, ...]
+    bar: Figure
 
 
-async def quality(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
-    panel = Panel(
-        "quality",
-        visit.gettext(N_("Quality of knowledge")),
-        [
-            visit.gettext(N_("Unit")),
-            visit.gettext(N_("Results")),
-            visit.gettext(N_("Performance")),
-            visit.gettext(N_("Quality")),
-        ],
-    )
+async def _by_unit(visit: Visit, scope: dict[str, str]) -> dict[str, Any]:
+    return {"scope": scope, **period(), "group_by": by_of(scope)}
+
+
+async def _by_group(visit: Visit, scope: dict[str, str]) -> dict[str, Any]:
+    """Attendance and quality are counted per group where filling is counted per teacher."""
+    return {"scope": scope, **period(), "group_by": by_of(scope).replace("TEACHER", "GROUP")}
+
+
+async def _by_group_over_the_year(visit: Visit, scope: dict[str, str]) -> dict[str, Any]:
     year = await current_year(visit)
-    body = {"academic_year_id": year, "scope": scope, "group_by": by_of(scope).replace("TEACHER", "GROUP")}
-    reply = await ask(visit, "/api/v1/reports/quality", body)
-    if not reply.ok:
-        return unavailable(panel)
-    rows = reply.body.get("rows", [])
-    panel.rows = [
-        [
-            name(r, names),
-            str(r.get("results", 0)),
-            percent(r.get("performance_percent")),
-            percent(r.get("quality_percent")),
-        ]
-        for r in rows
-    ]
-    panel.chart = bars(
-        panel.title,
-        [
-            Bar(name(r, names), number(r.get("quality_percent")), percent(r.get("quality_percent")))
-            for r in rows
-        ],
-        HUNDRED,
-    )
-    return panel
+    return {"academic_year_id": year, "scope": scope, "group_by": by_of(scope).replace("TEACHER", "GROUP")}
 
 
-async def reopens(visit: Visit, scope: dict[str, str], names: dict[str, str]) -> Panel:
-    panel = Panel(
-        "reopens",
-        visit.gettext(N_("Reopen reasons")),
-        [visit.gettext(N_("Reason")), visit.gettext(N_("Cases")), visit.gettext(N_("Share"))],
+async def _reopen_reasons(visit: Visit, scope: dict[str, str]) -> dict[str, Any]:
+    return {**period(), "faculty_id": scope.get("faculty_id", "")}
+
+
+REPORTS = {
+    report.key: report
+    for report in (
+        Report(
+            "filling", N_("Journal filling"), "/api/v1/reports/filling", _by_unit, "rows",
+            (Figure(N_("Lessons held"), "lessons_held"), Figure(N_("Filled"), "filled_percent", True),
+             Figure(N_("On time"), "on_time_percent", True)),
+            Figure(N_("Filled"), "filled_percent", True),
+        ),
+        Report(
+            "attendance", N_("Attendance"), "/api/v1/reports/attendance", _by_group, "rows",
+            (Figure(N_("Records"), "records"), Figure(N_("Absent"), "absent"),
+             Figure(N_("Attendance"), "attendance_percent", True)),
+            Figure(N_("Attendance"), "attendance_percent", True),
+        ),
+        Report(
+            "quality", N_("Quality of knowledge"), "/api/v1/reports/quality", _by_group_over_the_year, "rows",
+            (Figure(N_("Results"), "results"), Figure(N_("Performance"), "performance_percent", True),
+             Figure(N_("Quality"), "quality_percent", True)),
+            Figure(N_("Quality"), "quality_percent", True),
+        ),
+        Report(
+            "reopens", N_("Reopen reasons"), "/api/v1/reports/reopen-analysis", _reopen_reasons, "by_reason",
+            (Figure(N_("Cases"), "count"), Figure(N_("Share"), "share_percent", True)),
+            Figure(N_("Cases"), "count"),
+        ),
     )
-    body = {**period(), "faculty_id": scope.get("faculty_id", "")}
-    reply = await ask(visit, "/api/v1/reports/reopen-analysis", body)
+}  # fmt: skip
+
+
+async def panel(visit: Visit, key: str, scope: dict[str, str], names: dict[str, str]) -> Panel:
+    """One report asked in the person's scope, as a chart and the table of its figures."""
+    report = REPORTS[key]
+    first = N_("Reason") if key == "reopens" else N_("Unit")
+    headers = [visit.gettext(first), *(visit.gettext(f.header) for f in report.figures)]
+    shown = Panel(report.key, visit.gettext(report.title), headers)
+    reply = await ask(visit, report.path, await report.body(visit, scope))
     if not reply.ok:
-        return unavailable(panel)
-    rows = reply.body.get("by_reason", [])
-    panel.rows = [[name(r, names), str(r.get("count", 0)), percent(r.get("share_percent"))] for r in rows]
-    panel.chart = bars(
-        panel.title, [Bar(name(r, names), number(r.get("count", 0)), str(r.get("count", 0))) for r in rows]
-    )
-    return panel
+        return unavailable(shown)
+    rows = reply.body.get(report.rows, [])
+    shown.rows = [[name(r, names), *(f.text(r) for f in report.figures)] for r in rows]
+    bars_of = [Bar(name(r, names), number(r.get(report.bar.field, 0)), report.bar.text(r)) for r in rows]
+    shown.chart = bars(shown.title, bars_of, HUNDRED) if report.bar.percent else bars(shown.title, bars_of)
+    return shown
 
 
 async def ask(visit: Visit, path: str, body: dict[str, Any]) -> Reply:

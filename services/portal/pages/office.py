@@ -4,8 +4,11 @@ imports with a progress bar (static/js/imports.mjs follows the API's streamed JS
 from __future__ import annotations
 
 import base64
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from ejournal_platform.web_session import CSRF_COOKIE
@@ -59,9 +62,50 @@ async def download(request: Request, statement_id: str, extension: str) -> Respo
 @router.get("/registrar/imports", response_class=HTMLResponse)
 async def imports(request: Request) -> Response:
     visit = await Visit.signed_in(request)
+    return await imports_page(visit)
+
+
+async def imports_page(
+    visit: Visit, result: dict[str, Any] | None = None, problem: str = "", status: int = 200
+) -> Response:
     kinds = list(IMPORT_KINDS.items())
     # the file is imported into one academic year; the latest is offered first
     reply = await visit.get("/api/v1/academic-years", university_id=university_of(visit))
     years = reply.body.get("academic_years", []) if reply.ok and isinstance(reply.body, dict) else []
     years = sorted(years, key=lambda year: str(year.get("starts_on", "")), reverse=True)
-    return visit.render("imports.html", kinds=kinds, years=years)
+    return visit.render(
+        "imports.html", status=status, kinds=kinds, years=years, result=result, problem=problem
+    )
+
+
+@router.post("/registrar/imports", response_class=HTMLResponse)
+async def import_without_script(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form()],
+    academic_year: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    dry_run: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """The import as a plain form post (no JavaScript): the same API call the page's script makes;
+    the streamed progress is read to its end and the result shown with each row's error."""
+    visit = await Visit.signed_in(request)
+    query = {"kind": kind, "file_name": file.filename or "import.csv", "academic_year_id": academic_year,
+             "dry_run": "true" if dry_run else "false", "reason": reason}  # fmt: skip
+    content = await file.read()
+    headers = {"Content-Type": "application/octet-stream"}
+    reply = await visit.send(
+        "POST", f"/api/v1/imports?{urlencode(query)}", None, csrf, headers, content=content
+    )
+    if not reply.ok:
+        title = reply.body.get("title", "") if isinstance(reply.body, dict) else ""
+        problem = visit.gettext("Not saved: %(reason)s") % {"reason": title}
+        return await imports_page(visit, problem=problem, status=reply.status)
+    lines = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
+    result = next((line["result"] for line in reversed(lines) if "result" in line), None)
+    if result is None:
+        return await imports_page(
+            visit, problem=visit.gettext("The import could not be finished. Try again.")
+        )
+    return await imports_page(visit, result=result)

@@ -19,13 +19,7 @@ router = APIRouter(include_in_schema=False)
 async def figures_page(request: Request, title: str, *kinds: str) -> Response:
     visit = await Visit.signed_in(request)
     scope, names = figures.scope_of(visit), await figures.unit_names(visit)
-    makers = {
-        "filling": figures.filling,
-        "attendance": figures.attendance,
-        "quality": figures.quality,
-        "reopens": figures.reopens,
-    }
-    panels = await asyncio.gather(*(makers[kind](visit, scope, names) for kind in kinds))
+    panels = await asyncio.gather(*(figures.panel(visit, kind, scope, names) for kind in kinds))
     return visit.render("figures.html", title=visit.gettext(title), panels=panels, period=figures.period())
 
 

@@ -62,7 +62,11 @@ async def sign_in(
 async def sign_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     visit = await Visit.anonymous(request)
     await visit.send("DELETE", "/api/v1/session", None, csrf)
-    return visit.redirect("/")
+    response = visit.redirect("/")
+    # What the browser keeps for offline entry (the page cache, the outbox, the worker) goes with the
+    # session (issue 21); offline.mjs deletes it too, for browsers that ignore this header.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @router.post("/language")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import grpc
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from sqlalchemy import text
@@ -125,6 +126,7 @@ class Served:
     stub: pb_grpc.ReportingServiceStub
     keys: TestTokens
     app: ReportingApp
+    channel: grpc.aio.Channel | None = None
 
     def as_(self, subject: str, *roles: tuple[str, str, str]) -> tuple[tuple[str, str]]:
         return bearer(self.keys.token(subject, *roles))
@@ -147,7 +149,7 @@ async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
     task = asyncio.create_task(runner.run())
     channel = open_channel(f"127.0.0.1:{port}")
     try:
-        yield Served(pb_grpc.ReportingServiceStub(channel), keys, app)
+        yield Served(pb_grpc.ReportingServiceStub(channel), keys, app, channel)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -63,6 +63,7 @@ class Harness:
     client: Client
     queue: str
     people: People = field(default_factory=People)
+    channel: grpc.aio.Channel | None = None
 
     def auth(self, actor: Actor) -> tuple[tuple[str, str]]:
         roles = [(g.role, g.scope_type, g.scope_id) for g in actor.grants]
@@ -199,7 +200,16 @@ async def running_service(
     worker = build_worker(client, queue, unit_of_work, fake)
     try:
         async with worker:
-            yield Harness(pb_grpc.WorkflowServiceStub(channel), keys, sessions, engine, fake, client, queue)
+            yield Harness(
+                pb_grpc.WorkflowServiceStub(channel),
+                keys,
+                sessions,
+                engine,
+                fake,
+                client,
+                queue,
+                channel=channel,
+            )
     finally:
         await channel.close()
         await server.stop(grace=1)

@@ -1,18 +1,22 @@
-"""The teacher's side of a kz reopen case, through the API (the teacher's reopen page is the `portal`
-branch's work): finding a closed section, the explanation, the correction under the grant. Also the
-polling helpers that wait for the workflow, which moves a case between people asynchronously."""
+"""The teacher's side of a kz reopen case: finding a closed section (through the API), and the
+explanation and the correction under the grant through the teacher's pages (`/teacher/journals/…/
+explanation`, `/teacher/cases/{id}`). Also the polling helpers that wait for the workflow, which moves
+a case between people asynchronously."""
 
 from __future__ import annotations
 
+import re
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from playwright.sync_api import expect
+
 from deploy.demo import university as u
 from deploy.demo.semester.cast import Cast
 from deploy.demo.semester.harness import Api
+from tests.e2e.portal.browser import Person
 
 WAIT_SECONDS = 60
 
@@ -34,8 +38,8 @@ def eventually(probe: Callable[[], Any], what: str, seconds: float = WAIT_SECOND
         time.sleep(0.5)
 
 
-def explain_a_late_correction(api: Api, cast: Cast) -> TeachersCase:
-    """KZ-13.1: the teacher explains a wrong entry in a closed section of the journal with `cast.student`."""
+def closed_section(api: Api, cast: Cast) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A journal of the teacher's with `cast.student` and a closed section: (journal, section, column)."""
     teacher = cast.teacher
     journals = api.call(teacher, "GET", "/api/v1/my/journals").json()["journals"]
     for journal in journals:
@@ -48,35 +52,50 @@ def explain_a_late_correction(api: Api, cast: Cast) -> TeachersCase:
     section = closed[0]["section"]
     in_section = [col for col in grid["columns"] if col["section"] == section]
     column = next((col for col in in_section if col["kind"] == "control"), in_section[-1])
+    return journal, section, column
+
+
+def explain_through_the_page(teacher: Person, api: Api, cast: Cast) -> TeachersCase:
+    """KZ-13.1 in the teacher's page: the closed section's explanation form, sent; the case page opens."""
+    journal, section, column = closed_section(api, cast)
     group = u.group_of(cast.student)
-    explanation = {
-        "discipline": journal["title"], "lesson_types": [journal["lesson_type"]], "course": 1,
-        "group": group.code, "specialty": group.specialty.code, "wrong_date": column["date"],
-        "reason": "Бағаны қате бағанға қойдым / поставила оценку не в тот столбец",
-    }  # fmt: skip
-    body = {"request_id": str(uuid.uuid4()), "journal_id": journal["journal_id"], "section": section,
-            "explanation": explanation}  # fmt: skip
-    reply = api.write(teacher, "/api/v1/reopen-cases", body)
-    assert reply.status_code == 201, reply.text
-    return TeachersCase(journal, column, reply.json()["case"]["case_id"])
+    page = teacher.visit(f"/teacher/journals/{journal['journal_id']}")
+    page.locator(f"a[href$='/sections/{section}/explanation']").click()
+    teacher.check("explanation form")
+    page.locator("#group").fill(group.code)
+    page.locator("#specialty").fill(group.specialty.code)
+    page.locator("#wrong_date").select_option(column["date"])
+    page.locator("#reason").fill("Бағаны қате бағанға қойдым / поставила оценку не в тот столбец")
+    page.locator("form[action$='/explanation'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/teacher/cases/[0-9a-f-]{36}$"))
+    teacher.check("case under review")
+    return TeachersCase(journal, column, page.url.rsplit("/", 1)[1])
 
 
-def case_step(api: Api, cast: Cast, case_id: str) -> str:
-    return str(api.call(cast.teacher, "GET", f"/api/v1/reopen-cases/{case_id}").json()["case"]["step"])
-
-
-def correct_and_submit(api: Api, cast: Cast, case: TeachersCase) -> None:
-    """KZ-13.4: once reopened, the teacher changes the mark under the grant and submits the correction."""
+def correct_through_the_page(teacher: Person, api: Api, cast: Cast, case: TeachersCase) -> None:
+    """KZ-13.4 in the teacher's case page, once reopened: one mark changed with its reason, then the
+    correction submitted; the workflow closes the section again."""
     eventually(lambda: case_step(api, cast, case.case_id) == "correcting", "the case to be reopened")
+    page = teacher.visit(f"/teacher/cases/{case.case_id}")
+    expect(page.locator("#case-step")).to_have_attribute("data-step", "correcting")
+    expect(page.locator("#case-deadline")).not_to_be_empty()
     journal_id = case.journal["journal_id"]
     grid = api.call(cast.teacher, "GET", f"/api/v1/journals/{journal_id}/grid").json()
     key = (case.column["column_id"], cast.student.id)
     current = {m["value"] for m in grid.get("cells", []) if (m["column_id"], m["student_id"]) == key}
     value = next(v for v in cast.substitute_marks if v not in current)
-    cell = {"column_id": case.column["column_id"], "student_id": cast.student.id, "value": value}
-    marks = {"cells": [cell], "reason": "KZ-13: түзету / исправление"}
-    assert api.write(cast.teacher, f"/api/v1/journals/{journal_id}/marks", marks).status_code == 200
-    note = {"note": "түзетілді / исправлено"}
-    reply = api.write(cast.teacher, f"/api/v1/reopen-cases/{case.case_id}/correction", note)
-    assert reply.status_code == 200, reply.text
+    page.locator("#cell").select_option(f"{key[0]}|{key[1]}")
+    page.locator("#value").fill(value)
+    page.locator("#mark-reason").fill("KZ-13: түзету / исправление")
+    page.locator("form[action$='/marks'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"done=mark$"))
+    teacher.check("mark corrected")
+    page.locator("#note").fill("түзетілді / исправлено")
+    page.locator("form[action$='/correction'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"done=correction$"))
+    teacher.check("correction submitted")
     eventually(lambda: case_step(api, cast, case.case_id) == "completed", "the section to be re-closed")
+
+
+def case_step(api: Api, cast: Cast, case_id: str) -> str:
+    return str(api.call(cast.teacher, "GET", f"/api/v1/reopen-cases/{case_id}").json()["case"]["step"])

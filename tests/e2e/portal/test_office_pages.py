@@ -5,6 +5,7 @@ import follows the streamed progress to the result, each row's error in the user
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, FilePayload, expect
@@ -17,6 +18,7 @@ PAGES = {
     "registrar": (
         "/tasks",
         "/oversight/filling",
+        "/registrar/calendar",
         "/registrar/reports",
         "/registrar/statements",
         "/registrar/imports",
@@ -70,4 +72,54 @@ def test_an_administrators_import_follows_the_progress_to_each_rows_error(
     expect(page.locator("#import-stage")).to_contain_text(re.compile("Ештеңе қолданылмады"))
     assert page.locator("#import-progress").get_attribute("max") == "3"
     admin.check("import rejected with row errors")
+    admin.assert_no_errors()
+
+
+@pytest.mark.rule("KZ-06")
+def test_the_registrar_moves_a_deadline_with_a_reason_in_the_calendar(portal: str, browser: Browser) -> None:
+    registrar = person(browser, portal, "office-calendar-registrar")
+    registrar.sign_in("kz.registrar")
+    page = registrar.visit("/registrar/calendar")
+    terms = page.locator("#term_id option")
+    today = date.today().isoformat()
+    # a control event still ahead, so moving its closing deadline a day later disturbs no test
+    ahead = """(today) => [...document.querySelectorAll('#control-events tr[data-event]')].filter(
+        (tr) => tr.cells[0].textContent > today && /^\\d{4}-/.test(tr.cells[5].textContent)
+      ).map((tr) => tr.dataset.event)[0] || ''"""
+    event = ""
+    for value in [terms.nth(i).get_attribute("value") for i in range(terms.count())]:
+        page.goto(f"{portal}/registrar/calendar?term_id={value}")
+        event = page.evaluate(ahead, today)
+        if event:
+            break
+    assert event, "no control event ahead of today in any term"
+    row = page.locator(f"#control-events tr[data-event='{event}']")
+    before = row.locator("td").nth(4).inner_text()  # the closing deadline
+    registrar.check("calendar of a term")
+    row.locator("a").click()
+    registrar.check("move a deadline")
+    moved = datetime.fromisoformat(before.replace(" ", "T")) + timedelta(days=1)
+    page.select_option("#deadline_kind", "DEADLINE_KIND_CLOSING")
+    page.locator("#new_deadline").fill(moved.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#reason").fill("бұйрық № 7 / приказ № 7")
+    page.locator("form[action$='/deadline'] button[type=submit]").click()
+    expect(page.locator("p.ok")).to_be_visible()
+    shown = page.locator(f"#control-events tr[data-event='{event}'] td").nth(4)
+    expect(shown).to_have_text(moved.strftime("%Y-%m-%d %H:%M"))
+    registrar.check("deadline moved")
+    registrar.assert_no_errors()
+
+
+def test_the_administrator_rotates_a_classrooms_qr_secret(portal: str, browser: Browser) -> None:
+    admin = person(browser, portal, "office-rotate-admin")
+    admin.sign_in("kz.admin")
+    page = admin.visit("/admin/people")
+    room = page.locator("section[aria-labelledby=rooms-title] tbody tr").first
+    code = room.locator("th").inner_text()
+    version = int(room.locator("td").nth(2).inner_text())
+    room.locator("button").click()
+    expect(page.locator("p.ok")).to_be_visible()
+    again = page.locator("section[aria-labelledby=rooms-title] tbody tr", has_text=code).first
+    expect(again.locator("td").nth(2)).to_have_text(str(version + 1))
+    admin.check("qr secret rotated")
     admin.assert_no_errors()

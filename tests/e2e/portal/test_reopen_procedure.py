@@ -1,6 +1,7 @@
-"""KZ-13 through the pages: the department head's, the dean for curation's and the dean's visas, the
-dean's council decision and the registrar's reopening are given in Chromium on the case page their task
-opens; the teacher's explanation and correction go through the API (reopen_case.py); the dean then
+"""KZ-13 through the pages: the teacher explains the error in the closed section's form; the department
+head's, the dean for curation's and the dean's visas, the dean's council decision and the registrar's
+reopening are given in Chromium on the case page their task opens; the teacher corrects a mark with its
+reason and submits the correction on their case page, deadline shown (reopen_case.py); the dean then
 downloads the case's individual statement as PDF, and the registrar confirms the sanction ladder's
 proposal (KZ-14). Every page is screenshotted and checked with axe."""
 
@@ -16,7 +17,7 @@ from deploy.demo.model import Person as DemoPerson
 from deploy.demo.semester.cast import CASTS
 from deploy.demo.semester.harness import Api
 from tests.e2e.portal.browser import Person, person
-from tests.e2e.portal.reopen_case import correct_and_submit, eventually, explain_a_late_correction
+from tests.e2e.portal.reopen_case import correct_through_the_page, eventually, explain_through_the_page
 
 pytestmark = pytest.mark.e2e
 KZ = next(cast for cast in CASTS if cast.profile == "kz-medical")
@@ -66,7 +67,8 @@ def test_the_kz_reopen_procedure_through_the_pages(portal: str, browser: Browser
     api = Api(portal)
     for who in (KZ.teacher, KZ.registrar):
         api.sign_in(who)
-    case = explain_a_late_correction(api, KZ)
+    teacher = signed_in(browser, portal, KZ.teacher, "reopen-teacher")
+    case = explain_through_the_page(teacher, api, KZ)
 
     for role, who in KZ.reopen.visas:
         signer = signed_in(browser, portal, who, f"reopen-visa-{role}")
@@ -86,12 +88,13 @@ def test_the_kz_reopen_procedure_through_the_pages(portal: str, browser: Browser
     page.locator("form[action$='/reopening'] button").click()
     done(registrar, page, "journal reopened")
 
-    correct_and_submit(api, KZ, case)
+    correct_through_the_page(teacher, api, KZ, case)
+    teacher.assert_no_errors()
 
     # The dean downloads it: gradebook refuses a university-scoped registrar the journal's statement
     # list (statement.read is checked against the journal's scope, which names no university).
     page = dean.visit(f"/registrar/statements?journal_id={case.journal['journal_id']}")
-    individual = page.locator("tbody tr", has_text="individual")
+    individual = page.locator("tbody tr[data-kind='individual']")
     reload_until(page, individual, "the individual statement")
     dean.check("statements with the individual one")
     with page.expect_download() as started:

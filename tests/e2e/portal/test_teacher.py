@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Request, expect
+from playwright.sync_api import Browser, Request, expect
 
 from tests.e2e.portal.browser import person
+from tests.e2e.portal.grid import cell, column_values, open_a_journal_with_an_empty_column
 
 pytestmark = pytest.mark.e2e
 
@@ -27,45 +28,6 @@ DAYS = {
     "kz-medical": Day("kz.teacher4", "н/б", "нб", ("85", "0", "100", "67")),
     "kg-jasu": Day("kg.teacher3", "нб", "н/б", ("5", "4", "3", "2")),
 }
-
-
-# The grid's cells are text; one editor input (#grid-editor) moves into the cell being typed into.
-READ_CELLS = """(c) => [...document.querySelectorAll('#grid tbody tr')].map(
-    (tr) => { const td = tr.cells[c + 1]; return td.querySelector('input')?.value ?? td.textContent; })"""
-
-
-def cell(page: Page, row: int, column: int) -> Locator:
-    return page.locator("#grid tbody tr").nth(row).locator("td").nth(column)
-
-
-def column_values(page: Page, column: int) -> list[str]:
-    return list(page.evaluate(READ_CELLS, column))
-
-
-def open_column(page: Page) -> int:
-    """The first column the teacher may type into whose cells are all empty, or -1."""
-    index = page.evaluate(
-        """() => {
-          const heads = [...document.querySelectorAll('#grid thead th[data-col]')];
-          const rows = [...document.querySelectorAll('#grid tbody tr')];
-          const value = (td) => td.querySelector('input')?.value ?? td.textContent;
-          return heads.findIndex((th, c) => !th.classList.contains('closed')
-                                  && rows.every((tr) => value(tr.cells[c + 1]) === ''));
-        }"""
-    )
-    return int(index)
-
-
-def open_a_journal_with_an_empty_column(page: Page) -> int:
-    links = page.locator("table.data tbody th a")
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    for href in hrefs:
-        page.goto(page.url.split("/teacher/")[0] + str(href))
-        expect(page.locator("#grid")).to_have_attribute("data-ready", "true", timeout=20_000)
-        column = open_column(page)
-        if column >= 0:
-            return column
-    raise AssertionError("none of the teacher's journals has an open empty column")
 
 
 @pytest.mark.rule("KZ-12", "KG-05", "KG-04")

@@ -138,7 +138,7 @@ async def test_a_stream_lecture_shares_its_hall_and_a_substitution_excuses_only_
     async with deps.uow() as uow:
         entries = select(AuditEntry.reason).where(AuditEntry.entity == "lesson")
         audited = (await uow.session.scalars(entries.where(AuditEntry.entity_id == substitute.id))).all()
-    (other,) = await schedule.list_lessons(deps, w.group1, "", "2026-09-03", "2026-09-03")
+    (other,), _ = await schedule.list_lessons(deps, w.group1, "", "2026-09-03", "2026-09-03")
     assert audited == [f"substitution: {reference}; the teacher's other lesson(s) at this time: {other.id}"]
     # A substitution never excuses the students' or the room's double booking.
     group = lesson(anat, w.group1, lesson_type="lecture", substitution_reference="№ 4", **later)

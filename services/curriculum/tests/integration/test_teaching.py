@@ -58,7 +58,7 @@ async def test_a_load_per_subgroup_is_published_for_the_gradebook(deps: Deps, wo
         world.subgroup_a,
         "замена преподавателя",
     )
-    listed = await teaching_load_queries.list_teaching_loads(deps, teacher_id=TEACHER)
+    listed, _ = await teaching_load_queries.list_teaching_loads(deps, teacher_id=TEACHER)
     assert [str(x.id) for x in listed] == [str(second.id)]
 
 

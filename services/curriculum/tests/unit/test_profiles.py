@@ -137,6 +137,11 @@ def test_unknown_key_and_missing_value_are_named() -> None:
         (lambda d: d["control_event_kinds"].append("quiz"), "control_event_kinds[4]"),
         (lambda d: d["reopen"].update(explanation_days=0), "reopen.explanation_days"),
         (lambda d: d["formulae"].pop("final_grade"), "formulae.final_grade"),
+        (
+            lambda d: d["statements"].update(document_languages=["kk", "ru", "en"]),
+            "statements.document_languages",
+        ),
+        (lambda d: d["statements"].update(document_languages=["uz"]), "statements.document_languages[0]"),
     ],
 )
 def test_inconsistent_profile_is_refused_with_its_path(mutate: Any, path: str) -> None:
@@ -163,3 +168,8 @@ def test_broken_yaml_is_reported(tmp_path: Path) -> None:
     broken.write_text("code: [unclosed", encoding="utf-8")
     with pytest.raises(ProfileError, match="not valid YAML"):
         load_profile(broken)
+
+
+def test_each_profile_names_its_document_languages_state_language_first() -> None:
+    assert get_profile("kz-medical").document_languages == ("kk", "ru")
+    assert get_profile("kg-jasu").document_languages == ("ky", "ru")

@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.grpc.status import error_info, field_violations
 from services.gradebook.tests.world import World, new_id
 
@@ -203,6 +204,25 @@ async def test_a_teacher_marks_and_views_only_the_journals_they_teach(w: World) 
     assert hidden.value.code() == grpc.StatusCode.PERMISSION_DENIED
     listed = await w.rpc.ListMyJournals(pb.ListMyJournalsRequest(), metadata=me)
     assert [x.journal_id for x in listed.journals] == [mine.journal_id]
+
+
+async def test_the_history_names_the_author_and_the_absent_teacher_as_identity_gave_them(w: World) -> None:
+    j = await w.journal("kz-medical", students=1)
+    substitute = new_id()
+    await w.apply(
+        idn.PersonCreated(person_id=j.teacher_id, full_name="Оспанов Ерлан Серікұлы", category="staff"),
+        idn.PersonCreated(person_id=substitute, full_name="Әлиева Дина Маратқызы", category="staff"),
+    )
+    await w.write(j, [(j.lessons[0], j.students[0], "70")])
+    await w.substitute(j, substitute)
+    await w.write(j, [(j.lessons[0], j.students[0], "75")], who=w.teacher(substitute))
+    history = await w.rpc.GetCellHistory(
+        pb.GetCellHistoryRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
+    assert [(e.author_name, e.on_behalf_of_name) for e in history.entries] == [
+        ("Оспанов Ерлан Серікұлы", ""),
+        ("Әлиева Дина Маратқызы", "Оспанов Ерлан Серікұлы"),
+    ]
 
 
 @pytest.mark.rule("KZ-07")

@@ -1,103 +1,301 @@
-// Saving the grid: every typed cell waits in one outbox; a save sends them all in ONE call
-// (POST /api/v1/journals/{id}/marks) with an Idempotency-Key and each cell's expected version.
-// A 503 or a dropped connection keeps the batch and retries it with the SAME key, so the server
-// applies it once. The outbox lives in sessionStorage: a reload, or signing in again after the
-// session expired, finds what was typed. (Offline entry, issue 21, extends this module.)
+// Saving the grid, online or not (issue 21). Typed cells wait as "pending" in the person's IndexedDB
+// outbox (outbox.mjs); a save turns them into ONE queued POST /api/v1/journals/{id}/marks with its own
+// Idempotency-Key, each cell's expected version and the time it was typed. Queued saves are sent in
+// the order they were made, one at a time, whenever the browser is online:
+// - a dropped connection, a 503 or another 5xx: the same save, the same key, later (or on `online`),
+//   so a save that reached the server before the network dropped is replayed by it, not doubled;
+// - confirmed: later saves of the same cells that were based on the version this save replaced are
+//   rebased onto the new one before they are first sent (they continue the teacher's own typing);
+// - 409 with the server's current cells (someone else wrote meanwhile): those cells are HELD with both
+//   values and the writer's name for the teacher to choose; the batch's other cells go out again;
+// - 409 `section_closed` (or another refusal without current cells): a save spanning several columns
+//   is split per column to find which are closed; the refused cells are HELD, never retried, and the
+//   page offers the reopen procedure; 422 holds the named cells;
+// - 401 that a refresh cannot cure: everything stays queued and the page asks to sign in.
+// Only one page of this person sends at a time (a Web Lock), so two open tabs do not race.
 
 import { ApiProblem, SignInNeeded, call } from "./api.mjs";
+import { Outbox, cellId } from "./outbox.mjs";
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15000;
+const CLOSED = "section_closed";
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+// Resolves when the browser says it is online again, or after `ms` (a dropped connection can heal
+// without an `online` event).
+function onlineOr(ms) {
+  return new Promise((done) => {
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      window.removeEventListener("online", finish);
+      done();
+    }
+    window.addEventListener("online", finish);
+  });
+}
 
 export class GridSaver {
-  constructor(journalId, { onState, onSaved, onRefused }) {
+  constructor(journalId, personId, hooks) {
     this.journalId = journalId;
-    this.storageKey = `ejournal:outbox:${journalId}`;
-    this.onState = onState;
-    this.onSaved = onSaved;
-    this.onRefused = onRefused;
-    const stored = JSON.parse(sessionStorage.getItem(this.storageKey) || "null");
-    this.pending = new Map(Object.entries(stored?.pending || {}));
-    this.batch = stored?.batch || null; // {key, cells} once sent: retried as it is
+    this.personId = personId;
+    this.hooks = hooks; // onState(state), onSaved(cells), onHeld(entries)
+    this.pending = new Map(); // cellId -> pending cell
+    this.queue = []; // saves in order (mirror of the outbox's `saves` for this journal)
+    this.held = new Map(); // cellId -> held entry
+    this.phase = "idle";
+    this.lastSynced = null;
     this.running = null;
   }
 
-  static id(columnId, studentId) {
-    return `${columnId}|${studentId}`;
+  async load() {
+    this.outbox = await Outbox.open(this.personId);
+    const [pending, saves, held] = await Promise.all(
+      ["pending", "saves", "held"].map((store) => this.outbox.all(store, this.journalId)),
+    );
+    for (const cell of pending) this.pending.set(cell.id, cell);
+    this.queue = saves.sort((a, b) => a.seq - b.seq);
+    for (const entry of held) this.held.set(entry.id, entry);
+    this.lastSynced = (await this.outbox.meta(`synced:${this.journalId}`)) || null;
+    window.addEventListener("online", () => {
+      this.state(this.phase);
+      this.save(); // the queue goes out as soon as the network is back
+    });
+    window.addEventListener("offline", () => this.state(this.phase));
+  }
+
+  id(columnId, studentId) {
+    return cellId(this.journalId, columnId, studentId);
+  }
+
+  // Cells typed and not yet confirmed by the server, the latest typing of each cell last.
+  unsynced() {
+    return [...this.queue.flatMap((save) => save.cells), ...this.pending.values()];
+  }
+
+  isUnsynced(columnId, studentId) {
+    if (this.pending.has(this.id(columnId, studentId))) return true;
+    return this.queue.some((save) => save.cells.some((c) => c.column_id === columnId && c.student_id === studentId));
+  }
+
+  get waiting() {
+    return this.queue.length + (this.pending.size ? 1 : 0);
   }
 
   get size() {
-    return this.pending.size + (this.batch ? this.batch.cells.length : 0);
+    return this.pending.size + this.queue.reduce((n, save) => n + save.cells.length, 0);
+  }
+
+  state(phase) {
+    this.phase = phase;
+    this.hooks.onState({
+      phase,
+      online: navigator.onLine,
+      waiting: this.waiting,
+      cells: this.size,
+      lastSynced: this.lastSynced,
+    });
   }
 
   typed(columnId, studentId, value, expectedVersion) {
-    this.pending.set(GridSaver.id(columnId, studentId),
-      { column_id: columnId, student_id: studentId, value, expected_version: expectedVersion });
-    this.persist();
+    const cell = {
+      id: this.id(columnId, studentId),
+      journal: this.journalId,
+      column_id: columnId,
+      student_id: studentId,
+      value,
+      expected_version: expectedVersion,
+      typed_at: new Date().toISOString(),
+    };
+    this.pending.set(cell.id, cell);
+    this.outbox.write([["put", "pending", cell]]);
   }
 
   forget(columnId, studentId) {
-    this.pending.delete(GridSaver.id(columnId, studentId));
-    this.persist();
+    const id = this.id(columnId, studentId);
+    if (!this.pending.delete(id)) return;
+    this.outbox.write([["delete", "pending", id]]);
   }
 
-  persist() {
-    const pending = Object.fromEntries(this.pending);
-    if (!this.batch && this.pending.size === 0) sessionStorage.removeItem(this.storageKey);
-    else sessionStorage.setItem(this.storageKey, JSON.stringify({ pending, batch: this.batch }));
+  // Queue everything typed as one save, then send the queue.
+  async save() {
+    if (this.pending.size) {
+      const cells = [...this.pending.values()].map(({ column_id, student_id, value, expected_version, typed_at }) => ({
+        column_id, student_id, value, expected_version, typed_at,
+      }));
+      const save = { journal: this.journalId, key: crypto.randomUUID(), cells, sent: false };
+      const ids = [...this.pending.keys()];
+      this.pending.clear();
+      const [seq] = await this.outbox.write([["add", "saves", save], ...ids.map((id) => ["delete", "pending", id])]);
+      save.seq = seq;
+      this.queue.push(save);
+    }
+    return this.flush();
   }
 
-  // Send everything typed: one call per batch; a second save while one runs waits for it.
-  save() {
+  flush() {
     if (!this.running) {
-      this.running = this.run().finally(() => { this.running = null; });
+      const drain = () => this.drain();
+      const locked = navigator.locks
+        ? navigator.locks.request(`ejournal-outbox-${this.personId}`, drain)
+        : drain();
+      this.running = locked.finally(() => {
+        this.running = null;
+      });
     }
     return this.running;
   }
 
-  async run() {
-    while (this.batch || this.pending.size) {
-      if (!this.batch) {
-        this.batch = { key: crypto.randomUUID(), cells: [...this.pending.values()] };
-        this.pending.clear();
-        this.persist();
-      }
-      if (!(await this.send(this.batch))) return false;
-      this.batch = null;
-      this.persist();
-      this.onState("saved", this.pending.size);
+  async drain() {
+    while (this.queue.length) {
+      const save = this.queue[0];
+      // From here on the body is frozen: a retry must be the identical request. Only saves behind a
+      // confirmed one are ever rebased, and the head of the queue is never behind one, so after a
+      // reload the head (perhaps sent before it) is resent unchanged without storing this flag.
+      save.sent = true;
+      if (!(await this.send(save))) return false;
     }
+    this.state(this.phase === "signin" ? "signin" : "saved");
     return true;
   }
 
-  async send(batch) {
+  // One save until it is confirmed or refused (true), or the person must sign in again (false).
+  async send(save) {
     let wait = RETRY_MIN_MS;
     for (;;) {
-      this.onState("saving", batch.cells.length);
+      if (!navigator.onLine) {
+        this.state("offline");
+        await onlineOr(RETRY_MAX_MS);
+        continue;
+      }
+      this.state("saving");
       try {
         const { data } = await call("POST", `/api/v1/journals/${this.journalId}/marks`, {
-          body: { cells: batch.cells }, headers: { "Idempotency-Key": batch.key },
+          body: { cells: save.cells }, headers: { "Idempotency-Key": save.key },
         });
-        this.onSaved(data.cells || []);
+        await this.confirmed(save, data.cells || []);
         return true;
       } catch (error) {
         if (error instanceof SignInNeeded) {
-          this.onState("signin", this.size);
+          this.state("signin");
           return false;
         }
-        if (error instanceof ApiProblem && error.status !== 503 && error.status < 500) {
-          // Refused as a whole (422 off the scale, 409 stale or closed): nothing was written.
-          this.batch = null;
-          this.persist();
-          this.onRefused(batch.cells, error);
-          return false;
+        if (error instanceof ApiProblem && error.status < 500 && error.status !== 429) {
+          await this.refused(save, error);
+          return true;
         }
-        // 503, another 5xx or a dropped connection: the same batch, the same key, a little later.
+        // 503, another 5xx, 429 or a dropped connection: the same save, the same key, a little later.
+        this.state(navigator.onLine ? "retrying" : "offline");
         const retryAfter = Number(error.retryAfter) * 1000;
-        this.onState("retrying", batch.cells.length);
-        await new Promise((done) => setTimeout(done, retryAfter > 0 ? retryAfter : wait));
+        await (navigator.onLine ? sleep(retryAfter > 0 ? retryAfter : wait) : onlineOr(RETRY_MAX_MS));
         wait = Math.min(wait * 2, RETRY_MAX_MS);
       }
     }
+  }
+
+  async confirmed(save, written) {
+    this.queue.shift();
+    this.lastSynced = new Date().toISOString();
+    const versions = new Map(written.map((c) => [`${c.column_id}|${c.student_id}`, Number(c.version)]));
+    const operations = [["delete", "saves", save.seq], ["put", "meta", { name: `synced:${this.journalId}`, value: this.lastSynced }]];
+    // Later typing of the same cells was based on the version this save replaced: it continues the
+    // teacher's own work, so it now expects the version this save made (bodies not yet sent only).
+    const replaced = new Map(save.cells.map((c) => [`${c.column_id}|${c.student_id}`, c.expected_version]));
+    const rebase = (cell) => {
+      const key = `${cell.column_id}|${cell.student_id}`;
+      if (!versions.has(key) || cell.expected_version !== replaced.get(key)) return false;
+      cell.expected_version = versions.get(key);
+      return true;
+    };
+    for (const later of this.queue) {
+      if (!later.sent && later.cells.map(rebase).some(Boolean)) operations.push(["put", "saves", later]);
+    }
+    for (const cell of this.pending.values()) if (rebase(cell)) operations.push(["put", "pending", cell]);
+    await this.outbox.write(operations);
+    this.hooks.onSaved(written);
+  }
+
+  // Put cells back in the queue as a new save at this save's place (a new body needs a new key).
+  requeue(save, cells, offset = 0.5) {
+    const again = { journal: this.journalId, key: crypto.randomUUID(), cells, sent: false, seq: save.seq + offset };
+    return again;
+  }
+
+  async refused(save, error) {
+    const problem = error.problem || {};
+    const current = new Map();
+    try {
+      for (const c of JSON.parse(problem.current || "[]")) current.set(Number(c.cell), c);
+    } catch { /* no current cells given */ }
+    const named = new Set();
+    for (const e of problem.errors || []) {
+      const found = /^cells\[(\d+)\]/.exec(e.field || "");
+      if (found) named.add(Number(found[1]));
+    }
+    const columns = [...new Set(save.cells.map((c) => c.column_id))];
+    const replacements = [];
+    let heldCells = [];
+    let kind = "refused";
+    if (current.size) {
+      kind = "conflict";
+      heldCells = save.cells.map((cell, i) => current.has(i) && { ...cell, theirs: current.get(i) }).filter(Boolean);
+      const others = save.cells.filter((_, i) => !current.has(i));
+      if (others.length) replacements.push(this.requeue(save, others));
+    } else if (error.status === 422 && named.size) {
+      heldCells = save.cells.filter((_, i) => named.has(i)).map((cell) => ({ ...cell, reason: problem.detail || "" }));
+      const others = save.cells.filter((_, i) => !named.has(i));
+      if (others.length) replacements.push(this.requeue(save, others));
+    } else if (problem.code === CLOSED && columns.length > 1) {
+      // Which columns are closed? One save per column tells (sections are whole columns).
+      columns.forEach((column, i) => {
+        const cells = save.cells.filter((c) => c.column_id === column);
+        replacements.push(this.requeue(save, cells, (i + 1) / (columns.length + 1)));
+      });
+    } else {
+      kind = problem.code === CLOSED ? "closed" : "refused";
+      heldCells = save.cells.map((cell) => ({ ...cell, reason: problem.detail || problem.title || "" }));
+    }
+    const entries = heldCells.map((cell) => ({
+      id: this.id(cell.column_id, cell.student_id),
+      journal: this.journalId,
+      kind,
+      column_id: cell.column_id,
+      student_id: cell.student_id,
+      value: cell.value,
+      typed_at: cell.typed_at,
+      theirs: cell.theirs || null,
+      reason: cell.reason || "",
+    }));
+    await this.outbox.write([
+      ["delete", "saves", save.seq],
+      ...replacements.map((again) => ["put", "saves", again]),
+      ...entries.map((entry) => ["put", "held", entry]),
+    ]);
+    this.queue.shift();
+    this.queue.unshift(...replacements);
+    for (const entry of entries) this.held.set(entry.id, entry);
+    if (entries.length) this.hooks.onHeld(entries);
+  }
+
+  // The teacher's choice on a held cell: keep what they typed (written over the server's version),
+  // or take the server's value (what they typed is then dropped, by their choice).
+  async keepMine(id) {
+    const entry = this.held.get(id);
+    if (!entry) return;
+    this.held.delete(id);
+    await this.outbox.write([["delete", "held", id]]);
+    this.typed(entry.column_id, entry.student_id, entry.value, Number(entry.theirs?.version ?? 0));
+    this.pending.get(id).typed_at = entry.typed_at; // still the time it was typed
+    await this.outbox.write([["put", "pending", this.pending.get(id)]]);
+    return this.save();
+  }
+
+  async release(id) {
+    const entry = this.held.get(id);
+    this.held.delete(id);
+    await this.outbox.write([["delete", "held", id]]);
+    return entry;
   }
 }

@@ -1,6 +1,9 @@
 // The journal grid from the keyboard: arrows move, Enter goes down (Shift+Enter up), Escape undoes a
 // cell, a whole column is typed without the mouse. A value off the profile's scale is refused in
-// place, naming the allowed values. Saving is grid-save.mjs's: one call per batch.
+// place, naming the allowed values. Saving is grid-save.mjs's: one call per batch, queued in the
+// person's IndexedDB outbox so typing goes on without network (issue 21). This module shows the
+// outbox's state (online or not, saves waiting, last synced, cells not yet on the server) and the
+// cells the server refused, with the teacher's choice.
 //
 // The cells are plain text; ONE editor input moves into the cell being typed into (a roving editor).
 // A 30 x 60 grid of 1,800 inputs took several times longer to become editable than its text does.
@@ -104,69 +107,129 @@ function activate(r, c, focus = true) {
   }
 }
 
-const saver = new GridSaver(journalId, {
-  onState(state, count) {
-    const words = { saving: texts.saving, saved: texts.saved, retrying: texts.retrying, signin: texts.signin };
-    stateLine.textContent = words[state] || "";
-    table.dataset.state = state;
-    if (state === "signin") {
-      const link = document.createElement("a");
-      link.href = `/?next=${encodeURIComponent(location.pathname)}`;
-      link.textContent = texts.signin_link;
-      stateLine.append(" ", link);
+const personId = document.body.dataset.person;
+const syncLine = document.getElementById("grid-sync");
+const heldList = document.getElementById("grid-held");
+const nameOf = (studentId) => body.rows[studentIndex.get(studentId)]?.cells[0].textContent.trim() || "";
+const columnName = (columnId) => heads[columnIndex.get(columnId)]?.textContent.replace(/\s+/g, " ").trim() || "";
+const local = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" }) : "");
+
+// Cells not yet on the server are marked in the grid (a class and a title, not only a colour).
+function markUnsynced(td, unsynced) {
+  td.classList.toggle("dirty", unsynced);
+  if (unsynced) td.title = texts.unsynced_cell;
+  else if (td.title === texts.unsynced_cell) td.removeAttribute("title");
+}
+
+function showSync({ phase, online, waiting, lastSynced }) {
+  const words = { saving: texts.saving, saved: texts.saved, retrying: texts.retrying, signin: texts.signin, offline: texts.offline };
+  stateLine.textContent = words[phase] || "";
+  table.dataset.state = phase;
+  table.dataset.online = String(online);
+  if (phase === "signin") {
+    const link = document.createElement("a");
+    link.href = `/?next=${encodeURIComponent(location.pathname)}`;
+    link.textContent = texts.signin_link;
+    stateLine.append(" ", link);
+  }
+  const parts = [online ? texts.online : texts.offline_short, fill(texts.waiting, { n: waiting })];
+  parts.push(lastSynced ? fill(texts.last_synced, { time: local(lastSynced) }) : texts.never_synced);
+  syncLine.textContent = parts.join(" · ");
+  syncLine.dataset.waiting = String(waiting);
+  saveButton.disabled = saver.size === 0 || phase === "saving";
+  if (phase === "saved" && saver.size === 0 && problem.dataset.kind !== "held") say("");
+}
+
+// A held cell: what the teacher typed stays in the cell; the list says why and offers the choice.
+function showHeld() {
+  heldList.replaceChildren();
+  heldList.hidden = saver.held.size === 0;
+  for (const entry of saver.held.values()) {
+    const td = cellOf(entry.column_id, entry.student_id);
+    if (td) {
+      td.dataset.stored = entry.theirs ? entry.theirs.value : stored(td);
+      // Typing into the cell again answers the conflict too: then it is written over the server's version.
+      if (entry.theirs) td.dataset.v = String(entry.theirs.version);
+      show(td, entry.value);
+      td.classList.add("conflict");
+      flag(td, "");
     }
-    saveButton.disabled = saver.size === 0 || state === "saving";
-    if (state === "saved" && count === 0 && problem.dataset.kind !== "refused") say("");
-  },
+    const item = document.createElement("li");
+    item.dataset.cell = entry.id;
+    item.dataset.kind = entry.kind;
+    const where = `${nameOf(entry.student_id)}, ${columnName(entry.column_id)}: `;
+    const mine = { mine: entry.value || "—", typed: local(entry.typed_at) };
+    const text = document.createElement("span");
+    const buttons = [];
+    if (entry.kind === "conflict") {
+      const theirs = entry.theirs || {};
+      text.textContent = where + fill(texts.held_conflict, {
+        ...mine, theirs: theirs.value || "—", who: theirs.author_name || theirs.author_id || "?", when: local(theirs.updated_at),
+      });
+      buttons.push([texts.keep_mine, "mine"], [texts.keep_theirs, "theirs"]);
+    } else if (entry.kind === "closed") {
+      text.textContent = where + fill(texts.held_closed, mine);
+      buttons.push([texts.discard, "discard"]);
+    } else {
+      text.textContent = where + fill(texts.held_refused, { ...mine, reason: entry.reason });
+      buttons.push([texts.discard, "discard"]);
+    }
+    item.append(text);
+    for (const [label, choice] of buttons) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.dataset.choice = choice;
+      item.append(" ", button);
+    }
+    heldList.append(item);
+  }
+  if ([...saver.held.values()].some((e) => e.kind === "closed")) {
+    const offer = document.createElement("li");
+    offer.className = "reopen-offer";
+    offer.textContent = texts.reopen_offer;
+    heldList.append(offer);
+  }
+  problem.dataset.kind = saver.held.size ? "held" : "";
+  if (saver.held.size) say(texts.held_summary);
+}
+
+heldList.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-choice]");
+  if (!button) return;
+  const id = button.closest("li").dataset.cell;
+  const entry = saver.held.get(id);
+  if (!entry) return;
+  const td = cellOf(entry.column_id, entry.student_id);
+  if (button.dataset.choice === "mine") {
+    await saver.keepMine(id);
+  } else {
+    await saver.release(id);
+    if (td && button.dataset.choice === "theirs") {
+      td.dataset.v = String(entry.theirs.version);
+      td.dataset.stored = entry.theirs.value;
+    }
+    if (td) show(td, stored(td)); // the teacher chose to drop what they typed
+  }
+  if (td) { unflag(td); markUnsynced(td, saver.isUnsynced(entry.column_id, entry.student_id)); }
+  showHeld();
+  saver.state(saver.phase);
+});
+
+const saver = new GridSaver(journalId, personId, {
+  onState: showSync,
   onSaved(cells) {
     for (const cell of cells) {
       const td = cellOf(cell.column_id, cell.student_id);
       if (!td) continue;
       td.dataset.v = String(cell.version);
       td.dataset.stored = cell.value;
-      const queued = saver.pending.get(GridSaver.id(cell.column_id, cell.student_id));
-      if (queued) queued.expected_version = Number(cell.version); // typed again meanwhile
-      else td.classList.remove("dirty", "saving");
+      if (!saver.isUnsynced(cell.column_id, cell.student_id)) { markUnsynced(td, false); td.classList.remove("saving"); }
     }
   },
-  onRefused(cells, error) {
-    problem.dataset.kind = "refused";
-    const named = new Map();
-    for (const e of error.problem.errors || []) {
-      const found = /^cells\[(\d+)\]/.exec(e.field || "");
-      if (found) named.set(Number(found[1]), e);
-    }
-    const current = new Map();
-    try {
-      for (const c of JSON.parse(error.problem.current || "[]")) current.set(c.cell, c);
-    } catch { /* no current values given */ }
-    const messages = [];
-    cells.forEach((cell, i) => {
-      const td = cellOf(cell.column_id, cell.student_id);
-      if (!td) return;
-      if (current.has(i)) {
-        const theirs = current.get(i);
-        td.dataset.v = String(theirs.version);
-        td.dataset.stored = theirs.value; // what is stored; the cell keeps what was typed
-        td.classList.add("conflict");
-        flag(td, "");
-        messages.push(fill(texts.conflict, { theirs: theirs.value || "—", mine: cell.value || "—" }));
-      } else if (named.has(i) && error.status === 422) {
-        flag(td, "");
-        messages.push(fill(texts.offscale, { value: cell.value, allowed: allowed.join(", ") }));
-      } else if (error.status === 409 && !current.size) {
-        flag(td, "");
-      } else {
-        saver.typed(cell.column_id, cell.student_id, cell.value, Number(td.dataset.v || 0)); // still good
-      }
-    });
-    if (error.status === 409 && !current.size) messages.push(fill(texts.closed, { reason: error.problem.title || "" }));
-    if (error.status === 403) messages.push(fill(texts.closed, { reason: error.problem.title || "" }));
-    say([...new Set(messages)].join(" "));
-    saveButton.disabled = saver.size === 0;
-    if (saver.pending.size && !current.size && error.status === 422) scheduleSave(0);
-  },
+  onHeld: showHeld,
 });
+await saver.load();
 
 function scheduleSave(delay = AUTOSAVE_MS) {
   clearTimeout(autosave);
@@ -182,7 +245,7 @@ function commit() {
   const before = stored(td);
   if (value === before && !td.classList.contains("conflict")) {
     saver.forget(columns[c], students[r]);
-    td.classList.remove("dirty");
+    markUnsynced(td, saver.isUnsynced(columns[c], students[r]));
     unflag(td);
     return true;
   }
@@ -193,8 +256,10 @@ function commit() {
   }
   unflag(td);
   if (problem.dataset.kind === "offscale") say("");
+  const heldId = saver.id(columns[c], students[r]);
+  if (saver.held.has(heldId)) saver.release(heldId).then(showHeld); // typed anew: the teacher chose
   td.dataset.stored = before;
-  td.classList.add("dirty");
+  markUnsynced(td, true);
   saver.typed(columns[c], students[r], value, Number(td.dataset.v || 0));
   saveButton.disabled = false;
   stateLine.textContent = fill(texts.unsaved, { n: saver.size });
@@ -255,14 +320,18 @@ saveButton.addEventListener("click", () => {
   saver.save();
 });
 
-// Input kept from before (a reload, or the session ended and the person signed in again).
-for (const cell of [...saver.pending.values(), ...(saver.batch?.cells || [])]) {
+// Input kept from before (a reload, the browser closed and reopened, offline or not, or the session
+// ended and the person signed in again): the latest typing of each cell shows, marked as not on the
+// server yet; held cells show what was typed and the choice.
+for (const cell of saver.unsynced()) {
   const td = cellOf(cell.column_id, cell.student_id);
   if (!td) continue;
   td.dataset.stored = stored(td);
   show(td, cell.value);
-  td.classList.add("dirty");
+  markUnsynced(td, true);
 }
+showHeld();
+saver.state(navigator.onLine ? "idle" : "offline");
 if (saver.size) { saveButton.disabled = false; scheduleSave(0); }
 
 // The editor waits in the first open column so that Tab reaches the grid; it takes the focus only

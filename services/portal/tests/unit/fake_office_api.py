@@ -5,10 +5,11 @@ portal makes is recorded (path and body), so tests can see which scope a page as
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.gateway.auth import start_session
 from services.portal.app import install
@@ -46,6 +47,30 @@ FILLING = {
         {"key": "t2", "name": "Иванов Пётр", "lessons_held": 4, "filled_percent": "25.00",
          "on_time_percent": "25.00"},
     ],
+}  # fmt: skip
+
+
+# The teacher's journal: section s1 closed, s2 reopened for the teacher's case-2 (KZ-13).
+GRID = {
+    "journal": {"journal_id": "j-1", "title": "Анатомия", "lesson_type": "practical",
+                "profile_code": "kz-medical",
+                "sections": [{"section": "s1", "control_kind": "midterm", "date": "2026-11-04",
+                              "closed_at": "2026-11-07T14:00:00Z", "open_reopen_case_id": ""},
+                             {"section": "s2", "control_kind": "midterm", "date": "2026-11-20",
+                              "closed_at": "2026-11-22T14:00:00Z", "open_reopen_case_id": "case-2"}]},
+    "students": [{"student_id": "st-1", "student_name": "Абаев Нұрлан"}],
+    "columns": [{"column_id": "col-1", "kind": "lesson", "date": "2026-11-03", "section": "s1", "number": 1},
+                {"column_id": "col-2", "kind": "control", "date": "2026-11-20", "section": "s2",
+                 "control_kind": "midterm", "number": 2}],
+    "cells": [{"column_id": "col-2", "student_id": "st-1", "value": "45", "version": 2}],
+}  # fmt: skip
+TEACHERS_CASE = {
+    "case_id": "case-2", "journal_id": "j-1", "section": "s2", "teacher_id": "p-teacher",
+    "step": "correcting", "waiting_for": ["teacher"], "deadline": "2026-12-04T18:59:00+05:00",
+    "overdue": False,
+    "explanation": {"wrong_date": "2026-11-20", "reason": "Бағаны қате бағанға қойдым"},
+    "history": [{"at": "2026-12-01T09:00:00Z", "action": "submitted", "detail": "explanation: …"},
+                {"at": "2026-12-02T09:00:00Z", "action": "reopened", "detail": "grant g-1"}],
 }  # fmt: skip
 
 
@@ -88,6 +113,8 @@ def fake_office_gateway() -> FastAPI:
     @app.get("/api/v1/reopen-cases/{case_id}")
     async def case(request: Request, case_id: str) -> JSONResponse:
         await record(request)
+        if case_id == "case-2" and who(request) in ("teacher", "head"):
+            return JSONResponse({"case": TEACHERS_CASE})
         if case_id != "case-1" or who(request) not in ("head", "dean", "registrar"):
             return JSONResponse({"status": 404}, status_code=404)
         return JSONResponse({"case": CASE})
@@ -151,7 +178,125 @@ def fake_office_gateway() -> FastAPI:
     @app.get("/api/v1/people/{person_id}")
     async def person(request: Request, person_id: str) -> JSONResponse:
         await record(request)
-        return JSONResponse({"status": 404}, status_code=404)
+        if person_id != "p-9":
+            return JSONResponse({"status": 404}, status_code=404)
+        found = {"last_name": "Сейітқали", "first_name": "Айгерім", "login": "a.seitkali", "status": "active"}
+        return JSONResponse({"person": found})
+
+    @app.get("/api/v1/people/{person_id}/roles")
+    async def roles(request: Request, person_id: str) -> JSONResponse:
+        await record(request)
+        grant = {"assignment_id": "as-1", "role": "teacher", "scope_type": "department",
+                 "scope_id": "dep-anat", "valid_from": "2026-09-01", "valid_until": "",
+                 "revoked": False}  # fmt: skip
+        return JSONResponse({"assignments": [grant]})
+
+    @app.get("/api/v1/people/{person_id}/login-attempts")
+    async def attempts(request: Request, person_id: str) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"attempts": []})
+
+    async def written(request: Request, answer: dict[str, Any], needs: str = "") -> JSONResponse:
+        """A write: 403 without the form's CSRF echo, 422 naming `needs` when it is empty."""
+        body = await record(request)
+        if body is None and request.method != "DELETE":
+            return JSONResponse({"status": 403}, status_code=403)
+        given = body if isinstance(body, dict) else dict(request.query_params)
+        if needs and not given.get(needs):
+            problem = {"status": 422, "errors": [{"field": needs, "reason": "required"}]}
+            return JSONResponse(problem, status_code=422)
+        return JSONResponse(answer)
+
+    @app.post("/api/v1/login-requests/{request_id}/decision")
+    async def decide(request: Request, request_id: str) -> JSONResponse:
+        return await written(request, {"login_request": {}, "generated_password": "Tq7-once-only"})
+
+    @app.post("/api/v1/people/{person_id}/roles")
+    async def grant(request: Request, person_id: str) -> JSONResponse:
+        return await written(request, {"assignment": {}}, needs="scope_id")
+
+    @app.delete("/api/v1/roles/{assignment_id}")
+    async def revoke(request: Request, assignment_id: str) -> JSONResponse:
+        return await written(request, {"assignment": {}}, needs="reason")
+
+    @app.post("/api/v1/people/{person_id}/credentials")
+    async def credentials(request: Request, person_id: str) -> JSONResponse:
+        return await written(request, {"login": "a.seitkali", "generated_password": "Zx9-once-only"})
+
+    @app.post("/api/v1/classrooms/{classroom_id}/secret/rotation")
+    async def rotate(request: Request, classroom_id: str) -> JSONResponse:
+        return await written(request, {"classroom": {}})
+
+    @app.get("/api/v1/academic-years")
+    async def years(request: Request) -> JSONResponse:
+        await record(request)
+        term = {"id": "term-1", "academic_year_id": "y1", "number": 1, "starts_on": "2026-09-01",
+                "ends_on": "2026-12-31"}  # fmt: skip
+        return JSONResponse({"academic_years": [{"id": "y1", "code": "2026-2027", "terms": [term]}]})
+
+    @app.get("/api/v1/control-events")
+    async def control_events(request: Request) -> JSONResponse:
+        await record(request)
+        event = {"id": "ce-1", "kind": "CONTROL_EVENT_KIND_MIDTERM", "course_unit_id": "cu-1",
+                 "group_id": "g-1", "date": "2026-11-04", "grade_entry_deadline": "2026-11-04T18:59:00+05:00",
+                 "closing_deadline": "2026-11-07T18:59:00+05:00", "term_id": "term-1",
+                 "revision": 4}  # fmt: skip
+        return JSONResponse({"control_events": [event]})
+
+    @app.get("/api/v1/groups")
+    async def groups(request: Request) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"groups": [{"id": "g-1", "code": "ЖМ-101"}]})
+
+    @app.get("/api/v1/course-units")
+    async def course_units(request: Request) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"course_units": [{"id": "cu-1", "title": "Анатомия"}]})
+
+    @app.get("/api/v1/journals/{journal_id}/grid")
+    async def grid(request: Request, journal_id: str) -> JSONResponse:
+        await record(request)
+        if journal_id != "j-1" or who(request) != "teacher":
+            return JSONResponse({"status": 404}, status_code=404)
+        return JSONResponse(GRID)
+
+    @app.post("/api/v1/reopen-cases")
+    async def explain(request: Request) -> JSONResponse:
+        body = await record(request)
+        if body is None:
+            return JSONResponse({"status": 403}, status_code=403)
+        if not body["explanation"]["reason"]:
+            problem = {"status": 422, "errors": [{"field": "explanation.reason", "reason": "required"}]}
+            return JSONResponse(problem, status_code=422)
+        return JSONResponse({"case": {**TEACHERS_CASE, "step": "review"}}, status_code=201)
+
+    @app.post("/api/v1/journals/{journal_id}/marks")
+    async def marks(request: Request, journal_id: str) -> JSONResponse:
+        if not request.headers.get("idempotency-key"):  # a write of marks is always keyed
+            return JSONResponse({"status": 400}, status_code=400)
+        return await written(request, {"cells": [], "replayed": False}, needs="reason")
+
+    @app.post("/api/v1/reopen-cases/{case_id}/correction")
+    async def correction(request: Request, case_id: str) -> JSONResponse:
+        return await written(request, {"case": {**TEACHERS_CASE, "step": "reclosing"}})
+
+    @app.post("/api/v1/imports")
+    async def import_file(request: Request) -> Response:
+        """Streams JSON lines as the gateway does: progress, then the result with each row's error."""
+        content = await request.body()
+        calls.append(("POST", "/api/v1/imports", {**request.query_params, "content": content.decode()}))
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        errors = [{"row": 2, "column": "Группа", "reason": "ЖМ-999: жоқ топ"},
+                  {"row": 3, "column": "Группа", "reason": "ЖМ-999: жоқ топ"}]  # fmt: skip
+        result = {"status": "rejected", "rows_total": 2, "rows_changed": 0, "errors": errors}
+        lines = [{"progress": {"stage": "validating", "rows_done": 2, "rows_total": 2}}, {"result": result}]
+        return Response("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                        media_type="application/x-ndjson")  # fmt: skip
+
+    @app.put("/api/v1/control-events/{event_id}/deadline")
+    async def move(request: Request, event_id: str) -> JSONResponse:
+        return await written(request, {"control_event": {}}, needs="reason")
 
     install(app)
     return app

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# A document's languages follow the profile: its `document_languages` setting where the profile has
-# one, else its country's state language and Russian (the working languages of KZ and KG universities).
+# A document's languages are the profile's `statements.document_languages` (state language first).
+# A profile object built without them (older tests) falls back to the country's state language and
+# Russian, the working languages of KZ and KG universities.
 STATE_LANGUAGE = {"KZ": "kk", "KG": "ky"}
 
 
@@ -18,7 +19,7 @@ def languages(profile_code: str) -> tuple[str, str]:
         profile = get_profile(profile_code)
     except KeyError:
         return ("ru", "ru")
-    configured = tuple(getattr(profile, "document_languages", ()) or ())
+    configured = profile.document_languages
     if len(configured) >= 2:
         return (str(configured[0]), str(configured[1]))
     if len(configured) == 1:

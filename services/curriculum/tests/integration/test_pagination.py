@@ -1,0 +1,107 @@
+"""Curriculum's lists are paginated by cursor (`ListGroups`, `ListTeachingLoads`, `ListLessons`): walked
+with a page size of 1 each hands out every item exactly once in its stable order, then an empty token;
+filters stay with their token."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import grpc
+import pytest
+
+from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.context import set_principal
+from ejournal_platform.grpc.client import bearer
+from ejournal_platform.grpc.status import field_violations
+from services.curriculum.service_layer import schedule, structure
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.tests.integration.conftest import registrar
+from services.curriculum.tests.integration.test_grpc_api import Tokens, api
+from services.curriculum.tests.integration.test_schedule_conflicts import TEACHER, lesson, loads
+from services.curriculum.tests.integration.world import World, define_discipline
+
+pytestmark = pytest.mark.integration
+__all__ = ["api"]  # the gRPC server fixture
+
+
+async def test_groups_walked_one_by_one_give_each_exactly_once_in_code_order(
+    deps: Deps, world: World, api: tuple[pb_grpc.CurriculumServiceStub, Tokens]
+) -> None:
+    stub, _ = api
+    specialty = (await stub.ListGroups(pb.ListGroupsRequest(academic_year_id=world.year),
+                                       metadata=bearer("registrar"))).groups[0].specialty_id  # fmt: skip
+    set_principal(registrar(world.university))
+    for code in ("ЖМ-100", "ЖМ-101а", "ЖМ-103"):
+        await structure.define_group(deps, specialty, world.year, 1, code, "kk", [])
+    seen, token, pages = [], "", 0
+    while True:
+        request = pb.ListGroupsRequest(academic_year_id=world.year, page_size=1, page_token=token)
+        page = await stub.ListGroups(request, metadata=bearer("registrar"))
+        seen += [g.code for g in page.groups]
+        pages += 1
+        token = page.next_page_token
+        if not token:
+            break
+        assert pages < 10, "the walk must end"
+    assert seen == sorted(["ЖМ-100", "ЖМ-101", "ЖМ-101а", "ЖМ-102", "ЖМ-103"]) and pages == 5
+
+    first = await stub.ListGroups(
+        pb.ListGroupsRequest(academic_year_id=world.year, page_size=2), metadata=bearer("registrar")
+    )
+    assert [g.code for g in first.groups] == ["ЖМ-100", "ЖМ-101"] and first.next_page_token
+    with pytest.raises(grpc.aio.AioRpcError) as refused:  # the token was given for all courses
+        token = first.next_page_token
+        await stub.ListGroups(
+            pb.ListGroupsRequest(academic_year_id=world.year, course_number=1, page_token=token),
+            metadata=bearer("registrar"),
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [f for f, _ in field_violations(refused.value)] == ["page_token"]
+
+
+async def walk(fetch: Callable[[str], Awaitable[tuple[list[str], str]]]) -> tuple[list[str], int]:
+    """Every item of a list, walked page by page with a page size of 1 (the items, the pages)."""
+    seen, token, pages = [], "", 0
+    while True:
+        items, token = await fetch(token)
+        seen += items
+        pages += 1
+        if not token:
+            return seen, pages
+        assert pages < 50, "the walk must end"
+
+
+async def test_teaching_loads_and_lessons_walked_one_by_one_give_each_exactly_once(
+    deps: Deps, world: World, api: tuple[pb_grpc.CurriculumServiceStub, Tokens]
+) -> None:
+    stub, _ = api
+    w = world
+    anat = await define_discipline(deps, w)
+    hist = await define_discipline(deps, w, "HIST-1")
+    set_principal(registrar(w.university))
+    await loads(deps, (TEACHER, anat, w.group1, "", "practical"), (TEACHER, anat, w.group2, "", "lecture"),
+                (TEACHER, hist, w.group1, "", "practical"))  # fmt: skip
+    for day, unit, group in (("2026-09-02", anat, w.group1), ("2026-09-03", hist, w.group1),
+                             ("2026-09-03", anat, w.group1)):  # fmt: skip
+        starts, ends = ("09:00", "10:40") if unit == anat else ("11:00", "12:40")
+        await schedule.schedule_lesson(deps, lesson(unit, group, date=day, starts_at=starts, ends_at=ends))
+    auth = bearer("registrar")
+
+    async def loads_page(token: str) -> tuple[list[str], str]:
+        request = pb.ListTeachingLoadsRequest(teacher_id=TEACHER, page_size=1, page_token=token)
+        reply = await stub.ListTeachingLoads(request, metadata=auth)
+        return [x.id for x in reply.teaching_loads], reply.next_page_token
+
+    async def lessons_page(token: str) -> tuple[list[str], str]:
+        request = pb.ListLessonsRequest(group_id=w.group1, from_date="2026-09-01", to_date="2026-09-30",
+                                        page_size=1, page_token=token)  # fmt: skip
+        reply = await stub.ListLessons(request, metadata=auth)
+        return [f"{x.date} {x.starts_at}" for x in reply.lessons], reply.next_page_token
+
+    all_loads = await stub.ListTeachingLoads(pb.ListTeachingLoadsRequest(teacher_id=TEACHER), metadata=auth)
+    walked, pages = await walk(loads_page)
+    assert sorted(walked) == sorted(x.id for x in all_loads.teaching_loads) and len(set(walked)) == 3
+    assert pages == 3
+    walked, pages = await walk(lessons_page)
+    assert walked == ["2026-09-02 09:00", "2026-09-03 09:00", "2026-09-03 11:00"] and pages == 3

@@ -1,0 +1,100 @@
+// Offline support on every page of a signed-in person (issue 21):
+// - registers the service worker (/sw.js, scope "/") that keeps pages and static files;
+// - binds what the browser stores to the person: when someone else signs in on this browser, the
+//   previous person's outbox databases and the page cache are deleted before anything is shown;
+// - at sign-out deletes this person's outbox, the page cache and the worker (the server also answers
+//   Clear-Site-Data); waiting saves are never dropped silently: the first click says how many would be
+//   lost and a second click confirms;
+// - for a teacher, when online, fetches the pages of their open journals into the cache, so a journal
+//   opens with no network even if it was not visited recently.
+
+import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outbox.mjs";
+
+const CACHE_PREFIX = "ejournal-";
+const PREFETCH_EVERY_MS = 15 * 60 * 1000;
+const PREFETCH_DELAY_MS = 5000;
+
+const body = document.body;
+const person = body.dataset.person;
+const texts = JSON.parse(body.dataset.offlineTexts || "{}");
+
+async function deleteCaches() {
+  if (!("caches" in window)) return;
+  for (const name of await caches.keys()) if (name.startsWith(CACHE_PREFIX)) await caches.delete(name);
+}
+
+// Everything this portal keeps in the browser, of every person.
+export async function wipe() {
+  for (const name of await outboxDatabases()) await deleteDatabase(name);
+  await deleteCaches();
+  const registrations = navigator.serviceWorker ? await navigator.serviceWorker.getRegistrations() : [];
+  await Promise.all(registrations.map((r) => r.unregister()));
+}
+
+// The person's outbox database is the binding: it is opened (so created) on every page of theirs.
+// Finding another person's database means someone else used this browser since: their databases and
+// the page cache go before anything of this person's is kept. (Not localStorage: a write to it just
+// before the browser closes may be lost, and then the cache would be wiped for the same person.)
+async function bindToPerson() {
+  const others = (await outboxDatabases()).filter((name) => name !== DATABASE_PREFIX + person);
+  if (others.length) {
+    for (const name of others) await deleteDatabase(name);
+    await deleteCaches();
+  }
+  (await Outbox.open(person)).close();
+}
+
+async function waitingSaves() {
+  const outbox = await Outbox.open(person);
+  try {
+    const { pending, saves, held } = await outbox.counts();
+    return pending + saves + held;
+  } finally {
+    outbox.close();
+  }
+}
+
+function guardSignOut() {
+  const form = document.querySelector("form.sign-out");
+  if (!form) return;
+  let warned = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const waiting = await waitingSaves().catch(() => 0);
+    if (waiting && !warned) {
+      warned = true;
+      const status = document.getElementById("status");
+      status.textContent = (texts.signout_waiting || "").replace("%(n)s", String(waiting));
+      return;
+    }
+    await wipe().catch(() => undefined);
+    form.submit();
+  });
+}
+
+// The teacher's open journals of the current term (not locked, some section still open), into the
+// worker's cache (the worker fetches them): the grid page carries the roster with names and the scale.
+async function prefetchJournals() {
+  const stamp = `ejournal:prefetched:${person}`;
+  if (!navigator.onLine || Date.now() - Number(localStorage.getItem(stamp) || 0) < PREFETCH_EVERY_MS) return;
+  const answer = await fetch("/api/v1/my/journals", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!answer.ok) return;
+  const { journals = [] } = await answer.json();
+  const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
+  const open = journals.filter((j) => !j.locked_at && !closed(j));
+  const worker = (await navigator.serviceWorker.ready).active;
+  worker?.postMessage({ type: "keep", paths: ["/teacher/journals", ...open.map((j) => `/teacher/journals/${j.journal_id}`)] });
+  localStorage.setItem(stamp, String(Date.now()));
+}
+
+async function start() {
+  if (!person) return;
+  await bindToPerson();
+  guardSignOut();
+  if ("serviceWorker" in navigator) await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  if (body.dataset.teacher === "true") {
+    setTimeout(() => prefetchJournals().catch(() => undefined), PREFETCH_DELAY_MS);
+  }
+}
+
+export const ready = start().catch(() => undefined);

@@ -1,0 +1,120 @@
+"""The registrar's calendar and the administrator's actions against a fake API: each form sends what
+the API expects (with the form's CSRF echo), a refusal names the field in the person's language, and
+a generated password is shown once on the answer page, never in an address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.portal.tests.unit.fake_office_api import fake_office_gateway
+
+pytestmark = pytest.mark.unit
+
+
+def signed_in(login: str) -> TestClient:
+    browser = TestClient(fake_office_gateway(), base_url="https://portal.test")
+    browser.post("/sign-in", data={"login": login, "password": "any"})
+    return browser
+
+
+def sent(browser: TestClient, method: str, path: str) -> Any:
+    calls = browser.app.state.calls  # type: ignore[attr-defined]
+    return [body for m, p, body in calls if m == method and p == path]
+
+
+def test_the_calendar_lists_a_terms_control_events_with_names_and_deadlines() -> None:
+    browser = signed_in("registrar")
+    page = browser.get("/registrar/calendar", params={"term_id": "term-1"}, headers={"accept-language": "ru"})
+    assert page.status_code == 200
+    assert "Анатомия" in page.text and "ЖМ-101" in page.text and "рубежный контроль" in page.text
+    assert "2026-11-07 18:59" in page.text and "Перенести срок" in page.text
+
+
+def test_moving_a_deadline_sends_the_seen_revision_the_zone_and_the_reason() -> None:
+    browser = signed_in("registrar")
+    form = {"term_id": "term-1", "deadline_kind": "DEADLINE_KIND_CLOSING", "new_deadline": "2026-11-10T18:00",
+            "current": "2026-11-07T18:59:00+05:00", "revision": "4", "reason": "приказ № 5",
+            "csrf": browser.cookies["ej_csrf"]}  # fmt: skip
+    answer = browser.post("/registrar/calendar/ce-1/deadline", data=form, follow_redirects=False)
+    assert answer.status_code == 303 and "moved=ce-1" in answer.headers["location"]
+    assert sent(browser, "PUT", "/api/v1/control-events/ce-1/deadline") == [
+        {"deadline_kind": "DEADLINE_KIND_CLOSING", "new_deadline": "2026-11-10T18:00:00+05:00",
+         "reason": "приказ № 5", "expected_revision": 4}
+    ]  # fmt: skip
+
+
+def test_a_deadline_move_without_a_reason_is_refused_naming_it_in_kazakh() -> None:
+    browser = signed_in("registrar")
+    form = {"term_id": "term-1", "deadline_kind": "DEADLINE_KIND_CLOSING", "new_deadline": "2026-11-10T18:00",
+            "revision": "4", "csrf": browser.cookies["ej_csrf"]}  # fmt: skip
+    page = browser.post("/registrar/calendar/ce-1/deadline", data=form, headers={"accept-language": "kk"})
+    assert page.status_code == 422 and "Тексеріңіз: Себебі." in page.text
+    assert 'action="/registrar/calendar/ce-1/deadline"' in page.text  # the form is shown again
+
+
+def test_approving_a_login_request_shows_the_first_password_once_on_the_page() -> None:
+    browser = signed_in("admin")
+    form = {"decision": "approve", "login": "a.seitkali", "csrf": browser.cookies["ej_csrf"]}
+    page = browser.post("/admin/login-requests/lr-1/decision", data=form, follow_redirects=False)
+    assert page.status_code == 200 and "Tq7-once-only" in page.text and "a.seitkali" in page.text
+    assert sent(browser, "POST", "/api/v1/login-requests/lr-1/decision") == [
+        {"approve": True, "login": "a.seitkali", "reason": ""}
+    ]
+    assert "Tq7-once-only" not in browser.get("/admin/people").text
+
+
+def test_granting_and_revoking_a_role_go_to_the_api_with_scope_and_reason() -> None:
+    browser = signed_in("admin")
+    shown = browser.get("/admin/people", params={"person_id": "p-9"}, headers={"accept-language": "en"}).text
+    assert 'action="/admin/roles/as-1/revocation"' in shown and 'action="/admin/people/p-9/roles"' in shown
+    csrf = browser.cookies["ej_csrf"]
+    grant = {"role": "curator", "scope_type": "group", "scope_id": "g-1", "csrf": csrf}
+    answer = browser.post("/admin/people/p-9/roles", data=grant, follow_redirects=False)
+    assert answer.status_code == 303 and "done=granted" in answer.headers["location"]
+    body = sent(browser, "POST", "/api/v1/people/p-9/roles")[0]
+    assert (body["role"], body["scope_type"], body["scope_id"]) == ("curator", "group", "g-1")
+    refused = browser.post("/admin/roles/as-1/revocation", data={"person_id": "p-9", "csrf": csrf},
+                           headers={"accept-language": "en"})  # fmt: skip
+    assert refused.status_code == 422 and "Please check: Reason." in refused.text
+
+
+def test_new_credentials_and_a_rotated_qr_secret() -> None:
+    browser = signed_in("admin")
+    csrf = browser.cookies["ej_csrf"]
+    page = browser.post("/admin/people/p-9/credentials", data={"csrf": csrf})
+    assert page.status_code == 200 and "Zx9-once-only" in page.text
+    answer = browser.post("/admin/classrooms/r1/secret", data={"csrf": csrf}, follow_redirects=False)
+    assert answer.status_code == 303 and "done=rotated" in answer.headers["location"]
+    assert sent(browser, "POST", "/api/v1/classrooms/r1/secret/rotation") == [{}]
+
+
+def test_an_administrator_action_without_the_forms_csrf_is_refused() -> None:
+    browser = signed_in("admin")
+    forged = {"csrf": "forged"}
+    page = browser.post("/admin/classrooms/r1/secret", data=forged, headers={"accept-language": "en"})
+    assert page.status_code == 403 and "This action is not yours to take." in page.text
+
+
+def test_an_import_posted_without_javascript_shows_the_result_and_each_rows_error() -> None:
+    browser = signed_in("registrar")
+    form = {
+        "kind": "contingent",
+        "academic_year": "y1",
+        "reason": "тексеру",
+        "csrf": browser.cookies["ej_csrf"],
+    }
+    file = {"file": ("contingent.csv", "Логин;Группа\nx;ЖМ-999\ny;ЖМ-999\n".encode(), "text/csv")}
+    page = browser.post("/registrar/imports", data=form, files=file, headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "Nothing applied: the file has errors (2)." in page.text
+    assert page.text.count("ЖМ-999: жоқ топ") == 2 and 'id="import-errors" hidden' not in page.text
+    sent_import = sent(browser, "POST", "/api/v1/imports")[0]
+    assert (sent_import["kind"], sent_import["file_name"], sent_import["academic_year_id"]) == (
+        "contingent",
+        "contingent.csv",
+        "y1",
+    )
+    assert sent_import["dry_run"] == "false" and sent_import["content"].endswith("y;ЖМ-999\n")

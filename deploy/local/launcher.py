@@ -70,6 +70,8 @@ class LauncherSettings(BaseSettings):
     gateway_port: int = Field(8080, ge=1, le=65535)
     start_timeout: float = 180.0
     demo: bool = True  # load the demo data of both regulation profiles (idempotent)
+    # Every service and the gateway send their traces to this OTLP/HTTP collector; empty: none.
+    otlp_endpoint: str = ""
 
     def service_port(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
@@ -270,13 +272,16 @@ class Stack:
                 f"{prefix}NATS_URL": self.nats.url,
                 f"{prefix}LOG_FORMAT": "json",
                 f"{prefix}IDENTITY_ADDRESS": f"127.0.0.1:{s.identity_port}",
-                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez over HTTP
+                f"{prefix}HEALTH_PORT": str(free_port()),  # /readyz, /healthz, /livez, /metrics over HTTP
+                f"{prefix}METRICS_TOKEN": self.kept_secret("metrics-token"),
+                f"{prefix}OTLP_ENDPOINT": s.otlp_endpoint,
             }
             if service == "workflow":
                 env[f"{prefix}TEMPORAL_ADDRESS"] = self.temporal.address
                 env[f"{prefix}GRADEBOOK_ADDRESS"] = f"127.0.0.1:{s.gradebook_port}"
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}BACKUP_ENV_FILE"] = str(self.backup_tool_env_file(url_of))
+                env[f"{prefix}TEMPORAL_METRICS_ADDRESS"] = f"127.0.0.1:{free_port()}"  # temporal_* metrics
             if service == "identity":
                 env[f"{prefix}SERVICE_SECRETS"] = json.dumps(service_secrets)
                 env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("identity-signing-key-passphrase")
@@ -297,6 +302,7 @@ class Stack:
             self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env["EJOURNAL_GATEWAY_METRICS_TOKEN"] = self.kept_secret("metrics-token")
+        gateway_env["EJOURNAL_GATEWAY_OTLP_ENDPOINT"] = s.otlp_endpoint
         gateway_env |= {
             f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES
         }

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
 from ejournal_platform.logging import get_logger
+from ejournal_platform.metrics import ConsumerLag, observe_delivery
+from ejournal_platform.telemetry import consumed_span
 
 log = get_logger(__name__)
 
@@ -67,16 +69,18 @@ class EventConsumer:
     async def handle(self, msg: Msg) -> bool:
         """Apply one message; True when acknowledged, False when left for redelivery."""
         event = received(msg)
+        observe_delivery(self.name, msg.metadata.num_delivered or 1)
         try:
-            async with self._session_factory() as session, session.begin():
-                claim = (
-                    insert(self._inbox)
-                    .values(consumer=self.name, event_id=event.id)
-                    .on_conflict_do_nothing()
-                    .returning(self._inbox.c.event_id)
-                )
-                if (await session.execute(claim)).first() is not None:
-                    await self._handler(session, event)
+            with consumed_span(self.name, event.type, event.headers):
+                async with self._session_factory() as session, session.begin():
+                    claim = (
+                        insert(self._inbox)
+                        .values(consumer=self.name, event_id=event.id)
+                        .on_conflict_do_nothing()
+                        .returning(self._inbox.c.event_id)
+                    )
+                    if (await session.execute(claim)).first() is not None:
+                        await self._handler(session, event)
         except Exception as error:
             log.warning("event handler failed", consumer=self.name, event_id=event.id, error=repr(error))
             await self._redelivery.failed(self._js, msg, self.name, error)
@@ -106,8 +110,10 @@ class EventConsumer:
             except Exception as error:
                 log.warning("consumer cannot subscribe yet", consumer=self.name, error=repr(error))
                 await asyncio.sleep(0.5)
+        lag = ConsumerLag(self._js, self._stream, self.name)
         while True:
             try:
+                await lag.observe()
                 messages = await sub.fetch(self._batch, timeout=1)
             except TimeoutError:
                 continue

@@ -10,7 +10,8 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.events import Event
 from ejournal_platform.outbox import OutboxWriter
@@ -30,7 +31,8 @@ def new_metadata() -> MetaData:
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
-    return create_async_engine(
+    # Through the module, so that tracing's SQLAlchemy instrumentation (telemetry.py) sees the engine.
+    return sqlalchemy_asyncio.create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
     )
 

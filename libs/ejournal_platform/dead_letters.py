@@ -30,6 +30,7 @@ from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from ejournal_platform.logging import configure_logging, get_logger
+from ejournal_platform.metrics import CONSUMER_DEAD_LETTERS
 
 log = get_logger(__name__)
 
@@ -58,6 +59,7 @@ class Redelivery:
             except Exception as burial:  # NATS itself is away: retry later like any failure
                 log.warning("cannot bury a dead letter yet", consumer=consumer, error=repr(burial))
             else:
+                CONSUMER_DEAD_LETTERS.labels(consumer).inc()
                 await msg.term()
                 return
         await msg.nak(delay=self.delays[min(deliveries, len(self.delays)) - 1])

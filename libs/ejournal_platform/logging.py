@@ -15,8 +15,11 @@ from typing import Any, TextIO
 import structlog
 from structlog.typing import Processor
 
+from ejournal_platform.telemetry import add_trace_id
+
 _SHARED: list[Processor] = [
     structlog.contextvars.merge_contextvars,
+    add_trace_id,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -24,6 +27,9 @@ _SHARED: list[Processor] = [
 ]
 
 _FOREIGN_LOGGERS = ("grpc", "sqlalchemy", "alembic", "temporalio", "nats", "uvicorn", "asyncio")
+# Libraries that narrate their routine work at INFO (fontTools: a few lines per PDF it subsets a
+# font for; PIL: per image plugin): only their warnings reach our log.
+_CHATTY_LOGGERS = ("fontTools", "PIL")
 
 
 def configure_logging(
@@ -56,6 +62,8 @@ def configure_logging(
     root.setLevel(level)
     for name in _FOREIGN_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.INFO))
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.WARNING))
     # SQLAlchemy's engine logs every statement at INFO: keep it for DEBUG only.
     logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
     structlog.contextvars.clear_contextvars()

@@ -37,8 +37,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from ejournal_platform.context import current_request_id
 from ejournal_platform.events import Event, headers_for
 from ejournal_platform.logging import get_logger
+from ejournal_platform.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+from ejournal_platform.telemetry import current_traceparent, published_span
 
 log = get_logger(__name__)
+
+# How often the relay counts its backlog for the gauges (a scrape every 15 s or so reads them).
+MEASURE_EVERY_SECONDS = 2.0
 
 
 def define_outbox(metadata: MetaData) -> Table:
@@ -53,6 +58,8 @@ def define_outbox(metadata: MetaData) -> Table:
         Column("payload", LargeBinary, nullable=False),
         Column("request_id", Text),
         Column("published_at", DateTime(timezone=True)),
+        # The W3C traceparent of the span that wrote the row: the relay continues that trace.
+        Column("traceparent", Text),
     )
     # The relay only ever looks for unpublished rows in commit order.
     Index("ix_outbox_unpublished", table.c.seq, postgresql_where=table.c.published_at.is_(None))
@@ -79,6 +86,7 @@ class OutboxWriter:
 
     async def write(self, session: AsyncSession, events: Sequence[Event]) -> None:
         request_id = current_request_id()
+        traceparent = current_traceparent()
         await session.execute(
             insert(self.table),
             [
@@ -89,6 +97,7 @@ class OutboxWriter:
                     "occurred_at": event.time,
                     "payload": event.payload.SerializeToString(deterministic=True),
                     "request_id": request_id,
+                    "traceparent": traceparent,
                 }
                 for event in events
             ],
@@ -132,6 +141,7 @@ class OutboxRelay:
         # Published rows are kept a while for investigation, then removed so the table stays small.
         self._keep_published = keep_published
         self._next_purge = 0.0
+        self._next_measure = 0.0
 
     async def publish_pending(self) -> int:
         """Publish one batch; return how many rows were published (0 when none waited)."""
@@ -139,7 +149,15 @@ class OutboxRelay:
         async with self._engine.begin() as conn:
             rows = (
                 await conn.execute(
-                    select(t.c.seq, t.c.event_id, t.c.event_type, t.c.subject, t.c.occurred_at, t.c.payload)
+                    select(
+                        t.c.seq,
+                        t.c.event_id,
+                        t.c.event_type,
+                        t.c.subject,
+                        t.c.occurred_at,
+                        t.c.payload,
+                        t.c.traceparent,
+                    )
                     .where(t.c.published_at.is_(None))
                     .order_by(t.c.seq)
                     .limit(self._batch)
@@ -154,7 +172,8 @@ class OutboxRelay:
                 headers = headers_for(
                     event_id, row.event_type, self._source, row.subject, row.occurred_at.isoformat()
                 )
-                acks.append(await self._js.publish_async(row.event_type, row.payload, headers=headers))
+                with published_span(row.event_type, row.traceparent, headers):
+                    acks.append(await self._js.publish_async(row.event_type, row.payload, headers=headers))
             await asyncio.wait_for(asyncio.gather(*acks), timeout=self._ack_timeout)
             if self._before_marking is not None:
                 await self._before_marking(len(rows))
@@ -162,6 +181,21 @@ class OutboxRelay:
                 update(t).where(t.c.seq.in_([row.seq for row in rows])).values(published_at=datetime.now(UTC))
             )
         return len(rows)
+
+    async def measure_backlog(self) -> tuple[int, float]:
+        """Set the outbox gauges: unpublished rows and the age of the oldest (the partial index on
+        unpublished rows keeps this cheap however large the table)."""
+        t = self._table
+        async with self._engine.connect() as conn:
+            count, oldest = (
+                await conn.execute(
+                    select(func.count(), func.min(t.c.occurred_at)).where(t.c.published_at.is_(None))
+                )
+            ).one()
+        age = max(0.0, (datetime.now(UTC) - oldest).total_seconds()) if oldest is not None else 0.0
+        OUTBOX_BACKLOG.set(count)
+        OUTBOX_OLDEST_AGE.set(age)
+        return int(count), age
 
     async def purge_published(self) -> int:
         t = self._table
@@ -175,6 +209,9 @@ class OutboxRelay:
         failures = 0
         while True:
             try:
+                if time.monotonic() >= self._next_measure:  # before publishing: a stuck relay shows
+                    self._next_measure = time.monotonic() + MEASURE_EVERY_SECONDS
+                    await self.measure_backlog()
                 published = await self.publish_pending()
                 if time.monotonic() >= self._next_purge:
                     await self.purge_published()

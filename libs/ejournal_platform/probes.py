@@ -6,6 +6,8 @@
   writes are accepted (ok or degraded), 503 when down.
 - `/livez`: 200 whenever the process answers at all; a liveness probe on it restarts only a hung
   process, never one whose database is down (a restart would not bring the database back).
+- `/metrics`: the Prometheus text (metrics.py), only with `Authorization: Bearer <metrics_token>`;
+  without the token, or when none is set, it is not there (404), as on the gateway.
 
 Two fixed GET routes answering small JSON are all this needs, so it is a plain asyncio server rather
 than a web framework in every service process (uvicorn would also take over the process's signals).
@@ -14,10 +16,12 @@ than a web framework in every service process (uvicorn would also take over the 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 from collections.abc import Callable
 from typing import Any
 
+from ejournal_platform import metrics
 from ejournal_platform.health import Report
 
 READ_LIMIT = 8 * 1024
@@ -34,9 +38,21 @@ def answer(path: str, report: Report, started: bool) -> tuple[int, dict[str, Any
     return 404, {"status": "not found"}
 
 
+def authorized(head: str, token: str) -> bool:
+    """Whether the request's head carries `Authorization: Bearer <token>` (and a token is set)."""
+    if not token:
+        return False
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "authorization":
+            return hmac.compare_digest(value.strip().encode(), f"Bearer {token}".encode())
+    return False
+
+
 class ProbeServer:
-    def __init__(self, report: Callable[[], Report]) -> None:
+    def __init__(self, report: Callable[[], Report], metrics_token: str = "") -> None:
         self._report = report
+        self._metrics_token = metrics_token
         self.started = False  # set once the gRPC server listens
         self._server: asyncio.Server | None = None
 
@@ -47,14 +63,20 @@ class ProbeServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
-            method, path, *_ = head[:READ_LIMIT].decode("latin-1").split(" ", 2)
-            status, body = answer(path.split("?", 1)[0], self._report(), self.started)
+            text = head[:READ_LIMIT].decode("latin-1")
+            method, path, *_ = text.split(" ", 2)
+            path = path.split("?", 1)[0]
+            content_type = "application/json"
+            if path == "/metrics" and authorized(text, self._metrics_token):
+                status, (payload, content_type) = 200, metrics.render()
+            else:
+                status, body = answer(path, self._report(), self.started)
+                payload = json.dumps(body).encode()
             if method not in ("GET", "HEAD"):
-                status, body = 405, {"status": "method not allowed"}
-            payload = json.dumps(body).encode()
+                status, payload = 405, json.dumps({"status": "method not allowed"}).encode()
             writer.write(
                 f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+                f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n"
                 "Connection: close\r\n\r\n".encode()
                 + (payload if method == "GET" else b"")
             )

@@ -35,6 +35,7 @@ from ejournal_platform.nats import StreamLimits, connect_in_background, ensure_s
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter
 from ejournal_platform.probes import ProbeServer
 from ejournal_platform.settings import ServiceSettings
+from ejournal_platform.telemetry import configure_tracing, shutdown_tracing
 
 log = get_logger(__name__)
 
@@ -114,6 +115,7 @@ async def run_service(
     stop: asyncio.Event | None = None,
 ) -> None:
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    configure_tracing(settings.service_name, settings.otlp_endpoint)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -151,7 +153,7 @@ async def run_service(
         server.add(add_servicer, servicer, full_name)
     dependencies = [*standard_dependencies(runtime), *wiring.dependencies]
     monitor = HealthMonitor(dependencies, publisher(server, dependencies))
-    probes = ProbeServer(lambda: monitor.report)
+    probes = ProbeServer(lambda: monitor.report, settings.metrics_token)
     if settings.health_port is not None:
         health_port = await probes.start(settings.grpc_host, settings.health_port)
         log.info("health probes listening", address=f"http://{settings.grpc_host}:{health_port}")
@@ -189,6 +191,7 @@ async def run_service(
         with contextlib.suppress(asyncio.CancelledError, NatsError):
             await connecting
     await engine.dispose()
+    shutdown_tracing()
     log.info("service stopped")
     if failed:
         raise SystemExit(1)

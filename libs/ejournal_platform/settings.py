@@ -66,6 +66,10 @@ class ServiceSettings(BaseSettings):
     # This service's client secret for identity's IssueServiceToken (acting on nobody's behalf);
     # a service that calls others on its own behalf marks it deployment() in its subclass.
     service_secret: str = Field(default="", repr=False)
+    # Traces go to this OTLP/HTTP collector (http://collector:4318); empty: none are recorded.
+    otlp_endpoint: str = ""
+    # The probe port's /metrics answers only "Authorization: Bearer <this>"; empty: not served.
+    metrics_token: str = Field(default="", repr=False)
 
 
 S = TypeVar("S", bound=BaseSettings)

@@ -4,6 +4,7 @@ import uvicorn
 
 from ejournal_platform.logging import configure_logging
 from ejournal_platform.settings import load_settings
+from ejournal_platform.telemetry import configure_tracing
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
 
@@ -11,6 +12,7 @@ from services.gateway.settings import GatewaySettings
 def main() -> None:
     settings = load_settings(GatewaySettings)
     configure_logging("gateway", settings.log_level, settings.log_format)
+    configure_tracing("gateway", settings.otlp_endpoint)
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
     )

@@ -10,6 +10,7 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from ejournal_platform.contract import asyncapi_document
 from ejournal_platform.health import Report, State
@@ -42,6 +43,8 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     )
     app.state.settings = settings
     app.middleware("http")(metrics.middleware)
+    # The HTTP server span, outermost, which the gRPC client spans continue (probes are left out).
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/healthz,/readyz,/metrics,/static")
     app.add_exception_handler(grpc.aio.AioRpcError, grpc_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 

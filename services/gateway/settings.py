@@ -23,6 +23,8 @@ class GatewaySettings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     # /metrics answers only "Authorization: Bearer <this>"; empty: /metrics is not served at all.
     metrics_token: str = deployment("", repr=False)
+    # Traces go to this OTLP/HTTP collector (http://collector:4318); empty: none are recorded.
+    otlp_endpoint: str = ""
 
     def service_addresses(self) -> dict[str, str]:
         return {service: str(getattr(self, f"{service}_address")) for service in SERVICES}

@@ -34,3 +34,6 @@ class WorkflowSettings(ServiceSettings):
     backup_command: str = "python -m deploy.ops.backup"
     backup_dir: Path = deployment(Path(".ejournal/backups"))
     backup_env_file: Path | None = deployment(None)
+    # The Temporal SDK's own metrics (temporal_*: polls, task latencies, slots) are served by its
+    # runtime in Prometheus form at http://<this>/metrics (host:port); empty: not served.
+    temporal_metrics_address: str = ""

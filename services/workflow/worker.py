@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from temporalio.client import Client
+from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 from temporalio.worker import Worker
 
@@ -92,7 +94,15 @@ def temporal_tls(settings: TemporalConnection) -> bool | TLSConfig:
     return TLSConfig(server_root_ca_cert=ca, client_cert=cert, client_private_key=key)
 
 
+def sdk_runtime(metrics_address: str) -> Runtime:
+    """The SDK's runtime, serving its metrics for Prometheus when an address is given."""
+    if not metrics_address:
+        return Runtime.default()
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=metrics_address)))
+
+
 async def connect_temporal(settings: WorkflowSettings, attempts: int = 360) -> Client:
+    runtime = sdk_runtime(settings.temporal_metrics_address)
     for attempt in range(attempts):
         try:
             return await Client.connect(
@@ -100,6 +110,8 @@ async def connect_temporal(settings: WorkflowSettings, attempts: int = 360) -> C
                 namespace=settings.temporal_namespace,
                 api_key=settings.temporal_api_key or None,
                 tls=temporal_tls(settings),
+                interceptors=[TracingInterceptor()],
+                runtime=runtime,
             )
         except Exception as error:
             if attempt == attempts - 1:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 
 from ejournal_platform.context import (
     AUTHORIZATION_HEADER,
@@ -65,8 +66,10 @@ CHANNEL_OPTIONS: list[tuple[str, Any]] = [
 def open_channel(address: str, *, retry: bool = True) -> grpc.aio.Channel:
     """A channel whose idempotent calls ride out a short outage of the callee (see grpc/retry.py)."""
     interceptors: list[Any] = [RetryIdempotent()] if retry else []
+    # A client span per attempt, inside the retries; it puts the trace's traceparent in the metadata.
+    tracing = aio_client_interceptors(filter_=filters.negate(filters.health_check()))  # type: ignore[no-untyped-call]
     return grpc.aio.insecure_channel(
-        address, interceptors=[*interceptors, ContextPropagation()], options=CHANNEL_OPTIONS
+        address, interceptors=[*interceptors, *tracing, ContextPropagation()], options=CHANNEL_OPTIONS
     )
 
 

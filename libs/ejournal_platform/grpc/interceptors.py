@@ -25,6 +25,8 @@ from ejournal_platform.context import (
 from ejournal_platform.errors import DomainError, InvalidArgument, Unauthenticated
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.logging import get_logger
+from ejournal_platform.metrics import observe_rpc
+from ejournal_platform.telemetry import tag_request
 from ejournal_platform.unavailable import RETRY_AFTER_SECONDS, is_unavailable
 
 log = get_logger("ejournal.rpc")
@@ -62,7 +64,7 @@ def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str
 @asynccontextmanager
 async def request_context(context: grpc.aio.ServicerContext[Any, Any], method: str) -> AsyncIterator[None]:
     structlog.contextvars.clear_contextvars()
-    bind_request_id(metadata_value(context, REQUEST_ID_HEADER))
+    tag_request(bind_request_id(metadata_value(context, REQUEST_ID_HEADER)))
     structlog.contextvars.bind_contextvars(rpc=method)
     started = time.perf_counter()
     outcome = "OK"
@@ -73,13 +75,14 @@ async def request_context(context: grpc.aio.ServicerContext[Any, Any], method: s
         raise
     finally:
         code = context.code() if hasattr(context, "code") else None
-        # Health probes arrive every few hundred milliseconds; they would drown the log.
-        emit = log.debug if method.startswith(ALWAYS_PUBLIC_PREFIXES[0]) else log.info
-        emit(
-            "rpc",
-            outcome=getattr(code, "name", None) or outcome,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        )
+        seconds = time.perf_counter() - started
+        code_name = getattr(code, "name", None)
+        # Health probes arrive every few hundred milliseconds; they would drown the log and the metrics.
+        if method.startswith(ALWAYS_PUBLIC_PREFIXES[0]):
+            log.debug("rpc", outcome=code_name or outcome, duration_ms=round(seconds * 1000, 2))
+        else:
+            log.info("rpc", outcome=code_name or outcome, duration_ms=round(seconds * 1000, 2))
+            observe_rpc(method, code_name or ("OK" if outcome == "OK" else "UNKNOWN"), seconds)
 
 
 @asynccontextmanager

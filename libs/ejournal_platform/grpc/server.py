@@ -8,6 +8,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
 from ejournal_platform.grpc.interceptors import (
     Authenticator,
@@ -46,7 +47,12 @@ class GrpcServer:
     ) -> None:
         scopes = [request_context, error_mapping, authentication(authenticator, public_methods)]
         self.server = grpc.aio.server(
-            interceptors=[ScopedInterceptor(scopes)],
+            # The tracing span is outermost, so the request id and the log line join it; health checks
+            # every second would be noise in the traces.
+            interceptors=[
+                aio_server_interceptor(filter_=filters.negate(filters.health_check())),  # type: ignore[no-untyped-call]
+                ScopedInterceptor(scopes),
+            ],
             options=[
                 ("grpc.max_receive_message_length", 64 * 1024 * 1024),
                 ("grpc.so_reuseport", 0),

@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 
+from ejournal_platform.telemetry import current_traceparent
 from services.gradebook.domain.history_chain import Change
 
 ID_SEP = ","
@@ -94,8 +95,8 @@ FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','
 """
 
 INSERT_OUTBOX = """
-INSERT INTO outbox (event_id, event_type, subject, occurred_at, payload, request_id)
-SELECT gen_random_uuid(), %b, %b, %b, u.p, %b FROM unnest(%b::bytea[]) AS u(p)
+INSERT INTO outbox (event_id, event_type, subject, occurred_at, payload, request_id, traceparent)
+SELECT gen_random_uuid(), %b, %b, %b, u.p, %b, %b FROM unnest(%b::bytea[]) AS u(p)
 """
 
 LOCK_HEAD = "SELECT position, hash FROM chain_heads WHERE journal_id = %b FOR UPDATE"
@@ -260,7 +261,9 @@ async def insert_outbox(
 ) -> None:
     # Measured: a bytea array beats hex text here (the payloads are large; ids and values are not).
     async with conn.cursor() as cur:
-        await cur.execute(INSERT_OUTBOX, (event_type, subject, at, request_id, list(payloads)), prepare=True)
+        # The relay continues the writing call's trace from each row (ejournal_platform.telemetry).
+        values = (event_type, subject, at, request_id, current_traceparent(), list(payloads))
+        await cur.execute(INSERT_OUTBOX, values, prepare=True)
 
 
 async def current_attendance(

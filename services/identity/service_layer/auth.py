@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from ejournal_platform.authz import ANY_SCOPE_ID, Role, ScopeType
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import InvalidArgument, Unauthenticated
+from ejournal_platform.metrics import LOCKOUTS, LOGINS
 from ejournal_platform.revocation import Revocations
 from ejournal_platform.tokens import DEFAULT_LEEWAY_SECONDS, SERVICE_SUBJECT_PREFIX, issue_access_token
 from services.identity.adapters import people_repo, roles_repo, sessions_repo
@@ -64,7 +65,7 @@ async def login(
     if not password:
         raise InvalidArgument("password", "is required")
     now = deps.clock()
-    outcome, failure, pair = "succeeded", "", None
+    outcome, failure, pair, locked_now = "succeeded", "", None, False
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_login(uow.session, login_key, lock=True)
         person_id = str(row.id) if row is not None else None
@@ -84,10 +85,10 @@ async def login(
                 outcome = "no_credentials"
             if row is not None:
                 failures = row.failed_logins + 1
+                until = deps.lockout.locked_until(failures, now)
+                locked_now = until is not None
                 await people_repo.set_fields(
-                    uow.session,
-                    str(row.id),
-                    {"failed_logins": failures, "locked_until": deps.lockout.locked_until(failures, now)},
+                    uow.session, str(row.id), {"failed_logins": failures, "locked_until": until}
                 )
         elif row is not None and row.status != AccountStatus.ACTIVE.value:
             outcome, failure = "inactive_account", f"the account is {row.status}"
@@ -114,6 +115,9 @@ async def login(
             at=now,
         )
         await uow.commit()  # the failure count and the audit line are kept even when refused
+    LOGINS.labels(outcome).inc()
+    if locked_now:
+        LOCKOUTS.inc()
     if pair is None:
         raise Unauthenticated(failure, field="login")
     return pair

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from email import policy
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from typing import Any, Protocol
 
 import aiosmtplib
@@ -25,9 +26,21 @@ class Channel(Sender, Protocol):
     def batch(self) -> AbstractAsyncContextManager[Sender]: ...
 
 
+# Headers are not folded below SMTP's 998-character line limit: Python's folding of a long non-ASCII
+# subject into several RFC 2047 encoded words drops the space at the split ("қайта жабылды" arrived as
+# "қайтажабылды"); one encoded word keeps it. aiosmtplib would flatten a message object again with its
+# own folding policy, so the bytes are made here and handed over as they are.
+UNFOLDED = policy.SMTP.clone(max_line_length=998)
+
+
+def envelope(sender: str, address: str, subject: str, body: str) -> tuple[str, list[str], bytes]:
+    """(MAIL FROM, RCPT TO, the message's bytes) for aiosmtplib's sendmail."""
+    return parseaddr(sender)[1], [address], email_message(sender, address, subject, body).as_bytes()
+
+
 def email_message(sender: str, address: str, subject: str, body: str) -> EmailMessage:
     """A UTF-8 plain-text message: Kazakh and Kyrgyz letters travel intact (RFC 2047 subject)."""
-    message = EmailMessage()
+    message = EmailMessage(policy=UNFOLDED)
     message["From"], message["To"], message["Subject"] = sender, address, subject
     message["Message-ID"] = make_msgid(domain="ejournal.example")
     message.set_content(body, charset="utf-8")
@@ -39,8 +52,11 @@ class SmtpChannel:
         self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
 
     async def send(self, address: str, subject: str, body: str) -> None:
-        message = email_message(self.sender, address, subject, body)
-        await aiosmtplib.send(message, hostname=self.host, port=self.port, timeout=self.timeout)
+        sender, recipients, message = envelope(self.sender, address, subject, body)
+        await aiosmtplib.send(
+            message, sender=sender, recipients=recipients, hostname=self.host, port=self.port,
+            timeout=self.timeout,
+        )  # fmt: skip
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[Sender]:
@@ -69,10 +85,10 @@ class SmtpConnection:
         return self._smtp
 
     async def send(self, address: str, subject: str, body: str) -> None:
-        message = email_message(self.channel.sender, address, subject, body)
+        sender, recipients, message = envelope(self.channel.sender, address, subject, body)
         smtp = await self._connected()
         try:
-            await smtp.send_message(message)
+            await smtp.sendmail(sender, recipients, message)
         except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, ConnectionError):
             smtp.close()  # the next message opens a fresh session
             self._smtp = None

@@ -27,6 +27,8 @@ from ejournal_platform.consumer import received
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
+from ejournal_platform.metrics import ConsumerLag, observe_delivery
+from ejournal_platform.telemetry import record_consumed
 
 log = get_logger(__name__)
 
@@ -60,7 +62,8 @@ async def stop_task(task: asyncio.Task[None], attempts: int = 20) -> None:
     raise RuntimeError(f"task {task.get_name()} does not stop")
 
 
-def _delivery(msg: Msg) -> Delivery:
+def _delivery(msg: Msg, consumer: str) -> Delivery:
+    observe_delivery(consumer, msg.metadata.num_delivered or 1)
     return Delivery(received(msg), msg.metadata.sequence.stream if msg.metadata.sequence else 0)
 
 
@@ -111,7 +114,8 @@ class BatchEventConsumer:
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
         if not msgs:
             return
-        deliveries = [_delivery(m) for m in msgs]
+        deliveries = [_delivery(m, self.name) for m in msgs]
+        started_ns = time.time_ns()
         try:
             async with self._sessions() as session, session.begin():
                 applied = await self._apply(session, deliveries)
@@ -120,11 +124,12 @@ class BatchEventConsumer:
             for msg, delivery in zip(msgs, deliveries, strict=True):
                 await self._handle_one(msg, delivery)
             return
-        self._applied(applied)
+        self._applied(applied, started_ns)
         for msg in msgs:
             await msg.ack()
 
     async def _handle_one(self, msg: Msg, delivery: Delivery) -> None:
+        started_ns = time.time_ns()
         try:
             async with self._sessions() as session, session.begin():
                 applied = await self._apply(session, [delivery])
@@ -134,10 +139,11 @@ class BatchEventConsumer:
             )
             await self._redelivery.failed(self._js, msg, self.name, error)
             return
-        self._applied(applied)
+        self._applied(applied, started_ns)
         await msg.ack()
 
-    def _applied(self, applied: Sequence[Delivery]) -> None:
+    def _applied(self, applied: Sequence[Delivery], started_ns: int) -> None:
+        record_consumed(self.name, [(d.event.type, d.event.headers) for d in applied], started_ns)
         if applied and self._on_applied is not None:
             self._on_applied(self.name, applied, time.time())
 
@@ -177,9 +183,11 @@ class BatchEventConsumer:
                 log.info("consumer cannot subscribe yet", consumer=self.name, error=repr(error))
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, 5.0)
+        lag = ConsumerLag(self._js, self.stream, self.name)
         try:
             while True:
                 try:
+                    await lag.observe()
                     msgs = await sub.fetch(self._batch, timeout=1)
                 except TimeoutError:
                     _raise_if_cancelling()

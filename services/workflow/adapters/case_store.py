@@ -289,3 +289,10 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
         .limit(limit)
     )
     return list((await session.execute(query)).all())
+
+
+async def count_overdue_steps(session: AsyncSession, now: datetime) -> int:
+    """Open cases whose current step is past its deadline (flagged by the workflow, or just passed)."""
+    c = reopen_cases.c
+    overdue = or_(c.overdue, and_(c.deadline.is_not(None), c.deadline < now))
+    return int(await session.scalar(select(func.count()).where(c.ended_at.is_(None), overdue)) or 0)

@@ -26,7 +26,7 @@ from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
 from services.workflow.service_layer.checks import Checks
 from services.workflow.service_layer.reopen_cases import ReopenCases
 from services.workflow.service_layer.sanctions import Sanctions
-from services.workflow.service_layer.tasks import TaskLists
+from services.workflow.service_layer.tasks import TaskLists, measure_overdue_steps
 from services.workflow.settings import WorkflowSettings
 from services.workflow.worker import build_worker, connect_temporal
 
@@ -62,7 +62,11 @@ async def wire(runtime: Runtime) -> Wiring:
         servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(settings.identity_address),
-        background=[worker.run, *(c.run for c in consumers(runtime, closing, statements))],
+        background=[
+            worker.run,
+            *(c.run for c in consumers(runtime, closing, statements)),
+            lambda: measure_overdue_steps(runtime.sessions),
+        ],
         on_stop=[gradebook.close],
         # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.
         dependencies=[Dependency("temporal", lambda: temporal_serving(client))],

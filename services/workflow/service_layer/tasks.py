@@ -6,6 +6,7 @@ reach; the domain then names the caller's action on each (so the rule lives in o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,12 +14,15 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
+from ejournal_platform.logging import get_logger
+from ejournal_platform.metrics import REOPEN_STEPS_OVERDUE
 from services.workflow.adapters import case_store, sanction_store
 from services.workflow.domain.actors import REGISTRAR_ROLES, UNIVERSITY, Actor
 from services.workflow.domain.tasks import OVERSIGHT_ROLES, REOPENING_ROLES, actions_for, oversight_action
 from services.workflow.service_layer.access import actor_of
 
 MAX_PAGE = 1000
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -129,3 +133,19 @@ class TaskLists:
                 )
             )
         return found
+
+
+async def measure_overdue_steps(
+    sessions: async_sessionmaker[AsyncSession],
+    every: float = 30.0,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """Keep the `ejournal_reopen_steps_overdue` gauge current for the alert on late procedures; a
+    database outage only leaves the last value (the health check reports the outage itself)."""
+    while True:
+        try:
+            async with sessions() as session:
+                REOPEN_STEPS_OVERDUE.set(await case_store.count_overdue_steps(session, clock()))
+        except Exception as error:
+            log.warning("cannot count overdue reopen steps", error=repr(error))
+        await asyncio.sleep(every)

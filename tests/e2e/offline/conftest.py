@@ -19,8 +19,12 @@ from playwright.sync_api import BrowserType, sync_playwright
 @pytest.fixture(scope="package")
 def chromium() -> Iterator[BrowserType]:
     os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
-    with sync_playwright() as playwright:
-        yield playwright.chromium
+    try:
+        with sync_playwright() as playwright:
+            yield playwright.chromium
+    finally:
+        # The other browser tests run as before.
+        del os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"]
 
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,14 @@ from deploy.local.servers import free_port
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.identity.v1 import identity_service_pb2 as ipb
 from ejournal.notifier.v1 import events_pb2 as nev
+from ejournal.workflow.v1 import events_pb2 as wev
 from ejournal_platform.testing.fixtures import Databases
 from services.identity.tests.harness import pid
 from services.notifier.adapters.channels import Sender, SmtpChannel, SmtpConnection
 from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
 
 pytestmark = pytest.mark.integration
+ABOUT_CASE = "journal {journal}, section {section}, teacher {teacher_person}"
 
 
 def dispute(value: str = "н/б") -> gb.DisputeOpened:
@@ -195,5 +197,31 @@ async def test_a_refused_message_leaves_the_rest_of_the_round_to_go_out(
             outcomes = await notifier.rows("SELECT outcome, count(*) AS n FROM delivery_attempts GROUP BY 1")
             assert sorted((o.outcome, o.n) for o in outcomes) == [("failed", 1), ("sent", 2)]
             assert smtp.connections == 1
+    finally:
+        server.stop()
+
+
+async def test_a_workflow_notice_built_at_run_time_arrives_in_the_readers_language_with_names(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """The workflow sends catalog keys and values; a person id among them is shown as the name."""
+    server = mail_server(tmp_path / "mail", free_port())
+    try:
+        async with running_notifier(databases, {"email": smtp_to(server)}) as notifier:
+            teacher = pid("kz.teacher1")
+            values = {"journal": "ЖМ-21-01", "section": "ST-1", "teacher_person": teacher,
+                      "due_at": "2026-12-04T07:00:00+00:00"}  # fmt: skip
+            await notifier.deliver(wev.NotificationRequested(
+                recipient_id=teacher, kind="reopen_case", what="no correction by …",
+                what_key="the section re-closed at the deadline; lateness recorded",
+                why_key="no correction by {due_at}: " + ABOUT_CASE,
+                values=values,
+            ))  # fmt: skip
+            assert await notifier.dispatcher.dispatch_due() == 1
+            (mail,) = server.messages()
+            assert subject_of(mail) == "Бөлім мерзімінде қайта жабылды; кешігу тіркелді"
+            body = text_of(mail)
+            assert "4 желтоқсан 2026, 12:00 (Asia/Almaty, UTC+05:00) дейін түзету енгізілмеді" in body
+            assert "оқытушы Әбілқасымова" in body and teacher not in body  # the name, not the id
     finally:
         server.stop()

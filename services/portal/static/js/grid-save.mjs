@@ -213,7 +213,12 @@ export class GridSaver {
       if (!later.sent && later.cells.map(rebase).some(Boolean)) operations.push(["put", "saves", later]);
     }
     for (const cell of this.pending.values()) if (rebase(cell)) operations.push(["put", "pending", cell]);
-    await this.outbox.write(operations);
+    // Dropping the confirmed save need not hold up the next one: were the page to close first, the
+    // save would be sent again with its key and replayed by the server. A rebase is awaited, so that
+    // a reload never finds a later save still based on the replaced version.
+    const stored = this.outbox.write(operations);
+    if (operations.length > 2) await stored;
+    else stored.catch(() => undefined); // not stored: sent again later, replayed by the server
     this.hooks.onSaved(written);
   }
 

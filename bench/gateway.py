@@ -217,7 +217,8 @@ async def grid_reads(
                 named = sum(1 for s in grid["students"] if s["student_name"])
                 raise RuntimeError(
                     "the gateway's grid is not the raw read's rows with every student's name:"
-                    f" {len(grid['cells'])} cells (raw {cells}), {named} of {len(grid['students'])} students named"
+                    f" {len(grid['cells'])} cells (raw {cells}),"
+                    f" {named} of {len(grid['students'])} students named"
                 )
             ours_ms.append((t1 - t0) * 1000)
             raw_ms.append((t2 - t1) * 1000)

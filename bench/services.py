@@ -86,8 +86,15 @@ def _gateway(addresses: dict[str, str], port: int) -> None:
     from services.gateway.app import create_app
     from services.gateway.settings import GatewaySettings
 
+    absent = "127.0.0.1:9"  # services this stack does not run (the grid and marks never call them)
     settings = GatewaySettings(
-        gradebook_address=addresses["gradebook"], curriculum_address=addresses["curriculum"]
+        gradebook_address=addresses["gradebook"],
+        curriculum_address=addresses["curriculum"],
+        identity_address=absent,
+        reporting_address=absent,
+        workflow_address=absent,
+        notifier_address=absent,
+        subscribers_address=absent,
     )
     app = create_app(settings)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)

@@ -310,5 +310,21 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
                 " VALUES (%s, %s, %s, '2026-09-01', %s)",
                 placements,
             )
+            # Each journal's teacher teaches its group (a teaching load): since issue 13 a group's
+            # names go only to its own teachers, so without these rows the grid comes without names.
+            # Course unit and department are ids only (foreign keys are off under the replica role).
+            wanted = set(groups)
+            loads = {
+                (j.teacher_id, j.group_id, j.term_id)
+                for j in [*seeded.graded, *seeded.other]
+                if j.group_id in wanted
+            }
+            department = uuid.uuid4()
+            cur.executemany(
+                "INSERT INTO teaching_loads (id, teacher_id, course_unit_id, group_id, lesson_type, term_id,"
+                " department_id, faculty_id, hours, revision) VALUES (%s, %s, %s, %s, 'lecture', %s, %s, %s,"
+                " 0, 1)",
+                [(uuid.uuid4(), t, uuid.uuid4(), g, term, department, faculty) for t, g, term in loads],
+            )
         conn.commit()
     return names

@@ -26,6 +26,7 @@ import httpx
 import psycopg
 
 from bench.harness import Servers, servers
+from bench.raw_writes import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES, RAW_UPSERT
 from bench.report import figure, percentile, size
 from bench.seed import Journal, Seeded, UniversitySize, seed_group_members, seed_university
 from bench.services import Stack, gateway_stack
@@ -35,31 +36,6 @@ MOODLE_100X71_P50_MS = 903.0
 CLIENTS = 16
 BATCH = 25
 
-RAW_TABLES = """
-CREATE TABLE raw_marks (journal_id uuid, column_id uuid, student_id uuid, value text, version bigint,
-    updated_at timestamptz, updated_by text, PRIMARY KEY (journal_id, column_id, student_id));
-CREATE TABLE raw_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, journal_id uuid, column_id uuid,
-    student_id uuid, old_value text, new_value text, author_id text, recorded_at timestamptz, hash bytea);
-CREATE TABLE raw_outbox (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id uuid UNIQUE,
-    event_type text, subject text, occurred_at timestamptz, payload bytea, published_at timestamptz)
-"""
-RAW_UPSERT = """
-INSERT INTO raw_marks SELECT %b, u.c, u.s, u.v, 1, now(), 'raw'
-FROM unnest(%b::uuid[], %b::uuid[], %b::text[]) AS u(c, s, v)
-ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
-SET value = excluded.value, version = raw_marks.version + 1, updated_at = excluded.updated_at
-"""
-RAW_HISTORY = """
-INSERT INTO raw_history (journal_id, column_id, student_id, old_value, new_value, author_id, recorded_at,
-                         hash)
-SELECT %b, u.c, u.s, NULL, u.v, 'raw', now(), u.h
-FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::bytea[]) AS u(c, s, v, h)
-"""
-RAW_OUTBOX = """
-INSERT INTO raw_outbox (event_id, event_type, subject, occurred_at, payload)
-SELECT u.id, 'ejournal.gradebook.v1.MarkRecorded', %b, now(), u.p
-FROM unnest(%b::uuid[], %b::bytea[]) AS u(id, p)
-"""
 RAW_COLUMNS = "SELECT column_id, kind, date, section_id FROM columns WHERE journal_id = %b"
 RAW_MARKS = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b"
 RAW_NAMES = """

@@ -31,8 +31,9 @@ import grpc
 import psycopg
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bench.gradebook import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES, statements
+from bench.gradebook import statements
 from bench.harness import servers
+from bench.raw_writes import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES
 from bench.report import figure, percentile
 from bench.seed import Journal, UniversitySize, seed_university
 from ejournal.gradebook.v1 import events_pb2 as ev

@@ -114,15 +114,17 @@ def test_a_cell_changed_meanwhile_is_refused_showing_both_values_and_kept_when_t
     cell(page, 0, column).click()
     page.keyboard.type("85")
     page.keyboard.press("Control+s")
-    problem = page.locator("#grid-problem")
-    expect(problem).to_be_visible(timeout=20_000)
-    expect(problem).to_contain_text("67")  # theirs, as stored
-    expect(problem).to_contain_text("85")  # mine, as typed
+    expect(page.locator("#grid-problem")).to_be_visible(timeout=20_000)
+    # The conflict is held (issue 21's choice): both values side by side, nothing written silently.
+    held = page.locator("#grid-held li[data-kind='conflict']")
+    expect(held).to_have_count(1, timeout=20_000)
+    expect(held).to_contain_text("67")  # theirs, as stored
+    expect(held).to_contain_text("85")  # mine, as typed
     expect(cell(page, 0, column)).to_have_class(re.compile(r"\bconflict\b"))
     second.check("conflict with both values")
-    # typing one's own value again keeps it, against the version now known
-    page.keyboard.press("Enter")
-    page.locator("#grid-save").click()
+    # keeping one's own value writes it against the version now known
+    held.locator("button[data-choice='mine']").click()
+    expect(page.locator("#grid-held li")).to_have_count(0, timeout=20_000)
     expect(page.locator("#grid")).to_have_attribute("data-state", "saved", timeout=20_000)
     page.reload()
     expect(page.locator("#grid")).to_have_attribute("data-ready", "true", timeout=20_000)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import grpc
+import stamina
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -182,7 +183,10 @@ async def running_service(
     def unit_of_work() -> UnitOfWork:
         return UnitOfWork(sessions, outbox)
 
-    client = await Client.connect(temporal_address, namespace="ejournal")
+    # A dev server whose port was seen open may still refuse a first connection on a loaded machine.
+    async for attempt in stamina.retry_context(on=RuntimeError, attempts=30, timeout=60, wait_max=2):
+        with attempt:
+            client = await Client.connect(temporal_address, namespace="ejournal")
     queue = f"workflow-test-{uuid.uuid4().hex[:8]}"
     fake = gradebook or FakeGradebook()
     now = clock or (lambda: datetime.now(UTC))

@@ -184,7 +184,10 @@ async def running_subscribers(
     finally:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # Bounded: a consumer cancelled inside nats-py's fetch may lose the cancellation (Python 3.11's
+        # wait_for race; EventConsumer then takes it for a fetch timeout and goes on), so do not wait
+        # for ever; the event loop's end closes what is left.
+        await asyncio.wait(tasks, timeout=10)
         await channel.close()
         await server.stop(0)
         await dispatcher.close()

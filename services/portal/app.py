@@ -15,6 +15,7 @@ from services.portal.pages import (
     column_form,
     disputes,
     lessons,
+    notices,
     office,
     oversight,
     reopen,
@@ -39,6 +40,7 @@ ROUTERS = (
     oversight.router,
     office.router,
     admin.router,
+    notices.router,
 )
 
 

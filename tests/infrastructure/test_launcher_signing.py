@@ -53,7 +53,8 @@ async def test_the_launchers_reporting_signs_statements_that_validate_against_th
     assert signing.pki.folder == tmp_path / "home" / "signing"
     record = record_of(statement_of(30), Context("kz-medical"))
     pdf = render_pdf(statement_layout(record, "https://ejournal.example/verify/ST-000001?hash=abababab"))
-    signed = await pades.sign(pdf, UNIVERSITY, signing.university_name, signing.university().signer(), signing.trust)
+    key = signing.university().signer()
+    signed = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     checks = await pades.check(signed, pades.Trust(signing.trust.roots))  # CRL from the document itself
     assert [(c.field, c.ok) for c in checks] == [(UNIVERSITY, True)], checks
     assert b"ENCRYPTED" in (signing.pki.folder / "ca.key").read_bytes(), "keys are never stored plain"

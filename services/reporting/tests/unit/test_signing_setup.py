@@ -72,5 +72,5 @@ def test_a_configured_key_needs_its_trust_file_and_its_passphrase(tmp_path: Path
         signing_of(settings(tmp_path, university_key_file=key_file))
     trust_file = tmp_path / "trust.pem"
     trust_file.write_bytes(national.ca_pem)
-    with pytest.raises(ValueError):
-        signing_of(settings(tmp_path, university_key_file=key_file, trust_file=trust_file))  # wrong passphrase
+    with pytest.raises(ValueError):  # the key's passphrase is missing
+        signing_of(settings(tmp_path, university_key_file=key_file, trust_file=trust_file))

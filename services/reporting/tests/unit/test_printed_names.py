@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from services.reporting.adapters.queries_documents import JournalGrid
+from services.reporting.domain.layout import Layout
 from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
 from services.reporting.service_layer.documents.names import Names
 
@@ -35,9 +36,14 @@ def names(student: str = "Асанова Айгүл", group: str = "ЛД-1-24") 
     return Names({STUDENT: student, TEACHER: "Токтогулов Бакыт"}, {GROUP: group})
 
 
+def text_of(layout: Layout) -> str:
+    cells = [c for table in layout.tables for row in table.rows for c in row]
+    return " ".join([*(v for _, v in layout.fields), *cells])
+
+
 def test_the_printout_prints_names_not_ids_and_its_hash_covers_them() -> None:
     layout = journal_printout_layout(grid(), names(), "D01 Ички оорулар", "1")
-    printed = " ".join([*(v for _, v in layout.fields), *(c for t in layout.tables for r in t.rows for c in r)])
+    printed = text_of(layout)
     assert "ЛД-1-24" in printed and "Асанова Айгүл" in printed
     assert GROUP not in printed and STUDENT not in printed
     same = journal_printout_layout(grid(), names(), "D01 Ички оорулар", "1")
@@ -51,5 +57,5 @@ def test_the_printout_prints_names_not_ids_and_its_hash_covers_them() -> None:
 def test_an_unknown_name_prints_empty_never_the_id() -> None:
     assert Names({}, {})("0c34bc09-5f5e-4c2a-9d55-000000000001") == ""
     layout = journal_printout_layout(grid(), Names({}, {}), "D01", "1")
-    printed = " ".join([*(v for _, v in layout.fields), *(c for t in layout.tables for r in t.rows for c in r)])
+    printed = text_of(layout)
     assert GROUP not in printed and STUDENT not in printed

@@ -175,7 +175,8 @@ def fake_office_gateway() -> FastAPI:
     async def filling(request: Request) -> JSONResponse:
         body = await record(request) or {}
         if "faculty_id" in body.get("scope", {}):  # by department: reporting keys rows by id only
-            row = {"key": "dep-anat", "lessons_held": 7, "filled_percent": "70.00", "on_time_percent": "70.00"}
+            row = {"key": "dep-anat", "lessons_held": 7, "filled_percent": "70.00",
+                   "on_time_percent": "70.00"}  # fmt: skip
             return JSONResponse({"rows": [row]})
         return JSONResponse(FILLING)
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.errors import InvalidArgument, PermissionDenied
+from ejournal_platform.authz import refusal
+from ejournal_platform.errors import InvalidArgument
 from services.curriculum.adapters.ids import need_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import AcademicYear, ImportRecord, University
@@ -186,9 +187,11 @@ async def get_import(deps: Deps, import_id: str) -> ImportRecord:
     iid = need_id(import_id, "import_id")
     principal = caller()
     async with deps.uow() as uow:
-        row = await get(uow.session, ImportRecord, iid, "import_id", "import")
-        if row.created_by != principal.subject and not any(
-            g.role in ("administrator", "registrar_head") for g in principal.roles
+        row = await uow.session.get(ImportRecord, iid)
+        # A missing import is refused like someone else's (issue 13).
+        if row is None or (
+            row.created_by != principal.subject
+            and not any(g.role in ("administrator", "registrar_head") for g in principal.roles)
         ):
-            raise PermissionDenied("permission denied: import.read")
+            raise refusal("curriculum.manage")
         return row

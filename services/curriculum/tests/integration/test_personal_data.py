@@ -17,9 +17,11 @@ from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.service_layer import contingent, substitutions, teaching_load
 from services.curriculum.service_layer.contingent import OrderInput
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.imports.runner import get_import
 from services.curriculum.service_layer.teaching_load import LoadInput
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import deliver
+from services.curriculum.tests.integration.test_imports import LOAD_HEADER, csv_bytes, run
 from services.curriculum.tests.integration.world import World, define_discipline
 
 pytestmark = pytest.mark.integration
@@ -132,3 +134,31 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
     )  # fmt: skip
     await deliver(deps, substitutions.record_substitution, ended)
     assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))
+
+
+async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
+    deps: Deps, world: World
+) -> None:
+    """Issue 13: nobody reads across universities, and a missing import is refused like a foreign one."""
+    await define_discipline(deps, world)
+    set_principal(registrar(world.university))
+    content = csv_bytes([LOAD_HEADER, ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "лекция", "30"]])
+    outcome = await run(deps, world, "teaching_load", "l.csv", content)
+
+    for reader in (
+        registrar(world.university),  # the author
+        person("admin-1", "administrator", "university", world.university),
+        person("head-1", "registrar_head", "university", world.university),
+    ):
+        set_principal(reader)
+        assert str((await get_import(deps, outcome.import_id)).id) == outcome.import_id
+    refusals = []
+    for reader, import_id in (
+        (person("admin-2", "administrator", "university", str(uuid.uuid4())), outcome.import_id),
+        (person("head-2", "registrar_head", "university", str(uuid.uuid4())), outcome.import_id),
+        (person("admin-1", "administrator", "university", world.university), str(uuid.uuid4())),
+        (registrar(world.university, "registrar-2"), outcome.import_id),
+    ):
+        set_principal(reader)
+        refusals.append(await refusal_of(get_import(deps, import_id)))
+    assert set(refusals) == {"permission denied: curriculum.manage"}

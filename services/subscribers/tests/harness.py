@@ -60,6 +60,7 @@ class Subscribers:
     stub: pb_grpc.SubscribersServiceStub
     tokens: TestTokens
     dispatcher: Dispatcher
+    channel: grpc.aio.Channel
     exporter: Exporter | None = None
 
     def admin(self, university_id: str) -> tuple[tuple[str, str]]:
@@ -178,9 +179,8 @@ async def running_subscribers(
     if exporter is not None:
         tasks.append(asyncio.create_task(exporter.run()))
     try:
-        yield Subscribers(
-            engine, sessions, js, pb_grpc.SubscribersServiceStub(channel), tokens, dispatcher, exporter
-        )
+        stub = pb_grpc.SubscribersServiceStub(channel)
+        yield Subscribers(engine, sessions, js, stub, tokens, dispatcher, channel, exporter)
     finally:
         for task in tasks:
             task.cancel()

@@ -93,6 +93,8 @@ RPC_ACTIONS: dict[str, str] = {
     "reporting.RunRetention": "report.archive", "reporting.ListArchiveRecords": "report.archive",
     "reporting.ListBackups": "report.archive", "reporting.ApproveStatement": "statement.read",
     "reporting.VerifyStatement": PUBLIC, "reporting.VerifyDocument": PUBLIC,
+    "reporting.PrepareExternalSignature": "statement.read",
+    "reporting.CompleteExternalSignature": "statement.read",
     # workflow: the steps of a reopen case are authorized by the case's own step rules (who may act
     # at which step, services/workflow/reopen); the rest by the policy.
     "workflow.SubmitExplanation": "reopen.request", "workflow.AdmitLateExplanation": "reopen.endorse",
@@ -146,7 +148,7 @@ KNOWN_ORACLES: dict[str, str] = {
     "curriculum.AssignTeachingLoad": "does not exist", "curriculum.ListTeachingLoads": "does not exist",
     "curriculum.GetImport": "does not exist",
     "reporting.GetForecast": "no journal", "reporting.GetReportJob": "not found",
-    "reporting.DownloadReport": "not found", "reporting.ApproveStatement": "not found",
+    "reporting.DownloadReport": "not found",
     "workflow.AddVisa": "no reopen case", "workflow.DecideCouncil": "no reopen case",
     "workflow.ReopenJournal": "no reopen case", "workflow.SubmitCorrection": "no reopen case",
     "workflow.WithdrawCase": "no reopen case", "workflow.GetCase": "no reopen case",

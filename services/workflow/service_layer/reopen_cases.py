@@ -50,6 +50,8 @@ from services.workflow.reopen.views import view_of
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.service_layer.access import actor_of
 
+MAX_CASES = 1000
+
 CASE_IDS = uuid.UUID("8a4f6a1e-3f7e-4c55-9f0e-2b1f3e0c7d11")
 
 
@@ -202,6 +204,13 @@ class ReopenCases:
     async def withdraw(self, principal: Principal | None, case_id: str, reason: str) -> CaseView:
         request = WithdrawRequest(actor_of(principal), reason)
         return await self._step(case_id, ReopenCaseWorkflow.withdraw, request)
+
+    async def list_my_cases(self, principal: Principal | None, page_size: int = 100) -> list[CaseView]:
+        """The caller's own cases as the teacher who explained: anyone signed in gets only theirs."""
+        actor = actor_of(principal)
+        limit = min(max(page_size or 100, 1), MAX_CASES)
+        async with self._sessions() as session:
+            return await case_store.list_teacher_cases(session, actor.person_id, limit)
 
     async def get_case(self, principal: Principal | None, case_id: str) -> CaseView:
         actor = actor_of(principal)

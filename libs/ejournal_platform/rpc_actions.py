@@ -95,6 +95,8 @@ RPC_ACTIONS: dict[str, str] = {
     "subscribers.ListDeadLetters": "subscribers.manage",
     "subscribers.ReplayDeadLetters": "subscribers.manage",
     "subscribers.SetSubscriberActive": "subscribers.manage",
+    "subscribers.RegisterNatsSubscriber": "subscribers.manage",
+    "subscribers.RestartNatsSubscription": "subscribers.manage",
 }  # fmt: skip
 
 

@@ -164,6 +164,20 @@ DETAILS: dict[str, dict[str, str]] = {
         "түзүлүшү үчүн бош калтырыңыз",
         "en": "The secret must be whsec_ and 24–64 bytes in base64; leave it empty to have one made",
     },
+    # subscribers (issue 20): NATS credentials
+    "nats_export_off": {
+        "ru": "Подписка через NATS здесь не предоставляется: экспортный сервер NATS не настроен",
+        "kk": "Мұнда NATS арқылы жазылу берілмейді: экспорттық NATS сервері бапталмаған",
+        "ky": "Бул жерде NATS аркылуу жазылуу берилбейт: экспорттук NATS сервери орнотулган эмес",
+        "en": "NATS subscriptions are not offered here: the export NATS server is not configured",
+    },
+    "nats_start_time_invalid": {
+        "ru": "Время начала: дата и время RFC 3339 с часовым поясом, например 2026-09-01T00:00:00Z",
+        "kk": "Басталу уақыты: уақыт белдеуі бар RFC 3339 күні мен уақыты, мысалы 2026-09-01T00:00:00Z",
+        "ky": "Башталыш убактысы: убакыт алкагы менен RFC 3339 күнү жана убактысы, "
+        "мисалы 2026-09-01T00:00:00Z",
+        "en": "The start time is an RFC 3339 date and time with its zone, e.g. 2026-09-01T00:00:00Z",
+    },
 }
 
 

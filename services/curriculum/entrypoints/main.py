@@ -6,6 +6,7 @@ import asyncio
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.grpc.public import public_methods
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator
@@ -16,7 +17,9 @@ from services.curriculum.settings import CurriculumSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["CurriculumService"].full_name
 # Reference data any signed-out page may show (the list of profiles and their scales).
-PUBLIC_METHODS = (f"/{SERVICE}/ListProfiles", f"/{SERVICE}/GetProfile")
+PUBLIC_METHODS = public_methods(
+    pb.DESCRIPTOR.services_by_name["CurriculumService"]
+)  # the contract says which
 
 
 async def wire(runtime: Runtime) -> Wiring:

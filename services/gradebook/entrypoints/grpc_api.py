@@ -97,11 +97,13 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         result = await marks.write_marks(
             self.gb,
             current_principal(),
-            request.journal_id,
-            cells,
-            request.idempotency_key,
-            request.reason,
-            _fingerprint(request),
+            marks.WriteMarks(
+                journal_id=request.journal_id,
+                cells=cells,
+                idempotency_key=request.idempotency_key,
+                request_hash=_fingerprint(request),
+                reason=request.reason,
+            ),
         )
         response = tr.marks_response(result.outcome)
         response.replayed = result.replayed
@@ -119,12 +121,14 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         result = await attendance.record_attendance(
             self.gb,
             current_principal(),
-            request.journal_id,
-            request.lesson_id,
-            entries,
-            request.idempotency_key,
-            request.reason,
-            _fingerprint(request),
+            attendance.RecordAttendance(
+                journal_id=request.journal_id,
+                lesson_id=request.lesson_id,
+                entries=entries,
+                idempotency_key=request.idempotency_key,
+                request_hash=_fingerprint(request),
+                reason=request.reason,
+            ),
             lambda cells: pb.RecordAttendanceResponse(entries=tr.attendance_cells(cells)).SerializeToString(),
         )
         if result.stored is not None:
@@ -183,11 +187,13 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         outcome = await closing.close_section(
             self.gb,
             current_principal(),
-            request.journal_id,
-            request.section,
-            request.reason,
-            request.idempotency_key,
-            _fingerprint(request),
+            closing.CloseSection(
+                journal_id=request.journal_id,
+                section=request.section,
+                reason=request.reason,
+                idempotency_key=request.idempotency_key,
+                request_hash=_fingerprint(request),
+            ),
             encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:

@@ -24,13 +24,8 @@ from services.gradebook.service_layer import (
     totals,
 )
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.idempotency import fingerprint
 
 Ctx: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
-
-
-def _fingerprint(request: Any) -> bytes:
-    return fingerprint(request.SerializeToString(deterministic=True))
 
 
 class GradebookServicer(pb_grpc.GradebookServiceServicer):
@@ -38,9 +33,15 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self.gb = gradebook
 
     async def GetJournal(self, request: pb.GetJournalRequest, context: Ctx) -> pb.GetJournalResponse:
-        header = await reads.get_journal(self.gb, current_principal(), request.journal_id)
+        header, known = await reads.get_journal_with_names(self.gb, current_principal(), request.journal_id)
         journal = tr.journal_message(header)
-        return pb.GetJournalResponse(journal_id=journal.journal_id, title=journal.title, journal=journal)
+        printed = pb.JournalNames(
+            discipline=known.discipline, group=known.group, specialty=known.specialty,
+            department=known.department, faculty=known.faculty,
+        )  # fmt: skip
+        return pb.GetJournalResponse(
+            journal_id=journal.journal_id, title=journal.title, journal=journal, names=printed
+        )
 
     async def ListMyJournals(
         self, request: pb.ListMyJournalsRequest, context: Ctx
@@ -84,27 +85,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return response
 
     async def WriteMarks(self, request: pb.WriteMarksRequest, context: Ctx) -> pb.WriteMarksResponse:
-        cells = [
-            marks.CellWrite(
-                c.column_id,
-                c.student_id,
-                c.value,
-                c.expected_version if c.HasField("expected_version") else None,
-                marks.typed_time(c.typed_at, index),
-            )
-            for index, c in enumerate(request.cells)
-        ]
-        result = await marks.write_marks(
-            self.gb,
-            current_principal(),
-            marks.WriteMarks(
-                journal_id=request.journal_id,
-                cells=cells,
-                idempotency_key=request.idempotency_key,
-                request_hash=_fingerprint(request),
-                reason=request.reason,
-            ),
-        )
+        result = await marks.write_marks(self.gb, current_principal(), tr.write_marks_command(request))
         response = tr.marks_response(result.outcome)
         response.replayed = result.replayed
         return response
@@ -112,23 +93,10 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
     async def RecordAttendance(
         self, request: pb.RecordAttendanceRequest, context: Ctx
     ) -> pb.RecordAttendanceResponse:
-        entries = [
-            attendance.AttendanceWrite(
-                e.student_id, e.status, e.expected_version if e.HasField("expected_version") else None
-            )
-            for e in request.entries
-        ]
         result = await attendance.record_attendance(
             self.gb,
             current_principal(),
-            attendance.RecordAttendance(
-                journal_id=request.journal_id,
-                lesson_id=request.lesson_id,
-                entries=entries,
-                idempotency_key=request.idempotency_key,
-                request_hash=_fingerprint(request),
-                reason=request.reason,
-            ),
+            tr.record_attendance_command(request),
             lambda cells: pb.RecordAttendanceResponse(entries=tr.attendance_cells(cells)).SerializeToString(),
         )
         if result.stored is not None:
@@ -187,13 +155,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         outcome = await closing.close_section(
             self.gb,
             current_principal(),
-            closing.CloseSection(
-                journal_id=request.journal_id,
-                section=request.section,
-                reason=request.reason,
-                idempotency_key=request.idempotency_key,
-                request_hash=_fingerprint(request),
-            ),
+            tr.close_section_command(request),
             encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:

@@ -311,7 +311,7 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "is larger than {size} bytes",
     },
 }  # fmt: skip
-REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.py)
+REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.json)
 
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 

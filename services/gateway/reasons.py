@@ -623,12 +623,6 @@ SERVICE_REASONS: dict[str, dict[str, str]] = {
         "ky": "бул журналдын тобу эмес ({group})",
         "en": "is not this journal's group ({group})",
     },
-    "is not this journal's specialty ({specialty})": {
-        "ru": "не специальность этого журнала ({specialty})",
-        "kk": "бұл журналдың мамандығы емес ({specialty})",
-        "ky": "бул журналдын адистиги эмес ({specialty})",
-        "en": "is not this journal's specialty ({specialty})",
-    },
     "must be a date of this section: after {after}, on or before {until}": {
         "ru": "должна быть датой этого раздела: после {after}, не позже {until}",
         "kk": "осы бөлімнің күні болуы керек: {after} кейін, {until} кешіктірмей",

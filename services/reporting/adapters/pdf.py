@@ -8,22 +8,59 @@ verification page ends with its QR code (segno)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 
 import segno
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from services.reporting.domain.layout import Layout, Table
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
+FULL = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
+LGC = {"": FONTS / "DejaVuSans-LGC.ttf", "B": FONTS / "DejaVuSans-Bold-LGC.ttf"}
+
+
+@cache
+def _lgc_characters() -> frozenset[int]:
+    """What the cut fonts (scripts/subset_fonts.py) can print: in both, so either style prints it."""
+    maps = [TTFont(str(FONTS / name), lazy=True)["cmap"].getBestCmap() for name in LGC.values()]
+    return frozenset(maps[0]) & frozenset(maps[1])
+
+
+def _texts(layout: Layout) -> Iterator[str]:
+    yield from (layout.title, layout.identity_line, layout.verify_label, layout.verify_url)
+    yield from layout.heading
+    yield from layout.paragraphs
+    yield from layout.notes
+    for label, value in layout.fields:
+        yield label
+        yield value
+    for table in layout.tables:
+        yield table.caption
+        yield from (c.title for c in table.columns)
+        for row in table.rows:
+            yield from row
+    for signature in layout.signatures:
+        yield signature.role
+        yield signature.name
+
+
+def font_files(layouts: Sequence[Layout]) -> dict[str, Path]:
+    """The cut LGC fonts when they print every character of the documents (nearly always: they
+    load about three times faster), else the full DejaVu Sans."""
+    used = {ord(c) for layout in layouts for text in _texts(layout) for c in text}
+    return LGC if used <= _lgc_characters() else FULL
 
 
 class _Pdf(FPDF):
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, fonts: dict[str, Path] | None = None) -> None:
         super().__init__(
             orientation="L" if layout.landscape else "P",
             unit="mm",
@@ -32,8 +69,9 @@ class _Pdf(FPDF):
         )
         self.layout = layout
         self.wrapped: dict[tuple[str, float, str], list[str]] = {}  # see _lines
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        files = fonts or FULL
+        self.add_font(FAMILY, "", str(files[""]))
+        self.add_font(FAMILY, "B", str(files["B"]))
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(14, 12, 14)
         self.set_title(layout.title)
@@ -50,6 +88,7 @@ class _Pdf(FPDF):
 
 LINE = 4.6  # mm per line of a table cell (8 pt text)
 PAD = 1.0  # mm left and right of a cell's text
+CELL_PADDING = Padding(top=0, right=PAD, bottom=0, left=PAD)
 HEADING_FILL = (230, 230, 230)
 ROW_FILL = (247, 247, 247)
 
@@ -65,7 +104,7 @@ def _lines(pdf: _Pdf, text: str, width: float) -> list[str]:
     known = pdf.wrapped.get(key)
     if known is None:
         lines = pdf.multi_cell(
-            width, LINE, text, dry_run=True, output=MethodReturnValue.LINES, padding=(0, PAD, 0, PAD)
+            width, LINE, text, dry_run=True, output=MethodReturnValue.LINES, padding=CELL_PADDING
         )
         known = pdf.wrapped[key] = [str(line) for line in lines] if isinstance(lines, list) else [text]
     return known
@@ -210,7 +249,7 @@ def render_pdf_many(layouts: Sequence[Layout], on_each: Callable[[int], None] | 
     """Several documents in one file, each from a new page with its own footer."""
     if not layouts:
         raise ValueError("nothing to print")
-    pdf = _Pdf(layouts[0])
+    pdf = _Pdf(layouts[0], font_files(layouts))
     pdf.alias_nb_pages()
     for index, layout in enumerate(layouts, start=1):
         _document(pdf, layout)

@@ -22,25 +22,18 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // Navigation preload: the browser asks for the page while the worker starts, instead of after.
-  const preload = self.registration.navigationPreload ? self.registration.navigationPreload.enable() : null;
-  event.waitUntil(Promise.all([preload, self.clients.claim()]));
+  event.waitUntil(self.clients.claim());
 });
 
-// The page goes to the browser as soon as it arrives; its copy is written to the cache beside that
-// (waitUntil), not before it, so keeping pages for offline use costs a navigation nothing.
-async function networkFirst(event) {
-  const request = event.request;
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
   try {
-    const response = (await event.preloadResponse) || (await fetch(request));
+    const response = await fetch(request);
     // Only a complete page of the signed-in person: not an error, not the sign-in page a redirect led to.
-    if (response.ok && response.status === 200 && !response.redirected) {
-      const copy = response.clone();
-      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
-    }
+    if (response.ok && response.status === 200 && !response.redirected) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const kept = await (await caches.open(CACHE)).match(request, { ignoreVary: true });
+    const kept = await cache.match(request, { ignoreVary: true });
     if (kept) return kept;
     throw error;
   }
@@ -85,6 +78,6 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
   } else if (request.mode === "navigate" || (request.headers.get("Accept") || "").includes("text/html")) {
-    event.respondWith(networkFirst(event));
+    event.respondWith(networkFirst(request));
   }
 });

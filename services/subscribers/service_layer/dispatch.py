@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import text, update
+from sqlalchemy import CursorResult, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
@@ -49,6 +49,15 @@ WAITING = text(
     WHERE w.position <= :chain
     ORDER BY w.subscriber_id, w.subject, w.seq
     LIMIT :limit
+    """
+)
+
+
+PRUNE = text(
+    """
+    DELETE FROM deliveries WHERE seq IN (
+        SELECT seq FROM deliveries WHERE status = 'delivered' AND delivered_at < :cutoff LIMIT :batch
+    )
     """
 )
 
@@ -91,6 +100,8 @@ class Dispatcher:
         chain: int = 50,
         poll_seconds: float = 0.5,
         park_keep: timedelta = timedelta(hours=72),
+        delivered_keep: timedelta = timedelta(days=7),
+        export_wake: Callable[[], None] | None = None,
     ) -> None:
         self._engine, self._sessions, self._clock = engine, sessions, clock
         self._delays, self._chain, self._poll, self._park_keep = (
@@ -103,6 +114,7 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._wakeup = asyncio.Event()
         self._next_status = 0.0
+        self._delivered_keep, self._export_wake = delivered_keep, export_wake
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -132,7 +144,11 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """One round; the number of deliveries tried."""
         async with self._sessions() as session, session.begin():
-            await route_parked(session, self._clock(), self._park_keep)
+            routed = await route_parked(
+                session, self._clock(), self._park_keep, export=self._export_wake is not None
+            )
+        if routed and self._export_wake is not None:
+            self._export_wake()
         async with self._sessions() as session:
             rows = (await session.execute(WAITING, {"chain": self._chain, "limit": ROUND_LIMIT})).all()
         chains: dict[tuple[Any, str], list[Any]] = {}
@@ -166,6 +182,14 @@ class Dispatcher:
                 metrics.DELIVERIES.labels("dead" if retry_at is None else "failed").inc()
         metrics.DELIVERIES.labels("delivered").inc(len(delivered))
 
+    async def prune(self, batch: int = 10_000) -> int:
+        """Delete delivered rows older than the retention (a batch per call; the status loop calls it
+        every few seconds). Pending and dead rows are kept whatever their age."""
+        cutoff = self._clock() - self._delivered_keep
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(PRUNE, {"cutoff": cutoff, "batch": batch})
+        return int(cast(CursorResult[Any], result).rowcount or 0)
+
     async def run(self) -> None:
         """Dispatch until cancelled, while holding the dispatcher lock; ride out outages."""
         while True:
@@ -189,6 +213,7 @@ class Dispatcher:
         while True:
             busy = await self.dispatch_due() > 0
             if time.monotonic() >= self._next_status:
+                await self.prune()
                 await metrics.refresh(self._sessions, self._clock())
                 self._next_status = time.monotonic() + 5
             if busy:

@@ -11,14 +11,19 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
@@ -91,6 +96,50 @@ def _mechanism(cert: asn1_x509.Certificate) -> str:
     return "sha256_ecdsa" if cert.public_key.algorithm == "ec" else "sha256_rsa"
 
 
+def mechanism_of(certificate: bytes) -> str:
+    """The signature algorithm an external signer uses with this certificate's key."""
+    return _mechanism(asn1_x509.Certificate.load(certificate))
+
+
+def is_certificate(der: bytes) -> bool:
+    try:
+        x509.load_der_x509_certificate(der)
+    except ValueError:
+        return False
+    return True
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def pending_json(pending: Pending) -> dict[str, object]:
+    """`pending` without its PDF, as JSON (kept between the two calls; the PDF is stored as bytes)."""
+    return {
+        "document_digest": _b64(pending.document_digest),
+        "reserved_start": pending.reserved_start,
+        "reserved_end": pending.reserved_end,
+        "signed_attrs": _b64(pending.signed_attrs),
+        "to_sign": _b64(pending.to_sign),
+        "certificate": _b64(pending.certificate),
+        "chain": [_b64(c) for c in pending.chain],
+    }
+
+
+def pending_of(prepared_pdf: bytes, data: Mapping[str, Any]) -> Pending:
+    raw = base64.b64decode
+    return Pending(
+        prepared_pdf=prepared_pdf,
+        document_digest=raw(data["document_digest"]),
+        reserved_start=int(data["reserved_start"]),
+        reserved_end=int(data["reserved_end"]),
+        signed_attrs=raw(data["signed_attrs"]),
+        to_sign=raw(data["to_sign"]),
+        certificate=raw(data["certificate"]),
+        chain=tuple(raw(c) for c in data["chain"]),
+    )
+
+
 async def prepare_external(
     pdf: bytes, field: str, name: str, certificate: bytes, chain: tuple[bytes, ...], trust: Trust
 ) -> Pending:
@@ -133,3 +182,24 @@ async def complete_external(pending: Pending, signature: bytes, trust: Trust) ->
     signature_field = reader.embedded_signatures[-1]
     finished = await async_add_validation_info(signature_field, trust.context(), in_place=False)
     return bytes(finished.getvalue())
+
+
+PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.+?-----END \1-----", re.DOTALL)
+
+
+def trust_bundle(pem: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """(certificates, CRLs) as DER from one PEM file holding the trusted roots of a configured key's
+    CA and its current revocation lists ("CERTIFICATE" and "X509 CRL" blocks, in any order)."""
+    roots: list[bytes] = []
+    crls: list[bytes] = []
+    for block in PEM_BLOCK.finditer(pem):
+        kind = block.group(1)
+        if kind == b"CERTIFICATE":
+            cert = x509.load_pem_x509_certificate(block.group(0))
+            roots.append(cert.public_bytes(serialization.Encoding.DER))
+        elif kind == b"X509 CRL":
+            crl = x509.load_pem_x509_crl(block.group(0))
+            crls.append(crl.public_bytes(serialization.Encoding.DER))
+    if not roots:
+        raise ValueError("the trust file holds no CERTIFICATE block")
+    return tuple(roots), tuple(crls)

@@ -112,9 +112,12 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
     ) -> pb.RecordAttendanceResponse:
         entries = [
             attendance.AttendanceWrite(
-                e.student_id, e.status, e.expected_version if e.HasField("expected_version") else None
+                e.student_id,
+                e.status,
+                e.expected_version if e.HasField("expected_version") else None,
+                marks.typed_time(e.typed_at, index, "entries"),
             )
-            for e in request.entries
+            for index, e in enumerate(request.entries)
         ]
         result = await attendance.record_attendance(
             self.gb,

@@ -140,11 +140,36 @@ function showSync({ phase, online, waiting, lastSynced }) {
   if (phase === "saved" && saver.size === 0 && problem.dataset.kind !== "held") say("");
 }
 
+// A link to the explanation form of a closed section (the reopen procedure's first step).
+function explanationLink(section, label) {
+  const link = document.createElement("a");
+  link.href = `/teacher/journals/${journalId}/sections/${section}/explanation`;
+  link.textContent = label;
+  return link;
+}
+
 // A held cell: what the teacher typed stays in the cell; the list says why and offers the choice.
+// Held attendance is answered on its lesson's page: the list links there.
 function showHeld() {
   heldList.replaceChildren();
   heldList.hidden = saver.held.size === 0;
+  const sections = new Map(); // closed section -> a held column of it
   for (const entry of saver.held.values()) {
+    if (entry.of === "attendance") {
+      const item = document.createElement("li");
+      item.dataset.cell = entry.id;
+      item.dataset.kind = entry.kind;
+      const link = document.createElement("a");
+      link.href = `/teacher/journals/${journalId}/lessons/${entry.column_id}`;
+      link.textContent = fill(texts.held_attendance, { student: nameOf(entry.student_id), day: columnName(entry.column_id) });
+      item.append(link);
+      heldList.append(item);
+      continue;
+    }
+    if (entry.kind === "closed") {
+      const section = heads[columnIndex.get(entry.column_id)]?.dataset.section;
+      if (section && !sections.has(section)) sections.set(section, entry.column_id);
+    }
     const td = cellOf(entry.column_id, entry.student_id);
     if (td) {
       td.dataset.stored = entry.theirs ? entry.theirs.value : stored(td);
@@ -184,10 +209,14 @@ function showHeld() {
     }
     heldList.append(item);
   }
-  if ([...saver.held.values()].some((e) => e.kind === "closed")) {
+  if ([...saver.held.values()].some((e) => e.kind === "closed" && e.of !== "attendance")) {
     const offer = document.createElement("li");
     offer.className = "reopen-offer";
     offer.textContent = texts.reopen_offer;
+    // Each closed section's explanation form: the first step of the reopen procedure.
+    for (const [section, column] of sections) {
+      offer.append(" ", explanationLink(section, fill(texts.reopen_link, { day: columnName(column) })));
+    }
     heldList.append(offer);
   }
   problem.dataset.kind = saver.held.size ? "held" : "";
@@ -218,7 +247,8 @@ heldList.addEventListener("click", async (event) => {
 
 const saver = new GridSaver(journalId, personId, {
   onState: showSync,
-  onSaved(cells) {
+  onSaved(cells, of) {
+    if (of === "attendance") return; // shown on the lesson's page
     for (const cell of cells) {
       const td = cellOf(cell.column_id, cell.student_id);
       if (!td) continue;

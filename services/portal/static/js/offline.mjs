@@ -13,6 +13,8 @@ import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outb
 const CACHE_PREFIX = "ejournal-";
 const PREFETCH_EVERY_MS = 15 * 60 * 1000;
 const PREFETCH_DELAY_MS = 5000;
+const PREFETCH_TERM_DAYS = 14; // the schedule's window that tells the current term
+const PREFETCH_LESSON_DAYS = 6; // attendance pages of today and the next six days
 
 const body = document.body;
 const person = body.dataset.person;
@@ -72,18 +74,47 @@ function guardSignOut() {
   });
 }
 
-// The teacher's open journals of the current term (not locked, some section still open), into the
-// worker's cache (the worker fetches them): the grid page carries the roster with names and the scale.
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+
+async function read(path) {
+  const answer = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!answer.ok) throw new Error(`${path}: ${answer.status}`);
+  return answer.json();
+}
+
+// What a teacher needs with no network, into the worker's cache (the worker fetches the pages): the
+// open journals of the current term (not locked, some section still open) — the grid page carries the
+// roster with names and the scale — and the attendance pages of the coming week's lessons.
+// The current term is the one the teacher's schedule is in now: the terms of their lessons from two
+// weeks back to two weeks ahead (a journal knows its term, not the term's dates). With no lesson in
+// that window there is no current term, and no journal is kept.
+export async function prefetchPaths(teacherId) {
+  const [{ journals = [] }, { lessons = [] }] = await Promise.all([
+    read("/api/v1/my/journals?page_size=1000"),
+    read(`/api/v1/lessons?teacher_id=${encodeURIComponent(teacherId)}&from_date=${day(-PREFETCH_TERM_DAYS)}&to_date=${day(PREFETCH_TERM_DAYS)}&page_size=1000`),
+  ]);
+  const terms = new Set(lessons.map((l) => l.term_id).filter(Boolean));
+  const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
+  const open = journals.filter((j) => terms.has(j.term_id) && !j.locked_at && !closed(j));
+  const byUnit = new Map(open.map((j) => [`${j.course_unit_id}|${j.group_id}|${j.subgroup_id || ""}`, j]));
+  const [from, to] = [day(0), day(PREFETCH_LESSON_DAYS)];
+  const lessonPages = lessons
+    .filter((l) => l.date >= from && l.date <= to)
+    .map((l) => [byUnit.get(`${l.course_unit_id}|${l.group_id}|${l.subgroup_id || ""}`), l])
+    .filter(([j]) => j)
+    .map(([j, l]) => `/teacher/journals/${j.journal_id}/lessons/${l.id}`);
+  return ["/teacher/journals", "/teacher/today", ...open.map((j) => `/teacher/journals/${j.journal_id}`), ...lessonPages];
+}
+
 async function prefetchJournals() {
   const stamp = `ejournal:prefetched:${person}`;
-  if (!navigator.onLine || Date.now() - Number(localStorage.getItem(stamp) || 0) < PREFETCH_EVERY_MS) return;
-  const answer = await fetch("/api/v1/my/journals", { headers: { Accept: "application/json" }, credentials: "same-origin" });
-  if (!answer.ok) return;
-  const { journals = [] } = await answer.json();
-  const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
-  const open = journals.filter((j) => !j.locked_at && !closed(j));
+  if (!navigator.onLine) return;
+  // A new deploy's worker starts with an empty cache: fetch again at once rather than in 15 minutes.
+  const emptied = !(await caches.match("/teacher/journals"));
+  if (!emptied && Date.now() - Number(localStorage.getItem(stamp) || 0) < PREFETCH_EVERY_MS) return;
+  const paths = await prefetchPaths(person);
   const worker = (await navigator.serviceWorker.ready).active;
-  worker?.postMessage({ type: "keep", paths: ["/teacher/journals", ...open.map((j) => `/teacher/journals/${j.journal_id}`)] });
+  worker?.postMessage({ type: "keep", paths });
   localStorage.setItem(stamp, String(Date.now()));
 }
 

@@ -83,7 +83,6 @@ def install(app: FastAPI) -> None:
             headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
         )
 
-
     async def to_sign_in(request: Request, error: Exception) -> Response:
         assert isinstance(error, SignInRequired)
         return RedirectResponse(sign_in_path(error.back_to), status_code=303)

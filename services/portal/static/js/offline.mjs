@@ -9,11 +9,12 @@
 //   opens with no network even if it was not visited recently.
 
 import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outbox.mjs";
+import { currentTerm } from "./terms.mjs";
 
 const CACHE_PREFIX = "ejournal-";
 const PREFETCH_EVERY_MS = 15 * 60 * 1000;
 const PREFETCH_DELAY_MS = 5000;
-const PREFETCH_TERM_DAYS = 14; // the schedule's window that tells the current term
+const PREFETCH_TERM_DAYS = 183; // how far back the schedule is read to tell the current term
 const PREFETCH_LESSON_DAYS = 6; // attendance pages of today and the next six days
 
 const body = document.body;
@@ -82,18 +83,30 @@ async function read(path) {
   return answer.json();
 }
 
+// The teacher's lessons over half a year back and a month ahead (every page of the list).
+async function lessonsAround(teacherId) {
+  const lessons = [];
+  let token = "";
+  for (let page = 0; page < 10; page += 1) {
+    const query = `teacher_id=${encodeURIComponent(teacherId)}&from_date=${day(-PREFETCH_TERM_DAYS)}&to_date=${day(30)}&page_size=1000`;
+    const answer = await read(`/api/v1/lessons?${query}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`);
+    lessons.push(...(answer.lessons || []));
+    token = answer.next_page_token || "";
+    if (!token) break;
+  }
+  return lessons;
+}
+
 // What a teacher needs with no network, into the worker's cache (the worker fetches the pages): the
 // open journals of the current term (not locked, some section still open) — the grid page carries the
 // roster with names and the scale — and the attendance pages of the coming week's lessons.
-// The current term is the one the teacher's schedule is in now: the terms of their lessons from two
-// weeks back to two weeks ahead (a journal knows its term, not the term's dates). With no lesson in
-// that window there is no current term, and no journal is kept.
 export async function prefetchPaths(teacherId) {
-  const [{ journals = [] }, { lessons = [] }] = await Promise.all([
+  const [{ journals = [] }, lessons] = await Promise.all([
     read("/api/v1/my/journals?page_size=1000"),
-    read(`/api/v1/lessons?teacher_id=${encodeURIComponent(teacherId)}&from_date=${day(-PREFETCH_TERM_DAYS)}&to_date=${day(PREFETCH_TERM_DAYS)}&page_size=1000`),
+    lessonsAround(teacherId),
   ]);
-  const terms = new Set(lessons.map((l) => l.term_id).filter(Boolean));
+  const term = currentTerm(lessons, day(0));
+  const terms = new Set(term ? [term] : []);
   const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
   const open = journals.filter((j) => terms.has(j.term_id) && !j.locked_at && !closed(j));
   const byUnit = new Map(open.map((j) => [`${j.course_unit_id}|${j.group_id}|${j.subgroup_id || ""}`, j]));

@@ -25,6 +25,7 @@ const STATIC = [
   "/static/js/outbox.mjs",
   "/static/js/offline.mjs",
   "/static/js/attendance.mjs",
+  "/static/js/terms.mjs",
 ];
 let newerDeploy = false; // a page of another asset version was seen: the cache's scripts are old
 

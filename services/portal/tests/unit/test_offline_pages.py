@@ -53,7 +53,7 @@ def test_a_changed_script_changes_the_version_and_so_the_worker(tmp_path: Path) 
 def test_every_script_a_page_loads_is_kept_by_the_worker() -> None:
     worker = (STATIC / "js" / "sw.js").read_text(encoding="utf-8")
     kept = set(re.findall(r'"(/static/[^"]+)"', worker))
-    scripts = {"grid.mjs", "grid-save.mjs", "outbox.mjs", "offline.mjs", "api.mjs", "attendance.mjs"}
+    scripts = {"grid.mjs", "grid-save.mjs", "outbox.mjs", "offline.mjs", "api.mjs", "attendance.mjs", "terms.mjs"}
     assert {f"/static/js/{name}" for name in scripts} | {"/static/portal.css"} <= kept
 
 

@@ -53,8 +53,13 @@ def test_a_changed_script_changes_the_version_and_so_the_worker(tmp_path: Path) 
 def test_every_script_a_page_loads_is_kept_by_the_worker() -> None:
     worker = (STATIC / "js" / "sw.js").read_text(encoding="utf-8")
     kept = set(re.findall(r'"(/static/[^"]+)"', worker))
-    scripts = {"grid.mjs", "grid-save.mjs", "outbox.mjs", "offline.mjs", "api.mjs", "attendance.mjs", "terms.mjs"}
-    assert {f"/static/js/{name}" for name in scripts} | {"/static/portal.css"} <= kept
+    offline = {"grid.mjs", "grid-save.mjs", "outbox.mjs", "offline.mjs", "api.mjs", "attendance.mjs"}
+    assert {f"/static/js/{name}" for name in offline} | {"/static/portal.css"} <= kept
+    # Every script the offline pages import is among them (a new import would miss offline otherwise).
+    for name in offline:
+        source = (STATIC / "js" / name).read_text(encoding="utf-8")
+        for imported in re.findall(r'from "\./([\w-]+\.mjs)"', source):
+            assert f"/static/js/{imported}" in kept, f"{name} imports {imported}: the worker lacks it"
 
 
 @pytest.mark.rule("KZ-13")

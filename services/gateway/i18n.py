@@ -7,8 +7,11 @@ user's language. Texts are data in one table so translators edit one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ejournal_platform.languages import from_accept_language
+from services.gateway.reasons import SCHEMA_REASONS, SERVICE_REASONS
 
 DEFAULT_LANGUAGE = "ru"
 
@@ -271,6 +274,7 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "is larger than {size} bytes",
     },
 }  # fmt: skip
+REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.py)
 
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 
@@ -295,6 +299,29 @@ def reason_in(text: str, language: str) -> str:
         if worded != rest:
             return f"{field}: {worded}"
     return text
+
+
+# pydantic error types that read as another's.
+_SCHEMA_ALIASES = {
+    "int_type": "int_parsing", "int_from_float": "int_parsing", "float_type": "float_parsing",
+    "bool_type": "bool_parsing", "uuid_type": "uuid_parsing", "date_type": "date_parsing",
+    "datetime_type": "datetime_parsing", "model_type": "dict_type",
+}  # fmt: skip
+
+
+def schema_reason(error: Mapping[str, Any], language: str) -> str:
+    """One of FastAPI's (pydantic's) request-validation errors in the user's language: by its type with
+    the values of its context, or a custom validator's message worded like a service's reason."""
+    kind = str(error.get("type", ""))
+    texts = SCHEMA_REASONS.get(_SCHEMA_ALIASES.get(kind, kind))
+    message = str(error.get("msg", ""))
+    if texts is None:
+        return reason_in(message.removeprefix("Value error, ").removeprefix("Assertion failed, "), language)
+    values = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    try:
+        return texts.get(language, texts["en"]).format(**values)
+    except (KeyError, IndexError):
+        return message
 
 
 def negotiate(accept_language: str | None) -> str:

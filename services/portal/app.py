@@ -14,8 +14,10 @@ from services.portal.pages import (
     admin,
     calendar,
     column_form,
+    department,
     disputes,
     lessons,
+    notices,
     office,
     oversight,
     reopen,
@@ -36,10 +38,12 @@ ROUTERS = (
     disputes.router,
     student.router,
     tasks.router,
+    department.router,
     calendar.router,
     oversight.router,
     office.router,
     admin.router,
+    notices.router,
 )
 
 

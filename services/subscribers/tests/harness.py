@@ -55,6 +55,7 @@ class Subscribers:
     stub: pb_grpc.SubscribersServiceStub
     tokens: TestTokens
     dispatcher: Dispatcher
+    channel: grpc.aio.Channel
 
     def admin(self, university_id: str) -> tuple[tuple[str, str]]:
         return bearer(
@@ -163,7 +164,8 @@ async def running_subscribers(
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     tasks = [asyncio.create_task(c.run()) for c in consumers] + [asyncio.create_task(dispatcher.run())]
     try:
-        yield Subscribers(engine, sessions, js, pb_grpc.SubscribersServiceStub(channel), tokens, dispatcher)
+        stub = pb_grpc.SubscribersServiceStub(channel)
+        yield Subscribers(engine, sessions, js, stub, tokens, dispatcher, channel)
     finally:
         for task in tasks:
             task.cancel()

@@ -217,6 +217,15 @@ async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datet
     return view_from_json(row.view), row.ended_at
 
 
+async def list_teacher_cases(session: AsyncSession, teacher_id: str, limit: int) -> list[CaseView]:
+    """A teacher's own cases, newest first (open and ended)."""
+    c = reopen_cases.c
+    rows = await session.scalars(
+        select(c.view).where(c.teacher_id == teacher_id).order_by(c.created_at.desc(), c.case_id).limit(limit)
+    )
+    return [view_from_json(view) for view in rows]
+
+
 async def list_late_rows(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
     """Open cases escalated or past their step's deadline, university-wide, oldest deadline first."""
     c = reopen_cases.c

@@ -11,13 +11,17 @@ import pytest
 from sqlalchemy import text
 
 from deploy.local.mail import subject_of, text_of
-from deploy.local.servers import free_port
+from deploy.local.servers import NatsServer, free_port
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.identity.v1 import identity_service_pb2 as ipb
 from ejournal.notifier.v1 import events_pb2 as nev
 from ejournal.workflow.v1 import events_pb2 as wev
+from ejournal_platform.events import stream_name
+from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxRelay, OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from services.identity.tests.harness import pid
+from services.notifier.adapters import tables
 from services.notifier.adapters.channels import Sender, SmtpChannel, SmtpConnection
 from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
 
@@ -58,9 +62,12 @@ async def test_a_dispute_reaches_its_teacher_once_in_their_language(
 
 
 async def test_a_failing_smtp_server_leads_to_retries_then_the_dead_letter_stream(
-    databases: Databases, tmp_path: Path
+    databases: Databases, nats_server: NatsServer, tmp_path: Path
 ) -> None:
     server = mail_server(tmp_path / "mail", free_port(), refuse=True)
+    nc = await connect(nats_server.url, "notifier-dead-letters")
+    js = nc.jetstream()
+    await ensure_stream(js, "notifier")
     try:
         async with running_notifier(
             databases, {"email": smtp_to(server)}, retry_delays=(60, 300)
@@ -87,8 +94,15 @@ async def test_a_failing_smtp_server_leads_to_retries_then_the_dead_letter_strea
             assert "«н/б»" in dead.body and server.messages() == []
             notifier.clock.advance(days=1)
             assert await notifier.dispatcher.dispatch_due() == 0  # dead stays dead: no endless retries
+            # The outbox relay puts it on the notifier's stream, where an operator's tools read it.
+            relay = OutboxRelay(notifier.engine, OutboxWriter(tables.outbox), js, "ejournal/notifier")
+            assert await relay.publish_pending() == 1
+            subject = nev.DeliveryDeadLettered.DESCRIPTOR.full_name
+            on_stream = await js.get_last_msg(stream_name("notifier"), subject)
+            assert nev.DeliveryDeadLettered.FromString(on_stream.data or b"") == dead
     finally:
         server.stop()
+        await nc.close()
 
 
 async def test_a_digest_gathers_a_days_notices_into_one_message(databases: Databases, tmp_path: Path) -> None:
@@ -223,5 +237,49 @@ async def test_a_workflow_notice_built_at_run_time_arrives_in_the_readers_langua
             body = text_of(mail)
             assert "4 желтоқсан 2026, 12:00 (Asia/Almaty, UTC+05:00) дейін түзету енгізілмеді" in body
             assert "оқытушы Әбілқасымова" in body and teacher not in body  # the name, not the id
+    finally:
+        server.stop()
+
+
+async def test_a_journal_is_named_by_its_discipline_group_and_lesson_type_in_the_readers_language(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """Statement-deadline and reopen texts carry journal ids; the mail names each journal as the
+    gradebook's JournalOpened did, in the reader's language (a journal never opened here: its id)."""
+    server = mail_server(tmp_path / "mail", free_port())
+    try:
+        async with running_notifier(databases, {"email": smtp_to(server)}) as notifier:
+            teacher, journal = pid("kz.teacher1"), "0b7c1f0e-5d1a-4c53-9a55-3f1f6a0f2c11"
+            discipline = "ПВБ-3201 Пропедевтика внутренних болезней"
+            names = gb.StructureNames(group="ЖМ-21-01", discipline=discipline)
+            await notifier.deliver(gb.JournalOpened(
+                journal_id=journal, group_id="g-1", profile_code="kz-medical", lesson_type="practical",
+                title="Пропедевтика внутренних болезней", teacher_ids=[teacher], names=names,
+            ))  # fmt: skip
+            values = {"control_event": "ce-1", "deadline_at": "2026-12-05T18:59:00+00:00", "cells": "12",
+                      "journal": journal}  # fmt: skip
+            await notifier.deliver(wev.NotificationRequested(
+                recipient_id=teacher, kind="statement", what=f"… journal {journal}",
+                what_key="statement not formed by the deadline: {cells} cells unfilled in journal {journal}",
+                why_key="the statement of control event {control_event} is due {deadline_at} (KZ-15)",
+                values=values,
+            ))  # fmt: skip
+            await notifier.deliver(wev.NotificationRequested(
+                recipient_id=teacher, kind="statement", what="…",
+                what_key="{count} journals still incomplete before the statement deadline: {journals}",
+                why_key="the statement of control event {control_event} is due {deadline_at} (KZ-15)",
+                values={**values, "count": "2", "journals": f"{journal}, never-opened"},
+            ))  # fmt: skip
+            assert await notifier.dispatcher.dispatch_due() == 2
+            late, both = server.messages()
+            assert subject_of(late) == (
+                "Ведомость мерзімінде жасалмады: «ПВБ-3201 Пропедевтика внутренних болезней» "
+                "(ЖМ-21-01, практикалық) журналында толтырылмаған ұяшықтар: 12"
+            )
+            assert journal not in text_of(late)
+            assert subject_of(both) == (
+                "Ведомость мерзіміне дейін толтырылмаған журналдар: 2 («ПВБ-3201 Пропедевтика внутренних "
+                "болезней» (ЖМ-21-01, практикалық), never-opened)"
+            )
     finally:
         server.stop()

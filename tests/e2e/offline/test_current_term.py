@@ -1,6 +1,7 @@
 """Which term the offline prefetch treats as current (static/js/terms.mjs, issue 21), run in Chromium
-without the stack: the term whose lessons began last on or before today stays current through its
-exam session until the next term's lessons begin; before any has begun, the first to come."""
+without the stack: the term of the university's calendar whose dates hold today; between terms, from
+the teacher's schedule, the term whose lessons began last on or before today stays current through
+its exam session until the next term's lessons begin; before any has begun, the first to come."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ TERMS = Path(__file__).parents[3] / "services" / "portal" / "static" / "js" / "t
 def page(chromium: BrowserType) -> Iterator[Page]:
     browser = chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
     page = browser.new_page()
-    source = TERMS.read_text(encoding="utf-8").replace("export function", "window.currentTerm = function")
+    source = TERMS.read_text(encoding="utf-8")
+    for name in ("currentTerm", "termOn"):
+        source = source.replace(f"export function {name}", f"window.{name} = function")
     page.evaluate(f"() => {{ {source} }}")
     yield page
     browser.close()
@@ -52,3 +55,18 @@ def test_before_any_lesson_the_first_term_to_come_and_without_lessons_none(page:
     assert current(page, SPRING + AUTUMN, "2026-08-25") == "autumn"
     assert current(page, [], "2026-10-01") == ""
     assert current(page, [("", "2026-10-01")], "2026-10-01") == ""  # a lesson without a term
+
+
+YEARS = [
+    {"id": "y1", "terms": [{"id": "autumn", "starts_on": "2026-09-01", "ends_on": "2027-01-20"},
+                           {"id": "spring", "starts_on": "2027-02-01", "ends_on": "2027-06-30"}]},
+]  # fmt: skip
+
+
+def test_the_calendar_names_the_term_whose_dates_hold_today(page: Page) -> None:
+    on = "([years, today]) => termOn(years, today)"
+    assert page.evaluate(on, [YEARS, "2026-12-02"]) == "autumn"
+    assert page.evaluate(on, [YEARS, "2027-01-20"]) == "autumn"  # the last day counts
+    assert page.evaluate(on, [YEARS, "2027-02-01"]) == "spring"
+    assert page.evaluate(on, [YEARS, "2027-01-25"]) == ""  # the holiday: the schedule decides
+    assert page.evaluate(on, [[], "2026-12-02"]) == ""

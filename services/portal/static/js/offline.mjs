@@ -9,7 +9,7 @@
 //   opens with no network even if it was not visited recently.
 
 import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outbox.mjs";
-import { currentTerm } from "./terms.mjs";
+import { currentTerm, termOn } from "./terms.mjs";
 
 const CACHE_PREFIX = "ejournal-";
 const PREFETCH_EVERY_MS = 15 * 60 * 1000;
@@ -97,6 +97,15 @@ async function lessonsAround(teacherId) {
   return lessons;
 }
 
+// The term whose dates hold today, from the person's university's calendar (WhoAmI names the
+// university; every person may read its academic years).
+async function calendarTerm() {
+  const me = await read("/api/v1/session/me");
+  if (!me.university_id) return "";
+  const { academic_years: years = [] } = await read(`/api/v1/academic-years?university_id=${encodeURIComponent(me.university_id)}`);
+  return termOn(years, day(0));
+}
+
 // What a teacher needs with no network, into the worker's cache (the worker fetches the pages): the
 // open journals of the current term (not locked, some section still open) — the grid page carries the
 // roster with names and the scale — and the attendance pages of the coming week's lessons.
@@ -105,7 +114,7 @@ export async function prefetchPaths(teacherId) {
     read("/api/v1/my/journals?page_size=1000"),
     lessonsAround(teacherId),
   ]);
-  const term = currentTerm(lessons, day(0));
+  const term = (await calendarTerm().catch(() => "")) || currentTerm(lessons, day(0));
   const terms = new Set(term ? [term] : []);
   const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
   const open = journals.filter((j) => terms.has(j.term_id) && !j.locked_at && !closed(j));

@@ -1,9 +1,18 @@
 // Which term is the current one, for the offline prefetch (offline.mjs, issue 21). Pure: no page, no
 // network (tests/e2e/offline/test_current_term.py runs it in Chromium).
-//
-// The current term, from the teacher's schedule (a journal knows its term's id, not its dates, and a
-// teacher may not list the academic years): the term whose first lesson is the latest one on or
-// before today — it goes on through its exam session until the next term's lessons begin — or, before
+
+// The term whose dates hold today, from the university's academic years (GET /academic-years), or "".
+export function termOn(years, today) {
+  for (const year of years || []) {
+    for (const term of year.terms || []) {
+      if (term.starts_on && term.ends_on && term.starts_on <= today && today <= term.ends_on) return term.id;
+    }
+  }
+  return "";
+}
+
+// Between terms (a holiday), or when the calendar cannot be read, the current term from the teacher's
+// schedule: the term whose first lesson is the latest one on or before today — it goes on through its exam session until the next term's lessons begin — or, before
 // any has begun, the term that begins first.
 export function currentTerm(lessons, today) {
   const first = new Map();

@@ -27,7 +27,8 @@ const rows = new Map([...form.querySelectorAll("tbody tr[data-student]")].map((t
 let autosave = null;
 
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
-const local = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" }) : "");
+const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "short", timeStyle: "short" });
+const local = (iso) => (iso ? dateFormat.format(new Date(iso)) : "");
 const label = (status) => labels[status] || status || "—";
 const field = (student, name) => form.elements.namedItem(`${name}.${student}`);
 const nameOf = (student) => rows.get(student)?.querySelector("th").textContent.trim() || "";

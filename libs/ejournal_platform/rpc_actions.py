@@ -76,6 +76,8 @@ RPC_ACTIONS: dict[str, str] = {
     "reporting.RunRetention": "report.archive", "reporting.ListArchiveRecords": "report.archive",
     "reporting.ListBackups": "report.archive", "reporting.ApproveStatement": "statement.read",
     "reporting.VerifyStatement": PUBLIC, "reporting.VerifyDocument": PUBLIC,
+    "reporting.PrepareExternalSignature": "statement.read",
+    "reporting.CompleteExternalSignature": "statement.read",
     # workflow: the steps of a reopen case are authorized by the case's own step rules (who may act
     # at which step, services/workflow/reopen); the rest by the policy.
     "workflow.SubmitExplanation": "reopen.request", "workflow.AdmitLateExplanation": "reopen.admit_late",
@@ -93,6 +95,8 @@ RPC_ACTIONS: dict[str, str] = {
     "subscribers.ListDeadLetters": "subscribers.manage",
     "subscribers.ReplayDeadLetters": "subscribers.manage",
     "subscribers.SetSubscriberActive": "subscribers.manage",
+    "subscribers.RegisterNatsSubscriber": "subscribers.manage",
+    "subscribers.RestartNatsSubscription": "subscribers.manage",
 }  # fmt: skip
 
 

@@ -49,9 +49,12 @@ def write_marks_command(request: pb.WriteMarksRequest) -> marks.WriteMarks:
 def record_attendance_command(request: pb.RecordAttendanceRequest) -> attendance.RecordAttendance:
     entries = [
         attendance.AttendanceWrite(
-            e.student_id, e.status, e.expected_version if e.HasField("expected_version") else None
+            e.student_id,
+            e.status,
+            e.expected_version if e.HasField("expected_version") else None,
+            marks.typed_time(e.typed_at, index, "entries"),
         )
-        for e in request.entries
+        for index, e in enumerate(request.entries)
     ]
     return attendance.RecordAttendance(
         journal_id=request.journal_id,

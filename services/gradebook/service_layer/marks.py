@@ -87,12 +87,13 @@ class WriteResult:
     replayed: bool = False  # the first outcome of an earlier call with the same key
 
 
-def typed_time(text: str, index: int) -> datetime | None:
+def typed_time(text: str, index: int, items: str = "cells") -> datetime | None:
     """A cell's `typed_at` (RFC 3339 with an offset), or None when the client sent none. It is kept as
-    the client said it, even when that clock is wrong: it is information, never a rule's input."""
+    the client said it, even when that clock is wrong: it is information, never a rule's input.
+    `items` names the request's list in a refusal (cells of marks, entries of attendance)."""
     if not text:
         return None
-    field_name = f"cells[{index}].typed_at"
+    field_name = f"{items}[{index}].typed_at"
     try:
         at = datetime.fromisoformat(text)
     except ValueError:

@@ -337,7 +337,14 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return response
 
     async def GetFillStatus(self, request: pb.GetFillStatusRequest, context: Ctx) -> pb.GetFillStatusResponse:
-        found = await fill.fill_status(
+        filters = [
+            request.journal_id,
+            request.teacher_id,
+            request.department_id,
+            request.from_date,
+            request.to_date,
+        ]
+        found, next_token = await fill.fill_status(
             self.gb,
             current_principal(),
             request.journal_id,
@@ -345,6 +352,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.department_id,
             request.from_date,
             request.to_date,
+            page_request(request.page_size, request.page_token, filters),
         )
         return pb.GetFillStatusResponse(
             journals=[
@@ -386,5 +394,6 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     ],
                 )
                 for f in found
-            ]
+            ],
+            next_page_token=next_token,
         )

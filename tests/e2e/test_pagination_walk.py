@@ -156,6 +156,7 @@ def walked(api: Api, walk: Walk, fields: list[str]) -> None:
     assert len(listed) >= walk.at_least, f"{walk.path}: expected at least {walk.at_least} items, got {listed}"
 
 
+@pytest.mark.timeout(1800)  # the first e2e test pays for starting the stack, slow on a loaded machine
 def test_every_list_route_walked_one_by_one_gives_each_item_exactly_once(stack: Stack) -> None:
     document = httpx.get(f"{stack.gateway}/openapi.json", timeout=60).json()
     api = Api(stack)

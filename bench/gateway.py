@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import time
 import uuid
 from collections.abc import Sequence
@@ -233,18 +234,26 @@ def grid_figures(name: str, ours_ms: list[float], raw_ms: list[float], p: int) -
     print(f"  target <= 2 x raw + 5 ms = {2 * raw + 5:.1f} ms: {verdict}", flush=True)
 
 
-async def measure() -> None:
+async def measure(writes_only: bool = False) -> None:
+    """writes_only (`python -m bench.gateway --writes`): only gateway_write_marks_per_s, on a database
+    seeded just large enough for it (a short run while working on the write path)."""
     small = UniversitySize(groups=size(20, 4), teachers=size(40, 4), other_per_group=size(54, 1))
     big = UniversitySize(groups=size(4, 1), students_per_group=100, terms=1, graded_per_group=2,
                          graded_columns=71, other_per_group=0)  # fmt: skip
     with servers() as s:
-        gradebook, curriculum, (seeded, big_seeded) = prepare(s, "small", [(small, 19), (big, 71)])
+        if writes_only:
+            gradebook, curriculum, (seeded,) = prepare(s, "small", [(small, 19)])
+            big_seeded = seeded
+        else:
+            gradebook, curriculum, (seeded, big_seeded) = prepare(s, "small", [(small, 19), (big, 71)])
         async with await psycopg.AsyncConnection.connect(gradebook, autocommit=True) as conn:
             for statement in RAW_TABLES.split(";\n"):
                 await conn.execute(statement)
         with gateway_stack(gradebook, curriculum) as stack:
             journals = seeded.graded
             await writes(stack, gradebook, journals[-(2 * CLIENTS + 1) :])
+            if writes_only:
+                return
             readable = journals[: -(2 * CLIENTS + 1)]
             ours_ms, raw_ms = await grid_reads(stack, gradebook, curriculum, readable, size(400, 10))
             grid_figures("gateway_grid_30x60_p99_ms", ours_ms, raw_ms, 99)
@@ -258,4 +267,8 @@ async def measure() -> None:
 
 
 def main() -> None:
-    asyncio.run(measure())
+    asyncio.run(measure(writes_only="--writes" in sys.argv[1:]))
+
+
+if __name__ == "__main__":  # python -m bench.gateway [--writes]
+    main()

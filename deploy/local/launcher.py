@@ -292,6 +292,8 @@ class Stack:
                 env[f"{prefix}BACKUP_DIR"] = str(self.home / "backups")
                 env[f"{prefix}ARCHIVE_DIR"] = str(self.home / "archive")
                 env[f"{prefix}SIGNING_DIR"] = str(self.home / "signing")  # the demo CA and keys
+                # Encrypts the demo CA's and signers' keys; made once, kept like identity's.
+                env[f"{prefix}SIGNING_KEY_PASSPHRASE"] = self.kept_secret("reporting-signing-key-passphrase")
                 env[f"{prefix}PUBLIC_URL"] = f"http://127.0.0.1:{s.gateway_port}"  # statements' QR codes
             if service == "notifier":  # mail to the local mail server; links into the portal
                 env[f"{prefix}SMTP_HOST"] = "127.0.0.1"

@@ -7,14 +7,15 @@ to the outbox table in that same transaction, so an event exists if and only if 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+import psycopg
 from sqlalchemy import MetaData
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.events import Event
-from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.outbox import EncodedEvents, OutboxWriter
 
 # Constraint names that Alembic autogenerate and humans can both predict.
 NAMING_CONVENTION = {
@@ -47,10 +48,12 @@ class UnitOfWork:
         self._session_factory = session_factory
         self._outbox = outbox
         self._events: list[Event] = []
+        self._encoded = False
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self._events = []
+        self._encoded = False
         return self
 
     async def __aexit__(
@@ -64,10 +67,18 @@ class UnitOfWork:
     def add_event(self, event: Event) -> None:
         self._events.append(event)
 
+    async def queue_encoded(self, conn: psycopg.AsyncConnection[Any], batch: EncodedEvents) -> None:
+        """The outbox's one fast path (see OutboxWriter): pre-encoded events of one type written now,
+        on this transaction's psycopg connection `conn` (possibly inside the caller's pipeline), rather
+        than at commit. They commit or roll back with the change like any added event."""
+        await self._outbox.queue_encoded(conn, batch)
+        self._encoded = True
+
     async def commit(self) -> None:
         events, self._events = self._events, []
+        encoded, self._encoded = self._encoded, False
         if events:
             await self._outbox.write(self.session, events)
         await self.session.commit()
-        if events:
+        if events or encoded:
             self._outbox.notify()

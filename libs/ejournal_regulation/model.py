@@ -143,6 +143,19 @@ class CheckInWindow:
 
 
 @dataclass(frozen=True)
+class RiskCoefficients:
+    """KG-13's forecast: the weights of a logistic model of the risk of failing, over three features
+    (the expected result's margin above the pass mark as a share of the scale, the share of lessons
+    missed, the share of current marks below the pass mark). Model data, fitted on past results
+    (reporting's `fit_risk_model`): a university refits on its own and replaces them in its profile."""
+
+    intercept: float
+    margin: float
+    missed: float
+    failing_marks: float
+
+
+@dataclass(frozen=True)
 class RegulationProfile:
     code: str
     version: int
@@ -167,6 +180,8 @@ class RegulationProfile:
     # The languages statements and other documents are printed in, the state language first
     # (KZ: Kazakh and Russian; KG: Kyrgyz and Russian).
     document_languages: tuple[str, ...] = ()
+    # KG-13's risk model (None: the profile has none, and a forecast gives no risk opinion).
+    forecast_risk: RiskCoefficients | None = None
 
     def needs_daily_grades(self, unit_days: int) -> bool:
         """KZ-09: a course unit lasting this many lesson days or fewer gets current-control grades

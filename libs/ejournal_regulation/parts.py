@@ -17,6 +17,7 @@ from ejournal_regulation.model import (
     Formula,
     FormulaComponent,
     ReopenPolicy,
+    RiskCoefficients,
     Rounding,
     SanctionLadder,
     Sanctions,
@@ -37,9 +38,9 @@ from ejournal_regulation.scales import (
 TOP_KEYS = (
     "code", "version", "country", "title", "scale", "formulae", "rounding", "control_event_kinds",
     "lesson_types", "closing", "grade_entry", "statements", "reopen", "sanctions", "disputes",
-    "credentials", "monitoring", "retention_years", "check_in",
+    "credentials", "monitoring", "retention_years", "check_in", "forecast",
 )  # fmt: skip
-OPTIONAL_KEYS = ("sanctions", "check_in")
+OPTIONAL_KEYS = ("sanctions", "check_in", "forecast")
 REQUIRED_FORMULAE = ("admission_rating", "final_grade")
 MEASURES = ("verbal_warning", "warning", "reprimand")
 
@@ -89,7 +90,21 @@ def parse_profile_parts(r: Reader, data: object) -> dict[str, Any] | None:
         or 0,
         "retention_years": r.integer(top, "retention_years", "", minimum=1) or 0,
         "check_in": parse_check_in(r, top.get("check_in")),
+        "forecast_risk": parse_forecast(r, top.get("forecast")),
     }
+
+
+RISK_WEIGHTS = ("intercept", "margin", "missed", "failing_marks")
+
+
+def parse_forecast(r: Reader, data: object) -> RiskCoefficients | None:
+    """KG-13's risk model (`forecast.risk_model`); absent: no coefficients."""
+    if data is None:
+        return None
+    model = r.mapping(r.mapping(data, "forecast", ("risk_model",)).get("risk_model"), "forecast.risk_model",
+                      RISK_WEIGHTS)  # fmt: skip
+    weights = [r.number(model, name, "forecast.risk_model") for name in RISK_WEIGHTS]
+    return RiskCoefficients(*(float(w) if w is not None else 0.0 for w in weights))
 
 
 def parse_check_in(r: Reader, data: object) -> CheckInWindow | None:

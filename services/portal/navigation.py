@@ -17,6 +17,8 @@ TEACHING = frozenset({"teacher"})
 STUDENT = frozenset({"student"})
 PARENT = frozenset({"parent"})
 HEADS = frozenset({"department_head", "dean", "dean_curation", "dean_staff"})
+DEANS_OFFICE = frozenset({"dean", "dean_curation", "dean_staff"})
+CURATOR = frozenset({"curator"})
 REGISTRAR = frozenset({"registrar_inspector", "registrar_senior_inspector", "registrar_head"})
 VICE_RECTOR = frozenset({"vice_rector"})
 ADMINISTRATOR = frozenset({"administrator"})
@@ -43,11 +45,15 @@ LINKS = (
     Link("/teacher/today", N_("Today"), TEACHING),
     Link("/teacher/journals", N_("My journals"), TEACHING),
     Link("/teacher/disputes", N_("Disputes"), TEACHING),
+    Link("/teacher/cases", N_("My reopen cases"), TEACHING),
     Link("/student/results", N_("My results"), STUDENT),
     Link("/student/check-in", N_("Check in"), STUDENT),
     Link("/parent/child", N_("My child"), PARENT),
     Link("/tasks", N_("Tasks"), HEADS | REGISTRAR | VICE_RECTOR),
     Link("/oversight/filling", N_("Filling"), HEADS | REGISTRAR | VICE_RECTOR),
+    Link("/department/substitutions", N_("Substitutions"), HEADS),
+    Link("/department/teaching-load", N_("Teaching load"), HEADS),
+    Link("/department/curators", N_("Curator lists"), DEANS_OFFICE | CURATOR),
     Link("/registrar/calendar", N_("Calendar"), REGISTRAR),
     Link("/registrar/reports", N_("Reports"), REGISTRAR),
     Link("/registrar/statements", N_("Statements"), HEADS | REGISTRAR),

@@ -26,5 +26,11 @@ class ReportingSettings(ServiceSettings):
     signing_key_passphrase: SecretStr = deployment(SecretStr(""))
     university_name: str = deployment("ejournal demo university")
     tsa_url: str = ""
+    # A university document key of the deployment's own (a PKCS#12 file issued by a real CA) instead of
+    # the demo's, with its passphrase and a PEM file of that CA's roots and CRLs (trusted besides the
+    # demo CA). Unset: the university signs with the demo key made under signing_dir.
+    university_key_file: Path | None = None
+    university_key_passphrase: SecretStr = SecretStr("")
+    trust_file: Path | None = None
     # Events applied per read-model transaction.
     consumer_batch: int = Field(default=500, ge=1, le=10_000)

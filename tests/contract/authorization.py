@@ -99,7 +99,8 @@ RPC_ACTIONS: dict[str, str] = {
     "workflow.AddVisa": "reopen.endorse", "workflow.DecideCouncil": "reopen.decide",
     "workflow.ReopenJournal": "reopen.grant", "workflow.SubmitCorrection": "reopen.request",
     "workflow.WithdrawCase": "reopen.request", "workflow.GetCase": "journal.monitor",
-    "workflow.ListTasks": SIGNED_IN, "workflow.ListReopenCounts": "journal.monitor",
+    "workflow.ListTasks": SIGNED_IN, "workflow.ListMyCases": SIGNED_IN,
+    "workflow.ListReopenCounts": "journal.monitor",
     "workflow.ListReopenReasons": "reopen.analysis", "workflow.ConfirmSanction": "sanction.record",
     "workflow.RecordCorrectiveMeasure": "sanction.record", "workflow.ListJournalChecks": SIGNED_IN,
     # notifier

@@ -1,7 +1,8 @@
 """The workflow says its notices as catalog keys with values; the notifier says them in each person's
 language. Both sides' code runs here: every key the workflow can send has a ru, kk and ky translation
 with the same placeholders, and a KZ-15 statement deadline built at run time reaches a Kazakh reader in
-Kazakh, its numbers and instants filled in their zone."""
+Kazakh, its numbers and instants filled in their zone, and the weekly check's findings (KG-08) are
+said item by item in the reader's language rather than as English inside a translated sentence."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from services.notifier.service_layer.event_notices import specs_for
 from services.notifier.service_layer.render import Renderer, load_translations
 from services.workflow.adapters.event_messages import notification_event
 from services.workflow.domain import notice_texts
+from services.workflow.domain.fill_checks import WeekFill, weekly_figures
+from services.workflow.domain.notices import Notice
 from services.workflow.domain.statement_deadline import JournalDue, JournalOutcome, late_notices
 
 pytestmark = pytest.mark.unit
@@ -59,3 +62,32 @@ def test_a_statement_deadline_built_at_run_time_arrives_in_the_readers_language(
     assert kyrgyz.subject.startswith("Ведомость мөөнөтүндө түзүлгөн жок") and "00:59" in kyrgyz.body
     english = renderer.render(spec.template, "en", {**spec.params}, timezone="UTC")
     assert english.subject == event.what
+
+
+@pytest.mark.rule("KG-08")
+def test_the_weekly_checks_findings_arrive_in_the_readers_language() -> None:
+    figures = weekly_figures(WeekFill("2026-11-16", 4, 3, 120, 75, 0, 0, 0))
+    notice = Notice(
+        notice_texts.WEEKLY_FINDINGS,
+        notice_texts.WEEK_OF_JOURNAL,
+        recipient_id="t1",
+        values={"week_on": "2026-11-16", "journal": "j-1",
+                "findings": "; ".join(figures.findings_in_english)},
+        findings=tuple((f.key, dict(f.values)) for f in figures.findings),
+    )  # fmt: skip
+    event = notification_event(notice, "weekly_check")
+    assert event.why == (
+        "week of 2026-11-16, journal j-1: "
+        "1 of 4 lessons without marks; 45 of 120 cells empty; no attendance recorded"
+    )
+    (spec,) = specs_for(wf.NotificationRequested.DESCRIPTOR.full_name, event.SerializeToString())
+    renderer = Renderer("http://portal.example")
+    said = {
+        "ru": "занятий без отметок: 1 из 4; пустых ячеек: 45 из 120; посещаемость не отмечена",
+        "kk": "бағасыз сабақтар: 4 ішінен 1; бос ұяшықтар: 120 ішінен 45; қатысу белгіленбеген",
+        "ky": "баасыз сабактар: 4 ичинен 1; бош уячалар: 120 ичинен 45; катышуу белгиленген эмес",
+        "en": "1 of 4 lessons without marks; 45 of 120 cells empty; no attendance recorded",
+    }
+    for language, findings in said.items():
+        body = renderer.render(spec.template, language, {**spec.params}).body
+        assert findings in body, (language, body)

@@ -108,6 +108,7 @@ WALKS: dict[str, Callable[[Api], Walk]] = {
         "kz.head.anatomy", "/api/v1/fill-status", {"department_id": DEPARTMENT}, at_least=2
     ),
     "workflow.ListTasks": lambda api: Walk("kz.vicerector", "/api/v1/my/tasks", at_least=0),
+    "workflow.ListMyCases": lambda api: Walk("kz.teacher1", "/api/v1/my/reopen-cases", at_least=0),
     "workflow.ListJournalChecks": lambda api: Walk("kz.vicerector", "/api/v1/journal-checks", at_least=0),
     "reporting.ListArchiveRecords": lambda api: Walk("kz.admin", "/api/v1/archive-records", at_least=0),
     "reporting.ListBackups": lambda api: Walk("kz.admin", "/api/v1/backups", at_least=0),

@@ -22,6 +22,8 @@ def test_the_scripted_semester_passes_for_both_profiles(stack: Stack) -> None:
     assert code == 0, transcript
     assert "== kz-medical ==" in transcript and "== kg-jasu ==" in transcript
     assert "[FAIL]" not in transcript and "not scripted yet" not in transcript
+    # Issue 16: the running reporting service signs statements (the launcher gives it its passphrase).
+    assert transcript.count("the public check finds it signed by the university") == 2, transcript
     # KZ-14: the ladder proposed a measure and the registrar found it. Which measure depends on how many
     # reopens kz.teacher1 already has on this shared stack (the portal's reopen test adds some).
     assert re.search(

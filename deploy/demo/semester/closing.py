@@ -36,6 +36,32 @@ class ClosingSteps(Scene):
             got,
             statement.status_code == 200,
         )
+        if statement.status_code == 200:
+            self.print_signed(section["statement_id"])
+
+    def print_signed(self, statement_id: str) -> None:
+        """Issue 16: the statement's PDF comes signed by the university's document key, and the public
+        check of the uploaded file finds the record and a valid signature."""
+        c, api = self.cast, self.api
+        body = {"format": "DOCUMENT_FORMAT_PDF", "statement": {"statement_id": statement_id}}
+        deadline = time.monotonic() + 60
+        while True:  # reporting receives the statement's content from the gradebook shortly after
+            printed = api.write(c.closing_teacher, "/api/v1/documents", body)
+            if printed.status_code == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        content = printed.json().get("content", "") if printed.status_code == 200 else ""
+        checked = api.http.post("/api/v1/documents/verification", json={"content": content})
+        found = checked.json() if checked.status_code == 200 else {}
+        roles = [s.get("role", "") for s in found.get("signatures", [])]
+        self.log.step(
+            c.closing_teacher.login,
+            "prints the statement as PDF; the public check finds it signed by the university",
+            "200, matches the record, university signature valid",
+            f"{brief(printed)}, check {brief(checked)}, matches={found.get('matches_record', False)}, "
+            f"signatures {roles}, valid={found.get('signatures_valid', False)}",
+            bool(found.get("matches_record") and found.get("signatures_valid") and "university" in roles),
+        )
 
     def close_at_deadline(self, journal: dict[str, Any], path: str) -> dict[str, Any]:
         """kz (KZ-05): the registrar schedules today's current control, then moves its closing deadline to

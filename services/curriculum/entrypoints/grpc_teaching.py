@@ -139,8 +139,9 @@ class TeachingRpcs(Rpcs):
                  request.department_id)  # fmt: skip
         page = page_request(request.page_size, request.page_token, asked)
         rows, next_token = await teaching_load_queries.list_teaching_loads(self.deps, *asked, page=page)
+        labels = await teaching_load_queries.load_labels(self.deps, rows)
         return pb.ListTeachingLoadsResponse(
-            teaching_loads=[tr.teaching_load(x) for x in rows], next_page_token=next_token
+            teaching_loads=[tr.teaching_load(x, labels) for x in rows], next_page_token=next_token
         )
 
     async def AppointPlanUploader(

@@ -33,6 +33,7 @@ from services.curriculum.service_layer.events import (
 )
 from services.curriculum.service_layer.lesson_plans import PlanView
 from services.curriculum.service_layer.structure import GroupWithSubgroups
+from services.curriculum.service_layer.teaching_load_queries import LoadLabels
 
 
 def university(u: University) -> pb.University:
@@ -192,8 +193,11 @@ def course_unit(v: UnitView) -> pb.CourseUnit:
     )
 
 
-def teaching_load(x: TeachingLoad) -> pb.TeachingLoad:
+def teaching_load(x: TeachingLoad, labels: LoadLabels | None = None) -> pb.TeachingLoad:
+    units, groups = (labels.course_units, labels.groups) if labels else ({}, {})
     return pb.TeachingLoad(
+        course_unit_title=units.get(s(x.course_unit_id), ""),
+        group_code=groups.get(s(x.group_id), ""),
         id=s(x.id),
         teacher_id=s(x.teacher_id),
         course_unit_id=s(x.course_unit_id),

@@ -25,7 +25,7 @@ from services.curriculum.adapters.lookups import (
     place_of_department,
     place_of_group,
 )
-from services.curriculum.adapters.models import Faculty, Placement, TeachingLoad
+from services.curriculum.adapters.models import CourseUnit, Faculty, Group, Placement, TeachingLoad
 from services.curriculum.service_layer.authorization import ResourceScope, allowed, require
 from services.curriculum.service_layer.deps import Deps, caller
 
@@ -141,3 +141,24 @@ async def list_teaching_loads(
             r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))
         ]
         return shown, next_token
+
+
+@dataclass(frozen=True)
+class LoadLabels:
+    """Printable labels of a page of loads: course unit titles and group codes by id."""
+
+    course_units: dict[str, str]
+    groups: dict[str, str]
+
+
+async def load_labels(deps: Deps, rows: list[TeachingLoad]) -> LoadLabels:
+    """Two reads for the whole page, so a department's list needs no call per row."""
+    units = {r.course_unit_id for r in rows}
+    groups = {r.group_id for r in rows}
+    if not rows:
+        return LoadLabels({}, {})
+    async with deps.uow() as uow:
+        s = uow.session
+        titles = await s.execute(select(CourseUnit.id, CourseUnit.title).where(CourseUnit.id.in_(units)))
+        codes = await s.execute(select(Group.id, Group.code).where(Group.id.in_(groups)))
+        return LoadLabels({str(i): t for i, t in titles}, {str(i): c for i, c in codes})

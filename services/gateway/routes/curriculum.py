@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.gateway.enrich import add_teacher_names
 from services.gateway.routes.verbs import DELETE, GET, POST, PUT
 from services.gateway.rpc_routes import RpcRoute
 
@@ -182,7 +183,15 @@ CURRICULUM = [
         "teaching load",
         path_fields=("load_id",),
     ),
-    RpcRoute(GET, "/api/v1/teaching-loads", C, "ListTeachingLoads", "Teaching load", "teaching load"),
+    RpcRoute(
+        GET,
+        "/api/v1/teaching-loads",
+        C,
+        "ListTeachingLoads",
+        "Teaching load, with the course units', groups' and teachers' names",
+        "teaching load",
+        enrich=add_teacher_names,
+    ),
     RpcRoute(
         POST,
         "/api/v1/plan-uploaders",

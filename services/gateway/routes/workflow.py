@@ -80,6 +80,7 @@ WORKFLOW = [
         path_fields=("case_id",),
     ),
     RpcRoute(GET, "/api/v1/my/tasks", W, "ListTasks", "The tasks waiting for me", "tasks"),
+    RpcRoute(GET, "/api/v1/my/reopen-cases", W, "ListMyCases", "My own reopen cases, newest first", "reopen"),
     RpcRoute(
         GET,
         "/api/v1/reopen-counts",

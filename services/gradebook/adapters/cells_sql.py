@@ -1,5 +1,5 @@
-"""Batch SQL for cells (marks, attendance), their history rows and their outbox rows: one statement
-per table per batch.
+"""Batch SQL for cells (marks, attendance) and their history rows: one statement per table per batch
+(their outbox rows go through the platform's fast path, `UnitOfWork.queue_encoded`).
 
 A batch's columns travel as one delimited text parameter each (binary protocol), split by
 `string_to_array` on the server: psycopg dumps a Python list element by element, which for the
@@ -19,7 +19,10 @@ from typing import Any
 
 import psycopg
 
-from ejournal_platform.telemetry import current_traceparent
+from services.gradebook.adapters.idempotency_sql import CallKey, Stored, queue_recall
+from services.gradebook.adapters.idempotency_sql import recalled as recalled_reply
+from services.gradebook.adapters.journals_sql import JournalRow, journal_row, queue_journal
+from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
 ID_SEP = ","
@@ -50,9 +53,11 @@ WHERE m.journal_id = %b AND m.column_id = ANY({IDS}::uuid[])
 COLUMNS = """
 SELECT column_id::text, kind, section_id::text, control_kind, cancelled FROM columns WHERE journal_id = %b
 """
+# The roster through the journal's own group (and subgroup), so it can be read in the same round trip
+# as the journal's row.
 ROSTER = """
-SELECT DISTINCT e.student_id::text FROM enrollments e
-WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
+SELECT DISTINCT e.student_id::text FROM journals j JOIN enrollments e ON e.group_id = j.group_id
+WHERE j.journal_id = %b AND e.until IS NULL AND (j.subgroup_id IS NULL OR e.subgroup_id = j.subgroup_id)
 """
 CLOSED_SECTIONS = "SELECT section_id::text FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
 
@@ -94,11 +99,6 @@ FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','
      WITH ORDINALITY AS u(c, s, o, n, ord)
 """
 
-INSERT_OUTBOX = """
-INSERT INTO outbox (event_id, event_type, subject, occurred_at, payload, request_id, traceparent)
-SELECT gen_random_uuid(), %b, %b, %b, u.p, %b, %b FROM unnest(%b::bytea[]) AS u(p)
-"""
-
 LOCK_HEAD = "SELECT position, hash FROM chain_heads WHERE journal_id = %b FOR UPDATE"
 UPDATE_HEAD = "UPDATE chain_heads SET position = %b, hash = %b WHERE journal_id = %b"
 
@@ -117,44 +117,52 @@ async def lock_chain_head(conn: psycopg.AsyncConnection[Any], journal_id: uuid.U
 class WriteState:
     """What a batch write reads before it writes, fetched in one pipelined round trip (ids as text)."""
 
-    columns: dict[
-        str, tuple[str, str | None, str | None, bool]
-    ]  # id -> kind, section, control kind, cancelled
+    journal: JournalRow | None  # None: no such journal (the caller refuses it like someone else's)
+    columns: dict[str, ColumnFacts]
     roster: set[str]
     head_position: int
     head_hash: bytes
     current: dict[tuple[str, str], tuple[str | None, int]]
     closed_sections: set[str]
+    recalled: Stored | None = None  # the stored reply under the call's idempotency key, if any
 
 
 async def read_for_write(
     conn: psycopg.AsyncConnection[Any],
     journal_id: uuid.UUID,
-    group_id: uuid.UUID,
-    subgroup_id: uuid.UUID | None,
     column_ids: Sequence[str],
+    recall: CallKey | None = None,
 ) -> WriteState:
-    """Columns, roster, closed sections, the history-chain lock and the current cells of the batch's
-    columns. The statements run in order on the server: the cells are read after the lock is granted,
-    so they are the latest committed values and no other writer of this journal changes them before
-    this transaction ends."""
-    cursors = [conn.cursor(binary=True) for _ in range(5)]
+    """The journal's row (what access is decided on), its columns, roster, closed sections, the
+    history-chain lock, the reply stored under the call's idempotency key and the current cells of the
+    batch's columns: one round trip. The statements run in order on the server: the key and the cells
+    are read after the lock is granted, so a concurrent twin of this call that held the lock has
+    committed its reply by then, and no other writer of this journal changes the cells before this
+    transaction ends. Nothing read here is used before the caller has authorized on the journal."""
+    cursors = [conn.cursor(binary=True) for _ in range(7)]
     async with conn.pipeline():
-        await cursors[0].execute(COLUMNS, (journal_id,))
-        await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
-        await cursors[2].execute(CLOSED_SECTIONS, (journal_id,))
-        await cursors[3].execute(LOCK_HEAD, (journal_id,))
-        await cursors[4].execute(CURRENT_MARKS, (journal_id, pack_ids(column_ids)))
-    columns = {r[0]: (r[1], r[2], r[3], r[4]) for r in await cursors[0].fetchall()}
-    roster = {r[0] for r in await cursors[1].fetchall()}
-    closed = {r[0] for r in await cursors[2].fetchall()}
-    head = await cursors[3].fetchone()
-    if head is None:
-        raise LookupError(f"journal {journal_id} has no history chain")
-    current = {(r[0], r[1]): (r[2], int(r[3])) for r in await cursors[4].fetchall()}
+        await queue_journal(cursors[0], journal_id)
+        await cursors[1].execute(COLUMNS, (journal_id,))
+        await cursors[2].execute(ROSTER, (journal_id,))
+        await cursors[3].execute(CLOSED_SECTIONS, (journal_id,))
+        await cursors[4].execute(LOCK_HEAD, (journal_id,))
+        if recall is not None:
+            await queue_recall(cursors[5], recall)
+        await cursors[6].execute(CURRENT_MARKS, (journal_id, pack_ids(column_ids)))
+    journal = await journal_row(cursors[0])
+    columns = {r[0]: ColumnFacts(r[1], r[2], r[3], r[4]) for r in await cursors[1].fetchall()}
+    roster = {r[0] for r in await cursors[2].fetchall()}
+    closed = {r[0] for r in await cursors[3].fetchall()}
+    head = await cursors[4].fetchone()
+    recalled = await recalled_reply(cursors[5]) if recall is not None else None
+    current = {(r[0], r[1]): (r[2], int(r[3])) for r in await cursors[6].fetchall()}
     for cur in cursors:
         await cur.close()
-    return WriteState(columns, roster, int(head[0]), bytes(head[1]), current, closed)
+    if journal is None:
+        return WriteState(None, {}, set(), 0, bytes(32), {}, set())
+    if head is None:
+        raise LookupError(f"journal {journal_id} has no history chain")
+    return WriteState(journal, columns, roster, int(head[0]), bytes(head[1]), current, closed, recalled)
 
 
 async def upsert_marks(
@@ -249,21 +257,6 @@ async def update_head(
     conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, position: int, hash_: bytes
 ) -> None:
     await conn.execute(UPDATE_HEAD, (position, hash_, journal_id))
-
-
-async def insert_outbox(
-    conn: psycopg.AsyncConnection[Any],
-    event_type: str,
-    subject: str,
-    at: datetime,
-    request_id: str | None,
-    payloads: Sequence[bytes],
-) -> None:
-    # Measured: a bytea array beats hex text here (the payloads are large; ids and values are not).
-    async with conn.cursor() as cur:
-        # The relay continues the writing call's trace from each row (ejournal_platform.telemetry).
-        values = (event_type, subject, at, request_id, current_traceparent(), list(payloads))
-        await cur.execute(INSERT_OUTBOX, values, prepare=True)
 
 
 async def current_attendance(

@@ -8,6 +8,8 @@ as length-delimited strings and varints. The result parses to exactly the messag
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from ejournal.gradebook.v1 import events_pb2 as ev
 
 _F = ev.MarkRecorded.DESCRIPTOR.fields_by_name
@@ -70,3 +72,24 @@ class MarkRecordedBatch:
                 self._cached("column_kind", column_kind),
             )
         )
+
+
+def mark_recorded_payloads(
+    shared: ev.MarkRecorded,
+    columns: Mapping[str, tuple[str, str | None, str | None, bool]],
+    column_ids: Sequence[str],
+    student_ids: Sequence[str],
+    olds: Sequence[str | None],
+    news: Sequence[str | None],
+    versions: Sequence[int],
+) -> list[bytes]:
+    """One MarkRecorded per changed cell, wire-encoded from the batch's shared fields (`shared`) and
+    each cell's own; columns: id -> (kind, section, control kind, cancelled)."""
+    batch = MarkRecordedBatch(shared)
+    payloads = []
+    for column_id, student, old, new, version in zip(
+        column_ids, student_ids, olds, news, versions, strict=True
+    ):
+        kind, section, _control, _cancelled = columns[column_id]
+        payloads.append(batch.payload(column_id, student, new or "", old or "", version, section or "", kind))
+    return payloads

@@ -38,9 +38,15 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self.gb = gradebook
 
     async def GetJournal(self, request: pb.GetJournalRequest, context: Ctx) -> pb.GetJournalResponse:
-        header = await reads.get_journal(self.gb, current_principal(), request.journal_id)
+        header, known = await reads.get_journal_with_names(self.gb, current_principal(), request.journal_id)
         journal = tr.journal_message(header)
-        return pb.GetJournalResponse(journal_id=journal.journal_id, title=journal.title, journal=journal)
+        printed = pb.JournalNames(
+            discipline=known.discipline, group=known.group, specialty=known.specialty,
+            department=known.department, faculty=known.faculty,
+        )  # fmt: skip
+        return pb.GetJournalResponse(
+            journal_id=journal.journal_id, title=journal.title, journal=journal, names=printed
+        )
 
     async def ListMyJournals(
         self, request: pb.ListMyJournalsRequest, context: Ctx

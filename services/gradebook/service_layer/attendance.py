@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +20,8 @@ from ejournal_platform.errors import (
 )
 from ejournal_platform.events import Event
 from services.gradebook.adapters import cells_sql
-from services.gradebook.adapters.pg import raw_connection, set_grant
+from services.gradebook.adapters.pg import raw_connection
+from services.gradebook.domain.cell_batch import Cell, ColumnFacts, plan, refusals
 from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.vocabulary import (
     ATTENDANCE_STATUSES,
@@ -28,9 +29,11 @@ from services.gradebook.domain.vocabulary import (
     BY_OVERRIDE,
     BY_TEACHER,
     CONTROL,
+    LESSON,
 )
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
+from services.gradebook.service_layer.grants import open_closed
 from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, sections_of
 from services.gradebook.service_layer.journals import (
     JournalView,
@@ -38,7 +41,6 @@ from services.gradebook.service_layer.journals import (
     parse_id,
     roster,
 )
-from services.gradebook.service_layer.marks import grant_for
 
 
 @dataclass(frozen=True)
@@ -100,19 +102,19 @@ async def write_cells(
         [r[5] for r in rows],
     )
     shared = Change(
-        str(journal.journal_id),
-        position + 1,
-        "attendance",
-        "",
-        "",
-        None,
-        None,
-        author,
-        on_behalf,
-        reason or None,
-        grant[0] if grant else None,
-        grant[1] if grant else None,
-        now,
+        journal_id=str(journal.journal_id),
+        position=position + 1,
+        kind="attendance",
+        column_id="",
+        student_id="",
+        old_value=None,
+        new_value=None,
+        author_id=author,
+        on_behalf_of_id=on_behalf,
+        reason=reason or None,
+        grant_id=grant[0] if grant else None,
+        case_id=grant[1] if grant else None,
+        recorded_at=now,
     )
     column_text = str(column.column_id)
     cells = [(column_text, str(r[0]), r[1], r[2]) for r in rows]
@@ -167,11 +169,37 @@ async def _closed_guard(
     section = (await sections_of(uow.session, journal.journal_id))[column.section_id]
     if section.closed_at is None:
         return None
-    grant = await grant_for(uow.session, journal, principal, {column.section_id}, now)
-    if not reason.strip():
-        raise InvalidArgument("reason", "a correction under a reopen grant needs a reason")
-    await set_grant(uow.session, grant.grant_id, principal.subject)
+    grant = await open_closed(uow.session, journal, principal, {column.section_id}, reason, now)
     return grant.grant_id, grant.case_id
+
+
+def _canonical(student_id: str) -> str:
+    try:
+        return str(uuid.UUID(student_id))
+    except ValueError:
+        return student_id
+
+
+def _refusals(
+    entries: Sequence[AttendanceWrite], lesson: str, students: Container[str]
+) -> list[tuple[str, str]]:
+    """Every entry on the roster once (the batch planner's rules) with a known status, in entry order."""
+    keys = [Cell(lesson, _canonical(e.student_id)) for e in entries]
+    lesson_only = {lesson: ColumnFacts(LESSON, None, None, False)}
+    found = refusals(
+        keys,
+        lesson_only,
+        students,
+        path="entries",
+        twice_field=".student_id",
+        twice="appears twice in this call",
+    ).violations
+    for i, entry in enumerate(entries):
+        if entry.status not in ATTENDANCE_STATUSES:
+            found.append(
+                (f"entries[{i}].status", f"{entry.status!r} is not one of: {', '.join(ATTENDANCE_STATUSES)}")
+            )
+    return sorted(found, key=lambda v: int(v[0].split("[", 1)[1].split("]", 1)[0]))
 
 
 async def record_attendance(
@@ -185,6 +213,7 @@ async def record_attendance(
     request_hash: bytes,
     encode: Callable[[list[AttendanceCell]], bytes],
 ) -> AttendanceResult:
+    """`encode` turns the written cells into the reply's bytes, kept for a repeated idempotency key."""
     idempotency.check_key(idempotency_key)
     journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
     if not entries:
@@ -193,80 +222,78 @@ async def record_attendance(
     async with gb.unit_of_work() as uow:
         journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
         assert principal is not None
-        stored = await idempotency.recall(
-            uow.session, principal.subject, "RecordAttendance", idempotency_key, request_hash
+        call = idempotency.CallKey(principal.subject, "RecordAttendance", idempotency_key, request_hash)
+
+        async def work() -> list[AttendanceCell]:
+            assert principal is not None
+            return await _record(uow, principal, journal, lesson_uuid, lesson_id, entries, reason, now)
+
+        reply = await idempotency.once(uow, call, work, encode)
+    if reply.stored is not None:
+        return AttendanceResult([], reply.stored)
+    assert reply.outcome is not None
+    return AttendanceResult(reply.outcome)
+
+
+async def _record(
+    uow: UnitOfWork,
+    principal: Principal,
+    journal: JournalView,
+    lesson_uuid: uuid.UUID,
+    lesson_id: str,
+    entries: Sequence[AttendanceWrite],
+    reason: str,
+    now: datetime,
+) -> list[AttendanceCell]:
+    column = await lesson_column(uow, journal, lesson_uuid)
+    students = {str(s) for s in await roster(uow.session, journal)}
+    if violations := _refusals(entries, str(lesson_uuid), students):
+        raise ValidationFailed(f"{len(violations)} entr(ies) refused; nothing was written", violations)
+    parsed = [uuid.UUID(e.student_id) for e in entries]  # all on the roster, so all ids
+    grant = await _closed_guard(uow, journal, column, principal, now, reason)
+    conn = await raw_connection(uow.session)
+    await cells_sql.lock_chain_head(conn, journal.journal_id)
+    current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, parsed)
+    keys = [Cell(str(lesson_uuid), str(s)) for s in parsed]
+    stored: dict[tuple[str, str], tuple[str | None, int]] = {
+        (str(lesson_uuid), str(s)): (c[0], c[1]) for s, c in current.items()
+    }
+    batch = plan(keys, [e.status for e in entries], [e.expected_version for e in entries], stored)
+    if batch.stale:
+        stale = [
+            {
+                "cell": i,
+                "student_id": entries[i].student_id,
+                "value": batch.current[i].value or "",
+                "version": batch.current[i].version,
+            }
+            for i in batch.stale
+        ]
+        raise Conflict(
+            f"{len(stale)} entr(ies) changed since they were read; nothing was written",
+            field=f"entries[{batch.stale[0]}].expected_version",
+            current=json.dumps(stale, ensure_ascii=False),
         )
-        if stored is not None:
-            return AttendanceResult([], stored)
-        column = await lesson_column(uow, journal, lesson_uuid)
-        students = await roster(uow.session, journal)
-        violations: list[tuple[str, str]] = []
-        parsed: list[uuid.UUID] = []
-        for i, entry in enumerate(entries):
-            try:
-                student = uuid.UUID(entry.student_id)
-            except ValueError:
-                student = uuid.UUID(int=0)
-            if student not in students:
-                violations.append((f"entries[{i}].student_id", "is not on this journal's roster"))
-            if student in parsed:
-                violations.append((f"entries[{i}].student_id", "appears twice in this call"))
-            if entry.status not in ATTENDANCE_STATUSES:
-                violations.append(
-                    (
-                        f"entries[{i}].status",
-                        f"{entry.status!r} is not one of: {', '.join(ATTENDANCE_STATUSES)}",
-                    )
-                )
-            parsed.append(student)
-        if violations:
-            raise ValidationFailed(f"{len(violations)} entr(ies) refused; nothing was written", violations)
-        grant = await _closed_guard(uow, journal, column, principal, now, reason)
-        conn = await raw_connection(uow.session)
-        await cells_sql.lock_chain_head(conn, journal.journal_id)
-        current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, parsed)
-        rows, stale, out = [], [], []
-        for i, (entry, student) in enumerate(zip(entries, parsed, strict=True)):
-            old_status, old_version, old_source, checked_at = current.get(student, (None, 0, "", None))
-            if entry.expected_version is not None and entry.expected_version != old_version:
-                stale.append(
-                    {
-                        "cell": i,
-                        "student_id": entry.student_id,
-                        "value": old_status or "",
-                        "version": old_version,
-                    }
-                )
-                continue
-            if old_status == entry.status:
-                out.append(
-                    AttendanceCell(
-                        lesson_id, entry.student_id, entry.status, old_version, old_source, checked_at
-                    )
-                )
-                continue
-            source = BY_TEACHER
-            if old_source in (BY_CHECK_IN, BY_OVERRIDE):
-                if not reason.strip():
-                    raise InvalidArgument(
-                        "reason", f"overriding the QR check-in of entries[{i}] needs a reason"
-                    )
-                source = BY_OVERRIDE
-            rows.append((student, old_status, entry.status, source, checked_at, old_version + 1))
+    rows = []
+    out = []
+    changed = set(batch.changed)
+    for i, (entry, student) in enumerate(zip(entries, parsed, strict=True)):
+        old_status, old_version, old_source, checked_at = current.get(student, (None, 0, "", None))
+        if i not in changed:
             out.append(
-                AttendanceCell(lesson_id, entry.student_id, entry.status, old_version + 1, source, checked_at)
+                AttendanceCell(lesson_id, entry.student_id, entry.status, old_version, old_source, checked_at)
             )
-        if stale:
-            raise Conflict(
-                f"{len(stale)} entr(ies) changed since they were read; nothing was written",
-                field=f"entries[{stale[0]['cell']}].expected_version",
-                current=json.dumps(stale, ensure_ascii=False),
-            )
-        if rows:
-            on_behalf = journal.writers.on_behalf_of(principal.subject)
-            await write_cells(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
-        await idempotency.remember(
-            uow.session, principal.subject, "RecordAttendance", idempotency_key, request_hash, encode(out)
+            continue
+        source = BY_TEACHER
+        if old_source in (BY_CHECK_IN, BY_OVERRIDE):
+            if not reason.strip():
+                raise InvalidArgument("reason", f"overriding the QR check-in of entries[{i}] needs a reason")
+            source = BY_OVERRIDE
+        rows.append((student, old_status, entry.status, source, checked_at, old_version + 1))
+        out.append(
+            AttendanceCell(lesson_id, entry.student_id, entry.status, old_version + 1, source, checked_at)
         )
-        await uow.commit()
-    return AttendanceResult(out)
+    if rows:
+        on_behalf = journal.writers.on_behalf_of(principal.subject)
+        await write_cells(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
+    return out

@@ -1,5 +1,5 @@
-"""Closing a journal section (KZ-05) and forming its statement; the kg-jasu lock once the intermediate
-attestation's final scores are set (KG-06).
+"""Closing a journal section (KZ-05) and forming its statement (the kg-jasu lock once the intermediate
+attestation's final scores are set, KG-06, is final_scores.py).
 
 Closed means closed at the database level: once `sections.closed_at` is set, the trigger of migration
 0002 refuses every write of that section's cells (through the service or plain SQL) unless an active
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
@@ -21,12 +21,11 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound
 from ejournal_platform.events import Event
-from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.vocabulary import SECTION_SERIES
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import SectionInfo, columns_of
+from services.gradebook.service_layer.grid_data import SectionInfo
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
@@ -153,109 +152,56 @@ async def close_section(
     encode: Callable[[CloseOutcome], bytes],
 ) -> CloseOutcome:
     """`encode` turns the outcome into the reply's bytes, kept for a repeated idempotency key (the
-    entrypoint's translation: the service layer knows no wire format)."""
+    entrypoint's translation: the service layer knows no wire format). Without a key (or a caller) the
+    call is simply run: closing an already closed section reports it and changes nothing."""
     section_id = parse_id(section, "section")
     now = gb.now()
     async with gb.unit_of_work() as uow:
-        session = uow.session
-        if principal is not None and idempotency_key:
-            stored = await idempotency.recall(
-                session, principal.subject, "CloseSection", idempotency_key, request_hash
-            )
-            if stored is not None:
-                return CloseOutcome(stored=stored)
-        if journal_id:
-            journal_ids = [parse_id(journal_id, "journal_id")]
-        else:
-            journal_ids = list(
-                (
-                    await session.execute(
-                        select(t.sections.c.journal_id)
-                        .where(t.sections.c.section_id == section_id)
-                        .order_by(t.sections.c.journal_id)
-                    )
-                ).scalars()
-            )
-            if not journal_ids:  # refused like someone else's section: no existence oracle
-                raise refusal(principal, "journal.close")
-        outcome = CloseOutcome()
-        for jid in journal_ids:
-            journal = await authorized_journal(session, principal, "journal.close", jid, now.date())
-            assert principal is not None
-            outcome.sections.append(await close_in(uow, journal, section_id, principal.subject, reason, now))
-        if principal is not None and idempotency_key:
-            await idempotency.remember(
-                session,
-                principal.subject,
-                "CloseSection",
-                idempotency_key,
-                request_hash,
-                encode(outcome),
-            )
-        await uow.commit()
-    return outcome
+
+        async def work() -> CloseOutcome:
+            return await _close(uow, principal, journal_id, section_id, reason, now)
+
+        if principal is None or not idempotency_key:
+            outcome = await work()
+            await uow.commit()
+            return outcome
+        call = idempotency.CallKey(principal.subject, "CloseSection", idempotency_key, request_hash)
+        reply = await idempotency.once(uow, call, work, encode)
+    if reply.stored is not None:
+        return CloseOutcome(stored=reply.stored)
+    assert reply.outcome is not None
+    return reply.outcome
 
 
-FINAL_SCORES_SET = text(
-    """
-    SELECT count(*) FILTER (WHERE m.value IS NOT NULL) AS scored, count(*) AS students
-    FROM (SELECT DISTINCT student_id FROM enrollments
-          WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)) r
-    LEFT JOIN marks m ON m.journal_id = :j AND m.column_id = :c AND m.student_id = r.student_id
-    """
-)
-
-
-async def lock_if_final_scores_set(
-    uow: UnitOfWork, principal: Principal, journal: JournalView, touched: set[uuid.UUID], now: datetime
-) -> bool:
-    """KG-06 (profiles closing on `on_final_score_set`): once every student of the journal has the
-    intermediate attestation's score, the section closes with its statement and the whole journal is
-    locked for teachers."""
-    profile = get_profile(journal.profile_code)
-    if profile.closing.rule != "on_final_score_set":
-        return False
+async def _close(
+    uow: UnitOfWork,
+    principal: Principal | None,
+    journal_id: str,
+    section_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+) -> CloseOutcome:
     session = uow.session
-    columns = await columns_of(session, journal.journal_id)
-    attestations = [
-        c for c in columns.values() if c.column_id in touched and c.control_kind == "intermediate_attestation"
-    ]
-    for column in attestations:
-        counts = (
-            await session.execute(
-                FINAL_SCORES_SET,
-                {
-                    "g": journal.group_id,
-                    "sg": journal.subgroup_id,
-                    "j": journal.journal_id,
-                    "c": column.column_id,
-                },
-            )
-        ).one()
-        if counts.students == 0 or counts.scored < counts.students:
-            continue
-        assert column.section_id is not None
-        await close_in(uow, journal, column.section_id, principal.subject, "final scores set (KG-06)", now)
-        await session.execute(
-            update(t.journals)
-            .where(t.journals.c.journal_id == journal.journal_id)
-            .values(locked_at=now, locked_by=principal.subject)
+    if journal_id:
+        journal_ids = [parse_id(journal_id, "journal_id")]
+    else:
+        journal_ids = list(
+            (
+                await session.execute(
+                    select(t.sections.c.journal_id)
+                    .where(t.sections.c.section_id == section_id)
+                    .order_by(t.sections.c.journal_id)
+                )
+            ).scalars()
         )
-        uow.add_event(
-            Event(
-                ev.JournalLocked(
-                    journal_id=str(journal.journal_id),
-                    locked_at=now.isoformat(),
-                    section=str(column.section_id),
-                    teacher_ids=list(journal.teacher_ids),
-                    group_id=str(journal.group_id),
-                    course_unit_id=str(journal.course_unit_id),
-                ),
-                subject=f"journal/{journal.journal_id}",
-            )
-        )
-        return True
-    return False
+        if not journal_ids:  # refused like someone else's section: no existence oracle
+            raise refusal(principal, "journal.close")
+    outcome = CloseOutcome()
+    for jid in journal_ids:
+        journal = await authorized_journal(session, principal, "journal.close", jid, now.date())
+        assert principal is not None
+        outcome.sections.append(await close_in(uow, journal, section_id, principal.subject, reason, now))
+    return outcome
 
 
 def check_reason(reason: str) -> None:

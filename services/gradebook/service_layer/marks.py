@@ -1,11 +1,12 @@
 """Writing marks: a whole column or grid at once, all-or-nothing, fit for the deadline rush.
 
-One call = one transaction: validate every cell against the scale, the journal's columns and roster
-(all refusals reported together, nothing written); take the journal's history-chain lock (which
-serialises its writers, so versions read under it are exact); compare expected versions (a stale cell
-aborts the batch with the current values); then one upsert, one history insert and one outbox insert
-for the whole batch. A closed section is refused here with a clear message, and by the database's
-trigger for any path that bypasses the service.
+One call = one transaction and three round trips to the database: (1) one pipeline reads the journal
+(access), its columns, roster and closed sections, takes the journal's history-chain lock (which
+serialises its writers, so versions read under it are exact), recalls the idempotency key and reads the
+current cells; the batch is then planned in the domain (every refused cell reported at once, a stale
+`expected_version` aborts it with the current values); (2) one pipeline writes the upsert, the history,
+the chain head, the outbox rows and the idempotency key; (3) the commit. A closed section is refused
+here with a clear message, and by the database's trigger for any path that bypasses the service.
 """
 
 from __future__ import annotations
@@ -19,25 +20,29 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
-from ejournal_platform.context import Principal, current_request_id
+from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, ValidationFailed
-from services.gradebook.adapters import cells_sql
-from services.gradebook.adapters.event_wire import MarkRecordedBatch
-from services.gradebook.adapters.pg import CLOSED_SQLSTATE, raw_connection, set_grant, sqlstate_of
+from ejournal_platform.outbox import EncodedEvents
+from services.gradebook.adapters import cells_sql, idempotency_sql, journals_sql
+from services.gradebook.adapters.event_wire import mark_recorded_payloads
+from services.gradebook.adapters.pg import CLOSED_SQLSTATE, raw_connection, sqlstate_of
+from services.gradebook.domain.cell_batch import Cell, plan, refusals
 from services.gradebook.domain.closed import section_closed
 from services.gradebook.domain.history_chain import Change, link_batch
+from services.gradebook.domain.journal import JournalView
 from services.gradebook.domain.scale import mark_book
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.journals import JournalView, authorized_journal, parse_id
+from services.gradebook.service_layer.final_scores import ATTESTATION, lock_if_final_scores_set
+from services.gradebook.service_layer.grants import ActiveGrant, open_closed
+from services.gradebook.service_layer.journals import authorize, parse_id
 
 MAX_CELLS = 20_000
 MARK_RECORDED = ev.MarkRecorded.DESCRIPTOR.full_name
+OPERATION = "WriteMarks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,47 +76,6 @@ class WriteResult:
     replayed: bool = False  # the first outcome of an earlier call with the same key
 
 
-@dataclass(frozen=True)
-class ActiveGrant:
-    grant_id: str
-    case_id: str
-
-
-ACTIVE_GRANTS = text(
-    """
-    SELECT grant_id, case_id, section_id FROM reopen_grants
-    WHERE journal_id = :j AND teacher_id = :t AND ended_at IS NULL AND expires_at > :now
-      AND section_id = ANY(:sections)
-    """
-)
-
-
-async def grant_for(
-    session: AsyncSession, journal: JournalView, principal: Principal, sections: set[uuid.UUID], now: datetime
-) -> ActiveGrant:
-    """The reopen grant that lets this teacher write into these closed sections, or a refusal."""
-    try:
-        teacher = uuid.UUID(principal.subject)
-    except ValueError:
-        teacher = None
-    rows = (
-        (
-            await session.execute(
-                ACTIVE_GRANTS, {"j": journal.journal_id, "t": teacher, "now": now, "sections": list(sections)}
-            )
-        ).all()
-        if teacher
-        else []
-    )
-    covered = {r.section_id for r in rows}
-    missing = sections - covered
-    if missing:
-        raise section_closed("cells")
-    if len(sections) > 1:
-        raise FailedPrecondition("write one reopened section per call", field="cells")
-    return ActiveGrant(str(rows[0].grant_id), rows[0].case_id)
-
-
 def typed_time(text: str, index: int) -> datetime | None:
     """A cell's `typed_at` (RFC 3339 with an offset), or None when the client sent none. It is kept as
     the client said it, even when that clock is wrong: it is information, never a rule's input."""
@@ -134,10 +98,22 @@ def _check_shape(cells: Sequence[CellWrite]) -> None:
         raise InvalidArgument("cells", f"at most {MAX_CELLS} cells per call")
 
 
-def _canonical(text: str) -> str:
+def _keys(cells: Sequence[CellWrite]) -> list[Cell]:
     """UUID text as the database prints it (clients may send upper case); other text is kept, and then
     matches no column or student."""
-    return text.lower()
+    return [Cell(c.column_id.lower(), c.student_id.lower()) for c in cells]
+
+
+def _queried_columns(keys: Sequence[Cell]) -> list[str]:
+    """The batch's distinct column ids that can be ids at all (others match no column anyway)."""
+    found = []
+    for column in dict.fromkeys(k.column_id for k in keys):
+        try:
+            uuid.UUID(column)
+        except ValueError:
+            continue
+        found.append(column)
+    return found
 
 
 async def apply_marks(
@@ -148,37 +124,20 @@ async def apply_marks(
     cells: Sequence[CellWrite],
     reason: str,
     now: datetime,
+    *,
+    state: cells_sql.WriteState | None = None,
+    call: idempotency.CallKey | None = None,
 ) -> MarkOutcome:
-    """Validate and write inside the caller's unit of work (WriteMarks, an accepted dispute).
-
-    Ids stay text throughout (dict and set lookups on str are what a 2,000-cell batch can afford)."""
+    """Validate and write inside the caller's unit of work (WriteMarks, an accepted dispute). `state`:
+    what WriteMarks has read already; `call`: store `pack_outcome` under its key with the writes."""
     _check_shape(cells)
-    session = uow.session
-    book = mark_book(journal.profile_code)
-    values, rejected = book.normalise([c.value for c in cells])
-    violations = [(f"cells[{r.index}].value", r.reason) for r in rejected]
-    column_ids = [_canonical(c.column_id) for c in cells]
-    student_ids = [_canonical(c.student_id) for c in cells]
-    conn = await raw_connection(session)
-    state = await cells_sql.read_for_write(
-        conn, journal.journal_id, journal.group_id, journal.subgroup_id, list(dict.fromkeys(column_ids))
-    )
-    columns, students = state.columns, state.roster
-    seen: set[tuple[str, str]] = set()
-    touched: set[str] = set()
-    for index, key in enumerate(zip(column_ids, student_ids, strict=True)):
-        column = columns.get(key[0])
-        if column is None:
-            violations.append((f"cells[{index}].column_id", "is not a column of this journal"))
-        elif column[3]:
-            violations.append((f"cells[{index}].column_id", "the lesson was cancelled"))
-        elif column[1] is not None:
-            touched.add(column[1])
-        if key[1] not in students:
-            violations.append((f"cells[{index}].student_id", "is not on this journal's roster"))
-        if key in seen:
-            violations.append((f"cells[{index}]", "the same cell appears twice in this call"))
-        seen.add(key)
+    conn = await raw_connection(uow.session)
+    keys = _keys(cells)
+    if state is None:
+        state = await cells_sql.read_for_write(conn, journal.journal_id, _queried_columns(keys))
+    values, rejected = mark_book(journal.profile_code).normalise([c.value for c in cells])
+    checked = refusals(keys, state.columns, state.roster)
+    violations = [(f"cells[{r.index}].value", r.reason) for r in rejected] + checked.violations
     if violations:
         raise ValidationFailed(f"{len(violations)} cell(s) refused; nothing was written", violations)
     if journal.locked_at is not None:
@@ -187,149 +146,137 @@ async def apply_marks(
             field="journal_id",
         )
     grant: ActiveGrant | None = None
-    closed = touched & state.closed_sections
-    if closed:
-        grant = await grant_for(session, journal, principal, {uuid.UUID(s) for s in closed}, now)
-        if not reason.strip():
-            raise InvalidArgument("reason", "a correction under a reopen grant needs a reason")
-        await set_grant(session, grant.grant_id, principal.subject)
-    head_position, head_hash, current = state.head_position, state.head_hash, state.current
-
-    stale: list[dict[str, object]] = []
-    out: list[WrittenCell] = []
-    changed: list[int] = []
-    olds: list[str | None] = []
-    news: list[str | None] = []
-    versions: list[int] = []
-    for index, cell in enumerate(cells):
-        old_value, old_version = current.get((column_ids[index], student_ids[index]), (None, 0))
-        if cell.expected_version is not None and cell.expected_version != old_version:
-            stale.append(
-                {
-                    "cell": index,
-                    "column_id": cell.column_id,
-                    "student_id": cell.student_id,
-                    "value": old_value or "",
-                    "version": old_version,
-                }
-            )
-            continue
-        new_value = values[index]
-        if new_value == old_value:
-            out.append(WrittenCell(cell.column_id, cell.student_id, old_value or "", old_version))
-            continue
-        changed.append(index)
-        olds.append(old_value)
-        news.append(new_value)
-        versions.append(old_version + 1)
-        out.append(WrittenCell(cell.column_id, cell.student_id, new_value or "", old_version + 1))
-    if stale:
-        await _name_the_writers(conn, journal.journal_id, stale)
-        raise Conflict(
-            f"{len(stale)} cell(s) changed since they were read; nothing was written",
-            field=f"cells[{stale[0]['cell']}].expected_version",
-            current=json.dumps(stale, ensure_ascii=False),
+    if closed := checked.sections & state.closed_sections:
+        grant = await open_closed(uow.session, journal, principal, closed, reason, now)
+    batch = plan(keys, values, [c.expected_version for c in cells], state.current)
+    if batch.stale:
+        await _refuse_stale(conn, journal.journal_id, cells, batch.stale, batch.current)
+    changed = batch.changed
+    out = [
+        WrittenCell(c.column_id, c.student_id, now_.value or "", now_.version)
+        for c, now_ in zip(cells, batch.current, strict=True)
+    ]
+    for i in changed:
+        out[i] = WrittenCell(
+            cells[i].column_id, cells[i].student_id, values[i] or "", batch.current[i].version + 1
         )
     outcome = MarkOutcome(out, grant.case_id if grant else "", len(changed))
     if not changed:
+        if call is not None and not await idempotency_sql.remember(conn, call, pack_outcome(outcome)):
+            raise idempotency.TwinFirst
         return outcome
-    author = principal.subject
     shared = Change(
-        str(journal.journal_id),
-        head_position + 1,
-        "mark",
-        "",
-        "",
-        None,
-        None,
-        author,
-        journal.writers.on_behalf_of(author),
-        reason or None,
-        grant.grant_id if grant else None,
-        grant.case_id if grant else None,
-        now,
+        journal_id=str(journal.journal_id),
+        position=state.head_position + 1,
+        kind="mark",
+        column_id="",
+        student_id="",
+        old_value=None,
+        new_value=None,
+        author_id=principal.subject,
+        on_behalf_of_id=journal.writers.on_behalf_of(principal.subject),
+        reason=reason or None,
+        grant_id=grant.grant_id if grant else None,
+        case_id=grant.case_id if grant else None,
+        recorded_at=now,
     )
-    changed_columns = [column_ids[i] for i in changed]
-    changed_students = [student_ids[i] for i in changed]
+    columns = [keys[i].column_id for i in changed]
+    students = [keys[i].student_id for i in changed]
+    olds = [batch.current[i].value for i in changed]
+    news = [values[i] for i in changed]
+    versions = [batch.current[i].version + 1 for i in changed]
     typed = [cells[i].typed_at for i in changed] if any(cells[i].typed_at for i in changed) else None
     hashes = link_batch(
-        head_hash,
-        head_position + 1,
+        state.head_hash,
+        state.head_position + 1,
         shared,
-        list(zip(changed_columns, changed_students, olds, news, strict=True)),
+        list(zip(columns, students, olds, news, strict=True)),
         typed,
     )
-    payloads = mark_event_payloads(shared, columns, changed_columns, changed_students, olds, news, versions)
-    try:
-        # Four statements, one round trip: on a busy machine every round trip is two context switches.
-        async with conn.pipeline():
-            await cells_sql.upsert_marks(
-                conn, journal.journal_id, now, author, changed_columns, changed_students, news, versions
-            )
-            await cells_sql.insert_history(
-                conn,
-                shared,
-                head_position + 1,
-                head_hash,
-                changed_columns,
-                changed_students,
-                olds,
-                news,
-                hashes,
-                typed,
-            )
-            await cells_sql.update_head(conn, journal.journal_id, head_position + len(changed), hashes[-1])
-            await cells_sql.insert_outbox(
-                conn, MARK_RECORDED, f"journal/{journal.journal_id}", now, current_request_id(), payloads
-            )
-    except psycopg.Error as error:  # the service refuses first; the trigger is the backstop
-        if sqlstate_of(error) == CLOSED_SQLSTATE:
-            raise section_closed("cells") from None
-        raise
-    outcome.touched_columns = {uuid.UUID(c) for c in set(changed_columns)}
-    return outcome
-
-
-async def _name_the_writers(conn: Any, journal_id: uuid.UUID, stale: list[dict[str, object]]) -> None:
-    """Who wrote each stale cell's current value and when, so the client can show both values and whose
-    the server's is (issue 21). Read only when a batch conflicts: the ordinary write stays as fast."""
-    found = await cells_sql.writers_of(
-        conn, journal_id, [(str(c["column_id"]).lower(), str(c["student_id"]).lower()) for c in stale]
-    )
-    for cell in stale:
-        writer = found.get((str(cell["column_id"]).lower(), str(cell["student_id"]).lower()))
-        cell["author_id"] = writer.author_id if writer else ""
-        cell["author_name"] = writer.author_name if writer else ""
-        cell["updated_at"] = writer.updated_at.isoformat() if writer else ""
-
-
-def mark_event_payloads(
-    shared: Change,
-    columns: dict[str, tuple[str, str | None, str | None, bool]],
-    column_ids: list[str],
-    student_ids: list[str],
-    olds: list[str | None],
-    news: list[str | None],
-    versions: list[int],
-) -> list[bytes]:
-    """One MarkRecorded per changed cell (wire-encoded from the batch's shared fields)."""
-    batch = MarkRecordedBatch(
+    payloads = mark_recorded_payloads(
         ev.MarkRecorded(
             journal_id=shared.journal_id,
             author_id=shared.author_id,
             on_behalf_of_id=shared.on_behalf_of_id or "",
             case_id=shared.case_id or "",
-            recorded_at=shared.recorded_at.isoformat(),
+            recorded_at=now.isoformat(),
             reason=shared.reason or "",
-        )
+        ),
+        state.columns,
+        columns,
+        students,
+        olds,
+        news,
+        versions,
     )
-    payloads = []
-    for column_id, student, old, new, version in zip(
-        column_ids, student_ids, olds, news, versions, strict=True
-    ):
-        kind, section, _control, _cancelled = columns[column_id]
-        payloads.append(batch.payload(column_id, student, new or "", old or "", version, section or "", kind))
-    return payloads
+    remembered = conn.cursor(binary=True) if call is not None else None
+    try:
+        # Five statements, one round trip: on a busy machine every round trip is two context switches.
+        async with conn.pipeline():
+            await cells_sql.upsert_marks(
+                conn, journal.journal_id, now, principal.subject, columns, students, news, versions
+            )
+            await cells_sql.insert_history(
+                conn,
+                shared,
+                state.head_position + 1,
+                state.head_hash,
+                columns,
+                students,
+                olds,
+                news,
+                hashes,
+                typed,
+            )
+            await cells_sql.update_head(
+                conn, journal.journal_id, state.head_position + len(changed), hashes[-1]
+            )
+            await uow.queue_encoded(
+                conn, EncodedEvents(MARK_RECORDED, f"journal/{journal.journal_id}", now, payloads)
+            )
+            if call is not None and remembered is not None:
+                await idempotency_sql.queue_remember(remembered, call, pack_outcome(outcome))
+    except psycopg.Error as error:  # the service refuses first; the trigger is the backstop
+        if sqlstate_of(error) == CLOSED_SQLSTATE:
+            raise section_closed("cells") from None
+        raise
+    if remembered is not None:
+        async with remembered:
+            if not await idempotency_sql.remembered(remembered):
+                raise idempotency.TwinFirst
+    outcome.touched_columns = {uuid.UUID(c) for c in set(columns)}
+    return outcome
+
+
+async def _refuse_stale(
+    conn: Any, journal_id: uuid.UUID, cells: Sequence[CellWrite], stale: list[int], current: Sequence[Any]
+) -> None:
+    """Abort the batch naming each stale cell's current value and version, and who wrote it and when,
+    so the client can show both values and whose the server's is (issue 21). The writers are read only
+    when a batch conflicts: the ordinary write stays as fast."""
+    found = await cells_sql.writers_of(
+        conn, journal_id, [(cells[i].column_id.lower(), cells[i].student_id.lower()) for i in stale]
+    )
+    listed: list[dict[str, object]] = []
+    for i in stale:
+        writer = found.get((cells[i].column_id.lower(), cells[i].student_id.lower()))
+        listed.append(
+            {
+                "cell": i,
+                "column_id": cells[i].column_id,
+                "student_id": cells[i].student_id,
+                "value": current[i].value or "",
+                "version": current[i].version,
+                "author_id": writer.author_id if writer else "",
+                "author_name": writer.author_name if writer else "",
+                "updated_at": writer.updated_at.isoformat() if writer else "",
+            }
+        )
+    raise Conflict(
+        f"{len(stale)} cell(s) changed since they were read; nothing was written",
+        field=f"cells[{stale[0]}].expected_version",
+        current=json.dumps(listed, ensure_ascii=False),
+    )
 
 
 def pack_outcome(outcome: MarkOutcome) -> bytes:
@@ -363,46 +310,42 @@ async def write_marks(
     request_hash: bytes,
 ) -> WriteResult:
     """WriteMarks: the outcome, or (`replayed`) the first outcome of an earlier call with this key."""
-    from services.gradebook.service_layer.closing import lock_if_final_scores_set
-
     idempotency.check_key(idempotency_key)
     journal_uuid = parse_id(journal_id, "journal_id")
     _check_shape(cells)
     now = gb.now()
-    async with gb.unit_of_work() as uow:
-        journal = await authorized_journal(uow.session, principal, "journal.write", journal_uuid, now.date())
+    subject = principal.subject if principal is not None else ""
+    call = idempotency.CallKey(subject, OPERATION, idempotency_key, request_hash)
+    keys = _keys(cells)
+    loaded: list[JournalView] = []
+
+    async def work() -> MarkOutcome:
+        conn = await raw_connection(uow.session)
+        state = await cells_sql.read_for_write(conn, journal_uuid, _queried_columns(keys), recall=call)
+        row = state.journal
+        found = None if row is None else await journals_sql.complete(conn, row, now.date(), subject or None)
+        journal = authorize(principal, "journal.write", found)
         assert principal is not None
-        subject = principal.subject
-
-        async def replay() -> WriteResult | None:
-            stored = await idempotency.recall(
-                uow.session, subject, "WriteMarks", idempotency_key, request_hash
-            )
-            if stored is None:
-                return None
-            return WriteResult(unpack_outcome(stored, journal.profile_code, cells), replayed=True)
-
-        if (earlier := await replay()) is not None:
-            return earlier
-        try:
-            outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now)
-        except Conflict:
-            # A concurrent twin of this call (same key) may have won while we waited for the lock.
-            await uow.session.rollback()
-            if (earlier := await replay()) is not None:
-                return earlier
-            raise
+        loaded.append(journal)
+        if (earlier := idempotency.accept(state.recalled, call)) is not None:
+            raise idempotency.Replay(earlier)
+        outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now, state=state, call=call)
         if outcome.changed:
-            await lock_if_final_scores_set(uow, principal, journal, outcome.touched_columns, now)
-        stored = pack_outcome(outcome)
-        if not await idempotency.remember(
-            uow.session, subject, "WriteMarks", idempotency_key, request_hash, stored
-        ):
-            await uow.session.rollback()
-            earlier = await replay()
-            assert earlier is not None
-            return earlier
-        await uow.commit()
-    if outcome.changed:
-        gb.outbox.notify()
-    return WriteResult(outcome)
+            attestations = [
+                (uuid.UUID(c), uuid.UUID(f.section_id) if f.section_id else None)
+                for c, f in state.columns.items()
+                if f.control_kind == ATTESTATION
+            ]
+            await lock_if_final_scores_set(
+                uow, principal, journal, outcome.touched_columns, now, attestations
+            )
+        return outcome
+
+    async with gb.unit_of_work() as uow:
+        reply = await idempotency.once(
+            uow, call, work, pack_outcome, recall_first=False, stored_with_work=True
+        )
+    if reply.outcome is not None:
+        return WriteResult(reply.outcome)
+    assert reply.stored is not None and loaded
+    return WriteResult(unpack_outcome(reply.stored, loaded[0].profile_code, cells), replayed=True)

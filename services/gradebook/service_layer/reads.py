@@ -18,6 +18,7 @@ from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
 from services.gradebook.domain.state_check import CellMismatch, first_state_mismatch
 from services.gradebook.domain.statements import Header, Line, Names, Signer, parse_content
+from services.gradebook.service_layer import names as printed_names
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grid_data import SectionInfo, sections_of_journals
 from services.gradebook.service_layer.journals import (
@@ -86,12 +87,29 @@ async def _headers(
 
 
 async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> JournalHeader:
+    header, _ = await get_journal_with_names(gb, principal, journal_id)
+    return header
+
+
+async def get_journal_with_names(
+    gb: Gradebook, principal: Principal | None, journal_id: str
+) -> tuple[JournalHeader, Names]:
+    """The journal and its printable names (discipline, group, specialty, department, faculty) as the
+    gradebook knows them: what a reopen explanation (KZ-17 form) states, prefilled for the teacher."""
     now = gb.now()
     async with gb.sessions() as session:
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
-        return await _header(gb, session, journal, principal)
+        header = await _header(gb, session, journal, principal)
+        known, _ = await printed_names.structure(
+            session,
+            group_id=str(journal.group_id),
+            department_id=str(journal.department_id or ""),
+            faculty_id=str(journal.faculty_id or ""),
+            course_unit_id=str(journal.course_unit_id),
+        )
+        return header, known
 
 
 # The caller's journals: those they teach, and those of a teacher they substitute for today. Started

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
@@ -27,6 +27,7 @@ from ejournal_platform.errors import (
 )
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
+from services.gradebook.adapters import grants_sql
 from services.gradebook.adapters import tables as t
 from services.gradebook.domain.statements import Signer, corrected_students, parse_content
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES
@@ -115,22 +116,18 @@ async def grant_reopen(
             raise FailedPrecondition("the section is not closed; nothing to reopen", field="section")
         grant_id = uuid.uuid4()
         # The service role cannot insert grants: the owner's function checks them again and logs them.
-        recorded = (
-            await session.execute(
-                RECORD_GRANT,
-                {
-                    "grant_id": grant_id,
-                    "case_id": case_id,
-                    "teacher_id": teacher,
-                    "journal_id": journal_uuid,
-                    "section_id": section_id,
-                    "granted_at": now,
-                    "expires_at": expires,
-                    "granted_by": principal.subject,
-                    "reason": reason,
-                },
-            )
-        ).scalar_one()
+        recorded = await grants_sql.record_grant(
+            session,
+            grant_id=grant_id,
+            case_id=case_id,
+            teacher_id=teacher,
+            journal_id=journal_uuid,
+            section_id=section_id,
+            granted_at=now,
+            expires_at=expires,
+            granted_by=principal.subject,
+            reason=reason,
+        )
         if recorded != grant_id:  # a concurrent call with the same case won
             return GrantOutcome(str(recorded), True)
         uow.add_event(
@@ -162,13 +159,6 @@ class EndOutcome:
     already_ended: bool = False
 
 
-RECORD_GRANT = text(
-    "SELECT ejournal_record_reopen_grant(:grant_id, :case_id, :teacher_id, :journal_id, :section_id,"
-    " :granted_at, :expires_at, :granted_by, :reason)"
-)
-CORRECTED = text("SELECT DISTINCT student_id FROM history WHERE grant_id = :g ORDER BY student_id")
-
-
 async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: datetime) -> EndOutcome:
     session: AsyncSession = uow.session
     g = grant
@@ -188,7 +178,7 @@ async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: date
         )
     ).one()
     section = SectionInfo(*section_row)
-    touched = list((await session.execute(CORRECTED, {"g": g.grant_id})).scalars())
+    touched = await grants_sql.corrected_students(session, g.grant_id)
     outcome = EndOutcome()
     original_id = ""
     if touched and section.statement_id is not None:
@@ -281,7 +271,7 @@ async def end_reopen(gb: Gradebook, principal: Principal | None, case_id: str, r
                         )
                     )
                 ).scalar_one()
-            corrected = list((await uow.session.execute(CORRECTED, {"g": grant.grant_id})).scalars())
+            corrected = await grants_sql.corrected_students(uow.session, grant.grant_id)
             return EndOutcome(
                 str(grant.individual_statement_id or ""), int(number), [str(x) for x in corrected], True
             )

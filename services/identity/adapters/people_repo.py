@@ -96,6 +96,21 @@ async def find_by_id(session: AsyncSession, person_id: str, *, lock: bool = Fals
     return (await session.execute(query)).first()
 
 
+async def full_names(session: AsyncSession, person_ids: Sequence[str]) -> dict[str, str]:
+    """People's names as stored ("last first patronymic"), by id; unknown ids are left out."""
+    keys = {key for key in (parse_id(p) for p in person_ids) if key is not None}
+    if not keys:
+        return {}
+    c = people.c
+    rows = await session.execute(
+        select(c.id, c.last_name, c.first_name, c.patronymic).where(c.id.in_(keys))
+    )
+    return {
+        str(r.id): " ".join(part for part in (r.last_name, r.first_name, r.patronymic) if part)
+        for r in rows
+    }
+
+
 async def get_person(session: AsyncSession, person_id: str, *, lock: bool = False) -> Person:
     row = await find_by_id(session, person_id, lock=lock)
     if row is None:

@@ -93,6 +93,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             language=person.language if person else "",
             profile_code=person.profile_code if person else "",
             may_change_own_password=person is not None and credentials.may_change_own_password(person),
+            university_id=person.placement.university_id if person else "",
             roles=[
                 pb.RoleInScope(role=g.role, scope_type=g.scope_type, scope_id=g.scope_id)
                 for g in principal.roles
@@ -262,13 +263,15 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             "reason": request.reason,
         }
         found = await substitutions.appoint(self.deps, authenticated(), request.request_id.strip(), fields)
-        return pb.AppointSubstituteResponse(substitution=m.substitution_to_pb(found))
+        names = await substitutions.teacher_names(self.deps, [found])
+        return pb.AppointSubstituteResponse(substitution=m.substitution_to_pb(found, names))
 
     async def EndSubstitution(
         self, request: pb.EndSubstitutionRequest, context: Ctx
     ) -> pb.EndSubstitutionResponse:
         found = await substitutions.end(self.deps, authenticated(), request.substitution_id, request.reason)
-        return pb.EndSubstitutionResponse(substitution=m.substitution_to_pb(found))
+        names = await substitutions.teacher_names(self.deps, [found])
+        return pb.EndSubstitutionResponse(substitution=m.substitution_to_pb(found, names))
 
     async def ListSubstitutions(
         self, request: pb.ListSubstitutionsRequest, context: Ctx
@@ -278,8 +281,9 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         found, next_token = await substitutions.list_substitutions(
             self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on, page
         )
+        names = await substitutions.teacher_names(self.deps, found)
         return pb.ListSubstitutionsResponse(
-            substitutions=[m.substitution_to_pb(s) for s in found], next_page_token=next_token
+            substitutions=[m.substitution_to_pb(s, names) for s in found], next_page_token=next_token
         )
 
     # -- contacts and notice preferences (issue 17) --------------------------------------------------

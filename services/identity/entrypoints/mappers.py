@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -132,8 +133,11 @@ def login_request_to_pb(row: Any) -> pb.LoginRequestForm:
     )
 
 
-def substitution_to_pb(s: Substitution) -> pb.Substitution:
+def substitution_to_pb(s: Substitution, names: Mapping[str, str] | None = None) -> pb.Substitution:
+    names = names or {}
     return pb.Substitution(
+        absent_teacher_name=names.get(s.absent_teacher_id, ""),
+        substitute_name=names.get(s.substitute_id, ""),
         substitution_id=s.id,
         absent_teacher_id=s.absent_teacher_id,
         substitute_id=s.substitute_id,

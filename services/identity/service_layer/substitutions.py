@@ -139,6 +139,13 @@ async def end(deps: Deps, principal: Principal, substitution_id: str, reason: st
     return ended
 
 
+async def teacher_names(deps: Deps, found: list[Substitution]) -> dict[str, str]:
+    """The absent teachers' and substitutes' names, so a list shows names without a call per person."""
+    ids = sorted({i for s in found for i in (s.absent_teacher_id, s.substitute_id)})
+    async with deps.unit_of_work() as uow:
+        return await people_repo.full_names(uow.session, ids)
+
+
 async def list_substitutions(
     deps: Deps, principal: Principal, department_id: str, teacher_id: str, active_on: str, page: Page
 ) -> tuple[list[Substitution], str]:

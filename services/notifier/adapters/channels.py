@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import aiosmtplib
 import httpx
@@ -47,16 +47,38 @@ def email_message(sender: str, address: str, subject: str, body: str) -> EmailMe
     return message
 
 
+SmtpSecurity = Literal["none", "starttls", "tls"]
+
+
 class SmtpChannel:
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0) -> None:
+    """A relay: `security` "none" (the local mail server), "starttls" (a plain connection upgraded,
+    usually port 587) or "tls" (TLS from the first byte, usually 465); the relay's certificate is
+    verified against `ca_file` or the system's CAs. With a `username`, every connection logs in (AUTH)
+    before its first message."""
+
+    def __init__(
+        self, host: str, port: int, sender: str, timeout: float = 10.0, *, security: SmtpSecurity = "none",
+        username: str = "", password: str = "", ca_file: str = "",
+    ) -> None:  # fmt: skip
         self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
+        self.security, self.username, self._password, self.ca_file = security, username, password, ca_file
+
+    def options(self) -> dict[str, Any]:
+        """aiosmtplib's connection keywords for this relay."""
+        return {
+            "hostname": self.host,
+            "port": self.port,
+            "timeout": self.timeout,
+            "use_tls": self.security == "tls",
+            "start_tls": self.security == "starttls",  # never opportunistic: chosen, or refused
+            "username": self.username or None,
+            "password": self._password if self.username else None,
+            "cert_bundle": self.ca_file or None,
+        }
 
     async def send(self, address: str, subject: str, body: str) -> None:
         sender, recipients, message = envelope(self.sender, address, subject, body)
-        await aiosmtplib.send(
-            message, sender=sender, recipients=recipients, hostname=self.host, port=self.port,
-            timeout=self.timeout,
-        )  # fmt: skip
+        await aiosmtplib.send(message, sender=sender, recipients=recipients, **self.options())
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[Sender]:
@@ -78,9 +100,8 @@ class SmtpConnection:
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._smtp is None or not self._smtp.is_connected:
-            c = self.channel
-            self._smtp = aiosmtplib.SMTP(hostname=c.host, port=c.port, timeout=c.timeout)
-            await self._smtp.connect()
+            self._smtp = aiosmtplib.SMTP(**self.channel.options())
+            await self._smtp.connect()  # and AUTH, when the relay has a username
             self.opened += 1
         return self._smtp
 

@@ -81,13 +81,17 @@ absence_streaks = Table(
 )
 
 # Each journal's group (the curator's scope) and profile (whose scale says which marks mean absent),
-# from the gradebook's JournalOpened: a mark event carries neither.
+# from the gradebook's JournalOpened: a mark event carries neither. And its names, by which notices
+# call it (empty for a journal opened before migration 0006: shown by its id).
 journals = Table(
     "journals",
     metadata,
     Column("journal_id", Text, primary_key=True),
     Column("group_id", Text, nullable=False),
     Column("profile_code", Text, nullable=False),
+    Column("discipline", Text, nullable=False, server_default=""),
+    Column("group_name", Text, nullable=False, server_default=""),
+    Column("lesson_type", Text, nullable=False, server_default=""),
 )
 
 Index("ix_notices_recipient", notices.c.recipient_id, notices.c.created_at)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from services.notifier.domain.wording import Said
+
 NOTICE_NAMESPACE = uuid.UUID("2f7f5b7e-6a0c-4c59-9d47-5b4f0a0f1717")
 
 
@@ -80,13 +82,15 @@ class NoticeSpec:
     template: str
     category: Category
     audience: Audience
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, Said] = field(default_factory=dict)
     deadline: datetime | None = None
     link_path: str = ""
     # Who is late (an escalation names them), resolved to names for the message.
     overdue: Audience | None = None
     # Template values that are people: name -> person id, resolved to their full names.
     named: Mapping[str, str] = field(default_factory=dict)
+    # Template values that are journals: name -> journal ids, shown by discipline, group, lesson type.
+    journals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Distinguishes several specs of one event (e.g. the teacher's and the curator's notice).
     part: str = ""
 

@@ -36,15 +36,20 @@ def subjects_of(service: str) -> list[str]:
     return sorted(name for name in (*NOTICES, *ABSENCE_EVENTS) if name.startswith(f"ejournal.{service}."))
 
 
+def smtp_channel(settings: NotifierSettings) -> SmtpChannel:
+    return SmtpChannel(
+        settings.smtp_host, settings.smtp_port, settings.mail_from, security=settings.smtp_security,
+        username=settings.smtp_username, password=settings.smtp_password, ca_file=settings.smtp_ca_file,
+    )  # fmt: skip
+
+
 async def wire(runtime: Runtime) -> Wiring:
     settings = runtime.settings
     assert isinstance(settings, NotifierSettings)
     tokens = ServiceIdentity(settings.identity_address, "notifier", settings.service_secret)
     directory = IdentityDirectory(settings.identity_address, tokens)
     renderer = Renderer(settings.portal_url)
-    channels: dict[str, Channel] = {
-        "email": SmtpChannel(settings.smtp_host, settings.smtp_port, settings.mail_from)
-    }
+    channels: dict[str, Channel] = {"email": smtp_channel(settings)}
     background = []
     bot = TelegramBot(settings.telegram_api_url) if settings.telegram_api_url else None
     if bot is not None:

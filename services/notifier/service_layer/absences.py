@@ -4,7 +4,8 @@ the notifier's own table, updated in the consumer's transaction (so a redelivere
 nothing).
 
 A mark event names neither the group nor the scale, so the notifier keeps each journal's group and
-profile from `JournalOpened` (the journal is opened before any mark is written in it).
+profile from `JournalOpened` (the journal is opened before any mark is written in it), with its names
+(adapters/journal_names.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_regulation import get_profile
+from services.notifier.adapters import journal_names
 from services.notifier.adapters.tables import absence_streaks as t
 from services.notifier.adapters.tables import journals
 from services.notifier.domain.absences import CLEARED, Streak, after, status_of_mark
@@ -31,7 +33,7 @@ async def absence_notices(
     session: AsyncSession, event_type: str, data: bytes, threshold: int
 ) -> list[NoticeSpec]:
     if event_type == JOURNAL:
-        await remember_journal(session, gb.JournalOpened.FromString(data))
+        await journal_names.remember(session, gb.JournalOpened.FromString(data))
         return []
     if event_type == MARK:
         mark = gb.MarkRecorded.FromString(data)
@@ -46,12 +48,6 @@ async def absence_notices(
                              status, threshold)  # fmt: skip
     e = gb.AttendanceRecorded.FromString(data)
     return await _streak(session, e.journal_id, e.student_id, e.group_id, e.lesson_id, e.status, threshold)
-
-
-async def remember_journal(session: AsyncSession, e: gb.JournalOpened) -> None:
-    values = {"group_id": e.group_id, "profile_code": e.profile_code}
-    upsert = insert(journals).values(journal_id=e.journal_id, **values)
-    await session.execute(upsert.on_conflict_do_update(index_elements=[journals.c.journal_id], set_=values))
 
 
 async def _streak(

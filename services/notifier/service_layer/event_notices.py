@@ -16,6 +16,7 @@ from google.protobuf.message import Message
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.workflow.v1 import events_pb2 as wf
 from services.notifier.domain.notices import Audience, Category, NoticeSpec
+from services.notifier.domain.wording import Phrase, Phrases, Said
 
 CATEGORY_OF_KIND = {
     "reopen_case": Category.REOPEN_STEP,
@@ -26,6 +27,12 @@ CATEGORY_OF_KIND = {
 UNFILLED = re.compile(r"^(\d+) cells unfilled")
 MEASURES = {"verbal_warning": "verbal warning", "warning": "warning", "reprimand": "reprimand"}
 MY_TASKS = "/api/v1/my/tasks"
+# Values that are journal ids: one, or several joined by ", " (notice_texts.py in the workflow).
+JOURNAL_VALUES = ("journal", "journals")
+
+
+def journal_ids(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def instant(text: str) -> datetime | None:
@@ -42,9 +49,13 @@ def notification_requested(e: wf.NotificationRequested) -> list[NoticeSpec]:
     category = CATEGORY_OF_KIND.get(e.kind, Category.TASK)
     link = f"/api/v1/reopen-cases/{e.about_id}" if e.kind == "reopen_case" and e.about_id else MY_TASKS
     unfilled = UNFILLED.match(e.what)
-    # Values naming people are shown as their names; the rest are the texts' placeholders.
+    # Values naming people are shown as their names, journals by their titles; the rest are the
+    # texts' placeholders. A list of findings is said item by item in the reader's language.
     people = {name: pid for name, pid in e.values.items() if name.endswith("_person")}
-    values = {name: value for name, value in e.values.items() if name not in people}
+    journals = {name: journal_ids(e.values[name]) for name in JOURNAL_VALUES if e.values.get(name)}
+    values: dict[str, Said] = {name: v for name, v in e.values.items() if name not in people}
+    if e.findings:
+        values["findings"] = Phrases(tuple(Phrase(f.key, dict(f.values)) for f in e.findings))
     if e.kind == "closing" and unfilled:
         template, params = "closing_reminder", {"cells": unfilled.group(1)}
     else:
@@ -53,7 +64,8 @@ def notification_requested(e: wf.NotificationRequested) -> list[NoticeSpec]:
     overdue = Audience(tuple(e.overdue_person_ids), e.overdue_role, e.overdue_scope_type, e.overdue_scope_id)
     late = overdue if overdue.person_ids or overdue.role else None
     deadline = instant(e.deadline)
-    return [NoticeSpec(template, category, audience, params, deadline, link, overdue=late, named=people)]
+    return [NoticeSpec(template, category, audience, params, deadline, link, overdue=late, named=people,
+                       journals=journals)]  # fmt: skip
 
 
 def dispute_opened(e: gb.DisputeOpened) -> list[NoticeSpec]:

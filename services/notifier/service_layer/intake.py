@@ -8,7 +8,7 @@ inbox's memory (a rebuilt consumer) inserts nothing and plans no delivery: nobod
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
-from services.notifier.adapters import notices_repo
+from services.notifier.adapters import journal_names, notices_repo
 from services.notifier.adapters.directory import Directory
 from services.notifier.domain.notices import Audience, Delivery, NoticeSpec, Recipient, notice_id
 from services.notifier.domain.schedule import due_at
+from services.notifier.domain.wording import JournalNames, Said, journal_list, journal_title
 from services.notifier.service_layer.absences import EVENTS as ABSENCE_EVENTS
 from services.notifier.service_layer.absences import absence_notices
 from services.notifier.service_layer.event_notices import specs_for
@@ -62,7 +63,8 @@ class Intake:
 
     async def tell(self, session: AsyncSession, event_id: str, spec: NoticeSpec) -> int:
         recipients = await self.directory.recipients(spec.audience)
-        named, overdue = await self._names(spec)
+        people, overdue = await self._names(spec)
+        named: dict[str, Said] = {**people, **await titles(session, spec)}
         now, created = self.clock(), 0
         for recipient in recipients:
             nid = uuid.UUID(notice_id(event_id, spec.part, recipient.person_id))
@@ -77,7 +79,7 @@ class Intake:
         nid: uuid.UUID,
         spec: NoticeSpec,
         recipient: Recipient,
-        named: dict[str, str],
+        named: Mapping[str, Said],
         overdue: str,
         now: datetime,
     ) -> bool:
@@ -102,3 +104,15 @@ class Intake:
                 address=address, mode=delivery.value, due_at=when,
             )  # fmt: skip
         return True
+
+
+async def titles(session: AsyncSession, spec: NoticeSpec) -> dict[str, Said]:
+    """The spec's journal values as the journals' titles (the id while a journal's names are unknown)."""
+    if not spec.journals:
+        return {}
+    known = await journal_names.names_of(session, (i for ids in spec.journals.values() for i in ids))
+    found: dict[str, Said] = {}
+    for name, ids in spec.journals.items():
+        journals = [known.get(i, JournalNames(i)) for i in ids]
+        found[name] = journal_title(journals[0]) if len(journals) == 1 else journal_list(journals)
+    return found

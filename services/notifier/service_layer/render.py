@@ -25,6 +25,8 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from services.notifier.domain.wording import Phrase, Phrases
+
 HERE = Path(__file__).resolve().parents[1]
 TEMPLATES, LOCALE = HERE / "templates", HERE / "locale"
 LANGUAGES = ("ru", "kk", "ky", "en")
@@ -121,6 +123,17 @@ class Renderer:
     def gettext(self, language: str, message: str) -> str:
         return self._translations.get(language, self._translations["en"]).gettext(message)
 
+    def said(self, value: Any, language: str, timezone: str = "UTC") -> Any:
+        """A value in the language: a phrase's key translated and filled with its values (said
+        too, instants and dates on the reader's clock), a list's items joined; anything else (plain
+        text, a digest's items) as it is."""
+        if isinstance(value, Phrase):
+            values = {name: self.said(v, language, timezone) for name, v in value.values.items()}
+            return fill(self.gettext(language, value.key), local_values(values, timezone, language))
+        if isinstance(value, Phrases):
+            return value.separator.join(self.said(item, language, timezone) for item in value.items)
+        return value
+
     def render(
         self,
         template: str,
@@ -135,8 +148,9 @@ class Renderer:
         env = self._envs.get(language, self._envs["en"])
         language = language if language in LANGUAGES else "en"
         shown = format_deadline(deadline, timezone, language) if deadline else ""
+        values = {name: self.said(value, language, timezone) for name, value in params.items()}
         text = env.get_template(f"{template}.txt").render(
-            **local_values(params, timezone, language),
+            **local_values(values, timezone, language),
             link=self.link(link_path),
             deadline=shown,
             overdue=overdue,

@@ -17,19 +17,26 @@ from fastapi.responses import HTMLResponse, Response
 from ejournal_platform.authz import Role, ScopeType
 from services.portal.api import Reply
 from services.portal.navigation import N_
-from services.portal.pages.figures import university_of
+from services.portal.pages.figures import current_year, university_of
 from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
 RECENT_ATTEMPTS = 10
 GRANTABLE = [r.value for r in Role if r is not Role.SERVICE]
-SCOPES = [s.value for s in ScopeType]
+# The scopes offered by name, broadest first; a parent's scope is their child (a person, by id).
+UNIT_SCOPES = (
+    (ScopeType.UNIVERSITY, N_("University")),
+    (ScopeType.FACULTY, N_("Faculties")),
+    (ScopeType.DEPARTMENT, N_("Departments")),
+    (ScopeType.SPECIALTY, N_("Specialties")),
+    (ScopeType.GROUP, N_("Groups")),
+)
 FIELDS = {
     "login": N_("Login"),
     "reason": N_("Reason"),
     "role": N_("Role"),
     "scope_type": N_("Scope"),
-    "scope_id": N_("Scope id"),
+    "scope_id": N_("Scope"),
     "valid_from": N_("Valid from"),
     "valid_until": N_("Valid until"),
 }
@@ -56,11 +63,13 @@ async def desk(
     person: dict[str, Any] = {}
     roles: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
+    scopes: list[tuple[str, list[tuple[str, str]]]] = []
     if person_id:
-        found, granted, tried = await asyncio.gather(
+        found, granted, tried, scopes = await asyncio.gather(
             visit.get(f"/api/v1/people/{person_id}"),
             visit.get(f"/api/v1/people/{person_id}/roles"),
             visit.get(f"/api/v1/people/{person_id}/login-attempts"),
+            scope_choices(visit),
         )
         person = found.body.get("person", {}) if found.ok and isinstance(found.body, dict) else {}
         roles = listed(granted.body, "assignments") if person else []
@@ -72,7 +81,8 @@ async def desk(
         error=error,
         issued=issued or {},
         grantable=GRANTABLE,
-        scopes=SCOPES,
+        scopes=scopes,
+        scope_names={value: title for _, options in scopes for value, title in options},
         login_requests=listed(requests.body, "login_requests") if requests.ok else [],
         classrooms=listed(classrooms.body, "classrooms") if classrooms.ok else [],
         person_id=person_id,
@@ -80,6 +90,32 @@ async def desk(
         roles=roles,
         attempts=attempts,
     )
+
+
+async def scope_choices(visit: Visit) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The administrator's university's units by name, grouped by kind: (kind's label, [("type|id",
+    title)]). Two calls: the structure, and the current academic year's groups."""
+    university = university_of(visit)
+    if not university:
+        return []
+    tree_reply, year = await asyncio.gather(
+        visit.get(f"/api/v1/universities/{university}/structure"), current_year(visit)
+    )
+    tree = tree_reply.body if tree_reply.ok and isinstance(tree_reply.body, dict) else {}
+    groups = await visit.get("/api/v1/groups", academic_year_id=year, page_size=1000) if year else None
+    units = {
+        ScopeType.UNIVERSITY: [tree["university"]] if tree.get("university") else [],
+        ScopeType.FACULTY: tree.get("faculties", []),
+        ScopeType.DEPARTMENT: tree.get("departments", []),
+        ScopeType.SPECIALTY: tree.get("specialties", []),
+        ScopeType.GROUP: listed(groups.body, "groups") if groups is not None and groups.ok else [],
+    }
+    return [
+        (visit.gettext(label), [(f"{kind.value}|{u['id']}", str(u.get("title") or u.get("code") or u["id"]))
+                                for u in units[kind]])
+        for kind, label in UNIT_SCOPES
+        if units[kind]
+    ]  # fmt: skip
 
 
 def refusal(visit: Visit, reply: Reply) -> str:
@@ -120,13 +156,18 @@ async def grant_role(
     request: Request,
     person_id: str,
     role: Annotated[str, Form()],
-    scope_type: Annotated[str, Form()],
-    scope_id: Annotated[str, Form()] = "",
+    scope: Annotated[str, Form()] = "",
+    student_id: Annotated[str, Form()] = "",
     valid_from: Annotated[str, Form()] = "",
     valid_until: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
+    """A role within a unit chosen by name ("type|id"), or, for a parent, within their child's
+    scope (the student's person id)."""
     visit = await Visit.signed_in(request)
+    scope_type, _, scope_id = scope.partition("|")
+    if scope_type == ScopeType.STUDENT:
+        scope_id = student_id
     body = {"role": role, "scope_type": scope_type, "scope_id": scope_id.strip(), "valid_from": valid_from,
             "valid_until": valid_until}  # fmt: skip
     reply = await visit.send("POST", f"/api/v1/people/{person_id}/roles", body, csrf)

@@ -188,14 +188,17 @@ def name(row: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def university_of(visit: Visit) -> str:
-    """The university of a university-wide grant (vice-rector, registrar office, administrator)."""
+    """The university of a university-wide grant (vice-rector, registrar office, administrator), else
+    the person's own university (a dean's or a department head's, from "who am I")."""
     grants = visit.me.get("roles", [])
-    return next((str(g["scope_id"]) for g in grants if g.get("scope_type") == "university"), "")
+    granted = next((str(g["scope_id"]) for g in grants if g.get("scope_type") == "university"), "")
+    return granted or str(visit.me.get("university_id", ""))
 
 
 async def unit_names(visit: Visit) -> dict[str, str]:
     """Faculty and department titles by id: reporting keys its rows by id and knows only people's
-    names, so one call for the university's structure names the units of a university-wide page."""
+    names, so one call for the person's university's structure names the units of a page by faculty
+    (university-wide) or by department (a dean's)."""
     university = university_of(visit)
     if not university:
         return {}

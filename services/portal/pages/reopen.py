@@ -8,6 +8,7 @@ form is shown, so sending the form twice opens one case, not two."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from typing import Annotated, Any
@@ -55,16 +56,26 @@ async def read_grid(visit: Visit, journal_id: str) -> GridView | None:
     return grid_view(reply.body) if reply.ok else None
 
 
-def explanation_form(view: GridView, section: str, sent: dict[str, Any] | None = None) -> dict[str, Any]:
-    journal = view.journal
+async def journal_names(visit: Visit, journal_id: str) -> dict[str, str]:
+    """The journal's printable names (discipline, group, specialty) as the API gives them: the
+    explanation form states them prefilled, so the teacher does not type what the journal knows."""
+    reply = await visit.get(f"/api/v1/journals/{journal_id}")
+    names = reply.body.get("names", {}) if reply.ok and isinstance(reply.body, dict) else {}
+    return {k: str(v) for k, v in names.items()} if isinstance(names, dict) else {}
+
+
+def explanation_form(
+    view: GridView, section: str, sent: dict[str, Any] | None = None, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    journal, names = view.journal, names or {}
     dates = sorted({c.date for c in view.columns if c.section == section and c.date})
     return {
         "request_id": str(uuid.uuid4()),
-        "discipline": journal.get("title", ""),
+        "discipline": names.get("discipline") or journal.get("title", ""),
         "lesson_types": journal.get("lesson_type", ""),
-        "course": "1",
-        "group": "",
-        "specialty": "",
+        "course": "",
+        "group": names.get("group", ""),
+        "specialty": names.get("specialty", ""),
         "wrong_date": dates[-1] if dates else "",
         "reason": "",
         "dates": dates,
@@ -75,13 +86,13 @@ def explanation_form(view: GridView, section: str, sent: dict[str, Any] | None =
 @router.get("/teacher/journals/{journal_id}/sections/{section}/explanation", response_class=HTMLResponse)
 async def explanation(request: Request, journal_id: str, section: str) -> Response:
     visit = await Visit.signed_in(request)
-    view = await read_grid(visit, journal_id)
+    view, names = await asyncio.gather(read_grid(visit, journal_id), journal_names(visit, journal_id))
     closed = {s.get("section") for s in view.closed_sections} if view else set()
     if view is None or section not in closed:
         return visit.render("not_found.html", status=404)
     return visit.render(
         "teacher/explanation.html", journal=view.journal, section=section,
-        form=explanation_form(view, section), error="",
+        form=explanation_form(view, section, names=names), error="",
     )  # fmt: skip
 
 
@@ -126,6 +137,15 @@ async def explain(
         "teacher/explanation.html", status=reply.status, journal=view.journal, section=section,
         form=explanation_form(view, section, sent), error=refusal(visit, reply),
     )  # fmt: skip
+
+
+@router.get("/teacher/cases", response_class=HTMLResponse)
+async def my_cases(request: Request) -> Response:
+    """The teacher's own reopen cases, newest first: step, what it waits for, deadline."""
+    visit = await Visit.signed_in(request)
+    reply = await visit.get("/api/v1/my/reopen-cases")
+    cases = list(reply.body.get("cases", [])) if reply.ok and isinstance(reply.body, dict) else []
+    return visit.render("teacher/cases.html", cases=cases)
 
 
 async def show_case(

@@ -26,6 +26,16 @@ async def names_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str
     return {row.person_id: row.full_name for row in rows}
 
 
+async def unit_names(session: AsyncSession, unit_ids: Iterable[str]) -> dict[str, str]:
+    """Printable titles of structure units (curriculum's StructureUnitDefined), by id."""
+    ids = sorted({u for u in unit_ids if u})
+    if not ids:
+        return {}
+    su = rm.structure_unit.c
+    rows = await session.execute(select(su.unit_id, su.title).where(su.unit_id.in_(ids)))
+    return {row.unit_id: row.title for row in rows}
+
+
 @dataclass(frozen=True)
 class StoredStatement:
     row: Any  # the rm_statement row

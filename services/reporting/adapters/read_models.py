@@ -142,6 +142,21 @@ teaching_load = Table(
     Column("revision", BigInteger, nullable=False, server_default="0"),
 )
 
+# Printable names of the structure (curriculum's StructureUnitDefined): what documents print for a
+# university, faculty, department, specialty or group; the latest definition wins.
+structure_unit = Table(
+    "rm_structure_unit",
+    metadata,
+    Column("unit_id", Text, primary_key=True),
+    _text("kind"),
+    _text("code"),
+    _text("title"),
+    _text("parent_id"),
+    _text("time_zone"),
+    _text("profile_code"),
+    Column("defined_at", DateTime(timezone=True), nullable=False),
+)
+
 # -- gradebook ---------------------------------------------------------------------------------------
 journal = Table(
     "rm_journal",

@@ -10,6 +10,7 @@ READ_MODEL_TABLES = (
     read_models.role,
     read_models.course_unit,
     read_models.term,
+    read_models.structure_unit,
     read_models.enrollment,
     read_models.lesson,
     read_models.teaching_load,

@@ -10,8 +10,9 @@ The method is deliberately simple and explainable (no black box):
 2. **Risk of failing** — a logistic function of three features: how far the expected result is above
    the pass mark (as a share of the scale), the share of lessons missed, and the share of current
    marks below the pass mark. Its four coefficients are fitted by `fit_risk_model` (plain logistic
-   regression by gradient descent) on past results; `DEFAULT_MODELS` hold those fitted on the demo
-   semester (one per profile), so every coefficient can be printed and argued about.
+   regression by gradient descent) on past results. They are model data, not code: each regulation
+   profile carries its own (`forecast.risk_model` in its YAML, fitted on the demo semester), so every
+   coefficient can be printed, argued about and replaced by a university's own fit.
 3. **Reasons** — each control's cost: how much higher the expected result would be had that control
    been a pass mark; the controls that cost most are shown first, with attendance when it matters.
 """
@@ -62,14 +63,16 @@ class RiskModel:
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
-# Fitted by fit_risk_model on the training students (7 in 10) of the demo semester after 20 of its 30
-# lessons (services/reporting/tests/demo/semester.py, 8 groups of 25, seed 7); the unit test refits
-# and compares. They are model data: a university refits on its own past results and replaces them.
-DEFAULT_MODELS = {
-    "kz-medical": RiskModel(intercept=-1.79, margin=-4.25, missed=0.59, failing_marks=3.4),
-    "kg-jasu": RiskModel(intercept=-1.24, margin=-4.47, missed=0.57, failing_marks=-0.03),
-}
-FALLBACK_MODEL = DEFAULT_MODELS["kz-medical"]
+# A profile without a risk model gives no opinion: every feature weighs nothing, so the risk is 0.5.
+NO_MODEL = RiskModel(intercept=0.0, margin=0.0, missed=0.0, failing_marks=0.0)
+
+
+def model_for(profile_code: str) -> RiskModel:
+    """The profile's fitted coefficients (`forecast.risk_model` in the profile's YAML)."""
+    found = get_profile(profile_code).forecast_risk
+    if found is None:
+        return NO_MODEL
+    return RiskModel(found.intercept, found.margin, found.missed, found.failing_marks)
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def reasons_for(record: StudentRecord, expected: Decimal, limit: int = 3) -> tup
 
 
 def forecast(record: StudentRecord, model: RiskModel | None = None) -> Forecast:
-    model = model or DEFAULT_MODELS.get(record.profile_code, FALLBACK_MODEL)
+    model = model or model_for(record.profile_code)
     missed_share = (
         Decimal(record.lessons_missed * 100 / record.lessons_held).quantize(Decimal("0.1"))
         if record.lessons_held

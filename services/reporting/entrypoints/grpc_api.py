@@ -71,7 +71,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             period,
             cv.group_by(request.group_by, "teacher"),
             request.weekly,
-            {},
         )
         return pb.GetFillingReportResponse(
             rows=[cv.filling_row(r) for r in report.rows], total=cv.filling_row(None, figures=report.total)
@@ -87,7 +86,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             cv.scope_of(request.scope),
             period,
             cv.group_by(request.group_by, "group"),
-            {},
         )
         return pb.GetAttendanceReportResponse(
             rows=cv.attendance_rows(rows), total=cv.attendance_row("", "", total)
@@ -103,7 +101,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             request.academic_year_id,
             cv.scope_of(request.scope),
             cv.group_by(request.group_by, "group"),
-            {},
         )
         return pb.GetQualityReportResponse(
             rows=[
@@ -233,7 +230,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.RenderDocumentRequest, context: Ctx
     ) -> pb.RenderDocumentResponse:
         fmt = cv.document_format(request.format)
-        names = dict(request.display_names)
         principal = caller()
         sessions = self.app.sessions
         which = request.WhichOneof("document")
@@ -246,19 +242,19 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
                 pdf, render.CONTENT_TYPES["pdf"], f"statement-{number}.pdf", number, digest
             )
         elif which == "statement":
-            # A statement prints only what its record says: display_names are not used for it.
+            # A statement prints only what its record says.
             done = await render.statement_document(
                 sessions, principal, request.statement.statement_id, fmt, self.app.public_url
             )
         elif which == "journal_printout":
             done = await render.journal_printout(
-                sessions, principal, request.journal_printout.journal_id, fmt, names
+                sessions, principal, request.journal_printout.journal_id, fmt
             )
         elif which == "lesson_plan":
             plan = request.lesson_plan
             protocol = (plan.protocol_number, plan.protocol_date)
             done = await render.lesson_plan(
-                sessions, principal, plan.course_unit_id, plan.group_id, protocol, fmt, names
+                sessions, principal, plan.course_unit_id, plan.group_id, protocol, fmt
             )
         elif which == "filling_error_explanation":
             e = request.filling_error_explanation
@@ -270,9 +266,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
                 "specialty": e.specialty,
                 "addressed_to": e.addressed_to,
             }
-            done = await render.filling_error_explanation(sessions, principal, given, fmt, names)
+            done = await render.filling_error_explanation(sessions, principal, given, fmt)
         elif which == "login_request":
-            done = await render.login_request(principal, request.login_request, fmt, names)
+            done = await render.login_request(sessions, principal, request.login_request, fmt)
         else:
             raise InvalidArgument("document", "choose the document to print")
         return pb.RenderDocumentResponse(
@@ -336,7 +332,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             from_date=request.from_date,
             to_date=request.to_date,
             academic_year_id=request.academic_year_id,
-            display_names=dict(request.display_names),
         )
         row = await jobs.start_report(
             self.app.sessions, caller(), request.request_id, job_request, check_start, self.app.jobs.wakeup

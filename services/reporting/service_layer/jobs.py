@@ -47,7 +47,6 @@ class JobRequest:
     from_date: str = ""
     to_date: str = ""
     academic_year_id: str = ""
-    display_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,6 @@ def request_of(params: Mapping[str, Any]) -> JobRequest:
         from_date=params.get("from_date", ""),
         to_date=params.get("to_date", ""),
         academic_year_id=params.get("academic_year_id", ""),
-        display_names=params.get("display_names", {}),
     )
 
 

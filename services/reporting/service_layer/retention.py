@@ -33,8 +33,8 @@ from services.reporting.adapters.ops_tables import archive_record
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.domain.retention import Retained, due_for_archive, keep_until
 from services.reporting.service_layer.access import allow
-from services.reporting.service_layer.documents.journal_printout import journal_printout_layout, printout_hash
-from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
+from services.reporting.service_layer.documents.names import names_of
 from services.reporting.service_layer.documents.render import statement_context
 from services.reporting.service_layer.documents.statement import (
     record_of,
@@ -78,7 +78,7 @@ async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[s
             await session.execute(select(rm.attendance).where(rm.attendance.c.journal_id == journal_id))
         ),
     }
-    names = Names(await q.names_of(session, [*grid.students, *grid.journal.teacher_ids]))
+    names = await names_of(session, [*grid.students, *grid.journal.teacher_ids], [grid.journal.group_id])
     unit = await q.row_by(session, rm.course_unit, "course_unit_id", grid.journal.course_unit_id)
     term = await q.row_by(session, rm.term, "term_id", grid.journal.term_id)
     layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
@@ -88,7 +88,7 @@ async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[s
         ).encode(),
         f"journals/{journal_id}.pdf": render_pdf(layout),
     }
-    return files, printout_hash(grid)
+    return files, layout.content_hash
 
 
 async def _statement_entry(session: AsyncSession, statement_id: str) -> tuple[dict[str, bytes], str]:

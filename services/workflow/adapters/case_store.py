@@ -20,6 +20,7 @@ from temporalio.converter import JSONPlainPayloadConverter
 
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, keyset
 from services.workflow.adapters.event_messages import notification_event, step_event
 from services.workflow.adapters.tables import reopen_case_history, reopen_cases
 from services.workflow.domain.reopen_case import ENDED
@@ -215,6 +216,25 @@ async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datet
     if row is None:
         return None
     return view_from_json(row.view), row.ended_at
+
+
+async def list_teacher_cases(
+    session: AsyncSession, teacher_id: str, page: Page
+) -> tuple[list[CaseView], str]:
+    """One page of a teacher's own cases, newest first (open and ended), and the next page's token."""
+    c = reopen_cases.c
+    key = [c.created_at, c.case_id]
+    query = keyset(
+        select(c.view, *key).where(c.teacher_id == teacher_id),
+        page,
+        key,
+        [datetime.fromisoformat, str],
+        descending=True,
+    )
+    rows, next_token = page.cut(
+        list((await session.execute(query)).all()), key=lambda r: (r.created_at, r.case_id)
+    )
+    return [view_from_json(r.view) for r in rows], next_token
 
 
 # A task list's cursor within one source: the (deadline, case id) of a row, where the walk resumes

@@ -49,7 +49,7 @@ async def record_check(
             lessons_filled=figures.lessons_filled,
             filled_percent=figures.filled_percent,
             attendance_percent=figures.attendance_percent,
-            findings=list(figures.findings),
+            findings=figures.findings_in_english,
             checked_at=at,
         )
         .on_conflict_do_nothing()

@@ -34,6 +34,7 @@ def notification_event(notice: Notice, kind: str) -> ev.NotificationRequested:
         what_key=notice.what,
         why_key=notice.why,
         values=notice.values,
+        findings=[ev.KeyedText(key=key, values=values) for key, values in notice.findings],
     )
 
 

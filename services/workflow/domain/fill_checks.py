@@ -1,8 +1,10 @@
 """The daily fill check (KZ-09) and the weekly journal check (KG-08) as rules over fill figures."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from services.workflow.domain import notice_texts as say
 
 
 @dataclass(frozen=True)
@@ -62,24 +64,41 @@ def percent(part: int, whole: int) -> Decimal:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing wrong with a week, as a catalog key (notice_texts.py) with its values."""
+
+    key: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return say.english(self.key, self.values)
+
+
+@dataclass(frozen=True)
 class WeeklyFigures:
     lessons: int
     lessons_filled: int
     filled_percent: Decimal
     attendance_percent: Decimal
-    findings: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def findings_in_english(self) -> list[str]:
+        return [str(f) for f in self.findings]
 
 
 def weekly_figures(week: WeekFill) -> WeeklyFigures:
     """KG-08: how fully the journal was filled and attendance kept in the week, with what is wrong."""
-    findings: list[str] = []
+    findings: list[Finding] = []
     empty_lessons = week.lessons - week.lessons_with_marks
     if empty_lessons > 0:
-        findings.append(f"{empty_lessons} of {week.lessons} lessons without marks")
+        values = {"empty": str(empty_lessons), "lessons": str(week.lessons)}
+        findings.append(Finding(say.LESSONS_WITHOUT_MARKS, values))
     if week.expected_cells > week.filled_cells:
-        findings.append(f"{week.expected_cells - week.filled_cells} of {week.expected_cells} cells empty")
+        values = {"empty": str(week.expected_cells - week.filled_cells), "cells": str(week.expected_cells)}
+        findings.append(Finding(say.CELLS_EMPTY, values))
     if week.lessons > 0 and week.attendance_records == 0:
-        findings.append("no attendance recorded")
+        findings.append(Finding(say.NO_ATTENDANCE))
     return WeeklyFigures(
         week.lessons,
         week.lessons_with_marks,

@@ -3,7 +3,9 @@
 A notice carries its key and its values, and the notifier says it in each recipient's language from
 its catalogs (services/notifier/locale); the English text is also sent for subscribers that read prose.
 A value named `*_at` is an RFC 3339 instant and one named `*_on` an ISO date (the notifier shows both
-in the recipient's zone and language); one named `*_person` is a person id (shown as the full name).
+in the recipient's zone and language); one named `*_person` is a person id (shown as the full name);
+`journal` is a journal id and `journals` journal ids joined by ", " (each shown by its discipline, group
+and lesson type).
 tests/contract/test_notice_texts.py fails while a key here lacks a ru, kk or ky translation with the
 same placeholders.
 """
@@ -56,6 +58,10 @@ WEEKLY_FINDINGS = "weekly journal check: findings"
 WEEK_OF_JOURNAL = "week of {week_on}, journal {journal}: {findings}"
 WEEKLY_CHECK = "weekly journal check (KG-08)"
 WEEK_SUMMARY = "week of {week_on}: {checked} journals checked, {flagged} with findings"
+# The weekly check's findings, listed at WEEK_OF_JOURNAL's {findings} (each said in the reader's language).
+LESSONS_WITHOUT_MARKS = "{empty} of {lessons} lessons without marks"
+CELLS_EMPTY = "{empty} of {cells} cells empty"
+NO_ATTENDANCE = "no attendance recorded"
 
 # Monthly backup (KZ-16).
 BACKUP_FAILED = "the monthly backup failed"

@@ -30,6 +30,8 @@ class Notice:
     overdue_person_ids: tuple[str, ...] = ()
     overdue_role: tuple[str, str, str] = ("", "", "")
     values: dict[str, str] = field(default_factory=dict)
+    # A list said at the why text's {findings}: (catalog key, its values) per item.
+    findings: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 def _to_role(case: ReopenCase, role: str, what: str, why: str, deadline: datetime | None) -> Notice:

@@ -171,6 +171,16 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
         view = await self.u.cases.get_case(current_principal(), request.case_id)
         return pb.GetCaseResponse(case=case_pb(view))
 
+    async def ListMyCases(
+        self, request: pb.ListMyCasesRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> pb.ListMyCasesResponse:
+        page = page_request(request.page_size, request.page_token)
+        views, next_token = await self.u.cases.list_my_cases(current_principal(), page)
+        cases = [case_pb(view) for view in views]
+        for case in cases:
+            case.ClearField("history")
+        return pb.ListMyCasesResponse(cases=cases, next_page_token=next_token)
+
     async def ListTasks(
         self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListTasksResponse:

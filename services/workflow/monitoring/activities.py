@@ -143,7 +143,10 @@ class MonitoringActivities:
                             lessons_filled=figures.lessons_filled,
                             filled_percent=str(figures.filled_percent),
                             attendance_percent=str(figures.attendance_percent),
-                            findings=list(figures.findings),
+                            findings=figures.findings_in_english,
+                            keyed_findings=[
+                                ev.KeyedText(key=f.key, values=f.values) for f in figures.findings
+                            ],
                         ),
                         subject=subject,
                     )
@@ -154,7 +157,7 @@ class MonitoringActivities:
                     findings = {
                         "week_on": request.week_start,
                         "journal": journal.journal_id,
-                        "findings": "; ".join(figures.findings),
+                        "findings": "; ".join(figures.findings_in_english),
                     }
                     for teacher in journal.teacher_ids:
                         notice = Notice(
@@ -163,6 +166,7 @@ class MonitoringActivities:
                             recipient_id=teacher,
                             case_id=journal.journal_id,
                             values=findings,
+                            findings=tuple((f.key, dict(f.values)) for f in figures.findings),
                         )
                         uow.add_event(Event(notification_event(notice, "weekly_check"), subject=subject))
             for faculty_id, (checked, flagged) in sorted(per_faculty.items()):

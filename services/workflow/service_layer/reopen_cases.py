@@ -23,6 +23,7 @@ from ejournal_platform.errors import (
     NotFound,
     PermissionDenied,
 )
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
 from services.workflow.adapters import case_store, section_store
 from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
@@ -49,6 +50,8 @@ from services.workflow.reopen.messages import (
 from services.workflow.reopen.views import view_of
 from services.workflow.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.service_layer.access import actor_of
+
+MAX_CASES = 1000
 
 CASE_IDS = uuid.UUID("8a4f6a1e-3f7e-4c55-9f0e-2b1f3e0c7d11")
 
@@ -202,6 +205,15 @@ class ReopenCases:
     async def withdraw(self, principal: Principal | None, case_id: str, reason: str) -> CaseView:
         request = WithdrawRequest(actor_of(principal), reason)
         return await self._step(case_id, ReopenCaseWorkflow.withdraw, request)
+
+    async def list_my_cases(
+        self, principal: Principal | None, page: Page | None = None
+    ) -> tuple[list[CaseView], str]:
+        """The caller's own cases as the teacher who explained (anyone signed in gets only theirs): one
+        page, newest first, and the next page's token."""
+        actor = actor_of(principal)
+        async with self._sessions() as session:
+            return await case_store.list_teacher_cases(session, actor.person_id, page or page_request(0, ""))
 
     async def get_case(self, principal: Principal | None, case_id: str) -> CaseView:
         actor = actor_of(principal)

@@ -23,8 +23,21 @@ PAGES = {
         "/registrar/statements",
         "/registrar/imports",
     ),
-    "head.anatomy": ("/tasks", "/oversight/filling", "/registrar/statements"),
-    "dean.med": ("/tasks", "/oversight/filling", "/registrar/statements"),
+    "head.anatomy": (
+        "/tasks",
+        "/oversight/filling",
+        "/registrar/statements",
+        "/department/substitutions",
+        "/department/teaching-load",
+    ),
+    "dean.med": (
+        "/tasks",
+        "/oversight/filling",
+        "/registrar/statements",
+        "/department/substitutions",
+        "/department/teaching-load",
+        "/department/curators",
+    ),
     "admin": ("/admin/people", "/registrar/imports"),
 }
 KG_LOGINS = {"vicerector": "kg.vicerector", "registrar": "kg.academic", "head.anatomy": "kg.head.math",

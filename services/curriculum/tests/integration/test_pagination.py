@@ -100,6 +100,12 @@ async def test_teaching_loads_and_lessons_walked_one_by_one_give_each_exactly_on
         return [f"{x.date} {x.starts_at}" for x in reply.lessons], reply.next_page_token
 
     all_loads = await stub.ListTeachingLoads(pb.ListTeachingLoadsRequest(teacher_id=TEACHER), metadata=auth)
+    # each load carries its course unit's title and its group's code (a list needs no call per row)
+    listed = all_loads.teaching_loads
+    labels = {(x.course_unit_id, x.course_unit_title, x.group_id, x.group_code) for x in listed}
+    assert all(title and code for _, title, _, code in labels)
+    assert len({(unit, title) for unit, title, _, _ in labels}) == 2
+    assert len({(group, code) for _, _, group, code in labels}) == 2
     walked, pages = await walk(loads_page)
     assert sorted(walked) == sorted(x.id for x in all_loads.teaching_loads) and len(set(walked)) == 3
     assert pages == 3

@@ -200,3 +200,15 @@ async def test_journal_opened_names_its_university_once_the_structure_is_known(w
     first, last = (ev.JournalOpened.FromString(r[0]) for r in (rows[0], rows[-1]))
     assert first.university_id == "" and last.university_id == university
     assert last.names.department == "Қалыпты физиология кафедрасы" and last.names.group == "ЖМ-24-01"
+
+
+async def test_the_journal_gives_its_names_for_the_explanation_form(w: World) -> None:
+    """GetJournal carries the journal's printable names, so the teacher's reopen explanation (KZ-17
+    form) is prefilled with the discipline, group and specialty the journal belongs to."""
+    j = await w.journal("kz-medical", students=1, lessons=1)
+    await name_everything(w, j)
+    asked = pb.GetJournalRequest(journal_id=j.journal_id)
+    got = await w.rpc.GetJournal(asked, metadata=w.teacher(j.teacher_id, j.department_id))
+    n = got.names
+    assert (n.discipline, n.group, n.specialty) == ("Қалыпты физиология", "ЖМ-24-01", "Жалпы медицина")
+    assert (n.department, n.faculty) == ("Қалыпты физиология кафедрасы", "Жалпы медицина")

@@ -35,6 +35,7 @@ async def test_login_returns_a_token_with_the_persons_valid_roles(identity: Iden
     assert reply.access_expires_in_seconds == 300 and reply.refresh_token
     me = await identity.stub.WhoAmI(pb.WhoAmIRequest(), metadata=bearer(reply.access_token))
     assert me.login == "kz.dean.med" and me.full_name == "Оспанов Ғалым Қайратұлы"
+    assert me.university_id == KZ_U  # a faculty-scoped dean names their university's units with it
     outcome = await identity.scalar(
         "SELECT outcome || ' ' || client_address || ' ' || user_agent"
         " FROM login_attempts ORDER BY seq DESC LIMIT 1"

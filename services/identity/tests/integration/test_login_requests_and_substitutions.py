@@ -134,6 +134,13 @@ async def test_department_head_appoints_a_substitute_and_the_registrar_is_notifi
         "kz.registrar", "ListSubstitutions", pb.ListSubstitutionsRequest(active_on=request.starts_on)
     )
     assert [s.substitution_id for s in registrar.substitutions] == [made.substitution_id]
+    # the list names both teachers, as identity holds them (a page needs no call per person)
+    listed = registrar.substitutions[0]
+    assert listed.absent_teacher_name == await identity.scalar(
+        "SELECT concat_ws(' ', last_name, first_name, nullif(patronymic, ''))"
+        " FROM people WHERE login = 'kz.teacher1'"
+    )
+    assert listed.substitute_name and made.substitute_name == listed.substitute_name
     mine = await identity.call(
         "kz.teacher2", "ListSubstitutions", pb.ListSubstitutionsRequest(teacher_id=pid("kz.teacher2"))
     )

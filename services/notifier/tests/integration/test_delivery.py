@@ -230,3 +230,47 @@ async def test_a_workflow_notice_built_at_run_time_arrives_in_the_readers_langua
             assert "оқытушы Әбілқасымова" in body and teacher not in body  # the name, not the id
     finally:
         server.stop()
+
+
+async def test_a_journal_is_named_by_its_discipline_group_and_lesson_type_in_the_readers_language(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """Statement-deadline and reopen texts carry journal ids; the mail names each journal as the
+    gradebook's JournalOpened did, in the reader's language (a journal never opened here: its id)."""
+    server = mail_server(tmp_path / "mail", free_port())
+    try:
+        async with running_notifier(databases, {"email": smtp_to(server)}) as notifier:
+            teacher, journal = pid("kz.teacher1"), "0b7c1f0e-5d1a-4c53-9a55-3f1f6a0f2c11"
+            discipline = "ПВБ-3201 Пропедевтика внутренних болезней"
+            names = gb.StructureNames(group="ЖМ-21-01", discipline=discipline)
+            await notifier.deliver(gb.JournalOpened(
+                journal_id=journal, group_id="g-1", profile_code="kz-medical", lesson_type="practical",
+                title="Пропедевтика внутренних болезней", teacher_ids=[teacher], names=names,
+            ))  # fmt: skip
+            values = {"control_event": "ce-1", "deadline_at": "2026-12-05T18:59:00+00:00", "cells": "12",
+                      "journal": journal}  # fmt: skip
+            await notifier.deliver(wev.NotificationRequested(
+                recipient_id=teacher, kind="statement", what=f"… journal {journal}",
+                what_key="statement not formed by the deadline: {cells} cells unfilled in journal {journal}",
+                why_key="the statement of control event {control_event} is due {deadline_at} (KZ-15)",
+                values=values,
+            ))  # fmt: skip
+            await notifier.deliver(wev.NotificationRequested(
+                recipient_id=teacher, kind="statement", what="…",
+                what_key="{count} journals still incomplete before the statement deadline: {journals}",
+                why_key="the statement of control event {control_event} is due {deadline_at} (KZ-15)",
+                values={**values, "count": "2", "journals": f"{journal}, never-opened"},
+            ))  # fmt: skip
+            assert await notifier.dispatcher.dispatch_due() == 2
+            late, both = server.messages()
+            assert subject_of(late) == (
+                "Ведомость мерзімінде жасалмады: «ПВБ-3201 Пропедевтика внутренних болезней» "
+                "(ЖМ-21-01, практикалық) журналында толтырылмаған ұяшықтар: 12"
+            )
+            assert journal not in text_of(late)
+            assert subject_of(both) == (
+                "Ведомость мерзіміне дейін толтырылмаған журналдар: 2 («ПВБ-3201 Пропедевтика внутренних "
+                "болезней» (ЖМ-21-01, практикалық), never-opened)"
+            )
+    finally:
+        server.stop()

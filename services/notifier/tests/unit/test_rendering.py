@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from jinja2.ext import babel_extract
 
+from services.notifier.domain import wording
+from services.notifier.domain.wording import JournalNames, Phrase, Phrases, journal_list, journal_title
 from services.notifier.service_layer.event_notices import MEASURES
 from services.notifier.service_layer.render import TEMPLATES, Renderer, load_translations
 
@@ -31,7 +33,7 @@ def template_messages() -> set[str]:
 @pytest.mark.parametrize("language", ["ru", "kk", "ky"])
 def test_every_template_text_is_translated(language: str) -> None:
     translations = load_translations(language)
-    messages = template_messages() | set(MEASURES.values())
+    messages = template_messages() | set(MEASURES.values()) | set(wording.every_key())
     assert len(messages) > 10
     untranslated = sorted(m for m in messages if translations.gettext(m) == m)
     assert untranslated == []
@@ -93,3 +95,38 @@ def test_templates_exist_for_every_notice_kind() -> None:
 def test_a_workflow_text_is_translated_outside_a_template_too() -> None:
     assert renderer.gettext("kk", "visa requested (dean)") == "Деканның визасы қажет"
     assert renderer.gettext("xx", "visa requested (dean)") == "visa requested (dean)"
+
+
+def test_a_journal_is_named_by_discipline_group_and_lesson_type_in_the_readers_language() -> None:
+    journal = JournalNames("5f0c-…", "ПД-12 Пропедевтика внутренних болезней", "ЖМ-21-01", "lecture")
+    title = journal_title(journal)
+    assert renderer.said(title, "kk") == "«ПД-12 Пропедевтика внутренних болезней» (ЖМ-21-01, дәріс)"
+    assert renderer.said(title, "ru") == "«ПД-12 Пропедевтика внутренних болезней» (ЖМ-21-01, лекция)"
+    assert renderer.said(title, "en") == "“ПД-12 Пропедевтика внутренних болезней” (ЖМ-21-01, lecture)"
+    laboratory = JournalNames("j2", "Химия", "", "laboratory")
+    assert renderer.said(journal_list([journal, laboratory]), "ky").endswith(", «Химия» (лабораториялык)")
+    # Nothing known of a journal (opened before the notifier kept names): its id, as before.
+    assert renderer.said(journal_title(JournalNames("5f0c")), "kk") == "5f0c"
+
+
+def test_a_list_of_findings_is_said_item_by_item_in_the_readers_language() -> None:
+    findings = Phrases((
+        Phrase("{empty} of {lessons} lessons without marks", {"empty": "1", "lessons": "4"}),
+        Phrase("no attendance recorded"),
+    ))  # fmt: skip
+    out = renderer.render(
+        "notification",
+        "kk",
+        {
+            "what": "weekly journal check: findings",
+            "why": "week of {week_on}, journal {journal}: {findings}",
+            "week_on": "2026-11-16",
+            "journal": journal_title(JournalNames("j", "Химия", "ХТ-22", "seminar")),
+            "findings": findings,
+        },
+    )
+    assert (
+        "16 қараша 2026 басталған апта, «Химия» (ХТ-22, семинар) журналы: "
+        "бағасыз сабақтар: 4 ішінен 1; қатысу белгіленбеген" in out.body
+    )
+    assert "lessons" not in out.body and "attendance" not in out.body

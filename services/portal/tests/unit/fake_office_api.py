@@ -22,6 +22,7 @@ PEOPLE = {
     "vicerector": UNIVERSITY,
     "admin": [{"role": "administrator", "scope_type": "university", "scope_id": "u1"}],
     "teacher": [{"role": "teacher", "scope_type": "department", "scope_id": "dep-anat"}],
+    "curation": [{"role": "dean_curation", "scope_type": "faculty", "scope_id": "fac-med"}],
 }
 CASE = {
     "case_id": "case-1",
@@ -74,6 +75,39 @@ TEACHERS_CASE = {
 }  # fmt: skip
 
 
+STRUCTURE = {
+    "university": {"id": "u1", "code": "KMU", "title": "Қарағанды медицина университеті"},
+    "faculties": [{"id": "fac-med", "university_id": "u1", "code": "MED", "title": "Медицина факультеті"}],
+    "departments": [
+        {"id": "dep-anat", "faculty_id": "fac-med", "code": "ANAT", "title": "Анатомия кафедрасы"},
+        {"id": "dep-phys", "faculty_id": "fac-med", "code": "PHYS", "title": "Физиология кафедрасы"},
+    ],
+    "specialties": [],
+}  # fmt: skip
+SUBSTITUTIONS = [
+    {"substitution_id": "sub-1", "absent_teacher_id": "t1", "absent_teacher_name": "Әбілқасымова Гүлнұр",
+     "substitute_id": "t2", "substitute_name": "Иванов Пётр", "department_id": "dep-anat",
+     "starts_on": "2026-11-30", "ends_on": "2099-12-31", "reason": "ауру",
+     "decision": {"protocol_number": "4", "protocol_date": "2026-11-29"}},
+]  # fmt: skip
+LOADS = [
+    {"id": "l1", "teacher_id": "t1", "teacher_name": "Әбілқасымова Гүлнұр", "course_unit_id": "cu-1",
+     "course_unit_title": "Анатомия", "group_id": "g-1", "group_code": "ЖМ-101",
+     "lesson_type": "LESSON_TYPE_PRACTICAL", "hours": 30},
+    {"id": "l2", "teacher_id": "t2", "teacher_name": "Иванов Пётр", "course_unit_id": "cu-1",
+     "course_unit_title": "Анатомия", "group_id": "g-2", "group_code": "ЖМ-102",
+     "lesson_type": "LESSON_TYPE_LECTURE", "hours": 12},
+    {"id": "l3", "teacher_id": "t1", "teacher_name": "Әбілқасымова Гүлнұр", "course_unit_id": "cu-2",
+     "course_unit_title": "Гистология", "group_id": "g-2", "group_code": "ЖМ-102",
+     "lesson_type": "LESSON_TYPE_LECTURE", "hours": 8},
+]  # fmt: skip
+CURATOR_ROWS = [
+    {"student_id": "st-1", "full_name": "Абаев Нұрлан", "absent": 4, "attendance_percent": "60.00",
+     "hours_missed": "8",
+     "parents": [{"person_id": "pa-1", "full_name": "Абаева Сәуле", "login": "s.abayeva"}]},
+]  # fmt: skip
+
+
 def fake_office_gateway() -> FastAPI:
     app = FastAPI()
     calls: list[tuple[str, str, Any]] = []
@@ -102,7 +136,8 @@ def fake_office_gateway() -> FastAPI:
         if login not in PEOPLE:
             return JSONResponse({"status": 401}, status_code=401)
         person = {"person_id": "p-" + login, "login": login, "full_name": "Ким Елена", "roles": PEOPLE[login],
-                  "language": "", "profile_code": "kz-medical", "may_change_own_password": True}  # fmt: skip
+                  "language": "", "profile_code": "kz-medical", "may_change_own_password": True,
+                  "university_id": "u1"}  # fmt: skip
         return JSONResponse(person)
 
     @app.get("/api/v1/my/tasks")
@@ -138,7 +173,11 @@ def fake_office_gateway() -> FastAPI:
 
     @app.post("/api/v1/reports/filling")
     async def filling(request: Request) -> JSONResponse:
-        await record(request)
+        body = await record(request) or {}
+        if "faculty_id" in body.get("scope", {}):  # by department: reporting keys rows by id only
+            row = {"key": "dep-anat", "lessons_held": 7, "filled_percent": "70.00",
+                   "on_time_percent": "70.00"}  # fmt: skip
+            return JSONResponse({"rows": [row]})
         return JSONResponse(FILLING)
 
     @app.post("/api/v1/reports/attendance")
@@ -297,6 +336,54 @@ def fake_office_gateway() -> FastAPI:
     @app.put("/api/v1/control-events/{event_id}/deadline")
     async def move(request: Request, event_id: str) -> JSONResponse:
         return await written(request, {"control_event": {}}, needs="reason")
+
+    @app.get("/api/v1/universities/{university_id}/structure")
+    async def structure(request: Request, university_id: str) -> JSONResponse:
+        await record(request)
+        if university_id != "u1":
+            return JSONResponse({"status": 404}, status_code=404)
+        return JSONResponse(STRUCTURE)
+
+    @app.get("/api/v1/substitutions")
+    async def substitutions(request: Request) -> JSONResponse:
+        await record(request)
+        if request.query_params.get("department_id") not in ("dep-anat", "dep-phys"):
+            return JSONResponse({"status": 403}, status_code=403)
+        return JSONResponse({"substitutions": SUBSTITUTIONS})
+
+    @app.post("/api/v1/substitutions")
+    async def appoint(request: Request) -> JSONResponse:
+        return await written(request, {"substitution": SUBSTITUTIONS[0]}, needs="reason")
+
+    @app.post("/api/v1/substitutions/{substitution_id}/end")
+    async def end_substitution(request: Request, substitution_id: str) -> JSONResponse:
+        return await written(request, {"substitution": SUBSTITUTIONS[0]}, needs="reason")
+
+    @app.get("/api/v1/teaching-loads")
+    async def teaching_loads(request: Request) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"teaching_loads": LOADS})
+
+    @app.get("/api/v1/groups/{group_id}/curator-attendance")
+    async def curator_attendance(request: Request, group_id: str) -> JSONResponse:
+        await record(request)
+        if group_id != "g-1":
+            return JSONResponse({"status": 403}, status_code=403)
+        return JSONResponse({"rows": CURATOR_ROWS})
+
+    @app.get("/api/v1/my/reopen-cases")
+    async def my_cases(request: Request) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"cases": [TEACHERS_CASE] if who(request) == "teacher" else []})
+
+    @app.get("/api/v1/journals/{journal_id}")
+    async def journal(request: Request, journal_id: str) -> JSONResponse:
+        await record(request)
+        if journal_id != "j-1" or who(request) != "teacher":
+            return JSONResponse({"status": 404}, status_code=404)
+        names = {"discipline": "ANA-1 Анатомия", "group": "ЖМ-101", "specialty": "Жалпы медицина",
+                 "department": "Анатомия кафедрасы", "faculty": "Медицина факультеті"}  # fmt: skip
+        return JSONResponse({"journal": GRID["journal"], "names": names})
 
     install(app)
     return app

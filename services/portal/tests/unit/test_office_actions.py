@@ -70,12 +70,27 @@ def test_granting_and_revoking_a_role_go_to_the_api_with_scope_and_reason() -> N
     browser = signed_in("admin")
     shown = browser.get("/admin/people", params={"person_id": "p-9"}, headers={"accept-language": "en"}).text
     assert 'action="/admin/roles/as-1/revocation"' in shown and 'action="/admin/people/p-9/roles"' in shown
+    # roles and scopes are chosen from lists, by name: no raw codes or ids to type
+    assert '<option value="curator">curator</option>' in shown
+    assert '<option value="group|g-1">ЖМ-101</option>' in shown
+    assert '<option value="department|dep-anat">Анатомия кафедрасы</option>' in shown
+    assert '<option value="faculty|fac-med">Медицина факультеті</option>' in shown
+    assert 'name="scope_id"' not in shown
+    # a grant already held is shown by the scope's name
+    assert "<td>Анатомия кафедрасы</td>" in shown
     csrf = browser.cookies["ej_csrf"]
-    grant = {"role": "curator", "scope_type": "group", "scope_id": "g-1", "csrf": csrf}
+    grant = {"role": "curator", "scope": "group|g-1", "csrf": csrf}
     answer = browser.post("/admin/people/p-9/roles", data=grant, follow_redirects=False)
     assert answer.status_code == 303 and "done=granted" in answer.headers["location"]
     body = sent(browser, "POST", "/api/v1/people/p-9/roles")[0]
     assert (body["role"], body["scope_type"], body["scope_id"]) == ("curator", "group", "g-1")
+    # a parent's scope is their child: the student's person id
+    parent = {"role": "parent", "scope": "student|", "student_id": "st-1", "csrf": csrf}
+    browser.post("/admin/people/p-9/roles", data=parent, follow_redirects=False)
+    body = sent(browser, "POST", "/api/v1/people/p-9/roles")[1]
+    assert (body["role"], body["scope_type"], body["scope_id"]) == ("parent", "student", "st-1")
+    ru = browser.get("/admin/people", params={"person_id": "p-9"}, headers={"accept-language": "ru"}).text
+    assert '<option value="department_head">заведующий кафедрой</option>' in ru
     refused = browser.post("/admin/roles/as-1/revocation", data={"person_id": "p-9", "csrf": csrf},
                            headers={"accept-language": "en"})  # fmt: skip
     assert refused.status_code == 422 and "Please check: Reason." in refused.text

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
@@ -133,3 +136,24 @@ async def complete_external(pending: Pending, signature: bytes, trust: Trust) ->
     signature_field = reader.embedded_signatures[-1]
     finished = await async_add_validation_info(signature_field, trust.context(), in_place=False)
     return bytes(finished.getvalue())
+
+
+PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.+?-----END \1-----", re.DOTALL)
+
+
+def trust_bundle(pem: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """(certificates, CRLs) as DER from one PEM file holding the trusted roots of a configured key's
+    CA and its current revocation lists ("CERTIFICATE" and "X509 CRL" blocks, in any order)."""
+    roots: list[bytes] = []
+    crls: list[bytes] = []
+    for block in PEM_BLOCK.finditer(pem):
+        kind = block.group(1)
+        if kind == b"CERTIFICATE":
+            cert = x509.load_pem_x509_certificate(block.group(0))
+            roots.append(cert.public_bytes(serialization.Encoding.DER))
+        elif kind == b"X509 CRL":
+            crl = x509.load_pem_x509_crl(block.group(0))
+            crls.append(crl.public_bytes(serialization.Encoding.DER))
+    if not roots:
+        raise ValueError("the trust file holds no CERTIFICATE block")
+    return tuple(roots), tuple(crls)

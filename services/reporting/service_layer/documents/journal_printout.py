@@ -20,8 +20,11 @@ from services.reporting.service_layer.documents.words import control_kind, lesso
 LESSONS_PER_TABLE = 16
 
 
-def printout_hash(grid: JournalGrid) -> str:
+def printout_hash(grid: JournalGrid, printed: dict[str, object] | None = None) -> str:
+    """SHA-256 of the journal's content and of the names and titles the printout shows (`printed`),
+    so a name on the paper is as bound to the hash as a mark."""
     content = {
+        "printed": printed or {},
         "journal_id": grid.journal.journal_id,
         "lessons": [row.lesson_id for row in grid.lessons],
         "sections": [row.section for row in grid.sections],
@@ -42,7 +45,7 @@ def _cell(grid: JournalGrid, column: str, student: str) -> str:
 def journal_printout_layout(grid: JournalGrid, names: Names, unit_title: str, term_title: str) -> Layout:
     j = grid.journal
     p = j.profile_code
-    students = sorted(grid.students, key=names)
+    students = sorted(grid.students, key=lambda s: (names(s).casefold(), s))
     tables = []
     chunks = [grid.lessons[i : i + LESSONS_PER_TABLE] for i in range(0, len(grid.lessons), LESSONS_PER_TABLE)]
     for index, chunk in enumerate(chunks or [[]], start=1):
@@ -72,19 +75,28 @@ def journal_printout_layout(grid: JournalGrid, names: Names, unit_title: str, te
     teachers = tuple(Signature(label("teacher", p), names(t)) for t in j.teacher_ids) or (
         Signature(label("teacher", p), ""),
     )
+    subgroup = names(j.subgroup_id)
+    group = names(j.group_id) + (f" / {subgroup}" if subgroup else "")
+    printed: dict[str, object] = {
+        "discipline": unit_title or j.title,
+        "group": group,
+        "term": term_title,
+        "students": [[s, names(s)] for s in students],
+        "teachers": [[t, names(t)] for t in j.teacher_ids],
+    }
     return Layout(
         kind="journal_printout",
         title=label("journal_printout", p),
         heading=university_heading(p),
         fields=(
             (label("discipline", p), unit_title or j.title),
-            (label("group", p), names(j.group_id) + (f" / {names(j.subgroup_id)}" if j.subgroup_id else "")),
+            (label("group", p), group),
             (label("lesson_type", p), lesson_type(j.lesson_type, p)),
             (label("term", p), term_title),
         ),
         tables=tuple(tables),
         signatures=(*teachers, Signature(label("head_of_department", p), "")),
         number=f"J-{j.journal_id[:8]}",
-        content_hash=printout_hash(grid),
+        content_hash=printout_hash(grid, printed),
         landscape=True,
     )

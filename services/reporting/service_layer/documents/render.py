@@ -24,7 +24,7 @@ from services.reporting.service_layer.documents.forms import (
     login_request_layout,
 )
 from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
-from services.reporting.service_layer.documents.names import Names
+from services.reporting.service_layer.documents.names import names_of
 from services.reporting.service_layer.documents.statement import (
     Context,
     record_of,
@@ -127,7 +127,6 @@ async def journal_printout(
     principal: Principal,
     journal_id: str,
     fmt: Format,
-    display: Mapping[str, str],
 ) -> Rendered:
     if not journal_id:
         raise InvalidArgument("journal_printout.journal_id", "is required")
@@ -144,8 +143,8 @@ async def journal_printout(
             group_id=j.group_id,
             assignees=j.teacher_ids,
         )
-        names = Names(await q.names_of(session, [*grid.students, *j.teacher_ids]), display)
         unit = await q.row_by(session, rm.course_unit, "course_unit_id", j.course_unit_id)
+        names = await names_of(session, [*grid.students, *j.teacher_ids], [j.group_id])
         term = await q.row_by(session, rm.term, "term_id", j.term_id)
     layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     return to_file(layout, fmt, f"journal-{journal_id[:8]}")
@@ -158,7 +157,6 @@ async def lesson_plan(
     group_id: str,
     protocol: tuple[str, str],
     fmt: Format,
-    display: Mapping[str, str],
 ) -> Rendered:
     if not course_unit_id:
         raise InvalidArgument("lesson_plan.course_unit_id", "is required")
@@ -177,18 +175,23 @@ async def lesson_plan(
             group_id=group_id,
             assignees={row.teacher_id for row in lessons},
         )
-        names = Names(await q.names_of(session, [row.teacher_id for row in lessons]), display)
+        names = await names_of(session, [row.teacher_id for row in lessons], [group_id])
     layout = lesson_plan_layout(lessons, unit, group_id, names, *protocol)
     return to_file(layout, fmt, f"lesson-plan-{course_unit_id[:8]}-{group_id[:8]}")
 
 
 async def login_request(
-    principal: Principal, form: ids.LoginRequestForm, fmt: Format, display: Mapping[str, str]
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    form: ids.LoginRequestForm,
+    fmt: Format,
 ) -> Rendered:
     if not form.last_name:
         raise InvalidArgument("login_request.last_name", "is required")
     allow(principal, "login_request.read", department_id=form.department_id, faculty_id=form.faculty_id)
-    layout = login_request_layout(form, Names({}, display))
+    async with sessions() as session:
+        names = await names_of(session, [form.requested_by], [form.department_id])
+    layout = login_request_layout(form, names)
     return to_file(layout, fmt, f"login-request-{form.login_request_id[:8] or 'new'}")
 
 
@@ -197,7 +200,6 @@ async def filling_error_explanation(
     principal: Principal,
     given: Mapping[str, str],
     fmt: Format,
-    display: Mapping[str, str],
 ) -> Rendered:
     """From a reopen case (its journal, teacher and reason) and/or the fields given in the request."""
     fields = {k: v for k, v in given.items() if v}
@@ -223,7 +225,8 @@ async def filling_error_explanation(
         teacher_id = (
             case.teacher_id if case is not None else (journal.teacher_ids[0] if journal.teacher_ids else "")
         )
-        names = Names(await q.names_of(session, [teacher_id]), display)
+        units = [journal.group_id, unit.specialty_id if unit is not None else ""]
+        names = await names_of(session, [teacher_id], units)
     values = {
         "case": fields.get("case_id", ""),
         "journal": journal.title or journal_id,

@@ -42,25 +42,38 @@ NUMBER = re.compile(r"^([A-Z]{2})-(\d{6,})$")
 @dataclass(frozen=True)
 class Signing:
     """Keys and trust. The demo's: a CA and PKCS#12 keys made at first start under `folder`.
-    (Production plugs a PKCS#11 key for the university and external signers for people here.)"""
+    A deployment may plug its own university document key (`university_key`: a PKCS#12 file issued
+    by a real CA, or a PKCS#11 token) with that CA's roots and CRLs (`roots`, `crls`) trusted
+    besides the demo CA; people with their own certificates sign through the external signer."""
 
     pki: DemoPki
     university_name: str = "ejournal"
     tsa_url: str = ""
+    university_key: KeySource | None = None
+    roots: tuple[bytes, ...] = ()  # DER, trusted besides the demo CA
+    crls: tuple[bytes, ...] = ()  # DER, embedded with signatures whose chain they cover
 
     @classmethod
     def demo(
-        cls, folder: Path, passphrase: bytes, university_name: str = "ejournal demo university"
+        cls,
+        folder: Path,
+        passphrase: bytes,
+        university_name: str = "ejournal demo university",
+        tsa_url: str = "",
     ) -> Signing:
-        return cls(DemoPki.open(folder, passphrase, university_name), university_name)
+        return cls(DemoPki.open(folder, passphrase, university_name), university_name, tsa_url)
 
     @property
     def trust(self) -> pades.Trust:
         ca = self.pki.ca_cert.public_bytes(serialization.Encoding.DER)
-        return pades.Trust((ca,), (self.pki.crl_der,), self.tsa_url)
+        return pades.Trust((ca, *self.roots), (self.pki.crl_der, *self.crls), self.tsa_url)
 
     def key(self, key_id: str, name: str) -> KeySource:
         return Pkcs12Key(self.pki.signer_p12(key_id, name), self.pki.passphrase)
+
+    def university(self) -> KeySource:
+        """The university's document key: the configured one, else the demo's."""
+        return self.university_key or self.key(UNIVERSITY, self.university_name)
 
 
 def _now() -> str:
@@ -82,7 +95,7 @@ async def signed_pdf(
     if stored is not None:
         return bytes(stored.pdf), layout.number, layout.content_hash
     pdf = render_pdf(layout)
-    key = signing.key(UNIVERSITY, signing.university_name).signer()
+    key = signing.university().signer()
     pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
     async with sessions() as session, session.begin():

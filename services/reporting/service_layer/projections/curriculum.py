@@ -4,6 +4,7 @@ schedule of lessons (the journal columns whose filling is measured)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, update
@@ -13,7 +14,7 @@ from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.batch_consumer import Delivery
-from services.reporting.service_layer.projections.registry import Projector, Upsert, day
+from services.reporting.service_layer.projections.registry import Projector, Upsert, day, instant
 
 projector = Projector("reporting-curriculum", stream_name("curriculum"), stream_subjects("curriculum"))
 Row = Mapping[str, Any]
@@ -28,6 +29,8 @@ TERM = Upsert(rm.term, _all(rm.term), guard="revision")
 ENROLLMENT = Upsert(rm.enrollment, _all(rm.enrollment))
 LOAD = Upsert(rm.teaching_load, _all(rm.teaching_load), guard="revision")
 LESSON = Upsert(rm.lesson, _all(rm.lesson), guard="revision")
+STRUCTURE_UNIT = Upsert(rm.structure_unit, _all(rm.structure_unit), guard="defined_at")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def lesson_type_name(value: ev.LessonType.ValueType) -> str:
@@ -65,6 +68,20 @@ async def course_unit_removed(session: AsyncSession, e: ev.CourseUnitRemoved, _:
     await session.execute(
         update(table).where(table.c.course_unit_id == e.course_unit_id).values(removed=True)
     )
+
+
+@projector.rows(ev.StructureUnitDefined, STRUCTURE_UNIT)
+def structure_unit_defined(e: ev.StructureUnitDefined, _: Delivery) -> Row:
+    return {
+        "unit_id": e.unit_id,
+        "kind": e.kind,
+        "code": e.code,
+        "title": e.title or e.code,
+        "parent_id": e.parent_id,
+        "time_zone": e.time_zone,
+        "profile_code": e.profile_code,
+        "defined_at": instant(e.defined_at) or EPOCH,
+    }
 
 
 @projector.rows(ev.TermDefined, TERM)

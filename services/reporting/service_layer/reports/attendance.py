@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
-from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.queries_documents import names_of, unit_names
 from services.reporting.adapters.queries_filling import Scope, presence
 from services.reporting.adapters.queries_results import parents_of, students_of_group
 from services.reporting.domain.attendance import AttendanceFigures, Presence, attendance, attendance_by
@@ -40,14 +40,15 @@ async def attendance_report(
     scope: Scope,
     period: Period,
     group_by: str,
-    display: Mapping[str, str],
 ) -> tuple[list[AttendanceRow], AttendanceFigures]:
     authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["group"])
     async with sessions() as session:
         records = await presence(session, scope, period.start, period.held_end)
         people = await names_of(session, {r.student_id for r in records}) if group_by == "student" else {}
-    rows = [AttendanceRow(k, key_name(k, people, display), f) for k, f in attendance_by(records, key).items()]
+        by_key = attendance_by(records, key)
+        units = await unit_names(session, by_key) if group_by != "student" else {}
+    rows = [AttendanceRow(k, key_name(k, people, units), f) for k, f in by_key.items()]
     return rows, attendance(records)
 
 

@@ -11,11 +11,12 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf_many
-from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.queries_documents import names_of, row_by, unit_names
 from services.reporting.adapters.xlsx import render_xlsx_many
 from services.reporting.domain.layout import Layout, Table
 from services.reporting.service_layer.access import allow
 from services.reporting.service_layer.documents.render import CONTENT_TYPES, statement_layout_for
+from services.reporting.service_layer.documents.statement import term_title
 from services.reporting.service_layer.jobs import Builder, Built, JobRequest, Progress
 from services.reporting.service_layer.reports import tables
 from services.reporting.service_layer.reports.attendance import attendance_report, curator_list
@@ -30,15 +31,20 @@ def _file(layouts: list[Layout], request: JobRequest, stem: str) -> Built:
     return Built(content, CONTENT_TYPES[request.format], f"{stem}.{request.format}")
 
 
-def _scope_fields(request: JobRequest, period: Period | None) -> tuple[tuple[str, str], ...]:
-    names = request.display_names
+async def _scope_fields(
+    sessions: async_sessionmaker[AsyncSession], request: JobRequest, period: Period | None
+) -> tuple[tuple[str, str], ...]:
+    scope = request.scope
+    async with sessions() as session:
+        names = await unit_names(session, [scope.faculty_id, scope.department_id, scope.group_id])
+        term = await row_by(session, rm.term, "term_id", scope.term_id) if scope.term_id else None
     fields = [
-        (label, names.get(value, value))
+        (label, value)
         for label, value in (
-            ("Семестр", request.scope.term_id),
-            ("Факультет", request.scope.faculty_id),
-            ("Кафедра", request.scope.department_id),
-            ("Группа", request.scope.group_id),
+            ("Семестр", term_title(term)),
+            ("Факультет", names.get(scope.faculty_id, "")),
+            ("Кафедра", names.get(scope.department_id, "")),
+            ("Группа", names.get(scope.group_id, "")),
         )
         if value
     ]
@@ -51,7 +57,6 @@ async def weekly_filling(
     sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
 ) -> Built:
     period = Period.of(request.from_date, request.to_date, 7)
-    names = request.display_names
     parts: list[Table] = []
     steps = (
         ("teacher", "Заполнение по преподавателям"),
@@ -59,16 +64,16 @@ async def weekly_filling(
         ("faculty", "Заполнение по факультетам"),
     )
     for done, (key, caption) in enumerate(steps, start=1):
-        report = await filling_report(sessions, principal, request.scope, period, key, True, names)
+        report = await filling_report(sessions, principal, request.scope, period, key, True)
         parts.append(tables.filling_table(report.rows, caption))
         await progress(done, len(steps) + 1)
-    rows, _ = await attendance_report(sessions, principal, request.scope, period, "group", names)
+    rows, _ = await attendance_report(sessions, principal, request.scope, period, "group")
     parts.append(tables.attendance_table(rows, "Посещаемость по группам"))
     await progress(len(steps) + 1, len(steps) + 1)
     layout = Layout(
         kind="report",
         title="Еженедельный отчёт: заполнение журналов и посещаемость (KG-11, KG-08)",
-        fields=_scope_fields(request, period),
+        fields=await _scope_fields(sessions, request, period),
         tables=tuple(parts),
         landscape=True,
     )
@@ -80,23 +85,22 @@ async def quality_and_attendance(
 ) -> Built:
     if not request.scope.term_id and not request.academic_year_id:
         raise InvalidArgument("scope.term_id", "a term or an academic year is required")
-    names = request.display_names
     parts: list[Table] = []
     keys = (("group", "группам"), ("department", "кафедрам"), ("faculty", "факультетам"))
     period = Period.of(request.from_date, request.to_date, 183)
     for done, (key, word) in enumerate(keys, start=1):
         rows, pending = await quality_report(
-            sessions, principal, request.scope.term_id, request.academic_year_id, request.scope, key, names
+            sessions, principal, request.scope.term_id, request.academic_year_id, request.scope, key
         )
         note = f" (ведомостей ожидают содержимого: {pending})" if pending else ""
         parts.append(tables.quality_table(rows, f"Качество знаний и успеваемость по {word}{note}"))
-        attendance_rows, _ = await attendance_report(sessions, principal, request.scope, period, key, names)
+        attendance_rows, _ = await attendance_report(sessions, principal, request.scope, period, key)
         parts.append(tables.attendance_table(attendance_rows, f"Посещаемость по {word}"))
         await progress(done, len(keys))
     layout = Layout(
         kind="report",
         title="Качество обучения и посещаемость за семестр/год (KG-11)",
-        fields=_scope_fields(request, period),
+        fields=await _scope_fields(sessions, request, period),
         tables=tuple(parts),
         landscape=True,
     )
@@ -111,6 +115,7 @@ async def reopen_report(
     analysis = report.analysis
     async with sessions() as session:
         people = await names_of(session, [row.key for row in analysis.by_teacher])
+        people |= await unit_names(session, [row.key for row in analysis.by_department])
     await progress(1, 1)
     median = str(analysis.median_days_to_close) if analysis.median_days_to_close is not None else "—"
     layout = Layout(
@@ -118,14 +123,14 @@ async def reopen_report(
         title="Анализ причин повторного открытия электронных журналов за семестр (KZ-13, п. 5)",
         heading=("Проректору по академической деятельности",),
         fields=(
-            *_scope_fields(request, period),
+            *await _scope_fields(sessions, request, period),
             ("Всего открытий", str(analysis.total)),
             ("Завершено", str(analysis.closed)),
             ("Медиана до закрытия, дней", median),
         ),
         tables=(
-            *tables.reopen_tables(analysis, {**request.display_names, **people}),
-            tables.sanctions_table(report.sanctions, {**request.display_names, **people}),
+            *tables.reopen_tables(analysis, people),
+            tables.sanctions_table(report.sanctions, people),
             tables.measures_table(report.measures),
         ),
         signatures=(),
@@ -139,11 +144,12 @@ async def curator_report(
     period = Period.of(request.from_date, request.to_date, 30)
     rows = await curator_list(sessions, principal, request.scope.group_id, period, "")
     await progress(1, 1)
-    group = request.display_names.get(request.scope.group_id, request.scope.group_id)
+    async with sessions() as session:
+        group = (await unit_names(session, [request.scope.group_id])).get(request.scope.group_id, "")
     layout = Layout(
         kind="report",
         title="Журнал посещаемости куратора: связь с родителями (KG-11)",
-        fields=_scope_fields(request, period),
+        fields=await _scope_fields(sessions, request, period),
         tables=(tables.curator_table(rows, group),),
     )
     return _file([layout], request, "curator-attendance")

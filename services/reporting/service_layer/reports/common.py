@@ -57,5 +57,6 @@ def authorize_scope(principal: Principal, scope: Scope, action: str = "report.re
     )
 
 
-def key_name(key: str, people: Mapping[str, str], display: Mapping[str, str]) -> str:
-    return people.get(key) or display.get(key) or ""
+def key_name(key: str, people: Mapping[str, str], units: Mapping[str, str]) -> str:
+    """A row's name: a person's (identity's events) or a structure unit's (curriculum's events)."""
+    return people.get(key) or units.get(key) or ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
-from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.queries_documents import names_of, unit_names
 from services.reporting.adapters.queries_filling import Scope, lesson_filling
 from services.reporting.domain.filling import FillingFigures, LessonFilling, figures, figures_by, weeks
 from services.reporting.service_layer.reports.common import Period, authorize_scope, key_name
@@ -47,17 +47,17 @@ async def filling_report(
     period: Period,
     group_by: str,
     weekly: bool,
-    display: Mapping[str, str],
 ) -> FillingReport:
     authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["teacher"])
     async with sessions() as session:
         lessons = await load(session, scope, period)
         people = await names_of(session, {lesson.teacher_id for lesson in lessons})
+        units = await unit_names(session, {k for k in figures_by(lessons, key)})
     rows: list[FillingRow] = []
     spans = weeks(period.start, period.end) if weekly else [(period.start, period.end)]
     for start, end in spans:
         chosen = [lesson for lesson in lessons if start <= lesson.lesson_date <= end]
         for k, f in figures_by(chosen, key).items():
-            rows.append(FillingRow(k, key_name(k, people, display), start.isoformat() if weekly else "", f))
+            rows.append(FillingRow(k, key_name(k, people, units), start.isoformat() if weekly else "", f))
     return FillingReport(rows, figures(lessons))

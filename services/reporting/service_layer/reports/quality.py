@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from services.reporting.adapters.queries_documents import unit_names
 from services.reporting.adapters.queries_filling import Scope
 from services.reporting.adapters.queries_results import final_results, terms_of_year
 from services.reporting.domain.quality import FinalResult, QualityFigures, quality_by
@@ -49,7 +50,6 @@ async def quality_report(
     academic_year_id: str,
     scope: Scope,
     group_by: str,
-    display: Mapping[str, str],
 ) -> tuple[list[QualityRow], int]:
     if not term_id and not academic_year_id:
         raise InvalidArgument("term_id", "a term or an academic year is required")
@@ -58,10 +58,9 @@ async def quality_report(
     async with sessions() as session:
         terms = [term_id] if term_id else await terms_of_year(session, academic_year_id)
         results, pending = await final_results(session, terms)
-    chosen = [r for r in results if _within(r, scope)]
-    # Never average across scales: one row per key and profile.
-    rows = [
-        QualityRow(k, key_name(k, {}, display), profile, f)
-        for (k, profile), f in quality_by(chosen, lambda r: (key(r), r.profile_code)).items()
-    ]
+        chosen = [r for r in results if _within(r, scope)]
+        # Never average across scales: one row per key and profile.
+        by_key = quality_by(chosen, lambda r: (key(r), r.profile_code))
+        units = await unit_names(session, {k for k, _ in by_key})
+    rows = [QualityRow(k, key_name(k, {}, units), profile, f) for (k, profile), f in by_key.items()]
     return rows, pending

@@ -122,13 +122,22 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
         start,
     )
     person = 0
+    profile = get_profile(shape.profile_code)
+    university = uid("university", shape.profile_code)
+    state = "kk" if profile.country == "KZ" else "ky"
+    demo.titles[university] = profile.title.get(state) or profile.title.get("ru", "")
+    _unit(demo, university, "university", "", start)
     for f in range(shape.faculties):
         faculty = uid("faculty", shape.profile_code, f)
         demo.titles[faculty] = f"Жалпы медицина факультеті {f + 1}"
-        demo.titles[f"specialty/{faculty}"] = "6B10101 Жалпы медицина"
+        _unit(demo, faculty, "faculty", university, start)
+        specialty = uid("specialty", faculty)
+        demo.titles[specialty] = demo.titles[f"specialty/{faculty}"] = "6B10101 Жалпы медицина"
+        _unit(demo, specialty, "specialty", faculty, start)
         for d in range(shape.departments_per_faculty):
             department = uid("department", faculty, d)
             demo.titles[department] = f"Ішкі аурулар пропедевтикасы кафедрасы {f + 1}.{d + 1}"
+            _unit(demo, department, "department", faculty, start)
             teachers = []
             for t in range(shape.units_per_department):
                 person += 1
@@ -157,6 +166,7 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
                 group = uid("group", department, g)
                 groups.append(group)
                 demo.titles[group] = f"ЖМ-{f + 1}{d + 1}{g + 1:02d}"
+                _unit(demo, group, "group", specialty, start)
                 curator = teachers[g % len(teachers)]
                 demo.add(
                     "identity",
@@ -177,6 +187,28 @@ def build(shape: Shape = Shape()) -> DemoUniversity:
             if get_profile(shape.profile_code).reopen.allowed:
                 _reopen_one(demo, faculty, department, teachers[0])
     return demo
+
+
+def _unit(demo: DemoUniversity, unit_id: str, kind: str, parent_id: str, at: datetime) -> None:
+    """Curriculum's StructureUnitDefined: the unit's printable name, as reporting keeps it."""
+    university = kind == "university"
+    demo.add(
+        "curriculum",
+        cur.StructureUnitDefined(
+            unit_id=unit_id,
+            kind=kind,
+            code=demo.titles[unit_id] if kind == "group" else kind[:3].upper(),
+            title=demo.titles[unit_id],
+            parent_id=parent_id,
+            time_zone=("Asia/Almaty" if demo.shape.profile_code.startswith("kz") else "Asia/Bishkek")
+            if university
+            else "",
+            profile_code=demo.shape.profile_code if university else "",
+            defined_at=at.isoformat(),
+        ),
+        f"unit/{unit_id}",
+        at,
+    )
 
 
 def _reopen_one(demo: DemoUniversity, faculty: str, department: str, teacher: str) -> None:

@@ -59,6 +59,8 @@ async def test_quality_and_performance_per_group_at_the_end_of_the_semester(load
         assert {row.key for row in reply.rows} == set(expected)
         for row in reply.rows:
             values = expected[row.key]
+            # Issue 16: each group by its name, from reporting's copy of curriculum's events.
+            assert row.name == demo.titles[row.key]
             assert row.profile_code == profile
             assert row.results == len(values)
             assert row.passed == sum(1 for v in values if v >= PASS[profile])
@@ -89,6 +91,7 @@ async def test_quality_by_faculty_never_mixes_two_scales(loaded: Loaded) -> None
         metadata=s.as_("vr", VICE_RECTOR),
     )
     assert len(reply.rows) == 1 and reply.rows[0].profile_code == "kz-medical"
+    assert reply.rows[0].name == loaded.kz.titles[reply.rows[0].key]
     assert Decimal(reply.rows[0].average) > 10, "points, not marks"
 
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import yaml
 
+from ejournal_regulation import parse_profile, profile_document
 from services.reporting.domain.forecast import (
-    DEFAULT_MODELS,
+    NO_MODEL,
     Control,
+    RiskModel,
     StudentRecord,
     expected_result,
     forecast,
     group_forecast,
+    model_for,
 )
 from services.reporting.domain.forecast_fit import accuracy, fit_risk_model
 from services.reporting.tests.demo.semester import DemoSemester, generate
@@ -58,12 +62,13 @@ def test_forecast_beats_the_naive_guesses_on_held_out_students(profile: str) -> 
 @pytest.mark.rule("KG-13")
 @pytest.mark.parametrize("profile", ["kz-medical", "kg-jasu"])
 def test_the_shipped_coefficients_are_the_fitted_ones(profile: str) -> None:
-    """DEFAULT_MODELS says it was fitted on the demo semester: refitting gives the same numbers."""
+    """The profile's `forecast.risk_model` says it was fitted on the demo semester: refitting gives the
+    same numbers."""
     semester = generate(profile, groups=8)
     train, _ = split(semester)
     samples = [(forecast(semester.record(s, KNOWN_LESSONS)).features, semester.finals[s][1]) for s in train]
     fitted = fit_risk_model(samples)
-    shipped = DEFAULT_MODELS[profile]
+    shipped = model_for(profile)
     for name in ("intercept", "margin", "missed", "failing_marks"):
         assert getattr(fitted, name) == pytest.approx(getattr(shipped, name), abs=0.02), name
 
@@ -111,3 +116,20 @@ def test_group_forecast_counts_students_at_risk() -> None:
     group = group_forecast([weak, strong])
     assert (group.students, group.at_risk) == (2, 1)
     assert group.expected_average == Decimal("60.0")
+
+
+@pytest.mark.rule("KG-13")
+def test_the_risk_model_is_the_profiles_data() -> None:
+    """The coefficients come from the profile's YAML, not from code: a profile with other numbers gives
+    another risk, and one without a model gives no opinion (0.5)."""
+    document = yaml.safe_load(profile_document("kz-medical"))
+    assert document["forecast"]["risk_model"]["intercept"] == model_for("kz-medical").intercept
+    record = StudentRecord("s", "kz-medical", (Control("l1", "a", "current", "40"),), 10, 5)
+    document["forecast"]["risk_model"]["intercept"] += 3
+    edited = parse_profile(document).forecast_risk
+    assert edited is not None
+    raised = RiskModel(edited.intercept, edited.margin, edited.missed, edited.failing_marks)
+    assert forecast(record, raised).risk > forecast(record).risk
+    del document["forecast"]
+    assert parse_profile(document).forecast_risk is None
+    assert forecast(record, NO_MODEL).risk == Decimal("0.50")

@@ -139,8 +139,16 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
         ("j-1", "75.0", "87.5"),
         ("j-2", "100.0", "90.0"),
     ]
+    # The findings travel as catalog keys with values too, so each reader is told them in their language.
+    assert [(f.key, dict(f.values)) for f in checked[0].keyed_findings] == [
+        ("{empty} of {lessons} lessons without marks", {"empty": "1", "lessons": "4"}),
+        ("{empty} of {cells} cells empty", {"empty": "25", "cells": "100"}),
+    ]
     notices = [n for n in await h.notifications() if n.kind == "weekly_check"]
     assert [n.recipient_id for n in notices if n.recipient_id] == ["Айбек"]  # only findings go to teachers
+    (to_teacher,) = [n for n in notices if n.recipient_id]
+    assert [f.key for f in to_teacher.findings] == [f.key for f in checked[0].keyed_findings]
+    assert to_teacher.values["findings"] == "1 of 4 lessons without marks; 25 of 100 cells empty"
     assert {(n.recipient_role, n.scope_id) for n in notices if n.recipient_role} == {
         ("dean", "fac-a"),
         ("dean", "fac-b"),

@@ -296,3 +296,20 @@ async def test_withdrawn_case_ends_with_its_reason(service: Harness) -> None:
     )
     assert reply.case.step == "withdrawn" and "қате табылмады" in reply.case.end_reason
     assert h.gradebook.grant_calls == 0
+
+
+async def test_a_teacher_lists_their_own_cases_open_and_ended_and_nobody_elses(service: Harness) -> None:
+    h, p = service, service.people
+    first = await h.submit("midterm-7")
+    second = await h.submit("midterm-8")
+    await h.stub.WithdrawCase(
+        pb.WithdrawCaseRequest(case_id=first.case_id, reason="қате табылмады"), metadata=h.auth(p.teacher)
+    )
+    mine = await h.stub.ListMyCases(pb.ListMyCasesRequest(), metadata=h.auth(p.teacher))
+    listed = {c.case_id: c for c in mine.cases}
+    assert set(listed) == {first.case_id, second.case_id}
+    assert listed[first.case_id].step == "withdrawn" and listed[second.case_id].step == "review"
+    assert listed[second.case_id].explanation.reason and not listed[second.case_id].history
+    # a dean who reviews these cases has no case of their own: the list is theirs only
+    assert not (await h.stub.ListMyCases(pb.ListMyCasesRequest(), metadata=h.auth(p.dean))).cases
+    await refused(h.stub.ListMyCases(pb.ListMyCasesRequest()), grpc.StatusCode.UNAUTHENTICATED)

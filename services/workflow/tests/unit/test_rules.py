@@ -94,11 +94,17 @@ def test_weekly_figures_and_findings() -> None:
     assert (full.filled_percent, full.attendance_percent, full.findings) == (Decimal(100), Decimal(90), ())
     poor = weekly_figures(WeekFill("2026-11-16", 4, 3, 120, 75, 0, 0, 0))
     assert str(poor.filled_percent) == "62.5"
-    assert poor.findings == (
+    assert poor.findings_in_english == [
         "1 of 4 lessons without marks",
         "45 of 120 cells empty",
         "no attendance recorded",
-    )
+    ]
+    # Each finding is also a catalog key with its values, so a reader is told it in their language.
+    assert [(f.key, dict(f.values)) for f in poor.findings] == [
+        ("{empty} of {lessons} lessons without marks", {"empty": "1", "lessons": "4"}),
+        ("{empty} of {cells} cells empty", {"empty": "45", "cells": "120"}),
+        ("no attendance recorded", {}),
+    ]
 
 
 D = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)

@@ -45,9 +45,9 @@ from services.curriculum.entrypoints.grpc_api import CurriculumServicer
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 from services.gradebook.adapters import tables as gtables
 from services.gradebook.adapters.classroom_secrets import StaticClassroomSecrets
+from services.gradebook.adapters.reads_sql import MY_JOURNALS
 from services.gradebook.entrypoints.grpc_api import GradebookServicer
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.reads import MY_JOURNALS
 
 ROUNDS = int(os.environ.get("BENCH_LISTS_ROUNDS", "30"))  # fewer for a short run on a shared machine
 PAGE = 100

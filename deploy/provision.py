@@ -7,6 +7,12 @@ CloudNativePG's superuser Secret gives them), and, per service, EJOURNAL_<SERVIC
 EJOURNAL_<SERVICE>_APP_PASSWORD. On a cluster it runs as the Job in
 deploy/k8s/base/jobs/provision-databases.yaml before the migration Job; the local launcher does the
 same itself.
+
+With EJOURNAL_TEMPORAL_DATABASE_PASSWORD set (a self-hosted Temporal on the same PostgreSQL, as
+deploy/k8s/engines/temporal-values.yaml runs it) it also makes Temporal's own databases `temporal`
+and `temporal_visibility`, owned by the login role `temporal` with that password, with the
+`btree_gin` extension its visibility schema needs; Temporal's chart then only sets up its schema.
+Unset (Temporal Cloud, or an external Temporal): nothing of Temporal's is made.
 """
 
 from __future__ import annotations
@@ -15,10 +21,13 @@ import os
 import sys
 from urllib.parse import quote
 
-from ejournal_platform.db_roles import provision
+from ejournal_platform.db_roles import provision, provision_engine
 from ejournal_platform.services import SERVICES
 
 PARTS = ("ADMIN_USER", "ADMIN_PASSWORD", "HOST")
+TEMPORAL_ROLE = "temporal"
+TEMPORAL_DATABASES = ("temporal", "temporal_visibility")
+TEMPORAL_EXTENSIONS = {"temporal_visibility": ("btree_gin",)}
 
 
 def admin_url() -> str:
@@ -48,6 +57,10 @@ def main(argv: list[str]) -> int:
             os.environ[prefix + "APP_PASSWORD"],
         )
         print(f"{service}: database and roles ready")
+    temporal_password = os.environ.get("EJOURNAL_TEMPORAL_DATABASE_PASSWORD", "")
+    if temporal_password:
+        provision_engine(admin, TEMPORAL_ROLE, temporal_password, TEMPORAL_DATABASES, TEMPORAL_EXTENSIONS)
+        print(f"temporal: databases {', '.join(TEMPORAL_DATABASES)} and role {TEMPORAL_ROLE} ready")
     return 0
 
 

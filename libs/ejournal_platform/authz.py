@@ -19,12 +19,13 @@ A refusal never says whether the resource exists: the message names the action o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ejournal_platform.context import Principal, RoleGrant, current_principal
-from ejournal_platform.errors import PermissionDenied, Unauthenticated, Wording
+from ejournal_platform.errors import NotFound, PermissionDenied, Unauthenticated, Wording
 from ejournal_platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -280,10 +281,26 @@ def require(principal: Principal | None, action: str, resource: ResourceScope = 
     if not allowed(principal, action, resource):
         # The details go to the log only: the caller learns nothing about the resource.
         log.info("permission denied", action=action, subject=principal.subject, resource=repr(resource))
-        raise PermissionDenied(
-            f"permission denied: {action}", wording=Wording("permission_denied", {"action": action})
-        )
+        raise refusal(action)
     return principal
+
+
+def refusal(action: str) -> PermissionDenied:
+    """The one refusal of an action: the same words whether the resource is someone else's or missing."""
+    wording = Wording("permission_denied", {"action": action})
+    return PermissionDenied(f"permission denied: {action}", wording=wording)
+
+
+@contextmanager
+def missing_is_refused(action: str) -> Iterator[None]:
+    """Around the look-ups that find where a resource sits before `require` can decide: a resource
+    that does not exist is refused exactly like one the caller may not touch (issue 13: answers never
+    reveal whether an id exists)."""
+    try:
+        yield
+    except NotFound as error:
+        log.info("permission denied (not found)", action=action, reason=str(error))
+        raise refusal(action) from None
 
 
 def require_current(action: str, resource: ResourceScope = EVERYWHERE) -> Principal:

@@ -81,6 +81,31 @@ def provision(
     return roles
 
 
+def provision_engine(
+    admin_dsn: str,
+    role: str,
+    password: str,
+    databases: Iterable[str],
+    extensions: Mapping[str, Iterable[str]] | None = None,
+) -> None:
+    """Databases for an engine that manages its own schema (Temporal's `temporal` and
+    `temporal_visibility`): one login role, no superuser, no CREATEDB, owning its databases; nobody
+    else may connect. `extensions` (database -> names) are created here as the administrator, so
+    the engine's schema tool needs no more rights than its own role's. Idempotent; a changed
+    password is set again."""
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        _ensure_login_role(conn, role, password)
+        for database in databases:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+            verb = "ALTER DATABASE {} OWNER TO {}" if exists else "CREATE DATABASE {} OWNER {}"
+            conn.execute(sql.SQL(verb).format(sql.Identifier(database), sql.Identifier(role)))
+            conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database)))
+    for database, names in (extensions or {}).items():
+        with psycopg.connect(_with_database(admin_dsn, database), autocommit=True) as conn:
+            for name in names:
+                conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name)))
+
+
 def prepare_database(dsn: str, roles: ServiceRoles, *, legacy: bool = False) -> None:
     """Inside the database: the schema, default privileges and (for a legacy database) ownership."""
     owner, app = sql.Identifier(roles.owner), sql.Identifier(roles.app)

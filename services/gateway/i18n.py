@@ -7,8 +7,11 @@ user's language. Texts are data in one table so translators edit one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ejournal_platform.languages import from_accept_language
+from services.gateway.reasons import SCHEMA_REASONS, SERVICE_REASONS
 
 DEFAULT_LANGUAGE = "ru"
 
@@ -161,6 +164,20 @@ DETAILS: dict[str, dict[str, str]] = {
         "түзүлүшү үчүн бош калтырыңыз",
         "en": "The secret must be whsec_ and 24–64 bytes in base64; leave it empty to have one made",
     },
+    # subscribers (issue 20): NATS credentials
+    "nats_export_off": {
+        "ru": "Подписка через NATS здесь не предоставляется: экспортный сервер NATS не настроен",
+        "kk": "Мұнда NATS арқылы жазылу берілмейді: экспорттық NATS сервері бапталмаған",
+        "ky": "Бул жерде NATS аркылуу жазылуу берилбейт: экспорттук NATS сервери орнотулган эмес",
+        "en": "NATS subscriptions are not offered here: the export NATS server is not configured",
+    },
+    "nats_start_time_invalid": {
+        "ru": "Время начала: дата и время RFC 3339 с часовым поясом, например 2026-09-01T00:00:00Z",
+        "kk": "Басталу уақыты: уақыт белдеуі бар RFC 3339 күні мен уақыты, мысалы 2026-09-01T00:00:00Z",
+        "ky": "Башталыш убактысы: убакыт алкагы менен RFC 3339 күнү жана убактысы, "
+        "мисалы 2026-09-01T00:00:00Z",
+        "en": "The start time is an RFC 3339 date and time with its zone, e.g. 2026-09-01T00:00:00Z",
+    },
 }
 
 
@@ -240,6 +257,29 @@ REASONS: dict[str, dict[str, str]] = {
         "ru": "не является столбцом этого журнала", "kk": "бұл журналдың бағаны емес",
         "ky": "бул журналдын мамычасы эмес", "en": "is not a column of this journal",
     },
+    # Statements signed by an external signer (issue 16).
+    "is not an X.509 certificate (DER)": {
+        "ru": "не является сертификатом X.509 (DER)", "kk": "X.509 сертификаты (DER) емес",
+        "ky": "X.509 сертификаты (DER) эмес", "en": "is not an X.509 certificate (DER)",
+    },
+    "is not trusted for signing here": {
+        "ru": "не является доверенным для подписи", "kk": "қол қою үшін сенімді емес",
+        "ky": "кол коюу үчүн ишенимдүү эмес", "en": "is not trusted for signing here",
+    },
+    "does not verify against the prepared digest": {
+        "ru": "не проверяется по подготовленному хешу", "kk": "дайындалған хэш бойынша тексерілмейді",
+        "ky": "даярдалган хэш боюнча текшерилбейт", "en": "does not verify against the prepared digest",
+    },
+    "the statement was signed meanwhile; prepare again": {
+        "ru": "ведомость тем временем подписана; подготовьте подпись заново",
+        "kk": "ведомостьқа осы аралықта қол қойылды; қолтаңбаны қайта дайындаңыз",
+        "ky": "ведомостко ушул аралыкта кол коюлду; колтамганы кайра даярдаңыз",
+        "en": "the statement was signed meanwhile; prepare again",
+    },
+    "you have already signed this statement": {
+        "ru": "вы уже подписали эту ведомость", "kk": "сіз бұл ведомостьқа қол қойып қойдыңыз",
+        "ky": "сиз бул ведомостко кол коюп койдуңуз", "en": "you have already signed this statement",
+    },
     "permission denied: {action}": {
         "ru": "Недостаточно прав для этого действия ({action})",
         "kk": "Бұл әрекетке құқығыңыз жеткіліксіз ({action})",
@@ -271,6 +311,7 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "is larger than {size} bytes",
     },
 }  # fmt: skip
+REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.json)
 
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 
@@ -295,6 +336,29 @@ def reason_in(text: str, language: str) -> str:
         if worded != rest:
             return f"{field}: {worded}"
     return text
+
+
+# pydantic error types that read as another's.
+_SCHEMA_ALIASES = {
+    "int_type": "int_parsing", "int_from_float": "int_parsing", "float_type": "float_parsing",
+    "bool_type": "bool_parsing", "uuid_type": "uuid_parsing", "date_type": "date_parsing",
+    "datetime_type": "datetime_parsing", "model_type": "dict_type",
+}  # fmt: skip
+
+
+def schema_reason(error: Mapping[str, Any], language: str) -> str:
+    """One of FastAPI's (pydantic's) request-validation errors in the user's language: by its type with
+    the values of its context, or a custom validator's message worded like a service's reason."""
+    kind = str(error.get("type", ""))
+    texts = SCHEMA_REASONS.get(_SCHEMA_ALIASES.get(kind, kind))
+    message = str(error.get("msg", ""))
+    if texts is None:
+        return reason_in(message.removeprefix("Value error, ").removeprefix("Assertion failed, "), language)
+    values = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+    try:
+        return texts.get(language, texts["en"]).format(**values)
+    except (KeyError, IndexError):
+        return message
 
 
 def negotiate(accept_language: str | None) -> str:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ejournal_platform.grpc.status import error_info, field_violations
 from ejournal_platform.unavailable import RETRY_AFTER_SECONDS
-from services.gateway.i18n import negotiate, reason_in, title, worded
+from services.gateway.i18n import negotiate, reason_in, schema_reason, title, worded
 
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -91,8 +91,9 @@ def _retry_after(error: grpc.aio.AioRpcError) -> int | None:
 
 async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
+    language = negotiate(request.headers.get("accept-language"))
     errors = [
-        {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "reason": str(e["msg"])}
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "reason": schema_reason(e, language)}
         for e in error.errors()
     ]
     return problem(request, 422, "MALFORMED", "the request does not match the schema", errors)

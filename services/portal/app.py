@@ -16,6 +16,7 @@ from services.portal.pages import (
     department,
     disputes,
     lessons,
+    notices,
     office,
     oversight,
     reopen,
@@ -41,6 +42,7 @@ ROUTERS = (
     oversight.router,
     office.router,
     admin.router,
+    notices.router,
 )
 
 

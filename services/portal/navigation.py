@@ -60,6 +60,7 @@ LINKS = (
     Link("/registrar/imports", N_("Imports"), REGISTRAR | ADMINISTRATOR),
     Link("/dashboard", N_("Dashboard"), VICE_RECTOR),
     Link("/admin/people", N_("People"), ADMINISTRATOR),
+    Link("/notices", N_("Notices"), EVERYONE),
     Link("/account", N_("Account"), EVERYONE),
 )
 

@@ -25,3 +25,29 @@ class SubscribersSettings(ServiceSettings):
     park_hours: float = Field(default=72.0, gt=0)
     # Allow http:// webhook URLs to loopback addresses (tests, a receiver on the same host).
     allow_loopback_http: bool = deployment(True)  # a cluster sets false: receivers are outside
+    # Delivered webhook rows are kept this many days (status counts, duplicate guard), then pruned.
+    delivered_keep_days: float = Field(default=7.0, gt=0)
+
+    # NATS for outside systems (docs/subscribers.md "NATS"): a separate nats-server in operator mode
+    # that trusts the export account; unset: NATS subscribers are not offered (registration is refused).
+    export_nats_url: str | None = None
+    # The address given to integrators in their credentials' answer; empty: export_nats_url.
+    export_public_url: str = ""
+    # The export account's public NKey (A...), and the seed of one of its signing keys (SA...), with
+    # which this service signs its own user and one user per outside system.
+    export_account: str = ""
+    export_signing_seed: str = Field(default="", repr=False)
+    # Each university's export stream EXPORT_<university>: copies, and how much and how long it keeps
+    # (how far back a new subscriber can replay); -1 bytes / 0 days: everything, for ever.
+    export_replicas: int = Field(default=1, ge=1, le=5)
+    export_max_bytes: int = Field(default=-1, ge=-1)
+    export_max_age_days: float = Field(default=0, ge=0)
+    # Per university: at most this many NATS subscribers (durable consumers on its stream).
+    export_max_consumers: int = Field(default=50, ge=1)
+    # Per subscriber: its credentials expire after this many days (register again for new ones), and
+    # what one connection may hold.
+    export_credentials_days: float = Field(default=365.0, gt=0)
+    export_max_subscriptions: int = Field(default=100, ge=1)
+    export_max_payload: int = Field(default=1024 * 1024, ge=1024)
+    # The export stream carries each event as canonical JSON (default) or as protobuf.
+    export_content_type: str = "application/json"

@@ -6,12 +6,15 @@ it calls, and the manifests pass kubernetes-validate for the target Kubernetes v
 
 from __future__ import annotations
 
+import copy
 import importlib
+import json
 import re
 import subprocess
 import sys
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from pydantic_settings import BaseSettings
@@ -25,8 +28,10 @@ from tests.infrastructure.k8s import K8S, OVERLAYS, Manifest, pod_specs, rendere
 pytestmark = pytest.mark.unit
 KUBERNETES_VERSION = "1.33.0"
 # Custom resources of the operators (CloudNativePG and its Barman Cloud plugin): kubernetes-validate
-# has no schema for them, so only their shape is checked below.
+# has no schema for them; they are validated against the operators' own CRD schemas, vendored in
+# deploy/k8s/crd-schemas (strict: no unknown field).
 CUSTOM_KINDS = {"Cluster", "ObjectStore", "ScheduledBackup"}
+CRD_SCHEMAS = K8S / "crd-schemas"
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "API_KEY")
 overlays = pytest.mark.parametrize("overlay", OVERLAYS)
 
@@ -243,3 +248,31 @@ def test_the_rendered_manifests_pass_kubernetes_validate(overlay: str, tmp_path:
     assert not unknown and result.returncode == 0, "\n".join(unknown)
     skipped = {re.search(r"kind (\w+)", line).group(1) for line in problems}  # type: ignore[union-attr]
     assert skipped == CUSTOM_KINDS
+
+
+def custom_resource_errors(resource: Manifest) -> list[str]:
+    """What the operator's CRD schema refuses in the resource (a missing schema is an error too)."""
+    group, version = resource["apiVersion"].split("/")
+    path = CRD_SCHEMAS / f"{group}_{version}_{resource['kind']}.json"
+    if not path.exists():
+        return [f"no CRD schema {path.name}"]
+    validator = jsonschema.Draft4Validator(json.loads(path.read_text(encoding="utf-8")))
+    name = f"{resource['kind']} {resource['metadata']['name']}"
+    errors = validator.iter_errors(resource)
+    return [f"{name}: {'.'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+
+
+@overlays
+def test_the_operators_custom_resources_pass_their_crd_schemas(overlay: str) -> None:
+    custom = [m for m in rendered(overlay) if m["kind"] in CUSTOM_KINDS]
+    assert {m["kind"] for m in custom} == CUSTOM_KINDS
+    assert [error for resource in custom for error in custom_resource_errors(resource)] == []
+
+
+def test_the_crd_schemas_refuse_a_misspelt_field_and_a_wrong_type() -> None:
+    cluster = copy.deepcopy(by_kind(rendered("overlays/small"), "Cluster")["ejournal-db"])
+    cluster["spec"]["instance"] = 3  # "instances" misspelt: the operator would never see it
+    cluster["spec"]["storage"]["size"] = ["50Gi"]
+    errors = custom_resource_errors(cluster)
+    assert any("'instance' was unexpected" in e for e in errors), errors
+    assert any(e.startswith("Cluster ejournal-db: spec.storage.size:") for e in errors), errors

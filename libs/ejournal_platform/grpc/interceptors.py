@@ -15,6 +15,7 @@ import grpc
 import structlog
 from sqlalchemy.exc import DBAPIError
 
+from ejournal_platform.authz import refusal
 from ejournal_platform.context import (
     AUTHORIZATION_HEADER,
     REQUEST_ID_HEADER,
@@ -26,6 +27,7 @@ from ejournal_platform.errors import DomainError, InvalidArgument, Unauthenticat
 from ejournal_platform.grpc.status import to_rpc_status
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import observe_rpc
+from ejournal_platform.rpc_actions import PUBLIC, SIGNED_IN, action_of
 from ejournal_platform.telemetry import tag_request
 from ejournal_platform.unavailable import RETRY_AFTER_SECONDS, is_unavailable
 
@@ -139,9 +141,20 @@ def authentication(authenticator: Authenticator, public_methods: Collection[str]
         principal = await authenticator.authenticate(token)
         set_principal(principal)
         structlog.contextvars.bind_contextvars(principal=principal.subject)
+        refuse_a_caller_without_a_role(principal, method)
         yield
 
     return scope
+
+
+def refuse_a_caller_without_a_role(principal: Principal, method: str) -> None:
+    """The caller before the request's shape (issue 13): every policy action needs a role, so a person
+    holding none is refused, naming the RPC's action, before any field is checked or any id looked up.
+    PUBLIC and SIGNED_IN RPCs and methods outside the matrix (health, reflection) pass."""
+    action = action_of(method)
+    if action is None or action in (PUBLIC, SIGNED_IN) or principal.roles:
+        return
+    raise refusal(action)
 
 
 class ScopedInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]

@@ -6,23 +6,54 @@ import asyncio
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.consumer import EventConsumer
+from ejournal_platform.events import stream_name
+from ejournal_platform.grpc.public import public_methods
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator
 from services.curriculum.adapters import tables
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
+from services.curriculum.service_layer import closed_sections, substitutions
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 from services.curriculum.settings import CurriculumSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["CurriculumService"].full_name
 # Reference data any signed-out page may show (the list of profiles and their scales).
-PUBLIC_METHODS = (f"/{SERVICE}/ListProfiles", f"/{SERVICE}/GetProfile")
+PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["CurriculumService"])  # in the contract
+
+
+def closed_sections_consumer(runtime: Runtime) -> EventConsumer:
+    """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), exactly once."""
+    return EventConsumer(
+        runtime.js,
+        runtime.sessions,
+        tables.inbox,
+        name="curriculum-gradebook",
+        stream=stream_name("gradebook"),
+        subjects=closed_sections.SUBJECTS,
+        handler=closed_sections.record_closed,
+    )
+
+
+def substitutions_consumer(runtime: Runtime) -> EventConsumer:
+    """Identity's substitutions into curriculum's substitutions: substitutes read their groups' names."""
+    return EventConsumer(
+        runtime.js,
+        runtime.sessions,
+        tables.inbox,
+        name="curriculum-identity",
+        stream=stream_name("identity"),
+        subjects=substitutions.SUBJECTS,
+        handler=substitutions.record_substitution,
+    )
 
 
 async def wire(runtime: Runtime) -> Wiring:
     assert runtime.outbox is not None
     deps = Deps(uow=unit_of_work_factory(runtime.sessions, runtime.outbox))
     return Wiring(
+        background=[closed_sections_consumer(runtime).run, substitutions_consumer(runtime).run],
         servicers=[(pb_grpc.add_CurriculumServiceServicer_to_server, CurriculumServicer(deps), SERVICE)],
         public_methods=PUBLIC_METHODS,
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.

@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.authz import missing_is_refused, refusal
 from ejournal_platform.events import Event
 from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id, stable_id
@@ -34,7 +34,8 @@ async def define_classroom(
     v.raise_if_any()
     async with deps.uow() as uow:
         s = uow.session
-        await get(s, University, uid, "university_id", "university")
+        with missing_is_refused("structure.manage"):
+            await get(s, University, uid, "university_id", "university")
         principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
         room_id = stable_id("classroom", uid, code)
         row = await s.get(Classroom, room_id, with_for_update=True)
@@ -79,8 +80,8 @@ async def rotate_secret(deps: Deps, classroom_id: str) -> Classroom:
     async with deps.uow() as uow:
         s = uow.session
         row = await s.get(Classroom, room_id, with_for_update=True)
-        if row is None:
-            raise InvalidArgument("classroom_id", f"classroom {room_id} does not exist")
+        if row is None:  # refused like another university's classroom (issue 13)
+            raise refusal("structure.manage")
         principal = require(caller(), "structure.manage", ResourceScope(university_id=str(row.university_id)))
         row.secret, row.secret_version, row.rotated_at = (
             secrets.token_bytes(SECRET_BYTES),
@@ -112,8 +113,8 @@ async def get_secret(deps: Deps, classroom_id: str) -> Classroom:
     room_id = need_id(classroom_id, "classroom_id")
     async with deps.uow() as uow:
         row = await uow.session.get(Classroom, room_id)
-        if row is None:
-            raise InvalidArgument("classroom_id", f"classroom {room_id} does not exist")
+        if row is None:  # refused like another university's classroom (issue 13)
+            raise refusal("classroom.secret.read")
         require(caller(), "classroom.secret.read", ResourceScope(university_id=str(row.university_id)))
         return row
 

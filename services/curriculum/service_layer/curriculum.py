@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import missing_is_refused
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
@@ -84,7 +85,8 @@ async def apply_course_unit(
         need_id(spec.academic_year_id, "academic_year_id"),
         need_id(spec.specialty_id, "specialty_id"),
     )
-    place = await place_of_specialty(s, specialty_id)
+    with missing_is_refused("curriculum.manage"):
+        place = await place_of_specialty(s, specialty_id)
     require(principal, "curriculum.manage", place.scope())
     year = await get(s, AcademicYear, year_id, "academic_year_id", "academic year")
     if year.university_id != place.university.id:
@@ -275,15 +277,16 @@ async def remove_course_unit(deps: Deps, course_unit_id: str, reason: str) -> No
     unit_id = need_id(course_unit_id, "course_unit_id")
     async with deps.uow() as uow:
         s = uow.session
-        unit = await get(s, CourseUnit, unit_id, "course_unit_id", "course unit")
+        with missing_is_refused("curriculum.manage"):
+            unit = await get(s, CourseUnit, unit_id, "course_unit_id", "course unit")
+            place = await place_of_specialty(s, unit.specialty_id)
+        principal = require(caller(), "curriculum.manage", place.scope())
         if unit.removed_at is not None:
             return
         if unit.parent_id is not None:
             raise FailedPrecondition(
                 "a part is removed by redefining its unit without it", field="course_unit_id"
             )
-        place = await place_of_specialty(s, unit.specialty_id)
-        principal = require(caller(), "curriculum.manage", place.scope())
         year = await get(s, AcademicYear, unit.academic_year_id, "course_unit_id", "academic year")
         window = await change_allowed(s, principal, year, place, reason, deps.clock())
         audit_reason = reason.strip() or f"working curriculum {window}"
@@ -346,5 +349,6 @@ def kind_of(value: str) -> CourseUnitKind:
 async def university_profile(deps: Deps, specialty_id: str) -> str:
     """The profile a unit gets when its request names none: its university's."""
     async with deps.uow() as uow:
-        place = await place_of_specialty(uow.session, need_id(specialty_id, "specialty_id"))
+        with missing_is_refused("curriculum.manage"):  # define_course_unit's action (issue 13)
+            place = await place_of_specialty(uow.session, need_id(specialty_id, "specialty_id"))
         return place.university.profile_code

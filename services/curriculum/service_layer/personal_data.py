@@ -20,6 +20,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import NotFound, PermissionDenied
 from services.curriculum.adapters.lookups import place_of_group
 from services.curriculum.adapters.models import TeachingLoad
+from services.curriculum.service_layer.substitutions import substitutes_of_group
 
 ACTION = "contingent.read"
 
@@ -29,8 +30,8 @@ def refused() -> PermissionDenied:
 
 
 async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceScope | None:
-    """Where the group sits, with the teachers of its journals (its teaching load) as assignees; None
-    for a group that does not exist."""
+    """Where the group sits, with the teachers of its journals (its teaching load) and whoever
+    substitutes for one of them today as assignees; None for a group that does not exist."""
     try:
         place = await place_of_group(session, group_id)
     except NotFound:
@@ -40,7 +41,8 @@ async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceSco
             TeachingLoad.group_id == group_id, TeachingLoad.removed_at.is_(None)
         )
     )
-    return replace(place.scope(), assignee_ids=frozenset(str(t) for t in teachers))
+    assignees = {str(t) for t in teachers} | set(await substitutes_of_group(session, group_id))
+    return replace(place.scope(), assignee_ids=frozenset(assignees))
 
 
 async def require_group_members(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> None:

@@ -29,6 +29,7 @@ from services.curriculum.domain.schedule import Booking, check_lesson
 from services.curriculum.domain.vocabulary import LessonType
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require
+from services.curriculum.service_layer.closed_sections import refuse_closed
 from services.curriculum.service_layer.control_events import check_group_studies_unit
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.schedule_conflicts import refuse_double_booking
@@ -129,6 +130,11 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         "load_id": load.id,
         "cancelled_at": None,
     }
+    existing = await s.get(Lesson, lesson_id)
+    if existing is None or any(getattr(existing, k) != v for k, v in values.items()):
+        # Closed means closed (issue 13): no lesson joins a closed section, and one there stays as it
+        # is (sending it again unchanged, as a re-imported timetable does, is not a change).
+        await refuse_closed(s, unit_id, group_id, subgroup_id, when)
     row, changed = await upsert(
         s, Lesson, lesson_id, values, actor=principal.subject, entity="lesson", reason=reason,
         bump_revision=True,
@@ -150,6 +156,7 @@ async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
         principal = require(caller(), "schedule.manage", place.scope())
         if row.cancelled_at is not None:
             return
+        await refuse_closed(s, row.course_unit_id, row.group_id, row.subgroup_id, row.date, "lesson_id")
         row.cancelled_at = deps.clock()
         row.revision += 1
         await s.flush()

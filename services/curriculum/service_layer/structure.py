@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from ejournal_platform.authz import missing_is_refused
 from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
@@ -69,7 +70,8 @@ async def define_faculty(deps: Deps, university_id: str, code: str, title: str) 
     uid = need_id(university_id, "university_id")
     v.raise_if_any()
     async with deps.uow() as uow:
-        await get(uow.session, University, uid, "university_id", "university")
+        with missing_is_refused("structure.manage"):
+            await get(uow.session, University, uid, "university_id", "university")
         principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
         row, changed = await upsert(
             uow.session,
@@ -93,7 +95,8 @@ async def _define_in_faculty(
     fid = need_id(faculty_id, "faculty_id")
     v.raise_if_any()
     async with deps.uow() as uow:
-        place = await place_of_faculty(uow.session, fid)
+        with missing_is_refused("structure.manage"):
+            place = await place_of_faculty(uow.session, fid)
         principal = require(caller(), "structure.manage", place.scope())
         row, changed = await upsert(
             uow.session,
@@ -149,12 +152,13 @@ async def define_group(
     sid, yid = need_id(specialty_id, "specialty_id"), need_id(academic_year_id, "academic_year_id")
     v.raise_if_any()
     async with deps.uow() as uow:
-        place = await place_of_specialty(uow.session, sid)
+        with missing_is_refused("structure.manage"):
+            place = await place_of_specialty(uow.session, sid)
+        principal = require(caller(), "structure.manage", place.scope())
         year = await get(uow.session, AcademicYear, yid, "academic_year_id", "academic year")
         if year.university_id != place.university.id:
             v.add("academic_year_id", "belongs to another university")
             v.raise_if_any()
-        principal = require(caller(), "structure.manage", place.scope())
         values = {
             "specialty_id": sid,
             "academic_year_id": yid,
@@ -187,7 +191,8 @@ async def define_subgroup(deps: Deps, group_id: str, code: str) -> Subgroup:
     gid = need_id(group_id, "group_id")
     v.raise_if_any()
     async with deps.uow() as uow:
-        place = await place_of_group(uow.session, gid)
+        with missing_is_refused("structure.manage"):
+            place = await place_of_group(uow.session, gid)
         principal = require(caller(), "structure.manage", place.scope())
         row, _ = await upsert(
             uow.session,

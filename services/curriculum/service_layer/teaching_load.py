@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from ejournal_platform.authz import missing_is_refused
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
@@ -63,8 +64,9 @@ async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> 
     teacher = need_id(data.teacher_id, "teacher_id")
     unit_id, group_id = need_id(data.course_unit_id, "course_unit_id"), need_id(data.group_id, "group_id")
     subgroup_id = parse_id(data.subgroup_id, "subgroup_id", required=False)
-    unit, dept_place = await course_unit_with_place(s, unit_id)
-    group_place = await place_of_group(s, group_id)
+    with missing_is_refused("teaching_load.manage"):
+        unit, dept_place = await course_unit_with_place(s, unit_id)
+        group_place = await place_of_group(s, group_id)
     require(principal, "teaching_load.manage", dept_place.scope())
     assert group_place.group is not None and dept_place.department is not None
     await subgroup_of(s, group_id, subgroup_id)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.authz import Role
+from ejournal_platform.authz import Role, missing_is_refused
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.pagination import Page, after, page_request
@@ -116,12 +116,13 @@ async def list_teaching_loads(
         s = uow.session
         viewer = await Viewer.of(s, principal, deps.clock().date())
         named: list[ResourceScope] = []
-        if filters["department_id"]:
-            named.append((await place_of_department(s, filters["department_id"])).scope())
-        if filters["course_unit_id"]:
-            named.append((await course_unit_with_place(s, filters["course_unit_id"]))[1].scope())
-        if filters["group_id"]:
-            named.append(viewer.group_scope(await place_of_group(s, filters["group_id"])))
+        with missing_is_refused(ACTION):
+            if filters["department_id"]:
+                named.append((await place_of_department(s, filters["department_id"])).scope())
+            if filters["course_unit_id"]:
+                named.append((await course_unit_with_place(s, filters["course_unit_id"]))[1].scope())
+            if filters["group_id"]:
+                named.append(viewer.group_scope(await place_of_group(s, filters["group_id"])))
         own = str(filters["teacher_id"]) == principal.subject
         if named and not own and not any(allowed(principal, ACTION, scope) for scope in named):
             require(principal, ACTION, named[0])  # refuses, and logs what was asked

@@ -4,10 +4,13 @@ nothing: the service that owns the RPC authenticates, authorizes and validates."
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 from fastapi import APIRouter
+from google.protobuf.descriptor import MethodDescriptor
 from google.protobuf.message import Message
 
+from ejournal_platform.grpc.public import is_public
 from services.gateway.routes.curriculum import CURRICULUM
 from services.gateway.routes.gradebook import GRADEBOOK
 from services.gateway.routes.identity import IDENTITY
@@ -74,8 +77,18 @@ def message_types(route: RpcRoute) -> tuple[type[Message], type[Message]]:
     return getattr(module, f"{route.rpc}Request"), getattr(module, f"{route.rpc}Response")
 
 
+def method_descriptor(route: RpcRoute) -> MethodDescriptor:
+    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
+    (service,) = module.DESCRIPTOR.services_by_name.values()
+    method: MethodDescriptor = service.methods_by_name[route.rpc]
+    return method
+
+
 def rpc_router() -> APIRouter:
+    """Each route as the table says; whether it needs a session is the contract's word (the method
+    option `(ejournal.api.v1.public)`), the same the owning service's authentication hook reads."""
     router = APIRouter()
     for route in ROUTES:
-        add_rpc_route(router, route, *message_types(route))
+        declared = replace(route, public=is_public(method_descriptor(route)))
+        add_rpc_route(router, declared, *message_types(route))
     return router

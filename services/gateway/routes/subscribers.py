@@ -1,5 +1,6 @@
 """Routes that forward to the subscribers service's RPCs (issue 20): a university's administrator
-connects outside systems by signed webhooks."""
+connects outside systems by signed webhooks
+or by NATS credentials."""
 
 from __future__ import annotations
 
@@ -20,4 +21,9 @@ SUBSCRIBERS = [
              "Send dead-lettered deliveries again (all when none is named)", TAG, path_fields=ONE),
     RpcRoute(PUT, "/api/v1/subscribers/{subscriber_id}/active", S, "SetSubscriberActive",
              "Pause (deliveries queue) or resume a subscriber", TAG, path_fields=ONE),
+    RpcRoute(POST, "/api/v1/universities/{university_id}/nats-subscribers", S, "RegisterNatsSubscriber",
+             "Give an outside system credentials for the export NATS (its university's granted events, "
+             "read only); the answer carries them", TAG, 201, path_fields=U),
+    RpcRoute(POST, "/api/v1/subscribers/{subscriber_id}/nats/restart", S, "RestartNatsSubscription",
+             "Restart a NATS subscriber's consumer from a point in time (a replay)", TAG, path_fields=ONE),
 ]  # fmt: skip

@@ -20,6 +20,7 @@ from ejournal_platform.errors import (
 )
 from ejournal_platform.events import Event
 from services.gradebook.adapters import cells_sql
+from services.gradebook.adapters.journal_rows import ColumnInfo, columns_of, sections_of
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.cell_batch import Cell, ColumnFacts, plan, refusals
 from services.gradebook.domain.history_chain import Change, link_batch
@@ -34,7 +35,6 @@ from services.gradebook.domain.vocabulary import (
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grants import open_closed
-from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, sections_of
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
@@ -58,6 +58,18 @@ class AttendanceCell:
     version: int
     source: str
     checked_in_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAttendance:
+    """The RecordAttendance command: one lesson's entries under the caller's idempotency key."""
+
+    journal_id: str
+    lesson_id: str
+    entries: Sequence[AttendanceWrite]
+    idempotency_key: str
+    request_hash: bytes
+    reason: str = ""  # required to override a QR check-in or to correct under a reopen grant
 
 
 @dataclass
@@ -205,15 +217,12 @@ def _refusals(
 async def record_attendance(
     gb: Gradebook,
     principal: Principal | None,
-    journal_id: str,
-    lesson_id: str,
-    entries: Sequence[AttendanceWrite],
-    idempotency_key: str,
-    reason: str,
-    request_hash: bytes,
+    cmd: RecordAttendance,
     encode: Callable[[list[AttendanceCell]], bytes],
 ) -> AttendanceResult:
     """`encode` turns the written cells into the reply's bytes, kept for a repeated idempotency key."""
+    journal_id, lesson_id, entries, reason = cmd.journal_id, cmd.lesson_id, cmd.entries, cmd.reason
+    idempotency_key, request_hash = cmd.idempotency_key, cmd.request_hash
     idempotency.check_key(idempotency_key)
     journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
     if not entries:

@@ -70,6 +70,17 @@ class MarkOutcome:
     touched_columns: set[uuid.UUID] = field(default_factory=set)
 
 
+@dataclass(frozen=True, kw_only=True)
+class WriteMarks:
+    """The WriteMarks command: cells of one journal under the caller's idempotency key."""
+
+    journal_id: str
+    cells: Sequence[CellWrite]
+    idempotency_key: str
+    request_hash: bytes  # the request's fingerprint: a key reused for another request is refused
+    reason: str = ""  # required for a correction under a reopen grant
+
+
 @dataclass
 class WriteResult:
     outcome: MarkOutcome
@@ -300,16 +311,10 @@ def unpack_outcome(stored: bytes, profile_code: str, cells: Sequence[CellWrite])
     return MarkOutcome(written, case_id)
 
 
-async def write_marks(
-    gb: Gradebook,
-    principal: Principal | None,
-    journal_id: str,
-    cells: Sequence[CellWrite],
-    idempotency_key: str,
-    reason: str,
-    request_hash: bytes,
-) -> WriteResult:
+async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMarks) -> WriteResult:
     """WriteMarks: the outcome, or (`replayed`) the first outcome of an earlier call with this key."""
+    cells, reason = cmd.cells, cmd.reason
+    journal_id, idempotency_key, request_hash = cmd.journal_id, cmd.idempotency_key, cmd.request_hash
     idempotency.check_key(idempotency_key)
     journal_uuid = parse_id(journal_id, "journal_id")
     _check_shape(cells)

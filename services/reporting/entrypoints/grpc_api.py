@@ -11,6 +11,7 @@ from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.pagination import page_request
 from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
 from services.reporting.entrypoints import grpc_convert as cv
 from services.reporting.entrypoints.app import ReportingApp
@@ -292,12 +293,41 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         )
         return pb.ApproveStatementResponse(
             number=done.number,
-            signatures=[
-                pb.StatementSignature(role=s["role"], signer=s["person_id"], signed_at=s["signed_at"])
-                for s in done.signers
-            ],
+            signatures=_signers(done.signers),
             next_role=done.next_role,
             already_signed=done.already_signed,
+        )
+
+    async def PrepareExternalSignature(
+        self, request: pb.PrepareExternalSignatureRequest, context: Ctx
+    ) -> pb.PrepareExternalSignatureResponse:
+        prepared = await signing.prepare_external(
+            self.app.sessions,
+            caller(),
+            request.statement_id,
+            request.certificate,
+            tuple(request.chain),
+            self._signing(),
+            self.app.public_url,
+        )
+        return pb.PrepareExternalSignatureResponse(
+            signing_id=prepared.signing_id,
+            role=prepared.role,
+            number=prepared.number,
+            signed_attributes=prepared.pending.signed_attrs,
+            digest=prepared.pending.to_sign,
+            digest_algorithm=pades.MD,
+            signature_algorithm=prepared.signature_algorithm,
+        )
+
+    async def CompleteExternalSignature(
+        self, request: pb.CompleteExternalSignatureRequest, context: Ctx
+    ) -> pb.CompleteExternalSignatureResponse:
+        done = await signing.complete_external(
+            self.app.sessions, caller(), request.signing_id, request.signature, self._signing()
+        )
+        return pb.CompleteExternalSignatureResponse(
+            number=done.number, signatures=_signers(done.signers), next_role=done.next_role
         )
 
     async def VerifyStatement(
@@ -383,3 +413,10 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             ],
             next_page_token=next_token,
         )
+
+
+def _signers(signers: list[dict[str, str]]) -> list[pb.StatementSignature]:
+    return [
+        pb.StatementSignature(role=s["role"], signer=s["person_id"], signed_at=s["signed_at"])
+        for s in signers
+    ]

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ejournal_platform.logging import get_logger
@@ -126,8 +127,8 @@ async def get_job(sessions: async_sessionmaker[AsyncSession], principal: Princip
     async with sessions() as session:
         row = (await session.execute(select(*columns).where(report_job.c.job_id == job_id))).first()
     if row is None or (row.requested_by != principal.subject and not principal.is_service):
-        # Someone else's job is as invisible as a missing one.
-        raise NotFound(f"report job {job_id} not found")
+        # Someone else's job is refused exactly like a missing one.
+        raise refusal("report.read")
     return row
 
 

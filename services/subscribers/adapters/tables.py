@@ -39,16 +39,21 @@ subscribers = Table(
     Column("subscriber_id", Uuid, primary_key=True),
     Column("university_id", Text, nullable=False),
     Column("name", Text, nullable=False),
-    Column("kind", Text, nullable=False),  # webhook
+    Column("kind", Text, nullable=False),  # webhook | nats
     Column("url", Text, nullable=False),
     Column("event_types", ARRAY(Text), nullable=False),
     Column("content_type", Text, nullable=False),
     # The Standard Webhooks secret: needed in clear to sign (HMAC), so the database is the secret store.
+    # For a NATS subscriber: its user NKey seed (a retried registration answers the same credentials).
     Column("secret", Text, nullable=False),
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("idempotency_key", Text, unique=True),
+    # NATS subscribers: the user's public NKey and the durable consumer made for it on its university's
+    # export stream (the user may pull only from that consumer).
+    Column("nats_user", Text),
+    Column("nats_consumer", Text),
 )
 
 anchors = Table(
@@ -92,6 +97,21 @@ deliveries = Table(
     UniqueConstraint("subscriber_id", "event_id", name="uq_deliveries_subscriber_event"),
 )
 
+# Events routed to a university, waiting to be republished on the export NATS
+# (`export.<university>.<type>`, stream EXPORT_<university>); deleted once the stream acknowledged them.
+exports = Table(
+    "exports",
+    metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    Column("university_id", Text, nullable=False),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("event_type", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("event_time", DateTime(timezone=True), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+
 # The dispatcher reads the waiting deliveries of each subscriber and subject in order.
 Index(
     "ix_deliveries_waiting",
@@ -105,4 +125,10 @@ Index(
     deliveries.c.subscriber_id,
     deliveries.c.dead_at,
     postgresql_where=deliveries.c.status == "dead",
+)
+# Pruning finds delivered rows older than the retention.
+Index(
+    "ix_deliveries_delivered",
+    deliveries.c.delivered_at,
+    postgresql_where=deliveries.c.status == "delivered",
 )

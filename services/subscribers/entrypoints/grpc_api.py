@@ -12,13 +12,26 @@ from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
 from ejournal_platform.pagination import page_request
 from services.subscribers.service_layer import admin
-from services.subscribers.service_layer.admin import Registration, SubscriberView
+from services.subscribers.service_layer.admin import (
+    NatsAccess,
+    NatsRegistration,
+    Registration,
+    SubscriberView,
+)
+from services.subscribers.service_layer.export import Exporter
 
 Ctx = Any
 
 
 def _instant(value: datetime | None) -> str:
     return value.isoformat() if value is not None else ""
+
+
+def credentials_pb(access: NatsAccess) -> pb.NatsCredentials:
+    return pb.NatsCredentials(
+        url=access.url, creds=access.creds, stream=access.stream, consumer=access.consumer,
+        inbox_prefix=access.inbox_prefix, subjects=access.subjects, expires_at=_instant(access.expires_at),
+    )  # fmt: skip
 
 
 def subscriber_pb(view: SubscriberView) -> pb.Subscriber:
@@ -41,8 +54,10 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
         allow_loopback_http: bool,
+        exporter: Exporter | None = None,
     ) -> None:
         self._sessions, self._clock, self._loopback = sessions, clock, allow_loopback_http
+        self._exporter = exporter
 
     async def RegisterWebhook(
         self, request: pb.RegisterWebhookRequest, context: Ctx
@@ -96,3 +111,23 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     ) -> pb.SetSubscriberActiveResponse:
         view = await admin.set_active(self._sessions, request.subscriber_id, request.active, self._clock())
         return pb.SetSubscriberActiveResponse(subscriber=subscriber_pb(view))
+
+    async def RegisterNatsSubscriber(
+        self, request: pb.RegisterNatsSubscriberRequest, context: Ctx
+    ) -> pb.RegisterNatsSubscriberResponse:
+        registration = NatsRegistration(
+            request.university_id, request.name, list(request.event_types), request.start_time,
+            request.idempotency_key,
+        )  # fmt: skip
+        view, access = await admin.register_nats(self._sessions, self._exporter, registration, self._clock())
+        return pb.RegisterNatsSubscriberResponse(
+            subscriber=subscriber_pb(view), credentials=credentials_pb(access)
+        )
+
+    async def RestartNatsSubscription(
+        self, request: pb.RestartNatsSubscriptionRequest, context: Ctx
+    ) -> pb.RestartNatsSubscriptionResponse:
+        view = await admin.restart_nats(
+            self._sessions, self._exporter, request.subscriber_id, request.start_time, self._clock()
+        )
+        return pb.RestartNatsSubscriptionResponse(subscriber=subscriber_pb(view))

@@ -19,6 +19,7 @@ from services.subscribers.adapters import tables
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
 from services.subscribers.service_layer.dispatch import Dispatcher, utc_now
+from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
 from services.subscribers.settings import SubscribersSettings
 
@@ -38,18 +39,23 @@ async def wire(runtime: Runtime) -> Wiring:
     assert isinstance(settings, SubscribersSettings)
     if settings.metrics_port is not None:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
+    config = ExportConfig.from_settings(settings)
+    exporter = Exporter(runtime.engine, runtime.sessions, config) if config is not None else None
     dispatcher = Dispatcher(
         runtime.engine, runtime.sessions, utc_now, retry_delays=settings.retry_delays,
         timeout=settings.delivery_timeout, concurrency=settings.concurrency, chain=settings.chain,
         poll_seconds=settings.poll_seconds, park_keep=timedelta(hours=settings.park_hours),
+        delivered_keep=timedelta(days=settings.delivered_keep_days),
+        export_wake=exporter.wake if exporter else None,
     )  # fmt: skip
-    intake = Intake(dispatcher.wake)
-    servicer = SubscribersServicer(runtime.sessions, utc_now, settings.allow_loopback_http)
+    intake = Intake(dispatcher.wake, exporter.wake if exporter else None)
+    servicer = SubscribersServicer(runtime.sessions, utc_now, settings.allow_loopback_http, exporter)
+    exporting = [exporter.run] if exporter else []
     return Wiring(
         servicers=[(pb_grpc.add_SubscribersServiceServicer_to_server, servicer, SERVICE)],
         authenticator=JwtAuthenticator(settings.identity_address),
-        background=[dispatcher.run, *(c.run for c in consumers(runtime, intake))],
-        on_stop=[dispatcher.close],
+        background=[dispatcher.run, *exporting, *(c.run for c in consumers(runtime, intake))],
+        on_stop=[dispatcher.close, *([exporter.close] if exporter else [])],
     )
 
 

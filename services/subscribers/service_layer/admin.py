@@ -17,12 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.authz import ResourceScope, require, require_current
 from ejournal_platform.context import current_principal
 from ejournal_platform.contract import JSON_CONTENT_TYPE, event_types
-from ejournal_platform.errors import InvalidArgument, PermissionDenied, Wording
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Wording
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
 from ejournal_platform.pagination import Page, keyset
 from services.subscribers.adapters import tables as t
+from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import check_grants, check_url
 from services.subscribers.domain.signing import new_secret, secret_key
+from services.subscribers.service_layer import export
+from services.subscribers.service_layer.export import Exporter
 from services.subscribers.service_layer.metrics import Status, statuses
 
 S, D = t.subscribers.c, t.deliveries.c
@@ -180,5 +183,137 @@ async def set_active(
             update(t.subscribers).where(S.subscriber_id == row.subscriber_id).values(active=active)
         )
         row = (await session.execute(select(t.subscribers).where(S.subscriber_id == row.subscriber_id))).one()
+        status = (await statuses(session, now, [str(row.subscriber_id)]))[str(row.subscriber_id)]
+    return SubscriberView(row, status)
+
+
+@dataclass(frozen=True)
+class NatsRegistration:
+    university_id: str
+    name: str
+    event_types: Sequence[str]
+    start_time: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class NatsAccess:
+    """What an outside system needs to read its events from the export NATS."""
+
+    url: str
+    creds: str
+    stream: str
+    consumer: str
+    inbox_prefix: str
+    subjects: list[str]
+    expires_at: datetime
+
+
+def _start_time(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        raise Worded(
+            "start_time", "an RFC 3339 time, e.g. 2026-09-01T00:00:00Z", "nats_start_time_invalid"
+        ) from None
+    if found.tzinfo is None:
+        raise Worded("start_time", "an RFC 3339 time, e.g. 2026-09-01T00:00:00Z", "nats_start_time_invalid")
+    return found
+
+
+def _exporting(exporter: Exporter | None) -> Exporter:
+    if exporter is None:
+        raise FailedPrecondition(
+            "NATS subscribers are not offered here: the export NATS is not configured",
+            field="kind", wording=Wording("nats_export_off"),
+        )  # fmt: skip
+    return exporter
+
+
+def _access(exporter: Exporter, row: Any, now: datetime) -> NatsAccess:
+    config = exporter.config
+    sid = str(row.subscriber_id)
+    issued = export.subscriber_credentials(
+        config, row.secret, row.university_id, sid, row.event_types, row.name, now.timestamp()
+    )
+    return NatsAccess(
+        url=config.address, creds=issued.creds, stream=export.stream_for(row.university_id),
+        consumer=export.consumer_for(sid), inbox_prefix=export.inbox_for(sid),
+        subjects=[export.subject_for(row.university_id, g) for g in row.event_types],
+        expires_at=datetime.fromtimestamp(now.timestamp() + config.credentials_seconds, tz=now.tzinfo),
+    )  # fmt: skip
+
+
+async def register_nats(
+    sessions: async_sessionmaker[AsyncSession], exporter: Exporter | None, request: NatsRegistration,
+    now: datetime,
+) -> tuple[SubscriberView, NatsAccess]:  # fmt: skip
+    """An outside system that reads the export NATS: a user NKey, a durable consumer on the university's
+    export stream filtered to the granted types (from `start_time`, or from the oldest event kept), and
+    a user JWT that may use only that consumer. The seed is kept so a retried request answers the same
+    credentials; every answer signs a fresh JWT valid for `export_credentials_days`."""
+    who = require_current(ACTION, ResourceScope(university_id=request.university_id))
+    if not request.university_id:
+        raise InvalidArgument("university_id", "required")
+    if not request.event_types:
+        raise Worded("event_types", "grant at least one event type", "webhook_event_types_empty")
+    unknown = check_grants(request.event_types, event_types)
+    if unknown:
+        raise Worded("event_types", f"not offered: {', '.join(unknown)}", "webhook_event_type_unknown",
+                     types=", ".join(unknown))  # fmt: skip
+    start = _start_time(request.start_time)
+    exporting = _exporting(exporter)
+    async with sessions() as session, session.begin():
+        if request.idempotency_key:
+            again = (
+                await session.execute(
+                    select(t.subscribers).where(S.idempotency_key == request.idempotency_key)
+                )
+            ).first()
+            if again is not None:
+                require(who, ACTION, ResourceScope(university_id=again.university_id))
+                if again.kind != "nats":
+                    raise InvalidArgument("idempotency_key", "already used for another registration")
+                status = (await statuses(session, now, [str(again.subscriber_id)]))[str(again.subscriber_id)]
+                return SubscriberView(again, status), _access(exporting, again, now)
+        subscriber_id = uuid.uuid4()
+        seed = natsauth.new_seed(natsauth.USER)
+        consumer = export.consumer_for(str(subscriber_id))
+        await session.execute(
+            insert(t.subscribers).values(
+                subscriber_id=subscriber_id, university_id=request.university_id,
+                name=request.name or f"nats {consumer}", kind="nats", url=exporting.config.address,
+                event_types=list(request.event_types), content_type=exporting.config.content_type,
+                secret=seed, created_by=who.subject, created_at=now,
+                idempotency_key=request.idempotency_key or None, nats_user=natsauth.public_key(seed),
+                nats_consumer=consumer,
+            )
+        )  # fmt: skip
+        # In the transaction: if NATS is down the registration is not kept (the caller gets 503).
+        js = await exporting.jetstream()
+        await export.make_consumer(
+            js, exporting.config, request.university_id, str(subscriber_id), request.event_types, start
+        )
+        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
+        return SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), _access(exporting, row, now)
+
+
+async def restart_nats(
+    sessions: async_sessionmaker[AsyncSession], exporter: Exporter | None, subscriber_id: str,
+    start_time: str, now: datetime,
+) -> SubscriberView:  # fmt: skip
+    """Recreate a NATS subscriber's consumer from `start_time` (empty: the oldest event kept): a replay.
+    Its credentials stay valid (they name the consumer, not its position)."""
+    async with sessions() as session:
+        row = await _owned(session, subscriber_id)
+        if row.kind != "nats":
+            raise InvalidArgument("subscriber_id", "not a NATS subscriber")
+        start = _start_time(start_time)
+        js = await _exporting(exporter).jetstream()
+        await export.make_consumer(
+            js, _exporting(exporter).config, row.university_id, str(row.subscriber_id), row.event_types, start
+        )
         status = (await statuses(session, now, [str(row.subscriber_id)]))[str(row.subscriber_id)]
     return SubscriberView(row, status)

@@ -17,16 +17,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import text, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
 from ejournal_platform.logging import get_logger
 from services.subscribers.adapters import tables as t
+from services.subscribers.adapters.queries import PRUNE, TRY_DISPATCH_LOCK, WAITING
 from services.subscribers.domain.backoff import next_attempt
 from services.subscribers.domain.signing import secret_key, signed_headers
 from services.subscribers.service_layer import metrics
@@ -36,21 +37,6 @@ log = get_logger(__name__)
 
 DISPATCH_LOCK = 0x5E_B5C2_1BE5  # the advisory lock id every dispatcher competes for
 ROUND_LIMIT = 5000  # deliveries one round looks at, so a large backlog costs no more per round
-
-WAITING = text(
-    """
-    SELECT * FROM (
-        SELECT d.seq, d.subscriber_id, d.event_id, d.event_type, d.source, d.subject, d.event_time,
-               d.payload, d.attempts, d.next_attempt_at, s.url, s.secret, s.content_type,
-               row_number() OVER (PARTITION BY d.subscriber_id, d.subject ORDER BY d.seq) AS position
-        FROM deliveries d JOIN subscribers s USING (subscriber_id)
-        WHERE d.status = 'pending' AND s.active
-    ) w
-    WHERE w.position <= :chain
-    ORDER BY w.subscriber_id, w.subject, w.seq
-    LIMIT :limit
-    """
-)
 
 
 @dataclass
@@ -91,6 +77,8 @@ class Dispatcher:
         chain: int = 50,
         poll_seconds: float = 0.5,
         park_keep: timedelta = timedelta(hours=72),
+        delivered_keep: timedelta = timedelta(days=7),
+        export_wake: Callable[[], None] | None = None,
     ) -> None:
         self._engine, self._sessions, self._clock = engine, sessions, clock
         self._delays, self._chain, self._poll, self._park_keep = (
@@ -103,6 +91,7 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._wakeup = asyncio.Event()
         self._next_status = 0.0
+        self._delivered_keep, self._export_wake = delivered_keep, export_wake
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -132,7 +121,11 @@ class Dispatcher:
     async def dispatch_due(self) -> int:
         """One round; the number of deliveries tried."""
         async with self._sessions() as session, session.begin():
-            await route_parked(session, self._clock(), self._park_keep)
+            routed = await route_parked(
+                session, self._clock(), self._park_keep, export=self._export_wake is not None
+            )
+        if routed and self._export_wake is not None:
+            self._export_wake()
         async with self._sessions() as session:
             rows = (await session.execute(WAITING, {"chain": self._chain, "limit": ROUND_LIMIT})).all()
         chains: dict[tuple[Any, str], list[Any]] = {}
@@ -166,14 +159,20 @@ class Dispatcher:
                 metrics.DELIVERIES.labels("dead" if retry_at is None else "failed").inc()
         metrics.DELIVERIES.labels("delivered").inc(len(delivered))
 
+    async def prune(self, batch: int = 10_000) -> int:
+        """Delete delivered rows older than the retention (a batch per call; the status loop calls it
+        every few seconds). Pending and dead rows are kept whatever their age."""
+        cutoff = self._clock() - self._delivered_keep
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(PRUNE, {"cutoff": cutoff, "batch": batch})
+        return int(cast(CursorResult[Any], result).rowcount or 0)
+
     async def run(self) -> None:
         """Dispatch until cancelled, while holding the dispatcher lock; ride out outages."""
         while True:
             try:
                 async with self._engine.connect() as leader:
-                    got = (
-                        await leader.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": DISPATCH_LOCK})
-                    ).scalar()
+                    got = (await leader.execute(TRY_DISPATCH_LOCK, {"k": DISPATCH_LOCK})).scalar()
                     await leader.commit()
                     if not got:
                         await asyncio.sleep(5)
@@ -189,6 +188,7 @@ class Dispatcher:
         while True:
             busy = await self.dispatch_due() > 0
             if time.monotonic() >= self._next_status:
+                await self.prune()
                 await metrics.refresh(self._sessions, self._clock())
                 self._next_status = time.monotonic() + 5
             if busy:

@@ -82,14 +82,40 @@ async def university(session: AsyncSession, payload: Message) -> str | None:
     return university_of(ids, known)
 
 
-async def fan_out(session: AsyncSession, event: ReceivedEvent, university_id: str) -> int:
-    """A delivery for each subscriber of the university granted this type (paused ones too: they queue)."""
+async def queue_export(session: AsyncSession, event: ReceivedEvent, university_id: str) -> None:
+    """The event, to be republished on the export NATS for its university (service_layer/export.py)."""
+    await session.execute(
+        insert(t.exports)
+        .values(
+            university_id=university_id,
+            event_id=uuid.UUID(event.id),
+            event_type=event.type,
+            source=event.source,
+            subject=event.subject,
+            event_time=_time(event.time),
+            payload=event.data,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def fan_out(
+    session: AsyncSession, event: ReceivedEvent, university_id: str, export: bool = False
+) -> int:
+    """A delivery for each webhook subscriber of the university granted this type (paused ones too: they
+    queue); with `export`, also the event for the export NATS (counted as one)."""
+    if export:
+        await queue_export(session, event, university_id)
     candidates = (
-        await session.execute(select(S.subscriber_id, S.event_types).where(S.university_id == university_id))
+        await session.execute(
+            select(S.subscriber_id, S.event_types).where(
+                S.university_id == university_id, S.kind == "webhook"
+            )
+        )
     ).all()
     chosen = [r.subscriber_id for r in candidates if granted(event.type, r.event_types)]
     if not chosen:
-        return 0
+        return int(export)
     await session.execute(
         insert(t.deliveries)
         .values(
@@ -108,12 +134,16 @@ async def fan_out(session: AsyncSession, event: ReceivedEvent, university_id: st
         )
         .on_conflict_do_nothing()
     )
-    return len(chosen)
+    return len(chosen) + int(export)
 
 
 class Intake:
-    def __init__(self, wake: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, wake: Callable[[], None] = lambda: None, export: Callable[[], None] | None = None
+    ) -> None:
+        """`wake` nudges the dispatcher; `export`, when the export NATS is configured, the exporter."""
         self._wake = wake
+        self._export = export
 
     async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
         service = event.type.split(".")[1] if event.type.count(".") >= 2 else ""
@@ -133,8 +163,10 @@ class Intake:
         )
         found = None if behind_parked else await university(session, payload)
         if found is not None:
-            if await fan_out(session, event, found):
+            if await fan_out(session, event, found, export=self._export is not None):
                 self._wake()
+                if self._export is not None:
+                    self._export()
         elif anchor_ids(payload):
             await park(session, event)
         if structure_changed:
@@ -156,7 +188,9 @@ async def park(session: AsyncSession, event: ReceivedEvent) -> None:
     )
 
 
-async def route_parked(session: AsyncSession, now: datetime, keep: timedelta, batch: int = 500) -> int:
+async def route_parked(
+    session: AsyncSession, now: datetime, keep: timedelta, batch: int = 500, export: bool = False
+) -> int:
     """Route parked events whose university is known now, in order; drop those parked too long."""
     rows = (
         await session.execute(select(t.parked).order_by(P.seq).limit(batch).with_for_update(skip_locked=True))
@@ -180,7 +214,7 @@ async def route_parked(session: AsyncSession, now: datetime, keep: timedelta, ba
             continue
         event = ReceivedEvent(str(row.event_id), row.event_type, row.source, row.subject,
                               row.event_time.isoformat(), row.payload, {})  # fmt: skip
-        await fan_out(session, event, found)
+        await fan_out(session, event, found, export=export)
         routed.append(row.seq)
     if routed:
         await session.execute(delete(t.parked).where(P.seq.in_(routed)))

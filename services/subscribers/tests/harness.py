@@ -5,11 +5,14 @@ real token verification, and webhook receivers that are real HTTP servers (examp
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
@@ -18,7 +21,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from deploy.local.servers import NatsServer
+from deploy.local.servers import NatsServer, binary, free_port
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
 from ejournal_platform.consumer import EventConsumer
@@ -30,10 +33,12 @@ from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from services.subscribers.adapters import tables
+from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
 from services.subscribers.entrypoints.main import SERVICE
 from services.subscribers.service_layer.dispatch import Dispatcher
+from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
 
 T = TypeVar("T")
@@ -55,6 +60,8 @@ class Subscribers:
     stub: pb_grpc.SubscribersServiceStub
     tokens: TestTokens
     dispatcher: Dispatcher
+    channel: grpc.aio.Channel
+    exporter: Exporter | None = None
 
     def admin(self, university_id: str) -> tuple[tuple[str, str]]:
         return bearer(
@@ -120,7 +127,11 @@ class Subscribers:
 
 @asynccontextmanager
 async def running_subscribers(
-    databases: Databases, nats_server: NatsServer, retry_delays: Sequence[float] = FAST_RETRIES
+    databases: Databases,
+    nats_server: NatsServer,
+    retry_delays: Sequence[float] = FAST_RETRIES,
+    export: ExportConfig | None = None,
+    delivered_keep: timedelta = timedelta(days=7),
 ) -> AsyncIterator[Subscribers]:
     engine = make_engine(databases.fresh("subscribers"), pool_size=5)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -128,6 +139,7 @@ async def running_subscribers(
     js = nc.jetstream()
     for service in OFFERED_SERVICES:
         await ensure_stream(js, service)
+    exporter = Exporter(engine, sessions, export, poll_seconds=0.05) if export else None
     dispatcher = Dispatcher(
         engine,
         sessions,
@@ -136,8 +148,10 @@ async def running_subscribers(
         timeout=2.0,
         poll_seconds=0.05,
         park_keep=timedelta(hours=1),
+        delivered_keep=delivered_keep,
+        export_wake=exporter.wake if exporter else None,
     )
-    intake = Intake(dispatcher.wake)
+    intake = Intake(dispatcher.wake, exporter.wake if exporter else None)
     # Unique consumer names: one NATS server serves every test of the session.
     tag = uuid.uuid4().hex[:6]
     consumers = [
@@ -156,20 +170,53 @@ async def running_subscribers(
     server = GrpcServer(tokens.verifier_authenticator())
     server.add(
         pb_grpc.add_SubscribersServiceServicer_to_server,
-        SubscribersServicer(sessions, lambda: datetime.now(UTC), True),
+        SubscribersServicer(sessions, lambda: datetime.now(UTC), True, exporter),
         SERVICE,
     )
     port = await server.start("127.0.0.1", 0)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     tasks = [asyncio.create_task(c.run()) for c in consumers] + [asyncio.create_task(dispatcher.run())]
+    if exporter is not None:
+        tasks.append(asyncio.create_task(exporter.run()))
     try:
-        yield Subscribers(engine, sessions, js, pb_grpc.SubscribersServiceStub(channel), tokens, dispatcher)
+        stub = pb_grpc.SubscribersServiceStub(channel)
+        yield Subscribers(engine, sessions, js, stub, tokens, dispatcher, channel, exporter)
     finally:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # Bounded: a consumer cancelled inside nats-py's fetch may lose the cancellation (Python 3.11's
+        # wait_for race; EventConsumer then takes it for a fetch timeout and goes on), so do not wait
+        # for ever; the event loop's end closes what is left.
+        await asyncio.wait(tasks, timeout=10)
         await channel.close()
         await server.stop(0)
         await dispatcher.close()
+        if exporter is not None:
+            await exporter.close()
         await nc.close()
         await engine.dispose()
+
+
+class ExportNatsServer(NatsServer):
+    """The export NATS in operator mode: it trusts the operator of `setup` and knows only its accounts,
+    so every client needs a user JWT signed for the export account."""
+
+    def __init__(self, setup: natsauth.ExportSetup, base: Path) -> None:
+        super().__init__(base / "store", free_port(), free_port(), base / "nats.log")
+        self.setup = setup
+        self.config_file = base / "export-nats.conf"
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.config_file.write_text(
+            self.setup.server_config + f"jetstream {{ store_dir: {json.dumps(str(self.store_dir))} }}\n"
+        )
+        self.process = subprocess.Popen(
+            [binary("nats-server"), "-c", str(self.config_file), "-a", "127.0.0.1", "-p", str(self.port),
+             "-m", str(self.monitor_port), "-l", str(self.log_file)],
+            start_new_session=True, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        return self.process
+
+    def export_config(self) -> ExportConfig:
+        return ExportConfig(url=self.url, account=self.setup.account, signing_seed=self.setup.signing_seed)

@@ -62,12 +62,35 @@ async def upsert_section(session: AsyncSession, facts: SectionFacts) -> None:
     )
 
 
+async def journal_teachers(session: AsyncSession, journal_id: str) -> set[str]:
+    """Everyone the journal and its sections name as its teachers (empty for an unknown journal)."""
+    on_journal = await session.scalar(
+        select(journals.c.teacher_ids).where(journals.c.journal_id == journal_id)
+    )
+    on_sections = await session.scalars(
+        select(journal_sections.c.teacher_ids).where(journal_sections.c.journal_id == journal_id)
+    )
+    return {t for ids in [on_journal or [], *on_sections] for t in ids}
+
+
+# Names an event may not know yet: an empty one never replaces a known one.
+KEPT_NAMES = ("group_name", "specialty_name")
+
+
 async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
     statement = insert(journals).values(**values)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["journal_id"],
-            set_={k: getattr(statement.excluded, k) for k in values if k != "journal_id"},
+            set_={
+                k: (
+                    func.coalesce(func.nullif(getattr(statement.excluded, k), ""), getattr(journals.c, k))
+                    if k in KEPT_NAMES
+                    else getattr(statement.excluded, k)
+                )
+                for k in values
+                if k != "journal_id"
+            },
         )
     )
 
@@ -82,6 +105,11 @@ class ClosedSection:
     faculty_id: str
     term_id: str
     profile_code: str
+    # What a reopen explanation is checked against (issue 13); "" while unknown.
+    group_name: str = ""
+    specialty_name: str = ""
+    event_date: str = ""  # the section's control event (its last day)
+    previous_date: str = ""  # the journal's previous section's control event ("" for the first)
 
 
 async def closed_section(session: AsyncSession, journal_id: str, section: str) -> ClosedSection | None:
@@ -97,6 +125,9 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
                 func.coalesce(func.nullif(s.term_id, ""), j.term_id).label("term_id"),
                 func.coalesce(func.nullif(s.profile_code, ""), j.profile_code).label("profile_code"),
                 j.teacher_ids.label("journal_teachers"),
+                func.coalesce(j.group_name, "").label("group_name"),
+                func.coalesce(j.specialty_name, "").label("specialty_name"),
+                s.event_date,
             )
             .select_from(journal_sections.outerjoin(journals, j.journal_id == s.journal_id))
             .where(s.journal_id == journal_id, s.section == section)
@@ -105,6 +136,17 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
     if row is None or row.closed_at is None:
         return None
     teachers = tuple(row.teacher_ids or row.journal_teachers or ())
+    previous = ""
+    if row.event_date:
+        previous = (
+            await session.scalar(
+                select(func.max(journal_sections.c.event_date)).where(
+                    journal_sections.c.journal_id == journal_id,
+                    journal_sections.c.event_date != "",
+                    journal_sections.c.event_date < row.event_date,
+                )
+            )
+        ) or ""
     return ClosedSection(
         journal_id,
         section,
@@ -114,6 +156,10 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
         row.faculty_id or "",
         row.term_id or "",
         row.profile_code or "",
+        row.group_name,
+        row.specialty_name,
+        row.event_date or "",
+        previous,
     )
 
 

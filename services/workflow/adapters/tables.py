@@ -97,6 +97,10 @@ journals = Table(
     Column("profile_code", Text, nullable=False),
     Column("teacher_ids", ARRAY(Text), nullable=False),
     Column("title", Text, nullable=False, server_default=""),
+    # Printable names of the journal's group and specialty (JournalOpened.names; "" while unknown): a
+    # reopen explanation must name the journal's own group (issue 13).
+    Column("group_name", Text, nullable=False, server_default=""),
+    Column("specialty_name", Text, nullable=False, server_default=""),
 )
 Index("ix_journals_profile_department", journals.c.profile_code, journals.c.department_id)
 

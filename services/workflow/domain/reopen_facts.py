@@ -43,6 +43,28 @@ class Explanation:
         if problems:
             raise ValidationFailed("the explanation form is incomplete", problems)
 
+    def mismatches(self, group: str, after: str, until: str) -> list[tuple[str, str]]:
+        """What the form says that its journal contradicts (issue 13): another group than the journal's
+        (its code, spaces and case aside), or a date outside the section (after the previous control
+        event, up to and including this one). Whatever the journal does not know yet ("") is not
+        checked. The specialty is not: the form takes its code or its name, the journal knows the name."""
+        found: list[tuple[str, str]] = []
+        if group and _same(self.group) != _same(group):
+            found.append(("explanation.group", f"is not this journal's group ({group})"))
+        if until and not (after < self.wrong_date <= until):
+            if after:
+                found.append(("explanation.wrong_date", f"must be a date of this section: after {after}, "
+                              f"on or before {until}"))  # fmt: skip
+            else:
+                found.append(
+                    ("explanation.wrong_date", f"must be a date of this section: on or before {until}")
+                )
+        return found
+
+
+def _same(name: str) -> str:
+    return "".join(name.split()).casefold()
+
 
 @dataclass(frozen=True)
 class CaseFacts:

@@ -47,6 +47,9 @@ async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> Non
                 "profile_code": j.profile_code,
                 "teacher_ids": list(j.teacher_ids),
                 "title": j.title,
+                # A name not yet known is left as it was (upsert_journal keeps non-empty names).
+                "group_name": j.names.group,
+                "specialty_name": j.names.specialty,
             },
         )
     elif event.type == SECTION_SCHEDULED:

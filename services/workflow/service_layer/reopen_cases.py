@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import (
@@ -22,6 +23,7 @@ from ejournal_platform.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    ValidationFailed,
 )
 from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
@@ -118,6 +120,10 @@ class ReopenCases:
         now = self._clock()
         async with self._unit_of_work() as uow:
             session = uow.session
+            # Someone else's journal and a journal that does not exist are refused alike, before
+            # anything about its sections is said (issue 13).
+            if actor.person_id not in await section_store.journal_teachers(session, journal_id):
+                raise refusal("reopen.request")
             closed = await section_store.closed_section(session, journal_id, section)
             if closed is None:
                 raise FailedPrecondition(
@@ -126,6 +132,9 @@ class ReopenCases:
                 )
             if actor.person_id not in closed.teacher_ids:
                 raise PermissionDenied("only a teacher of this journal asks to reopen it", field="journal_id")
+            wrong = explanation.mismatches(closed.group_name, closed.previous_date, closed.event_date)
+            if wrong:
+                raise ValidationFailed("the explanation does not match its journal", wrong)
             terms = terms_of(closed.profile_code)
             admission = await section_store.late_admission(session, journal_id, section, actor.person_id)
             check_explanation_in_time(now, closed.closed_at, terms, admission)
@@ -170,14 +179,12 @@ class ReopenCases:
             raise InvalidArgument("reason", "say why the late explanation is admitted")
         async with self._sessions() as session, session.begin():
             closed = await section_store.closed_section(session, journal_id, section)
-            if closed is None:
-                raise FailedPrecondition(
-                    f"section {section} of journal {journal_id} is not closed", field="section"
-                )
-            if not actor.holds(
+            # A section that is not closed (or not there) is refused like one of another faculty:
+            # only the registrar head over a closed section learns anything about it (issue 13).
+            if closed is None or not actor.holds(
                 "registrar_head", faculty_id=closed.faculty_id, department_id=closed.department_id
             ):
-                raise PermissionDenied("only the registrar head admits a late explanation", field="actor")
+                raise refusal("reopen.admit_late")
             if teacher_id not in closed.teacher_ids:
                 raise InvalidArgument("teacher_id", "is not a teacher of this journal")
             admission = LateAdmission(actor.person_id, self._clock(), reason)
@@ -187,24 +194,25 @@ class ReopenCases:
         self, principal: Principal | None, case_id: str, role: str, approve: bool, comment: str
     ) -> CaseView:
         request = VisaRequest(actor_of(principal), role, approve, comment)
-        return await self._step(case_id, ReopenCaseWorkflow.add_visa, request)
+        return await self._step(case_id, ReopenCaseWorkflow.add_visa, request, "reopen.endorse")
 
     async def decide(
         self, principal: Principal | None, case_id: str, approve: bool, protocol: str, reason: str
     ) -> CaseView:
         request = DecisionRequest(actor_of(principal), approve, protocol, reason)
-        return await self._step(case_id, ReopenCaseWorkflow.decide, request)
+        return await self._step(case_id, ReopenCaseWorkflow.decide, request, "reopen.decide")
 
     async def reopen(self, principal: Principal | None, case_id: str) -> CaseView:
-        return await self._step(case_id, ReopenCaseWorkflow.reopen, ReopenRequest(actor_of(principal)))
+        request = ReopenRequest(actor_of(principal))
+        return await self._step(case_id, ReopenCaseWorkflow.reopen, request, "reopen.grant")
 
     async def submit_correction(self, principal: Principal | None, case_id: str, note: str) -> CaseView:
         request = CorrectionRequest(actor_of(principal), note)
-        return await self._step(case_id, ReopenCaseWorkflow.submit_correction, request)
+        return await self._step(case_id, ReopenCaseWorkflow.submit_correction, request, "reopen.request")
 
     async def withdraw(self, principal: Principal | None, case_id: str, reason: str) -> CaseView:
         request = WithdrawRequest(actor_of(principal), reason)
-        return await self._step(case_id, ReopenCaseWorkflow.withdraw, request)
+        return await self._step(case_id, ReopenCaseWorkflow.withdraw, request, "reopen.request")
 
     async def list_my_cases(
         self, principal: Principal | None, page: Page | None = None
@@ -216,15 +224,25 @@ class ReopenCases:
             return await case_store.list_teacher_cases(session, actor.person_id, page or page_request(0, ""))
 
     async def get_case(self, principal: Principal | None, case_id: str) -> CaseView:
-        actor = actor_of(principal)
-        view = await self._stored(case_id)
-        self._require_view(actor, view)
-        return view
+        return await self._visible(actor_of(principal), case_id, "reopen.read")
 
-    async def _step(self, case_id: str, update: Any, request: Any) -> CaseView:
+    async def _visible(self, actor: Actor, case_id: str, action: str) -> CaseView:
+        """The case, if the caller may see it (its teacher, or oversight over its faculty or department);
+        a missing case is refused with the same words as someone else's (issue 13)."""
+        try:
+            view = await self._stored(case_id)
+        except NotFound:
+            raise refusal(action) from None
+        f = view.facts
+        if actor.person_id == f.teacher_id or oversees(actor, f.faculty_id, f.department_id):
+            return view
+        raise refusal(action)
+
+    async def _step(self, case_id: str, update: Any, request: Any, action: str) -> CaseView:
         if not case_id.strip():
             raise InvalidArgument("case_id", "is required")
-        await self._stored(case_id)  # an unknown case is NOT_FOUND before anything else
+        # A case the caller cannot see is refused like a missing one, before the step's own rules.
+        await self._visible(request.actor, case_id, action)
         try:
             return await self._processes.update(case_id, update, request)
         except CaseEnded:
@@ -241,10 +259,3 @@ class ReopenCases:
         if found is None:
             raise NotFound(f"no reopen case {case_id}", field="case_id")
         return found[0]
-
-    @staticmethod
-    def _require_view(actor: Actor, view: CaseView) -> None:
-        f = view.facts
-        if actor.person_id == f.teacher_id or oversees(actor, f.faculty_id, f.department_id):
-            return
-        raise PermissionDenied("permission denied: reopen.read", field="case_id")

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ejournal.workflow.v1 import events_pb2 as ev
+from ejournal_platform.authz import refusal
 from ejournal_platform.db import UnitOfWork
-from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied
+from ejournal_platform.errors import InvalidArgument, PermissionDenied
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
-from services.workflow.adapters import sanction_store
+from services.workflow.adapters import case_store, sanction_store
 from services.workflow.adapters.tables import journals
 from services.workflow.domain.actors import OVERSIGHT_ROLES, REGISTRAR_ROLES, Actor, oversees
 from services.workflow.domain.sanctions import check_confirmation, check_corrective_measure
@@ -53,8 +54,20 @@ class Sanctions:
             raise PermissionDenied("permission denied: sanction.record", field="actor")
         async with self._unit_of_work() as uow:
             row = await sanction_store.get_proposal(uow.session, proposal_id)
-            if row is None:
-                raise NotFound(f"no sanction proposal {proposal_id}", field="proposal_id")
+            # A missing proposal is refused like one of a faculty the caller's registrar role does
+            # not reach (issue 13).
+            found = await case_store.get_case(uow.session, row.case_id) if row is not None else None
+            if (
+                row is None
+                or found is None
+                or not any(
+                    actor.holds(
+                        r, faculty_id=found[0].facts.faculty_id, department_id=found[0].facts.department_id
+                    )
+                    for r in REGISTRAR_ROLES
+                )
+            ):
+                raise refusal("sanction.record")
             check_confirmation(row.status, reference)
             at = self._clock()
             await sanction_store.confirm_proposal(uow.session, proposal_id, reference, actor.person_id, at)

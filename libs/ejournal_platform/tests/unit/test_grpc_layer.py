@@ -16,7 +16,7 @@ from ejournal.curriculum.v1 import curriculum_service_pb2 as cpb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as cpb_grpc
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gpb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as gpb_grpc
-from ejournal_platform.context import Principal, current_principal
+from ejournal_platform.context import Principal, RoleGrant, current_principal
 from ejournal_platform.errors import InvalidArgument, Unauthenticated
 from ejournal_platform.grpc.client import bearer, open_channel
 from ejournal_platform.grpc.server import GrpcServer
@@ -28,12 +28,16 @@ log = get_logger("test")
 
 
 class TokenIsName:
-    """A stand-in authenticator: the token "good-<name>" is person <name>."""
+    """A stand-in authenticator: the token "good-<name>" is person <name>, a student (a person holding
+    no role at all is refused before any servicer runs: test_a_caller_without_a_role_is_refused_first)."""
 
     async def authenticate(self, token: str) -> Principal:
         if not token.startswith("good-"):
             raise Unauthenticated("token is not valid", field="authorization")
-        return Principal(subject=token.removeprefix("good-"), token=token)
+        name = token.removeprefix("good-")
+        if name == "roleless":
+            return Principal(subject=name, token=token)
+        return Principal(subject=name, roles=(RoleGrant("student", "student", name),), token=token)
 
 
 class Inner(cpb_grpc.CurriculumServiceServicer):
@@ -102,6 +106,19 @@ async def test_request_id_and_token_travel_to_the_nested_call(servers: tuple[str
         "/ejournal.curriculum.v1.CurriculumService/ListProfiles",
     }
     assert all(line["request_id"] == "req-42" for line in rpc_lines)
+
+
+async def test_a_caller_without_a_role_is_refused_first(servers: tuple[str, io.StringIO]) -> None:
+    """Issue 13: the caller before the request's shape. A signed-in person holding no role is refused
+    naming the RPC's action, before the servicer looks at the (here empty, so invalid) request."""
+    address, _ = servers
+    async with grpc.aio.insecure_channel(address) as channel:
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await gpb_grpc.GradebookServiceStub(channel).GetJournal(
+                gpb.GetJournalRequest(), metadata=bearer("good-roleless")
+            )
+    assert raised.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert raised.value.details() == "permission denied: journal.read"
 
 
 async def test_a_domain_error_names_the_field(servers: tuple[str, io.StringIO]) -> None:

@@ -166,6 +166,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ky": "«{value}» — бул пландын {other} эмес",
         "en": "{value!r} is not a {other} of this curriculum",
     },
+    # The same words gradebook's refusal of a closed section has (the gateway's DETAILS["section_closed"]).
+    "section_closed": {
+        "ru": "Эта часть журнала закрыта и доступна только для чтения; изменить её можно только после "
+        "переоткрытия",
+        "kk": "Журналдың бұл бөлігі жабық және тек оқуға арналған; оны тек қайта ашқаннан кейін өзгертуге "
+        "болады",
+        "ky": "Журналдын бул бөлүгү жабык жана окуу үчүн гана; аны кайра ачкандан кийин гана өзгөртүүгө "
+        "болот",
+        "en": "This part of the journal is closed and read-only; it can change only after a reopen",
+    },
     "rejected": {
         "ru": "отклонено: {value}",
         "kk": "қабылданбады: {value}",

@@ -17,7 +17,7 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import DomainError, ValidationFailed
 from services.curriculum.adapters.models import AcademicYear, Group, Specialty, Subgroup, University
 from services.curriculum.adapters.spreadsheets import Sheet
-from services.curriculum.domain.imports.messages import Issue
+from services.curriculum.domain.imports.messages import MESSAGES, Issue
 
 Progress = Callable[[str, int, int], Awaitable[None]]
 
@@ -94,7 +94,11 @@ async def attempt(
             ctx.issues.append(Issue(sheet, row, column, "rejected", {"value": reason}))
     except DomainError as error:
         row, column = locate(error.field or "", rows, columns)
-        ctx.issues.append(Issue(sheet, row, column, "rejected", {"value": error.reason}))
+        if error.wording is not None and error.wording.key in MESSAGES:
+            # A refusal the service words itself (a closed section): in the registrar's language.
+            ctx.issues.append(Issue(sheet, row, column, error.wording.key, dict(error.wording.values)))
+        else:
+            ctx.issues.append(Issue(sheet, row, column, "rejected", {"value": error.reason}))
     return None
 
 

@@ -16,11 +16,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.errors import InvalidArgument, PermissionDenied
+from ejournal_platform.authz import ResourceScope, grant_covers, missing_is_refused, refusal
+from ejournal_platform.errors import InvalidArgument
 from services.curriculum.adapters.ids import need_id
+from services.curriculum.adapters.locks import IMPORT_LOCK
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import AcademicYear, ImportRecord, University
 from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
@@ -126,11 +128,12 @@ async def run_import(
     total_rows = sum(len(s.rows) for s in sheets)
     async with deps.uow() as uow:
         s = uow.session
-        year = await get(s, AcademicYear, year_id, "academic_year_id", "academic year")
-        university = await get(s, University, year.university_id, "academic_year_id", "university")
+        with missing_is_refused("curriculum.manage"):  # a missing year like another university's
+            year = await get(s, AcademicYear, year_id, "academic_year_id", "academic year")
+            university = await get(s, University, year.university_id, "academic_year_id", "university")
         # One import of a kind per academic year at a time: they would check against each other's rows.
         await s.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            IMPORT_LOCK,
             {"key": f"import:{request.kind}:{year_id}"},
         )
         same = await s.scalar(
@@ -182,13 +185,30 @@ async def run_import(
     return await finish(outcome.status, outcome)
 
 
+def _year_of(kind: str) -> uuid.UUID | None:
+    """The academic year an import's kind names (`schedule:<year id>`)."""
+    try:
+        return uuid.UUID(kind.rpartition(":")[2])
+    except ValueError:
+        return None
+
+
 async def get_import(deps: Deps, import_id: str) -> ImportRecord:
     iid = need_id(import_id, "import_id")
     principal = caller()
     async with deps.uow() as uow:
-        row = await get(uow.session, ImportRecord, iid, "import_id", "import")
-        if row.created_by != principal.subject and not any(
-            g.role in ("administrator", "registrar_head") for g in principal.roles
+        row = await uow.session.get(ImportRecord, iid)
+        # A missing import is refused like someone else's (issue 13); besides its author, the
+        # administrator and the registrar head of its university read it (its kind names the year).
+        if row is None:
+            raise refusal("curriculum.manage")
+        if row.created_by == principal.subject:
+            return row
+        year_id = _year_of(row.kind)
+        year = await uow.session.get(AcademicYear, year_id) if year_id else None
+        where = ResourceScope(university_id=str(year.university_id)) if year else None
+        if where is None or not any(
+            g.role in ("administrator", "registrar_head") and grant_covers(g, where) for g in principal.roles
         ):
-            raise PermissionDenied("permission denied: import.read")
+            raise refusal("curriculum.manage")
         return row

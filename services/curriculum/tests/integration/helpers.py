@@ -1,12 +1,18 @@
-"""Reading what a use case left behind: outbox events (parsed) and row counts."""
+"""Reading what a use case left behind: outbox events (parsed) and row counts; delivering another
+service's event as curriculum's consumers do."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters import tables
 from services.curriculum.service_layer.deps import Deps
 
@@ -34,3 +40,22 @@ async def count(deps: Deps, model: Any) -> int:
 
 async def outbox_size(deps: Deps) -> int:
     return await count(deps, tables.outbox)
+
+
+async def deliver(
+    deps: Deps, handler: Callable[[AsyncSession, ReceivedEvent], Awaitable[None]], message: Message
+) -> None:
+    """Apply another service's event as the consumer does, twice (the second must change nothing)."""
+    event = ReceivedEvent(
+        id=str(uuid.uuid4()),
+        type=message.DESCRIPTOR.full_name,
+        source="test",
+        subject="",
+        time=datetime.now(UTC).isoformat(),
+        data=message.SerializeToString(),
+        headers={},
+    )
+    for _ in range(2):
+        async with deps.uow() as uow:
+            await handler(uow.session, event)
+            await uow.commit()

@@ -6,23 +6,30 @@ a missing id is refused exactly like someone else's."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
 
+from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.context import Principal, set_principal
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters.ids import person_id_for_login
-from services.curriculum.service_layer import contingent, teaching_load
+from services.curriculum.service_layer import contingent, substitutions, teaching_load
 from services.curriculum.service_layer.contingent import OrderInput
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.imports.runner import get_import
 from services.curriculum.service_layer.teaching_load import LoadInput
 from services.curriculum.tests.integration.conftest import person, registrar
+from services.curriculum.tests.integration.helpers import deliver
+from services.curriculum.tests.integration.test_imports import LOAD_HEADER, csv_bytes, run
 from services.curriculum.tests.integration.world import World, define_discipline
 
 pytestmark = pytest.mark.integration
 
 TEACHER = str(person_id_for_login("gulnara.akhmetova"))
 STUDENT = str(person_id_for_login("aigerim.seitkali"))
+SUBSTITUTE = str(person_id_for_login("serik.nurlanov"))
+OTHER = str(person_id_for_login("aigerim.sadykova"))
 
 
 async def refusal_of(call: object) -> str:
@@ -82,3 +89,76 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         real = await refusal_of(contingent.student_history(deps, STUDENT))
         missing = await refusal_of(contingent.student_history(deps, str(uuid.uuid4())))
         assert real == missing, who
+
+
+async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_substituting(
+    deps: Deps, world: World
+) -> None:
+    """Issue 13: a substitute (identity's SubstitutionAppointed) reads the member list of the absent
+    teacher's groups in the substituted course units, from its first day to its end, and not after."""
+    set_principal(registrar(world.university))
+    await contingent.enroll_student(
+        deps, STUDENT, world.group1, "", OrderInput("124-с", "2026-08-20", "2026-09-01"), "Әйгерім Сейітқали"
+    )
+    unit = await define_discipline(deps, world)
+    set_principal(person("head-a", "department_head", "department", world.dept_a))
+    await teaching_load.assign_teaching_load(
+        deps, LoadInput(TEACHER, unit, world.group1, "", "practical", 30)
+    )
+    today = date.today()
+
+    def appointed(substitution: str, substitute: str, units: list[str]) -> idn.SubstitutionAppointed:
+        return idn.SubstitutionAppointed(
+            substitution_id=substitution, absent_teacher_id=TEACHER, substitute_id=substitute,
+            department_id=world.dept_a, course_unit_ids=units,
+            starts_on=(today - timedelta(days=1)).isoformat(),
+            ends_on=(today + timedelta(days=5)).isoformat(),
+        )  # fmt: skip
+
+    async def names_as(who: str) -> list[str]:
+        set_principal(person(who, "teacher", "department", world.dept_a))
+        return [
+            m.student_name for _, m in await contingent.list_group_members(deps, world.group1, "2026-09-15")
+        ]
+
+    assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))
+    await deliver(deps, substitutions.record_substitution, appointed("s-1", SUBSTITUTE, [unit]))
+    assert await names_as(SUBSTITUTE) == ["Әйгерім Сейітқали"]
+    # Substituting in another course unit of the absent teacher gives nothing for this group.
+    await deliver(deps, substitutions.record_substitution, appointed("s-2", OTHER, [str(uuid.uuid4())]))
+    assert "contingent.read" in await refusal_of(names_as(OTHER))
+    # Ended yesterday: the names are gone.
+    ended = idn.SubstitutionEnded(
+        substitution_id="s-1", absent_teacher_id=TEACHER, substitute_id=SUBSTITUTE,
+        ended_on=(today - timedelta(days=1)).isoformat(),
+    )  # fmt: skip
+    await deliver(deps, substitutions.record_substitution, ended)
+    assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))
+
+
+async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
+    deps: Deps, world: World
+) -> None:
+    """Issue 13: nobody reads across universities, and a missing import is refused like a foreign one."""
+    await define_discipline(deps, world)
+    set_principal(registrar(world.university))
+    content = csv_bytes([LOAD_HEADER, ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "лекция", "30"]])
+    outcome = await run(deps, world, "teaching_load", "l.csv", content)
+
+    for reader in (
+        registrar(world.university),  # the author
+        person("admin-1", "administrator", "university", world.university),
+        person("head-1", "registrar_head", "university", world.university),
+    ):
+        set_principal(reader)
+        assert str((await get_import(deps, outcome.import_id)).id) == outcome.import_id
+    refusals = []
+    for reader, import_id in (
+        (person("admin-2", "administrator", "university", str(uuid.uuid4())), outcome.import_id),
+        (person("head-2", "registrar_head", "university", str(uuid.uuid4())), outcome.import_id),
+        (person("admin-1", "administrator", "university", world.university), str(uuid.uuid4())),
+        (registrar(world.university, "registrar-2"), outcome.import_id),
+    ):
+        set_principal(reader)
+        refusals.append(await refusal_of(get_import(deps, import_id)))
+    assert set(refusals) == {"permission denied: curriculum.manage"}

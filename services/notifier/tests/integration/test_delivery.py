@@ -11,13 +11,17 @@ import pytest
 from sqlalchemy import text
 
 from deploy.local.mail import subject_of, text_of
-from deploy.local.servers import free_port
+from deploy.local.servers import NatsServer, free_port
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.identity.v1 import identity_service_pb2 as ipb
 from ejournal.notifier.v1 import events_pb2 as nev
 from ejournal.workflow.v1 import events_pb2 as wev
+from ejournal_platform.events import stream_name
+from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxRelay, OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from services.identity.tests.harness import pid
+from services.notifier.adapters import tables
 from services.notifier.adapters.channels import Sender, SmtpChannel, SmtpConnection
 from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
 
@@ -58,9 +62,12 @@ async def test_a_dispute_reaches_its_teacher_once_in_their_language(
 
 
 async def test_a_failing_smtp_server_leads_to_retries_then_the_dead_letter_stream(
-    databases: Databases, tmp_path: Path
+    databases: Databases, nats_server: NatsServer, tmp_path: Path
 ) -> None:
     server = mail_server(tmp_path / "mail", free_port(), refuse=True)
+    nc = await connect(nats_server.url, "notifier-dead-letters")
+    js = nc.jetstream()
+    await ensure_stream(js, "notifier")
     try:
         async with running_notifier(
             databases, {"email": smtp_to(server)}, retry_delays=(60, 300)
@@ -87,8 +94,15 @@ async def test_a_failing_smtp_server_leads_to_retries_then_the_dead_letter_strea
             assert "«н/б»" in dead.body and server.messages() == []
             notifier.clock.advance(days=1)
             assert await notifier.dispatcher.dispatch_due() == 0  # dead stays dead: no endless retries
+            # The outbox relay puts it on the notifier's stream, where an operator's tools read it.
+            relay = OutboxRelay(notifier.engine, OutboxWriter(tables.outbox), js, "ejournal/notifier")
+            assert await relay.publish_pending() == 1
+            subject = nev.DeliveryDeadLettered.DESCRIPTOR.full_name
+            on_stream = await js.get_last_msg(stream_name("notifier"), subject)
+            assert nev.DeliveryDeadLettered.FromString(on_stream.data or b"") == dead
     finally:
         server.stop()
+        await nc.close()
 
 
 async def test_a_digest_gathers_a_days_notices_into_one_message(databases: Databases, tmp_path: Path) -> None:

@@ -63,5 +63,28 @@ def fake_gateway(locked_seconds: int = 0, unavailable: bool = False) -> FastAPI:
         seen["password_changes"].append(await request.json())
         return JSONResponse({})
 
+    notices = [
+        {"notice_id": "n2", "category": "dispute", "subject": "Студент бағаға дау айтады",
+         "body": "Жұмабеков «н/б» бағасына дау айтады.\nМерзімі: 4 желтоқсан 2026, 12:00", "link": "",
+         "deadline": "", "created_at": "2026-12-02T07:00:00+00:00", "read": False},
+        {"notice_id": "n1", "category": "section_closed", "subject": "Журнал бөлімі жабылды", "body": "…",
+         "link": "", "deadline": "", "created_at": "2026-12-01T07:00:00+00:00", "read": True},
+    ]  # fmt: skip
+    seen["notices_read"] = []
+
+    @app.get("/api/v1/my/notices")
+    async def my_notices(request: Request) -> JSONResponse:
+        if request.cookies.get("ej_access", "").removeprefix("token-") not in ROLES:
+            return JSONResponse({"status": 401}, status_code=401)
+        return JSONResponse({"notices": notices, "unread": sum(not n["read"] for n in notices)})
+
+    @app.post("/api/v1/my/notices/read")
+    async def notices_read(request: Request) -> JSONResponse:
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        ids = (await request.json())["notice_ids"]
+        seen["notices_read"].append(ids)
+        return JSONResponse({"marked": len([n for n in notices if n["notice_id"] in ids and not n["read"]])})
+
     install(app)
     return app

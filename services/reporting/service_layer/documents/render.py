@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import identity_service_pb2 as ids
+from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from services.reporting.adapters import queries_documents as q
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf
@@ -68,7 +69,7 @@ async def statement_layout_for(
         raise InvalidArgument("statement.statement_id", "is required")
     stored = await q.statement(session, statement_id)
     if stored is None:
-        raise NotFound(f"statement {statement_id} not found")
+        raise refusal("statement.read")  # a missing statement is refused like a foreign one
     journal = await q.row_by(session, rm.journal, "journal_id", stored.row.journal_id)
     allow(
         principal,
@@ -133,7 +134,7 @@ async def journal_printout(
     async with sessions() as session:
         grid = await q.journal_grid(session, journal_id)
         if grid is None:
-            raise NotFound(f"journal {journal_id} not found")
+            raise refusal("journal.read")  # a missing journal is refused like a foreign one
         j = grid.journal
         allow(
             principal,
@@ -165,7 +166,7 @@ async def lesson_plan(
     async with sessions() as session:
         unit = await q.row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
         if unit is None:
-            raise NotFound(f"course unit {course_unit_id} not found")
+            raise refusal("report.read")  # a missing course unit is refused like a foreign one
         lessons = await q.plan_lessons(session, course_unit_id, group_id)
         allow(
             principal,
@@ -212,7 +213,7 @@ async def filling_error_explanation(
             )
         journal = await q.row_by(session, rm.journal, "journal_id", journal_id)
         if journal is None:
-            raise NotFound(f"journal {journal_id} not found")
+            raise refusal("journal.read")  # a missing journal is refused like a foreign one
         allow(
             principal,
             "journal.read",

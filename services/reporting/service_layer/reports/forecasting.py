@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import InvalidArgument, NotFound
+from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_documents import names_of
 from services.reporting.adapters.queries_forecast import student_records
 from services.reporting.adapters.queries_results import journals_of
@@ -43,7 +44,8 @@ async def forecast_report(
     async with sessions() as session:
         journals = await journals_of(session, course_unit_id, group_id)
         if not journals:
-            raise NotFound(f"no journal of course unit {course_unit_id} for group {group_id}")
+            # Refused with the words a foreign group's forecast gets (issue 13).
+            raise refusal("journal.read" if student_id else "report.read")
         teachers = {t for j in journals for t in j.teacher_ids}
         j = journals[0]
         if student_id:

@@ -3,6 +3,7 @@ authorization.py): refused, naming the action of its row, never revealing whethe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from deploy.local.servers import NatsServer
 from ejournal_platform.testing.fixtures import Databases
 from services.reporting.tests.support import reporting, serve
-from tests.contract.authorization import probe
+from tests.contract.authorization import probe, stranger_grants
 
 pytestmark = pytest.mark.integration
 
@@ -22,5 +23,10 @@ async def test_every_rpc_is_refused_to_a_caller_without_a_role(
     async with reporting(databases, nats_factory) as r, serve(r, tmp_path) as served:
         channel = served.channel
         assert channel is not None
-        problems = await probe("reporting", channel, served.as_("nobody"))
+        problems = await probe(
+            "reporting",
+            channel,
+            served.as_("nobody"),
+            served.as_("stranger", *stranger_grants(str(uuid.uuid4()))),
+        )
         assert not problems, "\n".join(problems)

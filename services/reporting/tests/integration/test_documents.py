@@ -104,9 +104,10 @@ async def test_statements_are_read_only_by_those_allowed(loaded: Loaded) -> None
     with pytest.raises(grpc.aio.AioRpcError) as missing:
         await s.stub.RenderDocument(
             pb.RenderDocumentRequest(statement=pb.StatementDocument(statement_id="nope")),
-            metadata=s.as_("rh", REGISTRAR),
+            metadata=s.as_("dean", ("dean", "faculty", "another-faculty")),
         )
-    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    # A missing statement is refused with the same words as another faculty's (issue 13).
+    assert (missing.value.code(), missing.value.details()) == (refused.value.code(), refused.value.details())
 
 
 @pytest.mark.rule("KG-12")
@@ -235,7 +236,7 @@ async def test_long_reports_run_in_the_background_with_progress(loaded: Loaded) 
         assert statement.content_hash in text
     with pytest.raises(grpc.aio.AioRpcError) as other:
         await s.stub.GetReportJob(pb.GetReportJobRequest(job_id=job.job_id), metadata=s.as_("vr", REGISTRAR))
-    assert other.value.code() == grpc.StatusCode.NOT_FOUND
+    assert other.value.code() == grpc.StatusCode.PERMISSION_DENIED  # like a missing job (issue 13)
 
     weekly = (
         await s.stub.StartReport(

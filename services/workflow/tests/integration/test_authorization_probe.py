@@ -3,6 +3,7 @@ authorization.py): refused, naming the action of its row, never revealing whethe
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from deploy.local.servers import TemporalDevServer
 from ejournal_platform.grpc.client import bearer
 from services.workflow.tests.harness import running_service
-from tests.contract.authorization import probe
+from tests.contract.authorization import probe, stranger_grants
 
 pytestmark = pytest.mark.integration
 
@@ -21,5 +22,10 @@ async def test_every_rpc_is_refused_to_a_caller_without_a_role(
     async with running_service(databases.fresh("workflow"), temporal_dev.address) as harness:
         channel = harness.channel
         assert channel is not None
-        problems = await probe("workflow", channel, bearer(harness.keys.token("nobody")))
+        problems = await probe(
+            "workflow",
+            channel,
+            bearer(harness.keys.token("nobody")),
+            bearer(harness.keys.token("stranger", *stranger_grants(str(uuid.uuid4())))),
+        )
         assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ real tokens, their validators (role, scope, self-approval, order), task lists, h
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,13 +13,14 @@ import grpc
 import pytest
 
 from deploy.local.servers import TemporalDevServer
+from ejournal.gradebook.v1 import events_pb2 as gradebook_events
 from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal_platform.grpc.status import field_violations
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.reopen.messages import CaseOutcome
 from services.workflow.tests.harness import Harness, explanation_pb, running_service
-from services.workflow.tests.support import DEPARTMENT, FACULTY
+from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM
 
 pytestmark = pytest.mark.integration
 
@@ -134,7 +136,12 @@ async def test_wrong_visas_are_refused_with_clear_errors_and_change_nothing(serv
     error = await refused(
         await visa(h, case.case_id, p.other_dean, "dean"), grpc.StatusCode.PERMISSION_DENIED
     )
-    assert "dean of this case's faculty" in error.details()
+    # Another faculty's dean is refused exactly like anyone asking about a case that does not exist
+    # (issue 13: a refusal never reveals existence).
+    missing = await refused(
+        await visa(h, str(uuid.uuid4()), p.other_dean, "dean"), grpc.StatusCode.PERMISSION_DENIED
+    )
+    assert error.details() == missing.details() == "permission denied: reopen.endorse"
     await refused(await visa(h, case.case_id, p.dean, "department_head"), grpc.StatusCode.PERMISSION_DENIED)
     # The teacher is also a department head: still nobody approves their own request.
     teacher_as_head = Actor(
@@ -277,7 +284,8 @@ async def test_bad_explanations_and_strangers_are_refused(service: Harness) -> N
     )
     assert first.case_id in error.details()
     await refused(
-        h.stub.GetCase(pb.GetCaseRequest(case_id="nope"), metadata=h.auth(p.dean)), grpc.StatusCode.NOT_FOUND
+        h.stub.GetCase(pb.GetCaseRequest(case_id="nope"), metadata=h.auth(p.dean)),
+        grpc.StatusCode.PERMISSION_DENIED,  # like another faculty's case (issue 13)
     )
 
 
@@ -296,6 +304,75 @@ async def test_withdrawn_case_ends_with_its_reason(service: Harness) -> None:
     )
     assert reply.case.step == "withdrawn" and "қате табылмады" in reply.case.end_reason
     assert h.gradebook.grant_calls == 0
+
+
+@pytest.mark.rule("KZ-13")
+async def test_an_explanation_is_checked_against_its_journal(service: Harness) -> None:
+    """Issue 13: the explanation names the journal's own group and a date inside the
+    closed section (after the previous control event, up to this one); a journal that is not the
+    teacher's is refused like one that does not exist."""
+    h, p = service, service.people
+    journal, teacher = f"journal-names-{p.suffix}", p.teacher.person_id
+    await h.gradebook_event(
+        gradebook_events.JournalOpened(
+            journal_id=journal, term_id=TERM, course_unit_id="cu-1", group_id="g-1", teacher_ids=[teacher],
+            department_id=DEPARTMENT, faculty_id=FACULTY, profile_code="kz-medical", title="Ішкі аурулар",
+            names=gradebook_events.StructureNames(group="ЖМ-21-003", specialty="Жалпы медицина"),
+        )
+    )  # fmt: skip
+    for section, day in (("current-n", "2026-10-15"), ("midterm-n", "2026-11-20")):
+        await h.gradebook_event(
+            gradebook_events.SectionScheduled(
+                journal_id=journal, section=section, control_kind="midterm", date=day, teacher_ids=[teacher],
+                department_id=DEPARTMENT, faculty_id=FACULTY, profile_code="kz-medical",
+            )
+        )  # fmt: skip
+    await h.gradebook_event(
+        gradebook_events.SectionClosed(
+            journal_id=journal, section="midterm-n", control_event_id="midterm-n", teacher_ids=[teacher],
+            closed_at=datetime.now(UTC).isoformat(), department_id=DEPARTMENT, faculty_id=FACULTY,
+            term_id=TERM, control_kind="midterm", closed_by="service:workflow",
+        )
+    )  # fmt: skip
+
+    def asking(**changes: str) -> pb.SubmitExplanationRequest:
+        form = explanation_pb()
+        for name, value in changes.items():
+            setattr(form, name, value)
+        return pb.SubmitExplanationRequest(
+            request_id=str(uuid.uuid4()), journal_id=journal, section="midterm-n", explanation=form
+        )
+
+    for changes, field in (
+        ({"group": "ЖМ-21-004"}, "explanation.group"),
+        ({"wrong_date": "2026-10-15"}, "explanation.wrong_date"),  # the previous section's last day
+        ({"wrong_date": "2026-11-21"}, "explanation.wrong_date"),  # after the section
+    ):
+        error = await refused(
+            h.stub.SubmitExplanation(asking(**changes), metadata=h.auth(p.teacher)),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        )
+        assert [f for f, _ in field_violations(error)] == [field]
+    # Another journal, and one that does not exist: the same refusal.
+    other, _ = await h.close_section(
+        "midterm-o", journal_id=f"journal-other-{p.suffix}", teachers=("someone",)
+    )
+    answers = []
+    for target in (other, f"journal-missing-{p.suffix}"):
+        request = asking()
+        request.journal_id = target
+        error = await refused(
+            h.stub.SubmitExplanation(request, metadata=h.auth(p.teacher)), grpc.StatusCode.PERMISSION_DENIED
+        )
+        answers.append(error.details())
+    assert answers[0] == answers[1] == "permission denied: reopen.request"
+    # The group written with other spacing and case, and a date inside the section: accepted.
+    case = (
+        await h.stub.SubmitExplanation(
+            asking(group=" жм-21-003 ", wrong_date="2026-11-10"), metadata=h.auth(p.teacher)
+        )
+    ).case
+    assert case.journal_id == journal
 
 
 async def test_a_teacher_lists_their_own_cases_open_and_ended_and_nobody_elses(service: Harness) -> None:

@@ -1,4 +1,4 @@
-"""Reading a journal's columns, sections and marks for use cases (totals, statements, checks)."""
+"""A journal's columns, sections and marks as use cases read them (totals, statements, checks)."""
 
 from __future__ import annotations
 

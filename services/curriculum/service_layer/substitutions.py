@@ -1,0 +1,75 @@
+"""Substitutes read the names of the groups they teach (issue 13): curriculum keeps identity's
+substitutions (SubstitutionAppointed / SubstitutionEnded, through the inbox) and counts a running
+substitute among the teachers of the absent teacher's groups (`contingent.read`, assigned reach)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.identity.v1 import events_pb2 as idn
+from ejournal_platform.events import ReceivedEvent
+from services.curriculum.adapters.models import Substitution, TeachingLoad
+
+APPOINTED = idn.SubstitutionAppointed.DESCRIPTOR.full_name
+ENDED = idn.SubstitutionEnded.DESCRIPTOR.full_name
+SUBJECTS = [APPOINTED, ENDED]
+
+
+async def record_substitution(session: AsyncSession, event: ReceivedEvent) -> None:
+    """The consumer's handler (a repeat changes nothing; an end before its start is kept too)."""
+    if event.type == APPOINTED:
+        m = event.parse(idn.SubstitutionAppointed)
+        await session.execute(
+            insert(Substitution)
+            .values(
+                substitution_id=m.substitution_id,
+                absent_teacher_id=m.absent_teacher_id,
+                substitute_id=m.substitute_id,
+                course_unit_ids=list(m.course_unit_ids),
+                starts_on=date.fromisoformat(m.starts_on),
+                ends_on=date.fromisoformat(m.ends_on),
+            )
+            .on_conflict_do_nothing()
+        )
+    elif event.type == ENDED:
+        e = event.parse(idn.SubstitutionEnded)
+        ended = date.fromisoformat(e.ended_on) if e.ended_on else date.today()
+        await session.execute(
+            insert(Substitution)
+            .values(
+                substitution_id=e.substitution_id,
+                absent_teacher_id=e.absent_teacher_id,
+                substitute_id=e.substitute_id,
+                course_unit_ids=[],
+                starts_on=ended,
+                ends_on=ended,
+                ended_on=ended,
+            )
+            .on_conflict_do_update(index_elements=["substitution_id"], set_={"ended_on": ended})
+        )
+
+
+async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[str]:
+    """Who substitutes today for a teacher of this group's teaching load (in its course units)."""
+    today = func.current_date()
+    s, t = Substitution, TeachingLoad
+    rows = await session.scalars(
+        select(s.substitute_id)
+        .join(t, cast(t.teacher_id, String) == s.absent_teacher_id)
+        .where(
+            t.group_id == group_id,
+            t.removed_at.is_(None),
+            or_(
+                func.cardinality(s.course_unit_ids) == 0,
+                cast(t.course_unit_id, String) == func.any(s.course_unit_ids),
+            ),
+            and_(s.starts_on <= today, today <= func.least(func.coalesce(s.ended_on, s.ends_on), s.ends_on)),
+        )
+        .distinct()
+    )
+    return list(rows)

@@ -96,6 +96,21 @@ async def find_by_id(session: AsyncSession, person_id: str, *, lock: bool = Fals
     return (await session.execute(query)).first()
 
 
+async def find_rows(session: AsyncSession, query: str, limit: int) -> list[Row[Any]]:
+    """People whose login begins with `query` or whose name holds it (any case), by name then login."""
+    c = people.c
+    text = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    inside = f"%{text}%"
+    matches = (
+        c.login.ilike(f"{text}%", escape="\\")
+        | c.last_name.ilike(inside, escape="\\")
+        | c.first_name.ilike(inside, escape="\\")
+        | c.patronymic.ilike(inside, escape="\\")
+    )
+    ordered = select(people).where(matches).order_by(c.last_name, c.first_name, c.login).limit(limit)
+    return list((await session.execute(ordered)).all())
+
+
 async def full_names(session: AsyncSession, person_ids: Sequence[str]) -> dict[str, str]:
     """People's names as stored ("last first patronymic"), by id; unknown ids are left out."""
     keys = {key for key in (parse_id(p) for p in person_ids) if key is not None}

@@ -122,6 +122,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         person = await people.get_person(self.deps, authenticated(), request.person_id)
         return pb.GetPersonResponse(person=m.person_to_pb(person))
 
+    async def FindPeople(self, request: pb.FindPeopleRequest, context: Ctx) -> pb.FindPeopleResponse:
+        found = await people.find_people(self.deps, authenticated(), request.query, request.page_size)
+        return pb.FindPeopleResponse(people=[m.person_to_pb(p) for p in found])
+
     async def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Ctx) -> pb.UpdatePersonResponse:
         cmd = people.UpdatePerson(
             person_id=request.person_id,

@@ -44,3 +44,5 @@ PRUNE = text(
     )
     """
 )
+
+TRY_EXPORT_LOCK = text("SELECT pg_try_advisory_lock(:k)")

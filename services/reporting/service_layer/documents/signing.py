@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ejournal_platform.authz import ScopeType
+from ejournal_platform.authz import ScopeType, refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.reporting.adapters import queries_documents as q
@@ -227,7 +227,7 @@ async def _readable(
     async with sessions() as session:
         exists = await q.statement(session, statement_id)
     if exists is None:
-        raise PermissionDenied("permission denied: statement.read")
+        raise refusal("statement.read")
     await signed_pdf(sessions, principal, statement_id, signing, public_url)
 
 
@@ -294,7 +294,7 @@ async def complete_external(
             )
         ).first()
         if found is None:  # another person's, or none: the same refusal
-            raise PermissionDenied("permission denied: statement.read")
+            raise refusal("statement.read")
         if not signature:
             raise InvalidArgument("signature", "is required")
         row = await _locked(session, found.statement_id)

@@ -46,6 +46,8 @@ SELECT_JOURNALS = text(
       AND (CAST(:teacher AS uuid) IS NULL OR EXISTS (
            SELECT 1 FROM journal_teachers t
            WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
+      AND (CAST(:after AS uuid) IS NULL OR j.journal_id > :after)
     ORDER BY j.journal_id
+    LIMIT :fetch
     """
 )

@@ -32,9 +32,10 @@ CURRENT_CELLS = text(
     "WHERE journal_id = :j"
 )
 
-ACTIVE_CASES = text(
-    "SELECT section_id, case_id FROM reopen_grants WHERE journal_id = :j AND ended_at IS NULL "
-    "AND expires_at > :now"
+# The open reopen cases of a page of journals at once (their headers in a list): ids as an array.
+ACTIVE_CASES_OF_JOURNALS = text(
+    "SELECT journal_id, section_id, case_id FROM reopen_grants WHERE journal_id = ANY(:j) "
+    "AND ended_at IS NULL AND expires_at > :now"
 )
 
 FINISHING_DEPARTMENT = text(

@@ -305,7 +305,14 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return response
 
     async def GetFillStatus(self, request: pb.GetFillStatusRequest, context: Ctx) -> pb.GetFillStatusResponse:
-        found = await fill.fill_status(
+        filters = [
+            request.journal_id,
+            request.teacher_id,
+            request.department_id,
+            request.from_date,
+            request.to_date,
+        ]
+        found, next_token = await fill.fill_status(
             self.gb,
             current_principal(),
             request.journal_id,
@@ -313,6 +320,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.department_id,
             request.from_date,
             request.to_date,
+            page_request(request.page_size, request.page_token, filters),
         )
         return pb.GetFillStatusResponse(
             journals=[
@@ -354,5 +362,6 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     ],
                 )
                 for f in found
-            ]
+            ],
+            next_page_token=next_token,
         )

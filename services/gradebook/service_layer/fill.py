@@ -9,6 +9,7 @@ from datetime import date
 from ejournal_platform.authz import allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
 from services.gradebook.adapters.fill_sql import LESSONS, SELECT_JOURNALS, UNIT_DAYS
 from services.gradebook.domain import fill
@@ -48,7 +49,11 @@ async def fill_status(
     department_id: str,
     from_date: str,
     to_date: str,
-) -> list[JournalFill]:
+    page: Page | None = None,
+) -> tuple[list[JournalFill], str]:
+    """One page of the matching journals' fill (by journal id), and the next page's token. A journal
+    the caller may not monitor is left out of its page (a page may hold fewer, the walk goes on)."""
+    page = page or page_request(0, "")
     if not (journal_id or teacher_id or department_id):
         raise InvalidArgument("journal_id", "name a journal, a teacher or a department")
     start, end = _date(from_date, "from_date", date.min), _date(to_date, "to_date", date.max)
@@ -59,10 +64,14 @@ async def fill_status(
         "journal": parse_id(journal_id, "journal_id") if journal_id else None,
         "teacher": parse_id(teacher_id, "teacher_id") if teacher_id else None,
         "department": parse_id(department_id, "department_id") if department_id else None,
+        "after": parse_id(page.after[0], "page_token") if page.after else None,
+        "fetch": page.fetch,
     }
     out = []
     async with gb.sessions() as session:
-        ids = list((await session.execute(SELECT_JOURNALS, params)).scalars())
+        ids, next_token = page.cut(
+            list((await session.execute(SELECT_JOURNALS, params)).scalars()), key=lambda j: (j,)
+        )
         if journal_id and not ids:  # refused like someone else's journal: no existence oracle
             raise refusal(principal, "journal.monitor")
         for jid in ids:
@@ -98,4 +107,4 @@ async def fill_status(
                     fill.by_week(lessons),
                 )
             )
-    return out
+    return out, next_token

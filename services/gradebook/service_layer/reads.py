@@ -14,10 +14,10 @@ from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from ejournal_platform.pagination import Page, page_request
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
-from services.gradebook.adapters.journal_rows import SectionInfo, sections_of
+from services.gradebook.adapters.journal_rows import SectionInfo, sections_of_journals
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.adapters.reads_sql import (
-    ACTIVE_CASES,
+    ACTIVE_CASES_OF_JOURNALS,
     CURRENT_CELLS,
     FINISHING_DEPARTMENT,
     MY_JOURNALS,
@@ -31,6 +31,7 @@ from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
     load_journal,
+    load_journals,
     parse_id,
 )
 
@@ -58,16 +59,31 @@ def visible_students(principal: Principal) -> set[str] | None:
 async def _header(
     gb: Gradebook, session: Any, journal: JournalView, principal: Principal | None
 ) -> JournalHeader:
-    sections = list((await sections_of(session, journal.journal_id)).values())
-    cases = {
-        r.section_id: r.case_id
-        for r in await session.execute(
-            ACTIVE_CASES,
-            {"j": journal.journal_id, "now": gb.now()},
+    return (await _headers(gb, session, [journal], principal))[0]
+
+
+async def _headers(
+    gb: Gradebook, session: Any, journals: list[JournalView], principal: Principal | None
+) -> list[JournalHeader]:
+    """Each journal's header (its sections and open reopen cases): two queries however many journals."""
+    ids = [j.journal_id for j in journals]
+    sections = await sections_of_journals(session, ids)
+    cases: dict[uuid.UUID, dict[uuid.UUID, str]] = {j: {} for j in ids}
+    if ids:
+        for r in await session.execute(ACTIVE_CASES_OF_JOURNALS, {"j": ids, "now": gb.now()}):
+            cases[r.journal_id][r.section_id] = r.case_id
+    out = []
+    for journal in journals:
+        behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
+        out.append(
+            JournalHeader(
+                journal,
+                list(sections[journal.journal_id].values()),
+                cases[journal.journal_id],
+                [behalf] if behalf else [],
+            )
         )
-    }
-    behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
-    return JournalHeader(journal, sections, cases, [behalf] if behalf else [])
+    return out
 
 
 async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> JournalHeader:
@@ -116,12 +132,13 @@ async def list_my_journals(
     async with gb.sessions() as session:
         found = list((await session.execute(MY_JOURNALS, params)).scalars())
         ids, next_token = page.cut(found, key=lambda j: (j,))
-        out = []
-        for journal_id in ids:
-            journal = await load_journal(session, journal_id, now.date())
-            if allowed(principal, "journal.read", journal.scope()):
-                out.append(await _header(gb, session, journal, principal))
-        return out, next_token
+        # A constant number of round trips per page (not per journal): the ids, the journals with
+        # their teachers, the substitutions, the sections, the open cases.
+        journals = [
+            j for j in await load_journals(session, ids, now.date())
+            if allowed(principal, "journal.read", j.scope())
+        ]  # fmt: skip
+        return await _headers(gb, session, journals, principal), next_token
 
 
 @dataclass

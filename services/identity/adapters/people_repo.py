@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import current_request_id
 from ejournal_platform.errors import Conflict, NotFound
+from ejournal_platform.pagination import Page, keyset
 from services.identity.adapters.tables import login_attempts, people, person_audit
 from services.identity.domain.people import (
     AccountStatus,
@@ -193,14 +194,9 @@ async def audit(
     )
 
 
-async def history(session: AsyncSession, person_id: str) -> Sequence[Row[Any]]:
-    return (
-        await session.execute(
-            select(person_audit)
-            .where(person_audit.c.person_id == uuid.UUID(person_id))
-            .order_by(person_audit.c.seq)
-        )
-    ).all()
+async def history(session: AsyncSession, person_id: str, page: Page) -> Sequence[Row[Any]]:
+    query = select(person_audit).where(person_audit.c.person_id == uuid.UUID(person_id))
+    return (await session.execute(keyset(query, page, [person_audit.c.seq], [int]))).all()
 
 
 async def record_login_attempt(
@@ -225,15 +221,10 @@ async def record_login_attempt(
     )
 
 
-async def list_login_attempts(session: AsyncSession, person_id: str, limit: int) -> Sequence[Row[Any]]:
-    return (
-        await session.execute(
-            select(login_attempts)
-            .where(login_attempts.c.person_id == uuid.UUID(person_id))
-            .order_by(login_attempts.c.seq.desc())
-            .limit(limit)
-        )
-    ).all()
+async def list_login_attempts(session: AsyncSession, person_id: str, page: Page) -> Sequence[Row[Any]]:
+    """Newest first."""
+    query = select(login_attempts).where(login_attempts.c.person_id == uuid.UUID(person_id))
+    return (await session.execute(keyset(query, page, [login_attempts.c.seq], [int], descending=True))).all()
 
 
 async def unknown_login_failures(

@@ -11,6 +11,7 @@ from ejournal_platform.authz import POLICY, ResourceScope, allowed, permits_allo
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page
 from services.identity.adapters import people_repo, sessions_repo
 from services.identity.domain.people import (
     AccountStatus,
@@ -248,7 +249,10 @@ async def set_account_status(
     return updated
 
 
-async def person_history(deps: Deps, principal: Principal, person_id: str) -> list[Any]:
+async def person_history(
+    deps: Deps, principal: Principal, person_id: str, page: Page
+) -> tuple[list[Any], str]:
+    """One page of a person's audit trail, oldest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
         await visible_person(uow.session, principal, person_id, "audit.read")
-        return list(await people_repo.history(uow.session, person_id))
+        return page.cut(await people_repo.history(uow.session, person_id, page), key=lambda r: (r.seq,))

@@ -9,6 +9,7 @@ from typing import Any
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.pagination import page_request
 from services.reporting.adapters.queries_documents import names_of
 from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
@@ -345,24 +346,29 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def ListArchiveRecords(
         self, request: pb.ListArchiveRecordsRequest, context: Ctx
     ) -> pb.ListArchiveRecordsResponse:
-        rows = await retention.list_records(self.app.sessions, caller(), request.item_id)
-        return pb.ListArchiveRecordsResponse(records=[cv.archive(r) for r in rows])
+        page = page_request(request.page_size, request.page_token, [request.item_id])
+        rows, next_token = await retention.list_records(self.app.sessions, caller(), request.item_id, page)
+        return pb.ListArchiveRecordsResponse(
+            records=[cv.archive(r) for r in rows], next_page_token=next_token
+        )
 
     async def ListBackups(self, request: pb.ListBackupsRequest, context: Ctx) -> pb.ListBackupsResponse:
-        rows = await backup_records.list_backups(self.app.sessions, caller())
+        page = page_request(request.page_size, request.page_token)
+        rows, next_token = await backup_records.list_backups(self.app.sessions, caller(), page)
         return pb.ListBackupsResponse(
             backups=[
                 pb.Backup(
-                    backup_id=r.backup_id,  # type: ignore[attr-defined]
-                    started_at=cv.iso(r.started_at),  # type: ignore[attr-defined]
-                    finished_at=cv.iso(r.finished_at),  # type: ignore[attr-defined]
-                    location=r.location,  # type: ignore[attr-defined]
-                    status=r.status,  # type: ignore[attr-defined]
-                    manifest_json=json.dumps(r.manifest, sort_keys=True),  # type: ignore[attr-defined]
-                    size_bytes=r.size_bytes,  # type: ignore[attr-defined]
+                    backup_id=r.backup_id,
+                    started_at=cv.iso(r.started_at),
+                    finished_at=cv.iso(r.finished_at),
+                    location=r.location,
+                    status=r.status,
+                    manifest_json=json.dumps(r.manifest, sort_keys=True),
+                    size_bytes=r.size_bytes,
                 )
                 for r in rows
-            ]
+            ],
+            next_page_token=next_token,
         )
 
 

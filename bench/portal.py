@@ -93,7 +93,7 @@ def main() -> None:
     while not server.started:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
-    opened, fetched, saved, posted = [], [], [], []
+    opened, fetched, saved, posted, in_page = [], [], [], [], []
     try:
         with sync_playwright() as playwright:
             chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -108,6 +108,9 @@ def main() -> None:
                 page.goto(f"{base}/teacher/journals/{JOURNAL}")
                 page.wait_for_selector("#grid[data-ready='true']")
                 opened.append((time.perf_counter() - started) * 1000)
+                # the same span on the browser's own clock: navigation start to the grid's ready mark
+                # (Navigation Timing), without the harness's round trips to the browser
+                in_page.append(page.evaluate("performance.getEntriesByName('grid-ready')[0].startTime"))
 
                 # a click on the first student's cell of the last column moves the grid's editor there
                 page.locator("#grid tbody tr").nth(0).locator("td").nth(COLUMNS - 1).click()
@@ -135,6 +138,10 @@ def main() -> None:
     figure(f"grid {STUDENTS}x{COLUMNS}: navigation to editable (median)", open_ms, fetch_ms, "ms", False)
     print(f"{'':<48} target: <= 2 x fetch + 300 ms = {2 * fetch_ms + 300:,.0f} ms; "
           f"{'met' if open_ms <= 2 * fetch_ms + 300 else 'NOT met'}")  # fmt: skip
+    ready_ms = statistics.median(in_page)
+    figure(f"grid {STUDENTS}x{COLUMNS}: navigation start to editable, browser clock (median)", ready_ms, fetch_ms,
+           "ms", False)  # fmt: skip
+    print(f"{'':<48} target: {'met' if ready_ms <= 2 * fetch_ms + 300 else 'NOT met'} on the browser's clock")
     figure(f"column of {STUDENTS}: Enter to save confirmed (median)", statistics.median(saved),
            statistics.median(posted), "ms", False)  # fmt: skip
     print(f"{'':<48} API calls per column: 1 (checked each run)")

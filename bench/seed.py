@@ -141,7 +141,11 @@ def _marks_and_history(
                 students = names[journal.group_id]
                 values = [str((column * 7 + n * 13) % 101) for n in range(len(students))]
                 position, previous = heads[journal.journal_id]
-                shared = Change(jid, 0, "mark", "", "", None, None, AUTHOR, None, None, None, None, at)
+                shared = Change(
+                    journal_id=jid, position=0, kind="mark", column_id="", student_id="", old_value=None,
+                    new_value=None, author_id=AUTHOR, on_behalf_of_id=None, reason=None, grant_id=None,
+                    case_id=None, recorded_at=at,
+                )  # fmt: skip
                 cells = [(column_id, s, None, v) for s, v in zip(students, values, strict=True)]
                 hashes = link_batch(previous, position + 1, shared, cells)
                 for offset, (student, value) in enumerate(zip(students, values, strict=True)):

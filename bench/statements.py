@@ -1,6 +1,10 @@
 """Statements (issue 16): rendering a 200-student statement against bare fpdf2 writing the same rows,
 and signing it (PAdES-B-LT: signed attributes, chain and CRL embedded, validation of the signer's
-chain first) against bare pyHanko signing the same bytes (PAdES-B-B, a key already loaded)."""
+chain first) against bare pyHanko signing the same bytes (PAdES-B-B, a key already loaded).
+
+Figures beside their raw counterparts (docs/reporting.md): rendering 7.61 s vs 1.00 s bare (7.6x)
+before the fast path, 1.38 s vs 0.70 s (2.0x) after it, load average 33 on 2 cores; signing 0.59 s
+vs 0.48 s (1.2x)."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from deploy.local.servers import TemporalDevServer, free_port
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.outbox import OutboxWriter
+from ejournal_platform.pagination import page_request
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.tables import journal_sections
@@ -211,7 +212,8 @@ async def run(url: str, temporal: TemporalDevServer) -> None:
             sizes: list[int] = []
 
             async def ask(i: int, people: list[Principal] = people, sizes: list[int] = sizes) -> None:
-                sizes.append(len(await tasks.list_tasks(rng.choice(people), 100)))
+                page, _ = await tasks.list_tasks(rng.choice(people), page_request(100, ""))
+                sizes.append(len(page))
 
             ours = await latencies(QUERIES, ask)
 

@@ -22,7 +22,11 @@ GEN = ROOT / "gen"
 
 
 def generate(out: Path) -> None:
-    files = sorted(str(p.relative_to(PROTO)) for p in PROTO.rglob("*.proto"))
+    # proto/google/ holds vendored googleapis files (google.api.http) for protoc and buf to resolve;
+    # their Python code is googleapis-common-protos', so only ejournal's contracts are generated.
+    files = sorted(
+        str(p.relative_to(PROTO)) for p in PROTO.rglob("*.proto") if p.relative_to(PROTO).parts[0] != "google"
+    )
     include = Path(protoc.__file__).parent / "_proto"
     out.mkdir(parents=True, exist_ok=True)
     args = [

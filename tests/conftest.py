@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +17,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = stack_environment(home)
     process = launch(env)
     try:
-        wait_for_line(process, "ejournal is up", timeout=240)
+        # EJOURNAL_STACK_TIMEOUT: seconds to wait (240 by default; more on a loaded machine).
+        wait_for_line(
+            process, "ejournal is up", timeout=float(os.environ.get("EJOURNAL_STACK_TIMEOUT", "240"))
+        )
         yield Stack(env, home)
     finally:
         stop(process)

@@ -99,3 +99,23 @@ def after(columns: Sequence[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """SQL: the row's sort key comes after `values` (a row-value comparison an index range serves)."""
     bound = [literal(value, type_=column.type) for column, value in zip(columns, values, strict=True)]
     return tuple_(*columns) > tuple_(*bound)
+
+
+def keyset(
+    query: Any,
+    page: Page,
+    columns: Sequence[Any],
+    parsers: Sequence[Callable[[str], Any]],
+    *,
+    descending: bool = False,
+) -> Any:
+    """A SELECT read as one page: ordered by `columns` (the last one unique), starting right after the
+    previous page's last item, limited to `page.fetch`. Pair it with `page.cut(rows, key=...)` giving
+    the same columns' values. `descending` walks newest first (the key then comes *before* the last)."""
+    if page.after:
+        values = page.after_key(*parsers)
+        bound = [literal(value, type_=column.type) for column, value in zip(columns, values, strict=True)]
+        rows, last = tuple_(*columns), tuple_(*bound)
+        query = query.where(rows < last if descending else rows > last)
+    order = [column.desc() for column in columns] if descending else list(columns)
+    return query.order_by(*order).limit(page.fetch)

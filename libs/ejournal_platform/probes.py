@@ -7,7 +7,9 @@
 - `/livez`: 200 whenever the process answers at all; a liveness probe on it restarts only a hung
   process, never one whose database is down (a restart would not bring the database back).
 - `/metrics`: the Prometheus text (metrics.py), only with `Authorization: Bearer <metrics_token>`;
-  without the token, or when none is set, it is not there (404), as on the gateway.
+  without the token, or when none is set, it is not there (404), as on the gateway. A process with a
+  second exporter of its own (the Temporal SDK's, bound to loopback) appends its text here, so that
+  one endpoint behind one token serves both (`extra_metrics`).
 
 Two fixed GET routes answering small JSON are all this needs, so it is a plain asyncio server rather
 than a web framework in every service process (uvicorn would also take over the process's signals).
@@ -18,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+import httpx
 
 from ejournal_platform import metrics
 from ejournal_platform.health import Report
@@ -49,10 +53,32 @@ def authorized(head: str, token: str) -> bool:
     return False
 
 
+def loopback_exporter(address: str, timeout: float = 5.0) -> Callable[[], Awaitable[bytes]]:
+    """A reader of another exporter's Prometheus text at `host:port` on this machine (the Temporal
+    SDK's): appended to /metrics; while it does not answer, a comment says so and the rest is served."""
+
+    async def read() -> bytes:
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as client:
+                reply = await client.get(f"http://{address}/metrics")
+                reply.raise_for_status()
+                return reply.content
+        except httpx.HTTPError as error:
+            return f"# the exporter at {address} did not answer: {type(error).__name__}\n".encode()
+
+    return read
+
+
 class ProbeServer:
-    def __init__(self, report: Callable[[], Report], metrics_token: str = "") -> None:
+    def __init__(
+        self,
+        report: Callable[[], Report],
+        metrics_token: str = "",
+        extra_metrics: Callable[[], Awaitable[bytes]] | None = None,
+    ) -> None:
         self._report = report
         self._metrics_token = metrics_token
+        self._extra_metrics = extra_metrics
         self.started = False  # set once the gRPC server listens
         self._server: asyncio.Server | None = None
 
@@ -69,6 +95,8 @@ class ProbeServer:
             content_type = "application/json"
             if path == "/metrics" and authorized(text, self._metrics_token):
                 status, (payload, content_type) = 200, metrics.render()
+                if self._extra_metrics is not None:
+                    payload += b"\n" + await self._extra_metrics()
             else:
                 status, body = answer(path, self._report(), self.started)
                 payload = json.dumps(body).encode()

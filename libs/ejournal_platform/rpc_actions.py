@@ -18,7 +18,8 @@ RPC_ACTIONS: dict[str, str] = {
     "identity.GetKeySet": PUBLIC, "identity.ListRevokedSessions": PUBLIC,
     "identity.RotateSigningKey": "keys.rotate", "identity.IssueServiceToken": PUBLIC,
     "identity.WhoAmI": SIGNED_IN, "identity.CreatePerson": "people.manage",
-    "identity.GetPerson": "people.read", "identity.UpdatePerson": "people.manage",
+    "identity.GetPerson": "people.read", "identity.FindPeople": "people.manage",
+    "identity.UpdatePerson": "people.manage",
     "identity.SetAccountStatus": "people.manage", "identity.GetPersonHistory": "audit.read",
     "identity.IssueCredentials": "people.manage", "identity.ChangeOwnPassword": SIGNED_IN,
     "identity.ListLoginAttempts": "audit.read", "identity.GrantRole": "roles.grant",
@@ -76,6 +77,8 @@ RPC_ACTIONS: dict[str, str] = {
     "reporting.RunRetention": "report.archive", "reporting.ListArchiveRecords": "report.archive",
     "reporting.ListBackups": "report.archive", "reporting.ApproveStatement": "statement.read",
     "reporting.VerifyStatement": PUBLIC, "reporting.VerifyDocument": PUBLIC,
+    "reporting.PrepareExternalSignature": "statement.read",
+    "reporting.CompleteExternalSignature": "statement.read",
     # workflow: the steps of a reopen case are authorized by the case's own step rules (who may act
     # at which step, services/workflow/reopen); the rest by the policy.
     "workflow.SubmitExplanation": "reopen.request", "workflow.AdmitLateExplanation": "reopen.admit_late",

@@ -66,6 +66,8 @@ class Wiring:
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Beyond the database and NATS, which every service has (e.g. Temporal for the workflow service).
     dependencies: list[Dependency] = field(default_factory=list)
+    # Another exporter's text appended to /metrics, behind the same token (the Temporal SDK's).
+    extra_metrics: Callable[[], Awaitable[bytes]] | None = None
 
 
 async def stream_when_connected(
@@ -153,7 +155,7 @@ async def run_service(
         server.add(add_servicer, servicer, full_name)
     dependencies = [*standard_dependencies(runtime), *wiring.dependencies]
     monitor = HealthMonitor(dependencies, publisher(server, dependencies))
-    probes = ProbeServer(lambda: monitor.report, settings.metrics_token)
+    probes = ProbeServer(lambda: monitor.report, settings.metrics_token, wiring.extra_metrics)
     if settings.health_port is not None:
         health_port = await probes.start(settings.grpc_host, settings.health_port)
         log.info("health probes listening", address=f"http://{settings.grpc_host}:{health_port}")

@@ -2,10 +2,11 @@
 
 One mark's save is one trace: the gateway's HTTP span (FastAPI instrumentation) → the gRPC client and
 server spans (gRPC instrumentation, `traceparent` in the call's metadata) → the SQL statements
-(SQLAlchemy instrumentation) → the outbox row, which stores the W3C `traceparent` of the span that
-wrote it → the relay's publish span, whose context travels as a `traceparent` header on the NATS
-message → each consumer's span (`consumed_span`, `record_consumed`) → Temporal (the SDK's
-TracingInterceptor carries the context into workflows and activities).
+(psycopg instrumentation: every statement, SQLAlchemy's and the raw psycopg ones) → the outbox row,
+which stores the W3C `traceparent` of the span that wrote it → the relay's publish span, whose context
+travels as a `traceparent` header on the NATS message → each consumer's span (`consumed_span`,
+`record_consumed`) → Temporal (the SDK's TracingInterceptor carries the context into workflows and
+activities).
 
 Spans are exported over OTLP/HTTP when a service's `otlp_endpoint` setting names a collector
 (`http://collector:4318`); when it is empty no provider is installed, OpenTelemetry stays a no-op and
@@ -50,11 +51,13 @@ def configure_tracing(service: str, otlp_endpoint: str = "", exporter: SpanExpor
     provider = TracerProvider(resource=Resource.create({"service.name": f"ejournal-{service}"}))
     provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
     trace.set_tracer_provider(provider)
-    # Engines made from now on (make_engine calls create_async_engine through its module) get a span
-    # per statement.
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    # Every SQL statement gets a span at the driver: psycopg connections made from now on (the
+    # engines' pools, and so the raw psycopg queries of the gradebook's hot paths too) trace each
+    # execute. One span per statement: SQLAlchemy's own instrumentation would add a second span for
+    # every ORM statement and none for the raw ones.
+    from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
 
-    SQLAlchemyInstrumentor().instrument()
+    PsycopgInstrumentor().instrument()
     _configured = provider
     return True
 

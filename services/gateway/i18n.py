@@ -257,6 +257,29 @@ REASONS: dict[str, dict[str, str]] = {
         "ru": "не является столбцом этого журнала", "kk": "бұл журналдың бағаны емес",
         "ky": "бул журналдын мамычасы эмес", "en": "is not a column of this journal",
     },
+    # Statements signed by an external signer (issue 16).
+    "is not an X.509 certificate (DER)": {
+        "ru": "не является сертификатом X.509 (DER)", "kk": "X.509 сертификаты (DER) емес",
+        "ky": "X.509 сертификаты (DER) эмес", "en": "is not an X.509 certificate (DER)",
+    },
+    "is not trusted for signing here": {
+        "ru": "не является доверенным для подписи", "kk": "қол қою үшін сенімді емес",
+        "ky": "кол коюу үчүн ишенимдүү эмес", "en": "is not trusted for signing here",
+    },
+    "does not verify against the prepared digest": {
+        "ru": "не проверяется по подготовленному хешу", "kk": "дайындалған хэш бойынша тексерілмейді",
+        "ky": "даярдалган хэш боюнча текшерилбейт", "en": "does not verify against the prepared digest",
+    },
+    "the statement was signed meanwhile; prepare again": {
+        "ru": "ведомость тем временем подписана; подготовьте подпись заново",
+        "kk": "ведомостьқа осы аралықта қол қойылды; қолтаңбаны қайта дайындаңыз",
+        "ky": "ведомостко ушул аралыкта кол коюлду; колтамганы кайра даярдаңыз",
+        "en": "the statement was signed meanwhile; prepare again",
+    },
+    "you have already signed this statement": {
+        "ru": "вы уже подписали эту ведомость", "kk": "сіз бұл ведомостьқа қол қойып қойдыңыз",
+        "ky": "сиз бул ведомостко кол коюп койдуңуз", "en": "you have already signed this statement",
+    },
     "permission denied: {action}": {
         "ru": "Недостаточно прав для этого действия ({action})",
         "kk": "Бұл әрекетке құқығыңыз жеткіліксіз ({action})",
@@ -288,7 +311,7 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "is larger than {size} bytes",
     },
 }  # fmt: skip
-REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.py)
+REASONS.update(SERVICE_REASONS)  # each service's own refusals (services/gateway/reasons.json)
 
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
 

@@ -43,13 +43,15 @@ _CONVERTERS: dict[str, Convert] = {}
 def _print_wrapped(field: Any) -> Convert:
     """A field MessageToDict formats specially (float, double, bytes): its own output for it."""
     container = field.containing_type._concrete_class
+    repeated = field.is_repeated  # then the converter gets one element at a time
 
     def convert(value: Any) -> Any:
-        return MessageToDict(
-            container(**{field.name: value}),
+        printed = MessageToDict(
+            container(**{field.name: [value] if repeated else value}),
             preserving_proto_field_name=True,
             always_print_fields_with_no_presence=True,
         )[field.name]
+        return printed[0] if repeated else printed
 
     return convert
 

@@ -49,7 +49,7 @@ class RpcRoute:
     summary: str
     tag: str
     status_code: int = 200
-    public: bool = False
+    public: bool = False  # set from the contract's (ejournal.api.v1.public) by routes.rpc_router
     path_fields: tuple[str, ...] = field(default=())
     # GET: answer with an ETag of the reply, and 304 to a matching If-None-Match.
     etag: bool = False
@@ -62,12 +62,15 @@ class RpcRoute:
 
 
 def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[str, Any]:
+    """The request's scalar fields as query parameters; a repeated one is repeated in the query
+    (`?student_ids=a&student_ids=b`), as google.api.http maps it."""
     found: dict[str, Any] = {}
     for proto_field in request_type.DESCRIPTOR.fields:
         kind = proto_field.type
-        if proto_field.name in exclude or proto_field.is_repeated or kind == FieldDescriptor.TYPE_MESSAGE:
+        if proto_field.name in exclude or kind == FieldDescriptor.TYPE_MESSAGE:
             continue
-        found[proto_field.name] = str if kind == FieldDescriptor.TYPE_ENUM else SCALARS[kind]
+        scalar = str if kind == FieldDescriptor.TYPE_ENUM else SCALARS[kind]
+        found[proto_field.name] = list[scalar] if proto_field.is_repeated else scalar  # type: ignore[valid-type]
     return found
 
 

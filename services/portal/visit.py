@@ -122,7 +122,16 @@ class Visit:
             **context,
         )
         return self.finish(
-            HTMLResponse(html, status_code=status, headers={"Content-Language": self.language})
+            HTMLResponse(
+                html,
+                status_code=status,
+                # Which static files the page was made for: a service worker of an older deploy then
+                # does not serve it that deploy's scripts (static/js/sw.js, issue 21).
+                headers={
+                    "Content-Language": self.language,
+                    "X-Asset-Version": getattr(self.request.app.state, "asset_version", ""),
+                },
+            )
         )
 
     def redirect(self, path: str) -> RedirectResponse:

@@ -1,10 +1,12 @@
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from ejournal_platform.settings import ServiceSettings, deployment
 from services.workflow.search_attributes import NAMESPACE, TASK_QUEUE
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class WorkflowSettings(ServiceSettings):
@@ -34,6 +36,18 @@ class WorkflowSettings(ServiceSettings):
     backup_command: str = "python -m deploy.ops.backup"
     backup_dir: Path = deployment(Path(".ejournal/backups"))
     backup_env_file: Path | None = deployment(None)
-    # The Temporal SDK's own metrics (temporal_*: polls, task latencies, slots) are served by its
-    # runtime in Prometheus form at http://<this>/metrics (host:port); empty: not served.
+    # The Temporal SDK's own metrics (temporal_*: polls, task latencies, slots): its runtime serves
+    # them at http://<this>/metrics (host:port) with no token, so only on loopback, and the service's
+    # own /metrics (probe port, behind the metrics token) appends them; empty: not served.
     temporal_metrics_address: str = ""
+
+    @field_validator("temporal_metrics_address")
+    @classmethod
+    def _sdk_metrics_on_loopback(cls, address: str) -> str:
+        host = address.rpartition(":")[0].strip("[]")
+        if address and host not in LOOPBACK:
+            raise ValueError(
+                "EJOURNAL_WORKFLOW_TEMPORAL_METRICS_ADDRESS must be on loopback (127.0.0.1:<port>): the "
+                "SDK serves its metrics without a token; the service's /metrics carries them"
+            )
+        return address

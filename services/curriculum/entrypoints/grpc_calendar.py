@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal_platform.pagination import page_request
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
 from services.curriculum.service_layer import audit_queries, calendar, control_events
@@ -76,13 +77,25 @@ class CalendarRpcs(Rpcs):
     async def ListControlEvents(
         self, request: pb.ListControlEventsRequest, context: Context
     ) -> pb.ListControlEventsResponse:
-        rows = await control_events.list_control_events(
-            self.deps, request.term_id, request.group_id, request.course_unit_id
+        filters = [request.term_id, request.group_id, request.course_unit_id]
+        rows, next_token = await control_events.list_control_events(
+            self.deps,
+            request.term_id,
+            request.group_id,
+            request.course_unit_id,
+            page_request(request.page_size, request.page_token, filters),
         )
-        return pb.ListControlEventsResponse(control_events=[tr.control_event(r) for r in rows])
+        return pb.ListControlEventsResponse(
+            control_events=[tr.control_event(r) for r in rows], next_page_token=next_token
+        )
 
     async def ListAuditEntries(
         self, request: pb.ListAuditEntriesRequest, context: Context
     ) -> pb.ListAuditEntriesResponse:
-        rows = await audit_queries.list_audit_entries(self.deps, request.entity, request.entity_id)
-        return pb.ListAuditEntriesResponse(entries=[tr.audit_entry(a) for a in rows])
+        page = page_request(request.page_size, request.page_token, [request.entity, request.entity_id])
+        rows, next_token = await audit_queries.list_audit_entries(
+            self.deps, request.entity, request.entity_id, page
+        )
+        return pb.ListAuditEntriesResponse(
+            entries=[tr.audit_entry(a) for a in rows], next_page_token=next_token
+        )

@@ -125,8 +125,11 @@ class StructureRpcs(Rpcs):
     async def ListClassrooms(
         self, request: pb.ListClassroomsRequest, context: Context
     ) -> pb.ListClassroomsResponse:
-        rows = await classrooms.list_classrooms(self.deps, request.university_id)
-        return pb.ListClassroomsResponse(classrooms=[tr.classroom(c) for c in rows])
+        page = page_request(request.page_size, request.page_token, [request.university_id])
+        rows, next_token = await classrooms.list_classrooms(self.deps, request.university_id, page)
+        return pb.ListClassroomsResponse(
+            classrooms=[tr.classroom(c) for c in rows], next_page_token=next_token
+        )
 
     async def RotateClassroomSecret(
         self, request: pb.RotateClassroomSecretRequest, context: Context

@@ -97,10 +97,18 @@ class TeachingRpcs(Rpcs):
     async def ListCourseUnits(
         self, request: pb.ListCourseUnitsRequest, context: Context
     ) -> pb.ListCourseUnitsResponse:
-        rows = await curriculum.list_course_units(
-            self.deps, request.academic_year_id, request.specialty_id, request.course_number, request.term_id
+        filters = [request.academic_year_id, request.specialty_id, request.course_number, request.term_id]
+        rows, next_token = await curriculum.list_course_units(
+            self.deps,
+            request.academic_year_id,
+            request.specialty_id,
+            request.course_number,
+            request.term_id,
+            page_request(request.page_size, request.page_token, filters),
         )
-        return pb.ListCourseUnitsResponse(course_units=[tr.course_unit(v) for v in rows])
+        return pb.ListCourseUnitsResponse(
+            course_units=[tr.course_unit(v) for v in rows], next_page_token=next_token
+        )
 
     async def AssignTeachingLoad(
         self, request: pb.AssignTeachingLoadRequest, context: Context

@@ -8,6 +8,7 @@ from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
 from ejournal_platform.consumer import EventConsumer
 from ejournal_platform.events import stream_name
+from ejournal_platform.grpc.public import public_methods
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator
@@ -19,7 +20,7 @@ from services.curriculum.settings import CurriculumSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["CurriculumService"].full_name
 # Reference data any signed-out page may show (the list of profiles and their scales).
-PUBLIC_METHODS = (f"/{SERVICE}/ListProfiles", f"/{SERVICE}/GetProfile")
+PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["CurriculumService"])  # in the contract
 
 
 def closed_sections_consumer(runtime: Runtime) -> EventConsumer:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from sqlalchemy import select
 
 from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id
 from services.curriculum.adapters.models import AuditEntry
 from services.curriculum.service_layer.authorization import require
@@ -29,15 +33,14 @@ ENTITIES = (
 )
 
 
-async def list_audit_entries(deps: Deps, entity: str, entity_id: str) -> list[AuditEntry]:
+async def list_audit_entries(
+    deps: Deps, entity: str, entity_id: str, page: Page
+) -> tuple[list[AuditEntry], str]:
     if entity not in ENTITIES:
         raise InvalidArgument("entity", f"{entity!r} is not one of: {', '.join(ENTITIES)}")
     eid = need_id(entity_id, "entity_id")
     require(caller(), "audit.read")
     async with deps.uow() as uow:
-        rows = await uow.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.entity == entity, AuditEntry.entity_id == eid)
-            .order_by(AuditEntry.at)
-        )
-        return list(rows)
+        query = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == eid)
+        query = keyset(query, page, [AuditEntry.at, AuditEntry.id], [datetime.fromisoformat, uuid.UUID])
+        return page.cut(list(await uow.session.scalars(query)), key=lambda a: (a.at, a.id))

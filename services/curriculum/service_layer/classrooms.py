@@ -4,12 +4,14 @@ which leaves this service only through GetClassroomSecret, never in an event or 
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.authz import missing_is_refused, refusal
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Classroom, University
@@ -117,12 +119,10 @@ async def get_secret(deps: Deps, classroom_id: str) -> Classroom:
         return row
 
 
-async def list_classrooms(deps: Deps, university_id: str) -> list[Classroom]:
+async def list_classrooms(deps: Deps, university_id: str, page: Page) -> tuple[list[Classroom], str]:
     uid = need_id(university_id, "university_id")
     require(caller(), "structure.read")
+    query = select(Classroom).where(Classroom.university_id == uid)
+    query = keyset(query, page, [Classroom.code, Classroom.id], [str, uuid.UUID])
     async with deps.uow() as uow:
-        return list(
-            await uow.session.scalars(
-                select(Classroom).where(Classroom.university_id == uid).order_by(Classroom.code)
-            )
-        )
+        return page.cut(list(await uow.session.scalars(query)), key=lambda c: (c.code, c.id))

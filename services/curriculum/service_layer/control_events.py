@@ -3,8 +3,9 @@ registrar office only, every change audited and published (ControlEventScheduled
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, keyset
 from ejournal_regulation import get_profile
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
@@ -204,8 +206,8 @@ async def change_deadline(
 
 
 async def list_control_events(
-    deps: Deps, term_id: str, group_id: str, course_unit_id: str
-) -> list[ControlEvent]:
+    deps: Deps, term_id: str, group_id: str, course_unit_id: str, page: Page
+) -> tuple[list[ControlEvent], str]:
     ids = {
         "term_id": parse_id(term_id, "term_id", required=False),
         "group_id": parse_id(group_id, "group_id", required=False),
@@ -214,9 +216,11 @@ async def list_control_events(
     if not any(ids.values()):
         raise InvalidArgument("term_id", "name a term, a group or a course unit")
     require(caller(), "curriculum.read")
-    query = select(ControlEvent).order_by(ControlEvent.date, ControlEvent.kind)
+    query = select(ControlEvent)
     for column, value in ids.items():
         if value:
             query = query.where(getattr(ControlEvent, column) == value)
+    key = [ControlEvent.date, ControlEvent.kind, ControlEvent.id]
+    query = keyset(query, page, key, [date.fromisoformat, str, uuid.UUID])
     async with deps.uow() as uow:
-        return list(await uow.session.scalars(query))
+        return page.cut(list(await uow.session.scalars(query)), key=lambda e: (e.date, e.kind, e.id))

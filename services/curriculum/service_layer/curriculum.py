@@ -18,6 +18,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, keyset, page_request
 from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import (
@@ -300,8 +301,15 @@ async def remove_course_unit(deps: Deps, course_unit_id: str, reason: str) -> No
 
 
 async def list_course_units(
-    deps: Deps, academic_year_id: str, specialty_id: str = "", course_number: int = 0, term_id: str = ""
-) -> list[UnitView]:
+    deps: Deps,
+    academic_year_id: str,
+    specialty_id: str = "",
+    course_number: int = 0,
+    term_id: str = "",
+    page: Page | None = None,
+) -> tuple[list[UnitView], str]:
+    """One page of the year's units (top-level, by code; each with its parts), and the next token."""
+    page = page or page_request(0, "")
     year_id = need_id(academic_year_id, "academic_year_id")
     require(caller(), "curriculum.read")
     query = select(CourseUnit).where(CourseUnit.academic_year_id == year_id, CourseUnit.removed_at.is_(None))
@@ -311,8 +319,14 @@ async def list_course_units(
         query = query.where(CourseUnit.course_number == course_number)
     if term_id:
         query = query.where(CourseUnit.term_id == need_id(term_id, "term_id"))
+    top = query.where(CourseUnit.parent_id.is_(None))
+    top = keyset(top, page, [CourseUnit.code, CourseUnit.id], [str, uuid.UUID])
     async with deps.uow() as uow:
-        units = list(await uow.session.scalars(query.order_by(CourseUnit.code, CourseUnit.position)))
+        tops, next_token = page.cut(list(await uow.session.scalars(top)), key=lambda u: (u.code, u.id))
+        parts = await uow.session.scalars(
+            query.where(CourseUnit.parent_id.in_([u.id for u in tops])).order_by(CourseUnit.position)
+        )
+        units = [*tops, *parts]
         hours_rows = await uow.session.scalars(
             select(CourseUnitHours).where(CourseUnitHours.course_unit_id.in_([u.id for u in units]))
         )
@@ -325,7 +339,7 @@ async def list_course_units(
                 views[u.parent_id].parts.append(views[u.id])
         for item in views.values():
             item.parts.sort(key=lambda p: p.unit.position)
-        return [item for item in views.values() if item.unit.parent_id is None]
+        return [views[u.id] for u in tops], next_token
 
 
 def kind_of(value: str) -> CourseUnitKind:

@@ -8,7 +8,7 @@ from services.gateway.rpc_routes import RpcRoute
 
 C = "curriculum"
 CURRICULUM = [
-    RpcRoute(GET, "/api/v1/profiles", C, "ListProfiles", "Regulation profiles", "profiles", public=True),
+    RpcRoute(GET, "/api/v1/profiles", C, "ListProfiles", "Regulation profiles", "profiles"),
     RpcRoute(
         GET,
         "/api/v1/profiles/{code}",
@@ -16,7 +16,6 @@ CURRICULUM = [
         "GetProfile",
         "One regulation profile",
         "profiles",
-        public=True,
         path_fields=("code",),
     ),
     RpcRoute(

@@ -7,6 +7,8 @@ from services.gateway.rpc_routes import RpcRoute
 
 IDENTITY = [
     RpcRoute(POST, "/api/v1/people", "identity", "CreatePerson", "Register a person", "people", 201),
+    RpcRoute(GET, "/api/v1/people", "identity", "FindPeople", "Find the people I manage by login or name",
+             "people"),
     RpcRoute(GET, "/api/v1/people/{person_id}", "identity", "GetPerson", "A person", "people",
              path_fields=("person_id",)),
     RpcRoute(PUT, "/api/v1/people/{person_id}", "identity", "UpdatePerson", "Edit a person's profile", "people",

@@ -22,6 +22,8 @@ REPORTING = [
     RpcRoute(GET, "/api/v1/archive-records", R, "ListArchiveRecords", "What was archived, when (KG-12)", "retention"),
     RpcRoute(GET, "/api/v1/backups", R, "ListBackups", "Backups taken (KZ-16)", "retention"),
     RpcRoute(POST, "/api/v1/statements/{statement_id}/approval", R, "ApproveStatement", "Sign a statement as its next signer: teacher, head of department, registrar (PAdES)", "documents", path_fields=("statement_id",)),
-    RpcRoute(GET, "/verify/{number}", R, "VerifyStatement", "Public: does a statement with this number and hash exist, who signed it, are the signatures valid", "verification", path_fields=("number",), public=True),
-    RpcRoute(POST, "/api/v1/documents/verification", R, "VerifyDocument", "Public: check an uploaded statement PDF against its record and its signatures", "verification", public=True),
+    RpcRoute(POST, "/api/v1/statements/{statement_id}/external-signatures", R, "PrepareExternalSignature", "Sign with a key held outside (NCALayer, a smart card): reserve the signature, get the digest to sign", "documents", 201, path_fields=("statement_id",)),
+    RpcRoute(POST, "/api/v1/external-signatures/{signing_id}", R, "CompleteExternalSignature", "Send back the external signature value; it is embedded if it verifies", "documents", path_fields=("signing_id",)),
+    RpcRoute(GET, "/verify/{number}", R, "VerifyStatement", "Public: does a statement with this number and hash exist, who signed it, are the signatures valid", "verification", path_fields=("number",)),
+    RpcRoute(POST, "/api/v1/documents/verification", R, "VerifyDocument", "Public: check an uploaded statement PDF against its record and its signatures", "verification"),
 ]  # fmt: skip

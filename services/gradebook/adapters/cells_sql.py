@@ -259,6 +259,22 @@ async def update_head(
     await conn.execute(UPDATE_HEAD, (position, hash_, journal_id))
 
 
+ATTENDANCE_WRITERS = """
+SELECT a.student_id, a.updated_by, a.updated_at, coalesce(n.title, '')
+FROM attendance a LEFT JOIN names n ON n.kind = 'person' AND n.name_id::text = a.updated_by
+WHERE a.journal_id = %b AND a.column_id = %b AND a.student_id = ANY(%b::uuid[])
+"""
+
+
+async def attendance_writers_of(
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, column_id: uuid.UUID, students: list[uuid.UUID]
+) -> dict[uuid.UUID, Writer]:
+    """The last writer and time of each student's attendance in a lesson (those that have one)."""
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(ATTENDANCE_WRITERS, (journal_id, column_id, students))
+        return {r[0]: Writer(r[1], r[3], r[2]) for r in await cur.fetchall()}
+
+
 async def current_attendance(
     conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, column_id: uuid.UUID, students: list[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[str, int, str, datetime | None]]:

@@ -24,13 +24,8 @@ from services.gradebook.service_layer import (
     totals,
 )
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.idempotency import fingerprint
 
 Ctx: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
-
-
-def _fingerprint(request: Any) -> bytes:
-    return fingerprint(request.SerializeToString(deterministic=True))
 
 
 class GradebookServicer(pb_grpc.GradebookServiceServicer):
@@ -90,25 +85,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return response
 
     async def WriteMarks(self, request: pb.WriteMarksRequest, context: Ctx) -> pb.WriteMarksResponse:
-        cells = [
-            marks.CellWrite(
-                c.column_id,
-                c.student_id,
-                c.value,
-                c.expected_version if c.HasField("expected_version") else None,
-                marks.typed_time(c.typed_at, index),
-            )
-            for index, c in enumerate(request.cells)
-        ]
-        result = await marks.write_marks(
-            self.gb,
-            current_principal(),
-            request.journal_id,
-            cells,
-            request.idempotency_key,
-            request.reason,
-            _fingerprint(request),
-        )
+        result = await marks.write_marks(self.gb, current_principal(), tr.write_marks_command(request))
         response = tr.marks_response(result.outcome)
         response.replayed = result.replayed
         return response
@@ -116,21 +93,10 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
     async def RecordAttendance(
         self, request: pb.RecordAttendanceRequest, context: Ctx
     ) -> pb.RecordAttendanceResponse:
-        entries = [
-            attendance.AttendanceWrite(
-                e.student_id, e.status, e.expected_version if e.HasField("expected_version") else None
-            )
-            for e in request.entries
-        ]
         result = await attendance.record_attendance(
             self.gb,
             current_principal(),
-            request.journal_id,
-            request.lesson_id,
-            entries,
-            request.idempotency_key,
-            request.reason,
-            _fingerprint(request),
+            tr.record_attendance_command(request),
             lambda cells: pb.RecordAttendanceResponse(entries=tr.attendance_cells(cells)).SerializeToString(),
         )
         if result.stored is not None:
@@ -189,11 +155,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         outcome = await closing.close_section(
             self.gb,
             current_principal(),
-            request.journal_id,
-            request.section,
-            request.reason,
-            request.idempotency_key,
-            _fingerprint(request),
+            tr.close_section_command(request),
             encode=lambda o: tr.close_response(o).SerializeToString(),
         )
         if outcome.stored is not None:
@@ -343,7 +305,14 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         return response
 
     async def GetFillStatus(self, request: pb.GetFillStatusRequest, context: Ctx) -> pb.GetFillStatusResponse:
-        found = await fill.fill_status(
+        filters = [
+            request.journal_id,
+            request.teacher_id,
+            request.department_id,
+            request.from_date,
+            request.to_date,
+        ]
+        found, next_token = await fill.fill_status(
             self.gb,
             current_principal(),
             request.journal_id,
@@ -351,6 +320,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
             request.department_id,
             request.from_date,
             request.to_date,
+            page_request(request.page_size, request.page_token, filters),
         )
         return pb.GetFillStatusResponse(
             journals=[
@@ -392,5 +362,6 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                     ],
                 )
                 for f in found
-            ]
+            ],
+            next_page_token=next_token,
         )

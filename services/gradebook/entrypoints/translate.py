@@ -1,4 +1,4 @@
-"""Results of use cases as protobuf messages (and the few requests that need unpacking)."""
+"""Requests as use-case commands (the keyed writes) and results of use cases as protobuf messages."""
 
 from __future__ import annotations
 
@@ -6,15 +6,74 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from google.protobuf.message import Message
+
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from services.gradebook.adapters import grid_wire
 from services.gradebook.domain.statements import Line, Names, Signer
 from services.gradebook.domain.totals import IntegratedResult, Totals
+from services.gradebook.service_layer import attendance, closing, marks
 from services.gradebook.service_layer.attendance import AttendanceCell
 from services.gradebook.service_layer.closing import CloseOutcome
 from services.gradebook.service_layer.disputes import DisputeView
+from services.gradebook.service_layer.idempotency import fingerprint
 from services.gradebook.service_layer.marks import MarkOutcome
 from services.gradebook.service_layer.reads import Grid, JournalHeader, StatementView
+
+
+def request_hash(request: Message) -> bytes:
+    """What an idempotency key is bound to: the request's deterministic bytes, hashed."""
+    return fingerprint(request.SerializeToString(deterministic=True))
+
+
+def write_marks_command(request: pb.WriteMarksRequest) -> marks.WriteMarks:
+    cells = [
+        marks.CellWrite(
+            c.column_id,
+            c.student_id,
+            c.value,
+            c.expected_version if c.HasField("expected_version") else None,
+            marks.typed_time(c.typed_at, index),
+        )
+        for index, c in enumerate(request.cells)
+    ]
+    return marks.WriteMarks(
+        journal_id=request.journal_id,
+        cells=cells,
+        idempotency_key=request.idempotency_key,
+        request_hash=request_hash(request),
+        reason=request.reason,
+    )
+
+
+def record_attendance_command(request: pb.RecordAttendanceRequest) -> attendance.RecordAttendance:
+    entries = [
+        attendance.AttendanceWrite(
+            e.student_id,
+            e.status,
+            e.expected_version if e.HasField("expected_version") else None,
+            marks.typed_time(e.typed_at, index, "entries"),
+        )
+        for index, e in enumerate(request.entries)
+    ]
+    return attendance.RecordAttendance(
+        journal_id=request.journal_id,
+        lesson_id=request.lesson_id,
+        entries=entries,
+        idempotency_key=request.idempotency_key,
+        request_hash=request_hash(request),
+        reason=request.reason,
+    )
+
+
+def close_section_command(request: pb.CloseSectionRequest) -> closing.CloseSection:
+    return closing.CloseSection(
+        journal_id=request.journal_id,
+        section=request.section,
+        reason=request.reason,
+        idempotency_key=request.idempotency_key,
+        request_hash=request_hash(request),
+    )
 
 
 def instant(value: datetime | None) -> str:

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
@@ -20,6 +21,7 @@ from ejournal_platform.errors import (
 )
 from ejournal_platform.events import Event
 from services.gradebook.adapters import cells_sql
+from services.gradebook.adapters.journal_rows import ColumnInfo, columns_of, sections_of
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.cell_batch import Cell, ColumnFacts, plan, refusals
 from services.gradebook.domain.history_chain import Change, link_batch
@@ -34,7 +36,6 @@ from services.gradebook.domain.vocabulary import (
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.grants import open_closed
-from services.gradebook.service_layer.grid_data import ColumnInfo, columns_of, sections_of
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
@@ -48,6 +49,7 @@ class AttendanceWrite:
     student_id: str
     status: str
     expected_version: int | None = None
+    typed_at: datetime | None = None  # the client's time of marking, as information (issue 21)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,18 @@ class AttendanceCell:
     version: int
     source: str
     checked_in_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAttendance:
+    """The RecordAttendance command: one lesson's entries under the caller's idempotency key."""
+
+    journal_id: str
+    lesson_id: str
+    entries: Sequence[AttendanceWrite]
+    idempotency_key: str
+    request_hash: bytes
+    reason: str = ""  # required to override a QR check-in or to correct under a reopen grant
 
 
 @dataclass
@@ -85,8 +99,10 @@ async def write_cells(
     reason: str,
     grant: tuple[str, str] | None,
     now: datetime,
+    typed: list[datetime | None] | None = None,
 ) -> None:
-    """rows: (student, old status, new status, source, checked-in time, new version)."""
+    """rows: (student, old status, new status, source, checked-in time, new version); typed: each row's
+    client time of marking (None: none was sent), kept in the history and its chain as for marks."""
     conn = await raw_connection(uow.session)
     position, previous = await cells_sql.lock_chain_head(conn, journal.journal_id)
     await cells_sql.upsert_attendance(
@@ -118,7 +134,7 @@ async def write_cells(
     )
     column_text = str(column.column_id)
     cells = [(column_text, str(r[0]), r[1], r[2]) for r in rows]
-    hashes = link_batch(previous, position + 1, shared, cells)
+    hashes = link_batch(previous, position + 1, shared, cells, typed)
     for student, old, new, source, _at, version in rows:
         uow.add_event(
             Event(
@@ -149,9 +165,25 @@ async def write_cells(
         [r[1] for r in rows],
         [r[2] for r in rows],
         hashes,
+        typed,
     )
     previous = hashes[-1]
     await cells_sql.update_head(conn, journal.journal_id, position + len(rows), previous)
+
+
+async def _name_the_writers(
+    conn: Any, journal_id: uuid.UUID, column_id: uuid.UUID, stale: list[dict[str, object]]
+) -> None:
+    """Who marked each stale entry's current status and when (a student's own QR check-in names the
+    student), so the client shows both values and whose the server's is (issue 21), as for marks."""
+    found = await cells_sql.attendance_writers_of(
+        conn, journal_id, column_id, [uuid.UUID(str(c["student_id"])) for c in stale]
+    )
+    for cell in stale:
+        writer = found.get(uuid.UUID(str(cell["student_id"])))
+        cell["author_id"] = writer.author_id if writer else ""
+        cell["author_name"] = writer.author_name if writer else ""
+        cell["updated_at"] = writer.updated_at.isoformat() if writer else ""
 
 
 async def _closed_guard(
@@ -205,15 +237,12 @@ def _refusals(
 async def record_attendance(
     gb: Gradebook,
     principal: Principal | None,
-    journal_id: str,
-    lesson_id: str,
-    entries: Sequence[AttendanceWrite],
-    idempotency_key: str,
-    reason: str,
-    request_hash: bytes,
+    cmd: RecordAttendance,
     encode: Callable[[list[AttendanceCell]], bytes],
 ) -> AttendanceResult:
     """`encode` turns the written cells into the reply's bytes, kept for a repeated idempotency key."""
+    journal_id, lesson_id, entries, reason = cmd.journal_id, cmd.lesson_id, cmd.entries, cmd.reason
+    idempotency_key, request_hash = cmd.idempotency_key, cmd.request_hash
     idempotency.check_key(idempotency_key)
     journal_uuid, lesson_uuid = parse_id(journal_id, "journal_id"), parse_id(lesson_id, "lesson_id")
     if not entries:
@@ -260,15 +289,18 @@ async def _record(
     }
     batch = plan(keys, [e.status for e in entries], [e.expected_version for e in entries], stored)
     if batch.stale:
-        stale = [
+        stale: list[dict[str, object]] = [
             {
                 "cell": i,
+                "column_id": lesson_id,
                 "student_id": entries[i].student_id,
                 "value": batch.current[i].value or "",
                 "version": batch.current[i].version,
+                "source": current.get(parsed[i], (None, 0, "", None))[2],
             }
             for i in batch.stale
         ]
+        await _name_the_writers(conn, journal.journal_id, column.column_id, stale)
         raise Conflict(
             f"{len(stale)} entr(ies) changed since they were read; nothing was written",
             field=f"entries[{batch.stale[0]}].expected_version",
@@ -276,6 +308,7 @@ async def _record(
         )
     rows = []
     out = []
+    typed: list[datetime | None] = []
     changed = set(batch.changed)
     for i, (entry, student) in enumerate(zip(entries, parsed, strict=True)):
         old_status, old_version, old_source, checked_at = current.get(student, (None, 0, "", None))
@@ -290,10 +323,22 @@ async def _record(
                 raise InvalidArgument("reason", f"overriding the QR check-in of entries[{i}] needs a reason")
             source = BY_OVERRIDE
         rows.append((student, old_status, entry.status, source, checked_at, old_version + 1))
+        typed.append(entry.typed_at)
         out.append(
             AttendanceCell(lesson_id, entry.student_id, entry.status, old_version + 1, source, checked_at)
         )
     if rows:
         on_behalf = journal.writers.on_behalf_of(principal.subject)
-        await write_cells(uow, journal, column, principal.subject, on_behalf, rows, reason, grant, now)
+        await write_cells(
+            uow,
+            journal,
+            column,
+            principal.subject,
+            on_behalf,
+            rows,
+            reason,
+            grant,
+            now,
+            typed if any(typed) else None,
+        )
     return out

@@ -18,6 +18,7 @@ from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidA
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import cells_sql
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import ColumnInfo, sections_of
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain import checkin
 from services.gradebook.domain.checkin_window import OutsideWindow, lesson_window
@@ -25,7 +26,6 @@ from services.gradebook.domain.closed import section_closed
 from services.gradebook.domain.vocabulary import BY_CHECK_IN, CONTROL
 from services.gradebook.service_layer.attendance import lesson_column, write_cells
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import ColumnInfo, sections_of
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,

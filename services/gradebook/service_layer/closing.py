@@ -22,10 +22,10 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound
 from ejournal_platform.events import Event
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import SectionInfo
 from services.gradebook.domain.vocabulary import SECTION_SERIES
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import SectionInfo
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
@@ -44,6 +44,17 @@ class ClosedSection:
     statement_number: int
     already_closed: bool
     series: str = SECTION_SERIES
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseSection:
+    """The CloseSection command: one section of a journal (or of every journal carrying it)."""
+
+    journal_id: str  # empty: every journal with this section
+    section: str
+    reason: str
+    idempotency_key: str = ""  # optional: without one, closing again only reports the closed section
+    request_hash: bytes = b""
 
 
 @dataclass
@@ -142,19 +153,18 @@ async def close_in(
 
 
 async def close_section(
-    gb: Gradebook,
-    principal: Principal | None,
-    journal_id: str,
-    section: str,
-    reason: str,
-    idempotency_key: str,
-    request_hash: bytes,
-    encode: Callable[[CloseOutcome], bytes],
+    gb: Gradebook, principal: Principal | None, cmd: CloseSection, encode: Callable[[CloseOutcome], bytes]
 ) -> CloseOutcome:
     """`encode` turns the outcome into the reply's bytes, kept for a repeated idempotency key (the
     entrypoint's translation: the service layer knows no wire format). Without a key (or a caller) the
     call is simply run: closing an already closed section reports it and changes nothing."""
-    section_id = parse_id(section, "section")
+    journal_id, reason, idempotency_key, request_hash = (
+        cmd.journal_id,
+        cmd.reason,
+        cmd.idempotency_key,
+        cmd.request_hash,
+    )
+    section_id = parse_id(cmd.section, "section")
     now = gb.now()
     async with gb.unit_of_work() as uow:
 

@@ -21,10 +21,10 @@ from ejournal_platform.events import Event
 from ejournal_platform.pagination import Page, after, page_request
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import columns_of, sections_of
 from services.gradebook.domain import disputes as rules
 from services.gradebook.domain.closed import section_closed
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import columns_of, sections_of
 from services.gradebook.service_layer.journals import (
     authorized_journal,
     load_journal,

@@ -6,59 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import text
-
 from ejournal_platform.authz import allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
+from services.gradebook.adapters.fill_sql import LESSONS, SELECT_JOURNALS, UNIT_DAYS
 from services.gradebook.domain import fill
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id, refusal
-
-LESSONS = text(
-    """
-    WITH r AS (
-        SELECT DISTINCT student_id FROM enrollments
-        WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)
-    ),
-    cell_marks AS (
-        SELECT m.column_id, m.student_id, m.value FROM marks m
-        WHERE m.journal_id = :j AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
-    ),
-    cell_attendance AS (SELECT a.column_id, a.student_id, a.status FROM attendance a WHERE a.journal_id = :j)
-    SELECT c.column_id, c.date,
-        (SELECT count(*) FROM r) AS students,
-        (SELECT count(*) FROM cell_marks m WHERE m.column_id = c.column_id) AS marks,
-        (SELECT count(*) FROM cell_attendance a WHERE a.column_id = c.column_id) AS records,
-        (SELECT count(DISTINCT x.student_id) FROM (
-            SELECT a.student_id FROM cell_attendance a
-            WHERE a.column_id = c.column_id AND a.status IN ('present', 'late')
-            UNION SELECT m.student_id FROM cell_marks m
-            WHERE m.column_id = c.column_id AND m.value <> ALL(:absent_marks)) x) AS present,
-        (SELECT count(DISTINCT x.student_id) FROM (
-            SELECT a.student_id FROM cell_attendance a WHERE a.column_id = c.column_id AND a.status = 'absent'
-            UNION SELECT m.student_id FROM cell_marks m
-            WHERE m.column_id = c.column_id AND m.value = ANY(:absent_marks)) x) AS absent
-    FROM columns c
-    WHERE c.journal_id = :j AND c.kind <> 'control' AND NOT c.cancelled AND c.date BETWEEN :from AND :to
-    ORDER BY c.date, c.column_id
-    """
-)
-UNIT_DAYS = text(
-    "SELECT count(DISTINCT date) FROM columns WHERE journal_id = :j AND kind <> 'control' AND NOT cancelled"
-)
-SELECT_JOURNALS = text(
-    """
-    SELECT DISTINCT j.journal_id FROM journals j
-    WHERE (CAST(:journal AS uuid) IS NULL OR j.journal_id = :journal)
-      AND (CAST(:department AS uuid) IS NULL OR j.department_id = :department)
-      AND (CAST(:teacher AS uuid) IS NULL OR EXISTS (
-           SELECT 1 FROM journal_teachers t
-           WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
-    ORDER BY j.journal_id
-    """
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +49,11 @@ async def fill_status(
     department_id: str,
     from_date: str,
     to_date: str,
-) -> list[JournalFill]:
+    page: Page | None = None,
+) -> tuple[list[JournalFill], str]:
+    """One page of the matching journals' fill (by journal id), and the next page's token. A journal
+    the caller may not monitor is left out of its page (a page may hold fewer, the walk goes on)."""
+    page = page or page_request(0, "")
     if not (journal_id or teacher_id or department_id):
         raise InvalidArgument("journal_id", "name a journal, a teacher or a department")
     start, end = _date(from_date, "from_date", date.min), _date(to_date, "to_date", date.max)
@@ -104,10 +64,14 @@ async def fill_status(
         "journal": parse_id(journal_id, "journal_id") if journal_id else None,
         "teacher": parse_id(teacher_id, "teacher_id") if teacher_id else None,
         "department": parse_id(department_id, "department_id") if department_id else None,
+        "after": parse_id(page.after[0], "page_token") if page.after else None,
+        "fetch": page.fetch,
     }
     out = []
     async with gb.sessions() as session:
-        ids = list((await session.execute(SELECT_JOURNALS, params)).scalars())
+        ids, next_token = page.cut(
+            list((await session.execute(SELECT_JOURNALS, params)).scalars()), key=lambda j: (j,)
+        )
         if journal_id and not ids:  # refused like someone else's journal: no existence oracle
             raise refusal(principal, "journal.monitor")
         for jid in ids:
@@ -143,4 +107,4 @@ async def fill_status(
                     fill.by_week(lessons),
                 )
             )
-    return out
+    return out, next_token

@@ -17,9 +17,9 @@ from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import closing_sql
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import columns_of
 from services.gradebook.domain.journal import JournalView
 from services.gradebook.service_layer.closing import close_in
-from services.gradebook.service_layer.grid_data import columns_of
 
 ATTESTATION = "intermediate_attestation"
 

@@ -70,18 +70,30 @@ class MarkOutcome:
     touched_columns: set[uuid.UUID] = field(default_factory=set)
 
 
+@dataclass(frozen=True, kw_only=True)
+class WriteMarks:
+    """The WriteMarks command: cells of one journal under the caller's idempotency key."""
+
+    journal_id: str
+    cells: Sequence[CellWrite]
+    idempotency_key: str
+    request_hash: bytes  # the request's fingerprint: a key reused for another request is refused
+    reason: str = ""  # required for a correction under a reopen grant
+
+
 @dataclass
 class WriteResult:
     outcome: MarkOutcome
     replayed: bool = False  # the first outcome of an earlier call with the same key
 
 
-def typed_time(text: str, index: int) -> datetime | None:
+def typed_time(text: str, index: int, items: str = "cells") -> datetime | None:
     """A cell's `typed_at` (RFC 3339 with an offset), or None when the client sent none. It is kept as
-    the client said it, even when that clock is wrong: it is information, never a rule's input."""
+    the client said it, even when that clock is wrong: it is information, never a rule's input.
+    `items` names the request's list in a refusal (cells of marks, entries of attendance)."""
     if not text:
         return None
-    field_name = f"cells[{index}].typed_at"
+    field_name = f"{items}[{index}].typed_at"
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
@@ -300,16 +312,10 @@ def unpack_outcome(stored: bytes, profile_code: str, cells: Sequence[CellWrite])
     return MarkOutcome(written, case_id)
 
 
-async def write_marks(
-    gb: Gradebook,
-    principal: Principal | None,
-    journal_id: str,
-    cells: Sequence[CellWrite],
-    idempotency_key: str,
-    reason: str,
-    request_hash: bytes,
-) -> WriteResult:
+async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMarks) -> WriteResult:
     """WriteMarks: the outcome, or (`replayed`) the first outcome of an earlier call with this key."""
+    cells, reason = cmd.cells, cmd.reason
+    journal_id, idempotency_key, request_hash = cmd.journal_id, cmd.idempotency_key, cmd.request_hash
     idempotency.check_key(idempotency_key)
     journal_uuid = parse_id(journal_id, "journal_id")
     _check_shape(cells)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import exists, or_, select, text, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from ejournal_platform.events import Event, ReceivedEvent
 from ejournal_platform.logging import get_logger
 from ejournal_platform.outbox import OutboxWriter
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.projections_sql import JOURNAL_TEACHERS
 from services.gradebook.domain.history_chain import GENESIS
 from services.gradebook.domain.vocabulary import enum_word, journal_id_for
 from services.gradebook.service_layer import names
@@ -165,7 +166,7 @@ class Projector:
             str(x)
             for x in (
                 await session.execute(
-                    text("SELECT DISTINCT teacher_id FROM journal_teachers WHERE journal_id = :j AND active"),
+                    JOURNAL_TEACHERS,
                     {"j": journal_id},
                 )
             ).scalars()

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from ejournal_platform.authz import Role, allowed
 from ejournal_platform.context import Principal
@@ -14,17 +14,24 @@ from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from ejournal_platform.pagination import Page, page_request
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
+from services.gradebook.adapters.journal_rows import SectionInfo, sections_of_journals
 from services.gradebook.adapters.pg import raw_connection
+from services.gradebook.adapters.reads_sql import (
+    ACTIVE_CASES_OF_JOURNALS,
+    CURRENT_CELLS,
+    FINISHING_DEPARTMENT,
+    MY_JOURNALS,
+)
 from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
 from services.gradebook.domain.state_check import CellMismatch, first_state_mismatch
 from services.gradebook.domain.statements import Header, Line, Names, Signer, parse_content
 from services.gradebook.service_layer import names as printed_names
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import SectionInfo, sections_of
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
     load_journal,
+    load_journals,
     parse_id,
 )
 
@@ -52,19 +59,31 @@ def visible_students(principal: Principal) -> set[str] | None:
 async def _header(
     gb: Gradebook, session: Any, journal: JournalView, principal: Principal | None
 ) -> JournalHeader:
-    sections = list((await sections_of(session, journal.journal_id)).values())
-    cases = {
-        r.section_id: r.case_id
-        for r in await session.execute(
-            text(
-                "SELECT section_id, case_id FROM reopen_grants WHERE journal_id = :j AND ended_at IS NULL "
-                "AND expires_at > :now"
-            ),
-            {"j": journal.journal_id, "now": gb.now()},
+    return (await _headers(gb, session, [journal], principal))[0]
+
+
+async def _headers(
+    gb: Gradebook, session: Any, journals: list[JournalView], principal: Principal | None
+) -> list[JournalHeader]:
+    """Each journal's header (its sections and open reopen cases): two queries however many journals."""
+    ids = [j.journal_id for j in journals]
+    sections = await sections_of_journals(session, ids)
+    cases: dict[uuid.UUID, dict[uuid.UUID, str]] = {j: {} for j in ids}
+    if ids:
+        for r in await session.execute(ACTIVE_CASES_OF_JOURNALS, {"j": ids, "now": gb.now()}):
+            cases[r.journal_id][r.section_id] = r.case_id
+    out = []
+    for journal in journals:
+        behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
+        out.append(
+            JournalHeader(
+                journal,
+                list(sections[journal.journal_id].values()),
+                cases[journal.journal_id],
+                [behalf] if behalf else [],
+            )
         )
-    }
-    behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
-    return JournalHeader(journal, sections, cases, [behalf] if behalf else [])
+    return out
 
 
 async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> JournalHeader:
@@ -93,29 +112,6 @@ async def get_journal_with_names(
         return header, known
 
 
-# The caller's journals: those they teach, and those of a teacher they substitute for today. Started
-# from the caller's own rows (indexed by teacher and by substitute), not from every journal: a
-# university has 120,000 journals a year, a teacher a few dozen.
-MY_JOURNALS = text(
-    """
-    SELECT j.journal_id FROM journals j
-    WHERE j.journal_id IN (
-            SELECT t.journal_id FROM journal_teachers t WHERE t.teacher_id = :me AND t.active
-            UNION
-            SELECT t.journal_id FROM substitutions s
-            JOIN journal_teachers t ON t.teacher_id = s.absent_teacher_id AND t.active
-            JOIN journals sj ON sj.journal_id = t.journal_id
-            WHERE s.substitute_id = :me AND :today BETWEEN s.starts_on AND s.ends_on
-              AND ((cardinality(s.journal_ids) = 0 AND cardinality(s.course_unit_ids) = 0)
-                   OR sj.journal_id = ANY(s.journal_ids) OR sj.course_unit_id = ANY(s.course_unit_ids)))
-      AND (CAST(:term AS uuid) IS NULL OR j.term_id = :term)
-      AND (CAST(:after AS uuid) IS NULL OR j.journal_id > :after)
-    ORDER BY j.journal_id
-    LIMIT :fetch
-    """
-)
-
-
 async def list_my_journals(
     gb: Gradebook, principal: Principal | None, term_id: str, page: Page | None = None
 ) -> tuple[list[JournalHeader], str]:
@@ -136,12 +132,13 @@ async def list_my_journals(
     async with gb.sessions() as session:
         found = list((await session.execute(MY_JOURNALS, params)).scalars())
         ids, next_token = page.cut(found, key=lambda j: (j,))
-        out = []
-        for journal_id in ids:
-            journal = await load_journal(session, journal_id, now.date())
-            if allowed(principal, "journal.read", journal.scope()):
-                out.append(await _header(gb, session, journal, principal))
-        return out, next_token
+        # A constant number of round trips per page (not per journal): the ids, the journals with
+        # their teachers, the substitutions, the sections, the open cases.
+        journals = [
+            j for j in await load_journals(session, ids, now.date())
+            if allowed(principal, "journal.read", j.scope())
+        ]  # fmt: skip
+        return await _headers(gb, session, journals, principal), next_token
 
 
 @dataclass
@@ -225,20 +222,20 @@ async def cell_history(
 
 def _change(r: Any) -> Change:
     return Change(
-        str(r.journal_id),
-        int(r.position),
-        r.kind,
-        str(r.column_id),
-        str(r.student_id),
-        r.old_value,
-        r.new_value,
-        r.author_id,
-        r.on_behalf_of_id,
-        r.reason,
-        str(r.grant_id) if r.grant_id else None,
-        r.case_id,
-        r.recorded_at,
-        r.typed_at,
+        journal_id=str(r.journal_id),
+        position=int(r.position),
+        kind=r.kind,
+        column_id=str(r.column_id),
+        student_id=str(r.student_id),
+        old_value=r.old_value,
+        new_value=r.new_value,
+        author_id=r.author_id,
+        on_behalf_of_id=r.on_behalf_of_id,
+        reason=r.reason,
+        grant_id=str(r.grant_id) if r.grant_id else None,
+        case_id=r.case_id,
+        recorded_at=r.recorded_at,
+        typed_at=r.typed_at,
     )
 
 
@@ -281,13 +278,6 @@ class StateVerdict:
     mismatch: CellMismatch | None
 
 
-CURRENT_CELLS = text(
-    "SELECT 'mark' AS kind, column_id::text, student_id::text, value FROM marks WHERE journal_id = :j "
-    "UNION ALL SELECT 'attendance', column_id::text, student_id::text, status FROM attendance "
-    "WHERE journal_id = :j"
-)
-
-
 @dataclass(frozen=True)
 class StatementView:
     statement_id: str
@@ -308,15 +298,7 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
     # An integrated statement belongs to the department that finished the teaching (KZ-04).
     finishing = (
         await session.execute(
-            text(
-                "SELECT coalesce(p.department_id, u.department_id) AS department_id, u.faculty_id, "
-                "(SELECT f.parent_id FROM names f WHERE f.name_id = u.faculty_id AND f.kind = 'faculty') "
-                "AS university_id "
-                "FROM course_units u LEFT JOIN LATERAL (SELECT department_id FROM course_units c "
-                "WHERE c.parent_id = u.course_unit_id "
-                "ORDER BY c.is_last_part DESC, c.position DESC LIMIT 1) p "
-                "ON true WHERE u.course_unit_id = :u"
-            ),
+            FINISHING_DEPARTMENT,
             {"u": row.course_unit_id},
         )
     ).first()

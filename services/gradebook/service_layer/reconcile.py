@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, time
 
-from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,28 +20,13 @@ from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.reconcile_sql import (
+    ACTIVE_TEACHERS,
+    CONTROL_EVENTS_OF_JOURNAL,
+    LESSONS_OF_JOURNAL,
+)
 from services.gradebook.domain.sections import SectionSpan, ordered, section_for
 from services.gradebook.domain.vocabulary import CONTROL, LESSON, SELF_STUDY
-
-CONTROL_EVENTS_OF_JOURNAL = text(
-    """
-    SELECT ce.* FROM control_events ce
-    WHERE ce.group_id = :group_id
-      AND (ce.subgroup_id IS NULL OR ce.subgroup_id IS NOT DISTINCT FROM :subgroup_id)
-      AND (ce.course_unit_id = :course_unit_id
-           OR ce.course_unit_id = (SELECT cu.parent_id FROM course_units cu
-                                   WHERE cu.course_unit_id = :course_unit_id AND cu.kind = 'block'
-                                     AND cu.is_last_part))
-    """
-)
-
-LESSONS_OF_JOURNAL = text(
-    """
-    SELECT l.* FROM lessons l
-    WHERE l.course_unit_id = :course_unit_id AND l.group_id = :group_id
-      AND l.subgroup_id IS NOT DISTINCT FROM :subgroup_id AND l.lesson_type = :lesson_type
-    """
-)
 
 
 def default_deadline(profile_code: str, day: object) -> datetime | None:
@@ -75,7 +59,7 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
         str(x)
         for x in (
             await session.execute(
-                text("SELECT teacher_id FROM journal_teachers WHERE journal_id = :j AND active"),
+                ACTIVE_TEACHERS,
                 {"j": journal_id},
             )
         ).scalars()

@@ -29,10 +29,10 @@ from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import grants_sql
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import SectionInfo
 from services.gradebook.domain.statements import Signer, corrected_students, parse_content
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import SectionInfo
 from services.gradebook.service_layer.journals import load_journal, parse_id, refusal
 from services.gradebook.service_layer.statement_forming import section_lines, store_statement
 

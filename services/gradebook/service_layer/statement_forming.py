@@ -17,6 +17,7 @@ from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import SectionInfo, columns_of, marks_by_student
 from services.gradebook.domain.statements import (
     Header,
     Line,
@@ -27,7 +28,6 @@ from services.gradebook.domain.statements import (
 )
 from services.gradebook.domain.totals import journal_totals
 from services.gradebook.domain.vocabulary import CONTROL
-from services.gradebook.service_layer.grid_data import SectionInfo, columns_of, marks_by_student
 from services.gradebook.service_layer.journals import JournalView
 from services.gradebook.service_layer.names import structure, structure_names
 

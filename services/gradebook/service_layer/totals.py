@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require
@@ -15,6 +15,14 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.journal_rows import columns_of, marks_by_student
+from services.gradebook.adapters.totals_sql import (
+    EXAMS,
+    GROUP_STUDENTS,
+    STUDENT_ATTENDANCE,
+    STUDENT_JOURNALS,
+    UNIT_TEACHERS,
+)
 from services.gradebook.domain.statements import Signer, integrated_line
 from services.gradebook.domain.totals import (
     IntegratedResult,
@@ -25,7 +33,6 @@ from services.gradebook.domain.totals import (
 )
 from services.gradebook.domain.vocabulary import INTEGRATED_SERIES, exam_preference
 from services.gradebook.service_layer.context import Gradebook
-from services.gradebook.service_layer.grid_data import columns_of, marks_by_student
 from services.gradebook.service_layer.journals import (
     JournalView,
     authorized_journal,
@@ -109,18 +116,6 @@ def finishing_part(unit: Unit) -> Any:
     return last[0] if last else unit.parts[-1]
 
 
-EXAMS = text(
-    """
-    SELECT j.course_unit_id, j.lesson_type, m.student_id, m.value
-    FROM journals j
-    JOIN columns c ON c.journal_id = j.journal_id AND c.control_kind = 'intermediate_attestation'
-    JOIN control_events ce ON ce.control_event_id = c.column_id
-    JOIN marks m ON m.journal_id = j.journal_id AND m.column_id = c.column_id AND m.value IS NOT NULL
-    WHERE j.group_id = :group AND ce.course_unit_id = ANY(:units)
-    """
-)
-
-
 async def integrated_results(
     session: AsyncSession, unit: Unit, group_id: uuid.UUID
 ) -> tuple[list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
@@ -139,7 +134,7 @@ async def integrated_results(
     students = sorted(
         (
             await session.execute(
-                text("SELECT DISTINCT student_id FROM enrollments WHERE group_id = :g AND until IS NULL"),
+                GROUP_STUDENTS,
                 {"g": group_id},
             )
         ).scalars(),
@@ -164,11 +159,7 @@ async def integrated_results(
 async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, part: Any) -> ResourceScope:
     teachers = (
         await session.execute(
-            text(
-                "SELECT DISTINCT t.teacher_id FROM journal_teachers t "
-                "JOIN journals j ON j.journal_id = t.journal_id "
-                "WHERE t.active AND j.group_id = :g AND j.course_unit_id = :u"
-            ),
+            UNIT_TEACHERS,
             {"g": group_id, "u": part.course_unit_id},
         )
     ).scalars()
@@ -248,16 +239,6 @@ async def form_integrated_statement(
     return IntegratedFormed(str(formed.statement_id), formed.number, INTEGRATED_SERIES, False)
 
 
-STUDENT_JOURNALS = text(
-    """
-    SELECT DISTINCT j.journal_id FROM journals j JOIN enrollments e ON e.group_id = j.group_id
-    WHERE e.student_id = :s AND (j.subgroup_id IS NULL OR j.subgroup_id = e.subgroup_id)
-      AND (CAST(:term AS uuid) IS NULL OR j.term_id = :term)
-    ORDER BY j.journal_id
-    """
-)
-
-
 async def student_results(
     gb: Gradebook, principal: Principal | None, student_id: str, term_id: str
 ) -> tuple[str, list[tuple[JournalView, list[tuple[Any, str, str]], Totals]]]:
@@ -292,9 +273,7 @@ async def student_results(
             attendance = {
                 r.column_id: r.status
                 for r in await session.execute(
-                    text(
-                        "SELECT column_id, status FROM attendance WHERE journal_id = :j AND student_id = :s"
-                    ),
+                    STUDENT_ATTENDANCE,
                     {"j": journal.journal_id, "s": student},
                 )
             }

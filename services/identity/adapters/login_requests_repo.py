@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.pagination import Page, keyset
 from services.identity.adapters.tables import login_requests as t
 from services.identity.domain.login_requests import LoginRequestForm, LoginRequestStatus
 from services.identity.domain.people import PersonName
@@ -62,9 +63,9 @@ async def find_by_request_id(session: AsyncSession, request_id: str) -> Row[Any]
 
 
 async def list_rows(
-    session: AsyncSession, department_id: str, status: LoginRequestStatus | None
+    session: AsyncSession, department_id: str, status: LoginRequestStatus | None, page: Page
 ) -> list[Row[Any]]:
-    query = select(t).order_by(t.c.requested_at)
+    query = keyset(select(t), page, [t.c.requested_at, t.c.id], [datetime.fromisoformat, uuid.UUID])
     if department_id:
         query = query.where(t.c.department_id == department_id)
     if status is not None:

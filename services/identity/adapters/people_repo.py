@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import current_request_id
 from ejournal_platform.errors import Conflict, NotFound
+from ejournal_platform.pagination import Page, keyset
 from services.identity.adapters.tables import login_attempts, people, person_audit
 from services.identity.domain.people import (
     AccountStatus,
@@ -93,6 +94,21 @@ async def find_by_id(session: AsyncSession, person_id: str, *, lock: bool = Fals
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).first()
+
+
+async def find_rows(session: AsyncSession, query: str, limit: int) -> list[Row[Any]]:
+    """People whose login begins with `query` or whose name holds it (any case), by name then login."""
+    c = people.c
+    text = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    inside = f"%{text}%"
+    matches = (
+        c.login.ilike(f"{text}%", escape="\\")
+        | c.last_name.ilike(inside, escape="\\")
+        | c.first_name.ilike(inside, escape="\\")
+        | c.patronymic.ilike(inside, escape="\\")
+    )
+    ordered = select(people).where(matches).order_by(c.last_name, c.first_name, c.login).limit(limit)
+    return list((await session.execute(ordered)).all())
 
 
 async def full_names(session: AsyncSession, person_ids: Sequence[str]) -> dict[str, str]:
@@ -178,14 +194,9 @@ async def audit(
     )
 
 
-async def history(session: AsyncSession, person_id: str) -> Sequence[Row[Any]]:
-    return (
-        await session.execute(
-            select(person_audit)
-            .where(person_audit.c.person_id == uuid.UUID(person_id))
-            .order_by(person_audit.c.seq)
-        )
-    ).all()
+async def history(session: AsyncSession, person_id: str, page: Page) -> Sequence[Row[Any]]:
+    query = select(person_audit).where(person_audit.c.person_id == uuid.UUID(person_id))
+    return (await session.execute(keyset(query, page, [person_audit.c.seq], [int]))).all()
 
 
 async def record_login_attempt(
@@ -210,15 +221,10 @@ async def record_login_attempt(
     )
 
 
-async def list_login_attempts(session: AsyncSession, person_id: str, limit: int) -> Sequence[Row[Any]]:
-    return (
-        await session.execute(
-            select(login_attempts)
-            .where(login_attempts.c.person_id == uuid.UUID(person_id))
-            .order_by(login_attempts.c.seq.desc())
-            .limit(limit)
-        )
-    ).all()
+async def list_login_attempts(session: AsyncSession, person_id: str, page: Page) -> Sequence[Row[Any]]:
+    """Newest first."""
+    query = select(login_attempts).where(login_attempts.c.person_id == uuid.UUID(person_id))
+    return (await session.execute(keyset(query, page, [login_attempts.c.seq], [int], descending=True))).all()
 
 
 async def unknown_login_failures(

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.pagination import Page, keyset
 from services.identity.adapters.tables import substitutions as t
 from services.identity.domain.substitutions import DecisionReference, Substitution, SubstitutionRequest
 
@@ -104,9 +105,9 @@ async def end(session: AsyncSession, substitution_id: str, ended_on: date, by: s
 
 
 async def list_rows(
-    session: AsyncSession, department_id: str, teacher_id: str, active_on: date | None
+    session: AsyncSession, department_id: str, teacher_id: str, active_on: date | None, page: Page
 ) -> list[Substitution]:
-    query = select(t).order_by(t.c.starts_on, t.c.id)
+    query = keyset(select(t), page, [t.c.starts_on, t.c.id], [date.fromisoformat, uuid.UUID])
     if department_id:
         query = query.where(t.c.department_id == department_id)
     if teacher_id:

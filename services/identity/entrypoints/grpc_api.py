@@ -13,6 +13,7 @@ from typing import Any
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated, require
+from ejournal_platform.pagination import page_request
 from services.identity.entrypoints import mappers as m
 from services.identity.service_layer import (
     auth,
@@ -121,6 +122,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         person = await people.get_person(self.deps, authenticated(), request.person_id)
         return pb.GetPersonResponse(person=m.person_to_pb(person))
 
+    async def FindPeople(self, request: pb.FindPeopleRequest, context: Ctx) -> pb.FindPeopleResponse:
+        found = await people.find_people(self.deps, authenticated(), request.query, request.page_size)
+        return pb.FindPeopleResponse(people=[m.person_to_pb(p) for p in found])
+
     async def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Ctx) -> pb.UpdatePersonResponse:
         cmd = people.UpdatePerson(
             person_id=request.person_id,
@@ -146,8 +151,11 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def GetPersonHistory(
         self, request: pb.GetPersonHistoryRequest, context: Ctx
     ) -> pb.GetPersonHistoryResponse:
-        rows = await people.person_history(self.deps, authenticated(), request.person_id)
-        return pb.GetPersonHistoryResponse(entries=[m.audit_to_pb(row) for row in rows])
+        page = page_request(request.page_size, request.page_token, {"person_id": request.person_id})
+        rows, next_token = await people.person_history(self.deps, authenticated(), request.person_id, page)
+        return pb.GetPersonHistoryResponse(
+            entries=[m.audit_to_pb(row) for row in rows], next_page_token=next_token
+        )
 
     async def IssueCredentials(
         self, request: pb.IssueCredentialsRequest, context: Ctx
@@ -168,10 +176,15 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def ListLoginAttempts(
         self, request: pb.ListLoginAttemptsRequest, context: Ctx
     ) -> pb.ListLoginAttemptsResponse:
-        rows = await credentials.list_login_attempts(
-            self.deps, authenticated(), request.person_id, request.limit
+        # `limit` is the older name of `page_size` (kept for clients that send it).
+        size = request.page_size or max(0, min(request.limit, 500))
+        page = page_request(size, request.page_token, {"person_id": request.person_id})
+        rows, next_token = await credentials.list_login_attempts(
+            self.deps, authenticated(), request.person_id, page
         )
-        return pb.ListLoginAttemptsResponse(attempts=[m.attempt_to_pb(row) for row in rows])
+        return pb.ListLoginAttemptsResponse(
+            attempts=[m.attempt_to_pb(row) for row in rows], next_page_token=next_token
+        )
 
     # -- roles --------------------------------------------------------------------------------------
     async def GrantRole(self, request: pb.GrantRoleRequest, context: Ctx) -> pb.GrantRoleResponse:
@@ -213,8 +226,14 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         self, request: pb.ListLoginRequestsRequest, context: Ctx
     ) -> pb.ListLoginRequestsResponse:
         status = m.LR_STATUS_FROM_PB.get(request.status)
-        rows = await login_requests.list_requests(self.deps, authenticated(), request.department_id, status)
-        return pb.ListLoginRequestsResponse(login_requests=[m.login_request_to_pb(row) for row in rows])
+        filters = {"department_id": request.department_id, "status": request.status}
+        page = page_request(request.page_size, request.page_token, filters)
+        rows, next_token = await login_requests.list_requests(
+            self.deps, authenticated(), request.department_id, status, page
+        )
+        return pb.ListLoginRequestsResponse(
+            login_requests=[m.login_request_to_pb(row) for row in rows], next_page_token=next_token
+        )
 
     async def DecideLoginRequest(
         self, request: pb.DecideLoginRequestRequest, context: Ctx
@@ -261,11 +280,15 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def ListSubstitutions(
         self, request: pb.ListSubstitutionsRequest, context: Ctx
     ) -> pb.ListSubstitutionsResponse:
-        found = await substitutions.list_substitutions(
-            self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on
+        filters = [request.department_id, request.teacher_id, request.active_on]
+        page = page_request(request.page_size, request.page_token, filters)
+        found, next_token = await substitutions.list_substitutions(
+            self.deps, authenticated(), request.department_id, request.teacher_id, request.active_on, page
         )
         names = await substitutions.teacher_names(self.deps, found)
-        return pb.ListSubstitutionsResponse(substitutions=[m.substitution_to_pb(s, names) for s in found])
+        return pb.ListSubstitutionsResponse(
+            substitutions=[m.substitution_to_pb(s, names) for s in found], next_page_token=next_token
+        )
 
     # -- contacts and notice preferences (issue 17) --------------------------------------------------
     async def GetContacts(self, request: pb.GetContactsRequest, context: Ctx) -> pb.GetContactsResponse:

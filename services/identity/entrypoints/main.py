@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
+from ejournal_platform.grpc.public import public_methods
 from ejournal_platform.revocation import RefusingRevoked, RevokedSessions
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
@@ -19,10 +20,8 @@ from services.identity.service_layer.keys import KeyRing, retired_key_window
 from services.identity.settings import IdentitySettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["IdentityService"].full_name
-PUBLIC_METHODS = frozenset(
-    f"/{SERVICE}/{name}"
-    for name in ("Login", "Refresh", "GetKeySet", "ListRevokedSessions", "IssueServiceToken")
-)
+# Signing in, the key set and the deny-list (marked public in the contract).
+PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["IdentityService"])
 
 
 async def build_deps(runtime: Runtime, settings: IdentitySettings) -> Deps:

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from ejournal_platform.authz import Role
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists
 from ejournal_platform.logging import get_logger
 from services.identity.adapters import people_repo, roles_repo, tables
+from services.identity.adapters.locks import FIRST_ADMINISTRATOR_LOCK
 from services.identity.domain.people import NewPerson, PersonCategory, Placement, validate_new_person
 from services.identity.domain.profiles import KNOWN_PROFILES
 from services.identity.domain.roles import validate_assignment
@@ -138,9 +139,6 @@ async def _ensure(
             continue
         uow.add_event(event)
     return existing is None
-
-
-FIRST_ADMINISTRATOR_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('ejournal.first_administrator'))")
 
 
 async def create_first_administrator(deps: Deps, account: Account) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from ejournal_platform.authz import allowed, permits_allow
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from ejournal_platform.pagination import Page
 from services.identity.adapters import people_repo, sessions_repo
 from services.identity.domain.people import AccountStatus, Person
 from services.identity.domain.profiles import profile
@@ -110,8 +111,10 @@ async def change_own_password(deps: Deps, principal: Principal, current: str, ne
         await uow.commit()
 
 
-async def list_login_attempts(deps: Deps, principal: Principal, person_id: str, limit: int) -> list[Any]:
-    limit = limit if 0 < limit <= 500 else 100
+async def list_login_attempts(
+    deps: Deps, principal: Principal, person_id: str, page: Page
+) -> tuple[list[Any], str]:
+    """One page of a person's sign-in attempts, newest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, person_id)
         if row is None:
@@ -119,4 +122,5 @@ async def list_login_attempts(deps: Deps, principal: Principal, person_id: str, 
         person = people_repo.to_person(row)
         if person.id != principal.subject and not allowed(principal, "audit.read", person.scope):
             raise PermissionDenied("permission denied: audit.read")
-        return list(await people_repo.list_login_attempts(uow.session, person_id, limit))
+        rows = await people_repo.list_login_attempts(uow.session, person_id, page)
+        return page.cut(rows, key=lambda r: (r.seq,))

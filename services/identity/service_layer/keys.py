@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
@@ -28,6 +27,7 @@ from ejournal_platform.tokens import (
     jwks_document,
 )
 from services.identity.adapters import sessions_repo
+from services.identity.adapters.locks import KEY_ROTATION_LOCK
 
 PLAIN_PEM = b"-----BEGIN PRIVATE KEY-----"
 KEY_LOCK = 0x1D_E7_17  # advisory lock id: replicas starting at once create one first key, not two
@@ -75,7 +75,7 @@ class KeyRing:
         """Read the keys; create the first one if there is none; encrypt any stored plain."""
         secret = self._secret()
         async with self._sessions() as session, session.begin():
-            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
+            await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
             rows = await sessions_repo.load_keys(session)
             for row in rows:
                 if bytes(row.private_pem).startswith(PLAIN_PEM):
@@ -103,7 +103,7 @@ class KeyRing:
     async def rotate(self) -> str:
         key = SigningKey.generate()
         async with self._sessions() as session, session.begin():
-            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEY_LOCK})
+            await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
             now = self._clock()
             await sessions_repo.add_key(session, key.kid, key.to_pem(self._secret()), now)
             await sessions_repo.retire_keys_except(session, key.kid, now)

@@ -15,6 +15,7 @@ from ejournal_platform.authz import ResourceScope, Role, allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page
 from services.identity.adapters import login_requests_repo as repo
 from services.identity.adapters import people_repo
 from services.identity.domain.login_requests import LoginRequestStatus, check_decidable, validate_form
@@ -60,11 +61,15 @@ async def submit(deps: Deps, principal: Principal, request_id: str, fields: dict
 
 
 async def list_requests(
-    deps: Deps, principal: Principal, department_id: str, status: LoginRequestStatus | None
-) -> list[Any]:
+    deps: Deps, principal: Principal, department_id: str, status: LoginRequestStatus | None, page: Page
+) -> tuple[list[Any], str]:
+    """One page of login requests by request time (what the caller may see of it), and the next token."""
     async with deps.unit_of_work() as uow:
-        rows = await repo.list_rows(uow.session, department_id, status)
-    return [row for row in rows if allowed(principal, "login_request.read", scope_of(row))]
+        rows, next_token = page.cut(
+            await repo.list_rows(uow.session, department_id, status, page),
+            key=lambda r: (r.requested_at, r.id),
+        )
+    return [row for row in rows if allowed(principal, "login_request.read", scope_of(row))], next_token
 
 
 async def issue_person(

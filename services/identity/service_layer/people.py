@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ejournal.identity.v1 import events_pb2 as ev
-from ejournal_platform.authz import ResourceScope, allowed, permits_allow, require
+from ejournal_platform.authz import POLICY, ResourceScope, allowed, permits_allow, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page
 from services.identity.adapters import people_repo, sessions_repo
 from services.identity.domain.people import (
     AccountStatus,
@@ -149,6 +150,27 @@ async def visible_person(session: Any, principal: Principal, person_id: str, act
     return person
 
 
+FIND_ACTION = "people.manage"
+FIND_DEFAULT, FIND_MAX, FIND_SCAN = 20, 100, 1000
+
+
+async def find_people(deps: Deps, principal: Principal, query: str, page_size: int = 0) -> list[Person]:
+    """People the caller manages, by login prefix or a part of the name: asked only by someone who
+    manages people somewhere (else refused like any other action); each found person is shown only
+    where the caller may manage them, so the answer says nothing of anyone else."""
+    managers = {permit.role.value for permit in POLICY[FIND_ACTION]}
+    if not any(g.role in managers for g in principal.roles):
+        raise PermissionDenied(f"permission denied: {FIND_ACTION}")
+    wanted = query.strip()
+    if len(wanted) < 2:
+        raise ValidationFailed("the query is too short", [("query", "needs at least 2 characters")])
+    limit = min(max(page_size or FIND_DEFAULT, 1), FIND_MAX)
+    async with deps.unit_of_work() as uow:
+        rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN)
+    found = [people_repo.to_person(row) for row in rows]
+    return [p for p in found if allowed(principal, FIND_ACTION, p.scope)][:limit]
+
+
 async def get_person(deps: Deps, principal: Principal, person_id: str) -> Person:
     async with deps.unit_of_work() as uow:
         return await visible_person(uow.session, principal, person_id, "people.read")
@@ -227,7 +249,10 @@ async def set_account_status(
     return updated
 
 
-async def person_history(deps: Deps, principal: Principal, person_id: str) -> list[Any]:
+async def person_history(
+    deps: Deps, principal: Principal, person_id: str, page: Page
+) -> tuple[list[Any], str]:
+    """One page of a person's audit trail, oldest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
         await visible_person(uow.session, principal, person_id, "audit.read")
-        return list(await people_repo.history(uow.session, person_id))
+        return page.cut(await people_repo.history(uow.session, person_id, page), key=lambda r: (r.seq,))

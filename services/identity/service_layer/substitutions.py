@@ -13,6 +13,7 @@ from ejournal_platform.authz import ResourceScope, Role, ScopeType, allowed, req
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page
 from services.identity.adapters import people_repo, roles_repo
 from services.identity.adapters import substitutions_repo as repo
 from services.identity.domain.profiles import profile
@@ -146,12 +147,15 @@ async def teacher_names(deps: Deps, found: list[Substitution]) -> dict[str, str]
 
 
 async def list_substitutions(
-    deps: Deps, principal: Principal, department_id: str, teacher_id: str, active_on: str
-) -> list[Substitution]:
+    deps: Deps, principal: Principal, department_id: str, teacher_id: str, active_on: str, page: Page
+) -> tuple[list[Substitution], str]:
     problems: list[tuple[str, str]] = []
     day = parse_day(active_on, "active_on", problems)
     if problems:
         raise ValidationFailed("bad filter", problems)
     async with deps.unit_of_work() as uow:
-        found = await repo.list_rows(uow.session, department_id.strip(), teacher_id.strip(), day)
-    return [s for s in found if allowed(principal, "substitution.read", scope_of(s))]
+        found, next_token = page.cut(
+            await repo.list_rows(uow.session, department_id.strip(), teacher_id.strip(), day, page),
+            key=lambda s: (s.starts_on, s.id),
+        )
+    return [s for s in found if allowed(principal, "substitution.read", scope_of(s))], next_token

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.pagination import Page, keyset
 from services.notifier.adapters.tables import deliveries, delivery_attempts, notices
 
 
@@ -61,12 +62,16 @@ async def mark_failed(
 
 
 async def of_recipient(
-    session: AsyncSession, person_id: str, unread_only: bool, limit: int
+    session: AsyncSession, person_id: str, unread_only: bool, page: Page
 ) -> Sequence[Row[Any]]:
+    """One page (`page.fetch` rows) of a person's notices, newest first."""
     query = select(notices).where(notices.c.recipient_id == person_id)
     if unread_only:
         query = query.where(notices.c.read_at.is_(None))
-    rows = await session.execute(query.order_by(notices.c.created_at.desc(), notices.c.id).limit(limit))
+    key = [notices.c.created_at, notices.c.id]
+    rows = await session.execute(
+        keyset(query, page, key, [datetime.fromisoformat, uuid.UUID], descending=True)
+    )
     return rows.all()
 
 

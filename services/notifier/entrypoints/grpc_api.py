@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal.notifier.v1 import notifier_service_pb2 as pb
 from ejournal.notifier.v1 import notifier_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated
+from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import page_request
 from services.notifier.service_layer import my_notices
 
 Ctx = Any
@@ -31,10 +33,17 @@ class NotifierServicer(pb_grpc.NotifierServiceServicer):
         self._sessions, self._clock = sessions, clock
 
     async def ListMyNotices(self, request: pb.ListMyNoticesRequest, context: Ctx) -> pb.ListMyNoticesResponse:
-        rows, unread = await my_notices.list_my_notices(
-            self._sessions, authenticated(), request.unread_only, request.limit
+        if request.limit < 0:
+            raise InvalidArgument("limit", "must not be negative")
+        # `limit` is the older name of `page_size` (kept for clients that send it).
+        size = request.page_size or min(request.limit, my_notices.MAX_LIMIT)
+        page = page_request(size, request.page_token, [request.unread_only])
+        rows, unread, next_token = await my_notices.list_my_notices(
+            self._sessions, authenticated(), request.unread_only, page
         )
-        return pb.ListMyNoticesResponse(notices=[notice_to_pb(r) for r in rows], unread=unread)
+        return pb.ListMyNoticesResponse(
+            notices=[notice_to_pb(r) for r in rows], unread=unread, next_page_token=next_token
+        )
 
     async def MarkNoticesRead(
         self, request: pb.MarkNoticesReadRequest, context: Ctx

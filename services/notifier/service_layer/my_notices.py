@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
+from ejournal_platform.pagination import Page
 from services.notifier.adapters import notices_repo
 
 MAX_LIMIT = 200
@@ -23,16 +24,14 @@ def _person(principal: Principal) -> str:
 
 
 async def list_my_notices(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, unread_only: bool, limit: int
-) -> tuple[Sequence[Any], int]:
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, unread_only: bool, page: Page
+) -> tuple[Sequence[Any], int, str]:
+    """One page of the caller's notices (newest first), how many are unread, the next page's token."""
     person = _person(principal)
-    if limit < 0:
-        raise InvalidArgument("limit", "must not be negative")
     async with sessions() as session:
-        rows = await notices_repo.of_recipient(
-            session, person, unread_only, min(limit or MAX_LIMIT, MAX_LIMIT)
-        )
-        return rows, await notices_repo.unread_count(session, person)
+        rows = await notices_repo.of_recipient(session, person, unread_only, page)
+        shown, next_token = page.cut(rows, key=lambda r: (r.created_at, r.id))
+        return shown, await notices_repo.unread_count(session, person), next_token
 
 
 async def mark_read(

@@ -22,6 +22,13 @@ from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
 RECENT_ATTEMPTS = 10
+FOUND = 50
+# An account's states (identity's AccountStatus), as the API names them, and their words.
+STATUSES = {
+    "ACCOUNT_STATUS_ACTIVE": N_("active"),
+    "ACCOUNT_STATUS_SUSPENDED": N_("suspended"),
+    "ACCOUNT_STATUS_LEFT": N_("left the university"),
+}
 GRANTABLE = [r.value for r in Role if r is not Role.SERVICE]
 # The scopes offered by name, broadest first; a parent's scope is their child (a person, by id).
 UNIT_SCOPES = (
@@ -39,6 +46,8 @@ FIELDS = {
     "scope_id": N_("Scope"),
     "valid_from": N_("Valid from"),
     "valid_until": N_("Valid until"),
+    "status": N_("Account"),
+    "query": N_("Name or login"),
 }
 
 
@@ -47,18 +56,29 @@ def listed(reply_body: Any, key: str) -> list[dict[str, Any]]:
 
 
 @router.get("/admin/people", response_class=HTMLResponse)
-async def people(request: Request, person_id: str = "", done: str = "") -> Response:
+async def people(request: Request, person_id: str = "", done: str = "", q: str = "") -> Response:
     visit = await Visit.signed_in(request)
-    return await desk(visit, person_id, done=done)
+    return await desk(visit, person_id, done=done, query=q)
+
+
+async def found_people(visit: Visit, query: str) -> tuple[list[dict[str, Any]], str]:
+    """The people the administrator manages whose login begins with, or whose name holds, the query."""
+    if not query.strip():
+        return [], ""
+    reply = await visit.get("/api/v1/people", query=query.strip(), page_size=FOUND)
+    return listed(reply.body, "people") if reply.ok else [], "" if reply.ok else refusal(visit, reply)
 
 
 async def desk(
     visit: Visit, person_id: str = "", done: str = "", error: str = "", issued: dict[str, str] | None = None,
-    status: int = 200,
+    status: int = 200, query: str = "",
 ) -> Response:  # fmt: skip
-    requests, classrooms = await asyncio.gather(
-        visit.get("/api/v1/login-requests", status="LOGIN_REQUEST_STATUS_SUBMITTED"),
-        visit.get("/api/v1/classrooms", university_id=university_of(visit)),
+    (requests, classrooms), (found, search_error) = await asyncio.gather(
+        asyncio.gather(
+            visit.get("/api/v1/login-requests", status="LOGIN_REQUEST_STATUS_SUBMITTED"),
+            visit.get("/api/v1/classrooms", university_id=university_of(visit)),
+        ),
+        found_people(visit, query),
     )
     person: dict[str, Any] = {}
     roles: list[dict[str, Any]] = []
@@ -87,6 +107,10 @@ async def desk(
         classrooms=listed(classrooms.body, "classrooms") if classrooms.ok else [],
         person_id=person_id,
         person=person,
+        query=query,
+        found=found,
+        search_error=search_error,
+        statuses=STATUSES,
         roles=roles,
         attempts=attempts,
     )
@@ -121,7 +145,7 @@ async def scope_choices(visit: Visit) -> list[tuple[str, list[tuple[str, str]]]]
 def refusal(visit: Visit, reply: Reply) -> str:
     errors = reply.body.get("errors", []) if isinstance(reply.body, dict) else []
     named = [visit.gettext(FIELDS[e.get("field", "")]) for e in errors if e.get("field", "") in FIELDS]
-    if reply.status == 422 and named:
+    if reply.status in (409, 412, 422) and named:
         return visit.gettext("Please check: %(fields)s.") % {"fields": ", ".join(dict.fromkeys(named))}
     if reply.status == 409:
         return visit.gettext("This was changed meanwhile; it is shown as it is now.")
@@ -190,6 +214,23 @@ async def revoke_role(
     reply = await visit.send("DELETE", f"/api/v1/roles/{assignment_id}?{query}", None, csrf)
     if reply.ok:
         return visit.redirect(f"/admin/people?person_id={person_id}&done=revoked")
+    return await desk(visit, person_id, error=refusal(visit, reply), status=reply.status)
+
+
+@router.post("/admin/people/{person_id}/status")
+async def set_status(
+    request: Request,
+    person_id: str,
+    status: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Suspend, reactivate or mark an account as left (a reason is required but to reactivate)."""
+    visit = await Visit.signed_in(request)
+    body = {"status": status, "reason": reason.strip()}
+    reply = await visit.send("PUT", f"/api/v1/people/{person_id}/status", body, csrf)
+    if reply.ok:
+        return visit.redirect(f"/admin/people?person_id={person_id}&done=status")
     return await desk(visit, person_id, error=refusal(visit, reply), status=reply.status)
 
 

@@ -68,3 +68,18 @@ signed_statement = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("ix_signed_statement_number", signed_statement.c.number)
+
+# A signature reserved in a statement's PDF for an external signer (PrepareExternalSignature), until
+# its value comes back (CompleteExternalSignature): what pyHanko needs to finish it, and for whom.
+external_signature = Table(
+    "external_signature",
+    metadata,
+    Column("signing_id", Text, primary_key=True),
+    _text("statement_id"),
+    _text("role"),
+    _text("person_id"),
+    Column("prepared_pdf", LargeBinary, nullable=False),
+    Column("pending", JSONB, nullable=False),  # the rest of keys.Pending: numbers and base64 DER
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("ix_external_signature_statement", external_signature.c.statement_id)

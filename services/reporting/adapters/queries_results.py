@@ -131,6 +131,20 @@ async def students_of_group(session: AsyncSession, group_id: str) -> list[tuple[
     return [(row.student_id, row.full_name or row.student_id) for row in await session.execute(query)]
 
 
+async def faculty_of_group(session: AsyncSession, group_id: str) -> str:
+    """The faculty a group belongs to, from its students' placement (identity's PersonCreated), else
+    from its journals; empty when reporting knows neither (the caller's scope then decides alone)."""
+    p, j = rm.person, rm.journal
+    for query in (
+        select(p.c.faculty_id).where(p.c.group_id == group_id, p.c.faculty_id != "").limit(1),
+        select(j.c.faculty_id).where(j.c.group_id == group_id, j.c.faculty_id != "").limit(1),
+    ):
+        found = await session.scalar(query)
+        if found:
+            return str(found)
+    return ""
+
+
 async def parents_of(session: AsyncSession, student_ids: list[str]) -> dict[str, list[Any]]:
     r, p = rm.role, rm.person
     query = (

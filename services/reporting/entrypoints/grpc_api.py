@@ -9,7 +9,9 @@ from typing import Any
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.pagination import page_request
 from services.reporting.adapters.queries_documents import names_of
+from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
 from services.reporting.entrypoints import grpc_convert as cv
 from services.reporting.entrypoints.app import ReportingApp
@@ -129,50 +131,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             people = await names_of(
                 session, [r.key for r in analysis.by_teacher] + [s.subject_id for s in report.sanctions]
             )
-        return pb.GetReopenAnalysisResponse(
-            total=analysis.total,
-            closed=analysis.closed,
-            by_reason=cv.counts(analysis.by_reason, {}),
-            by_faculty=cv.counts(analysis.by_faculty, {}),
-            by_department=cv.counts(analysis.by_department, {}),
-            by_teacher=cv.counts(analysis.by_teacher, people),
-            steps=[
-                pb.ReopenStepFigures(
-                    step=s.step,
-                    cases=s.cases,
-                    median_hours=text(s.median_hours),
-                    max_hours=text(s.max_hours),
-                    overdue=s.overdue,
-                )
-                for s in analysis.steps
-            ],
-            median_days_to_close=text(analysis.median_days_to_close),
-            sanctions=[
-                pb.SanctionRow(
-                    proposal_id=s.proposal_id,
-                    subject=s.subject,
-                    subject_id=s.subject_id,
-                    name=people.get(s.subject_id, ""),
-                    count=s.count,
-                    measure=s.measure,
-                    case_id=s.case_id,
-                    reference=s.reference,
-                    confirmed_at=cv.iso(s.confirmed_at),
-                )
-                for s in report.sanctions
-            ],
-            corrective_measures=[
-                pb.CorrectiveMeasureRow(
-                    measure_id=m.measure_id,
-                    kind=m.kind,
-                    description=m.description,
-                    scope_type=m.scope_type,
-                    scope_id=m.scope_id,
-                    recorded_at=cv.iso(m.recorded_at),
-                )
-                for m in report.measures
-            ],
-        )
+        return cv.reopen_analysis_response(report, people)
 
     async def GetCuratorAttendanceList(
         self, request: pb.GetCuratorAttendanceListRequest, context: Ctx
@@ -291,12 +250,41 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         )
         return pb.ApproveStatementResponse(
             number=done.number,
-            signatures=[
-                pb.StatementSignature(role=s["role"], signer=s["person_id"], signed_at=s["signed_at"])
-                for s in done.signers
-            ],
+            signatures=_signers(done.signers),
             next_role=done.next_role,
             already_signed=done.already_signed,
+        )
+
+    async def PrepareExternalSignature(
+        self, request: pb.PrepareExternalSignatureRequest, context: Ctx
+    ) -> pb.PrepareExternalSignatureResponse:
+        prepared = await signing.prepare_external(
+            self.app.sessions,
+            caller(),
+            request.statement_id,
+            request.certificate,
+            tuple(request.chain),
+            self._signing(),
+            self.app.public_url,
+        )
+        return pb.PrepareExternalSignatureResponse(
+            signing_id=prepared.signing_id,
+            role=prepared.role,
+            number=prepared.number,
+            signed_attributes=prepared.pending.signed_attrs,
+            digest=prepared.pending.to_sign,
+            digest_algorithm=pades.MD,
+            signature_algorithm=prepared.signature_algorithm,
+        )
+
+    async def CompleteExternalSignature(
+        self, request: pb.CompleteExternalSignatureRequest, context: Ctx
+    ) -> pb.CompleteExternalSignatureResponse:
+        done = await signing.complete_external(
+            self.app.sessions, caller(), request.signing_id, request.signature, self._signing()
+        )
+        return pb.CompleteExternalSignatureResponse(
+            number=done.number, signatures=_signers(done.signers), next_role=done.next_role
         )
 
     async def VerifyStatement(
@@ -358,22 +346,34 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def ListArchiveRecords(
         self, request: pb.ListArchiveRecordsRequest, context: Ctx
     ) -> pb.ListArchiveRecordsResponse:
-        rows = await retention.list_records(self.app.sessions, caller(), request.item_id)
-        return pb.ListArchiveRecordsResponse(records=[cv.archive(r) for r in rows])
+        page = page_request(request.page_size, request.page_token, [request.item_id])
+        rows, next_token = await retention.list_records(self.app.sessions, caller(), request.item_id, page)
+        return pb.ListArchiveRecordsResponse(
+            records=[cv.archive(r) for r in rows], next_page_token=next_token
+        )
 
     async def ListBackups(self, request: pb.ListBackupsRequest, context: Ctx) -> pb.ListBackupsResponse:
-        rows = await backup_records.list_backups(self.app.sessions, caller())
+        page = page_request(request.page_size, request.page_token)
+        rows, next_token = await backup_records.list_backups(self.app.sessions, caller(), page)
         return pb.ListBackupsResponse(
             backups=[
                 pb.Backup(
-                    backup_id=r.backup_id,  # type: ignore[attr-defined]
-                    started_at=cv.iso(r.started_at),  # type: ignore[attr-defined]
-                    finished_at=cv.iso(r.finished_at),  # type: ignore[attr-defined]
-                    location=r.location,  # type: ignore[attr-defined]
-                    status=r.status,  # type: ignore[attr-defined]
-                    manifest_json=json.dumps(r.manifest, sort_keys=True),  # type: ignore[attr-defined]
-                    size_bytes=r.size_bytes,  # type: ignore[attr-defined]
+                    backup_id=r.backup_id,
+                    started_at=cv.iso(r.started_at),
+                    finished_at=cv.iso(r.finished_at),
+                    location=r.location,
+                    status=r.status,
+                    manifest_json=json.dumps(r.manifest, sort_keys=True),
+                    size_bytes=r.size_bytes,
                 )
                 for r in rows
-            ]
+            ],
+            next_page_token=next_token,
         )
+
+
+def _signers(signers: list[dict[str, str]]) -> list[pb.StatementSignature]:
+    return [
+        pb.StatementSignature(role=s["role"], signer=s["person_id"], signed_at=s["signed_at"])
+        for s in signers
+    ]

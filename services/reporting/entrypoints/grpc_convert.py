@@ -162,3 +162,52 @@ def signatures(checks: Sequence[tuple[str, SignatureCheck]]) -> list[pb.Statemen
         )
         for role, check in checks
     ]
+
+
+def reopen_analysis_response(report: Any, people: dict[str, str]) -> pb.GetReopenAnalysisResponse:
+    """A reopen analysis (KZ-14) with the names of its teachers and sanctioned people."""
+    analysis = report.analysis
+    return pb.GetReopenAnalysisResponse(
+        total=analysis.total,
+        closed=analysis.closed,
+        by_reason=counts(analysis.by_reason, {}),
+        by_faculty=counts(analysis.by_faculty, {}),
+        by_department=counts(analysis.by_department, {}),
+        by_teacher=counts(analysis.by_teacher, people),
+        steps=[
+            pb.ReopenStepFigures(
+                step=s.step,
+                cases=s.cases,
+                median_hours=text(s.median_hours),
+                max_hours=text(s.max_hours),
+                overdue=s.overdue,
+            )
+            for s in analysis.steps
+        ],
+        median_days_to_close=text(analysis.median_days_to_close),
+        sanctions=[
+            pb.SanctionRow(
+                proposal_id=s.proposal_id,
+                subject=s.subject,
+                subject_id=s.subject_id,
+                name=people.get(s.subject_id, ""),
+                count=s.count,
+                measure=s.measure,
+                case_id=s.case_id,
+                reference=s.reference,
+                confirmed_at=iso(s.confirmed_at),
+            )
+            for s in report.sanctions
+        ],
+        corrective_measures=[
+            pb.CorrectiveMeasureRow(
+                measure_id=m.measure_id,
+                kind=m.kind,
+                description=m.description,
+                scope_type=m.scope_type,
+                scope_id=m.scope_id,
+                recorded_at=iso(m.recorded_at),
+            )
+            for m in report.measures
+        ],
+    )

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
+from ejournal_platform.grpc.public import public_methods
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
@@ -26,7 +27,7 @@ from services.reporting.settings import ReportingSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["ReportingService"].full_name
 # Anyone holding a statement on paper may verify it (the portal's public /verify page).
-PUBLIC_METHODS = (f"/{SERVICE}/VerifyStatement", f"/{SERVICE}/VerifyDocument")
+PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["ReportingService"])  # the contract says which
 
 
 def signing_of(settings: ReportingSettings) -> Signing:

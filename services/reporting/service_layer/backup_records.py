@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
+from ejournal_platform.pagination import Page, keyset
 from services.reporting.adapters.ops_tables import backup_record
 from services.reporting.service_layer.access import allow
 
@@ -39,8 +40,18 @@ async def record_backup(
         )
 
 
-async def list_backups(sessions: async_sessionmaker[AsyncSession], principal: Principal) -> list[object]:
+async def list_backups(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, page: Page
+) -> tuple[list[Any], str]:
+    """One page of backups, newest first, and the next page's token."""
     allow(principal, "report.archive")
+    b = backup_record.c
+    query = keyset(
+        select(backup_record),
+        page,
+        [b.started_at, b.backup_id],
+        [datetime.fromisoformat, str],
+        descending=True,
+    )
     async with sessions() as session:
-        query = select(backup_record).order_by(backup_record.c.started_at.desc()).limit(200)
-        return list((await session.execute(query)).all())
+        return page.cut(list((await session.execute(query)).all()), key=lambda r: (r.started_at, r.backup_id))

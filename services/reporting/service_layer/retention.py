@@ -26,6 +26,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
+from ejournal_platform.pagination import Page, keyset
 from services.reporting.adapters import queries_documents as q
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.ops_tables import archive_record
@@ -188,11 +189,16 @@ async def reapply_archive_marks(sessions: async_sessionmaker[AsyncSession]) -> N
 
 
 async def list_records(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, item_id: str
-) -> list[Any]:
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, item_id: str, page: Page
+) -> tuple[list[Any], str]:
+    """One page of archive records, oldest first, and the next page's token."""
     allow(principal, "report.archive")
-    query = select(archive_record).order_by(archive_record.c.archived_at, archive_record.c.item_id)
+    a = archive_record.c
+    query = select(archive_record)
     if item_id:
-        query = query.where(archive_record.c.item_id == item_id)
+        query = query.where(a.item_id == item_id)
+    query = keyset(query, page, [a.archived_at, a.archive_id], [datetime.fromisoformat, str])
     async with sessions() as session:
-        return list((await session.execute(query)).all())
+        return page.cut(
+            list((await session.execute(query)).all()), key=lambda r: (r.archived_at, r.archive_id)
+        )

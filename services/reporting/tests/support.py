@@ -127,6 +127,7 @@ class Served:
     keys: TestTokens
     app: ReportingApp
     channel: grpc.aio.Channel | None = None
+    address: str = ""
 
     def as_(self, subject: str, *roles: tuple[str, str, str]) -> tuple[tuple[str, str]]:
         return bearer(self.keys.token(subject, *roles))
@@ -149,7 +150,7 @@ async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
     task = asyncio.create_task(runner.run())
     channel = open_channel(f"127.0.0.1:{port}")
     try:
-        yield Served(pb_grpc.ReportingServiceStub(channel), keys, app, channel)
+        yield Served(pb_grpc.ReportingServiceStub(channel), keys, app, channel, f"127.0.0.1:{port}")
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

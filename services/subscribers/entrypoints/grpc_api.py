@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
+from ejournal_platform.pagination import page_request
 from services.subscribers.service_layer import admin
 from services.subscribers.service_layer.admin import (
     NatsAccess,
@@ -77,7 +78,10 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     async def ListDeadLetters(
         self, request: pb.ListDeadLettersRequest, context: Ctx
     ) -> pb.ListDeadLettersResponse:
-        rows = await admin.dead_letters(self._sessions, request.subscriber_id, request.limit)
+        # `limit` is the older name of `page_size` (kept for clients that send it).
+        size = request.page_size or min(max(request.limit, 0), 500)
+        page = page_request(size, request.page_token, [request.subscriber_id])
+        rows, next_token = await admin.dead_letters(self._sessions, request.subscriber_id, page)
         return pb.ListDeadLettersResponse(
             dead_letters=[
                 pb.DeadLetter(
@@ -90,7 +94,8 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
                     dead_at=_instant(r.dead_at),
                 )
                 for r in rows
-            ]
+            ],
+            next_page_token=next_token,
         )
 
     async def ReplayDeadLetters(

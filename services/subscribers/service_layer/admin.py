@@ -19,6 +19,7 @@ from ejournal_platform.context import current_principal
 from ejournal_platform.contract import JSON_CONTENT_TYPE, event_types
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Wording
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
+from ejournal_platform.pagination import Page, keyset
 from services.subscribers.adapters import tables as t
 from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import check_grants, check_url
@@ -141,20 +142,16 @@ async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
 
 
 async def dead_letters(
-    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, limit: int
-) -> list[Any]:
+    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, page: Page
+) -> tuple[list[Any], str]:
+    """One page of a subscriber's dead deliveries, oldest first, and the next page's token."""
     async with sessions() as session:
         row = await _owned(session, subscriber_id)
-        return list(
-            (
-                await session.execute(
-                    select(D.seq, D.event_id, D.event_type, D.subject, D.attempts, D.last_error, D.dead_at)
-                    .where(D.subscriber_id == row.subscriber_id, D.status == "dead")
-                    .order_by(D.seq)
-                    .limit(min(limit or 500, 500))
-                )
-            ).all()
+        query = select(D.seq, D.event_id, D.event_type, D.subject, D.attempts, D.last_error, D.dead_at).where(
+            D.subscriber_id == row.subscriber_id, D.status == "dead"
         )
+        found = list((await session.execute(keyset(query, page, [D.seq], [int]))).all())
+        return page.cut(found, key=lambda r: (r.seq,))
 
 
 async def replay(

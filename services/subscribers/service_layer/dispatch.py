@@ -20,13 +20,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import httpx
-from sqlalchemy import CursorResult, text, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
 from ejournal_platform.logging import get_logger
 from services.subscribers.adapters import tables as t
+from services.subscribers.adapters.queries import PRUNE, TRY_DISPATCH_LOCK, WAITING
 from services.subscribers.domain.backoff import next_attempt
 from services.subscribers.domain.signing import secret_key, signed_headers
 from services.subscribers.service_layer import metrics
@@ -36,30 +37,6 @@ log = get_logger(__name__)
 
 DISPATCH_LOCK = 0x5E_B5C2_1BE5  # the advisory lock id every dispatcher competes for
 ROUND_LIMIT = 5000  # deliveries one round looks at, so a large backlog costs no more per round
-
-WAITING = text(
-    """
-    SELECT * FROM (
-        SELECT d.seq, d.subscriber_id, d.event_id, d.event_type, d.source, d.subject, d.event_time,
-               d.payload, d.attempts, d.next_attempt_at, s.url, s.secret, s.content_type,
-               row_number() OVER (PARTITION BY d.subscriber_id, d.subject ORDER BY d.seq) AS position
-        FROM deliveries d JOIN subscribers s USING (subscriber_id)
-        WHERE d.status = 'pending' AND s.active
-    ) w
-    WHERE w.position <= :chain
-    ORDER BY w.subscriber_id, w.subject, w.seq
-    LIMIT :limit
-    """
-)
-
-
-PRUNE = text(
-    """
-    DELETE FROM deliveries WHERE seq IN (
-        SELECT seq FROM deliveries WHERE status = 'delivered' AND delivered_at < :cutoff LIMIT :batch
-    )
-    """
-)
 
 
 @dataclass
@@ -195,9 +172,7 @@ class Dispatcher:
         while True:
             try:
                 async with self._engine.connect() as leader:
-                    got = (
-                        await leader.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": DISPATCH_LOCK})
-                    ).scalar()
+                    got = (await leader.execute(TRY_DISPATCH_LOCK, {"k": DISPATCH_LOCK})).scalar()
                     await leader.commit()
                     if not got:
                         await asyncio.sleep(5)

@@ -39,13 +39,14 @@ from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE, headers_for
 from ejournal_platform.logging import get_logger
 from services.subscribers.adapters import tables as t
+from services.subscribers.adapters.queries import TRY_EXPORT_LOCK
 from services.subscribers.domain import natsauth
 
 log = get_logger(__name__)
@@ -274,9 +275,7 @@ class Exporter:
         while True:
             try:
                 async with self._engine.connect() as leader:
-                    got = (
-                        await leader.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": EXPORT_LOCK})
-                    ).scalar()
+                    got = (await leader.execute(TRY_EXPORT_LOCK, {"k": EXPORT_LOCK})).scalar()
                     await leader.commit()
                     if not got:
                         await asyncio.sleep(5)

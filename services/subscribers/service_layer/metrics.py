@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.subscribers.adapters.queries import STATUS
 
 DELIVERIES = Counter(
     "ejournal_webhook_deliveries_total",
@@ -21,21 +22,6 @@ LAG = Gauge(
     "ejournal_webhook_lag_seconds",
     "Age of the oldest waiting event (now minus its publication), per subscriber; 0 when none waits",
     ["subscriber_id"],
-)
-
-STATUS = text(
-    """
-    SELECT s.subscriber_id,
-           count(*) FILTER (WHERE d.status = 'delivered') AS delivered,
-           count(*) FILTER (WHERE d.status = 'pending') AS pending,
-           count(*) FILTER (WHERE d.status = 'dead') AS dead,
-           min(d.event_time) FILTER (WHERE d.status = 'pending') AS oldest_waiting,
-           max(d.delivered_at) AS last_delivered_at,
-           (array_agg(d.last_error ORDER BY d.seq DESC) FILTER (WHERE d.last_error <> ''))[1] AS last_error
-    FROM subscribers s LEFT JOIN deliveries d USING (subscriber_id)
-    WHERE cardinality(CAST(:ids AS uuid[])) = 0 OR s.subscriber_id = ANY(CAST(:ids AS uuid[]))
-    GROUP BY s.subscriber_id
-    """
 )
 
 

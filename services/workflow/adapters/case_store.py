@@ -20,6 +20,7 @@ from temporalio.converter import JSONPlainPayloadConverter
 
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
+from ejournal_platform.pagination import Page, keyset
 from services.workflow.adapters.event_messages import notification_event, step_event
 from services.workflow.adapters.tables import reopen_case_history, reopen_cases
 from services.workflow.domain.reopen_case import ENDED
@@ -217,17 +218,52 @@ async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datet
     return view_from_json(row.view), row.ended_at
 
 
-async def list_teacher_cases(session: AsyncSession, teacher_id: str, limit: int) -> list[CaseView]:
-    """A teacher's own cases, newest first (open and ended)."""
+async def list_teacher_cases(
+    session: AsyncSession, teacher_id: str, page: Page
+) -> tuple[list[CaseView], str]:
+    """One page of a teacher's own cases, newest first (open and ended), and the next page's token."""
     c = reopen_cases.c
-    rows = await session.scalars(
-        select(c.view).where(c.teacher_id == teacher_id).order_by(c.created_at.desc(), c.case_id).limit(limit)
+    key = [c.created_at, c.case_id]
+    query = keyset(
+        select(c.view, *key).where(c.teacher_id == teacher_id),
+        page,
+        key,
+        [datetime.fromisoformat, str],
+        descending=True,
     )
-    return [view_from_json(view) for view in rows]
+    rows, next_token = page.cut(
+        list((await session.execute(query)).all()), key=lambda r: (r.created_at, r.case_id)
+    )
+    return [view_from_json(r.view) for r in rows], next_token
 
 
-async def list_late_rows(session: AsyncSession, now: datetime, limit: int) -> list[Any]:
-    """Open cases escalated or past their step's deadline, university-wide, oldest deadline first."""
+# A task list's cursor within one source: the (deadline, case id) of a row, where the walk resumes
+# (`inclusive`: at that row again, for its remaining actions). Deadlines sort nulls last; ids bytewise.
+Resume = tuple[datetime | None, str, bool] | None
+
+
+def _resumed(query: Any, resume: Resume) -> Any:
+    c = reopen_cases.c
+    case_id = c.case_id.collate("C")
+    query = query.order_by(c.deadline.asc().nulls_last(), case_id)
+    if resume is None:
+        return query
+    deadline, after_id, inclusive = resume
+    same = case_id >= after_id if inclusive else case_id > after_id
+    if deadline is None:
+        return query.where(c.deadline.is_(None), same)
+    return query.where(or_(c.deadline > deadline, and_(c.deadline == deadline, same), c.deadline.is_(None)))
+
+
+async def list_late_rows(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    resume: Resume = None,
+    not_waiting_for: TaskScopes | None = None,
+) -> list[Any]:
+    """Open cases escalated or past their step's deadline, university-wide, oldest deadline first;
+    without those already waiting for the caller (`not_waiting_for`: they are in the caller's own list)."""
     c = reopen_cases.c
     query = (
         select(
@@ -243,10 +279,11 @@ async def list_late_rows(session: AsyncSession, now: datetime, limit: int) -> li
             c.reason,
         )
         .where(c.ended_at.is_(None), or_(c.overdue, c.deadline < now))
-        .order_by(c.deadline.asc().nulls_last(), c.case_id)
         .limit(limit)
     )
-    return list((await session.execute(query)).all())
+    if not_waiting_for is not None:
+        query = query.where(~or_(*waiting_conditions(not_waiting_for)))
+    return list((await session.execute(_resumed(query, resume))).all())
 
 
 @dataclass(frozen=True)
@@ -261,7 +298,7 @@ class TaskScopes:
     everywhere_roles: tuple[str, ...] = ()  # roles held at university scope
 
 
-async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) -> list[Any]:
+def waiting_conditions(scopes: TaskScopes) -> list[Any]:
     """Open cases waiting for this person: by teacher, by visa role and scope, council, registrar."""
     c = reopen_cases.c
     conditions = [and_(c.teacher_id == scopes.person_id, c.waiting_for.contains(["teacher"]))]
@@ -279,6 +316,14 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
     role_in("council", "dean", scopes.dean_of, c.faculty_id)
     if scopes.registrar:
         conditions.append(c.waiting_for.contains(["registrar"]))
+    return conditions
+
+
+async def list_task_rows(
+    session: AsyncSession, scopes: TaskScopes, limit: int, resume: Resume = None
+) -> list[Any]:
+    """Open cases waiting for this person (`waiting_conditions`), soonest deadline first."""
+    c = reopen_cases.c
     query = (
         select(
             c.case_id,
@@ -293,11 +338,10 @@ async def list_task_rows(session: AsyncSession, scopes: TaskScopes, limit: int) 
             c.faculty_id,
             c.reason,
         )
-        .where(c.ended_at.is_(None), or_(*conditions))
-        .order_by(c.deadline.asc().nulls_last(), c.case_id)
+        .where(c.ended_at.is_(None), or_(*waiting_conditions(scopes)))
         .limit(limit)
     )
-    return list((await session.execute(query)).all())
+    return list((await session.execute(_resumed(query, resume))).all())
 
 
 async def count_overdue_steps(session: AsyncSession, now: datetime) -> int:

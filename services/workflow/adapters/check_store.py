@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.pagination import Page, keyset, page_request
 from services.workflow.adapters.tables import fill_flags, journal_checks
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill, WeeklyFigures
 
@@ -65,8 +66,13 @@ async def list_checks(
     department_ids: tuple[str, ...] = (),
     faculty_ids: tuple[str, ...] = (),
     everything: bool = False,
-    limit: int = 1000,
+    teacher_id: str = "",
+    department_id: str = "",
+    faculty_id: str = "",
+    page: Page | None = None,
 ) -> list[Any]:
+    """One page (`page.fetch` rows) of a week's checks the caller reaches, narrowed by the filters."""
+    page = page or page_request(0, "")
     c = journal_checks.c
     week = week_start or await session.scalar(select(func.max(c.week_start)))
     if week is None:
@@ -79,5 +85,11 @@ async def list_checks(
     query = select(journal_checks).where(c.week_start == week)
     if not everything:
         query = query.where(or_(*reach))
-    query = query.order_by(c.faculty_id, c.department_id, c.journal_id).limit(limit)
+    if teacher_id:
+        query = query.where(c.teacher_ids.contains([teacher_id]))
+    if department_id:
+        query = query.where(c.department_id == department_id)
+    if faculty_id:
+        query = query.where(c.faculty_id == faculty_id)
+    query = keyset(query, page, [c.faculty_id, c.department_id, c.journal_id], [str, str, str])
     return list((await session.execute(query)).all())

@@ -14,6 +14,7 @@ import grpc
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as pb_grpc
 from ejournal_platform.grpc.client import bearer, open_channel
+from ejournal_platform.pagination import MAX_PAGE_SIZE
 from services.workflow.adapters.service_token import TokenSource
 from services.workflow.closing.messages import CloseSectionsInput, CloseSectionsResult
 from services.workflow.monitoring.messages import (
@@ -85,18 +86,27 @@ class GrpcGradebook:
         return CloseSectionsResult(sum(1 for c in reply.closed if not c.already_closed))
 
     async def fill_status(self, request: FillStatusInput) -> FillStatus:
-        reply = await self._stub().GetFillStatus(
-            pb.GetFillStatusRequest(
-                journal_id=request.journal_id,
-                teacher_id=request.teacher_id,
-                department_id=request.department_id,
-                from_date=request.from_date,
-                to_date=request.to_date,
-            ),
-            metadata=bearer(await self._token.token()),
-            timeout=self._timeout,
-        )
-        return FillStatus(tuple(_journal(j) for j in reply.journals))
+        """Every matching journal: the list is paginated, so this walks it to the end."""
+        found: list[JournalFill] = []
+        token = ""
+        while True:
+            reply = await self._stub().GetFillStatus(
+                pb.GetFillStatusRequest(
+                    journal_id=request.journal_id,
+                    teacher_id=request.teacher_id,
+                    department_id=request.department_id,
+                    from_date=request.from_date,
+                    to_date=request.to_date,
+                    page_size=MAX_PAGE_SIZE,
+                    page_token=token,
+                ),
+                metadata=bearer(await self._token.token()),
+                timeout=self._timeout,
+            )
+            found += [_journal(j) for j in reply.journals]
+            token = reply.next_page_token
+            if not token:
+                return FillStatus(tuple(found))
 
     async def close(self) -> None:
         if self._channel is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -137,14 +137,18 @@ async def confirm_proposal(
     return result.first() is not None
 
 
-async def pending_proposals(session: AsyncSession, limit: int) -> list[Any]:
-    query = (
-        select(sanction_proposals)
-        .where(sanction_proposals.c.status == "proposed")
-        .order_by(sanction_proposals.c.proposed_at, sanction_proposals.c.proposal_id)
-        .limit(limit)
-    )
-    return list((await session.execute(query)).all())
+async def pending_proposals(
+    session: AsyncSession, limit: int, after: tuple[datetime, str] | None = None
+) -> list[Any]:
+    """Proposals waiting for confirmation, oldest first (after `after`'s time and id, when given)."""
+    p = sanction_proposals.c
+    proposal_id = p.proposal_id.collate("C")
+    query = select(sanction_proposals).where(p.status == "proposed").order_by(p.proposed_at, proposal_id)
+    if after is not None:
+        query = query.where(
+            or_(p.proposed_at > after[0], and_(p.proposed_at == after[0], proposal_id > after[1]))
+        )
+    return list((await session.execute(query.limit(limit))).all())
 
 
 @dataclass(frozen=True)

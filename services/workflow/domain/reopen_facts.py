@@ -43,15 +43,14 @@ class Explanation:
         if problems:
             raise ValidationFailed("the explanation form is incomplete", problems)
 
-    def mismatches(self, group: str, specialty: str, after: str, until: str) -> list[tuple[str, str]]:
-        """What the form says that its journal contradicts (issue 13): another group or specialty than
-        the journal's, or a date outside the section (after the previous control event, up to and
-        including this one). Whatever the journal does not know yet ("") is not checked."""
+    def mismatches(self, group: str, after: str, until: str) -> list[tuple[str, str]]:
+        """What the form says that its journal contradicts (issue 13): another group than the journal's
+        (its code, spaces and case aside), or a date outside the section (after the previous control
+        event, up to and including this one). Whatever the journal does not know yet ("") is not
+        checked. The specialty is not: the form takes its code or its name, the journal knows the name."""
         found: list[tuple[str, str]] = []
         if group and _same(self.group) != _same(group):
             found.append(("explanation.group", f"is not this journal's group ({group})"))
-        if specialty and _same(self.specialty) != _same(specialty):
-            found.append(("explanation.specialty", f"is not this journal's specialty ({specialty})"))
         if until and not (after < self.wrong_date <= until):
             if after:
                 found.append(("explanation.wrong_date", f"must be a date of this section: after {after}, "

@@ -15,6 +15,7 @@ import grpc
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
+from ejournal_platform.pagination import page_request
 from services.workflow.domain.reopen_facts import Explanation, LateAdmission
 from services.workflow.reopen.messages import CaseView
 from services.workflow.service_layer.checks import Checks
@@ -173,16 +174,18 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def ListMyCases(
         self, request: pb.ListMyCasesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListMyCasesResponse:
-        views = await self.u.cases.list_my_cases(current_principal(), request.page_size)
+        page = page_request(request.page_size, request.page_token)
+        views, next_token = await self.u.cases.list_my_cases(current_principal(), page)
         cases = [case_pb(view) for view in views]
         for case in cases:
             case.ClearField("history")
-        return pb.ListMyCasesResponse(cases=cases)
+        return pb.ListMyCasesResponse(cases=cases, next_page_token=next_token)
 
     async def ListTasks(
         self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListTasksResponse:
-        tasks = await self.u.tasks.list_tasks(current_principal(), request.page_size)
+        page = page_request(request.page_size, request.page_token)
+        tasks, next_token = await self.u.tasks.list_tasks(current_principal(), page)
         return pb.ListTasksResponse(
             tasks=[
                 pb.Task(
@@ -199,7 +202,8 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
                     summary=t.summary,
                 )
                 for t in tasks
-            ]
+            ],
+            next_page_token=next_token,
         )
 
     async def ListReopenCounts(
@@ -275,12 +279,14 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def ListJournalChecks(
         self, request: pb.ListJournalChecksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListJournalChecksResponse:
-        rows = await self.u.checks.list_checks(
+        filters = [request.week_start, request.teacher_id, request.department_id, request.faculty_id]
+        rows, next_token = await self.u.checks.list_checks(
             current_principal(),
             request.week_start,
             request.teacher_id,
             request.department_id,
             request.faculty_id,
+            page_request(request.page_size, request.page_token, filters),
         )
         return pb.ListJournalChecksResponse(
             checks=[
@@ -297,7 +303,8 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
                     findings=list(r.findings),
                 )
                 for r in rows
-            ]
+            ],
+            next_page_token=next_token,
         )
 
 

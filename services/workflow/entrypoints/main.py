@@ -10,6 +10,7 @@ from temporalio.client import Client
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.health import Dependency
+from ejournal_platform.probes import loopback_exporter
 from ejournal_platform.runtime import Runtime, Wiring, run_service
 from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
@@ -70,6 +71,10 @@ async def wire(runtime: Runtime) -> Wiring:
         on_stop=[gradebook.close],
         # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.
         dependencies=[Dependency("temporal", lambda: temporal_serving(client))],
+        # The SDK's exporter listens on loopback only; /metrics (behind the token) carries its text.
+        extra_metrics=loopback_exporter(settings.temporal_metrics_address)
+        if settings.temporal_metrics_address
+        else None,
     )
 
 

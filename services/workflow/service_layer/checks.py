@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from ejournal_platform.pagination import Page, page_request
 from services.workflow.adapters import check_store
 from services.workflow.domain.actors import OVERSIGHT_ROLES
 from services.workflow.service_layer.access import actor_of
@@ -28,7 +29,10 @@ class Checks:
         teacher_id: str,
         department_id: str,
         faculty_id: str,
-    ) -> list[Any]:
+        page: Page | None = None,
+    ) -> tuple[list[Any], str]:
+        """One page of the checks the caller reaches (by faculty, department, journal), and the next token."""
+        page = page or page_request(0, "")
         actor = actor_of(principal)
         week: date | None = None
         if week_start:
@@ -46,11 +50,9 @@ class Checks:
                 department_ids=departments,
                 faculty_ids=faculties,
                 everything=any(actor.holds(r) for r in OVERSIGHT_ROLES),  # university-wide roles
+                teacher_id=teacher_id,
+                department_id=department_id,
+                faculty_id=faculty_id,
+                page=page,
             )
-        return [
-            r
-            for r in rows
-            if (not teacher_id or teacher_id in r.teacher_ids)
-            and (not department_id or r.department_id == department_id)
-            and (not faculty_id or r.faculty_id == faculty_id)
-        ]
+        return page.cut(rows, key=lambda r: (r.faculty_id, r.department_id, r.journal_id))

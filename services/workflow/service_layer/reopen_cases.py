@@ -25,6 +25,7 @@ from ejournal_platform.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
 from services.workflow.adapters import case_store, section_store
 from services.workflow.adapters.case_processes import CaseEnded, CaseProcesses
@@ -131,9 +132,7 @@ class ReopenCases:
                 )
             if actor.person_id not in closed.teacher_ids:
                 raise PermissionDenied("only a teacher of this journal asks to reopen it", field="journal_id")
-            wrong = explanation.mismatches(
-                closed.group_name, closed.specialty_name, closed.previous_date, closed.event_date
-            )
+            wrong = explanation.mismatches(closed.group_name, closed.previous_date, closed.event_date)
             if wrong:
                 raise ValidationFailed("the explanation does not match its journal", wrong)
             terms = terms_of(closed.profile_code)
@@ -215,12 +214,14 @@ class ReopenCases:
         request = WithdrawRequest(actor_of(principal), reason)
         return await self._step(case_id, ReopenCaseWorkflow.withdraw, request, "reopen.request")
 
-    async def list_my_cases(self, principal: Principal | None, page_size: int = 100) -> list[CaseView]:
-        """The caller's own cases as the teacher who explained: anyone signed in gets only theirs."""
+    async def list_my_cases(
+        self, principal: Principal | None, page: Page | None = None
+    ) -> tuple[list[CaseView], str]:
+        """The caller's own cases as the teacher who explained (anyone signed in gets only theirs): one
+        page, newest first, and the next page's token."""
         actor = actor_of(principal)
-        limit = min(max(page_size or 100, 1), MAX_CASES)
         async with self._sessions() as session:
-            return await case_store.list_teacher_cases(session, actor.person_id, limit)
+            return await case_store.list_teacher_cases(session, actor.person_id, page or page_request(0, ""))
 
     async def get_case(self, principal: Principal | None, case_id: str) -> CaseView:
         return await self._visible(actor_of(principal), case_id, "reopen.read")

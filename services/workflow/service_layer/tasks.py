@@ -7,21 +7,26 @@ reach; the domain then names the caller's action on each (so the rule lives in o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import REOPEN_STEPS_OVERDUE
+from ejournal_platform.pagination import Page, page_request
 from services.workflow.adapters import case_store, sanction_store
+from services.workflow.adapters.case_store import Resume
 from services.workflow.domain.actors import REGISTRAR_ROLES, UNIVERSITY, Actor
 from services.workflow.domain.tasks import OVERSIGHT_ROLES, REOPENING_ROLES, actions_for, oversight_action
 from services.workflow.service_layer.access import actor_of
 
 MAX_PAGE = 1000
+
+
 log = get_logger(__name__)
 
 
@@ -61,63 +66,88 @@ class TaskLists:
         self._sessions = sessions
         self._clock = clock
 
-    async def list_tasks(self, principal: Principal | None, page_size: int = 100) -> list[Task]:
+    async def list_tasks(
+        self, principal: Principal | None, page: Page | None = None
+    ) -> tuple[list[Task], str]:
+        """One page of the caller's tasks and the next page's token. Three sources, in this order: the
+        cases waiting for the caller, the vice-rector's late cases (those not already in the first),
+        the registrar's sanction proposals; each soonest first. A task's key is (source, time, id,
+        action), so the cursor resumes inside any source, even between two actions on one case; each
+        source is read from its cursor with a keyset query, a page's worth at a time."""
+        page = page or page_request(0, "")
         actor = actor_of(principal)
-        limit = min(max(page_size or 100, 1), MAX_PAGE)
         now = self._clock()
-        tasks: list[Task] = []
+        after = page.after_key(str, _time_text, str, str) if page.after else None
+        scopes = scopes_of(actor)
+        sources: list[tuple[int, Source]] = [(0, self._waiting(actor, scopes, now))]
+        if any(actor.holds(r) for r in OVERSIGHT_ROLES):
+            sources.append((1, self._late(scopes, now)))
+        if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES):
+            sources.append((2, self._proposals()))
+        found: list[tuple[Key, Task]] = []
         async with self._sessions() as session:
-            for row in await case_store.list_task_rows(session, scopes_of(actor), limit):
-                overdue = bool(row.overdue) or (row.deadline is not None and row.deadline < now)
+            for index, source in sources:
+                if after is not None and str(index) < after[0]:
+                    continue
+                resume: Resume = None
+                if after is not None and str(index) == after[0]:
+                    resume = (_instant(after[1]), after[2], True)
+                while len(found) < page.fetch:
+                    rows = await source.rows(session, resume, page.fetch)
+                    for row in rows:
+                        for task in sorted(source.tasks(row), key=lambda t: t.action):
+                            key = (str(index), _sort_text(source.time(row)), source.ident(row), task.action)
+                            if after is None or key > after:
+                                found.append((key, task))
+                    if len(rows) < page.fetch:
+                        break
+                    resume = (source.time(rows[-1]), source.ident(rows[-1]), False)
+                if len(found) >= page.fetch:
+                    break
+        shown, next_token = page.cut(found[: page.fetch], key=lambda pair: pair[0])
+        return [t for _, t in shown], next_token
+
+    @staticmethod
+    def _waiting(actor: Actor, scopes: case_store.TaskScopes, now: datetime) -> Source:
+        def tasks(row: Any) -> list[Task]:
+            overdue = bool(row.overdue) or (row.deadline is not None and row.deadline < now)
+            return [
+                Task(
+                    row.case_id,
+                    row.step,
+                    row.deadline,
+                    overdue,
+                    action,
+                    row.journal_id,
+                    row.section,
+                    row.teacher_id,
+                    row.department_id,
+                    row.faculty_id,
+                    row.reason,
+                )
                 for action in actions_for(
                     actor,
                     teacher_id=row.teacher_id,
                     department_id=row.department_id,
                     faculty_id=row.faculty_id,
                     waiting_for=tuple(row.waiting_for),
-                ):
-                    tasks.append(
-                        Task(
-                            row.case_id,
-                            row.step,
-                            row.deadline,
-                            overdue,
-                            action,
-                            row.journal_id,
-                            row.section,
-                            row.teacher_id,
-                            row.department_id,
-                            row.faculty_id,
-                            row.reason,
-                        )
-                    )
-            if any(actor.holds(r) for r in OVERSIGHT_ROLES) and len(tasks) < limit:
-                tasks += await self._oversight(session, now, limit - len(tasks), {t.case_id for t in tasks})
-            if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES) and len(tasks) < limit:
-                for p in await sanction_store.pending_proposals(session, limit - len(tasks)):
-                    tasks.append(
-                        Task(
-                            p.proposal_id,
-                            "sanction_proposed",
-                            None,
-                            False,
-                            "confirm_sanction",
-                            teacher_id=p.subject_id if p.subject == "teacher" else "",
-                            department_id=p.subject_id if p.subject == "department" else "",
-                            summary=f"{p.measure} for {p.subject} {p.subject_id} (reopen no. {p.count})",
-                        )
-                    )
-        return tasks[:limit]
+                )
+            ]
+
+        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+            return await case_store.list_task_rows(session, scopes, limit, resume)
+
+        return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
 
     @staticmethod
-    async def _oversight(session: AsyncSession, now: datetime, limit: int, listed: set[str]) -> list[Task]:
+    def _late(scopes: case_store.TaskScopes, now: datetime) -> Source:
         """The vice-rector's: escalated cases and overdue steps across the university."""
-        found = []
-        for row in await case_store.list_late_rows(session, now, limit):
+
+        def tasks(row: Any) -> list[Task]:
             action = oversight_action(bool(row.overdue), row.deadline, now)
-            if action is None or row.case_id in listed:
-                continue
-            found.append(
+            if action is None:
+                return []
+            return [
                 Task(
                     row.case_id,
                     row.step,
@@ -131,8 +161,63 @@ class TaskLists:
                     row.faculty_id,
                     row.reason,
                 )
-            )
-        return found
+            ]
+
+        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+            return await case_store.list_late_rows(session, now, limit, resume, not_waiting_for=scopes)
+
+        return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
+
+    @staticmethod
+    def _proposals() -> Source:
+        def tasks(p: Any) -> list[Task]:
+            return [
+                Task(
+                    p.proposal_id,
+                    "sanction_proposed",
+                    None,
+                    False,
+                    "confirm_sanction",
+                    teacher_id=p.subject_id if p.subject == "teacher" else "",
+                    department_id=p.subject_id if p.subject == "department" else "",
+                    summary=f"{p.measure} for {p.subject} {p.subject_id} (reopen no. {p.count})",
+                )
+            ]
+
+        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+            # A proposal has one task, so the walk never resumes inside one: `inclusive` is moot.
+            after = (resume[0], resume[1]) if resume is not None and resume[0] is not None else None
+            return await sanction_store.pending_proposals(session, limit, after)
+
+        return Source(rows, tasks, lambda p: p.proposed_at, lambda p: str(p.proposal_id))
+
+
+Key = tuple[str, str, str, str]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _sort_text(moment: datetime | None) -> str:
+    """A time as text that sorts like the time (microseconds since 1970, fixed width); none sorts last."""
+    return "~" if moment is None else f"{(moment - EPOCH) // timedelta(microseconds=1):020d}"
+
+
+def _time_text(text: str) -> str:
+    """A token's time part as `_sort_text` wrote it (ValueError otherwise: the token is refused)."""
+    return text if text == "~" else f"{int(text):020d}"
+
+
+def _instant(text: str) -> datetime | None:
+    return None if text == "~" else EPOCH + timedelta(microseconds=int(text))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of tasks: its rows from a cursor on, the tasks of a row, a row's time and id."""
+
+    rows: Callable[[AsyncSession, Resume, int], Awaitable[list[Any]]]
+    tasks: Callable[[Any], list[Task]]
+    time: Callable[[Any], datetime | None]
+    ident: Callable[[Any], str]
 
 
 async def measure_overdue_steps(

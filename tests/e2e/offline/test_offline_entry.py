@@ -7,26 +7,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, BrowserType, Locator, Page, Route, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
-from deploy.demo import university as u
 from deploy.demo.model import Person as DemoPerson
 from deploy.demo.semester.harness import Api
-from tests.e2e.portal.browser import ARTIFACTS, CHROMIUM, DESKTOP, Person, blocking_violations
+from tests.e2e.offline.conftest import OTHER, TEACHER, Browser
+from tests.e2e.portal.browser import ARTIFACTS, Person, blocking_violations
 
 # Each test starts a browser profile, signs in and waits for the network to come back: on the shared,
 # loaded machine that takes longer than the default 300 s allows.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
-TEACHER = u.KG_TEACHER_INFO  # no other test uses this teacher; the pages speak Kyrgyz (their language)
-OTHER = u.KG_TEACHER1
 READY = 20_000
 
 
@@ -36,31 +32,6 @@ class Column:
     column_id: str
     section: str
     students: list[str]
-
-
-@dataclass
-class Browser:
-    """A persistent Chromium profile: closing and launching it again keeps IndexedDB and the worker."""
-
-    chromium: BrowserType
-    profile: Path
-    base: str
-    context: BrowserContext | None = None
-
-    def open(self, name: str) -> Person:
-        self.context = self.chromium.launch_persistent_context(
-            str(self.profile), executable_path=CHROMIUM, args=["--no-sandbox"], locale="ru",
-            viewport=DESKTOP,  # type: ignore[arg-type]
-        )  # fmt: skip
-        page = self.context.pages[0] if self.context.pages else self.context.new_page()
-        who = Person(page, self.base, name)
-        who.watch()
-        return who
-
-    def close(self) -> None:
-        assert self.context is not None
-        self.context.close()
-        self.context = None
 
 
 def _cut_worker(route: Route) -> None:
@@ -79,22 +50,6 @@ def offline(context: BrowserContext) -> None:
 def online(context: BrowserContext) -> None:
     context.unroute("**/*", _cut_worker)
     context.set_offline(False)
-
-
-@pytest.fixture
-def browser_profile(chromium: BrowserType, portal: str, tmp_path: Path) -> Iterator[Browser]:
-    browser = Browser(chromium, tmp_path / "profile", portal)
-    yield browser
-    if browser.context is not None:
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def api(portal: str) -> Api:
-    api = Api(portal)
-    for who in (TEACHER, OTHER):
-        assert api.sign_in(who).status_code == 200
-    return api
 
 
 def empty_column(api: Api, teacher: DemoPerson, in_open_section: bool = False) -> Column:

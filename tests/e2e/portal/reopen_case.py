@@ -62,8 +62,10 @@ def explain_through_the_page(teacher: Person, api: Api, cast: Cast) -> TeachersC
     page = teacher.visit(f"/teacher/journals/{journal['journal_id']}")
     page.locator(f"a[href$='/sections/{section}/explanation']").click()
     teacher.check("explanation form")
-    page.locator("#group").fill(group.code)
-    page.locator("#specialty").fill(group.specialty.code)
+    # the journal's names come prefilled from the API (GetJournal's names); the course is typed
+    expect(page.locator("#group")).to_have_value(group.code)
+    expect(page.locator("#specialty")).to_have_value(group.specialty.title)
+    page.locator("#course").fill(str(group.course))
     page.locator("#wrong_date").select_option(column["date"])
     page.locator("#reason").fill("Бағаны қате бағанға қойдым / поставила оценку не в тот столбец")
     page.locator("form[action$='/explanation'] button[type=submit]").click()

@@ -16,12 +16,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, grant_covers, missing_is_refused, refusal
 from ejournal_platform.errors import InvalidArgument
 from services.curriculum.adapters.ids import need_id
+from services.curriculum.adapters.locks import IMPORT_LOCK
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import AcademicYear, ImportRecord, University
 from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
@@ -132,7 +133,7 @@ async def run_import(
             university = await get(s, University, year.university_id, "academic_year_id", "university")
         # One import of a kind per academic year at a time: they would check against each other's rows.
         await s.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            IMPORT_LOCK,
             {"key": f"import:{request.kind}:{year_id}"},
         )
         same = await s.scalar(

@@ -229,7 +229,7 @@ async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: W
     assert await count(deps, CourseUnit) == 0
     outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows[:4]))
     assert (outcome.status, outcome.rows_changed) == ("applied", 3)
-    [unit] = await curriculum.list_course_units(deps, world.year)
+    [unit], _ = await curriculum.list_course_units(deps, world.year)
     assert [p.unit.code for p in unit.parts] == ["ID-9-B1", "ID-9-B2"] and unit.parts[1].hours == {
         "clinical": 20
     }

@@ -28,7 +28,7 @@ class RecordingStub:
     def __getattr__(self, rpc: str) -> Any:
         async def method(message: Any, metadata: Any = None) -> Any:
             self.calls.append((rpc, message))
-            return gb.WriteMarksResponse()
+            return getattr(gb, f"{rpc}Response")()
 
         return method
 
@@ -106,3 +106,18 @@ def test_negative_counts_are_refused(api: tuple[TestClient, FakeClients]) -> Non
     reply = client.get(f"/api/v1/people/{STUDENT}/login-attempts", params={"limit": -5})
     assert reply.status_code == 422 and reply.json()["errors"][0]["field"] == "limit"
     assert clients.calls == []
+
+
+def test_a_repeated_field_of_a_get_request_is_reached_by_repeating_it_in_the_query(
+    api: tuple[TestClient, FakeClients],
+) -> None:
+    """Issue 15: `student_ids` of totals could not be reached (repeated fields were left out of GETs)."""
+    client, clients = api
+    other = "4b1d0f3c-8e2a-4e8f-8c2b-2d3e4f5a6b7c"
+    answer = client.get(
+        f"/api/v1/journals/{JOURNAL}/totals", params=[("student_ids", STUDENT), ("student_ids", other)]
+    )
+    assert answer.status_code == 200, answer.text
+    rpc, message = clients.calls[-1]
+    assert rpc == "GetTotals"
+    assert list(message.student_ids) == [STUDENT, other]

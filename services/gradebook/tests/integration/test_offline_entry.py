@@ -134,3 +134,101 @@ async def test_closing_applies_to_the_time_of_acceptance_not_the_time_of_typing(
     # Typed offline while the section was open, arriving after it closed: refused, with the key a
     # client recognises as "do not retry, offer a reopen".
     await refused_as_closed(write_typed(w, j, [(j.lessons[0], j.students[0], "99", typed_while_open)]))
+
+
+async def attend_typed(
+    w: World,
+    j: JournalSetup,
+    lesson: str,
+    entries: list[tuple[str, str, str]],
+    versions: list[int] | None = None,
+) -> pb.RecordAttendanceResponse:
+    """Entries as (student, status, typed_at) — an attendance save from the browser's outbox."""
+    request = pb.RecordAttendanceRequest(journal_id=j.journal_id, lesson_id=lesson, idempotency_key=new_id())
+    for i, (student, status, typed_at) in enumerate(entries):
+        entry = request.entries.add(student_id=student, status=status, typed_at=typed_at)
+        if versions is not None:
+            entry.expected_version = versions[i]
+    response: pb.RecordAttendanceResponse = await w.rpc.RecordAttendance(
+        request, metadata=w.teacher(j.teacher_id)
+    )
+    return response
+
+
+async def test_attendance_keeps_the_time_of_marking_in_the_history_and_its_chain(w: World) -> None:
+    j = await w.journal("kz-medical", students=3)
+    lesson = j.lessons[0]
+    typed = datetime(2026, 12, 1, 8, 20, tzinfo=UTC)
+    await attend_typed(
+        w,
+        j,
+        lesson,
+        [
+            (j.students[0], "present", typed.isoformat()),
+            (j.students[1], "absent", (typed + timedelta(seconds=3)).isoformat()),
+            (j.students[2], "late", ""),  # one entry without one
+        ],
+    )
+    entries = [e for e in await history(w, j) if e.kind == "attendance"]
+    assert [(e.new_value, e.typed_at) for e in entries] == [
+        ("present", typed.isoformat()),
+        ("absent", (typed + timedelta(seconds=3)).isoformat()),
+        ("late", ""),
+    ]
+    assert datetime.fromisoformat(entries[0].recorded_at) > typed
+    assert (await verify(w, j)).intact
+    await as_superuser_bypassing_triggers(
+        w,
+        "UPDATE history SET typed_at = typed_at + interval '1 hour' WHERE journal_id = %s AND position = 2",
+        j.journal_id,
+    )
+    assert (await verify(w, j)).first_broken_position == 2
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await attend_typed(w, j, lesson, [(j.students[0], "absent", "this morning")])
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [f for f, _ in field_violations(refused.value)] == ["entries[0].typed_at"]
+
+
+async def test_an_attendance_conflict_names_who_marked_the_servers_status_and_when(w: World) -> None:
+    j = await w.journal("kz-medical", students=2)
+    await as_superuser_bypassing_triggers(
+        w,
+        "INSERT INTO names (name_id, kind, title, defined_at) VALUES (%s, 'person', %s, now())",
+        j.teacher_id,
+        "Ахметова Айгүл Серікқызы",
+    )
+    lesson = j.lessons[0]
+    await attend_typed(w, j, lesson, [(j.students[0], "present", "")])
+    before = datetime.now(UTC)
+    with pytest.raises(grpc.aio.AioRpcError) as stale:
+        await attend_typed(
+            w,
+            j,
+            lesson,
+            [(j.students[0], "absent", before.isoformat()), (j.students[1], "absent", before.isoformat())],
+            versions=[0, 0],
+        )
+    assert stale.value.code() == grpc.StatusCode.ABORTED
+    (current,) = json.loads(error_info(stale.value)["current"])
+    written_at = datetime.fromisoformat(current.pop("updated_at"))
+    assert current == {
+        "cell": 0,
+        "column_id": lesson,
+        "student_id": j.students[0],
+        "value": "present",
+        "version": 1,
+        "source": "teacher",
+        "author_id": j.teacher_id,
+        "author_name": "Ахметова Айгүл Серікқызы",
+    }
+    assert written_at <= before
+    assert [e.new_value for e in await history(w, j) if e.kind == "attendance"] == ["present"]
+
+
+@pytest.mark.rule("KZ-05")
+async def test_attendance_marked_while_open_and_arriving_after_closing_is_refused(w: World) -> None:
+    j = await w.journal("kz-medical", students=2, lessons=2)
+    await fill_current(w, j)
+    typed_while_open = datetime.now(UTC).isoformat()
+    await close(w, j, "current")
+    await refused_as_closed(attend_typed(w, j, j.lessons[0], [(j.students[0], "absent", typed_while_open)]))

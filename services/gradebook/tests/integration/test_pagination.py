@@ -4,7 +4,10 @@ or when it was not given out, naming `page_token`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
+import psycopg
 import pytest
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
@@ -69,3 +72,31 @@ async def test_a_journals_disputes_walked_one_by_one_give_each_exactly_once(w: W
             break
         assert pages < 10, "the walk must end"
     assert seen == opened and pages == 3  # in the order they were opened
+
+
+async def test_a_page_of_my_journals_costs_the_same_queries_however_many_journals_it_holds(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: `/my/journals` ran four queries per journal; now a page is a constant number of round
+    trips (ids, journals with teachers, substitutions, sections, open cases)."""
+    teacher = new_id()
+    for _ in range(4):
+        journal = await w.journal("kz-medical", students=1, lessons=1)
+        await w.substitute(journal, teacher)
+    executed: list[str] = []
+    original = psycopg.AsyncCursor.execute
+
+    async def counting(self: psycopg.AsyncCursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        executed.append(str(query))
+        return await original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counting)
+    counts = {}
+    for size in (1, 4):
+        executed.clear()
+        page = await w.rpc.ListMyJournals(
+            pb.ListMyJournalsRequest(page_size=size), metadata=w.teacher(teacher)
+        )
+        assert len(page.journals) == size and all(j.sections for j in page.journals)
+        counts[size] = len(executed)
+    assert counts[1] == counts[4] > 0, counts

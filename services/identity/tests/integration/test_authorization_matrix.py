@@ -96,6 +96,13 @@ async def staff(identity: Identity, where: str) -> str:
     return await fresh(identity, PersonCategory.STAFF, placement, profile)
 
 
+async def find_built(identity: Identity, where: str, caller: str | None) -> Built:
+    """A fresh student found by their login; the probe is their id."""
+    person_id = await student(identity, where, caller)
+    login = await identity.scalar("SELECT login FROM people WHERE id = CAST(:id AS uuid)", id=person_id)
+    return pb.FindPeopleRequest(query=str(login).upper()), person_id
+
+
 def person_request(message: type[Message], **extra: object) -> Factory:
     async def build(identity: Identity, where: str, caller: str | None) -> Built:
         return message(person_id=await student(identity, where, caller), **extra), ""
@@ -261,6 +268,10 @@ MATRIX: dict[str, Row] = {
     "CreatePerson": Row("people.manage", create_built, (
         ("kz.admin", "in", OK), ("kz.admin", "out", DENIED), ("kz.registrar", "in", OK),
         ("kz.dean.med", "in", DENIED), ("kz.teacher1", "in", DENIED), ("kg.admin", "out", OK),
+    )),
+    "FindPeople": Row("people.manage", find_built, (
+        ("kz.admin", "in", SEES), ("kz.registrar", "in", SEES), ("kz.admin", "out", SEES),
+        ("kg.admin", "in", HIDDEN), ("kz.dean.med", "in", DENIED), ("kz.teacher1", "in", DENIED),
     )),
     "GetPerson": Row("people.read", person_request(pb.GetPersonRequest), (
         ("kz.admin", "in", OK), ("kz.dean.med", "in", OK), ("kz.dean.med", "out", DENIED),

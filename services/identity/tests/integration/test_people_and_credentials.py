@@ -260,3 +260,17 @@ async def test_stale_version_is_a_conflict(identity: Identity) -> None:
     assert changed.person.last_name == "Smith-Jones" and changed.person.version == person.version + 1
     stale = await refused(identity, "kz.admin", "UpdatePerson", update)
     assert stale.code() == grpc.StatusCode.ABORTED
+
+
+async def test_an_administrator_finds_people_by_a_part_of_the_name_or_the_login(identity: Identity) -> None:
+    by_name = await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query="оспанов"))
+    assert pid("kz.dean.med") in [p.person_id for p in by_name.people]  # any case, Kazakh letters kept
+    by_login = await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query="kz.teach"))
+    assert {p.login for p in by_login.people} >= {"kz.teacher1", "kz.teacher2"}
+    assert all(p.login.startswith("kz.") for p in by_login.people)  # only the caller's university
+    elsewhere = await identity.call("kg.admin", "FindPeople", pb.FindPeopleRequest(query="kz.teach"))
+    assert list(elsewhere.people) == []
+    with pytest.raises(grpc.aio.AioRpcError) as short:
+        await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query=" k "))
+    assert short.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert [f for f, _ in field_violations(short.value)] == ["query"]

@@ -137,17 +137,22 @@ async def test_a_digest_gathers_a_days_notices_into_one_message(databases: Datab
 
 async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) -> None:
     from ejournal_platform.context import Principal
+    from ejournal_platform.pagination import page_request
     from services.notifier.service_layer import my_notices
 
     async with running_notifier(databases, {}) as notifier:
         await notifier.deliver(dispute())
         teacher = Principal(subject=pid("kz.teacher1"))
-        rows, unread = await my_notices.list_my_notices(notifier.sessions, teacher, False, 0)
+        rows, unread, _ = await my_notices.list_my_notices(
+            notifier.sessions, teacher, False, page_request(0, "")
+        )
         assert unread == 1 and rows[0].subject == "Студент бағаға дау айтады"
         other = Principal(subject=pid("kz.teacher2"))
         assert await my_notices.mark_read(notifier.sessions, other, [str(rows[0].id)], notifier.clock) == 0
         assert await my_notices.mark_read(notifier.sessions, teacher, [str(rows[0].id)], notifier.clock) == 1
-        rows, unread = await my_notices.list_my_notices(notifier.sessions, teacher, True, 0)
+        rows, unread, _ = await my_notices.list_my_notices(
+            notifier.sessions, teacher, True, page_request(0, "")
+        )
         assert (list(rows), unread) == ([], 0)
         async with notifier.engine.connect() as conn:
             undelivered = (await conn.execute(text("SELECT count(*) FROM deliveries"))).scalar()

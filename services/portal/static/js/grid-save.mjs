@@ -1,7 +1,11 @@
-// Saving the grid, online or not (issue 21). Typed cells wait as "pending" in the person's IndexedDB
-// outbox (outbox.mjs); a save turns them into ONE queued POST /api/v1/journals/{id}/marks with its own
-// Idempotency-Key, each cell's expected version and the time it was typed. Queued saves are sent in
-// the order they were made, one at a time, whenever the browser is online:
+// Saving a journal's marks and attendance, online or not (issue 21). Typed cells (and attendance
+// entries) wait as "pending" in the person's IndexedDB outbox (outbox.mjs); a save turns them into ONE
+// queued POST /api/v1/journals/{id}/marks (attendance: one per lesson, POST
+// .../lessons/{lesson}/attendance) with its own Idempotency-Key, each cell's expected version and the
+// time it was typed. The grid page and a lesson's attendance page share the journal's queue: either
+// sends all of it. Queued saves are sent in the order they were made, one at a time, whenever the
+// browser is online (the queue is read again from the outbox under the lock, so two pages never send
+// a save twice or bring back one another confirmed):
 // - a dropped connection, a 503 or another 5xx: the same save, the same key, later (or on `online`),
 //   so a save that reached the server before the network dropped is replayed by it, not doubled;
 // - confirmed: later saves of the same cells that were based on the version this save replaced are
@@ -21,7 +25,31 @@ const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 15000;
 const CLOSED = "section_closed";
 
+const ATTENDANCE = "attendance";
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const ofSave = (save) => save.of || "marks"; // saves queued before attendance had none
+// A cell's key within one save's kind: a lesson's mark and its attendance share column and student.
+const cellKey = (of, cell) => `${of}|${cell.column_id}|${cell.student_id}`;
+
+// The request of a save, and the cells its answer wrote, in the outbox's form.
+function request(journalId, save) {
+  if (ofSave(save) !== ATTENDANCE) return { path: `/api/v1/journals/${journalId}/marks`, body: { cells: save.cells } };
+  return {
+    path: `/api/v1/journals/${journalId}/lessons/${save.lesson}/attendance`,
+    body: {
+      entries: save.cells.map(({ student_id, value, expected_version, typed_at }) => ({
+        student_id, status: value, expected_version, typed_at,
+      })),
+    },
+  };
+}
+
+function written(save, data) {
+  if (ofSave(save) !== ATTENDANCE) return data?.cells || [];
+  return (data?.entries || []).map((e) => ({
+    column_id: save.lesson, student_id: e.student_id, value: e.status, version: e.version, source: e.source,
+  }));
+}
 
 // Resolves when the browser says it is online again, or after `ms` (a dropped connection can heal
 // without an `online` event).
@@ -41,7 +69,7 @@ export class GridSaver {
   constructor(journalId, personId, hooks) {
     this.journalId = journalId;
     this.personId = personId;
-    this.hooks = hooks; // onState(state), onSaved(cells), onHeld(entries)
+    this.hooks = hooks; // onState(state), onSaved(cells, of), onHeld(entries)
     this.pending = new Map(); // cellId -> pending cell
     this.queue = []; // saves in order (mirror of the outbox's `saves` for this journal)
     this.held = new Map(); // cellId -> held entry
@@ -66,22 +94,24 @@ export class GridSaver {
     window.addEventListener("offline", () => this.state(this.phase));
   }
 
-  id(columnId, studentId) {
-    return cellId(this.journalId, columnId, studentId);
+  id(columnId, studentId, of = "marks") {
+    return cellId(this.journalId, columnId, studentId, of);
   }
 
-  // Cells typed and not yet confirmed by the server, the latest typing of each cell last.
-  unsynced() {
-    return [...this.queue.flatMap((save) => save.cells), ...this.pending.values()];
+  // Cells typed and not yet confirmed by the server (of one kind), the latest typing of each cell last.
+  unsynced(of = "marks") {
+    const queued = this.queue.filter((save) => ofSave(save) === of).flatMap((save) => save.cells);
+    return [...queued, ...[...this.pending.values()].filter((cell) => (cell.of || "marks") === of)];
   }
 
-  isUnsynced(columnId, studentId) {
-    if (this.pending.has(this.id(columnId, studentId))) return true;
-    return this.queue.some((save) => save.cells.some((c) => c.column_id === columnId && c.student_id === studentId));
+  isUnsynced(columnId, studentId, of = "marks") {
+    if (this.pending.has(this.id(columnId, studentId, of))) return true;
+    return this.queue.some((save) => ofSave(save) === of
+      && save.cells.some((c) => c.column_id === columnId && c.student_id === studentId));
   }
 
   get waiting() {
-    return this.queue.length + (this.pending.size ? 1 : 0);
+    return this.queue.length + this.groups().length;
   }
 
   get size() {
@@ -99,10 +129,11 @@ export class GridSaver {
     });
   }
 
-  typed(columnId, studentId, value, expectedVersion) {
+  typed(columnId, studentId, value, expectedVersion, of = "marks") {
     const cell = {
-      id: this.id(columnId, studentId),
+      id: this.id(columnId, studentId, of),
       journal: this.journalId,
+      of,
       column_id: columnId,
       student_id: studentId,
       value,
@@ -113,21 +144,34 @@ export class GridSaver {
     this.outbox.write([["put", "pending", cell]]);
   }
 
-  forget(columnId, studentId) {
-    const id = this.id(columnId, studentId);
+  forget(columnId, studentId, of = "marks") {
+    const id = this.id(columnId, studentId, of);
     if (!this.pending.delete(id)) return;
     this.outbox.write([["delete", "pending", id]]);
   }
 
-  // Queue everything typed as one save, then send the queue.
+  // What is typed, as the saves it makes: the marks in one, each lesson's attendance in one.
+  groups() {
+    const groups = new Map();
+    for (const cell of this.pending.values()) {
+      const of = cell.of || "marks";
+      const lesson = of === ATTENDANCE ? cell.column_id : "";
+      const name = `${of}|${lesson}`;
+      if (!groups.has(name)) groups.set(name, { of, lesson, cells: [] });
+      groups.get(name).cells.push(cell);
+    }
+    return [...groups.values()];
+  }
+
+  // Queue everything typed as saves (one per kind and lesson), then send the queue.
   async save() {
-    if (this.pending.size) {
-      const cells = [...this.pending.values()].map(({ column_id, student_id, value, expected_version, typed_at }) => ({
+    for (const group of this.groups()) {
+      const cells = group.cells.map(({ column_id, student_id, value, expected_version, typed_at }) => ({
         column_id, student_id, value, expected_version, typed_at,
       }));
-      const save = { journal: this.journalId, key: crypto.randomUUID(), cells, sent: false };
-      const ids = [...this.pending.keys()];
-      this.pending.clear();
+      const save = { journal: this.journalId, of: group.of, lesson: group.lesson, key: crypto.randomUUID(), cells, sent: false };
+      const ids = group.cells.map((cell) => cell.id);
+      for (const id of ids) this.pending.delete(id);
       const [seq] = await this.outbox.write([["add", "saves", save], ...ids.map((id) => ["delete", "pending", id])]);
       save.seq = seq;
       this.queue.push(save);
@@ -149,6 +193,11 @@ export class GridSaver {
   }
 
   async drain() {
+    // The outbox is the truth: another page of this person may have sent (and removed) saves of this
+    // journal, or queued new ones, while this one waited for the lock.
+    const stored = (await this.outbox.all("saves", this.journalId)).sort((a, b) => a.seq - b.seq);
+    const sentHere = new Set(this.queue.filter((save) => save.sent).map((save) => save.seq));
+    this.queue = stored.map((save) => ({ ...save, sent: sentHere.has(save.seq) }));
     while (this.queue.length) {
       const save = this.queue[0];
       // From here on the body is frozen: a retry must be the identical request. Only saves behind a
@@ -172,10 +221,9 @@ export class GridSaver {
       }
       this.state("saving");
       try {
-        const { data } = await call("POST", `/api/v1/journals/${this.journalId}/marks`, {
-          body: { cells: save.cells }, headers: { "Idempotency-Key": save.key },
-        });
-        await this.confirmed(save, data.cells || []);
+        const { path, body } = request(this.journalId, save);
+        const { data } = await call("POST", path, { body, headers: { "Idempotency-Key": save.key } });
+        await this.confirmed(save, written(save, data));
         return true;
       } catch (error) {
         if (error instanceof SignInNeeded) {
@@ -195,36 +243,40 @@ export class GridSaver {
     }
   }
 
-  async confirmed(save, written) {
+  async confirmed(save, cells) {
     this.queue.shift();
     this.lastSynced = new Date().toISOString();
-    const versions = new Map(written.map((c) => [`${c.column_id}|${c.student_id}`, Number(c.version)]));
+    const of = ofSave(save);
+    const versions = new Map(cells.map((c) => [cellKey(of, c), Number(c.version)]));
     const operations = [["delete", "saves", save.seq], ["put", "meta", { name: `synced:${this.journalId}`, value: this.lastSynced }]];
     // Later typing of the same cells was based on the version this save replaced: it continues the
     // teacher's own work, so it now expects the version this save made (bodies not yet sent only).
-    const replaced = new Map(save.cells.map((c) => [`${c.column_id}|${c.student_id}`, c.expected_version]));
-    const rebase = (cell) => {
-      const key = `${cell.column_id}|${cell.student_id}`;
+    const replaced = new Map(save.cells.map((c) => [cellKey(of, c), c.expected_version]));
+    const rebase = (kind) => (cell) => {
+      const key = cellKey(kind, cell);
       if (!versions.has(key) || cell.expected_version !== replaced.get(key)) return false;
       cell.expected_version = versions.get(key);
       return true;
     };
     for (const later of this.queue) {
-      if (!later.sent && later.cells.map(rebase).some(Boolean)) operations.push(["put", "saves", later]);
+      if (!later.sent && later.cells.map(rebase(ofSave(later))).some(Boolean)) operations.push(["put", "saves", later]);
     }
-    for (const cell of this.pending.values()) if (rebase(cell)) operations.push(["put", "pending", cell]);
+    for (const cell of this.pending.values()) if (rebase(cell.of || "marks")(cell)) operations.push(["put", "pending", cell]);
     // Dropping the confirmed save need not hold up the next one: were the page to close first, the
     // save would be sent again with its key and replayed by the server. A rebase is awaited, so that
     // a reload never finds a later save still based on the replaced version.
     const stored = this.outbox.write(operations);
     if (operations.length > 2) await stored;
     else stored.catch(() => undefined); // not stored: sent again later, replayed by the server
-    this.hooks.onSaved(written);
+    this.hooks.onSaved(cells, of);
   }
 
   // Put cells back in the queue as a new save at this save's place (a new body needs a new key).
   requeue(save, cells, offset = 0.5) {
-    const again = { journal: this.journalId, key: crypto.randomUUID(), cells, sent: false, seq: save.seq + offset };
+    const again = {
+      journal: this.journalId, of: ofSave(save), lesson: save.lesson || "", key: crypto.randomUUID(), cells,
+      sent: false, seq: save.seq + offset,
+    };
     return again;
   }
 
@@ -236,7 +288,7 @@ export class GridSaver {
     } catch { /* no current cells given */ }
     const named = new Set();
     for (const e of problem.errors || []) {
-      const found = /^cells\[(\d+)\]/.exec(e.field || "");
+      const found = /^(?:cells|entries)\[(\d+)\]/.exec(e.field || "");
       if (found) named.add(Number(found[1]));
     }
     const columns = [...new Set(save.cells.map((c) => c.column_id))];
@@ -262,9 +314,11 @@ export class GridSaver {
       kind = problem.code === CLOSED ? "closed" : "refused";
       heldCells = save.cells.map((cell) => ({ ...cell, reason: problem.detail || problem.title || "" }));
     }
+    const of = ofSave(save);
     const entries = heldCells.map((cell) => ({
-      id: this.id(cell.column_id, cell.student_id),
+      id: this.id(cell.column_id, cell.student_id, of),
       journal: this.journalId,
+      of,
       kind,
       column_id: cell.column_id,
       student_id: cell.student_id,
@@ -291,7 +345,7 @@ export class GridSaver {
     if (!entry) return;
     this.held.delete(id);
     await this.outbox.write([["delete", "held", id]]);
-    this.typed(entry.column_id, entry.student_id, entry.value, Number(entry.theirs?.version ?? 0));
+    this.typed(entry.column_id, entry.student_id, entry.value, Number(entry.theirs?.version ?? 0), entry.of || "marks");
     this.pending.get(id).typed_at = entry.typed_at; // still the time it was typed
     await this.outbox.write([["put", "pending", this.pending.get(id)]]);
     return this.save();

@@ -9,10 +9,13 @@
 //   opens with no network even if it was not visited recently.
 
 import { Outbox, deleteDatabase, outboxDatabases, DATABASE_PREFIX } from "./outbox.mjs";
+import { currentTerm, termOn } from "./terms.mjs";
 
 const CACHE_PREFIX = "ejournal-";
 const PREFETCH_EVERY_MS = 15 * 60 * 1000;
 const PREFETCH_DELAY_MS = 5000;
+const PREFETCH_TERM_DAYS = 183; // how far back the schedule is read to tell the current term
+const PREFETCH_LESSON_DAYS = 6; // attendance pages of today and the next six days
 
 const body = document.body;
 const person = body.dataset.person;
@@ -72,18 +75,68 @@ function guardSignOut() {
   });
 }
 
-// The teacher's open journals of the current term (not locked, some section still open), into the
-// worker's cache (the worker fetches them): the grid page carries the roster with names and the scale.
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+
+async function read(path) {
+  const answer = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!answer.ok) throw new Error(`${path}: ${answer.status}`);
+  return answer.json();
+}
+
+// The teacher's lessons over half a year back and a month ahead (every page of the list).
+async function lessonsAround(teacherId) {
+  const lessons = [];
+  let token = "";
+  for (let page = 0; page < 10; page += 1) {
+    const query = `teacher_id=${encodeURIComponent(teacherId)}&from_date=${day(-PREFETCH_TERM_DAYS)}&to_date=${day(30)}&page_size=1000`;
+    const answer = await read(`/api/v1/lessons?${query}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`);
+    lessons.push(...(answer.lessons || []));
+    token = answer.next_page_token || "";
+    if (!token) break;
+  }
+  return lessons;
+}
+
+// The term whose dates hold today, from the person's university's calendar (WhoAmI names the
+// university; every person may read its academic years).
+async function calendarTerm() {
+  const me = await read("/api/v1/session/me");
+  if (!me.university_id) return "";
+  const { academic_years: years = [] } = await read(`/api/v1/academic-years?university_id=${encodeURIComponent(me.university_id)}`);
+  return termOn(years, day(0));
+}
+
+// What a teacher needs with no network, into the worker's cache (the worker fetches the pages): the
+// open journals of the current term (not locked, some section still open) — the grid page carries the
+// roster with names and the scale — and the attendance pages of the coming week's lessons.
+export async function prefetchPaths(teacherId) {
+  const [{ journals = [] }, lessons] = await Promise.all([
+    read("/api/v1/my/journals?page_size=1000"),
+    lessonsAround(teacherId),
+  ]);
+  const term = (await calendarTerm().catch(() => "")) || currentTerm(lessons, day(0));
+  const terms = new Set(term ? [term] : []);
+  const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
+  const open = journals.filter((j) => terms.has(j.term_id) && !j.locked_at && !closed(j));
+  const byUnit = new Map(open.map((j) => [`${j.course_unit_id}|${j.group_id}|${j.subgroup_id || ""}`, j]));
+  const [from, to] = [day(0), day(PREFETCH_LESSON_DAYS)];
+  const lessonPages = lessons
+    .filter((l) => l.date >= from && l.date <= to)
+    .map((l) => [byUnit.get(`${l.course_unit_id}|${l.group_id}|${l.subgroup_id || ""}`), l])
+    .filter(([j]) => j)
+    .map(([j, l]) => `/teacher/journals/${j.journal_id}/lessons/${l.id}`);
+  return ["/teacher/journals", "/teacher/today", ...open.map((j) => `/teacher/journals/${j.journal_id}`), ...lessonPages];
+}
+
 async function prefetchJournals() {
   const stamp = `ejournal:prefetched:${person}`;
-  if (!navigator.onLine || Date.now() - Number(localStorage.getItem(stamp) || 0) < PREFETCH_EVERY_MS) return;
-  const answer = await fetch("/api/v1/my/journals", { headers: { Accept: "application/json" }, credentials: "same-origin" });
-  if (!answer.ok) return;
-  const { journals = [] } = await answer.json();
-  const closed = (j) => (j.sections || []).length > 0 && j.sections.every((s) => s.closed_at);
-  const open = journals.filter((j) => !j.locked_at && !closed(j));
+  if (!navigator.onLine) return;
+  // A new deploy's worker starts with an empty cache: fetch again at once rather than in 15 minutes.
+  const emptied = !(await caches.match("/teacher/journals"));
+  if (!emptied && Date.now() - Number(localStorage.getItem(stamp) || 0) < PREFETCH_EVERY_MS) return;
+  const paths = await prefetchPaths(person);
   const worker = (await navigator.serviceWorker.ready).active;
-  worker?.postMessage({ type: "keep", paths: ["/teacher/journals", ...open.map((j) => `/teacher/journals/${j.journal_id}`)] });
+  worker?.postMessage({ type: "keep", paths });
   localStorage.setItem(stamp, String(Date.now()));
 }
 

@@ -4,12 +4,15 @@
 // person when someone signs in.
 //
 // Stores (all keyed so one journal's entries are found by an index on `journal`):
-//   pending — cells typed but not yet made into a save: {id, journal, column_id, student_id, value,
-//             expected_version, typed_at}; id = journal|column|student (typing again replaces it);
-//   saves   — saves in the order they were made: {seq, journal, key, cells: [...], sent}; each is ONE
-//             POST .../marks with its own Idempotency-Key; `sent` freezes the body (a retry must be
-//             byte-identical so the server replays it rather than refusing the key);
-//   held    — cells the server refused and the teacher must decide on: {id, journal, column_id,
+//   pending — cells typed but not yet made into a save: {id, journal, of, column_id, student_id, value,
+//             expected_version, typed_at}; `of` is "marks" (absent in older entries) or "attendance"
+//             (column_id is then the lesson, value the status); id = cellId(...) (typing again
+//             replaces it);
+//   saves   — saves in the order they were made: {seq, journal, of, lesson, key, cells: [...], sent};
+//             each is ONE POST .../marks (or .../lessons/{lesson}/attendance) with its own
+//             Idempotency-Key; `sent` freezes the body (a retry must be byte-identical so the server
+//             replays it rather than refusing the key);
+//   held    — cells the server refused and the teacher must decide on: {id, journal, of, column_id,
 //             student_id, value, typed_at, kind: "conflict" | "closed" | "refused", theirs};
 //   meta    — {name, value}: "synced:<journal>" = the last time a save of that journal was confirmed.
 
@@ -30,8 +33,9 @@ function done(tx) {
   });
 }
 
-export function cellId(journal, columnId, studentId) {
-  return `${journal}|${columnId}|${studentId}`;
+// A mark and a lesson's attendance share column and student: attendance entries carry a suffix.
+export function cellId(journal, columnId, studentId, of = "marks") {
+  return `${journal}|${columnId}|${studentId}${of === "attendance" ? "|attendance" : ""}`;
 }
 
 export class Outbox {

@@ -6,8 +6,17 @@
 // teacher's open journals were fetched into by offline.mjs). Static files: the cache first, refreshed
 // in the background. Everything lives in one cache, which offline.mjs deletes at sign-out and when
 // another person signs in (and sign-out also answers Clear-Site-Data).
+//
+// Versions: the server serves this file with ASSETS set to a digest of the portal's static files
+// (services/portal/app.py), so a deploy that changes any script changes this file: the browser
+// installs the new worker, which fills a cache of the new name; on activation every older
+// "ejournal-portal-*" cache is deleted (its pages came with the old scripts; offline.mjs fetches the
+// open journals again). Until the new worker takes over, the old one must not serve its old scripts
+// to a page of the new deploy: each page says its asset version (the X-Asset-Version header), and a
+// page that is not this worker's version gets its static files from the network.
 
-const CACHE = "ejournal-portal-v1";
+const ASSETS = "dev"; // replaced when served as /sw.js
+const CACHE = `ejournal-portal-${ASSETS}`;
 const STATIC = [
   "/static/portal.css",
   "/static/js/api.mjs",
@@ -15,20 +24,35 @@ const STATIC = [
   "/static/js/grid-save.mjs",
   "/static/js/outbox.mjs",
   "/static/js/offline.mjs",
+  "/static/js/attendance.mjs",
+  "/static/js/terms.mjs",
 ];
+let newerDeploy = false; // a page of another asset version was seen: the cache's scripts are old
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(STATIC)).then(() => self.skipWaiting()));
 });
 
+async function dropOldCaches() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("ejournal-portal-") && name !== CACHE) await caches.delete(name);
+  }
+}
+
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(dropOldCaches().then(() => self.clients.claim()));
 });
 
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
+    const version = response.headers.get("X-Asset-Version");
+    if (version && version !== ASSETS) {
+      newerDeploy = true; // its scripts come from the network; the new worker is fetched now
+      self.registration.update().catch(() => undefined);
+      return response; // not kept: it belongs with the new worker's cache
+    }
     // Only a complete page of the signed-in person: not an error, not the sign-in page a redirect led to.
     if (response.ok && response.status === 200 && !response.redirected) await cache.put(request, response.clone());
     return response;
@@ -40,6 +64,7 @@ async function networkFirst(request) {
 }
 
 async function cacheFirst(request) {
+  if (newerDeploy) return fetch(request).catch(() => caches.match(request));
   const cache = await caches.open(CACHE);
   const kept = await cache.match(request);
   const fresh = fetch(request).then((response) => {
@@ -59,7 +84,8 @@ async function keep(paths) {
   const cache = await caches.open(CACHE);
   for (const path of paths) {
     const response = await fetch(path, { credentials: "same-origin" }).catch(() => null);
-    if (response && response.ok && !response.redirected) await cache.put(path, response);
+    const current = !response?.headers.get("X-Asset-Version") || response.headers.get("X-Asset-Version") === ASSETS;
+    if (response && response.ok && !response.redirected && current) await cache.put(path, response);
   }
 }
 

@@ -222,6 +222,27 @@ def fake_office_gateway() -> FastAPI:
         found = {"last_name": "Сейітқали", "first_name": "Айгерім", "login": "a.seitkali", "status": "active"}
         return JSONResponse({"person": found})
 
+    @app.get("/api/v1/people")
+    async def find_people(request: Request) -> JSONResponse:
+        await record(request)
+        query = request.query_params.get("query", "")
+        if len(query) < 2:
+            problem = {"status": 422, "errors": [{"field": "query", "reason": "needs at least 2 characters"}]}
+            return JSONResponse(problem, status_code=422)
+        found = {"person_id": "p-9", "last_name": "Сейітқали", "first_name": "Айгерім", "patronymic": "",
+                 "login": "a.seitkali", "status": "ACCOUNT_STATUS_ACTIVE"}  # fmt: skip
+        return JSONResponse({"people": [found] if query.lower() in ("сейіт", "a.sei") else []})
+
+    @app.put("/api/v1/people/{person_id}/status")
+    async def account_status(request: Request, person_id: str) -> JSONResponse:
+        body = await record(request)
+        if body is None:
+            return JSONResponse({"status": 403}, status_code=403)
+        if body["status"] != "ACCOUNT_STATUS_ACTIVE" and not body["reason"]:
+            problem = {"status": 422, "errors": [{"field": "reason", "reason": "required"}]}
+            return JSONResponse(problem, status_code=422)
+        return JSONResponse({"person": {}})
+
     @app.get("/api/v1/people/{person_id}/roles")
     async def roles(request: Request, person_id: str) -> JSONResponse:
         await record(request)

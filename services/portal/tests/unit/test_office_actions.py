@@ -133,3 +133,22 @@ def test_an_import_posted_without_javascript_shows_the_result_and_each_rows_erro
         "y1",
     )
     assert sent_import["dry_run"] == "false" and sent_import["content"].endswith("y;ЖМ-999\n")
+
+
+def test_an_administrator_finds_a_person_by_name_and_suspends_the_account_with_a_reason() -> None:
+    browser = signed_in("admin")
+    found = browser.get("/admin/people", params={"q": "Сейіт"}, headers={"accept-language": "en"}).text
+    assert '<a href="/admin/people?person_id=p-9">Сейітқали Айгерім </a>' in found and "a.seitkali" in found
+    assert ("GET", "/api/v1/people", None) in browser.app.state.calls  # type: ignore[attr-defined]
+    nobody = browser.get("/admin/people", params={"q": "zz"}, headers={"accept-language": "en"}).text
+    assert "Nobody among those you manage." in nobody
+    csrf = browser.cookies["ej_csrf"]
+    suspend = {"status": "ACCOUNT_STATUS_SUSPENDED", "csrf": csrf}
+    refused = browser.post("/admin/people/p-9/status", data=suspend, headers={"accept-language": "ru"})
+    assert refused.status_code == 422 and "Проверьте: Причина." in refused.text
+    with_reason = {**suspend, "reason": "демалыс"}
+    done = browser.post("/admin/people/p-9/status", data=with_reason, follow_redirects=False)
+    assert done.status_code == 303 and "done=status" in done.headers["location"]
+    assert sent(browser, "PUT", "/api/v1/people/p-9/status")[-1] == {
+        "status": "ACCOUNT_STATUS_SUSPENDED", "reason": "демалыс"
+    }

@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
@@ -92,6 +94,50 @@ def _external(certificate: bytes, chain: tuple[bytes, ...], value: bytes | None)
 
 def _mechanism(cert: asn1_x509.Certificate) -> str:
     return "sha256_ecdsa" if cert.public_key.algorithm == "ec" else "sha256_rsa"
+
+
+def mechanism_of(certificate: bytes) -> str:
+    """The signature algorithm an external signer uses with this certificate's key."""
+    return _mechanism(asn1_x509.Certificate.load(certificate))
+
+
+def is_certificate(der: bytes) -> bool:
+    try:
+        x509.load_der_x509_certificate(der)
+    except ValueError:
+        return False
+    return True
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def pending_json(pending: Pending) -> dict[str, object]:
+    """`pending` without its PDF, as JSON (kept between the two calls; the PDF is stored as bytes)."""
+    return {
+        "document_digest": _b64(pending.document_digest),
+        "reserved_start": pending.reserved_start,
+        "reserved_end": pending.reserved_end,
+        "signed_attrs": _b64(pending.signed_attrs),
+        "to_sign": _b64(pending.to_sign),
+        "certificate": _b64(pending.certificate),
+        "chain": [_b64(c) for c in pending.chain],
+    }
+
+
+def pending_of(prepared_pdf: bytes, data: Mapping[str, Any]) -> Pending:
+    raw = base64.b64decode
+    return Pending(
+        prepared_pdf=prepared_pdf,
+        document_digest=raw(data["document_digest"]),
+        reserved_start=int(data["reserved_start"]),
+        reserved_end=int(data["reserved_end"]),
+        signed_attrs=raw(data["signed_attrs"]),
+        to_sign=raw(data["to_sign"]),
+        certificate=raw(data["certificate"]),
+        chain=tuple(raw(c) for c in data["chain"]),
+    )
 
 
 async def prepare_external(

@@ -10,25 +10,27 @@ to the PDF without changing a byte of what was printed.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import select, update
+from pyhanko.sign.general import SigningError
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ejournal_platform.authz import ScopeType
+from ejournal_platform.authz import ScopeType, refusal
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied
+from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.reporting.adapters import queries_documents as q
 from services.reporting.adapters import read_models as rm
-from services.reporting.adapters.ops_tables import signed_statement
+from services.reporting.adapters.ops_tables import external_signature, signed_statement
 from services.reporting.adapters.pdf import render_pdf
-from services.reporting.adapters.signing import pades
-from services.reporting.adapters.signing.keys import KeySource, Pkcs12Key
+from services.reporting.adapters.signing import keys, pades
+from services.reporting.adapters.signing.keys import KeySource, Pending, Pkcs12Key
 from services.reporting.adapters.signing.pki import DemoPki
 from services.reporting.service_layer.documents.render import statement_layout_for
 from services.reporting.service_layer.documents.words import SERIES_PREFIX
@@ -141,6 +143,36 @@ class Approval:
     already_signed: bool
 
 
+async def _locked(session: AsyncSession, statement_id: str) -> Any:
+    return (
+        await session.execute(
+            select(signed_statement)
+            .where(signed_statement.c.statement_id == statement_id)
+            .with_for_update()  # one signature at a time: each appends to the last revision
+        )
+    ).one()
+
+
+async def _next_role(session: AsyncSession, principal: Principal, row: Any) -> str:
+    """The role the caller signs as now; refused if it is not the caller's turn."""
+    done = [s["role"] for s in row.signers]
+    pending = [r for r in ORDER if r not in done]
+    if not pending:
+        raise PermissionDenied("every signer has signed this statement")
+    stored = await q.statement(session, row.statement_id)
+    assert stored is not None and stored.content is not None
+    teachers = {s.person_id for s in stored.content.signers if s.role in ("teacher", "substitute")}
+    role = pending[0]
+    if not _may_sign(principal, role, teachers, stored.row.department_id):
+        raise PermissionDenied(f"the next signature is the {role.replace('_', ' ')}'s")
+    return role
+
+
+def _rest(signers: list[dict[str, str]]) -> str:
+    rest = [r for r in ORDER if r not in {s["role"] for s in signers}]
+    return rest[0] if rest else ""
+
+
 async def approve(
     sessions: async_sessionmaker[AsyncSession],
     principal: Principal,
@@ -151,29 +183,13 @@ async def approve(
     """Sign the statement as its next signer, if the caller is that signer."""
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await signed_pdf(sessions, principal, statement_id, signing, public_url)  # reads are checked here
+    await _readable(sessions, principal, statement_id, signing, public_url)
     async with sessions() as session, session.begin():
-        row = (
-            await session.execute(
-                select(signed_statement)
-                .where(signed_statement.c.statement_id == statement_id)
-                .with_for_update()  # one signature at a time: each appends to the last revision
-            )
-        ).one()
+        row = await _locked(session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
-        done = [s["role"] for s in signers]
-        mine = next((s for s in signers if s["person_id"] == principal.subject), None)
-        pending = [r for r in ORDER if r not in done]
-        if mine is not None:
-            return Approval(row.number, signers, pending[0] if pending else "", True)
-        if not pending:
-            raise PermissionDenied("every signer has signed this statement")
-        stored = await q.statement(session, statement_id)
-        assert stored is not None and stored.content is not None
-        teachers = {s.person_id for s in stored.content.signers if s.role in ("teacher", "substitute")}
-        role = pending[0]
-        if not _may_sign(principal, role, teachers, stored.row.department_id):
-            raise PermissionDenied(f"the next signature is the {role.replace('_', ' ')}'s")
+        if any(s["person_id"] == principal.subject for s in signers):
+            return Approval(row.number, signers, _rest(signers), True)
+        role = await _next_role(session, principal, row)
         people = await q.names_of(session, [principal.subject])
         name = people.get(principal.subject) or principal.subject
         key = signing.key(f"person-{principal.subject}", name).signer()
@@ -184,8 +200,128 @@ async def approve(
             .where(signed_statement.c.statement_id == statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
         )
-    rest = [r for r in ORDER if r not in {s["role"] for s in signers}]
-    return Approval(row.number, signers, rest[0] if rest else "", False)
+    return Approval(row.number, signers, _rest(signers), False)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    signing_id: str
+    role: str
+    number: str
+    pending: Pending
+
+    @property
+    def signature_algorithm(self) -> str:
+        return keys.mechanism_of(self.pending.certificate)
+
+
+async def _readable(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    statement_id: str,
+    signing: Signing,
+    public_url: str,
+) -> None:
+    """The caller may read the statement (a missing one is refused like a foreign one: nothing is
+    revealed); its university-signed PDF exists."""
+    async with sessions() as session:
+        exists = await q.statement(session, statement_id)
+    if exists is None:
+        raise refusal("statement.read")
+    await signed_pdf(sessions, principal, statement_id, signing, public_url)
+
+
+async def prepare_external(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    statement_id: str,
+    certificate: bytes,
+    chain: tuple[bytes, ...],
+    signing: Signing,
+    public_url: str,
+) -> Prepared:
+    """Reserve the caller's signature (as the next signer in turn) for a key held outside: what to sign
+    goes out, the signature value comes back through `complete_external`."""
+    if not statement_id:
+        raise InvalidArgument("statement_id", "is required")
+    await _readable(sessions, principal, statement_id, signing, public_url)
+    if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
+        raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
+    async with sessions() as session, session.begin():
+        row = await _locked(session, statement_id)
+        if any(s["person_id"] == principal.subject for s in row.signers):
+            raise FailedPrecondition("statement_id: you have already signed this statement")
+        role = await _next_role(session, principal, row)
+        people = await q.names_of(session, [principal.subject])
+        name = people.get(principal.subject) or principal.subject
+        try:
+            pending = await keys.prepare_external(
+                bytes(row.pdf), role, name, certificate, chain, signing.trust
+            )
+        except (SigningError, ValueError, TypeError, KeyError) as error:  # untrusted, revoked, unusable
+            raise InvalidArgument("certificate", "is not trusted for signing here") from error
+        signing_id = str(uuid.uuid4())
+        await session.execute(
+            insert(external_signature).values(
+                signing_id=signing_id,
+                statement_id=statement_id,
+                role=role,
+                person_id=principal.subject,
+                prepared_pdf=pending.prepared_pdf,
+                pending=keys.pending_json(pending),
+            )
+        )
+    return Prepared(signing_id, role, row.number, pending)
+
+
+async def complete_external(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    signing_id: str,
+    signature: bytes,
+    signing: Signing,
+) -> Approval:
+    """Embed the external signature prepared by the caller, if it verifies; record the signer."""
+    if not signing_id:
+        raise InvalidArgument("signing_id", "is required")
+    async with sessions() as session, session.begin():
+        found = (
+            await session.execute(
+                select(external_signature).where(
+                    external_signature.c.signing_id == signing_id,
+                    external_signature.c.person_id == principal.subject,
+                )
+            )
+        ).first()
+        if found is None:  # another person's, or none: the same refusal
+            raise refusal("statement.read")
+        if not signature:
+            raise InvalidArgument("signature", "is required")
+        row = await _locked(session, found.statement_id)
+        signers: list[dict[str, str]] = list(row.signers)
+        pending = keys.pending_of(bytes(found.prepared_pdf), found.pending)
+        done = {s["role"] for s in signers}
+        if found.role in done or not pending.prepared_pdf.startswith(bytes(row.pdf)):
+            raise FailedPrecondition("signing_id: the statement was signed meanwhile; prepare again")
+        try:
+            pdf = await keys.complete_external(pending, signature, signing.trust)
+            last = (await pades.check(pdf, signing.trust))[-1]
+        except Exception as error:  # pyHanko's refusals of a bad value or an untrusted chain
+            raise InvalidArgument("signature", "does not verify against the prepared digest") from error
+        if last.field != found.role or not last.ok:
+            raise InvalidArgument("signature", "does not verify against the prepared digest")
+        signers.append(
+            {"role": found.role, "person_id": principal.subject, "signed_at": _now(), "external": "yes"}
+        )
+        await session.execute(
+            update(signed_statement)
+            .where(signed_statement.c.statement_id == found.statement_id)
+            .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
+        )
+        await session.execute(
+            delete(external_signature).where(external_signature.c.statement_id == found.statement_id)
+        )
+    return Approval(row.number, signers, _rest(signers), False)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_documents import names_of, unit_names
 from services.reporting.adapters.queries_filling import Scope, presence
-from services.reporting.adapters.queries_results import parents_of, students_of_group
+from services.reporting.adapters.queries_results import faculty_of_group, parents_of, students_of_group
 from services.reporting.domain.attendance import AttendanceFigures, Presence, attendance, attendance_by
 from services.reporting.service_layer.reports.common import Period, authorize_scope, key_name
 
@@ -75,8 +75,10 @@ async def curator_list(
         raise InvalidArgument("below_percent", f"{below_percent!r} is not a number") from None
     if threshold is not None and not (threshold.is_finite() and 0 <= threshold <= 100):
         raise InvalidArgument("below_percent", "must be a percentage from 0 to 100")
-    authorize_scope(principal, Scope(group_id=group_id))
     async with sessions() as session:
+        # the group's faculty too: a dean's office reads the curator lists of its faculty's groups
+        faculty = await faculty_of_group(session, group_id)
+        authorize_scope(principal, Scope(group_id=group_id, faculty_id=faculty))
         students = await students_of_group(session, group_id)
         records = await presence(session, Scope(group_id=group_id), period.start, period.held_end)
         parents = await parents_of(session, [s for s, _ in students])

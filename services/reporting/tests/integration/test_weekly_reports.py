@@ -184,6 +184,23 @@ async def test_the_curator_gets_the_group_with_parents_to_contact(loaded: Loaded
             metadata=s.as_(grant.person_id, ("curator", "group", group)),
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    # the dean for curation of the group's faculty reads it too; another faculty's is refused
+    faculty = next(
+        e.payload.faculty_id
+        for e in loaded.kz.events
+        if isinstance(e.payload, idn.PersonCreated) and e.payload.group_id == group and e.payload.faculty_id
+    )
+    deans = await s.stub.GetCuratorAttendanceList(
+        pb.GetCuratorAttendanceListRequest(group_id=group, from_date=FROM, to_date=TO),
+        metadata=s.as_("dc", ("dean_curation", "faculty", faculty)),
+    )
+    assert {row.student_id for row in deans.rows} == students
+    with pytest.raises(grpc.aio.AioRpcError) as elsewhere:
+        await s.stub.GetCuratorAttendanceList(
+            pb.GetCuratorAttendanceListRequest(group_id=group, from_date=FROM, to_date=TO),
+            metadata=s.as_("dc2", ("dean_curation", "faculty", "another-faculty")),
+        )
+    assert elsewhere.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 async def test_bad_dates_are_named(loaded: Loaded) -> None:

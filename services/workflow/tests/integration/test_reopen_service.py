@@ -308,7 +308,7 @@ async def test_withdrawn_case_ends_with_its_reason(service: Harness) -> None:
 
 @pytest.mark.rule("KZ-13")
 async def test_an_explanation_is_checked_against_its_journal(service: Harness) -> None:
-    """Issue 13: the explanation names the journal's own group and specialty and a date inside the
+    """Issue 13: the explanation names the journal's own group and a date inside the
     closed section (after the previous control event, up to this one); a journal that is not the
     teacher's is refused like one that does not exist."""
     h, p = service, service.people
@@ -345,7 +345,6 @@ async def test_an_explanation_is_checked_against_its_journal(service: Harness) -
 
     for changes, field in (
         ({"group": "ЖМ-21-004"}, "explanation.group"),
-        ({"specialty": "Стоматология"}, "explanation.specialty"),
         ({"wrong_date": "2026-10-15"}, "explanation.wrong_date"),  # the previous section's last day
         ({"wrong_date": "2026-11-21"}, "explanation.wrong_date"),  # after the section
     ):

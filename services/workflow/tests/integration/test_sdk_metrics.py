@@ -10,13 +10,17 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 from temporalio import workflow
 from temporalio.service import RPCError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from deploy.local.servers import TemporalDevServer, free_port
+from ejournal_platform.health import Report, State
+from ejournal_platform.probes import ProbeServer, loopback_exporter
 from services.workflow.settings import WorkflowSettings
 from services.workflow.worker import connect_temporal
 from tests.infrastructure.test_observability_files import metric_names_used
@@ -71,3 +75,33 @@ async def test_the_sdk_metrics_are_served_and_count_the_client_calls(temporal_de
     wanted = {name for name in metric_names_used() if name.startswith("temporal_")}
     assert wanted, "the dashboards query some Temporal metrics"
     assert wanted <= served, f"queried but never served by the SDK: {sorted(wanted - served)}"
+
+
+async def test_the_sdk_metrics_reach_prometheus_only_through_the_services_token(
+    temporal_dev: TemporalDevServer,
+) -> None:
+    """The SDK's exporter has no token, so it listens on loopback only and the service's own /metrics
+    (its probe port, behind the metrics token) carries its text: one scrape, one token."""
+    sdk = f"127.0.0.1:{free_port()}"
+    settings = WorkflowSettings(**UNUSED, temporal_address=temporal_dev.address, temporal_metrics_address=sdk)
+    client = await connect_temporal(settings)
+    await client.count_workflows()
+    probes = ProbeServer(lambda: Report(State.OK), "the-token", loopback_exporter(sdk))
+    port = await probes.start("127.0.0.1", 0)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            scraped = await http.get("/metrics", headers={"Authorization": "Bearer the-token"})
+            assert scraped.status_code == 200
+            names = {s.name for f in text_string_to_metric_families(scraped.text) for s in f.samples}
+            assert "temporal_request_total" in names and "ejournal_outbox_backlog" in names
+            for headers in ({}, {"Authorization": "Bearer wrong"}):
+                assert (await http.get("/metrics", headers=headers)).status_code == 404
+    finally:
+        await probes.stop()
+    # An exporter that does not answer leaves the rest of the scrape intact.
+    gone = await loopback_exporter(f"127.0.0.1:{free_port()}", timeout=1)()
+    assert gone.startswith(b"# the exporter at 127.0.0.1:")
+    # Anything but loopback is refused: the SDK would serve its metrics to anyone who reaches it.
+    for address in ("0.0.0.0:9464", "10.0.0.7:9464", "workflow:9464"):
+        with pytest.raises(ValidationError, match="TEMPORAL_METRICS_ADDRESS"):
+            WorkflowSettings(**UNUSED, temporal_address="x:7233", temporal_metrics_address=address)

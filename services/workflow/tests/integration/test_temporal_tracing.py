@@ -10,14 +10,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
+from temporalio import activity, workflow
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from deploy.local.servers import TemporalDevServer
+from ejournal_platform.testing.tracing import recorded_spans
 from services.workflow.settings import WorkflowSettings
 from services.workflow.tests.integration.test_sdk_metrics import Hello
 from services.workflow.worker import connect_temporal
 
 pytestmark = pytest.mark.integration
+tracer = trace.get_tracer("test")  # the process's provider (recorded_spans installs it)
 
 # Required settings this test never uses (only the Temporal client is built).
 UNUSED: dict[str, Any] = {"database_url": "postgresql+psycopg://unused@127.0.0.1:1/unused", "nats_url": "nats://127.0.0.1:1",
@@ -39,3 +44,39 @@ async def test_the_start_header_carries_the_callers_trace(temporal_dev: Temporal
     trace_id = format(span.get_span_context().trace_id, "032x")
     assert carrier["traceparent"].split("-")[1] == trace_id
     await handle.terminate("test over")
+
+
+@activity.defn(name="tracing.greet")
+async def greet(name: str) -> str:
+    return f"hello {name}"
+
+
+@workflow.defn(name="TracedGreeting", sandboxed=False)
+class TracedGreeting:
+    @workflow.run
+    async def run(self, name: str) -> str:
+        return str(await workflow.execute_activity(greet, name, start_to_close_timeout=timedelta(seconds=30)))
+
+
+async def test_the_workflow_and_its_activities_are_spans_of_the_callers_trace(
+    temporal_dev: TemporalDevServer,
+) -> None:
+    """The worker (built on the same client) records the workflow's run and each activity's run as
+    spans of the trace that started it: a reopen step's activities join the request's trace."""
+    with recorded_spans() as spans:
+        client = await connect_temporal(WorkflowSettings(**UNUSED, temporal_address=temporal_dev.address))
+        queue = f"traced-run-{uuid.uuid4().hex[:8]}"
+        async with Worker(client, task_queue=queue, workflows=[TracedGreeting], activities=[greet],
+                          workflow_runner=UnsandboxedWorkflowRunner()):  # fmt: skip
+            with tracer.start_as_current_span("SubmitExplanation") as caller:
+                result = await client.execute_workflow(
+                    TracedGreeting.run, "dean", id=queue, task_queue=queue,
+                    execution_timeout=timedelta(seconds=30),
+                )  # fmt: skip
+        assert result == "hello dean"
+        finished = spans.get_finished_spans()
+    trace_id = caller.get_span_context().trace_id
+    names = {s.name for s in finished if s.context.trace_id == trace_id}
+    wanted = {"StartWorkflow:TracedGreeting", "RunWorkflow:TracedGreeting",
+              "StartActivity:tracing.greet", "RunActivity:tracing.greet"}  # fmt: skip
+    assert wanted <= names, f"spans of the caller's trace: {sorted(names)}"

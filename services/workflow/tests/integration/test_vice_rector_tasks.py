@@ -12,10 +12,10 @@ import pytest
 
 from deploy.local.servers import TemporalDevServer
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
-from services.workflow.adapters.tables import reopen_cases
+from services.workflow.adapters.tables import reopen_cases, sanction_proposals
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.tests.harness import Harness, running_service
-from services.workflow.tests.support import FACULTY
+from services.workflow.tests.support import DEPARTMENT, FACULTY
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +59,58 @@ async def test_the_vice_rector_sees_escalated_cases_and_overdue_steps_across_the
     assert await tasks_of(h, Actor("vr-fac", (Grant("vice_rector", "faculty", FACULTY),))) == []
     # Others' lists are unchanged: the teacher has no oversight actions.
     assert all(action not in ("escalated", "overdue") for _, action in await tasks_of(h, h.people.teacher))
+
+
+async def test_a_task_list_walked_one_by_one_gives_each_task_exactly_once_across_its_sources(
+    service: Harness,
+) -> None:
+    """Issue 22: ListTasks is paginated by cursor across its three sources (cases waiting for the
+    caller, the vice-rector's late cases, sanction proposals), even between two actions on one case."""
+    h = service
+    for n in range(3):
+        await h.submit(f"sec-walk-{n}")  # waiting for the department head's visa
+    late = (
+        await h.submit("sec-walk-late", journal_id="journal-walk-late", department_id="dep-other")
+    ).case_id
+    async with h.sessions() as session, session.begin():
+        await session.execute(
+            reopen_cases.update()
+            .where(reopen_cases.c.case_id == late)
+            .values(deadline=datetime.now(UTC) - timedelta(hours=1))
+        )
+        for n in range(2):
+            await session.execute(
+                sanction_proposals.insert().values(
+                    proposal_id=f"proposal-{n}",
+                    subject="teacher",
+                    subject_id="t-1",
+                    term_id="term",
+                    count=3,
+                    measure="reprimand",
+                    case_id=late,
+                    proposed_at=datetime.now(UTC),
+                )
+            )
+    everyone = Actor(
+        "head-vr-registrar",
+        (
+            Grant("department_head", "department", DEPARTMENT),
+            Grant("vice_rector", "university", "kaznmu"),
+            Grant("registrar_head", "university", "kaznmu"),
+        ),
+    )
+    whole = await h.stub.ListTasks(pb.ListTasksRequest(page_size=1000), metadata=h.auth(everyone))
+    assert whole.next_page_token == ""
+    every = [(t.case_id, t.action) for t in whole.tasks]
+    assert {a for _, a in every} >= {"overdue", "confirm_sanction"} and len(every) >= 6, every
+    seen, token, pages = [], "", 0
+    while True:
+        request = pb.ListTasksRequest(page_size=1, page_token=token)
+        page = await h.stub.ListTasks(request, metadata=h.auth(everyone))
+        seen += [(t.case_id, t.action) for t in page.tasks]
+        pages += 1
+        token = page.next_page_token
+        if not token:
+            break
+        assert pages < 50, "the walk must end"
+    assert seen == every and len(set(seen)) == len(seen)

@@ -1,4 +1,4 @@
-"""Reading a journal's columns, sections and marks for use cases (totals, statements, checks)."""
+"""A journal's columns, sections and marks as use cases read them (totals, statements, checks)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,27 @@ SECTIONS = """
 SELECT section_id, control_kind, date, closing_deadline, closed_at, closed_by, statement_id
 FROM sections WHERE journal_id = %b ORDER BY date, section_id
 """
+
+
+SECTIONS_OF_JOURNALS = """
+SELECT journal_id, section_id, control_kind, date, closing_deadline, closed_at, closed_by, statement_id
+FROM sections WHERE journal_id = ANY(%b) ORDER BY journal_id, date, section_id
+"""
+
+
+async def sections_of_journals(
+    session: AsyncSession, journal_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[uuid.UUID, SectionInfo]]:
+    """`sections_of` for several journals in one round trip (a page of a journal list)."""
+    found: dict[uuid.UUID, dict[uuid.UUID, SectionInfo]] = {j: {} for j in journal_ids}
+    if not journal_ids:
+        return found
+    conn = await raw_connection(session)
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(SECTIONS_OF_JOURNALS, (journal_ids,))
+        for r in await cur.fetchall():
+            found[r[0]][r[1]] = SectionInfo(*r[1:])
+    return found
 
 
 async def columns_of(session: AsyncSession, journal_id: uuid.UUID) -> dict[uuid.UUID, ColumnInfo]:

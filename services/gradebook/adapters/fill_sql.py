@@ -1,0 +1,53 @@
+"""The queries of fill monitoring (KZ-09 daily grades, KG-08 weekly filling and attendance)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+LESSONS = text(
+    """
+    WITH r AS (
+        SELECT DISTINCT student_id FROM enrollments
+        WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)
+    ),
+    cell_marks AS (
+        SELECT m.column_id, m.student_id, m.value FROM marks m
+        WHERE m.journal_id = :j AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
+    ),
+    cell_attendance AS (SELECT a.column_id, a.student_id, a.status FROM attendance a WHERE a.journal_id = :j)
+    SELECT c.column_id, c.date,
+        (SELECT count(*) FROM r) AS students,
+        (SELECT count(*) FROM cell_marks m WHERE m.column_id = c.column_id) AS marks,
+        (SELECT count(*) FROM cell_attendance a WHERE a.column_id = c.column_id) AS records,
+        (SELECT count(DISTINCT x.student_id) FROM (
+            SELECT a.student_id FROM cell_attendance a
+            WHERE a.column_id = c.column_id AND a.status IN ('present', 'late')
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value <> ALL(:absent_marks)) x) AS present,
+        (SELECT count(DISTINCT x.student_id) FROM (
+            SELECT a.student_id FROM cell_attendance a WHERE a.column_id = c.column_id AND a.status = 'absent'
+            UNION SELECT m.student_id FROM cell_marks m
+            WHERE m.column_id = c.column_id AND m.value = ANY(:absent_marks)) x) AS absent
+    FROM columns c
+    WHERE c.journal_id = :j AND c.kind <> 'control' AND NOT c.cancelled AND c.date BETWEEN :from AND :to
+    ORDER BY c.date, c.column_id
+    """
+)
+
+UNIT_DAYS = text(
+    "SELECT count(DISTINCT date) FROM columns WHERE journal_id = :j AND kind <> 'control' AND NOT cancelled"
+)
+
+SELECT_JOURNALS = text(
+    """
+    SELECT DISTINCT j.journal_id FROM journals j
+    WHERE (CAST(:journal AS uuid) IS NULL OR j.journal_id = :journal)
+      AND (CAST(:department AS uuid) IS NULL OR j.department_id = :department)
+      AND (CAST(:teacher AS uuid) IS NULL OR EXISTS (
+           SELECT 1 FROM journal_teachers t
+           WHERE t.journal_id = j.journal_id AND t.active AND t.teacher_id = :teacher))
+      AND (CAST(:after AS uuid) IS NULL OR j.journal_id > :after)
+    ORDER BY j.journal_id
+    LIMIT :fetch
+    """
+)

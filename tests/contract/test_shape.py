@@ -1,0 +1,144 @@
+"""Issue 15's measured points, kept true by test: the import contracts hold and name every service;
+runtime code imports no other service (one documented exception) and no deploy/; no runtime module is
+over 400 lines; SQL lives in adapters (never in a service layer, domain or entrypoint); outbox rows are
+written only by the platform (UnitOfWork.add_event, or its one fast path); KZ-09 is written once; no
+demo or test data in a production package; the forecast's coefficients are profile data."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+SKIP = {"tests", "migrations", "__pycache__"}
+# The gateway's process serves the web portal (pyproject.toml says why); nothing else crosses.
+ALLOWED_CROSSING = {("services.gateway.app", "services.portal")}
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\s", re.S)
+
+
+def services() -> list[str]:
+    return sorted(p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists())
+
+
+def runtime_modules() -> Iterator[tuple[str, Path]]:
+    for base in ("services", "libs"):
+        for path in sorted((ROOT / base).rglob("*.py")):
+            rel = path.relative_to(ROOT / base if base == "libs" else ROOT)
+            if any(part in SKIP or part.startswith("test") for part in rel.parts):
+                continue
+            yield ".".join(rel.with_suffix("").parts).removesuffix(".__init__"), path
+
+
+def imported(tree: ast.AST, name: str, is_package: bool) -> set[str]:
+    out: set[str] = set()
+    package = name if is_package else name.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                out.add(".".join(base + ([node.module] if node.module else [])))
+            else:
+                out.add(node.module or "")
+    return out
+
+
+def sql_literals(tree: ast.AST) -> list[int]:
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            if SQL.match(node.value):
+                found.append(node.lineno)
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and SQL.match(first.value):
+                found.append(node.lineno)
+    return found
+
+
+def test_the_import_contracts_hold_and_name_every_service() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    by_name = {c["name"]: c for c in contracts}
+    independent = set(by_name["Services share code only through libs/"]["modules"])
+    assert independent == {f"services.{s}" for s in services()}
+    layered = set(by_name["Layers: entrypoints > service_layer > adapters > domain"]["containers"])
+    four_layers = {
+        f"services.{s}"
+        for s in services()
+        if all((ROOT / "services" / s / layer).is_dir() for layer in ("domain", "service_layer", "adapters"))
+    }
+    # Workflow waits for its store/use-case reshuffle (pyproject.toml says so beside the contract).
+    assert layered == four_layers - {"services.workflow"}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_runtime_code_is_in_the_shape_the_architecture_describes() -> None:
+    crossings, deploy, long, sql, outbox = [], [], [], [], []
+    for name, path in runtime_modules():
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        deps = imported(tree, name, path.name == "__init__.py")
+        if name.startswith("services."):
+            owner = ".".join(name.split(".")[:2])
+            for dep in deps:
+                other = ".".join(dep.split(".")[:2])
+                if dep.startswith("services.") and other != owner and (name, other) not in ALLOWED_CROSSING:
+                    crossings.append(f"{name} -> {dep}")
+        deploy += [f"{name} -> {d}" for d in deps if d == "deploy" or d.startswith("deploy.")]
+        if text.count("\n") > 400:
+            long.append(f"{name}: {text.count(chr(10))} lines")
+        layer = name.split(".")[2] if name.startswith("services.") and name.count(".") >= 2 else ""
+        if layer in ("domain", "service_layer", "entrypoints") and (lines := sql_literals(tree)):
+            sql.append(f"{name}: lines {lines}")
+        if "INSERT INTO outbox" in text and not name.startswith("ejournal_platform."):
+            outbox.append(name)
+    assert crossings == [], "services share code only through libs/"
+    assert deploy == [], "runtime code never imports deploy/"
+    assert long == [], "no runtime module over 400 lines"
+    assert sql == [], "SQL lives in adapters/"
+    assert outbox == [], "outbox rows are the platform's (UnitOfWork.add_event or queue_encoded)"
+
+
+def test_no_demo_or_test_data_in_a_production_package() -> None:
+    demo = [p for p in (ROOT / "services").glob("*/demo") if p.is_dir()]
+    assert demo == [], "the demo is described once, under deploy/demo/; test data lives in tests/"
+
+
+@pytest.mark.rule("KZ-09")
+def test_kz09_is_written_once_as_a_method_of_the_profile() -> None:
+    definitions = []
+    for name, path in runtime_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                "daily_grad" in node.name or "daily_grades" in node.name
+            ):
+                definitions.append(f"{name}.{node.name}")
+    assert definitions == ["ejournal_regulation.model.needs_daily_grades"]
+
+
+def test_the_forecasts_coefficients_are_profile_data_not_code() -> None:
+    source = (ROOT / "services/reporting/domain/forecast.py").read_text(encoding="utf-8")
+    fitted = re.search(r"intercept=-?(?!0\.0\b)\d", source)  # NO_MODEL's zeros are not a fit
+    assert fitted is None, "coefficients belong in the profile's forecast.risk_model"
+    for profile in (ROOT / "libs/ejournal_regulation/profiles").glob("*.yaml"):
+        assert "risk_model:" in profile.read_text(encoding="utf-8"), profile.name

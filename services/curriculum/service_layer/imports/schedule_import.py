@@ -169,7 +169,7 @@ class ScheduleImporter:
                     )
         return total
 
-    def scope(self) -> Select[tuple[Lesson]]:
+    def scope(self) -> Select[Lesson]:
         """The file's scope: the lessons (not cancelled) of its groups between its first and last day."""
         days = [date.fromisoformat(data.date) for _, _, data, _ in self.lessons]
         groups = {uuid.UUID(data.group_id) for _, _, data, _ in self.lessons}

@@ -162,3 +162,20 @@ async def test_the_integrated_exam_closes_its_last_blocks_lessons(deps: Deps, wo
         )
     # Block 1's journals have no integrated exam: its lessons and events are not in a closed section.
     await schedule.schedule_lesson(deps, lesson(first, w.group1, date="2026-10-14", lesson_type="clinical"))
+
+
+@pytest.mark.rule("KZ-05")
+async def test_a_control_event_import_into_a_closed_section_is_refused_in_the_users_language(
+    deps: Deps, world: World
+) -> None:
+    w = world
+    anat = await define_discipline(deps, w)
+    set_principal(registrar(w.university))
+    midterm = await control_events.schedule_control_event(deps, event_input(w, anat, date="2026-10-20"))
+    await close(deps, str(midterm.id))
+    header = ["Дисциплина", "Группа", "Подгруппа", "Вид контроля", "Дата"]
+    rows = [["ANAT-1", "ЖМ-101", "", "рубежный контроль", "2026-10-10"]]
+    outcome = await run(deps, w, "control_events", "ce.csv", csv_bytes([header, *rows]), "kk")
+    assert outcome.status != "applied"
+    assert [(e["row"], e["column"]) for e in outcome.errors] == [(2, "Дата")]
+    assert str(outcome.errors[0]["reason"]).startswith("Журналдың бұл бөлігі жабық")

@@ -3,7 +3,12 @@ gradebook closed (its `SectionClosed` events, through the inbox) and refuses to 
 a lesson inside one, by RPC and by import, with the same reason gradebook gives for a closed section.
 
 A lesson belongs to the section of the first control event on or after its date (ties: current,
-midterm, intermediate attestation, final attestation), as in gradebook's domain/sections.py.
+midterm, intermediate attestation, final attestation), as in gradebook's domain/sections.py. The last
+block of an integrated discipline also counts its parent's integrated exam (KZ-02: gradebook keeps that
+exam in the last block's journals).
+
+A new control event would move a section's boundary: one scheduled inside a closed section (on or
+before its closing control event) would take part of its lessons, so it is refused the same way.
 """
 
 from __future__ import annotations
@@ -11,14 +16,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.errors import FailedPrecondition, Wording
 from ejournal_platform.events import ReceivedEvent
-from services.curriculum.adapters.models import ClosedSection, ControlEvent
+from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit, Subgroup
 from services.curriculum.domain.vocabulary import ControlEventKind
 
 SUBJECTS = [gb.SectionClosed.DESCRIPTOR.full_name]
@@ -38,13 +43,28 @@ async def record_closed(session: AsyncSession, event: ReceivedEvent) -> None:
     )
 
 
+async def units_of_sections(s: AsyncSession, unit_id: uuid.UUID) -> list[uuid.UUID]:
+    """The course units whose control events cut this unit's journals into sections: the unit, and
+    for the last block of an integrated discipline its parent too (the integrated exam)."""
+    unit = await s.get(CourseUnit, unit_id)
+    if unit is None or unit.parent_id is None:
+        return [unit_id]
+    last = await s.scalar(
+        select(func.max(CourseUnit.position)).where(
+            CourseUnit.parent_id == unit.parent_id, CourseUnit.removed_at.is_(None)
+        )
+    )
+    return [unit_id, unit.parent_id] if unit.position == last else [unit_id]
+
+
 async def section_of(
     s: AsyncSession, unit_id: uuid.UUID, group_id: uuid.UUID, subgroup_id: uuid.UUID | None, when: date
 ) -> ControlEvent | None:
     """The control event whose section a lesson of this unit and group on `when` belongs to."""
+    units = await units_of_sections(s, unit_id)
     rows = await s.scalars(
         select(ControlEvent).where(
-            ControlEvent.course_unit_id == unit_id,
+            ControlEvent.course_unit_id.in_(units),
             ControlEvent.group_id == group_id,
             or_(ControlEvent.subgroup_id.is_(None), ControlEvent.subgroup_id == subgroup_id),
             ControlEvent.date >= when,
@@ -64,15 +84,46 @@ async def refuse_closed(
 ) -> None:
     """FailedPrecondition naming `field` when a lesson on `when` would fall in a closed section."""
     section = await section_of(s, unit_id, group_id, subgroup_id, when)
-    if section is None:
-        return
+    if section is not None and await is_closed(s, section):
+        raise closed_refusal(section, field)
+
+
+async def is_closed(s: AsyncSession, section: ControlEvent) -> bool:
     closed = await s.scalar(
         select(ClosedSection.journal_id).where(ClosedSection.control_event_id == section.id).limit(1)
     )
-    if closed is not None:
-        raise FailedPrecondition(
-            f"the {section.kind} section ending {section.date.isoformat()} is closed; the schedule "
-            "cannot change inside it (only a reopen lets a teacher correct its marks)",
-            field=field,
-            wording=Wording("section_closed"),
-        )
+    return closed is not None
+
+
+def closed_refusal(section: ControlEvent, field: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"the {section.kind} section ending {section.date.isoformat()} is closed; the schedule "
+        "cannot change inside it (only a reopen lets a teacher correct its marks)",
+        field=field,
+        wording=Wording("section_closed"),
+    )
+
+
+async def refuse_control_event_in_closed(
+    s: AsyncSession,
+    unit_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    when: date,
+    field: str = "date",
+) -> None:
+    """A new control event on `when` would become the end of a section: refused when the lessons of
+    `when` belong to a closed section of any journal it cuts (a whole-group event cuts every
+    subgroup's journals; an integrated exam cuts its last block's). On the closed event's own date it is
+    refused as well (the tie order could hand it that day's lessons)."""
+    subgroups: list[uuid.UUID | None] = [subgroup_id]
+    if subgroup_id is None:
+        subgroups += list(await s.scalars(select(Subgroup.id).where(Subgroup.group_id == group_id)))
+    units = [unit_id, *(await s.scalars(select(CourseUnit.id).where(CourseUnit.parent_id == unit_id)))]
+    for unit in units:
+        if unit != unit_id and unit_id not in await units_of_sections(s, unit):
+            continue  # an earlier block: the integrated exam is not in its journals
+        for subgroup in subgroups:
+            section = await section_of(s, unit, group_id, subgroup, when)
+            if section is not None and await is_closed(s, section):
+                raise closed_refusal(section, field)

@@ -25,6 +25,7 @@ from services.curriculum.domain.checks import Violations, day, instant
 from services.curriculum.domain.vocabulary import ControlEventKind, DeadlineKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require
+from services.curriculum.service_layer.closed_sections import refuse_control_event_in_closed
 from services.curriculum.service_layer.deps import Deps, caller
 
 
@@ -97,6 +98,8 @@ async def apply_control_event(
     existing = await s.get(ControlEvent, event_id)
     if existing is not None:  # a retry: deadlines move only through change_deadline, with a reason
         return existing, False
+    # Issue 13: a new event inside a closed section would move that section's boundary.
+    await refuse_control_event_in_closed(s, unit_id, group_id, subgroup_id, event_date)
     row = ControlEvent(
         id=event_id,
         kind=data.kind,

@@ -164,7 +164,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def structure_names(names: Names) -> ev.StructureNames:
+def structure_names(names: Names, specialty_code: str = "") -> ev.StructureNames:
     return ev.StructureNames(
         university=names.university,
         faculty=names.faculty,
@@ -172,4 +172,15 @@ def structure_names(names: Names) -> ev.StructureNames:
         specialty=names.specialty,
         group=names.group,
         discipline=names.discipline,
+        specialty_code=specialty_code,
     )
+
+
+async def specialty_code(session: AsyncSession, group_id: str) -> str:
+    """The code of the group's specialty ("" while curriculum's structure has not reached us)."""
+    group = _uuid(group_id)
+    if group is None:
+        return ""
+    parent = select(N.parent_id).where(N.name_id == group, N.kind == "group").scalar_subquery()
+    code = await session.scalar(select(N.code).where(N.name_id == parent, N.kind == "specialty"))
+    return code or ""

@@ -200,7 +200,7 @@ class Projector:
                 profile_code=m.profile_code,
                 title=title,
                 university_id=university_id,
-                names=names.structure_names(unit_names),
+                names=names.structure_names(unit_names, await names.specialty_code(session, m.group_id)),
             ),
             subject=f"journal/{journal_id}",
         )

@@ -74,7 +74,7 @@ async def journal_teachers(session: AsyncSession, journal_id: str) -> set[str]:
 
 
 # Names an event may not know yet: an empty one never replaces a known one.
-KEPT_NAMES = ("group_name", "specialty_name")
+KEPT_NAMES = ("group_name", "specialty_name", "specialty_code")
 
 
 async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -108,6 +108,7 @@ class ClosedSection:
     # What a reopen explanation is checked against (issue 13); "" while unknown.
     group_name: str = ""
     specialty_name: str = ""
+    specialty_code: str = ""
     event_date: str = ""  # the section's control event (its last day)
     previous_date: str = ""  # the journal's previous section's control event ("" for the first)
 
@@ -127,6 +128,7 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
                 j.teacher_ids.label("journal_teachers"),
                 func.coalesce(j.group_name, "").label("group_name"),
                 func.coalesce(j.specialty_name, "").label("specialty_name"),
+                func.coalesce(j.specialty_code, "").label("specialty_code"),
                 s.event_date,
             )
             .select_from(journal_sections.outerjoin(journals, j.journal_id == s.journal_id))
@@ -156,10 +158,11 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
         row.faculty_id or "",
         row.term_id or "",
         row.profile_code or "",
-        row.group_name,
-        row.specialty_name,
-        row.event_date or "",
-        previous,
+        group_name=row.group_name,
+        specialty_name=row.specialty_name,
+        specialty_code=row.specialty_code,
+        event_date=row.event_date or "",
+        previous_date=previous,
     )
 
 

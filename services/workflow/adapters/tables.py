@@ -101,6 +101,7 @@ journals = Table(
     # reopen explanation must name the journal's own group (issue 13).
     Column("group_name", Text, nullable=False, server_default=""),
     Column("specialty_name", Text, nullable=False, server_default=""),
+    Column("specialty_code", Text, nullable=False, server_default=""),
 )
 Index("ix_journals_profile_department", journals.c.profile_code, journals.c.department_id)
 

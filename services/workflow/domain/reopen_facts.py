@@ -43,14 +43,22 @@ class Explanation:
         if problems:
             raise ValidationFailed("the explanation form is incomplete", problems)
 
-    def mismatches(self, group: str, after: str, until: str) -> list[tuple[str, str]]:
+    def mismatches(
+        self, group: str, after: str, until: str, specialty: str = "", specialty_code: str = ""
+    ) -> list[tuple[str, str]]:
         """What the form says that its journal contradicts (issue 13): another group than the journal's
-        (its code, spaces and case aside), or a date outside the section (after the previous control
-        event, up to and including this one). Whatever the journal does not know yet ("") is not
-        checked. The specialty is not: the form takes its code or its name, the journal knows the name."""
+        (its code, spaces and case aside), another specialty (the form gives its code or its name, or
+        one of the name's " / " language variants), or a date outside the section (after the previous
+        control event, up to and including this one). Whatever the journal does not know yet ("") is
+        not checked."""
         found: list[tuple[str, str]] = []
         if group and _same(self.group) != _same(group):
             found.append(("explanation.group", f"is not this journal's group ({group})"))
+        known = [specialty_code, specialty, *specialty.split("/")]
+        accepted = {_same(name) for name in known if name.strip()}
+        if accepted and _same(self.specialty) not in accepted:
+            shown = " ".join(x for x in (specialty_code, specialty) if x)
+            found.append(("explanation.specialty", f"is not this journal's specialty ({shown})"))
         if until and not (after < self.wrong_date <= until):
             if after:
                 found.append(("explanation.wrong_date", f"must be a date of this section: after {after}, "

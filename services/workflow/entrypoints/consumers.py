@@ -50,6 +50,7 @@ async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> Non
                 # A name not yet known is left as it was (upsert_journal keeps non-empty names).
                 "group_name": j.names.group,
                 "specialty_name": j.names.specialty,
+                "specialty_code": j.names.specialty_code,
             },
         )
     elif event.type == SECTION_SCHEDULED:

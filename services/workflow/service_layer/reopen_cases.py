@@ -132,7 +132,13 @@ class ReopenCases:
                 )
             if actor.person_id not in closed.teacher_ids:
                 raise PermissionDenied("only a teacher of this journal asks to reopen it", field="journal_id")
-            wrong = explanation.mismatches(closed.group_name, closed.previous_date, closed.event_date)
+            wrong = explanation.mismatches(
+                closed.group_name,
+                closed.previous_date,
+                closed.event_date,
+                specialty=closed.specialty_name,
+                specialty_code=closed.specialty_code,
+            )
             if wrong:
                 raise ValidationFailed("the explanation does not match its journal", wrong)
             terms = terms_of(closed.profile_code)

@@ -200,6 +200,9 @@ async def test_journal_opened_names_its_university_once_the_structure_is_known(w
     first, last = (ev.JournalOpened.FromString(r[0]) for r in (rows[0], rows[-1]))
     assert first.university_id == "" and last.university_id == university
     assert last.names.department == "Қалыпты физиология кафедрасы" and last.names.group == "ЖМ-24-01"
+    # Issue 13: the specialty's code too, which a reopen explanation may give instead of its name.
+    assert (last.names.specialty, last.names.specialty_code) == ("Жалпы медицина", "6B10101")
+    assert first.names.specialty_code == ""
 
 
 async def test_the_journal_gives_its_names_for_the_explanation_form(w: World) -> None:

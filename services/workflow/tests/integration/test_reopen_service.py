@@ -308,16 +308,18 @@ async def test_withdrawn_case_ends_with_its_reason(service: Harness) -> None:
 
 @pytest.mark.rule("KZ-13")
 async def test_an_explanation_is_checked_against_its_journal(service: Harness) -> None:
-    """Issue 13: the explanation names the journal's own group and a date inside the
-    closed section (after the previous control event, up to this one); a journal that is not the
-    teacher's is refused like one that does not exist."""
+    """Issue 13: the explanation names the journal's own group, its specialty (code or name) and a
+    date inside the closed section (after the previous control event, up to this one); a journal that
+    is not the teacher's is refused like one that does not exist."""
     h, p = service, service.people
     journal, teacher = f"journal-names-{p.suffix}", p.teacher.person_id
     await h.gradebook_event(
         gradebook_events.JournalOpened(
             journal_id=journal, term_id=TERM, course_unit_id="cu-1", group_id="g-1", teacher_ids=[teacher],
             department_id=DEPARTMENT, faculty_id=FACULTY, profile_code="kz-medical", title="Ішкі аурулар",
-            names=gradebook_events.StructureNames(group="ЖМ-21-003", specialty="Жалпы медицина"),
+            names=gradebook_events.StructureNames(
+                group="ЖМ-21-003", specialty="Жалпы медицина", specialty_code="6B10101"
+            ),
         )
     )  # fmt: skip
     for section, day in (("current-n", "2026-10-15"), ("midterm-n", "2026-11-20")):
@@ -345,6 +347,8 @@ async def test_an_explanation_is_checked_against_its_journal(service: Harness) -
 
     for changes, field in (
         ({"group": "ЖМ-21-004"}, "explanation.group"),
+        ({"specialty": "Фармация"}, "explanation.specialty"),
+        ({"specialty": "6B10106"}, "explanation.specialty"),
         ({"wrong_date": "2026-10-15"}, "explanation.wrong_date"),  # the previous section's last day
         ({"wrong_date": "2026-11-21"}, "explanation.wrong_date"),  # after the section
     ):
@@ -366,10 +370,12 @@ async def test_an_explanation_is_checked_against_its_journal(service: Harness) -
         )
         answers.append(error.details())
     assert answers[0] == answers[1] == "permission denied: reopen.request"
-    # The group written with other spacing and case, and a date inside the section: accepted.
+    # The group written with other spacing and case, the specialty by its code (by its name elsewhere),
+    # and a date inside the section: accepted.
     case = (
         await h.stub.SubmitExplanation(
-            asking(group=" жм-21-003 ", wrong_date="2026-11-10"), metadata=h.auth(p.teacher)
+            asking(group=" жм-21-003 ", specialty=" 6b10101", wrong_date="2026-11-10"),
+            metadata=h.auth(p.teacher),
         )
     ).case
     assert case.journal_id == journal

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from services.portal.pages import (
     admin,
     calendar,
+    checks,
     column_form,
     department,
     disputes,
@@ -44,6 +45,7 @@ ROUTERS = (
     office.router,
     admin.router,
     notices.router,
+    checks.router,
 )
 
 

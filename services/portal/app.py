@@ -15,6 +15,7 @@ from services.portal.pages import (
     calendar,
     checks,
     column_form,
+    contacts,
     department,
     disputes,
     lessons,
@@ -46,6 +47,7 @@ ROUTERS = (
     admin.router,
     notices.router,
     checks.router,
+    contacts.router,
 )
 
 

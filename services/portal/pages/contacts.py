@@ -77,9 +77,10 @@ async def save(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
         return visit.redirect("/account/contacts?saved=1")
     if reply.status == 403:  # a forged or stale form
         return visit.render("not_found.html", status=403)
-    errors = {e.get("field", ""): e.get("reason", "") for e in (reply.body or {}).get("errors", [])}
+    problem = reply.body if isinstance(reply.body, dict) else {}
+    errors = {e.get("field", ""): e.get("reason", "") for e in problem.get("errors", [])}
     if not errors:
-        title = (reply.body or {}).get("title", "") if isinstance(reply.body, dict) else ""
+        title = problem.get("title", "")
         errors = {"form": title or visit.gettext("Your contacts could not be saved. Try again later.")}
     shown = {
         **body,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.stack import Stack, launch, stack_environment, stop, wait_for_line
+from tests.stack import STACK_TIMEOUT, Stack, launch, stack_environment, stop, wait_for_line
 
 
 @pytest.fixture(scope="session")
@@ -17,10 +16,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env = stack_environment(home)
     process = launch(env)
     try:
-        # EJOURNAL_STACK_TIMEOUT: seconds to wait (240 by default; more on a loaded machine).
-        wait_for_line(
-            process, "ejournal is up", timeout=float(os.environ.get("EJOURNAL_STACK_TIMEOUT", "240"))
-        )
+        wait_for_line(process, "ejournal is up", timeout=STACK_TIMEOUT)
         yield Stack(env, home)
     finally:
         stop(process)

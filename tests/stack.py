@@ -20,9 +20,15 @@ PORT_VARIABLES = (
 )  # fmt: skip
 
 
+# Seconds a test stack may take to come up with its demo data (EJOURNAL_STACK_TIMEOUT): a wait, not a
+# speed claim. Several minutes on a loaded machine; the launcher's own health wait gets the same.
+STACK_TIMEOUT = float(os.environ.get("EJOURNAL_STACK_TIMEOUT", "600"))
+
+
 def stack_environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EJOURNAL_")}
     env["EJOURNAL_HOME"] = str(home)
+    env["EJOURNAL_START_TIMEOUT"] = str(STACK_TIMEOUT)
     for name in PORT_VARIABLES:
         env[f"EJOURNAL_{name}"] = str(free_port())
     return env

@@ -63,13 +63,17 @@ async def import_file(
     academic_year_id: str = Query(default="", max_length=64),
     dry_run: bool = Query(default=False),
     reason: str = Query(default="", max_length=1000),
+    sync: bool = Query(default=False),
+    sync_order_number: str = Query(default="", max_length=60),
+    sync_order_date: str = Query(default="", max_length=10),
     who: Caller = Depends(caller),  # noqa: B008
 ) -> StreamingResponse:
     content = await bounded_body(request)
     language = negotiate(request.headers.get("accept-language"))
     message = pb.ImportFileRequest(
         kind=KINDS[kind], file_name=file_name, content=content, language=language,
-        dry_run=dry_run, academic_year_id=academic_year_id, reason=reason,
+        dry_run=dry_run, academic_year_id=academic_year_id, reason=reason, sync=sync,
+        sync_order_number=sync_order_number, sync_order_date=sync_order_date,
     )  # fmt: skip
     stream = request.app.state.clients.stub("curriculum").ImportFile(
         message, metadata=metadata(request, who.token)

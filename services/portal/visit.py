@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -52,6 +52,11 @@ class Visit:
     api: Api
     language: str
     me: dict[str, Any] = field(default_factory=dict)
+    # The next page of the page's list (the API's next_page_token), shown as a link under it.
+    next_page_token: str = ""
+
+    # Query parameters of a list page that belong to one answer, not to the list.
+    TRANSIENT = frozenset({"page_token", "marked", "done", "disputed"})
 
     @classmethod
     async def anonymous(cls, request: Request) -> Visit:
@@ -84,6 +89,28 @@ class Visit:
         if reply.status == 401:
             raise SignInRequired(self.request.url.path)
         return reply
+
+    async def listing(self, path: str, **params: Any) -> Reply:
+        """One page of a paginated list (the edges' `next_page_token`, issue 22): the page asked for
+        by this page's own `?page_token=`, the API's default page size; the next page's token is kept
+        for render(), which puts "Next page" (and "First page") links under the page."""
+        token = self.request.query_params.get("page_token", "")
+        reply = await self.get(path, **params, **({"page_token": token} if token else {}))
+        body = reply.body if reply.ok and isinstance(reply.body, dict) else {}
+        self.next_page_token = str(body.get("next_page_token", "") or "")
+        return reply
+
+    def page_links(self) -> dict[str, str]:
+        kept = [(k, v) for k, v in self.request.query_params.multi_items() if k not in self.TRANSIENT]
+        path = self.request.url.path
+
+        def link(extra: list[tuple[str, str]]) -> str:
+            query = urlencode(kept + extra)
+            return f"{path}?{query}" if query else path
+
+        more = link([("page_token", self.next_page_token)]) if self.next_page_token else ""
+        first = link([]) if self.request.query_params.get("page_token") else ""
+        return {"more_page": more, "first_page": first}
 
     async def send(
         self, method: str, path: str, body: Any, csrf: str, headers: dict[str, str] | None = None,
@@ -119,7 +146,7 @@ class Visit:
             nav=navigation.labelled(links, texts),
             here=self.request.url.path,
             csrf=self.api.cookies.get(CSRF_COOKIE, ""),
-            **context,
+            **{**self.page_links(), **context},
         )
         return self.finish(
             HTMLResponse(

@@ -14,7 +14,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.stack import launch, stack_environment, wait_for_line
+from tests.stack import STACK_TIMEOUT, launch, stack_environment, wait_for_line
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,7 @@ def test_the_stack_starts_healthy_and_stops_cleanly(
     for attempt in ("cold", "warm"):
         process = launch(stack_env)
         stopper.append(process)
-        output = wait_for_line(process, "ejournal is up", timeout=180)
+        output = wait_for_line(process, "ejournal is up", timeout=STACK_TIMEOUT)
         gateway = f"http://127.0.0.1:{stack_env['EJOURNAL_GATEWAY_PORT']}"
         with urllib.request.urlopen(f"{gateway}/healthz", timeout=5) as reply:
             assert reply.status == 200, attempt

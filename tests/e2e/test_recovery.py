@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.recovery import COMPONENTS, run
-from tests.stack import launch, stack_environment, wait_for_line
+from tests.stack import STACK_TIMEOUT, launch, stack_environment, wait_for_line
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def own_stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str,
     env = stack_environment(home)
     process = launch(env)
     try:
-        wait_for_line(process, "ejournal is up", timeout=600)
+        wait_for_line(process, "ejournal is up", timeout=STACK_TIMEOUT)
         yield process, env, home
     finally:
         if process.poll() is None:  # stopping a dozen children takes long on a loaded machine

@@ -23,7 +23,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 
 from bench.recovery import VALUES, empty_cells, signed_in
-from tests.stack import launch, stack_environment, wait_for_line
+from tests.stack import STACK_TIMEOUT, launch, stack_environment, wait_for_line
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +109,7 @@ def traced_stack(collector: Collector, tmp_path_factory: pytest.TempPathFactory)
     env = stack_environment(home) | {"EJOURNAL_OTLP_ENDPOINT": collector.endpoint}
     process: subprocess.Popen[str] = launch(env)
     try:
-        wait_for_line(process, "ejournal is up", timeout=600)
+        wait_for_line(process, "ejournal is up", timeout=STACK_TIMEOUT)
         yield env
     finally:
         if process.poll() is None:

@@ -42,6 +42,10 @@ def result_pb(o: ImportOutcome) -> pb.ImportResult:
             for e in o.errors
         ],
         errors_truncated=o.errors_truncated,
+        rows_added=o.counts.added,
+        rows_updated=o.counts.updated,
+        rows_removed=o.counts.removed,
+        removals_refused=o.counts.refused,
     )
 
 
@@ -66,6 +70,9 @@ class ImportRpcs(Rpcs):
                     FORMATS.get(request.format, ""),
                     request.dry_run,
                     request.reason,
+                    request.sync,
+                    request.sync_order_number,
+                    request.sync_order_date,
                 ),
                 progress,
             )

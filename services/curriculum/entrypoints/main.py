@@ -14,7 +14,7 @@ from ejournal_platform.settings import load_settings
 from ejournal_platform.tokens import JwtAuthenticator
 from services.curriculum.adapters import tables
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
-from services.curriculum.service_layer import closed_sections, substitutions
+from services.curriculum.service_layer import closed_sections, recorded_cells, substitutions
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 from services.curriculum.settings import CurriculumSettings
 
@@ -24,15 +24,16 @@ PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["CurriculumServic
 
 
 def closed_sections_consumer(runtime: Runtime) -> EventConsumer:
-    """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), exactly once."""
+    """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), and its marks and
+    attendance into recorded_cells (issue 22: what a sync import may not remove), exactly once."""
     return EventConsumer(
         runtime.js,
         runtime.sessions,
         tables.inbox,
         name="curriculum-gradebook",
         stream=stream_name("gradebook"),
-        subjects=closed_sections.SUBJECTS,
-        handler=closed_sections.record_closed,
+        subjects=closed_sections.SUBJECTS + recorded_cells.SUBJECTS,
+        handler=recorded_cells.from_gradebook,
     )
 
 

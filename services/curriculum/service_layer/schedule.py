@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import or_, select
 
@@ -156,17 +156,21 @@ async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
         principal = require(caller(), "schedule.manage", place.scope())
         if row.cancelled_at is not None:
             return
-        await refuse_closed(s, row.course_unit_id, row.group_id, row.subgroup_id, row.date, "lesson_id")
-        row.cancelled_at = deps.clock()
-        row.revision += 1
-        await s.flush()
-        await audit.record(
-            s, actor=principal.subject, action="cancelled", entity="lesson", entity_id=lid, reason=reason
-        )
-        uow.add_event(
-            Event(payload=ev.LessonCancelled(lesson_id=str(lid), reason=reason), subject=f"lesson/{lid}")
-        )
+        await cancel_row(uow, row, principal.subject, reason, deps.clock())
         await uow.commit()
+
+
+async def cancel_row(uow: UnitOfWork, row: Lesson, actor: str, reason: str, now: datetime) -> None:
+    """Cancel one lesson (not inside a closed section), audited and published; no commit."""
+    s = uow.session
+    await refuse_closed(s, row.course_unit_id, row.group_id, row.subgroup_id, row.date, "lesson_id")
+    row.cancelled_at = now
+    row.revision += 1
+    await s.flush()
+    await audit.record(s, actor=actor, action="cancelled", entity="lesson", entity_id=row.id, reason=reason)
+    uow.add_event(
+        Event(payload=ev.LessonCancelled(lesson_id=str(row.id), reason=reason), subject=f"lesson/{row.id}")
+    )
 
 
 async def list_lessons(

@@ -46,6 +46,8 @@ course_units = Table(
     Column("is_last_part", Boolean, nullable=False, default=False),
     Column("has_own_exam", Boolean, nullable=False, default=False),
     Column("revision", BigInteger, nullable=False, default=0),
+    # Year of study (курс) the unit is taught in: the reopen explanation form states it.
+    Column("course_number", Integer, nullable=False, default=0),
 )
 
 # Printable names of structure units (curriculum's StructureUnitDefined) and people (identity's

@@ -33,11 +33,13 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self.gb = gradebook
 
     async def GetJournal(self, request: pb.GetJournalRequest, context: Ctx) -> pb.GetJournalResponse:
-        header, known = await reads.get_journal_with_names(self.gb, current_principal(), request.journal_id)
+        header, known, course = await reads.get_journal_with_names(
+            self.gb, current_principal(), request.journal_id
+        )
         journal = tr.journal_message(header)
         printed = pb.JournalNames(
             discipline=known.discipline, group=known.group, specialty=known.specialty,
-            department=known.department, faculty=known.faculty,
+            department=known.department, faculty=known.faculty, course=course,
         )  # fmt: skip
         return pb.GetJournalResponse(
             journal_id=journal.journal_id, title=journal.title, journal=journal, names=printed

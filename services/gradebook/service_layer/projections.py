@@ -112,6 +112,7 @@ class Projector:
             "is_last_part": m.is_last_part,
             "has_own_exam": m.has_own_exam,
             "revision": m.revision,
+            "course_number": m.course_number,
         }
         statement = insert(t.course_units).values(course_unit_id=unit_id, **values)
         await session.execute(

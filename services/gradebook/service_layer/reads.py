@@ -87,15 +87,16 @@ async def _headers(
 
 
 async def get_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> JournalHeader:
-    header, _ = await get_journal_with_names(gb, principal, journal_id)
+    header, _, _ = await get_journal_with_names(gb, principal, journal_id)
     return header
 
 
 async def get_journal_with_names(
     gb: Gradebook, principal: Principal | None, journal_id: str
-) -> tuple[JournalHeader, Names]:
-    """The journal and its printable names (discipline, group, specialty, department, faculty) as the
-    gradebook knows them: what a reopen explanation (KZ-17 form) states, prefilled for the teacher."""
+) -> tuple[JournalHeader, Names, int]:
+    """The journal, its printable names (discipline, group, specialty, department, faculty) and its
+    course unit's year of study (0 unknown) as the gradebook knows them: what a reopen explanation
+    (KZ-17 form) states, prefilled for the teacher."""
     now = gb.now()
     async with gb.sessions() as session:
         journal = await authorized_journal(
@@ -109,7 +110,12 @@ async def get_journal_with_names(
             faculty_id=str(journal.faculty_id or ""),
             course_unit_id=str(journal.course_unit_id),
         )
-        return header, known
+        course = await session.scalar(
+            select(t.course_units.c.course_number).where(
+                t.course_units.c.course_unit_id == journal.course_unit_id
+            )
+        )
+        return header, known, int(course or 0)
 
 
 async def list_my_journals(

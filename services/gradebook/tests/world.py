@@ -172,6 +172,7 @@ class World:
                 profile_code=profile,
                 title="Қалыпты физиология",
                 term_id=term,
+                course_number=2,
                 department_id=department,
                 faculty_id=faculty,
                 revision=1,

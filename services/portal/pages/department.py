@@ -138,7 +138,7 @@ async def substitutions_page(
     if unit is None:
         return visit.render("not_found.html", status=404)
     found, loads = await asyncio.gather(
-        visit.get("/api/v1/substitutions", department_id=unit.id), appointable(visit, unit.id, headed)
+        visit.listing("/api/v1/substitutions", department_id=unit.id), appointable(visit, unit.id, headed)
     )
     teachers = sorted({(x["teacher_id"], x.get("teacher_name") or x["teacher_id"]) for x in loads},
                       key=lambda t: t[1])  # fmt: skip

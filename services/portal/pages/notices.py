@@ -39,7 +39,7 @@ def when(instant: str, language: str) -> str:
 @router.get("/notices", response_class=HTMLResponse)
 async def notices(request: Request, marked: int | None = None) -> Response:
     visit = await Visit.signed_in(request)
-    reply = await visit.get("/api/v1/my/notices")
+    reply = await visit.listing("/api/v1/my/notices")
     body: dict[str, Any] = reply.body if reply.ok and isinstance(reply.body, dict) else {}
     listed = [
         {**n, "shown_at": when(n.get("created_at", ""), visit.language)} for n in body.get("notices", [])

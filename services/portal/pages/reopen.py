@@ -73,7 +73,7 @@ def explanation_form(
         "request_id": str(uuid.uuid4()),
         "discipline": names.get("discipline") or journal.get("title", ""),
         "lesson_types": journal.get("lesson_type", ""),
-        "course": "",
+        "course": names.get("course", "") if names.get("course", "0") != "0" else "",
         "group": names.get("group", ""),
         "specialty": names.get("specialty", ""),
         "wrong_date": dates[-1] if dates else "",
@@ -143,7 +143,7 @@ async def explain(
 async def my_cases(request: Request) -> Response:
     """The teacher's own reopen cases, newest first: step, what it waits for, deadline."""
     visit = await Visit.signed_in(request)
-    reply = await visit.get("/api/v1/my/reopen-cases")
+    reply = await visit.listing("/api/v1/my/reopen-cases")
     cases = list(reply.body.get("cases", [])) if reply.ok and isinstance(reply.body, dict) else []
     return visit.render("teacher/cases.html", cases=cases)
 

@@ -179,6 +179,9 @@ async def set_active(
 ) -> SubscriberView:
     async with sessions() as session, session.begin():
         row = await _owned(session, subscriber_id)
+        if row.kind != "webhook":
+            # A NATS subscriber pulls at its own pace: there is nothing of ours to pause.
+            raise InvalidArgument("subscriber_id", "only a webhook subscriber can be paused")
         await session.execute(
             update(t.subscribers).where(S.subscriber_id == row.subscriber_id).values(active=active)
         )

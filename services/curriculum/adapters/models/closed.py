@@ -38,3 +38,15 @@ class Substitution(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     ended_on: Mapped[date | None]
+
+
+class RecordedCell(Base):
+    """A lesson (or control event) column where gradebook recorded a mark or attendance for a student
+    (its MarkRecorded / AttendanceRecorded events): a sync import does not cancel such a lesson, nor
+    end such a student's placement (issue 22). Rows are only added: a cleared mark still counts."""
+
+    __tablename__ = "recorded_cells"
+
+    lesson_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    student_id: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(Text)  # "mark" or "attendance"

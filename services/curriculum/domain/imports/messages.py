@@ -176,6 +176,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "болот",
         "en": "This part of the journal is closed and read-only; it can change only after a reopen",
     },
+    # Sync imports (issue 22): a row missing from the file that cannot be removed, and why.
+    "removal_has_records": {
+        "ru": "занятие {value} отсутствует в файле, но не отменено: в нём уже есть оценки или посещаемость",
+        "kk": "{value} сабағы файлда жоқ, бірақ тоқтатылмады: онда бағалар немесе қатысу бар",
+        "ky": "{value} сабагы файлда жок, бирок жокко чыгарылган жок: анда баалар же катышуу бар",
+        "en": "lesson {value} is missing from the file but was not cancelled: it already has marks or "
+        "attendance",
+    },
+    "removal_has_grades": {
+        "ru": "студент {value} отсутствует в файле группы {other}, но не отчислен: у него уже есть оценки",
+        "kk": "{value} студенті {other} тобының файлында жоқ, бірақ шығарылмады: оның бағалары бар",
+        "ky": "{value} студенти {other} тайпасынын файлында жок, бирок чыгарылган жок: анын баалары бар",
+        "en": "student {value} is missing from group {other}'s file but was not expelled: they already "
+        "have grades",
+    },
+    "removal_needs_order": {
+        "ru": "студенты, отсутствующие в файле, отчисляются только приказом: укажите номер и дату приказа",
+        "kk": "файлда жоқ студенттер тек бұйрықпен шығарылады: бұйрықтың нөмірі мен күнін көрсетіңіз",
+        "ky": "файлда жок студенттер буйрук менен гана чыгарылат: буйруктун номерин жана датасын көрсөтүңүз",
+        "en": "students missing from the file are expelled only by an order: give its number and date",
+    },
     "rejected": {
         "ru": "отклонено: {value}",
         "kk": "қабылданбады: {value}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -23,6 +23,16 @@ Progress = Callable[[str, int, int], Awaitable[None]]
 
 
 @dataclass
+class SyncCounts:
+    """What an import did (or, in a dry run, would do): rows added, updated, removed; removals refused."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    refused: int = 0
+
+
+@dataclass
 class ImportContext:
     uow: UnitOfWork
     principal: Principal
@@ -32,6 +42,11 @@ class ImportContext:
     reason: str
     progress: Progress
     issues: list[Issue] = field(default_factory=list)
+    # Sync mode (issue 22): rows of the kind, in the file's scope, missing from the file are removed.
+    sync: bool = False
+    # The order that ends the placements of students missing from a contingent file (number, date).
+    sync_order: tuple[str, date] | None = None
+    counts: SyncCounts = field(default_factory=lambda: SyncCounts())
 
     @property
     def session(self) -> Any:
@@ -73,7 +88,8 @@ class Importer(Protocol):
         ...
 
     async def apply(self, ctx: ImportContext) -> int:
-        """Apply what prepare kept; return how many rows changed something. May add issues."""
+        """Apply what prepare kept; return how many rows changed something. May add issues.
+        In sync mode (only the kinds in runner.SYNC_KINDS) also remove what the file left out."""
         ...
 
 

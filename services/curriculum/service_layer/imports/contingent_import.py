@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
-from services.curriculum.adapters.models import Group, Movement, Placement
+from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell
 from services.curriculum.adapters.orm import table_of
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.imports.messages import Issue
@@ -61,6 +61,8 @@ class Enrollment:
 class ContingentImporter:
     def __init__(self) -> None:
         self.todo: list[Enrollment] = []
+        self.listed: set[tuple[uuid.UUID, uuid.UUID]] = set()  # (student, group) pairs the file names
+        self.groups: dict[uuid.UUID, GroupInfo] = {}
         self.readers: dict[str, SheetReader] = {}
 
     def issue(self, item: Enrollment, key: str, code: str, **params: str) -> Issue:
@@ -111,6 +113,8 @@ class ContingentImporter:
                     )
                 if total % 5000 == 0:
                     await ctx.progress("validating", total, 0)
+        self.listed = {(p.student, p.group.id) for p in parsed}
+        self.groups = {p.group.id: p.group for p in parsed}
         for faculty in {p.group.faculty_id for p in parsed}:
             require(
                 ctx.principal,
@@ -223,4 +227,69 @@ class ContingentImporter:
                 ctx.uow.add_event(events.movement_event(m, e.group.faculty_id, ctx.year.id))
             done += len(chunk)
             await ctx.progress("applying", done, len(self.todo))
+        ctx.counts.added += done
+        if ctx.sync:
+            await self.expel_missing(ctx)
         return done
+
+    async def expel_missing(self, ctx: ImportContext) -> None:
+        """Sync mode: the open placements in the file's groups whose student the file does not list there
+        are ended by the expulsion order the import names, as ExpelStudent does; refused without an order,
+        and for a student who already has grades (gradebook's marks, as curriculum's inbox recorded them)."""
+        s = ctx.session
+        open_rows = list(
+            await s.scalars(
+                select(Placement).where(
+                    Placement.group_id.in_(list(self.groups)), Placement.valid_until.is_(None)
+                )
+            )
+        )
+        missing = [p for p in open_rows if (p.student_id, p.group_id) not in self.listed]
+        if not missing:
+            return
+        if ctx.sync_order is None:
+            ctx.issues.append(Issue("", 0, "", "removal_needs_order"))
+            ctx.counts.refused += len(missing)
+            return
+        number, signed = ctx.sync_order
+        graded = set(
+            await s.scalars(
+                select(RecordedCell.student_id).where(
+                    RecordedCell.student_id.in_([str(p.student_id) for p in missing]),
+                    RecordedCell.kind == "mark",
+                )
+            )
+        )
+        reason = f"sync import: missing from the file ({ctx.reason})" if ctx.reason else "sync import"
+        for placement in sorted(missing, key=lambda p: (str(p.group_id), str(p.student_id))):
+            group = self.groups[placement.group_id]
+            opened = await s.get(Movement, placement.opened_by)
+            name = opened.student_name if opened else ""
+            if str(placement.student_id) in graded:
+                who = name or str(placement.student_id)
+                ctx.issues.append(Issue("", 0, "", "removal_has_grades", {"value": who, "other": group.code}))
+                ctx.counts.refused += 1
+                continue
+            movement = Movement(
+                id=stable_id(
+                    "movement", placement.student_id, "expelled", number, signed, placement.group_id
+                ),
+                kind="expelled",
+                student_id=placement.student_id,
+                from_group_id=placement.group_id,
+                from_subgroup_id=placement.subgroup_id,
+                group_id=None,
+                subgroup_id=None,
+                order_number=number,
+                order_date=signed,
+                effective_date=max(signed, placement.valid_from),
+                reason=reason,
+                recorded_by=ctx.principal.subject,
+                recorded_at=ctx.now,
+                student_name=name,
+            )
+            s.add(movement)
+            await s.flush()
+            placement.valid_until, placement.closed_by = movement.effective_date, movement.id
+            ctx.uow.add_event(events.movement_event(movement, group.faculty_id, ctx.year.id))
+            ctx.counts.removed += 1

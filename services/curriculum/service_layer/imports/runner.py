@@ -15,6 +15,7 @@ import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +30,7 @@ from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
 from services.curriculum.domain.imports.messages import LANGUAGES, Issue
 from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.deps import Deps, caller
-from services.curriculum.service_layer.imports.base import ImportContext, Importer
+from services.curriculum.service_layer.imports.base import ImportContext, Importer, SyncCounts
 from services.curriculum.service_layer.imports.contingent_import import ContingentImporter
 from services.curriculum.service_layer.imports.control_event_import import ControlEventImporter
 from services.curriculum.service_layer.imports.curriculum_import import CurriculumImporter
@@ -45,6 +46,8 @@ IMPORTERS: dict[str, Callable[[], Importer]] = {
     "control_events": ControlEventImporter,
 }
 MAX_ERRORS = 1000
+# The kinds a sync import supports (the others are refused with sync set).
+SYNC_KINDS = ("contingent", "schedule")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,11 @@ class ImportRequest:
     file_format: str = ""
     dry_run: bool = False
     reason: str = ""
+    # Sync mode (issue 22): rows of the kind, in the file's scope, missing from the file are removed.
+    sync: bool = False
+    # Contingent sync: the expulsion order ending the placements of students the file leaves out.
+    sync_order_number: str = ""
+    sync_order_date: str = ""
 
 
 @dataclass
@@ -67,6 +75,8 @@ class ImportOutcome:
     rows_changed: int = 0
     errors: list[dict[str, str | int]] = field(default_factory=list)
     errors_truncated: bool = False
+    # Rows added, updated and removed (or, in a dry run, that would be); removals refused (errors say why).
+    counts: SyncCounts = field(default_factory=SyncCounts)
 
 
 async def _quiet(stage: str, done: int, total: int) -> None:
@@ -87,6 +97,7 @@ async def run_import(
     if request.kind not in IMPORTERS:
         raise InvalidArgument("kind", f"{request.kind!r} is not one of: {', '.join(IMPORTERS)}")
     language = request.language if request.language in LANGUAGES else "ru"
+    sync_order = sync_order_of(request)
     year_id = need_id(request.academic_year_id, "academic_year_id")
     principal = caller()
     digest = hashlib.sha256(request.content).hexdigest()
@@ -145,25 +156,31 @@ async def run_import(
             )
             .limit(1)
         )
-        if same is not None and not request.dry_run:
+        if same is not None and not request.dry_run and not request.sync:
             await record(s, "unchanged", ImportOutcome(str(import_id), "unchanged", total_rows))
             await uow.commit()
             return ImportOutcome(str(import_id), "unchanged", total_rows)
-        ctx = ImportContext(uow, principal, year, university, deps.clock(), request.reason, progress)
+        ctx = ImportContext(
+            uow, principal, year, university, deps.clock(), request.reason, progress,
+            sync=request.sync, sync_order=sync_order,
+        )  # fmt: skip
         importer = IMPORTERS[request.kind]()
         rows_total = await importer.prepare(ctx, sheets)
         await progress("validating", rows_total, rows_total)
         changed = 0
-        if not ctx.issues and not request.dry_run:
+        if not ctx.issues:
+            # A dry run applies everything too (removals included) and is rolled back below: its
+            # preview is exactly what a real run would apply.
             changed = await importer.apply(ctx)
         if ctx.issues:
             errors, truncated = rendered(ctx.issues, language)
-            outcome = ImportOutcome(str(import_id), "rejected", rows_total, 0, errors, truncated)
+            outcome = ImportOutcome(str(import_id), "rejected", rows_total, 0, errors, truncated, ctx.counts)
         elif request.dry_run:
-            outcome = ImportOutcome(str(import_id), "validated", rows_total)
+            outcome = ImportOutcome(str(import_id), "validated", rows_total, changed, counts=ctx.counts)
         else:
+            changed += ctx.counts.removed
             status = "applied" if changed else "unchanged"
-            outcome = ImportOutcome(str(import_id), status, rows_total, changed)
+            outcome = ImportOutcome(str(import_id), status, rows_total, changed, counts=ctx.counts)
             await record(s, status, outcome)
             await audit.record(
                 s,
@@ -177,12 +194,33 @@ async def run_import(
                     "file_name": request.file_name,
                     "rows": rows_total,
                     "changed": changed,
+                    "sync": request.sync,
+                    "added": ctx.counts.added,
+                    "updated": ctx.counts.updated,
+                    "removed": ctx.counts.removed,
                 },
             )
             await uow.commit()
             return outcome
     # Rejected or a dry run: the transaction above was rolled back; only the record stays.
     return await finish(outcome.status, outcome)
+
+
+def sync_order_of(request: ImportRequest) -> tuple[str, date] | None:
+    """Check the sync fields: sync only for SYNC_KINDS; the contingent's ending order, when given."""
+    if not request.sync:
+        return None
+    if request.kind not in SYNC_KINDS:
+        raise InvalidArgument("sync", f"sync mode is available for: {', '.join(SYNC_KINDS)}")
+    number, signed = request.sync_order_number.strip(), request.sync_order_date.strip()
+    if not number and not signed:
+        return None
+    if not number:
+        raise InvalidArgument("sync_order_number", "name the order that ends the placements")
+    try:
+        return number, date.fromisoformat(signed)
+    except ValueError:
+        raise InvalidArgument("sync_order_date", "a date as YYYY-MM-DD") from None
 
 
 def _year_of(kind: str) -> uuid.UUID | None:

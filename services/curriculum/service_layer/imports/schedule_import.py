@@ -6,9 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, select
 
 from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.adapters.models import Lesson, RecordedCell
 from services.curriculum.adapters.spreadsheets import Sheet
+from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import (
     COURSE_UNIT,
     GROUP,
@@ -24,7 +29,7 @@ from services.curriculum.domain.imports.rows import (
 from services.curriculum.service_layer.imports import lookup_maps
 from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, attempt, groups_of_year
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput, apply_plan
-from services.curriculum.service_layer.schedule import LessonInput, apply_lesson
+from services.curriculum.service_layer.schedule import LessonInput, apply_lesson, cancel_row
 
 DATE, STARTS, ENDS = (
     col("date", "дата", "күні", "датасы"),
@@ -164,18 +169,70 @@ class ScheduleImporter:
                     )
         return total
 
+    def scope(self) -> Select[Lesson]:
+        """The file's scope: the lessons (not cancelled) of its groups between its first and last day."""
+        days = [date.fromisoformat(data.date) for _, _, data, _ in self.lessons]
+        groups = {uuid.UUID(data.group_id) for _, _, data, _ in self.lessons}
+        return select(Lesson).where(
+            Lesson.group_id.in_(groups),
+            Lesson.date >= min(days),
+            Lesson.date <= max(days),
+            Lesson.cancelled_at.is_(None),
+        )
+
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
+        before = {row.id: row for row in await ctx.session.scalars(self.scope())} if self.lessons else {}
+        kept: set[uuid.UUID] = set()
         for done, (sheet, row, data, columns) in enumerate(self.lessons, start=1):
 
             async def schedule(data: LessonInput = data) -> object:
                 return await apply_lesson(ctx.uow, ctx.principal, data)
 
             result = await attempt(ctx, sheet, [row], columns, schedule)
-            changed += 1 if result is not None and result[1] else 0
+            if result is not None:
+                kept.add(result[0].id)
+                if result[1]:
+                    changed += 1
+                    if result[0].id in before:
+                        ctx.counts.updated += 1
+                    else:
+                        ctx.counts.added += 1
             if done % 500 == 0 or done == len(self.lessons):
                 await ctx.progress("applying", done, len(self.lessons))
+        if ctx.sync:
+            await self.cancel_missing(ctx, [lesson for lid, lesson in before.items() if lid not in kept])
         return changed
+
+    async def cancel_missing(self, ctx: ImportContext, missing: list[Lesson]) -> None:
+        """Sync mode: cancel the scope's lessons the file left out, unless one has marks or attendance
+        (gradebook's cells, as curriculum's inbox recorded them) or lies in a closed section."""
+        ids = [str(lesson.id) for lesson in missing]
+        recorded = (
+            set(
+                await ctx.session.scalars(
+                    select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_(ids))
+                )
+            )
+            if ids
+            else set()
+        )
+        reason = f"sync import: missing from the file ({ctx.reason})" if ctx.reason else "sync import"
+        for lesson in sorted(missing, key=lambda x: (x.date, x.starts_at, str(x.id))):
+            label = f"{lesson.date.isoformat()} {lesson.starts_at.strftime('%H:%M')}"
+            if str(lesson.id) in recorded:
+                ctx.issues.append(Issue("", 0, "", "removal_has_records", {"value": label}))
+                ctx.counts.refused += 1
+                continue
+
+            async def cancel(lesson: Lesson = lesson) -> bool:
+                await cancel_row(ctx.uow, lesson, ctx.principal.subject, reason, ctx.now)
+                return True
+
+            if await attempt(ctx, "", [0], {}, cancel):
+                ctx.counts.removed += 1
+            else:
+                ctx.counts.refused += 1
 
 
 @dataclass

@@ -212,3 +212,4 @@ async def test_the_journal_gives_its_names_for_the_explanation_form(w: World) ->
     n = got.names
     assert (n.discipline, n.group, n.specialty) == ("Қалыпты физиология", "ЖМ-24-01", "Жалпы медицина")
     assert (n.department, n.faculty) == ("Қалыпты физиология кафедрасы", "Жалпы медицина")
+    assert n.course == 2  # the course unit's year of study: the teacher types only the reason

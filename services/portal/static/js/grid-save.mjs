@@ -358,3 +358,36 @@ export class GridSaver {
     return entry;
   }
 }
+
+const quiet = { onState() {}, onSaved() {}, onHeld() {} };
+
+// Every queued save of this person, of every journal but `except` (those a page of this tab sends
+// itself), sent from whichever portal page is open (offline.mjs calls it): a save queued on a grid or
+// lesson page that was closed offline goes out when any page of the person is open and online.
+// The whole queue is drained under the one Web Lock the pages' savers take, journal by journal in
+// the order their first save was made, each with the savers' own rules (same key on retry; conflicts,
+// closed sections and refusals HELD in the outbox, shown when that journal's page opens).
+// Resolves to {sent, held, signin}: saves confirmed, cells held, and whether a sign-in is needed.
+export async function drainAll(personId, { except = [] } = {}) {
+  const outbox = await Outbox.open(personId);
+  const run = async () => {
+    const saves = (await outbox.all("saves")).sort((a, b) => a.seq - b.seq);
+    const journals = [...new Set(saves.map((save) => save.journal))].filter((j) => !except.includes(j));
+    const result = { sent: 0, held: 0, signin: false };
+    for (const journal of journals) {
+      const hooks = { ...quiet, onSaved: () => { result.sent += 1; }, onHeld: (entries) => { result.held += entries.length; } };
+      const saver = new GridSaver(journal, personId, hooks);
+      saver.outbox = outbox;
+      if (!(await saver.drain())) {
+        result.signin = true;
+        break;
+      }
+    }
+    return result;
+  };
+  try {
+    return await (navigator.locks ? navigator.locks.request(`ejournal-outbox-${personId}`, run) : run());
+  } finally {
+    outbox.close();
+  }
+}

@@ -5,6 +5,9 @@
 // - at sign-out deletes this person's outbox, the page cache and the worker (the server also answers
 //   Clear-Site-Data); waiting saves are never dropped silently: the first click says how many would be
 //   lost and a second click confirms;
+// - sends the saves queued in the outbox (of every journal) from any page of the person, when online
+//   (grid-save.mjs drainAll, under the same Web Lock as the grid and lesson pages' savers): a save
+//   queued on a page closed offline does not wait for that journal's page to be opened again;
 // - for a teacher, when online, fetches the pages of their open journals into the cache, so a journal
 //   opens with no network even if it was not visited recently.
 
@@ -55,6 +58,32 @@ async function waitingSaves() {
   } finally {
     outbox.close();
   }
+}
+
+// The journal a saver of this page sends itself (grid or lesson page): left to it.
+function ownJournals() {
+  return ["grid", "attendance"].map((id) => document.getElementById(id)?.dataset.journal).filter(Boolean);
+}
+
+let sending = null;
+// The queued saves of every other journal; grid-save.mjs (with api.mjs) is loaded only when some wait.
+export function sendQueued() {
+  if (sending || !navigator.onLine) return sending;
+  sending = (async () => {
+    const outbox = await Outbox.open(person);
+    let saves = 0;
+    try {
+      ({ saves } = await outbox.counts());
+    } finally {
+      outbox.close();
+    }
+    if (!saves) return null;
+    const { drainAll } = await import("./grid-save.mjs");
+    return drainAll(person, { except: ownJournals() });
+  })().finally(() => {
+    sending = null;
+  });
+  return sending;
 }
 
 function guardSignOut() {
@@ -144,6 +173,8 @@ async function start() {
   if (!person) return;
   await bindToPerson();
   guardSignOut();
+  window.addEventListener("online", () => sendQueued()?.catch(() => undefined));
+  sendQueued()?.catch(() => undefined);
   if ("serviceWorker" in navigator) await navigator.serviceWorker.register("/sw.js", { scope: "/" });
   if (body.dataset.teacher === "true") {
     setTimeout(() => prefetchJournals().catch(() => undefined), PREFETCH_DELAY_MS);

@@ -71,12 +71,21 @@ def fake_gateway(locked_seconds: int = 0, unavailable: bool = False) -> FastAPI:
          "link": "", "deadline": "", "created_at": "2026-12-01T07:00:00+00:00", "read": True},
     ]  # fmt: skip
     seen["notices_read"] = []
+    seen["notices_pages"] = []
 
     @app.get("/api/v1/my/notices")
     async def my_notices(request: Request) -> JSONResponse:
         if request.cookies.get("ej_access", "").removeprefix("token-") not in ROLES:
             return JSONResponse({"status": 401}, status_code=401)
-        return JSONResponse({"notices": notices, "unread": sum(not n["read"] for n in notices)})
+        unread = sum(not n["read"] for n in notices)
+        size = getattr(app.state, "notices_page_size", 0)  # a test's page size: one page of it
+        if not size:
+            return JSONResponse({"notices": notices, "unread": unread})
+        seen["notices_pages"].append(dict(request.query_params))
+        start = int(request.query_params.get("page_token") or 0)
+        end = start + size
+        following = str(end) if end < len(notices) else ""
+        return JSONResponse({"notices": notices[start:end], "unread": unread, "next_page_token": following})
 
     @app.post("/api/v1/my/notices/read")
     async def notices_read(request: Request) -> JSONResponse:

@@ -419,7 +419,8 @@ def fake_office_gateway() -> FastAPI:
         if journal_id != "j-1" or who(request) != "teacher":
             return JSONResponse({"status": 404}, status_code=404)
         names = {"discipline": "ANA-1 Анатомия", "group": "ЖМ-101", "specialty": "Жалпы медицина",
-                 "department": "Анатомия кафедрасы", "faculty": "Медицина факультеті"}  # fmt: skip
+                 "department": "Анатомия кафедрасы", "faculty": "Медицина факультеті",
+                 "course": 1}  # fmt: skip
         return JSONResponse({"journal": GRID["journal"], "names": names})
 
     install(app)

@@ -51,3 +51,18 @@ def test_signed_out_the_page_asks_to_sign_in_and_comes_back() -> None:
         "/notices", follow_redirects=False
     )
     assert answer.status_code in (302, 303) and "next=/notices" in answer.headers["location"]
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_with_the_next_page_link() -> None:
+    """The portal follows the API's next_page_token (issue 22's pagination): a "Next page" link under
+    the list asks for the following page; on it, "First page" returns to the start."""
+    browser = signed_in()
+    browser.app.state.notices_page_size = 1  # type: ignore[attr-defined]
+    first = browser.get("/notices", headers={"accept-language": "en"}).text
+    assert first.count('class="card') == 1
+    assert 'href="/notices?page_token=1" rel="next">Next page' in first and "First page" not in first
+    second = browser.get("/notices?page_token=1&marked=1", headers={"accept-language": "en"}).text
+    assert second.count('class="card') == 1 and 'href="/notices">First page' in second
+    assert "Next page" not in second  # the last page
+    asked = browser.app.state.seen["notices_pages"]  # type: ignore[attr-defined]
+    assert [a.get("page_token") for a in asked] == [None, "1"]

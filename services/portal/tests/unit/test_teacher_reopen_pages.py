@@ -38,6 +38,7 @@ def test_a_closed_section_offers_the_explanation_and_its_form_opens_one_case() -
     form_page = browser.get(EXPLAIN, headers={"accept-language": "ru"}).text
     request_id = re.search(r'name="request_id" value="([0-9a-f-]{36})"', form_page)
     assert request_id and 'value="ANA-1 Анатомия"' in form_page  # the journal's names, prefilled
+    assert 'name="course" value="1"' in form_page  # the course too: the teacher types only the reason
     form = {"request_id": request_id[1], "discipline": "Анатомия", "lesson_types": "practical", "course": "1",
             "group": "ЖМ-101", "specialty": "6B10101", "wrong_date": "2026-11-03",
             "reason": "Бағаны қате бағанға қойдым", "csrf": browser.cookies["ej_csrf"]}  # fmt: skip

@@ -59,6 +59,9 @@ class Pkcs11Key:
     token_label: str
     key_label: str
     pin: str
+    # Hash here and have the token sign the digest: for tokens that offer only raw ECDSA (CKM_ECDSA,
+    # e.g. SoftHSM) rather than hash-and-sign (CKM_ECDSA_SHA256).
+    raw_mechanism: bool = False
 
     def signer(self) -> signers.Signer:
         from pyhanko.config.pkcs11 import TokenCriteria
@@ -66,7 +69,9 @@ class Pkcs11Key:
 
         criteria = TokenCriteria(label=self.token_label)
         session = pkcs11.open_pkcs11_session(self.module, token_criteria=criteria, user_pin=self.pin)
-        return pkcs11.PKCS11Signer(session, key_label=self.key_label, cert_label=self.key_label)
+        return pkcs11.PKCS11Signer(
+            session, key_label=self.key_label, cert_label=self.key_label, use_raw_mechanism=self.raw_mechanism
+        )
 
 
 @dataclass(frozen=True)

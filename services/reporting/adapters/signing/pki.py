@@ -90,12 +90,23 @@ class DemoPki:
         if path.exists():
             return path
         key = ec.generate_private_key(ec.SECP256R1())
+        cert = self.certify(key.public_key(), common_name)
+        blob = pkcs12.serialize_key_and_certificates(
+            key_id.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(self.passphrase)
+        )
+        path.write_bytes(blob)
+        path.chmod(0o600)
+        return path
+
+    def certify(self, public_key: ec.EllipticCurvePublicKey, common_name: str) -> x509.Certificate:
+        """A signer's certificate from this CA for a key held anywhere: a PKCS#12 file here, or a token
+        (PKCS#11) whose private key never leaves it."""
         now = dt.datetime.now(dt.UTC)
-        cert = (
+        return (
             x509.CertificateBuilder()
             .subject_name(_name(common_name, _organisation(self.ca_cert)))
             .issuer_name(self.ca_cert.subject)
-            .public_key(key.public_key())
+            .public_key(public_key)
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=365 * YEARS))
@@ -112,12 +123,6 @@ class DemoPki:
             )
             .sign(self.ca_key, hashes.SHA256())
         )
-        blob = pkcs12.serialize_key_and_certificates(
-            key_id.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(self.passphrase)
-        )
-        path.write_bytes(blob)
-        path.chmod(0o600)
-        return path
 
     @property
     def ca_pem(self) -> bytes:

@@ -259,6 +259,18 @@ async def test_nats_registration_and_restart_are_the_universitys_administrators(
                     metadata=s.admin(theirs.university_id),
                 )
             assert hidden.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        # A NATS subscriber pulls at its own pace: pausing it is refused, naming the field.
+        with pytest.raises(grpc.aio.AioRpcError) as unpausable:
+            await s.stub.SetSubscriberActive(
+                pb.SetSubscriberActiveRequest(subscriber_id=sis.subscriber.subscriber_id, active=False),
+                metadata=s.admin(ours.university_id),
+            )
+        assert unpausable.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "subscriber_id" in str(unpausable.value.details())
+        listed = await s.stub.ListSubscribers(
+            pb.ListSubscribersRequest(university_id=ours.university_id), metadata=s.admin(ours.university_id)
+        )
+        assert [(x.kind, x.url) for x in listed.subscribers] == [("nats", export_nats.url)]
 
 
 async def test_nats_registration_is_refused_without_an_export_server(

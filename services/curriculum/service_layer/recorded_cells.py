@@ -1,0 +1,39 @@
+"""What a sync import must not remove (issue 22): curriculum keeps the lesson columns where gradebook
+recorded a mark or attendance (its MarkRecorded / AttendanceRecorded events, through the inbox), so a
+lesson with marks or attendance is not cancelled and a student with grades is not expelled by a file
+that merely left them out."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.events import ReceivedEvent
+from services.curriculum.adapters.models import RecordedCell
+from services.curriculum.service_layer import closed_sections
+
+SUBJECTS = [gb.MarkRecorded.DESCRIPTOR.full_name, gb.AttendanceRecorded.DESCRIPTOR.full_name]
+
+
+async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
+    """The consumer's handler: remember that a cell holds something (a repeat changes nothing)."""
+    if event.type == gb.MarkRecorded.DESCRIPTOR.full_name:
+        mark = event.parse(gb.MarkRecorded)
+        if not mark.value:
+            return  # a cleared cell adds nothing (one written before stays known: rows are only added)
+        lesson, student, kind = mark.lesson_id, mark.student_id, "mark"
+    elif event.type == gb.AttendanceRecorded.DESCRIPTOR.full_name:
+        seen = event.parse(gb.AttendanceRecorded)
+        lesson, student, kind = seen.lesson_id, seen.student_id, "attendance"
+    else:
+        return
+    await session.execute(
+        insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()
+    )
+
+
+async def from_gradebook(session: AsyncSession, event: ReceivedEvent) -> None:
+    """The one handler of curriculum's consumer of gradebook's stream (closed sections and cells)."""
+    await closed_sections.record_closed(session, event)
+    await record_cell(session, event)

@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from services.portal.pages import (
     admin,
     calendar,
+    checks,
     column_form,
+    contacts,
     department,
     disputes,
     lessons,
@@ -44,6 +46,8 @@ ROUTERS = (
     office.router,
     admin.router,
     notices.router,
+    checks.router,
+    contacts.router,
 )
 
 

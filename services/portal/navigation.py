@@ -51,6 +51,7 @@ LINKS = (
     Link("/parent/child", N_("My child"), PARENT),
     Link("/tasks", N_("Tasks"), HEADS | REGISTRAR | VICE_RECTOR),
     Link("/oversight/filling", N_("Filling"), HEADS | REGISTRAR | VICE_RECTOR),
+    Link("/checks", N_("Weekly checks"), TEACHING | HEADS | REGISTRAR | VICE_RECTOR),
     Link("/department/substitutions", N_("Substitutions"), HEADS),
     Link("/department/teaching-load", N_("Teaching load"), HEADS),
     Link("/department/curators", N_("Curator lists"), DEANS_OFFICE | CURATOR),

@@ -19,7 +19,13 @@ from services.workflow.adapters.event_messages import notification_event
 from services.workflow.domain import notice_texts
 from services.workflow.domain.fill_checks import WeekFill, weekly_figures
 from services.workflow.domain.notices import Notice
-from services.workflow.domain.statement_deadline import JournalDue, JournalOutcome, late_notices
+from services.workflow.domain.statement_deadline import (
+    EventNames,
+    JournalDue,
+    JournalOutcome,
+    alert_notices,
+    late_notices,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -62,6 +68,19 @@ def test_a_statement_deadline_built_at_run_time_arrives_in_the_readers_language(
     assert kyrgyz.subject.startswith("Ведомость мөөнөтүндө түзүлгөн жок") and "00:59" in kyrgyz.body
     english = renderer.render(spec.template, "en", {**spec.params}, timezone="UTC")
     assert english.subject == event.what
+
+
+def test_a_control_event_is_named_by_its_kind_and_date_not_its_id() -> None:
+    journal = JournalDue(JournalOutcome("j1", 4), ("t1",))
+    names = EventNames("midterm", "2026-12-05")
+    (reminder,) = alert_notices("remind", "ce-7f3a", DUE, "dep-1", [journal], names)
+    late = late_notices("ce-7f3a", DUE, "dep-1", journal, names)[0]
+    renderer = Renderer("http://portal.example")
+    for notice in (reminder, late):
+        event = notification_event(notice, "statement")
+        (spec,) = specs_for(wf.NotificationRequested.DESCRIPTOR.full_name, event.SerializeToString())
+        russian = renderer.render(spec.template, "ru", {**spec.params}, timezone="Asia/Almaty")
+        assert "«рубежный контроль, 5 декабря 2026»" in russian.body and "ce-7f3a" not in russian.body
 
 
 @pytest.mark.rule("KG-08")

@@ -76,8 +76,8 @@ def test_the_demo_semester_sends_real_mail_in_each_recipients_language(stack: St
     lines: list[str] = []
     assert run(stack.gateway, out=lines.append) == 0, "\n".join(lines)
     kz, kg = CASTS
-    dispute_kk = texts.render("dispute_opened", "kk", {"student": "", "value": ""}).subject
-    dispute_ky = texts.render("dispute_opened", "ky", {"student": "", "value": ""}).subject
+    dispute_kk = texts.render("dispute_opened", "kk", {"student": "", "value": "", "journal": ""}).subject
+    dispute_ky = texts.render("dispute_opened", "ky", {"student": "", "value": "", "journal": ""}).subject
     eventually(lambda: to(stack, kz.teacher.login, dispute_kk) and to(stack, kg.teacher.login, dispute_ky))
 
     # Each reopen visa task reaches its approver; the confirmed KZ-14 measure reaches the teacher.

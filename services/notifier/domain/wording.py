@@ -44,9 +44,43 @@ LESSON_TYPES = {
 }
 
 
+# A control event's name, by which of its kind and date are known (the id is shown without either).
+CONTROL_EVENT_TITLES = {
+    (True, True): "“{kind}, {event_on}”",
+    (True, False): "“{kind}”",
+    (False, True): "“{event_on}”",
+}
+# The curriculum's control event kinds (the workflow's `control_event_kind` value) as catalog keys.
+CONTROL_EVENT_KINDS = {
+    "current": "current control",
+    "midterm": "midterm control",
+    "intermediate_attestation": "intermediate attestation",
+    "final_attestation": "final attestation",
+}
+
+
 def every_key() -> list[str]:
     """The catalog keys this module says (the rendering tests check each is translated)."""
-    return [*JOURNAL_TITLES.values(), *LESSON_TYPES.values()]
+    return [
+        *JOURNAL_TITLES.values(),
+        *LESSON_TYPES.values(),
+        *CONTROL_EVENT_TITLES.values(),
+        *CONTROL_EVENT_KINDS.values(),
+    ]
+
+
+def control_event_title(control_event_id: str, kind: str, event_on: str) -> Said:
+    """The control event as a reader knows it ("“рубежный контроль, 5 декабря 2026”"); its id while
+    neither its kind nor its date came with the notice (an event raised before the workflow sent them).
+    `event_on` is an ISO date: the renderer shows it in the reader's language."""
+    if not kind and not event_on:
+        return control_event_id
+    values: dict[str, Said] = {}
+    if kind:
+        values["kind"] = Phrase(CONTROL_EVENT_KINDS.get(kind, kind))
+    if event_on:
+        values["event_on"] = event_on
+    return Phrase(CONTROL_EVENT_TITLES[(bool(kind), bool(event_on))], values)
 
 
 @dataclass(frozen=True)

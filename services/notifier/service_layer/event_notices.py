@@ -16,7 +16,7 @@ from google.protobuf.message import Message
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.workflow.v1 import events_pb2 as wf
 from services.notifier.domain.notices import Audience, Category, NoticeSpec
-from services.notifier.domain.wording import Phrase, Phrases, Said
+from services.notifier.domain.wording import Phrase, Phrases, Said, control_event_title
 
 CATEGORY_OF_KIND = {
     "reopen_case": Category.REOPEN_STEP,
@@ -29,6 +29,8 @@ MEASURES = {"verbal_warning": "verbal warning", "warning": "warning", "reprimand
 MY_TASKS = "/api/v1/my/tasks"
 # Values that are journal ids: one, or several joined by ", " (notice_texts.py in the workflow).
 JOURNAL_VALUES = ("journal", "journals")
+# A control event's kind and date, sent beside its id (`control_event`): the id is then shown as both.
+CONTROL_EVENT_DETAILS = ("control_event_kind", "control_event_on")
 
 
 def journal_ids(value: str) -> tuple[str, ...]:
@@ -53,7 +55,15 @@ def notification_requested(e: wf.NotificationRequested) -> list[NoticeSpec]:
     # texts' placeholders. A list of findings is said item by item in the reader's language.
     people = {name: pid for name, pid in e.values.items() if name.endswith("_person")}
     journals = {name: journal_ids(e.values[name]) for name in JOURNAL_VALUES if e.values.get(name)}
-    values: dict[str, Said] = {name: v for name, v in e.values.items() if name not in people}
+    values: dict[str, Said] = {
+        name: v for name, v in e.values.items() if name not in people and name not in CONTROL_EVENT_DETAILS
+    }
+    if "control_event" in e.values:
+        values["control_event"] = control_event_title(
+            e.values["control_event"],
+            e.values.get("control_event_kind", ""),
+            e.values.get("control_event_on", ""),
+        )
     if e.findings:
         values["findings"] = Phrases(tuple(Phrase(f.key, dict(f.values)) for f in e.findings))
     if e.kind == "closing" and unfilled:
@@ -78,6 +88,7 @@ def dispute_opened(e: gb.DisputeOpened) -> list[NoticeSpec]:
             instant(e.answer_due_at),
             f"/api/v1/disputes?journal_id={e.journal_id}",
             named={"student": e.student_id},
+            journals={"journal": (e.journal_id,)},
         )
     ]
 
@@ -91,6 +102,7 @@ def section_closed(e: gb.SectionClosed) -> list[NoticeSpec]:
             {"number": str(e.statement_number)},
             None,
             f"/api/v1/journals/{e.journal_id}/statements",
+            journals={"journal": (e.journal_id,)},
         )
     ]
 

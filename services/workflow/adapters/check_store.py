@@ -50,6 +50,7 @@ async def record_check(
             filled_percent=figures.filled_percent,
             attendance_percent=figures.attendance_percent,
             findings=figures.findings_in_english,
+            keyed_findings=[{"key": f.key, "values": dict(f.values)} for f in figures.findings],
             checked_at=at,
         )
         .on_conflict_do_nothing()

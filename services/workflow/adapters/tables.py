@@ -229,6 +229,9 @@ journal_checks = Table(
     Column("attendance_percent", Numeric(5, 1), nullable=False),
     Column("findings", ARRAY(Text), nullable=False),
     Column("checked_at", DateTime(timezone=True), nullable=False),
+    # The findings as [{"key": catalog key, "values": {...}}] (notice_texts.py), said in the reader's
+    # language; empty for checks recorded before migration 0006 (their English `findings` stay).
+    Column("keyed_findings", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     PrimaryKeyConstraint("week_start", "journal_id"),
 )
 Index("ix_journal_checks_teachers", journal_checks.c.teacher_ids, postgresql_using="gin")

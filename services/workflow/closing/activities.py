@@ -63,6 +63,8 @@ class ClosingActivities:
                         values={
                             "cells": str(cells),
                             "control_event": request.control_event_id,
+                            "control_event_kind": request.kind,
+                            "control_event_on": request.event_date,
                             "deadline_at": instant(request.deadline),
                         },
                     )

@@ -58,6 +58,7 @@ class ReminderInput:
     hours_before: int
     revision: int
     event_date: str = ""
+    kind: str = ""  # the control event's kind (current, midterm, ...): notices name the event by it
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,12 @@ class ClosingDeadlineWorkflow:
         await workflow.execute_activity(
             SEND_REMINDER,
             ReminderInput(
-                self._input.control_event_id, deadline, hours_before, self._revision, self._input.event_date
+                self._input.control_event_id,
+                deadline,
+                hours_before,
+                self._revision,
+                self._input.event_date,
+                self._input.kind,
             ),
             result_type=ReminderResult,
             start_to_close_timeout=timedelta(seconds=self._input.activity_timeout_seconds),

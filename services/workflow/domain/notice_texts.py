@@ -5,7 +5,9 @@ its catalogs (services/notifier/locale); the English text is also sent for subsc
 A value named `*_at` is an RFC 3339 instant and one named `*_on` an ISO date (the notifier shows both
 in the recipient's zone and language); one named `*_person` is a person id (shown as the full name);
 `journal` is a journal id and `journals` journal ids joined by ", " (each shown by its discipline, group
-and lesson type).
+and lesson type); `control_event` is a control event's id, sent with `control_event_kind` (current,
+midterm, intermediate_attestation, final_attestation) and `control_event_on` (its ISO date), by which the
+notifier names it.
 tests/contract/test_notice_texts.py fails while a key here lacks a ru, kk or ky translation with the
 same placeholders.
 """

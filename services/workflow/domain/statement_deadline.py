@@ -74,8 +74,21 @@ class JournalDue:
     teacher_ids: tuple[str, ...]
 
 
-def _due(control_event_id: str, deadline: datetime) -> dict[str, str]:
-    return {"control_event": control_event_id, "deadline_at": deadline.isoformat()}
+@dataclass(frozen=True)
+class EventNames:
+    """What names a control event to a reader: its kind and ISO date (the notifier says both)."""
+
+    kind: str = ""
+    date: str = ""
+
+
+def _due(control_event_id: str, deadline: datetime, names: EventNames) -> dict[str, str]:
+    return {
+        "control_event": control_event_id,
+        "control_event_kind": names.kind,
+        "control_event_on": names.date,
+        "deadline_at": deadline.isoformat(),
+    }
 
 
 def _to_head(
@@ -88,11 +101,16 @@ def _to_head(
 
 
 def alert_notices(
-    kind: str, control_event_id: str, deadline: datetime, department_id: str, journals: list[JournalDue]
+    kind: str,
+    control_event_id: str,
+    deadline: datetime,
+    department_id: str,
+    journals: list[JournalDue],
+    names: EventNames = EventNames(),
 ) -> tuple[Notice, ...]:
     """A reminder to each teacher of an incomplete journal, or one escalation to their department head."""
     incomplete = [j for j in journals if not j.outcome.complete]
-    due = _due(control_event_id, deadline)
+    due = _due(control_event_id, deadline, names)
     if kind == "remind":
         return tuple(
             Notice(
@@ -112,17 +130,21 @@ def alert_notices(
         )
     if not incomplete:
         return ()
-    names = ", ".join(j.outcome.journal_id for j in incomplete)
-    values = {**due, "count": str(len(incomplete)), "journals": names}
+    ids = ", ".join(j.outcome.journal_id for j in incomplete)
+    values = {**due, "count": str(len(incomplete)), "journals": ids}
     return (_to_head(say.JOURNALS_INCOMPLETE, deadline, department_id, control_event_id, values),)
 
 
 def late_notices(
-    control_event_id: str, deadline: datetime, department_id: str, journal: JournalDue
+    control_event_id: str,
+    deadline: datetime,
+    department_id: str,
+    journal: JournalDue,
+    names: EventNames = EventNames(),
 ) -> tuple[Notice, ...]:
     """The lateness of an incomplete journal, told to its teachers and their department head."""
     values = {
-        **_due(control_event_id, deadline),
+        **_due(control_event_id, deadline, names),
         "cells": str(journal.outcome.unfilled_cells),
         "journal": journal.outcome.journal_id,
     }

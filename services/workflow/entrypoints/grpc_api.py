@@ -12,6 +12,7 @@ from typing import Any
 
 import grpc
 
+from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
@@ -301,6 +302,9 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
                     filled_percent=str(r.filled_percent),
                     attendance_percent=str(r.attendance_percent),
                     findings=list(r.findings),
+                    keyed_findings=[
+                        ev.KeyedText(key=f["key"], values=f.get("values", {})) for f in r.keyed_findings
+                    ],
                 )
                 for r in rows
             ],

@@ -22,6 +22,7 @@ from services.workflow.adapters.gradebook import GradebookPort
 from services.workflow.closing.messages import CloseSectionsInput
 from services.workflow.domain.fill_checks import unfilled_cells
 from services.workflow.domain.statement_deadline import (
+    EventNames,
     JournalDue,
     JournalOutcome,
     alert_notices,
@@ -56,7 +57,12 @@ class StatementActivities:
     async def alert(self, request: AlertInput) -> AlertResult:
         journals = await self._journals(request.control_event_id, request.event_date)
         notices = alert_notices(
-            request.kind, request.control_event_id, request.deadline, request.department_id, journals
+            request.kind,
+            request.control_event_id,
+            request.deadline,
+            request.department_id,
+            journals,
+            EventNames(request.event_kind, request.event_date),
         )
         # Once per alert and deadline: a moved deadline is announced again.
         key = (
@@ -110,8 +116,9 @@ class StatementActivities:
                 uow.session, f"statement-late:{request.control_event_id}:{journal_id}"
             ):
                 uow.add_event(Event(late, subject=subject))
+                names = EventNames(request.event_kind, request.event_date)
                 for notice in late_notices(
-                    request.control_event_id, request.deadline, request.department_id, journal
+                    request.control_event_id, request.deadline, request.department_id, journal, names
                 ):
                     uow.add_event(Event(notification_event(notice, "statement"), subject=subject))
             await uow.commit()

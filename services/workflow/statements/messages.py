@@ -48,6 +48,7 @@ class AlertInput:
     hours_before: int
     department_id: str
     faculty_id: str
+    event_kind: str = ""  # the control event's kind (final_attestation, ...): notices name the event by it
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class SettleInput:
     deadline: datetime
     department_id: str
     faculty_id: str
+    event_kind: str = ""
 
 
 @dataclass(frozen=True)

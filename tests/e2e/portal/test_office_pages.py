@@ -14,10 +14,11 @@ from tests.e2e.portal.browser import person
 
 pytestmark = pytest.mark.e2e
 PAGES = {
-    "vicerector": ("/tasks", "/dashboard", "/oversight/filling"),
+    "vicerector": ("/tasks", "/dashboard", "/oversight/filling", "/checks"),
     "registrar": (
         "/tasks",
         "/oversight/filling",
+        "/checks",
         "/registrar/calendar",
         "/registrar/reports",
         "/registrar/statements",
@@ -26,6 +27,7 @@ PAGES = {
     "head.anatomy": (
         "/tasks",
         "/oversight/filling",
+        "/checks",
         "/registrar/statements",
         "/department/substitutions",
         "/department/teaching-load",
@@ -33,6 +35,7 @@ PAGES = {
     "dean.med": (
         "/tasks",
         "/oversight/filling",
+        "/checks",
         "/registrar/statements",
         "/department/substitutions",
         "/department/teaching-load",

@@ -10,6 +10,7 @@ from google.protobuf.message import Message
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.workflow.v1 import events_pb2 as wf
 from services.notifier.domain.notices import Audience, Category, NoticeSpec
+from services.notifier.domain.wording import Phrase
 from services.notifier.service_layer.event_notices import specs_for
 
 
@@ -54,6 +55,24 @@ def test_a_dispute_goes_to_the_journals_teachers_with_its_answer_deadline() -> N
                                      answer_due_at="2026-12-04T07:00:00+00:00"))  # fmt: skip
     assert spec.audience.person_ids == ("t1", "t2") and spec.named == {"student": "s1"}
     assert spec.deadline is not None and spec.category is Category.DISPUTE
+    assert spec.journals == {"journal": ("j1",)}  # named by its discipline, group and lesson type
+
+
+def test_a_closed_section_names_its_journal() -> None:
+    (spec,) = specs(gb.SectionClosed(journal_id="j1", teacher_ids=["t1"], statement_number=7))
+    assert spec.journals == {"journal": ("j1",)} and spec.params["number"] == "7"
+
+
+def test_a_control_event_sent_with_its_kind_and_date_is_named_by_them() -> None:
+    values = {"control_event": "ce-1", "control_event_kind": "final_attestation",
+              "control_event_on": "2026-12-05", "deadline_at": "2026-12-07T18:59:00+00:00"}  # fmt: skip
+    (spec,) = specs(wf.NotificationRequested(recipient_id="t1", kind="statement", values=values,
+                                             what_key="x", why_key="y"))  # fmt: skip
+    assert spec.params["control_event"] == Phrase("“{kind}, {event_on}”", {
+        "kind": Phrase("final attestation"), "event_on": "2026-12-05"})  # fmt: skip
+    assert "control_event_kind" not in spec.params and "control_event_on" not in spec.params
+    (older,) = specs(wf.NotificationRequested(recipient_id="t1", values={"control_event": "ce-1"}))
+    assert older.params["control_event"] == "ce-1"
 
 
 def test_events_that_need_no_notice_give_none() -> None:

@@ -45,7 +45,7 @@ def test_the_dispute_notice_in_each_language_with_the_deadline_in_the_recipients
         out = renderer.render(
             "dispute_opened",
             language,
-            {"student": "Жұмабекова Айгерім", "value": "н/б"},
+            {"student": "Жұмабекова Айгерім", "value": "н/б", "journal": "«Химия» (ХТ-22)"},
             link_path="/api/v1/disputes?journal_id=j",
             deadline=DUE,
             timezone="Asia/Almaty",
@@ -54,9 +54,14 @@ def test_the_dispute_notice_in_each_language_with_the_deadline_in_the_recipients
         assert f"4 {phrase} 2026, 17:00 (Asia/Almaty, UTC+05:00)" in out.body
         assert "«н/б»" in out.body or '"н/б"' in out.body
         assert "http://portal.example:8000/api/v1/disputes?journal_id=j" in out.body
+        assert "«Химия» (ХТ-22)" in out.body  # the journal, named
     assert len(subjects) == 4
     bishkek = renderer.render(
-        "dispute_opened", "ky", {"student": "А", "value": "нб"}, deadline=DUE, timezone="Asia/Bishkek"
+        "dispute_opened",
+        "ky",
+        {"student": "А", "value": "нб", "journal": "j"},
+        deadline=DUE,
+        timezone="Asia/Bishkek",
     )
     assert "18:00 (Asia/Bishkek, UTC+06:00)" in bishkek.body
 
@@ -130,3 +135,20 @@ def test_a_list_of_findings_is_said_item_by_item_in_the_readers_language() -> No
         "бағасыз сабақтар: 4 ішінен 1; қатысу белгіленбеген" in out.body
     )
     assert "lessons" not in out.body and "attendance" not in out.body
+
+
+def test_a_control_event_is_named_by_its_kind_and_date_in_the_readers_language() -> None:
+    title = wording.control_event_title("ce-1", "midterm", "2026-12-05")
+    assert renderer.said(title, "ru") == "«рубежный контроль, 5 декабря 2026»"
+    assert renderer.said(title, "kk").startswith("«аралық бақылау, 5 ")
+    assert renderer.said(title, "en") == "“midterm control, 5 December 2026”"
+    out = renderer.render(
+        "notification",
+        "ky",
+        {"what": "{cells} cells unfilled in journal {journal}; fill them so the statement can be formed",
+         "why": "the statement of control event {control_event} is due {deadline_at} (KZ-15)",
+         "cells": "3", "journal": "j", "control_event": title, "deadline_at": "2026-12-07T18:59:00+00:00"},
+    )  # fmt: skip
+    assert "«аралык текшерүү, 5 " in out.body and "ce-1" not in out.body
+    # Neither kind nor date came with the notice (an event raised before the workflow sent them): the id.
+    assert wording.control_event_title("ce-1", "", "") == "ce-1"

@@ -95,5 +95,33 @@ def fake_gateway(locked_seconds: int = 0, unavailable: bool = False) -> FastAPI:
         seen["notices_read"].append(ids)
         return JSONResponse({"marked": len([n for n in notices if n["notice_id"] in ids and not n["read"]])})
 
+    seen["contacts_updates"] = []
+    stored = {"person_id": "p-teacher", "email": "t@example.kz", "language": "kk", "timezone": "Asia/Almaty",
+              "digest_hour": 18, "preferences": [{"category": "dispute", "delivery": "daily_digest"}],
+              "version": "3"}  # fmt: skip
+
+    @app.get("/api/v1/people/{person_id}/contacts")
+    async def get_contacts(request: Request, person_id: str) -> JSONResponse:
+        if person_id != "p-" + request.cookies.get("ej_access", "").removeprefix("token-"):
+            return JSONResponse({"status": 404}, status_code=404)  # only one's own
+        return JSONResponse({"contacts": {**stored, "person_id": person_id}})
+
+    @app.put("/api/v1/people/{person_id}/contacts")
+    async def put_contacts(request: Request, person_id: str) -> JSONResponse:
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        body = await request.json()
+        seen["contacts_updates"].append((person_id, body))
+        if "@" not in body["email"]:  # the gateway words the reason in the user's language
+            error = {"field": "email", "reason": "электрондық пошта мекенжайы қате"}
+            return JSONResponse({"status": 400, "title": "Деректер қате", "errors": [error]}, status_code=400)
+        return JSONResponse({"contacts": body})
+
+    @app.post("/api/v1/session/telegram-link")
+    async def telegram_link(request: Request) -> JSONResponse:
+        if request.headers.get("x-csrf-token") != request.cookies.get("ej_csrf"):
+            return JSONResponse({"status": 403}, status_code=403)
+        return JSONResponse({"code": "482913", "expires_in_seconds": 600}, status_code=201)
+
     install(app)
     return app

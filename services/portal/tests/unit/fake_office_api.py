@@ -180,6 +180,22 @@ def fake_office_gateway() -> FastAPI:
             return JSONResponse({"rows": [row]})
         return JSONResponse(FILLING)
 
+    @app.get("/api/v1/journal-checks")
+    async def journal_checks(request: Request) -> JSONResponse:
+        await record(request)
+        values = {"empty": "1", "lessons": "4"}
+        lessons = {"key": "{empty} of {lessons} lessons without marks", "values": values}
+        keyed = [lessons, {"key": "no attendance recorded"}]
+        english = ["1 of 4 lessons without marks", "no attendance recorded"]
+        checks = [
+            {"week_start": "2026-11-16", "journal_id": "j-1", "lessons": 4, "filled_percent": "75.0",
+             "attendance_percent": "0.0", "findings": english, "keyed_findings": keyed},
+            # recorded before keyed findings were kept: its English is all there is
+            {"week_start": "2026-11-16", "journal_id": "j-2", "lessons": 2, "filled_percent": "50.0",
+             "attendance_percent": "100.0", "findings": ["2 of 8 cells empty"]},
+        ]  # fmt: skip
+        return JSONResponse({"checks": checks, "next_page_token": "t2"})
+
     @app.post("/api/v1/reports/attendance")
     async def attendance(request: Request) -> JSONResponse:
         await record(request)

@@ -150,5 +150,6 @@ def test_an_administrator_finds_a_person_by_name_and_suspends_the_account_with_a
     done = browser.post("/admin/people/p-9/status", data=with_reason, follow_redirects=False)
     assert done.status_code == 303 and "done=status" in done.headers["location"]
     assert sent(browser, "PUT", "/api/v1/people/p-9/status")[-1] == {
-        "status": "ACCOUNT_STATUS_SUSPENDED", "reason": "демалыс"
+        "status": "ACCOUNT_STATUS_SUSPENDED",
+        "reason": "демалыс",
     }

@@ -139,3 +139,18 @@ def test_the_administrator_sees_login_requests_classrooms_and_no_unknown_person(
     assert page.status_code == 200 and 'href="/admin/people"' in page.text
     assert "Сейітқали Айгерім" in page.text and '<th scope="row">204</th>' in page.text
     assert "No such person among those you may see." in page.text
+
+
+@pytest.mark.rule("KG-08")
+def test_the_weekly_checks_findings_are_said_in_the_readers_language() -> None:
+    browser = signed_in("head")
+    kazakh = browser.get("/checks", headers={"accept-language": "kk"})
+    assert kazakh.status_code == 200
+    assert "<li>бағасыз сабақтар: 4 ішінен 1</li>" in kazakh.text
+    assert "<li>қатысу белгіленбеген</li>" in kazakh.text
+    assert "lessons without marks" not in kazakh.text and "no attendance recorded" not in kazakh.text
+    # a check recorded before keyed findings were kept shows its English, the only text it has
+    assert "<li>2 of 8 cells empty</li>" in kazakh.text
+    assert 'href="/checks?page_token=t2"' in kazakh.text
+    russian = browser.get("/checks", headers={"accept-language": "ru"})
+    assert "<li>занятий без отметок: 1 из 4</li>" in russian.text

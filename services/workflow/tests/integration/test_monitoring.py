@@ -164,6 +164,11 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
         "1 of 4 lessons without marks",
         "25 of 100 cells empty",
     ]
+    # ...and as catalog keys with values, so the portal says them in the reader's language.
+    assert [(f.key, dict(f.values)) for f in (await who(teacher)).checks[0].keyed_findings] == [
+        ("{empty} of {lessons} lessons without marks", {"empty": "1", "lessons": "4"}),
+        ("{empty} of {cells} cells empty", {"empty": "25", "cells": "100"}),
+    ]
     dean_b = Actor("dean-b", (Grant("dean", "faculty", "fac-b"),))
     assert [c.journal_id for c in (await who(dean_b)).checks] == ["j-2"]
     registrar = Actor("reg", (Grant("registrar_head", "university", "u"),))

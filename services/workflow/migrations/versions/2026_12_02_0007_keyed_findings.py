@@ -1,14 +1,14 @@
 """keyed findings: the weekly check's findings as catalog keys with values, said in the reader's language
 
-Revision ID: 0006_keyed_findings
-Revises: 0005_journal_names
+Revision ID: 0007_keyed_findings
+Revises: 0006_journal_specialty_code
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
-revision = "0006_keyed_findings"
-down_revision = "0005_journal_names"
+revision = "0007_keyed_findings"
+down_revision = "0006_journal_specialty_code"
 branch_labels = None
 depends_on = None
 

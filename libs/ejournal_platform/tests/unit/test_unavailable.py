@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gpb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as gpb_grpc
-from ejournal_platform.context import Principal
+from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.grpc.client import bearer, open_channel
 from ejournal_platform.grpc.retry import is_idempotent
 from ejournal_platform.grpc.server import GrpcServer
@@ -24,7 +24,8 @@ pytestmark = pytest.mark.unit
 
 class AnyToken:
     async def authenticate(self, token: str) -> Principal:
-        return Principal(subject="someone", token=token)
+        # A teacher: a caller holding no role at all is refused before the servicer runs (issue 13).
+        return Principal(subject="someone", roles=(RoleGrant("teacher", "university", "u"),), token=token)
 
 
 class Flaky(gpb_grpc.GradebookServiceServicer):

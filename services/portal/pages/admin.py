@@ -18,6 +18,7 @@ from ejournal_platform.authz import Role, ScopeType
 from services.portal.api import Reply
 from services.portal.navigation import N_
 from services.portal.pages.figures import current_year, university_of
+from services.portal.pages.refusals import form_refusal
 from services.portal.visit import Visit
 
 router = APIRouter(include_in_schema=False)
@@ -143,15 +144,7 @@ async def scope_choices(visit: Visit) -> list[tuple[str, list[tuple[str, str]]]]
 
 
 def refusal(visit: Visit, reply: Reply) -> str:
-    errors = reply.body.get("errors", []) if isinstance(reply.body, dict) else []
-    named = [visit.gettext(FIELDS[e.get("field", "")]) for e in errors if e.get("field", "") in FIELDS]
-    if reply.status in (409, 412, 422) and named:
-        return visit.gettext("Please check: %(fields)s.") % {"fields": ", ".join(dict.fromkeys(named))}
-    if reply.status == 409:
-        return visit.gettext("This was changed meanwhile; it is shown as it is now.")
-    if reply.status in (403, 404):
-        return visit.gettext("This action is not yours to take.")
-    return visit.gettext("The action was not accepted. Check the form and try again.")
+    return form_refusal(visit, reply, FIELDS)
 
 
 @router.post("/admin/login-requests/{request_id}/decision")

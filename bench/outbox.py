@@ -60,7 +60,11 @@ async def measure() -> None:
                 for i in range(first, first + PER_TRANSACTION):
                     uow.add_event(Event(payload=payload(i), subject="journal/j"))
                 await uow.commit()
+        # Wait for the relay to publish them all; a relay that died says why instead of a silent hang.
         while (await js.stream_info("EJOURNAL_GRADEBOOK")).state.messages < 2 * EVENTS:
+            if relay_task.done():
+                relay_task.result()  # raises what stopped it
+                raise RuntimeError("the outbox relay stopped before publishing every event")
             await asyncio.sleep(0.01)
         ours = EVENTS / (time.perf_counter() - started)
         relay_task.cancel()

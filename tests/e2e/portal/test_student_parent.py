@@ -78,12 +78,11 @@ def test_a_student_checks_in_from_a_phone_by_the_qr_code(portal: str, browser: B
     phone.assert_no_errors()
 
 
-@pytest.mark.rule("KG-10")
-def test_a_student_reads_results_and_disputes_a_mark_on_a_phone(portal: str, browser: Browser) -> None:
-    student = "kz-101-09"
-    journal, _ = last_open_lesson(portal, u.KZ_TEACHER1.login, u.KZ_G1.key)
-    # set-up: the teacher gives the student a mark, in a lesson the student has not disputed yet
-    student_api, teacher_api = api_as(portal, student), api_as(portal, u.KZ_TEACHER1.login)
+def mark_an_undisputed_lesson(
+    teacher_api: httpx.Client, student_api: httpx.Client, journal: str, value: str, key: str
+) -> str:
+    """The teacher marks the student in the latest open lesson the student has not disputed yet;
+    the lesson's column id."""
     sid = student_api.get("/api/v1/session/me").json()["person_id"]
     disputed = {
         d["column_id"]
@@ -91,15 +90,25 @@ def test_a_student_reads_results_and_disputes_a_mark_on_a_phone(portal: str, bro
     }
     grid = teacher_api.get(f"/api/v1/journals/{journal}/grid").json()
     closed = {s["section"] for s in grid["journal"]["sections"] if s["closed_at"]}
-    lesson = next(
+    lesson: str = next(
         c["column_id"]
         for c in reversed(grid["columns"])
         if c["kind"] == "lesson" and c["section"] not in closed and c["column_id"] not in disputed
     )
-    cell = {"column_id": lesson, "student_id": sid, "value": "42"}
+    cell = {"column_id": lesson, "student_id": sid, "value": value}
     wrote = teacher_api.post(f"/api/v1/journals/{journal}/marks", json={"cells": [cell]},
-                             headers={"Idempotency-Key": f"portal-dispute-{lesson}-{sid}"})  # fmt: skip
+                             headers={"Idempotency-Key": f"{key}-{lesson}-{sid}"})  # fmt: skip
     assert wrote.status_code == 200, wrote.text
+    return lesson
+
+
+@pytest.mark.rule("KG-10")
+def test_a_student_reads_results_and_disputes_a_mark_on_a_phone(portal: str, browser: Browser) -> None:
+    student = "kz-101-09"
+    journal, _ = last_open_lesson(portal, u.KZ_TEACHER1.login, u.KZ_G1.key)
+    # set-up: the teacher gives the student a mark, in a lesson the student has not disputed yet
+    student_api, teacher_api = api_as(portal, student), api_as(portal, u.KZ_TEACHER1.login)
+    lesson = mark_an_undisputed_lesson(teacher_api, student_api, journal, "42", "portal-dispute")
     phone = person(browser, portal, "student-results-phone", viewport=PHONE, language="ru")
     phone.sign_in(student)
     page = phone.visit("/student/results")

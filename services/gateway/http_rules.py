@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from google.api import annotations_pb2, http_pb2
 from google.protobuf.descriptor import FieldDescriptor, MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
+from google.protobuf.message_factory import GetMessageClass
 
 from ejournal.api.v1 import options_pb2
 from ejournal_platform.grpc.public import is_public
@@ -49,9 +50,9 @@ def method_descriptor(route: RpcRoute) -> MethodDescriptor:
 
 
 def message_types(route: RpcRoute) -> tuple[type[Message], type[Message]]:
-    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
+    """The RPC's request and reply classes, wherever the contract defines them."""
     method = method_descriptor(route)
-    return getattr(module, method.input_type.name), getattr(module, method.output_type.name)
+    return GetMessageClass(method.input_type), GetMessageClass(method.output_type)
 
 
 def http_rule(method: MethodDescriptor) -> http_pb2.HttpRule | None:

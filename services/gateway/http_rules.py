@@ -8,9 +8,9 @@ are built, naming the RPC, so a contract cannot promise a route the gateway woul
 - verbs `get`, `post`, `put`, `delete`, `patch` (not `custom`), and `additional_bindings`;
 - path segments that are literals or `{field}` (also written `{field=*}`): one top-level, non-repeated
   scalar field of the request per variable, matched against one path segment;
-- `body: "*"` (every field not in the path comes from the JSON body) or no body (every other scalar
-  field comes from the query string, a repeated one as a repeated parameter: `?ids=a&ids=b`);
-  `response_body` is not used.
+- `body: "*"` (every field not in the path comes from the JSON body) or no body (every other field
+  comes from the query string, a repeated one as a repeated parameter: `?ids=a&ids=b`; the request
+  then has no message fields, whose `a.b=` query form is not served); `response_body` is not used.
 """
 
 from __future__ import annotations
@@ -122,6 +122,16 @@ def routes_of(service: str, method: MethodDescriptor) -> list[RpcRoute]:
         if binding.body not in ("", "*") or binding.response_body:
             raise UnsupportedBinding(f'{where}: only body "*" or none, and no response_body')
         path, fields = path_fields(getattr(binding, verb), method)
+        if not binding.body:
+            nested = [
+                f.name
+                for f in method.input_type.fields
+                if f.type == FieldDescriptor.TYPE_MESSAGE and f.name not in fields
+            ]
+            if nested:
+                raise UnsupportedBinding(
+                    f"{where}: without a body, message fields {nested} cannot be reached"
+                )
         routes.append(
             RpcRoute(
                 method=verb.upper(),

@@ -69,7 +69,7 @@ def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_
                 "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint"
                 " WHERE contype = 'p' AND conrelid::regclass::text IN ('marks', 'history')"
             ).fetchall())  # fmt: skip
-            partitions = dict(conn.execute(
+            partitions: dict[str, int] = dict(conn.execute(
                 "SELECT tableoid::regclass::text, count(*) FROM marks GROUP BY 1"
                 " UNION ALL SELECT tableoid::regclass::text, count(*) FROM history GROUP BY 1"
             ).fetchall())  # fmt: skip

@@ -39,7 +39,7 @@ async def p99_of(factor: float, reads: int) -> tuple[float, float, str, Universi
                     "SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)), ', ')"
                     " FROM pg_class WHERE relnamespace = 'public'::regnamespace"
                     " AND (relname IN ('marks', 'history', 'columns', 'journals', 'enrollments')"
-                    " OR relname ~ '^(marks|history)_')"
+                    " OR relname ~ '^(marks|history)_[0-9a-f]{32}$')"
                 )
             ).fetchone()
             plans.append(f"-- sizes (with indexes): {sizes[0] if sizes else ''}")

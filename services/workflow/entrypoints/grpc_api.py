@@ -18,7 +18,7 @@ from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
 from ejournal_platform.pagination import page_request
 from services.workflow.domain.reopen_facts import Explanation, LateAdmission
-from services.workflow.reopen.messages import CaseView
+from services.workflow.processes.reopen.messages import CaseView
 from services.workflow.service_layer.checks import Checks
 from services.workflow.service_layer.reopen_cases import ReopenCases
 from services.workflow.service_layer.sanctions import Sanctions

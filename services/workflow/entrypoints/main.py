@@ -22,14 +22,15 @@ from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.schedules import ensure_schedules
 from services.workflow.adapters.statement_processes import StatementProcesses
+from services.workflow.adapters.temporal import connect_temporal
 from services.workflow.entrypoints.consumers import consumers
 from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
+from services.workflow.entrypoints.worker import build_worker
 from services.workflow.service_layer.checks import Checks
 from services.workflow.service_layer.reopen_cases import ReopenCases
 from services.workflow.service_layer.sanctions import Sanctions
 from services.workflow.service_layer.tasks import TaskLists, measure_overdue_steps
 from services.workflow.settings import WorkflowSettings
-from services.workflow.worker import build_worker, connect_temporal
 
 SERVICE = pb.DESCRIPTOR.services_by_name["WorkflowService"].full_name
 

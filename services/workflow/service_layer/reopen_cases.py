@@ -39,7 +39,7 @@ from services.workflow.domain.reopen_facts import (
     ReopenTerms,
     check_explanation_in_time,
 )
-from services.workflow.reopen.messages import (
+from services.workflow.processes.reopen.messages import (
     CaseView,
     CorrectionRequest,
     DecisionRequest,
@@ -49,8 +49,9 @@ from services.workflow.reopen.messages import (
     VisaRequest,
     WithdrawRequest,
 )
-from services.workflow.reopen.views import view_of
-from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.reopen.views import view_of
+from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.service_layer import case_records
 from services.workflow.service_layer.access import actor_of
 
 MAX_CASES = 1000
@@ -169,7 +170,7 @@ class ReopenCases:
                 # The receipt is recorded with the row (history, step event, visa requests), so the
                 # workflow starts from there and opening a case costs no activity.
                 notices = tuple(n for entry in case.history for n in notices_for(case, entry))
-                await case_store.write_step(uow, StepRecord(view, tuple(case.history), notices))
+                await case_records.write_step(uow, StepRecord(view, tuple(case.history), notices))
                 await uow.commit()
             else:  # the same request again: the case it made
                 found = await case_store.get_case(session, case_id)

@@ -33,13 +33,13 @@ from services.workflow.domain.actors import Actor
 from services.workflow.entrypoints.consumers import on_gradebook_event
 from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
 from services.workflow.entrypoints.main import SERVICE
+from services.workflow.entrypoints.worker import build_worker
 from services.workflow.service_layer.checks import Checks
 from services.workflow.service_layer.reopen_cases import ReopenCases
 from services.workflow.service_layer.sanctions import Sanctions
 from services.workflow.service_layer.tasks import TaskLists
 from services.workflow.tests.doubles import FakeGradebook
 from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, UNIVERSITY, People, explanation
-from services.workflow.worker import build_worker
 
 
 def event(message: Any) -> ReceivedEvent:

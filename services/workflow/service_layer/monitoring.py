@@ -166,9 +166,11 @@ async def weekly_journal_check(
                     uow.add_event(Event(notification_event(notice, "weekly_check"), subject=subject))
         for faculty_id, (checked, flagged) in sorted(per_faculty.items()):
             summary = {"week_on": request.week_start, "checked": str(checked), "flagged": str(flagged)}
+            # The faculty's own university's registrar office (issue 18; "" — any — while unknown).
+            university_id = await section_store.university_of_faculty(uow.session, faculty_id)
             for role, scope_type, scope_id in (
                 ("dean", "faculty", faculty_id),
-                ("registrar_head", "university", ""),
+                ("registrar_head", "university", university_id),
             ):
                 notice = Notice(
                     say.WEEKLY_CHECK,

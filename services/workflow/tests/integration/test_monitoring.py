@@ -159,7 +159,7 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert {(n.recipient_role, n.scope_id) for n in notices if n.recipient_role} == {
         ("dean", "fac-a"),
         ("dean", "fac-b"),
-        ("registrar_head", ""),
+        ("registrar_head", "u"),  # the faculties' own university's (issue 18)
     }
 
     def who(actor: Actor) -> Any:

@@ -7,8 +7,11 @@ Create Date: 2026-12-02
 The read models are projections of other services' events, which arrive in no promised order across
 streams: a journal may come before the faculty that places it. So each table's trigger fills the
 university from the structure the row names on insert and, while it is still NULL, on every update
-(the next event about the row), and a rebuild fills every row whose structure has arrived. The column
-stays nullable here for that reason.
+(the next event about the row). And when a row others are placed by arrives (a structure unit, a
+person, a journal, a statement, a course unit, a reopen case), the rows still waiting for it are filled
+at once: `rm_fill_waiting_universities` re-asks every table's NULL rows, found through a partial index
+that holds only them (so the pass costs nothing while nothing waits). The column stays nullable here:
+a row whose structure never arrives keeps waiting.
 """
 
 from alembic import op
@@ -20,7 +23,8 @@ down_revision = "0006_external_signatures"
 branch_labels = None
 depends_on = None
 
-# A structure unit's university: walk parent_id up to the unit of kind 'university'.
+# A structure unit's university: walk parent_id up to the university, or to a faculty, whose parent
+# is its university (curriculum's StructureUnitDefined), whether or not the university's own row came.
 _UNIVERSITY_OF = """
 CREATE OR REPLACE FUNCTION rm_university_of(unit text) RETURNS text LANGUAGE sql STABLE AS $$
     WITH RECURSIVE up(unit_id, kind, parent_id, depth) AS (
@@ -28,9 +32,10 @@ CREATE OR REPLACE FUNCTION rm_university_of(unit text) RETURNS text LANGUAGE sql
         UNION ALL
         SELECT s.unit_id, s.kind, s.parent_id, up.depth + 1
         FROM rm_structure_unit s JOIN up ON s.unit_id = up.parent_id
-        WHERE up.kind <> 'university' AND up.depth < 8
+        WHERE up.kind NOT IN ('university', 'faculty') AND up.depth < 8
     )
-    SELECT up.unit_id FROM up WHERE up.kind = 'university' LIMIT 1
+    SELECT CASE WHEN up.kind = 'university' THEN up.unit_id ELSE NULLIF(up.parent_id, '') END
+    FROM up WHERE up.kind IN ('university', 'faculty') ORDER BY up.depth LIMIT 1
 $$"""
 
 
@@ -95,13 +100,59 @@ DERIVED = (
 )
 
 
+# Each table's first key column (the partial index of its waiting rows is on it); the rest are rm_<x>_id.
+WAITING_KEY = {
+    "rm_structure_unit": "unit_id", "rm_role": "assignment_id", "rm_course_unit": "course_unit_id",
+    "rm_enrollment": "student_id", "rm_teaching_load": "load_id", "rm_section": "journal_id",
+    "rm_mark": "journal_id", "rm_attendance": "journal_id", "rm_reopen_grant": "grant_id",
+    "rm_reopen_step": "case_id", "rm_reopen_case": "case_id", "rm_sanction": "proposal_id",
+    "rm_corrective_measure": "measure_id", "rm_journal_check": "journal_id",
+    "rm_ungraded_day": "journal_id", "report_job": "job_id", "archive_record": "archive_id",
+    "signed_statement": "statement_id", "external_signature": "signing_id",
+}  # fmt: skip
+
+# The tables other rows are placed by: a statement on one of them fills the rows waiting for it.
+ANCHORS = ("rm_structure_unit", "rm_person", "rm_journal", "rm_statement", "rm_course_unit", "rm_reopen_case")
+
+
+def _fill_waiting() -> str:
+    # Setting NULL again fires the table's BEFORE UPDATE trigger, which asks the parents once more;
+    # parents come first, so one pass places a chain. Its own updates do not start another pass.
+    updates = "\n".join(
+        f"    UPDATE {d.table} SET university_id = NULL WHERE university_id IS NULL;" for d in DERIVED
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION rm_fill_waiting_universities() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;
+    END IF;
+{updates}
+    RETURN NULL;
+END $$"""
+
+
 def upgrade() -> None:
     op.execute(_UNIVERSITY_OF)
     for derived in DERIVED:
         add_derived_university_id(derived)
+        key = WAITING_KEY.get(derived.table, derived.table.removeprefix("rm_") + "_id")
+        op.execute(
+            f"CREATE INDEX ix_{derived.table}_university_waiting ON {derived.table} ({key})"
+            " WHERE university_id IS NULL"
+        )
+    op.execute(_fill_waiting())
+    for anchor in ANCHORS:
+        op.execute(
+            f"CREATE TRIGGER {anchor}_fill_waiting AFTER INSERT OR UPDATE ON {anchor}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION rm_fill_waiting_universities()"
+        )
 
 
 def downgrade() -> None:
+    for anchor in ANCHORS:
+        op.execute(f"DROP TRIGGER {anchor}_fill_waiting ON {anchor}")
+    op.execute("DROP FUNCTION rm_fill_waiting_universities()")
     for derived in reversed(DERIVED):
         drop_derived_university_id(derived.table)
     op.execute("DROP FUNCTION rm_university_of(text)")

@@ -323,4 +323,5 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             parents_of_student_ids=tuple(request.parents_of_student_ids),
         )
         found = await contacts.resolve_recipients(self.deps, authenticated(), query)
-        return pb.ResolveRecipientsResponse(recipients=[m.recipient_to_pb(c, name) for c, name in found])
+        recipients = [m.recipient_to_pb(c, name, university) for c, name, university in found]
+        return pb.ResolveRecipientsResponse(recipients=recipients)

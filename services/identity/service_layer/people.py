@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ejournal.identity.v1 import events_pb2 as ev
-from ejournal_platform.authz import POLICY, ResourceScope, allowed, permits_allow, require
+from ejournal_platform.authz import (
+    ANY_SCOPE_ID,
+    POLICY,
+    Reach,
+    ResourceScope,
+    allowed,
+    permits_allow,
+    require,
+)
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
@@ -166,9 +174,30 @@ async def find_people(deps: Deps, principal: Principal, query: str, page_size: i
         raise ValidationFailed("the query is too short", [("query", "needs at least 2 characters")])
     limit = min(max(page_size or FIND_DEFAULT, 1), FIND_MAX)
     async with deps.unit_of_work() as uow:
-        rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN)
+        rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN, managed_scopes(principal))
     found = [people_repo.to_person(row) for row in rows]
     return [p for p in found if allowed(principal, FIND_ACTION, p.scope)][:limit]
+
+
+SEARCHABLE_SCOPES = frozenset({"university", "faculty", "department", "group"})
+
+
+def managed_scopes(principal: Principal) -> list[tuple[str, str]] | None:
+    """Where the caller manages people, as (scope type, id): the search reads only there, so it never
+    crosses into another university (issue 18). None (read everyone, then filter) for a grant that
+    covers everything, or one whose scope the people table does not record."""
+    permits = POLICY[FIND_ACTION]
+    scopes: list[tuple[str, str]] = []
+    for grant in principal.roles:
+        reaches = {p.reach for p in permits if p.role.value == grant.role}
+        if not reaches:
+            continue
+        if Reach.ANYWHERE in reaches or grant.scope_id == ANY_SCOPE_ID:
+            return None
+        if grant.scope_type not in SEARCHABLE_SCOPES:
+            return None
+        scopes.append((grant.scope_type, grant.scope_id))
+    return scopes
 
 
 async def get_person(deps: Deps, principal: Principal, person_id: str) -> Person:

@@ -10,7 +10,7 @@ from sqlalchemy import Index, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base, created_at
+from services.curriculum.adapters.orm import Base, created_at, derived_university_id
 
 
 class AuditEntry(Base):
@@ -29,6 +29,7 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     request_id: Mapped[str | None] = mapped_column(Text)
+    university_id: Mapped[uuid.UUID | None] = derived_university_id()
 
 
 class ImportRecord(Base):
@@ -48,3 +49,4 @@ class ImportRecord(Base):
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()
     finished_at: Mapped[datetime | None]
+    university_id: Mapped[uuid.UUID | None] = derived_university_id()

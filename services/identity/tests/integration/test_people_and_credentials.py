@@ -274,3 +274,17 @@ async def test_an_administrator_finds_people_by_a_part_of_the_name_or_the_login(
         await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query=" k "))
     assert short.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert [f for f, _ in field_violations(short.value)] == ["query"]
+
+
+async def test_the_search_reads_only_where_the_caller_manages_people(
+    identity: Identity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: the query itself is limited to the caller's university, not its answer filtered after
+    reading everyone's. With a scan of one row, a search that read both universities would hand one
+    administrator the other university's first match, then filter it away, and find nobody."""
+    from services.identity.service_layer import people as people_service
+
+    monkeypatch.setattr(people_service, "FIND_SCAN", 1)
+    for admin, prefix in (("kz.admin", "kz."), ("kg.admin", "kg.")):
+        found = await identity.call(admin, "FindPeople", pb.FindPeopleRequest(query="ов"))
+        assert [p.login[:3] for p in found.people] == [prefix], admin

@@ -197,6 +197,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ky": "файлда жок студенттер буйрук менен гана чыгарылат: буйруктун номерин жана датасын көрсөтүңүз",
         "en": "students missing from the file are expelled only by an order: give its number and date",
     },
+    "removal_load_has_records": {
+        "ru": "нагрузка {value} отсутствует в файле, но не снята: на её занятиях уже есть оценки или "
+        "посещаемость",
+        "kk": "{value} жүктемесі файлда жоқ, бірақ алынбады: оның сабақтарында бағалар немесе қатысу бар",
+        "ky": "{value} жүктөмү файлда жок, бирок алынган жок: анын сабактарында баалар же катышуу бар",
+        "en": "teaching load {value} is missing from the file but was not removed: its lessons already "
+        "have marks or attendance",
+    },
+    "removal_unit_has_loads": {
+        "ru": "дисциплина {value} отсутствует в файле, но не удалена: по ней есть нагрузка и журналы "
+        "({other})",
+        "kk": "{value} пәні файлда жоқ, бірақ жойылмады: оған жүктеме мен журналдар бар ({other})",
+        "ky": "{value} сабагы файлда жок, бирок өчүрүлгөн жок: ага жүктөм жана журналдар бар ({other})",
+        "en": "course unit {value} is missing from the file but was not removed: it has teaching loads "
+        "and their journals ({other})",
+    },
+    "removal_unit_has_lessons": {
+        "ru": "дисциплина {value} отсутствует в файле, но не удалена: по ней назначены занятия или контроль",
+        "kk": "{value} пәні файлда жоқ, бірақ жойылмады: оған сабақтар немесе бақылау белгіленген",
+        "ky": "{value} сабагы файлда жок, бирок өчүрүлгөн жок: ага сабактар же көзөмөл белгиленген",
+        "en": "course unit {value} is missing from the file but was not removed: it has scheduled "
+        "lessons or control events",
+    },
+    "removal_plan_has_records": {
+        "ru": "план {value} отсутствует в файле, но не удалён: на его занятиях уже есть оценки или "
+        "посещаемость",
+        "kk": "{value} жоспары файлда жоқ, бірақ жойылмады: оның сабақтарында бағалар немесе қатысу бар",
+        "ky": "{value} планы файлда жок, бирок өчүрүлгөн жок: анын сабактарында баалар же катышуу бар",
+        "en": "lesson plan {value} is missing from the file but was not removed: its lessons already "
+        "have marks or attendance",
+    },
     "rejected": {
         "ru": "отклонено: {value}",
         "kk": "қабылданбады: {value}",

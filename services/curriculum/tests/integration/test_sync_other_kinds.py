@@ -15,6 +15,7 @@ from ejournal_platform.context import set_principal
 from services.curriculum.adapters.models import CourseUnit, Lesson, LessonPlan, TeachingLoad
 from services.curriculum.service_layer import recorded_cells
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.imports.runner import get_import
 from services.curriculum.tests.integration.conftest import registrar
 from services.curriculum.tests.integration.helpers import deliver, outbox_events
 from services.curriculum.tests.integration.test_imports import (
@@ -73,6 +74,10 @@ async def test_teaching_load_sync_preview_equals_what_it_applies(deps: Deps, wor
     assert await live_loads(deps) == before and await outbox_events(deps, ev.TeachingLoadRemoved) == []
     applied = await sync(deps, world, "teaching_load", rows, dry_run=False)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
+    for outcome in (preview, applied):  # GetImport returns the counts too
+        kept = await get_import(deps, outcome.import_id)
+        stored = (kept.rows_added, kept.rows_updated, kept.rows_removed, kept.removals_refused)
+        assert (kept.status, stored, kept.sync) == (outcome.status, (1, 1, 1, 0), True)
     assert len(await live_loads(deps)) == 3
     removed = await outbox_events(deps, ev.TeachingLoadRemoved)
     assert [r.subgroup_id for r in removed] == [world.subgroup_b]

@@ -95,8 +95,9 @@ class ImportRpcs(Rpcs):
         row = await get_import(self.deps, request.import_id)
         counts = SyncCounts(row.rows_added, row.rows_updated, row.rows_removed, row.removals_refused)
         outcome = ImportOutcome(
-            str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated, counts
-        )
+            str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated,
+            counts,
+        )  # fmt: skip
         return pb.GetImportResponse(
             result=result_pb(outcome),
             kind=row.kind.split(":")[0],

@@ -66,9 +66,8 @@ async def test_teaching_load_sync_preview_equals_what_it_applies(deps: Deps, wor
     before = await live_loads(deps)
     # The corrected load: subgroup 2's practical is gone, the lecture has 45 hours, ЖМ-101's practical
     # is new.
-    rows = [
-        LOAD_HEADER, LOADS[0], [*LOADS[2][:5], "45"], ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "практическое", "20"],
-    ]  # fmt: skip
+    new = ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "практическое", "20"]
+    rows = [LOAD_HEADER, LOADS[0], [*LOADS[2][:5], "45"], new]
     preview = await sync(deps, world, "teaching_load", rows, dry_run=True)
     assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (1, 1, 1, 0))
     assert await live_loads(deps) == before and await outbox_events(deps, ev.TeachingLoadRemoved) == []

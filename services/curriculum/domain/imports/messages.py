@@ -137,10 +137,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "repeats row {other}",
     },
     "two_groups_one_course": {
-        "ru": "студент уже в группе {other} того же курса; перевод — отдельным приказом",
-        "kk": "студент осы курстың {other} тобында бар; ауыстыру бөлек бұйрықпен",
-        "ky": "студент ушул курстун {other} тайпасында бар; которуу өзүнчө буйрук менен",
-        "en": "the student is already in group {other} of the same course; a transfer needs its own order",
+        "ru": "студент уже в группе {other} того же курса; для перевода укажите приказ (номер и дату) "
+        "в импорте",
+        "kk": "студент осы курстың {other} тобында бар; ауыстыру үшін импортта бұйрықты (нөмірі мен "
+        "күні) көрсетіңіз",
+        "ky": "студент ушул курстун {other} тайпасында бар; которуу үчүн импортто буйрукту (номери жана "
+        "датасы) көрсөтүңүз",
+        "en": "the student is already in group {other} of the same course; to transfer them, name the order "
+        "(number and date) in the import",
+    },
+    "transfer_refused": {
+        "ru": "перевод студента невозможен: {value}",
+        "kk": "студентті ауыстыру мүмкін емес: {value}",
+        "ky": "студентти которуу мүмкүн эмес: {value}",
+        "en": "the student cannot be transferred: {value}",
     },
     "order_conflict": {
         "ru": "этот приказ уже зачислил студента в группу {other}",

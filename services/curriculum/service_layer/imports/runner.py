@@ -212,11 +212,13 @@ async def run_import(
 
 
 def sync_order_of(request: ImportRequest) -> tuple[str, date] | None:
-    """Check the sync fields: sync only for SYNC_KINDS; the contingent's ending order, when given."""
-    if not request.sync:
-        return None
-    if request.kind not in SYNC_KINDS:
+    """Check the sync fields: sync only for SYNC_KINDS; the contingent's movement order, when given
+    (it ends the placements a sync file leaves out, and transfers the students a file puts in another
+    group of their course, in either mode)."""
+    if request.sync and request.kind not in SYNC_KINDS:
         raise InvalidArgument("sync", f"sync mode is available for: {', '.join(SYNC_KINDS)}")
+    if not request.sync and request.kind != "contingent":
+        return None
     number, signed = request.sync_order_number.strip(), request.sync_order_date.strip()
     if not number and not signed:
         return None

@@ -30,11 +30,18 @@ ORDER = {"sync_order_number": "140-с", "sync_order_date": "2026-10-01"}
 
 
 async def contingent(
-    deps: Deps, w: World, rows: list[list[str]], dry_run: bool, sync: bool = False, **order: str
+    deps: Deps,
+    w: World,
+    rows: list[list[str]],
+    dry_run: bool,
+    order: dict[str, str] | None = None,
+    sync: bool = False,
 ) -> ImportOutcome:
+    order = order or {}
     request = ImportRequest(
         "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *rows]), w.year, "en",
-        dry_run=dry_run, sync=sync, **order,
+        dry_run=dry_run, sync=sync, sync_order_number=order.get("sync_order_number", ""),
+        sync_order_date=order.get("sync_order_date", ""),
     )  # fmt: skip
     return await run_import(deps, request)
 
@@ -68,10 +75,10 @@ async def test_a_student_moved_in_the_file_is_transferred_by_the_requests_order(
     without = await contingent(deps, world, rows, dry_run=True)
     assert [e["code"] for e in without.errors] == ["two_groups_one_course"]
     assert "name the order" in str(without.errors[0]["reason"])
-    preview = await contingent(deps, world, rows, dry_run=True, **ORDER)
+    preview = await contingent(deps, world, rows, dry_run=True, order=ORDER)
     assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (0, 1, 0, 0))
     assert await groups_now(deps) == before
-    applied = await contingent(deps, world, rows, dry_run=False, **ORDER)
+    applied = await contingent(deps, world, rows, dry_run=False, order=ORDER)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
     assert await groups_now(deps) == {"000": "ЖМ-101", "001": "ЖМ-102", "002": "ЖМ-101"}
     [transfer] = await outbox_events(deps, ev.StudentTransferred)
@@ -80,7 +87,7 @@ async def test_a_student_moved_in_the_file_is_transferred_by_the_requests_order(
         kinds = list(await uow.session.scalars(select(Movement.kind).where(Movement.kind == "transferred")))
     assert kinds == ["transferred"]
     # The same file again: everyone is where it puts them, nothing to do.
-    again = await contingent(deps, world, rows, dry_run=True, **ORDER)
+    again = await contingent(deps, world, rows, dry_run=True, order=ORDER)
     assert (again.status, again.errors, counts(again)) == ("validated", [], (0, 0, 0, 0))
 
 
@@ -90,9 +97,9 @@ async def test_a_sync_file_transfers_the_moved_student_and_expels_the_one_left_o
     set_principal(registrar(world.university))
     await run(deps, world, "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(3)]))
     rows = moved(contingent_rows(3), 1, "ЖМ-102")[:2]  # student001 moves, student002 is left out
-    preview = await contingent(deps, world, rows, dry_run=True, sync=True, **ORDER)
+    preview = await contingent(deps, world, rows, dry_run=True, order=ORDER, sync=True)
     assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (0, 1, 1, 0))
-    applied = await contingent(deps, world, rows, dry_run=False, sync=True, **ORDER)
+    applied = await contingent(deps, world, rows, dry_run=False, order=ORDER, sync=True)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
     assert await groups_now(deps) == {"000": "ЖМ-101", "001": "ЖМ-102"}
 
@@ -104,7 +111,7 @@ async def test_a_transfer_the_domain_refuses_is_refused_with_the_reason(deps: De
     before = await groups_now(deps)
     rows = moved(contingent_rows(3), 2, "ЖМ-102", "1")
     early = {"sync_order_number": "99-с", "sync_order_date": "2026-08-25"}  # before the enrolment took effect
-    outcome = await contingent(deps, world, rows, dry_run=False, **early)
+    outcome = await contingent(deps, world, rows, dry_run=False, order=early)
     assert outcome.status == "rejected"
     assert [(e["row"], e["column"], e["code"]) for e in outcome.errors] == [(4, "Группа", "transfer_refused")]
     assert "cannot be transferred" in str(outcome.errors[0]["reason"])

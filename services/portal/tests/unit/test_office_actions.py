@@ -152,7 +152,7 @@ def test_a_sync_import_without_javascript_previews_the_counts_then_applies_when_
     html = page.text
     assert (
         'id="import-preview"' in html
-        and 'id="import-preview" class="card stack narrow" aria-labelledby="preview-title" hidden' not in html
+        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden' not in html
     )
     assert "Preview: nothing is applied yet" in html and "Apply these changes" in html
     counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', html))
@@ -168,7 +168,7 @@ def test_a_sync_import_without_javascript_previews_the_counts_then_applies_when_
     assert sent(browser, "POST", "/api/v1/imports")[-1]["dry_run"] == "false"
     assert (
         "Применено" in applied.text
-        and 'id="import-preview" class="card stack narrow" aria-labelledby="preview-title" hidden'
+        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden'
         in applied.text
     )
     assert "Удалено" in applied.text and "Добавлено" in applied.text  # the counts, in the reader's language

@@ -247,6 +247,11 @@ def fake_office_gateway() -> FastAPI:
             return JSONResponse(problem, status_code=422)
         found = {"person_id": "p-9", "last_name": "Сейітқали", "first_name": "Айгерім", "patronymic": "",
                  "login": "a.seitkali", "status": "ACCOUNT_STATUS_ACTIVE"}  # fmt: skip
+        if query.lower() == "ай" and request.query_params.get("page_token") == "page-2":  # a second page
+            other = {**found, "person_id": "p-10", "last_name": "Сейітов", "login": "a.seitov"}
+            return JSONResponse({"people": [other], "next_page_token": ""})
+        if query.lower() == "ай":
+            return JSONResponse({"people": [found], "next_page_token": "page-2"})
         return JSONResponse({"people": [found] if query.lower() in ("сейіт", "a.sei") else []})
 
     @app.put("/api/v1/people/{person_id}/status")

@@ -168,10 +168,27 @@ def test_a_sync_import_without_javascript_previews_the_counts_then_applies_when_
     assert sent(browser, "POST", "/api/v1/imports")[-1]["dry_run"] == "false"
     assert (
         "Применено" in applied.text
-        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden'
-        in applied.text
+        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden' in applied.text
     )
     assert "Удалено" in applied.text and "Добавлено" in applied.text  # the counts, in the reader's language
+
+
+def test_the_people_search_follows_the_next_page_token() -> None:
+    """Issue 22: FindPeople pages; the administrator's search offers the next page."""
+    browser = signed_in("admin")
+    first = browser.get("/admin/people", params={"q": "ай"}, headers={"accept-language": "en"}).text
+    assert (
+        "a.seitkali" in first
+        and 'href="/admin/people?q=%D0%B0%D0%B9&amp;page_token=page-2" rel="next"' in first
+    )
+    second = browser.get(
+        "/admin/people", params={"q": "ай", "page_token": "page-2"}, headers={"accept-language": "en"}
+    ).text
+    assert (
+        "a.seitov" in second
+        and "a.seitkali" not in second
+        and 'rel="next"' not in second.split("found-people")[1]
+    )
 
 
 def test_an_administrator_finds_a_person_by_name_and_suspends_the_account_with_a_reason() -> None:

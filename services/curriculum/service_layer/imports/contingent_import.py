@@ -276,7 +276,14 @@ class ContingentImporter:
             return 0
         assert ctx.sync_order is not None
         s, (number, signed) = ctx.session, ctx.sync_order
-        faculty_of = dict((await s.execute(select(Group.id, Specialty.faculty_id).join(Specialty))).all())
+        leaving = {source.group_id for _, source in self.transfers}
+        faculty_of = dict(
+            (
+                await s.execute(
+                    select(Group.id, Specialty.faculty_id).join(Specialty).where(Group.id.in_(leaving))
+                )
+            ).all()
+        )
         for item, source in self.transfers:
             require(
                 ctx.principal,

@@ -190,7 +190,9 @@ def test_only_the_gateway_is_reachable_from_outside_and_each_service_reaches_onl
     ingress = by_kind(manifests, "Ingress")["ejournal"]
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "gateway"
 
-    # Who calls whom, from the addresses each Deployment is given (its settings' *_ADDRESS).
+    # Who calls whom, from the addresses each Deployment is given (its settings' *_ADDRESS, and a
+    # nats:// URL naming a Service of this cluster: the export NATS).
+    services = by_kind(manifests, "Service")
     calls: dict[str, set[tuple[str, int]]] = {}
     for name in [*SERVICES, "gateway"]:
         env = environment(main_container(manifests, name), manifests)
@@ -199,6 +201,10 @@ def test_only_the_gateway_is_reachable_from_outside_and_each_service_reaches_onl
             for variable, entry in env.items()
             if variable.endswith("_ADDRESS") and entry.get("value") and not listening(variable)
         }
+        for entry in env.values():
+            found = re.fullmatch(r"nats://([\w-]+):(\d+)", str(entry.get("value", "")))
+            if found and found.group(1) in services:
+                calls[name].add((found.group(1), int(found.group(2))))
     for name in [*SERVICES, "gateway"]:
         spec = policies[name]["spec"]
         assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": name}
@@ -285,3 +291,30 @@ def test_the_crd_schemas_refuse_a_misspelt_field_and_a_wrong_type() -> None:
     errors = custom_resource_errors(cluster)
     assert any("'instance' was unexpected" in e for e in errors), errors
     assert any(e.startswith("Cluster ejournal-db: spec.storage.size:") for e in errors), errors
+
+
+@overlays
+def test_the_export_nats_runs_jwt_only_and_only_the_subscribers_service_reaches_it(overlay: str) -> None:
+    """Issue 20's export NATS: a nats-server in operator mode whose trust (operator and account JWTs)
+    comes from a Secret made by services.subscribers.natssetup, with no user, password or token of its
+    own; the subscribers service is given its address and the EXPORT account's keys from a Secret."""
+    manifests = rendered(overlay)
+    config = by_kind(manifests, "ConfigMap")["export-nats"]["data"]["nats.conf"]
+    assert "include ./trust/export-nats.conf" in config and "jetstream" in config
+    assert not re.search(r"\b(authorization|users|password|token|no_auth_user)\b", config)
+    pod = by_kind(manifests, "Deployment")["export-nats"]["spec"]["template"]["spec"]
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert mounts["trust"] == "/etc/nats/trust" and volumes["trust"]["secret"]["secretName"]
+    claims = by_kind(manifests, "PersistentVolumeClaim")
+    assert volumes["data"]["persistentVolumeClaim"]["claimName"] in claims
+    assert "export-nats" in by_kind(manifests, "Service")
+
+    env = environment(main_container(manifests, "subscribers"), manifests)
+    assert env["EJOURNAL_SUBSCRIBERS_EXPORT_NATS_URL"]["value"] == "nats://export-nats:4222"
+    for key in ("EJOURNAL_SUBSCRIBERS_EXPORT_ACCOUNT", "EJOURNAL_SUBSCRIBERS_EXPORT_SIGNING_SEED"):
+        assert env[key]["valueFrom"]["secretKeyRef"]["name"] == "ejournal-export-nats", key
+
+    policy = by_kind(manifests, "NetworkPolicy")["export-nats"]["spec"]
+    assert allowed_peers(policy["ingress"], "from") == {("subscribers", 4222)}
+    assert policy["egress"] == []

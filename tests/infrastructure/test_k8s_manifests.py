@@ -10,6 +10,7 @@ import copy
 import importlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -318,3 +319,38 @@ def test_the_export_nats_runs_jwt_only_and_only_the_subscribers_service_reaches_
     policy = by_kind(manifests, "NetworkPolicy")["export-nats"]["spec"]
     assert allowed_peers(policy["ingress"], "from") == {("subscribers", 4222)}
     assert policy["egress"] == []
+
+
+def namespace_selectors(manifests: list[Manifest]) -> set[str]:
+    return {
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        for policy in by_kind(manifests, "NetworkPolicy").values()
+        for direction, side in (("ingress", "from"), ("egress", "to"))
+        for rule in policy["spec"].get(direction) or []
+        for peer in rule.get(side, [])
+        if "namespaceSelector" in peer and peer["namespaceSelector"].get("matchLabels")
+    }
+
+
+def test_the_namespaces_of_the_engines_and_neighbours_are_one_setting(tmp_path: Any) -> None:
+    """NetworkPolicies and the engines' addresses name the namespaces of ingress-nginx, Prometheus,
+    NATS, Temporal and CloudNativePG from base/namespaces.yaml only: rendered with other names there,
+    no default name is left anywhere."""
+    defaults = yaml.safe_load((K8S / "base" / "namespaces.yaml").read_text())["data"]
+    assert namespace_selectors(rendered("overlays/large")) == set(defaults.values())
+    copy_of = tmp_path / "k8s"
+    shutil.copytree(K8S, copy_of)
+    changed = {key: f"ns-{key}" for key in defaults}
+    settings = yaml.safe_load((copy_of / "base" / "namespaces.yaml").read_text())
+    settings["data"] = changed
+    (copy_of / "base" / "namespaces.yaml").write_text(yaml.safe_dump(settings))
+    for overlay in OVERLAYS:
+        text = subprocess.run(
+            ["kubectl", "kustomize", str(copy_of / overlay)], capture_output=True, text=True, check=True
+        ).stdout
+        manifests = [doc for doc in yaml.safe_load_all(text) if doc]
+        assert namespace_selectors(manifests) == set(changed.values()), overlay
+        cluster = by_kind(manifests, "ConfigMap")["ejournal-cluster"]["data"]
+        assert cluster["nats_url"] == "nats://nats.ns-nats.svc:4222"
+        assert cluster["temporal_address"] == "temporal-frontend.ns-temporal.svc:7233"
+        assert "ejournal-namespaces" not in by_kind(manifests, "ConfigMap")  # a setting, not applied

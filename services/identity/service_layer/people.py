@@ -159,24 +159,36 @@ async def visible_person(session: Any, principal: Principal, person_id: str, act
 
 
 FIND_ACTION = "people.manage"
-FIND_DEFAULT, FIND_MAX, FIND_SCAN = 20, 100, 1000
+FIND_DEFAULT, FIND_SCAN = 20, 500
 
 
-async def find_people(deps: Deps, principal: Principal, query: str, page_size: int = 0) -> list[Person]:
-    """People the caller manages, by login prefix or a part of the name: asked only by someone who
-    manages people somewhere (else refused like any other action); each found person is shown only
-    where the caller may manage them, so the answer says nothing of anyone else."""
+async def find_people(deps: Deps, principal: Principal, query: str, page: Page) -> tuple[list[Person], str]:
+    """People the caller manages, by login prefix or a part of the name, one page at a time (by last
+    name, first name, login; `page` from page_request, its token the last shown person's key): asked
+    only by someone who manages people somewhere (else refused like any other action); each found
+    person is shown only where the caller may manage them, so the answer says nothing of anyone else.
+    The scope is checked per person, so matches are read in batches until the page is full."""
     managers = {permit.role.value for permit in POLICY[FIND_ACTION]}
     if not any(g.role in managers for g in principal.roles):
         raise PermissionDenied(f"permission denied: {FIND_ACTION}")
     wanted = query.strip()
     if len(wanted) < 2:
         raise ValidationFailed("the query is too short", [("query", "needs at least 2 characters")])
-    limit = min(max(page_size or FIND_DEFAULT, 1), FIND_MAX)
+    after: tuple[str, str, str] | None = None
+    if page.after:
+        last_name, first_name, login = page.after_key(str, str, str)
+        after = (last_name, first_name, login)
+    shown: list[Person] = []
     async with deps.unit_of_work() as uow:
-        rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN, managed_scopes(principal))
-    found = [people_repo.to_person(row) for row in rows]
-    return [p for p in found if allowed(principal, FIND_ACTION, p.scope)][:limit]
+        within = managed_scopes(principal)
+        while len(shown) < page.fetch:
+            rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN, within, after)
+            shown += [p for p in map(people_repo.to_person, rows) if allowed(principal, FIND_ACTION, p.scope)]
+            if len(rows) < FIND_SCAN:
+                break
+            last = rows[-1]
+            after = (last.last_name, last.first_name, last.login)
+    return page.cut(shown[: page.fetch], key=lambda p: (p.name.last_name, p.name.first_name, p.login))
 
 
 SEARCHABLE_SCOPES = frozenset({"university", "faculty", "department", "group"})

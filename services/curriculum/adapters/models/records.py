@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +45,13 @@ class ImportRecord(Base):
     rows_changed: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     errors_truncated: Mapped[bool] = mapped_column(default=False)
+    # What the import added, updated, removed (sync mode) and refused to remove - in a dry run, what a
+    # real run would do (issue 22: GetImport returns them too).
+    rows_added: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    rows_updated: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    rows_removed: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    removals_refused: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    sync: Mapped[bool] = mapped_column(default=False, server_default=false())
     language: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()

@@ -28,7 +28,7 @@ import httpx
 import psycopg
 
 from bench.harness import Servers, servers
-from bench.profiling import cpu_used, postmaster_pid, print_cpu, profiled
+from bench.profiling import cpu_used, postmaster_pid, print_cpu, print_threads, profiled, threads_used
 from bench.raw_writes import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES, RAW_UPSERT
 from bench.report import figure, percentile, size
 from bench.seed import Journal, Seeded, UniversitySize, seed_group_members, seed_university
@@ -131,7 +131,12 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
         )
         processes = {"gateway": stack.pids["gateway"], "gradebook": stack.pids["gradebook"],
                      "client": os.getpid(), "postgres": postmaster}  # fmt: skip
-        with profiled("write", processes), cpu_used(processes, frozenset({"postgres"})) as ours_cpu:
+        services = {"gateway": stack.pids["gateway"], "gradebook": stack.pids["gradebook"]}
+        with (
+            profiled("write", processes),
+            cpu_used(processes, frozenset({"postgres"})) as ours_cpu,
+            threads_used(services) as ours_threads,
+        ):
             t0 = time.perf_counter()
             ours = await asyncio.gather(
                 *(ours_writer(client, stack, j, c, saves)
@@ -148,6 +153,7 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
     figure("gateway_write_marks_per_s", sum(ours) / (t1 - t0), sum(raw) / (t2 - t1), "marks/s")
     # CPU, unlike time, hardly depends on how loaded the machine is: the figure to compare changes by.
     print_cpu(ours_cpu, len(ours) * saves, "25-cell save through the gateway")
+    print_threads(ours_threads, len(ours) * saves)
     print_cpu(raw_cpu, len(raw) * saves, "raw 25-cell save")
 
 

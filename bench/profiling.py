@@ -54,6 +54,39 @@ def cpu_seconds(pid: int, children: bool = False) -> float:
     return ticks / TICKS
 
 
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of each of a process's threads, summed by thread name (gRPC's core threads name
+    themselves; Python threads are "python")."""
+    found: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            text = (task / "stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        found[name] = found.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS
+    return found
+
+
+@contextmanager
+def threads_used(pids: Mapping[str, int]) -> Iterator[dict[str, dict[str, float]]]:
+    """Fills the yielded dict with each process's CPU seconds per thread name inside the block."""
+    before = {name: thread_cpu(pid) for name, pid in pids.items()}
+    spent: dict[str, dict[str, float]] = {}
+    yield spent
+    for name, pid in pids.items():
+        after = thread_cpu(pid)
+        spent[name] = {t: after[t] - before[name].get(t, 0.0) for t in after}
+
+
+def print_threads(spent: Mapping[str, Mapping[str, float]], per: int) -> None:
+    for process, threads in spent.items():
+        busy = sorted(((s, t) for t, s in threads.items() if s > 0), reverse=True)
+        parts = ", ".join(f"{t} {s / per * 1000:.2f} ms" for s, t in busy)
+        print(f"    {process} by thread: {parts}", flush=True)
+
+
 def postmaster_pid(data_dir: Path) -> int:
     return int((data_dir / "postmaster.pid").read_text().split()[0])
 

@@ -8,6 +8,7 @@ import asyncio
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal_platform import db
 from ejournal_platform.db import make_engine
@@ -16,7 +17,7 @@ from ejournal_platform.testing.fixtures import Databases
 pytestmark = pytest.mark.integration
 
 
-async def _backend_pids(engine: db.AsyncEngine, n: int) -> set[int]:
+async def _backend_pids(engine: AsyncEngine, n: int) -> set[int]:
     """n connections at once; the server process id behind each."""
     gate = asyncio.Barrier(n)
 

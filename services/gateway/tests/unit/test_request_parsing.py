@@ -9,8 +9,9 @@ import pytest
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import ParseDict, ParseError
 
+from services.gateway.http_rules import message_types
 from services.gateway.proto_models import _plain, from_json
-from services.gateway.routes import ROUTES, message_types
+from services.gateway.route_table import ROUTES
 
 pytestmark = pytest.mark.unit
 

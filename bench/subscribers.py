@@ -36,10 +36,11 @@ from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.consumer import EventConsumer
 from ejournal_platform.context import Principal, RoleGrant, set_principal
 from ejournal_platform.contract import to_json
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import ReceivedEvent, headers_for, stream_name, stream_subjects
 from ejournal_platform.logging import configure_logging
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from services.subscribers.adapters import tables
 from services.subscribers.service_layer import admin
 from services.subscribers.service_layer.dispatch import Dispatcher
@@ -139,8 +140,9 @@ async def throughput(url: str, port: int, n: int) -> tuple[float, float]:
     intake = Intake()
     events = [received(s, p) for s, p in structure(university, group) + marks(group, 50, n)]
     for event in events:
-        async with sessions() as session, session.begin():
-            await intake.handle(session, event)
+        async with UnitOfWork(sessions, OutboxWriter(tables.outbox)) as uow:
+            await intake.handle(uow, event)
+            await uow.commit()
     dispatcher = Dispatcher(engine, sessions, lambda: datetime.now(UTC), retry_delays=(60,))
     started = time.perf_counter()
     while await dispatcher.dispatch_due():
@@ -212,7 +214,8 @@ async def lag_ours(url: str, nats_url: str, port: int, n: int, rate: float) -> t
     intake = Intake(dispatcher.wake)
     tag = uuid.uuid4().hex[:6]
     consumers = [
-        EventConsumer(js, sessions, tables.inbox, name=f"bench-{service}-{tag}", stream=stream_name(service),
+        EventConsumer(js, lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), tables.inbox,
+                      name=f"bench-{service}-{tag}", stream=stream_name(service),
                       subjects=stream_subjects(service), handler=intake.handle)
         for service in ("curriculum", "gradebook")
     ]  # fmt: skip

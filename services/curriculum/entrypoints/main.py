@@ -28,7 +28,7 @@ def closed_sections_consumer(runtime: Runtime) -> EventConsumer:
     attendance into recorded_cells (issue 22: what a sync import may not remove), exactly once."""
     return EventConsumer(
         runtime.js,
-        runtime.sessions,
+        runtime.unit_of_work,
         tables.inbox,
         name="curriculum-gradebook",
         stream=stream_name("gradebook"),
@@ -41,7 +41,7 @@ def substitutions_consumer(runtime: Runtime) -> EventConsumer:
     """Identity's substitutions into curriculum's substitutions: substitutes read their groups' names."""
     return EventConsumer(
         runtime.js,
-        runtime.sessions,
+        runtime.unit_of_work,
         tables.inbox,
         name="curriculum-identity",
         stream=stream_name("identity"),

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, Wording
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit, Subgroup
@@ -30,13 +31,13 @@ SUBJECTS = [gb.SectionClosed.DESCRIPTOR.full_name]
 _RANK = {kind.value: rank for rank, kind in enumerate(ControlEventKind)}
 
 
-async def record_closed(session: AsyncSession, event: ReceivedEvent) -> None:
+async def record_closed(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler: remember a closed section (a repeat changes nothing)."""
     if event.type != gb.SectionClosed.DESCRIPTOR.full_name:
         return
     m = event.parse(gb.SectionClosed)
     closed_at = datetime.fromisoformat(m.closed_at) if m.closed_at else datetime.fromisoformat(event.time)
-    await session.execute(
+    await uow.session.execute(
         insert(ClosedSection)
         .values(control_event_id=uuid.UUID(m.control_event_id), journal_id=m.journal_id, closed_at=closed_at)
         .on_conflict_do_nothing()

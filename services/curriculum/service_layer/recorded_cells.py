@@ -6,9 +6,9 @@ that merely left them out."""
 from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters.models import RecordedCell
 from services.curriculum.service_layer import closed_sections
@@ -16,7 +16,7 @@ from services.curriculum.service_layer import closed_sections
 SUBJECTS = [gb.MarkRecorded.DESCRIPTOR.full_name, gb.AttendanceRecorded.DESCRIPTOR.full_name]
 
 
-async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
+async def record_cell(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler: remember that a cell holds something (a repeat changes nothing)."""
     if event.type == gb.MarkRecorded.DESCRIPTOR.full_name:
         mark = event.parse(gb.MarkRecorded)
@@ -28,12 +28,12 @@ async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
         lesson, student, kind = seen.lesson_id, seen.student_id, "attendance"
     else:
         return
-    await session.execute(
+    await uow.session.execute(
         insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()
     )
 
 
-async def from_gradebook(session: AsyncSession, event: ReceivedEvent) -> None:
+async def from_gradebook(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The one handler of curriculum's consumer of gradebook's stream (closed sections and cells)."""
-    await closed_sections.record_closed(session, event)
-    await record_cell(session, event)
+    await closed_sections.record_closed(uow, event)
+    await record_cell(uow, event)

@@ -61,7 +61,7 @@ async def wire(runtime: Runtime) -> Wiring:
     )  # fmt: skip
     intake = Intake(directory, renderer, utc_now, dispatcher.wake, settings.absence_streak)
     consumers = [
-        EventConsumer(runtime.js, runtime.sessions, tables.inbox, name=f"notifier-{service}",
+        EventConsumer(runtime.js, runtime.unit_of_work, tables.inbox, name=f"notifier-{service}",
                       stream=stream_name(service), subjects=subjects_of(service), handler=intake.handle)
         for service in ("workflow", "gradebook")
     ]  # fmt: skip

@@ -21,9 +21,9 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.consumer import received
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
@@ -39,8 +39,8 @@ class Delivery:
     stream_seq: int
 
 
-# Applies the batch's new events, in stream order, inside the batch's transaction.
-Handler = Callable[[AsyncSession, Sequence[Delivery]], Awaitable[None]]
+# Applies the batch's new events, in stream order, in the batch's unit of work (the consumer commits).
+Handler = Callable[[UnitOfWork, Sequence[Delivery]], Awaitable[None]]
 AppliedHook = Callable[[str, Sequence[Delivery], float], None]
 
 
@@ -71,7 +71,7 @@ class BatchEventConsumer:
     def __init__(
         self,
         js: JetStreamContext,
-        sessions: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
         inbox: Table,
         *,
         name: str,
@@ -83,7 +83,7 @@ class BatchEventConsumer:
         redelivery: Redelivery = DEFAULT_REDELIVERY,
     ) -> None:
         self._js = js
-        self._sessions = sessions
+        self._unit_of_work = unit_of_work
         self._inbox = inbox
         self.name = name
         self.stream = stream
@@ -93,7 +93,7 @@ class BatchEventConsumer:
         self._on_applied = on_applied
         self._redelivery = redelivery
 
-    async def _apply(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Delivery]:
+    async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
         ids = list(dict.fromkeys(d.event.id for d in deliveries))
         claim = (
             insert(self._inbox)
@@ -101,14 +101,14 @@ class BatchEventConsumer:
             .on_conflict_do_nothing()
             .returning(self._inbox.c.event_id)
         )
-        fresh = {str(row[0]) for row in (await session.execute(claim)).all()}
+        fresh = {str(row[0]) for row in (await uow.session.execute(claim)).all()}
         applied = []
         for delivery in deliveries:
             if delivery.event.id in fresh:
                 fresh.discard(delivery.event.id)  # a duplicate inside the batch is applied once
                 applied.append(delivery)
         if applied:
-            await self._handler(session, applied)
+            await self._handler(uow, applied)
         return applied
 
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
@@ -117,8 +117,9 @@ class BatchEventConsumer:
         deliveries = [_delivery(m, self.name) for m in msgs]
         started_ns = time.time_ns()
         try:
-            async with self._sessions() as session, session.begin():
-                applied = await self._apply(session, deliveries)
+            async with self._unit_of_work() as uow:
+                applied = await self._apply(uow, deliveries)
+                await uow.commit()
         except Exception as error:
             log.warning("batch failed; applying one by one", consumer=self.name, error=repr(error))
             for msg, delivery in zip(msgs, deliveries, strict=True):
@@ -131,8 +132,9 @@ class BatchEventConsumer:
     async def _handle_one(self, msg: Msg, delivery: Delivery) -> None:
         started_ns = time.time_ns()
         try:
-            async with self._sessions() as session, session.begin():
-                applied = await self._apply(session, [delivery])
+            async with self._unit_of_work() as uow:
+                applied = await self._apply(uow, [delivery])
+                await uow.commit()
         except Exception as error:
             log.warning(
                 "event handler failed", consumer=self.name, event_id=delivery.event.id, error=repr(error)

@@ -28,7 +28,7 @@ SERVICE = pb.DESCRIPTOR.services_by_name["SubscribersService"].full_name
 
 def consumers(runtime: Runtime, intake: Intake) -> list[EventConsumer]:
     return [
-        EventConsumer(runtime.js, runtime.sessions, tables.inbox, name=f"subscribers-{service}",
+        EventConsumer(runtime.js, runtime.unit_of_work, tables.inbox, name=f"subscribers-{service}",
                       stream=stream_name(service), subjects=stream_subjects(service), handler=intake.handle)
         for service in OFFERED_SERVICES
     ]  # fmt: skip

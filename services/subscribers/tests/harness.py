@@ -25,11 +25,12 @@ from deploy.local.servers import NatsServer, binary, free_port
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
 from ejournal_platform.consumer import EventConsumer
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import headers_for, new_event_id, stream_name, stream_subjects
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from services.subscribers.adapters import tables
@@ -157,7 +158,7 @@ async def running_subscribers(
     consumers = [
         EventConsumer(
             js,
-            sessions,
+            lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
             tables.inbox,
             name=f"subscribers-{service}-{tag}",
             stream=stream_name(service),

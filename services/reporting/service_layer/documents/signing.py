@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.general import SigningError
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ScopeType, refusal
 from ejournal_platform.context import Principal
@@ -32,6 +32,7 @@ from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import keys, pades
 from services.reporting.adapters.signing.keys import KeySource, Pending, Pkcs12Key
 from services.reporting.adapters.signing.pki import DemoPki
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.render import statement_layout_for
 from services.reporting.service_layer.documents.words import SERIES_PREFIX
 
@@ -83,7 +84,7 @@ def _now() -> str:
 
 
 async def signed_pdf(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -91,7 +92,8 @@ async def signed_pdf(
 ) -> tuple[bytes, str, str]:
     """The statement's signed PDF (made and signed by the university's key on its first print), after
     checking the caller may read it; with its number and content hash."""
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         layout = await statement_layout_for(session, principal, statement_id, public_url)
         stored = await _stored(session, statement_id)
     if stored is not None:
@@ -100,7 +102,8 @@ async def signed_pdf(
     key = signing.university().signer()
     pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         await session.execute(
             insert(signed_statement)
             .values(
@@ -113,6 +116,7 @@ async def signed_pdf(
             .on_conflict_do_nothing()  # two first prints at once: the first one stored is kept
         )
         stored = await _stored(session, statement_id)
+        await uow.commit()
     assert stored is not None
     return bytes(stored.pdf), layout.number, layout.content_hash
 
@@ -174,7 +178,7 @@ def _rest(signers: list[dict[str, str]]) -> str:
 
 
 async def approve(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -183,8 +187,9 @@ async def approve(
     """Sign the statement as its next signer, if the caller is that signer."""
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(sessions, principal, statement_id, signing, public_url)
-    async with sessions() as session, session.begin():
+    await _readable(deps, principal, statement_id, signing, public_url)
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _locked(session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         if any(s["person_id"] == principal.subject for s in signers):
@@ -200,6 +205,7 @@ async def approve(
             .where(signed_statement.c.statement_id == statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
         )
+        await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
 
@@ -216,7 +222,7 @@ class Prepared:
 
 
 async def _readable(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -224,15 +230,16 @@ async def _readable(
 ) -> None:
     """The caller may read the statement (a missing one is refused like a foreign one: nothing is
     revealed); its university-signed PDF exists."""
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         exists = await q.statement(session, statement_id)
     if exists is None:
         raise refusal("statement.read")
-    await signed_pdf(sessions, principal, statement_id, signing, public_url)
+    await signed_pdf(deps, principal, statement_id, signing, public_url)
 
 
 async def prepare_external(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     certificate: bytes,
@@ -244,10 +251,11 @@ async def prepare_external(
     goes out, the signature value comes back through `complete_external`."""
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(sessions, principal, statement_id, signing, public_url)
+    await _readable(deps, principal, statement_id, signing, public_url)
     if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
         raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _locked(session, statement_id)
         if any(s["person_id"] == principal.subject for s in row.signers):
             raise FailedPrecondition("statement_id: you have already signed this statement")
@@ -271,11 +279,12 @@ async def prepare_external(
                 pending=keys.pending_json(pending),
             )
         )
+        await uow.commit()
     return Prepared(signing_id, role, row.number, pending)
 
 
 async def complete_external(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     signing_id: str,
     signature: bytes,
@@ -284,7 +293,8 @@ async def complete_external(
     """Embed the external signature prepared by the caller, if it verifies; record the signer."""
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         found = (
             await session.execute(
                 select(external_signature).where(
@@ -321,6 +331,7 @@ async def complete_external(
         await session.execute(
             delete(external_signature).where(external_signature.c.statement_id == found.statement_id)
         )
+        await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
 
@@ -363,12 +374,11 @@ async def _checks(pdf: bytes, signing: Signing) -> list[tuple[str, pades.Signatu
     return [(c.field, c) for c in await pades.check(pdf, signing.trust)]
 
 
-async def verify_number(
-    sessions: async_sessionmaker[AsyncSession], number: str, hash_prefix: str, signing: Signing
-) -> Verified:
+async def verify_number(deps: Deps, number: str, hash_prefix: str, signing: Signing) -> Verified:
     """What the public verification page shows. Anything else than a real number with its hash is
     NOT_FOUND with one message, so the page reveals nothing about what exists."""
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         record = await _record(session, number, hash_prefix)
         stored = await _stored(session, record[0]) if record is not None else None
     if record is None:
@@ -380,7 +390,7 @@ async def verify_number(
 SUBJECT = re.compile(r"№ ([A-Z]{2}-\d+) · SHA-256 ([0-9a-f]{64})")
 
 
-async def verify_upload(sessions: async_sessionmaker[AsyncSession], pdf: bytes, signing: Signing) -> Verified:
+async def verify_upload(deps: Deps, pdf: bytes, signing: Signing) -> Verified:
     """An uploaded PDF: the record its metadata names, and its own signatures."""
     if not pdf:
         raise InvalidArgument("content", "upload the statement's PDF")
@@ -392,7 +402,8 @@ async def verify_upload(sessions: async_sessionmaker[AsyncSession], pdf: bytes, 
     stated = SUBJECT.search(subject)
     if stated is None:
         return Verified(False, "", "", "", checks)
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         record = await _record(session, stated.group(1), stated.group(2))
     matches = record is not None and record[1] == stated.group(2)
     formed = record[2] if record is not None else ""

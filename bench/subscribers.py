@@ -43,6 +43,7 @@ from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxWriter
 from services.subscribers.adapters import tables
 from services.subscribers.service_layer import admin
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.dispatch import Dispatcher
 from services.subscribers.service_layer.intake import Intake
 
@@ -129,7 +130,7 @@ async def register(sessions: async_sessionmaker[Any], university: str, port: int
     request = admin.Registration(
         university, "bench", f"http://127.0.0.1:{port}/in", ["ejournal.gradebook.>"], "", "", ""
     )
-    await admin.register(sessions, request, datetime.now(UTC), True)
+    await admin.register(Deps.over(sessions), request, datetime.now(UTC), True)
 
 
 async def throughput(url: str, port: int, n: int) -> tuple[float, float]:
@@ -143,7 +144,7 @@ async def throughput(url: str, port: int, n: int) -> tuple[float, float]:
         async with UnitOfWork(sessions, OutboxWriter(tables.outbox)) as uow:
             await intake.handle(uow, event)
             await uow.commit()
-    dispatcher = Dispatcher(engine, sessions, lambda: datetime.now(UTC), retry_delays=(60,))
+    dispatcher = Dispatcher(engine, Deps.over(sessions), lambda: datetime.now(UTC), retry_delays=(60,))
     started = time.perf_counter()
     while await dispatcher.dispatch_due():
         pass
@@ -209,7 +210,7 @@ async def lag_ours(url: str, nats_url: str, port: int, n: int, rate: float) -> t
     await ensure_stream(js, "gradebook")
     university, group = str(uuid.uuid4()), str(uuid.uuid4())
     await register(sessions, university, port)
-    dispatcher = Dispatcher(engine, sessions, lambda: datetime.now(UTC), retry_delays=(60,),
+    dispatcher = Dispatcher(engine, Deps.over(sessions), lambda: datetime.now(UTC), retry_delays=(60,),
                             poll_seconds=0.05, park_keep=timedelta(hours=1))  # fmt: skip
     intake = Intake(dispatcher.wake)
     tag = uuid.uuid4().hex[:6]

@@ -68,7 +68,8 @@ async def fill_status(
         "fetch": page.fetch,
     }
     out = []
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         ids, next_token = page.cut(
             list((await session.execute(SELECT_JOURNALS, params)).scalars()), key=lambda j: (j,)
         )

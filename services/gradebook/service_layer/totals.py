@@ -57,7 +57,8 @@ async def totals_of(
 async def journal_totals_for(
     gb: Gradebook, principal: Principal | None, journal_id: str, student_ids: list[str]
 ) -> tuple[JournalView, dict[uuid.UUID, Totals]]:
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), gb.now().date()
         )
@@ -175,7 +176,8 @@ async def integrated_totals(
     gb: Gradebook, principal: Principal | None, course_unit_id: str, group_id: str
 ) -> tuple[Unit, list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
     group = parse_id(group_id, "group_id")
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"), principal, "journal.read")
         require(principal, "journal.read", await _unit_scope(session, unit, group, finishing_part(unit)))
         students, results = await integrated_results(session, unit, group)
@@ -256,7 +258,8 @@ async def student_results(
     personal = visible_students(principal)
     if personal is not None and str(student) not in personal:
         raise PermissionDenied("permission denied: journal.read")
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         ids = list((await session.execute(STUDENT_JOURNALS, {"s": student, "term": term})).scalars())
         if not ids and personal is None:
             raise PermissionDenied("permission denied: journal.read")

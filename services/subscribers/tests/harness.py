@@ -38,6 +38,7 @@ from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
 from services.subscribers.entrypoints.main import SERVICE
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.dispatch import Dispatcher
 from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
@@ -140,10 +141,10 @@ async def running_subscribers(
     js = nc.jetstream()
     for service in OFFERED_SERVICES:
         await ensure_stream(js, service)
-    exporter = Exporter(engine, sessions, export, poll_seconds=0.05) if export else None
+    exporter = Exporter(engine, Deps.over(sessions), export, poll_seconds=0.05) if export else None
     dispatcher = Dispatcher(
         engine,
-        sessions,
+        Deps.over(sessions),
         lambda: datetime.now(UTC),
         retry_delays=retry_delays,
         timeout=2.0,
@@ -171,7 +172,7 @@ async def running_subscribers(
     server = GrpcServer(tokens.verifier_authenticator())
     server.add(
         pb_grpc.add_SubscribersServiceServicer_to_server,
-        SubscribersServicer(sessions, lambda: datetime.now(UTC), True, exporter),
+        SubscribersServicer(Deps.over(sessions), lambda: datetime.now(UTC), True, exporter),
         SERVICE,
     )
     port = await server.start("127.0.0.1", 0)

@@ -93,9 +93,8 @@ async def signed_pdf(
     """The statement's signed PDF (made and signed by the university's key on its first print), after
     checking the caller may read it; with its number and content hash."""
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        layout = await statement_layout_for(session, principal, statement_id, public_url)
-        stored = await _stored(session, statement_id)
+        layout = await statement_layout_for(uow.session, principal, statement_id, public_url)
+        stored = await _stored(uow.session, statement_id)
     if stored is not None:
         return bytes(stored.pdf), layout.number, layout.content_hash
     pdf = render_pdf(layout)
@@ -103,8 +102,7 @@ async def signed_pdf(
     pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        await session.execute(
+        await uow.session.execute(
             insert(signed_statement)
             .values(
                 statement_id=statement_id,
@@ -115,7 +113,7 @@ async def signed_pdf(
             )
             .on_conflict_do_nothing()  # two first prints at once: the first one stored is kept
         )
-        stored = await _stored(session, statement_id)
+        stored = await _stored(uow.session, statement_id)
         await uow.commit()
     assert stored is not None
     return bytes(stored.pdf), layout.number, layout.content_hash
@@ -130,12 +128,8 @@ def _may_sign(principal: Principal, role: str, teachers: set[str], department_id
     if role == "teacher":
         return principal.subject in teachers
     if role == "head_of_department":
-        return any(
-            g.role == "department_head"
-            and g.scope_type == ScopeType.DEPARTMENT
-            and g.scope_id == department_id
-            for g in principal.roles
-        )
+        head = ("department_head", ScopeType.DEPARTMENT, department_id)
+        return any((g.role, g.scope_type, g.scope_id) == head for g in principal.roles)
     return any(g.role in REGISTRAR_ROLES for g in principal.roles)
 
 
@@ -189,18 +183,17 @@ async def approve(
         raise InvalidArgument("statement_id", "is required")
     await _readable(deps, principal, statement_id, signing, public_url)
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        row = await _locked(session, statement_id)
+        row = await _locked(uow.session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         if any(s["person_id"] == principal.subject for s in signers):
             return Approval(row.number, signers, _rest(signers), True)
-        role = await _next_role(session, principal, row)
-        people = await q.names_of(session, [principal.subject])
+        role = await _next_role(uow.session, principal, row)
+        people = await q.names_of(uow.session, [principal.subject])
         name = people.get(principal.subject) or principal.subject
         key = signing.key(f"person-{principal.subject}", name).signer()
         pdf = await pades.sign(bytes(row.pdf), role, name, key, signing.trust)
         signers.append({"role": role, "person_id": principal.subject, "signed_at": _now()})
-        await session.execute(
+        await uow.session.execute(
             update(signed_statement)
             .where(signed_statement.c.statement_id == statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
@@ -231,8 +224,7 @@ async def _readable(
     """The caller may read the statement (a missing one is refused like a foreign one: nothing is
     revealed); its university-signed PDF exists."""
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        exists = await q.statement(session, statement_id)
+        exists = await q.statement(uow.session, statement_id)
     if exists is None:
         raise refusal("statement.read")
     await signed_pdf(deps, principal, statement_id, signing, public_url)
@@ -255,12 +247,11 @@ async def prepare_external(
     if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
         raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        row = await _locked(session, statement_id)
+        row = await _locked(uow.session, statement_id)
         if any(s["person_id"] == principal.subject for s in row.signers):
             raise FailedPrecondition("statement_id: you have already signed this statement")
-        role = await _next_role(session, principal, row)
-        people = await q.names_of(session, [principal.subject])
+        role = await _next_role(uow.session, principal, row)
+        people = await q.names_of(uow.session, [principal.subject])
         name = people.get(principal.subject) or principal.subject
         try:
             pending = await keys.prepare_external(
@@ -269,7 +260,7 @@ async def prepare_external(
         except (SigningError, ValueError, TypeError, KeyError) as error:  # untrusted, revoked, unusable
             raise InvalidArgument("certificate", "is not trusted for signing here") from error
         signing_id = str(uuid.uuid4())
-        await session.execute(
+        await uow.session.execute(
             insert(external_signature).values(
                 signing_id=signing_id,
                 statement_id=statement_id,
@@ -294,9 +285,8 @@ async def complete_external(
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
     async with deps.unit_of_work() as uow:
-        session = uow.session
         found = (
-            await session.execute(
+            await uow.session.execute(
                 select(external_signature).where(
                     external_signature.c.signing_id == signing_id,
                     external_signature.c.person_id == principal.subject,
@@ -307,7 +297,7 @@ async def complete_external(
             raise refusal("statement.read")
         if not signature:
             raise InvalidArgument("signature", "is required")
-        row = await _locked(session, found.statement_id)
+        row = await _locked(uow.session, found.statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         pending = keys.pending_of(bytes(found.prepared_pdf), found.pending)
         done = {s["role"] for s in signers}
@@ -323,12 +313,12 @@ async def complete_external(
         signers.append(
             {"role": found.role, "person_id": principal.subject, "signed_at": _now(), "external": "yes"}
         )
-        await session.execute(
+        await uow.session.execute(
             update(signed_statement)
             .where(signed_statement.c.statement_id == found.statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
         )
-        await session.execute(
+        await uow.session.execute(
             delete(external_signature).where(external_signature.c.statement_id == found.statement_id)
         )
         await uow.commit()
@@ -378,9 +368,8 @@ async def verify_number(deps: Deps, number: str, hash_prefix: str, signing: Sign
     """What the public verification page shows. Anything else than a real number with its hash is
     NOT_FOUND with one message, so the page reveals nothing about what exists."""
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        record = await _record(session, number, hash_prefix)
-        stored = await _stored(session, record[0]) if record is not None else None
+        record = await _record(uow.session, number, hash_prefix)
+        stored = await _stored(uow.session, record[0]) if record is not None else None
     if record is None:
         raise NotFound("no statement with this number and hash")
     checks = await _checks(bytes(stored.pdf), signing) if stored is not None else []
@@ -403,8 +392,7 @@ async def verify_upload(deps: Deps, pdf: bytes, signing: Signing) -> Verified:
     if stated is None:
         return Verified(False, "", "", "", checks)
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        record = await _record(session, stated.group(1), stated.group(2))
+        record = await _record(uow.session, stated.group(1), stated.group(2))
     matches = record is not None and record[1] == stated.group(2)
     formed = record[2] if record is not None else ""
     return Verified(matches, stated.group(1), stated.group(2), formed, checks)

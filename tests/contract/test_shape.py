@@ -255,3 +255,13 @@ def test_use_cases_and_handlers_work_in_a_unit_of_work() -> None:
                 found.append(f"{name}: lines {lines}")
     assert found == [], "take the service's deps and open `deps.unit_of_work()`, not sessions"
     assert used_left == SESSION_FACTORY_LEFT, f"drop: {sorted(SESSION_FACTORY_LEFT - used_left)}"
+
+
+def test_an_entrypoints_translation_module_is_named_translate() -> None:
+    """Requests and results become messages in each service's `entrypoints/translate.py`."""
+    odd = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "services").glob("*/entrypoints/*.py")
+        if re.search(r"convert|mapper|mapping|translat", p.stem) and p.stem != "translate"
+    ]
+    assert odd == [], "name the translation module translate.py"

@@ -12,7 +12,7 @@ from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.pagination import page_request
 from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
-from services.reporting.entrypoints import grpc_convert as cv
+from services.reporting.entrypoints import translate as cv
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.service_layer import backup_records, jobs, rebuild, retention
 from services.reporting.service_layer.access import allow, caller

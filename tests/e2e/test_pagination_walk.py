@@ -19,7 +19,7 @@ import pytest
 
 from deploy.demo import university as u
 from services.curriculum.adapters.ids import person_id_for_login
-from services.gateway.routes import BOUNDED_LISTS
+from services.gateway.route_table import BOUNDED_LISTS
 from tests.stack import Stack
 
 pytestmark = pytest.mark.e2e

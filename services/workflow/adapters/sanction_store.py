@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
 from services.workflow.adapters.event_messages import proposal_event
-from services.workflow.adapters.tables import corrective_measures, counted_reopens, sanction_proposals
+from services.workflow.adapters.tables import (
+    corrective_measures,
+    counted_reopens,
+    reopen_cases,
+    sanction_proposals,
+)
 from services.workflow.domain.sanctions import Ladder, Proposal, Subject, propose
 from services.workflow.reopen.messages import CountReopenInput, CountReopenResult
 
@@ -91,6 +96,12 @@ async def count_reopen(
                 if ladders
                 else ()
             )
+            # Where the case sits, for the registrar office's list (its row exists: it was counted).
+            where = (
+                await session.execute(
+                    select(reopen_cases.c.university_id).where(reopen_cases.c.case_id == counted.case_id)
+                )
+            ).first()
             for proposal in proposals:
                 await session.execute(
                     insert(sanction_proposals).values(
@@ -102,6 +113,9 @@ async def count_reopen(
                         measure=proposal.measure,
                         case_id=proposal.case_id,
                         proposed_at=counted.completed_at,
+                        university_id=where.university_id if where is not None else "",
+                        faculty_id=counted.faculty_id,
+                        department_id=counted.department_id,
                     )
                 )
                 uow.add_event(Event(proposal_event(proposal), subject=f"reopen_case/{counted.case_id}"))
@@ -137,13 +151,30 @@ async def confirm_proposal(
     return result.first() is not None
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Where a role of the caller reaches: the universities, faculties and departments of its grants."""
+
+    university_ids: tuple[str, ...] = ()
+    faculty_ids: tuple[str, ...] = ()
+    department_ids: tuple[str, ...] = ()
+
+
 async def pending_proposals(
-    session: AsyncSession, limit: int, after: tuple[datetime, str] | None = None
+    session: AsyncSession, reach: Reach, limit: int, after: tuple[datetime, str] | None = None
 ) -> list[Any]:
-    """Proposals waiting for confirmation, oldest first (after `after`'s time and id, when given)."""
+    """Proposals waiting for confirmation within `reach` (never another university's), oldest first
+    (after `after`'s time and id, when given)."""
     p = sanction_proposals.c
     proposal_id = p.proposal_id.collate("C")
-    query = select(sanction_proposals).where(p.status == "proposed").order_by(p.proposed_at, proposal_id)
+    within = or_(
+        p.university_id.in_(reach.university_ids),
+        p.faculty_id.in_(reach.faculty_ids),
+        p.department_id.in_(reach.department_ids),
+    )
+    query = (
+        select(sanction_proposals).where(p.status == "proposed", within).order_by(p.proposed_at, proposal_id)
+    )
     if after is not None:
         query = query.where(
             or_(p.proposed_at > after[0], and_(p.proposed_at == after[0], proposal_id > after[1]))

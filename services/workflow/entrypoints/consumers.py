@@ -51,8 +51,10 @@ async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
                 "group_name": j.names.group,
                 "specialty_name": j.names.specialty,
                 "specialty_code": j.names.specialty_code,
+                "university_id": j.university_id,
             },
         )
+        await section_store.learn_university(session, j.faculty_id, j.university_id)
     elif event.type == SECTION_SCHEDULED:
         s = event.parse(gradebook.SectionScheduled)
         await section_store.upsert_section(

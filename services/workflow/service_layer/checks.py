@@ -12,7 +12,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.pagination import Page, page_request
 from services.workflow.adapters import check_store
-from services.workflow.domain.actors import OVERSIGHT_ROLES
+from services.workflow.domain.actors import OVERSIGHT_ROLES, UNIVERSITY
 from services.workflow.service_layer.access import actor_of
 
 DEANS_OFFICE = ("dean", "dean_curation", "dean_staff")
@@ -42,6 +42,8 @@ class Checks:
                 raise InvalidArgument("week_start", f"{week_start!r} is not a date like 2026-11-23") from None
         departments = actor.scope_ids("department_head", "department")
         faculties = tuple(f for role in DEANS_OFFICE for f in actor.scope_ids(role, "faculty"))
+        # University-wide roles reach their own university's journals.
+        universities = tuple(sorted({u for r in OVERSIGHT_ROLES for u in actor.scope_ids(r, UNIVERSITY)}))
         async with self._sessions() as session:
             rows = await check_store.list_checks(
                 session,
@@ -49,7 +51,7 @@ class Checks:
                 teacher_ids=(actor.person_id,),
                 department_ids=departments,
                 faculty_ids=faculties,
-                everything=any(actor.holds(r) for r in OVERSIGHT_ROLES),  # university-wide roles
+                university_ids=universities,
                 teacher_id=teacher_id,
                 department_id=department_id,
                 faculty_id=faculty_id,

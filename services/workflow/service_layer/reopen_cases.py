@@ -155,6 +155,7 @@ class ReopenCases:
                 closed.term_id,
                 closed.profile_code,
                 closed.closed_at,
+                closed.university_id,
             )
             case = ReopenCase.receive(facts, explanation, terms, now, admission)
             view = view_of(case, now)

@@ -45,14 +45,27 @@ class Task:
     summary: str = ""
 
 
+def reach_of(actor: Actor, roles: tuple[str, ...]) -> sanction_store.Reach:
+    """Where any of these roles of the actor reaches, by scope level (a university-scope grant reaches
+    its own university, never another: issue 18)."""
+
+    def ids(scope_type: str) -> tuple[str, ...]:
+        return tuple(sorted({i for r in roles for i in actor.scope_ids(r, scope_type)}))
+
+    return sanction_store.Reach(ids(UNIVERSITY), ids("faculty"), ids("department"))
+
+
 def scopes_of(actor: Actor) -> case_store.TaskScopes:
-    everywhere = tuple(sorted({g.role for g in actor.grants if g.scope_type == UNIVERSITY}))
+    everywhere = tuple(sorted({(g.role, g.scope_id) for g in actor.grants if g.scope_type == UNIVERSITY}))
+    registrar = reach_of(actor, REOPENING_ROLES)
     return case_store.TaskScopes(
         person_id=actor.person_id,
         department_head_of=actor.scope_ids("department_head", "department"),
         dean_curation_of=actor.scope_ids("dean_curation", "faculty"),
         dean_of=actor.scope_ids("dean", "faculty"),
-        registrar=any(actor.holds_anywhere(r) for r in REOPENING_ROLES),
+        registrar_universities=registrar.university_ids,
+        registrar_faculties=registrar.faculty_ids,
+        registrar_departments=registrar.department_ids,
         everywhere_roles=everywhere,
     )
 
@@ -81,9 +94,10 @@ class TaskLists:
         scopes = scopes_of(actor)
         sources: list[tuple[int, Source]] = [(0, self._waiting(actor, scopes, now))]
         if any(actor.holds(r) for r in OVERSIGHT_ROLES):
-            sources.append((1, self._late(scopes, now)))
+            universities = reach_of(actor, OVERSIGHT_ROLES).university_ids
+            sources.append((1, self._late(universities, scopes, now)))
         if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES):
-            sources.append((2, self._proposals()))
+            sources.append((2, self._proposals(reach_of(actor, REGISTRAR_ROLES))))
         found: list[tuple[Key, Task]] = []
         async with self._sessions() as session:
             for index, source in sources:
@@ -140,8 +154,8 @@ class TaskLists:
         return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
 
     @staticmethod
-    def _late(scopes: case_store.TaskScopes, now: datetime) -> Source:
-        """The vice-rector's: escalated cases and overdue steps across the university."""
+    def _late(universities: tuple[str, ...], scopes: case_store.TaskScopes, now: datetime) -> Source:
+        """The vice-rector's: escalated cases and overdue steps across their own university."""
 
         def tasks(row: Any) -> list[Task]:
             action = oversight_action(bool(row.overdue), row.deadline, now)
@@ -164,12 +178,14 @@ class TaskLists:
             ]
 
         async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
-            return await case_store.list_late_rows(session, now, limit, resume, not_waiting_for=scopes)
+            return await case_store.list_late_rows(
+                session, universities, now, limit, resume, not_waiting_for=scopes
+            )
 
         return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
 
     @staticmethod
-    def _proposals() -> Source:
+    def _proposals(reach: sanction_store.Reach) -> Source:
         def tasks(p: Any) -> list[Task]:
             return [
                 Task(
@@ -187,7 +203,7 @@ class TaskLists:
         async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
             # A proposal has one task, so the walk never resumes inside one: `inclusive` is moot.
             after = (resume[0], resume[1]) if resume is not None and resume[0] is not None else None
-            return await sanction_store.pending_proposals(session, limit, after)
+            return await sanction_store.pending_proposals(session, reach, limit, after)
 
         return Source(rows, tasks, lambda p: p.proposed_at, lambda p: str(p.proposal_id))
 

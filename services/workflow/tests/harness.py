@@ -38,7 +38,7 @@ from services.workflow.service_layer.reopen_cases import ReopenCases
 from services.workflow.service_layer.sanctions import Sanctions
 from services.workflow.service_layer.tasks import TaskLists
 from services.workflow.tests.doubles import FakeGradebook
-from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, People, explanation
+from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, UNIVERSITY, People, explanation
 from services.workflow.worker import build_worker
 
 
@@ -83,6 +83,8 @@ class Harness:
         teachers: tuple[str, ...] = (),
         department_id: str = DEPARTMENT,
         journal_id: str = "",
+        university_id: str = UNIVERSITY,
+        faculty_id: str = FACULTY,
     ) -> tuple[str, str]:
         """A journal of the kz-medical profile with one closed section (JournalOpened + SectionClosed)."""
         journal = journal_id or f"journal-{self.people.suffix}"
@@ -95,9 +97,10 @@ class Harness:
                 group_id="ЖМ-21-003",
                 teacher_ids=list(teachers),
                 department_id=department_id,
-                faculty_id=FACULTY,
+                faculty_id=faculty_id,
                 profile_code="kz-medical",
                 title="Ішкі аурулар",
+                university_id=university_id,
             )
         )
         await self.gradebook_event(
@@ -108,7 +111,7 @@ class Harness:
                 closed_at=(closed_at or datetime.now(UTC)).isoformat(),
                 teacher_ids=list(teachers),
                 department_id=department_id,
-                faculty_id=FACULTY,
+                faculty_id=faculty_id,
                 term_id=TERM,
                 control_kind="midterm",
                 closed_by="service:workflow",

@@ -13,6 +13,7 @@ from services.workflow.reopen.messages import ReopenCaseInput
 
 DEPARTMENT = "dep-терапия"
 FACULTY = "fac-общая-медицина"
+UNIVERSITY = "kaznmu"  # the university-scope grants below are in it
 OTHER_FACULTY = "fac-стоматология"
 TERM = "term-2026-1"
 

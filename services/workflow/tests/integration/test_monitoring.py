@@ -36,7 +36,13 @@ async def service(databases: Any, temporal_dev: TemporalDevServer) -> AsyncItera
 
 
 async def open_journal(
-    h: Harness, journal_id: str, teacher: str, department: str, faculty: str, profile: str = "kz-medical"
+    h: Harness,
+    journal_id: str,
+    teacher: str,
+    department: str,
+    faculty: str,
+    profile: str = "kz-medical",
+    university: str = "u",
 ) -> None:
     await h.gradebook_event(
         gradebook.JournalOpened(
@@ -48,6 +54,7 @@ async def open_journal(
             department_id=department,
             faculty_id=faculty,
             profile_code=profile,
+            university_id=university,
         )
     )
 
@@ -173,6 +180,9 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert [c.journal_id for c in (await who(dean_b)).checks] == ["j-2"]
     registrar = Actor("reg", (Grant("registrar_head", "university", "u"),))
     assert [c.journal_id for c in (await who(registrar)).checks] == ["j-1", "j-2"]
+    # Issue 18: a university-wide role reaches its own university's journals, never another's.
+    other_registrar = Actor("reg-2", (Grant("registrar_head", "university", "u-2"),))
+    assert list((await who(other_registrar)).checks) == []
     stranger = Actor("student", (Grant("student", "student", "student"),))
     assert list((await who(stranger)).checks) == []
 

@@ -1,29 +1,39 @@
-"""Every route that forwards to one RPC, as one table per service (a module each). The gateway decides
-nothing: the service that owns the RPC authenticates, authorizes and validates."""
+"""What no annotation can say about the gateway's routes, keyed by "service.Method". The routes
+themselves (verb, path, path fields, body, summary, tag, status, public) are read from the contracts
+(http_rules.py: `option (google.api.http)` and the `(ejournal.api.v1.*)` method options). Here are only
+the gateway's own behaviours, the RPCs it leaves unrouted and why, and the lists that stay small. The
+gateway decides nothing: the service that owns the RPC authenticates, authorizes and validates."""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter
-from google.protobuf.descriptor import MethodDescriptor
-from google.protobuf.message import Message
 
-from ejournal_platform.grpc.public import is_public
-from services.gateway.routes.curriculum import CURRICULUM
-from services.gateway.routes.gradebook import GRADEBOOK
-from services.gateway.routes.identity import IDENTITY
-from services.gateway.routes.notifier import NOTIFIER
-from services.gateway.routes.reporting import REPORTING
-from services.gateway.routes.subscribers import SUBSCRIBERS
-from services.gateway.routes.workflow import WORKFLOW
-from services.gateway.rpc_routes import RpcRoute, add_rpc_route
-
-ROUTES: list[RpcRoute] = [*IDENTITY, *CURRICULUM, *GRADEBOOK, *WORKFLOW, *REPORTING, *NOTIFIER, *SUBSCRIBERS]
+from ejournal_platform.services import SERVICES
+from services.gateway.enrich import add_student_names, add_teacher_names
+from services.gateway.http_rules import message_types, routes_from_contracts
+from services.gateway.rpc_routes import Enrich, RpcRoute, add_rpc_route
 
 
-# RPCs the portal does not call through the generic table, each with the reason.
+@dataclass(frozen=True)
+class Behaviour:
+    """What a route does beyond forwarding (the fields of the same names in RpcRoute say how)."""
+
+    etag: bool = False
+    if_match_read: str | None = None
+    enrich: Enrich | None = None
+
+
+BEHAVIOUR: dict[str, Behaviour] = {
+    "gradebook.GetJournalGrid": Behaviour(etag=True, enrich=add_student_names),
+    "gradebook.WriteMarks": Behaviour(if_match_read="GetJournalGrid"),
+    "curriculum.ListTeachingLoads": Behaviour(enrich=add_teacher_names),
+}
+
+
+# RPCs whose contract gives no google.api.http binding, each with the reason: a new RPC is either
+# bound in its contract or named here (tests/contract/test_http_mapping.py).
 NOT_ROUTED: dict[str, str] = {
     "identity.Login": "session.py: sign-in sets the cookie session",
     "identity.Refresh": "session.py",
@@ -73,23 +83,21 @@ BOUNDED_LISTS: dict[str, str] = {
 }
 
 
-def message_types(route: RpcRoute) -> tuple[type[Message], type[Message]]:
-    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
-    return getattr(module, f"{route.rpc}Request"), getattr(module, f"{route.rpc}Response")
+def with_behaviour(route: RpcRoute) -> RpcRoute:
+    extra = BEHAVIOUR.get(f"{route.service}.{route.rpc}")
+    if extra is None:
+        return route
+    return replace(route, etag=extra.etag, if_match_read=extra.if_match_read, enrich=extra.enrich)
 
 
-def method_descriptor(route: RpcRoute) -> MethodDescriptor:
-    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
-    (service,) = module.DESCRIPTOR.services_by_name.values()
-    method: MethodDescriptor = service.methods_by_name[route.rpc]
-    return method
+# Every route the contracts declare, in SERVICES' order and each contract's.
+ROUTES: list[RpcRoute] = [with_behaviour(route) for route in routes_from_contracts(SERVICES)]
 
 
 def rpc_router() -> APIRouter:
-    """Each route as the table says; whether it needs a session is the contract's word (the method
-    option `(ejournal.api.v1.public)`), the same the owning service's authentication hook reads."""
+    """Each route as its contract declares it; whether it needs a session is the contract's word (the
+    method option `(ejournal.api.v1.public)`), the same the owning service's authentication hook reads."""
     router = APIRouter()
     for route in ROUTES:
-        declared = replace(route, public=is_public(method_descriptor(route)))
-        add_rpc_route(router, declared, *message_types(route))
+        add_rpc_route(router, route, *message_types(route))
     return router

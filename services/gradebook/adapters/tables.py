@@ -1,7 +1,5 @@
-"""gradebook's database tables (created by migrations/versions/*_0002_gradebook_core.py, which also
-holds the triggers that make closed sections read-only and history append-only at the database level;
-marks, attendance and history are partitioned by term since *_0007_partition_by_term.py).
-"""
+"""gradebook's tables: *_0002_gradebook_core.py also holds the triggers that make closed sections read-only
+and history append-only in the database; *_0007_partition_by_term.py partitions marks, attendance, history."""
 
 from sqlalchemy import (
     ARRAY,
@@ -141,8 +139,7 @@ journals = Table(
     Column("created_at", TS, nullable=False, server_default=text("now()")),
     Column("locked_at", TS),
     Column("locked_by", Text),
-    # The faculty's university (kept by the database: migration 0007's triggers), so every row of a
-    # journal can be routed by it (issue 18).
+    # The faculty's university (kept by migration 0007's triggers): a journal's rows route by it (issue 18).
     Column("university_id", Uuid),
     UniqueConstraint(
         "term_id",

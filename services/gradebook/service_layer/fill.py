@@ -44,6 +44,7 @@ def absent_marks(profile_code: str) -> list[str]:
 async def fill_status(
     gb: Gradebook,
     principal: Principal | None,
+    *,
     journal_id: str,
     teacher_id: str,
     department_id: str,

@@ -201,7 +201,7 @@ async def people_names(session: Any, ids: set[str]) -> dict[str, str]:
 
 
 async def cell_history(
-    gb: Gradebook, principal: Principal | None, journal_id: str, column_id: str, student_id: str
+    gb: Gradebook, principal: Principal | None, *, journal_id: str, column_id: str, student_id: str
 ) -> list[HistoryRow]:
     now = gb.now()
     async with gb.unit_of_work() as uow:

@@ -55,7 +55,7 @@ async def totals_of(
 
 
 async def journal_totals_for(
-    gb: Gradebook, principal: Principal | None, journal_id: str, student_ids: list[str]
+    gb: Gradebook, principal: Principal | None, *, journal_id: str, student_ids: list[str]
 ) -> tuple[JournalView, dict[uuid.UUID, Totals]]:
     async with gb.unit_of_work() as uow:
         session = uow.session
@@ -173,7 +173,7 @@ async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, pa
 
 
 async def integrated_totals(
-    gb: Gradebook, principal: Principal | None, course_unit_id: str, group_id: str
+    gb: Gradebook, principal: Principal | None, *, course_unit_id: str, group_id: str
 ) -> tuple[Unit, list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
     group = parse_id(group_id, "group_id")
     async with gb.unit_of_work() as uow:
@@ -242,7 +242,7 @@ async def form_integrated_statement(
 
 
 async def student_results(
-    gb: Gradebook, principal: Principal | None, student_id: str, term_id: str
+    gb: Gradebook, principal: Principal | None, *, student_id: str, term_id: str
 ) -> tuple[str, list[tuple[JournalView, list[tuple[Any, str, str]], Totals]]]:
     """KG-10, KG-03: a student's own results, or their child's for a parent (read-only)."""
     if principal is None:

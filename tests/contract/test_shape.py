@@ -79,13 +79,17 @@ def test_the_import_contracts_hold_and_name_every_service() -> None:
     independent = set(by_name["Services share code only through libs/"]["modules"])
     assert independent == {f"services.{s}" for s in services()}
     layered = set(by_name["Layers: entrypoints > service_layer > adapters > domain"]["containers"])
+    # Workflow's Temporal processes are a layer of their own between adapters and domain.
+    workflow = by_name["Layers (workflow): entrypoints > service_layer > adapters > processes > domain"]
+    assert workflow["containers"] == ["services.workflow"]
     four_layers = {
         f"services.{s}"
         for s in services()
         if all((ROOT / "services" / s / layer).is_dir() for layer in ("domain", "service_layer", "adapters"))
     }
-    # Workflow waits for its store/use-case reshuffle (pyproject.toml says so beside the contract).
-    assert layered == four_layers - {"services.workflow"}
+    assert layered | {"services.workflow"} == four_layers and "services.workflow" not in layered
+    # Every service's packages are checked for cycles: only test packages are skipped.
+    assert by_name["No import cycles between sibling modules"]["skip_descendants"] == ["services.*.tests"]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
     )
@@ -119,6 +123,21 @@ def test_runtime_code_is_in_the_shape_the_architecture_describes() -> None:
     assert outbox == [], "outbox rows are the platform's (UnitOfWork.add_event or queue_encoded)"
 
 
+def test_stores_only_persist_use_cases_decide() -> None:
+    """Issue 15 part 4: a repository or store reads and writes rows in the caller's transaction; it
+    neither opens nor commits one, nor publishes events (workflow's stores did: record_step,
+    count_reopen). Those are use cases, in service_layer/."""
+    running = []
+    for name, path in runtime_modules():
+        if not name.startswith("services.") or name.split(".")[2:3] != ["adapters"]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func if isinstance(node, ast.Call) else None
+            if isinstance(called, ast.Attribute) and called.attr in ("add_event", "queue_encoded", "commit"):
+                running.append(f"{name}:{called.lineno} {called.attr}")
+    assert running == [], "use cases (transactions, events) live in service_layer/"
+
+
 def test_no_demo_or_test_data_in_a_production_package() -> None:
     demo = [p for p in (ROOT / "services").glob("*/demo") if p.is_dir()]
     assert demo == [], "the demo is described once, under deploy/demo/; test data lives in tests/"
@@ -145,21 +164,12 @@ def test_the_forecasts_coefficients_are_profile_data_not_code() -> None:
 
 
 # One service-layer convention (issue 15, part 4; docs/architecture.md, "The four layers of a service").
-# What another lane reshapes this session, each with its reason; the tests below fail once an entry is
-# no longer needed, so the lists only shrink.
+# What another lane reshapes this session, with its reason; the test below fails once the entry is no
+# longer needed, so the list only shrinks.
 ORM_LEFT = {
     # Issue 22's imports (lane `edges`): get_import still hands the entrypoint its ImportRecord row.
     "services.curriculum.service_layer.imports",
 }
-SESSION_FACTORY_LEFT = {
-    # Workflow's stores run use cases (issue 15: its store/use-case reshuffle, lane `workflow`).
-    "services.workflow.service_layer.checks",
-    "services.workflow.service_layer.reopen_cases",
-    "services.workflow.service_layer.sanctions",
-    "services.workflow.service_layer.tasks",
-}
-
-
 def service_modules(*layers: str) -> Iterator[tuple[str, Path]]:
     for name, path in runtime_modules():
         if name.startswith("services.") and name.count(".") >= 2 and name.split(".")[2] in layers:
@@ -244,17 +254,13 @@ def test_use_cases_and_handlers_work_in_a_unit_of_work() -> None:
     """A use case takes its service's deps and works in `deps.unit_of_work()` (identity's shape); an
     event handler is given the consumer's unit of work (ejournal_platform.consumer.Handler). Only the
     deps that build the factory (`deps.py`, gradebook's `context.py`) hold a session factory."""
-    found, used_left = [], set()
+    found = []
     for name, path in service_modules("service_layer"):
         if name.rsplit(".", 1)[-1] in ("deps", "context"):
             continue
         if lines := session_factory_uses(ast.parse(path.read_text(encoding="utf-8"))):
-            if is_left(name, SESSION_FACTORY_LEFT):
-                used_left.add(name)
-            else:
-                found.append(f"{name}: lines {lines}")
+            found.append(f"{name}: lines {lines}")
     assert found == [], "take the service's deps and open `deps.unit_of_work()`, not sessions"
-    assert used_left == SESSION_FACTORY_LEFT, f"drop: {sorted(SESSION_FACTORY_LEFT - used_left)}"
 
 
 def test_an_entrypoints_translation_module_is_named_translate() -> None:

@@ -10,12 +10,12 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.errors import AlreadyExists
+from services.curriculum.adapters import contingent_repo
 from services.curriculum.adapters.contingent_repo import (
     group_ref,
     lock_student,
     members_on,
     movements_of,
-    name_of,
     placements_of,
     same_order_again,
 )
@@ -31,6 +31,8 @@ from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.personal_data import require_group_members, require_student_history
 
+# A thin alias: the contingent import (imports/contingent_import.py) reads a student's name here.
+name_of = contingent_repo.name_of
 
 @dataclass(frozen=True)
 class OrderInput:

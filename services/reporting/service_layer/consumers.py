@@ -12,8 +12,8 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from ejournal_platform import dead_letters
+from ejournal_platform.batch_consumer import BatchEventConsumer, stop_task
 from ejournal_platform.logging import get_logger
-from services.reporting.adapters.batch_consumer import BatchEventConsumer, stop_task
 from services.reporting.adapters.tables import inbox
 from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.lag import LagTracker

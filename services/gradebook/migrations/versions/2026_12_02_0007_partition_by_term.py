@@ -113,7 +113,13 @@ BEGIN
     FOREACH parent IN ARRAY ARRAY['marks', 'attendance', 'history'] LOOP  -- history last: it marks "done"
         part := parent || '_' || suffix;
         CONTINUE WHEN to_regclass('public.' || part) IS NOT NULL;
-        EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES IN (%L)', part, parent, p_term);
+        -- Made apart, then attached: ATTACH PARTITION takes only a SHARE UPDATE EXCLUSIVE lock on the
+        -- parent, so the term's cells are made while the other terms' are read and written (CREATE
+        -- TABLE ... PARTITION OF would lock the parent exclusively). The indexes and the row-level
+        -- triggers of the parent are added to it on attaching.
+        EXECUTE format('CREATE TABLE public.%I (LIKE public.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
+                       part, parent);
+        EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES IN (%L)', parent, part, p_term);
         -- Nobody but the owner touches a partition directly: the service role goes through the parent.
         FOR grantee IN
             SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END

@@ -157,3 +157,33 @@ def test_the_migration_moves_existing_rows_into_their_terms_partitions(databases
     stored = [StoredChange(Change(*r[:13]), bytes(r[13]), bytes(r[14])) for r in rows]
     assert verify(stored, (len(cells), hashes[-1])).intact
     assert routed == (university,)
+
+
+async def test_a_new_terms_partitions_are_made_while_another_term_is_being_written(w: World) -> None:
+    """ATTACH PARTITION, not CREATE TABLE ... PARTITION OF: the parents are never locked exclusively, so
+    the first course unit of a new term waits for no save or grid read of the current one."""
+    j = await w.journal("kz-medical", students=2, lessons=2)
+    url = w.url.replace("postgresql+psycopg://", "postgresql://")
+    async with await psycopg.AsyncConnection.connect(url) as busy:
+        # A save in flight (uncommitted) and a read, on all three parents.
+        await busy.execute(
+            "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by,"
+            " term_id) VALUES (%s, %s, gen_random_uuid(), '5', 1, now(), 'x',"
+            " (SELECT term_id FROM journals WHERE journal_id = %s))",
+            (j.journal_id, j.lessons[0], j.journal_id),
+        )
+        await busy.execute("SELECT count(*) FROM attendance")
+        await busy.execute("SELECT count(*) FROM history")
+        term = uuid.uuid4()
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as other:
+            await other.execute("SET lock_timeout = '5s'")  # an exclusive lock would wait for `busy`
+            await other.execute(
+                "INSERT INTO course_units (course_unit_id, kind, term_id)"
+                " VALUES (gen_random_uuid(), 'discipline', %s)",
+                (term,),
+            )
+            made = await (
+                await other.execute("SELECT to_regclass(%s) IS NOT NULL", (f"history_{term.hex}",))
+            ).fetchone()
+        await busy.rollback()
+    assert made == (True,)

@@ -10,9 +10,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.identity.v1 import events_pb2 as ev
+from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
-from services.reporting.adapters.batch_consumer import Delivery
 from services.reporting.service_layer.projections.registry import Projector, Upsert
 
 projector = Projector("reporting-identity", stream_name("identity"), stream_subjects("identity"))
@@ -32,6 +32,7 @@ PERSON = Upsert(
         "group_id",
         "profile_code",
         "status",
+        "university_id",
     ),
 )
 ROLE = ("assignment_id", "person_id", "role", "scope_type", "scope_id", "revoked")
@@ -54,6 +55,7 @@ def person_created(e: ev.PersonCreated, _: Delivery) -> Row:
         "group_id": e.group_id,
         "profile_code": e.profile_code,
         "status": "active",
+        "university_id": e.university_id or None,
     }
 
 

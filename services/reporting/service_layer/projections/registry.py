@@ -22,8 +22,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.db import UnitOfWork
-from services.reporting.adapters.batch_consumer import Delivery
 
 M = TypeVar("M", bound=Message)
 Projection = Callable[[AsyncSession, Any, Delivery], Awaitable[None]]

@@ -49,7 +49,7 @@ async def filling_report(
     group_by: str,
     weekly: bool,
 ) -> FillingReport:
-    authorize_scope(principal, scope)
+    scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["teacher"])
     async with deps.unit_of_work() as uow:
         session = uow.session

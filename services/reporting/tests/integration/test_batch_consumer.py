@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.batch_consumer import BatchEventConsumer, Delivery, stop_task
 from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
 from ejournal_platform.events import headers_for, stream_name
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxWriter, define_inbox, define_outbox
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.adapters.batch_consumer import BatchEventConsumer, Delivery, stop_task
 
 pytestmark = pytest.mark.integration
 

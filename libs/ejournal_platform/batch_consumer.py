@@ -6,7 +6,8 @@ This consumer keeps the same exactly-once rule — the event ids go into the inb
 transaction as their effects, and an id already there is skipped — but claims the ids of a batch with
 one statement and commits the batch once. If anything in the batch fails, the batch is rolled back and
 its events are applied one at a time, so one bad event is retried alone (with a growing delay) and
-does not hold the others back.
+does not hold the others back. Like EventConsumer, it owns the unit of work: it claims the inbox in it,
+hands it to the handler (`handler(uow, deliveries)`) and commits it. Reporting's read models use it.
 """
 
 from __future__ import annotations

@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ejournal_platform.authz import ANY_SCOPE_ID, ResourceScope, ScopeType, require
-from ejournal_platform.context import Principal, current_principal
-from ejournal_platform.errors import Unauthenticated
+from ejournal_platform.authz import ANY_SCOPE_ID, ResourceScope, ScopeType, authenticated, require
+from ejournal_platform.context import Principal
 
-
-def caller() -> Principal:
-    principal = current_principal()
-    if principal is None:
-        raise Unauthenticated("a bearer token is required", field="authorization")
-    return principal
+# The one `authenticated()` (the caller of this call, or Unauthenticated), under this service's name.
+caller = authenticated
 
 
 def resource(

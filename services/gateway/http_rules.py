@@ -8,9 +8,9 @@ are built, naming the RPC, so a contract cannot promise a route the gateway woul
 - verbs `get`, `post`, `put`, `delete`, `patch` (not `custom`), and `additional_bindings`;
 - path segments that are literals or `{field}` (also written `{field=*}`): one top-level, non-repeated
   scalar field of the request per variable, matched against one path segment;
-- `body: "*"` (every field not in the path comes from the JSON body) or no body (every other scalar
-  field comes from the query string, a repeated one as a repeated parameter: `?ids=a&ids=b`);
-  `response_body` is not used.
+- `body: "*"` (every field not in the path comes from the JSON body) or no body (every other field
+  comes from the query string, a repeated one as a repeated parameter: `?ids=a&ids=b`; the request
+  then has no message fields, whose `a.b=` query form is not served); `response_body` is not used.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from google.api import annotations_pb2, http_pb2
 from google.protobuf.descriptor import FieldDescriptor, MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
+from google.protobuf.message_factory import GetMessageClass
 
 from ejournal.api.v1 import options_pb2
 from ejournal_platform.grpc.public import is_public
@@ -49,9 +50,9 @@ def method_descriptor(route: RpcRoute) -> MethodDescriptor:
 
 
 def message_types(route: RpcRoute) -> tuple[type[Message], type[Message]]:
-    module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
+    """The RPC's request and reply classes, wherever the contract defines them."""
     method = method_descriptor(route)
-    return getattr(module, method.input_type.name), getattr(module, method.output_type.name)
+    return GetMessageClass(method.input_type), GetMessageClass(method.output_type)
 
 
 def http_rule(method: MethodDescriptor) -> http_pb2.HttpRule | None:
@@ -121,6 +122,16 @@ def routes_of(service: str, method: MethodDescriptor) -> list[RpcRoute]:
         if binding.body not in ("", "*") or binding.response_body:
             raise UnsupportedBinding(f'{where}: only body "*" or none, and no response_body')
         path, fields = path_fields(getattr(binding, verb), method)
+        if not binding.body:
+            nested = [
+                f.name
+                for f in method.input_type.fields
+                if f.type == FieldDescriptor.TYPE_MESSAGE and f.name not in fields
+            ]
+            if nested:
+                raise UnsupportedBinding(
+                    f"{where}: without a body, message fields {nested} cannot be reached"
+                )
         routes.append(
             RpcRoute(
                 method=verb.upper(),

@@ -61,7 +61,6 @@ NOT_ROUTED: dict[str, str] = {
 BOUNDED_LISTS: dict[str, str] = {
     "me_api_v1_session_me_get": "the caller's own session (session.py): their roles",
     "identity.ListRoles": "one person's roles: a handful",
-    "identity.FindPeople": "a typeahead search (2+ letters): at most 100 matches by name; not yet paginated",
     "curriculum.ListProfiles": "the regulation profiles shipped with the code",
     "curriculum.GetStructure": "one university's faculties, departments and specialties: one tree, hundreds at most",
     "curriculum.ListAcademicYears": "one university's academic years: one a year",

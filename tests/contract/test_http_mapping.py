@@ -111,3 +111,28 @@ def test_public_is_said_once_in_the_contract_and_read_by_services_and_gateway() 
         service_name, rpc = api_route.name.split(".")[:2]
         asks = "who" in inspect.signature(api_route.endpoint).parameters
         assert asks != is_public(services()[service_name].methods_by_name[rpc]), api_route.name
+
+
+def test_no_two_routes_of_one_verb_can_match_the_same_path() -> None:
+    """Routes come from seven contracts, the session, the imports and the portal: no path may be
+    claimed twice (a variable matches any one segment), so the order they are tried in decides nothing."""
+    from services.gateway.app import create_app
+    from services.gateway.tests.settings import gateway_settings
+
+    claimed = [
+        (verb, route.path.strip("/").split("/"), route.path)
+        for route in create_app(gateway_settings()).routes
+        if isinstance(route, APIRoute)
+        for verb in route.methods or ()
+    ]
+    clashes = [
+        (verb, path, other_path)
+        for index, (verb, segments, path) in enumerate(claimed)
+        for other_verb, other, other_path in claimed[index + 1 :]
+        if verb == other_verb
+        and len(segments) == len(other)
+        and all(
+            a == b or a.startswith("{") or b.startswith("{") for a, b in zip(segments, other, strict=True)
+        )
+    ]
+    assert not clashes

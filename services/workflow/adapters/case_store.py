@@ -1,7 +1,7 @@
 """The reopen cases' projection: one row per case (step, who it waits for, deadline) and its history.
 
-Written by the workflow's record-step activity (idempotent: a retried record inserts nothing twice and
-publishes nothing twice) and by SubmitExplanation (the row exists before the workflow starts, so one
+Written by the record-step use case (service_layer/case_records.py: a retried record inserts nothing
+twice and publishes nothing twice) and by SubmitExplanation (the row exists before the workflow starts, so one
 open case per section is a database constraint). Read by task lists and GetCase.
 """
 
@@ -18,13 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import JSONPlainPayloadConverter
 
-from ejournal_platform.db import UnitOfWork
-from ejournal_platform.events import Event
 from ejournal_platform.pagination import Page, keyset
-from services.workflow.adapters.event_messages import notification_event, step_event
 from services.workflow.adapters.tables import reopen_case_history, reopen_cases
-from services.workflow.domain.reopen_case import ENDED
-from services.workflow.reopen.messages import CaseView, StepRecord, workflow_id
+from services.workflow.domain.reopen_case import ENDED, HistoryEntry
+from services.workflow.processes.reopen.messages import CaseView, workflow_id
 
 _json = JSONPlainPayloadConverter()
 
@@ -161,38 +158,27 @@ async def open_case_of_section(session: AsyncSession, journal_id: str, section: 
     return None if found is None else str(found)
 
 
-async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
-    """Apply one step record in its own transaction (see write_step)."""
-    async with uow:
-        seq = await write_step(uow, record)
-        await uow.commit()
-    return seq
-
-
-async def write_step(uow: UnitOfWork, record: StepRecord) -> int:
-    """Write a step record inside the caller's transaction: history entries once each, the row only
-    forward, and events (step events, notifications) only with entries that are new."""
-    view = record.view
-    case_id = view.facts.case_id
-    seq = max((e.seq for e in record.new_entries), default=0)
-    session = uow.session
-    new_seqs: set[int] = set()
-    for entry in record.new_entries:
-        inserted = await session.scalar(
-            insert(reopen_case_history)
-            .values(
-                case_id=case_id,
-                seq=entry.seq,
-                at=entry.at,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                detail=entry.detail,
-            )
-            .on_conflict_do_nothing()
-            .returning(reopen_case_history.c.seq)
+async def insert_history_entry(session: AsyncSession, case_id: str, entry: HistoryEntry) -> bool:
+    """Append one history entry; False when it is there already (a retried record)."""
+    inserted = await session.scalar(
+        insert(reopen_case_history)
+        .values(
+            case_id=case_id,
+            seq=entry.seq,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            action=entry.action,
+            detail=entry.detail,
         )
-        if inserted is not None:
-            new_seqs.add(int(inserted))
+        .on_conflict_do_nothing()
+        .returning(reopen_case_history.c.seq)
+    )
+    return inserted is not None
+
+
+async def advance_case(session: AsyncSession, view: CaseView, seq: int) -> None:
+    """Move the case's row to this view, only forward (an older snapshot never overwrites a newer)."""
+    case_id = view.facts.case_id
     ended_at = view.history[-1].at if view.step in ENDED and view.history else None
     values = row_values(view)
     if not values["university_id"]:  # a case older than its university: keep what the row learned
@@ -202,13 +188,6 @@ async def write_step(uow: UnitOfWork, record: StepRecord) -> int:
         .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
         .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **values)
     )
-    for entry in record.new_entries:
-        if entry.seq in new_seqs:
-            uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
-    if new_seqs:
-        for notice in record.notices:
-            uow.add_event(Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}"))
-    return seq
 
 
 async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datetime | None] | None:

@@ -199,6 +199,24 @@ async def teachers_of_section(session: AsyncSession, section: str) -> list[tuple
     return [(r.journal_id, tuple(r.teacher_ids)) for r in rows.all()]
 
 
+async def faculty_of_department(session: AsyncSession, department_id: str) -> str:
+    """The department's faculty as a journal of it says ("" when no journal of it is known)."""
+    found = await session.scalar(
+        select(journals.c.faculty_id).where(journals.c.department_id == department_id).limit(1)
+    )
+    return str(found or "")
+
+
+async def university_of_faculty(session: AsyncSession, faculty_id: str) -> str:
+    """The faculty's university as its journals say ("" while none of them knows it)."""
+    found = await session.scalar(
+        select(journals.c.university_id)
+        .where(journals.c.faculty_id == faculty_id, journals.c.university_id != "")
+        .limit(1)
+    )
+    return str(found or "")
+
+
 async def departments_of_profile(session: AsyncSession, profile_code: str) -> list[str]:
     rows = await session.execute(
         select(journals.c.department_id).where(journals.c.profile_code == profile_code).distinct()

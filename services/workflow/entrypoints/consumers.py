@@ -21,7 +21,7 @@ from ejournal_platform.runtime import Runtime
 from services.workflow.adapters import section_store, tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.statement_processes import StatementProcesses, statement_deadline_input
-from services.workflow.closing.messages import ClosingInput
+from services.workflow.processes.closing.messages import ClosingInput
 
 log = get_logger(__name__)
 

@@ -19,7 +19,7 @@ FIELD = descriptor_pb2.FieldDescriptorProto
 
 
 def method(
-    http: dict[str, Any], operation: dict[str, Any] | None = None, public: bool = False
+    http: dict[str, Any], operation: dict[str, Any] | None = None, public: bool = False, nested: bool = False
 ) -> MethodDescriptor:
     """A one-method contract `t.v1.TService/Do(DoRequest)` with the given options, in a pool of its own."""
     pool = descriptor_pool.DescriptorPool()
@@ -36,6 +36,8 @@ def method(
     request.field.add(name="note", number=2, type=FIELD.TYPE_STRING, label=FIELD.LABEL_OPTIONAL)
     request.field.add(name="ids", number=3, type=FIELD.TYPE_STRING, label=FIELD.LABEL_REPEATED)
     contract.message_type.add(name="DoResponse")
+    if nested:
+        request.field.add(name="filter", number=4, type=FIELD.TYPE_MESSAGE, type_name=".t.v1.DoResponse")
     rpc = contract.service.add(name="TService").method.add(
         name="Do", input_type=".t.v1.DoRequest", output_type=".t.v1.DoResponse"
     )
@@ -86,6 +88,13 @@ def test_additional_bindings_are_further_routes_of_the_same_rpc() -> None:
 
 def test_an_rpc_without_a_binding_has_no_route() -> None:
     assert routes_of("t", method({}, DOC)) == []
+
+
+def test_a_request_with_a_message_field_is_served_with_a_body_only() -> None:
+    (route,) = routes_of("t", method({"post": "/api/v1/a", "body": "*"}, DOC, nested=True))
+    assert route.body == "*"
+    with pytest.raises(UnsupportedBinding, match=r"message fields \['filter'\] cannot be reached"):
+        routes_of("t", method({"get": "/api/v1/a"}, DOC, nested=True))
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from services.workflow.adapters.schedules import ensure_schedules
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill, WeekFill
-from services.workflow.monitoring.messages import DailyCheckInput, FillStatus, WeeklyCheckInput
-from services.workflow.monitoring.workflows import (
+from services.workflow.processes.monitoring.messages import DailyCheckInput, FillStatus, WeeklyCheckInput
+from services.workflow.processes.monitoring.workflows import (
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
     day_checked,
@@ -159,7 +159,7 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert {(n.recipient_role, n.scope_id) for n in notices if n.recipient_role} == {
         ("dean", "fac-a"),
         ("dean", "fac-b"),
-        ("registrar_head", ""),
+        ("registrar_head", "u"),  # the faculties' own university's (issue 18)
     }
 
     def who(actor: Actor) -> Any:

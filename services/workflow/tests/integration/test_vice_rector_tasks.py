@@ -15,10 +15,11 @@ from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
 from services.workflow.adapters import tables
-from services.workflow.adapters.sanction_store import count_reopen
 from services.workflow.adapters.tables import reopen_cases, sanction_proposals
 from services.workflow.domain.actors import Actor, Grant
-from services.workflow.reopen.messages import CountReopenInput
+from services.workflow.processes.reopen.messages import CountReopenInput
+from services.workflow.service_layer.counting import count_reopen
+from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.harness import Harness, running_service
 from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, UNIVERSITY
 
@@ -148,7 +149,11 @@ async def test_no_task_list_crosses_universities(service: Harness) -> None:
         counted = CountReopenInput(
             case_id, "t-1", department, faculty, TERM, "kz-medical", "reason", False, datetime.now(UTC)
         )
-        await count_reopen(UnitOfWork(h.sessions, outbox), counted, (lambda n: "warning",) * 2)
+        await count_reopen(
+            Deps(lambda: UnitOfWork(h.sessions, outbox), h.gradebook),
+            counted,
+            lambda _: (lambda n: "warning",) * 2,
+        )
 
     def at(role: str, university: str) -> Actor:
         return Actor(f"{role}-{university}", (Grant(role, "university", university),))

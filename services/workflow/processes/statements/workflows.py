@@ -13,18 +13,17 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from services.workflow.domain.closing import check_move
     from services.workflow.domain.statement_deadline import Alert, alert_plan
-    from services.workflow.reopen.workflows import checked
-    from services.workflow.search_attributes import CONTROL_EVENT_ID, DEPARTMENT_ID, FACULTY_ID, STEP
-    from services.workflow.statements.activities import SEND_ALERT, SETTLE
-    from services.workflow.statements.messages import (
+    from services.workflow.processes.reopen.workflows import checked
+    from services.workflow.processes.statements.activities import StatementActivities
+    from services.workflow.processes.statements.messages import (
         AlertInput,
-        AlertResult,
         MoveStatementDeadline,
         SettleInput,
         SettleResult,
         StatementDeadlineInput,
         StatementDeadlineView,
     )
+    from services.workflow.search_attributes import CONTROL_EVENT_ID, DEPARTMENT_ID, FACULTY_ID, STEP
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
@@ -77,8 +76,8 @@ class StatementDeadlineWorkflow:
             if alert is None:
                 break
             self._sent.add(self._key(alert))
-            await workflow.execute_activity(
-                SEND_ALERT,
+            await workflow.execute_activity_method(
+                StatementActivities.alert,
                 AlertInput(
                     input.control_event_id,
                     input.event_date,
@@ -89,14 +88,13 @@ class StatementDeadlineWorkflow:
                     input.faculty_id,
                     input.kind,
                 ),
-                result_type=AlertResult,
                 start_to_close_timeout=timeout,
                 retry_policy=RETRY,
             )
             self._alerts.append(f"{alert.kind}@{alert.hours_before}h")
         self._settling = True  # from here a move is refused: the statements are being formed
-        self._result = await workflow.execute_activity(
-            SETTLE,
+        self._result = await workflow.execute_activity_method(
+            StatementActivities.settle,
             SettleInput(
                 input.control_event_id,
                 input.event_date,
@@ -105,7 +103,6 @@ class StatementDeadlineWorkflow:
                 input.faculty_id,
                 input.kind,
             ),
-            result_type=SettleResult,
             start_to_close_timeout=timeout,
             retry_policy=RETRY,
         )

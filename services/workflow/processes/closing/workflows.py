@@ -9,18 +9,16 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from services.workflow.closing.activities import CLOSE_SECTIONS, SEND_REMINDER
-    from services.workflow.closing.messages import (
+    from services.workflow.domain.closing import check_move, next_reminder, reminder_key, superseded_by_due
+    from services.workflow.processes.closing.activities import ClosingActivities
+    from services.workflow.processes.closing.messages import (
         CloseSectionsInput,
-        CloseSectionsResult,
         ClosingInput,
         ClosingView,
         MoveDeadlineRequest,
         ReminderInput,
-        ReminderResult,
     )
-    from services.workflow.domain.closing import check_move, next_reminder, reminder_key, superseded_by_due
-    from services.workflow.reopen.workflows import checked
+    from services.workflow.processes.reopen.workflows import checked
     from services.workflow.search_attributes import CONTROL_EVENT_ID, DEPARTMENT_ID, FACULTY_ID, STEP
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -65,15 +63,14 @@ class ClosingDeadlineWorkflow:
                 await self._remind(upcoming[0])
 
         self._closing = True  # from here a move of the deadline is refused
-        result = await workflow.execute_activity(
-            CLOSE_SECTIONS,
+        result = await workflow.execute_activity_method(
+            ClosingActivities.close,
             CloseSectionsInput(
                 input.control_event_id,
                 self._deadline,
                 "closing deadline (KZ-05)",
                 f"closing:{input.control_event_id}",
             ),
-            result_type=CloseSectionsResult,
             start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
             retry_policy=RETRY,
         )
@@ -93,8 +90,8 @@ class ClosingDeadlineWorkflow:
             *superseded_by_due(deadline, self._input.reminder_hours_before, hours_before, now),
         ]:
             self._sent.add(reminder_key(skipped, deadline))
-        await workflow.execute_activity(
-            SEND_REMINDER,
+        await workflow.execute_activity_method(
+            ClosingActivities.remind,
             ReminderInput(
                 self._input.control_event_id,
                 deadline,
@@ -103,7 +100,6 @@ class ClosingDeadlineWorkflow:
                 self._input.event_date,
                 self._input.kind,
             ),
-            result_type=ReminderResult,
             start_to_close_timeout=timedelta(seconds=self._input.activity_timeout_seconds),
             retry_policy=RETRY,
         )

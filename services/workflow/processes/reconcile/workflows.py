@@ -7,8 +7,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from services.workflow.reconcile.activities import RECONCILE_CASES
-    from services.workflow.reconcile.messages import ReconcileInput, ReconcileResult
+    from services.workflow.processes.reconcile.activities import ReconcileActivities
+    from services.workflow.processes.reconcile.messages import ReconcileInput, ReconcileResult
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=5))
 
@@ -17,10 +17,9 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=time
 class ReconcileCasesWorkflow:
     @workflow.run
     async def run(self, input: ReconcileInput) -> ReconcileResult:
-        result: ReconcileResult = await workflow.execute_activity(
-            RECONCILE_CASES,
+        result: ReconcileResult = await workflow.execute_activity_method(
+            ReconcileActivities.reconcile,
             input,
-            result_type=ReconcileResult,
             start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
             retry_policy=RETRY,
         )

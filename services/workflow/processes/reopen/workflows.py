@@ -21,31 +21,22 @@ with workflow.unsafe.imports_passed_through():
     from ejournal_platform.errors import DomainError
     from services.workflow.domain.notices import notices_for
     from services.workflow.domain.reopen_case import ReopenCase, Step
-    from services.workflow.reopen.activities import (
-        COUNT_REOPEN,
-        END_REOPEN,
-        GRANT_REOPEN,
-        RECORD_STEP,
-    )
-    from services.workflow.reopen.messages import (
+    from services.workflow.processes.reopen.activities import ReopenActivities
+    from services.workflow.processes.reopen.messages import (
         CaseOutcome,
         CaseView,
         CorrectionRequest,
         CountReopenInput,
-        CountReopenResult,
         DecisionRequest,
         EndReopenInput,
-        EndReopenResult,
         GrantInput,
-        GrantResult,
         ReopenCaseInput,
         ReopenRequest,
         StepRecord,
-        StepRecorded,
         VisaRequest,
         WithdrawRequest,
     )
-    from services.workflow.reopen.views import view_of
+    from services.workflow.processes.reopen.views import view_of
     from services.workflow.search_attributes import (
         DEPARTMENT_ID,
         FACULTY_ID,
@@ -127,8 +118,8 @@ class ReopenCaseWorkflow:
         # Access counts from the grant's request: the grant expires exactly at the correction deadline,
         # so the gradebook enforces the same instant even if this worker were down then.
         granted_at = workflow.now()
-        grant = await workflow.execute_activity(
-            GRANT_REOPEN,
+        grant = await workflow.execute_activity_method(
+            ReopenActivities.grant,
             GrantInput(
                 case.facts.case_id,
                 case.facts.teacher_id,
@@ -137,7 +128,6 @@ class ReopenCaseWorkflow:
                 granted_at + timedelta(days=case.terms.correction_days),
                 case.explanation.reason,
             ),
-            result_type=GrantResult,
             start_to_close_timeout=self._timeout(),
             retry_policy=RETRY,
         )
@@ -150,14 +140,13 @@ class ReopenCaseWorkflow:
         if not await self._wait_until(lambda: case.step != Step.CORRECTING, due):
             case.correction_deadline_passed(workflow.now())
             await self._after_step()
-        ended = await workflow.execute_activity(
-            END_REOPEN,
+        ended = await workflow.execute_activity_method(
+            ReopenActivities.end,
             EndReopenInput(
                 case.facts.case_id,
                 "correction deadline passed" if case.correction_late else "corrected by the teacher",
                 case.correction_late,
             ),
-            result_type=EndReopenResult,
             start_to_close_timeout=self._timeout(),
             retry_policy=RETRY,
         )
@@ -165,8 +154,8 @@ class ReopenCaseWorkflow:
         await self._after_step()
 
         # KZ-10, KZ-14: count the reopen and let the ladder propose measures.
-        counted = await workflow.execute_activity(
-            COUNT_REOPEN,
+        counted = await workflow.execute_activity_method(
+            ReopenActivities.count,
             CountReopenInput(
                 case.facts.case_id,
                 case.facts.teacher_id,
@@ -178,7 +167,6 @@ class ReopenCaseWorkflow:
                 case.correction_late,
                 workflow.now(),
             ),
-            result_type=CountReopenResult,
             start_to_close_timeout=self._timeout(),
             retry_policy=RETRY,
         )
@@ -303,10 +291,9 @@ class ReopenCaseWorkflow:
             if not entries:
                 return
             notices = tuple(notice for entry in entries for notice in notices_for(case, entry))
-            done = await workflow.execute_activity(
-                RECORD_STEP,
+            done = await workflow.execute_activity_method(
+                ReopenActivities.record_step,
                 StepRecord(self.view(), entries, notices),
-                result_type=StepRecorded,
                 start_to_close_timeout=self._timeout(),
                 retry_policy=RETRY,
             )

@@ -7,8 +7,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from services.workflow.monitoring.activities import DAILY_CHECK, WEEKLY_CHECK
-    from services.workflow.monitoring.messages import (
+    from services.workflow.processes.monitoring.activities import MonitoringActivities
+    from services.workflow.processes.monitoring.messages import (
         DailyCheckInput,
         DailyCheckResult,
         DayCheckRequest,
@@ -40,10 +40,9 @@ class DailyFillCheckWorkflow:
     @workflow.run
     async def run(self, input: DailyCheckInput) -> DailyCheckResult:
         day = input.day or day_checked(workflow.now(), input.utc_offset_hours)
-        result: DailyCheckResult = await workflow.execute_activity(
-            DAILY_CHECK,
+        result: DailyCheckResult = await workflow.execute_activity_method(
+            MonitoringActivities.daily,
             DayCheckRequest(input.profile_code, day),
-            result_type=DailyCheckResult,
             start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
             heartbeat_timeout=timedelta(seconds=input.activity_timeout_seconds),
             retry_policy=RETRY,
@@ -56,10 +55,9 @@ class WeeklyJournalCheckWorkflow:
     @workflow.run
     async def run(self, input: WeeklyCheckInput) -> WeeklyCheckResult:
         week_start = input.week_start or week_checked(workflow.now(), input.utc_offset_hours)
-        result: WeeklyCheckResult = await workflow.execute_activity(
-            WEEKLY_CHECK,
+        result: WeeklyCheckResult = await workflow.execute_activity_method(
+            MonitoringActivities.weekly,
             WeekCheckRequest(input.profile_code, week_start),
-            result_type=WeeklyCheckResult,
             start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
             heartbeat_timeout=timedelta(seconds=input.activity_timeout_seconds),
             retry_policy=RETRY,

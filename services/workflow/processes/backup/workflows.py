@@ -13,9 +13,13 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from services.workflow.backup.activities import NOTIFY_FAILURE, PRUNE, TAKE
-    from services.workflow.backup.messages import BackupFailed, BackupInput, BackupTaken, PruneRequest
     from services.workflow.domain.backup_retention import next_monthly_run
+    from services.workflow.processes.backup.activities import BackupActivities
+    from services.workflow.processes.backup.messages import (
+        BackupFailed,
+        BackupInput,
+        PruneRequest,
+    )
 
 # A backup that fails three times (e.g. a database down all night) is reported, not retried for days.
 TAKE_RETRY = RetryPolicy(
@@ -36,22 +40,20 @@ class MonthlyBackupWorkflow:
     async def back_up(self, input: BackupInput) -> None:
         now = workflow.now().isoformat()
         try:
-            await workflow.execute_activity(
-                TAKE,
-                result_type=BackupTaken,
+            await workflow.execute_activity_method(
+                BackupActivities.take,
                 start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
                 retry_policy=TAKE_RETRY,
             )
         except ActivityError as error:
             reason = str(error.cause or error)
             workflow.logger.error("the monthly backup failed: %s", reason)
-            await workflow.execute_activity(
-                NOTIFY_FAILURE, BackupFailed(reason, now), start_to_close_timeout=SMALL_STEP
+            await workflow.execute_activity_method(
+                BackupActivities.notify_failure, BackupFailed(reason, now), start_to_close_timeout=SMALL_STEP
             )
             return
-        await workflow.execute_activity(
-            PRUNE,
+        await workflow.execute_activity_method(
+            BackupActivities.prune,
             PruneRequest(input.keep_years, now),
-            result_type=list[str],
             start_to_close_timeout=SMALL_STEP,
         )

@@ -4,7 +4,7 @@ builds it from its state and workflow.now(); SubmitExplanation builds the first 
 from datetime import datetime
 
 from services.workflow.domain.reopen_case import ReopenCase
-from services.workflow.reopen.messages import CaseView
+from services.workflow.processes.reopen.messages import CaseView
 
 
 def view_of(case: ReopenCase, now: datetime) -> CaseView:

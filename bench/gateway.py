@@ -16,6 +16,7 @@ seeded with COPY (bench/seed.py); teachers use portal sessions (access cookie + 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sys
 import time
@@ -27,6 +28,7 @@ import httpx
 import psycopg
 
 from bench.harness import Servers, servers
+from bench.profiling import cpu_used, postmaster_pid, print_cpu, print_threads, profiled, threads_used
 from bench.raw_writes import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES, RAW_UPSERT
 from bench.report import figure, percentile, size
 from bench.seed import Journal, Seeded, UniversitySize, seed_group_members, seed_university
@@ -112,7 +114,7 @@ async def raw_writer(url: str, journal: Journal, cells: list[Cell], saves: int) 
     return written
 
 
-async def writes(stack: Stack, url: str, journals: Sequence[Journal]) -> None:
+async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster: int) -> None:
     ours_journals, raw_journals = journals[:CLIENTS], journals[CLIENTS : 2 * CLIENTS]
     saves = size(40, 3)
     async with await psycopg.AsyncConnection.connect(url) as conn:
@@ -129,16 +131,32 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal]) -> None:
         await ours_writer(
             client, stack, journals[2 * CLIENTS], await _cells_of(url, journals[2 * CLIENTS]), 2
         )
-        t0 = time.perf_counter()
-        ours = await asyncio.gather(
-            *(ours_writer(client, stack, j, c, saves) for j, c in zip(ours_journals, ours_cells, strict=True))
-        )
+        processes = {"gateway": stack.pids["gateway"], "gradebook": stack.pids["gradebook"],
+                     "client": os.getpid(), "postgres": postmaster}  # fmt: skip
+        services = {"gateway": stack.pids["gateway"], "gradebook": stack.pids["gradebook"]}
+        with (
+            profiled("write", processes),
+            cpu_used(processes, frozenset({"postgres"})) as ours_cpu,
+            threads_used(services) as ours_threads,
+        ):
+            t0 = time.perf_counter()
+            ours = await asyncio.gather(
+                *(ours_writer(client, stack, j, c, saves)
+                  for j, c in zip(ours_journals, ours_cells, strict=True))
+            )  # fmt: skip
+            t1 = time.perf_counter()
+    raw_processes = {"client": os.getpid(), "postgres": postmaster}
+    with cpu_used(raw_processes, frozenset({"postgres"})) as raw_cpu:
         t1 = time.perf_counter()
-    raw = await asyncio.gather(
-        *(raw_writer(url, j, c, saves) for j, c in zip(raw_journals, raw_cells, strict=True))
-    )
-    t2 = time.perf_counter()
+        raw = await asyncio.gather(
+            *(raw_writer(url, j, c, saves) for j, c in zip(raw_journals, raw_cells, strict=True))
+        )
+        t2 = time.perf_counter()
     figure("gateway_write_marks_per_s", sum(ours) / (t1 - t0), sum(raw) / (t2 - t1), "marks/s")
+    # CPU, unlike time, hardly depends on how loaded the machine is: the figure to compare changes by.
+    print_cpu(ours_cpu, len(ours) * saves, "25-cell save through the gateway")
+    print_threads(ours_threads, len(ours) * saves)
+    print_cpu(raw_cpu, len(raw) * saves, "raw 25-cell save")
 
 
 async def _cells_of(url: str, journal: Journal) -> list[Cell]:
@@ -253,7 +271,8 @@ async def measure(writes_only: bool = False) -> None:
                 await conn.execute(statement)
         with gateway_stack(gradebook, curriculum) as stack:
             journals = seeded.graded
-            await writes(stack, gradebook, journals[-(2 * CLIENTS + 1) :])
+            postmaster = postmaster_pid(s.postgres.data_dir)
+            await writes(stack, gradebook, journals[-(2 * CLIENTS + 1) :], postmaster)
             if writes_only:
                 return
             readable = journals[: -(2 * CLIENTS + 1)]

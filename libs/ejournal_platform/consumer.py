@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ejournal_platform.cancellation import stop_requested
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
 from ejournal_platform.logging import get_logger
@@ -112,6 +113,7 @@ class EventConsumer:
                 await asyncio.sleep(0.5)
         lag = ConsumerLag(self._js, self._stream, self.name)
         while True:
+            stop_requested()  # nats-py's fetch can report a cancellation as a timeout
             try:
                 await lag.observe()
                 messages = await sub.fetch(self._batch, timeout=1)

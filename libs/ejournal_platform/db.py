@@ -6,11 +6,12 @@ to the outbox table in that same transaction, so an event exists if and only if 
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 from typing import Any, Self
 
 import psycopg
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event, exc
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -31,11 +32,50 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# A pooled connection unused for longer than this is checked with a round trip before it is lent; one
+# in use a moment ago is lent as it is (issue 19: the check was one of a save's round trips).
+PING_AFTER_IDLE_SECONDS = 5.0
+_CHECKED_IN_AT = "ejournal_checked_in_at"
+
+
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    """An engine whose pool keeps up to 2 x `pool_size` connections open.
+
+    The most connections at once is what it always was (`pool_size` + as many overflow); they are all
+    kept, because an overflow connection closed on return had to be opened again by the next burst
+    (16 teachers saving at once: a new PostgreSQL backend, authentication and cold plan caches for a
+    share of the saves). A connection idle for over PING_AFTER_IDLE_SECONDS is pinged before use
+    (`pool_pre_ping` pinged on every checkout); if the server restarted meanwhile the ping fails and
+    the whole pool is replaced, as with pre-ping. A connection that dies within those seconds fails
+    its one statement as UNAVAILABLE (retried by the callers of idempotent RPCs), and the pool
+    replaces every connection older than that failure."""
     # Through the module, so that tracing's SQLAlchemy instrumentation (telemetry.py) sees the engine.
-    return sqlalchemy_asyncio.create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+    engine = sqlalchemy_asyncio.create_async_engine(
+        url, pool_size=2 * pool_size, max_overflow=0, pool_pre_ping=False, echo=echo
     )
+    _ping_when_idle(engine.sync_engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def checked_in(dbapi_connection: Any, record: Any) -> None:
+        if record is not None and dbapi_connection is not None:
+            record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        last = record.info.get(_CHECKED_IN_AT)  # none: a connection opened just now
+        if last is None or time.monotonic() - last < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.InvalidatePoolError(str(error)) from error  # the pool reconnects, as pre-ping
+            raise
 
 
 class UnitOfWork:

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from ejournal_platform.cancellation import stop_requested
 from ejournal_platform.context import current_request_id
 from ejournal_platform.events import Event, headers_for
 from ejournal_platform.logging import get_logger
@@ -213,7 +214,10 @@ class OutboxRelay:
                 )
                 with published_span(row.event_type, row.traceparent, headers):
                     acks.append(await self._js.publish_async(row.event_type, row.payload, headers=headers))
-            await asyncio.wait_for(asyncio.gather(*acks), timeout=self._ack_timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that arrives
+            # just as the acks do, and the relay then never stops (stop_requested, issue 19).
+            async with asyncio.timeout(self._ack_timeout):
+                await asyncio.gather(*acks)
             if self._before_marking is not None:
                 await self._before_marking(len(rows))
             await conn.execute(
@@ -256,6 +260,7 @@ class OutboxRelay:
         """Publish until cancelled; on any failure (NATS or database down) back off and try again."""
         failures = 0
         while True:
+            stop_requested()
             try:
                 if time.monotonic() >= self._next_measure:  # before publishing: a stuck relay shows
                     self._next_measure = time.monotonic() + MEASURE_EVERY_SECONDS
@@ -276,4 +281,5 @@ class OutboxRelay:
             if published < self._batch:
                 self._wakeup.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle)
+                    async with asyncio.timeout(self._idle):
+                        await self._wakeup.wait()

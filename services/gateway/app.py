@@ -10,7 +10,9 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from starlette.types import ASGIApp, Scope
 
 from ejournal_platform.contract import asyncapi_document
 from ejournal_platform.health import Report, State
@@ -24,6 +26,26 @@ from services.gateway.settings import GatewaySettings
 from services.portal.app import install as install_portal
 
 SEVERITY = [State.OK, State.DEGRADED, State.DOWN]
+
+
+def _method_only(scope: Scope) -> tuple[str, dict[str, str]]:
+    return str(scope.get("method") or "HTTP"), {}
+
+
+def _name_spans_after_routing(app: FastAPI) -> None:
+    """The HTTP span starts named by its method; the metrics middleware names it by its route once the
+    router has matched it (scope["route"]). FastAPI's instrumentation would name it up front by matching
+    the request against every route once more, a tenth of a save's time in the gateway (issue 19)."""
+    instrumented = app.build_middleware_stack
+
+    def build_middleware_stack() -> ASGIApp:
+        stack = instrumented()
+        otel = getattr(stack, "app", None)
+        if isinstance(otel, OpenTelemetryMiddleware):
+            otel.default_span_details = _method_only
+        return stack
+
+    app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
 
 
 def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
@@ -42,9 +64,10 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.middleware("http")(metrics.middleware)
+    app.add_middleware(metrics.middleware)
     # The HTTP server span, outermost, which the gRPC client spans continue (probes are left out).
     FastAPIInstrumentor.instrument_app(app, excluded_urls="/healthz,/readyz,/metrics,/static")
+    _name_spans_after_routing(app)
     app.add_exception_handler(grpc.aio.AioRpcError, grpc_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 

@@ -90,9 +90,57 @@ def to_json(message: Message) -> dict[str, Any]:
 
 
 def from_json(data: dict[str, Any], message_type: type[Message]) -> Message:
-    """Build a request message; unknown fields were already refused by the pydantic model."""
+    """Build a request message; unknown fields were already refused by the pydantic model.
+
+    A message made only of strings, booleans, integers and such messages is built by its constructor
+    from the model's already typed values: ParseDict's generic walk was a sixth of the gateway's time
+    on a 25-cell save (issue 19). Anything else — and any value the constructor refuses, so that the
+    refusal reads as before — goes through ParseDict."""
     check_utf8(data)
+    if _plain(message_type.DESCRIPTOR):
+        try:
+            return message_type(**_without_nulls(data))
+        except (TypeError, ValueError):
+            pass
     return ParseDict({k: v for k, v in data.items() if v is not None}, message_type())
+
+
+_PLAIN_SCALARS = frozenset(
+    {
+        FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BOOL, FieldDescriptor.TYPE_INT32,
+        FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED32,
+        FieldDescriptor.TYPE_FIXED64, FieldDescriptor.TYPE_SFIXED32, FieldDescriptor.TYPE_SFIXED64,
+    }
+)  # fmt: skip
+_PLAIN: dict[str, bool] = {}
+
+
+def _plain(descriptor: Any) -> bool:
+    """No field whose JSON form differs from its Python value (enums, bytes, floats, maps, well-known
+    types) and no oneof (ParseDict refuses two members set; a constructor keeps the last)."""
+    known = _PLAIN.get(descriptor.full_name)
+    if known is not None:
+        return known
+    _PLAIN[descriptor.full_name] = False  # a recursive message is not plain
+    plain = not descriptor.oneofs or all(o.name.startswith("_") for o in descriptor.oneofs)
+    for field in descriptor.fields:
+        if field.type == FieldDescriptor.TYPE_MESSAGE:
+            nested = field.message_type
+            plain = plain and nested is not None and not nested.GetOptions().map_entry
+            plain = plain and nested is not None and nested.full_name not in _WELL_KNOWN and _plain(nested)
+        else:
+            plain = plain and field.type in _PLAIN_SCALARS
+    _PLAIN[descriptor.full_name] = plain
+    return plain
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def check_utf8(value: Any, where: str = "") -> None:

@@ -108,6 +108,7 @@ NAMED = {  # issue 19's figures, named exactly as the issue spells them
 
 
 @pytest.mark.integration
+@pytest.mark.timeout(1500)  # as long as its subprocess may take: four benchmarks, each starting servers
 def test_a_tiny_run_writes_every_named_figure_beside_its_raw_counterpart(tmp_path: Path) -> None:
     target = tmp_path / "figures.json"
     env = {**os.environ, "EJOURNAL_BENCH_TINY": "1", "EJOURNAL_BENCH_JSON": str(target)}

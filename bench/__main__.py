@@ -21,7 +21,7 @@ from bench import report
 from ejournal_platform.logging import configure_logging
 
 HERE = Path(__file__).parent
-NOT_BENCHMARKS = {"__main__", "harness", "report", "seed", "services", "raw_writes", "profiling"}
+NOT_BENCHMARKS = {"__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling"}
 
 
 def available() -> list[str]:

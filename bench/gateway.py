@@ -40,7 +40,8 @@ CLIENTS = 16
 BATCH = 25
 
 RAW_COLUMNS = "SELECT column_id, kind, date, section_id FROM columns WHERE journal_id = %b"
-RAW_MARKS = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b"
+# The raw read knows the journal's term: its partition (marks are partitioned by term).
+RAW_MARKS = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b AND term_id = %b"
 RAW_NAMES = """
 SELECT p.student_id, m.student_name FROM placements p JOIN movements m ON m.id = p.opened_by
 WHERE p.group_id = %b AND p.valid_until IS NULL
@@ -120,7 +121,8 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
         ours_cells = [await layout(conn, j) for j in ours_journals]
         raw_cells = [await layout(conn, j) for j in raw_journals]
         await conn.execute(
-            "INSERT INTO raw_marks SELECT * FROM marks WHERE journal_id = ANY(%s)",
+            "INSERT INTO raw_marks SELECT journal_id, column_id, student_id, value, version, updated_at,"
+            " updated_by FROM marks WHERE journal_id = ANY(%s)",
             ([j.journal_id for j in raw_journals],),
         )
         await conn.commit()
@@ -168,7 +170,7 @@ async def raw_grid(
     async with gradebook.cursor(binary=True) as columns, gradebook.cursor(binary=True) as marks:
         async with gradebook.pipeline():
             await columns.execute(RAW_COLUMNS, (journal.journal_id,))
-            await marks.execute(RAW_MARKS, (journal.journal_id,))
+            await marks.execute(RAW_MARKS, (journal.journal_id, journal.term_id))
         await columns.fetchall()
         cells = await marks.fetchall()
     async with curriculum.cursor(binary=True) as names:

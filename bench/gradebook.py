@@ -54,6 +54,7 @@ SET session_replication_role = replica;
 INSERT INTO journals (journal_id, term_id, course_unit_id, group_id, lesson_type, profile_code)
     SELECT gen_random_uuid(), %(term)s, gen_random_uuid(), gen_random_uuid(), 'practical', 'kz-medical'
     FROM generate_series(1, %(n)s);
+SELECT ejournal_term_partitions(%(term)s);
 INSERT INTO chain_heads SELECT journal_id, 0, decode(repeat('00', 32), 'hex') FROM journals;
 INSERT INTO journal_teachers SELECT gen_random_uuid(), journal_id, %(teacher)s, true FROM journals;
 INSERT INTO enrollments (movement_id, student_id, group_id, since)
@@ -66,16 +67,20 @@ INSERT INTO columns (journal_id, column_id, kind, date, lesson_type)
 
 FILL_READ_JOURNALS = """
 SET session_replication_role = replica;
-INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
+INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id)
 SELECT c.journal_id, c.column_id, e.student_id,
        (abs(hashtext(c.column_id::text || e.student_id::text)) %% 101)::text,
-       1, now(), 'seed'
+       1, now(), 'seed', j.term_id
 FROM columns c JOIN journals j ON j.journal_id = c.journal_id JOIN enrollments e ON e.group_id = j.group_id
 WHERE j.journal_id = ANY(%(ids)s)
 ORDER BY c.date, c.journal_id;  -- column by column across all journals, like a term of filling
 """
 
-RAW_GRID = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b"
+# The same partition as ours (marks are partitioned by term): the journal's term, looked up alike.
+RAW_GRID = """
+SELECT column_id, student_id, value, version FROM marks
+WHERE journal_id = %b AND term_id = (SELECT term_id FROM journals WHERE journal_id = %b)
+"""
 
 
 def statements(script: str) -> list[str]:
@@ -242,7 +247,7 @@ async def measure() -> None:
             grid = await stub.GetJournalGrid(pb.GetJournalGridRequest(journal_id=str(ours_j)), metadata=auth)
             t1 = time.perf_counter()
             async with raw.cursor(binary=True) as cur:
-                await cur.execute(RAW_GRID, (raw_j,))
+                await cur.execute(RAW_GRID, (raw_j, raw_j))
                 rows = await cur.fetchall()
             t2 = time.perf_counter()
             assert len(grid.cells) == len(rows) == STUDENTS * COLUMNS

@@ -51,12 +51,14 @@ from services.gradebook.entrypoints.grpc_api import GradebookServicer
 from services.gradebook.service_layer.context import Gradebook
 
 SERVICE = pb.DESCRIPTOR.services_by_name["GradebookService"].full_name
-RAW_GRID = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b"
+# The raw read knows the journal's term: its partition (marks are partitioned by term).
+RAW_GRID = "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %b AND term_id = %b"
 # The raw save writes the same marks table as ours, so both pay for its size.
 RAW_UPSERT_MARKS = """
-INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
-SELECT %b, u.c, u.s, u.v, 1, now(), 'raw' FROM unnest(%b::uuid[], %b::uuid[], %b::text[]) AS u(c, s, v)
-ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
+INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id)
+SELECT %b, u.c, u.s, u.v, 1, now(), 'raw', %b
+FROM unnest(%b::uuid[], %b::uuid[], %b::text[]) AS u(c, s, v)
+ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET value = excluded.value, version = marks.version + 1, updated_at = excluded.updated_at
 """
 
@@ -136,7 +138,7 @@ async def measure_size(s: Any, n: int, base: float, reads: int, saves: int) -> d
             await stub.GetJournalGrid(
                 pb.GetJournalGridRequest(journal_id=str(journal.journal_id)), metadata=auth(journal)
             )
-            await raw.execute(RAW_GRID, (journal.journal_id,), binary=True)
+            await raw.execute(RAW_GRID, (journal.journal_id, journal.term_id), binary=True)
         ours_ms, raw_ms = [], []
         for ours_j, raw_j in zip(readers[0::2], readers[1::2], strict=False):
             metadata = auth(ours_j)
@@ -146,7 +148,7 @@ async def measure_size(s: Any, n: int, base: float, reads: int, saves: int) -> d
             )
             t1 = time.perf_counter()
             async with raw.cursor(binary=True) as cur:
-                await cur.execute(RAW_GRID, (raw_j.journal_id,))
+                await cur.execute(RAW_GRID, (raw_j.journal_id, raw_j.term_id))
                 rows = await cur.fetchall()
             t2 = time.perf_counter()
             assert len(grid.cells) == len(rows) == size.students_per_group * size.graded_columns
@@ -171,7 +173,7 @@ async def measure_size(s: Any, n: int, base: float, reads: int, saves: int) -> d
             t1 = time.perf_counter()
             cells = [(raw_column, st, value) for st in raw_students]
             async with raw.transaction():
-                await raw_upsert(raw, raw_j.journal_id, cells)
+                await raw_upsert(raw, raw_j.journal_id, raw_j.term_id, cells)
             t2 = time.perf_counter()
             save_ours.append((t1 - t0) * 1000)
             save_raw.append((t2 - t1) * 1000)
@@ -202,7 +204,7 @@ async def measure_size(s: Any, n: int, base: float, reads: int, saves: int) -> d
 
 
 async def raw_upsert(
-    conn: psycopg.AsyncConnection[Any], journal: uuid.UUID, cells: list[tuple[Any, Any, str]]
+    conn: psycopg.AsyncConnection[Any], journal: uuid.UUID, term: uuid.UUID, cells: list[tuple[Any, Any, str]]
 ) -> None:
     """The raw save: the upsert into the same (scaled) marks table, then bench/gradebook.py's raw
     history and outbox rows, in the caller's transaction."""
@@ -214,7 +216,7 @@ async def raw_upsert(
         for c, s, v in cells
     ]
     async with conn.cursor() as cur:
-        await cur.execute(RAW_UPSERT_MARKS, (journal, cols, studs, values), binary=True)
+        await cur.execute(RAW_UPSERT_MARKS, (journal, term, cols, studs, values), binary=True)
         await cur.execute(RAW_HISTORY, (journal, cols, studs, values, [b"h" * 32] * len(cells)), binary=True)
         await cur.execute(
             RAW_OUTBOX, (f"journal/{journal}", [uuid.uuid4() for _ in cells], payloads), binary=True

@@ -152,9 +152,10 @@ def _marks_and_history(
                     link = hashes[offset]
                     prev = hashes[offset - 1] if offset else previous
                     yield (
-                        f"{jid}\t{column_id}\t{student}\t{value}\t1\t{stamp}\t{AUTHOR}\n",
+                        f"{jid}\t{column_id}\t{student}\t{value}\t1\t{stamp}\t{AUTHOR}\t{term}\n",
                         f"{jid}\t{position + 1 + offset}\tmark\t{column_id}\t{student}\t\\N\t{value}"
-                        f"\t{AUTHOR}\t\\N\t\\N\t\\N\t\\N\t{stamp}\t\\\\x{prev.hex()}\t\\\\x{link.hex()}\n",
+                        f"\t{AUTHOR}\t\\N\t\\N\t\\N\t\\N\t{stamp}\t\\\\x{prev.hex()}\t\\\\x{link.hex()}"
+                        f"\t{term}\n",
                     )
                 heads[journal.journal_id] = (position + len(cells), hashes[-1])
 
@@ -214,17 +215,25 @@ def seed_university(url: str, size: UniversitySize, seed: int = 19) -> Seeded:
             c.execute("SET session_replication_role = replica")
             c.execute("SET synchronous_commit = off")
         _reference_rows(conn, seeded, columns)
+        # The triggers that make a new term's partitions are off here (replica): make them as the
+        # migration job would, before the first row of the term.
+        for term in seeded.term_ids:
+            conn.execute("SELECT ejournal_term_partitions(%s)", (term,))
         conn.execute("ALTER TABLE marks DROP CONSTRAINT marks_pkey")
         conn.execute("ALTER TABLE history DROP CONSTRAINT history_pkey")
+        conn.execute("DROP INDEX ix_history_cell")
         conn.commit()
         with (
             conn.cursor() as marks_cur,
-            marks_cur.copy("COPY marks FROM STDIN") as marks_copy,
+            marks_cur.copy(
+                "COPY marks (journal_id, column_id, student_id, value, version, updated_at, updated_by,"
+                " term_id) FROM STDIN"
+            ) as marks_copy,
             history_conn.cursor() as history_cur,
             history_cur.copy(
                 "COPY history (journal_id, position, kind, column_id, student_id, old_value, new_value,"
-                " author_id, on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash)"
-                " FROM STDIN"
+                " author_id, on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash,"
+                " term_id) FROM STDIN"
             ) as history_copy,
         ):
             heads: dict[uuid.UUID, tuple[int, bytes]] = {}
@@ -251,9 +260,13 @@ def seed_university(url: str, size: UniversitySize, seed: int = 19) -> Seeded:
             ),
         )
         conn.execute(
-            "ALTER TABLE marks ADD CONSTRAINT marks_pkey PRIMARY KEY (journal_id, column_id, student_id)"
+            "ALTER TABLE marks ADD CONSTRAINT marks_pkey"
+            " PRIMARY KEY (journal_id, column_id, student_id, term_id)"
         )
-        conn.execute("ALTER TABLE history ADD CONSTRAINT history_pkey PRIMARY KEY (journal_id, position)")
+        conn.execute(
+            "ALTER TABLE history ADD CONSTRAINT history_pkey PRIMARY KEY (journal_id, position, term_id)"
+        )
+        conn.execute("CREATE INDEX ix_history_cell ON history (column_id, student_id)")
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

@@ -4,8 +4,9 @@ whole university's year (bench/seed.py at EJOURNAL_BENCH_UNIVERSITY, default 1.0
 The same reads on a small database (1 % of it) run in the same process right before, so the figure can
 be compared with itself. Targets: <= 2 x raw + 5 ms, and within 1.5 x the small database's figure.
 
-It takes minutes (the seed alone is ~7 minutes here at 1.0); EXPLAIN (ANALYZE, BUFFERS) of the grid's
-queries at this size is printed at the end (docs/perf/README.md keeps one).
+It takes minutes (the seed alone is ~7 minutes here at 1.0); EXPLAIN (ANALYZE, BUFFERS) of the hot
+queries at this size (bench/explain.py: the service's own SQL) is printed at the end (docs/explain.md
+keeps one).
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ import os
 
 import psycopg
 
+from bench.explain import explain_hot_queries
 from bench.gateway import grid_reads, prepare
 from bench.harness import servers
 from bench.report import figure, percentile, size
 from bench.seed import UniversitySize
 from bench.services import gateway_stack
-
-EXPLAINED = {
-    "marks of a journal": "SELECT column_id, student_id, value, version FROM marks WHERE journal_id = %s",
-    "columns of a journal": "SELECT column_id, kind, date, section_id FROM columns WHERE journal_id = %s",
-    "history of a cell": "SELECT position, old_value, new_value FROM history WHERE journal_id = %s"
-    " AND column_id = %s AND student_id = %s ORDER BY position",
-}
 
 
 async def p99_of(factor: float, reads: int) -> tuple[float, float, str, UniversitySize]:
@@ -38,22 +33,13 @@ async def p99_of(factor: float, reads: int) -> tuple[float, float, str, Universi
             ours_ms, raw_ms = await grid_reads(stack, gradebook, curriculum, seeded.graded, reads)
         journal = seeded.graded[len(seeded.graded) // 3]
         async with await psycopg.AsyncConnection.connect(gradebook, autocommit=True) as conn:
-            column, student = await (
-                await conn.execute(
-                    "SELECT column_id, student_id FROM marks WHERE journal_id = %s LIMIT 1",
-                    (journal.journal_id,),
-                )
-            ).fetchone() or (None, None)
-            plans = []
-            for what, query in EXPLAINED.items():
-                arguments = (journal.journal_id, column, student) if "cell" in what else (journal.journal_id,)
-                rows = await (await conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", arguments)).fetchall()
-                plans.append(f"-- {what}\n" + "\n".join(r[0] for r in rows))
+            plans = [await explain_hot_queries(conn, journal)]
             sizes = await (
                 await conn.execute(
                     "SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)), ', ')"
                     " FROM pg_class WHERE relnamespace = 'public'::regnamespace"
-                    " AND relname IN ('marks', 'history', 'columns', 'journals')"
+                    " AND (relname IN ('marks', 'history', 'columns', 'journals', 'enrollments')"
+                    " OR relname ~ '^(marks|history)_[0-9a-f]{32}$')"
                 )
             ).fetchone()
             plans.append(f"-- sizes (with indexes): {sizes[0] if sizes else ''}")

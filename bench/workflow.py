@@ -40,8 +40,9 @@ from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.adapters.tables import journal_sections
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
-from services.workflow.service_layer.reopen_cases import ReopenCases
-from services.workflow.service_layer.tasks import TaskLists
+from services.workflow.service_layer import reopen_cases, tasks
+from services.workflow.service_layer.deps import Deps
+from services.workflow.tests.doubles import FakeGradebook
 from services.workflow.tests.support import explanation
 
 CASES = int(os.environ.get("BENCH_WORKFLOW_CASES", "10000"))
@@ -174,13 +175,17 @@ async def run(url: str, temporal: TemporalDevServer) -> None:
         engine = make_engine(url, pool_size=CONCURRENCY // 2)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         outbox = OutboxWriter(tables.outbox)
-        cases = ReopenCases(sessions, lambda: UnitOfWork(sessions, outbox), CaseProcesses(client, queue))
+        # The use cases' own gradebook is never called here (the worker process has its fake).
+        deps = Deps(lambda: UnitOfWork(sessions, outbox), FakeGradebook(), CaseProcesses(client, queue))
         peak_rss = idle_rss
 
         async def submit(i: int) -> None:
             dep = department(i)
             principal = Principal(teacher(i), (RoleGrant("teacher", "department", dep),))
-            await cases.submit_explanation(principal, f"r-{i}", f"journal-{i}", "midterm", explanation())
+            cmd = reopen_cases.SubmitExplanation(
+                request_id=f"r-{i}", journal_id=f"journal-{i}", section="midterm", explanation=explanation()
+            )
+            await reopen_cases.submit_explanation(deps, principal, cmd)
 
         started = time.perf_counter()
         ours_seconds = await bounded(CASES, submit)
@@ -197,7 +202,6 @@ async def run(url: str, temporal: TemporalDevServer) -> None:
         figure("cases started per second (use case vs trivial)", CASES / ours_seconds, raw_rate, "starts/s")
         figure("cases open (first task run) per second", CASES / opened_seconds, raw_rate, "cases/s")
 
-        tasks = TaskLists(sessions)
         rng = random.Random(7)
         heads = [
             Principal(f"h{d}", (RoleGrant("department_head", "department", f"dep-{d}"),))
@@ -212,7 +216,7 @@ async def run(url: str, temporal: TemporalDevServer) -> None:
             sizes: list[int] = []
 
             async def ask(i: int, people: list[Principal] = people, sizes: list[int] = sizes) -> None:
-                page, _ = await tasks.list_tasks(rng.choice(people), page_request(100, ""))
+                page, _ = await tasks.list_tasks(deps, rng.choice(people), page_request(100, ""))
                 sizes.append(len(page))
 
             ours = await latencies(QUERIES, ask)

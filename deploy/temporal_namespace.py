@@ -29,8 +29,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from ejournal_platform.settings import load_settings
+from services.workflow.adapters.temporal import temporal_tls
 from services.workflow.search_attributes import NAMESPACE, SEARCH_ATTRIBUTES
-from services.workflow.worker import temporal_tls
 
 KINDS = {
     "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

@@ -6,7 +6,7 @@ An operator's tool beside the services, not part of any, with settings of its ow
 EJOURNAL_BACKUP_ENV_FILE names); the backup is recorded in reporting's database (ListBackups).
 
 Monthly (KZ-16): the workflow service's MonthlyBackup workflow runs this command at 02:00 on the 1st
-of every month (services/workflow/backup, adapters/backups.py) and reads the JSON it prints.
+of every month (services/workflow/processes/backup, adapters/backups.py) and reads the JSON it prints.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ process's default registry, so each service process has one set; Prometheus adds
   the first), `ejournal_consumer_dead_letters_total{consumer}`;
 - identity: `ejournal_logins_total{outcome}` and `ejournal_lockouts_total`;
 - workflow: `ejournal_reopen_steps_overdue` (procedure steps past their deadline).
-Temporal's SDK metrics (`temporal_*`) come from its own runtime (services/workflow/worker.py).
+Temporal's SDK metrics (`temporal_*`) come from its own runtime (services/workflow/adapters/temporal.py).
 """
 
 from __future__ import annotations

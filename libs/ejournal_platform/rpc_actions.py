@@ -80,7 +80,7 @@ RPC_ACTIONS: dict[str, str] = {
     "reporting.PrepareExternalSignature": "statement.read",
     "reporting.CompleteExternalSignature": "statement.read",
     # workflow: the steps of a reopen case are authorized by the case's own step rules (who may act
-    # at which step, services/workflow/reopen); the rest by the policy.
+    # at which step, services/workflow/processes/reopen); the rest by the policy.
     "workflow.SubmitExplanation": "reopen.request", "workflow.AdmitLateExplanation": "reopen.admit_late",
     "workflow.AddVisa": "reopen.endorse", "workflow.DecideCouncil": "reopen.decide",
     "workflow.ReopenJournal": "reopen.grant", "workflow.SubmitCorrection": "reopen.request",

@@ -21,7 +21,7 @@ from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
 from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
-from services.gateway.routes import rpc_router
+from services.gateway.route_table import rpc_router
 from services.gateway.settings import GatewaySettings
 from services.portal.app import install as install_portal
 

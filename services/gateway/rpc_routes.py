@@ -1,9 +1,10 @@
 """Routes that forward one HTTP request to one RPC, declared as data.
 
-Each route names its HTTP method and path, the service and RPC, and which request fields come from
-the path; the body's schema and the reply's schema come from the protobuf messages. The gateway adds
-nothing else: the caller's token, language, request id and Idempotency-Key travel to the service,
-which decides. A new route is one line in the service's table in routes/
+Each route names its HTTP method and path, the service and RPC, which request fields come from the
+path, and whether the rest is the JSON body; the body's schema and the reply's schema come from the
+protobuf messages. The gateway adds nothing else: the caller's token, language, request id and
+Idempotency-Key travel to the service, which decides. The routes are read from the contracts'
+google.api.http annotations (http_rules.py); what those cannot say is in route_table.py.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the body model from real annotations.
@@ -40,6 +41,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# Adds to a reply what a page needs from another service (request, reply, the caller's token).
+Enrich = Callable[[Request, Any, str | None], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class RpcRoute:
     method: str
@@ -49,8 +54,12 @@ class RpcRoute:
     summary: str
     tag: str
     status_code: int = 200
-    public: bool = False  # set from the contract's (ejournal.api.v1.public) by routes.rpc_router
+    public: bool = False  # the contract's (ejournal.api.v1.public): no session asked for
     path_fields: tuple[str, ...] = field(default=())
+    # google.api.http's `body`: "*" takes every field not in the path from the JSON body; "" takes
+    # the scalar ones from the query string.
+    body: str = ""
+    operation_id: str = ""  # "service.Method" (a further binding of one RPC: "service.Method.1")
     # GET: answer with an ETag of the reply, and 304 to a matching If-None-Match.
     etag: bool = False
     # Writes: the read RPC whose ETag an If-Match header must still match (412 if not). The binding
@@ -58,7 +67,7 @@ class RpcRoute:
     if_match_read: str | None = None
     # Adds to the reply what a page needs from another service, in the same answer (e.g. students'
     # names on the grid), called with the caller's token; the ETag stays the owning service's reply's.
-    enrich: Callable[[Request, Any, str | None], Awaitable[None]] | None = None
+    enrich: Enrich | None = None
 
 
 def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[str, Any]:
@@ -104,9 +113,7 @@ def add_rpc_route(
 ) -> None:
     reply_model = model_for(response_type.DESCRIPTOR)
     body_fields = frozenset(route.path_fields)
-    has_body = route.method in ("POST", "PUT", "PATCH") and len(request_type.DESCRIPTOR.fields) > len(
-        body_fields
-    )
+    has_body = route.body == "*" and len(request_type.DESCRIPTOR.fields) > len(body_fields)
     body_model: type[BaseModel] | None = model_for(request_type.DESCRIPTOR, body_fields) if has_body else None
 
     request_fields = {f.name for f in request_type.DESCRIPTOR.fields}
@@ -185,8 +192,8 @@ def add_rpc_route(
         status_code=route.status_code,
         summary=route.summary,
         tags=[route.tag],
-        name=f"{route.service}.{route.rpc}",
-        operation_id=f"{route.service}.{route.rpc}",
+        name=route.operation_id or f"{route.service}.{route.rpc}",
+        operation_id=route.operation_id or f"{route.service}.{route.rpc}",
         responses=ERROR_RESPONSES
         | ({304: {"description": "not modified since that ETag"}} if route.etag else {}),
     )

@@ -79,13 +79,17 @@ def test_the_import_contracts_hold_and_name_every_service() -> None:
     independent = set(by_name["Services share code only through libs/"]["modules"])
     assert independent == {f"services.{s}" for s in services()}
     layered = set(by_name["Layers: entrypoints > service_layer > adapters > domain"]["containers"])
+    # Workflow's Temporal processes are a layer of their own between adapters and domain.
+    workflow = by_name["Layers (workflow): entrypoints > service_layer > adapters > processes > domain"]
+    assert workflow["containers"] == ["services.workflow"]
     four_layers = {
         f"services.{s}"
         for s in services()
         if all((ROOT / "services" / s / layer).is_dir() for layer in ("domain", "service_layer", "adapters"))
     }
-    # Workflow waits for its store/use-case reshuffle (pyproject.toml says so beside the contract).
-    assert layered == four_layers - {"services.workflow"}
+    assert layered | {"services.workflow"} == four_layers and "services.workflow" not in layered
+    # Every service's packages are checked for cycles: only test packages are skipped.
+    assert by_name["No import cycles between sibling modules"]["skip_descendants"] == ["services.*.tests"]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
     )
@@ -117,6 +121,21 @@ def test_runtime_code_is_in_the_shape_the_architecture_describes() -> None:
     assert long == [], "no runtime module over 400 lines"
     assert sql == [], "SQL lives in adapters/"
     assert outbox == [], "outbox rows are the platform's (UnitOfWork.add_event or queue_encoded)"
+
+
+def test_stores_only_persist_use_cases_decide() -> None:
+    """Issue 15 part 4: a repository or store reads and writes rows in the caller's transaction; it
+    neither opens nor commits one, nor publishes events (workflow's stores did: record_step,
+    count_reopen). Those are use cases, in service_layer/."""
+    running = []
+    for name, path in runtime_modules():
+        if not name.startswith("services.") or name.split(".")[2:3] != ["adapters"]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func if isinstance(node, ast.Call) else None
+            if isinstance(called, ast.Attribute) and called.attr in ("add_event", "queue_encoded", "commit"):
+                running.append(f"{name}:{called.lineno} {called.attr}")
+    assert running == [], "use cases (transactions, events) live in service_layer/"
 
 
 def test_no_demo_or_test_data_in_a_production_package() -> None:

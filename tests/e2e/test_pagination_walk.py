@@ -19,7 +19,7 @@ import pytest
 
 from deploy.demo import university as u
 from services.curriculum.adapters.ids import person_id_for_login
-from services.gateway.routes import BOUNDED_LISTS
+from services.gateway.route_table import BOUNDED_LISTS
 from tests.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -91,6 +91,8 @@ WALKS: dict[str, Callable[[Api], Walk]] = {
     "identity.ListLoginAttempts": lambda api: Walk(
         "kz.admin", f"/api/v1/people/{api.get('kz.admin', '/api/v1/session/me')['person_id']}/login-attempts"
     ),
+    # The demo's teachers by login prefix (issue 22: FindPeople pages like every list).
+    "identity.FindPeople": lambda api: Walk("kz.admin", "/api/v1/people", {"query": "kz.teach"}, at_least=2),
     "identity.ListLoginRequests": lambda api: Walk("kz.admin", "/api/v1/login-requests", at_least=0),
     "identity.ListSubstitutions": lambda api: Walk("kz.admin", "/api/v1/substitutions", at_least=0),
     "curriculum.ListGroups": lambda api: Walk(

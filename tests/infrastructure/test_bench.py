@@ -69,6 +69,10 @@ def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_
                 "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint"
                 " WHERE contype = 'p' AND conrelid::regclass::text IN ('marks', 'history')"
             ).fetchall())  # fmt: skip
+            partitions: dict[str, int] = dict(conn.execute(
+                "SELECT tableoid::regclass::text, count(*) FROM marks GROUP BY 1"
+                " UNION ALL SELECT tableoid::regclass::text, count(*) FROM history GROUP BY 1"
+            ).fetchall())  # fmt: skip
             journal = seeded.graded[-1].journal_id
             rows = conn.execute(
                 "SELECT journal_id::text, position, kind, column_id::text, student_id::text, old_value,"
@@ -81,8 +85,11 @@ def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_
     assert size.marks == 2 * 2 * 2 * 5 * 4
     assert count == {"marks": size.marks, "history": size.marks, "journals": 2 * 2 * 3,
                      "columns": 2 * 2 * (2 * 4 + 3), "chain_heads": 12}  # fmt: skip
-    assert keys == {"marks": "PRIMARY KEY (journal_id, column_id, student_id)",
-                    "history": "PRIMARY KEY (journal_id, \"position\")"}  # fmt: skip
+    assert keys == {"marks": "PRIMARY KEY (journal_id, column_id, student_id, term_id)",
+                    "history": "PRIMARY KEY (journal_id, \"position\", term_id)"}  # fmt: skip
+    # Each term's rows in its own partition (migration 0007 of the gradebook).
+    halves = {f"{t}_{term.hex}": size.marks // 2 for t in ("marks", "history") for term in seeded.term_ids}
+    assert partitions == halves
     assert head is not None and len(rows) == head[0] == 4 * 5
     stored = [StoredChange(Change(*r[:13]), bytes(r[13]), bytes(r[14])) for r in rows]
     assert verify(stored, (head[0], bytes(head[1]))).intact

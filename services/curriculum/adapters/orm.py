@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, Table, Uuid, func
+from sqlalchemy import DateTime, FetchedValue, MetaData, Table, Uuid, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ejournal_platform.db import new_metadata
@@ -30,3 +30,9 @@ def created_at() -> Mapped[datetime]:
 def table_of(model: type[Base]) -> Table:
     """A model's Core table, for bulk statements (imports)."""
     return cast(Table, model.__table__)
+
+
+def derived_university_id(*, index: bool = False) -> Mapped[Any]:
+    """The row's university, copied by the database from its parent on insert (migration 0007,
+    ejournal_platform.tenancy): INSERTs leave it out. Annotate Mapped[uuid.UUID] (or | None)."""
+    return mapped_column(Uuid, server_default=FetchedValue(), index=index)

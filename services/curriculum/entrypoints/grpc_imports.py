@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
+from services.curriculum.service_layer.imports.base import SyncCounts
 from services.curriculum.service_layer.imports.runner import (
     ImportOutcome,
     ImportRequest,
@@ -92,13 +93,16 @@ class ImportRpcs(Rpcs):
 
     async def GetImport(self, request: pb.GetImportRequest, context: Context) -> pb.GetImportResponse:
         row = await get_import(self.deps, request.import_id)
+        counts = SyncCounts(row.rows_added, row.rows_updated, row.rows_removed, row.removals_refused)
         outcome = ImportOutcome(
-            str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated
-        )
+            str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated,
+            counts,
+        )  # fmt: skip
         return pb.GetImportResponse(
             result=result_pb(outcome),
             kind=row.kind.split(":")[0],
             file_name=row.file_name,
             created_by=row.created_by,
             created_at=row.created_at.isoformat(),
+            sync=row.sync,
         )

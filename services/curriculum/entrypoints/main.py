@@ -24,16 +24,30 @@ PUBLIC_METHODS = public_methods(pb.DESCRIPTOR.services_by_name["CurriculumServic
 
 
 def closed_sections_consumer(runtime: Runtime) -> EventConsumer:
-    """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), and its marks and
-    attendance into recorded_cells (issue 22: what a sync import may not remove), exactly once."""
+    """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), exactly once."""
     return EventConsumer(
         runtime.js,
         runtime.sessions,
         tables.inbox,
         name="curriculum-gradebook",
         stream=stream_name("gradebook"),
-        subjects=closed_sections.SUBJECTS + recorded_cells.SUBJECTS,
-        handler=recorded_cells.from_gradebook,
+        subjects=closed_sections.SUBJECTS,
+        handler=closed_sections.record_closed,
+    )
+
+
+def recorded_cells_consumer(runtime: Runtime) -> EventConsumer:
+    """Gradebook's marks and attendance into recorded_cells (issue 22: what a sync import may not
+    remove), exactly once. A durable of its own: created on its first run, it reads the gradebook
+    stream from its first event, so marks made before curriculum listened are known too (the backfill)."""
+    return EventConsumer(
+        runtime.js,
+        runtime.sessions,
+        tables.inbox,
+        name=recorded_cells.CONSUMER,
+        stream=stream_name("gradebook"),
+        subjects=recorded_cells.SUBJECTS,
+        handler=recorded_cells.record_cell,
     )
 
 
@@ -54,7 +68,11 @@ async def wire(runtime: Runtime) -> Wiring:
     assert runtime.outbox is not None
     deps = Deps(uow=unit_of_work_factory(runtime.sessions, runtime.outbox))
     return Wiring(
-        background=[closed_sections_consumer(runtime).run, substitutions_consumer(runtime).run],
+        background=[
+            closed_sections_consumer(runtime).run,
+            recorded_cells_consumer(runtime).run,
+            substitutions_consumer(runtime).run,
+        ],
         servicers=[(pb_grpc.add_CurriculumServiceServicer_to_server, CurriculumServicer(deps), SERVICE)],
         public_methods=PUBLIC_METHODS,
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.

@@ -1,7 +1,10 @@
 """What a sync import must not remove (issue 22): curriculum keeps the lesson columns where gradebook
 recorded a mark or attendance (its MarkRecorded / AttendanceRecorded events, through the inbox), so a
 lesson with marks or attendance is not cancelled and a student with grades is not expelled by a file
-that merely left them out."""
+that merely left them out.
+
+The consumer is a durable of its own (CONSUMER, see entrypoints/main.py): on its first run it reads the
+gradebook stream from its first event, which backfills the cells recorded before it existed."""
 
 from __future__ import annotations
 
@@ -11,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters.models import RecordedCell
-from services.curriculum.service_layer import closed_sections
 
 SUBJECTS = [gb.MarkRecorded.DESCRIPTOR.full_name, gb.AttendanceRecorded.DESCRIPTOR.full_name]
+# Its own durable consumer, so that its first run replays the gradebook stream from the start: marks
+# recorded before curriculum listened to them are backfilled (until then, a removal they forbid was
+# allowed). Complete while the stream keeps every event (stream_max_age_days = 0, the default).
+CONSUMER = "curriculum-recorded-cells"
 
 
 async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
@@ -31,9 +37,3 @@ async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
     await session.execute(
         insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()
     )
-
-
-async def from_gradebook(session: AsyncSession, event: ReceivedEvent) -> None:
-    """The one handler of curriculum's consumer of gradebook's stream (closed sections and cells)."""
-    await closed_sections.record_closed(session, event)
-    await record_cell(session, event)

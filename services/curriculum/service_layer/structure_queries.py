@@ -12,6 +12,7 @@ from ejournal_platform.pagination import Page, page_request
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Department, Faculty, Group, Specialty, Subgroup, University
+from services.curriculum.adapters.tenancy import of_callers
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.structure import GroupWithSubgroups
@@ -61,7 +62,8 @@ async def list_groups(
         parse_id(faculty_id, "faculty_id", required=False),
         parse_id(specialty_id, "specialty_id", required=False),
     )
-    require(caller(), "structure.read")
+    principal = caller()
+    require(principal, "structure.read")
     # One statement for the page, subgroups included (an array per group): the page's cost is its
     # round trips more than its rows (docs/curriculum.md, "Lists").
     subgroups = (
@@ -75,7 +77,7 @@ async def list_groups(
         query = (
             select(Group, Specialty.faculty_id, subgroups)
             .join(Specialty, Specialty.id == Group.specialty_id)
-            .where(Group.academic_year_id == yid)
+            .where(Group.academic_year_id == yid, of_callers(Group.university_id, principal))
             .order_by(Group.code, Group.id)
             .limit(page.fetch)
         )

@@ -33,6 +33,8 @@ async def record_substitution(session: AsyncSession, event: ReceivedEvent) -> No
                 course_unit_ids=list(m.course_unit_ids),
                 starts_on=date.fromisoformat(m.starts_on),
                 ends_on=date.fromisoformat(m.ends_on),
+                # The absent teacher's university (issue 18); the database places older events' rows.
+                university_id=_uuid_or_none(m.university_id),
             )
             .on_conflict_do_nothing()
         )
@@ -52,6 +54,13 @@ async def record_substitution(session: AsyncSession, event: ReceivedEvent) -> No
             )
             .on_conflict_do_update(index_elements=["substitution_id"], set_={"ended_on": ended})
         )
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[str]:

@@ -43,12 +43,16 @@ def pack_values(values: Sequence[str | None]) -> str:
 
 
 IDS = "string_to_array(%b, ',')"
+# Marks, attendance and history are partitioned by their journal's term (migration 0007): every
+# statement names the term through the journal, so it reads or writes that term's partition only (the
+# subquery is evaluated once, before the partitions are scanned: execution-time pruning).
+TERM = "(SELECT term_id FROM journals WHERE journal_id = %b)"
 VALUES = "string_to_array(%b, E'\\x1f', '')"
 
 # The batch's columns hold every cell it writes; reading them whole avoids sending each cell's ids.
 CURRENT_MARKS = f"""
 SELECT m.column_id::text, m.student_id::text, m.value, m.version FROM marks m
-WHERE m.journal_id = %b AND m.column_id = ANY({IDS}::uuid[])
+WHERE m.journal_id = %b AND m.term_id = {TERM} AND m.column_id = ANY({IDS}::uuid[])
 """
 COLUMNS = """
 SELECT column_id::text, kind, section_id::text, control_kind, cancelled FROM columns WHERE journal_id = %b
@@ -62,38 +66,41 @@ WHERE j.journal_id = %b AND e.until IS NULL AND (j.subgroup_id IS NULL OR e.subg
 CLOSED_SECTIONS = "SELECT section_id::text FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
 
 UPSERT_MARKS = f"""
-INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by)
-SELECT %b, u.c::uuid, u.s::uuid, u.v, u.n::int8, %b, %b
+INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id)
+SELECT %b, u.c::uuid, u.s::uuid, u.v, u.n::int8, %b, %b, {TERM}
 FROM unnest({IDS}, {IDS}, {VALUES}, {IDS}) AS u(c, s, v, n)
-ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
+ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET value = excluded.value, version = excluded.version, updated_at = excluded.updated_at,
     updated_by = excluded.updated_by
 """
 
-CURRENT_ATTENDANCE = """
+CURRENT_ATTENDANCE = f"""
 SELECT a.student_id, a.status, a.version, a.source, a.checked_in_at
-FROM attendance a WHERE a.journal_id = %b AND a.column_id = %b AND a.student_id = ANY(%b::uuid[])
+FROM attendance a WHERE a.journal_id = %b AND a.term_id = {TERM} AND a.column_id = %b
+  AND a.student_id = ANY(%b::uuid[])
 """
 
-UPSERT_ATTENDANCE = """
+UPSERT_ATTENDANCE = f"""
 INSERT INTO attendance (journal_id, column_id, student_id, status, source, checked_in_at, version,
-                        updated_at, updated_by)
-SELECT %b, %b, u.s, u.st, u.src, u.at, u.n, %b, %b
+                        updated_at, updated_by, term_id)
+SELECT %b, %b, u.s, u.st, u.src, u.at, u.n, %b, %b, {TERM}
 FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::timestamptz[], %b::int8[]) AS u(s, st, src, at, n)
-ON CONFLICT (journal_id, column_id, student_id) DO UPDATE
+ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET status = excluded.status, source = excluded.source, checked_in_at = excluded.checked_in_at,
     version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by
 """
 
 INSERT_HISTORY = """
 INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
-                     on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash, typed_at)
+                     on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash, typed_at,
+                     term_id)
 SELECT %(journal)b, %(before)b + u.ord, %(kind)b, u.c::uuid, u.s::uuid, u.o, u.n, %(author)b, %(behalf)b,
        %(reason)b, %(grant)b, %(case)b, %(at)b,
        CASE WHEN u.ord = 1 THEN %(head)b
             ELSE substring(%(hashes)b FROM ((u.ord - 2) * 32 + 1)::int FOR 32) END,
        substring(%(hashes)b FROM ((u.ord - 1) * 32 + 1)::int FOR 32),
-       (string_to_array(%(typed)b::text, ',', ''))[u.ord]::timestamptz
+       (string_to_array(%(typed)b::text, ',', ''))[u.ord]::timestamptz,
+       (SELECT term_id FROM journals WHERE journal_id = %(journal)b)
 FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','),
             string_to_array(%(olds)b, E'\\x1f', ''), string_to_array(%(news)b, E'\\x1f', ''))
      WITH ORDINALITY AS u(c, s, o, n, ord)
@@ -148,7 +155,7 @@ async def read_for_write(
         await cursors[4].execute(LOCK_HEAD, (journal_id,))
         if recall is not None:
             await queue_recall(cursors[5], recall)
-        await cursors[6].execute(CURRENT_MARKS, (journal_id, pack_ids(column_ids)))
+        await cursors[6].execute(CURRENT_MARKS, (journal_id, journal_id, pack_ids(column_ids)))
     journal = await journal_row(cursors[0])
     columns = {r[0]: ColumnFacts(r[1], r[2], r[3], r[4]) for r in await cursors[1].fetchall()}
     roster = {r[0] for r in await cursors[2].fetchall()}
@@ -179,6 +186,7 @@ async def upsert_marks(
         journal_id,
         at,
         by,
+        journal_id,
         pack_ids(column_ids),
         pack_ids(student_ids),
         pack_values(values),
@@ -231,7 +239,7 @@ SELECT m.column_id::text, m.student_id::text, m.updated_by, m.updated_at, coales
 FROM marks m
 JOIN unnest({IDS}::uuid[], {IDS}::uuid[]) AS u(c, s) ON m.column_id = u.c AND m.student_id = u.s
 LEFT JOIN names n ON n.kind = 'person' AND n.name_id::text = m.updated_by
-WHERE m.journal_id = %b
+WHERE m.journal_id = %b AND m.term_id = {TERM}
 """
 
 
@@ -248,7 +256,8 @@ async def writers_of(
     """The last writer and time of each (column, student) mark cell that holds a value."""
     async with conn.cursor(binary=True) as cur:
         await cur.execute(
-            WRITERS, (pack_ids([c for c, _ in cells]), pack_ids([s for _, s in cells]), journal_id)
+            WRITERS,
+            (pack_ids([c for c, _ in cells]), pack_ids([s for _, s in cells]), journal_id, journal_id),
         )
         return {(r[0], r[1]): Writer(r[2], r[4], r[3]) for r in await cur.fetchall()}
 
@@ -259,10 +268,10 @@ async def update_head(
     await conn.execute(UPDATE_HEAD, (position, hash_, journal_id))
 
 
-ATTENDANCE_WRITERS = """
+ATTENDANCE_WRITERS = f"""
 SELECT a.student_id, a.updated_by, a.updated_at, coalesce(n.title, '')
 FROM attendance a LEFT JOIN names n ON n.kind = 'person' AND n.name_id::text = a.updated_by
-WHERE a.journal_id = %b AND a.column_id = %b AND a.student_id = ANY(%b::uuid[])
+WHERE a.journal_id = %b AND a.term_id = {TERM} AND a.column_id = %b AND a.student_id = ANY(%b::uuid[])
 """
 
 
@@ -271,7 +280,7 @@ async def attendance_writers_of(
 ) -> dict[uuid.UUID, Writer]:
     """The last writer and time of each student's attendance in a lesson (those that have one)."""
     async with conn.cursor(binary=True) as cur:
-        await cur.execute(ATTENDANCE_WRITERS, (journal_id, column_id, students))
+        await cur.execute(ATTENDANCE_WRITERS, (journal_id, journal_id, column_id, students))
         return {r[0]: Writer(r[1], r[3], r[2]) for r in await cur.fetchall()}
 
 
@@ -279,7 +288,7 @@ async def current_attendance(
     conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, column_id: uuid.UUID, students: list[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[str, int, str, datetime | None]]:
     async with conn.cursor(binary=True) as cur:
-        await cur.execute(CURRENT_ATTENDANCE, (journal_id, column_id, students))
+        await cur.execute(CURRENT_ATTENDANCE, (journal_id, journal_id, column_id, students))
         return {row[0]: (row[1], int(row[2]), row[3], row[4]) for row in await cur.fetchall()}
 
 
@@ -297,5 +306,5 @@ async def upsert_attendance(
 ) -> None:
     await conn.execute(
         UPSERT_ATTENDANCE,
-        (journal_id, column_id, at, by, students, statuses, sources, checked_in, versions),
+        (journal_id, column_id, at, by, journal_id, students, statuses, sources, checked_in, versions),
     )

@@ -12,7 +12,9 @@ FINAL_SCORES_SET = text(
     SELECT count(*) FILTER (WHERE m.value IS NOT NULL) AS scored, count(*) AS students
     FROM (SELECT DISTINCT student_id FROM enrollments
           WHERE group_id = :g AND until IS NULL AND (CAST(:sg AS uuid) IS NULL OR subgroup_id = :sg)) r
-    LEFT JOIN marks m ON m.journal_id = :j AND m.column_id = :c AND m.student_id = r.student_id
+    LEFT JOIN marks m ON m.journal_id = :j
+        AND m.term_id = (SELECT term_id FROM journals WHERE journal_id = :j) AND m.column_id = :c
+        AND m.student_id = r.student_id
     """
 )
 

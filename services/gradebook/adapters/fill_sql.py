@@ -12,9 +12,13 @@ LESSONS = text(
     ),
     cell_marks AS (
         SELECT m.column_id, m.student_id, m.value FROM marks m
-        WHERE m.journal_id = :j AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
+        WHERE m.journal_id = :j AND m.term_id = (SELECT term_id FROM journals WHERE journal_id = :j)
+          AND m.value IS NOT NULL AND m.student_id IN (SELECT student_id FROM r)
     ),
-    cell_attendance AS (SELECT a.column_id, a.student_id, a.status FROM attendance a WHERE a.journal_id = :j)
+    cell_attendance AS (
+        SELECT a.column_id, a.student_id, a.status FROM attendance a
+        WHERE a.journal_id = :j AND a.term_id = (SELECT term_id FROM journals WHERE journal_id = :j)
+    )
     SELECT c.column_id, c.date,
         (SELECT count(*) FROM r) AS students,
         (SELECT count(*) FROM cell_marks m WHERE m.column_id = c.column_id) AS marks,

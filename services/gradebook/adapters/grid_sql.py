@@ -27,10 +27,14 @@ COLUMNS = """
 SELECT column_id::text, kind, date, starts_at, topic, number, section_id::text, control_kind, lesson_type
 FROM columns WHERE journal_id = %b AND NOT cancelled ORDER BY date, starts_at, column_id
 """
-MARKS = "SELECT column_id::text, student_id::text, value, version FROM marks WHERE journal_id = %b"
+# The term's partition only (see cells_sql.TERM): each journal id is sent twice.
+MARKS = """
+SELECT column_id::text, student_id::text, value, version FROM marks
+WHERE journal_id = %b AND term_id = (SELECT term_id FROM journals WHERE journal_id = %b)
+"""
 ATTENDANCE = """
 SELECT column_id::text, student_id::text, status, version, source, checked_in_at
-FROM attendance WHERE journal_id = %b
+FROM attendance WHERE journal_id = %b AND term_id = (SELECT term_id FROM journals WHERE journal_id = %b)
 """
 
 
@@ -67,8 +71,8 @@ async def read_grid(
         await cursors[0].execute(SECTIONS, (now, journal_id))
         await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
         await cursors[2].execute(COLUMNS, (journal_id,))
-        await cursors[3].execute(MARKS, (journal_id,))
-        await cursors[4].execute(ATTENDANCE, (journal_id,))
+        await cursors[3].execute(MARKS, (journal_id, journal_id))
+        await cursors[4].execute(ATTENDANCE, (journal_id, journal_id))
     rows = [await cur.fetchall() for cur in cursors]
     for cur in cursors:
         await cur.close()

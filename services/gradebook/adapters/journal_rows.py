@@ -88,6 +88,7 @@ async def marks_by_student(
     rows = await session.execute(
         text(
             "SELECT column_id, student_id, value FROM marks WHERE journal_id = :j AND value IS NOT NULL "
+            "AND term_id = (SELECT term_id FROM journals WHERE journal_id = :j) "
             "ORDER BY column_id"
         ),
         {"j": journal_id},

@@ -26,10 +26,13 @@ MY_JOURNALS = text(
     """
 )
 
+# Marks and attendance are partitioned by term: the journal's term picks the partition.
+TERM_OF_J = "(SELECT term_id FROM journals WHERE journal_id = :j)"
 CURRENT_CELLS = text(
     "SELECT 'mark' AS kind, column_id::text, student_id::text, value FROM marks WHERE journal_id = :j "
+    f"AND term_id = {TERM_OF_J} "
     "UNION ALL SELECT 'attendance', column_id::text, student_id::text, status FROM attendance "
-    "WHERE journal_id = :j"
+    f"WHERE journal_id = :j AND term_id = {TERM_OF_J}"
 )
 
 # The open reopen cases of a page of journals at once (their headers in a list): ids as an array.

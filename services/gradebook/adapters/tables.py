@@ -1,6 +1,5 @@
-"""gradebook's database tables (created by migrations/versions/*_0002_gradebook_core.py, which also
-holds the triggers that make closed sections read-only and history append-only at the database level).
-"""
+"""gradebook's tables: *_0002_gradebook_core.py also holds the triggers that make closed sections read-only
+and history append-only in the database; *_0007_partition_by_term.py partitions marks, attendance, history."""
 
 from sqlalchemy import (
     ARRAY,
@@ -140,6 +139,8 @@ journals = Table(
     Column("created_at", TS, nullable=False, server_default=text("now()")),
     Column("locked_at", TS),
     Column("locked_by", Text),
+    # The faculty's university (kept by migration 0007's triggers): a journal's rows route by it (issue 18).
+    Column("university_id", Uuid),
     UniqueConstraint(
         "term_id",
         "course_unit_id",
@@ -201,6 +202,9 @@ marks = Table(
     Column("version", BigInteger, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("updated_by", Text, nullable=False),
+    # The journal's term: the partition (migration 0007; see docs/scale.md "Partitions").
+    Column("term_id", Uuid, primary_key=True),
+    postgresql_partition_by="LIST (term_id)",
 )
 
 attendance = Table(
@@ -215,6 +219,8 @@ attendance = Table(
     Column("version", BigInteger, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("updated_by", Text, nullable=False),
+    Column("term_id", Uuid, primary_key=True),
+    postgresql_partition_by="LIST (term_id)",
 )
 
 checkins = Table(
@@ -247,6 +253,8 @@ history = Table(
     Column("hash", LargeBinary, nullable=False),
     # The client's time of typing (a save queued offline), as information beside recorded_at.
     Column("typed_at", TS),
+    Column("term_id", Uuid, primary_key=True),
+    postgresql_partition_by="LIST (term_id)",
 )
 
 chain_heads = Table(
@@ -379,6 +387,8 @@ Index("ix_journal_teachers_teacher", journal_teachers.c.teacher_id)
 Index("ix_sections_section", sections.c.section_id)
 Index("ix_columns_column", columns.c.column_id)
 Index("ix_history_grant", history.c.grant_id, postgresql_where=history.c.grant_id.is_not(None))
+Index("ix_history_cell", history.c.column_id, history.c.student_id)
+Index("ix_journals_university", journals.c.university_id)
 Index("ix_reopen_grants_open", reopen_grants.c.journal_id, reopen_grants.c.section_id,
       postgresql_where=reopen_grants.c.ended_at.is_(None))  # fmt: skip
 Index("ix_statements_journal", statements.c.journal_id)

@@ -10,7 +10,8 @@ EXAMS = text(
     FROM journals j
     JOIN columns c ON c.journal_id = j.journal_id AND c.control_kind = 'intermediate_attestation'
     JOIN control_events ce ON ce.control_event_id = c.column_id
-    JOIN marks m ON m.journal_id = j.journal_id AND m.column_id = c.column_id AND m.value IS NOT NULL
+    JOIN marks m ON m.journal_id = j.journal_id AND m.term_id = j.term_id AND m.column_id = c.column_id
+        AND m.value IS NOT NULL
     WHERE j.group_id = :group AND ce.course_unit_id = ANY(:units)
     """
 )
@@ -33,5 +34,6 @@ UNIT_TEACHERS = text(
 )
 
 STUDENT_ATTENDANCE = text(
-    "SELECT column_id, status FROM attendance WHERE journal_id = :j AND student_id = :s"
+    "SELECT column_id, status FROM attendance WHERE journal_id = :j AND student_id = :s "
+    "AND term_id = (SELECT term_id FROM journals WHERE journal_id = :j)"
 )

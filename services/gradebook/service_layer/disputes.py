@@ -112,6 +112,7 @@ async def open_dispute(
             await session.execute(
                 select(t.marks.c.value).where(
                     t.marks.c.journal_id == journal_uuid,
+                    t.marks.c.term_id == journal.term_id,
                     t.marks.c.column_id == column_uuid,
                     t.marks.c.student_id == student,
                 )

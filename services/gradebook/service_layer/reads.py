@@ -207,7 +207,11 @@ async def cell_history(
         )
         assert principal is not None
         h = t.history.c
-        query = select(t.history).where(h.journal_id == journal.journal_id).order_by(h.position)
+        query = (
+            select(t.history)
+            .where(h.journal_id == journal.journal_id, h.term_id == journal.term_id)
+            .order_by(h.position)
+        )
         if column_id:
             query = query.where(h.column_id == parse_id(column_id, "column_id"))
         if student_id:
@@ -256,7 +260,9 @@ async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id:
         h = t.history.c
         rows = (
             await session.execute(
-                select(t.history).where(h.journal_id == journal.journal_id).order_by(h.position)
+                select(t.history)
+                .where(h.journal_id == journal.journal_id, h.term_id == journal.term_id)
+                .order_by(h.position)
             )
         ).all()
         head = (

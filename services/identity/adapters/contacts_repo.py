@@ -16,8 +16,9 @@ from services.identity.adapters.tables import contacts, people, telegram_link_co
 from services.identity.domain.contacts import DEFAULT_TIMEZONE, PROFILE_TIMEZONES, Contacts
 
 _PERSON = (people.c.id, people.c.email, people.c.language.label("person_language"), people.c.last_name,
-           people.c.first_name, people.c.patronymic, people.c.profile_code)  # fmt: skip
-_COLUMNS = (*_PERSON, *[c for c in contacts.c if c.name != "person_id"])
+           people.c.first_name, people.c.patronymic, people.c.profile_code,
+           people.c.university_id)  # fmt: skip
+_COLUMNS = (*_PERSON, *[c for c in contacts.c if c.name not in ("person_id", "university_id")])
 
 
 def _to_contacts(r: Any) -> Contacts:
@@ -43,8 +44,9 @@ def _full_name(r: Any) -> str:
     return " ".join(part for part in (r.last_name, r.first_name, r.patronymic) if part)
 
 
-async def of_people(session: AsyncSession, person_ids: Sequence[str]) -> list[tuple[Contacts, str]]:
-    """Each existing person's contacts (defaults where none were saved) with their full name."""
+async def of_people(session: AsyncSession, person_ids: Sequence[str]) -> list[tuple[Contacts, str, str]]:
+    """Each existing person's contacts (defaults where none were saved) with their full name and
+    university."""
     ids = [uuid.UUID(i) for i in person_ids]
     rows = await session.execute(
         select(*_COLUMNS)
@@ -52,7 +54,7 @@ async def of_people(session: AsyncSession, person_ids: Sequence[str]) -> list[tu
         .where(people.c.id.in_(ids), people.c.status == "active")
         .order_by(people.c.id)
     )
-    return [(_to_contacts(r), _full_name(r)) for r in rows]
+    return [(_to_contacts(r), _full_name(r), r.university_id) for r in rows]
 
 
 async def get(session: AsyncSession, person_id: str) -> Contacts:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Text, false, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,8 +96,25 @@ async def find_by_id(session: AsyncSession, person_id: str, *, lock: bool = Fals
     return (await session.execute(query)).first()
 
 
-async def find_rows(session: AsyncSession, query: str, limit: int) -> list[Row[Any]]:
-    """People whose login begins with `query` or whose name holds it (any case), by name then login."""
+# The people columns a grant's scope type names (a registrar's faculty, an administrator's university).
+_PLACED_BY = {"university": "university_id", "faculty": "faculty_id", "department": "department_id",
+              "group": "group_id"}  # fmt: skip
+
+FIND_ORDER = (people.c.last_name, people.c.first_name, people.c.login)
+
+
+async def find_rows(
+    session: AsyncSession,
+    query: str,
+    limit: int,
+    within: Sequence[tuple[str, str]] | None = None,
+    after: tuple[str, str, str] | None = None,
+) -> list[Row[Any]]:
+    """People whose login begins with `query` or whose name holds it (any case), by name then login
+    (unique: a stable order), starting right after `after` when given.
+
+    `within`: (scope type, scope id) pairs; only people placed in one of them are read, so a search
+    never scans another university's people (issue 18). None: everyone (a service)."""
     c = people.c
     text = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     inside = f"%{text}%"
@@ -107,7 +124,13 @@ async def find_rows(session: AsyncSession, query: str, limit: int) -> list[Row[A
         | c.first_name.ilike(inside, escape="\\")
         | c.patronymic.ilike(inside, escape="\\")
     )
-    ordered = select(people).where(matches).order_by(c.last_name, c.first_name, c.login).limit(limit)
+    if within is not None:
+        placed = [c[_PLACED_BY[kind]] == scope_id for kind, scope_id in within if kind in _PLACED_BY]
+        matches = matches & or_(false(), *placed)
+    ordered = select(people).where(matches)
+    if after is not None:
+        ordered = ordered.where(tuple_(*FIND_ORDER) > tuple_(*(literal(v, type_=Text) for v in after)))
+    ordered = ordered.order_by(*FIND_ORDER).limit(limit)
     return list((await session.execute(ordered)).all())
 
 
@@ -117,12 +140,9 @@ async def full_names(session: AsyncSession, person_ids: Sequence[str]) -> dict[s
     if not keys:
         return {}
     c = people.c
-    rows = await session.execute(
-        select(c.id, c.last_name, c.first_name, c.patronymic).where(c.id.in_(keys))
-    )
+    rows = await session.execute(select(c.id, c.last_name, c.first_name, c.patronymic).where(c.id.in_(keys)))
     return {
-        str(r.id): " ".join(part for part in (r.last_name, r.first_name, r.patronymic) if part)
-        for r in rows
+        str(r.id): " ".join(part for part in (r.last_name, r.first_name, r.patronymic) if part) for r in rows
     }
 
 

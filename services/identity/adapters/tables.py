@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Identity,
     Index,
@@ -31,6 +32,13 @@ outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
 
 NOW = func.now()
+
+
+def derived_university_id(*, nullable: bool = False) -> Column[str]:
+    """The person's university, copied by the database from the parent row on insert (migration 0006,
+    ejournal_platform.tenancy): INSERTs leave it out."""
+    return Column("university_id", Text, nullable=nullable, server_default=FetchedValue())
+
 
 people = Table(
     "people",
@@ -73,6 +81,7 @@ person_audit = Table(
     Column("action", Text, nullable=False),
     Column("details", JSONB, nullable=False),
     Column("request_id", Text),
+    derived_university_id(),
 )
 
 login_attempts = Table(
@@ -87,6 +96,7 @@ login_attempts = Table(
     Column("outcome", Text, nullable=False),
     # Failed attempts at logins that name nobody lock out like known ones (auth.login).
     Index("ix_login_attempts_unknown_login", "login", "at", postgresql_where=text("person_id IS NULL")),
+    derived_university_id(nullable=True),
 )
 
 role_assignments = Table(
@@ -104,6 +114,7 @@ role_assignments = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("revoked_by", Text),
     Column("revoke_reason", Text),
+    derived_university_id(),
 )
 
 # A login session = one refresh-token family; revoking it stops every refresh token of the family.
@@ -120,6 +131,7 @@ sessions = Table(
     Column("revoke_reason", Text),
     # Every service asks each second which sessions ended since a moment (token revocation).
     Index("ix_sessions_revoked_at", "revoked_at", postgresql_where=text("revoked_at IS NOT NULL")),
+    derived_university_id(),
 )
 
 # Refresh tokens are stored as SHA-256 digests only; `used_at` set = spent (a second use is reuse).
@@ -130,6 +142,7 @@ refresh_tokens = Table(
     Column("session_id", Uuid, ForeignKey("sessions.id"), nullable=False, index=True),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
+    derived_university_id(),
 )
 
 signing_keys = Table(
@@ -211,6 +224,7 @@ contacts = Table(
     Column("preferences", JSONB, nullable=False, server_default="{}"),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
+    derived_university_id(),
 )
 
 # One-time codes a person sends to the Telegram bot; only their SHA-256 digest is stored.
@@ -221,4 +235,5 @@ telegram_link_codes = Table(
     Column("person_id", Uuid, ForeignKey("people.id"), nullable=False, index=True),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True)),
+    derived_university_id(),
 )

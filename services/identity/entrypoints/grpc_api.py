@@ -123,8 +123,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         return pb.GetPersonResponse(person=m.person_to_pb(person))
 
     async def FindPeople(self, request: pb.FindPeopleRequest, context: Ctx) -> pb.FindPeopleResponse:
-        found = await people.find_people(self.deps, authenticated(), request.query, request.page_size)
-        return pb.FindPeopleResponse(people=[m.person_to_pb(p) for p in found])
+        size = request.page_size or people.FIND_DEFAULT  # a typeahead's page is short unless asked
+        page = page_request(size, request.page_token, {"query": request.query.strip()})
+        found, next_token = await people.find_people(self.deps, authenticated(), request.query, page)
+        return pb.FindPeopleResponse(people=[m.person_to_pb(p) for p in found], next_page_token=next_token)
 
     async def UpdatePerson(self, request: pb.UpdatePersonRequest, context: Ctx) -> pb.UpdatePersonResponse:
         cmd = people.UpdatePerson(
@@ -323,4 +325,5 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             parents_of_student_ids=tuple(request.parents_of_student_ids),
         )
         found = await contacts.resolve_recipients(self.deps, authenticated(), query)
-        return pb.ResolveRecipientsResponse(recipients=[m.recipient_to_pb(c, name) for c, name in found])
+        recipients = [m.recipient_to_pb(c, name, university) for c, name, university in found]
+        return pb.ResolveRecipientsResponse(recipients=recipients)

@@ -174,10 +174,11 @@ def contacts_from(r: pb.UpdateContactsRequest) -> Contacts:
     )  # fmt: skip
 
 
-def recipient_to_pb(c: Contacts, full_name: str) -> pb.Recipient:
+def recipient_to_pb(c: Contacts, full_name: str, university_id: str = "") -> pb.Recipient:
     return pb.Recipient(
         person_id=c.person_id, full_name=full_name, email=c.email, telegram_chat_id=c.telegram_chat_id,
         language=c.language, timezone=c.timezone, quiet_from_hour=c.quiet_from_hour,
         quiet_to_hour=c.quiet_to_hour, digest_hour=c.digest_hour,
         preferences=[pb.NoticePreference(category=k, delivery=v) for k, v in c.preferences.items()],
+        university_id=university_id,
     )  # fmt: skip

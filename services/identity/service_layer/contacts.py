@@ -125,7 +125,7 @@ class RecipientQuery:
 
 async def resolve_recipients(
     deps: Deps, principal: Principal, query: RecipientQuery
-) -> list[tuple[Contacts, str]]:
+) -> list[tuple[Contacts, str, str]]:
     require(principal, "contacts.resolve")
     ids = {i for i in query.person_ids if people_repo.parse_id(i)}
     async with deps.unit_of_work() as uow:

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ejournal.identity.v1 import events_pb2 as ev
-from ejournal_platform.authz import POLICY, ResourceScope, allowed, permits_allow, require
+from ejournal_platform.authz import (
+    ANY_SCOPE_ID,
+    POLICY,
+    Reach,
+    ResourceScope,
+    allowed,
+    permits_allow,
+    require,
+)
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from ejournal_platform.events import Event
@@ -151,24 +159,57 @@ async def visible_person(session: Any, principal: Principal, person_id: str, act
 
 
 FIND_ACTION = "people.manage"
-FIND_DEFAULT, FIND_MAX, FIND_SCAN = 20, 100, 1000
+FIND_DEFAULT, FIND_SCAN = 20, 500
 
 
-async def find_people(deps: Deps, principal: Principal, query: str, page_size: int = 0) -> list[Person]:
-    """People the caller manages, by login prefix or a part of the name: asked only by someone who
-    manages people somewhere (else refused like any other action); each found person is shown only
-    where the caller may manage them, so the answer says nothing of anyone else."""
+async def find_people(deps: Deps, principal: Principal, query: str, page: Page) -> tuple[list[Person], str]:
+    """People the caller manages, by login prefix or a part of the name, one page at a time (by last
+    name, first name, login; `page` from page_request, its token the last shown person's key): asked
+    only by someone who manages people somewhere (else refused like any other action); each found
+    person is shown only where the caller may manage them, so the answer says nothing of anyone else.
+    The scope is checked per person, so matches are read in batches until the page is full."""
     managers = {permit.role.value for permit in POLICY[FIND_ACTION]}
     if not any(g.role in managers for g in principal.roles):
         raise PermissionDenied(f"permission denied: {FIND_ACTION}")
     wanted = query.strip()
     if len(wanted) < 2:
         raise ValidationFailed("the query is too short", [("query", "needs at least 2 characters")])
-    limit = min(max(page_size or FIND_DEFAULT, 1), FIND_MAX)
+    after: tuple[str, str, str] | None = None
+    if page.after:
+        last_name, first_name, login = page.after_key(str, str, str)
+        after = (last_name, first_name, login)
+    shown: list[Person] = []
     async with deps.unit_of_work() as uow:
-        rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN)
-    found = [people_repo.to_person(row) for row in rows]
-    return [p for p in found if allowed(principal, FIND_ACTION, p.scope)][:limit]
+        within = managed_scopes(principal)
+        while len(shown) < page.fetch:
+            rows = await people_repo.find_rows(uow.session, wanted, FIND_SCAN, within, after)
+            shown += [p for p in map(people_repo.to_person, rows) if allowed(principal, FIND_ACTION, p.scope)]
+            if len(rows) < FIND_SCAN:
+                break
+            last = rows[-1]
+            after = (last.last_name, last.first_name, last.login)
+    return page.cut(shown[: page.fetch], key=lambda p: (p.name.last_name, p.name.first_name, p.login))
+
+
+SEARCHABLE_SCOPES = frozenset({"university", "faculty", "department", "group"})
+
+
+def managed_scopes(principal: Principal) -> list[tuple[str, str]] | None:
+    """Where the caller manages people, as (scope type, id): the search reads only there, so it never
+    crosses into another university (issue 18). None (read everyone, then filter) for a grant that
+    covers everything, or one whose scope the people table does not record."""
+    permits = POLICY[FIND_ACTION]
+    scopes: list[tuple[str, str]] = []
+    for grant in principal.roles:
+        reaches = {p.reach for p in permits if p.role.value == grant.role}
+        if not reaches:
+            continue
+        if Reach.ANYWHERE in reaches or grant.scope_id == ANY_SCOPE_ID:
+            return None
+        if grant.scope_type not in SEARCHABLE_SCOPES:
+            return None
+        scopes.append((grant.scope_type, grant.scope_id))
+    return scopes
 
 
 async def get_person(deps: Deps, principal: Principal, person_id: str) -> Person:

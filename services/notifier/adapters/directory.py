@@ -32,6 +32,7 @@ def recipient_from(r: pb.Recipient) -> Recipient:
         quiet_to_hour=r.quiet_to_hour,
         digest_hour=r.digest_hour,
         preferences={p.category: p.delivery for p in r.preferences},
+        university_id=r.university_id,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +24,15 @@ async def remember(session: AsyncSession, e: gb.JournalOpened) -> None:
         "group_name": e.names.group,
         "lesson_type": e.lesson_type,
     }
-    upsert = insert(journals).values(journal_id=e.journal_id, **values)
-    await session.execute(upsert.on_conflict_do_update(index_elements=[journals.c.journal_id], set_=values))
+    # The journal's university (issue 18): empty while the gradebook did not know it yet, and then
+    # not taken back by a later JournalOpened that does not know it either.
+    upsert = insert(journals).values(journal_id=e.journal_id, university_id=e.university_id or None, **values)
+    university = func.coalesce(upsert.excluded.university_id, journals.c.university_id)
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[journals.c.journal_id], set_={**values, "university_id": university}
+        )
+    )
 
 
 async def names_of(session: AsyncSession, journal_ids: Iterable[str]) -> dict[str, JournalNames]:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Identity,
     Index,
@@ -28,6 +29,16 @@ inbox = define_inbox(metadata)
 
 NOW = func.now()
 
+
+def university_id(*, derived: bool = False) -> Column[str]:
+    """The row's university (issue 18, ejournal_platform.tenancy), NULL where it is not known (rows
+    from before migration 0007; a journal whose structure the gradebook did not know yet).
+    `derived`: copied by the database from the parent row on insert, so INSERTs leave it out."""
+    if derived:
+        return Column("university_id", Text, server_default=FetchedValue())
+    return Column("university_id", Text)
+
+
 notices = Table(
     "notices",
     metadata,
@@ -43,6 +54,7 @@ notices = Table(
     Column("deadline", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("read_at", DateTime(timezone=True)),
+    university_id(),
 )
 
 deliveries = Table(
@@ -59,6 +71,7 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=False, server_default=""),
     Column("sent_at", DateTime(timezone=True)),
+    university_id(derived=True),
 )
 
 delivery_attempts = Table(
@@ -69,6 +82,7 @@ delivery_attempts = Table(
     Column("at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("outcome", Text, nullable=False),  # sent | failed | dead_lettered
     Column("error", Text, nullable=False, server_default=""),
+    university_id(derived=True),
 )
 
 # The lessons of a student's current run of absences in one journal (domain/absences.py).
@@ -78,6 +92,7 @@ absence_streaks = Table(
     Column("journal_id", Text, primary_key=True),
     Column("student_id", Text, primary_key=True),
     Column("lessons", ARRAY(Text), nullable=False),
+    university_id(derived=True),
 )
 
 # Each journal's group (the curator's scope) and profile (whose scale says which marks mean absent),
@@ -92,6 +107,7 @@ journals = Table(
     Column("discipline", Text, nullable=False, server_default=""),
     Column("group_name", Text, nullable=False, server_default=""),
     Column("lesson_type", Text, nullable=False, server_default=""),
+    university_id(),
 )
 
 Index("ix_notices_recipient", notices.c.recipient_id, notices.c.created_at)

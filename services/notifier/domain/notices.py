@@ -50,6 +50,7 @@ class Recipient:
     quiet_to_hour: int = 0
     digest_hour: int = 18
     preferences: Mapping[str, str] = field(default_factory=dict)
+    university_id: str = ""
 
     def delivery_for(self, category: Category) -> Delivery:
         chosen = self.preferences.get(category.value, Delivery.IMMEDIATE.value)

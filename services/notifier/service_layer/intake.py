@@ -91,6 +91,7 @@ class Intake:
             session, id=nid, event_id=uuid.UUID(event_id), recipient_id=recipient.person_id,
             category=spec.category.value, language=recipient.language, subject=rendered.subject,
             body=rendered.body, link=self.renderer.link(spec.link_path), deadline=spec.deadline,
+            university_id=recipient.university_id or None,
         )  # fmt: skip
         if not added:
             return False

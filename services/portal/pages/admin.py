@@ -57,29 +57,37 @@ def listed(reply_body: Any, key: str) -> list[dict[str, Any]]:
 
 
 @router.get("/admin/people", response_class=HTMLResponse)
-async def people(request: Request, person_id: str = "", done: str = "", q: str = "") -> Response:
+async def people(
+    request: Request, person_id: str = "", done: str = "", q: str = "", page_token: str = ""
+) -> Response:
     visit = await Visit.signed_in(request)
-    return await desk(visit, person_id, done=done, query=q)
+    return await desk(visit, person_id, done=done, query=q, page_token=page_token)
 
 
-async def found_people(visit: Visit, query: str) -> tuple[list[dict[str, Any]], str]:
-    """The people the administrator manages whose login begins with, or whose name holds, the query."""
+async def found_people(
+    visit: Visit, query: str, page_token: str = ""
+) -> tuple[list[dict[str, Any]], str, str]:
+    """One page of the people the administrator manages whose login begins with, or whose name holds,
+    the query; the refusal; the next page's token (FindPeople pages like every list, issue 22)."""
     if not query.strip():
-        return [], ""
-    reply = await visit.get("/api/v1/people", query=query.strip(), page_size=FOUND)
-    return listed(reply.body, "people") if reply.ok else [], "" if reply.ok else refusal(visit, reply)
+        return [], "", ""
+    reply = await visit.get("/api/v1/people", query=query.strip(), page_size=FOUND, page_token=page_token)
+    if not reply.ok:
+        return [], refusal(visit, reply), ""
+    following = reply.body.get("next_page_token", "") if isinstance(reply.body, dict) else ""
+    return listed(reply.body, "people"), "", str(following)
 
 
 async def desk(
     visit: Visit, person_id: str = "", done: str = "", error: str = "", issued: dict[str, str] | None = None,
-    status: int = 200, query: str = "",
+    status: int = 200, query: str = "", page_token: str = "",
 ) -> Response:  # fmt: skip
-    (requests, classrooms), (found, search_error) = await asyncio.gather(
+    (requests, classrooms), (found, search_error, found_next) = await asyncio.gather(
         asyncio.gather(
             visit.get("/api/v1/login-requests", status="LOGIN_REQUEST_STATUS_SUBMITTED"),
             visit.get("/api/v1/classrooms", university_id=university_of(visit)),
         ),
-        found_people(visit, query),
+        found_people(visit, query, page_token),
     )
     person: dict[str, Any] = {}
     roles: list[dict[str, Any]] = []
@@ -110,6 +118,7 @@ async def desk(
         person=person,
         query=query,
         found=found,
+        found_next=found_next,
         search_error=search_error,
         statuses=STATUSES,
         roles=roles,

@@ -66,7 +66,12 @@ async def imports(request: Request) -> Response:
 
 
 async def imports_page(
-    visit: Visit, result: dict[str, Any] | None = None, problem: str = "", status: int = 200
+    visit: Visit,
+    result: dict[str, Any] | None = None,
+    problem: str = "",
+    status: int = 200,
+    form: dict[str, str] | None = None,
+    preview: bool = False,
 ) -> Response:
     kinds = list(IMPORT_KINDS.items())
     # the file is imported into one academic year; the latest is offered first
@@ -74,8 +79,9 @@ async def imports_page(
     years = reply.body.get("academic_years", []) if reply.ok and isinstance(reply.body, dict) else []
     years = sorted(years, key=lambda year: str(year.get("starts_on", "")), reverse=True)
     return visit.render(
-        "imports.html", status=status, kinds=kinds, years=years, result=result, problem=problem
-    )
+        "imports.html", status=status, kinds=kinds, years=years, result=result, problem=problem,
+        form=form or {}, preview=preview,
+    )  # fmt: skip
 
 
 @router.post("/registrar/imports", response_class=HTMLResponse)
@@ -86,13 +92,23 @@ async def import_without_script(
     academic_year: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
     dry_run: Annotated[str, Form()] = "",
+    sync: Annotated[str, Form()] = "",
+    sync_order_number: Annotated[str, Form()] = "",
+    sync_order_date: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     """The import as a plain form post (no JavaScript): the same API call the page's script makes;
-    the streamed progress is read to its end and the result shown with each row's error."""
+    the streamed progress is read to its end and the result shown with each row's error. In sync mode
+    an unconfirmed post is a dry run whose counts are shown with a form to apply them (issue 22)."""
     visit = await Visit.signed_in(request)
+    form = {"kind": kind, "academic_year": academic_year, "reason": reason, "sync": "on" if sync else "",
+            "sync_order_number": sync_order_number, "sync_order_date": sync_order_date}  # fmt: skip
+    previewing = bool(sync) and not confirmed and not dry_run
     query = {"kind": kind, "file_name": file.filename or "import.csv", "academic_year_id": academic_year,
-             "dry_run": "true" if dry_run else "false", "reason": reason}  # fmt: skip
+             "dry_run": "true" if dry_run or previewing else "false", "reason": reason,
+             "sync": "true" if sync else "false", "sync_order_number": sync_order_number,
+             "sync_order_date": sync_order_date}  # fmt: skip
     content = await file.read()
     headers = {"Content-Type": "application/octet-stream"}
     reply = await visit.send(
@@ -101,11 +117,12 @@ async def import_without_script(
     if not reply.ok:
         title = reply.body.get("title", "") if isinstance(reply.body, dict) else ""
         problem = visit.gettext("Not saved: %(reason)s") % {"reason": title}
-        return await imports_page(visit, problem=problem, status=reply.status)
+        return await imports_page(visit, problem=problem, status=reply.status, form=form)
     lines = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
     result = next((line["result"] for line in reversed(lines) if "result" in line), None)
     if result is None:
         return await imports_page(
-            visit, problem=visit.gettext("The import could not be finished. Try again.")
+            visit, problem=visit.gettext("The import could not be finished. Try again."), form=form
         )
-    return await imports_page(visit, result=result)
+    preview = previewing and result.get("status") == "validated"
+    return await imports_page(visit, result=result, form=form, preview=preview)

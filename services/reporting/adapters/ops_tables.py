@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, LargeBinary, Table, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 
-from services.reporting.adapters.read_models import _text
+from services.reporting.adapters.read_models import _text, _university
 from services.reporting.adapters.tables import metadata
 
 report_job = Table(
@@ -25,6 +25,7 @@ report_job = Table(
     Column("content", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True)),
+    _university(),
 )
 
 archive_record = Table(
@@ -41,6 +42,7 @@ archive_record = Table(
     _text("bundle_sha256"),
     _text("item_sha256"),  # hash of the item's archived content
     _text("archived_by"),
+    _university(),
 )
 
 backup_record = Table(
@@ -66,6 +68,7 @@ signed_statement = Table(
     Column("pdf", LargeBinary, nullable=False),
     Column("signers", JSONB, nullable=False, server_default="[]"),  # [{role, person_id, signed_at}]
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    _university(),
 )
 Index("ix_signed_statement_number", signed_statement.c.number)
 
@@ -81,5 +84,6 @@ external_signature = Table(
     Column("prepared_pdf", LargeBinary, nullable=False),
     Column("pending", JSONB, nullable=False),  # the rest of keys.Pending: numbers and base64 DER
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    _university(),
 )
 Index("ix_external_signature_statement", external_signature.c.statement_id)

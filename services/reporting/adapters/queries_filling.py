@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.reporting.adapters.tenancy import WITHIN_SQL
 from services.reporting.domain.attendance import Presence
 from services.reporting.domain.filling import LessonFilling
 from services.reporting.domain.local_time import local_day
@@ -26,9 +28,15 @@ class Scope:
     group_id: str = ""
     teacher_id: str = ""
     course_unit_id: str = ""
+    # The caller's grants' structure units: only their universities' journals (adapters/tenancy.py);
+    # None: every university's (a service identity). Set by service_layer.reports.common.authorize_scope.
+    units: tuple[str, ...] | None = None
 
-    def sql(self, alias: str = "j") -> tuple[str, dict[str, str]]:
-        parts, params = ["NOT {a}.archived"], {}
+    def sql(self, alias: str = "j") -> tuple[str, dict[str, Any]]:
+        parts, params = ["NOT {a}.archived"], dict[str, Any]()
+        if self.units is not None:
+            parts.append(WITHIN_SQL)
+            params["caller_units"] = list(self.units)
         for name in ("term_id", "faculty_id", "department_id", "group_id", "course_unit_id"):
             value = getattr(self, name)
             if value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters import workflow_models as wm
+from services.reporting.adapters.tenancy import within
 from services.reporting.domain.quality import FinalResult
 from services.reporting.domain.reopens import ReopenCaseView, StepSpan
 
@@ -27,14 +29,18 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-async def final_results(session: AsyncSession, term_ids: list[str]) -> tuple[list[FinalResult], int]:
+async def final_results(
+    session: AsyncSession, term_ids: list[str], units: Sequence[str] | None = None
+) -> tuple[list[FinalResult], int]:
     """Final results of the terms' course units from their statements; an individual statement
     (formed after a reopen) replaces the lines of the students it corrects. Returns the results and
     how many statements still wait for their content."""
     s = rm.statement
     rows = (
         await session.execute(
-            select(s).where(s.c.term_id.in_(term_ids), ~s.c.archived).order_by(s.c.formed_at)
+            select(s)
+            .where(s.c.term_id.in_(term_ids), ~s.c.archived, within(s.c.university_id, units))
+            .order_by(s.c.formed_at)
         )
     ).all()
     profiles = {
@@ -84,13 +90,13 @@ def _spans(steps: list[Any]) -> tuple[StepSpan, ...]:
 
 
 async def reopen_cases(
-    session: AsyncSession, start: datetime, end: datetime, faculty_id: str
+    session: AsyncSession, start: datetime, end: datetime, faculty_id: str, units: Sequence[str] | None = None
 ) -> list[ReopenCaseView]:
     rc = wm.reopen_case
     query = select(rc, rm.journal.c.profile_code).join(
         rm.journal, rm.journal.c.journal_id == rc.c.journal_id, isouter=True
     )
-    query = query.where(rc.c.opened_at >= start, rc.c.opened_at < end)
+    query = query.where(rc.c.opened_at >= start, rc.c.opened_at < end, within(rc.c.university_id, units))
     if faculty_id:
         query = query.where(rc.c.faculty_id == faculty_id)
     cases = (await session.execute(query)).all()
@@ -165,7 +171,12 @@ async def journals_of(session: AsyncSession, course_unit_id: str, group_id: str)
 
 
 async def sanctions_and_measures(
-    session: AsyncSession, case_ids: list[str], start: datetime, end: datetime, faculty_id: str
+    session: AsyncSession,
+    case_ids: list[str],
+    start: datetime,
+    end: datetime,
+    faculty_id: str,
+    units: Sequence[str] | None = None,
 ) -> tuple[list[Any], list[Any]]:
     """Sanctions proposed for the period's cases; corrective measures recorded in the period (those of
     the faculty, its cases', or the whole university's when no faculty is asked for)."""
@@ -175,7 +186,7 @@ async def sanctions_and_measures(
             select(s).where(s.c.case_id.in_(case_ids)).order_by(s.c.subject, s.c.subject_id)
         )
     ).all()
-    query = select(m).where(m.c.recorded_at >= start, m.c.recorded_at < end)
+    query = select(m).where(m.c.recorded_at >= start, m.c.recorded_at < end, within(m.c.university_id, units))
     if faculty_id:
         query = query.where((m.c.case_id.in_(case_ids)) | (m.c.scope_id == faculty_id))
     measures = (await session.execute(query.order_by(m.c.recorded_at))).all()

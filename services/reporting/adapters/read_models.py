@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    FetchedValue,
     Index,
     Integer,
     LargeBinary,
@@ -27,6 +28,13 @@ from services.reporting.adapters.tables import metadata
 
 def _text(name: str, **kw: object) -> Column[str]:
     return Column(name, Text, nullable=False, server_default="", **kw)  # type: ignore[arg-type]
+
+
+def _university() -> Column[str]:
+    """The row's university (issue 18, ejournal_platform.tenancy), filled by the database from the
+    structure the row names (migration 0007) on insert and, while still unknown, on each update: a
+    projection may be written before the structure that places it arrives. NULL until then."""
+    return Column("university_id", Text, server_default=FetchedValue())
 
 
 # -- identity ----------------------------------------------------------------------------------------
@@ -45,6 +53,7 @@ person = Table(
     _text("group_id"),
     _text("profile_code"),
     _text("status"),
+    _university(),
 )
 
 role = Table(
@@ -56,6 +65,7 @@ role = Table(
     _text("scope_type"),
     _text("scope_id"),
     Column("revoked", Boolean, nullable=False, server_default="false"),
+    _university(),
 )
 Index("ix_rm_role_scope", role.c.role, role.c.scope_type, role.c.scope_id)
 
@@ -77,6 +87,7 @@ course_unit = Table(
     _text("faculty_id"),
     Column("removed", Boolean, nullable=False, server_default="false"),
     Column("revision", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 
 term = Table(
@@ -88,6 +99,7 @@ term = Table(
     Column("starts_on", Date),
     Column("ends_on", Date),
     Column("revision", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 
 enrollment = Table(
@@ -99,6 +111,7 @@ enrollment = Table(
     _text("faculty_id"),
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("effective_date", Date),
+    _university(),
 )
 Index("ix_rm_enrollment_group", enrollment.c.group_id)
 
@@ -121,6 +134,7 @@ lesson = Table(
     _text("load_id"),
     Column("cancelled", Boolean, nullable=False, server_default="false"),
     Column("revision", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 Index("ix_rm_lesson_unit_group", lesson.c.course_unit_id, lesson.c.group_id, lesson.c.lesson_type)
 
@@ -140,6 +154,7 @@ teaching_load = Table(
     _text("profile_code"),
     Column("removed", Boolean, nullable=False, server_default="false"),
     Column("revision", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 
 # Printable names of the structure (curriculum's StructureUnitDefined): what documents print for a
@@ -155,6 +170,7 @@ structure_unit = Table(
     _text("time_zone"),
     _text("profile_code"),
     Column("defined_at", DateTime(timezone=True), nullable=False),
+    _university(),
 )
 
 # -- gradebook ---------------------------------------------------------------------------------------
@@ -174,6 +190,7 @@ journal = Table(
     _text("title"),
     Column("locked_at", DateTime(timezone=True)),
     Column("archived", Boolean, nullable=False, server_default="false"),
+    _university(),
 )
 Index("ix_rm_journal_unit_group", journal.c.course_unit_id, journal.c.group_id)
 
@@ -188,6 +205,7 @@ section = Table(
     Column("closed_at", DateTime(timezone=True)),
     _text("closed_by"),
     _text("statement_id"),
+    _university(),
 )
 
 mark = Table(
@@ -205,6 +223,7 @@ mark = Table(
     Column("recorded_at", DateTime(timezone=True)),
     Column("first_recorded_at", DateTime(timezone=True)),
     Column("version", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 
 attendance = Table(
@@ -218,6 +237,7 @@ attendance = Table(
     Column("recorded_at", DateTime(timezone=True)),
     Column("first_recorded_at", DateTime(timezone=True)),
     Column("version", BigInteger, nullable=False, server_default="0"),
+    _university(),
 )
 
 statement = Table(
@@ -243,6 +263,7 @@ statement = Table(
     # The full statement (gradebook's Statement message, as served by GetStatement), fetched once.
     Column("content", LargeBinary),
     Column("archived", Boolean, nullable=False, server_default="false"),
+    _university(),
 )
 Index("ix_rm_statement_journal", statement.c.journal_id)
 
@@ -263,6 +284,7 @@ reopen_grant = Table(
     _text("reclose_reason"),
     _text("individual_statement_id"),
     Column("corrected_student_ids", ARRAY(Text), nullable=False, server_default="{}"),
+    _university(),
 )
 
 dispute = Table(
@@ -278,4 +300,5 @@ dispute = Table(
     _text("decision"),
     Column("answered_at", DateTime(timezone=True)),
     Column("late", Boolean, nullable=False, server_default="false"),
+    _university(),
 )

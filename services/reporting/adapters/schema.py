@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Index
+
 from services.reporting.adapters import ops_tables, read_models, workflow_models
 from services.reporting.adapters.tables import inbox, metadata, outbox
 
@@ -30,3 +32,17 @@ READ_MODEL_TABLES = (
 )
 
 __all__ = ["READ_MODEL_TABLES", "inbox", "metadata", "ops_tables", "outbox"]
+
+
+def _index_waiting_rows() -> None:
+    """Each table with a university has a partial index of the rows still waiting for it (migration
+    0007): the pass that fills them when their structure arrives reads only those."""
+    for table in metadata.tables.values():
+        if "university_id" in table.c:
+            key = next(iter(table.primary_key.columns))
+            Index(
+                f"ix_{table.name}_university_waiting", key, postgresql_where=table.c.university_id.is_(None)
+            )
+
+
+_index_waiting_rows()

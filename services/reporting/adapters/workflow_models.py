@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Table, Text
 
-from services.reporting.adapters.read_models import _text
+from services.reporting.adapters.read_models import _text, _university
 from services.reporting.adapters.tables import metadata
 
 reopen_case = Table(
@@ -24,6 +24,7 @@ reopen_case = Table(
     Column("closed_at", DateTime(timezone=True)),
     _text("outcome"),
     Column("last_seq", Integer, nullable=False, server_default="0"),
+    _university(),
 )
 
 reopen_step = Table(
@@ -38,6 +39,7 @@ reopen_step = Table(
     _text("step"),
     Column("deadline", DateTime(timezone=True)),
     Column("overdue", Boolean, nullable=False, server_default="false"),
+    _university(),
 )
 
 sanction = Table(
@@ -53,6 +55,7 @@ sanction = Table(
     _text("reference"),
     _text("confirmed_by"),
     Column("confirmed_at", DateTime(timezone=True)),
+    _university(),
 )
 
 corrective_measure = Table(
@@ -67,6 +70,7 @@ corrective_measure = Table(
     _text("case_id"),
     _text("recorded_by"),
     Column("recorded_at", DateTime(timezone=True)),
+    _university(),
 )
 
 journal_check = Table(
@@ -82,6 +86,7 @@ journal_check = Table(
     _text("filled_percent"),
     _text("attendance_percent"),
     _text("findings"),
+    _university(),
 )
 
 ungraded_day = Table(
@@ -93,4 +98,5 @@ ungraded_day = Table(
     _text("department_id"),
     _text("faculty_id"),
     _text("course_unit_id"),
+    _university(),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ejournal_platform.authz import ResourceScope, ScopeType, require
+from ejournal_platform.authz import ANY_SCOPE_ID, ResourceScope, ScopeType, require
 from ejournal_platform.context import Principal, current_principal
 from ejournal_platform.errors import Unauthenticated
 
@@ -60,3 +60,11 @@ def allow(
         assignees=assignees,
     )
     return require(principal, action, where)
+
+
+def caller_units(principal: Principal) -> tuple[str, ...] | None:
+    """The structure units the caller's grants name, whose universities bound every report they read
+    (issue 18, adapters/tenancy.py); None for a grant over everything (a service identity)."""
+    if principal.is_service or any(g.scope_id == ANY_SCOPE_ID for g in principal.roles):
+        return None
+    return tuple(sorted({g.scope_id for g in principal.roles}))

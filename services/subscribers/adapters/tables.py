@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Identity,
     Index,
@@ -94,6 +95,8 @@ deliveries = Table(
     Column("last_error", Text, nullable=False, server_default=""),
     Column("delivered_at", DateTime(timezone=True)),
     Column("dead_at", DateTime(timezone=True)),
+    # The subscriber's university, copied by the database on insert (migration 0005; issue 18).
+    Column("university_id", Text, nullable=False, server_default=FetchedValue()),
     UniqueConstraint("subscriber_id", "event_id", name="uq_deliveries_subscriber_event"),
 )
 

@@ -8,9 +8,9 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from ejournal_regulation import load_profiles
-from services.workflow.backup.messages import BackupInput
-from services.workflow.backup.workflows import MonthlyBackupWorkflow
 from services.workflow.domain.backup_retention import keep_years
+from services.workflow.processes.backup.messages import BackupInput
+from services.workflow.processes.backup.workflows import MonthlyBackupWorkflow
 
 MONTHLY_BACKUP_ID = "monthly-backup"
 

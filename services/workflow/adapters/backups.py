@@ -17,8 +17,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from services.workflow.backup.messages import BackupTaken
 from services.workflow.domain.backup_retention import expired
+from services.workflow.processes.backup.messages import BackupTaken
 
 
 class CommandFailed(RuntimeError):

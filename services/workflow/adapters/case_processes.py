@@ -17,8 +17,8 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from ejournal_platform import errors
-from services.workflow.reopen.messages import CaseView, ReopenCaseInput, workflow_id
-from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.reopen.messages import CaseView, ReopenCaseInput, workflow_id
+from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.search_attributes import (
     DEPARTMENT_ID,
     FACULTY_ID,

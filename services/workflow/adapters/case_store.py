@@ -1,7 +1,7 @@
 """The reopen cases' projection: one row per case (step, who it waits for, deadline) and its history.
 
-Written by the workflow's record-step activity (idempotent: a retried record inserts nothing twice and
-publishes nothing twice) and by SubmitExplanation (the row exists before the workflow starts, so one
+Written by the record-step use case (service_layer/case_records.py: a retried record inserts nothing
+twice and publishes nothing twice) and by SubmitExplanation (the row exists before the workflow starts, so one
 open case per section is a database constraint). Read by task lists and GetCase.
 """
 
@@ -18,13 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import JSONPlainPayloadConverter
 
-from ejournal_platform.db import UnitOfWork
-from ejournal_platform.events import Event
 from ejournal_platform.pagination import Page, keyset
-from services.workflow.adapters.event_messages import notification_event, step_event
 from services.workflow.adapters.tables import reopen_case_history, reopen_cases
-from services.workflow.domain.reopen_case import ENDED
-from services.workflow.reopen.messages import CaseView, StepRecord, workflow_id
+from services.workflow.domain.reopen_case import ENDED, HistoryEntry
+from services.workflow.processes.reopen.messages import CaseView, workflow_id
 
 _json = JSONPlainPayloadConverter()
 
@@ -59,6 +56,7 @@ def row_values(view: CaseView) -> dict[str, Any]:
         "faculty_id": f.faculty_id,
         "term_id": f.term_id,
         "profile_code": f.profile_code,
+        "university_id": f.university_id,
         "step": view.step,
         "waiting_for": list(view.waiting_for),
         "deadline": view.deadline,
@@ -160,51 +158,36 @@ async def open_case_of_section(session: AsyncSession, journal_id: str, section: 
     return None if found is None else str(found)
 
 
-async def record_step(uow: UnitOfWork, record: StepRecord) -> int:
-    """Apply one step record in its own transaction (see write_step)."""
-    async with uow:
-        seq = await write_step(uow, record)
-        await uow.commit()
-    return seq
-
-
-async def write_step(uow: UnitOfWork, record: StepRecord) -> int:
-    """Write a step record inside the caller's transaction: history entries once each, the row only
-    forward, and events (step events, notifications) only with entries that are new."""
-    view = record.view
-    case_id = view.facts.case_id
-    seq = max((e.seq for e in record.new_entries), default=0)
-    session = uow.session
-    new_seqs: set[int] = set()
-    for entry in record.new_entries:
-        inserted = await session.scalar(
-            insert(reopen_case_history)
-            .values(
-                case_id=case_id,
-                seq=entry.seq,
-                at=entry.at,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                detail=entry.detail,
-            )
-            .on_conflict_do_nothing()
-            .returning(reopen_case_history.c.seq)
+async def insert_history_entry(session: AsyncSession, case_id: str, entry: HistoryEntry) -> bool:
+    """Append one history entry; False when it is there already (a retried record)."""
+    inserted = await session.scalar(
+        insert(reopen_case_history)
+        .values(
+            case_id=case_id,
+            seq=entry.seq,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            action=entry.action,
+            detail=entry.detail,
         )
-        if inserted is not None:
-            new_seqs.add(int(inserted))
+        .on_conflict_do_nothing()
+        .returning(reopen_case_history.c.seq)
+    )
+    return inserted is not None
+
+
+async def advance_case(session: AsyncSession, view: CaseView, seq: int) -> None:
+    """Move the case's row to this view, only forward (an older snapshot never overwrites a newer)."""
+    case_id = view.facts.case_id
     ended_at = view.history[-1].at if view.step in ENDED and view.history else None
+    values = row_values(view)
+    if not values["university_id"]:  # a case older than its university: keep what the row learned
+        del values["university_id"]
     await session.execute(
         update(reopen_cases)
         .where(reopen_cases.c.case_id == case_id, reopen_cases.c.recorded_seq < seq)
-        .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **row_values(view))
+        .values(recorded_seq=seq, ended_at=ended_at, updated_at=func.now(), **values)
     )
-    for entry in record.new_entries:
-        if entry.seq in new_seqs:
-            uow.add_event(Event(step_event(view, entry), subject=f"reopen_case/{case_id}"))
-    if new_seqs:
-        for notice in record.notices:
-            uow.add_event(Event(notification_event(notice, "reopen_case"), subject=f"reopen_case/{case_id}"))
-    return seq
 
 
 async def get_case(session: AsyncSession, case_id: str) -> tuple[CaseView, datetime | None] | None:
@@ -257,13 +240,15 @@ def _resumed(query: Any, resume: Resume) -> Any:
 
 async def list_late_rows(
     session: AsyncSession,
+    university_ids: tuple[str, ...],
     now: datetime,
     limit: int,
     resume: Resume = None,
     not_waiting_for: TaskScopes | None = None,
 ) -> list[Any]:
-    """Open cases escalated or past their step's deadline, university-wide, oldest deadline first;
-    without those already waiting for the caller (`not_waiting_for`: they are in the caller's own list)."""
+    """Open cases of these universities escalated or past their step's deadline, oldest deadline
+    first; without those already waiting for the caller (`not_waiting_for`: they are in the caller's
+    own list)."""
     c = reopen_cases.c
     query = (
         select(
@@ -278,7 +263,7 @@ async def list_late_rows(
             c.faculty_id,
             c.reason,
         )
-        .where(c.ended_at.is_(None), or_(c.overdue, c.deadline < now))
+        .where(c.ended_at.is_(None), c.university_id.in_(university_ids), or_(c.overdue, c.deadline < now))
         .limit(limit)
     )
     if not_waiting_for is not None:
@@ -294,8 +279,12 @@ class TaskScopes:
     department_head_of: tuple[str, ...] = ()
     dean_curation_of: tuple[str, ...] = ()
     dean_of: tuple[str, ...] = ()
-    registrar: bool = False
-    everywhere_roles: tuple[str, ...] = ()  # roles held at university scope
+    # The registrar office's reach (university, faculty, department grants of its reopening roles).
+    registrar_universities: tuple[str, ...] = ()
+    registrar_faculties: tuple[str, ...] = ()
+    registrar_departments: tuple[str, ...] = ()
+    # (role, university id) of each role held at university scope: it reaches that university only.
+    everywhere_roles: tuple[tuple[str, str], ...] = ()
 
 
 def waiting_conditions(scopes: TaskScopes) -> list[Any]:
@@ -304,18 +293,25 @@ def waiting_conditions(scopes: TaskScopes) -> list[Any]:
     conditions = [and_(c.teacher_id == scopes.person_id, c.waiting_for.contains(["teacher"]))]
 
     def role_in(slot: str, role: str, scope_ids: tuple[str, ...], column: Any) -> None:
-        """Cases waiting in `slot` where the caller holds `role` (everywhere, or in these scopes)."""
-        if role in scopes.everywhere_roles:
-            conditions.append(c.waiting_for.contains([slot]))
-        elif scope_ids:
+        """Cases waiting in `slot` where the caller holds `role` (in their university, or in these
+        scopes)."""
+        universities = [u for r, u in scopes.everywhere_roles if r == role]
+        if universities:
+            conditions.append(and_(c.university_id.in_(universities), c.waiting_for.contains([slot])))
+        if scope_ids:
             conditions.append(and_(column.in_(scope_ids), c.waiting_for.contains([slot])))
 
     role_in("department_head", "department_head", scopes.department_head_of, c.department_id)
     role_in("dean_curation", "dean_curation", scopes.dean_curation_of, c.faculty_id)
     role_in("dean", "dean", scopes.dean_of, c.faculty_id)
     role_in("council", "dean", scopes.dean_of, c.faculty_id)
-    if scopes.registrar:
-        conditions.append(c.waiting_for.contains(["registrar"]))
+    registrar = or_(
+        c.university_id.in_(scopes.registrar_universities),
+        c.faculty_id.in_(scopes.registrar_faculties),
+        c.department_id.in_(scopes.registrar_departments),
+    )
+    if scopes.registrar_universities or scopes.registrar_faculties or scopes.registrar_departments:
+        conditions.append(and_(registrar, c.waiting_for.contains(["registrar"])))
     return conditions
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import Page, keyset, page_request
-from services.workflow.adapters.tables import fill_flags, journal_checks
+from services.workflow.adapters.tables import fill_flags, journal_checks, journals
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill, WeeklyFigures
 
 
@@ -66,7 +66,7 @@ async def list_checks(
     teacher_ids: tuple[str, ...] = (),
     department_ids: tuple[str, ...] = (),
     faculty_ids: tuple[str, ...] = (),
-    everything: bool = False,
+    university_ids: tuple[str, ...] = (),
     teacher_id: str = "",
     department_id: str = "",
     faculty_id: str = "",
@@ -83,9 +83,13 @@ async def list_checks(
         c.department_id.in_(department_ids),
         c.faculty_id.in_(faculty_ids),
     ]
-    query = select(journal_checks).where(c.week_start == week)
-    if not everything:
-        query = query.where(or_(*reach))
+    if university_ids:  # a university-wide role: its own university's journals, never another's
+        reach.append(
+            c.journal_id.in_(
+                select(journals.c.journal_id).where(journals.c.university_id.in_(university_ids))
+            )
+        )
+    query = select(journal_checks).where(c.week_start == week, or_(*reach))
     if teacher_id:
         query = query.where(c.teacher_ids.contains([teacher_id]))
     if department_id:

@@ -10,8 +10,13 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from ejournal_platform.logging import get_logger
 from services.workflow.adapters.case_processes import domain_error
-from services.workflow.closing.messages import ClosingInput, ClosingView, MoveDeadlineRequest, workflow_id
-from services.workflow.closing.workflows import ClosingDeadlineWorkflow
+from services.workflow.processes.closing.messages import (
+    ClosingInput,
+    ClosingView,
+    MoveDeadlineRequest,
+    workflow_id,
+)
+from services.workflow.processes.closing.workflows import ClosingDeadlineWorkflow
 
 log = get_logger(__name__)
 

@@ -9,7 +9,7 @@ from services.workflow.domain.notice_texts import english
 from services.workflow.domain.notices import Notice
 from services.workflow.domain.reopen_case import HistoryEntry
 from services.workflow.domain.sanctions import Proposal
-from services.workflow.reopen.messages import CaseView
+from services.workflow.processes.reopen.messages import CaseView
 
 
 def instant(value: datetime | None) -> str:

@@ -16,15 +16,20 @@ from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as pb_grpc
 from ejournal_platform.grpc.client import bearer, open_channel
 from ejournal_platform.pagination import MAX_PAGE_SIZE
 from services.workflow.adapters.service_token import TokenSource
-from services.workflow.closing.messages import CloseSectionsInput, CloseSectionsResult
-from services.workflow.monitoring.messages import (
+from services.workflow.processes.closing.messages import CloseSectionsInput, CloseSectionsResult
+from services.workflow.processes.monitoring.messages import (
     FillStatus,
     FillStatusInput,
     JournalFill,
     LessonDayFill,
     WeekFill,
 )
-from services.workflow.reopen.messages import EndReopenInput, EndReopenResult, GrantInput, GrantResult
+from services.workflow.processes.reopen.messages import (
+    EndReopenInput,
+    EndReopenResult,
+    GrantInput,
+    GrantResult,
+)
 
 
 class GradebookPort(Protocol):

@@ -10,12 +10,14 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.db import UnitOfWork
-from ejournal_platform.events import Event
-from services.workflow.adapters.event_messages import proposal_event
-from services.workflow.adapters.tables import corrective_measures, counted_reopens, sanction_proposals
-from services.workflow.domain.sanctions import Ladder, Proposal, Subject, propose
-from services.workflow.reopen.messages import CountReopenInput, CountReopenResult
+from services.workflow.adapters.tables import (
+    corrective_measures,
+    counted_reopens,
+    reopen_cases,
+    sanction_proposals,
+)
+from services.workflow.domain.sanctions import Proposal, Subject
+from services.workflow.processes.reopen.messages import CountReopenInput
 
 
 def _proposal(row: Any) -> Proposal:
@@ -30,91 +32,96 @@ def _proposal(row: Any) -> Proposal:
     )
 
 
-async def count_reopen(
-    uow: UnitOfWork, counted: CountReopenInput, ladders: tuple[Ladder, Ladder] | None
-) -> CountReopenResult:
-    """Count the case once; a retry returns the first answer (the counts and proposals stored then)."""
-    async with uow:
-        session = uow.session
-        # Cases of one department and term are counted one at a time, so each gets its own number.
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-            {"key": f"reopen-count:{counted.term_id}:{counted.department_id}"},
+async def lock_counting(session: AsyncSession, term_id: str, department_id: str) -> None:
+    """Cases of one department and term are counted one at a time (to the transaction's end), so each
+    gets its own number."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+        {"key": f"reopen-count:{term_id}:{department_id}"},
+    )
+
+
+async def counted(session: AsyncSession, case_id: str) -> Any:
+    """The case's count row, or None when it was not counted yet."""
+    return (
+        await session.execute(select(counted_reopens).where(counted_reopens.c.case_id == case_id))
+    ).first()
+
+
+async def reopens_so_far(
+    session: AsyncSession, term_id: str, teacher_id: str, department_id: str
+) -> tuple[int, int]:
+    """The teacher's and the department's reopens counted in the term."""
+    c = counted_reopens.c
+    teacher = await session.scalar(
+        select(func.count()).where(c.term_id == term_id, c.teacher_id == teacher_id)
+    )
+    department = await session.scalar(
+        select(func.count()).where(c.term_id == term_id, c.department_id == department_id)
+    )
+    return int(teacher or 0), int(department or 0)
+
+
+async def insert_count(
+    session: AsyncSession, case: CountReopenInput, teacher_count: int, department_count: int
+) -> None:
+    await session.execute(
+        insert(counted_reopens).values(
+            case_id=case.case_id,
+            teacher_id=case.teacher_id,
+            department_id=case.department_id,
+            faculty_id=case.faculty_id,
+            term_id=case.term_id,
+            reason=case.reason,
+            correction_late=case.correction_late,
+            completed_at=case.completed_at,
+            teacher_count=teacher_count,
+            department_count=department_count,
         )
-        row = (
-            await session.execute(select(counted_reopens).where(counted_reopens.c.case_id == counted.case_id))
-        ).first()
-        if row is None:
-            teacher_count = 1 + int(
-                await session.scalar(
-                    select(func.count()).where(
-                        counted_reopens.c.term_id == counted.term_id,
-                        counted_reopens.c.teacher_id == counted.teacher_id,
-                    )
-                )
-                or 0
-            )
-            department_count = 1 + int(
-                await session.scalar(
-                    select(func.count()).where(
-                        counted_reopens.c.term_id == counted.term_id,
-                        counted_reopens.c.department_id == counted.department_id,
-                    )
-                )
-                or 0
-            )
-            await session.execute(
-                insert(counted_reopens).values(
-                    case_id=counted.case_id,
-                    teacher_id=counted.teacher_id,
-                    department_id=counted.department_id,
-                    faculty_id=counted.faculty_id,
-                    term_id=counted.term_id,
-                    reason=counted.reason,
-                    correction_late=counted.correction_late,
-                    completed_at=counted.completed_at,
-                    teacher_count=teacher_count,
-                    department_count=department_count,
-                )
-            )
-            proposals = (
-                propose(
-                    case_id=counted.case_id,
-                    term_id=counted.term_id,
-                    teacher_id=counted.teacher_id,
-                    department_id=counted.department_id,
-                    teacher_count=teacher_count,
-                    department_count=department_count,
-                    teacher_ladder=ladders[0],
-                    department_ladder=ladders[1],
-                )
-                if ladders
-                else ()
-            )
-            for proposal in proposals:
-                await session.execute(
-                    insert(sanction_proposals).values(
-                        proposal_id=proposal.proposal_id,
-                        subject=proposal.subject.value,
-                        subject_id=proposal.subject_id,
-                        term_id=proposal.term_id,
-                        count=proposal.count,
-                        measure=proposal.measure,
-                        case_id=proposal.case_id,
-                        proposed_at=counted.completed_at,
-                    )
-                )
-                uow.add_event(Event(proposal_event(proposal), subject=f"reopen_case/{counted.case_id}"))
-            await uow.commit()
-            return CountReopenResult(teacher_count, department_count, proposals)
-        stored = await session.execute(
-            select(sanction_proposals)
-            .where(sanction_proposals.c.case_id == counted.case_id)
-            .order_by(sanction_proposals.c.proposal_id.desc())
+    )
+
+
+async def university_of_case(session: AsyncSession, case_id: str) -> str:
+    found = await session.scalar(
+        select(reopen_cases.c.university_id).where(reopen_cases.c.case_id == case_id)
+    )
+    return str(found or "")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a proposal's case sits: the registrar office's list reaches its own only."""
+
+    university_id: str
+    faculty_id: str
+    department_id: str
+
+
+async def insert_proposal(
+    session: AsyncSession, proposal: Proposal, proposed_at: datetime, where: Where
+) -> None:
+    await session.execute(
+        insert(sanction_proposals).values(
+            proposal_id=proposal.proposal_id,
+            subject=proposal.subject.value,
+            subject_id=proposal.subject_id,
+            term_id=proposal.term_id,
+            count=proposal.count,
+            measure=proposal.measure,
+            case_id=proposal.case_id,
+            proposed_at=proposed_at,
+            **where.__dict__,
         )
-        return CountReopenResult(
-            row.teacher_count, row.department_count, tuple(_proposal(p) for p in stored.all())
-        )
+    )
+
+
+async def proposals_of_case(session: AsyncSession, case_id: str) -> tuple[Proposal, ...]:
+    stored = await session.execute(
+        select(sanction_proposals)
+        .where(sanction_proposals.c.case_id == case_id)
+        .order_by(sanction_proposals.c.proposal_id.desc())
+    )
+    return tuple(_proposal(p) for p in stored.all())
 
 
 async def get_proposal(session: AsyncSession, proposal_id: str) -> Any:
@@ -137,13 +144,30 @@ async def confirm_proposal(
     return result.first() is not None
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Where a role of the caller reaches: the universities, faculties and departments of its grants."""
+
+    university_ids: tuple[str, ...] = ()
+    faculty_ids: tuple[str, ...] = ()
+    department_ids: tuple[str, ...] = ()
+
+
 async def pending_proposals(
-    session: AsyncSession, limit: int, after: tuple[datetime, str] | None = None
+    session: AsyncSession, reach: Reach, limit: int, after: tuple[datetime, str] | None = None
 ) -> list[Any]:
-    """Proposals waiting for confirmation, oldest first (after `after`'s time and id, when given)."""
+    """Proposals waiting for confirmation within `reach` (never another university's), oldest first
+    (after `after`'s time and id, when given)."""
     p = sanction_proposals.c
     proposal_id = p.proposal_id.collate("C")
-    query = select(sanction_proposals).where(p.status == "proposed").order_by(p.proposed_at, proposal_id)
+    within = or_(
+        p.university_id.in_(reach.university_ids),
+        p.faculty_id.in_(reach.faculty_ids),
+        p.department_id.in_(reach.department_ids),
+    )
+    query = (
+        select(sanction_proposals).where(p.status == "proposed", within).order_by(p.proposed_at, proposal_id)
+    )
     if after is not None:
         query = query.where(
             or_(p.proposed_at > after[0], and_(p.proposed_at == after[0], proposal_id > after[1]))

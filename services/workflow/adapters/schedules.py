@@ -19,10 +19,13 @@ from temporalio.client import (
 )
 
 from ejournal_regulation import load_profiles
-from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
-from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
-from services.workflow.reconcile.messages import ReconcileInput
-from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
+from services.workflow.processes.monitoring.messages import DailyCheckInput, WeeklyCheckInput
+from services.workflow.processes.monitoring.workflows import (
+    DailyFillCheckWorkflow,
+    WeeklyJournalCheckWorkflow,
+)
+from services.workflow.processes.reconcile.messages import ReconcileInput
+from services.workflow.processes.reconcile.workflows import ReconcileCasesWorkflow
 
 RECONCILE_EVERY = timedelta(hours=1)
 

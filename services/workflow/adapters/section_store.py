@@ -6,11 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.workflow.adapters.tables import effects, journal_sections, journals, late_admissions
+from services.workflow.adapters.tables import (
+    effects,
+    journal_sections,
+    journals,
+    late_admissions,
+    reopen_cases,
+    sanction_proposals,
+)
 from services.workflow.domain.reopen_facts import LateAdmission
 
 
@@ -73,8 +80,8 @@ async def journal_teachers(session: AsyncSession, journal_id: str) -> set[str]:
     return {t for ids in [on_journal or [], *on_sections] for t in ids}
 
 
-# Names an event may not know yet: an empty one never replaces a known one.
-KEPT_NAMES = ("group_name", "specialty_name", "specialty_code")
+# What an event may not know yet: an empty one never replaces a known one.
+KEPT_NAMES = ("group_name", "specialty_name", "specialty_code", "university_id")
 
 
 async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -95,6 +102,19 @@ async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
     )
 
 
+async def learn_university(session: AsyncSession, faculty_id: str, university_id: str) -> None:
+    """A faculty belongs to one university: rows of the faculty stored before their university was
+    known (an earlier JournalOpened without it, rows older than migration 0008) learn it now."""
+    if not (faculty_id and university_id):
+        return
+    for table in (journals, reopen_cases, sanction_proposals):
+        await session.execute(
+            update(table)
+            .where(table.c.faculty_id == faculty_id, table.c.university_id == "")
+            .values(university_id=university_id)
+        )
+
+
 @dataclass(frozen=True)
 class ClosedSection:
     journal_id: str
@@ -110,6 +130,7 @@ class ClosedSection:
     specialty_name: str = ""
     specialty_code: str = ""
     event_date: str = ""  # the section's control event (its last day)
+    university_id: str = ""  # the journal's ("" while unknown)
     previous_date: str = ""  # the journal's previous section's control event ("" for the first)
 
 
@@ -129,6 +150,7 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
                 func.coalesce(j.group_name, "").label("group_name"),
                 func.coalesce(j.specialty_name, "").label("specialty_name"),
                 func.coalesce(j.specialty_code, "").label("specialty_code"),
+                func.coalesce(j.university_id, "").label("university_id"),
                 s.event_date,
             )
             .select_from(journal_sections.outerjoin(journals, j.journal_id == s.journal_id))
@@ -163,6 +185,7 @@ async def closed_section(session: AsyncSession, journal_id: str, section: str) -
         specialty_code=row.specialty_code,
         event_date=row.event_date or "",
         previous_date=previous,
+        university_id=row.university_id,
     )
 
 
@@ -174,6 +197,24 @@ async def teachers_of_section(session: AsyncSession, section: str) -> list[tuple
         )
     )
     return [(r.journal_id, tuple(r.teacher_ids)) for r in rows.all()]
+
+
+async def faculty_of_department(session: AsyncSession, department_id: str) -> str:
+    """The department's faculty as a journal of it says ("" when no journal of it is known)."""
+    found = await session.scalar(
+        select(journals.c.faculty_id).where(journals.c.department_id == department_id).limit(1)
+    )
+    return str(found or "")
+
+
+async def university_of_faculty(session: AsyncSession, faculty_id: str) -> str:
+    """The faculty's university as its journals say ("" while none of them knows it)."""
+    found = await session.scalar(
+        select(journals.c.university_id)
+        .where(journals.c.faculty_id == faculty_id, journals.c.university_id != "")
+        .limit(1)
+    )
+    return str(found or "")
 
 
 async def departments_of_profile(session: AsyncSession, profile_code: str) -> list[str]:

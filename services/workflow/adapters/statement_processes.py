@@ -13,13 +13,13 @@ from ejournal_platform.logging import get_logger
 from ejournal_regulation import get_profile
 from services.workflow.adapters.case_processes import domain_error
 from services.workflow.domain.statement_deadline import is_final_control, moved_deadline, statement_deadline
-from services.workflow.statements.messages import (
+from services.workflow.processes.statements.messages import (
     MoveStatementDeadline,
     StatementDeadlineInput,
     StatementDeadlineView,
     workflow_id,
 )
-from services.workflow.statements.workflows import StatementDeadlineWorkflow
+from services.workflow.processes.statements.workflows import StatementDeadlineWorkflow
 
 log = get_logger(__name__)
 

@@ -40,6 +40,8 @@ reopen_cases = Table(
     Column("faculty_id", Text, nullable=False),
     Column("term_id", Text, nullable=False),
     Column("profile_code", Text, nullable=False),
+    # The journal's university (issue 18: every row routed by it, no list crosses it); "" while unknown.
+    Column("university_id", Text, nullable=False, server_default=""),
     Column("step", Text, nullable=False),
     Column("waiting_for", ARRAY(Text), nullable=False, server_default="{}"),
     Column("deadline", DateTime(timezone=True)),
@@ -60,6 +62,7 @@ reopen_cases = Table(
 Index("ix_reopen_cases_teacher", reopen_cases.c.teacher_id)
 Index("ix_reopen_cases_department", reopen_cases.c.department_id)
 Index("ix_reopen_cases_faculty", reopen_cases.c.faculty_id)
+Index("ix_reopen_cases_university", reopen_cases.c.university_id)
 Index("ix_reopen_cases_waiting_for", reopen_cases.c.waiting_for, postgresql_using="gin")
 # One open case per closed section at a time.
 Index(
@@ -102,7 +105,10 @@ journals = Table(
     Column("group_name", Text, nullable=False, server_default=""),
     Column("specialty_name", Text, nullable=False, server_default=""),
     Column("specialty_code", Text, nullable=False, server_default=""),
+    # JournalOpened.university_id ("" while the gradebook did not know it; learned later by faculty).
+    Column("university_id", Text, nullable=False, server_default=""),
 )
+Index("ix_journals_faculty", journals.c.faculty_id)
 Index("ix_journals_profile_department", journals.c.profile_code, journals.c.department_id)
 
 # Sections of journals (SectionScheduled, SectionClosed): whose they are, when they closed. The
@@ -182,8 +188,13 @@ sanction_proposals = Table(
     Column("reference", Text, nullable=False, server_default=""),
     Column("confirmed_by", Text, nullable=False, server_default=""),
     Column("confirmed_at", DateTime(timezone=True)),
+    # Where the counted case sits (from its row): the registrar office's list reaches its own only.
+    Column("university_id", Text, nullable=False, server_default=""),
+    Column("faculty_id", Text, nullable=False, server_default=""),
+    Column("department_id", Text, nullable=False, server_default=""),
 )
 Index("ix_sanction_proposals_status", sanction_proposals.c.status)
+Index("ix_sanction_proposals_university", sanction_proposals.c.university_id, sanction_proposals.c.status)
 
 # KZ-13.6: corrective measures deans and the academic department record (training, instructions).
 corrective_measures = Table(

@@ -39,6 +39,7 @@ def _to_role(case: ReopenCase, role: str, what: str, why: str, deadline: datetim
     scope_id = {
         "department": case.facts.department_id,
         "faculty": case.facts.faculty_id,
+        "university": case.facts.university_id,
     }.get(scope_type, "")
     return Notice(what, why, deadline, "", role, scope_type, scope_id, case.facts.case_id)
 
@@ -48,7 +49,9 @@ def _to_teacher(case: ReopenCase, what: str, why: str, deadline: datetime | None
 
 
 def _university(case: ReopenCase, role: str, what: str, why: str, deadline: datetime | None) -> Notice:
-    return Notice(what, why, deadline, "", role, "university", "", case.facts.case_id)
+    """To the role at the case's university (issue 18: never another's; "" — any university — only
+    for a case whose university is unknown, as before)."""
+    return Notice(what, why, deadline, "", role, "university", case.facts.university_id, case.facts.case_id)
 
 
 def _instant(value: datetime | None) -> str:

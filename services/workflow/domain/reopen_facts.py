@@ -87,6 +87,8 @@ class CaseFacts:
     term_id: str
     profile_code: str
     closed_at: datetime
+    # The journal's university ("" while unknown; cases started before issue 18 have none).
+    university_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ejournal_platform.runtime import Runtime
 from services.workflow.adapters import section_store, tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.statement_processes import StatementProcesses, statement_deadline_input
-from services.workflow.closing.messages import ClosingInput
+from services.workflow.processes.closing.messages import ClosingInput
 
 log = get_logger(__name__)
 
@@ -51,8 +51,10 @@ async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> Non
                 "group_name": j.names.group,
                 "specialty_name": j.names.specialty,
                 "specialty_code": j.names.specialty_code,
+                "university_id": j.university_id,
             },
         )
+        await section_store.learn_university(session, j.faculty_id, j.university_id)
     elif event.type == SECTION_SCHEDULED:
         s = event.parse(gradebook.SectionScheduled)
         await section_store.upsert_section(

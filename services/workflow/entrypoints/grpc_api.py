@@ -6,7 +6,6 @@ into the workflow updates, whose validators decide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,11 +17,10 @@ from ejournal.workflow.v1 import workflow_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
 from ejournal_platform.pagination import page_request
 from services.workflow.domain.reopen_facts import Explanation, LateAdmission
-from services.workflow.reopen.messages import CaseView
-from services.workflow.service_layer.checks import Checks
-from services.workflow.service_layer.reopen_cases import ReopenCases
-from services.workflow.service_layer.sanctions import Sanctions
-from services.workflow.service_layer.tasks import TaskLists
+from services.workflow.processes.reopen.messages import CaseView
+from services.workflow.service_layer import checks, reopen_cases, sanctions
+from services.workflow.service_layer import tasks as task_lists
+from services.workflow.service_layer.deps import Deps
 
 
 def text(value: datetime | None) -> str:
@@ -100,83 +98,106 @@ def explanation_of(message: pb.Explanation) -> Explanation:
     )
 
 
-@dataclass
-class UseCases:
-    cases: ReopenCases
-    tasks: TaskLists
-    sanctions: Sanctions
-    checks: Checks
-
-
 class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
-    def __init__(self, use_cases: UseCases) -> None:
-        self.u = use_cases
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     async def SubmitExplanation(
         self, request: pb.SubmitExplanationRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.SubmitExplanationResponse:
-        view = await self.u.cases.submit_explanation(
+        view = await reopen_cases.submit_explanation(
+            self.deps,
             current_principal(),
-            request.request_id,
-            request.journal_id,
-            request.section,
-            explanation_of(request.explanation),
+            reopen_cases.SubmitExplanation(
+                request_id=request.request_id,
+                journal_id=request.journal_id,
+                section=request.section,
+                explanation=explanation_of(request.explanation),
+            ),
         )
         return pb.SubmitExplanationResponse(case=case_pb(view))
 
     async def AdmitLateExplanation(
         self, request: pb.AdmitLateExplanationRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.AdmitLateExplanationResponse:
-        admission = await self.u.cases.admit_late(
-            current_principal(), request.journal_id, request.section, request.teacher_id, request.reason
+        admission = await reopen_cases.admit_late(
+            self.deps,
+            current_principal(),
+            reopen_cases.AdmitLateExplanation(
+                journal_id=request.journal_id,
+                section=request.section,
+                teacher_id=request.teacher_id,
+                reason=request.reason,
+            ),
         )
         return pb.AdmitLateExplanationResponse(admission=late_pb(admission))
 
     async def AddVisa(
         self, request: pb.AddVisaRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.AddVisaResponse:
-        view = await self.u.cases.add_visa(
-            current_principal(), request.case_id, request.role, request.approve, request.comment
+        view = await reopen_cases.add_visa(
+            self.deps,
+            current_principal(),
+            reopen_cases.AddVisa(
+                case_id=request.case_id, role=request.role, approve=request.approve, comment=request.comment
+            ),
         )
         return pb.AddVisaResponse(case=case_pb(view))
 
     async def DecideCouncil(
         self, request: pb.DecideCouncilRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.DecideCouncilResponse:
-        view = await self.u.cases.decide(
-            current_principal(), request.case_id, request.approve, request.protocol, request.reason
+        view = await reopen_cases.decide(
+            self.deps,
+            current_principal(),
+            reopen_cases.RecordCouncilDecision(
+                case_id=request.case_id,
+                approve=request.approve,
+                protocol=request.protocol,
+                reason=request.reason,
+            ),
         )
         return pb.DecideCouncilResponse(case=case_pb(view))
 
     async def ReopenJournal(
         self, request: pb.ReopenJournalRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ReopenJournalResponse:
-        view = await self.u.cases.reopen(current_principal(), request.case_id)
+        view = await reopen_cases.reopen(
+            self.deps, current_principal(), reopen_cases.ReopenJournal(case_id=request.case_id)
+        )
         return pb.ReopenJournalResponse(case=case_pb(view))
 
     async def SubmitCorrection(
         self, request: pb.SubmitCorrectionRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.SubmitCorrectionResponse:
-        view = await self.u.cases.submit_correction(current_principal(), request.case_id, request.note)
+        view = await reopen_cases.submit_correction(
+            self.deps,
+            current_principal(),
+            reopen_cases.SubmitCorrection(case_id=request.case_id, note=request.note),
+        )
         return pb.SubmitCorrectionResponse(case=case_pb(view))
 
     async def WithdrawCase(
         self, request: pb.WithdrawCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.WithdrawCaseResponse:
-        view = await self.u.cases.withdraw(current_principal(), request.case_id, request.reason)
+        view = await reopen_cases.withdraw(
+            self.deps,
+            current_principal(),
+            reopen_cases.WithdrawCase(case_id=request.case_id, reason=request.reason),
+        )
         return pb.WithdrawCaseResponse(case=case_pb(view))
 
     async def GetCase(
         self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.GetCaseResponse:
-        view = await self.u.cases.get_case(current_principal(), request.case_id)
+        view = await reopen_cases.get_case(self.deps, current_principal(), request.case_id)
         return pb.GetCaseResponse(case=case_pb(view))
 
     async def ListMyCases(
         self, request: pb.ListMyCasesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListMyCasesResponse:
         page = page_request(request.page_size, request.page_token)
-        views, next_token = await self.u.cases.list_my_cases(current_principal(), page)
+        views, next_token = await reopen_cases.list_my_cases(self.deps, current_principal(), page)
         cases = [case_pb(view) for view in views]
         for case in cases:
             case.ClearField("history")
@@ -186,7 +207,7 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
         self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListTasksResponse:
         page = page_request(request.page_size, request.page_token)
-        tasks, next_token = await self.u.tasks.list_tasks(current_principal(), page)
+        tasks, next_token = await task_lists.list_tasks(self.deps, current_principal(), page)
         return pb.ListTasksResponse(
             tasks=[
                 pb.Task(
@@ -210,8 +231,8 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def ListReopenCounts(
         self, request: pb.ListReopenCountsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListReopenCountsResponse:
-        teachers, departments = await self.u.sanctions.counts(
-            current_principal(), request.term_id, request.profile_code
+        teachers, departments = await sanctions.counts(
+            self.deps, current_principal(), request.term_id, request.profile_code
         )
         return pb.ListReopenCountsResponse(
             teachers=[
@@ -225,7 +246,7 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def ListReopenReasons(
         self, request: pb.ListReopenReasonsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListReopenReasonsResponse:
-        reopens, measures = await self.u.sanctions.reasons(current_principal(), request.term_id)
+        reopens, measures = await sanctions.reasons(self.deps, current_principal(), request.term_id)
         return pb.ListReopenReasonsResponse(
             reopens=[
                 pb.ReopenReason(
@@ -245,7 +266,11 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def ConfirmSanction(
         self, request: pb.ConfirmSanctionRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ConfirmSanctionResponse:
-        row = await self.u.sanctions.confirm(current_principal(), request.proposal_id, request.reference)
+        row = await sanctions.confirm(
+            self.deps,
+            current_principal(),
+            sanctions.ConfirmSanction(proposal_id=request.proposal_id, reference=request.reference),
+        )
         return pb.ConfirmSanctionResponse(
             proposal=pb.SanctionProposal(
                 proposal_id=row.proposal_id,
@@ -265,15 +290,18 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
     async def RecordCorrectiveMeasure(
         self, request: pb.RecordCorrectiveMeasureRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.RecordCorrectiveMeasureResponse:
-        measure = await self.u.sanctions.record_measure(
+        measure = await sanctions.record_measure(
+            self.deps,
             current_principal(),
-            request.request_id,
-            request.kind,
-            request.description,
-            request.scope_type,
-            request.scope_id,
-            request.term_id,
-            request.case_id,
+            sanctions.RecordCorrectiveMeasure(
+                request_id=request.request_id,
+                kind=request.kind,
+                description=request.description,
+                scope_type=request.scope_type,
+                scope_id=request.scope_id,
+                term_id=request.term_id,
+                case_id=request.case_id,
+            ),
         )
         return pb.RecordCorrectiveMeasureResponse(measure=measure_pb(measure))
 
@@ -281,7 +309,8 @@ class WorkflowServicer(pb_grpc.WorkflowServiceServicer):
         self, request: pb.ListJournalChecksRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> pb.ListJournalChecksResponse:
         filters = [request.week_start, request.teacher_id, request.department_id, request.faculty_id]
-        rows, next_token = await self.u.checks.list_checks(
+        rows, next_token = await checks.list_checks(
+            self.deps,
             current_principal(),
             request.week_start,
             request.teacher_id,

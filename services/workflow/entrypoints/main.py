@@ -22,14 +22,13 @@ from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.schedules import ensure_schedules
 from services.workflow.adapters.statement_processes import StatementProcesses
+from services.workflow.adapters.temporal import connect_temporal
 from services.workflow.entrypoints.consumers import consumers
-from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
-from services.workflow.service_layer.checks import Checks
-from services.workflow.service_layer.reopen_cases import ReopenCases
-from services.workflow.service_layer.sanctions import Sanctions
-from services.workflow.service_layer.tasks import TaskLists, measure_overdue_steps
+from services.workflow.entrypoints.grpc_api import WorkflowServicer
+from services.workflow.entrypoints.worker import build_worker
+from services.workflow.service_layer.deps import Deps
+from services.workflow.service_layer.tasks import measure_overdue_steps
 from services.workflow.settings import WorkflowSettings
-from services.workflow.worker import build_worker, connect_temporal
 
 SERVICE = pb.DESCRIPTOR.services_by_name["WorkflowService"].full_name
 
@@ -46,21 +45,16 @@ async def wire(runtime: Runtime) -> Wiring:
     worker = build_worker(client, settings.task_queue, runtime.unit_of_work, gradebook, backups)
     await ensure_schedules(client, settings.task_queue, settings.time_zone, settings.utc_offset_hours)
     await ensure_monthly_backup(client, settings.task_queue, settings.time_zone)
-    use_cases = UseCases(
-        cases=ReopenCases(
-            runtime.sessions,
-            runtime.unit_of_work,
-            CaseProcesses(client, settings.task_queue),
-            activity_timeout_seconds=settings.activity_timeout_seconds,
-        ),
-        tasks=TaskLists(runtime.sessions),
-        sanctions=Sanctions(runtime.sessions, runtime.unit_of_work),
-        checks=Checks(runtime.sessions),
+    deps = Deps(
+        runtime.unit_of_work,
+        gradebook,
+        CaseProcesses(client, settings.task_queue),
+        activity_timeout_seconds=settings.activity_timeout_seconds,
     )
     closing = ClosingProcesses(client, settings.task_queue)
     statements = StatementProcesses(client, settings.task_queue)
     return Wiring(
-        servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)],
+        servicers=[(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(deps), SERVICE)],
         # Tokens are verified locally against identity's key set, fetched over gRPC and cached.
         authenticator=JwtAuthenticator(settings.identity_address),
         background=[

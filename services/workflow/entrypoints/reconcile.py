@@ -18,9 +18,9 @@ from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.settings import load_settings
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
+from services.workflow.adapters.temporal import connect_temporal
 from services.workflow.service_layer.reconciler import CaseReconciler, ReconcileReport
 from services.workflow.settings import WorkflowSettings
-from services.workflow.worker import connect_temporal
 
 
 async def reconcile_now(settings: WorkflowSettings) -> ReconcileReport:

@@ -23,6 +23,7 @@ from services.workflow.adapters.case_store import Resume
 from services.workflow.domain.actors import REGISTRAR_ROLES, UNIVERSITY, Actor
 from services.workflow.domain.tasks import OVERSIGHT_ROLES, REOPENING_ROLES, actions_for, oversight_action
 from services.workflow.service_layer.access import actor_of
+from services.workflow.service_layer.deps import Deps
 
 MAX_PAGE = 1000
 
@@ -45,151 +46,159 @@ class Task:
     summary: str = ""
 
 
+def reach_of(actor: Actor, roles: tuple[str, ...]) -> sanction_store.Reach:
+    """Where any of these roles of the actor reaches, by scope level (a university-scope grant reaches
+    its own university, never another: issue 18)."""
+
+    def ids(scope_type: str) -> tuple[str, ...]:
+        return tuple(sorted({i for r in roles for i in actor.scope_ids(r, scope_type)}))
+
+    return sanction_store.Reach(ids(UNIVERSITY), ids("faculty"), ids("department"))
+
+
 def scopes_of(actor: Actor) -> case_store.TaskScopes:
-    everywhere = tuple(sorted({g.role for g in actor.grants if g.scope_type == UNIVERSITY}))
+    everywhere = tuple(sorted({(g.role, g.scope_id) for g in actor.grants if g.scope_type == UNIVERSITY}))
+    registrar = reach_of(actor, REOPENING_ROLES)
     return case_store.TaskScopes(
         person_id=actor.person_id,
         department_head_of=actor.scope_ids("department_head", "department"),
         dean_curation_of=actor.scope_ids("dean_curation", "faculty"),
         dean_of=actor.scope_ids("dean", "faculty"),
-        registrar=any(actor.holds_anywhere(r) for r in REOPENING_ROLES),
+        registrar_universities=registrar.university_ids,
+        registrar_faculties=registrar.faculty_ids,
+        registrar_departments=registrar.department_ids,
         everywhere_roles=everywhere,
     )
 
 
-class TaskLists:
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-
-    async def list_tasks(
-        self, principal: Principal | None, page: Page | None = None
-    ) -> tuple[list[Task], str]:
-        """One page of the caller's tasks and the next page's token. Three sources, in this order: the
-        cases waiting for the caller, the vice-rector's late cases (those not already in the first),
-        the registrar's sanction proposals; each soonest first. A task's key is (source, time, id,
-        action), so the cursor resumes inside any source, even between two actions on one case; each
-        source is read from its cursor with a keyset query, a page's worth at a time."""
-        page = page or page_request(0, "")
-        actor = actor_of(principal)
-        now = self._clock()
-        after = page.after_key(str, _time_text, str, str) if page.after else None
-        scopes = scopes_of(actor)
-        sources: list[tuple[int, Source]] = [(0, self._waiting(actor, scopes, now))]
-        if any(actor.holds(r) for r in OVERSIGHT_ROLES):
-            sources.append((1, self._late(scopes, now)))
-        if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES):
-            sources.append((2, self._proposals()))
-        found: list[tuple[Key, Task]] = []
-        async with self._sessions() as session:
-            for index, source in sources:
-                if after is not None and str(index) < after[0]:
-                    continue
-                resume: Resume = None
-                if after is not None and str(index) == after[0]:
-                    resume = (_instant(after[1]), after[2], True)
-                while len(found) < page.fetch:
-                    rows = await source.rows(session, resume, page.fetch)
-                    for row in rows:
-                        for task in sorted(source.tasks(row), key=lambda t: t.action):
-                            key = (str(index), _sort_text(source.time(row)), source.ident(row), task.action)
-                            if after is None or key > after:
-                                found.append((key, task))
-                    if len(rows) < page.fetch:
-                        break
-                    resume = (source.time(rows[-1]), source.ident(rows[-1]), False)
-                if len(found) >= page.fetch:
+async def list_tasks(
+    deps: Deps, principal: Principal | None, page: Page | None = None
+) -> tuple[list[Task], str]:
+    """One page of the caller's tasks and the next page's token. Three sources, in this order: the
+    cases waiting for the caller, the vice-rector's late cases (those not already in the first),
+    the registrar's sanction proposals; each soonest first. A task's key is (source, time, id,
+    action), so the cursor resumes inside any source, even between two actions on one case; each
+    source is read from its cursor with a keyset query, a page's worth at a time."""
+    page = page or page_request(0, "")
+    actor = actor_of(principal)
+    now = deps.clock()
+    after = page.after_key(str, _time_text, str, str) if page.after else None
+    scopes = scopes_of(actor)
+    sources: list[tuple[int, Source]] = [(0, _waiting(actor, scopes, now))]
+    if any(actor.holds(r) for r in OVERSIGHT_ROLES):
+        universities = reach_of(actor, OVERSIGHT_ROLES).university_ids
+        sources.append((1, _late(universities, scopes, now)))
+    if any(actor.holds_anywhere(r) for r in REGISTRAR_ROLES):
+        sources.append((2, _proposals(reach_of(actor, REGISTRAR_ROLES))))
+    found: list[tuple[Key, Task]] = []
+    async with deps.unit_of_work() as uow:
+        session = uow.session
+        for index, source in sources:
+            if after is not None and str(index) < after[0]:
+                continue
+            resume: Resume = None
+            if after is not None and str(index) == after[0]:
+                resume = (_instant(after[1]), after[2], True)
+            while len(found) < page.fetch:
+                rows = await source.rows(session, resume, page.fetch)
+                for row in rows:
+                    for task in sorted(source.tasks(row), key=lambda t: t.action):
+                        key = (str(index), _sort_text(source.time(row)), source.ident(row), task.action)
+                        if after is None or key > after:
+                            found.append((key, task))
+                if len(rows) < page.fetch:
                     break
-        shown, next_token = page.cut(found[: page.fetch], key=lambda pair: pair[0])
-        return [t for _, t in shown], next_token
+                resume = (source.time(rows[-1]), source.ident(rows[-1]), False)
+            if len(found) >= page.fetch:
+                break
+    shown, next_token = page.cut(found[: page.fetch], key=lambda pair: pair[0])
+    return [t for _, t in shown], next_token
 
-    @staticmethod
-    def _waiting(actor: Actor, scopes: case_store.TaskScopes, now: datetime) -> Source:
-        def tasks(row: Any) -> list[Task]:
-            overdue = bool(row.overdue) or (row.deadline is not None and row.deadline < now)
-            return [
-                Task(
-                    row.case_id,
-                    row.step,
-                    row.deadline,
-                    overdue,
-                    action,
-                    row.journal_id,
-                    row.section,
-                    row.teacher_id,
-                    row.department_id,
-                    row.faculty_id,
-                    row.reason,
-                )
-                for action in actions_for(
-                    actor,
-                    teacher_id=row.teacher_id,
-                    department_id=row.department_id,
-                    faculty_id=row.faculty_id,
-                    waiting_for=tuple(row.waiting_for),
-                )
-            ]
 
-        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
-            return await case_store.list_task_rows(session, scopes, limit, resume)
+def _waiting(actor: Actor, scopes: case_store.TaskScopes, now: datetime) -> Source:
+    def tasks(row: Any) -> list[Task]:
+        overdue = bool(row.overdue) or (row.deadline is not None and row.deadline < now)
+        return [
+            Task(
+                row.case_id,
+                row.step,
+                row.deadline,
+                overdue,
+                action,
+                row.journal_id,
+                row.section,
+                row.teacher_id,
+                row.department_id,
+                row.faculty_id,
+                row.reason,
+            )
+            for action in actions_for(
+                actor,
+                teacher_id=row.teacher_id,
+                department_id=row.department_id,
+                faculty_id=row.faculty_id,
+                waiting_for=tuple(row.waiting_for),
+            )
+        ]
 
-        return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
+    async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+        return await case_store.list_task_rows(session, scopes, limit, resume)
 
-    @staticmethod
-    def _late(scopes: case_store.TaskScopes, now: datetime) -> Source:
-        """The vice-rector's: escalated cases and overdue steps across the university."""
+    return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
 
-        def tasks(row: Any) -> list[Task]:
-            action = oversight_action(bool(row.overdue), row.deadline, now)
-            if action is None:
-                return []
-            return [
-                Task(
-                    row.case_id,
-                    row.step,
-                    row.deadline,
-                    True,
-                    action,
-                    row.journal_id,
-                    row.section,
-                    row.teacher_id,
-                    row.department_id,
-                    row.faculty_id,
-                    row.reason,
-                )
-            ]
 
-        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
-            return await case_store.list_late_rows(session, now, limit, resume, not_waiting_for=scopes)
+def _late(universities: tuple[str, ...], scopes: case_store.TaskScopes, now: datetime) -> Source:
+    """The vice-rector's: escalated cases and overdue steps across their own university."""
 
-        return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
+    def tasks(row: Any) -> list[Task]:
+        action = oversight_action(bool(row.overdue), row.deadline, now)
+        if action is None:
+            return []
+        return [
+            Task(
+                row.case_id,
+                row.step,
+                row.deadline,
+                True,
+                action,
+                row.journal_id,
+                row.section,
+                row.teacher_id,
+                row.department_id,
+                row.faculty_id,
+                row.reason,
+            )
+        ]
 
-    @staticmethod
-    def _proposals() -> Source:
-        def tasks(p: Any) -> list[Task]:
-            return [
-                Task(
-                    p.proposal_id,
-                    "sanction_proposed",
-                    None,
-                    False,
-                    "confirm_sanction",
-                    teacher_id=p.subject_id if p.subject == "teacher" else "",
-                    department_id=p.subject_id if p.subject == "department" else "",
-                    summary=f"{p.measure} for {p.subject} {p.subject_id} (reopen no. {p.count})",
-                )
-            ]
+    async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+        return await case_store.list_late_rows(
+            session, universities, now, limit, resume, not_waiting_for=scopes
+        )
 
-        async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
-            # A proposal has one task, so the walk never resumes inside one: `inclusive` is moot.
-            after = (resume[0], resume[1]) if resume is not None and resume[0] is not None else None
-            return await sanction_store.pending_proposals(session, limit, after)
+    return Source(rows, tasks, lambda r: r.deadline, lambda r: str(r.case_id))
 
-        return Source(rows, tasks, lambda p: p.proposed_at, lambda p: str(p.proposal_id))
+
+def _proposals(reach: sanction_store.Reach) -> Source:
+    def tasks(p: Any) -> list[Task]:
+        return [
+            Task(
+                p.proposal_id,
+                "sanction_proposed",
+                None,
+                False,
+                "confirm_sanction",
+                teacher_id=p.subject_id if p.subject == "teacher" else "",
+                department_id=p.subject_id if p.subject == "department" else "",
+                summary=f"{p.measure} for {p.subject} {p.subject_id} (reopen no. {p.count})",
+            )
+        ]
+
+    async def rows(session: AsyncSession, resume: Resume, limit: int) -> list[Any]:
+        # A proposal has one task, so the walk never resumes inside one: `inclusive` is moot.
+        after = (resume[0], resume[1]) if resume is not None and resume[0] is not None else None
+        return await sanction_store.pending_proposals(session, reach, limit, after)
+
+    return Source(rows, tasks, lambda p: p.proposed_at, lambda p: str(p.proposal_id))
 
 
 Key = tuple[str, str, str, str]

@@ -12,16 +12,16 @@ from typing import Any
 
 from temporalio import activity
 
-from services.workflow.closing.activities import CLOSE_SECTIONS, SEND_REMINDER
-from services.workflow.closing.messages import (
+from services.workflow.domain.sanctions import Proposal, Subject
+from services.workflow.processes.closing.activities import CLOSE_SECTIONS, SEND_REMINDER
+from services.workflow.processes.closing.messages import (
     CloseSectionsInput,
     CloseSectionsResult,
     ReminderInput,
     ReminderResult,
 )
-from services.workflow.domain.sanctions import Proposal, Subject
-from services.workflow.monitoring.activities import DAILY_CHECK, WEEKLY_CHECK
-from services.workflow.monitoring.messages import (
+from services.workflow.processes.monitoring.activities import DAILY_CHECK, WEEKLY_CHECK
+from services.workflow.processes.monitoring.messages import (
     DailyCheckResult,
     DayCheckRequest,
     FillStatus,
@@ -29,10 +29,10 @@ from services.workflow.monitoring.messages import (
     WeekCheckRequest,
     WeeklyCheckResult,
 )
-from services.workflow.reconcile.activities import RECONCILE_CASES
-from services.workflow.reconcile.messages import ReconcileInput, ReconcileResult
-from services.workflow.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
-from services.workflow.reopen.messages import (
+from services.workflow.processes.reconcile.activities import RECONCILE_CASES
+from services.workflow.processes.reconcile.messages import ReconcileInput, ReconcileResult
+from services.workflow.processes.reopen.activities import COUNT_REOPEN, END_REOPEN, GRANT_REOPEN, RECORD_STEP
+from services.workflow.processes.reopen.messages import (
     CountReopenInput,
     CountReopenResult,
     EndReopenInput,
@@ -42,8 +42,8 @@ from services.workflow.reopen.messages import (
     StepRecord,
     StepRecorded,
 )
-from services.workflow.statements.activities import SEND_ALERT, SETTLE
-from services.workflow.statements.messages import AlertInput, AlertResult, SettleInput, SettleResult
+from services.workflow.processes.statements.activities import SEND_ALERT, SETTLE
+from services.workflow.processes.statements.messages import AlertInput, AlertResult, SettleInput, SettleResult
 
 
 @dataclass

@@ -31,15 +31,12 @@ from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.domain.actors import Actor
 from services.workflow.entrypoints.consumers import on_gradebook_event
-from services.workflow.entrypoints.grpc_api import UseCases, WorkflowServicer
+from services.workflow.entrypoints.grpc_api import WorkflowServicer
 from services.workflow.entrypoints.main import SERVICE
-from services.workflow.service_layer.checks import Checks
-from services.workflow.service_layer.reopen_cases import ReopenCases
-from services.workflow.service_layer.sanctions import Sanctions
-from services.workflow.service_layer.tasks import TaskLists
+from services.workflow.entrypoints.worker import build_worker
+from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.doubles import FakeGradebook
-from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, People, explanation
-from services.workflow.worker import build_worker
+from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, UNIVERSITY, People, explanation
 
 
 def event(message: Any) -> ReceivedEvent:
@@ -82,6 +79,8 @@ class Harness:
         teachers: tuple[str, ...] = (),
         department_id: str = DEPARTMENT,
         journal_id: str = "",
+        university_id: str = UNIVERSITY,
+        faculty_id: str = FACULTY,
     ) -> tuple[str, str]:
         """A journal of the kz-medical profile with one closed section (JournalOpened + SectionClosed)."""
         journal = journal_id or f"journal-{self.people.suffix}"
@@ -94,9 +93,10 @@ class Harness:
                 group_id="ЖМ-21-003",
                 teacher_ids=list(teachers),
                 department_id=department_id,
-                faculty_id=FACULTY,
+                faculty_id=faculty_id,
                 profile_code="kz-medical",
                 title="Ішкі аурулар",
+                university_id=university_id,
             )
         )
         await self.gradebook_event(
@@ -107,7 +107,7 @@ class Harness:
                 closed_at=(closed_at or datetime.now(UTC)).isoformat(),
                 teacher_ids=list(teachers),
                 department_id=department_id,
-                faculty_id=FACULTY,
+                faculty_id=faculty_id,
                 term_id=TERM,
                 control_kind="midterm",
                 closed_by="service:workflow",
@@ -190,15 +190,10 @@ async def running_service(
     queue = f"workflow-test-{uuid.uuid4().hex[:8]}"
     fake = gradebook or FakeGradebook()
     now = clock or (lambda: datetime.now(UTC))
-    use_cases = UseCases(
-        cases=ReopenCases(sessions, unit_of_work, processes(client, queue), now, activity_timeout_seconds),
-        tasks=TaskLists(sessions, now),
-        sanctions=Sanctions(sessions, unit_of_work, now),
-        checks=Checks(sessions),
-    )
+    deps = Deps(unit_of_work, fake, processes(client, queue), now, activity_timeout_seconds)
     keys = TestTokens()
     server = GrpcServer(keys.verifier_authenticator())
-    server.add(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(use_cases), SERVICE)
+    server.add(pb_grpc.add_WorkflowServiceServicer_to_server, WorkflowServicer(deps), SERVICE)
     port = await server.start("127.0.0.1", 0)
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     worker = build_worker(client, queue, unit_of_work, fake)

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from ejournal_regulation import get_profile
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.domain.reopen_facts import CaseFacts, Explanation, ReopenTerms
-from services.workflow.reopen.messages import ReopenCaseInput
+from services.workflow.processes.reopen.messages import ReopenCaseInput
 
 DEPARTMENT = "dep-терапия"
 FACULTY = "fac-общая-медицина"
+UNIVERSITY = "kaznmu"  # the university-scope grants below are in it
 OTHER_FACULTY = "fac-стоматология"
 TERM = "term-2026-1"
 

@@ -19,8 +19,8 @@ from ejournal_platform.outbox import OutboxWriter
 from services.workflow.adapters import tables
 from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.service_token import StaticToken
+from services.workflow.entrypoints.worker import build_worker
 from services.workflow.search_attributes import NAMESPACE
-from services.workflow.worker import build_worker
 
 
 async def main() -> None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base
+from services.curriculum.adapters.orm import Base, derived_university_id
 
 
 class AcademicYear(Base):
@@ -37,6 +37,7 @@ class Term(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     revision: Mapped[int] = mapped_column(default=1)
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class ControlEvent(Base):
@@ -60,3 +61,4 @@ class ControlEvent(Base):
     grade_entry_deadline: Mapped[datetime]
     closing_deadline: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(default=1)
+    university_id: Mapped[uuid.UUID] = derived_university_id()

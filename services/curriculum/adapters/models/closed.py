@@ -12,7 +12,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base
+from services.curriculum.adapters.orm import Base, derived_university_id
 
 
 class ClosedSection(Base):
@@ -22,6 +22,7 @@ class ClosedSection(Base):
     control_event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     journal_id: Mapped[str] = mapped_column(Text, primary_key=True)
     closed_at: Mapped[datetime]
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Substitution(Base):
@@ -38,6 +39,7 @@ class Substitution(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     ended_on: Mapped[date | None]
+    university_id: Mapped[uuid.UUID | None] = derived_university_id()
 
 
 class RecordedCell(Base):
@@ -50,3 +52,4 @@ class RecordedCell(Base):
     lesson_id: Mapped[str] = mapped_column(Text, primary_key=True)
     student_id: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
     kind: Mapped[str] = mapped_column(Text)  # "mark" or "attendance"
+    university_id: Mapped[uuid.UUID] = derived_university_id()

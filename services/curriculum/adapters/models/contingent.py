@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base, created_at
+from services.curriculum.adapters.orm import Base, created_at, derived_university_id
 
 
 class Movement(Base):
@@ -35,6 +35,7 @@ class Movement(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = created_at()
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Placement(Base):
@@ -61,3 +62,4 @@ class Placement(Base):
     valid_until: Mapped[date | None]
     opened_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("movements.id"))
     closed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("movements.id"))
+    university_id: Mapped[uuid.UUID] = derived_university_id()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base
+from services.curriculum.adapters.orm import Base, derived_university_id
 
 
 class CourseUnit(Base):
@@ -38,6 +38,7 @@ class CourseUnit(Base):
     has_own_exam: Mapped[bool]
     revision: Mapped[int] = mapped_column(default=1)
     removed_at: Mapped[datetime | None]
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class CourseUnitHours(Base):
@@ -46,3 +47,4 @@ class CourseUnitHours(Base):
     course_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("course_units.id"), primary_key=True)
     lesson_type: Mapped[str] = mapped_column(Text, primary_key=True)
     hours: Mapped[int]
+    university_id: Mapped[uuid.UUID] = derived_university_id()

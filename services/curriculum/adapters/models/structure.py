@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base
+from services.curriculum.adapters.orm import Base, derived_university_id
 
 
 class University(Base):
@@ -39,6 +39,7 @@ class Department(Base):
     faculty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("faculties.id"))
     code: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Specialty(Base):
@@ -49,6 +50,7 @@ class Specialty(Base):
     faculty_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("faculties.id"))
     code: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Group(Base):
@@ -63,6 +65,7 @@ class Group(Base):
     course_number: Mapped[int]
     code: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(Text)
+    university_id: Mapped[uuid.UUID] = derived_university_id(index=True)
 
 
 class Subgroup(Base):
@@ -74,6 +77,7 @@ class Subgroup(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id"))
     code: Mapped[str] = mapped_column(Text)
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Classroom(Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.curriculum.adapters.orm import Base, created_at
+from services.curriculum.adapters.orm import Base, created_at, derived_university_id
 
 
 class TeachingLoad(Base):
@@ -34,6 +34,7 @@ class TeachingLoad(Base):
     hours: Mapped[int] = mapped_column(default=0)
     revision: Mapped[int] = mapped_column(default=1)
     removed_at: Mapped[datetime | None]
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class PlanUploader(Base):
@@ -47,6 +48,7 @@ class PlanUploader(Base):
     protocol_date: Mapped[date]
     appointed_by: Mapped[str] = mapped_column(Text)
     appointed_at: Mapped[datetime] = created_at()
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class LessonPlan(Base):
@@ -69,6 +71,7 @@ class LessonPlan(Base):
     uploaded_by: Mapped[str] = mapped_column(Text)
     uploaded_at: Mapped[datetime]
     revision: Mapped[int] = mapped_column(default=1)
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class LessonPlanItem(Base):
@@ -83,6 +86,7 @@ class LessonPlanItem(Base):
     hours: Mapped[int]
     teacher_id: Mapped[uuid.UUID]
     classroom_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("classrooms.id"))
+    university_id: Mapped[uuid.UUID] = derived_university_id()
 
 
 class Lesson(Base):
@@ -112,3 +116,4 @@ class Lesson(Base):
     load_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teaching_loads.id"))
     revision: Mapped[int] = mapped_column(default=1)
     cancelled_at: Mapped[datetime | None]
+    university_id: Mapped[uuid.UUID] = derived_university_id()

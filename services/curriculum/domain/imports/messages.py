@@ -137,10 +137,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "repeats row {other}",
     },
     "two_groups_one_course": {
-        "ru": "студент уже в группе {other} того же курса; перевод — отдельным приказом",
-        "kk": "студент осы курстың {other} тобында бар; ауыстыру бөлек бұйрықпен",
-        "ky": "студент ушул курстун {other} тайпасында бар; которуу өзүнчө буйрук менен",
-        "en": "the student is already in group {other} of the same course; a transfer needs its own order",
+        "ru": "студент уже в группе {other} того же курса; для перевода укажите приказ (номер и дату) "
+        "в импорте",
+        "kk": "студент осы курстың {other} тобында бар; ауыстыру үшін импортта бұйрықты (нөмірі мен "
+        "күні) көрсетіңіз",
+        "ky": "студент ушул курстун {other} тайпасында бар; которуу үчүн импортто буйрукту (номери жана "
+        "датасы) көрсөтүңүз",
+        "en": "the student is already in group {other} of the same course; to transfer them, name the order "
+        "(number and date) in the import",
+    },
+    "transfer_refused": {
+        "ru": "перевод студента невозможен: {value}",
+        "kk": "студентті ауыстыру мүмкін емес: {value}",
+        "ky": "студентти которуу мүмкүн эмес: {value}",
+        "en": "the student cannot be transferred: {value}",
     },
     "order_conflict": {
         "ru": "этот приказ уже зачислил студента в группу {other}",
@@ -196,6 +206,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "kk": "файлда жоқ студенттер тек бұйрықпен шығарылады: бұйрықтың нөмірі мен күнін көрсетіңіз",
         "ky": "файлда жок студенттер буйрук менен гана чыгарылат: буйруктун номерин жана датасын көрсөтүңүз",
         "en": "students missing from the file are expelled only by an order: give its number and date",
+    },
+    "removal_load_has_records": {
+        "ru": "нагрузка {value} отсутствует в файле, но не снята: на её занятиях уже есть оценки или "
+        "посещаемость",
+        "kk": "{value} жүктемесі файлда жоқ, бірақ алынбады: оның сабақтарында бағалар немесе қатысу бар",
+        "ky": "{value} жүктөмү файлда жок, бирок алынган жок: анын сабактарында баалар же катышуу бар",
+        "en": "teaching load {value} is missing from the file but was not removed: its lessons already "
+        "have marks or attendance",
+    },
+    "removal_unit_has_loads": {
+        "ru": "дисциплина {value} отсутствует в файле, но не удалена: по ней есть нагрузка и журналы "
+        "({other})",
+        "kk": "{value} пәні файлда жоқ, бірақ жойылмады: оған жүктеме мен журналдар бар ({other})",
+        "ky": "{value} сабагы файлда жок, бирок өчүрүлгөн жок: ага жүктөм жана журналдар бар ({other})",
+        "en": "course unit {value} is missing from the file but was not removed: it has teaching loads "
+        "and their journals ({other})",
+    },
+    "removal_unit_has_lessons": {
+        "ru": "дисциплина {value} отсутствует в файле, но не удалена: по ней назначены занятия или контроль",
+        "kk": "{value} пәні файлда жоқ, бірақ жойылмады: оған сабақтар немесе бақылау белгіленген",
+        "ky": "{value} сабагы файлда жок, бирок өчүрүлгөн жок: ага сабактар же көзөмөл белгиленген",
+        "en": "course unit {value} is missing from the file but was not removed: it has scheduled "
+        "lessons or control events",
+    },
+    "removal_plan_has_records": {
+        "ru": "план {value} отсутствует в файле, но не удалён: на его занятиях уже есть оценки или "
+        "посещаемость",
+        "kk": "{value} жоспары файлда жоқ, бірақ жойылмады: оның сабақтарында бағалар немесе қатысу бар",
+        "ky": "{value} планы файлда жок, бирок өчүрүлгөн жок: анын сабактарында баалар же катышуу бар",
+        "en": "lesson plan {value} is missing from the file but was not removed: its lessons already "
+        "have marks or attendance",
     },
     "rejected": {
         "ru": "отклонено: {value}",

@@ -11,10 +11,13 @@ from datetime import date
 from sqlalchemy import select
 
 from services.curriculum.adapters.bulk import insert_rows
+from services.curriculum.adapters.contingent_repo import placements_of
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
-from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell
+from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell, Specialty
 from services.curriculum.adapters.orm import table_of
 from services.curriculum.adapters.spreadsheets import Sheet
+from services.curriculum.domain.checks import Violations
+from services.curriculum.domain.contingent import GroupRef, check_transfer, current_placement
 from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import (
     GROUP,
@@ -26,6 +29,7 @@ from services.curriculum.domain.imports.rows import (
 )
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.contingent import name_of, open_placement
 from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, groups_of_year
 
 COLUMNS = [
@@ -64,6 +68,8 @@ class ContingentImporter:
         self.listed: set[tuple[uuid.UUID, uuid.UUID]] = set()  # (student, group) pairs the file names
         self.groups: dict[uuid.UUID, GroupInfo] = {}
         self.readers: dict[str, SheetReader] = {}
+        # Students the file puts in another group of their course, with the placement they leave.
+        self.transfers: list[tuple[Enrollment, Placement]] = []
 
     def issue(self, item: Enrollment, key: str, code: str, **params: str) -> Issue:
         return Issue(item.sheet, item.row, self.readers[item.sheet].header_of(key), code, params)
@@ -143,12 +149,12 @@ class ContingentImporter:
 
     async def check_against_placements(self, ctx: ImportContext, parsed: list[Enrollment]) -> None:
         students = list({p.student for p in parsed})
-        open_in: dict[tuple[uuid.UUID, int], tuple[uuid.UUID, str]] = {}
+        open_in: dict[tuple[uuid.UUID, int], tuple[uuid.UUID, str, uuid.UUID | None]] = {}
         known_movements: dict[uuid.UUID, uuid.UUID | None] = {}
         for start in range(0, len(students), BATCH):
             chunk = students[start : start + BATCH]
             rows = await ctx.session.execute(
-                select(Placement.student_id, Group.id, Group.code, Group.course_number)
+                select(Placement.student_id, Group.id, Group.code, Group.course_number, Placement.subgroup_id)
                 .join(Group, Group.id == Placement.group_id)
                 .where(
                     Placement.student_id.in_(chunk),
@@ -156,8 +162,8 @@ class ContingentImporter:
                     Group.academic_year_id == ctx.year.id,
                 )
             )
-            for student, group_id, code, course in rows.all():
-                open_in[(student, course)] = (group_id, code)
+            for student, group_id, code, course, subgroup in rows.all():
+                open_in[(student, course)] = (group_id, code, subgroup)
         ids = [p.movement_id for p in parsed]
         for start in range(0, len(ids), BATCH):
             rows = await ctx.session.execute(
@@ -167,12 +173,24 @@ class ContingentImporter:
         codes = {}
         for item in parsed:
             codes[item.group.id] = item.group.code
-            if item.movement_id in known_movements:
-                if known_movements[item.movement_id] != item.group.id:
-                    other = codes.get(known_movements[item.movement_id] or item.group.id, "?")
-                    ctx.issues.append(self.issue(item, "order_number", "order_conflict", other=other))
+            known = item.movement_id in known_movements
+            if known and known_movements[item.movement_id] == item.group.id:
                 continue  # the same enrollment again: nothing to do
             current = open_in.get((item.student, item.group.course_number))
+            if current is not None and (current[0], current[2]) == (item.group.id, item.subgroup) and known:
+                continue  # enrolled elsewhere by this order, and since moved where the file puts them
+            if current is not None and (current[0], current[2]) != (item.group.id, item.subgroup):
+                # The file puts the student in another group (or subgroup) of their course: a transfer
+                # by the order the request names, if the domain's transfer allows it.
+                if ctx.sync_order is None:
+                    ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=current[1]))
+                else:
+                    await self.check_transfer(ctx, item, current[0])
+                continue
+            if known:
+                other = codes.get(known_movements[item.movement_id] or item.group.id, "?")
+                ctx.issues.append(self.issue(item, "order_number", "order_conflict", other=other))
+                continue
             if current is not None:
                 ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=current[1]))
                 continue
@@ -180,6 +198,24 @@ class ContingentImporter:
                 ctx.issues.append(self.issue(item, "effective_date", "bad_date", value=str(item.effective)))
                 continue
             self.todo.append(item)
+
+    async def check_transfer(self, ctx: ImportContext, item: Enrollment, from_group: uuid.UUID) -> None:
+        """A transfer as TransferStudent checks it (domain.contingent), effective on the order's date."""
+        assert ctx.sync_order is not None
+        rows = await placements_of(ctx.session, item.student)
+        views = [view for _, view in rows]
+        v = Violations()
+        effective = ctx.sync_order[1]
+        current = current_placement(views, effective, str(from_group), v)
+        if current is not None:
+            target = GroupRef(str(item.group.id), item.group.code, str(ctx.year.id), item.group.course_number)
+            check_transfer(current, target, str(item.subgroup) if item.subgroup else None, views, v)
+        if v:
+            reason = "; ".join(why for _, why in v.items)
+            ctx.issues.append(self.issue(item, "group", "transfer_refused", value=reason))
+            return
+        source = next(p for p, view in rows if view is current)
+        self.transfers.append((item, source))
 
     async def apply(self, ctx: ImportContext) -> int:
         s = ctx.session
@@ -228,9 +264,59 @@ class ContingentImporter:
             done += len(chunk)
             await ctx.progress("applying", done, len(self.todo))
         ctx.counts.added += done
+        done += await self.transfer(ctx)
         if ctx.sync:
             await self.expel_missing(ctx)
         return done
+
+    async def transfer(self, ctx: ImportContext) -> int:
+        """Move the students the file puts in another group of their course, by the request's order:
+        a `transferred` movement closes their placement and opens the new one (StudentTransferred)."""
+        if not self.transfers:
+            return 0
+        assert ctx.sync_order is not None
+        s, (number, signed) = ctx.session, ctx.sync_order
+        leaving = {source.group_id for _, source in self.transfers}
+        faculty_of = dict(
+            (
+                await s.execute(
+                    select(Group.id, Specialty.faculty_id).join(Specialty).where(Group.id.in_(leaving))
+                )
+            ).all()
+        )
+        for item, source in self.transfers:
+            require(
+                ctx.principal,
+                "contingent.manage",
+                ResourceScope(
+                    university_id=str(ctx.university.id), faculty_id=str(faculty_of[source.group_id])
+                ),
+            )
+            movement = Movement(
+                id=stable_id("movement", item.student, "transferred", number, signed, item.group.id),
+                kind="transferred",
+                student_id=item.student,
+                from_group_id=source.group_id,
+                from_subgroup_id=source.subgroup_id,
+                group_id=item.group.id,
+                subgroup_id=item.subgroup,
+                order_number=number,
+                order_date=signed,
+                effective_date=signed,
+                reason=f"import: {ctx.reason}" if ctx.reason else "import",
+                recorded_by=ctx.principal.subject,
+                recorded_at=ctx.now,
+                student_name=item.name or await name_of(s, source),
+            )
+            s.add(movement)
+            await s.flush()
+            source.valid_until, source.closed_by = signed, movement.id
+            await s.flush()
+            open_placement(s, item.student, item.group.id, item.subgroup, signed, movement.id)
+            ctx.uow.add_event(events.movement_event(movement, item.group.faculty_id, ctx.year.id))
+        await s.flush()
+        ctx.counts.updated += len(self.transfers)
+        return len(self.transfers)
 
     async def expel_missing(self, ctx: ImportContext) -> None:
         """Sync mode: the open placements in the file's groups whose student the file does not list there

@@ -8,14 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from ejournal_regulation import load_profiles
+from services.curriculum.adapters.models import CourseUnit
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import KINDS, Row, SheetReader, col
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer.curriculum import apply_course_unit
-from services.curriculum.service_layer.imports import lookup_maps
+from services.curriculum.service_layer.imports import lookup_maps, removals
 from services.curriculum.service_layer.imports.base import ImportContext, attempt
 
 HOURS = {
@@ -206,6 +209,16 @@ class CurriculumImporter:
 
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
+        live = set(
+            await ctx.session.scalars(
+                select(CourseUnit.id).where(
+                    CourseUnit.academic_year_id == ctx.year.id,
+                    CourseUnit.parent_id.is_(None),
+                    CourseUnit.removed_at.is_(None),
+                )
+            )
+        )
+        kept: set[uuid.UUID] = set()
         for done, (sheet, item, columns) in enumerate(self.units, start=1):
             spec = item.spec(str(ctx.year.id))
             rows = [item.row, *(p.row for p in item.parts)]
@@ -216,5 +229,14 @@ class CurriculumImporter:
             result = await attempt(ctx, sheet, rows, columns, define)
             if result is not None:
                 changed += result[1]
+                kept.add(result[0].unit.id)
+                if result[1]:
+                    if result[0].unit.id in live:
+                        ctx.counts.updated += 1
+                    else:
+                        ctx.counts.added += 1
             await ctx.progress("applying", done, len(self.units))
+        if ctx.sync:
+            scope = {(uuid.UUID(item.specialty_id), item.course_number) for _, item, _ in self.units}
+            await removals.remove_missing_units(ctx, scope, kept)
         return changed

@@ -28,6 +28,7 @@ from services.curriculum.domain.imports.rows import (
 )
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import ResourceScope, require
+from services.curriculum.service_layer.imports import removals
 from services.curriculum.service_layer.imports.base import ImportContext, groups_of_year
 
 COLUMNS = [
@@ -215,5 +216,10 @@ class TeachingLoadImporter:
                 row = {"id": c.id, "revision": revision, **c.values}
                 ctx.uow.add_event(events.load_assigned_event(row, c.profile_code))
             changed += len(fresh) + len(revived)
+            ctx.counts.added += len(fresh)
+            ctx.counts.updated += len(revived)
             await ctx.progress("applying", start + len(chunk), len(self.todo))
+        if ctx.sync:
+            units = {uuid.UUID(str(c.values["course_unit_id"])) for c in self.todo}
+            await removals.remove_missing_loads(ctx, units, {c.id for c in self.todo})
         return changed

@@ -47,7 +47,7 @@ IMPORTERS: dict[str, Callable[[], Importer]] = {
 }
 MAX_ERRORS = 1000
 # The kinds a sync import supports (the others are refused with sync set).
-SYNC_KINDS = ("contingent", "schedule")
+SYNC_KINDS = ("contingent", "schedule", "teaching_load", "curriculum", "lesson_plan")
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,11 @@ async def run_import(
                 rows_changed=outcome.rows_changed,
                 errors=outcome.errors,
                 errors_truncated=outcome.errors_truncated,
+                rows_added=outcome.counts.added,
+                rows_updated=outcome.counts.updated,
+                rows_removed=outcome.counts.removed,
+                removals_refused=outcome.counts.refused,
+                sync=request.sync,
                 language=language,
                 created_by=principal.subject,
                 created_at=deps.clock(),
@@ -207,11 +212,13 @@ async def run_import(
 
 
 def sync_order_of(request: ImportRequest) -> tuple[str, date] | None:
-    """Check the sync fields: sync only for SYNC_KINDS; the contingent's ending order, when given."""
-    if not request.sync:
-        return None
-    if request.kind not in SYNC_KINDS:
+    """Check the sync fields: sync only for SYNC_KINDS; the contingent's movement order, when given
+    (it ends the placements a sync file leaves out, and transfers the students a file puts in another
+    group of their course, in either mode)."""
+    if request.sync and request.kind not in SYNC_KINDS:
         raise InvalidArgument("sync", f"sync mode is available for: {', '.join(SYNC_KINDS)}")
+    if not request.sync and request.kind != "contingent":
+        return None
     number, signed = request.sync_order_number.strip(), request.sync_order_date.strip()
     if not number and not signed:
         return None

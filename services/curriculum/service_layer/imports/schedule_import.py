@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from services.curriculum.adapters.ids import person_id_for_login
-from services.curriculum.adapters.models import Lesson, RecordedCell
+from services.curriculum.adapters.models import Lesson, LessonPlan, RecordedCell
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import (
@@ -26,7 +26,7 @@ from services.curriculum.domain.imports.rows import (
     SheetReader,
     col,
 )
-from services.curriculum.service_layer.imports import lookup_maps
+from services.curriculum.service_layer.imports import lookup_maps, removals
 from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, attempt, groups_of_year
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput, apply_plan
 from services.curriculum.service_layer.schedule import LessonInput, apply_lesson, cancel_row
@@ -288,6 +288,13 @@ class LessonPlanImporter:
 
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
+        units = {draft.key[0] for draft in self.plans.values()}
+        stored = (
+            set(await ctx.session.scalars(select(LessonPlan.id).where(LessonPlan.course_unit_id.in_(units))))
+            if units
+            else set()
+        )
+        kept: set[uuid.UUID] = set()
         for done, draft in enumerate(self.plans.values(), start=1):
             unit, lesson_type, group, sub = draft.key
             data = PlanInput(
@@ -305,5 +312,14 @@ class LessonPlanImporter:
 
             result = await attempt(ctx, draft.sheet, draft.rows, draft.columns, submit)
             changed += len(draft.rows) if result is not None and result[1] else 0
+            if result is not None:
+                kept.add(result[0].plan.id)
+                if result[1]:  # counted by plan (one plan: its unit, type, group and subgroup's rows)
+                    if result[0].plan.id in stored:
+                        ctx.counts.updated += 1
+                    else:
+                        ctx.counts.added += 1
             await ctx.progress("applying", done, len(self.plans))
+        if ctx.sync:
+            await removals.remove_missing_plans(ctx, units, kept)
         return changed

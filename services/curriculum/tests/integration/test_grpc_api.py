@@ -225,6 +225,9 @@ async def test_import_streams_progress_then_the_result(
         pb.GetImportRequest(import_id=result.import_id), metadata=bearer("registrar")
     )
     assert fetched.result.status == "applied" and fetched.kind == "contingent"
+    got = fetched.result  # issue 22: the counts are kept with the import
+    assert (got.rows_added, got.rows_updated, got.rows_removed, got.removals_refused) == (12_000, 0, 0, 0)
+    assert not fetched.sync
 
 
 @pytest.mark.rule("KG-09")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from services.gateway.app import create_app
-from services.gateway.routes import BOUNDED_LISTS
+from services.gateway.route_table import BOUNDED_LISTS
 from services.gateway.tests.settings import gateway_settings
 
 pytestmark = pytest.mark.unit

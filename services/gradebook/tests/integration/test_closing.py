@@ -64,14 +64,16 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
         ),
         ("DELETE FROM marks WHERE column_id = %s AND student_id = %s", (lesson, student)),
         (
-            "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by) "
-            "VALUES (%s, %s, %s, '100', 1, now(), 'sql') ON CONFLICT DO NOTHING",
-            (j.journal_id, j.lessons[1], str(uuid.uuid4())),
+            "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, "
+            "term_id) VALUES (%s, %s, %s, '100', 1, now(), 'sql', "
+            "(SELECT term_id FROM journals WHERE journal_id = %s)) ON CONFLICT DO NOTHING",
+            (j.journal_id, j.lessons[1], str(uuid.uuid4()), j.journal_id),
         ),
         (
             "INSERT INTO attendance (journal_id, column_id, student_id, status, source, version, updated_at, "
-            "updated_by) VALUES (%s, %s, %s, 'absent', 'sql', 1, now(), 'sql')",
-            (j.journal_id, lesson, student),
+            "updated_by, term_id) VALUES (%s, %s, %s, 'absent', 'sql', 1, now(), 'sql', "
+            "(SELECT term_id FROM journals WHERE journal_id = %s))",
+            (j.journal_id, lesson, student, j.journal_id),
         ),
         ("UPDATE sections SET closed_at = NULL WHERE section_id = %s", (j.sections["current"],)),
         ("UPDATE columns SET section_id = NULL WHERE column_id = %s", (lesson,)),
@@ -84,11 +86,13 @@ async def test_a_closed_section_rejects_direct_sql_as_the_service_role(w: World)
     ) == [("70",)]
     # Cells of an open section are still writable by plain SQL: the guard is about closing only.
     await w.sql(
-        "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by) "
-        "VALUES (%s, %s, %s, '50', 1, now(), 'sql')",
+        "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, "
+        "term_id) VALUES (%s, %s, %s, '50', 1, now(), 'sql', "
+        "(SELECT term_id FROM journals WHERE journal_id = %s))",
         j.journal_id,
         j.sections["midterm"],
         student,
+        j.journal_id,
     )
 
 

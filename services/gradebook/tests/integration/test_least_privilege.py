@@ -33,14 +33,18 @@ async def test_closed_section_and_history_hold_against_the_service_role(w: World
     await close(w, j, "current")
     lesson, student, section = j.lessons[0], j.students[0], j.sections["current"]
     before = await w.sql("SELECT count(*), max(position) FROM history WHERE journal_id = %s", j.journal_id)
+    [(term,)] = await w.sql(
+        "SELECT replace(term_id::text, '-', '') FROM journals WHERE journal_id = %s", j.journal_id
+    )
     attempts: list[tuple[str, tuple[object, ...]]] = [
         ("SET session_replication_role = replica", ()),
         ("UPDATE marks SET value = '100' WHERE column_id = %s AND student_id = %s", (lesson, student)),
         ("DELETE FROM marks WHERE column_id = %s", (lesson,)),
         (
             "INSERT INTO attendance (journal_id, column_id, student_id, status, source, version, updated_at, "
-            "updated_by) VALUES (%s, %s, %s, 'absent', 'sql', 1, now(), 'sql')",
-            (j.journal_id, lesson, student),
+            "updated_by, term_id) VALUES (%s, %s, %s, 'absent', 'sql', 1, now(), 'sql', "
+            "(SELECT term_id FROM journals WHERE journal_id = %s))",
+            (j.journal_id, lesson, student, j.journal_id),
         ),
         ("UPDATE columns SET date = date + 1 WHERE column_id = %s", (lesson,)),
         ("UPDATE columns SET cancelled = true WHERE column_id = %s", (lesson,)),
@@ -73,6 +77,19 @@ async def test_closed_section_and_history_hold_against_the_service_role(w: World
         ],
         ("ALTER TABLE marks DISABLE TRIGGER ALL", ()),
         ("DROP TRIGGER marks_closed_update ON marks", ()),
+        # The term's partitions (migration 0007): no right on them, only through the parents.
+        *[
+            (statement.format(f"{table}_{term}"), params)
+            for table, statement, params in (
+                ("marks", "UPDATE {} SET value = '100' WHERE column_id = %s", (lesson,)),
+                ("marks", "DELETE FROM {} WHERE column_id = %s", (lesson,)),
+                ("attendance", "DELETE FROM {}", ()),
+                ("history", "UPDATE {} SET new_value = '100' WHERE journal_id = %s", (j.journal_id,)),
+                ("history", "DELETE FROM {}", ()),
+                ("history", "TRUNCATE {}", ()),
+                ("history", "ALTER TABLE history DETACH PARTITION {}", ()),
+            )
+        ],
         ("CREATE OR REPLACE FUNCTION ejournal_closed_cells_guard() RETURNS trigger LANGUAGE sql AS ''", ()),
     ]
     for statement, params in attempts:

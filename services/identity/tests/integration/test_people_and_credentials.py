@@ -274,3 +274,41 @@ async def test_an_administrator_finds_people_by_a_part_of_the_name_or_the_login(
         await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query=" k "))
     assert short.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert [f for f, _ in field_violations(short.value)] == ["query"]
+
+
+async def test_the_search_reads_only_where_the_caller_manages_people(
+    identity: Identity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18: the query itself is limited to the caller's university, not its answer filtered after
+    reading everyone's. With a scan of one row, a search that read both universities would hand one
+    administrator the other university's first match, then filter it away, and find nobody."""
+    from services.identity.service_layer import people as people_service
+
+    monkeypatch.setattr(people_service, "FIND_SCAN", 1)
+    for admin, prefix in (("kz.admin", "kz."), ("kg.admin", "kg.")):
+        found = await identity.call(admin, "FindPeople", pb.FindPeopleRequest(query="ов"))
+        assert [p.login[:3] for p in found.people] == [prefix], admin
+
+
+async def test_find_people_pages_in_a_stable_order_each_person_once(identity: Identity) -> None:
+    """Issue 22: FindPeople pages like every list (page_size, page_token, next_page_token)."""
+    whole = await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query="kz.", page_size=1000))
+    assert len(whole.people) >= 3 and not whole.next_page_token
+    walked, token = [], ""
+    while True:
+        page = await identity.call(
+            "kz.admin", "FindPeople", pb.FindPeopleRequest(query="kz.", page_size=1, page_token=token)
+        )
+        assert len(page.people) <= 1
+        walked += [p.person_id for p in page.people]
+        token = page.next_page_token
+        if not token:
+            break
+    assert walked == [p.person_id for p in whole.people]
+    first = await identity.call("kz.admin", "FindPeople", pb.FindPeopleRequest(query="kz.", page_size=1))
+    with pytest.raises(grpc.aio.AioRpcError) as other:  # a token is for the query it was given for
+        await identity.call(
+            "kz.admin", "FindPeople",
+            pb.FindPeopleRequest(query="kz.teach", page_size=1, page_token=first.next_page_token),
+        )  # fmt: skip
+    assert [f for f, _ in field_violations(other.value)] == ["page_token"]

@@ -1,7 +1,12 @@
 // The import form: the file is sent as the request body to POST /api/v1/imports, and the progress
 // bar follows the JSON lines the API streams back (progress..., then the result with each row's
-// error, already in the page's language since the request asks for it).
+// error, already in the page's language since the request asks for it). In sync mode the import is
+// first a dry run: its counts are shown in the preview, and the same file is applied only when the
+// user confirms there (issue 22).
 const form = document.getElementById("import-form");
+const preview = document.getElementById("import-preview");
+const confirmForm = document.getElementById("import-confirm");
+const counts = document.getElementById("import-counts");
 const bar = document.getElementById("import-progress");
 const stage = document.getElementById("import-stage");
 const errors = document.getElementById("import-errors");
@@ -40,19 +45,37 @@ function show(update) {
     return row;
   }));
   errors.hidden = result.errors.length === 0;
+  for (const cell of counts.querySelectorAll("[data-count]")) {
+    cell.textContent = String(result[cell.dataset.count] ?? 0);
+  }
+  counts.hidden = false;
+  return result;
 }
 
-async function send(event) {
-  event.preventDefault();
+// The file and the choices the preview was made of, applied as they are when the user confirms.
+let pending = null;
+// The page's script keeps the file: the confirm form needs no second choice of it.
+for (const part of confirmForm.querySelectorAll(".confirm-file")) part.remove();
+
+function choices(dryRun) {
   const file = form.elements.file.files[0];
-  if (!file) return;
-  const query = new URLSearchParams({
-    kind: form.elements.kind.value,
-    file_name: file.name,
-    academic_year_id: form.elements.academic_year.value,
-    dry_run: String(form.elements.dry_run.checked),
-    reason: form.elements.reason.value,
-  });
+  if (!file) return null;
+  return {
+    file,
+    query: new URLSearchParams({
+      kind: form.elements.kind.value,
+      file_name: file.name,
+      academic_year_id: form.elements.academic_year.value,
+      dry_run: String(dryRun),
+      reason: form.elements.reason.value,
+      sync: String(form.elements.sync.checked),
+      sync_order_number: form.elements.sync_order_number.value,
+      sync_order_date: form.elements.sync_order_date.value,
+    }),
+  };
+}
+
+async function run({ file, query }) {
   bar.value = 0;
   errors.hidden = true;
   const answer = await fetch(`/api/v1/imports?${query}`, {
@@ -67,19 +90,49 @@ async function send(event) {
   }).catch(() => null);
   if (!answer || !answer.ok || !answer.body) {
     stage.textContent = form.dataset.failed;
-    return;
+    return null;
   }
   const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
-  let pending = "";
+  let rest = "";
+  let result = null;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    pending += value;
-    const lines = pending.split("\n");
-    pending = lines.pop();
-    for (const line of lines) if (line.trim()) show(JSON.parse(line));
+    rest += value;
+    const lines = rest.split("\n");
+    rest = lines.pop();
+    for (const line of lines) if (line.trim()) result = show(JSON.parse(line)) ?? result;
   }
-  if (pending.trim()) show(JSON.parse(pending));
+  if (rest.trim()) result = show(JSON.parse(rest)) ?? result;
+  return result;
+}
+
+async function send(event) {
+  event.preventDefault();
+  preview.hidden = true;
+  pending = null;
+  const previewing = form.elements.sync.checked && !form.elements.dry_run.checked;
+  const request = choices(previewing || form.elements.dry_run.checked);
+  if (!request) return;
+  const result = await run(request);
+  if (previewing && result?.status === "validated") {
+    request.query.set("dry_run", "false");
+    pending = request;
+    preview.hidden = false;
+    document.getElementById("preview-title").focus();
+  }
+}
+
+async function confirm(event) {
+  event.preventDefault();
+  if (!pending) return;
+  const request = pending;
+  pending = null;
+  preview.hidden = true;
+  await run(request);
+  document.getElementById("progress-title").focus();  // the confirm button is gone: focus the outcome
 }
 
 form.addEventListener("submit", send);
+form.addEventListener("change", () => { preview.hidden = true; pending = null; });
+confirmForm.addEventListener("submit", confirm);

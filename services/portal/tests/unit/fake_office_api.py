@@ -247,6 +247,11 @@ def fake_office_gateway() -> FastAPI:
             return JSONResponse(problem, status_code=422)
         found = {"person_id": "p-9", "last_name": "Сейітқали", "first_name": "Айгерім", "patronymic": "",
                  "login": "a.seitkali", "status": "ACCOUNT_STATUS_ACTIVE"}  # fmt: skip
+        if query.lower() == "ай" and request.query_params.get("page_token") == "page-2":  # a second page
+            other = {**found, "person_id": "p-10", "last_name": "Сейітов", "login": "a.seitov"}
+            return JSONResponse({"people": [other], "next_page_token": ""})
+        if query.lower() == "ай":
+            return JSONResponse({"people": [found], "next_page_token": "page-2"})
         return JSONResponse({"people": [found] if query.lower() in ("сейіт", "a.sei") else []})
 
     @app.put("/api/v1/people/{person_id}/status")
@@ -365,7 +370,17 @@ def fake_office_gateway() -> FastAPI:
             return JSONResponse({"status": 403}, status_code=403)
         errors = [{"row": 2, "column": "Группа", "reason": "ЖМ-999: жоқ топ"},
                   {"row": 3, "column": "Группа", "reason": "ЖМ-999: жоқ топ"}]  # fmt: skip
-        result = {"status": "rejected", "rows_total": 2, "rows_changed": 0, "errors": errors}
+        result: dict[str, object] = {
+            "status": "rejected",
+            "rows_total": 2,
+            "rows_changed": 0,
+            "errors": errors,
+        }
+        if "ЖМ-999" not in content.decode():  # a valid file: counted (issue 22), applied unless a dry run
+            dry = request.query_params.get("dry_run") == "true"
+            counts = {"rows_added": 1, "rows_updated": 2, "rows_removed": 3, "removals_refused": 0}
+            result = {"status": "validated" if dry else "applied", "rows_total": 3, "rows_changed": 3,
+                      "errors": [], **counts}  # fmt: skip
         lines = [{"progress": {"stage": "validating", "rows_done": 2, "rows_total": 2}}, {"result": result}]
         return Response("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
                         media_type="application/x-ndjson")  # fmt: skip

@@ -4,6 +4,7 @@ a generated password is shown once on the answer page, never in an address."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -133,6 +134,61 @@ def test_an_import_posted_without_javascript_shows_the_result_and_each_rows_erro
         "y1",
     )
     assert sent_import["dry_run"] == "false" and sent_import["content"].endswith("y;ЖМ-999\n")
+
+
+def test_a_sync_import_without_javascript_previews_the_counts_then_applies_when_confirmed() -> None:
+    """Issue 22: a sync import is a dry run first; the page shows its counts and a form to apply them."""
+    browser = signed_in("registrar")
+    csrf = browser.cookies["ej_csrf"]
+    form = {"kind": "contingent", "academic_year": "y1", "reason": "түзету", "sync": "on",
+            "sync_order_number": "131-с", "sync_order_date": "2026-10-01", "csrf": csrf}  # fmt: skip
+    file = {"file": ("contingent.csv", "Логин;Группа\nx;ЖМ-101\n".encode(), "text/csv")}
+    page = browser.post("/registrar/imports", data=form, files=file, headers={"accept-language": "en"})
+    assert page.status_code == 200
+    asked = sent(browser, "POST", "/api/v1/imports")[-1]
+    assert (asked["dry_run"], asked["sync"], asked["sync_order_number"], asked["sync_order_date"]) == (
+        "true", "true", "131-с", "2026-10-01",
+    )  # fmt: skip
+    html = page.text
+    assert (
+        'id="import-preview"' in html
+        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden' not in html
+    )
+    assert "Preview: nothing is applied yet" in html and "Apply these changes" in html
+    counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', html))
+    assert counts == {"rows_added": "1", "rows_updated": "2", "rows_removed": "3", "removals_refused": "0"}
+    confirm = html[html.index('id="import-confirm"') :]
+    for name, value in (("kind", "contingent"), ("academic_year", "y1"), ("sync_order_number", "131-с"),
+                        ("confirmed", "1"), ("sync", "on")):  # fmt: skip
+        assert f'name="{name}" value="{value}"' in confirm
+    assert '<option value="contingent" selected>' in html and 'value="131-с"' in html  # the form is kept
+    applied = browser.post(
+        "/registrar/imports", data={**form, "confirmed": "1"}, files=file, headers={"accept-language": "ru"}
+    )
+    assert sent(browser, "POST", "/api/v1/imports")[-1]["dry_run"] == "false"
+    assert (
+        "Применено" in applied.text
+        and 'id="import-preview" class="card narrow" aria-labelledby="preview-title" hidden' in applied.text
+    )
+    assert "Удалено" in applied.text and "Добавлено" in applied.text  # the counts, in the reader's language
+
+
+def test_the_people_search_follows_the_next_page_token() -> None:
+    """Issue 22: FindPeople pages; the administrator's search offers the next page."""
+    browser = signed_in("admin")
+    first = browser.get("/admin/people", params={"q": "ай"}, headers={"accept-language": "en"}).text
+    assert (
+        "a.seitkali" in first
+        and 'href="/admin/people?q=%D0%B0%D0%B9&amp;page_token=page-2" rel="next"' in first
+    )
+    second = browser.get(
+        "/admin/people", params={"q": "ай", "page_token": "page-2"}, headers={"accept-language": "en"}
+    ).text
+    assert (
+        "a.seitov" in second
+        and "a.seitkali" not in second
+        and 'rel="next"' not in second.split("found-people")[1]
+    )
 
 
 def test_an_administrator_finds_a_person_by_name_and_suspends_the_account_with_a_reason() -> None:

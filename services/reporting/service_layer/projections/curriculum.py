@@ -21,7 +21,8 @@ Row = Mapping[str, Any]
 
 
 def _all(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns)
+    """Every column the event fills; the university is the database's (ejournal_platform.tenancy)."""
+    return tuple(c.name for c in table.columns if c.name != "university_id")
 
 
 COURSE_UNIT = Upsert(rm.course_unit, _all(rm.course_unit), guard="revision")

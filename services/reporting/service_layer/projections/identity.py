@@ -32,6 +32,7 @@ PERSON = Upsert(
         "group_id",
         "profile_code",
         "status",
+        "university_id",
     ),
 )
 ROLE = ("assignment_id", "person_id", "role", "scope_type", "scope_id", "revoked")
@@ -54,6 +55,7 @@ def person_created(e: ev.PersonCreated, _: Delivery) -> Row:
         "group_id": e.group_id,
         "profile_code": e.profile_code,
         "status": "active",
+        "university_id": e.university_id or None,
     }
 
 

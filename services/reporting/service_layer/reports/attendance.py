@@ -41,7 +41,7 @@ async def attendance_report(
     period: Period,
     group_by: str,
 ) -> tuple[list[AttendanceRow], AttendanceFigures]:
-    authorize_scope(principal, scope)
+    scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["group"])
     async with sessions() as session:
         records = await presence(session, scope, period.start, period.held_end)
@@ -78,9 +78,10 @@ async def curator_list(
     async with sessions() as session:
         # the group's faculty too: a dean's office reads the curator lists of its faculty's groups
         faculty = await faculty_of_group(session, group_id)
-        authorize_scope(principal, Scope(group_id=group_id, faculty_id=faculty))
+        limited = authorize_scope(principal, Scope(group_id=group_id, faculty_id=faculty))
         students = await students_of_group(session, group_id)
-        records = await presence(session, Scope(group_id=group_id), period.start, period.held_end)
+        within = Scope(group_id=group_id, units=limited.units)
+        records = await presence(session, within, period.start, period.held_end)
         parents = await parents_of(session, [s for s, _ in students])
     per_student = attendance_by(records, lambda r: r.student_id)
     empty = attendance([])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_filling import Scope
-from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.access import allow, caller_units
 
 
 def parse_day(value: str, field: str) -> date | None:
@@ -44,9 +44,10 @@ class Period:
         return min(self.end, today())
 
 
-def authorize_scope(principal: Principal, scope: Scope, action: str = "report.read") -> None:
+def authorize_scope(principal: Principal, scope: Scope, action: str = "report.read") -> Scope:
     """The caller must reach the scope asked for: a dean their faculty, a head their department, a
-    curator their group, a teacher their own journals (scope.teacher_id = themselves)."""
+    curator their group, a teacher their own journals (scope.teacher_id = themselves). Returns the
+    scope limited to the caller's universities (issue 18): read it, not the one asked for."""
     allow(
         principal,
         action,
@@ -55,6 +56,7 @@ def authorize_scope(principal: Principal, scope: Scope, action: str = "report.re
         group_id=scope.group_id,
         assignees=(scope.teacher_id,) if scope.teacher_id else (),
     )
+    return replace(scope, units=caller_units(principal))
 
 
 def key_name(key: str, people: Mapping[str, str], units: Mapping[str, str]) -> str:

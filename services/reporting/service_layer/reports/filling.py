@@ -48,7 +48,7 @@ async def filling_report(
     group_by: str,
     weekly: bool,
 ) -> FillingReport:
-    authorize_scope(principal, scope)
+    scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["teacher"])
     async with sessions() as session:
         lessons = await load(session, scope, period)

@@ -53,11 +53,11 @@ async def quality_report(
 ) -> tuple[list[QualityRow], int]:
     if not term_id and not academic_year_id:
         raise InvalidArgument("term_id", "a term or an academic year is required")
-    authorize_scope(principal, scope)
+    scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["group"])
     async with sessions() as session:
         terms = [term_id] if term_id else await terms_of_year(session, academic_year_id)
-        results, pending = await final_results(session, terms)
+        results, pending = await final_results(session, terms, scope.units)
         chosen = [r for r in results if _within(r, scope)]
         # Never average across scales: one row per key and profile.
         by_key = quality_by(chosen, lambda r: (key(r), r.profile_code))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ejournal_platform.context import Principal
 from services.reporting.adapters.queries_results import reopen_cases, sanctions_and_measures
 from services.reporting.domain.reopens import ReopenAnalysis, analyse
-from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.access import allow, caller_units
 from services.reporting.service_layer.reports.common import Period
 
 
@@ -30,8 +30,9 @@ async def reopen_analysis(
     start = datetime.combine(period.start, time(), tzinfo=UTC)
     end = datetime.combine(period.end, time(), tzinfo=UTC)
     async with sessions() as session:
-        cases = await reopen_cases(session, start, end, faculty_id)
+        units = caller_units(principal)  # only the caller's universities (issue 18)
+        cases = await reopen_cases(session, start, end, faculty_id, units)
         sanctions, measures = await sanctions_and_measures(
-            session, [c.case_id for c in cases], start, end, faculty_id
+            session, [c.case_id for c in cases], start, end, faculty_id, units
         )
     return ReopenReport(analyse(cases, start, end, datetime.now(UTC)), sanctions, measures)

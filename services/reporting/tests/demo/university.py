@@ -63,6 +63,10 @@ class DemoUniversity:
     marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (journal, student) -> values
     titles: dict[str, str] = field(default_factory=dict)  # structure unit and course unit id -> title
 
+    @property
+    def university_id(self) -> str:
+        return uid("university", self.shape.profile_code)
+
     def sealed_names(
         self, unit: str, group: str, department: str, faculty: str, people: list[str]
     ) -> gbs.StatementNames:

@@ -12,13 +12,15 @@ import pytest
 
 from deploy.local.servers import NatsServer
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.tests.demo.university import DemoUniversity, Shape, build
+from services.reporting.tests.demo.university import DemoUniversity, Shape, build, uid
 from services.reporting.tests.support import Reporting, Served, load_demo, reporting, serve
 
 KZ = Shape(
     profile_code="kz-medical", departments_per_faculty=2, groups_per_department=2, students_per_group=10
 )
 KG = Shape(profile_code="kg-jasu", groups_per_department=2, students_per_group=8)
+# The demo universities' ids (a grant over one of them reads that university's reports only).
+KZ_UNIVERSITY, KG_UNIVERSITY = (uid("university", shape.profile_code) for shape in (KZ, KG))
 
 
 @dataclass

@@ -18,11 +18,11 @@ from ejournal.identity.v1 import identity_service_pb2 as ids
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.workflow.v1 import events_pb2 as wf
 from services.reporting.tests.demo.university import DemoUniversity
-from services.reporting.tests.integration.conftest import Loaded
+from services.reporting.tests.integration.conftest import KZ_UNIVERSITY, Loaded
 
 pytestmark = pytest.mark.integration
 
-REGISTRAR = ("registrar_head", "university", "u-1")
+REGISTRAR = ("registrar_head", "university", KZ_UNIVERSITY)
 KAZAKH = "әғқңөұүһі"
 
 

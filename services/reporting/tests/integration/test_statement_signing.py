@@ -23,11 +23,11 @@ from services.gateway.tests.settings import gateway_settings
 from services.reporting.adapters.signing import pades
 from services.reporting.adapters.signing.keys import Pkcs12Key
 from services.reporting.adapters.signing.pki import DemoPki
-from services.reporting.tests.integration.conftest import Loaded
+from services.reporting.tests.integration.conftest import KZ_UNIVERSITY, Loaded
 
 pytestmark = pytest.mark.integration
 
-REGISTRAR = ("registrar_head", "university", "u-1")
+REGISTRAR = ("registrar_head", "university", KZ_UNIVERSITY)
 
 
 async def print_pdf(loaded: Loaded, statement_id: str) -> pb.RenderDocumentResponse:

@@ -24,23 +24,27 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from services.workflow.adapters.case_processes import CaseProcesses
-from services.workflow.closing.messages import ClosingInput, MoveDeadlineRequest
-from services.workflow.closing.workflows import ClosingDeadlineWorkflow
-from services.workflow.monitoring.messages import DailyCheckInput, WeeklyCheckInput
-from services.workflow.monitoring.workflows import DailyFillCheckWorkflow, WeeklyJournalCheckWorkflow
-from services.workflow.reconcile.messages import ReconcileInput
-from services.workflow.reconcile.workflows import ReconcileCasesWorkflow
-from services.workflow.reopen.messages import (
+from services.workflow.entrypoints.worker import WORKFLOWS
+from services.workflow.processes.closing.messages import ClosingInput, MoveDeadlineRequest
+from services.workflow.processes.closing.workflows import ClosingDeadlineWorkflow
+from services.workflow.processes.monitoring.messages import DailyCheckInput, WeeklyCheckInput
+from services.workflow.processes.monitoring.workflows import (
+    DailyFillCheckWorkflow,
+    WeeklyJournalCheckWorkflow,
+)
+from services.workflow.processes.reconcile.messages import ReconcileInput
+from services.workflow.processes.reconcile.workflows import ReconcileCasesWorkflow
+from services.workflow.processes.reopen.messages import (
     CorrectionRequest,
     DecisionRequest,
     ReopenRequest,
     VisaRequest,
     WithdrawRequest,
 )
-from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.statements.messages import StatementDeadlineInput
+from services.workflow.processes.statements.workflows import StatementDeadlineWorkflow
 from services.workflow.search_attributes import SEARCH_ATTRIBUTES
-from services.workflow.statements.messages import StatementDeadlineInput
-from services.workflow.statements.workflows import StatementDeadlineWorkflow
 from services.workflow.tests.doubles import (
     FakeGradebook,
     ReopenDoubles,
@@ -50,7 +54,6 @@ from services.workflow.tests.doubles import (
     statement_doubles,
 )
 from services.workflow.tests.support import People, case_input
-from services.workflow.worker import WORKFLOWS
 
 HERE = Path(__file__).parent
 QUEUE = "record-histories"

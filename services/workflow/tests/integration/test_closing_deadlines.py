@@ -22,12 +22,13 @@ from ejournal_platform.outbox import OutboxWriter
 from ejournal_regulation import get_profile
 from services.workflow.adapters import tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
-from services.workflow.closing.activities import ClosingActivities
-from services.workflow.closing.messages import ClosingView, workflow_id
-from services.workflow.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill
+from services.workflow.entrypoints import activities as run
 from services.workflow.entrypoints.consumers import on_curriculum_event, on_gradebook_event
-from services.workflow.monitoring.messages import FillStatus
+from services.workflow.processes.closing.messages import ClosingView, workflow_id
+from services.workflow.processes.closing.workflows import ClosingDeadlineWorkflow
+from services.workflow.processes.monitoring.messages import FillStatus
+from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.doubles import FakeGradebook
 from services.workflow.tests.harness import event
 
@@ -71,7 +72,7 @@ async def closing(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
     outbox = OutboxWriter(tables.outbox)
     fake = FakeGradebook()
     queue = f"closing-{uuid.uuid4().hex[:8]}"
-    activities = ClosingActivities(lambda: UnitOfWork(sessions, outbox), fake)
+    activities = run.Closing(Deps(lambda: UnitOfWork(sessions, outbox), fake))
     async with Worker(
         time_skipping.client,
         task_queue=queue,

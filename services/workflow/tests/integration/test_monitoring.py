@@ -16,8 +16,8 @@ from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from services.workflow.adapters.schedules import ensure_schedules
 from services.workflow.domain.actors import Actor, Grant
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill, WeekFill
-from services.workflow.monitoring.messages import DailyCheckInput, FillStatus, WeeklyCheckInput
-from services.workflow.monitoring.workflows import (
+from services.workflow.processes.monitoring.messages import DailyCheckInput, FillStatus, WeeklyCheckInput
+from services.workflow.processes.monitoring.workflows import (
     DailyFillCheckWorkflow,
     WeeklyJournalCheckWorkflow,
     day_checked,
@@ -36,7 +36,13 @@ async def service(databases: Any, temporal_dev: TemporalDevServer) -> AsyncItera
 
 
 async def open_journal(
-    h: Harness, journal_id: str, teacher: str, department: str, faculty: str, profile: str = "kz-medical"
+    h: Harness,
+    journal_id: str,
+    teacher: str,
+    department: str,
+    faculty: str,
+    profile: str = "kz-medical",
+    university: str = "u",
 ) -> None:
     await h.gradebook_event(
         gradebook.JournalOpened(
@@ -48,6 +54,7 @@ async def open_journal(
             department_id=department,
             faculty_id=faculty,
             profile_code=profile,
+            university_id=university,
         )
     )
 
@@ -152,7 +159,7 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert {(n.recipient_role, n.scope_id) for n in notices if n.recipient_role} == {
         ("dean", "fac-a"),
         ("dean", "fac-b"),
-        ("registrar_head", ""),
+        ("registrar_head", "u"),  # the faculties' own university's (issue 18)
     }
 
     def who(actor: Actor) -> Any:
@@ -173,6 +180,9 @@ async def test_weekly_check_reaches_dean_office_academic_department_and_each_tea
     assert [c.journal_id for c in (await who(dean_b)).checks] == ["j-2"]
     registrar = Actor("reg", (Grant("registrar_head", "university", "u"),))
     assert [c.journal_id for c in (await who(registrar)).checks] == ["j-1", "j-2"]
+    # Issue 18: a university-wide role reaches its own university's journals, never another's.
+    other_registrar = Actor("reg-2", (Grant("registrar_head", "university", "u-2"),))
+    assert list((await who(other_registrar)).checks) == []
     stranger = Actor("student", (Grant("student", "student", "student"),))
     assert list((await who(stranger)).checks) == []
 

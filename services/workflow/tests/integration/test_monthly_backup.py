@@ -21,9 +21,9 @@ from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.outbox import OutboxWriter
 from services.workflow.adapters import tables
 from services.workflow.adapters.backup_schedule import MONTHLY_BACKUP_ID, ensure_monthly_backup
-from services.workflow.backup.activities import BackupActivities
-from services.workflow.backup.messages import BackupInput, BackupTaken
-from services.workflow.backup.workflows import MonthlyBackupWorkflow
+from services.workflow.entrypoints import activities as run
+from services.workflow.processes.backup.messages import BackupInput, BackupTaken
+from services.workflow.processes.backup.workflows import MonthlyBackupWorkflow
 
 pytestmark = pytest.mark.integration
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -65,7 +65,7 @@ async def backups(databases: Any, time_skipping: Any) -> AsyncIterator[Backups]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     port = RecordingBackups(time_skipping)
     queue = f"backup-{uuid.uuid4().hex[:8]}"
-    activities = BackupActivities(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), port)
+    activities = run.Backup(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), port)
     async with Worker(
         time_skipping.client, task_queue=queue, workflows=[MonthlyBackupWorkflow], activities=activities.all()
     ):

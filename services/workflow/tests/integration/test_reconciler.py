@@ -18,7 +18,7 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
-from services.workflow.reopen.messages import ReopenCaseInput
+from services.workflow.processes.reopen.messages import ReopenCaseInput
 from services.workflow.service_layer.reconciler import CaseReconciler, ReconcileReport
 from services.workflow.tests.harness import Harness, running_service
 

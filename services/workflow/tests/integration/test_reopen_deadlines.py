@@ -12,7 +12,7 @@ import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.worker import Worker
 
-from services.workflow.reopen.messages import (
+from services.workflow.processes.reopen.messages import (
     CaseOutcome,
     CorrectionRequest,
     DecisionRequest,
@@ -20,7 +20,7 @@ from services.workflow.reopen.messages import (
     VisaRequest,
     workflow_id,
 )
-from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.search_attributes import OVERDUE, STEP
 from services.workflow.tests.doubles import ReopenDoubles
 from services.workflow.tests.support import People, case_input

@@ -18,7 +18,7 @@ from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
 from ejournal_platform.grpc.status import field_violations
 from services.workflow.domain.actors import Actor, Grant
-from services.workflow.reopen.messages import CaseOutcome
+from services.workflow.processes.reopen.messages import CaseOutcome
 from services.workflow.tests.harness import Harness, explanation_pb, running_service
 from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM
 

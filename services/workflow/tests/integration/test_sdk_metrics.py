@@ -21,8 +21,8 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from deploy.local.servers import TemporalDevServer, free_port
 from ejournal_platform.health import Report, State
 from ejournal_platform.probes import ProbeServer, loopback_exporter
+from services.workflow.adapters.temporal import connect_temporal
 from services.workflow.settings import WorkflowSettings
-from services.workflow.worker import connect_temporal
 from tests.infrastructure.test_observability_files import metric_names_used
 
 pytestmark = pytest.mark.integration

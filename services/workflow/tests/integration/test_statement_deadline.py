@@ -25,11 +25,12 @@ from services.workflow.adapters import tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.statement_processes import StatementProcesses
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill
+from services.workflow.entrypoints import activities as run
 from services.workflow.entrypoints.consumers import on_curriculum_event, on_gradebook_event
-from services.workflow.monitoring.messages import FillStatus
-from services.workflow.statements.activities import StatementActivities
-from services.workflow.statements.messages import StatementDeadlineView, workflow_id
-from services.workflow.statements.workflows import StatementDeadlineWorkflow
+from services.workflow.processes.monitoring.messages import FillStatus
+from services.workflow.processes.statements.messages import StatementDeadlineView, workflow_id
+from services.workflow.processes.statements.workflows import StatementDeadlineWorkflow
+from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.doubles import FakeGradebook
 from services.workflow.tests.harness import event
 
@@ -73,7 +74,7 @@ async def deadline(databases: Any, time_skipping: Any) -> AsyncIterator[Deadline
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     fake = FakeGradebook()
     queue = f"statements-{uuid.uuid4().hex[:8]}"
-    activities = StatementActivities(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), fake)
+    activities = run.Statements(Deps(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), fake))
     async with Worker(
         time_skipping.client,
         task_queue=queue,

@@ -17,9 +17,9 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from deploy.local.servers import TemporalDevServer
 from ejournal_platform.testing.tracing import recorded_spans
+from services.workflow.adapters.temporal import connect_temporal
 from services.workflow.settings import WorkflowSettings
 from services.workflow.tests.integration.test_sdk_metrics import Hello
-from services.workflow.worker import connect_temporal
 
 pytestmark = pytest.mark.integration
 tracer = trace.get_tracer("test")  # the process's provider (recorded_spans installs it)

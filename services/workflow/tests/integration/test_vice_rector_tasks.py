@@ -12,10 +12,16 @@ import pytest
 
 from deploy.local.servers import TemporalDevServer
 from ejournal.workflow.v1 import workflow_service_pb2 as pb
+from ejournal_platform.db import UnitOfWork
+from ejournal_platform.outbox import OutboxWriter
+from services.workflow.adapters import tables
 from services.workflow.adapters.tables import reopen_cases, sanction_proposals
 from services.workflow.domain.actors import Actor, Grant
+from services.workflow.processes.reopen.messages import CountReopenInput
+from services.workflow.service_layer.counting import count_reopen
+from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.harness import Harness, running_service
-from services.workflow.tests.support import DEPARTMENT, FACULTY
+from services.workflow.tests.support import DEPARTMENT, FACULTY, TERM, UNIVERSITY
 
 pytestmark = pytest.mark.integration
 
@@ -89,6 +95,7 @@ async def test_a_task_list_walked_one_by_one_gives_each_task_exactly_once_across
                     measure="reprimand",
                     case_id=late,
                     proposed_at=datetime.now(UTC),
+                    university_id=UNIVERSITY,
                 )
             )
     everyone = Actor(
@@ -114,3 +121,70 @@ async def test_a_task_list_walked_one_by_one_gives_each_task_exactly_once_across
             break
         assert pages < 50, "the walk must end"
     assert seen == every and len(set(seen)) == len(seen)
+
+
+@pytest.mark.rule("KZ-08", "KZ-14")
+async def test_no_task_list_crosses_universities(service: Harness) -> None:
+    """Issue 18: one deployment holds two universities; the vice-rector's late cases, the registrar
+    office's sanction proposals and a university-wide visa role's waiting cases are each their own
+    university's, never the other's."""
+    h = service
+    ours = (await h.submit("sec-ours", journal_id="journal-ours")).case_id
+    theirs = (
+        await h.submit(
+            "sec-theirs",
+            journal_id="journal-theirs",
+            university_id="u-other",
+            faculty_id="fac-other",
+            department_id="dep-other",
+        )
+    ).case_id
+    async with h.sessions() as session, session.begin():
+        await session.execute(
+            reopen_cases.update().where(reopen_cases.c.case_id.in_([ours, theirs])).values(overdue=True)
+        )
+    # Each case counted as the workflow's count activity counts it: the ladder proposes a measure.
+    outbox = OutboxWriter(tables.outbox)
+    for case_id, department, faculty in ((ours, DEPARTMENT, FACULTY), (theirs, "dep-other", "fac-other")):
+        counted = CountReopenInput(
+            case_id, "t-1", department, faculty, TERM, "kz-medical", "reason", False, datetime.now(UTC)
+        )
+        await count_reopen(
+            Deps(lambda: UnitOfWork(h.sessions, outbox), h.gradebook),
+            counted,
+            lambda _: (lambda n: "warning",) * 2,
+        )
+
+    def at(role: str, university: str) -> Actor:
+        return Actor(f"{role}-{university}", (Grant(role, "university", university),))
+
+    for university, case in ((UNIVERSITY, ours), ("u-other", theirs)):
+        assert await tasks_of(h, at("vice_rector", university)) == [(case, "escalated")]
+        assert sorted(await tasks_of(h, at("registrar_head", university))) == [
+            (f"{case}:department", "confirm_sanction"),
+            (f"{case}:teacher", "confirm_sanction"),
+        ]
+        # The first visa waits for the department head: a university-wide grant reaches its own.
+        assert await tasks_of(h, at("department_head", university)) == [(case, "visa_department_head")]
+
+
+async def test_a_case_stored_before_its_university_was_known_learns_it_from_its_faculty(
+    service: Harness,
+) -> None:
+    """A journal opened before the gradebook knew its university (and every row stored before
+    migration 0008) has none, so no university-wide list shows its case; the first JournalOpened of
+    the same faculty that names the university gives it to the faculty's rows."""
+    h = service
+    case = (await h.submit("sec-unknown", journal_id="journal-unknown", university_id="")).case_id
+    async with h.sessions() as session, session.begin():
+        await session.execute(
+            reopen_cases.update().where(reopen_cases.c.case_id == case).values(overdue=True)
+        )
+    vice_rector = Actor("vr", (Grant("vice_rector", "university", UNIVERSITY),))
+    assert await tasks_of(h, vice_rector) == []
+    await h.close_section("sec-known", journal_id="journal-known")  # same faculty, university named
+    assert await tasks_of(h, vice_rector) == [(case, "escalated")]
+    assert (
+        await h.scalar("SELECT university_id FROM journals WHERE journal_id = 'journal-unknown'")
+        == UNIVERSITY
+    )

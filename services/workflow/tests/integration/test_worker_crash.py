@@ -30,15 +30,15 @@ from ejournal_platform.testing.tokens import TestTokens
 from services.workflow.adapters.case_store import row_values
 from services.workflow.adapters.tables import reopen_cases
 from services.workflow.domain.reopen_case import ReopenCase
-from services.workflow.reopen.messages import (
+from services.workflow.processes.reopen.messages import (
     DecisionRequest,
     ReopenCaseInput,
     ReopenRequest,
     VisaRequest,
     workflow_id,
 )
-from services.workflow.reopen.views import view_of
-from services.workflow.reopen.workflows import ReopenCaseWorkflow
+from services.workflow.processes.reopen.views import view_of
+from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.search_attributes import NAMESPACE
 from services.workflow.tests.support import People, explanation, facts, terms
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -170,3 +171,19 @@ def test_task_actions_follow_who_the_case_waits_for() -> None:
     kwargs["waiting_for"] = case.waiting_for()
     assert actions_for(p.registrar_head, **kwargs) == ("reopen",)  # type: ignore[arg-type]
     assert actions_for(p.inspector, **kwargs) == ()  # type: ignore[arg-type]
+
+
+@pytest.mark.rule("KZ-08")
+def test_a_notice_to_a_university_role_goes_to_the_cases_own_university() -> None:
+    """Issue 18: an empty university scope reaches that role in every university the deployment holds,
+    so the escalation to the vice-rector names the case's university."""
+    p = People()
+    received = ReopenCase.receive(
+        replace(facts(p, closed_at=T0), university_id="u-1"), explanation(), terms(), T0 + timedelta(hours=5)
+    )
+    late = received.review_due + timedelta(seconds=1)
+    received.mark_review_overdue(late)
+    escalated = notices_for(received, received.history[-1])
+    assert [(n.recipient_role, n.scope_id) for n in escalated if n.scope_type == "university"] == [
+        ("vice_rector", "u-1")
+    ]

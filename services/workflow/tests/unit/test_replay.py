@@ -12,8 +12,8 @@ from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
-from services.workflow.reopen.messages import CaseOutcome, ReopenCaseInput
-from services.workflow.worker import WORKFLOWS
+from services.workflow.entrypoints.worker import WORKFLOWS
+from services.workflow.processes.reopen.messages import CaseOutcome, ReopenCaseInput
 
 pytestmark = pytest.mark.unit
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))

@@ -1,0 +1,120 @@
+"""Tenancy (issue 18): every row that belongs to a university carries `university_id`.
+
+A shared deployment sharded by university (docs/scale.md) needs the key in the row itself, not only
+reachable through a parent. Tables whose rows are a university's either own the column as a fact of
+the row (identity's `people`, curriculum's `faculties`, subscribers' `subscribers`…) or carry a copy of
+their parent's, which the database fills:
+
+- `add_derived_university_id` (a migration step) adds the column, backfills it from the parent rows,
+  installs a `BEFORE INSERT` trigger that fills it from the parent when an insert leaves it out (so
+  every insert path fills it, bulk imports and raw SQL included, without each caller knowing the
+  university), and makes it NOT NULL where a row always has a parent that knows its university.
+- The models declare the column with `server_default=FetchedValue()`, so SQLAlchemy leaves it out of
+  INSERTs and the trigger fills it.
+
+The tables that belong to no university are listed with the reason in `NOT_UNIVERSITY_TABLES` (the
+one place); tests/contract/test_tenancy.py fails for a table that neither has `university_id` nor is
+listed there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+UNIVERSITY_ID = "university_id"
+
+# The services whose tables are held to the rule by tests/contract/test_tenancy.py. gradebook's and
+# workflow's schemas are changed by their own lanes (partition, workflow); see docs/scale.md.
+COVERED_SERVICES = ("identity", "curriculum", "notifier", "reporting", "subscribers")
+
+_EVENT_TABLES = {
+    "outbox": "events on their way to NATS: the event names its subject, pruned after 7 days; a "
+    "shared deployment publishes per university by the payload, not by this row",
+    "inbox": "ids of events already consumed (deduplication only), pruned like the outbox",
+}
+
+NOT_UNIVERSITY_TABLES: Mapping[str, Mapping[str, str]] = {
+    "identity": {
+        **_EVENT_TABLES,
+        "signing_keys": "the deployment's token-signing keys: every service verifies every caller's "
+        "token with the same keys, whatever the caller's university",
+    },
+    "curriculum": {
+        **_EVENT_TABLES,
+        "universities": "the tenants themselves: the row's own id is the university",
+    },
+    "notifier": {**_EVENT_TABLES},
+    "reporting": {
+        **_EVENT_TABLES,
+        "backup_record": "a backup of the whole deployment's reporting database (KZ-16), not of one "
+        "university",
+    },
+    "subscribers": {
+        **_EVENT_TABLES,
+        "anchors": "the structure tree events are routed by: a row's university is what walking "
+        "parent_id finds, and rows arrive before their parents (events are parked until then)",
+        "parked": "events whose university is not known yet (their structure has not arrived): "
+        "routed, and so given a university, when it does",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A table whose `university_id` is its parent's.
+
+    `source` is an SQL expression of the university with `{row}` standing for the table's row (a
+    scalar subquery on the parent, usually); `not_null` when every row has a parent that knows it;
+    `on_update` when a later update may name the parent (projections that learn it late).
+    """
+
+    table: str
+    source: str
+    not_null: bool = True
+    on_update: bool = False
+    index: bool = False
+
+
+def trigger_function_sql(derived: Derived, column_type: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {derived.table}_fill_university_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.university_id IS NULL THEN
+        NEW.university_id := ({derived.source.format(row="NEW")})::{column_type};
+    END IF;
+    RETURN NEW;
+END $$"""
+
+
+def add_derived_university_id(derived: Derived, column_type: str = "text") -> None:
+    """Migration step: add, backfill, fill on insert (a trigger), then NOT NULL where it always has one.
+
+    The backfill runs with the table's own triggers off (append-only tables refuse UPDATE even to
+    their owner's migrations otherwise); migrations run as the owner role, who may do that.
+    """
+    from alembic import op
+
+    table = derived.table
+    op.execute(f"ALTER TABLE {table} ADD COLUMN university_id {column_type}")
+    op.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    op.execute(f"UPDATE {table} AS r SET university_id = ({derived.source.format(row='r')})::{column_type}")
+    op.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    op.execute(trigger_function_sql(derived, column_type))
+    events = "INSERT OR UPDATE" if derived.on_update else "INSERT"
+    op.execute(
+        f"CREATE TRIGGER {table}_fill_university_id BEFORE {events} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_fill_university_id()"
+    )
+    if derived.not_null:
+        op.execute(f"ALTER TABLE {table} ALTER COLUMN university_id SET NOT NULL")
+    if derived.index:
+        op.execute(f"CREATE INDEX ix_{table}_university_id ON {table} (university_id)")
+
+
+def drop_derived_university_id(table: str) -> None:
+    from alembic import op
+
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_fill_university_id ON {table}")
+    op.execute(f"DROP FUNCTION IF EXISTS {table}_fill_university_id()")
+    op.execute(f"ALTER TABLE {table} DROP COLUMN university_id")

@@ -1,0 +1,269 @@
+"""Sync mode's removals for the teaching-load, curriculum and lesson-plan imports (issue 22): what the
+file's scope holds but the file leaves out is removed as the RPCs remove it, unless that would break
+something, which is refused with the reason (and then the runner applies nothing).
+
+- Teaching loads of the file's course units: removed as RemoveTeachingLoad does (TeachingLoadRemoved);
+  refused when a lesson taught under the load has marks or attendance (gradebook's cells).
+- Course units (top-level) of the file's specialty × course: removed with their parts as
+  RemoveCourseUnit does (CourseUnitRemoved), inside KZ-03's change window; refused while the unit (or
+  a part) has teaching loads - its journals - or scheduled lessons or control events.
+- Lesson plans of the file's course units: deleted (a plan has no event); refused when the plan's
+  lessons (its unit, type, group and subgroup) have marks or attendance, and after the year started
+  unless the registrar office gives a reason (as SubmitLessonPlan).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+
+from ejournal_platform.errors import FailedPrecondition
+from services.curriculum.adapters.lookups import place_of_specialty
+from services.curriculum.adapters.models import (
+    ControlEvent,
+    CourseUnit,
+    Group,
+    Lesson,
+    LessonPlan,
+    LessonPlanItem,
+    PlanUploader,
+    RecordedCell,
+    Subgroup,
+    TeachingLoad,
+)
+from services.curriculum.domain.imports.messages import Issue
+from services.curriculum.domain.lesson_plans import plan_is_late
+from services.curriculum.service_layer import audit, events
+from services.curriculum.service_layer.authorization import ResourceScope, is_registrar, require
+from services.curriculum.service_layer.curriculum import change_allowed, remove_unit
+from services.curriculum.service_layer.imports.base import ImportContext, attempt
+
+
+def sync_reason(ctx: ImportContext) -> str:
+    return f"sync import: missing from the file ({ctx.reason})" if ctx.reason else "sync import"
+
+
+async def remove_or_refuse(
+    ctx: ImportContext, refusal: Issue | None, action: Callable[[], Awaitable[object]]
+) -> None:
+    """Count one removal: refused with `refusal`, or the action's own refusal, or removed."""
+    if refusal is not None:
+        ctx.issues.append(refusal)
+        ctx.counts.refused += 1
+    elif await attempt(ctx, "", [0], {}, action) is not None:
+        ctx.counts.removed += 1
+    else:
+        ctx.counts.refused += 1
+
+
+async def codes(
+    ctx: ImportContext, model: type[Group] | type[Subgroup], ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID | None, str]:
+    wanted = [i for i in set(ids) if i is not None]
+    if not wanted:
+        return {}
+    return dict((await ctx.session.execute(select(model.id, model.code).where(model.id.in_(wanted)))).all())
+
+
+async def marked_lessons(ctx: ImportContext, lesson_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The lessons among these with a mark or attendance recorded (gradebook's cells)."""
+    if not lesson_ids:
+        return set()
+    marked = await ctx.session.scalars(
+        select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_([str(i) for i in lesson_ids]))
+    )
+    return {uuid.UUID(i) for i in marked}
+
+
+async def remove_missing_loads(ctx: ImportContext, units: set[uuid.UUID], kept: set[uuid.UUID]) -> None:
+    s = ctx.session
+    if not units:
+        return
+    missing = list(
+        await s.scalars(
+            select(TeachingLoad)
+            .where(
+                TeachingLoad.course_unit_id.in_(units),
+                TeachingLoad.removed_at.is_(None),
+                TeachingLoad.id.not_in(kept),
+            )
+            .order_by(TeachingLoad.id)
+        )
+    )
+    if not missing:
+        return
+    lessons = (
+        await s.execute(
+            select(Lesson.id, Lesson.load_id).where(
+                Lesson.load_id.in_([m.id for m in missing]), Lesson.cancelled_at.is_(None)
+            )
+        )
+    ).all()
+    marked = await marked_lessons(ctx, [lid for lid, _ in lessons])
+    loads_with_records = {load for lid, load in lessons if lid in marked}
+    unit_codes = dict(
+        (await s.execute(select(CourseUnit.id, CourseUnit.code).where(CourseUnit.id.in_(units)))).all()
+    )
+    groups = await codes(ctx, Group, (m.group_id for m in missing))
+    subgroups = await codes(ctx, Subgroup, (m.subgroup_id for m in missing))
+    reason = sync_reason(ctx)
+    for load in missing:
+        sub = f"/{subgroups[load.subgroup_id]}" if load.subgroup_id else ""
+        where = groups.get(load.group_id, "?") + sub
+        label = f"{unit_codes.get(load.course_unit_id, '?')} {where} {load.lesson_type}"
+        refusal = (
+            Issue("", 0, "", "removal_load_has_records", {"value": label})
+            if load.id in loads_with_records
+            else None
+        )
+
+        async def remove(load: TeachingLoad = load) -> bool:
+            principal = require(
+                ctx.principal,
+                "teaching_load.manage",
+                ResourceScope(
+                    university_id=str(ctx.university.id),
+                    faculty_id=str(load.faculty_id),
+                    department_id=str(load.department_id),
+                ),
+            )
+            load.removed_at, load.revision = ctx.now, load.revision + 1
+            await s.flush()
+            await audit.record(
+                s, actor=principal.subject, action="removed", entity="teaching_load",
+                entity_id=load.id, reason=reason,
+            )  # fmt: skip
+            ctx.uow.add_event(events.load_removed_event(load, reason))
+            return True
+
+        await remove_or_refuse(ctx, refusal, remove)
+
+
+async def remove_missing_units(
+    ctx: ImportContext, scope: set[tuple[uuid.UUID, int]], kept: set[uuid.UUID]
+) -> None:
+    """Top-level units of the file's (specialty, course) pairs that the file leaves out."""
+    s = ctx.session
+    if not scope:
+        return
+    candidates = await s.scalars(
+        select(CourseUnit)
+        .where(
+            CourseUnit.academic_year_id == ctx.year.id,
+            CourseUnit.specialty_id.in_({specialty for specialty, _ in scope}),
+            CourseUnit.parent_id.is_(None),
+            CourseUnit.removed_at.is_(None),
+            CourseUnit.id.not_in(kept),
+        )
+        .order_by(CourseUnit.code, CourseUnit.id)
+    )
+    missing = [u for u in candidates if (u.specialty_id, u.course_number) in scope]
+    reason = sync_reason(ctx)
+    for unit in missing:
+        parts = list(
+            await s.scalars(
+                select(CourseUnit).where(CourseUnit.parent_id == unit.id, CourseUnit.removed_at.is_(None))
+            )
+        )
+        family = [unit.id, *(p.id for p in parts)]
+        loads = await s.scalar(
+            select(func.count(TeachingLoad.id)).where(
+                TeachingLoad.course_unit_id.in_(family), TeachingLoad.removed_at.is_(None)
+            )
+        )
+        scheduled = await s.scalar(
+            select(func.count(Lesson.id)).where(
+                Lesson.course_unit_id.in_(family), Lesson.cancelled_at.is_(None)
+            )
+        ) + await s.scalar(select(func.count(ControlEvent.id)).where(ControlEvent.course_unit_id.in_(family)))
+        refusal = None
+        if loads:
+            refusal = Issue("", 0, "", "removal_unit_has_loads", {"value": unit.code, "other": str(loads)})
+        elif scheduled:
+            refusal = Issue("", 0, "", "removal_unit_has_lessons", {"value": unit.code})
+
+        async def remove(unit: CourseUnit = unit, parts: list[CourseUnit] = parts) -> bool:
+            place = await place_of_specialty(s, unit.specialty_id)
+            principal = require(ctx.principal, "curriculum.manage", place.scope())
+            window = await change_allowed(s, principal, ctx.year, place, ctx.reason, ctx.now)
+            why = f"{reason}; working curriculum {window}"
+            for part in parts:
+                await remove_unit(ctx.uow, principal, part, why, ctx.now)
+            await remove_unit(ctx.uow, principal, unit, why, ctx.now)
+            return True
+
+        await remove_or_refuse(ctx, refusal, remove)
+
+
+async def remove_missing_plans(ctx: ImportContext, units: set[uuid.UUID], kept: set[uuid.UUID]) -> None:
+    """Plans of the file's course units whose (type, group, subgroup) the file leaves out."""
+    s = ctx.session
+    if not units:
+        return
+    missing = list(
+        await s.scalars(
+            select(LessonPlan)
+            .where(LessonPlan.course_unit_id.in_(units), LessonPlan.id.not_in(kept))
+            .order_by(LessonPlan.id)
+        )
+    )
+    if not missing:
+        return
+    unit_rows = {u.id: u for u in await s.scalars(select(CourseUnit).where(CourseUnit.id.in_(units)))}
+    groups = await codes(ctx, Group, (p.group_id for p in missing))
+    subgroups = await codes(ctx, Subgroup, (p.subgroup_id for p in missing))
+    reason = sync_reason(ctx)
+    for plan in missing:
+        unit = unit_rows[plan.course_unit_id]
+        sub = f"/{subgroups[plan.subgroup_id]}" if plan.subgroup_id else ""
+        where = groups.get(plan.group_id, "") + sub
+        label = " ".join(x for x in (unit.code, where, plan.lesson_type) if x)
+        lessons = select(Lesson.id).where(
+            Lesson.course_unit_id == plan.course_unit_id,
+            Lesson.lesson_type == plan.lesson_type,
+            Lesson.cancelled_at.is_(None),
+        )
+        if plan.group_id is not None:
+            lessons = lessons.where(Lesson.group_id == plan.group_id)
+        same_subgroup = (
+            Lesson.subgroup_id.is_(None)
+            if plan.subgroup_id is None
+            else Lesson.subgroup_id == plan.subgroup_id
+        )
+        lessons = lessons.where(same_subgroup)
+        marked = await marked_lessons(ctx, list(await s.scalars(lessons)))
+        refusal = Issue("", 0, "", "removal_plan_has_records", {"value": label}) if marked else None
+
+        async def remove(plan: LessonPlan = plan, unit: CourseUnit = unit) -> bool:
+            place = await place_of_specialty(s, unit.specialty_id)
+            uploaders = await s.scalars(
+                select(PlanUploader.person_id).where(PlanUploader.department_id == unit.department_id)
+            )
+            scope = ResourceScope(
+                university_id=str(place.university.id),
+                faculty_id=str(place.faculty.id),
+                department_id=str(unit.department_id),
+                assignee_ids=frozenset(str(p) for p in uploaders),
+            )
+            principal = require(ctx.principal, "lesson_plan.upload", scope)
+            today = ctx.now.astimezone(ZoneInfo(place.university.time_zone)).date()
+            if plan_is_late(today, ctx.year.starts_on) and not (
+                is_registrar(principal, scope) and ctx.reason.strip()
+            ):
+                raise FailedPrecondition(
+                    f"plans are removed before the academic year starts ({ctx.year.starts_on}); "
+                    "afterwards only the registrar office may, with a reason",
+                    field="reason",
+                )
+            await s.execute(delete(LessonPlanItem).where(LessonPlanItem.plan_id == plan.id))
+            await s.execute(delete(LessonPlan).where(LessonPlan.id == plan.id))
+            await audit.record(
+                s, actor=principal.subject, action="plan_removed", entity="lesson_plan",
+                entity_id=plan.id, reason=reason,
+            )  # fmt: skip
+            return True
+
+        await remove_or_refuse(ctx, refusal, remove)

@@ -1,0 +1,80 @@
+"""Issue 18: every row of a university carries it, filled by the database on every insert path, and a
+list a person reaches reads only their universities (ListGroups: a second university's year asked for
+by the first one's registrar lists nothing)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.context import set_principal
+from ejournal_platform.grpc.client import bearer
+from services.curriculum.adapters.ids import stable_id
+from services.curriculum.service_layer import calendar, structure
+from services.curriculum.service_layer.authorization import setup_principal
+from services.curriculum.service_layer.deps import Deps
+from services.curriculum.tests.integration.conftest import SYSTEM, person, registrar
+from services.curriculum.tests.integration.test_grpc_api import Tokens, api
+from services.curriculum.tests.integration.world import World, define_discipline
+
+pytestmark = pytest.mark.integration
+__all__ = ["api"]  # the gRPC server fixture
+
+# Tables the world fills, each through its own use case (ORM adds, Core inserts, bulk hours).
+FILLED = ("departments", "specialties", "terms", "groups", "subgroups", "course_units", "course_unit_hours",
+          "audit_log")  # fmt: skip
+
+
+async def test_every_row_the_use_cases_insert_carries_its_university(
+    deps: Deps, world: World, engine: AsyncEngine
+) -> None:
+    set_principal(SYSTEM)
+    await define_discipline(deps, world)
+    async with engine.connect() as conn:
+        for table in FILLED:
+            found = (await conn.execute(text(f"SELECT DISTINCT university_id::text FROM {table}"))).scalars()
+            assert list(found) == [world.university], table
+
+
+async def second_university(deps: Deps) -> tuple[str, str]:
+    """Another university with a year and a group of its own; its id and its year's."""
+    set_principal(setup_principal(str(stable_id("university", "kgu"))))
+    uni = await structure.define_university(
+        deps, "kgu", "Кыргыз улуттук университети", "kg-jasu", "Asia/Bishkek"
+    )
+    fac = await structure.define_faculty(deps, str(uni.id), "physmath", "Физика-математика факультети")
+    spec = await structure.define_specialty(deps, str(fac.id), "550100", "Математика")
+    year = await calendar.define_academic_year(
+        deps, str(uni.id), "2026-2027", "2026-09-01", "2027-06-30",
+        [calendar.TermInput(1, "2026-09-01", "2026-12-31")],
+    )  # fmt: skip
+    await structure.define_group(deps, str(spec.id), str(year.year.id), 1, "МАТ-1-26", "ky", [])
+    return str(uni.id), str(year.year.id)
+
+
+async def test_groups_are_listed_only_within_the_callers_university(
+    deps: Deps, world: World, api: tuple[pb_grpc.CurriculumServiceStub, Tokens]
+) -> None:
+    stub, tokens = api
+    other, other_year = await second_university(deps)
+    tokens.people["other-registrar"] = registrar(other, "registrar-2")
+
+    async def codes(token: str, year: str) -> list[str]:
+        reply = await stub.ListGroups(pb.ListGroupsRequest(academic_year_id=year), metadata=bearer(token))
+        return [g.code for g in reply.groups]
+
+    assert await codes("other-registrar", other_year) == ["МАТ-1-26"]
+    assert await codes("registrar", other_year) == []  # another university's year: nothing of it
+    assert await codes("other-registrar", world.year) == []
+    assert await codes("registrar", world.year) == ["ЖМ-101", "ЖМ-102"]
+    # A grant on a department places its holder in the department's university.
+    assert await codes("teacher", world.year) == ["ЖМ-101", "ЖМ-102"]
+    assert await codes("teacher", other_year) == []
+    # A service reads every university's (the gradebook resolving a group).
+    assert await codes("gradebook", other_year) == ["МАТ-1-26"]
+    tokens.people["curator"] = person("c-1", "curator", "group", world.group1)
+    assert await codes("curator", world.year) == ["ЖМ-101", "ЖМ-102"]
+    assert await codes("curator", other_year) == []

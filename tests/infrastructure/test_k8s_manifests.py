@@ -10,6 +10,7 @@ import copy
 import importlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -190,7 +191,9 @@ def test_only_the_gateway_is_reachable_from_outside_and_each_service_reaches_onl
     ingress = by_kind(manifests, "Ingress")["ejournal"]
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "gateway"
 
-    # Who calls whom, from the addresses each Deployment is given (its settings' *_ADDRESS).
+    # Who calls whom, from the addresses each Deployment is given (its settings' *_ADDRESS, and a
+    # nats:// URL naming a Service of this cluster: the export NATS).
+    services = by_kind(manifests, "Service")
     calls: dict[str, set[tuple[str, int]]] = {}
     for name in [*SERVICES, "gateway"]:
         env = environment(main_container(manifests, name), manifests)
@@ -199,6 +202,10 @@ def test_only_the_gateway_is_reachable_from_outside_and_each_service_reaches_onl
             for variable, entry in env.items()
             if variable.endswith("_ADDRESS") and entry.get("value") and not listening(variable)
         }
+        for entry in env.values():
+            found = re.fullmatch(r"nats://([\w-]+):(\d+)", str(entry.get("value", "")))
+            if found and found.group(1) in services:
+                calls[name].add((found.group(1), int(found.group(2))))
     for name in [*SERVICES, "gateway"]:
         spec = policies[name]["spec"]
         assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": name}
@@ -285,3 +292,65 @@ def test_the_crd_schemas_refuse_a_misspelt_field_and_a_wrong_type() -> None:
     errors = custom_resource_errors(cluster)
     assert any("'instance' was unexpected" in e for e in errors), errors
     assert any(e.startswith("Cluster ejournal-db: spec.storage.size:") for e in errors), errors
+
+
+@overlays
+def test_the_export_nats_runs_jwt_only_and_only_the_subscribers_service_reaches_it(overlay: str) -> None:
+    """Issue 20's export NATS: a nats-server in operator mode whose trust (operator and account JWTs)
+    comes from a Secret made by services.subscribers.natssetup, with no user, password or token of its
+    own; the subscribers service is given its address and the EXPORT account's keys from a Secret."""
+    manifests = rendered(overlay)
+    config = by_kind(manifests, "ConfigMap")["export-nats"]["data"]["nats.conf"]
+    assert "include ./trust/export-nats.conf" in config and "jetstream" in config
+    assert not re.search(r"\b(authorization|users|password|token|no_auth_user)\b", config)
+    pod = by_kind(manifests, "Deployment")["export-nats"]["spec"]["template"]["spec"]
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert mounts["trust"] == "/etc/nats/trust" and volumes["trust"]["secret"]["secretName"]
+    claims = by_kind(manifests, "PersistentVolumeClaim")
+    assert volumes["data"]["persistentVolumeClaim"]["claimName"] in claims
+    assert "export-nats" in by_kind(manifests, "Service")
+
+    env = environment(main_container(manifests, "subscribers"), manifests)
+    assert env["EJOURNAL_SUBSCRIBERS_EXPORT_NATS_URL"]["value"] == "nats://export-nats:4222"
+    for key in ("EJOURNAL_SUBSCRIBERS_EXPORT_ACCOUNT", "EJOURNAL_SUBSCRIBERS_EXPORT_SIGNING_SEED"):
+        assert env[key]["valueFrom"]["secretKeyRef"]["name"] == "ejournal-export-nats", key
+
+    policy = by_kind(manifests, "NetworkPolicy")["export-nats"]["spec"]
+    assert allowed_peers(policy["ingress"], "from") == {("subscribers", 4222)}
+    assert policy["egress"] == []
+
+
+def namespace_selectors(manifests: list[Manifest]) -> set[str]:
+    return {
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        for policy in by_kind(manifests, "NetworkPolicy").values()
+        for direction, side in (("ingress", "from"), ("egress", "to"))
+        for rule in policy["spec"].get(direction) or []
+        for peer in rule.get(side, [])
+        if "namespaceSelector" in peer and peer["namespaceSelector"].get("matchLabels")
+    }
+
+
+def test_the_namespaces_of_the_engines_and_neighbours_are_one_setting(tmp_path: Any) -> None:
+    """NetworkPolicies and the engines' addresses name the namespaces of ingress-nginx, Prometheus,
+    NATS, Temporal and CloudNativePG from base/namespaces.yaml only: rendered with other names there,
+    no default name is left anywhere."""
+    defaults = yaml.safe_load((K8S / "base" / "namespaces.yaml").read_text())["data"]
+    assert namespace_selectors(rendered("overlays/large")) == set(defaults.values())
+    copy_of = tmp_path / "k8s"
+    shutil.copytree(K8S, copy_of)
+    changed = {key: f"ns-{key}" for key in defaults}
+    settings = yaml.safe_load((copy_of / "base" / "namespaces.yaml").read_text())
+    settings["data"] = changed
+    (copy_of / "base" / "namespaces.yaml").write_text(yaml.safe_dump(settings))
+    for overlay in OVERLAYS:
+        text = subprocess.run(
+            ["kubectl", "kustomize", str(copy_of / overlay)], capture_output=True, text=True, check=True
+        ).stdout
+        manifests = [doc for doc in yaml.safe_load_all(text) if doc]
+        assert namespace_selectors(manifests) == set(changed.values()), overlay
+        cluster = by_kind(manifests, "ConfigMap")["ejournal-cluster"]["data"]
+        assert cluster["nats_url"] == "nats://nats.ns-nats.svc:4222"
+        assert cluster["temporal_address"] == "temporal-frontend.ns-temporal.svc:7233"
+        assert "ejournal-namespaces" not in by_kind(manifests, "ConfigMap")  # a setting, not applied

@@ -327,6 +327,7 @@ async def list_task_rows(
             c.deadline,
             c.overdue,
             c.waiting_for,
+            c.university_id,
             c.journal_id,
             c.section,
             c.teacher_id,

@@ -209,6 +209,8 @@ async def faculty_of_department(session: AsyncSession, department_id: str) -> st
 
 async def university_of_faculty(session: AsyncSession, faculty_id: str) -> str:
     """The faculty's university as its journals say ("" while none of them knows it)."""
+    if not faculty_id:
+        return ""
     found = await session.scalar(
         select(journals.c.university_id)
         .where(journals.c.faculty_id == faculty_id, journals.c.university_id != "")

@@ -3,8 +3,8 @@
 The gRPC layer authenticates the caller; the servicer copies the principal into an `Actor` that travels
 inside the workflow update, so the update's validator (deterministic, no I/O) decides from it.
 
-Scope reach (one university per deployment): a grant at university scope covers every case; a grant at
-faculty scope covers that faculty's cases; at department scope, that department's cases.
+Scope reach: a grant at university scope covers that university's cases (a deployment may hold several);
+a grant at faculty scope covers that faculty's cases; at department scope, that department's cases.
 """
 
 from dataclasses import dataclass
@@ -29,13 +29,19 @@ class Actor:
     def roles(self) -> frozenset[str]:
         return frozenset(grant.role for grant in self.grants)
 
-    def holds(self, role: str, *, faculty_id: str = "", department_id: str = "") -> bool:
-        """Whether the actor holds `role` over a resource of this faculty and department."""
+    def holds(
+        self, role: str, *, faculty_id: str = "", department_id: str = "", university_id: str | None = None
+    ) -> bool:
+        """Whether the actor holds `role` over a resource of this faculty, department and university. A
+        grant at university scope reaches its own university's resources only (issue 18); a resource
+        whose university is unknown ("") or not said (None: "anywhere in a university") as before."""
         for grant in self.grants:
             if grant.role != role:
                 continue
             if grant.scope_type == UNIVERSITY:
-                return True
+                if not university_id or grant.scope_id == university_id:
+                    return True
+                continue
             if grant.scope_type == FACULTY and faculty_id and grant.scope_id == faculty_id:
                 return True
             if grant.scope_type == DEPARTMENT and department_id and grant.scope_id == department_id:
@@ -67,9 +73,13 @@ OVERSIGHT_ROLES = (
 REGISTRAR_ROLES = ("registrar_inspector", "registrar_senior_inspector", "registrar_head")
 
 
-def oversees(actor: Actor, faculty_id: str, department_id: str) -> bool:
-    """Whether an oversight role of the actor reaches a resource of this faculty and department."""
-    return any(actor.holds(r, faculty_id=faculty_id, department_id=department_id) for r in OVERSIGHT_ROLES)
+def oversees(actor: Actor, faculty_id: str, department_id: str, university_id: str = "") -> bool:
+    """Whether an oversight role of the actor reaches a resource of this faculty, department and
+    university."""
+    return any(
+        actor.holds(r, faculty_id=faculty_id, department_id=department_id, university_id=university_id)
+        for r in OVERSIGHT_ROLES
+    )
 
 
 # The service's own identity (a deadline fired): never a person, so it never approves anything.

@@ -165,6 +165,7 @@ class ReopenCase:
             role,
             faculty_id=self.facts.faculty_id,
             department_id=self.facts.department_id if scope == "department" else "",
+            university_id=self.facts.university_id,
         ):
             raise PermissionDenied(f"only the {role} of this case's {scope} gives this visa", field="actor")
         if role in self.visas:
@@ -195,7 +196,9 @@ class ReopenCase:
     def check_decision(self, actor: Actor, approve: bool, protocol: str, reason: str) -> None:
         self._require_step(Step.REVIEW, "a council decision")
         self._refuse_own_request(actor)
-        if not actor.holds(self.terms.decided_by, faculty_id=self.facts.faculty_id):
+        if not actor.holds(
+            self.terms.decided_by, faculty_id=self.facts.faculty_id, university_id=self.facts.university_id
+        ):
             raise PermissionDenied(
                 f"only the {self.terms.decided_by} of this case's faculty records the council's decision",
                 field="actor",
@@ -235,7 +238,12 @@ class ReopenCase:
         self._require_step(Step.APPROVED, "reopening")
         self._refuse_own_request(actor)
         if not any(
-            actor.holds(role, faculty_id=self.facts.faculty_id, department_id=self.facts.department_id)
+            actor.holds(
+                role,
+                faculty_id=self.facts.faculty_id,
+                department_id=self.facts.department_id,
+                university_id=self.facts.university_id,
+            )
             for role in self.terms.granted_by
         ):
             raise PermissionDenied(

@@ -31,6 +31,7 @@ def actions_for(
     waiting_for: tuple[str, ...],
     decided_by: str = "dean",
     granted_by: tuple[str, ...] = REOPENING_ROLES,
+    university_id: str = "",
 ) -> tuple[str, ...]:
     """The actions the actor may take now: visa_<role>, council_decision, reopen, correct."""
     actions: list[str] = []
@@ -41,13 +42,21 @@ def actions_for(
         elif actor.person_id == teacher_id:
             continue  # nobody approves their own request
         elif slot == COUNCIL:
-            if actor.holds(decided_by, faculty_id=faculty_id):
+            if actor.holds(decided_by, faculty_id=faculty_id, university_id=university_id):
                 actions.append("council_decision")
         elif slot == REGISTRAR:
-            if any(actor.holds(r, faculty_id=faculty_id, department_id=department_id) for r in granted_by):
+            if any(
+                actor.holds(
+                    r, faculty_id=faculty_id, department_id=department_id, university_id=university_id
+                )
+                for r in granted_by
+            ):
                 actions.append("reopen")
         elif slot in VISA_SCOPE:
             in_department = VISA_SCOPE[slot] == "department"
-            if actor.holds(slot, faculty_id=faculty_id, department_id=department_id if in_department else ""):
+            department = department_id if in_department else ""
+            if actor.holds(
+                slot, faculty_id=faculty_id, department_id=department, university_id=university_id
+            ):
                 actions.append(f"visa_{slot}")
     return tuple(actions)

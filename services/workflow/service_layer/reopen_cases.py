@@ -212,7 +212,10 @@ async def admit_late(deps: Deps, principal: Principal | None, cmd: AdmitLateExpl
         # A section that is not closed (or not there) is refused like one of another faculty:
         # only the registrar head over a closed section learns anything about it (issue 13).
         if closed is None or not actor.holds(
-            "registrar_head", faculty_id=closed.faculty_id, department_id=closed.department_id
+            "registrar_head",
+            faculty_id=closed.faculty_id,
+            department_id=closed.department_id,
+            university_id=closed.university_id,
         ):
             raise refusal("reopen.admit_late")
         if cmd.teacher_id not in closed.teacher_ids:
@@ -272,7 +275,7 @@ async def _visible(deps: Deps, actor: Actor, case_id: str, action: str) -> CaseV
     except NotFound:
         raise refusal(action) from None
     f = view.facts
-    if actor.person_id == f.teacher_id or oversees(actor, f.faculty_id, f.department_id):
+    if actor.person_id == f.teacher_id or oversees(actor, f.faculty_id, f.department_id, f.university_id):
         return view
     raise refusal(action)
 

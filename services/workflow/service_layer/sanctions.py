@@ -64,7 +64,10 @@ async def confirm(deps: Deps, principal: Principal | None, cmd: ConfirmSanction)
             or found is None
             or not any(
                 actor.holds(
-                    r, faculty_id=found[0].facts.faculty_id, department_id=found[0].facts.department_id
+                    r,
+                    faculty_id=found[0].facts.faculty_id,
+                    department_id=found[0].facts.department_id,
+                    university_id=row.university_id or found[0].facts.university_id,
                 )
                 for r in REGISTRAR_ROLES
             )
@@ -110,8 +113,10 @@ async def record_measure(
             else await section_store.faculty_of_department(uow.session, cmd.scope_id)
         )
         # The academic department at university scope anywhere; a dean's office within its faculty.
-        allowed = any(actor.holds(r) for r in ACADEMIC_DEPARTMENT) or any(
-            actor.holds(r, faculty_id=faculty_id) for r in DEANS_OFFICE
+        # (A university-wide role: its own university's faculties; issue 18.)
+        university_id = await section_store.university_of_faculty(uow.session, faculty_id)
+        allowed = any(actor.holds(r, university_id=university_id) for r in ACADEMIC_DEPARTMENT) or any(
+            actor.holds(r, faculty_id=faculty_id, university_id=university_id) for r in DEANS_OFFICE
         )
         if not allowed:
             raise PermissionDenied(

@@ -138,6 +138,7 @@ def _waiting(actor: Actor, scopes: case_store.TaskScopes, now: datetime) -> Sour
                 department_id=row.department_id,
                 faculty_id=row.faculty_id,
                 waiting_for=tuple(row.waiting_for),
+                university_id=row.university_id,
             )
         ]
 

@@ -22,7 +22,7 @@ class ClosedSection(Base):
     control_event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     journal_id: Mapped[str] = mapped_column(Text, primary_key=True)
     closed_at: Mapped[datetime]
-    university_id: Mapped[uuid.UUID] = derived_university_id()
+    university_id: Mapped[uuid.UUID | None] = derived_university_id()
 
 
 class Substitution(Base):
@@ -52,4 +52,4 @@ class RecordedCell(Base):
     lesson_id: Mapped[str] = mapped_column(Text, primary_key=True)
     student_id: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
     kind: Mapped[str] = mapped_column(Text)  # "mark" or "attendance"
-    university_id: Mapped[uuid.UUID] = derived_university_id()
+    university_id: Mapped[uuid.UUID | None] = derived_university_id()

@@ -64,12 +64,15 @@ DERIVED = (
         "(SELECT x.university_id FROM groups x WHERE x.id = COALESCE({row}.group_id, {row}.from_group_id))",
     ),
     Derived("placements", _of("groups", "group_id")),
-    Derived("closed_sections", _of("control_events", "control_event_id")),
+    # Rows of the gradebook's events: one naming a section or column curriculum does not know (a
+    # journal's own column) is kept, with no university, rather than stopping the consumer.
+    Derived("closed_sections", _of("control_events", "control_event_id"), not_null=False),
     # A lesson's column, or a control event's (gradebook's column ids are either).
     Derived(
         "recorded_cells",
         "COALESCE((SELECT x.university_id FROM lessons x WHERE x.id = try_uuid({row}.lesson_id)),"
         " (SELECT x.university_id FROM control_events x WHERE x.id = try_uuid({row}.lesson_id)))",
+        not_null=False,
     ),
     Derived(
         "imports",

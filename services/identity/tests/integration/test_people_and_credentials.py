@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import grpc
 import pytest
@@ -280,14 +281,23 @@ async def test_the_search_reads_only_where_the_caller_manages_people(
     identity: Identity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 18: the query itself is limited to the caller's university, not its answer filtered after
-    reading everyone's. With a scan of one row, a search that read both universities would hand one
-    administrator the other university's first match, then filter it away, and find nobody."""
-    from services.identity.service_layer import people as people_service
+    reading everyone's: every row the search reads belongs to the administrator's own university."""
+    from services.identity.adapters import people_repo
 
-    monkeypatch.setattr(people_service, "FIND_SCAN", 1)
-    for admin, prefix in (("kz.admin", "kz."), ("kg.admin", "kg.")):
+    read: list[str] = []
+    find_rows = people_repo.find_rows
+
+    async def spied(*args: Any, **kwargs: Any) -> Any:
+        rows = await find_rows(*args, **kwargs)
+        read.extend(row.login for row in rows)
+        return rows
+
+    monkeypatch.setattr(people_repo, "find_rows", spied)
+    for admin, country in (("kz.admin", "kz"), ("kg.admin", "kg")):
+        read.clear()
         found = await identity.call(admin, "FindPeople", pb.FindPeopleRequest(query="ов"))
-        assert [p.login[:3] for p in found.people] == [prefix], admin
+        assert found.people and read, admin
+        assert {login[:2] for login in read} == {country}, admin
 
 
 async def test_find_people_pages_in_a_stable_order_each_person_once(identity: Identity) -> None:

@@ -57,6 +57,16 @@ async def test_a_dispute_reaches_its_teacher_once_in_their_language(
             assert await notifier.dispatcher.dispatch_due() == 0
             assert len(server.messages()) == 1
             assert await notifier.rows("SELECT outcome FROM delivery_attempts") == [("sent",)]
+            # Issue 18: the notice, its delivery and its attempts carry the recipient's university
+            # (identity's ResolveRecipients says it; the database copies it down).
+            universities = await notifier.rows(
+                "SELECT n.university_id, d.university_id, a.university_id FROM notices n"
+                " JOIN deliveries d ON d.notice_id = n.id JOIN delivery_attempts a ON a.delivery_id = d.id"
+            )
+            teacher = await notifier.identity.call(
+                "kz.admin", "GetPerson", ipb.GetPersonRequest(person_id=pid("kz.teacher1"))
+            )
+            assert universities == [(teacher.person.placement.university_id,) * 3] and universities[0][0]
     finally:
         server.stop()
 

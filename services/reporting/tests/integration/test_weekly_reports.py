@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from typing import cast
 
 import grpc
 import pytest
@@ -221,3 +222,14 @@ async def test_event_lag_is_reported_per_consumer(loaded: Loaded) -> None:
     gradebook = next(c for c in reply.consumers if c.consumer == "reporting-gradebook")
     assert gradebook.applied_total == gradebook.samples > 0
     assert gradebook.last_event_time
+
+
+async def test_every_read_model_row_carries_its_university(loaded: Loaded) -> None:
+    """Issue 18: the demo's two universities' rows are told apart by their own university_id, filled by
+    the database from the structure each row names, whatever order the streams arrived in."""
+    r = loaded.r
+    for table in ("rm_structure_unit", "rm_course_unit", "rm_teaching_load", "rm_enrollment", "rm_lesson",
+                  "rm_journal", "rm_section", "rm_mark", "rm_attendance", "rm_statement"):  # fmt: skip
+        assert await r.scalar(f"SELECT count(*) FROM {table} WHERE university_id IS NULL") == 0, table
+    journals = await r.scalar("SELECT array_agg(DISTINCT university_id) FROM rm_journal")
+    assert sorted(cast(list[str], journals)) == sorted([loaded.kz.university_id, loaded.kg.university_id])

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import grpc
 import pytest
 
 from deploy.local.servers import TemporalDevServer
@@ -166,6 +167,21 @@ async def test_no_task_list_crosses_universities(service: Harness) -> None:
         ]
         # The first visa waits for the department head: a university-wide grant reaches its own.
         assert await tasks_of(h, at("department_head", university)) == [(case, "visa_department_head")]
+
+    # Nor does a university-wide role reach another university's case by its id: it is refused like
+    # a case that does not exist (issue 13), and so is its proposal.
+    vice_rector = at("vice_rector", "u-other")
+    own = await h.stub.GetCase(pb.GetCaseRequest(case_id=theirs), metadata=h.auth(vice_rector))
+    assert own.case.case_id == theirs
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await h.stub.GetCase(pb.GetCaseRequest(case_id=ours), metadata=h.auth(vice_rector))
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await h.stub.ConfirmSanction(
+            pb.ConfirmSanctionRequest(proposal_id=f"{ours}:teacher", reference="order 1"),
+            metadata=h.auth(at("registrar_head", "u-other")),
+        )
+    assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 async def test_a_case_stored_before_its_university_was_known_learns_it_from_its_faculty(

@@ -21,7 +21,9 @@ from bench import report
 from ejournal_platform.logging import configure_logging
 
 HERE = Path(__file__).parent
-NOT_BENCHMARKS = {"__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling"}
+NOT_BENCHMARKS = {
+    "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu"
+}  # fmt: skip
 
 
 def available() -> list[str]:

@@ -278,7 +278,8 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
     """The curriculum side of `groups`: one university, faculty, specialty and academic year, each group,
     and an enrollment order (movement + placement) naming each of its students, so the gateway can add
     students' names to a grid. `url` is a superuser's URL to a migrated curriculum database. Returns
-    each student's name."""
+    each student's name. Triggers are off while seeding (replica role), so each row names its
+    university itself (the tenancy column the triggers would derive from the parent)."""
     url = url.replace("postgresql+psycopg://", "postgresql://")
     university, faculty, specialty, year = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     names: dict[uuid.UUID, str] = {}
@@ -294,8 +295,9 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
             (faculty, university),
         )
         conn.execute(
-            "INSERT INTO specialties (id, faculty_id, code, title) VALUES (%s, %s, 'S', 'Specialty')",
-            (specialty, faculty),
+            "INSERT INTO specialties (id, faculty_id, code, title, university_id)"
+            " VALUES (%s, %s, 'S', 'Specialty', %s)",
+            (specialty, faculty, university),
         )
         conn.execute(
             "INSERT INTO academic_years (id, university_id, code, starts_on, ends_on, load_from, load_until,"
@@ -305,9 +307,9 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
         )
         with conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO groups (id, specialty_id, academic_year_id, course_number, code, language)"
-                " VALUES (%s, %s, %s, 1, %s, 'ru')",
-                [(g, specialty, year, f"G-{n:05d}") for n, g in enumerate(groups)],
+                "INSERT INTO groups (id, specialty_id, academic_year_id, course_number, code, language,"
+                " university_id) VALUES (%s, %s, %s, 1, %s, 'ru', %s)",
+                [(g, specialty, year, f"G-{n:05d}", university) for n, g in enumerate(groups)],
             )
             movements, placements = [], []
             for n, group in enumerate(groups):
@@ -318,14 +320,14 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
                     placements.append((uuid.uuid4(), student, group, movement))
             cur.executemany(
                 "INSERT INTO movements (id, kind, student_id, student_name, group_id, order_number,"
-                " order_date, effective_date, reason, recorded_by, recorded_at)"
-                " VALUES (%s, 'enrolled', %s, %s, %s, %s, '2026-08-25', '2026-09-01', '', 'seed', now())",
-                movements,
+                " order_date, effective_date, reason, recorded_by, recorded_at, university_id)"
+                " VALUES (%s, 'enrolled', %s, %s, %s, %s, '2026-08-25', '2026-09-01', '', 'seed', now(), %s)",
+                [(*m, university) for m in movements],
             )
             cur.executemany(
-                "INSERT INTO placements (id, student_id, group_id, valid_from, opened_by)"
-                " VALUES (%s, %s, %s, '2026-09-01', %s)",
-                placements,
+                "INSERT INTO placements (id, student_id, group_id, valid_from, opened_by, university_id)"
+                " VALUES (%s, %s, %s, '2026-09-01', %s, %s)",
+                [(*p, university) for p in placements],
             )
             # Each journal's teacher teaches its group (a teaching load): since issue 13 a group's
             # names go only to its own teachers, so without these rows the grid comes without names.
@@ -339,9 +341,12 @@ def seed_group_members(url: str, seeded: Seeded, groups: list[uuid.UUID]) -> dic
             department = uuid.uuid4()
             cur.executemany(
                 "INSERT INTO teaching_loads (id, teacher_id, course_unit_id, group_id, lesson_type, term_id,"
-                " department_id, faculty_id, hours, revision) VALUES (%s, %s, %s, %s, 'lecture', %s, %s, %s,"
-                " 0, 1)",
-                [(uuid.uuid4(), t, uuid.uuid4(), g, term, department, faculty) for t, g, term in loads],
+                " department_id, faculty_id, hours, revision, university_id)"
+                " VALUES (%s, %s, %s, %s, 'lecture', %s, %s, %s, 0, 1, %s)",
+                [
+                    (uuid.uuid4(), t, uuid.uuid4(), g, term, department, faculty, university)
+                    for t, g, term in loads
+                ],
             )
         conn.commit()
     return names

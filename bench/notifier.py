@@ -77,8 +77,9 @@ async def ours(url: str, smtp: SmtpChannel) -> tuple[float, list[tuple[str, str]
     intake = Intake(FixedDirectory(), renderer, clock)
     started = time.perf_counter()
     for i in range(N):
-        async with sessions() as session, session.begin():
-            await intake.handle(session, dispute(i))
+        async with UnitOfWork(sessions, outbox) as uow:
+            await intake.handle(uow, dispute(i))
+            await uow.commit()
     stored = time.perf_counter()
     while await dispatcher.dispatch_due():
         pass

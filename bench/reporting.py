@@ -31,6 +31,7 @@ from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter, define_outbox
 from services.reporting.adapters.pdf import FAMILY, FONTS, render_pdf
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 from services.reporting.service_layer.lag import LagTracker, commit_time
 from services.reporting.service_layer.rebuild import rebuild, wait_caught_up
@@ -92,7 +93,7 @@ async def lag_at_rate() -> tuple[list[float], list[float]]:
         engine = make_engine(reporting_url)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         lag = LagTracker(window=RATE * SECONDS * 2)
-        consumers = ReadModelConsumers(js, sessions, lag)
+        consumers = ReadModelConsumers(js, Deps.over(sessions), lag)
         consumers.start()
         writer = OutboxWriter(outbox)
         relay = OutboxRelay(gradebook_engine, writer, js, "ejournal/gradebook", batch=500, idle_seconds=0.01)
@@ -247,11 +248,11 @@ async def rebuild_semester() -> None:
         await publish(js, demo.events)
         engine = make_engine(url)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
-        consumers = ReadModelConsumers(js, sessions, LagTracker())
+        consumers = ReadModelConsumers(js, Deps.over(sessions), LagTracker())
         consumers.start()
         first = await wait_caught_up(consumers, timeout=900)
         started = time.perf_counter()
-        await rebuild(sessions, consumers)
+        await rebuild(Deps.over(sessions), consumers)
         await wait_caught_up(consumers, timeout=900)
         ours = time.perf_counter() - started
         raw = await bare_replay(js, len(demo.events))

@@ -36,12 +36,14 @@ from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.consumer import EventConsumer
 from ejournal_platform.context import Principal, RoleGrant, set_principal
 from ejournal_platform.contract import to_json
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import ReceivedEvent, headers_for, stream_name, stream_subjects
 from ejournal_platform.logging import configure_logging
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from services.subscribers.adapters import tables
 from services.subscribers.service_layer import admin
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.dispatch import Dispatcher
 from services.subscribers.service_layer.intake import Intake
 
@@ -128,7 +130,7 @@ async def register(sessions: async_sessionmaker[Any], university: str, port: int
     request = admin.Registration(
         university, "bench", f"http://127.0.0.1:{port}/in", ["ejournal.gradebook.>"], "", "", ""
     )
-    await admin.register(sessions, request, datetime.now(UTC), True)
+    await admin.register(Deps.over(sessions), request, datetime.now(UTC), True)
 
 
 async def throughput(url: str, port: int, n: int) -> tuple[float, float]:
@@ -139,9 +141,10 @@ async def throughput(url: str, port: int, n: int) -> tuple[float, float]:
     intake = Intake()
     events = [received(s, p) for s, p in structure(university, group) + marks(group, 50, n)]
     for event in events:
-        async with sessions() as session, session.begin():
-            await intake.handle(session, event)
-    dispatcher = Dispatcher(engine, sessions, lambda: datetime.now(UTC), retry_delays=(60,))
+        async with UnitOfWork(sessions, OutboxWriter(tables.outbox)) as uow:
+            await intake.handle(uow, event)
+            await uow.commit()
+    dispatcher = Dispatcher(engine, Deps.over(sessions), lambda: datetime.now(UTC), retry_delays=(60,))
     started = time.perf_counter()
     while await dispatcher.dispatch_due():
         pass
@@ -207,12 +210,13 @@ async def lag_ours(url: str, nats_url: str, port: int, n: int, rate: float) -> t
     await ensure_stream(js, "gradebook")
     university, group = str(uuid.uuid4()), str(uuid.uuid4())
     await register(sessions, university, port)
-    dispatcher = Dispatcher(engine, sessions, lambda: datetime.now(UTC), retry_delays=(60,),
+    dispatcher = Dispatcher(engine, Deps.over(sessions), lambda: datetime.now(UTC), retry_delays=(60,),
                             poll_seconds=0.05, park_keep=timedelta(hours=1))  # fmt: skip
     intake = Intake(dispatcher.wake)
     tag = uuid.uuid4().hex[:6]
     consumers = [
-        EventConsumer(js, sessions, tables.inbox, name=f"bench-{service}-{tag}", stream=stream_name(service),
+        EventConsumer(js, lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), tables.inbox,
+                      name=f"bench-{service}-{tag}", stream=stream_name(service),
                       subjects=stream_subjects(service), handler=intake.handle)
         for service in ("curriculum", "gradebook")
     ]  # fmt: skip

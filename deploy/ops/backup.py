@@ -23,6 +23,7 @@ from deploy.ops.archive import BackupTarget, take_backup
 from deploy.ops.settings import BackupSettings, backup_settings
 from ejournal_platform.db import make_engine
 from services.reporting.service_layer.backup_records import record_backup
+from services.reporting.service_layer.deps import Deps
 
 
 def target(settings: BackupSettings, directory: Path | None = None) -> BackupTarget:
@@ -34,7 +35,7 @@ async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:
     engine = make_engine(record_url, pool_size=1)
     try:
         await record_backup(
-            async_sessionmaker(engine, expire_on_commit=False),
+            Deps.over(async_sessionmaker(engine, expire_on_commit=False)),
             backup_id=result.backup_id,
             location=str(result.folder),
             manifest=result.manifest,

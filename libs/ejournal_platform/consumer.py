@@ -1,9 +1,12 @@
 """Durable pull consumers whose handlers have an exactly-once effect.
 
-Each message is handled in one database transaction that first inserts its event id into the inbox;
-a redelivered or duplicated event finds its id there and is acknowledged without running the
-handler again. A failing handler's message is redelivered with a growing delay and, after its last
-delivery, moved to the dead-letter stream (dead_letters.py).
+Each message is handled in one unit of work (one database transaction) that first inserts its event
+id into the inbox; a redelivered or duplicated event finds its id there and is acknowledged without
+running the handler again. The handler gets that unit of work, like any use case: it reads and writes
+through `uow.session` and the service's repositories, adds the events it causes with `uow.add_event`
+(written to the outbox in the same transaction), and the consumer commits. A failing handler's
+message is redelivered with a growing delay and, after its last delivery, moved to the dead-letter
+stream (dead_letters.py).
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.cancellation import stop_requested
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
 from ejournal_platform.logging import get_logger
@@ -27,7 +30,7 @@ from ejournal_platform.telemetry import consumed_span
 
 log = get_logger(__name__)
 
-Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
+Handler = Callable[[UnitOfWork, ReceivedEvent], Awaitable[None]]
 
 
 def received(msg: Msg) -> ReceivedEvent:
@@ -47,7 +50,7 @@ class EventConsumer:
     def __init__(
         self,
         js: JetStreamContext,
-        session_factory: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
         inbox: Table,
         *,
         name: str,
@@ -58,7 +61,7 @@ class EventConsumer:
         redelivery: Redelivery = DEFAULT_REDELIVERY,
     ) -> None:
         self._js = js
-        self._session_factory = session_factory
+        self._unit_of_work = unit_of_work
         self._inbox = inbox
         self.name = name
         self._stream = stream
@@ -73,15 +76,16 @@ class EventConsumer:
         observe_delivery(self.name, msg.metadata.num_delivered or 1)
         try:
             with consumed_span(self.name, event.type, event.headers):
-                async with self._session_factory() as session, session.begin():
+                async with self._unit_of_work() as uow:
                     claim = (
                         insert(self._inbox)
                         .values(consumer=self.name, event_id=event.id)
                         .on_conflict_do_nothing()
                         .returning(self._inbox.c.event_id)
                     )
-                    if (await session.execute(claim)).first() is not None:
-                        await self._handler(session, event)
+                    if (await uow.session.execute(claim)).first() is not None:
+                        await self._handler(uow, event)
+                    await uow.commit()
         except Exception as error:
             log.warning("event handler failed", consumer=self.name, event_id=event.id, error=repr(error))
             await self._redelivery.failed(self._js, msg, self.name, error)

@@ -161,3 +161,113 @@ def test_the_forecasts_coefficients_are_profile_data_not_code() -> None:
     assert fitted is None, "coefficients belong in the profile's forecast.risk_model"
     for profile in (ROOT / "libs/ejournal_regulation/profiles").glob("*.yaml"):
         assert "risk_model:" in profile.read_text(encoding="utf-8"), profile.name
+
+
+# One service-layer convention (issue 15, part 4; docs/architecture.md, "The four layers of a service").
+# What another lane reshapes this session, with its reason; the test below fails once the entry is no
+# longer needed, so the list only shrinks.
+ORM_LEFT = {
+    # Issue 22's imports (lane `edges`): get_import still hands the entrypoint its ImportRecord row.
+    "services.curriculum.service_layer.imports",
+}
+def service_modules(*layers: str) -> Iterator[tuple[str, Path]]:
+    for name, path in runtime_modules():
+        if name.startswith("services.") and name.count(".") >= 2 and name.split(".")[2] in layers:
+            yield name, path
+
+
+def orm_mapped(value: object) -> bool:
+    from sqlalchemy.orm import DeclarativeBase
+
+    return isinstance(value, type) and issubclass(value, DeclarativeBase) and hasattr(value, "__table__")
+
+
+def imported_orm_names(tree: ast.AST) -> set[str]:
+    """The local names a module binds to ORM-mapped classes of a service's adapters."""
+    import importlib
+
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and ".adapters" in node.module:
+            module = importlib.import_module(node.module)
+            names |= {a.asname or a.name for a in node.names if orm_mapped(getattr(module, a.name, None))}
+    return names
+
+
+def annotation_names(node: ast.AST | None) -> set[str]:
+    if node is None:
+        return set()
+    found = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    # String annotations ("University | None") and subscripts of them.
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            found |= set(re.findall(r"[A-Za-z_]\w*", n.value))
+    return found
+
+
+def is_left(name: str, left: set[str]) -> bool:
+    return any(name == m or name.startswith(m + ".") for m in left)
+
+
+def test_no_orm_object_leaves_the_service_layer() -> None:
+    """Use cases return domain values or plain dataclasses (curriculum's domain/records.py), never the
+    ORM rows they read: no entrypoint imports an ORM-mapped class, and no public service-layer function
+    returns one or a dataclass holding one."""
+    found, used_left = [], set()
+    for name, path in service_modules("service_layer", "entrypoints"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        orm = imported_orm_names(tree)
+        problems = []
+        if name.split(".")[2] == "entrypoints" and orm:
+            problems.append(f"{name} imports ORM classes {sorted(orm)}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                if hit := annotation_names(node.returns) & orm:
+                    problems.append(f"{name}.{node.name} returns {sorted(hit)}")
+            elif isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.AnnAssign) and (hit := annotation_names(item.annotation) & orm):
+                        problems.append(f"{name}.{node.name} holds {sorted(hit)}")
+        if problems and is_left(name, ORM_LEFT):
+            used_left |= {m for m in ORM_LEFT if is_left(name, {m})}
+        else:
+            found += problems
+    assert found == [], "ORM objects stay in the unit of work: return records (domain values)"
+    assert used_left == ORM_LEFT, f"no longer needed, drop from ORM_LEFT: {sorted(ORM_LEFT - used_left)}"
+
+
+def session_factory_uses(tree: ast.AST) -> list[int]:
+    """Lines where a module takes a session factory or opens a session from one itself."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and "sessionmaker" in ast.unparse(node.annotation or ast.Constant("")):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and not node.args and not node.keywords:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in ("sessions", "_sessions", "session_factory", "_session_factory"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_use_cases_and_handlers_work_in_a_unit_of_work() -> None:
+    """A use case takes its service's deps and works in `deps.unit_of_work()` (identity's shape); an
+    event handler is given the consumer's unit of work (ejournal_platform.consumer.Handler). Only the
+    deps that build the factory (`deps.py`, gradebook's `context.py`) hold a session factory."""
+    found = []
+    for name, path in service_modules("service_layer"):
+        if name.rsplit(".", 1)[-1] in ("deps", "context"):
+            continue
+        if lines := session_factory_uses(ast.parse(path.read_text(encoding="utf-8"))):
+            found.append(f"{name}: lines {lines}")
+    assert found == [], "take the service's deps and open `deps.unit_of_work()`, not sessions"
+
+
+def test_an_entrypoints_translation_module_is_named_translate() -> None:
+    """Requests and results become messages in each service's `entrypoints/translate.py`."""
+    odd = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "services").glob("*/entrypoints/*.py")
+        if re.search(r"convert|mapper|mapping|translat", p.stem) and p.stem != "translate"
+    ]
+    assert odd == [], "name the translation module translate.py"

@@ -11,7 +11,7 @@ from deploy.demo.model import Department as DepartmentUnit
 from deploy.demo.model import Faculty as FacultyUnit
 from deploy.demo.model import Group, Unit, University, unit_id, university_of
 from ejournal_platform.context import set_principal
-from services.curriculum.adapters.models import Department, Faculty, Specialty
+from services.curriculum.domain.records import Department, Faculty, Specialty
 from services.curriculum.service_layer import calendar, contingent, structure
 from services.curriculum.service_layer.authorization import setup_principal
 from services.curriculum.service_layer.contingent import OrderInput

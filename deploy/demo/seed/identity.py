@@ -73,8 +73,11 @@ async def seed_demo(database_url: str) -> int:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     outbox = OutboxWriter(tables.outbox)
     try:
-        keys = KeyRing(sessions, publish_retired_for=timedelta(minutes=10), clock=utc_now)
-        deps = Deps(unit_of_work=lambda: UnitOfWork(sessions, outbox), hashing=PasswordHashing(), keys=keys)
+        def unit_of_work() -> UnitOfWork:
+            return UnitOfWork(sessions, outbox)
+
+        keys = KeyRing(unit_of_work, publish_retired_for=timedelta(minutes=10), clock=utc_now)
+        deps = Deps(unit_of_work=unit_of_work, hashing=PasswordHashing(), keys=keys)
         return await seed_accounts(deps)
     finally:
         await engine.dispose()

@@ -59,3 +59,33 @@ async def members_on(
     if subgroup_id is not None:
         query = query.where(Placement.subgroup_id == subgroup_id)
     return [(p, m) for p, m in (await session.execute(query)).all()]
+
+
+async def same_order_again(
+    session: AsyncSession, student_id: uuid.UUID, kind: str, number: str, signed: date
+) -> Movement | None:
+    """The movement this order already made (a retry of the same order), if any."""
+    found: Movement | None = await session.scalar(
+        select(Movement).where(
+            Movement.student_id == student_id,
+            Movement.kind == kind,
+            Movement.order_number == number,
+            Movement.order_date == signed,
+        )
+    )
+    return found
+
+
+async def name_of(session: AsyncSession, placement: Placement) -> str:
+    opened = await session.get(Movement, placement.opened_by)
+    return opened.student_name if opened else ""
+
+
+async def movements_of(session: AsyncSession, student_id: uuid.UUID) -> list[Movement]:
+    """The student's movements in the order they took effect."""
+    rows = await session.scalars(
+        select(Movement)
+        .where(Movement.student_id == student_id)
+        .order_by(Movement.effective_date, Movement.recorded_at)
+    )
+    return list(rows)

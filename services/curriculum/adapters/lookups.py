@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope
-from ejournal_platform.errors import NotFound
+from ejournal_platform.errors import FailedPrecondition, NotFound
+from services.curriculum.adapters.ids import stable_id
 from services.curriculum.adapters.models import (
     AcademicYear,
     CourseUnit,
@@ -19,6 +20,7 @@ from services.curriculum.adapters.models import (
     Group,
     Specialty,
     Subgroup,
+    TeachingLoad,
     Term,
     University,
 )
@@ -116,3 +118,29 @@ async def course_unit_with_place(
         raise NotFound(f"course unit {course_unit_id} was removed", field=field)
     place = await place_of_department(session, unit.department_id, field)
     return unit, place
+
+
+async def load_for(
+    session: AsyncSession,
+    teacher: uuid.UUID,
+    unit_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    lesson_type: str,
+) -> TeachingLoad:
+    """The active load that entitles this teacher to teach this lesson, or FailedPrecondition."""
+    row = await session.get(
+        TeachingLoad, stable_id("teaching_load", teacher, unit_id, group_id, subgroup_id, lesson_type)
+    )
+    if row is None or row.removed_at is not None:
+        raise FailedPrecondition(
+            "the teacher has no teaching load for this course unit, group and lesson type", field="teacher_id"
+        )
+    return row
+
+
+async def term_for(session: AsyncSession, academic_year_id: uuid.UUID, number: int) -> Term | None:
+    found: Term | None = await session.scalar(
+        select(Term).where(Term.academic_year_id == academic_year_id, Term.number == number)
+    )
+    return found

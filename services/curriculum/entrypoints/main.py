@@ -27,7 +27,7 @@ def closed_sections_consumer(runtime: Runtime) -> EventConsumer:
     """Gradebook's SectionClosed events into curriculum's closed_sections (issue 13), exactly once."""
     return EventConsumer(
         runtime.js,
-        runtime.sessions,
+        runtime.unit_of_work,
         tables.inbox,
         name="curriculum-gradebook",
         stream=stream_name("gradebook"),
@@ -42,7 +42,7 @@ def recorded_cells_consumer(runtime: Runtime) -> EventConsumer:
     stream from its first event, so marks made before curriculum listened are known too (the backfill)."""
     return EventConsumer(
         runtime.js,
-        runtime.sessions,
+        runtime.unit_of_work,
         tables.inbox,
         name=recorded_cells.CONSUMER,
         stream=stream_name("gradebook"),
@@ -55,7 +55,7 @@ def substitutions_consumer(runtime: Runtime) -> EventConsumer:
     """Identity's substitutions into curriculum's substitutions: substitutes read their groups' names."""
     return EventConsumer(
         runtime.js,
-        runtime.sessions,
+        runtime.unit_of_work,
         tables.inbox,
         name="curriculum-identity",
         stream=stream_name("identity"),

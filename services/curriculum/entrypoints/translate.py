@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import events_pb2 as ev
-from services.curriculum.adapters.models import (
+from services.curriculum.domain.records import (
     AuditEntry,
     Classroom,
     ControlEvent,

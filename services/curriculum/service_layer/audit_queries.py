@@ -35,6 +35,8 @@ from services.curriculum.adapters.models import (
     Term,
     University,
 )
+from services.curriculum.adapters.records import records
+from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.deps import Deps, caller
 
 ENTITIES = (
@@ -143,7 +145,7 @@ async def require_audit_read(session: AsyncSession, entity: str, eid: uuid.UUID)
 
 async def list_audit_entries(
     deps: Deps, entity: str, entity_id: str, page: Page
-) -> tuple[list[AuditEntry], str]:
+) -> tuple[list[rec.AuditEntry], str]:
     if entity not in ENTITIES:
         raise InvalidArgument("entity", f"{entity!r} is not one of: {', '.join(ENTITIES)}")
     eid = need_id(entity_id, "entity_id")
@@ -151,4 +153,5 @@ async def list_audit_entries(
         await require_audit_read(uow.session, entity, eid)
         query = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == eid)
         query = keyset(query, page, [AuditEntry.at, AuditEntry.id], [datetime.fromisoformat, uuid.UUID])
-        return page.cut(list(await uow.session.scalars(query)), key=lambda a: (a.at, a.id))
+        found, next_token = page.cut(list(await uow.session.scalars(query)), key=lambda a: (a.at, a.id))
+        return records(rec.AuditEntry, found), next_token

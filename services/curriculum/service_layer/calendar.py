@@ -3,10 +3,9 @@ audited, and published (TermDefined)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.curriculum.adapters.ids import need_id, stable_id
@@ -18,6 +17,8 @@ from services.curriculum.adapters.models import (
     Term,
     University,
 )
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.calendar import CurriculumWindows, TermDates, check_year, check_years_apart
 from services.curriculum.domain.checks import Violations, day, text
 from services.curriculum.service_layer import events
@@ -28,8 +29,8 @@ from services.curriculum.service_layer.upsert import upsert
 
 @dataclass(frozen=True)
 class YearWithTerms:
-    year: AcademicYear
-    terms: list[Term]
+    year: rec.AcademicYear
+    terms: list[rec.Term]
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ async def define_academic_year(
                 uow.add_event(events.term_event(term))
             saved.append(term)
         await uow.commit()
-        return YearWithTerms(year, saved)
+        return YearWithTerms(record(rec.AcademicYear, year), records(rec.Term, saved))
 
 
 def parse_windows(raw: tuple[str, str, str, str], v: Violations) -> CurriculumWindows | None:
@@ -178,11 +179,7 @@ async def list_academic_years(deps: Deps, university_id: str) -> list[YearWithTe
                 select(AcademicYear).where(AcademicYear.university_id == uid).order_by(AcademicYear.starts_on)
             )
         )
-        return [YearWithTerms(y, await year_terms(uow.session, y.id)) for y in years]
-
-
-async def term_for(s: AsyncSession, academic_year_id: uuid.UUID, number: int) -> Term | None:
-    found: Term | None = await s.scalar(
-        select(Term).where(and_(Term.academic_year_id == academic_year_id, Term.number == number))
-    )
-    return found
+        return [
+            YearWithTerms(record(rec.AcademicYear, y), records(rec.Term, await year_terms(uow.session, y.id)))
+            for y in years
+        ]

@@ -15,6 +15,8 @@ from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Classroom, University
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
 from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.authorization import ResourceScope, require
@@ -25,7 +27,7 @@ SECRET_BYTES = 32
 
 async def define_classroom(
     deps: Deps, university_id: str, code: str, building: str, capacity: int
-) -> Classroom:
+) -> rec.Classroom:
     v = Violations()
     code = text(code, "code", v, max_length=40)
     if not 0 <= capacity <= 5000:
@@ -72,10 +74,10 @@ async def define_classroom(
             row.building, row.capacity = building.strip(), capacity
         await s.flush()
         await uow.commit()
-        return row
+        return record(rec.Classroom, row)
 
 
-async def rotate_secret(deps: Deps, classroom_id: str) -> Classroom:
+async def rotate_secret(deps: Deps, classroom_id: str) -> rec.Classroom:
     room_id = need_id(classroom_id, "classroom_id")
     async with deps.uow() as uow:
         s = uow.session
@@ -106,23 +108,24 @@ async def rotate_secret(deps: Deps, classroom_id: str) -> Classroom:
             )
         )
         await uow.commit()
-        return row
+        return record(rec.Classroom, row)
 
 
-async def get_secret(deps: Deps, classroom_id: str) -> Classroom:
+async def get_secret(deps: Deps, classroom_id: str) -> rec.Classroom:
     room_id = need_id(classroom_id, "classroom_id")
     async with deps.uow() as uow:
         row = await uow.session.get(Classroom, room_id)
         if row is None:  # refused like another university's classroom (issue 13)
             raise refusal("classroom.secret.read")
         require(caller(), "classroom.secret.read", ResourceScope(university_id=str(row.university_id)))
-        return row
+        return record(rec.Classroom, row)
 
 
-async def list_classrooms(deps: Deps, university_id: str, page: Page) -> tuple[list[Classroom], str]:
+async def list_classrooms(deps: Deps, university_id: str, page: Page) -> tuple[list[rec.Classroom], str]:
     uid = need_id(university_id, "university_id")
     require(caller(), "structure.read")
     query = select(Classroom).where(Classroom.university_id == uid)
     query = keyset(query, page, [Classroom.code, Classroom.id], [str, uuid.UUID])
     async with deps.uow() as uow:
-        return page.cut(list(await uow.session.scalars(query)), key=lambda c: (c.code, c.id))
+        found, next_token = page.cut(list(await uow.session.scalars(query)), key=lambda c: (c.code, c.id))
+        return records(rec.Classroom, found), next_token

@@ -16,62 +16,31 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, Wording
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit, Subgroup
-from services.curriculum.domain.vocabulary import ControlEventKind
+from services.curriculum.adapters.sections_repo import is_closed, section_of, units_of_sections
 
 SUBJECTS = [gb.SectionClosed.DESCRIPTOR.full_name]
-_RANK = {kind.value: rank for rank, kind in enumerate(ControlEventKind)}
 
 
-async def record_closed(session: AsyncSession, event: ReceivedEvent) -> None:
+async def record_closed(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler: remember a closed section (a repeat changes nothing)."""
     if event.type != gb.SectionClosed.DESCRIPTOR.full_name:
         return
     m = event.parse(gb.SectionClosed)
     closed_at = datetime.fromisoformat(m.closed_at) if m.closed_at else datetime.fromisoformat(event.time)
-    await session.execute(
+    await uow.session.execute(
         insert(ClosedSection)
         .values(control_event_id=uuid.UUID(m.control_event_id), journal_id=m.journal_id, closed_at=closed_at)
         .on_conflict_do_nothing()
     )
-
-
-async def units_of_sections(s: AsyncSession, unit_id: uuid.UUID) -> list[uuid.UUID]:
-    """The course units whose control events cut this unit's journals into sections: the unit, and
-    for the last block of an integrated discipline its parent too (the integrated exam)."""
-    unit = await s.get(CourseUnit, unit_id)
-    if unit is None or unit.parent_id is None:
-        return [unit_id]
-    last = await s.scalar(
-        select(func.max(CourseUnit.position)).where(
-            CourseUnit.parent_id == unit.parent_id, CourseUnit.removed_at.is_(None)
-        )
-    )
-    return [unit_id, unit.parent_id] if unit.position == last else [unit_id]
-
-
-async def section_of(
-    s: AsyncSession, unit_id: uuid.UUID, group_id: uuid.UUID, subgroup_id: uuid.UUID | None, when: date
-) -> ControlEvent | None:
-    """The control event whose section a lesson of this unit and group on `when` belongs to."""
-    units = await units_of_sections(s, unit_id)
-    rows = await s.scalars(
-        select(ControlEvent).where(
-            ControlEvent.course_unit_id.in_(units),
-            ControlEvent.group_id == group_id,
-            or_(ControlEvent.subgroup_id.is_(None), ControlEvent.subgroup_id == subgroup_id),
-            ControlEvent.date >= when,
-        )
-    )
-    candidates = sorted(rows, key=lambda e: (e.date, _RANK.get(e.kind, len(_RANK)), str(e.id)))
-    return candidates[0] if candidates else None
 
 
 async def refuse_closed(
@@ -86,13 +55,6 @@ async def refuse_closed(
     section = await section_of(s, unit_id, group_id, subgroup_id, when)
     if section is not None and await is_closed(s, section):
         raise closed_refusal(section, field)
-
-
-async def is_closed(s: AsyncSession, section: ControlEvent) -> bool:
-    closed = await s.scalar(
-        select(ClosedSection.journal_id).where(ClosedSection.control_event_id == section.id).limit(1)
-    )
-    return closed is not None
 
 
 def closed_refusal(section: ControlEvent, field: str) -> FailedPrecondition:

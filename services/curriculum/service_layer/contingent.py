@@ -7,14 +7,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.errors import AlreadyExists
-from services.curriculum.adapters.contingent_repo import group_ref, lock_student, members_on, placements_of
+from services.curriculum.adapters import contingent_repo
+from services.curriculum.adapters.contingent_repo import (
+    group_ref,
+    lock_student,
+    members_on,
+    movements_of,
+    placements_of,
+    same_order_again,
+)
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import Place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import AcademicYear, Movement, Placement
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, day, text
 from services.curriculum.domain.contingent import check_enrollment, check_transfer, current_placement
 from services.curriculum.service_layer import events
@@ -22,6 +31,8 @@ from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.personal_data import require_group_members, require_student_history
 
+# A thin alias: the contingent import (imports/contingent_import.py) reads a student's name here.
+name_of = contingent_repo.name_of
 
 @dataclass(frozen=True)
 class OrderInput:
@@ -38,23 +49,9 @@ def parse_order(order: OrderInput, v: Violations) -> tuple[str, date | None, dat
     return number, signed, effective
 
 
-async def same_order_again(
-    s: AsyncSession, student_id: uuid.UUID, kind: str, number: str, signed: date
-) -> Movement | None:
-    found: Movement | None = await s.scalar(
-        select(Movement).where(
-            Movement.student_id == student_id,
-            Movement.kind == kind,
-            Movement.order_number == number,
-            Movement.order_date == signed,
-        )
-    )
-    return found
-
-
 async def enroll_student(
     deps: Deps, student_id: str, group_id: str, subgroup_id: str, order: OrderInput, student_name: str = ""
-) -> Movement:
+) -> rec.Movement:
     v = Violations()
     number, signed, effective = parse_order(order, v)
     sid, gid = need_id(student_id, "student_id"), need_id(group_id, "group_id")
@@ -70,7 +67,7 @@ async def enroll_student(
         again = await same_order_again(s, sid, "enrolled", number, signed)
         if again is not None:
             if (again.group_id, again.subgroup_id, again.effective_date) == (gid, subid, effective):
-                return again  # a retry of the same order
+                return record(rec.Movement, again)  # a retry of the same order
             raise AlreadyExists(
                 f"order {number} of {signed} already enrolled this student elsewhere", field="order.number"
             )
@@ -103,7 +100,7 @@ async def enroll_student(
         open_placement(s, sid, gid, subid, effective, movement.id)
         uow.add_event(events.movement_event(movement, place.faculty.id, place.group.academic_year_id))
         await uow.commit()
-        return movement
+        return record(rec.Movement, movement)
 
 
 async def transfer_student(
@@ -113,7 +110,7 @@ async def transfer_student(
     to_subgroup_id: str,
     order: OrderInput,
     from_group_id: str = "",
-) -> Movement:
+) -> rec.Movement:
     v = Violations()
     number, signed, effective = parse_order(order, v)
     sid, gid = need_id(student_id, "student_id"), need_id(to_group_id, "to_group_id")
@@ -130,7 +127,7 @@ async def transfer_student(
         again = await same_order_again(s, sid, "transferred", number, signed)
         if again is not None:
             if (again.group_id, again.subgroup_id, again.effective_date) == (gid, subid, effective):
-                return again
+                return record(rec.Movement, again)
             raise AlreadyExists(
                 f"order {number} of {signed} already transferred this student", field="order.number"
             )
@@ -167,7 +164,7 @@ async def transfer_student(
         open_placement(s, sid, gid, subid, effective, movement.id)
         uow.add_event(events.movement_event(movement, target.faculty.id, target.group.academic_year_id))
         await uow.commit()
-        return movement
+        return record(rec.Movement, movement)
 
 
 def open_placement(
@@ -192,14 +189,9 @@ def open_placement(
     )
 
 
-async def name_of(s: AsyncSession, placement: Placement) -> str:
-    opened = await s.get(Movement, placement.opened_by)
-    return opened.student_name if opened else ""
-
-
 async def expel_student(
     deps: Deps, student_id: str, group_id: str, order: OrderInput, reason: str
-) -> Movement:
+) -> rec.Movement:
     v = Violations()
     number, signed, effective = parse_order(order, v)
     reason = text(reason, "reason", v)
@@ -218,7 +210,7 @@ async def expel_student(
         principal = require(caller(), "contingent.manage", place.scope())
         again = await same_order_again(s, sid, "expelled", number, signed)
         if again is not None:
-            return again
+            return record(rec.Movement, again)
         movement = Movement(
             id=uuid.uuid4(),
             kind="expelled",
@@ -241,12 +233,12 @@ async def expel_student(
         assert place.group is not None
         uow.add_event(events.movement_event(movement, place.faculty.id, place.group.academic_year_id))
         await uow.commit()
-        return movement
+        return record(rec.Movement, movement)
 
 
 async def list_group_members(
     deps: Deps, group_id: str, on_date: str, subgroup_id: str = ""
-) -> list[tuple[Placement, Movement]]:
+) -> list[tuple[rec.Placement, rec.Movement]]:
     v = Violations()
     on = day(on_date, "on_date", v, required=False) or deps.clock().date()
     gid = need_id(group_id, "group_id")
@@ -254,21 +246,17 @@ async def list_group_members(
     v.raise_if_any()
     async with deps.uow() as uow:
         await require_group_members(uow.session, caller(), gid)
-        return await members_on(uow.session, gid, on, subid)
+        members = await members_on(uow.session, gid, on, subid)
+        return [(record(rec.Placement, p), record(rec.Movement, m)) for p, m in members]
 
 
-async def student_history(deps: Deps, student_id: str) -> list[Movement]:
+async def student_history(deps: Deps, student_id: str) -> list[rec.Movement]:
     """The orders that moved the student, for those entitled (see personal_data); a student no order
     concerns is refused like one the caller may not see, or an empty history for themselves."""
     sid = need_id(student_id, "student_id")
     principal = caller()
     async with deps.uow() as uow:
-        rows = await uow.session.scalars(
-            select(Movement)
-            .where(Movement.student_id == sid)
-            .order_by(Movement.effective_date, Movement.recorded_at)
-        )
-        movements = list(rows)
+        movements = await movements_of(uow.session, sid)
         groups = [g for m in movements for g in (m.group_id, m.from_group_id) if g is not None]
         await require_student_history(uow.session, principal, sid, groups)
-        return movements
+        return records(rec.Movement, movements)

@@ -20,6 +20,8 @@ from ejournal_regulation import get_profile
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import ControlEvent, Group, Term
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.calendar import Deadlines, check_deadlines, default_deadlines
 from services.curriculum.domain.checks import Violations, day, instant
 from services.curriculum.domain.vocabulary import ControlEventKind, DeadlineKind
@@ -54,7 +56,7 @@ def check_group_studies_unit(
         )
 
 
-async def schedule_control_event(deps: Deps, data: ControlEventInput) -> ControlEvent:
+async def schedule_control_event(deps: Deps, data: ControlEventInput) -> rec.ControlEvent:
     async with deps.uow() as uow:
         row, _ = await apply_control_event(uow, caller(), data)
         await uow.commit()
@@ -63,7 +65,7 @@ async def schedule_control_event(deps: Deps, data: ControlEventInput) -> Control
 
 async def apply_control_event(
     uow: UnitOfWork, principal: Principal | None, data: ControlEventInput
-) -> tuple[ControlEvent, bool]:
+) -> tuple[rec.ControlEvent, bool]:
     """Schedule one control event in the caller's transaction (the RPC's, or an import's); an event
     already scheduled is returned unchanged (deadlines move only through change_deadline)."""
     v = Violations()
@@ -97,7 +99,7 @@ async def apply_control_event(
     event_id = stable_id("control_event", unit_id, group_id, subgroup_id, data.kind, event_date)
     existing = await s.get(ControlEvent, event_id)
     if existing is not None:  # a retry: deadlines move only through change_deadline, with a reason
-        return existing, False
+        return record(rec.ControlEvent, existing), False
     # Issue 13: a new event inside a closed section would move that section's boundary.
     await refuse_control_event_in_closed(s, unit_id, group_id, subgroup_id, event_date)
     row = ControlEvent(
@@ -130,7 +132,7 @@ async def apply_control_event(
     uow.add_event(
         events.control_event_event(row, unit.profile_code, unit.department_id, unit_place.faculty.id, zone)
     )
-    return row, True
+    return record(rec.ControlEvent, row), True
 
 
 async def change_deadline(
@@ -140,7 +142,7 @@ async def change_deadline(
     new_deadline: str,
     reason: str,
     expected_revision: int,
-) -> ControlEvent:
+) -> rec.ControlEvent:
     """KZ-06: the registrar office moves a deadline, with a reason; audited and published."""
     v = Violations()
     if deadline_kind not in DeadlineKind.__members__.values():
@@ -176,7 +178,7 @@ async def change_deadline(
         check_deadlines(row.date, proposed, profile.closing, zone, v)
         v.raise_if_any()
         if old == new:
-            return row
+            return record(rec.ControlEvent, row)
         setattr(row, field, new)
         row.revision += 1
         await s.flush()
@@ -205,12 +207,12 @@ async def change_deadline(
         uow.add_event(Event(payload=payload, subject=f"control_event/{row.id}"))
         del unit_place
         await uow.commit()
-        return row
+        return record(rec.ControlEvent, row)
 
 
 async def list_control_events(
     deps: Deps, term_id: str, group_id: str, course_unit_id: str, page: Page
-) -> tuple[list[ControlEvent], str]:
+) -> tuple[list[rec.ControlEvent], str]:
     ids = {
         "term_id": parse_id(term_id, "term_id", required=False),
         "group_id": parse_id(group_id, "group_id", required=False),
@@ -226,4 +228,7 @@ async def list_control_events(
     key = [ControlEvent.date, ControlEvent.kind, ControlEvent.id]
     query = keyset(query, page, key, [date.fromisoformat, str, uuid.UUID])
     async with deps.uow() as uow:
-        return page.cut(list(await uow.session.scalars(query)), key=lambda e: (e.date, e.kind, e.id))
+        found, next_token = page.cut(
+            list(await uow.session.scalars(query)), key=lambda e: (e.date, e.kind, e.id)
+        )
+        return records(rec.ControlEvent, found), next_token

@@ -26,9 +26,12 @@ from services.curriculum.adapters.lookups import (
     get,
     place_of_department,
     place_of_specialty,
+    term_for,
     windows_of,
 )
 from services.curriculum.adapters.models import AcademicYear, CourseUnit, CourseUnitHours, TeachingLoad
+from services.curriculum.adapters.records import record
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations
 from services.curriculum.domain.curriculum import (
     ChangeAuthority,
@@ -41,13 +44,12 @@ from services.curriculum.domain.curriculum import (
 from services.curriculum.domain.vocabulary import CourseUnitKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import is_registrar, require
-from services.curriculum.service_layer.calendar import term_for
 from services.curriculum.service_layer.deps import Deps, caller
 
 
 @dataclass
 class UnitView:
-    unit: CourseUnit
+    unit: rec.CourseUnit
     hours: dict[str, int]
     parts: list[UnitView] = field(default_factory=list)
 
@@ -198,7 +200,7 @@ async def save_unit(
     values: dict[str, object],
     hours: dict[str, int],
     reason: str,
-) -> tuple[CourseUnit, bool]:
+) -> tuple[rec.CourseUnit, bool]:
     row = await s.get(CourseUnit, unit_id, with_for_update=True)
     old_hours = {
         h.lesson_type: h.hours
@@ -221,7 +223,7 @@ async def save_unit(
         before = {k: getattr(row, k) for k in values}
         old, new = audit.changed({**before, "hours": old_hours}, {**values, "hours": hours})
         if not new:
-            return row, False
+            return record(rec.CourseUnit, row), False
         for k, value in values.items():
             setattr(row, k, value)
         row.revision += 1
@@ -243,7 +245,7 @@ async def save_unit(
                 insert(CourseUnitHours),
                 [{"course_unit_id": unit_id, "lesson_type": t, "hours": h} for t, h in hours.items()],
             )
-    return row, True
+    return record(rec.CourseUnit, row), True
 
 
 async def remove_unit(
@@ -333,7 +335,7 @@ async def list_course_units(
         hours: dict[uuid.UUID, dict[str, int]] = {}
         for h in hours_rows:
             hours.setdefault(h.course_unit_id, {})[h.lesson_type] = h.hours
-        views = {u.id: UnitView(u, hours.get(u.id, {})) for u in units}
+        views = {u.id: UnitView(record(rec.CourseUnit, u), hours.get(u.id, {})) for u in units}
         for u in units:
             if u.parent_id is not None and u.parent_id in views:
                 views[u.parent_id].parts.append(views[u.id])

@@ -9,9 +9,8 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ejournal_platform.context import Principal, current_principal
+from ejournal_platform.authz import authenticated
 from ejournal_platform.db import UnitOfWork
-from ejournal_platform.errors import Unauthenticated
 from ejournal_platform.outbox import OutboxWriter
 from services.curriculum.adapters.bulk import BulkOutboxWriter
 
@@ -46,8 +45,5 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utc_now)
 
 
-def caller() -> Principal:
-    principal = current_principal()
-    if principal is None:
-        raise Unauthenticated("a bearer token is required", field="authorization")
-    return principal
+# The one `authenticated()` (the caller of this call, or Unauthenticated), under this service's name.
+caller = authenticated

@@ -18,6 +18,7 @@ from services.curriculum.adapters.models import (
     TeachingLoad,
     Term,
 )
+from services.curriculum.domain import records as rec
 
 
 def s(value: uuid.UUID | date | datetime | None) -> str:
@@ -131,7 +132,10 @@ def movement_event(
 
 
 def course_unit_event(
-    unit: CourseUnit, hours: dict[str, int], faculty_id: uuid.UUID, is_last_part: bool = False
+    unit: CourseUnit | rec.CourseUnit,
+    hours: dict[str, int],
+    faculty_id: uuid.UUID,
+    is_last_part: bool = False,
 ) -> Event:
     payload = ev.CourseUnitDefined(
         course_unit_id=s(unit.id),

@@ -30,6 +30,8 @@ from services.curriculum.adapters.models import (
     PlanUploader,
     Term,
 )
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, day, text, time_of_day
 from services.curriculum.domain.lesson_plans import PlanItem, check_plan, plan_is_late
 from services.curriculum.domain.vocabulary import LessonType
@@ -64,8 +66,12 @@ class PlanInput:
 
 @dataclass
 class PlanView:
-    plan: LessonPlan
-    items: list[LessonPlanItem]
+    plan: rec.LessonPlan
+    items: list[rec.LessonPlanItem]
+
+    @classmethod
+    def of(cls, plan: LessonPlan, items: list[LessonPlanItem]) -> PlanView:
+        return cls(record(rec.LessonPlan, plan), records(rec.LessonPlanItem, items))
 
 
 async def appoint_uploader(
@@ -223,7 +229,7 @@ async def apply_plan(
         and old_rows == rows
         and (plan.protocol_number, plan.protocol_date) == (number, signed)
     ):
-        return PlanView(plan, old_items), False
+        return PlanView.of(plan, old_items), False
     if plan is None:
         plan = LessonPlan(
             id=plan_id,
@@ -260,7 +266,7 @@ async def apply_plan(
             select(LessonPlanItem).where(LessonPlanItem.plan_id == plan_id).order_by(LessonPlanItem.number)
         )
     )
-    return PlanView(plan, new_items), True
+    return PlanView.of(plan, new_items), True
 
 
 async def get_lesson_plan(
@@ -280,4 +286,4 @@ async def get_lesson_plan(
         items = await uow.session.scalars(
             select(LessonPlanItem).where(LessonPlanItem.plan_id == plan.id).order_by(LessonPlanItem.number)
         )
-        return PlanView(plan, list(items))
+        return PlanView.of(plan, list(items))

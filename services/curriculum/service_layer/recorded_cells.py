@@ -12,9 +12,9 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
 from services.curriculum.adapters.models import ControlEvent, Lesson, RecordedCell
@@ -28,7 +28,7 @@ SUBJECTS = [gb.MarkRecorded.DESCRIPTOR.full_name, gb.AttendanceRecorded.DESCRIPT
 CONSUMER = "curriculum-recorded-cells"
 
 
-async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
+async def record_cell(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler: remember that a cell holds something (a repeat changes nothing)."""
     if event.type == gb.MarkRecorded.DESCRIPTOR.full_name:
         mark = event.parse(gb.MarkRecorded)
@@ -46,12 +46,12 @@ async def record_cell(session: AsyncSession, event: ReceivedEvent) -> None:
         column = uuid.UUID(lesson)
     except ValueError:
         return
-    known = await session.scalar(select(Lesson.id).where(Lesson.id == column)) or await session.scalar(
-        select(ControlEvent.id).where(ControlEvent.id == column)
-    )
+    known = await uow.session.scalar(
+        select(Lesson.id).where(Lesson.id == column)
+    ) or await uow.session.scalar(select(ControlEvent.id).where(ControlEvent.id == column))
     if known is None:
         log.warning("a cell of a column curriculum does not know; skipped", event_id=event.id)
         return
-    await session.execute(
+    await uow.session.execute(
         insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()
     )

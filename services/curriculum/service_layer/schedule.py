@@ -19,11 +19,14 @@ from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import (
     course_unit_with_place,
     get,
+    load_for,
     place_of_group,
     subgroup_of,
     term_dates,
 )
 from services.curriculum.adapters.models import Classroom, Lesson, Term
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, day, time_of_day
 from services.curriculum.domain.schedule import Booking, check_lesson
 from services.curriculum.domain.vocabulary import LessonType
@@ -33,7 +36,6 @@ from services.curriculum.service_layer.closed_sections import refuse_closed
 from services.curriculum.service_layer.control_events import check_group_studies_unit
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.schedule_conflicts import refuse_double_booking
-from services.curriculum.service_layer.teaching_load import load_for
 from services.curriculum.service_layer.upsert import upsert
 
 
@@ -55,14 +57,14 @@ class LessonInput:
     substitution_reference: str = ""
 
 
-async def schedule_lesson(deps: Deps, data: LessonInput) -> Lesson:
+async def schedule_lesson(deps: Deps, data: LessonInput) -> rec.Lesson:
     async with deps.uow() as uow:
         lesson, _ = await apply_lesson(uow, caller(), data)
         await uow.commit()
         return lesson
 
 
-async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput) -> tuple[Lesson, bool]:
+async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput) -> tuple[rec.Lesson, bool]:
     s = uow.session
     v = Violations()
     if data.lesson_type not in LessonType.__members__.values():
@@ -90,7 +92,7 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         if classroom.university_id != place.university.id:
             v.add("classroom_id", "belongs to another university")
     v.raise_if_any()
-    load = await load_for(uow, teacher, unit_id, group_id, subgroup_id, data.lesson_type)
+    load = await load_for(s, teacher, unit_id, group_id, subgroup_id, data.lesson_type)
     lesson_id = stable_id(
         "lesson", unit_id, group_id, subgroup_id, data.lesson_type, when, start.strftime("%H:%M")
     )
@@ -140,9 +142,9 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
         bump_revision=True,
     )  # fmt: skip
     if not changed:
-        return row, False
+        return record(rec.Lesson, row), False
     uow.add_event(events.lesson_event(row))
-    return row, True
+    return record(rec.Lesson, row), True
 
 
 async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
@@ -175,7 +177,7 @@ async def cancel_row(uow: UnitOfWork, row: Lesson, actor: str, reason: str, now:
 
 async def list_lessons(
     deps: Deps, group_id: str, teacher_id: str, from_date: str, to_date: str, page: Page | None = None
-) -> tuple[list[Lesson], str]:
+) -> tuple[list[rec.Lesson], str]:
     """One page of the lessons (by date, start, id) and the next page's token."""
     page = page or page_request(0, "")
     v = Violations()
@@ -197,4 +199,5 @@ async def list_lessons(
         query = query.where(after(order, page.after_key(date.fromisoformat, time.fromisoformat, uuid.UUID)))
     async with deps.uow() as uow:
         found = list(await uow.session.scalars(query.order_by(*order).limit(page.fetch)))
-    return page.cut(found, key=lambda r: (r.date, r.starts_at, r.id))
+    shown, next_token = page.cut(found, key=lambda r: (r.date, r.starts_at, r.id))
+    return records(rec.Lesson, shown), next_token

@@ -20,6 +20,8 @@ from services.curriculum.adapters.models import (
     Subgroup,
     University,
 )
+from services.curriculum.adapters.records import record, records
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
 from services.curriculum.domain.vocabulary import LANGUAGES
 from services.curriculum.service_layer.authorization import ResourceScope, require
@@ -30,7 +32,7 @@ from services.curriculum.service_layer.upsert import upsert
 
 async def define_university(
     deps: Deps, code: str, title: str, profile_code: str, time_zone: str
-) -> University:
+) -> rec.University:
     v = Violations()
     values = {
         "code": text(code, "code", v, max_length=40),
@@ -61,10 +63,10 @@ async def define_university(
         if changed:
             uow.add_event(structure_event("university", row, None, deps.clock()))
         await uow.commit()
-        return row
+        return record(rec.University, row)
 
 
-async def define_faculty(deps: Deps, university_id: str, code: str, title: str) -> Faculty:
+async def define_faculty(deps: Deps, university_id: str, code: str, title: str) -> rec.Faculty:
     v = Violations()
     values = {"code": text(code, "code", v, max_length=40), "title": text(title, "title", v)}
     uid = need_id(university_id, "university_id")
@@ -84,7 +86,7 @@ async def define_faculty(deps: Deps, university_id: str, code: str, title: str) 
         if changed:
             uow.add_event(structure_event("faculty", row, uid, deps.clock()))
         await uow.commit()
-        return row
+        return record(rec.Faculty, row)
 
 
 async def _define_in_faculty(
@@ -112,22 +114,22 @@ async def _define_in_faculty(
         return row
 
 
-async def define_department(deps: Deps, faculty_id: str, code: str, title: str) -> Department:
-    row = await _define_in_faculty(deps, Department, "department", faculty_id, code, title)
-    assert isinstance(row, Department)
-    return row
+async def define_department(deps: Deps, faculty_id: str, code: str, title: str) -> rec.Department:
+    return record(
+        rec.Department, await _define_in_faculty(deps, Department, "department", faculty_id, code, title)
+    )
 
 
-async def define_specialty(deps: Deps, faculty_id: str, code: str, title: str) -> Specialty:
-    row = await _define_in_faculty(deps, Specialty, "specialty", faculty_id, code, title)
-    assert isinstance(row, Specialty)
-    return row
+async def define_specialty(deps: Deps, faculty_id: str, code: str, title: str) -> rec.Specialty:
+    return record(
+        rec.Specialty, await _define_in_faculty(deps, Specialty, "specialty", faculty_id, code, title)
+    )
 
 
 @dataclass(frozen=True)
 class GroupWithSubgroups:
-    group: Group
-    subgroups: list[Subgroup]
+    group: rec.Group
+    subgroups: list[rec.Subgroup]
     faculty_id: str
 
 
@@ -182,10 +184,14 @@ async def define_group(
             )
         subgroups = list(await uow.session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)))
         await uow.commit()
-        return GroupWithSubgroups(group, sorted(subgroups, key=lambda s: s.code), str(place.faculty.id))
+        return GroupWithSubgroups(
+            record(rec.Group, group),
+            records(rec.Subgroup, sorted(subgroups, key=lambda s: s.code)),
+            str(place.faculty.id),
+        )
 
 
-async def define_subgroup(deps: Deps, group_id: str, code: str) -> Subgroup:
+async def define_subgroup(deps: Deps, group_id: str, code: str) -> rec.Subgroup:
     v = Violations()
     code = text(code, "code", v, max_length=40)
     gid = need_id(group_id, "group_id")
@@ -203,4 +209,4 @@ async def define_subgroup(deps: Deps, group_id: str, code: str) -> Subgroup:
             entity="subgroup",
         )
         await uow.commit()
-        return row
+        return record(rec.Subgroup, row)

@@ -12,7 +12,9 @@ from ejournal_platform.pagination import Page, page_request
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Department, Faculty, Group, Specialty, Subgroup, University
+from services.curriculum.adapters.records import record, records
 from services.curriculum.adapters.tenancy import of_callers
+from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.deps import Deps, caller
 from services.curriculum.service_layer.structure import GroupWithSubgroups
@@ -20,10 +22,10 @@ from services.curriculum.service_layer.structure import GroupWithSubgroups
 
 @dataclass(frozen=True)
 class StructureTree:
-    university: University
-    faculties: list[Faculty]
-    departments: list[Department]
-    specialties: list[Specialty]
+    university: rec.University
+    faculties: list[rec.Faculty]
+    departments: list[rec.Department]
+    specialties: list[rec.Specialty]
 
 
 async def get_structure(deps: Deps, university_id: str) -> StructureTree:
@@ -44,7 +46,12 @@ async def get_structure(deps: Deps, university_id: str) -> StructureTree:
         specialties = list(
             await s.scalars(select(Specialty).where(Specialty.faculty_id.in_(ids)).order_by(Specialty.code))
         )
-        return StructureTree(university, faculties, departments, specialties)
+        return StructureTree(
+            record(rec.University, university),
+            records(rec.Faculty, faculties),
+            records(rec.Department, departments),
+            records(rec.Specialty, specialties),
+        )
 
 
 async def list_groups(
@@ -94,8 +101,11 @@ async def list_groups(
         rows, next_token = page.cut(found, key=lambda r: (r[0].code, r[0].id))
         return [
             GroupWithSubgroups(
-                g,
-                [Subgroup(id=uuid.UUID(pair[:36]), group_id=g.id, code=pair[37:]) for pair in (pairs or [])],
+                record(rec.Group, g),
+                [
+                    rec.Subgroup(id=uuid.UUID(pair[:36]), group_id=g.id, code=pair[37:])
+                    for pair in (pairs or [])
+                ],
                 str(f),
             )
             for g, f, pairs in rows

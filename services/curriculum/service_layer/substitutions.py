@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.identity.v1 import events_pb2 as idn
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters.models import Substitution, TeachingLoad
 
@@ -20,11 +21,11 @@ ENDED = idn.SubstitutionEnded.DESCRIPTOR.full_name
 SUBJECTS = [APPOINTED, ENDED]
 
 
-async def record_substitution(session: AsyncSession, event: ReceivedEvent) -> None:
+async def record_substitution(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler (a repeat changes nothing; an end before its start is kept too)."""
     if event.type == APPOINTED:
         m = event.parse(idn.SubstitutionAppointed)
-        await session.execute(
+        await uow.session.execute(
             insert(Substitution)
             .values(
                 substitution_id=m.substitution_id,
@@ -41,7 +42,7 @@ async def record_substitution(session: AsyncSession, event: ReceivedEvent) -> No
     elif event.type == ENDED:
         e = event.parse(idn.SubstitutionEnded)
         ended = date.fromisoformat(e.ended_on) if e.ended_on else date.today()
-        await session.execute(
+        await uow.session.execute(
             insert(Substitution)
             .values(
                 substitution_id=e.substitution_id,

@@ -3,17 +3,18 @@ from which the gradebook creates journals and gives teachers access; published a
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from ejournal_platform.authz import missing_is_refused
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.errors import InvalidArgument
 from ejournal_regulation import get_profile
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import CourseUnit, Group, TeachingLoad
+from services.curriculum.adapters.records import record
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import audit, events
@@ -49,14 +50,14 @@ def check_load_target(unit: CourseUnit, group: Group, lesson_type: str, v: Viola
         v.add("group_id", error.reason)
 
 
-async def assign_teaching_load(deps: Deps, data: LoadInput) -> TeachingLoad:
+async def assign_teaching_load(deps: Deps, data: LoadInput) -> rec.TeachingLoad:
     async with deps.uow() as uow:
         load, _ = await apply_load(uow, caller(), data)
         await uow.commit()
         return load
 
 
-async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> tuple[TeachingLoad, bool]:
+async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> tuple[rec.TeachingLoad, bool]:
     s = uow.session
     v = Violations()
     if not 0 <= data.hours <= 2000:
@@ -89,9 +90,9 @@ async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> 
         s, TeachingLoad, load_id, values, actor=principal.subject, entity="teaching_load", bump_revision=True
     )
     if not changed:
-        return row, False
+        return record(rec.TeachingLoad, row), False
     uow.add_event(events.load_assigned_event(row, unit.profile_code))
-    return row, True
+    return record(rec.TeachingLoad, row), True
 
 
 async def remove_teaching_load(deps: Deps, load_id: str, reason: str) -> None:
@@ -116,22 +117,3 @@ async def remove_teaching_load(deps: Deps, load_id: str, reason: str) -> None:
         )
         uow.add_event(events.load_removed_event(row, reason))
         await uow.commit()
-
-
-async def load_for(
-    uow: UnitOfWork,
-    teacher: uuid.UUID,
-    unit_id: uuid.UUID,
-    group_id: uuid.UUID,
-    subgroup_id: uuid.UUID | None,
-    lesson_type: str,
-) -> TeachingLoad:
-    """The active load that entitles this teacher to teach this lesson, or FailedPrecondition."""
-    row = await uow.session.get(
-        TeachingLoad, stable_id("teaching_load", teacher, unit_id, group_id, subgroup_id, lesson_type)
-    )
-    if row is None or row.removed_at is not None:
-        raise FailedPrecondition(
-            "the teacher has no teaching load for this course unit, group and lesson type", field="teacher_id"
-        )
-    return row

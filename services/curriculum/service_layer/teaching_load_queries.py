@@ -26,6 +26,8 @@ from services.curriculum.adapters.lookups import (
     place_of_group,
 )
 from services.curriculum.adapters.models import CourseUnit, Faculty, Group, Placement, TeachingLoad
+from services.curriculum.adapters.records import records
+from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.authorization import ResourceScope, allowed, require
 from services.curriculum.service_layer.deps import Deps, caller
 
@@ -98,7 +100,7 @@ async def list_teaching_loads(
     term_id: str = "",
     department_id: str = "",
     page: Page | None = None,
-) -> tuple[list[TeachingLoad], str]:
+) -> tuple[list[rec.TeachingLoad], str]:
     """One page of the loads the caller may see (by group, lesson type, id) and the next page's token.
     The page is cut before the per-row authorization, so a page may hold fewer than its size."""
     page = page or page_request(0, "")
@@ -141,7 +143,7 @@ async def list_teaching_loads(
         shown = [
             r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))
         ]
-        return shown, next_token
+        return records(rec.TeachingLoad, shown), next_token
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ class LoadLabels:
     groups: dict[str, str]
 
 
-async def load_labels(deps: Deps, rows: list[TeachingLoad]) -> LoadLabels:
+async def load_labels(deps: Deps, rows: list[rec.TeachingLoad]) -> LoadLabels:
     """Two reads for the whole page, so a department's list needs no call per row."""
     units = {r.course_unit_id for r in rows}
     groups = {r.group_id for r in rows}

@@ -3,24 +3,26 @@ identity (substitutions), each a durable consumer whose effects are exactly-once
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nats.js import JetStreamContext
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.consumer import EventConsumer
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import stream_name
 from services.gradebook.adapters import tables
 from services.gradebook.service_layer.projections import Projector
 
 
 def consumers(
-    js: JetStreamContext, sessions: async_sessionmaker[AsyncSession], projector: Projector
+    js: JetStreamContext, unit_of_work: Callable[[], UnitOfWork], projector: Projector
 ) -> list[EventConsumer]:
     curriculum = sorted(t for t in projector.event_types if t.startswith("ejournal.curriculum."))
     identity = sorted(t for t in projector.event_types if t.startswith("ejournal.identity."))
     return [
         EventConsumer(
             js,
-            sessions,
+            unit_of_work,
             tables.inbox,
             name="gradebook-curriculum",
             stream=stream_name("curriculum"),
@@ -29,7 +31,7 @@ def consumers(
         ),
         EventConsumer(
             js,
-            sessions,
+            unit_of_work,
             tables.inbox,
             name="gradebook-identity",
             stream=stream_name("identity"),

@@ -132,7 +132,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
 
     async def GetTotals(self, request: pb.GetTotalsRequest, context: Ctx) -> pb.GetTotalsResponse:
         journal, found = await totals.journal_totals_for(
-            self.gb, current_principal(), request.journal_id, list(request.student_ids)
+            self.gb, current_principal(), journal_id=request.journal_id, student_ids=list(request.student_ids)
         )
         return pb.GetTotalsResponse(
             journal_id=str(journal.journal_id),
@@ -144,7 +144,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self, request: pb.GetIntegratedTotalsRequest, context: Ctx
     ) -> pb.GetIntegratedTotalsResponse:
         unit, students, results = await totals.integrated_totals(
-            self.gb, current_principal(), request.course_unit_id, request.group_id
+            self.gb, current_principal(), course_unit_id=request.course_unit_id, group_id=request.group_id
         )
         return pb.GetIntegratedTotalsResponse(
             course_unit_id=str(unit.course_unit_id),
@@ -227,7 +227,11 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self, request: pb.GetCellHistoryRequest, context: Ctx
     ) -> pb.GetCellHistoryResponse:
         rows = await reads.cell_history(
-            self.gb, current_principal(), request.journal_id, request.column_id, request.student_id
+            self.gb,
+            current_principal(),
+            journal_id=request.journal_id,
+            column_id=request.column_id,
+            student_id=request.student_id,
         )
         return pb.GetCellHistoryResponse(
             entries=[
@@ -283,7 +287,7 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         self, request: pb.GetStudentResultsRequest, context: Ctx
     ) -> pb.GetStudentResultsResponse:
         student, found = await totals.student_results(
-            self.gb, current_principal(), request.student_id, request.term_id
+            self.gb, current_principal(), student_id=request.student_id, term_id=request.term_id
         )
         response = pb.GetStudentResultsResponse(student_id=student)
         for journal, cells, sums in found:
@@ -317,12 +321,12 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         found, next_token = await fill.fill_status(
             self.gb,
             current_principal(),
-            request.journal_id,
-            request.teacher_id,
-            request.department_id,
-            request.from_date,
-            request.to_date,
-            page_request(request.page_size, request.page_token, filters),
+            journal_id=request.journal_id,
+            teacher_id=request.teacher_id,
+            department_id=request.department_id,
+            from_date=request.from_date,
+            to_date=request.to_date,
+            page=page_request(request.page_size, request.page_token, filters),
         )
         return pb.GetFillStatusResponse(
             journals=[

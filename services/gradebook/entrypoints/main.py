@@ -47,8 +47,8 @@ async def wire(runtime: Runtime) -> Wiring:
     identity = ServiceIdentity(settings.identity_address, settings.service_name, settings.service_secret)
     secrets = CurriculumClassroomSecrets(settings.curriculum_address, identity)
     gradebook = Gradebook(runtime.sessions, runtime.outbox, secrets)
-    projector = Projector(runtime.outbox, secrets)
-    loops = [c.run for c in consumers(runtime.js, runtime.sessions, projector)]
+    projector = Projector(secrets)
+    loops = [c.run for c in consumers(runtime.js, gradebook.unit_of_work, projector)]
     loops.append(grant_sweeper(gradebook, settings.grant_sweep_seconds))
     return Wiring(
         servicers=[(pb_grpc.add_GradebookServiceServicer_to_server, GradebookServicer(gradebook), SERVICE)],

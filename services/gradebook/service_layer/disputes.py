@@ -230,7 +230,8 @@ async def answer_dispute(
         await uow.commit()
     if decision == rules.ACCEPTED:
         gb.outbox.notify()
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         return await _view(session, dispute_uuid, now)
 
 
@@ -247,7 +248,8 @@ async def list_disputes(
     page = page or page_request(0, "")
     now = gb.now()
     d = t.disputes.c
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         order = (d.opened_at, d.dispute_id)
         query = select(*order).order_by(*order).limit(page.fetch)
         if page.after:
@@ -273,7 +275,8 @@ async def list_disputes(
         views = [v for v in views if str(v.row.student_id) in only]
     elif not journal_id:
         # Staff listing by student: each dispute's journal decides.
-        async with gb.sessions() as session:
+        async with gb.unit_of_work() as uow:
+            session = uow.session
             allowed_views = []
             for v in views:
                 journal = await load_journal(session, v.row.journal_id, now.date())

@@ -44,6 +44,7 @@ def absent_marks(profile_code: str) -> list[str]:
 async def fill_status(
     gb: Gradebook,
     principal: Principal | None,
+    *,
     journal_id: str,
     teacher_id: str,
     department_id: str,
@@ -68,7 +69,8 @@ async def fill_status(
         "fetch": page.fetch,
     }
     out = []
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         ids, next_token = page.cut(
             list((await session.execute(SELECT_JOURNALS, params)).scalars()), key=lambda j: (j,)
         )

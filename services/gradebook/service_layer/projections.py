@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal.identity.v1 import events_pb2 as idn
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event, ReceivedEvent
 from ejournal_platform.logging import get_logger
-from ejournal_platform.outbox import OutboxWriter
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.projections_sql import JOURNAL_TEACHERS
 from services.gradebook.domain.history_chain import GENESIS
@@ -46,8 +46,7 @@ def _lesson_type(value: cur.LessonType.ValueType) -> str:
 class Projector:
     """Applies curriculum and identity events; publishes JournalOpened / SectionScheduled."""
 
-    def __init__(self, outbox: OutboxWriter, secrets: ClassroomSecrets | None = None) -> None:
-        self._outbox = outbox
+    def __init__(self, secrets: ClassroomSecrets | None = None) -> None:
         self._secrets = secrets
         self._handlers: dict[str, Callable[[AsyncSession, ReceivedEvent], Awaitable[list[Event]]]] = {
             cur.CourseUnitDefined.DESCRIPTOR.full_name: self.course_unit_defined,
@@ -72,14 +71,14 @@ class Projector:
     def event_types(self) -> list[str]:
         return list(self._handlers)
 
-    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+    async def handle(self, uow: UnitOfWork, event: ReceivedEvent) -> None:
+        """The consumers' handler: apply one event in the consumer's unit of work; the events it
+        causes go out with that unit's commit (uow.add_event), like any use case's."""
         handler = self._handlers.get(event.type)
         if handler is None:
             return  # a type this service does not need
-        published = await handler(session, event)
-        if published:
-            await self._outbox.write(session, published)
-            self._outbox.notify()
+        for published in await handler(uow.session, event):
+            uow.add_event(published)
 
     async def _reconcile(self, session: AsyncSession, journal_ids: list[uuid.UUID]) -> list[Event]:
         out: list[Event] = []

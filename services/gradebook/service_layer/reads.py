@@ -98,7 +98,8 @@ async def get_journal_with_names(
     course unit's year of study (0 unknown) as the gradebook knows them: what a reopen explanation
     (KZ-17 form) states, prefilled for the teacher."""
     now = gb.now()
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
@@ -135,7 +136,8 @@ async def list_my_journals(
     term = parse_id(term_id, "term_id") if term_id else None
     after = parse_id(page.after[0], "page_token") if page.after else None
     params = {"me": me, "today": now.date(), "term": term, "after": after, "fetch": page.fetch}
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         found = list((await session.execute(MY_JOURNALS, params)).scalars())
         ids, next_token = page.cut(found, key=lambda j: (j,))
         # A constant number of round trips per page (not per journal): the ids, the journals with
@@ -156,7 +158,8 @@ class Grid:
 
 async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> Grid:
     now = gb.now()
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
@@ -198,10 +201,11 @@ async def people_names(session: Any, ids: set[str]) -> dict[str, str]:
 
 
 async def cell_history(
-    gb: Gradebook, principal: Principal | None, journal_id: str, column_id: str, student_id: str
+    gb: Gradebook, principal: Principal | None, *, journal_id: str, column_id: str, student_id: str
 ) -> list[HistoryRow]:
     now = gb.now()
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
@@ -253,7 +257,8 @@ async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id:
     """Recompute the journal's hash chain from the stored rows (the first broken link is reported),
     then every cell's value from the history (the first cell that differs is reported)."""
     now = gb.now()
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
@@ -332,7 +337,8 @@ def _view(row: Any) -> StatementView:
 
 
 async def get_statement(gb: Gradebook, principal: Principal | None, statement_id: str) -> StatementView:
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         row = (
             await session.execute(
                 select(t.statements).where(
@@ -350,7 +356,8 @@ async def get_statement(gb: Gradebook, principal: Principal | None, statement_id
 
 
 async def list_statements(gb: Gradebook, principal: Principal | None, journal_id: str) -> list[StatementView]:
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "statement.read", parse_id(journal_id, "journal_id"), gb.now().date()
         )

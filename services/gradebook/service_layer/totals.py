@@ -55,9 +55,10 @@ async def totals_of(
 
 
 async def journal_totals_for(
-    gb: Gradebook, principal: Principal | None, journal_id: str, student_ids: list[str]
+    gb: Gradebook, principal: Principal | None, *, journal_id: str, student_ids: list[str]
 ) -> tuple[JournalView, dict[uuid.UUID, Totals]]:
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), gb.now().date()
         )
@@ -172,10 +173,11 @@ async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, pa
 
 
 async def integrated_totals(
-    gb: Gradebook, principal: Principal | None, course_unit_id: str, group_id: str
+    gb: Gradebook, principal: Principal | None, *, course_unit_id: str, group_id: str
 ) -> tuple[Unit, list[uuid.UUID], dict[uuid.UUID, IntegratedResult]]:
     group = parse_id(group_id, "group_id")
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"), principal, "journal.read")
         require(principal, "journal.read", await _unit_scope(session, unit, group, finishing_part(unit)))
         students, results = await integrated_results(session, unit, group)
@@ -240,7 +242,7 @@ async def form_integrated_statement(
 
 
 async def student_results(
-    gb: Gradebook, principal: Principal | None, student_id: str, term_id: str
+    gb: Gradebook, principal: Principal | None, *, student_id: str, term_id: str
 ) -> tuple[str, list[tuple[JournalView, list[tuple[Any, str, str]], Totals]]]:
     """KG-10, KG-03: a student's own results, or their child's for a parent (read-only)."""
     if principal is None:
@@ -256,7 +258,8 @@ async def student_results(
     personal = visible_students(principal)
     if personal is not None and str(student) not in personal:
         raise PermissionDenied("permission denied: journal.read")
-    async with gb.sessions() as session:
+    async with gb.unit_of_work() as uow:
+        session = uow.session
         ids = list((await session.execute(STUDENT_JOURNALS, {"s": student, "term": term})).scalars())
         if not ids and personal is None:
             raise PermissionDenied("permission denied: journal.read")

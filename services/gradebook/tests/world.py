@@ -86,7 +86,7 @@ class World:
         self.secrets = StaticClassroomSecrets()
         self.clock = Clock()
         self.gradebook = Gradebook(self.sessions, self.outbox, self.secrets, self.clock)
-        self.projector = Projector(self.outbox, self.secrets)
+        self.projector = Projector(self.secrets)
         self.tokens = TestTokens()
         self.server: GrpcServer | None = None
         self.channel: grpc.aio.Channel | None = None
@@ -139,8 +139,9 @@ class World:
                 data=message.SerializeToString(),
                 headers={},
             )
-            async with self.sessions() as session, session.begin():
-                await self.projector.handle(session, event)
+            async with self.gradebook.unit_of_work() as uow:
+                await self.projector.handle(uow, event)
+                await uow.commit()
 
     async def journal(
         self,

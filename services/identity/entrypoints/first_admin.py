@@ -55,7 +55,11 @@ async def create(arguments: argparse.Namespace, password: str, settings: Identit
                     settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
                 )
             ),
-            keys=KeyRing(sessions, publish_retired_for=retired_key_window(policy.access_ttl), clock=utc_now),
+            keys=KeyRing(
+                lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
+                publish_retired_for=retired_key_window(policy.access_ttl),
+                clock=utc_now,
+            ),
             tokens=policy,
         )
         await create_first_administrator(

@@ -14,7 +14,7 @@ from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated, require
 from ejournal_platform.pagination import page_request
-from services.identity.entrypoints import mappers as m
+from services.identity.entrypoints import translate as m
 from services.identity.service_layer import (
     auth,
     contacts,

@@ -30,7 +30,7 @@ async def build_deps(runtime: Runtime, settings: IdentitySettings) -> Deps:
         session_ttl=timedelta(hours=settings.session_hours),
     )
     keys = KeyRing(
-        runtime.sessions,
+        runtime.unit_of_work,
         publish_retired_for=retired_key_window(tokens.access_ttl),
         clock=utc_now,
         passphrase=settings.signing_key_passphrase.get_secret_value().encode(),

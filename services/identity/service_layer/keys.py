@@ -16,9 +16,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.tokens import (
     DEFAULT_LEEWAY_SECONDS,
     SigningKey,
@@ -36,13 +35,13 @@ KEY_LOCK = 0x1D_E7_17  # advisory lock id: replicas starting at once create one 
 class KeyRing:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
         *,
         publish_retired_for: timedelta,
         clock: Callable[[], datetime],
         passphrase: bytes = b"",
     ) -> None:
-        self._sessions = sessions
+        self._unit_of_work = unit_of_work
         self._passphrase = passphrase
         self._publish_retired_for = publish_retired_for
         self._clock = clock
@@ -74,7 +73,8 @@ class KeyRing:
     async def load(self) -> None:
         """Read the keys; create the first one if there is none; encrypt any stored plain."""
         secret = self._secret()
-        async with self._sessions() as session, session.begin():
+        async with self._unit_of_work() as uow:
+            session = uow.session
             await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
             rows = await sessions_repo.load_keys(session)
             for row in rows:
@@ -85,6 +85,7 @@ class KeyRing:
                 key = SigningKey.generate()
                 await sessions_repo.add_key(session, key.kid, key.to_pem(secret), self._clock())
             rows = await sessions_repo.load_keys(session)
+            await uow.commit()
         self._apply(rows)
 
     def _apply(self, rows: list[Any]) -> None:
@@ -102,12 +103,14 @@ class KeyRing:
 
     async def rotate(self) -> str:
         key = SigningKey.generate()
-        async with self._sessions() as session, session.begin():
+        async with self._unit_of_work() as uow:
+            session = uow.session
             await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
             now = self._clock()
             await sessions_repo.add_key(session, key.kid, key.to_pem(self._secret()), now)
             await sessions_repo.retire_keys_except(session, key.kid, now)
             rows = await sessions_repo.load_keys(session)
+            await uow.commit()
         self._apply(rows)
         return key.kid
 
@@ -118,8 +121,8 @@ class KeyRing:
         except UnknownSigningKey:
             async with self._reload_lock:
                 if self._clock().replace(tzinfo=None) - self._last_reload > timedelta(seconds=2):
-                    async with self._sessions() as session:
-                        self._apply(await sessions_repo.load_keys(session))
+                    async with self._unit_of_work() as uow:
+                        self._apply(await sessions_repo.load_keys(uow.session))
             return self._verifier.verify(token)
 
 

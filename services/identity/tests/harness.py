@@ -141,7 +141,7 @@ async def running_identity(database_url: str, clock: Clock | None = None) -> Asy
     outbox = OutboxWriter(tables.outbox)
     policy = TokenPolicy()
     keys = KeyRing(
-        sessions,
+        lambda: UnitOfWork(sessions, outbox),
         publish_retired_for=retired_key_window(policy.access_ttl),
         clock=clock,
         passphrase=SIGNING_KEY_PASSPHRASE,

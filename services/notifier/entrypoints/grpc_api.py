@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal.notifier.v1 import notifier_service_pb2 as pb
 from ejournal.notifier.v1 import notifier_service_pb2_grpc as pb_grpc
 from ejournal_platform.authz import authenticated
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.pagination import page_request
 from services.notifier.service_layer import my_notices
+from services.notifier.service_layer.deps import Deps
 
 Ctx = Any
 
@@ -29,8 +28,8 @@ def notice_to_pb(row: Any) -> pb.Notice:
 
 
 class NotifierServicer(pb_grpc.NotifierServiceServicer):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Any) -> None:
-        self._sessions, self._clock = sessions, clock
+    def __init__(self, deps: Deps, clock: Any) -> None:
+        self._deps, self._clock = deps, clock
 
     async def ListMyNotices(self, request: pb.ListMyNoticesRequest, context: Ctx) -> pb.ListMyNoticesResponse:
         if request.limit < 0:
@@ -39,7 +38,7 @@ class NotifierServicer(pb_grpc.NotifierServiceServicer):
         size = request.page_size or min(request.limit, my_notices.MAX_LIMIT)
         page = page_request(size, request.page_token, [request.unread_only])
         rows, unread, next_token = await my_notices.list_my_notices(
-            self._sessions, authenticated(), request.unread_only, page
+            self._deps, authenticated(), request.unread_only, page
         )
         return pb.ListMyNoticesResponse(
             notices=[notice_to_pb(r) for r in rows], unread=unread, next_page_token=next_token
@@ -48,5 +47,5 @@ class NotifierServicer(pb_grpc.NotifierServiceServicer):
     async def MarkNoticesRead(
         self, request: pb.MarkNoticesReadRequest, context: Ctx
     ) -> pb.MarkNoticesReadResponse:
-        marked = await my_notices.mark_read(self._sessions, authenticated(), request.notice_ids, self._clock)
+        marked = await my_notices.mark_read(self._deps, authenticated(), request.notice_ids, self._clock)
         return pb.MarkNoticesReadResponse(marked=marked)

@@ -18,6 +18,7 @@ from services.notifier.adapters.channels import Channel, SmtpChannel, TelegramBo
 from services.notifier.adapters.directory import IdentityDirectory
 from services.notifier.entrypoints.grpc_api import NotifierServicer
 from services.notifier.service_layer.absences import EVENTS as ABSENCE_EVENTS
+from services.notifier.service_layer.deps import Deps
 from services.notifier.service_layer.dispatch import Dispatcher
 from services.notifier.service_layer.event_notices import NOTICES
 from services.notifier.service_layer.intake import Intake
@@ -61,7 +62,7 @@ async def wire(runtime: Runtime) -> Wiring:
     )  # fmt: skip
     intake = Intake(directory, renderer, utc_now, dispatcher.wake, settings.absence_streak)
     consumers = [
-        EventConsumer(runtime.js, runtime.sessions, tables.inbox, name=f"notifier-{service}",
+        EventConsumer(runtime.js, runtime.unit_of_work, tables.inbox, name=f"notifier-{service}",
                       stream=stream_name(service), subjects=subjects_of(service), handler=intake.handle)
         for service in ("workflow", "gradebook")
     ]  # fmt: skip
@@ -70,7 +71,7 @@ async def wire(runtime: Runtime) -> Wiring:
         servicers=[
             (
                 pb_grpc.add_NotifierServiceServicer_to_server,
-                NotifierServicer(runtime.sessions, utc_now),
+                NotifierServicer(Deps(runtime.unit_of_work), utc_now),
                 SERVICE,
             )
         ],

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
 from services.notifier.adapters import journal_names, notices_repo
@@ -37,7 +38,9 @@ class Intake:
     wake: Callable[[], None] = lambda: None
     absence_streak: int = 3
 
-    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+    async def handle(self, uow: UnitOfWork, event: ReceivedEvent) -> None:
+        """The consumers' handler, in the consumer's unit of work (committed by the consumer)."""
+        session = uow.session
         if event.type in ABSENCE_EVENTS:
             specs = await absence_notices(session, event.type, event.data, self.absence_streak)
         else:

@@ -7,12 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
 from ejournal_platform.pagination import Page
 from services.notifier.adapters import notices_repo
+from services.notifier.service_layer.deps import Deps
 
 MAX_LIMIT = 200
 
@@ -24,18 +23,19 @@ def _person(principal: Principal) -> str:
 
 
 async def list_my_notices(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, unread_only: bool, page: Page
+    deps: Deps, principal: Principal, unread_only: bool, page: Page
 ) -> tuple[Sequence[Any], int, str]:
     """One page of the caller's notices (newest first), how many are unread, the next page's token."""
     person = _person(principal)
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         rows = await notices_repo.of_recipient(session, person, unread_only, page)
         shown, next_token = page.cut(rows, key=lambda r: (r.created_at, r.id))
         return shown, await notices_repo.unread_count(session, person), next_token
 
 
 async def mark_read(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     notice_ids: Sequence[str],
     clock: Callable[[], datetime],
@@ -47,6 +47,9 @@ async def mark_read(
             ids.append(uuid.UUID(text))
         except ValueError:
             raise InvalidArgument(f"notice_ids[{position}]", "is not a notice id") from None
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         # Only the caller's own notices match: someone else's id marks nothing and reveals nothing.
-        return await notices_repo.mark_read(session, person, ids, clock())
+        result = await notices_repo.mark_read(session, person, ids, clock())
+        await uow.commit()
+        return result

@@ -61,8 +61,9 @@ class Notifier:
         received = ReceivedEvent(
             event_id, event.DESCRIPTOR.full_name, "test", "", "", event.SerializeToString(), {}
         )
-        async with self.sessions() as session, session.begin():
-            await self.intake.handle(session, received)
+        async with UnitOfWork(self.sessions, OutboxWriter(tables.outbox)) as uow:
+            await self.intake.handle(uow, received)
+            await uow.commit()
         return event_id
 
     async def rows(self, sql: str, **params: Any) -> list[Any]:

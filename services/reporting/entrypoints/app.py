@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
@@ -15,7 +14,7 @@ from services.reporting.service_layer.lag import LagTracker
 
 @dataclass
 class ReportingApp:
-    sessions: async_sessionmaker[AsyncSession]
+    deps: Deps
     consumers: ReadModelConsumers
     lag: LagTracker
     jobs: JobRunner

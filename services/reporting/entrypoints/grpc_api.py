@@ -10,10 +10,9 @@ from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.pagination import page_request
-from services.reporting.adapters.queries_documents import names_of
 from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
-from services.reporting.entrypoints import grpc_convert as cv
+from services.reporting.entrypoints import translate as cv
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.service_layer import backup_records, jobs, rebuild, retention
 from services.reporting.service_layer.access import allow, caller
@@ -56,7 +55,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.RebuildReadModelsRequest, context: Ctx
     ) -> pb.RebuildReadModelsResponse:
         allow(caller(), "report.archive")
-        started = await rebuild.rebuild(self.app.sessions, self.app.consumers)
+        started = await rebuild.rebuild(self.app.deps, self.app.consumers)
         return pb.RebuildReadModelsResponse(
             tables_dropped=started.tables, inbox_rows_dropped=started.inbox_rows_dropped
         )
@@ -66,7 +65,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     ) -> pb.GetFillingReportResponse:
         period = Period.of(request.from_date, request.to_date, 7)
         report = await filling.filling_report(
-            self.app.sessions,
+            self.app.deps,
             caller(),
             cv.scope_of(request.scope),
             period,
@@ -82,7 +81,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     ) -> pb.GetAttendanceReportResponse:
         period = Period.of(request.from_date, request.to_date, 7)
         rows, total = await attendance.attendance_report(
-            self.app.sessions,
+            self.app.deps,
             caller(),
             cv.scope_of(request.scope),
             period,
@@ -96,7 +95,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.GetQualityReportRequest, context: Ctx
     ) -> pb.GetQualityReportResponse:
         rows, pending = await quality.quality_report(
-            self.app.sessions,
+            self.app.deps,
             caller(),
             request.term_id,
             request.academic_year_id,
@@ -125,12 +124,11 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.GetReopenAnalysisRequest, context: Ctx
     ) -> pb.GetReopenAnalysisResponse:
         period = Period.of(request.from_date, request.to_date, 183)
-        report = await reopens.reopen_analysis(self.app.sessions, caller(), period, request.faculty_id)
+        report = await reopens.reopen_analysis(self.app.deps, caller(), period, request.faculty_id)
         analysis = report.analysis
-        async with self.app.sessions() as session:
-            people = await names_of(
-                session, [r.key for r in analysis.by_teacher] + [s.subject_id for s in report.sanctions]
-            )
+        people = await reopens.people_named(
+            self.app.deps, [r.key for r in analysis.by_teacher] + [s.subject_id for s in report.sanctions]
+        )
         return cv.reopen_analysis_response(report, people)
 
     async def GetCuratorAttendanceList(
@@ -138,7 +136,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     ) -> pb.GetCuratorAttendanceListResponse:
         period = Period.of(request.from_date, request.to_date, 30)
         rows = await attendance.curator_list(
-            self.app.sessions, caller(), request.group_id, period, request.below_percent
+            self.app.deps, caller(), request.group_id, period, request.below_percent
         )
         return pb.GetCuratorAttendanceListResponse(
             rows=[
@@ -159,7 +157,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
 
     async def GetForecast(self, request: pb.GetForecastRequest, context: Ctx) -> pb.GetForecastResponse:
         report = await forecasting.forecast_report(
-            self.app.sessions, caller(), request.course_unit_id, request.group_id, request.student_id
+            self.app.deps, caller(), request.course_unit_id, request.group_id, request.student_id
         )
         return pb.GetForecastResponse(
             profile_code=report.profile_code,
@@ -189,12 +187,12 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     ) -> pb.RenderDocumentResponse:
         fmt = cv.document_format(request.format)
         principal = caller()
-        sessions = self.app.sessions
+        deps = self.app.deps
         which = request.WhichOneof("document")
         if which == "statement" and fmt == "pdf" and self.app.signing is not None:
             # The statement's signed PDF: the same file for every print, with every signature so far.
             pdf, number, digest = await signing.signed_pdf(
-                sessions, principal, request.statement.statement_id, self.app.signing, self.app.public_url
+                deps, principal, request.statement.statement_id, self.app.signing, self.app.public_url
             )
             done = render.Rendered(
                 pdf, render.CONTENT_TYPES["pdf"], f"statement-{number}.pdf", number, digest
@@ -202,17 +200,15 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         elif which == "statement":
             # A statement prints only what its record says.
             done = await render.statement_document(
-                sessions, principal, request.statement.statement_id, fmt, self.app.public_url
+                deps, principal, request.statement.statement_id, fmt, self.app.public_url
             )
         elif which == "journal_printout":
-            done = await render.journal_printout(
-                sessions, principal, request.journal_printout.journal_id, fmt
-            )
+            done = await render.journal_printout(deps, principal, request.journal_printout.journal_id, fmt)
         elif which == "lesson_plan":
             plan = request.lesson_plan
             protocol = (plan.protocol_number, plan.protocol_date)
             done = await render.lesson_plan(
-                sessions, principal, plan.course_unit_id, plan.group_id, protocol, fmt
+                deps, principal, plan.course_unit_id, plan.group_id, protocol, fmt
             )
         elif which == "filling_error_explanation":
             e = request.filling_error_explanation
@@ -224,9 +220,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
                 "specialty": e.specialty,
                 "addressed_to": e.addressed_to,
             }
-            done = await render.filling_error_explanation(sessions, principal, given, fmt)
+            done = await render.filling_error_explanation(deps, principal, given, fmt)
         elif which == "login_request":
-            done = await render.login_request(sessions, principal, request.login_request, fmt)
+            done = await render.login_request(deps, principal, request.login_request, fmt)
         else:
             raise InvalidArgument("document", "choose the document to print")
         return pb.RenderDocumentResponse(
@@ -246,7 +242,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.ApproveStatementRequest, context: Ctx
     ) -> pb.ApproveStatementResponse:
         done = await signing.approve(
-            self.app.sessions, caller(), request.statement_id, self._signing(), self.app.public_url
+            self.app.deps, caller(), request.statement_id, self._signing(), self.app.public_url
         )
         return pb.ApproveStatementResponse(
             number=done.number,
@@ -259,7 +255,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.PrepareExternalSignatureRequest, context: Ctx
     ) -> pb.PrepareExternalSignatureResponse:
         prepared = await signing.prepare_external(
-            self.app.sessions,
+            self.app.deps,
             caller(),
             request.statement_id,
             request.certificate,
@@ -281,7 +277,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.CompleteExternalSignatureRequest, context: Ctx
     ) -> pb.CompleteExternalSignatureResponse:
         done = await signing.complete_external(
-            self.app.sessions, caller(), request.signing_id, request.signature, self._signing()
+            self.app.deps, caller(), request.signing_id, request.signature, self._signing()
         )
         return pb.CompleteExternalSignatureResponse(
             number=done.number, signatures=_signers(done.signers), next_role=done.next_role
@@ -290,7 +286,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def VerifyStatement(
         self, request: pb.VerifyStatementRequest, context: Ctx
     ) -> pb.VerifyStatementResponse:
-        found = await signing.verify_number(self.app.sessions, request.number, request.hash, self._signing())
+        found = await signing.verify_number(self.app.deps, request.number, request.hash, self._signing())
         return pb.VerifyStatementResponse(
             number=found.number,
             content_hash=found.content_hash,
@@ -302,7 +298,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def VerifyDocument(
         self, request: pb.VerifyDocumentRequest, context: Ctx
     ) -> pb.VerifyDocumentResponse:
-        found = await signing.verify_upload(self.app.sessions, request.content, self._signing())
+        found = await signing.verify_upload(self.app.deps, request.content, self._signing())
         return pb.VerifyDocumentResponse(
             matches_record=found.matches_record,
             number=found.number,
@@ -321,40 +317,40 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             academic_year_id=request.academic_year_id,
         )
         row = await jobs.start_report(
-            self.app.sessions, caller(), request.request_id, job_request, check_start, self.app.jobs.wakeup
+            self.app.deps, caller(), request.request_id, job_request, check_start, self.app.jobs.wakeup
         )
         return pb.StartReportResponse(job=cv.job(row))
 
     async def GetReportJob(self, request: pb.GetReportJobRequest, context: Ctx) -> pb.GetReportJobResponse:
         return pb.GetReportJobResponse(
-            job=cv.job(await jobs.get_job(self.app.sessions, caller(), request.job_id))
+            job=cv.job(await jobs.get_job(self.app.deps, caller(), request.job_id))
         )
 
     async def DownloadReport(
         self, request: pb.DownloadReportRequest, context: Ctx
     ) -> pb.DownloadReportResponse:
-        built = await jobs.download(self.app.sessions, caller(), request.job_id)
+        built = await jobs.download(self.app.deps, caller(), request.job_id)
         return pb.DownloadReportResponse(
             content=built.content, content_type=built.content_type, filename=built.filename
         )
 
     async def RunRetention(self, request: pb.RunRetentionRequest, context: Ctx) -> pb.RunRetentionResponse:
         as_of: date = parse_day(request.as_of, "as_of") or today()
-        records = await retention.run_retention(self.app.sessions, caller(), self.app.archive_dir, as_of)
+        records = await retention.run_retention(self.app.deps, caller(), self.app.archive_dir, as_of)
         return pb.RunRetentionResponse(archived=[cv.archive(r) for r in records])
 
     async def ListArchiveRecords(
         self, request: pb.ListArchiveRecordsRequest, context: Ctx
     ) -> pb.ListArchiveRecordsResponse:
         page = page_request(request.page_size, request.page_token, [request.item_id])
-        rows, next_token = await retention.list_records(self.app.sessions, caller(), request.item_id, page)
+        rows, next_token = await retention.list_records(self.app.deps, caller(), request.item_id, page)
         return pb.ListArchiveRecordsResponse(
             records=[cv.archive(r) for r in rows], next_page_token=next_token
         )
 
     async def ListBackups(self, request: pb.ListBackupsRequest, context: Ctx) -> pb.ListBackupsResponse:
         page = page_request(request.page_size, request.page_token)
-        rows, next_token = await backup_records.list_backups(self.app.sessions, caller(), page)
+        rows, next_token = await backup_records.list_backups(self.app.deps, caller(), page)
         return pb.ListBackupsResponse(
             backups=[
                 pb.Backup(

@@ -18,6 +18,7 @@ from services.reporting.adapters.signing.keys import Pkcs12Key, trust_bundle
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.entrypoints.grpc_api import ReportingServicer
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
@@ -55,10 +56,11 @@ async def wire(runtime: Runtime) -> Wiring:
     settings = runtime.settings
     assert isinstance(settings, ReportingSettings)
     lag = LagTracker()
-    consumers = ReadModelConsumers(runtime.js, runtime.sessions, lag, batch=settings.consumer_batch)
-    runner = JobRunner(runtime.sessions, BUILDERS)
+    deps = Deps(runtime.unit_of_work)
+    consumers = ReadModelConsumers(runtime.js, deps, lag, batch=settings.consumer_batch)
+    runner = JobRunner(deps, BUILDERS)
     app = ReportingApp(
-        runtime.sessions,
+        deps,
         consumers,
         lag,
         runner,
@@ -69,7 +71,7 @@ async def wire(runtime: Runtime) -> Wiring:
     background = [consumers.run, runner.run]
     if settings.service_secret:
         tokens = ServiceIdentity(settings.identity_address, "reporting", settings.service_secret)
-        fetcher = StatementFetcher(runtime.sessions, GrpcStatementSource(settings.gradebook_address, tokens))
+        fetcher = StatementFetcher(deps, GrpcStatementSource(settings.gradebook_address, tokens))
         background.append(fetcher.run)
     return Wiring(
         servicers=[(pb_grpc.add_ReportingServiceServicer_to_server, ReportingServicer(app), SERVICE)],

@@ -7,16 +7,16 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.pagination import Page, keyset
 from services.reporting.adapters.ops_tables import backup_record
 from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.deps import Deps
 
 
 async def record_backup(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     *,
     backup_id: str,
     location: str,
@@ -24,7 +24,8 @@ async def record_backup(
     size_bytes: int,
 ) -> None:
     """Called by the backup tool (deploy/ops/backup.py) once the backup's files are complete."""
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         await session.execute(
             insert(backup_record)
             .values(
@@ -38,11 +39,10 @@ async def record_backup(
             )
             .on_conflict_do_nothing()
         )
+        await uow.commit()
 
 
-async def list_backups(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, page: Page
-) -> tuple[list[Any], str]:
+async def list_backups(deps: Deps, principal: Principal, page: Page) -> tuple[list[Any], str]:
     """One page of backups, newest first, and the next page's token."""
     allow(principal, "report.archive")
     b = backup_record.c
@@ -53,5 +53,6 @@ async def list_backups(
         [datetime.fromisoformat, str],
         descending=True,
     )
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         return page.cut(list((await session.execute(query)).all()), key=lambda r: (r.started_at, r.backup_id))

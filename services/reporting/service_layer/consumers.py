@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform import dead_letters
+from ejournal_platform.batch_consumer import BatchEventConsumer, stop_task
 from ejournal_platform.logging import get_logger
-from services.reporting.adapters.batch_consumer import BatchEventConsumer, stop_task
 from services.reporting.adapters.tables import inbox
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.projections import curriculum, gradebook, identity, workflow
 from services.reporting.service_layer.projections.registry import Projector
@@ -43,7 +43,7 @@ class ReadModelConsumers:
     def __init__(
         self,
         js: JetStreamContext,
-        sessions: async_sessionmaker[AsyncSession],
+        deps: Deps,
         lag: LagTracker,
         *,
         batch: int = 500,
@@ -54,7 +54,7 @@ class ReadModelConsumers:
         self.consumers = [
             BatchEventConsumer(
                 js,
-                sessions,
+                deps.unit_of_work,
                 inbox,
                 name=p.name,
                 stream=p.stream,

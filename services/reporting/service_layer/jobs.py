@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal, RoleGrant
@@ -27,6 +26,7 @@ from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFou
 from ejournal_platform.logging import get_logger
 from services.reporting.adapters.ops_tables import report_job
 from services.reporting.adapters.queries_filling import Scope
+from services.reporting.service_layer.deps import Deps
 
 log = get_logger(__name__)
 JOB_NAMESPACE = uuid.UUID("2b0d3c8e-7f61-4a5b-9d1e-5e9d0c3a7b11")
@@ -58,7 +58,7 @@ class Built:
 
 
 Progress = Callable[[int, int], Awaitable[None]]
-Builder = Callable[[async_sessionmaker[AsyncSession], Principal, JobRequest, Progress], Awaitable[Built]]
+Builder = Callable[[Deps, Principal, JobRequest, Progress], Awaitable[Built]]
 
 
 def principal_json(principal: Principal) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def request_of(params: Mapping[str, Any]) -> JobRequest:
 
 
 async def start_report(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     request_id: str,
     request: JobRequest,
@@ -103,7 +103,8 @@ async def start_report(
     job_id = str(uuid.uuid5(JOB_NAMESPACE, f"{principal.subject}/{request_id}"))
     params = {**asdict(request), "principal": principal_json(principal)}
     params["scope"] = asdict(request.scope)
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         await session.execute(
             insert(report_job)
             .values(
@@ -115,16 +116,18 @@ async def start_report(
             )
             .on_conflict_do_nothing()
         )
+        await uow.commit()
     if wakeup is not None:
         wakeup.set()
-    return await get_job(sessions, principal, job_id)
+    return await get_job(deps, principal, job_id)
 
 
-async def get_job(sessions: async_sessionmaker[AsyncSession], principal: Principal, job_id: str) -> Any:
+async def get_job(deps: Deps, principal: Principal, job_id: str) -> Any:
     if not job_id:
         raise InvalidArgument("job_id", "is required")
     columns = [c for c in report_job.columns if c.name != "content"]
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = (await session.execute(select(*columns).where(report_job.c.job_id == job_id))).first()
     if row is None or (row.requested_by != principal.subject and not principal.is_service):
         # Someone else's job is refused exactly like a missing one.
@@ -132,11 +135,12 @@ async def get_job(sessions: async_sessionmaker[AsyncSession], principal: Princip
     return row
 
 
-async def download(sessions: async_sessionmaker[AsyncSession], principal: Principal, job_id: str) -> Built:
-    job = await get_job(sessions, principal, job_id)
+async def download(deps: Deps, principal: Principal, job_id: str) -> Built:
+    job = await get_job(deps, principal, job_id)
     if job.status != "done":
         raise FailedPrecondition(f"the report is {job.status}, not done yet ({job.progress}/{job.total})")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         content = (
             await session.execute(select(report_job.c.content).where(report_job.c.job_id == job_id))
         ).scalar_one()
@@ -144,19 +148,22 @@ async def download(sessions: async_sessionmaker[AsyncSession], principal: Princi
 
 
 class JobRunner:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], builders: Mapping[str, Builder]) -> None:
-        self._sessions = sessions
+    def __init__(self, deps: Deps, builders: Mapping[str, Builder]) -> None:
+        self._deps = deps
         self._builders = builders
         self.wakeup = asyncio.Event()
 
     async def requeue_abandoned(self) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             await session.execute(
                 update(report_job).where(report_job.c.status == "running").values(status="queued")
             )
+            await uow.commit()
 
     async def _claim(self) -> Any:
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             chosen = (
                 select(report_job.c.job_id)
                 .where(report_job.c.status == "queued")
@@ -166,13 +173,17 @@ class JobRunner:
                 .scalar_subquery()
             )
             claimed = update(report_job).where(report_job.c.job_id == chosen).values(status="running")
-            return (
+            result = (
                 await session.execute(claimed.returning(report_job.c.job_id, report_job.c.params))
             ).first()
+            await uow.commit()
+            return result
 
     async def _set(self, job_id: str, **values: Any) -> None:
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             await session.execute(update(report_job).where(report_job.c.job_id == job_id).values(**values))
+            await uow.commit()
 
     async def run_one(self) -> bool:
         job = await self._claim()
@@ -185,7 +196,7 @@ class JobRunner:
 
         try:
             built = await self._builders[request.kind](
-                self._sessions, principal_of(job.params["principal"]), request, progress
+                self._deps, principal_of(job.params["principal"]), request, progress
             )
         except (PermissionDenied, InvalidArgument, NotFound, FailedPrecondition) as error:
             await self._set(job.job_id, status="failed", error=str(error), finished_at=datetime.now(UTC))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.reporting.adapters.batch_consumer import Delivery
+from ejournal_platform.batch_consumer import Delivery
 
 
 def commit_time(ce_time: str) -> float | None:

@@ -9,12 +9,12 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.logging import get_logger
 from services.reporting.adapters.schema import READ_MODEL_TABLES
 from services.reporting.adapters.tables import inbox
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.retention import reapply_archive_marks
 
 log = get_logger(__name__)
@@ -26,33 +26,34 @@ class RebuildStarted:
     inbox_rows_dropped: int
 
 
-async def drop_read_models(sessions: async_sessionmaker[AsyncSession], consumer_names: list[str]) -> int:
-    async with sessions() as session, session.begin():
+async def drop_read_models(deps: Deps, consumer_names: list[str]) -> int:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         # DELETE, not TRUNCATE: the service's database role holds no TRUNCATE (least privilege).
         for table in READ_MODEL_TABLES:
             await session.execute(delete(table))
         result = await session.execute(delete(inbox).where(inbox.c.consumer.in_(consumer_names)))
-        return int(getattr(result, "rowcount", 0) or 0)
+        dropped = int(getattr(result, "rowcount", 0) or 0)
+        await uow.commit()
+        return dropped
 
 
-async def rebuild(
-    sessions: async_sessionmaker[AsyncSession], consumers: ReadModelConsumers
-) -> RebuildStarted:
+async def rebuild(deps: Deps, consumers: ReadModelConsumers) -> RebuildStarted:
     await consumers.stop()
-    dropped = await drop_read_models(sessions, consumers.names)
+    dropped = await drop_read_models(deps, consumers.names)
     await consumers.forget_positions()
     consumers.lag.reset()
     consumers.start()
-    consumers.after_rebuild = asyncio.create_task(_finish(sessions, consumers))
+    consumers.after_rebuild = asyncio.create_task(_finish(deps, consumers))
     log.info("read models rebuilding from the streams' start", inbox_rows_dropped=dropped)
     return RebuildStarted(len(READ_MODEL_TABLES), dropped)
 
 
-async def _finish(sessions: async_sessionmaker[AsyncSession], consumers: ReadModelConsumers) -> None:
+async def _finish(deps: Deps, consumers: ReadModelConsumers) -> None:
     """Once the replay has caught up, archive again what the archive records say was archived (the
     replay brought those journals' cells back)."""
     seconds = await wait_caught_up(consumers, timeout=24 * 3600)
-    await reapply_archive_marks(sessions)
+    await reapply_archive_marks(deps)
     log.info("read models rebuilt", seconds=round(seconds, 2))
 
 

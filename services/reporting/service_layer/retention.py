@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
 from ejournal_platform.pagination import Page, keyset
@@ -33,6 +33,7 @@ from services.reporting.adapters.ops_tables import archive_record
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.domain.retention import Retained, due_for_archive, keep_until
 from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.journal_printout import journal_printout_layout
 from services.reporting.service_layer.documents.names import names_of
 from services.reporting.service_layer.documents.render import statement_context
@@ -115,11 +116,10 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
-async def run_retention(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, archive_dir: Path, as_of: date
-) -> list[Any]:
+async def run_retention(deps: Deps, principal: Principal, archive_dir: Path, as_of: date) -> list[Any]:
     allow(principal, "report.archive")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         due = due_for_archive(await candidates(session), as_of)
         if not due:
             return []
@@ -159,9 +159,11 @@ async def run_retention(
     ]
     journals = [i.id for i in due if i.kind == "journal"]
     statements = [i.id for i in due if i.kind == "statement"]
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         await session.execute(archive_record.insert(), records)
         await mark_archived(session, journals, statements)
+        await uow.commit()
     return records
 
 
@@ -179,18 +181,18 @@ async def mark_archived(session: AsyncSession, journals: list[str], statements: 
         )
 
 
-async def reapply_archive_marks(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def reapply_archive_marks(deps: Deps) -> None:
     """After a rebuild the replay brings archived items back: archive them again from the records."""
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         rows = (await session.execute(select(archive_record.c.kind, archive_record.c.item_id))).all()
         await mark_archived(
             session, [i for k, i in rows if k == "journal"], [i for k, i in rows if k == "statement"]
         )
+        await uow.commit()
 
 
-async def list_records(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, item_id: str, page: Page
-) -> tuple[list[Any], str]:
+async def list_records(deps: Deps, principal: Principal, item_id: str, page: Page) -> tuple[list[Any], str]:
     """One page of archive records, oldest first, and the next page's token."""
     allow(principal, "report.archive")
     a = archive_record.c
@@ -198,7 +200,8 @@ async def list_records(
     if item_id:
         query = query.where(a.item_id == item_id)
     query = keyset(query, page, [a.archived_at, a.archive_id], [datetime.fromisoformat, str])
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         return page.cut(
             list((await session.execute(query)).all()), key=lambda r: (r.archived_at, r.archive_id)
         )

@@ -13,22 +13,21 @@ import asyncio
 import contextlib
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.logging import get_logger
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.gradebook_client import StatementSource
 from services.reporting.adapters.statement_hash import content_hash
+from services.reporting.service_layer.deps import Deps
 
 log = get_logger(__name__)
 
 
-async def fetch_missing(
-    sessions: async_sessionmaker[AsyncSession], source: StatementSource, limit: int = 50
-) -> int:
+async def fetch_missing(deps: Deps, source: StatementSource, limit: int = 50) -> int:
     """Fetch up to `limit` missing contents; return how many were stored."""
     s = rm.statement
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         wanted = (
             await session.execute(
                 select(s.c.statement_id, s.c.content_hash)
@@ -49,21 +48,21 @@ async def fetch_missing(
                 recomputed_hash=recomputed,
             )
             continue
-        async with sessions() as session, session.begin():
+        async with deps.unit_of_work() as uow:
+            session = uow.session
             await session.execute(
                 update(s)
                 .where(s.c.statement_id == statement_id, s.c.content.is_(None))
                 .values(content=content.SerializeToString(deterministic=True))
             )
+            await uow.commit()
         stored += 1
     return stored
 
 
 class StatementFetcher:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], source: StatementSource, idle: float = 1.0
-    ) -> None:
-        self._sessions = sessions
+    def __init__(self, deps: Deps, source: StatementSource, idle: float = 1.0) -> None:
+        self._deps = deps
         self._source = source
         self._idle = idle
         self.wakeup = asyncio.Event()
@@ -72,7 +71,7 @@ class StatementFetcher:
         delay = self._idle
         while True:
             try:
-                stored = await fetch_missing(self._sessions, self._source)
+                stored = await fetch_missing(self._deps, self._source)
                 delay = self._idle
             except asyncio.CancelledError:
                 raise

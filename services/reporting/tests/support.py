@@ -31,6 +31,7 @@ from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.entrypoints.grpc_api import ReportingServicer
 from services.reporting.entrypoints.main import PUBLIC_METHODS, SERVICE
 from services.reporting.service_layer.consumers import ReadModelConsumers
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
@@ -96,7 +97,7 @@ async def reporting(
     for service in SERVICES:
         await ensure_stream(js, service)
     lag = LagTracker()
-    consumers = ReadModelConsumers(js, sessions, lag)
+    consumers = ReadModelConsumers(js, Deps.over(sessions), lag)
     if run:
         consumers.start()
     try:
@@ -137,11 +138,11 @@ class Served:
 async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
     """Reporting's real servicer and report runner on an in-process gRPC server with test tokens."""
     keys = TestTokens()
-    runner = JobRunner(r.sessions, BUILDERS)
+    runner = JobRunner(Deps.over(r.sessions), BUILDERS)
     # The demo's signing: a CA and keys made under the test's folder at first use.
     signing = Signing.demo(archive_dir / "signing", b"reporting-keys-passphrase-for-tests-only")
     app = ReportingApp(
-        r.sessions, r.consumers, r.lag, runner, archive_dir, "https://ejournal.example", signing
+        Deps.over(r.sessions), r.consumers, r.lag, runner, archive_dir, "https://ejournal.example", signing
     )
     server = GrpcServer(keys.verifier_authenticator(), PUBLIC_METHODS)
     server.add(pb_grpc.add_ReportingServiceServicer_to_server, ReportingServicer(app), SERVICE)
@@ -162,5 +163,5 @@ async def load_demo(r: Reporting, demo: DemoUniversity) -> None:
     """Publish the demo's events, wait for the read models, fetch every statement's content."""
     await publish(r.js, demo.events)
     await r.caught_up()
-    while await fetch_missing(r.sessions, FakeStatements(demo.statements)):
+    while await fetch_missing(Deps.over(r.sessions), FakeStatements(demo.statements)):
         pass

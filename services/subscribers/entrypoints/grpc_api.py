@@ -6,8 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
 from ejournal_platform.pagination import page_request
@@ -18,6 +16,7 @@ from services.subscribers.service_layer.admin import (
     Registration,
     SubscriberView,
 )
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.export import Exporter
 
 Ctx = Any
@@ -51,12 +50,12 @@ def subscriber_pb(view: SubscriberView) -> pb.Subscriber:
 class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        deps: Deps,
         clock: Callable[[], datetime],
         allow_loopback_http: bool,
         exporter: Exporter | None = None,
     ) -> None:
-        self._sessions, self._clock, self._loopback = sessions, clock, allow_loopback_http
+        self._deps, self._clock, self._loopback = deps, clock, allow_loopback_http
         self._exporter = exporter
 
     async def RegisterWebhook(
@@ -66,13 +65,13 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
             request.university_id, request.name, request.url, list(request.event_types), request.content_type,
             request.secret, request.idempotency_key,
         )  # fmt: skip
-        view, secret = await admin.register(self._sessions, registration, self._clock(), self._loopback)
+        view, secret = await admin.register(self._deps, registration, self._clock(), self._loopback)
         return pb.RegisterWebhookResponse(subscriber=subscriber_pb(view), secret=secret)
 
     async def ListSubscribers(
         self, request: pb.ListSubscribersRequest, context: Ctx
     ) -> pb.ListSubscribersResponse:
-        views = await admin.list_subscribers(self._sessions, request.university_id, self._clock())
+        views = await admin.list_subscribers(self._deps, request.university_id, self._clock())
         return pb.ListSubscribersResponse(subscribers=[subscriber_pb(v) for v in views])
 
     async def ListDeadLetters(
@@ -81,7 +80,7 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         # `limit` is the older name of `page_size` (kept for clients that send it).
         size = request.page_size or min(max(request.limit, 0), 500)
         page = page_request(size, request.page_token, [request.subscriber_id])
-        rows, next_token = await admin.dead_letters(self._sessions, request.subscriber_id, page)
+        rows, next_token = await admin.dead_letters(self._deps, request.subscriber_id, page)
         return pb.ListDeadLettersResponse(
             dead_letters=[
                 pb.DeadLetter(
@@ -102,14 +101,14 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         self, request: pb.ReplayDeadLettersRequest, context: Ctx
     ) -> pb.ReplayDeadLettersResponse:
         replayed = await admin.replay(
-            self._sessions, request.subscriber_id, list(request.delivery_ids), self._clock()
+            self._deps, request.subscriber_id, list(request.delivery_ids), self._clock()
         )
         return pb.ReplayDeadLettersResponse(replayed=replayed)
 
     async def SetSubscriberActive(
         self, request: pb.SetSubscriberActiveRequest, context: Ctx
     ) -> pb.SetSubscriberActiveResponse:
-        view = await admin.set_active(self._sessions, request.subscriber_id, request.active, self._clock())
+        view = await admin.set_active(self._deps, request.subscriber_id, request.active, self._clock())
         return pb.SetSubscriberActiveResponse(subscriber=subscriber_pb(view))
 
     async def RegisterNatsSubscriber(
@@ -119,7 +118,7 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
             request.university_id, request.name, list(request.event_types), request.start_time,
             request.idempotency_key,
         )  # fmt: skip
-        view, access = await admin.register_nats(self._sessions, self._exporter, registration, self._clock())
+        view, access = await admin.register_nats(self._deps, self._exporter, registration, self._clock())
         return pb.RegisterNatsSubscriberResponse(
             subscriber=subscriber_pb(view), credentials=credentials_pb(access)
         )
@@ -128,6 +127,6 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         self, request: pb.RestartNatsSubscriptionRequest, context: Ctx
     ) -> pb.RestartNatsSubscriptionResponse:
         view = await admin.restart_nats(
-            self._sessions, self._exporter, request.subscriber_id, request.start_time, self._clock()
+            self._deps, self._exporter, request.subscriber_id, request.start_time, self._clock()
         )
         return pb.RestartNatsSubscriptionResponse(subscriber=subscriber_pb(view))

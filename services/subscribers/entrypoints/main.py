@@ -18,6 +18,7 @@ from ejournal_platform.tokens import JwtAuthenticator
 from services.subscribers.adapters import tables
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.dispatch import Dispatcher, utc_now
 from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
@@ -28,7 +29,7 @@ SERVICE = pb.DESCRIPTOR.services_by_name["SubscribersService"].full_name
 
 def consumers(runtime: Runtime, intake: Intake) -> list[EventConsumer]:
     return [
-        EventConsumer(runtime.js, runtime.sessions, tables.inbox, name=f"subscribers-{service}",
+        EventConsumer(runtime.js, runtime.unit_of_work, tables.inbox, name=f"subscribers-{service}",
                       stream=stream_name(service), subjects=stream_subjects(service), handler=intake.handle)
         for service in OFFERED_SERVICES
     ]  # fmt: skip
@@ -40,16 +41,17 @@ async def wire(runtime: Runtime) -> Wiring:
     if settings.metrics_port is not None:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
     config = ExportConfig.from_settings(settings)
-    exporter = Exporter(runtime.engine, runtime.sessions, config) if config is not None else None
+    deps = Deps(runtime.unit_of_work)
+    exporter = Exporter(runtime.engine, deps, config) if config is not None else None
     dispatcher = Dispatcher(
-        runtime.engine, runtime.sessions, utc_now, retry_delays=settings.retry_delays,
+        runtime.engine, deps, utc_now, retry_delays=settings.retry_delays,
         timeout=settings.delivery_timeout, concurrency=settings.concurrency, chain=settings.chain,
         poll_seconds=settings.poll_seconds, park_keep=timedelta(hours=settings.park_hours),
         delivered_keep=timedelta(days=settings.delivered_keep_days),
         export_wake=exporter.wake if exporter else None,
     )  # fmt: skip
     intake = Intake(dispatcher.wake, exporter.wake if exporter else None)
-    servicer = SubscribersServicer(runtime.sessions, utc_now, settings.allow_loopback_http, exporter)
+    servicer = SubscribersServicer(deps, utc_now, settings.allow_loopback_http, exporter)
     exporting = [exporter.run] if exporter else []
     return Wiring(
         servicers=[(pb_grpc.add_SubscribersServiceServicer_to_server, servicer, SERVICE)],

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require, require_current
 from ejournal_platform.context import current_principal
@@ -25,6 +25,7 @@ from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import check_grants, check_url
 from services.subscribers.domain.signing import new_secret, secret_key
 from services.subscribers.service_layer import export
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.export import Exporter
 from services.subscribers.service_layer.metrics import Status, statuses
 
@@ -82,14 +83,15 @@ def validated(r: Registration, allow_loopback_http: bool) -> Registration:
 
 
 async def register(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     request: Registration,
     now: datetime,
     allow_loopback_http: bool,
 ) -> tuple[SubscriberView, str]:
     who = require_current(ACTION, ResourceScope(university_id=request.university_id))
     r = validated(request, allow_loopback_http)
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         if r.idempotency_key:
             again = (
                 await session.execute(select(t.subscribers).where(S.idempotency_key == r.idempotency_key))
@@ -109,14 +111,17 @@ async def register(
             )
         )  # fmt: skip
         row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
-        return SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), r.secret
+        result = SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), r.secret
+        await uow.commit()
+        return result
 
 
 async def list_subscribers(
-    sessions: async_sessionmaker[AsyncSession], university_id: str, now: datetime
+    deps: Deps, university_id: str, now: datetime
 ) -> list[SubscriberView]:
     require_current(ACTION, ResourceScope(university_id=university_id))
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         rows = (
             await session.execute(
                 select(t.subscribers).where(S.university_id == university_id).order_by(S.created_at)
@@ -142,10 +147,11 @@ async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
 
 
 async def dead_letters(
-    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, page: Page
+    deps: Deps, subscriber_id: str, page: Page
 ) -> tuple[list[Any], str]:
     """One page of a subscriber's dead deliveries, oldest first, and the next page's token."""
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _owned(session, subscriber_id)
         query = select(D.seq, D.event_id, D.event_type, D.subject, D.attempts, D.last_error, D.dead_at).where(
             D.subscriber_id == row.subscriber_id, D.status == "dead"
@@ -155,10 +161,11 @@ async def dead_letters(
 
 
 async def replay(
-    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, delivery_ids: Sequence[str], now: datetime
+    deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime
 ) -> int:
     """Dead deliveries wait again, due now, with their attempts counted afresh."""
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _owned(session, subscriber_id)
         chosen = D.subscriber_id == row.subscriber_id
         if delivery_ids:
@@ -171,13 +178,16 @@ async def replay(
             update(t.deliveries).where(chosen, D.status == "dead")
             .values(status="pending", attempts=0, next_attempt_at=now, dead_at=None)
         )  # fmt: skip
-        return int(cast(CursorResult[Any], result).rowcount or 0)
+        replayed = int(cast(CursorResult[Any], result).rowcount or 0)
+        await uow.commit()
+        return replayed
 
 
 async def set_active(
-    sessions: async_sessionmaker[AsyncSession], subscriber_id: str, active: bool, now: datetime
+    deps: Deps, subscriber_id: str, active: bool, now: datetime
 ) -> SubscriberView:
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _owned(session, subscriber_id)
         if row.kind != "webhook":
             # A NATS subscriber pulls at its own pace: there is nothing of ours to pause.
@@ -187,6 +197,7 @@ async def set_active(
         )
         row = (await session.execute(select(t.subscribers).where(S.subscriber_id == row.subscriber_id))).one()
         status = (await statuses(session, now, [str(row.subscriber_id)]))[str(row.subscriber_id)]
+        await uow.commit()
     return SubscriberView(row, status)
 
 
@@ -250,7 +261,7 @@ def _access(exporter: Exporter, row: Any, now: datetime) -> NatsAccess:
 
 
 async def register_nats(
-    sessions: async_sessionmaker[AsyncSession], exporter: Exporter | None, request: NatsRegistration,
+    deps: Deps, exporter: Exporter | None, request: NatsRegistration,
     now: datetime,
 ) -> tuple[SubscriberView, NatsAccess]:  # fmt: skip
     """An outside system that reads the export NATS: a user NKey, a durable consumer on the university's
@@ -268,7 +279,8 @@ async def register_nats(
                      types=", ".join(unknown))  # fmt: skip
     start = _start_time(request.start_time)
     exporting = _exporting(exporter)
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         if request.idempotency_key:
             again = (
                 await session.execute(
@@ -300,16 +312,19 @@ async def register_nats(
             js, exporting.config, request.university_id, str(subscriber_id), request.event_types, start
         )
         row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
-        return SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), _access(exporting, row, now)
+        result = SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), _access(exporting, row, now)
+        await uow.commit()
+        return result
 
 
 async def restart_nats(
-    sessions: async_sessionmaker[AsyncSession], exporter: Exporter | None, subscriber_id: str,
+    deps: Deps, exporter: Exporter | None, subscriber_id: str,
     start_time: str, now: datetime,
 ) -> SubscriberView:  # fmt: skip
     """Recreate a NATS subscriber's consumer from `start_time` (empty: the oldest event kept): a replay.
     Its credentials stay valid (they name the consumer, not its position)."""
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         row = await _owned(session, subscriber_id)
         if row.kind != "nats":
             raise InvalidArgument("subscriber_id", "not a NATS subscriber")

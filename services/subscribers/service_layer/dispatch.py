@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import httpx
 from sqlalchemy import CursorResult, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
@@ -31,6 +31,7 @@ from services.subscribers.adapters.queries import PRUNE, TRY_DISPATCH_LOCK, WAIT
 from services.subscribers.domain.backoff import next_attempt
 from services.subscribers.domain.signing import secret_key, signed_headers
 from services.subscribers.service_layer import metrics
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.intake import route_parked
 
 log = get_logger(__name__)
@@ -68,7 +69,7 @@ class Dispatcher:
     def __init__(
         self,
         engine: AsyncEngine,
-        sessions: async_sessionmaker[AsyncSession],
+        deps: Deps,
         clock: Callable[[], datetime],
         *,
         retry_delays: Sequence[float],
@@ -80,7 +81,7 @@ class Dispatcher:
         delivered_keep: timedelta = timedelta(days=7),
         export_wake: Callable[[], None] | None = None,
     ) -> None:
-        self._engine, self._sessions, self._clock = engine, sessions, clock
+        self._engine, self._deps, self._clock = engine, deps, clock
         self._delays, self._chain, self._poll, self._park_keep = (
             tuple(retry_delays),
             chain,
@@ -120,13 +121,16 @@ class Dispatcher:
 
     async def dispatch_due(self) -> int:
         """One round; the number of deliveries tried."""
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             routed = await route_parked(
                 session, self._clock(), self._park_keep, export=self._export_wake is not None
             )
+            await uow.commit()
         if routed and self._export_wake is not None:
             self._export_wake()
-        async with self._sessions() as session:
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             rows = (await session.execute(WAITING, {"chain": self._chain, "limit": ROUND_LIMIT})).all()
         chains: dict[tuple[Any, str], list[Any]] = {}
         for row in rows:
@@ -141,7 +145,8 @@ class Dispatcher:
         now = self._clock()
         D = t.deliveries.c
         delivered = [o.seq for o in outcomes if o.delivered]
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             if delivered:
                 await session.execute(
                     update(t.deliveries).where(D.seq.in_(delivered))
@@ -157,14 +162,17 @@ class Dispatcher:
                 log.warning("webhook delivery failed", seq=o.seq, attempts=o.attempts, error=o.error,
                             retry_at=str(retry_at) if retry_at else "dead-lettered")  # fmt: skip
                 metrics.DELIVERIES.labels("dead" if retry_at is None else "failed").inc()
+            await uow.commit()
         metrics.DELIVERIES.labels("delivered").inc(len(delivered))
 
     async def prune(self, batch: int = 10_000) -> int:
         """Delete delivered rows older than the retention (a batch per call; the status loop calls it
         every few seconds). Pending and dead rows are kept whatever their age."""
         cutoff = self._clock() - self._delivered_keep
-        async with self._sessions() as session, session.begin():
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             result = await session.execute(PRUNE, {"cutoff": cutoff, "batch": batch})
+            await uow.commit()
         return int(cast(CursorResult[Any], result).rowcount or 0)
 
     async def run(self) -> None:
@@ -189,7 +197,7 @@ class Dispatcher:
             busy = await self.dispatch_due() > 0
             if time.monotonic() >= self._next_status:
                 await self.prune()
-                await metrics.refresh(self._sessions, self._clock())
+                await metrics.refresh(self._deps, self._clock())
                 self._next_status = time.monotonic() + 5
             if busy:
                 continue

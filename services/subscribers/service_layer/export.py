@@ -40,7 +40,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE, headers_for
@@ -48,6 +48,7 @@ from ejournal_platform.logging import get_logger
 from services.subscribers.adapters import tables as t
 from services.subscribers.adapters.queries import TRY_EXPORT_LOCK
 from services.subscribers.domain import natsauth
+from services.subscribers.service_layer.deps import Deps
 
 log = get_logger(__name__)
 
@@ -212,13 +213,13 @@ class Exporter:
     def __init__(
         self,
         engine: AsyncEngine,
-        sessions: async_sessionmaker[AsyncSession],
+        deps: Deps,
         config: ExportConfig,
         *,
         batch: int = 500,
         poll_seconds: float = 0.5,
     ) -> None:
-        self._engine, self._sessions, self._config = engine, sessions, config
+        self._engine, self._deps, self._config = engine, deps, config
         self._batch, self._poll = batch, poll_seconds
         self._wakeup = asyncio.Event()
         self._streams: set[str] = set()
@@ -247,7 +248,8 @@ class Exporter:
 
     async def export_due(self) -> int:
         """Publish the next batch in order; the number published."""
-        async with self._sessions() as session:
+        async with self._deps.unit_of_work() as uow:
+            session = uow.session
             rows = (await session.execute(select(t.exports).order_by(X.seq).limit(self._batch))).all()
         if not rows:
             return 0
@@ -266,8 +268,10 @@ class Exporter:
                 done.append(row.seq)
         finally:
             if done:
-                async with self._sessions() as session, session.begin():
+                async with self._deps.unit_of_work() as uow:
+                    session = uow.session
                     await session.execute(delete(t.exports).where(X.seq.in_(done)))
+                    await uow.commit()
         return len(done)
 
     async def run(self) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.contract import message_class
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
 from services.subscribers.adapters import tables as t
@@ -145,7 +146,9 @@ class Intake:
         self._wake = wake
         self._export = export
 
-    async def handle(self, session: AsyncSession, event: ReceivedEvent) -> None:
+    async def handle(self, uow: UnitOfWork, event: ReceivedEvent) -> None:
+        """The consumers' handler, in the consumer's unit of work (committed by the consumer)."""
+        session = uow.session
         service = event.type.split(".")[1] if event.type.count(".") >= 2 else ""
         if service not in OFFERED_SERVICES:
             return

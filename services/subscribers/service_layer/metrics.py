@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.subscribers.adapters.queries import STATUS
+from services.subscribers.service_layer.deps import Deps
 
 DELIVERIES = Counter(
     "ejournal_webhook_deliveries_total",
@@ -50,8 +51,9 @@ async def statuses(session: AsyncSession, now: datetime, ids: list[str] | None =
     }
 
 
-async def refresh(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
-    async with sessions() as session:
+async def refresh(deps: Deps, now: datetime) -> None:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         found = await statuses(session, now)
     for subscriber, status in found.items():
         PENDING.labels(subscriber).set(status.pending)

@@ -25,11 +25,12 @@ from deploy.local.servers import NatsServer, binary, free_port
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
 from ejournal_platform.consumer import EventConsumer
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import headers_for, new_event_id, stream_name, stream_subjects
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from services.subscribers.adapters import tables
@@ -37,6 +38,7 @@ from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
 from services.subscribers.entrypoints.main import SERVICE
+from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.dispatch import Dispatcher
 from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
@@ -139,10 +141,10 @@ async def running_subscribers(
     js = nc.jetstream()
     for service in OFFERED_SERVICES:
         await ensure_stream(js, service)
-    exporter = Exporter(engine, sessions, export, poll_seconds=0.05) if export else None
+    exporter = Exporter(engine, Deps.over(sessions), export, poll_seconds=0.05) if export else None
     dispatcher = Dispatcher(
         engine,
-        sessions,
+        Deps.over(sessions),
         lambda: datetime.now(UTC),
         retry_delays=retry_delays,
         timeout=2.0,
@@ -157,7 +159,7 @@ async def running_subscribers(
     consumers = [
         EventConsumer(
             js,
-            sessions,
+            lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
             tables.inbox,
             name=f"subscribers-{service}-{tag}",
             stream=stream_name(service),
@@ -170,7 +172,7 @@ async def running_subscribers(
     server = GrpcServer(tokens.verifier_authenticator())
     server.add(
         pb_grpc.add_SubscribersServiceServicer_to_server,
-        SubscribersServicer(sessions, lambda: datetime.now(UTC), True, exporter),
+        SubscribersServicer(Deps.over(sessions), lambda: datetime.now(UTC), True, exporter),
         SERVICE,
     )
     port = await server.start("127.0.0.1", 0)

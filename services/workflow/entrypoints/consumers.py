@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ejournal.curriculum.v1 import events_pb2 as curriculum
 from ejournal.gradebook.v1 import events_pb2 as gradebook
 from ejournal_platform.consumer import EventConsumer, Handler
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent, stream_name
 from ejournal_platform.logging import get_logger
 from ejournal_platform.runtime import Runtime
@@ -33,7 +32,8 @@ DEADLINE_CHANGED = curriculum.CalendarDeadlineChanged.DESCRIPTOR.full_name
 CONTROL_EVENT_CANCELLED = curriculum.ControlEventCancelled.DESCRIPTOR.full_name
 
 
-async def on_gradebook_event(session: AsyncSession, event: ReceivedEvent) -> None:
+async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
+    session = uow.session
     if event.type == JOURNAL_OPENED:
         j = event.parse(gradebook.JournalOpened)
         await section_store.upsert_journal(
@@ -107,7 +107,7 @@ def kind_name(kind: curriculum.ControlEventKind.ValueType) -> str:
 
 
 def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesses | None = None) -> Handler:
-    async def handle(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def handle(uow: UnitOfWork, event: ReceivedEvent) -> None:
         if event.type == CONTROL_EVENT_SCHEDULED:
             e = event.parse(curriculum.ControlEventScheduled)
             deadline = instant_or_none(e.closing_deadline)
@@ -168,7 +168,7 @@ def consumers(
     return [
         EventConsumer(
             runtime.js,
-            runtime.sessions,
+            runtime.unit_of_work,
             tables.inbox,
             name="workflow-gradebook",
             stream=stream_name("gradebook"),
@@ -177,7 +177,7 @@ def consumers(
         ),
         EventConsumer(
             runtime.js,
-            runtime.sessions,
+            runtime.unit_of_work,
             tables.inbox,
             name="workflow-curriculum",
             stream=stream_name("curriculum"),

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import REOPEN_STEPS_OVERDUE
 from ejournal_platform.pagination import Page, page_request
@@ -231,7 +232,7 @@ class Source:
 
 
 async def measure_overdue_steps(
-    sessions: async_sessionmaker[AsyncSession],
+    unit_of_work: Callable[[], UnitOfWork],
     every: float = 30.0,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
@@ -239,8 +240,8 @@ async def measure_overdue_steps(
     database outage only leaves the last value (the health check reports the outage itself)."""
     while True:
         try:
-            async with sessions() as session:
-                REOPEN_STEPS_OVERDUE.set(await case_store.count_overdue_steps(session, clock()))
+            async with unit_of_work() as uow:
+                REOPEN_STEPS_OVERDUE.set(await case_store.count_overdue_steps(uow.session, clock()))
         except Exception as error:
             log.warning("cannot count overdue reopen steps", error=repr(error))
         await asyncio.sleep(every)

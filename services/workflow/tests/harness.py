@@ -69,8 +69,9 @@ class Harness:
 
     async def gradebook_event(self, message: Any) -> None:
         """Apply a gradebook event as the consumer does (in its own transaction)."""
-        async with self.sessions() as session, session.begin():
-            await on_gradebook_event(session, event(message))
+        async with UnitOfWork(self.sessions, OutboxWriter(tables.outbox)) as uow:
+            await on_gradebook_event(uow, event(message))
+            await uow.commit()
 
     async def close_section(
         self,

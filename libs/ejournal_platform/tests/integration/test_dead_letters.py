@@ -13,14 +13,15 @@ import uuid
 import pytest
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.local.servers import NatsServer
 from ejournal_platform import dead_letters
 from ejournal_platform.consumer import EventConsumer
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import ReceivedEvent, stream_name
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.tests.integration.test_outbox_delivery import count, tables, wait_until
 
@@ -39,24 +40,25 @@ async def test_a_poisoned_event_is_dead_lettered_then_replayed_once(
     databases: Databases, nats_server: NatsServer
 ) -> None:
     service = f"poison{uuid.uuid4().hex[:6]}"
-    metadata, _, inbox, effects = tables()
+    metadata, outbox, inbox, effects = tables()
     engine = make_engine(databases.empty(metadata))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     poisoned = str(uuid.uuid4())
     attempts: dict[str, int] = {}
     fixed = False
 
-    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def apply(uow: UnitOfWork, event: ReceivedEvent) -> None:
         attempts[event.id] = attempts.get(event.id, 0) + 1
         if event.id == poisoned and not fixed:
             raise ValueError("mark value 'н/б' not on the scale")  # the bug an operator later fixes
-        await session.execute(insert(effects).values(event_id=event.id, applied=1))
+        await uow.session.execute(insert(effects).values(event_id=event.id, applied=1))
 
     nc = await connect(nats_server.url, "poison-test")
     js = nc.jetstream()
     await ensure_stream(js, service)
     consumer = EventConsumer(
-        js, sessions, inbox, name=service, stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
+        js, lambda: UnitOfWork(sessions, OutboxWriter(outbox)), inbox, name=service,
+        stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
         handler=apply, redelivery=QUICK,
     )  # fmt: skip
     task = asyncio.create_task(consumer.run())

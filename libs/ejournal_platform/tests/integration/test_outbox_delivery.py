@@ -94,10 +94,10 @@ async def test_every_event_has_exactly_one_effect_through_relay_and_nats_crashes
     nc = await connect(nats_server.url, "test-consumer")
     await ensure_stream(nc.jetstream(), SERVICE)
 
-    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def apply(uow: UnitOfWork, event: ReceivedEvent) -> None:
         mark = event.parse(events_pb2.MarkRecorded)
         assert mark.value == "5"
-        await session.execute(
+        await uow.session.execute(
             insert(effects)
             .values(event_id=event.id, applied=1)
             .on_conflict_do_update(
@@ -107,7 +107,7 @@ async def test_every_event_has_exactly_one_effect_through_relay_and_nats_crashes
 
     consumer = EventConsumer(
         nc.jetstream(),
-        sessions,
+        lambda: UnitOfWork(sessions, writer),
         inbox,
         name="effects",
         stream=stream_name(SERVICE),
@@ -177,14 +177,15 @@ async def consuming(
     databases: Databases, nats_server: NatsServer, service: str, handler: Handler
 ) -> AsyncIterator[tuple[JetStreamContext, async_sessionmaker[AsyncSession]]]:
     """A fresh database and stream, and a running consumer applying `handler` to the stream."""
-    metadata, _, inbox, _ = tables()
+    metadata, outbox, inbox, _ = tables()
     engine = make_engine(databases.empty(metadata))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     nc = await connect(nats_server.url, f"{service}-test")
     js = nc.jetstream()
     await ensure_stream(js, service)
     consumer = EventConsumer(
-        js, sessions, inbox, name=service, stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
+        js, lambda: UnitOfWork(sessions, OutboxWriter(outbox)), inbox, name=service,
+        stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
         handler=handler,
     )  # fmt: skip
     task = asyncio.create_task(consumer.run())
@@ -204,10 +205,10 @@ async def test_a_duplicate_outside_the_dedup_window_still_has_one_effect(
     effects = tables()[3]
     calls = 0
 
-    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def apply(uow: UnitOfWork, event: ReceivedEvent) -> None:
         nonlocal calls
         calls += 1
-        await session.execute(insert(effects).values(event_id=event.id, applied=1))
+        await uow.session.execute(insert(effects).values(event_id=event.id, applied=1))
 
     async with consuming(databases, nats_server, "dupcheck", apply) as (js, sessions):
         event_id = "6f1c0a2e-6a59-4a55-9a43-3e2f1f0a9b11"
@@ -226,10 +227,10 @@ async def test_a_failing_handler_gets_the_event_again_and_nothing_half_applied(
     effects = tables()[3]
     attempts = 0
 
-    async def flaky(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def flaky(uow: UnitOfWork, event: ReceivedEvent) -> None:
         nonlocal attempts
         attempts += 1
-        await session.execute(insert(effects).values(event_id=event.id, applied=attempts))
+        await uow.session.execute(insert(effects).values(event_id=event.id, applied=attempts))
         if attempts == 1:
             raise RuntimeError("database hiccup after a partial write")
 

@@ -23,7 +23,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.demo.seed.identity import DEMO_PASSWORD, seed_demo
 from deploy.local.servers import NatsServer, free_port
@@ -31,7 +31,7 @@ from ejournal.gradebook.v1 import events_pb2 as gradebook_events
 from ejournal.identity.v1 import identity_service_pb2 as pb
 from ejournal.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from ejournal_platform.consumer import EventConsumer
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.dead_letters import Redelivery
 from ejournal_platform.events import Event, ReceivedEvent, stream_name
 from ejournal_platform.nats import connect, ensure_stream
@@ -156,26 +156,27 @@ async def test_outbox_gauges_count_unpublished_rows_and_their_age(
 async def test_a_consumer_counts_its_redeliveries_and_pending_events(
     databases: Databases, nats_server: NatsServer
 ) -> None:
-    metadata, _, inbox, effects = tables()
+    metadata, outbox, inbox, effects = tables()
     engine = make_engine(databases.empty(metadata))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     service = f"lag{uuid.uuid4().hex[:6]}"
     failed_once: set[str] = set()
     gate = asyncio.Event()
 
-    async def apply(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def apply(uow: UnitOfWork, event: ReceivedEvent) -> None:
         await gate.wait()  # nothing is applied until the test has seen the events pending
         if event.id not in failed_once:
             failed_once.add(event.id)
             raise ConnectionError("the read model's database blinked")
-        await session.execute(insert(effects).values(event_id=event.id, applied=1))
+        await uow.session.execute(insert(effects).values(event_id=event.id, applied=1))
 
     nc = await connect(nats_server.url, "lag-test")
     js = nc.jetstream()
     await ensure_stream(js, service)
     consumer = EventConsumer(
-        js, sessions, inbox, name=service, stream=stream_name(service), subjects=[f"ejournal.{service}.>"],
-        handler=apply, batch=1, redelivery=Redelivery(delays=(0.05,), max_deliver=5),
+        js, lambda: UnitOfWork(sessions, OutboxWriter(outbox)), inbox, name=service,
+        stream=stream_name(service), subjects=[f"ejournal.{service}.>"], handler=apply, batch=1,
+        redelivery=Redelivery(delays=(0.05,), max_deliver=5),
     )  # fmt: skip
     for _ in range(4):
         event_id = str(uuid.uuid4())

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from services.curriculum.adapters import tables
 from services.curriculum.service_layer.deps import Deps
@@ -43,7 +43,7 @@ async def outbox_size(deps: Deps) -> int:
 
 
 async def deliver(
-    deps: Deps, handler: Callable[[AsyncSession, ReceivedEvent], Awaitable[None]], message: Message
+    deps: Deps, handler: Callable[[UnitOfWork, ReceivedEvent], Awaitable[None]], message: Message
 ) -> None:
     """Apply another service's event as the consumer does, twice (the second must change nothing)."""
     event = ReceivedEvent(
@@ -57,5 +57,5 @@ async def deliver(
     )
     for _ in range(2):
         async with deps.uow() as uow:
-            await handler(uow.session, event)
+            await handler(uow, event)
             await uow.commit()

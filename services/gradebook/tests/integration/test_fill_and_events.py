@@ -91,7 +91,7 @@ async def test_curriculum_events_on_nats_become_a_journal_and_gradebook_events_a
             revision=1,
         )
     )
-    subscribers = [c for c in consumers(js, w.sessions, w.projector)]
+    subscribers = [c for c in consumers(js, w.gradebook.unit_of_work, w.projector)]
     for c in subscribers:
         c.name = f"{c.name}-{suffix}"
     tasks = [asyncio.create_task(c.run()) for c in subscribers]

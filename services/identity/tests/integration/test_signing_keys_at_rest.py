@@ -9,8 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ejournal.identity.v1 import identity_service_pb2 as pb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.grpc.client import bearer
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.tokens import SigningKey, TokenVerifier, issue_access_token
+from services.identity.adapters import tables
 from services.identity.service_layer.keys import KeyRing
 from services.identity.tests.harness import SIGNING_KEY_PASSPHRASE, Identity
 
@@ -28,7 +31,7 @@ async def stored(identity: Identity) -> dict[str, bytes]:
 def ring(identity: Identity, passphrase: bytes) -> KeyRing:
     sessions = async_sessionmaker(identity.engine, expire_on_commit=False)
     return KeyRing(
-        sessions,
+        lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
         publish_retired_for=identity.deps.tokens.access_ttl,
         clock=identity.clock,
         passphrase=passphrase,

@@ -19,6 +19,7 @@ from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from services.notifier.entrypoints.grpc_api import NotifierServicer
+from services.notifier.service_layer.deps import Deps
 from tests.contract.authorization import probe, stranger_grants
 
 pytestmark = pytest.mark.integration
@@ -28,7 +29,8 @@ async def test_every_rpc_needs_a_token_and_reveals_nothing(databases: Databases)
     engine = make_engine(databases.fresh("notifier"), pool_size=2)
     tokens = TestTokens()
     server = GrpcServer(tokens.verifier_authenticator())
-    servicer = NotifierServicer(async_sessionmaker(engine, expire_on_commit=False), lambda: datetime.now(UTC))
+    deps = Deps.over(async_sessionmaker(engine, expire_on_commit=False))
+    servicer = NotifierServicer(deps, lambda: datetime.now(UTC))
     server.add(
         pb_grpc.add_NotifierServiceServicer_to_server,
         servicer,

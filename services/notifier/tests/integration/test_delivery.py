@@ -23,6 +23,7 @@ from ejournal_platform.testing.fixtures import Databases
 from services.identity.tests.harness import pid
 from services.notifier.adapters import tables
 from services.notifier.adapters.channels import Sender, SmtpChannel, SmtpConnection
+from services.notifier.service_layer.deps import Deps
 from services.notifier.tests.harness import PORTAL, mail_server, running_notifier, smtp_to
 
 pytestmark = pytest.mark.integration
@@ -153,15 +154,16 @@ async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) 
     async with running_notifier(databases, {}) as notifier:
         await notifier.deliver(dispute())
         teacher = Principal(subject=pid("kz.teacher1"))
+        deps = Deps.over(notifier.sessions)
         rows, unread, _ = await my_notices.list_my_notices(
-            notifier.sessions, teacher, False, page_request(0, "")
+            deps, teacher, False, page_request(0, "")
         )
         assert unread == 1 and rows[0].subject == "Студент бағаға дау айтады"
         other = Principal(subject=pid("kz.teacher2"))
-        assert await my_notices.mark_read(notifier.sessions, other, [str(rows[0].id)], notifier.clock) == 0
-        assert await my_notices.mark_read(notifier.sessions, teacher, [str(rows[0].id)], notifier.clock) == 1
+        assert await my_notices.mark_read(deps, other, [str(rows[0].id)], notifier.clock) == 0
+        assert await my_notices.mark_read(deps, teacher, [str(rows[0].id)], notifier.clock) == 1
         rows, unread, _ = await my_notices.list_my_notices(
-            notifier.sessions, teacher, True, page_request(0, "")
+            deps, teacher, True, page_request(0, "")
         )
         assert (list(rows), unread) == ([], 0)
         async with notifier.engine.connect() as conn:

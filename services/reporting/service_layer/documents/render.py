@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from ejournal.identity.v1 import identity_service_pb2 as ids
@@ -19,6 +19,7 @@ from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.xlsx import render_xlsx
 from services.reporting.domain.layout import Layout
 from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.forms import (
     explanation_layout,
     lesson_plan_layout,
@@ -112,26 +113,28 @@ async def statement_context(session: AsyncSession, content: gbs.Statement) -> Co
 
 
 async def statement_document(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     fmt: Format,
     public_url: str = "",
 ) -> Rendered:
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         layout = await statement_layout_for(session, principal, statement_id, public_url)
     return to_file(layout, fmt, f"statement-{layout.number}")
 
 
 async def journal_printout(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     journal_id: str,
     fmt: Format,
 ) -> Rendered:
     if not journal_id:
         raise InvalidArgument("journal_printout.journal_id", "is required")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         grid = await q.journal_grid(session, journal_id)
         if grid is None:
             raise refusal("journal.read")  # a missing journal is refused like a foreign one
@@ -152,7 +155,7 @@ async def journal_printout(
 
 
 async def lesson_plan(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     course_unit_id: str,
     group_id: str,
@@ -163,7 +166,8 @@ async def lesson_plan(
         raise InvalidArgument("lesson_plan.course_unit_id", "is required")
     if not group_id:
         raise InvalidArgument("lesson_plan.group_id", "is required")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         unit = await q.row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
         if unit is None:
             raise refusal("report.read")  # a missing course unit is refused like a foreign one
@@ -182,7 +186,7 @@ async def lesson_plan(
 
 
 async def login_request(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     form: ids.LoginRequestForm,
     fmt: Format,
@@ -190,21 +194,23 @@ async def login_request(
     if not form.last_name:
         raise InvalidArgument("login_request.last_name", "is required")
     allow(principal, "login_request.read", department_id=form.department_id, faculty_id=form.faculty_id)
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         names = await names_of(session, [form.requested_by], [form.department_id])
     layout = login_request_layout(form, names)
     return to_file(layout, fmt, f"login-request-{form.login_request_id[:8] or 'new'}")
 
 
 async def filling_error_explanation(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     given: Mapping[str, str],
     fmt: Format,
 ) -> Rendered:
     """From a reopen case (its journal, teacher and reason) and/or the fields given in the request."""
     fields = {k: v for k, v in given.items() if v}
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         case = await q.reopen_case(session, fields.get("case_id", "")) if fields.get("case_id") else None
         journal_id = fields.get("journal_id") or (case.journal_id if case is not None else "")
         if not journal_id:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.general import SigningError
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ScopeType, refusal
 from ejournal_platform.context import Principal
@@ -32,6 +32,7 @@ from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import keys, pades
 from services.reporting.adapters.signing.keys import KeySource, Pending, Pkcs12Key
 from services.reporting.adapters.signing.pki import DemoPki
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.render import statement_layout_for
 from services.reporting.service_layer.documents.words import SERIES_PREFIX
 
@@ -83,7 +84,7 @@ def _now() -> str:
 
 
 async def signed_pdf(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -91,17 +92,17 @@ async def signed_pdf(
 ) -> tuple[bytes, str, str]:
     """The statement's signed PDF (made and signed by the university's key on its first print), after
     checking the caller may read it; with its number and content hash."""
-    async with sessions() as session:
-        layout = await statement_layout_for(session, principal, statement_id, public_url)
-        stored = await _stored(session, statement_id)
+    async with deps.unit_of_work() as uow:
+        layout = await statement_layout_for(uow.session, principal, statement_id, public_url)
+        stored = await _stored(uow.session, statement_id)
     if stored is not None:
         return bytes(stored.pdf), layout.number, layout.content_hash
     pdf = render_pdf(layout)
     key = signing.university().signer()
     pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
-    async with sessions() as session, session.begin():
-        await session.execute(
+    async with deps.unit_of_work() as uow:
+        await uow.session.execute(
             insert(signed_statement)
             .values(
                 statement_id=statement_id,
@@ -112,7 +113,8 @@ async def signed_pdf(
             )
             .on_conflict_do_nothing()  # two first prints at once: the first one stored is kept
         )
-        stored = await _stored(session, statement_id)
+        stored = await _stored(uow.session, statement_id)
+        await uow.commit()
     assert stored is not None
     return bytes(stored.pdf), layout.number, layout.content_hash
 
@@ -126,12 +128,8 @@ def _may_sign(principal: Principal, role: str, teachers: set[str], department_id
     if role == "teacher":
         return principal.subject in teachers
     if role == "head_of_department":
-        return any(
-            g.role == "department_head"
-            and g.scope_type == ScopeType.DEPARTMENT
-            and g.scope_id == department_id
-            for g in principal.roles
-        )
+        head = ("department_head", ScopeType.DEPARTMENT, department_id)
+        return any((g.role, g.scope_type, g.scope_id) == head for g in principal.roles)
     return any(g.role in REGISTRAR_ROLES for g in principal.roles)
 
 
@@ -174,7 +172,7 @@ def _rest(signers: list[dict[str, str]]) -> str:
 
 
 async def approve(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -183,23 +181,24 @@ async def approve(
     """Sign the statement as its next signer, if the caller is that signer."""
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(sessions, principal, statement_id, signing, public_url)
-    async with sessions() as session, session.begin():
-        row = await _locked(session, statement_id)
+    await _readable(deps, principal, statement_id, signing, public_url)
+    async with deps.unit_of_work() as uow:
+        row = await _locked(uow.session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         if any(s["person_id"] == principal.subject for s in signers):
             return Approval(row.number, signers, _rest(signers), True)
-        role = await _next_role(session, principal, row)
-        people = await q.names_of(session, [principal.subject])
+        role = await _next_role(uow.session, principal, row)
+        people = await q.names_of(uow.session, [principal.subject])
         name = people.get(principal.subject) or principal.subject
         key = signing.key(f"person-{principal.subject}", name).signer()
         pdf = await pades.sign(bytes(row.pdf), role, name, key, signing.trust)
         signers.append({"role": role, "person_id": principal.subject, "signed_at": _now()})
-        await session.execute(
+        await uow.session.execute(
             update(signed_statement)
             .where(signed_statement.c.statement_id == statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
         )
+        await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
 
@@ -216,7 +215,7 @@ class Prepared:
 
 
 async def _readable(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     signing: Signing,
@@ -224,15 +223,15 @@ async def _readable(
 ) -> None:
     """The caller may read the statement (a missing one is refused like a foreign one: nothing is
     revealed); its university-signed PDF exists."""
-    async with sessions() as session:
-        exists = await q.statement(session, statement_id)
+    async with deps.unit_of_work() as uow:
+        exists = await q.statement(uow.session, statement_id)
     if exists is None:
         raise refusal("statement.read")
-    await signed_pdf(sessions, principal, statement_id, signing, public_url)
+    await signed_pdf(deps, principal, statement_id, signing, public_url)
 
 
 async def prepare_external(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     statement_id: str,
     certificate: bytes,
@@ -244,15 +243,15 @@ async def prepare_external(
     goes out, the signature value comes back through `complete_external`."""
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(sessions, principal, statement_id, signing, public_url)
+    await _readable(deps, principal, statement_id, signing, public_url)
     if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
         raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
-    async with sessions() as session, session.begin():
-        row = await _locked(session, statement_id)
+    async with deps.unit_of_work() as uow:
+        row = await _locked(uow.session, statement_id)
         if any(s["person_id"] == principal.subject for s in row.signers):
             raise FailedPrecondition("statement_id: you have already signed this statement")
-        role = await _next_role(session, principal, row)
-        people = await q.names_of(session, [principal.subject])
+        role = await _next_role(uow.session, principal, row)
+        people = await q.names_of(uow.session, [principal.subject])
         name = people.get(principal.subject) or principal.subject
         try:
             pending = await keys.prepare_external(
@@ -261,7 +260,7 @@ async def prepare_external(
         except (SigningError, ValueError, TypeError, KeyError) as error:  # untrusted, revoked, unusable
             raise InvalidArgument("certificate", "is not trusted for signing here") from error
         signing_id = str(uuid.uuid4())
-        await session.execute(
+        await uow.session.execute(
             insert(external_signature).values(
                 signing_id=signing_id,
                 statement_id=statement_id,
@@ -271,11 +270,12 @@ async def prepare_external(
                 pending=keys.pending_json(pending),
             )
         )
+        await uow.commit()
     return Prepared(signing_id, role, row.number, pending)
 
 
 async def complete_external(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     signing_id: str,
     signature: bytes,
@@ -284,9 +284,9 @@ async def complete_external(
     """Embed the external signature prepared by the caller, if it verifies; record the signer."""
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
-    async with sessions() as session, session.begin():
+    async with deps.unit_of_work() as uow:
         found = (
-            await session.execute(
+            await uow.session.execute(
                 select(external_signature).where(
                     external_signature.c.signing_id == signing_id,
                     external_signature.c.person_id == principal.subject,
@@ -297,7 +297,7 @@ async def complete_external(
             raise refusal("statement.read")
         if not signature:
             raise InvalidArgument("signature", "is required")
-        row = await _locked(session, found.statement_id)
+        row = await _locked(uow.session, found.statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         pending = keys.pending_of(bytes(found.prepared_pdf), found.pending)
         done = {s["role"] for s in signers}
@@ -313,14 +313,15 @@ async def complete_external(
         signers.append(
             {"role": found.role, "person_id": principal.subject, "signed_at": _now(), "external": "yes"}
         )
-        await session.execute(
+        await uow.session.execute(
             update(signed_statement)
             .where(signed_statement.c.statement_id == found.statement_id)
             .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
         )
-        await session.execute(
+        await uow.session.execute(
             delete(external_signature).where(external_signature.c.statement_id == found.statement_id)
         )
+        await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
 
@@ -363,14 +364,12 @@ async def _checks(pdf: bytes, signing: Signing) -> list[tuple[str, pades.Signatu
     return [(c.field, c) for c in await pades.check(pdf, signing.trust)]
 
 
-async def verify_number(
-    sessions: async_sessionmaker[AsyncSession], number: str, hash_prefix: str, signing: Signing
-) -> Verified:
+async def verify_number(deps: Deps, number: str, hash_prefix: str, signing: Signing) -> Verified:
     """What the public verification page shows. Anything else than a real number with its hash is
     NOT_FOUND with one message, so the page reveals nothing about what exists."""
-    async with sessions() as session:
-        record = await _record(session, number, hash_prefix)
-        stored = await _stored(session, record[0]) if record is not None else None
+    async with deps.unit_of_work() as uow:
+        record = await _record(uow.session, number, hash_prefix)
+        stored = await _stored(uow.session, record[0]) if record is not None else None
     if record is None:
         raise NotFound("no statement with this number and hash")
     checks = await _checks(bytes(stored.pdf), signing) if stored is not None else []
@@ -380,7 +379,7 @@ async def verify_number(
 SUBJECT = re.compile(r"№ ([A-Z]{2}-\d+) · SHA-256 ([0-9a-f]{64})")
 
 
-async def verify_upload(sessions: async_sessionmaker[AsyncSession], pdf: bytes, signing: Signing) -> Verified:
+async def verify_upload(deps: Deps, pdf: bytes, signing: Signing) -> Verified:
     """An uploaded PDF: the record its metadata names, and its own signatures."""
     if not pdf:
         raise InvalidArgument("content", "upload the statement's PDF")
@@ -392,8 +391,8 @@ async def verify_upload(sessions: async_sessionmaker[AsyncSession], pdf: bytes, 
     stated = SUBJECT.search(subject)
     if stated is None:
         return Verified(False, "", "", "", checks)
-    async with sessions() as session:
-        record = await _record(session, stated.group(1), stated.group(2))
+    async with deps.unit_of_work() as uow:
+        record = await _record(uow.session, stated.group(1), stated.group(2))
     matches = record is not None and record[1] == stated.group(2)
     formed = record[2] if record is not None else ""
     return Verified(matches, stated.group(1), stated.group(2), formed, checks)

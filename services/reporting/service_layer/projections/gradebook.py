@@ -11,9 +11,9 @@ from sqlalchemy import func, literal_column, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
-from services.reporting.adapters.batch_consumer import Delivery
 from services.reporting.service_layer.projections.registry import Projector, Upsert, day, event_time, instant
 
 projector = Projector("reporting-gradebook", stream_name("gradebook"), stream_subjects("gradebook"))

@@ -22,7 +22,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting.adapters.batch_consumer import Delivery
+from ejournal_platform.batch_consumer import Delivery
+from ejournal_platform.db import UnitOfWork
 
 M = TypeVar("M", bound=Message)
 Projection = Callable[[AsyncSession, Any, Delivery], Awaitable[None]]
@@ -85,7 +86,9 @@ class Projector:
     def event_types(self) -> list[str]:
         return sorted([*self._statements, *self._rows])
 
-    async def __call__(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    async def __call__(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
+        """The batch consumer's handler, in its unit of work (the consumer commits)."""
+        session = uow.session
         pending: dict[Upsert, list[Mapping[str, Any]]] = {}
 
         async def flush(which: Iterable[Upsert]) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.workflow.v1 import events_pb2 as ev
+from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import workflow_models as wm
-from services.reporting.adapters.batch_consumer import Delivery
 from services.reporting.service_layer.projections.registry import Projector, day, instant
 from services.reporting.service_layer.projections.upsert import upsert
 

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_documents import names_of, unit_names
 from services.reporting.adapters.queries_filling import Scope, presence
 from services.reporting.adapters.queries_results import faculty_of_group, parents_of, students_of_group
 from services.reporting.domain.attendance import AttendanceFigures, Presence, attendance, attendance_by
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.reports.common import Period, authorize_scope, key_name
 
 KEYS: Mapping[str, Callable[[Presence], str]] = {
@@ -35,7 +34,7 @@ class AttendanceRow:
 
 
 async def attendance_report(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     scope: Scope,
     period: Period,
@@ -43,7 +42,8 @@ async def attendance_report(
 ) -> tuple[list[AttendanceRow], AttendanceFigures]:
     scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["group"])
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         records = await presence(session, scope, period.start, period.held_end)
         people = await names_of(session, {r.student_id for r in records}) if group_by == "student" else {}
         by_key = attendance_by(records, key)
@@ -61,7 +61,7 @@ class CuratorRow:
 
 
 async def curator_list(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     group_id: str,
     period: Period,
@@ -75,7 +75,8 @@ async def curator_list(
         raise InvalidArgument("below_percent", f"{below_percent!r} is not a number") from None
     if threshold is not None and not (threshold.is_finite() and 0 <= threshold <= 100):
         raise InvalidArgument("below_percent", "must be a percentage from 0 to 100")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         # the group's faculty too: a dean's office reads the curator lists of its faculty's groups
         faculty = await faculty_of_group(session, group_id)
         limited = authorize_scope(principal, Scope(group_id=group_id, faculty_id=faculty))

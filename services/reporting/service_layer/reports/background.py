@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
@@ -15,6 +14,7 @@ from services.reporting.adapters.queries_documents import names_of, row_by, unit
 from services.reporting.adapters.xlsx import render_xlsx_many
 from services.reporting.domain.layout import Layout, Table
 from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.render import CONTENT_TYPES, statement_layout_for
 from services.reporting.service_layer.documents.statement import term_title
 from services.reporting.service_layer.jobs import Builder, Built, JobRequest, Progress
@@ -32,10 +32,11 @@ def _file(layouts: list[Layout], request: JobRequest, stem: str) -> Built:
 
 
 async def _scope_fields(
-    sessions: async_sessionmaker[AsyncSession], request: JobRequest, period: Period | None
+    deps: Deps, request: JobRequest, period: Period | None
 ) -> tuple[tuple[str, str], ...]:
     scope = request.scope
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         names = await unit_names(session, [scope.faculty_id, scope.department_id, scope.group_id])
         term = await row_by(session, rm.term, "term_id", scope.term_id) if scope.term_id else None
     fields = [
@@ -53,9 +54,7 @@ async def _scope_fields(
     return tuple(fields)
 
 
-async def weekly_filling(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
-) -> Built:
+async def weekly_filling(deps: Deps, principal: Principal, request: JobRequest, progress: Progress) -> Built:
     period = Period.of(request.from_date, request.to_date, 7)
     parts: list[Table] = []
     steps = (
@@ -64,16 +63,16 @@ async def weekly_filling(
         ("faculty", "Заполнение по факультетам"),
     )
     for done, (key, caption) in enumerate(steps, start=1):
-        report = await filling_report(sessions, principal, request.scope, period, key, True)
+        report = await filling_report(deps, principal, request.scope, period, key, True)
         parts.append(tables.filling_table(report.rows, caption))
         await progress(done, len(steps) + 1)
-    rows, _ = await attendance_report(sessions, principal, request.scope, period, "group")
+    rows, _ = await attendance_report(deps, principal, request.scope, period, "group")
     parts.append(tables.attendance_table(rows, "Посещаемость по группам"))
     await progress(len(steps) + 1, len(steps) + 1)
     layout = Layout(
         kind="report",
         title="Еженедельный отчёт: заполнение журналов и посещаемость (KG-11, KG-08)",
-        fields=await _scope_fields(sessions, request, period),
+        fields=await _scope_fields(deps, request, period),
         tables=tuple(parts),
         landscape=True,
     )
@@ -81,7 +80,7 @@ async def weekly_filling(
 
 
 async def quality_and_attendance(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
+    deps: Deps, principal: Principal, request: JobRequest, progress: Progress
 ) -> Built:
     if not request.scope.term_id and not request.academic_year_id:
         raise InvalidArgument("scope.term_id", "a term or an academic year is required")
@@ -90,30 +89,29 @@ async def quality_and_attendance(
     period = Period.of(request.from_date, request.to_date, 183)
     for done, (key, word) in enumerate(keys, start=1):
         rows, pending = await quality_report(
-            sessions, principal, request.scope.term_id, request.academic_year_id, request.scope, key
+            deps, principal, request.scope.term_id, request.academic_year_id, request.scope, key
         )
         note = f" (ведомостей ожидают содержимого: {pending})" if pending else ""
         parts.append(tables.quality_table(rows, f"Качество знаний и успеваемость по {word}{note}"))
-        attendance_rows, _ = await attendance_report(sessions, principal, request.scope, period, key)
+        attendance_rows, _ = await attendance_report(deps, principal, request.scope, period, key)
         parts.append(tables.attendance_table(attendance_rows, f"Посещаемость по {word}"))
         await progress(done, len(keys))
     layout = Layout(
         kind="report",
         title="Качество обучения и посещаемость за семестр/год (KG-11)",
-        fields=await _scope_fields(sessions, request, period),
+        fields=await _scope_fields(deps, request, period),
         tables=tuple(parts),
         landscape=True,
     )
     return _file([layout], request, "quality-and-attendance")
 
 
-async def reopen_report(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
-) -> Built:
+async def reopen_report(deps: Deps, principal: Principal, request: JobRequest, progress: Progress) -> Built:
     period = Period.of(request.from_date, request.to_date, 183)
-    report = await reopen_analysis(sessions, principal, period, request.scope.faculty_id)
+    report = await reopen_analysis(deps, principal, period, request.scope.faculty_id)
     analysis = report.analysis
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         people = await names_of(session, [row.key for row in analysis.by_teacher])
         people |= await unit_names(session, [row.key for row in analysis.by_department])
     await progress(1, 1)
@@ -123,7 +121,7 @@ async def reopen_report(
         title="Анализ причин повторного открытия электронных журналов за семестр (KZ-13, п. 5)",
         heading=("Проректору по академической деятельности",),
         fields=(
-            *await _scope_fields(sessions, request, period),
+            *await _scope_fields(deps, request, period),
             ("Всего открытий", str(analysis.total)),
             ("Завершено", str(analysis.closed)),
             ("Медиана до закрытия, дней", median),
@@ -138,26 +136,23 @@ async def reopen_report(
     return _file([layout], request, f"reopen-analysis-{period.start.isoformat()}")
 
 
-async def curator_report(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
-) -> Built:
+async def curator_report(deps: Deps, principal: Principal, request: JobRequest, progress: Progress) -> Built:
     period = Period.of(request.from_date, request.to_date, 30)
-    rows = await curator_list(sessions, principal, request.scope.group_id, period, "")
+    rows = await curator_list(deps, principal, request.scope.group_id, period, "")
     await progress(1, 1)
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         group = (await unit_names(session, [request.scope.group_id])).get(request.scope.group_id, "")
     layout = Layout(
         kind="report",
         title="Журнал посещаемости куратора: связь с родителями (KG-11)",
-        fields=await _scope_fields(sessions, request, period),
+        fields=await _scope_fields(deps, request, period),
         tables=(tables.curator_table(rows, group),),
     )
     return _file([layout], request, "curator-attendance")
 
 
-async def term_statements(
-    sessions: async_sessionmaker[AsyncSession], principal: Principal, request: JobRequest, progress: Progress
-) -> Built:
+async def term_statements(deps: Deps, principal: Principal, request: JobRequest, progress: Progress) -> Built:
     scope = request.scope
     if not scope.term_id:
         raise InvalidArgument("scope.term_id", "is required")
@@ -169,7 +164,8 @@ async def term_statements(
         if getattr(scope, column):
             query = query.where(s.c[column] == getattr(scope, column))
     layouts: list[Layout] = []
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         ids = [row[0] for row in await session.execute(query.order_by(s.c.series, s.c.number))]
         for index, statement_id in enumerate(ids, start=1):
             layouts.append(await statement_layout_for(session, principal, statement_id))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
 from services.reporting.adapters.queries_documents import names_of, unit_names
 from services.reporting.adapters.queries_filling import Scope, lesson_filling
 from services.reporting.domain.filling import FillingFigures, LessonFilling, figures, figures_by, weeks
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.reports.common import Period, authorize_scope, key_name
 
 KEYS: Mapping[str, Callable[[LessonFilling], str]] = {
@@ -41,7 +42,7 @@ async def load(session: AsyncSession, scope: Scope, period: Period) -> list[Less
 
 
 async def filling_report(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     scope: Scope,
     period: Period,
@@ -50,7 +51,8 @@ async def filling_report(
 ) -> FillingReport:
     scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["teacher"])
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         lessons = await load(session, scope, period)
         people = await names_of(session, {lesson.teacher_id for lesson in lessons})
         units = await unit_names(session, {k for k in figures_by(lessons, key)})

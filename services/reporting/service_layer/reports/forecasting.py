@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
@@ -14,6 +12,7 @@ from services.reporting.adapters.queries_forecast import student_records
 from services.reporting.adapters.queries_results import journals_of
 from services.reporting.domain.forecast import Forecast, GroupForecast, forecast, group_forecast
 from services.reporting.service_layer.access import allow
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.reports.common import today
 
 METHOD = (
@@ -31,7 +30,7 @@ class ForecastReport:
 
 
 async def forecast_report(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     course_unit_id: str,
     group_id: str,
@@ -41,7 +40,8 @@ async def forecast_report(
         raise InvalidArgument("course_unit_id", "is required")
     if not group_id:
         raise InvalidArgument("group_id", "is required")
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         journals = await journals_of(session, course_unit_id, group_id)
         if not journals:
             # Refused with the words a foreign group's forecast gets (issue 13).

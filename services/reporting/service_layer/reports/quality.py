@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.reporting.adapters.queries_documents import unit_names
 from services.reporting.adapters.queries_filling import Scope
 from services.reporting.adapters.queries_results import final_results, terms_of_year
 from services.reporting.domain.quality import FinalResult, QualityFigures, quality_by
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.reports.common import authorize_scope, key_name
 
 KEYS: Mapping[str, Callable[[FinalResult], str]] = {
@@ -44,7 +43,7 @@ def _within(result: FinalResult, scope: Scope) -> bool:
 
 
 async def quality_report(
-    sessions: async_sessionmaker[AsyncSession],
+    deps: Deps,
     principal: Principal,
     term_id: str,
     academic_year_id: str,
@@ -55,7 +54,8 @@ async def quality_report(
         raise InvalidArgument("term_id", "a term or an academic year is required")
     scope = authorize_scope(principal, scope)
     key = KEYS.get(group_by, KEYS["group"])
-    async with sessions() as session:
+    async with deps.unit_of_work() as uow:
+        session = uow.session
         terms = [term_id] if term_id else await terms_of_year(session, academic_year_id)
         results, pending = await final_results(session, terms, scope.units)
         chosen = [r for r in results if _within(r, scope)]

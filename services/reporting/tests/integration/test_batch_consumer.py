@@ -10,16 +10,16 @@ from collections.abc import Callable, Sequence
 import pytest
 from sqlalchemy import Column, Integer, Table, Text, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2 as gb
-from ejournal_platform.db import make_engine, new_metadata
+from ejournal_platform.batch_consumer import BatchEventConsumer, Delivery, stop_task
+from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
 from ejournal_platform.events import headers_for, stream_name
 from ejournal_platform.nats import connect, ensure_stream
-from ejournal_platform.outbox import define_inbox
+from ejournal_platform.outbox import OutboxWriter, define_inbox, define_outbox
 from ejournal_platform.testing.fixtures import Databases
-from services.reporting.adapters.batch_consumer import BatchEventConsumer, Delivery, stop_task
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +32,7 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
 ) -> None:
     metadata = new_metadata()
     inbox = define_inbox(metadata)
+    outbox = define_outbox(metadata)
     effects = Table("effects", metadata, Column("event", Text, primary_key=True), Column("n", Integer))
     url = databases.empty(metadata)
     engine = make_engine(url)
@@ -42,21 +43,21 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
     await ensure_stream(js, "gradebook")
     failures = {"left": 2}
 
-    async def count(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    async def count(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
             value = delivery.event.parse(gb.MarkRecorded).value
             if value == "boom" and failures["left"] > 0:
                 failures["left"] -= 1
                 raise RuntimeError("a handler that fails twice")
             statement = insert(effects).values(event=value, n=1)
-            await session.execute(
+            await uow.session.execute(
                 statement.on_conflict_do_update(index_elements=["event"], set_={"n": effects.c.n + 1})
             )
 
     def consumer() -> BatchEventConsumer:
         return BatchEventConsumer(
             js,
-            sessions,
+            lambda: UnitOfWork(sessions, OutboxWriter(outbox)),
             inbox,
             name="counter",
             stream=stream_name("gradebook"),

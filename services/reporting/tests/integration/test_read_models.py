@@ -17,6 +17,7 @@ from ejournal_platform.testing.fixtures import Databases
 from services.reporting.adapters.queries_filling import Scope, lesson_filling, presence
 from services.reporting.domain.attendance import attendance
 from services.reporting.domain.filling import figures
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.service_layer.statement_content import fetch_missing
 from services.reporting.tests.demo.university import Published, Shape, build
@@ -77,7 +78,7 @@ async def test_read_models_follow_the_events_and_rebuild_to_the_same_figures(
             1 for e in demo.events if e.service == "gradebook"
         )
 
-        await rebuild(r.sessions, r.consumers)
+        await rebuild(Deps.over(r.sessions), r.consumers)
         assert await r.scalar("SELECT count(*) FROM rm_mark") in (0, counts["rm_mark"])
         await r.caught_up()
         assert await snapshot(r) == before
@@ -121,6 +122,6 @@ async def test_statement_content_is_stored_only_when_it_hashes_to_what_was_annou
             tampered[statement_id] = copy
         victim = next(iter(tampered))
         tampered[victim].lines[0].value = "100"  # the stated hash stays: the content no longer matches it
-        stored = await fetch_missing(r.sessions, FakeStatements(tampered))
+        stored = await fetch_missing(Deps.over(r.sessions), FakeStatements(tampered))
         assert stored == len(demo.statements) - 1
         assert await r.scalar("SELECT content IS NULL FROM rm_statement WHERE statement_id = :s", s=victim)

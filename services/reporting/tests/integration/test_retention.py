@@ -19,6 +19,7 @@ from deploy.local.servers import NatsServer
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal_platform.testing.fixtures import Databases
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import load_demo, reporting, serve
@@ -96,7 +97,7 @@ async def test_old_journals_and_statements_are_archived_with_a_record(
             assert {(a.kind, a.item_id) for a in listed.records} == archived
 
             # A rebuild replays the old term's events; the archive record puts them back in the archive.
-            await rebuild(r.sessions, r.consumers)
+            await rebuild(Deps.over(r.sessions), r.consumers)
             await r.caught_up()
             assert r.consumers.after_rebuild is not None
             await r.consumers.after_rebuild

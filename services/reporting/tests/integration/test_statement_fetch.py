@@ -24,6 +24,7 @@ from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
 from ejournal_platform.tokens import ServiceIdentity
 from services.reporting.adapters.gradebook_client import GrpcStatementSource
+from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.statement_content import StatementFetcher
 from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import publish, reporting
@@ -94,7 +95,7 @@ async def test_statements_are_fetched_with_reportings_own_service_token(
             await r.caught_up()
             tokens = ServiceIdentity(f"127.0.0.1:{identity_port}", "reporting", SECRET)
             fetcher = StatementFetcher(
-                r.sessions, GrpcStatementSource(f"127.0.0.1:{gradebook_port}", tokens), idle=0.1
+                Deps.over(r.sessions), GrpcStatementSource(f"127.0.0.1:{gradebook_port}", tokens), idle=0.1
             )
             task = asyncio.create_task(fetcher.run())
             try:

@@ -45,11 +45,12 @@ class Closing:
     control_event_id: str
 
     async def apply(self, message: Any) -> None:
-        async with self.sessions() as session, session.begin():
+        async with UnitOfWork(self.sessions, OutboxWriter(tables.outbox)) as uow:
             if message.DESCRIPTOR.full_name.startswith("ejournal.gradebook"):
-                await on_gradebook_event(session, event(message))
+                await on_gradebook_event(uow, event(message))
             else:
-                await on_curriculum_event(self.processes)(session, event(message))
+                await on_curriculum_event(self.processes)(uow, event(message))
+            await uow.commit()
 
     async def notices(self) -> list[ev.NotificationRequested]:
         async with self.sessions() as session:

@@ -13,8 +13,10 @@ from prometheus_client import REGISTRY
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from ejournal_platform.db import make_engine
+from ejournal_platform.db import UnitOfWork, make_engine
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
+from services.workflow.adapters import tables
 from services.workflow.adapters.case_store import count_overdue_steps
 from services.workflow.service_layer.tasks import measure_overdue_steps
 
@@ -50,7 +52,8 @@ async def test_only_open_cases_past_their_step_deadline_are_counted(databases: D
         async with sessions() as session:
             assert await count_overdue_steps(session, NOW) == 2
             assert await count_overdue_steps(session, NOW + timedelta(days=2)) == 3
-        loop = asyncio.create_task(measure_overdue_steps(sessions, every=0.05, clock=lambda: NOW))
+        units = lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox))  # noqa: E731
+        loop = asyncio.create_task(measure_overdue_steps(units, every=0.05, clock=lambda: NOW))
         await asyncio.sleep(0.5)
         loop.cancel()
         with contextlib.suppress(asyncio.CancelledError):

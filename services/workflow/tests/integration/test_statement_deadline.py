@@ -48,11 +48,12 @@ class Deadline:
     control_event_id: str
 
     async def apply(self, message: Any) -> None:
-        async with self.sessions() as session, session.begin():
+        async with UnitOfWork(self.sessions, OutboxWriter(tables.outbox)) as uow:
             if message.DESCRIPTOR.full_name.startswith("ejournal.gradebook"):
-                await on_gradebook_event(session, event(message))
+                await on_gradebook_event(uow, event(message))
             else:
-                await on_curriculum_event(self.closing, self.statements)(session, event(message))
+                await on_curriculum_event(self.closing, self.statements)(uow, event(message))
+            await uow.commit()
 
     async def published(self, message_type: Any) -> list[Any]:
         async with self.sessions() as session:

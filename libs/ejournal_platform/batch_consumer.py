@@ -6,7 +6,8 @@ This consumer keeps the same exactly-once rule — the event ids go into the inb
 transaction as their effects, and an id already there is skipped — but claims the ids of a batch with
 one statement and commits the batch once. If anything in the batch fails, the batch is rolled back and
 its events are applied one at a time, so one bad event is retried alone (with a growing delay) and
-does not hold the others back.
+does not hold the others back. Like EventConsumer, it owns the unit of work: it claims the inbox in it,
+hands it to the handler (`handler(uow, deliveries)`) and commits it. Reporting's read models use it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.consumer import received
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
@@ -39,8 +40,8 @@ class Delivery:
     stream_seq: int
 
 
-# Applies the batch's new events, in stream order, inside the batch's transaction.
-Handler = Callable[[AsyncSession, Sequence[Delivery]], Awaitable[None]]
+# Applies the batch's new events, in stream order, in the batch's unit of work (the consumer commits).
+Handler = Callable[[UnitOfWork, Sequence[Delivery]], Awaitable[None]]
 AppliedHook = Callable[[str, Sequence[Delivery], float], None]
 
 
@@ -71,7 +72,7 @@ class BatchEventConsumer:
     def __init__(
         self,
         js: JetStreamContext,
-        sessions: async_sessionmaker[AsyncSession],
+        unit_of_work: Callable[[], UnitOfWork],
         inbox: Table,
         *,
         name: str,
@@ -83,7 +84,7 @@ class BatchEventConsumer:
         redelivery: Redelivery = DEFAULT_REDELIVERY,
     ) -> None:
         self._js = js
-        self._sessions = sessions
+        self._unit_of_work = unit_of_work
         self._inbox = inbox
         self.name = name
         self.stream = stream
@@ -93,7 +94,7 @@ class BatchEventConsumer:
         self._on_applied = on_applied
         self._redelivery = redelivery
 
-    async def _apply(self, session: AsyncSession, deliveries: Sequence[Delivery]) -> list[Delivery]:
+    async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
         ids = list(dict.fromkeys(d.event.id for d in deliveries))
         claim = (
             insert(self._inbox)
@@ -101,14 +102,14 @@ class BatchEventConsumer:
             .on_conflict_do_nothing()
             .returning(self._inbox.c.event_id)
         )
-        fresh = {str(row[0]) for row in (await session.execute(claim)).all()}
+        fresh = {str(row[0]) for row in (await uow.session.execute(claim)).all()}
         applied = []
         for delivery in deliveries:
             if delivery.event.id in fresh:
                 fresh.discard(delivery.event.id)  # a duplicate inside the batch is applied once
                 applied.append(delivery)
         if applied:
-            await self._handler(session, applied)
+            await self._handler(uow, applied)
         return applied
 
     async def handle_batch(self, msgs: Sequence[Msg]) -> None:
@@ -117,8 +118,9 @@ class BatchEventConsumer:
         deliveries = [_delivery(m, self.name) for m in msgs]
         started_ns = time.time_ns()
         try:
-            async with self._sessions() as session, session.begin():
-                applied = await self._apply(session, deliveries)
+            async with self._unit_of_work() as uow:
+                applied = await self._apply(uow, deliveries)
+                await uow.commit()
         except Exception as error:
             log.warning("batch failed; applying one by one", consumer=self.name, error=repr(error))
             for msg, delivery in zip(msgs, deliveries, strict=True):
@@ -131,8 +133,9 @@ class BatchEventConsumer:
     async def _handle_one(self, msg: Msg, delivery: Delivery) -> None:
         started_ns = time.time_ns()
         try:
-            async with self._sessions() as session, session.begin():
-                applied = await self._apply(session, [delivery])
+            async with self._unit_of_work() as uow:
+                applied = await self._apply(uow, [delivery])
+                await uow.commit()
         except Exception as error:
             log.warning(
                 "event handler failed", consumer=self.name, event_id=delivery.event.id, error=repr(error)

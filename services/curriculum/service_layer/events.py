@@ -258,6 +258,20 @@ def control_event_event(
     return Event(payload=payload, subject=f"control_event/{event.id}")
 
 
+def control_event_cancelled_event(event: ControlEvent, reason: str, by: str) -> Event:
+    payload = ev.ControlEventCancelled(
+        control_event_id=s(event.id),
+        course_unit_id=s(event.course_unit_id),
+        group_id=s(event.group_id),
+        subgroup_id=s(event.subgroup_id),
+        date=s(event.date),
+        reason=reason,
+        cancelled_by=by,
+        revision=event.revision + 1,
+    )
+    return Event(payload=payload, subject=f"control_event/{event.id}")
+
+
 def structure_event(kind: str, row: Any, parent_id: uuid.UUID | None, at: datetime) -> Event:
     """StructureUnitDefined: a unit's printable state (a group prints as its code)."""
     payload = ev.StructureUnitDefined(

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,6 +56,7 @@ class Projector:
             cur.LessonCancelled.DESCRIPTOR.full_name: self.lesson_cancelled,
             cur.ControlEventScheduled.DESCRIPTOR.full_name: self.control_event_scheduled,
             cur.CalendarDeadlineChanged.DESCRIPTOR.full_name: self.deadline_changed,
+            cur.ControlEventCancelled.DESCRIPTOR.full_name: self.control_event_cancelled,
             cur.StudentEnrolled.DESCRIPTOR.full_name: self.student_enrolled,
             cur.StudentTransferred.DESCRIPTOR.full_name: self.student_transferred,
             cur.StudentExpelled.DESCRIPTOR.full_name: self.student_expelled,
@@ -297,6 +298,38 @@ class Projector:
         return await self._reconcile(
             session, await self._journals_of(session, [unit_id, *last_blocks], group_id)
         )
+
+    async def control_event_cancelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
+        """A control event removed before it took place (a sync import): drop its column in every journal,
+        unless it already holds results or its section is closed (curriculum refuses such a removal
+        first; here it is ignored with a warning)."""
+        m = event.parse(cur.ControlEventCancelled)
+        ce_id = uuid.UUID(m.control_event_id)
+        kept = await session.scalar(
+            select(
+                exists().where(t.marks.c.column_id == ce_id)
+                | exists().where(t.attendance.c.column_id == ce_id)
+                | exists().where(t.history.c.column_id == ce_id)
+                | exists().where(t.sections.c.section_id == ce_id, t.sections.c.closed_at.is_not(None))
+            )
+        )
+        if kept:
+            log.warning(
+                "ControlEventCancelled for a section with results or closed; ignored",
+                control_event_id=m.control_event_id, event_id=event.id,
+            )  # fmt: skip
+            return []
+        journal_ids = list(
+            (
+                await session.execute(select(t.sections.c.journal_id).where(t.sections.c.section_id == ce_id))
+            ).scalars()
+        )
+        # The column goes; the section row stays (the service's role may not delete sections, see
+        # migration 0003): it is left open and without its column; no process closes it (workflow
+        # stops the event's closing process on the same event).
+        await session.execute(delete(t.columns).where(t.columns.c.column_id == ce_id))
+        await session.execute(delete(t.control_events).where(t.control_events.c.control_event_id == ce_id))
+        return await self._reconcile(session, journal_ids)
 
     async def deadline_changed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.CalendarDeadlineChanged)

@@ -45,6 +45,18 @@ class ClosingProcesses:
                 "control event rescheduled",
             )
 
+    async def cancel(self, control_event_id: str, reason: str) -> bool:
+        """The control event was cancelled (ControlEventCancelled): stop its closing process, so it
+        reminds nobody; False when none runs (never started, finished, or already stopped)."""
+        handle = self.client.get_workflow_handle(workflow_id(control_event_id))
+        try:
+            await handle.terminate(reason=f"control event cancelled: {reason}")
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
     async def move(
         self, control_event_id: str, new_deadline: datetime, revision: int, changed_by: str, reason: str
     ) -> ClosingView | None:

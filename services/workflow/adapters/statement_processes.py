@@ -39,6 +39,18 @@ class StatementProcesses:
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
 
+    async def cancel(self, control_event_id: str, reason: str) -> bool:
+        """The control event was cancelled (ControlEventCancelled): stop its statement-deadline process, so it
+        reminds nobody; False when none runs (never started, finished, or already stopped)."""
+        handle = self.client.get_workflow_handle(workflow_id(control_event_id))
+        try:
+            await handle.terminate(reason=f"control event cancelled: {reason}")
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
     async def follow_closing(
         self, control_event_id: str, closing_deadline: datetime, revision: int, changed_by: str, reason: str
     ) -> StatementDeadlineView | None:

@@ -29,6 +29,7 @@ SECTION_SCHEDULED = gradebook.SectionScheduled.DESCRIPTOR.full_name
 SECTION_CLOSED = gradebook.SectionClosed.DESCRIPTOR.full_name
 CONTROL_EVENT_SCHEDULED = curriculum.ControlEventScheduled.DESCRIPTOR.full_name
 DEADLINE_CHANGED = curriculum.CalendarDeadlineChanged.DESCRIPTOR.full_name
+CONTROL_EVENT_CANCELLED = curriculum.ControlEventCancelled.DESCRIPTOR.full_name
 
 
 async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
@@ -152,6 +153,11 @@ def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesse
                 await statements.follow_closing(
                     c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason
                 )
+        elif event.type == CONTROL_EVENT_CANCELLED:  # a cancelled control event reminds nobody
+            x = event.parse(curriculum.ControlEventCancelled)
+            await closing.cancel(x.control_event_id, x.reason)
+            if statements is not None:
+                await statements.cancel(x.control_event_id, x.reason)
 
     return handle
 
@@ -175,7 +181,7 @@ def consumers(
             tables.inbox,
             name="workflow-curriculum",
             stream=stream_name("curriculum"),
-            subjects=[CONTROL_EVENT_SCHEDULED, DEADLINE_CHANGED],
+            subjects=[CONTROL_EVENT_SCHEDULED, DEADLINE_CHANGED, CONTROL_EVENT_CANCELLED],
             handler=on_curriculum_event(closing, statements),
         ),
     ]

@@ -238,6 +238,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "lesson plan {value} is missing from the file but was not removed: its lessons already "
         "have marks or attendance",
     },
+    "removal_control_event_has_results": {
+        "ru": "контроль {value} отсутствует в файле, но не удалён: по нему уже есть оценки или посещаемость",
+        "kk": "{value} бақылауы файлда жоқ, бірақ жойылмады: оған бағалар немесе қатысу қойылған",
+        "ky": "{value} көзөмөлү файлда жок, бирок өчүрүлгөн жок: ага баалар же катышуу коюлган",
+        "en": "control event {value} is missing from the file but was not removed: it already has marks "
+        "or attendance",
+    },
+    "removal_control_event_past": {
+        "ru": "контроль {value} отсутствует в файле, но не удалён: его дата прошла или раздел закрыт",
+        "kk": "{value} бақылауы файлда жоқ, бірақ жойылмады: оның күні өтті немесе бөлім жабылды",
+        "ky": "{value} көзөмөлү файлда жок, бирок өчүрүлгөн жок: анын күнү өттү же бөлүм жабылды",
+        "en": "control event {value} is missing from the file but was not removed: its date has passed "
+        "or its section is closed",
+    },
     "rejected": {
         "ru": "отклонено: {value}",
         "kk": "қабылданбады: {value}",

@@ -3,6 +3,7 @@ same use case as the RPC (apply_control_event), so its checks and default deadli
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from services.curriculum.adapters.spreadsheets import Sheet
@@ -15,7 +16,7 @@ from services.curriculum.domain.imports.rows import (
     col,
 )
 from services.curriculum.service_layer.control_events import ControlEventInput, apply_control_event
-from services.curriculum.service_layer.imports import lookup_maps
+from services.curriculum.service_layer.imports import lookup_maps, removals
 from services.curriculum.service_layer.imports.base import ImportContext, attempt, groups_of_year
 
 KIND = col("kind", "вид контроля", "бақылау түрі", "көзөмөлдүн түрү", "control")
@@ -66,7 +67,7 @@ class ControlEventImporter:
         return total
 
     async def apply(self, ctx: ImportContext) -> int:
-        changed = 0
+        changed, kept = 0, set[uuid.UUID]()
         for done, (sheet, row, data, columns) in enumerate(self.events, start=1):
 
             async def schedule(data: ControlEventInput = data) -> object:
@@ -74,6 +75,12 @@ class ControlEventImporter:
 
             result = await attempt(ctx, sheet, [row], columns, schedule)
             changed += 1 if result is not None and result[1] else 0
+            if result is not None:
+                kept.add(result[0].id)
+                ctx.counts.added += 1 if result[1] else 0
             if done % 500 == 0 or done == len(self.events):
                 await ctx.progress("applying", done, len(self.events))
+        if ctx.sync:  # the file's course unit x group pairs: what they hold and the file leaves out goes
+            pairs = {(uuid.UUID(d.course_unit_id), uuid.UUID(d.group_id)) for _, _, d, _ in self.events}
+            await removals.remove_missing_control_events(ctx, pairs, kept)
         return changed

@@ -10,6 +10,10 @@ something, which is refused with the reason (and then the runner applies nothing
 - Lesson plans of the file's course units: deleted (a plan has no event); refused when the plan's
   lessons (its unit, type, group and subgroup) have marks or attendance, and after the year started
   unless the registrar office gives a reason (as SubmitLessonPlan).
+- Control events of the file's course unit × group pairs: deleted (audited) and ControlEventCancelled
+  published (gradebook drops the section, workflow stops its closing and statement-deadline processes);
+  refused when the event has results (recorded cells on its column) or its date has passed or its
+  section is closed.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 
 from ejournal_platform.errors import FailedPrecondition
-from services.curriculum.adapters.lookups import place_of_specialty
+from services.curriculum.adapters.lookups import place_of_group, place_of_specialty
 from services.curriculum.adapters.models import (
+    ClosedSection,
     ControlEvent,
     CourseUnit,
     Group,
@@ -263,6 +268,75 @@ async def remove_missing_plans(ctx: ImportContext, units: set[uuid.UUID], kept: 
             await audit.record(
                 s, actor=principal.subject, action="plan_removed", entity="lesson_plan",
                 entity_id=plan.id, reason=reason,
+            )  # fmt: skip
+            return True
+
+        await remove_or_refuse(ctx, refusal, remove)
+
+
+async def remove_missing_control_events(
+    ctx: ImportContext, pairs: set[tuple[uuid.UUID, uuid.UUID]], kept: set[uuid.UUID]
+) -> None:
+    """Control events of the file's (course unit, group) pairs that the file leaves out."""
+    s = ctx.session
+    if not pairs:
+        return
+    candidates = await s.scalars(
+        select(ControlEvent)
+        .where(
+            ControlEvent.course_unit_id.in_({unit for unit, _ in pairs}),
+            ControlEvent.group_id.in_({group for _, group in pairs}),
+            ControlEvent.id.not_in(kept),
+        )
+        .order_by(ControlEvent.date, ControlEvent.kind, ControlEvent.id)
+    )
+    missing = [e for e in candidates if (e.course_unit_id, e.group_id) in pairs]
+    if not missing:
+        return
+    ids = [e.id for e in missing]
+    with_results = {
+        uuid.UUID(i)
+        for i in await s.scalars(
+            select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_([str(i) for i in ids]))
+        )
+    }
+    closed = set(
+        await s.scalars(select(ClosedSection.control_event_id).where(ClosedSection.control_event_id.in_(ids)))
+    )
+    unit_ids = {e.course_unit_id for e in missing}
+    unit_codes = dict(
+        (await s.execute(select(CourseUnit.id, CourseUnit.code).where(CourseUnit.id.in_(unit_ids)))).all()
+    )
+    groups = await codes(ctx, Group, (e.group_id for e in missing))
+    subgroups = await codes(ctx, Subgroup, (e.subgroup_id for e in missing))
+    today = ctx.now.astimezone(ZoneInfo(ctx.university.time_zone)).date()
+    reason = sync_reason(ctx)
+    for event in missing:
+        sub = f"/{subgroups[event.subgroup_id]}" if event.subgroup_id else ""
+        label = (
+            f"{unit_codes.get(event.course_unit_id, '?')} {groups.get(event.group_id, '?')}{sub} "
+            f"{event.kind} {event.date.isoformat()}"
+        )
+        refusal = None
+        if event.id in with_results:
+            refusal = Issue("", 0, "", "removal_control_event_has_results", {"value": label})
+        elif event.id in closed or event.date < today:
+            refusal = Issue("", 0, "", "removal_control_event_past", {"value": label})
+
+        async def remove(event: ControlEvent = event) -> bool:
+            place = await place_of_group(s, event.group_id)
+            principal = require(ctx.principal, "calendar.manage", place.scope())
+            before = {
+                "kind": event.kind,
+                "date": event.date,
+                "grade_entry_deadline": event.grade_entry_deadline,
+                "closing_deadline": event.closing_deadline,
+            }
+            ctx.uow.add_event(events.control_event_cancelled_event(event, reason, principal.subject))
+            await s.execute(delete(ControlEvent).where(ControlEvent.id == event.id))
+            await audit.record(
+                s, actor=principal.subject, action="removed", entity="control_event",
+                entity_id=event.id, reason=reason, before=before,
             )  # fmt: skip
             return True
 

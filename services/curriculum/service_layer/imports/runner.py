@@ -47,7 +47,7 @@ IMPORTERS: dict[str, Callable[[], Importer]] = {
 }
 MAX_ERRORS = 1000
 # The kinds a sync import supports (the others are refused with sync set).
-SYNC_KINDS = ("contingent", "schedule", "teaching_load", "curriculum", "lesson_plan")
+SYNC_KINDS = ("contingent", "schedule", "teaching_load", "curriculum", "lesson_plan", "control_events")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.context import set_principal
-from services.curriculum.adapters.models import CourseUnit, Lesson, LessonPlan, TeachingLoad
+from services.curriculum.adapters.models import ControlEvent, CourseUnit, Lesson, LessonPlan, TeachingLoad
 from services.curriculum.service_layer import recorded_cells
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.imports.runner import get_import
@@ -192,3 +192,59 @@ async def test_lesson_plan_sync_refuses_to_remove_a_plan_whose_lessons_have_mark
         assert [e["code"] for e in outcome.errors] == ["removal_plan_has_records"]
         assert "ANAT-1 ЖМ-101 lecture" in str(outcome.errors[0]["reason"])
     assert await live_plans(deps) == before
+
+
+CE_HEADER = ["Дисциплина", "Группа", "Подгруппа", "Вид контроля", "Дата"]
+CONTROLS = [
+    ["ANAT-1", "ЖМ-101", "", "рубежный контроль", "2026-10-20"],
+    ["ANAT-1", "ЖМ-101", "", "экзамен", "2026-12-22"],
+]
+
+
+async def live_control_events(deps: Deps) -> list[tuple[str, str]]:
+    async with deps.uow() as uow:
+        rows = await uow.session.scalars(select(ControlEvent))
+        return sorted((r.date.isoformat(), r.kind) for r in rows)
+
+
+async def controlled(deps: Deps, w: World) -> None:
+    await define_discipline(deps, w)
+    set_principal(registrar(w.university))
+    first = await run(deps, w, "control_events", "ce.csv", csv_bytes([CE_HEADER, *CONTROLS]))
+    assert (first.status, first.counts.added) == ("applied", 2)
+
+
+async def test_control_event_sync_preview_equals_what_it_applies(deps: Deps, world: World) -> None:
+    await controlled(deps, world)
+    before = await live_control_events(deps)
+    rows = [CE_HEADER, CONTROLS[1]]  # the midterm is gone
+    preview = await sync(deps, world, "control_events", rows, dry_run=True)
+    assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (0, 0, 1, 0))
+    assert await live_control_events(deps) == before
+    assert await outbox_events(deps, ev.ControlEventCancelled) == []
+    applied = await sync(deps, world, "control_events", rows, dry_run=False)
+    assert (applied.status, counts(applied)) == ("applied", counts(preview))
+    assert await live_control_events(deps) == [("2026-12-22", "intermediate_attestation")]
+    cancelled = await outbox_events(deps, ev.ControlEventCancelled)
+    scheduled = {e.date: e.control_event_id for e in await outbox_events(deps, ev.ControlEventScheduled)}
+    assert [(c.control_event_id, c.date) for c in cancelled] == [(scheduled["2026-10-20"], "2026-10-20")]
+    # Only the file's course unit x group pairs: the same file again removes nothing.
+    assert counts(await sync(deps, world, "control_events", rows, dry_run=True)) == (0, 0, 0, 0)
+
+
+@pytest.mark.rule("KZ-05")
+async def test_control_event_sync_refuses_to_remove_an_event_with_results(deps: Deps, world: World) -> None:
+    await controlled(deps, world)
+    scheduled = {e.date: e.control_event_id for e in await outbox_events(deps, ev.ControlEventScheduled)}
+    mark = gb.MarkRecorded(
+        journal_id="j", lesson_id=scheduled["2026-10-20"], student_id=str(uuid.uuid4()), value="80"
+    )
+    await deliver(deps, recorded_cells.record_cell, mark)
+    before = await live_control_events(deps)
+    for dry_run in (True, False):
+        outcome = await sync(deps, world, "control_events", [CE_HEADER, CONTROLS[1]], dry_run=dry_run)
+        assert outcome.status == "rejected" and counts(outcome)[2:] == (0, 1)
+        assert [e["code"] for e in outcome.errors] == ["removal_control_event_has_results"]
+        assert "ANAT-1 ЖМ-101 midterm 2026-10-20" in str(outcome.errors[0]["reason"])
+    assert await live_control_events(deps) == before  # all or nothing
+    assert await outbox_events(deps, ev.ControlEventCancelled) == []

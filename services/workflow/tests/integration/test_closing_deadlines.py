@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Worker
 
 from ejournal.curriculum.v1 import events_pb2 as curriculum
@@ -216,3 +217,25 @@ async def test_a_registrar_change_of_the_deadline_moves_the_running_timer(closin
     assert (
         await c.processes.move(c.control_event_id, later + timedelta(days=1), 4, "registrar-1", "x") is None
     )
+
+
+@pytest.mark.rule("KZ-05")
+async def test_a_cancelled_control_event_stops_its_closing_process_and_reminds_nobody(
+    closing: Closing,
+) -> None:
+    c = closing
+    now = await c.env.get_current_time()
+    event_date = now + timedelta(days=1)
+    deadline = event_date + timedelta(days=3)
+    await seed_sections(c, event_date)
+    await c.apply(scheduled(c.control_event_id, event_date, deadline))
+    cancelled = curriculum.ControlEventCancelled(
+        control_event_id=c.control_event_id, reason="sync import", cancelled_by="registrar-1", revision=2
+    )
+    await c.apply(cancelled)
+    await c.apply(cancelled)  # a redelivery finds nothing running: no error
+    handle = c.env.client.get_workflow_handle(workflow_id(c.control_event_id))
+    assert (await handle.describe()).status == WorkflowExecutionStatus.TERMINATED
+    await c.env.sleep(deadline - now + timedelta(hours=1))  # past the deadline
+    assert c.gradebook.close_calls == []
+    assert [n for n in await c.notices() if n.kind == "closing"] == []

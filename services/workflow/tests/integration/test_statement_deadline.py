@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Worker
 
 from ejournal.curriculum.v1 import events_pb2 as curriculum
@@ -249,3 +250,23 @@ async def test_a_moved_closing_deadline_moves_the_running_statement_deadline(dea
     assert late.deadline == new_due.isoformat()
     reminders = [n for n in await d.published(ev.NotificationRequested) if n.recipient_id == "Айгүл"]
     assert [n.deadline for n in reminders][:2] == [due.isoformat(), new_due.isoformat()]
+
+
+@pytest.mark.rule("KZ-15")
+async def test_a_cancelled_final_control_stops_its_statement_deadline_and_reminds_nobody(
+    deadline: Deadline,
+) -> None:
+    d = deadline
+    now = await d.env.get_current_time()
+    day = (now + timedelta(days=1)).date()
+    await seed(d, day.isoformat())
+    kind = curriculum.CONTROL_EVENT_KIND_INTERMEDIATE_ATTESTATION
+    await d.apply(final_control(d.control_event_id, kind, day.isoformat()))
+    await d.apply(
+        curriculum.ControlEventCancelled(control_event_id=d.control_event_id, reason="sync", revision=2)
+    )
+    handle = d.env.client.get_workflow_handle(workflow_id(d.control_event_id))
+    assert (await handle.describe()).status == WorkflowExecutionStatus.TERMINATED
+    # (Terminated, its timers never fire; the time-skipping server does not skip with nothing running.)
+    assert d.gradebook.close_calls == []
+    assert await d.published(ev.NotificationRequested) == [] and await d.published(ev.StatementLate) == []

@@ -13,7 +13,7 @@ from typing import cast
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2 as gb
@@ -61,8 +61,8 @@ async def test_cells_recorded_before_the_consumer_ran_are_backfilled_on_its_firs
         await js.publish(name, message.SerializeToString(), headers=headers)
     assert await cells(deps, [lesson, other, unknown]) == []
     runtime = cast(
-        Runtime, SimpleNamespace(js=js, sessions=async_sessionmaker(engine, expire_on_commit=False))
-    )
+        Runtime, SimpleNamespace(js=js, unit_of_work=deps.uow)
+    )  # the consumer's handler takes a unit of work
     task = asyncio.create_task(recorded_cells_consumer(runtime).run())
     try:
         for _ in range(600):  # a liveness bound, not a speed claim

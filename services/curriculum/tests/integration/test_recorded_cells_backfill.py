@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from deploy.local.servers import NatsServer
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import headers_for
 from ejournal_platform.nats import connect, ensure_stream
+from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.runtime import Runtime
+from services.curriculum.adapters import tables
 from services.curriculum.adapters.models import RecordedCell
 from services.curriculum.entrypoints.main import recorded_cells_consumer
 from services.curriculum.service_layer.deps import Deps
@@ -52,9 +55,9 @@ async def test_cells_recorded_before_the_consumer_ran_are_backfilled_on_its_firs
         headers = headers_for(event_id, name, "gradebook", "journal/j", datetime.now(UTC).isoformat())
         await js.publish(name, message.SerializeToString(), headers=headers)
     assert await cells(deps, [lesson, other]) == []
-    runtime = cast(
-        Runtime, SimpleNamespace(js=js, sessions=async_sessionmaker(engine, expire_on_commit=False))
-    )
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    outbox = OutboxWriter(tables.outbox)
+    runtime = cast(Runtime, SimpleNamespace(js=js, unit_of_work=lambda: UnitOfWork(sessions, outbox)))
     task = asyncio.create_task(recorded_cells_consumer(runtime).run())
     try:
         for _ in range(600):  # a liveness bound, not a speed claim

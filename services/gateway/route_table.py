@@ -92,7 +92,7 @@ def with_behaviour(route: RpcRoute) -> RpcRoute:
 # Every route the contracts declare, each contract's in its order. The router tries routes one pattern
 # after another, so the gradebook's (a teacher's saves and grid reads, the busiest calls) come first: a
 # save does not wait for sixty patterns to fail (issue 19). No two services' routes match the same method
-# and path, so the order between services decides nothing else.
+# and path (tests/contract/test_http_mapping.py checks it), so the order decides nothing else.
 BUSIEST_FIRST = ("gradebook", *(service for service in SERVICES if service != "gradebook"))
 ROUTES: list[RpcRoute] = [with_behaviour(route) for route in routes_from_contracts(BUSIEST_FIRST)]
 

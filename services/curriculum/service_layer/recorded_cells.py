@@ -8,12 +8,18 @@ gradebook stream from its first event, which backfills the cells recorded before
 
 from __future__ import annotations
 
+import uuid
+
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
-from services.curriculum.adapters.models import RecordedCell
+from ejournal_platform.logging import get_logger
+from services.curriculum.adapters.models import ControlEvent, Lesson, RecordedCell
+
+log = get_logger(__name__)
 
 SUBJECTS = [gb.MarkRecorded.DESCRIPTOR.full_name, gb.AttendanceRecorded.DESCRIPTOR.full_name]
 # Its own durable consumer, so that its first run replays the gradebook stream from the start: marks
@@ -33,6 +39,18 @@ async def record_cell(uow: UnitOfWork, event: ReceivedEvent) -> None:
         seen = event.parse(gb.AttendanceRecorded)
         lesson, student, kind = seen.lesson_id, seen.student_id, "attendance"
     else:
+        return
+    # A column is one of curriculum's lessons or control events (the row's university comes from it);
+    # one it does not know protects nothing here, and is skipped rather than blocking the consumer.
+    try:
+        column = uuid.UUID(lesson)
+    except ValueError:
+        return
+    known = await uow.session.scalar(
+        select(Lesson.id).where(Lesson.id == column)
+    ) or await uow.session.scalar(select(ControlEvent.id).where(ControlEvent.id == column))
+    if known is None:
+        log.warning("a cell of a column curriculum does not know; skipped", event_id=event.id)
         return
     await uow.session.execute(
         insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()

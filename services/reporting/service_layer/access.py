@@ -1,8 +1,9 @@
 """Authorization of reporting's reads through the shared policy (ejournal_platform.authz).
 
-The events carry faculty, department and group ids but not the university's, so a grant scoped to a
-university (vice-rector, registrar office) covers every resource here: one installation serves one
-university in production. (JournalOpened.university_id would lift this; see docs/events.md.)
+A grant scoped to a university (vice-rector, registrar office) is checked here as covering every
+resource, since the events carry faculty, department and group ids; what a report then reads is
+limited to the caller's universities in the query itself (`caller_units`, adapters/tenancy.py: every
+read model carries its university, issue 18), so a grant never reaches another university's rows.
 """
 
 from __future__ import annotations

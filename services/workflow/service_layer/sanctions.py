@@ -190,14 +190,17 @@ async def reasons(deps: Deps, principal: Principal | None, term_id: str) -> tupl
     if not (actor.holds_anywhere("registrar_head") or actor.holds_anywhere("vice_rector")):
         raise PermissionDenied("permission denied: reopen.analysis", field="actor")
     async with deps.unit_of_work() as uow:
+        # The reopens within the caller's reach (never another university's: issue 18).
         return (
-            await sanction_store.reopen_reasons(uow.session, term_id),
+            [r for r in await sanction_store.reopen_reasons(uow.session, term_id) if _reaches(actor, r)],
             await sanction_store.measures_of_term(uow.session, term_id),
         )
 
 
 def _reaches(actor: Actor, row: Any) -> bool:
-    return actor.person_id == row.teacher_id or oversees(actor, row.faculty_id, row.department_id)
+    return actor.person_id == row.teacher_id or oversees(
+        actor, row.faculty_id, row.department_id, row.university_id
+    )
 
 
 def _monitors(actor: Actor) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
-from typing import cast
 
 import grpc
 import pytest
@@ -232,4 +231,5 @@ async def test_every_read_model_row_carries_its_university(loaded: Loaded) -> No
                   "rm_journal", "rm_section", "rm_mark", "rm_attendance", "rm_statement"):  # fmt: skip
         assert await r.scalar(f"SELECT count(*) FROM {table} WHERE university_id IS NULL") == 0, table
     journals = await r.scalar("SELECT array_agg(DISTINCT university_id) FROM rm_journal")
-    assert sorted(cast(list[str], journals)) == sorted([loaded.kz.university_id, loaded.kg.university_id])
+    assert isinstance(journals, list)
+    assert set(journals) == {loaded.kz.university_id, loaded.kg.university_id}

@@ -168,6 +168,17 @@ async def test_no_task_list_crosses_universities(service: Harness) -> None:
         # The first visa waits for the department head: a university-wide grant reaches its own.
         assert await tasks_of(h, at("department_head", university)) == [(case, "visa_department_head")]
 
+    # The term's reopen counts and reasons (one term id here for both): each university's own.
+    counts = await h.stub.ListReopenCounts(
+        pb.ListReopenCountsRequest(term_id=TERM, profile_code="kz-medical"),
+        metadata=h.auth(at("vice_rector", "u-other")),
+    )
+    assert [(c.subject_id, c.count) for c in counts.departments] == [("dep-other", 1)]
+    reasons = await h.stub.ListReopenReasons(
+        pb.ListReopenReasonsRequest(term_id=TERM), metadata=h.auth(at("vice_rector", "u-other"))
+    )
+    assert [r.case_id for r in reasons.reopens] == [theirs]
+
     # Nor does a university-wide role reach another university's case by its id: it is refused like
     # a case that does not exist (issue 13), and so is its proposal.
     vice_rector = at("vice_rector", "u-other")

@@ -1,15 +1,15 @@
 """import counts: what an import added, updated, removed and refused, kept for GetImport (issue 22)
 
-Revision ID: 0007_import_counts
-Revises: 0006_recorded_cells
+Revision ID: 0008_import_counts
+Revises: 0007_tenancy_university_id
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_import_counts"
-down_revision = "0006_recorded_cells"
+revision = "0008_import_counts"
+down_revision = "0007_tenancy_university_id"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from services.gradebook.adapters.projections_sql import JOURNAL_TEACHERS
 from services.gradebook.domain.history_chain import GENESIS
 from services.gradebook.domain.vocabulary import enum_word, journal_id_for
 from services.gradebook.service_layer import names
+from services.gradebook.service_layer import roster_projections as roster
 from services.gradebook.service_layer.context import ClassroomSecrets
 from services.gradebook.service_layer.reconcile import reconcile_journal
 
@@ -57,12 +58,12 @@ class Projector:
             cur.ControlEventScheduled.DESCRIPTOR.full_name: self.control_event_scheduled,
             cur.CalendarDeadlineChanged.DESCRIPTOR.full_name: self.deadline_changed,
             cur.ControlEventCancelled.DESCRIPTOR.full_name: self.control_event_cancelled,
-            cur.StudentEnrolled.DESCRIPTOR.full_name: self.student_enrolled,
-            cur.StudentTransferred.DESCRIPTOR.full_name: self.student_transferred,
-            cur.StudentExpelled.DESCRIPTOR.full_name: self.student_expelled,
+            cur.StudentEnrolled.DESCRIPTOR.full_name: roster.student_enrolled,
+            cur.StudentTransferred.DESCRIPTOR.full_name: roster.student_transferred,
+            cur.StudentExpelled.DESCRIPTOR.full_name: roster.student_expelled,
             cur.ClassroomSecretRotated.DESCRIPTOR.full_name: self.secret_rotated,
-            idn.SubstitutionAppointed.DESCRIPTOR.full_name: self.substitution_appointed,
-            idn.SubstitutionEnded.DESCRIPTOR.full_name: self.substitution_ended,
+            idn.SubstitutionAppointed.DESCRIPTOR.full_name: roster.substitution_appointed,
+            idn.SubstitutionEnded.DESCRIPTOR.full_name: roster.substitution_ended,
             cur.StructureUnitDefined.DESCRIPTOR.full_name: names.unit_defined,
             idn.PersonCreated.DESCRIPTOR.full_name: names.person_created,
         }
@@ -347,85 +348,8 @@ class Projector:
         )
         return await self._reconcile(session, journal_ids)
 
-    async def student_enrolled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
-        m = event.parse(cur.StudentEnrolled)
-        await session.execute(
-            insert(t.enrollments)
-            .values(
-                movement_id=uuid.UUID(m.movement_id),
-                student_id=uuid.UUID(m.student_id),
-                group_id=uuid.UUID(m.group_id),
-                subgroup_id=_uuid(m.subgroup_id),
-                since=_date(m.effective_date),
-            )
-            .on_conflict_do_nothing()
-        )
-        return []
-
-    async def _leave(
-        self, session: AsyncSession, student_id: uuid.UUID, group_id: uuid.UUID | None, day: date
-    ) -> None:
-        condition = [t.enrollments.c.student_id == student_id, t.enrollments.c.until.is_(None)]
-        if group_id is not None:
-            condition.append(t.enrollments.c.group_id == group_id)
-        await session.execute(update(t.enrollments).where(*condition).values(until=day))
-
-    async def student_transferred(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
-        m = event.parse(cur.StudentTransferred)
-        student, day = uuid.UUID(m.student_id), _date(m.effective_date)
-        await self._leave(session, student, _uuid(m.from_group_id), day)
-        await session.execute(
-            insert(t.enrollments)
-            .values(
-                movement_id=uuid.UUID(m.movement_id),
-                student_id=student,
-                group_id=uuid.UUID(m.to_group_id),
-                subgroup_id=_uuid(m.to_subgroup_id),
-                since=day,
-            )
-            .on_conflict_do_nothing()
-        )
-        return []
-
-    async def student_expelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
-        m = event.parse(cur.StudentExpelled)
-        await self._leave(session, uuid.UUID(m.student_id), None, _date(m.effective_date))
-        return []
-
     async def secret_rotated(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.ClassroomSecretRotated)
         if self._secrets is not None:
             self._secrets.forget(m.classroom_id)
-        return []
-
-    # -- identity (KZ-07, KG-07) -----------------------------------------------------------------
-
-    async def substitution_appointed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
-        m = event.parse(idn.SubstitutionAppointed)
-        await session.execute(
-            insert(t.substitutions)
-            .values(
-                substitution_id=uuid.UUID(m.substitution_id),
-                absent_teacher_id=uuid.UUID(m.absent_teacher_id),
-                substitute_id=uuid.UUID(m.substitute_id),
-                journal_ids=[uuid.UUID(x) for x in m.journal_ids],
-                course_unit_ids=[uuid.UUID(x) for x in m.course_unit_ids],
-                starts_on=_date(m.starts_on),
-                ends_on=_date(m.ends_on),
-                protocol=f"{m.protocol_number} {m.protocol_date}".strip(),
-            )
-            .on_conflict_do_nothing()
-        )
-        return []
-
-    async def substitution_ended(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
-        m = event.parse(idn.SubstitutionEnded)
-        await session.execute(
-            update(t.substitutions)
-            .where(
-                t.substitutions.c.substitution_id == uuid.UUID(m.substitution_id),
-                or_(t.substitutions.c.ends_on > _date(m.ended_on)),
-            )
-            .values(ends_on=_date(m.ended_on))
-        )
         return []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,10 +26,7 @@ _KINDS = {
 }
 
 
-@pytest.fixture(scope="session")
-async def time_skipping(temporal_time_skipping: Any) -> AsyncIterator[Any]:
-    """The shared time-skipping environment, with our search attributes registered once."""
-    env = temporal_time_skipping
+async def _register_search_attributes(env: Any) -> None:
     try:
         await env.client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(
@@ -37,7 +37,27 @@ async def time_skipping(temporal_time_skipping: Any) -> AsyncIterator[Any]:
     except RPCError as error:
         if "already" not in str(error).lower():
             raise
+
+
+@pytest.fixture(scope="session")
+async def time_skipping(temporal_time_skipping: Any) -> AsyncIterator[Any]:
+    """The shared time-skipping environment, with our search attributes registered once."""
+    await _register_search_attributes(temporal_time_skipping)
+    yield temporal_time_skipping
+
+
+@pytest.fixture
+async def own_time_skipping() -> AsyncIterator[Any]:
+    """A time-skipping server of the test's own, for a test that terminates its only workflow: after a
+    termination the shared server stopped skipping time, and every later test's timers hung."""
+    from temporalio.testing import WorkflowEnvironment
+
+    path = shutil.which("temporal-test-server", path=str(Path(sys.executable).parent))
+    assert path, "temporal-test-server is not installed"
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=path)
+    await _register_search_attributes(env)
     yield env
+    await env.shutdown()
 
 
 @pytest.fixture(scope="session")

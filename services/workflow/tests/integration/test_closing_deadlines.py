@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,8 +68,8 @@ class Closing:
             return found
 
 
-@pytest.fixture
-async def closing(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
+@asynccontextmanager
+async def _closing_on(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
     engine = make_engine(databases.fresh("workflow"))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     outbox = OutboxWriter(tables.outbox)
@@ -89,6 +90,19 @@ async def closing(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
             f"cev-{uuid.uuid4().hex[:8]}",
         )
     await engine.dispose()
+
+
+@pytest.fixture
+async def closing(databases: Any, time_skipping: Any) -> AsyncIterator[Closing]:
+    async with _closing_on(databases, time_skipping) as value:
+        yield value
+
+
+@pytest.fixture
+async def closing_alone(databases: Any, own_time_skipping: Any) -> AsyncIterator[Closing]:
+    """On a time-skipping server of its own (conftest.own_time_skipping): the test terminates a workflow."""
+    async with _closing_on(databases, own_time_skipping) as value:
+        yield value
 
 
 def scheduled(cev: str, event_date: datetime, deadline: datetime, revision: int = 1) -> Any:
@@ -221,9 +235,9 @@ async def test_a_registrar_change_of_the_deadline_moves_the_running_timer(closin
 
 @pytest.mark.rule("KZ-05")
 async def test_a_cancelled_control_event_stops_its_closing_process_and_reminds_nobody(
-    closing: Closing,
+    closing_alone: Closing,
 ) -> None:
-    c = closing
+    c = closing_alone
     now = await c.env.get_current_time()
     event_date = now + timedelta(days=1)
     deadline = event_date + timedelta(days=3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -70,8 +71,8 @@ class Deadline:
             return found
 
 
-@pytest.fixture
-async def deadline(databases: Any, time_skipping: Any) -> AsyncIterator[Deadline]:
+@asynccontextmanager
+async def _deadline_on(databases: Any, time_skipping: Any) -> AsyncIterator[Deadline]:
     engine = make_engine(databases.fresh("workflow"))
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     fake = FakeGradebook()
@@ -92,6 +93,19 @@ async def deadline(databases: Any, time_skipping: Any) -> AsyncIterator[Deadline
             f"cev-{uuid.uuid4().hex[:8]}",
         )
     await engine.dispose()
+
+
+@pytest.fixture
+async def deadline(databases: Any, time_skipping: Any) -> AsyncIterator[Deadline]:
+    async with _deadline_on(databases, time_skipping) as value:
+        yield value
+
+
+@pytest.fixture
+async def deadline_alone(databases: Any, own_time_skipping: Any) -> AsyncIterator[Deadline]:
+    """On a time-skipping server of its own (conftest.own_time_skipping): the test terminates a workflow."""
+    async with _deadline_on(databases, own_time_skipping) as value:
+        yield value
 
 
 def final_control(cev: str, kind: Any, day: str, profile: str = "kz-medical") -> Any:
@@ -254,9 +268,9 @@ async def test_a_moved_closing_deadline_moves_the_running_statement_deadline(dea
 
 @pytest.mark.rule("KZ-15")
 async def test_a_cancelled_final_control_stops_its_statement_deadline_and_reminds_nobody(
-    deadline: Deadline,
+    deadline_alone: Deadline,
 ) -> None:
-    d = deadline
+    d = deadline_alone
     now = await d.env.get_current_time()
     day = (now + timedelta(days=1)).date()
     await seed(d, day.isoformat())

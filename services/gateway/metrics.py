@@ -62,6 +62,9 @@ class Metrics:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
+                    # Named here, before the answer goes out: the HTTP instrumentation ends its span
+                    # with the response's last byte, and an ended span can no longer be renamed.
+                    _name_span_after_route(scope)
                     message["headers"] = [*message.get("headers", ()), id_header]
                 await send(message)
 
@@ -76,10 +79,6 @@ class Metrics:
     def _observe(self, scope: Scope, status: int, elapsed: float) -> None:
         method = scope["method"]
         route = getattr(scope.get("route"), "path", "unmatched")
-        span = trace.get_current_span()  # the HTTP server span (app.py: named here, after routing)
-        if span.is_recording() and route != "unmatched":
-            span.update_name(f"{method} {route}")
-            span.set_attribute(HTTP_ROUTE, route)
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(elapsed)
         if route not in QUIET_ROUTES:
@@ -87,3 +86,12 @@ class Metrics:
 
     def render(self) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _name_span_after_route(scope: Scope) -> None:
+    """Name the HTTP server span by the route the router matched (app.py starts it named by its method)."""
+    route = getattr(scope.get("route"), "path", None)
+    span = trace.get_current_span()
+    if route is not None and span.is_recording():
+        span.update_name(f"{scope['method']} {route}")
+        span.set_attribute(HTTP_ROUTE, route)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Final
 
 LESSON_TYPES: Final = ("lecture", "practical", "seminar", "laboratory", "clinical", "self_study")
@@ -45,3 +46,13 @@ def exam_preference(lesson_type: str) -> int:
         return EXAM_JOURNAL_PREFERENCE.index(lesson_type)
     except ValueError:
         return len(EXAM_JOURNAL_PREFERENCE)
+
+
+def optional_uuid(value: str) -> uuid.UUID | None:
+    """An event's id field: empty means none (proto3 strings have no null)."""
+    return uuid.UUID(value) if value else None
+
+
+def event_date(value: str) -> date:
+    """An event's ISO date field."""
+    return date.fromisoformat(value)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -23,21 +22,13 @@ from ejournal_platform.logging import get_logger
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.projections_sql import JOURNAL_TEACHERS
 from services.gradebook.domain.history_chain import GENESIS
-from services.gradebook.domain.vocabulary import enum_word, journal_id_for
+from services.gradebook.domain.vocabulary import enum_word, event_date, journal_id_for, optional_uuid
 from services.gradebook.service_layer import names
 from services.gradebook.service_layer import roster_projections as roster
 from services.gradebook.service_layer.context import ClassroomSecrets
 from services.gradebook.service_layer.reconcile import reconcile_journal
 
 log = get_logger(__name__)
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    return uuid.UUID(value) if value else None
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
 
 
 def _lesson_type(value: cur.LessonType.ValueType) -> str:
@@ -102,13 +93,13 @@ class Projector:
         unit_id = uuid.UUID(m.course_unit_id)
         values = {
             "kind": enum_word(cur.CourseUnitKind.Name(m.kind), "COURSE_UNIT_KIND_"),
-            "parent_id": _uuid(m.parent_id),
+            "parent_id": optional_uuid(m.parent_id),
             "profile_code": m.profile_code,
             "title": m.title,
             "code": m.code,
-            "term_id": _uuid(m.term_id),
-            "department_id": _uuid(m.department_id),
-            "faculty_id": _uuid(m.faculty_id),
+            "term_id": optional_uuid(m.term_id),
+            "department_id": optional_uuid(m.department_id),
+            "faculty_id": optional_uuid(m.faculty_id),
             "position": m.position,
             "is_last_part": m.is_last_part,
             "has_own_exam": m.has_own_exam,
@@ -132,7 +123,7 @@ class Projector:
 
     async def load_assigned(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.TeachingLoadAssigned)
-        subgroup = _uuid(m.subgroup_id)
+        subgroup = optional_uuid(m.subgroup_id)
         lesson_type = _lesson_type(m.lesson_type)
         journal_id = journal_id_for(
             m.term_id, m.course_unit_id, m.group_id, m.subgroup_id or None, lesson_type
@@ -148,8 +139,8 @@ class Projector:
                     subgroup_id=subgroup,
                     lesson_type=lesson_type,
                     profile_code=m.profile_code,
-                    department_id=_uuid(m.department_id),
-                    faculty_id=_uuid(m.faculty_id),
+                    department_id=optional_uuid(m.department_id),
+                    faculty_id=optional_uuid(m.faculty_id),
                 )
                 .on_conflict_do_nothing()
                 .returning(t.journals.c.journal_id)
@@ -221,16 +212,16 @@ class Projector:
         values = {
             "course_unit_id": uuid.UUID(m.course_unit_id),
             "group_id": uuid.UUID(m.group_id),
-            "subgroup_id": _uuid(m.subgroup_id),
+            "subgroup_id": optional_uuid(m.subgroup_id),
             "lesson_type": _lesson_type(m.lesson_type),
-            "date": _date(m.date),
+            "date": event_date(m.date),
             "starts_at": m.starts_at,
             "ends_at": m.ends_at,
-            "classroom_id": _uuid(m.classroom_id),
+            "classroom_id": optional_uuid(m.classroom_id),
             "topic": m.topic,
             "number": m.number,
-            "teacher_id": _uuid(m.teacher_id),
-            "term_id": _uuid(m.term_id),
+            "teacher_id": optional_uuid(m.teacher_id),
+            "term_id": optional_uuid(m.term_id),
             "cancelled": False,
             "revision": m.revision,
         }
@@ -269,11 +260,11 @@ class Projector:
             "kind": enum_word(cur.ControlEventKind.Name(m.kind), "CONTROL_EVENT_KIND_"),
             "course_unit_id": unit_id,
             "group_id": group_id,
-            "subgroup_id": _uuid(m.subgroup_id),
-            "date": _date(m.date),
+            "subgroup_id": optional_uuid(m.subgroup_id),
+            "date": event_date(m.date),
             "grade_entry_deadline": m.grade_entry_deadline or None,
             "closing_deadline": m.closing_deadline or None,
-            "term_id": _uuid(m.term_id),
+            "term_id": optional_uuid(m.term_id),
             "profile_code": m.profile_code,
             "revision": m.revision,
         }

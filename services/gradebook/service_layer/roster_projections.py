@@ -16,15 +16,7 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.events import Event, ReceivedEvent
 from services.gradebook.adapters import tables as t
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    return uuid.UUID(value) if value else None
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
-
+from services.gradebook.domain.vocabulary import event_date, optional_uuid
 
 # -- curriculum: movements ----------------------------------------------------------------------
 
@@ -37,8 +29,8 @@ async def student_enrolled(session: AsyncSession, event: ReceivedEvent) -> list[
             movement_id=uuid.UUID(m.movement_id),
             student_id=uuid.UUID(m.student_id),
             group_id=uuid.UUID(m.group_id),
-            subgroup_id=_uuid(m.subgroup_id),
-            since=_date(m.effective_date),
+            subgroup_id=optional_uuid(m.subgroup_id),
+            since=event_date(m.effective_date),
         )
         .on_conflict_do_nothing()
     )
@@ -54,15 +46,15 @@ async def _leave(session: AsyncSession, student_id: uuid.UUID, group_id: uuid.UU
 
 async def student_transferred(session: AsyncSession, event: ReceivedEvent) -> list[Event]:
     m = event.parse(cur.StudentTransferred)
-    student, day = uuid.UUID(m.student_id), _date(m.effective_date)
-    await _leave(session, student, _uuid(m.from_group_id), day)
+    student, day = uuid.UUID(m.student_id), event_date(m.effective_date)
+    await _leave(session, student, optional_uuid(m.from_group_id), day)
     await session.execute(
         insert(t.enrollments)
         .values(
             movement_id=uuid.UUID(m.movement_id),
             student_id=student,
             group_id=uuid.UUID(m.to_group_id),
-            subgroup_id=_uuid(m.to_subgroup_id),
+            subgroup_id=optional_uuid(m.to_subgroup_id),
             since=day,
         )
         .on_conflict_do_nothing()
@@ -72,7 +64,7 @@ async def student_transferred(session: AsyncSession, event: ReceivedEvent) -> li
 
 async def student_expelled(session: AsyncSession, event: ReceivedEvent) -> list[Event]:
     m = event.parse(cur.StudentExpelled)
-    await _leave(session, uuid.UUID(m.student_id), None, _date(m.effective_date))
+    await _leave(session, uuid.UUID(m.student_id), None, event_date(m.effective_date))
     return []
 
 
@@ -89,8 +81,8 @@ async def substitution_appointed(session: AsyncSession, event: ReceivedEvent) ->
             substitute_id=uuid.UUID(m.substitute_id),
             journal_ids=[uuid.UUID(x) for x in m.journal_ids],
             course_unit_ids=[uuid.UUID(x) for x in m.course_unit_ids],
-            starts_on=_date(m.starts_on),
-            ends_on=_date(m.ends_on),
+            starts_on=event_date(m.starts_on),
+            ends_on=event_date(m.ends_on),
             protocol=f"{m.protocol_number} {m.protocol_date}".strip(),
         )
         .on_conflict_do_nothing()
@@ -104,8 +96,8 @@ async def substitution_ended(session: AsyncSession, event: ReceivedEvent) -> lis
         update(t.substitutions)
         .where(
             t.substitutions.c.substitution_id == uuid.UUID(m.substitution_id),
-            or_(t.substitutions.c.ends_on > _date(m.ended_on)),
+            or_(t.substitutions.c.ends_on > event_date(m.ended_on)),
         )
-        .values(ends_on=_date(m.ended_on))
+        .values(ends_on=event_date(m.ended_on))
     )
     return []

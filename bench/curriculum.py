@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bench.report import figure, size
 from deploy.local.servers import PostgresServer, free_port
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from ejournal_platform.db import make_engine
 from ejournal_platform.migrations import upgrade
@@ -43,8 +44,17 @@ from services.curriculum.domain.curriculum import CourseUnitSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import calendar, curriculum, structure
 from services.curriculum.service_layer.authorization import setup_principal
+from services.curriculum.service_layer.calendar import DefineAcademicYear
+from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
-from services.curriculum.service_layer.imports.runner import ImportRequest, run_import
+from services.curriculum.service_layer.imports.runner import RunImport, run_import
+from services.curriculum.service_layer.structure import (
+    DefineDepartment,
+    DefineFaculty,
+    DefineGroup,
+    DefineSpecialty,
+    DefineUniversity,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIALTIES, COURSES, GROUPS_PER_COURSE, GROUP_SIZE, UNITS = 10, 5, 24, 25, 10
@@ -63,46 +73,81 @@ async def build_university(deps: Deps) -> dict[str, Any]:
     """Groups and the working curriculum, through the use cases (ids are stable, so both databases match)."""
     uni_id = str(stable_id("university", "bench"))
     set_principal(setup_principal(uni_id, "bench"))
-    uni = await structure.define_university(deps, "bench", "Bench University", "kz-medical", "Asia/Almaty")
-    faculty = await structure.define_faculty(deps, str(uni.id), "f", "Faculty")
+    uni = await structure.define_university(
+        deps,
+        authenticated(),
+        DefineUniversity(
+            code="bench", title="Bench University", profile_code="kz-medical", time_zone="Asia/Almaty"
+        ),
+    )
+    faculty = await structure.define_faculty(
+        deps, authenticated(), DefineFaculty(university_id=str(uni.id), code="f", title="Faculty")
+    )
     departments = [
-        str((await structure.define_department(deps, str(faculty.id), f"d{i}", f"Dept {i}")).id)
+        str(
+            (
+                await structure.define_department(
+                    deps,
+                    authenticated(),
+                    DefineDepartment(faculty_id=str(faculty.id), code=f"d{i}", title=f"Dept {i}"),
+                )
+            ).id
+        )
         for i in range(10)
     ]
     year = await calendar.define_academic_year(
         deps,
-        str(uni.id),
-        "2026-2027",
-        "2026-09-01",
-        "2027-06-30",
-        [calendar.TermInput(1, "2026-09-01", "2027-01-20")],
+        authenticated(),
+        DefineAcademicYear(
+            university_id=str(uni.id),
+            code="2026-2027",
+            starts_on="2026-09-01",
+            ends_on="2027-06-30",
+            terms=[calendar.TermInput(1, "2026-09-01", "2027-01-20")],
+        ),
     )
     groups: list[str] = []
     for s in range(SPECIALTIES):
-        specialty = await structure.define_specialty(deps, str(faculty.id), f"S{s}", f"Specialty {s}")
+        specialty = await structure.define_specialty(
+            deps,
+            authenticated(),
+            DefineSpecialty(faculty_id=str(faculty.id), code=f"S{s}", title=f"Specialty {s}"),
+        )
         for course in range(1, COURSES + 1):
             for g in range(GROUPS_PER_COURSE):
                 code = f"S{s}-{course}-{g:02}"
                 await structure.define_group(
-                    deps, str(specialty.id), str(year.year.id), course, code, "ru", []
+                    deps,
+                    authenticated(),
+                    DefineGroup(
+                        specialty_id=str(specialty.id),
+                        academic_year_id=str(year.year.id),
+                        course_number=course,
+                        code=code,
+                        language="ru",
+                        subgroup_codes=[],
+                    ),
                 )
                 groups.append(code)
             for u in range(UNITS):
                 hours = {LessonType(t): 30 for t in LESSON_TYPES}
                 await curriculum.define_course_unit(
                     deps,
-                    CourseUnitSpec(
-                        str(year.year.id),
-                        str(specialty.id),
-                        course,
-                        1,
-                        CourseUnitKind.DISCIPLINE,
-                        f"U{u}",
-                        f"Discipline {u}",
-                        departments[u],
-                        "kz-medical",
-                        Decimal(5),
-                        hours,
+                    authenticated(),
+                    DefineCourseUnit(
+                        spec=CourseUnitSpec(
+                            str(year.year.id),
+                            str(specialty.id),
+                            course,
+                            1,
+                            CourseUnitKind.DISCIPLINE,
+                            f"U{u}",
+                            f"Discipline {u}",
+                            departments[u],
+                            "kz-medical",
+                            Decimal(5),
+                            hours,
+                        )
                     ),
                 )
     return {"year": str(year.year.id), "groups": groups}
@@ -147,7 +192,11 @@ async def timed(
 
 
 async def import_once(deps: Deps, kind: str, name: str, content: bytes, year: str) -> Any:
-    outcome = await run_import(deps, ImportRequest(kind, name, content, year, "ru"))
+    outcome = await run_import(
+        deps,
+        authenticated(),
+        RunImport(kind=kind, file_name=name, content=content, academic_year_id=year, language="ru"),
+    )
     assert outcome.status in ("applied", "unchanged"), (outcome.status, outcome.errors[:3])
     return outcome
 

@@ -170,6 +170,8 @@ ORM_LEFT = {
     # Issue 22's imports (lane `edges`): get_import still hands the entrypoint its ImportRecord row.
     "services.curriculum.service_layer.imports",
 }
+
+
 def service_modules(*layers: str) -> Iterator[tuple[str, Path]]:
     for name, path in runtime_modules():
         if name.startswith("services.") and name.count(".") >= 2 and name.split(".")[2] in layers:

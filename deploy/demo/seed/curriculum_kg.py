@@ -15,8 +15,10 @@ from deploy.demo.seed.curriculum_teaching import (
     weekday_on_or_after,
     weekly,
 )
+from ejournal_platform.authz import authenticated
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import classrooms
+from services.curriculum.service_layer.classrooms import DefineClassroom
 from services.curriculum.service_layer.deps import Deps
 
 L, K = LessonType, CourseUnitKind
@@ -24,9 +26,33 @@ L, K = LessonType, CourseUnitKind
 
 async def teach(deps: Deps, built: Built) -> None:
     uni = built[u.KG_U]
-    room = str((await classrooms.define_classroom(deps, uni, "215", "Башкы имарат", 40)).id)
-    lab = str((await classrooms.define_classroom(deps, uni, "Комп-3", "Башкы имарат", 16)).id)
-    hall = str((await classrooms.define_classroom(deps, uni, "108", "Педагогика корпусу", 60)).id)
+    room = str(
+        (
+            await classrooms.define_classroom(
+                deps,
+                authenticated(),
+                DefineClassroom(university_id=uni, code="215", building="Башкы имарат", capacity=40),
+            )
+        ).id
+    )
+    lab = str(
+        (
+            await classrooms.define_classroom(
+                deps,
+                authenticated(),
+                DefineClassroom(university_id=uni, code="Комп-3", building="Башкы имарат", capacity=16),
+            )
+        ).id
+    )
+    hall = str(
+        (
+            await classrooms.define_classroom(
+                deps,
+                authenticated(),
+                DefineClassroom(university_id=uni, code="108", building="Педагогика корпусу", capacity=60),
+            )
+        ).id
+    )
     fm = u.KG_FM
     analysis = await course_unit(
         deps, built, fm, 1, K.DISCIPLINE, "MATH-AN-1", "Математикалык анализ", built[u.KG_MATH], 6,

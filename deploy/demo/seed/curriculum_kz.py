@@ -18,11 +18,18 @@ from deploy.demo.seed.curriculum_teaching import (
     weekday_on_or_after,
     weekly,
 )
+from ejournal_platform.authz import authenticated
 from services.curriculum.domain.curriculum import PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import classrooms, lesson_plans
+from services.curriculum.service_layer.classrooms import DefineClassroom
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
+from services.curriculum.service_layer.lesson_plans import (
+    AppointUploader,
+    PlanInput,
+    PlanItemInput,
+    SubmitLessonPlan,
+)
 
 L, K = LessonType, CourseUnitKind
 MEDICINE = (u.KZ_G1, u.KZ_G2, u.KZ_G3)
@@ -36,7 +43,8 @@ async def teach(deps: Deps, built: Built) -> None:
     # fmt: off
     uni = built[u.KZ_U]
     rooms = {
-        code: str((await classrooms.define_classroom(deps, uni, code, building, size)).id)
+        code: str((await classrooms.define_classroom(deps, authenticated(), DefineClassroom(
+            university_id=uni, code=code, building=building, capacity=size))).id)
         for code, building, size in [
             ("А-101", "Бас ғимарат", 30), ("А-102", "Бас ғимарат", 30), ("Б-201", "Морфологиялық корпус", 28),
             ("Дәрісхана-1", "Бас ғимарат", 150), ("Ф-305", "Фармация корпусы", 16),
@@ -69,7 +77,9 @@ async def teach(deps: Deps, built: Built) -> None:
             await load(deps, MODULAR[group], md, g, "practical", 16)
     # The semester: the discipline all term; blocks one after another; modular disciplines in turn.
     monday = weekday_on_or_after(built.year_start, 0)
-    await lesson_plans.appoint_uploader(deps, a, u.KZ_TEACHER1.id, "1", f"{built.year_start.year}-06-05")
+    await lesson_plans.appoint_uploader(deps, authenticated(), AppointUploader(
+        department_id=a, person_id=u.KZ_TEACHER1.id, protocol_number="1",
+        protocol_date=f"{built.year_start.year}-06-05"))
     for i, group in enumerate(MEDICINE):
         g, practical = built[group], PRACTICALS[group]
         await weekly(deps, intro_id, g, "", "lecture", u.KZ_HEAD_ANAT, rooms["Дәрісхана-1"],
@@ -81,7 +91,8 @@ async def teach(deps: Deps, built: Built) -> None:
                                f"Практикалық сабақ {w + 1}", 2, practical.id, rooms["А-101"])
                  for w in range(12)]
         plan = PlanInput(intro_id, "practical", g, "", "1", f"{built.year_start.year}-08-28", items)
-        await lesson_plans.submit_lesson_plan(deps, plan, REASON)
+        await lesson_plans.submit_lesson_plan(
+            deps, authenticated(), SubmitLessonPlan(plan=plan, reason=REASON))
         for b, (block, teacher) in enumerate(zip(blocks, block_teachers, strict=True)):
             block_start = monday + timedelta(weeks=4 * b, days=2 + (i % 2))
             await weekly(deps, block, g, "", "clinical", teacher, rooms["Б-201"], block_start, 4,

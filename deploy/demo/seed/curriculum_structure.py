@@ -10,12 +10,21 @@ from deploy.demo import university as demo
 from deploy.demo.model import Department as DepartmentUnit
 from deploy.demo.model import Faculty as FacultyUnit
 from deploy.demo.model import Group, Unit, University, unit_id, university_of
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from services.curriculum.domain.records import Department, Faculty, Specialty
 from services.curriculum.service_layer import calendar, contingent, structure
 from services.curriculum.service_layer.authorization import setup_principal
-from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.calendar import DefineAcademicYear
+from services.curriculum.service_layer.contingent import EnrollStudent, OrderInput
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.structure import (
+    DefineDepartment,
+    DefineFaculty,
+    DefineGroup,
+    DefineSpecialty,
+    DefineUniversity,
+)
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,17 @@ async def define_year(deps: Deps, university_id: str, today: date) -> tuple[str,
     y = demo.year_start(today)
     year = await calendar.define_academic_year(
         deps,
-        university_id,
-        f"{y}-{y + 1}",
-        f"{y}-09-01",
-        f"{y + 1}-06-30",
-        [
-            calendar.TermInput(1, f"{y}-09-01", f"{y + 1}-01-20"),
-            calendar.TermInput(2, f"{y + 1}-01-26", f"{y + 1}-06-30"),
-        ],
+        authenticated(),
+        DefineAcademicYear(
+            university_id=university_id,
+            code=f"{y}-{y + 1}",
+            starts_on=f"{y}-09-01",
+            ends_on=f"{y + 1}-06-30",
+            terms=[
+                calendar.TermInput(1, f"{y}-09-01", f"{y + 1}-01-20"),
+                calendar.TermInput(2, f"{y + 1}-01-26", f"{y + 1}-06-30"),
+            ],
+        ),
     )
     return str(year.year.id), date(y, 9, 1)
 
@@ -61,7 +73,17 @@ async def enroll(deps: Deps, group_id: str, group: Group, subgroups: list[str], 
     order = OrderInput("1245-б", (start - timedelta(days=7)).isoformat(), start.isoformat())
     for i, student in enumerate(group.students):
         subgroup = subgroups[i % len(subgroups)] if subgroups else ""
-        await contingent.enroll_student(deps, student.id, group_id, subgroup, order, student.name.full)
+        await contingent.enroll_student(
+            deps,
+            authenticated(),
+            EnrollStudent(
+                student_id=student.id,
+                group_id=group_id,
+                subgroup_id=subgroup,
+                order=order,
+                student_name=student.name.full,
+            ),
+        )
 
 
 async def build_university(deps: Deps, university: University, today: date) -> Built:
@@ -70,7 +92,14 @@ async def build_university(deps: Deps, university: University, today: date) -> B
     set_principal(setup_principal(uid, "ejournal:demo-seed"))
     ids = {university.key: uid}
     defined = await structure.define_university(
-        deps, university.code, university.title, university.profile, university.time_zone
+        deps,
+        authenticated(),
+        DefineUniversity(
+            code=university.code,
+            title=university.title,
+            profile_code=university.profile,
+            time_zone=university.time_zone,
+        ),
     )
     expect_id(university, defined.id, today)
     mine = [
@@ -79,23 +108,36 @@ async def build_university(deps: Deps, university: University, today: date) -> B
     for unit in mine:
         row: Faculty | Department | Specialty
         if isinstance(unit, FacultyUnit):
-            row = await structure.define_faculty(deps, uid, unit.code, unit.title)
+            row = await structure.define_faculty(
+                deps, authenticated(), DefineFaculty(university_id=uid, code=unit.code, title=unit.title)
+            )
         elif isinstance(unit, DepartmentUnit):
-            row = await structure.define_department(deps, ids[unit.faculty.key], unit.code, unit.title)
+            row = await structure.define_department(
+                deps,
+                authenticated(),
+                DefineDepartment(faculty_id=ids[unit.faculty.key], code=unit.code, title=unit.title),
+            )
         else:
-            row = await structure.define_specialty(deps, ids[unit.faculty.key], unit.code, unit.title)
+            row = await structure.define_specialty(
+                deps,
+                authenticated(),
+                DefineSpecialty(faculty_id=ids[unit.faculty.key], code=unit.code, title=unit.title),
+            )
         ids[unit.key] = expect_id(unit, row.id, today)
     year_id, start = await define_year(deps, uid, today)
     subgroups: dict[str, list[str]] = {}
     for group in (g for g in demo.GROUPS if g.university == university):
         in_year = await structure.define_group(
             deps,
-            ids[group.specialty.key],
-            year_id,
-            group.course,
-            group.code,
-            group.language,
-            list(group.subgroups),
+            authenticated(),
+            DefineGroup(
+                specialty_id=ids[group.specialty.key],
+                academic_year_id=year_id,
+                course_number=group.course,
+                code=group.code,
+                language=group.language,
+                subgroup_codes=list(group.subgroups),
+            ),
         )
         ids[group.key] = expect_id(group, in_year.group.id, today)
         subgroups[group.key] = [str(s.id) for s in in_year.subgroups]

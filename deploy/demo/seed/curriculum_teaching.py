@@ -8,14 +8,15 @@ from decimal import Decimal
 
 from deploy.demo.model import Person, Specialty
 from deploy.demo.seed.curriculum_structure import Built
+from ejournal_platform.authz import authenticated
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import control_events, curriculum, schedule, teaching_load
-from services.curriculum.service_layer.control_events import ControlEventInput
-from services.curriculum.service_layer.curriculum import UnitView
+from services.curriculum.service_layer.control_events import ScheduleControlEvent
+from services.curriculum.service_layer.curriculum import DefineCourseUnit, UnitView
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.schedule import LessonInput
-from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.service_layer.schedule import ScheduleLesson
+from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 
 REASON = "демо-деректер / демо-данные / demo data"
 
@@ -52,14 +53,25 @@ async def course_unit(
         hours,
         parts,
     )
-    return await curriculum.define_course_unit(deps, spec, REASON)
+    return await curriculum.define_course_unit(
+        deps, authenticated(), DefineCourseUnit(spec=spec, reason=REASON)
+    )
 
 
 async def load(
     deps: Deps, teacher: Person, unit: str, group: str, lesson_type: str, hours: int, subgroup: str = ""
 ) -> None:
     await teaching_load.assign_teaching_load(
-        deps, LoadInput(teacher.id, unit, group, subgroup, lesson_type, hours)
+        deps,
+        authenticated(),
+        AssignTeachingLoad(
+            teacher_id=teacher.id,
+            course_unit_id=unit,
+            group_id=group,
+            subgroup_id=subgroup,
+            lesson_type=lesson_type,
+            hours=hours,
+        ),
     )
 
 
@@ -81,22 +93,28 @@ async def weekly(
         day = (first + timedelta(weeks=week)).isoformat()
         await schedule.schedule_lesson(
             deps,
-            LessonInput(
-                unit,
-                group,
-                subgroup,
-                lesson_type,
-                day,
-                *times,
-                room,
-                teacher.id,
-                f"{topic} {week + 1}",
-                week + 1,
+            authenticated(),
+            ScheduleLesson(
+                course_unit_id=unit,
+                group_id=group,
+                subgroup_id=subgroup,
+                lesson_type=lesson_type,
+                date=day,
+                starts_at=times[0],
+                ends_at=times[1],
+                classroom_id=room,
+                teacher_id=teacher.id,
+                topic=f"{topic} {week + 1}",
+                number=week + 1,
             ),
         )
 
 
 async def control(deps: Deps, kind: str, unit: str, group: str, day: date, subgroup: str = "") -> None:
     await control_events.schedule_control_event(
-        deps, ControlEventInput(kind, unit, group, subgroup, day.isoformat())
+        deps,
+        authenticated(),
+        ScheduleControlEvent(
+            kind=kind, course_unit_id=unit, group_id=group, subgroup_id=subgroup, date=day.isoformat()
+        ),
     )

@@ -73,6 +73,7 @@ async def seed_demo(database_url: str) -> int:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     outbox = OutboxWriter(tables.outbox)
     try:
+
         def unit_of_work() -> UnitOfWork:
             return UnitOfWork(sessions, outbox)
 

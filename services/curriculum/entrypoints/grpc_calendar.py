@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal_platform.authz import authenticated
 from ejournal_platform.pagination import page_request
 from services.curriculum.entrypoints import translate as tr
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
@@ -26,20 +27,23 @@ class CalendarRpcs(Rpcs):
         )
         year = await calendar.define_academic_year(
             self.deps,
-            request.university_id,
-            request.code,
-            request.starts_on,
-            request.ends_on,
-            [calendar.TermInput(t.number, t.starts_on, t.ends_on) for t in request.terms],
-            windows,
-            request.reason,
+            authenticated(),
+            calendar.DefineAcademicYear(
+                university_id=request.university_id,
+                code=request.code,
+                starts_on=request.starts_on,
+                ends_on=request.ends_on,
+                terms=[calendar.TermInput(t.number, t.starts_on, t.ends_on) for t in request.terms],
+                windows=windows,
+                reason=request.reason,
+            ),
         )
         return pb.DefineAcademicYearResponse(academic_year=tr.academic_year(year))
 
     async def ListAcademicYears(
         self, request: pb.ListAcademicYearsRequest, context: Context
     ) -> pb.ListAcademicYearsResponse:
-        years = await calendar.list_academic_years(self.deps, request.university_id)
+        years = await calendar.list_academic_years(self.deps, authenticated(), request.university_id)
         return pb.ListAcademicYearsResponse(academic_years=[tr.academic_year(y) for y in years])
 
     async def ScheduleControlEvent(
@@ -48,14 +52,15 @@ class CalendarRpcs(Rpcs):
         kind = control_kind_name(request.kind) if request.kind else ""
         row = await control_events.schedule_control_event(
             self.deps,
-            control_events.ControlEventInput(
-                kind,
-                request.course_unit_id,
-                request.group_id,
-                request.subgroup_id,
-                request.date,
-                request.grade_entry_deadline,
-                request.closing_deadline,
+            authenticated(),
+            control_events.ScheduleControlEvent(
+                kind=kind,
+                course_unit_id=request.course_unit_id,
+                group_id=request.group_id,
+                subgroup_id=request.subgroup_id,
+                date=request.date,
+                grade_entry_deadline=request.grade_entry_deadline,
+                closing_deadline=request.closing_deadline,
             ),
         )
         return pb.ScheduleControlEventResponse(control_event=tr.control_event(row))
@@ -66,11 +71,14 @@ class CalendarRpcs(Rpcs):
         kind = deadline_kind(request.deadline_kind) if request.deadline_kind else ""
         row = await control_events.change_deadline(
             self.deps,
-            request.control_event_id,
-            kind,
-            request.new_deadline,
-            request.reason,
-            request.expected_revision,
+            authenticated(),
+            control_events.ChangeDeadline(
+                control_event_id=request.control_event_id,
+                deadline_kind=kind,
+                new_deadline=request.new_deadline,
+                reason=request.reason,
+                expected_revision=request.expected_revision,
+            ),
         )
         return pb.ChangeDeadlineResponse(control_event=tr.control_event(row))
 
@@ -80,6 +88,7 @@ class CalendarRpcs(Rpcs):
         filters = [request.term_id, request.group_id, request.course_unit_id]
         rows, next_token = await control_events.list_control_events(
             self.deps,
+            authenticated(),
             request.term_id,
             request.group_id,
             request.course_unit_id,
@@ -94,7 +103,7 @@ class CalendarRpcs(Rpcs):
     ) -> pb.ListAuditEntriesResponse:
         page = page_request(request.page_size, request.page_token, [request.entity, request.entity_id])
         rows, next_token = await audit_queries.list_audit_entries(
-            self.deps, request.entity, request.entity_id, page
+            self.deps, authenticated(), request.entity, request.entity_id, page
         )
         return pb.ListAuditEntriesResponse(
             entries=[tr.audit_entry(a) for a in rows], next_page_token=next_token

@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
+from ejournal_platform.authz import authenticated
 from services.curriculum.entrypoints.rpc_base import Context, Rpcs
 from services.curriculum.service_layer.imports.base import SyncCounts
 from services.curriculum.service_layer.imports.runner import (
     ImportOutcome,
-    ImportRequest,
+    RunImport,
     get_import,
     run_import,
 )
@@ -62,20 +63,21 @@ class ImportRpcs(Rpcs):
         job = asyncio.create_task(
             run_import(
                 self.deps,
-                ImportRequest(
-                    KINDS.get(request.kind, "unspecified"),
-                    request.file_name,
-                    request.content,
-                    request.academic_year_id,
-                    request.language or "ru",
-                    FORMATS.get(request.format, ""),
-                    request.dry_run,
-                    request.reason,
-                    request.sync,
-                    request.sync_order_number,
-                    request.sync_order_date,
+                authenticated(),
+                RunImport(
+                    kind=KINDS.get(request.kind, "unspecified"),
+                    file_name=request.file_name,
+                    content=request.content,
+                    academic_year_id=request.academic_year_id,
+                    language=request.language or "ru",
+                    file_format=FORMATS.get(request.format, ""),
+                    dry_run=request.dry_run,
+                    reason=request.reason,
+                    sync=request.sync,
+                    sync_order_number=request.sync_order_number,
+                    sync_order_date=request.sync_order_date,
                 ),
-                progress,
+                progress=progress,
             )
         )
         try:
@@ -92,7 +94,7 @@ class ImportRpcs(Rpcs):
                 job.cancel()
 
     async def GetImport(self, request: pb.GetImportRequest, context: Context) -> pb.GetImportResponse:
-        row = await get_import(self.deps, request.import_id)
+        row = await get_import(self.deps, authenticated(), request.import_id)
         counts = SyncCounts(row.rows_added, row.rows_updated, row.rows_removed, row.removals_refused)
         outcome = ImportOutcome(
             str(row.id), row.status, row.rows_total, row.rows_changed, row.errors, row.errors_truncated,

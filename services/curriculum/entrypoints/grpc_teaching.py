@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.pagination import page_request
 from services.curriculum.domain.checks import Violations, credits
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
@@ -19,8 +20,6 @@ from services.curriculum.service_layer import (
 )
 from services.curriculum.service_layer.events import kind_name, lesson_type_name
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput
-from services.curriculum.service_layer.schedule import LessonInput
-from services.curriculum.service_layer.teaching_load import LoadInput
 
 
 def lesson_type(value: ev.LessonType.ValueType) -> str:
@@ -85,13 +84,21 @@ class TeachingRpcs(Rpcs):
         self, request: pb.DefineCourseUnitRequest, context: Context
     ) -> pb.DefineCourseUnitResponse:
         profile = request.profile_code or await curriculum.university_profile(self.deps, request.specialty_id)
-        view = await curriculum.define_course_unit(self.deps, unit_spec(request, profile), request.reason)
+        view = await curriculum.define_course_unit(
+            self.deps,
+            authenticated(),
+            curriculum.DefineCourseUnit(spec=unit_spec(request, profile), reason=request.reason),
+        )
         return pb.DefineCourseUnitResponse(course_unit=tr.course_unit(view))
 
     async def RemoveCourseUnit(
         self, request: pb.RemoveCourseUnitRequest, context: Context
     ) -> pb.RemoveCourseUnitResponse:
-        await curriculum.remove_course_unit(self.deps, request.course_unit_id, request.reason)
+        await curriculum.remove_course_unit(
+            self.deps,
+            authenticated(),
+            curriculum.RemoveCourseUnit(course_unit_id=request.course_unit_id, reason=request.reason),
+        )
         return pb.RemoveCourseUnitResponse()
 
     async def ListCourseUnits(
@@ -100,6 +107,7 @@ class TeachingRpcs(Rpcs):
         filters = [request.academic_year_id, request.specialty_id, request.course_number, request.term_id]
         rows, next_token = await curriculum.list_course_units(
             self.deps,
+            authenticated(),
             request.academic_year_id,
             request.specialty_id,
             request.course_number,
@@ -115,13 +123,14 @@ class TeachingRpcs(Rpcs):
     ) -> pb.AssignTeachingLoadResponse:
         row = await teaching_load.assign_teaching_load(
             self.deps,
-            LoadInput(
-                request.teacher_id,
-                request.course_unit_id,
-                request.group_id,
-                request.subgroup_id,
-                lesson_type(request.lesson_type),
-                request.hours,
+            authenticated(),
+            teaching_load.AssignTeachingLoad(
+                teacher_id=request.teacher_id,
+                course_unit_id=request.course_unit_id,
+                group_id=request.group_id,
+                subgroup_id=request.subgroup_id,
+                lesson_type=lesson_type(request.lesson_type),
+                hours=request.hours,
             ),
         )
         return pb.AssignTeachingLoadResponse(teaching_load=tr.teaching_load(row))
@@ -129,7 +138,11 @@ class TeachingRpcs(Rpcs):
     async def RemoveTeachingLoad(
         self, request: pb.RemoveTeachingLoadRequest, context: Context
     ) -> pb.RemoveTeachingLoadResponse:
-        await teaching_load.remove_teaching_load(self.deps, request.load_id, request.reason)
+        await teaching_load.remove_teaching_load(
+            self.deps,
+            authenticated(),
+            teaching_load.RemoveTeachingLoad(load_id=request.load_id, reason=request.reason),
+        )
         return pb.RemoveTeachingLoadResponse()
 
     async def ListTeachingLoads(
@@ -138,7 +151,9 @@ class TeachingRpcs(Rpcs):
         asked = (request.teacher_id, request.group_id, request.course_unit_id, request.term_id,
                  request.department_id)  # fmt: skip
         page = page_request(request.page_size, request.page_token, asked)
-        rows, next_token = await teaching_load_queries.list_teaching_loads(self.deps, *asked, page=page)
+        rows, next_token = await teaching_load_queries.list_teaching_loads(
+            self.deps, authenticated(), *asked, page=page
+        )
         labels = await teaching_load_queries.load_labels(self.deps, rows)
         return pb.ListTeachingLoadsResponse(
             teaching_loads=[tr.teaching_load(x, labels) for x in rows], next_page_token=next_token
@@ -149,10 +164,13 @@ class TeachingRpcs(Rpcs):
     ) -> pb.AppointPlanUploaderResponse:
         await lesson_plans.appoint_uploader(
             self.deps,
-            request.department_id,
-            request.person_id,
-            request.protocol_number,
-            request.protocol_date,
+            authenticated(),
+            lesson_plans.AppointUploader(
+                department_id=request.department_id,
+                person_id=request.person_id,
+                protocol_number=request.protocol_number,
+                protocol_date=request.protocol_date,
+            ),
         )
         return pb.AppointPlanUploaderResponse()
 
@@ -174,7 +192,9 @@ class TeachingRpcs(Rpcs):
             request.protocol_date,
             items,
         )
-        view = await lesson_plans.submit_lesson_plan(self.deps, data, request.reason)
+        view = await lesson_plans.submit_lesson_plan(
+            self.deps, authenticated(), lesson_plans.SubmitLessonPlan(plan=data, reason=request.reason)
+        )
         return pb.SubmitLessonPlanResponse(lesson_plan=tr.lesson_plan(view))
 
     async def GetLessonPlan(
@@ -182,6 +202,7 @@ class TeachingRpcs(Rpcs):
     ) -> pb.GetLessonPlanResponse:
         view = await lesson_plans.get_lesson_plan(
             self.deps,
+            authenticated(),
             request.course_unit_id,
             lesson_type(request.lesson_type),
             request.group_id,
@@ -194,19 +215,20 @@ class TeachingRpcs(Rpcs):
     ) -> pb.ScheduleLessonResponse:
         row = await schedule.schedule_lesson(
             self.deps,
-            LessonInput(
-                request.course_unit_id,
-                request.group_id,
-                request.subgroup_id,
-                lesson_type(request.lesson_type),
-                request.date,
-                request.starts_at,
-                request.ends_at,
-                request.classroom_id,
-                request.teacher_id,
-                request.topic,
-                request.number,
-                request.substitution_reference,
+            authenticated(),
+            schedule.ScheduleLesson(
+                course_unit_id=request.course_unit_id,
+                group_id=request.group_id,
+                subgroup_id=request.subgroup_id,
+                lesson_type=lesson_type(request.lesson_type),
+                date=request.date,
+                starts_at=request.starts_at,
+                ends_at=request.ends_at,
+                classroom_id=request.classroom_id,
+                teacher_id=request.teacher_id,
+                topic=request.topic,
+                number=request.number,
+                substitution_reference=request.substitution_reference,
             ),
         )
         return pb.ScheduleLessonResponse(lesson=tr.lesson(row))
@@ -214,11 +236,15 @@ class TeachingRpcs(Rpcs):
     async def CancelLesson(
         self, request: pb.CancelLessonRequest, context: Context
     ) -> pb.CancelLessonResponse:
-        await schedule.cancel_lesson(self.deps, request.lesson_id, request.reason)
+        await schedule.cancel_lesson(
+            self.deps,
+            authenticated(),
+            schedule.CancelLesson(lesson_id=request.lesson_id, reason=request.reason),
+        )
         return pb.CancelLessonResponse()
 
     async def ListLessons(self, request: pb.ListLessonsRequest, context: Context) -> pb.ListLessonsResponse:
         asked = (request.group_id, request.teacher_id, request.from_date, request.to_date)
         page = page_request(request.page_size, request.page_token, asked)
-        rows, next_token = await schedule.list_lessons(self.deps, *asked, page=page)
+        rows, next_token = await schedule.list_lessons(self.deps, authenticated(), *asked, page=page)
         return pb.ListLessonsResponse(lessons=[tr.lesson(x) for x in rows], next_page_token=next_token)

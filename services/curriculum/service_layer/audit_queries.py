@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, allowed
+from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
 from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id
@@ -37,7 +38,7 @@ from services.curriculum.adapters.models import (
 )
 from services.curriculum.adapters.records import records
 from services.curriculum.domain import records as rec
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 ENTITIES = (
     "university",
@@ -132,10 +133,11 @@ def _universities(entity: str, eid: uuid.UUID) -> Select[Any]:
             return _of_group(select(Lesson.group_id).where(Lesson.id == eid).scalar_subquery())
 
 
-async def require_audit_read(session: AsyncSession, entity: str, eid: uuid.UUID) -> None:
+async def require_audit_read(
+    session: AsyncSession, principal: Principal, entity: str, eid: uuid.UUID
+) -> None:
     """Refuse unless the caller may read the audit in every university the entity belongs to (and it
     belongs to one): a missing entity is refused like a foreign one."""
-    principal = caller()
     universities = set(await session.scalars(_universities(entity, eid).distinct()))
     if not universities or not all(
         allowed(principal, "audit.read", ResourceScope(university_id=str(u))) for u in universities
@@ -144,13 +146,13 @@ async def require_audit_read(session: AsyncSession, entity: str, eid: uuid.UUID)
 
 
 async def list_audit_entries(
-    deps: Deps, entity: str, entity_id: str, page: Page
+    deps: Deps, principal: Principal, entity: str, entity_id: str, page: Page
 ) -> tuple[list[rec.AuditEntry], str]:
     if entity not in ENTITIES:
         raise InvalidArgument("entity", f"{entity!r} is not one of: {', '.join(ENTITIES)}")
     eid = need_id(entity_id, "entity_id")
     async with deps.uow() as uow:
-        await require_audit_read(uow.session, entity, eid)
+        await require_audit_read(uow.session, principal, entity, eid)
         query = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == eid)
         query = keyset(query, page, [AuditEntry.at, AuditEntry.id], [datetime.fromisoformat, uuid.UUID])
         found, next_token = page.cut(list(await uow.session.scalars(query)), key=lambda a: (a.at, a.id))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.context import Principal
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, year_terms
 from services.curriculum.adapters.models import (
@@ -23,7 +24,7 @@ from services.curriculum.domain.calendar import CurriculumWindows, TermDates, ch
 from services.curriculum.domain.checks import Violations, day, text
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import ResourceScope, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.upsert import upsert
 
 
@@ -40,33 +41,36 @@ class TermInput:
     ends_on: str
 
 
-async def define_academic_year(
-    deps: Deps,
-    university_id: str,
-    code: str,
-    starts_on: str,
-    ends_on: str,
-    terms: list[TermInput],
-    windows: tuple[str, str, str, str] | None = None,
-    reason: str = "",
-) -> YearWithTerms:
+@dataclass(frozen=True, kw_only=True)
+class DefineAcademicYear:
+    university_id: str
+    code: str
+    starts_on: str
+    ends_on: str
+    terms: list[TermInput]
+    # The curriculum loading windows (four dates); None: the default ones for the year's start.
+    windows: tuple[str, str, str, str] | None = None
+    reason: str = ""
+
+
+async def define_academic_year(deps: Deps, principal: Principal, cmd: DefineAcademicYear) -> YearWithTerms:
     v = Violations()
-    code = text(code, "code", v, max_length=20)
-    start, end = day(starts_on, "starts_on", v), day(ends_on, "ends_on", v)
+    code, windows, reason = text(cmd.code, "code", v, max_length=20), cmd.windows, cmd.reason
+    start, end = day(cmd.starts_on, "starts_on", v), day(cmd.ends_on, "ends_on", v)
     dates = [
         (t.number, day(t.starts_on, f"terms[{i}].starts_on", v), day(t.ends_on, f"terms[{i}].ends_on", v))
-        for i, t in enumerate(terms)
+        for i, t in enumerate(cmd.terms)
     ]
     spans = [TermDates(n, s, e) for n, s, e in dates if s and e]
     check_year(start, end, spans, v)
     win = parse_windows(windows, v) if windows else (CurriculumWindows.default_for(start) if start else None)
-    uid = need_id(university_id, "university_id")
+    uid = need_id(cmd.university_id, "university_id")
     v.raise_if_any()
     assert start and end and win
     async with deps.uow() as uow:
         s = uow.session
         await get(s, University, uid, "university_id", "university")
-        principal = require(caller(), "calendar.manage", ResourceScope(university_id=str(uid)))
+        require(principal, "calendar.manage", ResourceScope(university_id=str(uid)))
         year_id = stable_id("academic_year", uid, code)
         others = await s.execute(
             select(AcademicYear.code, AcademicYear.starts_on, AcademicYear.ends_on).where(
@@ -170,9 +174,9 @@ async def check_term_contents(s: AsyncSession, term: Term, new: TermDates, v: Vi
         )
 
 
-async def list_academic_years(deps: Deps, university_id: str) -> list[YearWithTerms]:
+async def list_academic_years(deps: Deps, principal: Principal, university_id: str) -> list[YearWithTerms]:
     uid = need_id(university_id, "university_id")
-    require(caller(), "structure.read")
+    require(principal, "structure.read")
     async with deps.uow() as uow:
         years = list(
             await uow.session.scalars(

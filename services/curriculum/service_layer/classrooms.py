@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.authz import missing_is_refused, refusal
+from ejournal_platform.context import Principal
 from ejournal_platform.events import Event
 from ejournal_platform.pagination import Page, keyset
 from services.curriculum.adapters.ids import need_id, stable_id
@@ -20,25 +22,36 @@ from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
 from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.authorization import ResourceScope, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 SECRET_BYTES = 32
 
 
-async def define_classroom(
-    deps: Deps, university_id: str, code: str, building: str, capacity: int
-) -> rec.Classroom:
+@dataclass(frozen=True, kw_only=True)
+class DefineClassroom:
+    university_id: str
+    code: str
+    building: str
+    capacity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RotateClassroomSecret:
+    classroom_id: str
+
+
+async def define_classroom(deps: Deps, principal: Principal, cmd: DefineClassroom) -> rec.Classroom:
     v = Violations()
-    code = text(code, "code", v, max_length=40)
+    code, building, capacity = text(cmd.code, "code", v, max_length=40), cmd.building, cmd.capacity
     if not 0 <= capacity <= 5000:
         v.add("capacity", "must be between 0 and 5000")
-    uid = need_id(university_id, "university_id")
+    uid = need_id(cmd.university_id, "university_id")
     v.raise_if_any()
     async with deps.uow() as uow:
         s = uow.session
         with missing_is_refused("structure.manage"):
             await get(s, University, uid, "university_id", "university")
-        principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
+        require(principal, "structure.manage", ResourceScope(university_id=str(uid)))
         room_id = stable_id("classroom", uid, code)
         row = await s.get(Classroom, room_id, with_for_update=True)
         if row is None:
@@ -77,14 +90,14 @@ async def define_classroom(
         return record(rec.Classroom, row)
 
 
-async def rotate_secret(deps: Deps, classroom_id: str) -> rec.Classroom:
-    room_id = need_id(classroom_id, "classroom_id")
+async def rotate_secret(deps: Deps, principal: Principal, cmd: RotateClassroomSecret) -> rec.Classroom:
+    room_id = need_id(cmd.classroom_id, "classroom_id")
     async with deps.uow() as uow:
         s = uow.session
         row = await s.get(Classroom, room_id, with_for_update=True)
         if row is None:  # refused like another university's classroom (issue 13)
             raise refusal("structure.manage")
-        principal = require(caller(), "structure.manage", ResourceScope(university_id=str(row.university_id)))
+        require(principal, "structure.manage", ResourceScope(university_id=str(row.university_id)))
         row.secret, row.secret_version, row.rotated_at = (
             secrets.token_bytes(SECRET_BYTES),
             row.secret_version + 1,
@@ -111,19 +124,21 @@ async def rotate_secret(deps: Deps, classroom_id: str) -> rec.Classroom:
         return record(rec.Classroom, row)
 
 
-async def get_secret(deps: Deps, classroom_id: str) -> rec.Classroom:
+async def get_secret(deps: Deps, principal: Principal, classroom_id: str) -> rec.Classroom:
     room_id = need_id(classroom_id, "classroom_id")
     async with deps.uow() as uow:
         row = await uow.session.get(Classroom, room_id)
         if row is None:  # refused like another university's classroom (issue 13)
             raise refusal("classroom.secret.read")
-        require(caller(), "classroom.secret.read", ResourceScope(university_id=str(row.university_id)))
+        require(principal, "classroom.secret.read", ResourceScope(university_id=str(row.university_id)))
         return record(rec.Classroom, row)
 
 
-async def list_classrooms(deps: Deps, university_id: str, page: Page) -> tuple[list[rec.Classroom], str]:
+async def list_classrooms(
+    deps: Deps, principal: Principal, university_id: str, page: Page
+) -> tuple[list[rec.Classroom], str]:
     uid = need_id(university_id, "university_id")
-    require(caller(), "structure.read")
+    require(principal, "structure.read")
     query = select(Classroom).where(Classroom.university_id == uid)
     query = keyset(query, page, [Classroom.code, Classroom.id], [str, uuid.UUID])
     async with deps.uow() as uow:

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists
 from services.curriculum.adapters import contingent_repo
 from services.curriculum.adapters.contingent_repo import (
@@ -28,11 +29,12 @@ from services.curriculum.domain.checks import Violations, day, text
 from services.curriculum.domain.contingent import check_enrollment, check_transfer, current_placement
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.personal_data import require_group_members, require_student_history
 
 # A thin alias: the contingent import (imports/contingent_import.py) reads a student's name here.
 name_of = contingent_repo.name_of
+
 
 @dataclass(frozen=True)
 class OrderInput:
@@ -49,19 +51,43 @@ def parse_order(order: OrderInput, v: Violations) -> tuple[str, date | None, dat
     return number, signed, effective
 
 
-async def enroll_student(
-    deps: Deps, student_id: str, group_id: str, subgroup_id: str, order: OrderInput, student_name: str = ""
-) -> rec.Movement:
+@dataclass(frozen=True, kw_only=True)
+class EnrollStudent:
+    student_id: str
+    group_id: str
+    subgroup_id: str
+    order: OrderInput
+    student_name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferStudent:
+    student_id: str
+    to_group_id: str
+    to_subgroup_id: str
+    order: OrderInput
+    from_group_id: str = ""  # empty: wherever the student is on the effective date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExpelStudent:
+    student_id: str
+    group_id: str  # empty: wherever the student is on the effective date
+    order: OrderInput
+    reason: str
+
+
+async def enroll_student(deps: Deps, principal: Principal, cmd: EnrollStudent) -> rec.Movement:
     v = Violations()
-    number, signed, effective = parse_order(order, v)
-    sid, gid = need_id(student_id, "student_id"), need_id(group_id, "group_id")
-    subid = parse_id(subgroup_id, "subgroup_id", required=False)
+    number, signed, effective = parse_order(cmd.order, v)
+    sid, gid = need_id(cmd.student_id, "student_id"), need_id(cmd.group_id, "group_id")
+    subid = parse_id(cmd.subgroup_id, "subgroup_id", required=False)
     v.raise_if_any()
     assert signed and effective
     async with deps.uow() as uow:
         s = uow.session
         place = await place_of_group(s, gid)
-        principal = require(caller(), "contingent.manage", place.scope())
+        require(principal, "contingent.manage", place.scope())
         await subgroup_of(s, gid, subid)
         await lock_student(s, sid)
         again = await same_order_again(s, sid, "enrolled", number, signed)
@@ -85,7 +111,7 @@ async def enroll_student(
             id=uuid.uuid4(),
             kind="enrolled",
             student_id=sid,
-            student_name=student_name.strip(),
+            student_name=cmd.student_name.strip(),
             group_id=gid,
             subgroup_id=subid,
             order_number=number,
@@ -103,25 +129,18 @@ async def enroll_student(
         return record(rec.Movement, movement)
 
 
-async def transfer_student(
-    deps: Deps,
-    student_id: str,
-    to_group_id: str,
-    to_subgroup_id: str,
-    order: OrderInput,
-    from_group_id: str = "",
-) -> rec.Movement:
+async def transfer_student(deps: Deps, principal: Principal, cmd: TransferStudent) -> rec.Movement:
     v = Violations()
-    number, signed, effective = parse_order(order, v)
-    sid, gid = need_id(student_id, "student_id"), need_id(to_group_id, "to_group_id")
-    subid = parse_id(to_subgroup_id, "to_subgroup_id", required=False)
-    from_gid = parse_id(from_group_id, "from_group_id", required=False)
+    number, signed, effective = parse_order(cmd.order, v)
+    sid, gid = need_id(cmd.student_id, "student_id"), need_id(cmd.to_group_id, "to_group_id")
+    subid = parse_id(cmd.to_subgroup_id, "to_subgroup_id", required=False)
+    from_gid = parse_id(cmd.from_group_id, "from_group_id", required=False)
     v.raise_if_any()
     assert signed and effective
     async with deps.uow() as uow:
         s = uow.session
         target = await place_of_group(s, gid, "to_group_id")
-        principal = require(caller(), "contingent.manage", target.scope())
+        require(principal, "contingent.manage", target.scope())
         await subgroup_of(s, gid, subid, "to_subgroup_id")
         await lock_student(s, sid)
         again = await same_order_again(s, sid, "transferred", number, signed)
@@ -189,14 +208,12 @@ def open_placement(
     )
 
 
-async def expel_student(
-    deps: Deps, student_id: str, group_id: str, order: OrderInput, reason: str
-) -> rec.Movement:
+async def expel_student(deps: Deps, principal: Principal, cmd: ExpelStudent) -> rec.Movement:
     v = Violations()
-    number, signed, effective = parse_order(order, v)
-    reason = text(reason, "reason", v)
-    sid = need_id(student_id, "student_id")
-    gid = parse_id(group_id, "group_id", required=False)
+    number, signed, effective = parse_order(cmd.order, v)
+    reason = text(cmd.reason, "reason", v)
+    sid = need_id(cmd.student_id, "student_id")
+    gid = parse_id(cmd.group_id, "group_id", required=False)
     v.raise_if_any()
     assert signed and effective
     async with deps.uow() as uow:
@@ -207,7 +224,7 @@ async def expel_student(
         v.raise_if_any()
         source_row = next(p for p, view in rows if view is current)
         place: Place = await place_of_group(s, source_row.group_id)
-        principal = require(caller(), "contingent.manage", place.scope())
+        require(principal, "contingent.manage", place.scope())
         again = await same_order_again(s, sid, "expelled", number, signed)
         if again is not None:
             return record(rec.Movement, again)
@@ -237,7 +254,7 @@ async def expel_student(
 
 
 async def list_group_members(
-    deps: Deps, group_id: str, on_date: str, subgroup_id: str = ""
+    deps: Deps, principal: Principal, group_id: str, on_date: str, subgroup_id: str = ""
 ) -> list[tuple[rec.Placement, rec.Movement]]:
     v = Violations()
     on = day(on_date, "on_date", v, required=False) or deps.clock().date()
@@ -245,16 +262,15 @@ async def list_group_members(
     subid = parse_id(subgroup_id, "subgroup_id", required=False)
     v.raise_if_any()
     async with deps.uow() as uow:
-        await require_group_members(uow.session, caller(), gid)
+        await require_group_members(uow.session, principal, gid)
         members = await members_on(uow.session, gid, on, subid)
         return [(record(rec.Placement, p), record(rec.Movement, m)) for p, m in members]
 
 
-async def student_history(deps: Deps, student_id: str) -> list[rec.Movement]:
+async def student_history(deps: Deps, principal: Principal, student_id: str) -> list[rec.Movement]:
     """The orders that moved the student, for those entitled (see personal_data); a student no order
     concerns is refused like one the caller may not see, or an empty history for themselves."""
     sid = need_id(student_id, "student_id")
-    principal = caller()
     async with deps.uow() as uow:
         movements = await movements_of(uow.session, sid)
         groups = [g for m in movements for g in (m.group_id, m.from_group_id) if g is not None]

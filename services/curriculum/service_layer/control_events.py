@@ -28,11 +28,11 @@ from services.curriculum.domain.vocabulary import ControlEventKind, DeadlineKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.closed_sections import refuse_control_event_in_closed
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 
-@dataclass(frozen=True)
-class ControlEventInput:
+@dataclass(frozen=True, kw_only=True)
+class ScheduleControlEvent:
     kind: str
     course_unit_id: str
     group_id: str
@@ -40,6 +40,15 @@ class ControlEventInput:
     date: str
     grade_entry_deadline: str = ""
     closing_deadline: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeDeadline:
+    control_event_id: str
+    deadline_kind: str
+    new_deadline: str
+    reason: str  # required: the change is audited
+    expected_revision: int = 0  # 0: whatever the current revision is
 
 
 def check_group_studies_unit(
@@ -56,15 +65,17 @@ def check_group_studies_unit(
         )
 
 
-async def schedule_control_event(deps: Deps, data: ControlEventInput) -> rec.ControlEvent:
+async def schedule_control_event(
+    deps: Deps, principal: Principal, cmd: ScheduleControlEvent
+) -> rec.ControlEvent:
     async with deps.uow() as uow:
-        row, _ = await apply_control_event(uow, caller(), data)
+        row, _ = await apply_control_event(uow, principal, cmd)
         await uow.commit()
         return row
 
 
 async def apply_control_event(
-    uow: UnitOfWork, principal: Principal | None, data: ControlEventInput
+    uow: UnitOfWork, principal: Principal | None, data: ScheduleControlEvent
 ) -> tuple[rec.ControlEvent, bool]:
     """Schedule one control event in the caller's transaction (the RPC's, or an import's); an event
     already scheduled is returned unchanged (deadlines move only through change_deadline)."""
@@ -135,22 +146,16 @@ async def apply_control_event(
     return record(rec.ControlEvent, row), True
 
 
-async def change_deadline(
-    deps: Deps,
-    control_event_id: str,
-    deadline_kind: str,
-    new_deadline: str,
-    reason: str,
-    expected_revision: int,
-) -> rec.ControlEvent:
+async def change_deadline(deps: Deps, principal: Principal, cmd: ChangeDeadline) -> rec.ControlEvent:
     """KZ-06: the registrar office moves a deadline, with a reason; audited and published."""
+    deadline_kind, reason, expected_revision = cmd.deadline_kind, cmd.reason, cmd.expected_revision
     v = Violations()
     if deadline_kind not in DeadlineKind.__members__.values():
         v.add("deadline_kind", f"{deadline_kind!r} is not one of: {', '.join(DeadlineKind)}")
-    new = instant(new_deadline, "new_deadline", v)
+    new = instant(cmd.new_deadline, "new_deadline", v)
     if not reason.strip():
         v.add("reason", "a deadline change needs a reason (it is audited)")
-    event_id = need_id(control_event_id, "control_event_id")
+    event_id = need_id(cmd.control_event_id, "control_event_id")
     v.raise_if_any()
     assert new is not None
     async with deps.uow() as uow:
@@ -160,7 +165,7 @@ async def change_deadline(
             raise InvalidArgument("control_event_id", f"control event {event_id} does not exist")
         unit, unit_place = await course_unit_with_place(s, row.course_unit_id)
         place = await place_of_group(s, row.group_id)
-        principal = require(caller(), "calendar.manage", place.scope())
+        require(principal, "calendar.manage", place.scope())
         if expected_revision and expected_revision != row.revision:
             raise Conflict(
                 f"the control event changed meanwhile (revision {row.revision})",
@@ -211,7 +216,7 @@ async def change_deadline(
 
 
 async def list_control_events(
-    deps: Deps, term_id: str, group_id: str, course_unit_id: str, page: Page
+    deps: Deps, principal: Principal, term_id: str, group_id: str, course_unit_id: str, page: Page
 ) -> tuple[list[rec.ControlEvent], str]:
     ids = {
         "term_id": parse_id(term_id, "term_id", required=False),
@@ -220,7 +225,7 @@ async def list_control_events(
     }
     if not any(ids.values()):
         raise InvalidArgument("term_id", "name a term, a group or a course unit")
-    require(caller(), "curriculum.read")
+    require(principal, "curriculum.read")
     query = select(ControlEvent)
     for column, value in ids.items():
         if value:

@@ -44,7 +44,7 @@ from services.curriculum.domain.curriculum import (
 from services.curriculum.domain.vocabulary import CourseUnitKind
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import is_registrar, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 
 @dataclass
@@ -54,9 +54,21 @@ class UnitView:
     parts: list[UnitView] = field(default_factory=list)
 
 
-async def define_course_unit(deps: Deps, spec: CourseUnitSpec, reason: str = "") -> UnitView:
+@dataclass(frozen=True, kw_only=True)
+class DefineCourseUnit:
+    spec: CourseUnitSpec
+    reason: str = ""  # needed outside the loading and correction windows
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveCourseUnit:
+    course_unit_id: str
+    reason: str
+
+
+async def define_course_unit(deps: Deps, principal: Principal, cmd: DefineCourseUnit) -> UnitView:
     async with deps.uow() as uow:
-        view, _ = await apply_course_unit(uow, caller(), spec, reason, deps.clock())
+        view, _ = await apply_course_unit(uow, principal, cmd.spec, cmd.reason, deps.clock())
         await uow.commit()
         return view
 
@@ -275,14 +287,14 @@ async def remove_unit(
     )
 
 
-async def remove_course_unit(deps: Deps, course_unit_id: str, reason: str) -> None:
-    unit_id = need_id(course_unit_id, "course_unit_id")
+async def remove_course_unit(deps: Deps, principal: Principal, cmd: RemoveCourseUnit) -> None:
+    unit_id, reason = need_id(cmd.course_unit_id, "course_unit_id"), cmd.reason
     async with deps.uow() as uow:
         s = uow.session
         with missing_is_refused("curriculum.manage"):
             unit = await get(s, CourseUnit, unit_id, "course_unit_id", "course unit")
             place = await place_of_specialty(s, unit.specialty_id)
-        principal = require(caller(), "curriculum.manage", place.scope())
+        require(principal, "curriculum.manage", place.scope())
         if unit.removed_at is not None:
             return
         if unit.parent_id is not None:
@@ -304,6 +316,7 @@ async def remove_course_unit(deps: Deps, course_unit_id: str, reason: str) -> No
 
 async def list_course_units(
     deps: Deps,
+    principal: Principal,
     academic_year_id: str,
     specialty_id: str = "",
     course_number: int = 0,
@@ -313,7 +326,7 @@ async def list_course_units(
     """One page of the year's units (top-level, by code; each with its parts), and the next token."""
     page = page or page_request(0, "")
     year_id = need_id(academic_year_id, "academic_year_id")
-    require(caller(), "curriculum.read")
+    require(principal, "curriculum.read")
     query = select(CourseUnit).where(CourseUnit.academic_year_id == year_id, CourseUnit.removed_at.is_(None))
     if specialty_id:
         query = query.where(CourseUnit.specialty_id == need_id(specialty_id, "specialty_id"))

@@ -9,7 +9,6 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ejournal_platform.authz import authenticated
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
 from services.curriculum.adapters.bulk import BulkOutboxWriter
@@ -43,7 +42,3 @@ def unit_of_work_factory(
 class Deps:
     uow: Callable[[], UnitOfWork]
     clock: Callable[[], datetime] = field(default=utc_now)
-
-
-# The one `authenticated()` (the caller of this call, or Unauthenticated), under this service's name.
-caller = authenticated

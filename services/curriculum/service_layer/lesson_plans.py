@@ -38,7 +38,7 @@ from services.curriculum.domain.vocabulary import LessonType
 from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.authorization import ResourceScope, is_registrar, require
 from services.curriculum.service_layer.control_events import check_group_studies_unit
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 
 @dataclass(frozen=True)
@@ -74,19 +74,31 @@ class PlanView:
         return cls(record(rec.LessonPlan, plan), records(rec.LessonPlanItem, items))
 
 
-async def appoint_uploader(
-    deps: Deps, department_id: str, person_id: str, protocol_number: str, protocol_date: str
-) -> None:
+@dataclass(frozen=True, kw_only=True)
+class AppointUploader:
+    department_id: str
+    person_id: str
+    protocol_number: str  # the department meeting's protocol that appointed them
+    protocol_date: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmitLessonPlan:
+    plan: PlanInput
+    reason: str = ""  # needed to change a plan outside the loading windows
+
+
+async def appoint_uploader(deps: Deps, principal: Principal, cmd: AppointUploader) -> None:
     v = Violations()
-    number = text(protocol_number, "protocol_number", v, max_length=60)
-    signed = day(protocol_date, "protocol_date", v)
-    dep, person = need_id(department_id, "department_id"), need_id(person_id, "person_id")
+    number = text(cmd.protocol_number, "protocol_number", v, max_length=60)
+    signed = day(cmd.protocol_date, "protocol_date", v)
+    dep, person = need_id(cmd.department_id, "department_id"), need_id(cmd.person_id, "person_id")
     v.raise_if_any()
     assert signed is not None
     async with deps.uow() as uow:
         s = uow.session
         place = await place_of_department(s, dep)
-        principal = require(caller(), "lesson_plan.appoint", place.scope())
+        require(principal, "lesson_plan.appoint", place.scope())
         existing = await s.get(PlanUploader, (dep, person))
         if existing is None:
             s.add(
@@ -141,9 +153,9 @@ def parse_items(items: list[PlanItemInput], v: Violations) -> list[PlanItem]:
     return parsed
 
 
-async def submit_lesson_plan(deps: Deps, data: PlanInput, reason: str = "") -> PlanView:
+async def submit_lesson_plan(deps: Deps, principal: Principal, cmd: SubmitLessonPlan) -> PlanView:
     async with deps.uow() as uow:
-        view, _ = await apply_plan(uow, caller(), data, reason, deps.clock())
+        view, _ = await apply_plan(uow, principal, cmd.plan, cmd.reason, deps.clock())
         await uow.commit()
         return view
 
@@ -270,12 +282,12 @@ async def apply_plan(
 
 
 async def get_lesson_plan(
-    deps: Deps, course_unit_id: str, lesson_type: str, group_id: str, subgroup_id: str
+    deps: Deps, principal: Principal, course_unit_id: str, lesson_type: str, group_id: str, subgroup_id: str
 ) -> PlanView:
     unit_id = need_id(course_unit_id, "course_unit_id")
     gid = parse_id(group_id, "group_id", required=False)
     sid = parse_id(subgroup_id, "subgroup_id", required=False)
-    require(caller(), "curriculum.read")
+    require(principal, "curriculum.read")
     async with deps.uow() as uow:
         plan = await uow.session.get(LessonPlan, stable_id("lesson_plan", unit_id, lesson_type, gid, sid))
         if plan is None:

@@ -34,13 +34,13 @@ from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.closed_sections import refuse_closed
 from services.curriculum.service_layer.control_events import check_group_studies_unit
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.schedule_conflicts import refuse_double_booking
 from services.curriculum.service_layer.upsert import upsert
 
 
-@dataclass(frozen=True)
-class LessonInput:
+@dataclass(frozen=True, kw_only=True)
+class ScheduleLesson:
     course_unit_id: str
     group_id: str
     subgroup_id: str
@@ -57,14 +57,22 @@ class LessonInput:
     substitution_reference: str = ""
 
 
-async def schedule_lesson(deps: Deps, data: LessonInput) -> rec.Lesson:
+@dataclass(frozen=True, kw_only=True)
+class CancelLesson:
+    lesson_id: str
+    reason: str
+
+
+async def schedule_lesson(deps: Deps, principal: Principal, cmd: ScheduleLesson) -> rec.Lesson:
     async with deps.uow() as uow:
-        lesson, _ = await apply_lesson(uow, caller(), data)
+        lesson, _ = await apply_lesson(uow, principal, cmd)
         await uow.commit()
         return lesson
 
 
-async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput) -> tuple[rec.Lesson, bool]:
+async def apply_lesson(
+    uow: UnitOfWork, principal: Principal, data: ScheduleLesson
+) -> tuple[rec.Lesson, bool]:
     s = uow.session
     v = Violations()
     if data.lesson_type not in LessonType.__members__.values():
@@ -147,15 +155,16 @@ async def apply_lesson(uow: UnitOfWork, principal: Principal, data: LessonInput)
     return record(rec.Lesson, row), True
 
 
-async def cancel_lesson(deps: Deps, lesson_id: str, reason: str) -> None:
+async def cancel_lesson(deps: Deps, principal: Principal, cmd: CancelLesson) -> None:
+    reason = cmd.reason
     if not reason.strip():
         raise InvalidArgument("reason", "cancelling a lesson needs a reason")
-    lid = need_id(lesson_id, "lesson_id")
+    lid = need_id(cmd.lesson_id, "lesson_id")
     async with deps.uow() as uow:
         s = uow.session
         row = await get(s, Lesson, lid, "lesson_id", "lesson")
         place = await place_of_group(s, row.group_id)
-        principal = require(caller(), "schedule.manage", place.scope())
+        require(principal, "schedule.manage", place.scope())
         if row.cancelled_at is not None:
             return
         await cancel_row(uow, row, principal.subject, reason, deps.clock())
@@ -176,7 +185,13 @@ async def cancel_row(uow: UnitOfWork, row: Lesson, actor: str, reason: str, now:
 
 
 async def list_lessons(
-    deps: Deps, group_id: str, teacher_id: str, from_date: str, to_date: str, page: Page | None = None
+    deps: Deps,
+    principal: Principal,
+    group_id: str,
+    teacher_id: str,
+    from_date: str,
+    to_date: str,
+    page: Page | None = None,
 ) -> tuple[list[rec.Lesson], str]:
     """One page of the lessons (by date, start, id) and the next page's token."""
     page = page or page_request(0, "")
@@ -187,7 +202,7 @@ async def list_lessons(
     if not gid and not tid:
         v.add("group_id", "name a group or a teacher")
     v.raise_if_any()
-    require(caller(), "curriculum.read")
+    require(principal, "curriculum.read")
     query = select(Lesson).where(Lesson.cancelled_at.is_(None), Lesson.date >= first, Lesson.date <= last)
     query = (
         query.where(or_(Lesson.group_id == gid, Lesson.teacher_id == tid))

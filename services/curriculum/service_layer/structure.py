@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from ejournal_platform.authz import missing_is_refused
+from ejournal_platform.context import Principal
 from ejournal_regulation import load_profiles
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
@@ -25,32 +26,76 @@ from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
 from services.curriculum.domain.vocabulary import LANGUAGES
 from services.curriculum.service_layer.authorization import ResourceScope, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.events import structure_event
 from services.curriculum.service_layer.upsert import upsert
 
 
-async def define_university(
-    deps: Deps, code: str, title: str, profile_code: str, time_zone: str
-) -> rec.University:
+@dataclass(frozen=True, kw_only=True)
+class DefineUniversity:
+    code: str
+    title: str
+    profile_code: str
+    time_zone: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineFaculty:
+    university_id: str
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineDepartment:
+    faculty_id: str
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineSpecialty:
+    faculty_id: str
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineGroup:
+    specialty_id: str
+    academic_year_id: str
+    course_number: int
+    code: str
+    language: str
+    subgroup_codes: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineSubgroup:
+    group_id: str
+    code: str
+
+
+async def define_university(deps: Deps, principal: Principal, cmd: DefineUniversity) -> rec.University:
     v = Violations()
     values = {
-        "code": text(code, "code", v, max_length=40),
-        "title": text(title, "title", v),
-        "profile_code": profile_code.strip(),
-        "time_zone": time_zone.strip() or "Asia/Almaty",
+        "code": text(cmd.code, "code", v, max_length=40),
+        "title": text(cmd.title, "title", v),
+        "profile_code": cmd.profile_code.strip(),
+        "time_zone": cmd.time_zone.strip() or "Asia/Almaty",
     }
     if values["profile_code"] not in load_profiles():
         v.add(
-            "profile_code", f"unknown profile {profile_code!r}; known: {', '.join(sorted(load_profiles()))}"
+            "profile_code",
+            f"unknown profile {cmd.profile_code!r}; known: {', '.join(sorted(load_profiles()))}",
         )
     try:
         ZoneInfo(values["time_zone"])
     except (ZoneInfoNotFoundError, ValueError):
-        v.add("time_zone", f"{time_zone!r} is not an IANA time zone")
+        v.add("time_zone", f"{cmd.time_zone!r} is not an IANA time zone")
     v.raise_if_any()
     university_id = stable_id("university", values["code"])
-    principal = require(caller(), "structure.manage", ResourceScope(university_id=str(university_id)))
+    require(principal, "structure.manage", ResourceScope(university_id=str(university_id)))
     async with deps.uow() as uow:
         row, changed = await upsert(
             uow.session,
@@ -66,15 +111,15 @@ async def define_university(
         return record(rec.University, row)
 
 
-async def define_faculty(deps: Deps, university_id: str, code: str, title: str) -> rec.Faculty:
+async def define_faculty(deps: Deps, principal: Principal, cmd: DefineFaculty) -> rec.Faculty:
     v = Violations()
-    values = {"code": text(code, "code", v, max_length=40), "title": text(title, "title", v)}
-    uid = need_id(university_id, "university_id")
+    values = {"code": text(cmd.code, "code", v, max_length=40), "title": text(cmd.title, "title", v)}
+    uid = need_id(cmd.university_id, "university_id")
     v.raise_if_any()
     async with deps.uow() as uow:
         with missing_is_refused("structure.manage"):
             await get(uow.session, University, uid, "university_id", "university")
-        principal = require(caller(), "structure.manage", ResourceScope(university_id=str(uid)))
+        require(principal, "structure.manage", ResourceScope(university_id=str(uid)))
         row, changed = await upsert(
             uow.session,
             Faculty,
@@ -90,16 +135,20 @@ async def define_faculty(deps: Deps, university_id: str, code: str, title: str) 
 
 
 async def _define_in_faculty(
-    deps: Deps, model: type[Department] | type[Specialty], entity: str, faculty_id: str, code: str, title: str
+    deps: Deps,
+    principal: Principal,
+    model: type[Department] | type[Specialty],
+    entity: str,
+    cmd: DefineDepartment | DefineSpecialty,
 ) -> Department | Specialty:
     v = Violations()
-    values = {"code": text(code, "code", v, max_length=40), "title": text(title, "title", v)}
-    fid = need_id(faculty_id, "faculty_id")
+    values = {"code": text(cmd.code, "code", v, max_length=40), "title": text(cmd.title, "title", v)}
+    fid = need_id(cmd.faculty_id, "faculty_id")
     v.raise_if_any()
     async with deps.uow() as uow:
         with missing_is_refused("structure.manage"):
             place = await place_of_faculty(uow.session, fid)
-        principal = require(caller(), "structure.manage", place.scope())
+        require(principal, "structure.manage", place.scope())
         row, changed = await upsert(
             uow.session,
             model,
@@ -114,16 +163,12 @@ async def _define_in_faculty(
         return row
 
 
-async def define_department(deps: Deps, faculty_id: str, code: str, title: str) -> rec.Department:
-    return record(
-        rec.Department, await _define_in_faculty(deps, Department, "department", faculty_id, code, title)
-    )
+async def define_department(deps: Deps, principal: Principal, cmd: DefineDepartment) -> rec.Department:
+    return record(rec.Department, await _define_in_faculty(deps, principal, Department, "department", cmd))
 
 
-async def define_specialty(deps: Deps, faculty_id: str, code: str, title: str) -> rec.Specialty:
-    return record(
-        rec.Specialty, await _define_in_faculty(deps, Specialty, "specialty", faculty_id, code, title)
-    )
+async def define_specialty(deps: Deps, principal: Principal, cmd: DefineSpecialty) -> rec.Specialty:
+    return record(rec.Specialty, await _define_in_faculty(deps, principal, Specialty, "specialty", cmd))
 
 
 @dataclass(frozen=True)
@@ -133,30 +178,23 @@ class GroupWithSubgroups:
     faculty_id: str
 
 
-async def define_group(
-    deps: Deps,
-    specialty_id: str,
-    academic_year_id: str,
-    course_number: int,
-    code: str,
-    language: str,
-    subgroup_codes: list[str],
-) -> GroupWithSubgroups:
+async def define_group(deps: Deps, principal: Principal, cmd: DefineGroup) -> GroupWithSubgroups:
     v = Violations()
-    code = text(code, "code", v, max_length=40)
+    code = text(cmd.code, "code", v, max_length=40)
+    course_number, language = cmd.course_number, cmd.language
     if not 1 <= course_number <= 7:
         v.add("course_number", "must be between 1 and 7")
     if language not in LANGUAGES:
         v.add("language", f"{language!r} is not one of: {', '.join(LANGUAGES)}")
-    subcodes = [text(c, f"subgroup_codes[{i}]", v, max_length=40) for i, c in enumerate(subgroup_codes)]
+    subcodes = [text(c, f"subgroup_codes[{i}]", v, max_length=40) for i, c in enumerate(cmd.subgroup_codes)]
     if len(set(subcodes)) != len(subcodes):
         v.add("subgroup_codes", "a subgroup code is listed twice")
-    sid, yid = need_id(specialty_id, "specialty_id"), need_id(academic_year_id, "academic_year_id")
+    sid, yid = need_id(cmd.specialty_id, "specialty_id"), need_id(cmd.academic_year_id, "academic_year_id")
     v.raise_if_any()
     async with deps.uow() as uow:
         with missing_is_refused("structure.manage"):
             place = await place_of_specialty(uow.session, sid)
-        principal = require(caller(), "structure.manage", place.scope())
+        require(principal, "structure.manage", place.scope())
         year = await get(uow.session, AcademicYear, yid, "academic_year_id", "academic year")
         if year.university_id != place.university.id:
             v.add("academic_year_id", "belongs to another university")
@@ -191,15 +229,15 @@ async def define_group(
         )
 
 
-async def define_subgroup(deps: Deps, group_id: str, code: str) -> rec.Subgroup:
+async def define_subgroup(deps: Deps, principal: Principal, cmd: DefineSubgroup) -> rec.Subgroup:
     v = Violations()
-    code = text(code, "code", v, max_length=40)
-    gid = need_id(group_id, "group_id")
+    code = text(cmd.code, "code", v, max_length=40)
+    gid = need_id(cmd.group_id, "group_id")
     v.raise_if_any()
     async with deps.uow() as uow:
         with missing_is_refused("structure.manage"):
             place = await place_of_group(uow.session, gid)
-        principal = require(caller(), "structure.manage", place.scope())
+        require(principal, "structure.manage", place.scope())
         row, _ = await upsert(
             uow.session,
             Subgroup,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from ejournal_platform.context import Principal
 from ejournal_platform.pagination import Page, page_request
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import get
@@ -16,7 +17,7 @@ from services.curriculum.adapters.records import record, records
 from services.curriculum.adapters.tenancy import of_callers
 from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.authorization import ResourceScope, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.structure import GroupWithSubgroups
 
 
@@ -28,9 +29,9 @@ class StructureTree:
     specialties: list[rec.Specialty]
 
 
-async def get_structure(deps: Deps, university_id: str) -> StructureTree:
+async def get_structure(deps: Deps, principal: Principal, university_id: str) -> StructureTree:
     uid = need_id(university_id, "university_id")
-    require(caller(), "structure.read", ResourceScope(university_id=str(uid)))
+    require(principal, "structure.read", ResourceScope(university_id=str(uid)))
     async with deps.uow() as uow:
         s = uow.session
         university = await get(s, University, uid, "university_id", "university")
@@ -56,6 +57,7 @@ async def get_structure(deps: Deps, university_id: str) -> StructureTree:
 
 async def list_groups(
     deps: Deps,
+    principal: Principal,
     academic_year_id: str,
     faculty_id: str = "",
     specialty_id: str = "",
@@ -69,7 +71,6 @@ async def list_groups(
         parse_id(faculty_id, "faculty_id", required=False),
         parse_id(specialty_id, "specialty_id", required=False),
     )
-    principal = caller()
     require(principal, "structure.read")
     # One statement for the page, subgroups included (an array per group): the page's cost is its
     # round trips more than its rows (docs/curriculum.md, "Lists").

@@ -20,18 +20,24 @@ from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import audit, events
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.control_events import check_group_studies_unit
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.upsert import upsert
 
 
-@dataclass(frozen=True)
-class LoadInput:
+@dataclass(frozen=True, kw_only=True)
+class AssignTeachingLoad:
     teacher_id: str
     course_unit_id: str
     group_id: str
     subgroup_id: str
     lesson_type: str
     hours: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveTeachingLoad:
+    load_id: str
+    reason: str  # required: the teacher loses access
 
 
 def check_load_target(unit: CourseUnit, group: Group, lesson_type: str, v: Violations) -> None:
@@ -50,14 +56,16 @@ def check_load_target(unit: CourseUnit, group: Group, lesson_type: str, v: Viola
         v.add("group_id", error.reason)
 
 
-async def assign_teaching_load(deps: Deps, data: LoadInput) -> rec.TeachingLoad:
+async def assign_teaching_load(deps: Deps, principal: Principal, cmd: AssignTeachingLoad) -> rec.TeachingLoad:
     async with deps.uow() as uow:
-        load, _ = await apply_load(uow, caller(), data)
+        load, _ = await apply_load(uow, principal, cmd)
         await uow.commit()
         return load
 
 
-async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> tuple[rec.TeachingLoad, bool]:
+async def apply_load(
+    uow: UnitOfWork, principal: Principal, data: AssignTeachingLoad
+) -> tuple[rec.TeachingLoad, bool]:
     s = uow.session
     v = Violations()
     if not 0 <= data.hours <= 2000:
@@ -95,15 +103,16 @@ async def apply_load(uow: UnitOfWork, principal: Principal, data: LoadInput) -> 
     return record(rec.TeachingLoad, row), True
 
 
-async def remove_teaching_load(deps: Deps, load_id: str, reason: str) -> None:
+async def remove_teaching_load(deps: Deps, principal: Principal, cmd: RemoveTeachingLoad) -> None:
+    reason = cmd.reason
     if not reason.strip():
         raise InvalidArgument("reason", "removing a teaching load needs a reason (the teacher loses access)")
-    lid = need_id(load_id, "load_id")
+    lid = need_id(cmd.load_id, "load_id")
     async with deps.uow() as uow:
         s = uow.session
         row = await get(s, TeachingLoad, lid, "load_id", "teaching load")
-        principal = require(
-            caller(),
+        require(
+            principal,
             "teaching_load.manage",
             ResourceScope(faculty_id=str(row.faculty_id), department_id=str(row.department_id)),
         )

@@ -29,7 +29,7 @@ from services.curriculum.adapters.models import CourseUnit, Faculty, Group, Plac
 from services.curriculum.adapters.records import records
 from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.authorization import ResourceScope, allowed, require
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 
 ACTION = "teaching_load.read"
 
@@ -94,6 +94,7 @@ def _is_uuid(value: str) -> bool:
 
 async def list_teaching_loads(
     deps: Deps,
+    principal: Principal,
     teacher_id: str = "",
     group_id: str = "",
     course_unit_id: str = "",
@@ -113,7 +114,6 @@ async def list_teaching_loads(
     }
     if not any(filters.values()):
         raise InvalidArgument("teacher_id", "name a teacher, a group, a course unit, a term or a department")
-    principal = caller()
     async with deps.uow() as uow:
         s = uow.session
         viewer = await Viewer.of(s, principal, deps.clock().date())

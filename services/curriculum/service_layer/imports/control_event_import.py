@@ -15,7 +15,7 @@ from services.curriculum.domain.imports.rows import (
     SheetReader,
     col,
 )
-from services.curriculum.service_layer.control_events import ControlEventInput, apply_control_event
+from services.curriculum.service_layer.control_events import ScheduleControlEvent, apply_control_event
 from services.curriculum.service_layer.imports import lookup_maps, removals
 from services.curriculum.service_layer.imports.base import ImportContext, attempt, groups_of_year
 
@@ -33,7 +33,7 @@ FIELDS = {
 
 class ControlEventImporter:
     def __init__(self) -> None:
-        self.events: list[tuple[str, int, ControlEventInput, dict[str, str]]] = []
+        self.events: list[tuple[str, int, ScheduleControlEvent, dict[str, str]]] = []
 
     async def prepare(self, ctx: ImportContext, sheets: Sequence[Sheet]) -> int:
         groups, units, total = await groups_of_year(ctx), await lookup_maps.course_units(ctx), 0
@@ -60,8 +60,12 @@ class ControlEventImporter:
                 if group and sub_code and subgroup is None:
                     row.issue("subgroup", "unknown_subgroup", value=sub_code)
                 if group and unit and kind and when and (subgroup or not sub_code):
-                    data = ControlEventInput(
-                        kind, str(unit), str(group.id), str(subgroup or ""), when.isoformat()
+                    data = ScheduleControlEvent(
+                        kind=kind,
+                        course_unit_id=str(unit),
+                        group_id=str(group.id),
+                        subgroup_id=str(subgroup or ""),
+                        date=when.isoformat(),
                     )
                     self.events.append((sheet.name, row.number, data, columns))
         return total
@@ -70,7 +74,7 @@ class ControlEventImporter:
         changed, kept = 0, set[uuid.UUID]()
         for done, (sheet, row, data, columns) in enumerate(self.events, start=1):
 
-            async def schedule(data: ControlEventInput = data) -> object:
+            async def schedule(data: ScheduleControlEvent = data) -> object:
                 return await apply_control_event(ctx.uow, ctx.principal, data)
 
             result = await attempt(ctx, sheet, [row], columns, schedule)

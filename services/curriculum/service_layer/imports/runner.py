@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, grant_covers, missing_is_refused, refusal
+from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from services.curriculum.adapters.ids import need_id
 from services.curriculum.adapters.locks import IMPORT_LOCK
@@ -29,7 +30,7 @@ from services.curriculum.adapters.models import AcademicYear, ImportRecord, Univ
 from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
 from services.curriculum.domain.imports.messages import LANGUAGES, Issue
 from services.curriculum.service_layer import audit
-from services.curriculum.service_layer.deps import Deps, caller
+from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.imports.base import ImportContext, Importer, SyncCounts
 from services.curriculum.service_layer.imports.contingent_import import ContingentImporter
 from services.curriculum.service_layer.imports.control_event_import import ControlEventImporter
@@ -50,8 +51,8 @@ MAX_ERRORS = 1000
 SYNC_KINDS = ("contingent", "schedule", "teaching_load", "curriculum", "lesson_plan", "control_events")
 
 
-@dataclass(frozen=True)
-class ImportRequest:
+@dataclass(frozen=True, kw_only=True)
+class RunImport:
     kind: str
     file_name: str
     content: bytes
@@ -92,23 +93,26 @@ def rendered(issues: list[Issue], language: str) -> tuple[list[dict[str, str | i
 
 
 async def run_import(
-    deps: Deps, request: ImportRequest, progress: Callable[[str, int, int], Awaitable[None]] = _quiet
+    deps: Deps,
+    principal: Principal,
+    cmd: RunImport,
+    *,
+    progress: Callable[[str, int, int], Awaitable[None]] = _quiet,
 ) -> ImportOutcome:
-    if request.kind not in IMPORTERS:
-        raise InvalidArgument("kind", f"{request.kind!r} is not one of: {', '.join(IMPORTERS)}")
-    language = request.language if request.language in LANGUAGES else "ru"
-    sync_order = sync_order_of(request)
-    year_id = need_id(request.academic_year_id, "academic_year_id")
-    principal = caller()
-    digest = hashlib.sha256(request.content).hexdigest()
+    if cmd.kind not in IMPORTERS:
+        raise InvalidArgument("kind", f"{cmd.kind!r} is not one of: {', '.join(IMPORTERS)}")
+    language = cmd.language if cmd.language in LANGUAGES else "ru"
+    sync_order = sync_order_of(cmd)
+    year_id = need_id(cmd.academic_year_id, "academic_year_id")
+    digest = hashlib.sha256(cmd.content).hexdigest()
     import_id = uuid.uuid4()
 
     async def record(uow_session: AsyncSession, status: str, outcome: ImportOutcome) -> None:
         uow_session.add(
             ImportRecord(
                 id=import_id,
-                kind=f"{request.kind}:{year_id}",
-                file_name=request.file_name,
+                kind=f"{cmd.kind}:{year_id}",
+                file_name=cmd.file_name,
                 sha256=digest,
                 status=status,
                 rows_total=outcome.rows_total,
@@ -119,7 +123,7 @@ async def run_import(
                 rows_updated=outcome.counts.updated,
                 rows_removed=outcome.counts.removed,
                 removals_refused=outcome.counts.refused,
-                sync=request.sync,
+                sync=cmd.sync,
                 language=language,
                 created_by=principal.subject,
                 created_at=deps.clock(),
@@ -136,7 +140,7 @@ async def run_import(
 
     await progress("reading", 0, 0)
     try:
-        sheets = read_file(request.content, request.file_name, request.file_format)
+        sheets = read_file(cmd.content, cmd.file_name, cmd.file_format)
     except UnreadableFile as error:
         issue = Issue("", 0, "", error.code, {"value": error.detail})
         errors, _ = rendered([issue], language)
@@ -150,26 +154,26 @@ async def run_import(
         # One import of a kind per academic year at a time: they would check against each other's rows.
         await s.execute(
             IMPORT_LOCK,
-            {"key": f"import:{request.kind}:{year_id}"},
+            {"key": f"import:{cmd.kind}:{year_id}"},
         )
         same = await s.scalar(
             select(ImportRecord.id)
             .where(
-                ImportRecord.kind == f"{request.kind}:{year_id}",
+                ImportRecord.kind == f"{cmd.kind}:{year_id}",
                 ImportRecord.sha256 == digest,
                 ImportRecord.status.in_(("applied", "unchanged")),
             )
             .limit(1)
         )
-        if same is not None and not request.dry_run and not request.sync:
+        if same is not None and not cmd.dry_run and not cmd.sync:
             await record(s, "unchanged", ImportOutcome(str(import_id), "unchanged", total_rows))
             await uow.commit()
             return ImportOutcome(str(import_id), "unchanged", total_rows)
         ctx = ImportContext(
-            uow, principal, year, university, deps.clock(), request.reason, progress,
-            sync=request.sync, sync_order=sync_order,
+            uow, principal, year, university, deps.clock(), cmd.reason, progress,
+            sync=cmd.sync, sync_order=sync_order,
         )  # fmt: skip
-        importer = IMPORTERS[request.kind]()
+        importer = IMPORTERS[cmd.kind]()
         rows_total = await importer.prepare(ctx, sheets)
         await progress("validating", rows_total, rows_total)
         changed = 0
@@ -180,7 +184,7 @@ async def run_import(
         if ctx.issues:
             errors, truncated = rendered(ctx.issues, language)
             outcome = ImportOutcome(str(import_id), "rejected", rows_total, 0, errors, truncated, ctx.counts)
-        elif request.dry_run:
+        elif cmd.dry_run:
             outcome = ImportOutcome(str(import_id), "validated", rows_total, changed, counts=ctx.counts)
         else:
             changed += ctx.counts.removed
@@ -193,13 +197,13 @@ async def run_import(
                 action=f"import_{status}",
                 entity="import",
                 entity_id=import_id,
-                reason=request.reason,
+                reason=cmd.reason,
                 after={
-                    "kind": request.kind,
-                    "file_name": request.file_name,
+                    "kind": cmd.kind,
+                    "file_name": cmd.file_name,
                     "rows": rows_total,
                     "changed": changed,
-                    "sync": request.sync,
+                    "sync": cmd.sync,
                     "added": ctx.counts.added,
                     "updated": ctx.counts.updated,
                     "removed": ctx.counts.removed,
@@ -211,7 +215,7 @@ async def run_import(
     return await finish(outcome.status, outcome)
 
 
-def sync_order_of(request: ImportRequest) -> tuple[str, date] | None:
+def sync_order_of(request: RunImport) -> tuple[str, date] | None:
     """Check the sync fields: sync only for SYNC_KINDS; the contingent's movement order, when given
     (it ends the placements a sync file leaves out, and transfers the students a file puts in another
     group of their course, in either mode)."""
@@ -238,9 +242,8 @@ def _year_of(kind: str) -> uuid.UUID | None:
         return None
 
 
-async def get_import(deps: Deps, import_id: str) -> ImportRecord:
+async def get_import(deps: Deps, principal: Principal, import_id: str) -> ImportRecord:
     iid = need_id(import_id, "import_id")
-    principal = caller()
     async with deps.uow() as uow:
         row = await uow.session.get(ImportRecord, iid)
         # A missing import is refused like someone else's (issue 13); besides its author, the

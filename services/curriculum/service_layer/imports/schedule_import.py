@@ -29,7 +29,7 @@ from services.curriculum.domain.imports.rows import (
 from services.curriculum.service_layer.imports import lookup_maps, removals
 from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, attempt, groups_of_year
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput, apply_plan
-from services.curriculum.service_layer.schedule import LessonInput, apply_lesson, cancel_row
+from services.curriculum.service_layer.schedule import ScheduleLesson, apply_lesson, cancel_row
 
 DATE, STARTS, ENDS = (
     col("date", "дата", "күні", "датасы"),
@@ -131,7 +131,7 @@ def resolve(row: Row, r: Refs) -> tuple[GroupInfo, uuid.UUID, uuid.UUID | None, 
 
 class ScheduleImporter:
     def __init__(self) -> None:
-        self.lessons: list[tuple[str, int, LessonInput, dict[str, str]]] = []
+        self.lessons: list[tuple[str, int, ScheduleLesson, dict[str, str]]] = []
 
     async def prepare(self, ctx: ImportContext, sheets: Sequence[Sheet]) -> int:
         r, total = await refs(ctx), 0
@@ -151,18 +151,18 @@ class ScheduleImporter:
                         (
                             sheet.name,
                             row.number,
-                            LessonInput(
-                                str(unit),
-                                str(group.id),
-                                str(sub or ""),
-                                lesson_type,
-                                day.isoformat(),
-                                start.strftime("%H:%M"),
-                                end.strftime("%H:%M"),
-                                room or "",
-                                teacher,
-                                row.raw("topic"),
-                                number,
+                            ScheduleLesson(
+                                course_unit_id=str(unit),
+                                group_id=str(group.id),
+                                subgroup_id=str(sub or ""),
+                                lesson_type=lesson_type,
+                                date=day.isoformat(),
+                                starts_at=start.strftime("%H:%M"),
+                                ends_at=end.strftime("%H:%M"),
+                                classroom_id=room or "",
+                                teacher_id=teacher,
+                                topic=row.raw("topic"),
+                                number=number,
                             ),
                             columns,
                         )
@@ -186,7 +186,7 @@ class ScheduleImporter:
         kept: set[uuid.UUID] = set()
         for done, (sheet, row, data, columns) in enumerate(self.lessons, start=1):
 
-            async def schedule(data: LessonInput = data) -> object:
+            async def schedule(data: ScheduleLesson = data) -> object:
                 return await apply_lesson(ctx.uow, ctx.principal, data)
 
             result = await attempt(ctx, sheet, [row], columns, schedule)

@@ -7,11 +7,14 @@ from datetime import datetime
 import pytest
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from ejournal_platform.errors import Conflict, PermissionDenied, ValidationFailed
 from services.curriculum.adapters.models import AuditEntry, ControlEvent, Term
 from services.curriculum.service_layer import calendar, control_events
-from services.curriculum.service_layer.control_events import ControlEventInput
+from services.curriculum.service_layer.calendar import DefineAcademicYear
+from services.curriculum.service_layer.control_events import ChangeDeadline, ScheduleControlEvent
+from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
@@ -25,14 +28,17 @@ async def test_overlapping_terms_are_refused_and_change_nothing(deps: Deps, worl
     with pytest.raises(ValidationFailed) as caught:
         await calendar.define_academic_year(
             deps,
-            world.university,
-            "2027-2028",
-            "2027-09-01",
-            "2028-06-30",
-            [
-                calendar.TermInput(1, "2027-09-01", "2028-01-20"),
-                calendar.TermInput(2, "2028-01-10", "2028-06-15"),
-            ],
+            authenticated(),
+            DefineAcademicYear(
+                university_id=world.university,
+                code="2027-2028",
+                starts_on="2027-09-01",
+                ends_on="2028-06-30",
+                terms=[
+                    calendar.TermInput(1, "2027-09-01", "2028-01-20"),
+                    calendar.TermInput(2, "2028-01-10", "2028-06-15"),
+                ],
+            ),
         )
     assert any(field == "terms" and "overlaps term 1" in reason for field, reason in caught.value.violations)
     assert await count(deps, Term) == terms_before and await outbox_size(deps) == outbox_before
@@ -42,11 +48,14 @@ async def test_overlapping_academic_years_are_refused(deps: Deps, world: World) 
     with pytest.raises(ValidationFailed, match="overlaps academic year 2026-2027"):
         await calendar.define_academic_year(
             deps,
-            world.university,
-            "2027-x",
-            "2027-03-01",
-            "2027-12-31",
-            [calendar.TermInput(1, "2027-03-01", "2027-12-31")],
+            authenticated(),
+            DefineAcademicYear(
+                university_id=world.university,
+                code="2027-x",
+                starts_on="2027-03-01",
+                ends_on="2027-12-31",
+                terms=[calendar.TermInput(1, "2027-03-01", "2027-12-31")],
+            ),
         )
 
 
@@ -54,11 +63,14 @@ async def test_term_outside_its_year_is_refused(deps: Deps, world: World) -> Non
     with pytest.raises(ValidationFailed, match="outside the academic year"):
         await calendar.define_academic_year(
             deps,
-            world.university,
-            "2028-2029",
-            "2028-09-01",
-            "2029-06-30",
-            [calendar.TermInput(1, "2028-08-01", "2028-12-31")],
+            authenticated(),
+            DefineAcademicYear(
+                university_id=world.university,
+                code="2028-2029",
+                starts_on="2028-09-01",
+                ends_on="2029-06-30",
+                terms=[calendar.TermInput(1, "2028-08-01", "2028-12-31")],
+            ),
         )
 
 
@@ -69,22 +81,33 @@ async def test_moving_term_dates_needs_a_reason_and_is_published(deps: Deps, wor
     ]
     with pytest.raises(ValidationFailed, match="reason"):
         await calendar.define_academic_year(
-            deps, world.university, "2026-2027", "2026-09-01", "2027-06-30", terms
+            deps,
+            authenticated(),
+            DefineAcademicYear(
+                university_id=world.university,
+                code="2026-2027",
+                starts_on="2026-09-01",
+                ends_on="2027-06-30",
+                terms=terms,
+            ),
         )
     await calendar.define_academic_year(
         deps,
-        world.university,
-        "2026-2027",
-        "2026-09-01",
-        "2027-06-30",
-        terms,
-        reason="приказ проректора № 12",
+        authenticated(),
+        DefineAcademicYear(
+            university_id=world.university,
+            code="2026-2027",
+            starts_on="2026-09-01",
+            ends_on="2027-06-30",
+            terms=terms,
+            reason="приказ проректора № 12",
+        ),
     )
     published = [e for e in await outbox_events(deps, ev.TermDefined) if e.number == 1]
     assert [(e.ends_on, e.revision) for e in published] == [("2026-12-31", 1), ("2026-12-28", 2)]
 
 
-def event_input(w: World, unit: str, **overrides: str) -> ControlEventInput:
+def event_input(w: World, unit: str, **overrides: str) -> ScheduleControlEvent:
     values = {
         "kind": "midterm",
         "course_unit_id": unit,
@@ -93,14 +116,14 @@ def event_input(w: World, unit: str, **overrides: str) -> ControlEventInput:
         "date": "2026-10-20",
     }
     values.update(overrides)
-    return ControlEventInput(**values)
+    return ScheduleControlEvent(**values)
 
 
 @pytest.mark.rule("KZ-05", "KZ-06")
 async def test_control_event_starts_with_profile_defaults(deps: Deps, world: World) -> None:
     unit = await define_discipline(deps, world)
     set_principal(registrar(world.university))
-    event = await control_events.schedule_control_event(deps, event_input(world, unit))
+    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
     # Almaty is UTC+5: grade entry by the end of the event's day, closing 3 days later (kz-medical).
     assert event.grade_entry_deadline == datetime.fromisoformat("2026-10-20T23:59:00+05:00")
     assert event.closing_deadline == datetime.fromisoformat("2026-10-23T23:59:00+05:00")
@@ -114,14 +137,17 @@ async def test_control_event_starts_with_profile_defaults(deps: Deps, world: Wor
 async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, world: World) -> None:
     unit = await define_discipline(deps, world)
     set_principal(registrar(world.university, "registrar-7"))
-    event = await control_events.schedule_control_event(deps, event_input(world, unit))
+    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
     moved = await control_events.change_deadline(
         deps,
-        str(event.id),
-        "closing",
-        "2026-10-26T18:00:00+05:00",
-        "распоряжение проректора № 45",
-        event.revision,
+        authenticated(),
+        ChangeDeadline(
+            control_event_id=str(event.id),
+            deadline_kind="closing",
+            new_deadline="2026-10-26T18:00:00+05:00",
+            reason="распоряжение проректора № 45",
+            expected_revision=event.revision,
+        ),
     )
     assert (
         moved.closing_deadline == datetime.fromisoformat("2026-10-26T18:00:00+05:00") and moved.revision == 2
@@ -149,7 +175,15 @@ async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, worl
     # The registrar's data, not a constant: a stale revision is refused, the same value is a no-op.
     with pytest.raises(Conflict):
         await control_events.change_deadline(
-            deps, str(event.id), "closing", "2026-10-27T18:00:00+05:00", "x", 1
+            deps,
+            authenticated(),
+            ChangeDeadline(
+                control_event_id=str(event.id),
+                deadline_kind="closing",
+                new_deadline="2026-10-27T18:00:00+05:00",
+                reason="x",
+                expected_revision=1,
+            ),
         )
 
 
@@ -157,7 +191,7 @@ async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, worl
 async def test_only_the_registrar_office_moves_deadlines(deps: Deps, world: World) -> None:
     unit = await define_discipline(deps, world)
     set_principal(registrar(world.university))
-    event = await control_events.schedule_control_event(deps, event_input(world, unit))
+    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
     for who in (
         person("t-1", "teacher", "department", world.dept_a),
         person("d-1", "dean", "faculty", world.faculty),
@@ -166,7 +200,15 @@ async def test_only_the_registrar_office_moves_deadlines(deps: Deps, world: Worl
         set_principal(who)
         with pytest.raises(PermissionDenied):
             await control_events.change_deadline(
-                deps, str(event.id), "closing", "2026-10-30T18:00:00+05:00", "why", 0
+                deps,
+                authenticated(),
+                ChangeDeadline(
+                    control_event_id=str(event.id),
+                    deadline_kind="closing",
+                    new_deadline="2026-10-30T18:00:00+05:00",
+                    reason="why",
+                    expected_revision=0,
+                ),
             )
     assert await outbox_events(deps, ev.CalendarDeadlineChanged) == []
 
@@ -177,18 +219,34 @@ async def test_a_deadline_before_its_control_event_is_refused(deps: Deps, world:
     set_principal(registrar(world.university))
     with pytest.raises(ValidationFailed, match="before its control event"):
         await control_events.schedule_control_event(
-            deps, event_input(world, unit, grade_entry_deadline="2026-10-19T12:00:00+05:00")
+            deps, authenticated(), event_input(world, unit, grade_entry_deadline="2026-10-19T12:00:00+05:00")
         )
     assert await count(deps, ControlEvent) == 0
-    event = await control_events.schedule_control_event(deps, event_input(world, unit))
+    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
     before = await outbox_size(deps)
     with pytest.raises(ValidationFailed, match="before its control event"):
         await control_events.change_deadline(
-            deps, str(event.id), "closing", "2026-10-19T10:00:00+05:00", "ошибка", 0
+            deps,
+            authenticated(),
+            ChangeDeadline(
+                control_event_id=str(event.id),
+                deadline_kind="closing",
+                new_deadline="2026-10-19T10:00:00+05:00",
+                reason="ошибка",
+                expected_revision=0,
+            ),
         )
     with pytest.raises(ValidationFailed, match="before the grade-entry deadline"):
         await control_events.change_deadline(
-            deps, str(event.id), "closing", "2026-10-20T10:00:00+05:00", "ошибка", 0
+            deps,
+            authenticated(),
+            ChangeDeadline(
+                control_event_id=str(event.id),
+                deadline_kind="closing",
+                new_deadline="2026-10-20T10:00:00+05:00",
+                reason="ошибка",
+                expected_revision=0,
+            ),
         )
     assert await outbox_size(deps) == before
 
@@ -197,7 +255,9 @@ async def test_control_event_outside_its_term_is_refused(deps: Deps, world: Worl
     unit = await define_discipline(deps, world)
     set_principal(registrar(world.university))
     with pytest.raises(ValidationFailed, match="outside term 1"):
-        await control_events.schedule_control_event(deps, event_input(world, unit, date="2027-02-01"))
+        await control_events.schedule_control_event(
+            deps, authenticated(), event_input(world, unit, date="2027-02-01")
+        )
 
 
 @pytest.mark.rule("KG-06")
@@ -207,13 +267,21 @@ async def test_kg_control_events_have_no_closing_date(deps: Deps, world: World) 
 
     spec = discipline(world, "KG-UNIT")
     kg = type(spec)(**{**spec.__dict__, "profile_code": "kg-jasu"})
-    unit = await curriculum.define_course_unit(deps, kg)
+    unit = await curriculum.define_course_unit(deps, authenticated(), DefineCourseUnit(spec=kg))
     set_principal(registrar(world.university))
     event = await control_events.schedule_control_event(
-        deps, event_input(world, str(unit.unit.id), kind="intermediate_attestation")
+        deps, authenticated(), event_input(world, str(unit.unit.id), kind="intermediate_attestation")
     )
     assert event.closing_deadline is None
     with pytest.raises(ValidationFailed, match="closes when the final score is set"):
         await control_events.change_deadline(
-            deps, str(event.id), "closing", "2026-10-30T18:00:00+05:00", "x", 0
+            deps,
+            authenticated(),
+            ChangeDeadline(
+                control_event_id=str(event.id),
+                deadline_kind="closing",
+                new_deadline="2026-10-30T18:00:00+05:00",
+                reason="x",
+                expected_revision=0,
+            ),
         )

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Group, Movement, Placement
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.imports.runner import ImportOutcome, ImportRequest, run_import
+from services.curriculum.service_layer.imports.runner import ImportOutcome, RunImport, run_import
 from services.curriculum.tests.integration.conftest import registrar
 from services.curriculum.tests.integration.helpers import outbox_events
 from services.curriculum.tests.integration.test_imports import (
@@ -38,12 +39,13 @@ async def contingent(
     sync: bool = False,
 ) -> ImportOutcome:
     order = order or {}
-    request = ImportRequest(
-        "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *rows]), w.year, "en",
+    request = RunImport(
+        kind="contingent", file_name="c.csv", content=csv_bytes([CONTINGENT_HEADER, *rows]),
+        academic_year_id=w.year, language="en",
         dry_run=dry_run, sync=sync, sync_order_number=order.get("sync_order_number", ""),
         sync_order_date=order.get("sync_order_date", ""),
     )  # fmt: skip
-    return await run_import(deps, request)
+    return await run_import(deps, authenticated(), request)
 
 
 async def groups_now(deps: Deps) -> dict[str, str]:

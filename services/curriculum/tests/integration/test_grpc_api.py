@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import Principal, RoleGrant, set_principal
 from ejournal_platform.errors import Unauthenticated
 from ejournal_platform.events import Event
@@ -26,7 +27,7 @@ from services.curriculum.adapters.models import Movement
 from services.curriculum.entrypoints.grpc_api import CurriculumServicer
 from services.curriculum.entrypoints.main import PUBLIC_METHODS, SERVICE
 from services.curriculum.service_layer import contingent
-from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.contingent import EnrollStudent, OrderInput
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
 from services.curriculum.tests.integration.conftest import SYSTEM, person, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events
@@ -270,13 +271,23 @@ async def test_no_change_without_its_event(deps: Deps, world: World, engine: Asy
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         await contingent.enroll_student(
             failing,
-            str(person_id_for_login("x")),
-            world.group1,
-            "",
-            OrderInput("1", "2026-08-20", "2026-09-01"),
+            authenticated(),
+            EnrollStudent(
+                student_id=str(person_id_for_login("x")),
+                group_id=world.group1,
+                subgroup_id="",
+                order=OrderInput("1", "2026-08-20", "2026-09-01"),
+            ),
         )
     assert await count(deps, Movement) == 0
     await contingent.enroll_student(
-        deps, str(person_id_for_login("x")), world.group1, "", OrderInput("1", "2026-08-20", "2026-09-01")
+        deps,
+        authenticated(),
+        EnrollStudent(
+            student_id=str(person_id_for_login("x")),
+            group_id=world.group1,
+            subgroup_id="",
+            order=OrderInput("1", "2026-08-20", "2026-09-01"),
+        ),
     )
     assert await count(deps, Movement) == 1 and len(await outbox_events(deps, ev.StudentEnrolled)) == 1

@@ -11,11 +11,13 @@ import pytest
 from openpyxl import Workbook
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from services.curriculum.adapters.models import CourseUnit, LessonPlan, Movement, Placement, TeachingLoad
 from services.curriculum.service_layer import curriculum
+from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.imports.runner import ImportOutcome, ImportRequest, run_import
+from services.curriculum.service_layer.imports.runner import ImportOutcome, RunImport, run_import
 from services.curriculum.tests.integration.conftest import Clock, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
 from services.curriculum.tests.integration.world import World, define_discipline, discipline
@@ -60,7 +62,18 @@ def contingent_rows(n: int, group: str = "ЖМ-101", subgroup: str = "") -> list
 async def run(
     deps: Deps, w: World, kind: str, name: str, content: bytes, language: str = "ru", reason: str = ""
 ) -> ImportOutcome:
-    return await run_import(deps, ImportRequest(kind, name, content, w.year, language, reason=reason))
+    return await run_import(
+        deps,
+        authenticated(),
+        RunImport(
+            kind=kind,
+            file_name=name,
+            content=content,
+            academic_year_id=w.year,
+            language=language,
+            reason=reason,
+        ),
+    )
 
 
 @pytest.mark.rule("KZ-15")
@@ -75,7 +88,15 @@ async def test_contingent_csv_applies_and_the_same_data_again_changes_nothing(
 
     rows = [CONTINGENT_HEADER, *contingent_rows(25), *contingent_rows(5, "ЖМ-102", "2")[:0]]
     first = await run_import(
-        deps, ImportRequest("contingent", "contingent.csv", csv_bytes(rows), world.year), progress
+        deps,
+        authenticated(),
+        RunImport(
+            kind="contingent",
+            file_name="contingent.csv",
+            content=csv_bytes(rows),
+            academic_year_id=world.year,
+        ),
+        progress=progress,
     )
     assert (first.status, first.rows_total, first.rows_changed, first.errors) == ("applied", 25, 25, [])
     assert {"reading", "validating", "applying"} <= set(stages)
@@ -229,7 +250,7 @@ async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: W
     assert await count(deps, CourseUnit) == 0
     outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows[:4]))
     assert (outcome.status, outcome.rows_changed) == ("applied", 3)
-    [unit], _ = await curriculum.list_course_units(deps, world.year)
+    [unit], _ = await curriculum.list_course_units(deps, authenticated(), world.year)
     assert [p.unit.code for p in unit.parts] == ["ID-9-B1", "ID-9-B2"] and unit.parts[1].hours == {
         "clinical": 20
     }
@@ -336,7 +357,7 @@ PLAN_HEADER = [
 
 @pytest.mark.rule("KZ-17")
 async def test_lesson_plan_import_builds_form_one(deps: Deps, world: World) -> None:
-    await curriculum.define_course_unit(deps, discipline(world))
+    await curriculum.define_course_unit(deps, authenticated(), DefineCourseUnit(spec=discipline(world)))
     rows = [PLAN_HEADER] + [
         [
             "ANAT-1",

@@ -12,11 +12,13 @@ import pytest
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.status import field_violations
 from services.curriculum.service_layer import audit, schedule, structure
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.structure import DefineGroup
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.test_grpc_api import Tokens, api
 from services.curriculum.tests.integration.test_schedule_conflicts import TEACHER, lesson, loads
@@ -34,7 +36,18 @@ async def test_groups_walked_one_by_one_give_each_exactly_once_in_code_order(
                                        metadata=bearer("registrar"))).groups[0].specialty_id  # fmt: skip
     set_principal(registrar(world.university))
     for code in ("ЖМ-100", "ЖМ-101а", "ЖМ-103"):
-        await structure.define_group(deps, specialty, world.year, 1, code, "kk", [])
+        await structure.define_group(
+            deps,
+            authenticated(),
+            DefineGroup(
+                specialty_id=specialty,
+                academic_year_id=world.year,
+                course_number=1,
+                code=code,
+                language="kk",
+                subgroup_codes=[],
+            ),
+        )
     seen, token, pages = [], "", 0
     while True:
         request = pb.ListGroupsRequest(academic_year_id=world.year, page_size=1, page_token=token)
@@ -86,7 +99,9 @@ async def test_teaching_loads_and_lessons_walked_one_by_one_give_each_exactly_on
     for day, unit, group in (("2026-09-02", anat, w.group1), ("2026-09-03", hist, w.group1),
                              ("2026-09-03", anat, w.group1)):  # fmt: skip
         starts, ends = ("09:00", "10:40") if unit == anat else ("11:00", "12:40")
-        await schedule.schedule_lesson(deps, lesson(unit, group, date=day, starts_at=starts, ends_at=ends))
+        await schedule.schedule_lesson(
+            deps, authenticated(), lesson(unit, group, date=day, starts_at=starts, ends_at=ends)
+        )
     auth = bearer("registrar")
 
     async def loads_page(token: str) -> tuple[list[str], str]:

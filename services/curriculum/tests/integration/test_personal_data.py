@@ -11,14 +11,15 @@ from datetime import date, timedelta
 import pytest
 
 from ejournal.identity.v1 import events_pb2 as idn
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import Principal, set_principal
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.service_layer import contingent, substitutions, teaching_load
-from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.contingent import EnrollStudent, OrderInput
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.imports.runner import get_import
-from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import deliver
 from services.curriculum.tests.integration.test_imports import LOAD_HEADER, csv_bytes, run
@@ -41,12 +42,27 @@ async def refusal_of(call: object) -> str:
 async def test_members_and_history_only_by_need(deps: Deps, world: World) -> None:
     set_principal(registrar(world.university))
     await contingent.enroll_student(
-        deps, STUDENT, world.group1, "", OrderInput("124-с", "2026-08-20", "2026-09-01"), "Әйгерім Сейітқали"
+        deps,
+        authenticated(),
+        EnrollStudent(
+            student_id=STUDENT,
+            group_id=world.group1,
+            subgroup_id="",
+            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
+            student_name="Әйгерім Сейітқали",
+        ),
     )
     unit = await define_discipline(deps, world)
     set_principal(person("head-a", "department_head", "department", world.dept_a))
-    load = LoadInput(TEACHER, unit, world.group1, "", "practical", 30)
-    await teaching_load.assign_teaching_load(deps, load)
+    load = AssignTeachingLoad(
+        teacher_id=TEACHER,
+        course_unit_id=unit,
+        group_id=world.group1,
+        subgroup_id="",
+        lesson_type="practical",
+        hours=30,
+    )
+    await teaching_load.assign_teaching_load(deps, authenticated(), load)
 
     entitled_to_both: dict[str, Principal] = {
         "registrar of the university": registrar(world.university),
@@ -57,9 +73,11 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
     }
     for who, principal in entitled_to_both.items():
         set_principal(principal)
-        members = await contingent.list_group_members(deps, world.group1, "2026-09-15")
+        members = await contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
         assert [m.student_name for _, m in members] == ["Әйгерім Сейітқали"], who
-        assert [m.order_number for m in await contingent.student_history(deps, STUDENT)] == ["124-с"], who
+        assert [m.order_number for m in await contingent.student_history(deps, authenticated(), STUDENT)] == [
+            "124-с"
+        ], who
 
     # The student and their parent read the history, not the group's list of names.
     for who, principal in {
@@ -67,8 +85,10 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         "the student's parent": person("parent-1", "parent", "student", STUDENT),
     }.items():
         set_principal(principal)
-        assert [m.order_number for m in await contingent.student_history(deps, STUDENT)] == ["124-с"], who
-        await refusal_of(contingent.list_group_members(deps, world.group1, "2026-09-15"))
+        assert [m.order_number for m in await contingent.student_history(deps, authenticated(), STUDENT)] == [
+            "124-с"
+        ], who
+        await refusal_of(contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15"))
 
     refused_both: dict[str, Principal] = {
         "registrar of another university": registrar(str(uuid.uuid4())),
@@ -83,11 +103,15 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
     }
     for who, principal in refused_both.items():
         set_principal(principal)
-        real = await refusal_of(contingent.list_group_members(deps, world.group1, "2026-09-15"))
-        missing = await refusal_of(contingent.list_group_members(deps, str(uuid.uuid4()), "2026-09-15"))
+        real = await refusal_of(
+            contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
+        )
+        missing = await refusal_of(
+            contingent.list_group_members(deps, authenticated(), str(uuid.uuid4()), "2026-09-15")
+        )
         assert real == missing, who
-        real = await refusal_of(contingent.student_history(deps, STUDENT))
-        missing = await refusal_of(contingent.student_history(deps, str(uuid.uuid4())))
+        real = await refusal_of(contingent.student_history(deps, authenticated(), STUDENT))
+        missing = await refusal_of(contingent.student_history(deps, authenticated(), str(uuid.uuid4())))
         assert real == missing, who
 
 
@@ -98,12 +122,29 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
     teacher's groups in the substituted course units, from its first day to its end, and not after."""
     set_principal(registrar(world.university))
     await contingent.enroll_student(
-        deps, STUDENT, world.group1, "", OrderInput("124-с", "2026-08-20", "2026-09-01"), "Әйгерім Сейітқали"
+        deps,
+        authenticated(),
+        EnrollStudent(
+            student_id=STUDENT,
+            group_id=world.group1,
+            subgroup_id="",
+            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
+            student_name="Әйгерім Сейітқали",
+        ),
     )
     unit = await define_discipline(deps, world)
     set_principal(person("head-a", "department_head", "department", world.dept_a))
     await teaching_load.assign_teaching_load(
-        deps, LoadInput(TEACHER, unit, world.group1, "", "practical", 30)
+        deps,
+        authenticated(),
+        AssignTeachingLoad(
+            teacher_id=TEACHER,
+            course_unit_id=unit,
+            group_id=world.group1,
+            subgroup_id="",
+            lesson_type="practical",
+            hours=30,
+        ),
     )
     today = date.today()
 
@@ -118,7 +159,8 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
     async def names_as(who: str) -> list[str]:
         set_principal(person(who, "teacher", "department", world.dept_a))
         return [
-            m.student_name for _, m in await contingent.list_group_members(deps, world.group1, "2026-09-15")
+            m.student_name
+            for _, m in await contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
         ]
 
     assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))
@@ -151,7 +193,7 @@ async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
         person("head-1", "registrar_head", "university", world.university),
     ):
         set_principal(reader)
-        assert str((await get_import(deps, outcome.import_id)).id) == outcome.import_id
+        assert str((await get_import(deps, authenticated(), outcome.import_id)).id) == outcome.import_id
     refusals = []
     for reader, import_id in (
         (person("admin-2", "administrator", "university", str(uuid.uuid4())), outcome.import_id),
@@ -160,5 +202,5 @@ async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
         (registrar(world.university, "registrar-2"), outcome.import_id),
     ):
         set_principal(reader)
-        refusals.append(await refusal_of(get_import(deps, import_id)))
+        refusals.append(await refusal_of(get_import(deps, authenticated(), import_id)))
     assert set(refusals) == {"permission denied: curriculum.manage"}

@@ -9,14 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from ejournal_platform.errors import FailedPrecondition
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models.records import AuditEntry
 from services.curriculum.service_layer import schedule, teaching_load
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.schedule import LessonInput
-from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.service_layer.schedule import ScheduleLesson
+from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 from services.curriculum.tests.integration.conftest import registrar
 from services.curriculum.tests.integration.helpers import outbox_events
 from services.curriculum.tests.integration.test_imports import LOAD_HEADER, SCHEDULE_HEADER, csv_bytes, run
@@ -29,7 +30,7 @@ OTHER = str(person_id_for_login("serik.nurlanov"))
 THIRD = str(person_id_for_login("aigerim.sadykova"))
 
 
-def lesson(unit: str, group: str, teacher: str = TEACHER, **kw: str) -> LessonInput:
+def lesson(unit: str, group: str, teacher: str = TEACHER, **kw: str) -> ScheduleLesson:
     values = dict(
         course_unit_id=unit,
         group_id=group,
@@ -42,19 +43,28 @@ def lesson(unit: str, group: str, teacher: str = TEACHER, **kw: str) -> LessonIn
         teacher_id=teacher,
     )
     values.update(kw)
-    return LessonInput(**values)  # type: ignore[arg-type]
+    return ScheduleLesson(**values)  # type: ignore[arg-type]
 
 
 async def loads(deps: Deps, *items: tuple[str, str, str, str, str]) -> None:
     for teacher, unit, group, subgroup, lesson_type in items:
         await teaching_load.assign_teaching_load(
-            deps, LoadInput(teacher, unit, group, subgroup, lesson_type, 30)
+            deps,
+            authenticated(),
+            AssignTeachingLoad(
+                teacher_id=teacher,
+                course_unit_id=unit,
+                group_id=group,
+                subgroup_id=subgroup,
+                lesson_type=lesson_type,
+                hours=30,
+            ),
         )
 
 
-async def refused(deps: Deps, data: LessonInput) -> FailedPrecondition:
+async def refused(deps: Deps, data: ScheduleLesson) -> FailedPrecondition:
     with pytest.raises(FailedPrecondition) as caught:
-        await schedule.schedule_lesson(deps, data)
+        await schedule.schedule_lesson(deps, authenticated(), data)
     return caught.value
 
 
@@ -74,7 +84,7 @@ async def test_a_group_subgroup_teacher_or_classroom_booked_twice_is_refused_nam
         (THIRD, anat, w.group2, w.subgroup_a, "practical"),
         (THIRD, anat, w.group2, "", "practical"),
     )
-    first = await schedule.schedule_lesson(deps, lesson(anat, w.group1, classroom_id=w.room))
+    first = await schedule.schedule_lesson(deps, authenticated(), lesson(anat, w.group1, classroom_id=w.room))
 
     group = await refused(deps, lesson(hist, w.group1, OTHER, starts_at="10:00", ends_at="11:00"))
     assert group.field == "group_id" and "the group is double-booked" in group.message
@@ -91,10 +101,14 @@ async def test_a_group_subgroup_teacher_or_classroom_booked_twice_is_refused_nam
 
     # Two subgroups of one group side by side (different teachers, no shared room) are fine ...
     b = await schedule.schedule_lesson(
-        deps, lesson(anat, w.group2, OTHER, subgroup_id=w.subgroup_b, starts_at="12:00", ends_at="13:00")
+        deps,
+        authenticated(),
+        lesson(anat, w.group2, OTHER, subgroup_id=w.subgroup_b, starts_at="12:00", ends_at="13:00"),
     )
     a = await schedule.schedule_lesson(
-        deps, lesson(hist, w.group2, subgroup_id=w.subgroup_a, starts_at="12:00", ends_at="13:00")
+        deps,
+        authenticated(),
+        lesson(hist, w.group2, subgroup_id=w.subgroup_a, starts_at="12:00", ends_at="13:00"),
     )
     assert a.id != b.id
     # ... but not the same subgroup twice, nor the whole group over one of them.
@@ -105,7 +119,9 @@ async def test_a_group_subgroup_teacher_or_classroom_booked_twice_is_refused_nam
     whole = await refused(deps, lesson(anat, w.group2, THIRD, starts_at="12:30", ends_at="13:30"))
     assert whole.field == "group_id"
     # Back to back is not a conflict.
-    await schedule.schedule_lesson(deps, lesson(hist, w.group1, OTHER, starts_at="10:40", ends_at="12:00"))
+    await schedule.schedule_lesson(
+        deps, authenticated(), lesson(hist, w.group1, OTHER, starts_at="10:40", ends_at="12:00")
+    )
 
 
 async def test_a_stream_lecture_shares_its_hall_and_a_substitution_excuses_only_the_teacher(
@@ -123,22 +139,26 @@ async def test_a_stream_lecture_shares_its_hall_and_a_substitution_excuses_only_
         (TEACHER, hist, w.group1, "", "practical"),
     )
     stream = dict(lesson_type="lecture", classroom_id=w.room)
-    await schedule.schedule_lesson(deps, lesson(anat, w.group1, **stream))
-    await schedule.schedule_lesson(deps, lesson(anat, w.group2, **stream))  # one lecture, two groups
+    await schedule.schedule_lesson(deps, authenticated(), lesson(anat, w.group1, **stream))
+    await schedule.schedule_lesson(
+        deps, authenticated(), lesson(anat, w.group2, **stream)
+    )  # one lecture, two groups
     assert len(await outbox_events(deps, ev.LessonScheduled)) == 2
 
     later = dict(date="2026-09-03")
-    await schedule.schedule_lesson(deps, lesson(hist, w.group1, **later))
+    await schedule.schedule_lesson(deps, authenticated(), lesson(hist, w.group1, **later))
     plain = lesson(anat, w.group2, lesson_type="lecture", **later)  # another unit for the same teacher
     assert (await refused(deps, plain)).field == "teacher_id"
     reference = "кафедра отырысы № 4, 01.09.2026"
     substituting = lesson(anat, w.group2, lesson_type="lecture", substitution_reference=reference, **later)
-    substitute = await schedule.schedule_lesson(deps, substituting)  # the department's decision
+    substitute = await schedule.schedule_lesson(
+        deps, authenticated(), substituting
+    )  # the department's decision
     # The exception is audited: the decision's reference and the lesson whose teacher it double-books.
     async with deps.uow() as uow:
         entries = select(AuditEntry.reason).where(AuditEntry.entity == "lesson")
         audited = (await uow.session.scalars(entries.where(AuditEntry.entity_id == substitute.id))).all()
-    (other,), _ = await schedule.list_lessons(deps, w.group1, "", "2026-09-03", "2026-09-03")
+    (other,), _ = await schedule.list_lessons(deps, authenticated(), w.group1, "", "2026-09-03", "2026-09-03")
     assert audited == [f"substitution: {reference}; the teacher's other lesson(s) at this time: {other.id}"]
     # A substitution never excuses the students' or the room's double booking.
     group = lesson(anat, w.group1, lesson_type="lecture", substitution_reference="№ 4", **later)

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Lesson, Movement, Placement
 from services.curriculum.service_layer import recorded_cells
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.imports.runner import ImportOutcome, ImportRequest, run_import
+from services.curriculum.service_layer.imports.runner import ImportOutcome, RunImport, run_import
 from services.curriculum.tests.integration.conftest import registrar
 from services.curriculum.tests.integration.helpers import deliver, outbox_events
 from services.curriculum.tests.integration.test_imports import (
@@ -45,8 +46,16 @@ async def sync(
 ) -> ImportOutcome:
     return await run_import(
         deps,
-        ImportRequest(
-            kind, f"{kind}.csv", csv_bytes(rows), w.year, "en", dry_run=dry_run, sync=True, **order
+        authenticated(),
+        RunImport(
+            kind=kind,
+            file_name=f"{kind}.csv",
+            content=csv_bytes(rows),
+            academic_year_id=w.year,
+            language="en",
+            dry_run=dry_run,
+            sync=True,
+            **order,
         ),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from services.curriculum.adapters.models import ControlEvent, CourseUnit, Lesson, LessonPlan, TeachingLoad
 from services.curriculum.service_layer import recorded_cells
@@ -74,7 +75,7 @@ async def test_teaching_load_sync_preview_equals_what_it_applies(deps: Deps, wor
     applied = await sync(deps, world, "teaching_load", rows, dry_run=False)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
     for outcome in (preview, applied):  # GetImport returns the counts too
-        kept = await get_import(deps, outcome.import_id)
+        kept = await get_import(deps, authenticated(), outcome.import_id)
         stored = (kept.rows_added, kept.rows_updated, kept.rows_removed, kept.removals_refused)
         assert (kept.status, stored, kept.sync) == (outcome.status, (1, 1, 1, 0), True)
     assert len(await live_loads(deps)) == 3

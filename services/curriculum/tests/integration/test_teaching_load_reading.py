@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import Principal, RoleGrant, set_principal
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.service_layer import contingent, curriculum, teaching_load
-from services.curriculum.service_layer.contingent import OrderInput
+from services.curriculum.service_layer.contingent import EnrollStudent, OrderInput
+from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps
-from services.curriculum.service_layer.teaching_load import LoadInput
+from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 from services.curriculum.service_layer.teaching_load_queries import list_teaching_loads
 from services.curriculum.tests.integration.conftest import Clock, person, registrar
 from services.curriculum.tests.integration.world import World, discipline
@@ -29,19 +31,61 @@ STUDENT, OTHER_STUDENT = (str(person_id_for_login(x)) for x in ("s.group1", "s.g
 @pytest.fixture
 async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     """Anatomy (department A) taught to group 1, physiology (department B) to group 2; a student in each."""
-    anatomy = await curriculum.define_course_unit(deps, discipline(world, "ANAT-1"))
+    anatomy = await curriculum.define_course_unit(
+        deps, authenticated(), DefineCourseUnit(spec=discipline(world, "ANAT-1"))
+    )
     physiology = await curriculum.define_course_unit(
-        deps, dataclasses.replace(discipline(world, "PHYS-1"), department_id=world.dept_b)
+        deps,
+        authenticated(),
+        DefineCourseUnit(spec=dataclasses.replace(discipline(world, "PHYS-1"), department_id=world.dept_b)),
     )
     a = await teaching_load.assign_teaching_load(
-        deps, LoadInput(ANATOMIST, str(anatomy.unit.id), world.group1, "", "practical", 30)
+        deps,
+        authenticated(),
+        AssignTeachingLoad(
+            teacher_id=ANATOMIST,
+            course_unit_id=str(anatomy.unit.id),
+            group_id=world.group1,
+            subgroup_id="",
+            lesson_type="practical",
+            hours=30,
+        ),
     )
     b = await teaching_load.assign_teaching_load(
-        deps, LoadInput(PHYSIOLOGIST, str(physiology.unit.id), world.group2, "", "practical", 30)
+        deps,
+        authenticated(),
+        AssignTeachingLoad(
+            teacher_id=PHYSIOLOGIST,
+            course_unit_id=str(physiology.unit.id),
+            group_id=world.group2,
+            subgroup_id="",
+            lesson_type="practical",
+            hours=30,
+        ),
     )
     order = OrderInput("1245-б", "2026-08-25", "2026-09-01")
-    await contingent.enroll_student(deps, STUDENT, world.group1, "", order, "Сейітқали Әсел")
-    await contingent.enroll_student(deps, OTHER_STUDENT, world.group2, world.subgroup_a, order, "Ким Алина")
+    await contingent.enroll_student(
+        deps,
+        authenticated(),
+        EnrollStudent(
+            student_id=STUDENT,
+            group_id=world.group1,
+            subgroup_id="",
+            order=order,
+            student_name="Сейітқали Әсел",
+        ),
+    )
+    await contingent.enroll_student(
+        deps,
+        authenticated(),
+        EnrollStudent(
+            student_id=OTHER_STUDENT,
+            group_id=world.group2,
+            subgroup_id=world.subgroup_a,
+            order=order,
+            student_name="Ким Алина",
+        ),
+    )
     clock.set("2026-10-01T09:00:00")  # the students are in their groups by now
     return {"a": str(a.id), "b": str(b.id)}
 
@@ -49,9 +93,14 @@ async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
 def listing(deps: Deps, filters: dict[str, str]) -> Any:
     get = filters.get
     return list_teaching_loads(
-        deps, get("teacher_id", ""), get("group_id", ""), get("course_unit_id", ""), get("term_id", ""),
+        deps,
+        authenticated(),
+        get("teacher_id", ""),
+        get("group_id", ""),
+        get("course_unit_id", ""),
+        get("term_id", ""),
         get("department_id", ""),
-    )  # fmt: skip
+    )
 
 
 async def seen(who: Principal, deps: Deps, **filters: str) -> set[str]:

@@ -10,12 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
+from ejournal_platform.authz import authenticated
 from ejournal_platform.context import set_principal
 from ejournal_platform.grpc.client import bearer
 from services.curriculum.adapters.ids import stable_id
 from services.curriculum.service_layer import calendar, structure
 from services.curriculum.service_layer.authorization import setup_principal
+from services.curriculum.service_layer.calendar import DefineAcademicYear
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.structure import (
+    DefineFaculty,
+    DefineGroup,
+    DefineSpecialty,
+    DefineUniversity,
+)
 from services.curriculum.tests.integration.conftest import SYSTEM, person, registrar
 from services.curriculum.tests.integration.test_grpc_api import Tokens, api
 from services.curriculum.tests.integration.world import World, define_discipline
@@ -43,15 +51,43 @@ async def second_university(deps: Deps) -> tuple[str, str]:
     """Another university with a year and a group of its own; its id and its year's."""
     set_principal(setup_principal(str(stable_id("university", "kgu"))))
     uni = await structure.define_university(
-        deps, "kgu", "Кыргыз улуттук университети", "kg-jasu", "Asia/Bishkek"
+        deps,
+        authenticated(),
+        DefineUniversity(
+            code="kgu", title="Кыргыз улуттук университети", profile_code="kg-jasu", time_zone="Asia/Bishkek"
+        ),
     )
-    fac = await structure.define_faculty(deps, str(uni.id), "physmath", "Физика-математика факультети")
-    spec = await structure.define_specialty(deps, str(fac.id), "550100", "Математика")
+    fac = await structure.define_faculty(
+        deps,
+        authenticated(),
+        DefineFaculty(university_id=str(uni.id), code="physmath", title="Физика-математика факультети"),
+    )
+    spec = await structure.define_specialty(
+        deps, authenticated(), DefineSpecialty(faculty_id=str(fac.id), code="550100", title="Математика")
+    )
     year = await calendar.define_academic_year(
-        deps, str(uni.id), "2026-2027", "2026-09-01", "2027-06-30",
-        [calendar.TermInput(1, "2026-09-01", "2026-12-31")],
-    )  # fmt: skip
-    await structure.define_group(deps, str(spec.id), str(year.year.id), 1, "МАТ-1-26", "ky", [])
+        deps,
+        authenticated(),
+        DefineAcademicYear(
+            university_id=str(uni.id),
+            code="2026-2027",
+            starts_on="2026-09-01",
+            ends_on="2027-06-30",
+            terms=[calendar.TermInput(1, "2026-09-01", "2026-12-31")],
+        ),
+    )
+    await structure.define_group(
+        deps,
+        authenticated(),
+        DefineGroup(
+            specialty_id=str(spec.id),
+            academic_year_id=str(year.year.id),
+            course_number=1,
+            code="МАТ-1-26",
+            language="ky",
+            subgroup_codes=[],
+        ),
+    )
     return str(uni.id), str(year.year.id)
 
 

@@ -9,11 +9,22 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ejournal_platform.authz import authenticated
 from services.curriculum.adapters.models import Term
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import calendar, classrooms, curriculum, structure
+from services.curriculum.service_layer.calendar import DefineAcademicYear
+from services.curriculum.service_layer.classrooms import DefineClassroom
+from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps
+from services.curriculum.service_layer.structure import (
+    DefineDepartment,
+    DefineFaculty,
+    DefineGroup,
+    DefineSpecialty,
+    DefineUniversity,
+)
 
 
 @dataclass
@@ -35,26 +46,76 @@ class World:
 
 async def build_world(deps: Deps) -> World:
     uni = await structure.define_university(
-        deps, "kaznmu", "Қазақ ұлттық медицина университеті", "kz-medical", "Asia/Almaty"
+        deps,
+        authenticated(),
+        DefineUniversity(
+            code="kaznmu",
+            title="Қазақ ұлттық медицина университеті",
+            profile_code="kz-medical",
+            time_zone="Asia/Almaty",
+        ),
     )
-    fac = await structure.define_faculty(deps, str(uni.id), "school-medicine", "Жалпы медицина мектебі")
-    dept_a = await structure.define_department(deps, str(fac.id), "anatomy", "Анатомия кафедрасы")
-    dept_b = await structure.define_department(deps, str(fac.id), "physiology", "Физиология кафедрасы")
-    spec = await structure.define_specialty(deps, str(fac.id), "6B10101", "Жалпы медицина")
+    fac = await structure.define_faculty(
+        deps,
+        authenticated(),
+        DefineFaculty(university_id=str(uni.id), code="school-medicine", title="Жалпы медицина мектебі"),
+    )
+    dept_a = await structure.define_department(
+        deps,
+        authenticated(),
+        DefineDepartment(faculty_id=str(fac.id), code="anatomy", title="Анатомия кафедрасы"),
+    )
+    dept_b = await structure.define_department(
+        deps,
+        authenticated(),
+        DefineDepartment(faculty_id=str(fac.id), code="physiology", title="Физиология кафедрасы"),
+    )
+    spec = await structure.define_specialty(
+        deps, authenticated(), DefineSpecialty(faculty_id=str(fac.id), code="6B10101", title="Жалпы медицина")
+    )
     year = await calendar.define_academic_year(
         deps,
-        str(uni.id),
-        "2026-2027",
-        "2026-09-01",
-        "2027-06-30",
-        [
-            calendar.TermInput(1, "2026-09-01", "2026-12-31"),
-            calendar.TermInput(2, "2027-01-15", "2027-06-15"),
-        ],
+        authenticated(),
+        DefineAcademicYear(
+            university_id=str(uni.id),
+            code="2026-2027",
+            starts_on="2026-09-01",
+            ends_on="2027-06-30",
+            terms=[
+                calendar.TermInput(1, "2026-09-01", "2026-12-31"),
+                calendar.TermInput(2, "2027-01-15", "2027-06-15"),
+            ],
+        ),
     )
-    g1 = await structure.define_group(deps, str(spec.id), str(year.year.id), 1, "ЖМ-101", "kk", [])
-    g2 = await structure.define_group(deps, str(spec.id), str(year.year.id), 1, "ЖМ-102", "ru", ["1", "2"])
-    room = await classrooms.define_classroom(deps, str(uni.id), "А-101", "Бас ғимарат", 30)
+    g1 = await structure.define_group(
+        deps,
+        authenticated(),
+        DefineGroup(
+            specialty_id=str(spec.id),
+            academic_year_id=str(year.year.id),
+            course_number=1,
+            code="ЖМ-101",
+            language="kk",
+            subgroup_codes=[],
+        ),
+    )
+    g2 = await structure.define_group(
+        deps,
+        authenticated(),
+        DefineGroup(
+            specialty_id=str(spec.id),
+            academic_year_id=str(year.year.id),
+            course_number=1,
+            code="ЖМ-102",
+            language="ru",
+            subgroup_codes=["1", "2"],
+        ),
+    )
+    room = await classrooms.define_classroom(
+        deps,
+        authenticated(),
+        DefineClassroom(university_id=str(uni.id), code="А-101", building="Бас ғимарат", capacity=30),
+    )
     return World(
         str(uni.id),
         str(fac.id),
@@ -135,7 +196,9 @@ def integrated(w: World, blocks: int = 3, code: str = "ID-1") -> CourseUnitSpec:
 
 
 async def define_discipline(deps: Deps, w: World, code: str = "ANAT-1") -> str:
-    view = await curriculum.define_course_unit(deps, discipline(w, code))
+    view = await curriculum.define_course_unit(
+        deps, authenticated(), DefineCourseUnit(spec=discipline(w, code))
+    )
     return str(view.unit.id)
 
 

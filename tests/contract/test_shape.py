@@ -2,7 +2,8 @@
 runtime code imports no other service (one documented exception) and no deploy/; no runtime module is
 over 400 lines; SQL lives in adapters (never in a service layer, domain or entrypoint); outbox rows are
 written only by the platform (UnitOfWork.add_event, or its one fast path); KZ-09 is written once; no
-demo or test data in a production package; the forecast's coefficients are profile data."""
+demo or test data in a production package; the forecast's coefficients are profile data; write use
+cases take (deps, principal, cmd); curriculum's service layer builds no SQL query."""
 
 from __future__ import annotations
 
@@ -166,10 +167,7 @@ def test_the_forecasts_coefficients_are_profile_data_not_code() -> None:
 # One service-layer convention (issue 15, part 4; docs/architecture.md, "The four layers of a service").
 # What another lane reshapes this session, with its reason; the test below fails once the entry is no
 # longer needed, so the list only shrinks.
-ORM_LEFT = {
-    # Issue 22's imports (lane `edges`): get_import still hands the entrypoint its ImportRecord row.
-    "services.curriculum.service_layer.imports",
-}
+ORM_LEFT: set[str] = set()
 
 
 def service_modules(*layers: str) -> Iterator[tuple[str, Path]]:
@@ -273,3 +271,142 @@ def test_an_entrypoints_translation_module_is_named_translate() -> None:
         if re.search(r"convert|mapper|mapping|translat", p.stem) and p.stem != "translate"
     ]
     assert odd == [], "name the translation module translate.py"
+
+
+# A write use case (a public coroutine of a service layer that takes its service's deps and commits,
+# itself or through a private helper of its module) takes nothing positional beyond
+# (deps, principal, cmd), in that order: the caller is an argument, never a context variable, and
+# everything else travels in the keyword-only command dataclass (identity's create_person). A system
+# procedure may leave out the principal or the command (curriculum's republish_structure(deps)); an
+# option that is not data (run_import's progress callback) is keyword-only.
+WRITE_SHAPE = ("deps", "principal", "cmd")
+# Write use cases of other services still in their own shape (issue 15, part 4: their lanes reshape
+# them). No new one may join; curriculum has none left.
+WRITES_LEFT = {
+    "services.identity.service_layer.auth.login",
+    "services.identity.service_layer.auth.refresh",
+    "services.identity.service_layer.bootstrap.create_first_administrator",
+    "services.identity.service_layer.bootstrap.ensure_account",
+    "services.identity.service_layer.bootstrap.ensure_accounts",
+    "services.identity.service_layer.contacts.link_telegram",
+    "services.identity.service_layer.credentials.change_own_password",
+    "services.identity.service_layer.credentials.issue_credentials",
+    "services.identity.service_layer.login_requests.decide",
+    "services.identity.service_layer.login_requests.submit",
+    "services.identity.service_layer.people.set_account_status",
+    "services.identity.service_layer.roles.grant_role",
+    "services.identity.service_layer.roles.revoke_role",
+    "services.identity.service_layer.substitutions.appoint",
+    "services.identity.service_layer.substitutions.end",
+    "services.notifier.service_layer.my_notices.mark_read",
+    "services.reporting.service_layer.documents.signing.approve",
+    "services.reporting.service_layer.documents.signing.complete_external",
+    "services.reporting.service_layer.documents.signing.prepare_external",
+    "services.reporting.service_layer.documents.signing.signed_pdf",
+    "services.reporting.service_layer.jobs.start_report",
+    "services.reporting.service_layer.rebuild.drop_read_models",
+    "services.reporting.service_layer.rebuild.rebuild",
+    "services.reporting.service_layer.retention.run_retention",
+    "services.reporting.service_layer.statement_content.fetch_missing",
+    "services.subscribers.service_layer.admin.register",
+    "services.subscribers.service_layer.admin.register_nats",
+    "services.subscribers.service_layer.admin.replay",
+    "services.subscribers.service_layer.admin.set_active",
+    "services.workflow.service_layer.case_records.record_step",
+    "services.workflow.service_layer.closing.close_sections",
+    "services.workflow.service_layer.closing.send_reminder",
+    "services.workflow.service_layer.counting.count_reopen",
+    "services.workflow.service_layer.monitoring.daily_fill_check",
+    "services.workflow.service_layer.monitoring.weekly_journal_check",
+    "services.workflow.service_layer.statement_deadlines.send_alert",
+    "services.workflow.service_layer.statement_deadlines.settle",
+}
+
+
+def commits(
+    function: ast.AST, module_functions: dict[str, ast.AST], seen: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the function calls `.commit()`, itself or through a function of its own module."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "commit":
+                return True
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            helper = module_functions.get(name) if name not in seen else None
+            if helper is not None and commits(helper, module_functions, seen | {name}):
+                return True
+    return False
+
+
+def write_use_cases() -> Iterator[tuple[str, ast.AsyncFunctionDef]]:
+    for name, path in service_modules("service_layer"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions: dict[str, ast.AST] = {
+            n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for fname, node in functions.items():
+            if not isinstance(node, ast.AsyncFunctionDef) or fname.startswith("_"):
+                continue
+            positional = node.args.posonlyargs + node.args.args
+            if positional and positional[0].arg == "deps" and commits(node, functions):
+                yield f"{name}.{fname}", node
+
+
+def test_write_use_cases_take_deps_principal_and_a_command() -> None:
+    shapes = {}
+    for qualified, node in write_use_cases():
+        positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+        if node.args.vararg or positional != [p for p in WRITE_SHAPE if p in positional]:
+            shapes[qualified] = f"({', '.join(positional)})"
+    curriculum = {q: s for q, s in shapes.items() if q.startswith("services.curriculum.")}
+    assert curriculum == {}, "curriculum's write use cases take (deps, principal, cmd)"
+    new = {q: s for q, s in shapes.items() if q not in WRITES_LEFT}
+    assert new == {}, "a write use case takes (deps, principal, cmd), the rest keyword-only in cmd"
+
+
+def test_the_convention_test_sees_curriculums_write_use_cases() -> None:
+    """The test above is only as good as its finder: it must see every curriculum command."""
+    found = {q.rsplit(".", 1)[-1] for q, _ in write_use_cases() if q.startswith("services.curriculum.")}
+    assert {"define_university", "define_group", "enroll_student", "run_import", "change_deadline"} <= found
+
+
+# Curriculum's service layer decides; its adapters build the SQL (repositories such as
+# adapters/structure_repo.py, reached through the unit of work's session, like identity's people_repo).
+# A service-layer module may type a session (sqlalchemy.ext.asyncio) but builds no query. What still
+# does, for a later stop; the test fails once an entry is no longer needed, so the list only shrinks.
+QUERIES_LEFT = {
+    "services.curriculum.service_layer.audit",
+    "services.curriculum.service_layer.closed_sections",
+    "services.curriculum.service_layer.curriculum",
+    "services.curriculum.service_layer.imports.base",
+    "services.curriculum.service_layer.imports.contingent_import",
+    "services.curriculum.service_layer.imports.curriculum_import",
+    "services.curriculum.service_layer.imports.load_import",
+    "services.curriculum.service_layer.imports.lookup_maps",
+    "services.curriculum.service_layer.imports.removals",
+    "services.curriculum.service_layer.imports.schedule_import",
+    "services.curriculum.service_layer.lesson_plans",
+    "services.curriculum.service_layer.recorded_cells",
+    "services.curriculum.service_layer.substitutions",
+}
+
+
+def builds_queries(tree: ast.AST) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.split(".")[0] == "sqlalchemy" and node.module != "sqlalchemy.ext.asyncio":
+                return True
+        elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "sqlalchemy" for a in node.names):
+            return True
+    return False
+
+
+def test_curriculums_service_layer_builds_no_sql_query() -> None:
+    building = {
+        name
+        for name, path in service_modules("service_layer")
+        if name.startswith("services.curriculum.")
+        and builds_queries(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert building - QUERIES_LEFT == set(), "build the query in a repository of adapters/"
+    assert QUERIES_LEFT - building == set(), "no longer building queries: drop from QUERIES_LEFT"

@@ -24,6 +24,7 @@ from services.curriculum.adapters.models import (
     Term,
     University,
 )
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.calendar import CurriculumWindows, TermDates
 
 M = TypeVar("M")
@@ -106,7 +107,7 @@ def term_dates(term: Term) -> TermDates:
     return TermDates(term.number, term.starts_on, term.ends_on)
 
 
-def windows_of(year: AcademicYear) -> CurriculumWindows:
+def windows_of(year: AcademicYear | rec.AcademicYear) -> CurriculumWindows:
     return CurriculumWindows(year.load_from, year.load_until, year.correction_from, year.correction_until)
 
 

@@ -236,3 +236,40 @@ class Lesson:
     load_id: uuid.UUID | None
     revision: int
     cancelled_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """What one import did (GetImport): its kind is `<kind>:<academic year id>`."""
+
+    id: uuid.UUID
+    kind: str
+    file_name: str
+    status: str
+    rows_total: int
+    rows_changed: int
+    errors: list[dict[str, Any]]
+    errors_truncated: bool
+    rows_added: int
+    rows_updated: int
+    rows_removed: int
+    removals_refused: int
+    sync: bool
+    language: str
+    created_by: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class GroupWithSubgroups:
+    group: Group
+    subgroups: list[Subgroup]
+    faculty_id: str
+
+
+@dataclass(frozen=True)
+class StructureTree:
+    university: University
+    faculties: list[Faculty]
+    departments: list[Department]
+    specialties: list[Specialty]

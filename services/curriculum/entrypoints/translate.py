@@ -12,6 +12,7 @@ from services.curriculum.domain.records import (
     ControlEvent,
     Department,
     Faculty,
+    GroupWithSubgroups,
     Lesson,
     Movement,
     Placement,
@@ -32,7 +33,6 @@ from services.curriculum.service_layer.events import (
     s,
 )
 from services.curriculum.service_layer.lesson_plans import PlanView
-from services.curriculum.service_layer.structure import GroupWithSubgroups
 from services.curriculum.service_layer.teaching_load_queries import LoadLabels
 
 

@@ -7,36 +7,14 @@ refused exactly like another university's: the refusal does not reveal whether t
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, allowed
 from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
-from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.pagination import Page
+from services.curriculum.adapters import audit_repo
 from services.curriculum.adapters.ids import need_id
-from services.curriculum.adapters.models import (
-    AcademicYear,
-    AuditEntry,
-    Classroom,
-    ControlEvent,
-    CourseUnit,
-    Department,
-    Faculty,
-    Group,
-    Lesson,
-    LessonPlan,
-    PlanUploader,
-    Specialty,
-    Subgroup,
-    TeachingLoad,
-    Term,
-    University,
-)
-from services.curriculum.adapters.records import records
 from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.deps import Deps
 
@@ -59,86 +37,10 @@ ENTITIES = (
 )
 
 
-def _of_faculty(faculty_id: object) -> Select[Any]:
-    return select(Faculty.university_id).where(Faculty.id == faculty_id)
-
-
-def _of_group(group_id: object) -> Select[Any]:
-    return (
-        select(Faculty.university_id)
-        .join(Specialty, Specialty.faculty_id == Faculty.id)
-        .join(Group, Group.specialty_id == Specialty.id)
-        .where(Group.id == group_id)
-    )
-
-
-def _of_department(department_id: object) -> Select[Any]:
-    return (
-        select(Faculty.university_id)
-        .join(Department, Department.faculty_id == Faculty.id)
-        .where(Department.id == department_id)
-    )
-
-
-def _universities(entity: str, eid: uuid.UUID) -> Select[Any]:
-    """The university (universities, for a plan uploader appointed in several departments) of one
-    entity, whatever state it is in (removed course units and loads keep their place)."""
-    match entity:
-        case "university":
-            return select(University.id).where(University.id == eid)
-        case "faculty":
-            return _of_faculty(eid)
-        case "department":
-            return _of_department(eid)
-        case "specialty":
-            return _of_faculty(select(Specialty.faculty_id).where(Specialty.id == eid).scalar_subquery())
-        case "group":
-            return _of_group(eid)
-        case "subgroup":
-            return _of_group(select(Subgroup.group_id).where(Subgroup.id == eid).scalar_subquery())
-        case "classroom":
-            return select(Classroom.university_id).where(Classroom.id == eid)
-        case "academic_year":
-            return select(AcademicYear.university_id).where(AcademicYear.id == eid)
-        case "term":
-            return (
-                select(AcademicYear.university_id)
-                .join(Term, Term.academic_year_id == AcademicYear.id)
-                .where(Term.id == eid)
-            )
-        case "control_event":
-            return _of_group(select(ControlEvent.group_id).where(ControlEvent.id == eid).scalar_subquery())
-        case "course_unit":
-            return (
-                select(AcademicYear.university_id)
-                .join(CourseUnit, CourseUnit.academic_year_id == AcademicYear.id)
-                .where(CourseUnit.id == eid)
-            )
-        case "teaching_load":
-            return _of_faculty(
-                select(TeachingLoad.faculty_id).where(TeachingLoad.id == eid).scalar_subquery()
-            )
-        case "plan_uploader":
-            return (
-                select(Faculty.university_id)
-                .join(Department, Department.faculty_id == Faculty.id)
-                .join(PlanUploader, PlanUploader.department_id == Department.id)
-                .where(PlanUploader.person_id == eid)
-            )
-        case "lesson_plan":
-            return _of_department(
-                select(LessonPlan.department_id).where(LessonPlan.id == eid).scalar_subquery()
-            )
-        case _:  # "lesson"
-            return _of_group(select(Lesson.group_id).where(Lesson.id == eid).scalar_subquery())
-
-
-async def require_audit_read(
-    session: AsyncSession, principal: Principal, entity: str, eid: uuid.UUID
-) -> None:
+async def require_audit_read(uow: UnitOfWork, principal: Principal, entity: str, eid: uuid.UUID) -> None:
     """Refuse unless the caller may read the audit in every university the entity belongs to (and it
     belongs to one): a missing entity is refused like a foreign one."""
-    universities = set(await session.scalars(_universities(entity, eid).distinct()))
+    universities = await audit_repo.universities_of(uow.session, entity, eid)
     if not universities or not all(
         allowed(principal, "audit.read", ResourceScope(university_id=str(u))) for u in universities
     ):
@@ -152,8 +54,5 @@ async def list_audit_entries(
         raise InvalidArgument("entity", f"{entity!r} is not one of: {', '.join(ENTITIES)}")
     eid = need_id(entity_id, "entity_id")
     async with deps.uow() as uow:
-        await require_audit_read(uow.session, principal, entity, eid)
-        query = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == eid)
-        query = keyset(query, page, [AuditEntry.at, AuditEntry.id], [datetime.fromisoformat, uuid.UUID])
-        found, next_token = page.cut(list(await uow.session.scalars(query)), key=lambda a: (a.at, a.id))
-        return records(rec.AuditEntry, found), next_token
+        await require_audit_read(uow, principal, entity, eid)
+        return await audit_repo.entries_page(uow.session, entity, eid, page)

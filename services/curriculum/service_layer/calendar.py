@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
+from services.curriculum.adapters import calendar_repo
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, year_terms
 from services.curriculum.adapters.models import (
     AcademicYear,
-    ControlEvent,
-    Lesson,
     Term,
     University,
 )
@@ -72,12 +70,7 @@ async def define_academic_year(deps: Deps, principal: Principal, cmd: DefineAcad
         await get(s, University, uid, "university_id", "university")
         require(principal, "calendar.manage", ResourceScope(university_id=str(uid)))
         year_id = stable_id("academic_year", uid, code)
-        others = await s.execute(
-            select(AcademicYear.code, AcademicYear.starts_on, AcademicYear.ends_on).where(
-                AcademicYear.university_id == uid, AcademicYear.id != year_id
-            )
-        )
-        check_years_apart(start, end, [tuple(r) for r in others.all()], v)  # type: ignore[misc]
+        check_years_apart(start, end, await calendar_repo.other_years(s, uid, year_id), v)
         existing = await s.get(AcademicYear, year_id)
         known_terms = {t.number: t for t in await year_terms(s, year_id)} if existing else {}
         for number in known_terms:
@@ -153,19 +146,7 @@ def parse_windows(raw: tuple[str, str, str, str], v: Violations) -> CurriculumWi
 
 async def check_term_contents(s: AsyncSession, term: Term, new: TermDates, v: Violations) -> None:
     """Moving a term's dates may not strand its lessons or control events outside it."""
-    lessons = await s.scalar(
-        select(func.count(Lesson.id)).where(
-            Lesson.term_id == term.id,
-            Lesson.cancelled_at.is_(None),
-            or_(Lesson.date < new.starts_on, Lesson.date > new.ends_on),
-        )
-    )
-    control = await s.scalar(
-        select(func.count(ControlEvent.id)).where(
-            ControlEvent.term_id == term.id,
-            or_(ControlEvent.date < new.starts_on, ControlEvent.date > new.ends_on),
-        )
-    )
+    lessons, control = await calendar_repo.outside_term(s, term.id, new.starts_on, new.ends_on)
     if lessons or control:
         v.add(
             f"terms[{new.number}]",
@@ -178,12 +159,7 @@ async def list_academic_years(deps: Deps, principal: Principal, university_id: s
     uid = need_id(university_id, "university_id")
     require(principal, "structure.read")
     async with deps.uow() as uow:
-        years = list(
-            await uow.session.scalars(
-                select(AcademicYear).where(AcademicYear.university_id == uid).order_by(AcademicYear.starts_on)
-            )
-        )
         return [
-            YearWithTerms(record(rec.AcademicYear, y), records(rec.Term, await year_terms(uow.session, y.id)))
-            for y in years
+            YearWithTerms(y, records(rec.Term, await year_terms(uow.session, y.id)))
+            for y in await calendar_repo.years_of(uow.session, uid)
         ]

@@ -4,20 +4,18 @@ which leaves this service only through GetClassroomSecret, never in an event or 
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
-
-from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.authz import missing_is_refused, refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.events import Event
-from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.pagination import Page
+from services.curriculum.adapters import structure_repo
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get
 from services.curriculum.adapters.models import Classroom, University
-from services.curriculum.adapters.records import record, records
+from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
 from services.curriculum.service_layer import audit
@@ -139,8 +137,5 @@ async def list_classrooms(
 ) -> tuple[list[rec.Classroom], str]:
     uid = need_id(university_id, "university_id")
     require(principal, "structure.read")
-    query = select(Classroom).where(Classroom.university_id == uid)
-    query = keyset(query, page, [Classroom.code, Classroom.id], [str, uuid.UUID])
     async with deps.uow() as uow:
-        found, next_token = page.cut(list(await uow.session.scalars(query)), key=lambda c: (c.code, c.id))
-        return records(rec.Classroom, found), next_token
+        return await structure_repo.classrooms_page(uow.session, uid, page)

@@ -3,24 +3,22 @@ registrar office only, every change audited and published (ControlEventScheduled
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, InvalidArgument
 from ejournal_platform.events import Event
-from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.pagination import Page
 from ejournal_regulation import get_profile
+from services.curriculum.adapters import calendar_repo
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import course_unit_with_place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import ControlEvent, Group, Term
-from services.curriculum.adapters.records import record, records
+from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.calendar import Deadlines, check_deadlines, default_deadlines
 from services.curriculum.domain.checks import Violations, day, instant
@@ -226,14 +224,5 @@ async def list_control_events(
     if not any(ids.values()):
         raise InvalidArgument("term_id", "name a term, a group or a course unit")
     require(principal, "curriculum.read")
-    query = select(ControlEvent)
-    for column, value in ids.items():
-        if value:
-            query = query.where(getattr(ControlEvent, column) == value)
-    key = [ControlEvent.date, ControlEvent.kind, ControlEvent.id]
-    query = keyset(query, page, key, [date.fromisoformat, str, uuid.UUID])
     async with deps.uow() as uow:
-        found, next_token = page.cut(
-            list(await uow.session.scalars(query)), key=lambda e: (e.date, e.kind, e.id)
-        )
-        return records(rec.ControlEvent, found), next_token
+        return await calendar_repo.control_events_page(uow.session, ids, page)

@@ -74,7 +74,12 @@ async def define_course_unit(deps: Deps, principal: Principal, cmd: DefineCourse
 
 
 async def change_allowed(
-    s: AsyncSession, principal: Principal, year: AcademicYear, place: Place, reason: str, now: datetime
+    s: AsyncSession,
+    principal: Principal,
+    year: AcademicYear | rec.AcademicYear,
+    place: Place,
+    reason: str,
+    now: datetime,
 ) -> str:
     """KZ-03 on the university's calendar day; returns the window name for the audit."""
     v = Violations()

@@ -12,14 +12,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, allowed
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import NotFound, PermissionDenied
+from services.curriculum.adapters import teaching_load_repo
 from services.curriculum.adapters.lookups import place_of_group
-from services.curriculum.adapters.models import TeachingLoad
 from services.curriculum.service_layer.substitutions import substitutes_of_group
 
 ACTION = "contingent.read"
@@ -36,11 +35,7 @@ async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceSco
         place = await place_of_group(session, group_id)
     except NotFound:
         return None
-    teachers = await session.scalars(
-        select(TeachingLoad.teacher_id).where(
-            TeachingLoad.group_id == group_id, TeachingLoad.removed_at.is_(None)
-        )
-    )
+    teachers = await teaching_load_repo.teachers_of_group(session, group_id)
     assignees = {str(t) for t in teachers} | set(await substitutes_of_group(session, group_id))
     return replace(place.scope(), assignee_ids=frozenset(assignees))
 

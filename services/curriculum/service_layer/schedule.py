@@ -3,18 +3,16 @@ each lesson a journal column (LessonScheduled / LessonCancelled)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
-
-from sqlalchemy import or_, select
+from datetime import datetime
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.events import Event
-from ejournal_platform.pagination import Page, after, page_request
+from ejournal_platform.pagination import Page, page_request
+from services.curriculum.adapters import schedule_repo
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import (
     course_unit_with_place,
@@ -25,7 +23,7 @@ from services.curriculum.adapters.lookups import (
     term_dates,
 )
 from services.curriculum.adapters.models import Classroom, Lesson, Term
-from services.curriculum.adapters.records import record, records
+from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, day, time_of_day
 from services.curriculum.domain.schedule import Booking, check_lesson
@@ -118,7 +116,7 @@ async def apply_lesson(
         classroom_id,
     )
     reference = data.substitution_reference.strip()
-    excused = await refuse_double_booking(s, booking, substitution=bool(reference))
+    excused = await refuse_double_booking(uow, booking, substitution=bool(reference))
     # The substitution's reference is the department's decision behind an exception: it is audited
     # with the lesson, naming the lessons whose teacher conflict it excused.
     reason = f"substitution: {reference}" if reference else ""
@@ -203,16 +201,6 @@ async def list_lessons(
         v.add("group_id", "name a group or a teacher")
     v.raise_if_any()
     require(principal, "curriculum.read")
-    query = select(Lesson).where(Lesson.cancelled_at.is_(None), Lesson.date >= first, Lesson.date <= last)
-    query = (
-        query.where(or_(Lesson.group_id == gid, Lesson.teacher_id == tid))
-        if gid and tid
-        else query.where(Lesson.group_id == gid if gid else Lesson.teacher_id == tid)
-    )
-    order = (Lesson.date, Lesson.starts_at, Lesson.id)
-    if page.after:
-        query = query.where(after(order, page.after_key(date.fromisoformat, time.fromisoformat, uuid.UUID)))
+    assert first and last
     async with deps.uow() as uow:
-        found = list(await uow.session.scalars(query.order_by(*order).limit(page.fetch)))
-    shown, next_token = page.cut(found, key=lambda r: (r.date, r.starts_at, r.id))
-    return records(rec.Lesson, shown), next_token
+        return await schedule_repo.lessons_page(uow.session, gid, tid, first, last, page)

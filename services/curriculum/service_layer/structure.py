@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-
 from ejournal_platform.authz import missing_is_refused
 from ejournal_platform.context import Principal
 from ejournal_regulation import load_profiles
+from services.curriculum.adapters import structure_repo
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import get, place_of_faculty, place_of_group, place_of_specialty
 from services.curriculum.adapters.models import (
@@ -21,9 +20,10 @@ from services.curriculum.adapters.models import (
     Subgroup,
     University,
 )
-from services.curriculum.adapters.records import record, records
+from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, text
+from services.curriculum.domain.records import GroupWithSubgroups
 from services.curriculum.domain.vocabulary import LANGUAGES
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.deps import Deps
@@ -171,13 +171,6 @@ async def define_specialty(deps: Deps, principal: Principal, cmd: DefineSpecialt
     return record(rec.Specialty, await _define_in_faculty(deps, principal, Specialty, "specialty", cmd))
 
 
-@dataclass(frozen=True)
-class GroupWithSubgroups:
-    group: rec.Group
-    subgroups: list[rec.Subgroup]
-    faculty_id: str
-
-
 async def define_group(deps: Deps, principal: Principal, cmd: DefineGroup) -> GroupWithSubgroups:
     v = Violations()
     code = text(cmd.code, "code", v, max_length=40)
@@ -220,13 +213,9 @@ async def define_group(deps: Deps, principal: Principal, cmd: DefineGroup) -> Gr
                 actor=principal.subject,
                 entity="subgroup",
             )
-        subgroups = list(await uow.session.scalars(select(Subgroup).where(Subgroup.group_id == group.id)))
+        subgroups = await structure_repo.subgroups_of(uow.session, group.id)
         await uow.commit()
-        return GroupWithSubgroups(
-            record(rec.Group, group),
-            records(rec.Subgroup, sorted(subgroups, key=lambda s: s.code)),
-            str(place.faculty.id),
-        )
+        return GroupWithSubgroups(record(rec.Group, group), subgroups, str(place.faculty.id))
 
 
 async def define_subgroup(deps: Deps, principal: Principal, cmd: DefineSubgroup) -> rec.Subgroup:

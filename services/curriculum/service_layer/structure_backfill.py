@@ -8,22 +8,9 @@ so running it again only repeats the same names.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
-
-from services.curriculum.adapters.models import Department, Faculty, Group, Specialty, University
+from services.curriculum.adapters import structure_repo
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.events import structure_event
-
-# (kind, model, the attribute naming its parent), parents first.
-UNITS: tuple[tuple[str, Any, str | None], ...] = (
-    ("university", University, None),
-    ("faculty", Faculty, "university_id"),
-    ("department", Department, "faculty_id"),
-    ("specialty", Specialty, "faculty_id"),
-    ("group", Group, "specialty_id"),
-)
 
 
 async def republish_structure(deps: Deps) -> dict[str, int]:
@@ -31,8 +18,7 @@ async def republish_structure(deps: Deps) -> dict[str, int]:
     published: dict[str, int] = {}
     now = deps.clock()
     async with deps.uow() as uow:
-        for kind, model, parent in UNITS:
-            rows = list(await uow.session.scalars(select(model).order_by(model.id)))
+        for kind, rows, parent in await structure_repo.every_unit(uow.session):
             for row in rows:
                 uow.add_event(structure_event(kind, row, getattr(row, parent) if parent else None, now))
             published[kind] = len(rows)

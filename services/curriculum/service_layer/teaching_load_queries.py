@@ -11,13 +11,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ejournal_platform.authz import Role, missing_is_refused
 from ejournal_platform.context import Principal
+from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument
-from ejournal_platform.pagination import Page, after, page_request
+from ejournal_platform.pagination import Page, page_request
+from services.curriculum.adapters import teaching_load_repo
 from services.curriculum.adapters.ids import parse_id
 from services.curriculum.adapters.lookups import (
     Place,
@@ -25,8 +24,6 @@ from services.curriculum.adapters.lookups import (
     place_of_department,
     place_of_group,
 )
-from services.curriculum.adapters.models import CourseUnit, Faculty, Group, Placement, TeachingLoad
-from services.curriculum.adapters.records import records
 from services.curriculum.domain import records as rec
 from services.curriculum.service_layer.authorization import ResourceScope, allowed, require
 from services.curriculum.service_layer.deps import Deps
@@ -42,23 +39,13 @@ class Viewer:
     student_in_group: dict[uuid.UUID, str]  # group id -> a student the caller stands for there
 
     @classmethod
-    async def of(cls, session: AsyncSession, principal: Principal, today: date) -> Viewer:
+    async def of(cls, uow: UnitOfWork, principal: Principal, today: date) -> Viewer:
         students = {
             uuid.UUID(g.scope_id)
             for g in principal.roles
             if g.role in (Role.STUDENT, Role.PARENT) and g.scope_type == "student" and _is_uuid(g.scope_id)
         }
-        found: dict[uuid.UUID, str] = {}
-        if students:
-            rows = await session.execute(
-                select(Placement.group_id, Placement.student_id).where(
-                    Placement.student_id.in_(students),
-                    Placement.valid_from <= today,
-                    or_(Placement.valid_until.is_(None), Placement.valid_until > today),
-                )
-            )
-            found = {group: str(student) for group, student in rows}
-        return cls(principal, found)
+        return cls(principal, await teaching_load_repo.groups_of_students(uow.session, students, today))
 
     def group_scope(self, place: Place) -> ResourceScope:
         assert place.group is not None
@@ -71,7 +58,7 @@ class Viewer:
             student_id=self.student_in_group.get(place.group.id),
         )
 
-    def load_scope(self, load: TeachingLoad, university_id: str) -> ResourceScope:
+    def load_scope(self, load: rec.TeachingLoad, university_id: str) -> ResourceScope:
         teacher = str(load.teacher_id)
         return ResourceScope(
             university_id=university_id,
@@ -116,7 +103,7 @@ async def list_teaching_loads(
         raise InvalidArgument("teacher_id", "name a teacher, a group, a course unit, a term or a department")
     async with deps.uow() as uow:
         s = uow.session
-        viewer = await Viewer.of(s, principal, deps.clock().date())
+        viewer = await Viewer.of(uow, principal, deps.clock().date())
         named: list[ResourceScope] = []
         with missing_is_refused(ACTION):
             if filters["department_id"]:
@@ -128,22 +115,12 @@ async def list_teaching_loads(
         own = str(filters["teacher_id"]) == principal.subject
         if named and not own and not any(allowed(principal, ACTION, scope) for scope in named):
             require(principal, ACTION, named[0])  # refuses, and logs what was asked
-        query = select(TeachingLoad).where(TeachingLoad.removed_at.is_(None))
-        for column, value in filters.items():
-            if value:
-                query = query.where(getattr(TeachingLoad, column) == value)
-        order = (TeachingLoad.group_id, TeachingLoad.lesson_type, TeachingLoad.id)
-        if page.after:
-            query = query.where(after(order, page.after_key(uuid.UUID, str, uuid.UUID)))
-        found = list(await s.scalars(query.order_by(*order).limit(page.fetch)))
-        rows, next_token = page.cut(found, key=lambda r: (r.group_id, r.lesson_type, r.id))
-        faculties = {r.faculty_id for r in rows}
-        of_faculty = select(Faculty.id, Faculty.university_id).where(Faculty.id.in_(faculties))
-        university = {faculty: str(uni) for faculty, uni in await s.execute(of_faculty)}
+        rows, next_token = await teaching_load_repo.loads_page(s, filters, page)
+        university = await teaching_load_repo.universities_of_faculties(s, {r.faculty_id for r in rows})
         shown = [
             r for r in rows if allowed(principal, ACTION, viewer.load_scope(r, university[r.faculty_id]))
         ]
-        return records(rec.TeachingLoad, shown), next_token
+        return shown, next_token
 
 
 @dataclass(frozen=True)
@@ -161,7 +138,4 @@ async def load_labels(deps: Deps, rows: list[rec.TeachingLoad]) -> LoadLabels:
     if not rows:
         return LoadLabels({}, {})
     async with deps.uow() as uow:
-        s = uow.session
-        titles = await s.execute(select(CourseUnit.id, CourseUnit.title).where(CourseUnit.id.in_(units)))
-        codes = await s.execute(select(Group.id, Group.code).where(Group.id.in_(groups)))
-        return LoadLabels({str(i): t for i, t in titles}, {str(i): c for i, c in codes})
+        return LoadLabels(*await teaching_load_repo.labels(uow.session, units, groups))

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import DomainError, ValidationFailed
-from services.curriculum.adapters.models import AcademicYear, Group, Specialty, Subgroup, University
+from services.curriculum.adapters.models import Group, Specialty, Subgroup
 from services.curriculum.adapters.spreadsheets import Sheet
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.imports.messages import MESSAGES, Issue
 
 Progress = Callable[[str, int, int], Awaitable[None]]
@@ -36,8 +37,8 @@ class SyncCounts:
 class ImportContext:
     uow: UnitOfWork
     principal: Principal
-    year: AcademicYear
-    university: University
+    year: rec.AcademicYear
+    university: rec.University
     now: datetime
     reason: str
     progress: Progress

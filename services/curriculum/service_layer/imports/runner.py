@@ -17,17 +17,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, grant_covers, missing_is_refused, refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
+from services.curriculum.adapters import imports_repo
 from services.curriculum.adapters.ids import need_id
-from services.curriculum.adapters.locks import IMPORT_LOCK
 from services.curriculum.adapters.lookups import get
-from services.curriculum.adapters.models import AcademicYear, ImportRecord, University
+from services.curriculum.adapters.models import AcademicYear, University
+from services.curriculum.adapters.records import record as record_of
 from services.curriculum.adapters.spreadsheets import UnreadableFile, read_file
+from services.curriculum.domain import records as rec
 from services.curriculum.domain.imports.messages import LANGUAGES, Issue
 from services.curriculum.service_layer import audit
 from services.curriculum.service_layer.deps import Deps
@@ -108,27 +109,26 @@ async def run_import(
     import_id = uuid.uuid4()
 
     async def record(uow_session: AsyncSession, status: str, outcome: ImportOutcome) -> None:
-        uow_session.add(
-            ImportRecord(
-                id=import_id,
-                kind=f"{cmd.kind}:{year_id}",
-                file_name=cmd.file_name,
-                sha256=digest,
-                status=status,
-                rows_total=outcome.rows_total,
-                rows_changed=outcome.rows_changed,
-                errors=outcome.errors,
-                errors_truncated=outcome.errors_truncated,
-                rows_added=outcome.counts.added,
-                rows_updated=outcome.counts.updated,
-                rows_removed=outcome.counts.removed,
-                removals_refused=outcome.counts.refused,
-                sync=cmd.sync,
-                language=language,
-                created_by=principal.subject,
-                created_at=deps.clock(),
-                finished_at=deps.clock(),
-            )
+        imports_repo.add(
+            uow_session,
+            id=import_id,
+            kind=f"{cmd.kind}:{year_id}",
+            file_name=cmd.file_name,
+            sha256=digest,
+            status=status,
+            rows_total=outcome.rows_total,
+            rows_changed=outcome.rows_changed,
+            errors=outcome.errors,
+            errors_truncated=outcome.errors_truncated,
+            rows_added=outcome.counts.added,
+            rows_updated=outcome.counts.updated,
+            rows_removed=outcome.counts.removed,
+            removals_refused=outcome.counts.refused,
+            sync=cmd.sync,
+            language=language,
+            created_by=principal.subject,
+            created_at=deps.clock(),
+            finished_at=deps.clock(),
         )
 
     async def finish(status: str, outcome: ImportOutcome) -> ImportOutcome:
@@ -152,25 +152,15 @@ async def run_import(
             year = await get(s, AcademicYear, year_id, "academic_year_id", "academic year")
             university = await get(s, University, year.university_id, "academic_year_id", "university")
         # One import of a kind per academic year at a time: they would check against each other's rows.
-        await s.execute(
-            IMPORT_LOCK,
-            {"key": f"import:{cmd.kind}:{year_id}"},
-        )
-        same = await s.scalar(
-            select(ImportRecord.id)
-            .where(
-                ImportRecord.kind == f"{cmd.kind}:{year_id}",
-                ImportRecord.sha256 == digest,
-                ImportRecord.status.in_(("applied", "unchanged")),
-            )
-            .limit(1)
-        )
+        await imports_repo.lock(s, f"import:{cmd.kind}:{year_id}")
+        same = await imports_repo.applied_before(s, f"{cmd.kind}:{year_id}", digest)
         if same is not None and not cmd.dry_run and not cmd.sync:
             await record(s, "unchanged", ImportOutcome(str(import_id), "unchanged", total_rows))
             await uow.commit()
             return ImportOutcome(str(import_id), "unchanged", total_rows)
         ctx = ImportContext(
-            uow, principal, year, university, deps.clock(), cmd.reason, progress,
+            uow, principal, record_of(rec.AcademicYear, year), record_of(rec.University, university),
+            deps.clock(), cmd.reason, progress,
             sync=cmd.sync, sync_order=sync_order,
         )  # fmt: skip
         importer = IMPORTERS[cmd.kind]()
@@ -242,10 +232,10 @@ def _year_of(kind: str) -> uuid.UUID | None:
         return None
 
 
-async def get_import(deps: Deps, principal: Principal, import_id: str) -> ImportRecord:
+async def get_import(deps: Deps, principal: Principal, import_id: str) -> rec.Import:
     iid = need_id(import_id, "import_id")
     async with deps.uow() as uow:
-        row = await uow.session.get(ImportRecord, iid)
+        row = await imports_repo.find(uow.session, iid)
         # A missing import is refused like someone else's (issue 13); besides its author, the
         # administrator and the registrar head of its university read it (its kind names the year).
         if row is None:
@@ -253,8 +243,8 @@ async def get_import(deps: Deps, principal: Principal, import_id: str) -> Import
         if row.created_by == principal.subject:
             return row
         year_id = _year_of(row.kind)
-        year = await uow.session.get(AcademicYear, year_id) if year_id else None
-        where = ResourceScope(university_id=str(year.university_id)) if year else None
+        university = await imports_repo.university_of_year(uow.session, year_id) if year_id else None
+        where = ResourceScope(university_id=str(university)) if university else None
         if where is None or not any(
             g.role in ("administrator", "registrar_head") and grant_covers(g, where) for g in principal.roles
         ):

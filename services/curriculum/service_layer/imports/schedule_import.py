@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
+from services.curriculum.adapters import schedule_repo
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Lesson, LessonPlan, RecordedCell
 from services.curriculum.adapters.spreadsheets import Sheet
@@ -169,20 +170,15 @@ class ScheduleImporter:
                     )
         return total
 
-    def scope(self) -> Select[Lesson]:
+    async def _lessons_in_scope(self, ctx: ImportContext) -> list[Lesson]:
         """The file's scope: the lessons (not cancelled) of its groups between its first and last day."""
         days = [date.fromisoformat(data.date) for _, _, data, _ in self.lessons]
         groups = {uuid.UUID(data.group_id) for _, _, data, _ in self.lessons}
-        return select(Lesson).where(
-            Lesson.group_id.in_(groups),
-            Lesson.date >= min(days),
-            Lesson.date <= max(days),
-            Lesson.cancelled_at.is_(None),
-        )
+        return await schedule_repo.live_lessons(ctx.session, groups, min(days), max(days))
 
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
-        before = {row.id: row for row in await ctx.session.scalars(self.scope())} if self.lessons else {}
+        before = {row.id: row for row in await self._lessons_in_scope(ctx)} if self.lessons else {}
         kept: set[uuid.UUID] = set()
         for done, (sheet, row, data, columns) in enumerate(self.lessons, start=1):
 

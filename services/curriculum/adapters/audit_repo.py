@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import Page, keyset
@@ -118,3 +118,8 @@ async def entries_page(
     query = keyset(query, page, [AuditEntry.at, AuditEntry.id], [datetime.fromisoformat, uuid.UUID])
     found, next_token = page.cut(list(await session.scalars(query)), key=lambda a: (a.at, a.id))
     return records(rec.AuditEntry, found), next_token
+
+
+async def add_entry(session: AsyncSession, **values: Any) -> None:
+    """Append one entry (the audit is append-only: nothing here changes or removes one)."""
+    await session.execute(insert(AuditEntry).values(**values))

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit
+from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit, Subgroup
 from services.curriculum.domain.vocabulary import ControlEventKind
 
 _RANK = {kind.value: rank for rank, kind in enumerate(ControlEventKind)}
@@ -54,3 +54,12 @@ async def is_closed(s: AsyncSession, section: ControlEvent) -> bool:
         select(ClosedSection.journal_id).where(ClosedSection.control_event_id == section.id).limit(1)
     )
     return closed is not None
+
+
+async def subgroup_ids(s: AsyncSession, group_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(await s.scalars(select(Subgroup.id).where(Subgroup.group_id == group_id)))
+
+
+async def part_ids(s: AsyncSession, unit_id: uuid.UUID) -> list[uuid.UUID]:
+    """The unit's parts (blocks of an integrated discipline, modular disciplines of a module)."""
+    return list(await s.scalars(select(CourseUnit.id).where(CourseUnit.parent_id == unit_id)))

@@ -7,11 +7,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import current_request_id
-from services.curriculum.adapters.models import AuditEntry
+from services.curriculum.adapters import audit_repo
 
 
 def jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -39,18 +38,17 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    await session.execute(
-        insert(AuditEntry).values(
-            id=uuid.uuid4(),
-            actor_id=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            reason=reason,
-            before=jsonable(before),
-            after=jsonable(after),
-            request_id=current_request_id(),
-        )
+    await audit_repo.add_entry(
+        session,
+        id=uuid.uuid4(),
+        actor_id=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        reason=reason,
+        before=jsonable(before),
+        after=jsonable(after),
+        request_id=current_request_id(),
     )
 
 

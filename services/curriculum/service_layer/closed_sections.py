@@ -16,15 +16,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, Wording
 from ejournal_platform.events import ReceivedEvent
-from services.curriculum.adapters.models import ClosedSection, ControlEvent, CourseUnit, Subgroup
+from services.curriculum.adapters import received_repo, sections_repo
+from services.curriculum.adapters.models import ControlEvent
 from services.curriculum.adapters.sections_repo import is_closed, section_of, units_of_sections
 
 SUBJECTS = [gb.SectionClosed.DESCRIPTOR.full_name]
@@ -36,10 +35,8 @@ async def record_closed(uow: UnitOfWork, event: ReceivedEvent) -> None:
         return
     m = event.parse(gb.SectionClosed)
     closed_at = datetime.fromisoformat(m.closed_at) if m.closed_at else datetime.fromisoformat(event.time)
-    await uow.session.execute(
-        insert(ClosedSection)
-        .values(control_event_id=uuid.UUID(m.control_event_id), journal_id=m.journal_id, closed_at=closed_at)
-        .on_conflict_do_nothing()
+    await received_repo.add_closed_section(
+        uow.session, uuid.UUID(m.control_event_id), m.journal_id, closed_at
     )
 
 
@@ -80,8 +77,8 @@ async def refuse_control_event_in_closed(
     refused as well (the tie order could hand it that day's lessons)."""
     subgroups: list[uuid.UUID | None] = [subgroup_id]
     if subgroup_id is None:
-        subgroups += list(await s.scalars(select(Subgroup.id).where(Subgroup.group_id == group_id)))
-    units = [unit_id, *(await s.scalars(select(CourseUnit.id).where(CourseUnit.parent_id == unit_id)))]
+        subgroups += await sections_repo.subgroup_ids(s, group_id)
+    units = [unit_id, *await sections_repo.part_ids(s, unit_id)]
     for unit in units:
         if unit != unit_id and unit_id not in await units_of_sections(s, unit):
             continue  # an earlier block: the integrated exam is not in its journals

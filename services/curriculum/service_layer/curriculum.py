@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as ev
@@ -18,8 +17,9 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from ejournal_platform.events import Event
-from ejournal_platform.pagination import Page, keyset, page_request
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import load_profiles
+from services.curriculum.adapters import course_units_repo
 from services.curriculum.adapters.ids import need_id, stable_id
 from services.curriculum.adapters.lookups import (
     Place,
@@ -29,7 +29,7 @@ from services.curriculum.adapters.lookups import (
     term_for,
     windows_of,
 )
-from services.curriculum.adapters.models import AcademicYear, CourseUnit, CourseUnitHours, TeachingLoad
+from services.curriculum.adapters.models import AcademicYear, CourseUnit
 from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations
@@ -190,13 +190,9 @@ async def apply_course_unit(
         part_view = UnitView(row, hours)
         view.parts.append(part_view)
         changes.append((part_view, part_changed))
-    dropped = await s.scalars(
-        select(CourseUnit).where(
-            CourseUnit.parent_id == unit_id, CourseUnit.removed_at.is_(None), CourseUnit.id.not_in(kept)
-        )
-    )
+    dropped = await course_units_repo.live_parts(s, unit_id, but=kept)
     dropped_any = False
-    for gone in list(dropped):
+    for gone in dropped:
         await remove_unit(uow, principal, gone, audit_reason, now)
         dropped_any = True
     faculty_id = place.faculty.id
@@ -219,10 +215,7 @@ async def save_unit(
     reason: str,
 ) -> tuple[rec.CourseUnit, bool]:
     row = await s.get(CourseUnit, unit_id, with_for_update=True)
-    old_hours = {
-        h.lesson_type: h.hours
-        for h in await s.scalars(select(CourseUnitHours).where(CourseUnitHours.course_unit_id == unit_id))
-    }
+    old_hours = await course_units_repo.hours_of(s, unit_id)
     if row is None:
         row = CourseUnit(id=unit_id, revision=1, **values)
         s.add(row)
@@ -256,12 +249,7 @@ async def save_unit(
             after=new,
         )
     if old_hours != hours:
-        await s.execute(delete(CourseUnitHours).where(CourseUnitHours.course_unit_id == unit_id))
-        if hours:
-            await s.execute(
-                insert(CourseUnitHours),
-                [{"course_unit_id": unit_id, "lesson_type": t, "hours": h} for t, h in hours.items()],
-            )
+        await course_units_repo.replace_hours(s, unit_id, hours)
     return record(rec.CourseUnit, row), True
 
 
@@ -269,11 +257,7 @@ async def remove_unit(
     uow: UnitOfWork, principal: Principal, unit: CourseUnit, reason: str, now: datetime
 ) -> None:
     s = uow.session
-    loads = await s.scalar(
-        select(func.count(TeachingLoad.id)).where(
-            TeachingLoad.course_unit_id == unit.id, TeachingLoad.removed_at.is_(None)
-        )
-    )
+    loads = await course_units_repo.live_loads(s, unit.id)
     if loads:
         raise FailedPrecondition(
             f"course unit {unit.code} has {loads} teaching loads; remove them first", field="course_unit_id"
@@ -309,11 +293,7 @@ async def remove_course_unit(deps: Deps, principal: Principal, cmd: RemoveCourse
         year = await get(s, AcademicYear, unit.academic_year_id, "course_unit_id", "academic year")
         window = await change_allowed(s, principal, year, place, reason, deps.clock())
         audit_reason = reason.strip() or f"working curriculum {window}"
-        for part in list(
-            await s.scalars(
-                select(CourseUnit).where(CourseUnit.parent_id == unit_id, CourseUnit.removed_at.is_(None))
-            )
-        ):
+        for part in await course_units_repo.live_parts(s, unit_id):
             await remove_unit(uow, principal, part, audit_reason, deps.clock())
         await remove_unit(uow, principal, unit, audit_reason, deps.clock())
         await uow.commit()
@@ -332,27 +312,13 @@ async def list_course_units(
     page = page or page_request(0, "")
     year_id = need_id(academic_year_id, "academic_year_id")
     require(principal, "curriculum.read")
-    query = select(CourseUnit).where(CourseUnit.academic_year_id == year_id, CourseUnit.removed_at.is_(None))
-    if specialty_id:
-        query = query.where(CourseUnit.specialty_id == need_id(specialty_id, "specialty_id"))
-    if course_number:
-        query = query.where(CourseUnit.course_number == course_number)
-    if term_id:
-        query = query.where(CourseUnit.term_id == need_id(term_id, "term_id"))
-    top = query.where(CourseUnit.parent_id.is_(None))
-    top = keyset(top, page, [CourseUnit.code, CourseUnit.id], [str, uuid.UUID])
+    sid = need_id(specialty_id, "specialty_id") if specialty_id else None
+    tid = need_id(term_id, "term_id") if term_id else None
     async with deps.uow() as uow:
-        tops, next_token = page.cut(list(await uow.session.scalars(top)), key=lambda u: (u.code, u.id))
-        parts = await uow.session.scalars(
-            query.where(CourseUnit.parent_id.in_([u.id for u in tops])).order_by(CourseUnit.position)
+        tops, parts, hours, next_token = await course_units_repo.year_units_page(
+            uow.session, year_id, sid, course_number, tid, page
         )
         units = [*tops, *parts]
-        hours_rows = await uow.session.scalars(
-            select(CourseUnitHours).where(CourseUnitHours.course_unit_id.in_([u.id for u in units]))
-        )
-        hours: dict[uuid.UUID, dict[str, int]] = {}
-        for h in hours_rows:
-            hours.setdefault(h.course_unit_id, {})[h.lesson_type] = h.hours
         views = {u.id: UnitView(record(rec.CourseUnit, u), hours.get(u.id, {})) for u in units}
         for u in units:
             if u.parent_id is not None and u.parent_id in views:

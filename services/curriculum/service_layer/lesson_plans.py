@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
-
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import NotFound
+from services.curriculum.adapters import plans_repo
 from services.curriculum.adapters.ids import need_id, parse_id, stable_id
 from services.curriculum.adapters.lookups import (
     course_unit_with_place,
@@ -179,9 +178,7 @@ async def apply_plan(
         v.add("group_id", "a subgroup's plan names its group")
     v.raise_if_any()
     unit, place = await course_unit_with_place(s, unit_id)
-    uploaders = await s.scalars(
-        select(PlanUploader.person_id).where(PlanUploader.department_id == unit.department_id)
-    )
+    uploaders = await plans_repo.uploaders_of(s, unit.department_id)
     scope = ResourceScope(
         university_id=str(place.university.id),
         faculty_id=str(place.faculty.id),
@@ -230,11 +227,7 @@ async def apply_plan(
         for it in items
     ]
     plan = await s.get(LessonPlan, plan_id, with_for_update=True)
-    old_items = list(
-        await s.scalars(
-            select(LessonPlanItem).where(LessonPlanItem.plan_id == plan_id).order_by(LessonPlanItem.number)
-        )
-    )
+    old_items = await plans_repo.items_of(s, plan_id)
     old_rows = [{k: getattr(it, k) for k in rows[0]} for it in old_items] if rows else []
     if (
         plan is not None
@@ -261,8 +254,7 @@ async def apply_plan(
         plan.protocol_number, plan.protocol_date = number, signed
         plan.uploaded_by, plan.uploaded_at, plan.revision = principal.subject, now, plan.revision + 1
     await s.flush()
-    await s.execute(delete(LessonPlanItem).where(LessonPlanItem.plan_id == plan_id))
-    await s.execute(insert(LessonPlanItem), rows)
+    await plans_repo.replace_items(s, plan_id, rows)
     await audit.record(
         s,
         actor=principal.subject,
@@ -273,12 +265,7 @@ async def apply_plan(
         before={"items": len(old_rows)} if old_rows else None,
         after={"items": len(rows), "protocol_number": number, "protocol_date": signed},
     )
-    new_items = list(
-        await s.scalars(
-            select(LessonPlanItem).where(LessonPlanItem.plan_id == plan_id).order_by(LessonPlanItem.number)
-        )
-    )
-    return PlanView.of(plan, new_items), True
+    return PlanView.of(plan, await plans_repo.items_of(s, plan_id)), True
 
 
 async def get_lesson_plan(
@@ -295,7 +282,5 @@ async def get_lesson_plan(
                 "no calendar-thematic plan for this course unit, lesson type and group",
                 field="course_unit_id",
             )
-        items = await uow.session.scalars(
-            select(LessonPlanItem).where(LessonPlanItem.plan_id == plan.id).order_by(LessonPlanItem.number)
-        )
+        items = await plans_repo.items_of(uow.session, plan.id)
         return PlanView.of(plan, list(items))

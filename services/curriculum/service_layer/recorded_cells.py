@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
-from services.curriculum.adapters.models import ControlEvent, Lesson, RecordedCell
+from services.curriculum.adapters import received_repo
 
 log = get_logger(__name__)
 
@@ -46,12 +43,7 @@ async def record_cell(uow: UnitOfWork, event: ReceivedEvent) -> None:
         column = uuid.UUID(lesson)
     except ValueError:
         return
-    known = await uow.session.scalar(
-        select(Lesson.id).where(Lesson.id == column)
-    ) or await uow.session.scalar(select(ControlEvent.id).where(ControlEvent.id == column))
-    if known is None:
+    if not await received_repo.is_known_column(uow.session, column):
         log.warning("a cell of a column curriculum does not know; skipped", event_id=event.id)
         return
-    await uow.session.execute(
-        insert(RecordedCell).values(lesson_id=lesson, student_id=student, kind=kind).on_conflict_do_nothing()
-    )
+    await received_repo.add_recorded_cell(uow.session, lesson, student, kind)

@@ -7,14 +7,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import String, and_, cast, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
-from services.curriculum.adapters.models import Substitution, TeachingLoad
+from services.curriculum.adapters import received_repo
 
 APPOINTED = idn.SubstitutionAppointed.DESCRIPTOR.full_name
 ENDED = idn.SubstitutionEnded.DESCRIPTOR.full_name
@@ -25,35 +21,25 @@ async def record_substitution(uow: UnitOfWork, event: ReceivedEvent) -> None:
     """The consumer's handler (a repeat changes nothing; an end before its start is kept too)."""
     if event.type == APPOINTED:
         m = event.parse(idn.SubstitutionAppointed)
-        await uow.session.execute(
-            insert(Substitution)
-            .values(
-                substitution_id=m.substitution_id,
-                absent_teacher_id=m.absent_teacher_id,
-                substitute_id=m.substitute_id,
-                course_unit_ids=list(m.course_unit_ids),
-                starts_on=date.fromisoformat(m.starts_on),
-                ends_on=date.fromisoformat(m.ends_on),
-                # The absent teacher's university (issue 18); the database places older events' rows.
-                university_id=_uuid_or_none(m.university_id),
-            )
-            .on_conflict_do_nothing()
+        await received_repo.add_substitution(
+            uow.session,
+            substitution_id=m.substitution_id,
+            absent_teacher_id=m.absent_teacher_id,
+            substitute_id=m.substitute_id,
+            course_unit_ids=list(m.course_unit_ids),
+            starts_on=date.fromisoformat(m.starts_on),
+            ends_on=date.fromisoformat(m.ends_on),
+            # The absent teacher's university (issue 18); the database places older events' rows.
+            university_id=_uuid_or_none(m.university_id),
         )
     elif event.type == ENDED:
         e = event.parse(idn.SubstitutionEnded)
-        ended = date.fromisoformat(e.ended_on) if e.ended_on else date.today()
-        await uow.session.execute(
-            insert(Substitution)
-            .values(
-                substitution_id=e.substitution_id,
-                absent_teacher_id=e.absent_teacher_id,
-                substitute_id=e.substitute_id,
-                course_unit_ids=[],
-                starts_on=ended,
-                ends_on=ended,
-                ended_on=ended,
-            )
-            .on_conflict_do_update(index_elements=["substitution_id"], set_={"ended_on": ended})
+        await received_repo.end_substitution(
+            uow.session,
+            substitution_id=e.substitution_id,
+            absent_teacher_id=e.absent_teacher_id,
+            substitute_id=e.substitute_id,
+            ended=date.fromisoformat(e.ended_on) if e.ended_on else date.today(),
         )
 
 
@@ -64,22 +50,5 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[str]:
-    """Who substitutes today for a teacher of this group's teaching load (in its course units)."""
-    today = func.current_date()
-    s, t = Substitution, TeachingLoad
-    rows = await session.scalars(
-        select(s.substitute_id)
-        .join(t, cast(t.teacher_id, String) == s.absent_teacher_id)
-        .where(
-            t.group_id == group_id,
-            t.removed_at.is_(None),
-            or_(
-                func.cardinality(s.course_unit_ids) == 0,
-                cast(t.course_unit_id, String) == func.any(s.course_unit_ids),
-            ),
-            and_(s.starts_on <= today, today <= func.least(func.coalesce(s.ended_on, s.ends_on), s.ends_on)),
-        )
-        .distinct()
-    )
-    return list(rows)
+# Read by personal_data (who may read a group's names).
+substitutes_of_group = received_repo.substitutes_of_group

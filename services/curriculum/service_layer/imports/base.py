@@ -4,18 +4,16 @@ other items are still checked and the whole import can be rolled back at the end
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import DomainError, ValidationFailed
-from services.curriculum.adapters.models import Group, Specialty, Subgroup
+from services.curriculum.adapters import imports_repo
+from services.curriculum.adapters.imports_repo import GroupInfo
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.imports.messages import MESSAGES, Issue
@@ -54,33 +52,8 @@ class ImportContext:
         return self.uow.session
 
 
-@dataclass(frozen=True)
-class GroupInfo:
-    id: uuid.UUID
-    code: str
-    specialty_id: uuid.UUID
-    faculty_id: uuid.UUID
-    course_number: int
-    subgroups: dict[str, uuid.UUID]
-
-
 async def groups_of_year(ctx: ImportContext) -> dict[str, GroupInfo]:
-    rows = (
-        await ctx.session.execute(
-            select(Group, Specialty.faculty_id)
-            .join(Specialty, Specialty.id == Group.specialty_id)
-            .where(Group.academic_year_id == ctx.year.id)
-        )
-    ).all()
-    subgroups: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
-    for sub in await ctx.session.scalars(
-        select(Subgroup).where(Subgroup.group_id.in_([g.id for g, _ in rows]))
-    ):
-        subgroups.setdefault(sub.group_id, {})[sub.code] = sub.id
-    return {
-        g.code: GroupInfo(g.id, g.code, g.specialty_id, f, g.course_number, subgroups.get(g.id, {}))
-        for g, f in rows
-    }
+    return await imports_repo.groups_of_year(ctx.session, ctx.year.id)
 
 
 class Importer(Protocol):

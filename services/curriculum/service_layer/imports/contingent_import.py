@@ -13,6 +13,7 @@ from sqlalchemy import select
 from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.contingent_repo import placements_of
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
+from services.curriculum.adapters.imports_repo import GroupInfo
 from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell, Specialty
 from services.curriculum.adapters.orm import table_of
 from services.curriculum.adapters.spreadsheets import Sheet
@@ -30,7 +31,7 @@ from services.curriculum.domain.imports.rows import (
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import ResourceScope, require
 from services.curriculum.service_layer.contingent import name_of, open_placement
-from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, groups_of_year
+from services.curriculum.service_layer.imports.base import ImportContext, groups_of_year
 
 COLUMNS = [
     STUDENT_LOGIN,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from services.curriculum.adapters import schedule_repo
 from services.curriculum.adapters.ids import person_id_for_login
+from services.curriculum.adapters.imports_repo import GroupInfo
 from services.curriculum.adapters.models import Lesson, LessonPlan, RecordedCell
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.imports.messages import Issue
@@ -28,7 +29,7 @@ from services.curriculum.domain.imports.rows import (
     col,
 )
 from services.curriculum.service_layer.imports import lookup_maps, removals
-from services.curriculum.service_layer.imports.base import GroupInfo, ImportContext, attempt, groups_of_year
+from services.curriculum.service_layer.imports.base import ImportContext, attempt, groups_of_year
 from services.curriculum.service_layer.lesson_plans import PlanInput, PlanItemInput, apply_plan
 from services.curriculum.service_layer.schedule import ScheduleLesson, apply_lesson, cancel_row
 

@@ -376,10 +376,7 @@ def test_the_convention_test_sees_curriculums_write_use_cases() -> None:
 # does, for a later stop; the test fails once an entry is no longer needed, so the list only shrinks.
 QUERIES_LEFT = {
     "services.curriculum.service_layer.imports.contingent_import",
-    "services.curriculum.service_layer.imports.curriculum_import",
-    "services.curriculum.service_layer.imports.load_import",
     "services.curriculum.service_layer.imports.removals",
-    "services.curriculum.service_layer.imports.schedule_import",
 }
 
 

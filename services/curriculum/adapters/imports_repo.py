@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.curriculum.adapters.locks import IMPORT_LOCK
@@ -19,8 +19,11 @@ from services.curriculum.adapters.models import (
     Faculty,
     Group,
     ImportRecord,
+    LessonPlan,
+    RecordedCell,
     Specialty,
     Subgroup,
+    TeachingLoad,
 )
 from services.curriculum.adapters.records import record
 from services.curriculum.domain import records as rec
@@ -120,3 +123,75 @@ async def groups_of_year(session: AsyncSession, year_id: uuid.UUID) -> dict[str,
         g.code: GroupInfo(g.id, g.code, g.specialty_id, f, g.course_number, subgroups.get(g.id, {}))
         for g, f in rows
     }
+
+
+# What the importers read and write beyond the use cases they call.
+
+
+async def live_top_unit_ids(session: AsyncSession, year_id: uuid.UUID) -> set[uuid.UUID]:
+    """The year's top-level course units that are not removed."""
+    return set(
+        await session.scalars(
+            select(CourseUnit.id).where(
+                CourseUnit.academic_year_id == year_id,
+                CourseUnit.parent_id.is_(None),
+                CourseUnit.removed_at.is_(None),
+            )
+        )
+    )
+
+
+async def lessons_with_cells(session: AsyncSession, lesson_ids: list[str]) -> set[str]:
+    """Those of the lessons where gradebook recorded a mark or attendance (as the inbox kept them)."""
+    if not lesson_ids:
+        return set()
+    return set(
+        await session.scalars(select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_(lesson_ids)))
+    )
+
+
+async def plan_ids_of_units(session: AsyncSession, units: set[uuid.UUID]) -> set[uuid.UUID]:
+    if not units:
+        return set()
+    return set(await session.scalars(select(LessonPlan.id).where(LessonPlan.course_unit_id.in_(units))))
+
+
+async def units_for_loads(session: AsyncSession, year_id: uuid.UUID) -> list[Any]:
+    """The year's live course units with what a teaching load row needs of them."""
+    rows = await session.execute(
+        select(
+            CourseUnit.id,
+            CourseUnit.specialty_id,
+            CourseUnit.course_number,
+            CourseUnit.code,
+            CourseUnit.kind,
+            CourseUnit.profile_code,
+            CourseUnit.term_id,
+            CourseUnit.department_id,
+        ).where(CourseUnit.academic_year_id == year_id, CourseUnit.removed_at.is_(None))
+    )
+    return list(rows.all())
+
+
+async def faculty_of_departments(session: AsyncSession) -> dict[uuid.UUID, uuid.UUID]:
+    rows = await session.execute(select(Department.id, Department.faculty_id))
+    return {department: faculty for department, faculty in rows}
+
+
+async def stored_loads(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """id -> (id, hours, removed_at, revision) of the loads that exist among `ids`."""
+    rows = await session.execute(
+        select(TeachingLoad.id, TeachingLoad.hours, TeachingLoad.removed_at, TeachingLoad.revision).where(
+            TeachingLoad.id.in_(ids)
+        )
+    )
+    return {r.id: r for r in rows.all()}
+
+
+async def revive_load(session: AsyncSession, load_id: uuid.UUID, hours: object) -> None:
+    """A load the file names again: its hours, not removed, one revision further."""
+    await session.execute(
+        update(TeachingLoad)
+        .where(TeachingLoad.id == load_id)
+        .values(hours=hours, removed_at=None, revision=TeachingLoad.revision + 1)
+    )

@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from ejournal_regulation import load_profiles
-from services.curriculum.adapters.models import CourseUnit
+from services.curriculum.adapters import imports_repo
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.imports.messages import Issue
@@ -209,15 +207,7 @@ class CurriculumImporter:
 
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
-        live = set(
-            await ctx.session.scalars(
-                select(CourseUnit.id).where(
-                    CourseUnit.academic_year_id == ctx.year.id,
-                    CourseUnit.parent_id.is_(None),
-                    CourseUnit.removed_at.is_(None),
-                )
-            )
-        )
+        live = await imports_repo.live_top_unit_ids(ctx.session, ctx.year.id)
         kept: set[uuid.UUID] = set()
         for done, (sheet, item, columns) in enumerate(self.units, start=1):
             spec = item.spec(str(ctx.year.id))

@@ -7,12 +7,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
-
 from ejournal_regulation import get_profile
+from services.curriculum.adapters import imports_repo
 from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
-from services.curriculum.adapters.models import CourseUnit, Department, TeachingLoad
+from services.curriculum.adapters.models import TeachingLoad
 from services.curriculum.adapters.orm import table_of
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.imports.rows import (
@@ -71,28 +70,17 @@ class TeachingLoadImporter:
         self.todo: list[LoadRow] = []
 
     async def units(self, ctx: ImportContext) -> dict[tuple[uuid.UUID, int, str], UnitInfo]:
-        rows = await ctx.session.execute(
-            select(
-                CourseUnit.id,
-                CourseUnit.specialty_id,
-                CourseUnit.course_number,
-                CourseUnit.code,
-                CourseUnit.kind,
-                CourseUnit.profile_code,
-                CourseUnit.term_id,
-                CourseUnit.department_id,
-            ).where(CourseUnit.academic_year_id == ctx.year.id, CourseUnit.removed_at.is_(None))
-        )
+        rows = await imports_repo.units_for_loads(ctx.session, ctx.year.id)
         return {
             (r.specialty_id, r.course_number, r.code): UnitInfo(
                 r.id, r.kind, r.profile_code, r.term_id, r.department_id
             )
-            for r in rows.all()
+            for r in rows
         }
 
     async def prepare(self, ctx: ImportContext, sheets: Sequence[Sheet]) -> int:
         groups, units = await groups_of_year(ctx), await self.units(ctx)
-        faculty_of = dict((await ctx.session.execute(select(Department.id, Department.faculty_id))).all())
+        faculty_of = await imports_repo.faculty_of_departments(ctx.session)
         seen: dict[uuid.UUID, int] = {}
         total = 0
         for sheet in sheets:
@@ -181,19 +169,7 @@ class TeachingLoadImporter:
         s, changed = ctx.session, 0
         for start in range(0, len(self.todo), BATCH):
             chunk = self.todo[start : start + BATCH]
-            stored = {
-                r.id: r
-                for r in (
-                    await s.execute(
-                        select(
-                            TeachingLoad.id,
-                            TeachingLoad.hours,
-                            TeachingLoad.removed_at,
-                            TeachingLoad.revision,
-                        ).where(TeachingLoad.id.in_([c.id for c in chunk]))
-                    )
-                ).all()
-            }
+            stored = await imports_repo.stored_loads(s, [c.id for c in chunk])
             fresh = [c for c in chunk if c.id not in stored]
             if fresh:
                 await insert_rows(
@@ -206,11 +182,7 @@ class TeachingLoadImporter:
                 and (stored[c.id].hours != c.values["hours"] or stored[c.id].removed_at is not None)
             ]
             for c in revived:
-                await s.execute(
-                    update(TeachingLoad)
-                    .where(TeachingLoad.id == c.id)
-                    .values(hours=c.values["hours"], removed_at=None, revision=TeachingLoad.revision + 1)
-                )
+                await imports_repo.revive_load(s, c.id, c.values["hours"])
             for c in fresh + revived:
                 revision = stored[c.id].revision + 1 if c.id in stored else 1
                 row = {"id": c.id, "revision": revision, **c.values}

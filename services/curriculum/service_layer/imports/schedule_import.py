@@ -8,12 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
-from services.curriculum.adapters import schedule_repo
+from services.curriculum.adapters import imports_repo, schedule_repo
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.imports_repo import GroupInfo
-from services.curriculum.adapters.models import Lesson, LessonPlan, RecordedCell
+from services.curriculum.adapters.models import Lesson
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.imports.messages import Issue
 from services.curriculum.domain.imports.rows import (
@@ -205,15 +203,7 @@ class ScheduleImporter:
         """Sync mode: cancel the scope's lessons the file left out, unless one has marks or attendance
         (gradebook's cells, as curriculum's inbox recorded them) or lies in a closed section."""
         ids = [str(lesson.id) for lesson in missing]
-        recorded = (
-            set(
-                await ctx.session.scalars(
-                    select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_(ids))
-                )
-            )
-            if ids
-            else set()
-        )
+        recorded = await imports_repo.lessons_with_cells(ctx.session, ids)
         reason = f"sync import: missing from the file ({ctx.reason})" if ctx.reason else "sync import"
         for lesson in sorted(missing, key=lambda x: (x.date, x.starts_at, str(x.id))):
             label = f"{lesson.date.isoformat()} {lesson.starts_at.strftime('%H:%M')}"
@@ -286,11 +276,7 @@ class LessonPlanImporter:
     async def apply(self, ctx: ImportContext) -> int:
         changed = 0
         units = {draft.key[0] for draft in self.plans.values()}
-        stored = (
-            set(await ctx.session.scalars(select(LessonPlan.id).where(LessonPlan.course_unit_id.in_(units))))
-            if units
-            else set()
-        )
+        stored = await imports_repo.plan_ids_of_units(ctx.session, units)
         kept: set[uuid.UUID] = set()
         for done, draft in enumerate(self.plans.values(), start=1):
             unit, lesson_type, group, sub = draft.key

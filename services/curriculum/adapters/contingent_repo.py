@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.curriculum.adapters.models import Group, Movement, Placement
+from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell, Specialty
 from services.curriculum.domain.contingent import GroupRef
 from services.curriculum.domain.contingent import Placement as PlacementView
 
@@ -89,3 +89,54 @@ async def movements_of(session: AsyncSession, student_id: uuid.UUID) -> list[Mov
         .order_by(Movement.effective_date, Movement.recorded_at)
     )
     return list(rows)
+
+
+# What the contingent import reads (in batches of its own) beyond the use cases' reads.
+
+
+async def open_placements_in_year(
+    session: AsyncSession, students: list[uuid.UUID], year_id: uuid.UUID
+) -> list[tuple[uuid.UUID, uuid.UUID, str, int, uuid.UUID | None]]:
+    """(student, group id, group code, course, subgroup) of the students' open placements this year."""
+    rows = await session.execute(
+        select(Placement.student_id, Group.id, Group.code, Group.course_number, Placement.subgroup_id)
+        .join(Group, Group.id == Placement.group_id)
+        .where(
+            Placement.student_id.in_(students),
+            Placement.valid_until.is_(None),
+            Group.academic_year_id == year_id,
+        )
+    )
+    return [(student, group, code, course, subgroup) for student, group, code, course, subgroup in rows]
+
+
+async def movement_groups(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Movement id -> its group, for those of the ids that exist."""
+    rows = await session.execute(select(Movement.id, Movement.group_id).where(Movement.id.in_(ids)))
+    return {movement: group for movement, group in rows}
+
+
+async def faculty_of_groups(session: AsyncSession, groups: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    rows = await session.execute(
+        select(Group.id, Specialty.faculty_id).join(Specialty).where(Group.id.in_(groups))
+    )
+    return {group: faculty for group, faculty in rows}
+
+
+async def open_placements_of_groups(session: AsyncSession, groups: list[uuid.UUID]) -> list[Placement]:
+    """The groups' open placements: mapped rows, which an expulsion in the same unit of work ends."""
+    return list(
+        await session.scalars(
+            select(Placement).where(Placement.group_id.in_(groups), Placement.valid_until.is_(None))
+        )
+    )
+
+
+async def graded_students(session: AsyncSession, students: list[str]) -> set[str]:
+    """Those of the students who have a mark (gradebook's, as the inbox recorded it)."""
+    rows = await session.scalars(
+        select(RecordedCell.student_id).where(
+            RecordedCell.student_id.in_(students), RecordedCell.kind == "mark"
+        )
+    )
+    return set(rows)

@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
+from services.curriculum.adapters import contingent_repo
 from services.curriculum.adapters.bulk import insert_rows
 from services.curriculum.adapters.contingent_repo import placements_of
 from services.curriculum.adapters.ids import person_id_for_login, stable_id
 from services.curriculum.adapters.imports_repo import GroupInfo
-from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell, Specialty
+from services.curriculum.adapters.models import Movement, Placement
 from services.curriculum.adapters.orm import table_of
 from services.curriculum.adapters.spreadsheets import Sheet
 from services.curriculum.domain.checks import Violations
@@ -154,23 +153,14 @@ class ContingentImporter:
         known_movements: dict[uuid.UUID, uuid.UUID | None] = {}
         for start in range(0, len(students), BATCH):
             chunk = students[start : start + BATCH]
-            rows = await ctx.session.execute(
-                select(Placement.student_id, Group.id, Group.code, Group.course_number, Placement.subgroup_id)
-                .join(Group, Group.id == Placement.group_id)
-                .where(
-                    Placement.student_id.in_(chunk),
-                    Placement.valid_until.is_(None),
-                    Group.academic_year_id == ctx.year.id,
-                )
-            )
-            for student, group_id, code, course, subgroup in rows.all():
+            rows = await contingent_repo.open_placements_in_year(ctx.session, chunk, ctx.year.id)
+            for student, group_id, code, course, subgroup in rows:
                 open_in[(student, course)] = (group_id, code, subgroup)
         ids = [p.movement_id for p in parsed]
         for start in range(0, len(ids), BATCH):
-            rows = await ctx.session.execute(
-                select(Movement.id, Movement.group_id).where(Movement.id.in_(ids[start : start + BATCH]))
+            known_movements.update(
+                await contingent_repo.movement_groups(ctx.session, ids[start : start + BATCH])
             )
-            known_movements.update({m: g for m, g in rows.all()})
         codes = {}
         for item in parsed:
             codes[item.group.id] = item.group.code
@@ -278,13 +268,7 @@ class ContingentImporter:
         assert ctx.sync_order is not None
         s, (number, signed) = ctx.session, ctx.sync_order
         leaving = {source.group_id for _, source in self.transfers}
-        faculty_of = dict(
-            (
-                await s.execute(
-                    select(Group.id, Specialty.faculty_id).join(Specialty).where(Group.id.in_(leaving))
-                )
-            ).all()
-        )
+        faculty_of = await contingent_repo.faculty_of_groups(s, leaving)
         for item, source in self.transfers:
             require(
                 ctx.principal,
@@ -324,13 +308,7 @@ class ContingentImporter:
         are ended by the expulsion order the import names, as ExpelStudent does; refused without an order,
         and for a student who already has grades (gradebook's marks, as curriculum's inbox recorded them)."""
         s = ctx.session
-        open_rows = list(
-            await s.scalars(
-                select(Placement).where(
-                    Placement.group_id.in_(list(self.groups)), Placement.valid_until.is_(None)
-                )
-            )
-        )
+        open_rows = await contingent_repo.open_placements_of_groups(s, list(self.groups))
         missing = [p for p in open_rows if (p.student_id, p.group_id) not in self.listed]
         if not missing:
             return
@@ -339,14 +317,7 @@ class ContingentImporter:
             ctx.counts.refused += len(missing)
             return
         number, signed = ctx.sync_order
-        graded = set(
-            await s.scalars(
-                select(RecordedCell.student_id).where(
-                    RecordedCell.student_id.in_([str(p.student_id) for p in missing]),
-                    RecordedCell.kind == "mark",
-                )
-            )
-        )
+        graded = await contingent_repo.graded_students(s, [str(p.student_id) for p in missing])
         reason = f"sync import: missing from the file ({ctx.reason})" if ctx.reason else "sync import"
         for placement in sorted(missing, key=lambda p: (str(p.group_id), str(p.student_id))):
             group = self.groups[placement.group_id]

@@ -19,24 +19,16 @@ something, which is refused with the reason (and then the runner applies nothing
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
-
 from ejournal_platform.errors import FailedPrecondition
+from services.curriculum.adapters import course_units_repo, plans_repo, removals_repo
 from services.curriculum.adapters.lookups import place_of_group, place_of_specialty
 from services.curriculum.adapters.models import (
-    ClosedSection,
     ControlEvent,
     CourseUnit,
-    Group,
-    Lesson,
     LessonPlan,
-    LessonPlanItem,
-    PlanUploader,
-    RecordedCell,
-    Subgroup,
     TeachingLoad,
 )
 from services.curriculum.domain.imports.messages import Issue
@@ -64,56 +56,24 @@ async def remove_or_refuse(
         ctx.counts.refused += 1
 
 
-async def codes(
-    ctx: ImportContext, model: type[Group] | type[Subgroup], ids: Iterable[uuid.UUID | None]
-) -> dict[uuid.UUID | None, str]:
-    wanted = [i for i in set(ids) if i is not None]
-    if not wanted:
-        return {}
-    return dict((await ctx.session.execute(select(model.id, model.code).where(model.id.in_(wanted)))).all())
-
-
 async def marked_lessons(ctx: ImportContext, lesson_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """The lessons among these with a mark or attendance recorded (gradebook's cells)."""
-    if not lesson_ids:
-        return set()
-    marked = await ctx.session.scalars(
-        select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_([str(i) for i in lesson_ids]))
-    )
-    return {uuid.UUID(i) for i in marked}
+    return await removals_repo.columns_with_cells(ctx.session, lesson_ids)
 
 
 async def remove_missing_loads(ctx: ImportContext, units: set[uuid.UUID], kept: set[uuid.UUID]) -> None:
     s = ctx.session
     if not units:
         return
-    missing = list(
-        await s.scalars(
-            select(TeachingLoad)
-            .where(
-                TeachingLoad.course_unit_id.in_(units),
-                TeachingLoad.removed_at.is_(None),
-                TeachingLoad.id.not_in(kept),
-            )
-            .order_by(TeachingLoad.id)
-        )
-    )
+    missing = await removals_repo.loads_left_out(s, units, kept)
     if not missing:
         return
-    lessons = (
-        await s.execute(
-            select(Lesson.id, Lesson.load_id).where(
-                Lesson.load_id.in_([m.id for m in missing]), Lesson.cancelled_at.is_(None)
-            )
-        )
-    ).all()
+    lessons = await removals_repo.lessons_of_loads(s, [m.id for m in missing])
     marked = await marked_lessons(ctx, [lid for lid, _ in lessons])
     loads_with_records = {load for lid, load in lessons if lid in marked}
-    unit_codes = dict(
-        (await s.execute(select(CourseUnit.id, CourseUnit.code).where(CourseUnit.id.in_(units)))).all()
-    )
-    groups = await codes(ctx, Group, (m.group_id for m in missing))
-    subgroups = await codes(ctx, Subgroup, (m.subgroup_id for m in missing))
+    unit_codes = await removals_repo.unit_codes(s, units)
+    groups = await removals_repo.group_codes(s, (m.group_id for m in missing))
+    subgroups = await removals_repo.subgroup_codes(s, (m.subgroup_id for m in missing))
     reason = sync_reason(ctx)
     for load in missing:
         sub = f"/{subgroups[load.subgroup_id]}" if load.subgroup_id else ""
@@ -154,36 +114,14 @@ async def remove_missing_units(
     s = ctx.session
     if not scope:
         return
-    candidates = await s.scalars(
-        select(CourseUnit)
-        .where(
-            CourseUnit.academic_year_id == ctx.year.id,
-            CourseUnit.specialty_id.in_({specialty for specialty, _ in scope}),
-            CourseUnit.parent_id.is_(None),
-            CourseUnit.removed_at.is_(None),
-            CourseUnit.id.not_in(kept),
-        )
-        .order_by(CourseUnit.code, CourseUnit.id)
+    candidates = await removals_repo.top_units_left_out(
+        s, ctx.year.id, {specialty for specialty, _ in scope}, kept
     )
     missing = [u for u in candidates if (u.specialty_id, u.course_number) in scope]
     reason = sync_reason(ctx)
     for unit in missing:
-        parts = list(
-            await s.scalars(
-                select(CourseUnit).where(CourseUnit.parent_id == unit.id, CourseUnit.removed_at.is_(None))
-            )
-        )
-        family = [unit.id, *(p.id for p in parts)]
-        loads = await s.scalar(
-            select(func.count(TeachingLoad.id)).where(
-                TeachingLoad.course_unit_id.in_(family), TeachingLoad.removed_at.is_(None)
-            )
-        )
-        scheduled = await s.scalar(
-            select(func.count(Lesson.id)).where(
-                Lesson.course_unit_id.in_(family), Lesson.cancelled_at.is_(None)
-            )
-        ) + await s.scalar(select(func.count(ControlEvent.id)).where(ControlEvent.course_unit_id.in_(family)))
+        parts = await course_units_repo.live_parts(s, unit.id)
+        loads, scheduled = await removals_repo.family_uses(s, [unit.id, *(p.id for p in parts)])
         refusal = None
         if loads:
             refusal = Issue("", 0, "", "removal_unit_has_loads", {"value": unit.code, "other": str(loads)})
@@ -208,45 +146,24 @@ async def remove_missing_plans(ctx: ImportContext, units: set[uuid.UUID], kept: 
     s = ctx.session
     if not units:
         return
-    missing = list(
-        await s.scalars(
-            select(LessonPlan)
-            .where(LessonPlan.course_unit_id.in_(units), LessonPlan.id.not_in(kept))
-            .order_by(LessonPlan.id)
-        )
-    )
+    missing = await removals_repo.plans_left_out(s, units, kept)
     if not missing:
         return
-    unit_rows = {u.id: u for u in await s.scalars(select(CourseUnit).where(CourseUnit.id.in_(units)))}
-    groups = await codes(ctx, Group, (p.group_id for p in missing))
-    subgroups = await codes(ctx, Subgroup, (p.subgroup_id for p in missing))
+    unit_rows = await removals_repo.units_by_id(s, units)
+    groups = await removals_repo.group_codes(s, (p.group_id for p in missing))
+    subgroups = await removals_repo.subgroup_codes(s, (p.subgroup_id for p in missing))
     reason = sync_reason(ctx)
     for plan in missing:
         unit = unit_rows[plan.course_unit_id]
         sub = f"/{subgroups[plan.subgroup_id]}" if plan.subgroup_id else ""
         where = groups.get(plan.group_id, "") + sub
         label = " ".join(x for x in (unit.code, where, plan.lesson_type) if x)
-        lessons = select(Lesson.id).where(
-            Lesson.course_unit_id == plan.course_unit_id,
-            Lesson.lesson_type == plan.lesson_type,
-            Lesson.cancelled_at.is_(None),
-        )
-        if plan.group_id is not None:
-            lessons = lessons.where(Lesson.group_id == plan.group_id)
-        same_subgroup = (
-            Lesson.subgroup_id.is_(None)
-            if plan.subgroup_id is None
-            else Lesson.subgroup_id == plan.subgroup_id
-        )
-        lessons = lessons.where(same_subgroup)
-        marked = await marked_lessons(ctx, list(await s.scalars(lessons)))
+        marked = await marked_lessons(ctx, await removals_repo.lessons_of_plan(s, plan))
         refusal = Issue("", 0, "", "removal_plan_has_records", {"value": label}) if marked else None
 
         async def remove(plan: LessonPlan = plan, unit: CourseUnit = unit) -> bool:
             place = await place_of_specialty(s, unit.specialty_id)
-            uploaders = await s.scalars(
-                select(PlanUploader.person_id).where(PlanUploader.department_id == unit.department_id)
-            )
+            uploaders = await plans_repo.uploaders_of(s, unit.department_id)
             scope = ResourceScope(
                 university_id=str(place.university.id),
                 faculty_id=str(place.faculty.id),
@@ -263,8 +180,7 @@ async def remove_missing_plans(ctx: ImportContext, units: set[uuid.UUID], kept: 
                     "afterwards only the registrar office may, with a reason",
                     field="reason",
                 )
-            await s.execute(delete(LessonPlanItem).where(LessonPlanItem.plan_id == plan.id))
-            await s.execute(delete(LessonPlan).where(LessonPlan.id == plan.id))
+            await removals_repo.delete_plan(s, plan.id)
             await audit.record(
                 s, actor=principal.subject, action="plan_removed", entity="lesson_plan",
                 entity_id=plan.id, reason=reason,
@@ -281,34 +197,18 @@ async def remove_missing_control_events(
     s = ctx.session
     if not pairs:
         return
-    candidates = await s.scalars(
-        select(ControlEvent)
-        .where(
-            ControlEvent.course_unit_id.in_({unit for unit, _ in pairs}),
-            ControlEvent.group_id.in_({group for _, group in pairs}),
-            ControlEvent.id.not_in(kept),
-        )
-        .order_by(ControlEvent.date, ControlEvent.kind, ControlEvent.id)
+    candidates = await removals_repo.control_events_left_out(
+        s, {unit for unit, _ in pairs}, {group for _, group in pairs}, kept
     )
     missing = [e for e in candidates if (e.course_unit_id, e.group_id) in pairs]
     if not missing:
         return
     ids = [e.id for e in missing]
-    with_results = {
-        uuid.UUID(i)
-        for i in await s.scalars(
-            select(RecordedCell.lesson_id).where(RecordedCell.lesson_id.in_([str(i) for i in ids]))
-        )
-    }
-    closed = set(
-        await s.scalars(select(ClosedSection.control_event_id).where(ClosedSection.control_event_id.in_(ids)))
-    )
-    unit_ids = {e.course_unit_id for e in missing}
-    unit_codes = dict(
-        (await s.execute(select(CourseUnit.id, CourseUnit.code).where(CourseUnit.id.in_(unit_ids)))).all()
-    )
-    groups = await codes(ctx, Group, (e.group_id for e in missing))
-    subgroups = await codes(ctx, Subgroup, (e.subgroup_id for e in missing))
+    with_results = await removals_repo.columns_with_cells(s, ids)
+    closed = await removals_repo.closed_among(s, ids)
+    unit_codes = await removals_repo.unit_codes(s, {e.course_unit_id for e in missing})
+    groups = await removals_repo.group_codes(s, (e.group_id for e in missing))
+    subgroups = await removals_repo.subgroup_codes(s, (e.subgroup_id for e in missing))
     today = ctx.now.astimezone(ZoneInfo(ctx.university.time_zone)).date()
     reason = sync_reason(ctx)
     for event in missing:
@@ -333,7 +233,7 @@ async def remove_missing_control_events(
                 "closing_deadline": event.closing_deadline,
             }
             ctx.uow.add_event(events.control_event_cancelled_event(event, reason, principal.subject))
-            await s.execute(delete(ControlEvent).where(ControlEvent.id == event.id))
+            await removals_repo.delete_control_event(s, event.id)
             await audit.record(
                 s, actor=principal.subject, action="removed", entity="control_event",
                 entity_id=event.id, reason=reason, before=before,

@@ -349,20 +349,35 @@ def event_handlers(tree: ast.AST) -> Iterator[ast.AsyncFunctionDef]:
             yield node
 
 
+def adapter_typed_parameters(tree: ast.AST, adapters: set[str]) -> set[str]:
+    """Parameters annotated with an adapter's type (a handler factory's `closing: ClosingProcesses`),
+    which a handler closing over them would reach directly."""
+    return {
+        a.arg
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for a in node.args.args + node.args.kwonlyargs
+        if a.annotation is not None
+        and {n.id for n in ast.walk(a.annotation) if isinstance(n, ast.Name)} & adapters
+    }
+
+
 def test_workflows_event_handlers_call_use_cases_not_stores() -> None:
     """A workflow consumer's handler translates the event into a command and calls a service-layer
     use case with the consumer's unit of work; the use case decides, the stores only persist. So a
-    handler names no store, no other adapter, and no session."""
+    handler names no store, no other adapter (imported, or a factory's parameter of an adapter's type),
+    and no session."""
     found, handlers = [], 0
     for name, path in service_modules("entrypoints"):
         if name.split(".")[1] != "workflow":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         adapters = adapter_names(tree, "workflow")
+        reached = adapters | adapter_typed_parameters(tree, adapters)
         for handler in event_handlers(tree):
             handlers += 1
             for node in ast.walk(handler):
-                if isinstance(node, ast.Name) and node.id in adapters:
+                if isinstance(node, ast.Name) and node.id in reached:
                     found.append(f"{name}.{handler.name}:{node.lineno} {node.id}")
                 elif isinstance(node, ast.Attribute) and node.attr == "session":
                     found.append(f"{name}.{handler.name}:{node.lineno} {ast.unparse(node)}")

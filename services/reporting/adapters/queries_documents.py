@@ -111,6 +111,21 @@ async def row_by(session: AsyncSession, table: Any, column: str, value: str) -> 
     return (await session.execute(select(table).where(table.c[column] == value))).first()
 
 
+async def journal(session: AsyncSession, journal_id: str) -> Any:
+    """The journal's rm_journal row, or None."""
+    return await row_by(session, rm.journal, "journal_id", journal_id)
+
+
+async def course_unit(session: AsyncSession, course_unit_id: str) -> Any:
+    """The course unit's rm_course_unit row (its title, code, kind), or None."""
+    return await row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
+
+
+async def term(session: AsyncSession, term_id: str) -> Any:
+    """The term's rm_term row (its number and dates), or None."""
+    return await row_by(session, rm.term, "term_id", term_id)
+
+
 @dataclass(frozen=True)
 class JournalGrid:
     journal: Any

@@ -28,7 +28,6 @@ from ejournal_platform.context import Principal
 from ejournal_platform.pagination import Page
 from services.reporting.adapters import archive_repo
 from services.reporting.adapters import queries_documents as q
-from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.domain.retention import Retained, due_for_archive, keep_until
 from services.reporting.service_layer.access import allow
@@ -78,8 +77,8 @@ async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[s
         "attendance": _json(attendance),
     }
     names = await names_of(session, [*grid.students, *grid.journal.teacher_ids], [grid.journal.group_id])
-    unit = await q.row_by(session, rm.course_unit, "course_unit_id", grid.journal.course_unit_id)
-    term = await q.row_by(session, rm.term, "term_id", grid.journal.term_id)
+    unit = await q.course_unit(session, grid.journal.course_unit_id)
+    term = await q.term(session, grid.journal.term_id)
     layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     files = {
         f"journals/{journal_id}.json": json.dumps(

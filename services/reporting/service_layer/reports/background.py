@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
-from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf_many
-from services.reporting.adapters.queries_documents import names_of, printable_statements, row_by, unit_names
+from services.reporting.adapters.queries_documents import names_of, printable_statements, unit_names
+from services.reporting.adapters.queries_documents import term as term_row
 from services.reporting.adapters.xlsx import render_xlsx_many
 from services.reporting.domain.layout import Layout, Table
 from services.reporting.service_layer.access import allow
@@ -36,7 +36,7 @@ async def _scope_fields(
     async with deps.unit_of_work() as uow:
         session = uow.session
         names = await unit_names(session, [scope.faculty_id, scope.department_id, scope.group_id])
-        term = await row_by(session, rm.term, "term_id", scope.term_id) if scope.term_id else None
+        term = await term_row(session, scope.term_id) if scope.term_id else None
     fields = [
         (label, value)
         for label, value in (

@@ -9,11 +9,14 @@ commands; a malformed instant arrives here as None."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from ejournal_regulation import get_profile
 from services.workflow.adapters.closing_processes import ClosingProcesses
-from services.workflow.adapters.statement_processes import StatementProcesses, statement_deadline_input
+from services.workflow.adapters.statement_processes import StatementProcesses
+from services.workflow.domain.statement_deadline import is_final_control, statement_deadline
 from services.workflow.processes.closing.messages import ClosingInput
+from services.workflow.processes.statements.messages import StatementDeadlineInput
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,37 @@ async def cancel_deadlines(processes: DeadlineProcesses, cmd: CancelDeadlines) -
     await processes.closing.cancel(cmd.control_event_id, cmd.reason)
     if processes.statements is not None:
         await processes.statements.cancel(cmd.control_event_id, cmd.reason)
+
+
+def statement_deadline_input(
+    control_event_id: str,
+    kind: str,
+    course_unit_id: str,
+    event_date: str,
+    closing_deadline: datetime | None,
+    department_id: str,
+    faculty_id: str,
+    profile_code: str,
+    revision: int,
+) -> StatementDeadlineInput | None:
+    """The process's input for a final control of a profile with a statement deadline, else None."""
+    if not is_final_control(kind) or not profile_code:
+        return None
+    days = get_profile(profile_code).statements_within_days
+    try:
+        day = date.fromisoformat(event_date)
+    except ValueError:
+        return None
+    if days is None:
+        return None
+    return StatementDeadlineInput(
+        control_event_id,
+        kind,
+        course_unit_id,
+        event_date,
+        statement_deadline(day, days, closing_deadline),
+        department_id,
+        faculty_id,
+        profile_code,
+        revision,
+    )

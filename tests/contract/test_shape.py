@@ -393,3 +393,111 @@ def test_curriculums_service_layer_builds_no_sql_query() -> None:
         and builds_queries(ast.parse(path.read_text(encoding="utf-8")))
     }
     assert building == set(), "build the query in a repository of adapters/"
+# Issue 15 part 4: a service layer asks its repositories (adapters/) for rows; it builds no query. The
+# services already on that convention; the others still build SQLAlchemy queries in their use cases.
+NO_QUERIES_IN_SERVICE_LAYER = ("reporting", "workflow")
+# Names of sqlalchemy a service layer may still import: types of what its deps hand it, not builders.
+SQLALCHEMY_TYPES = {"AsyncSession", "async_sessionmaker", "AsyncEngine", "Table"}
+# Running a statement is the adapters' job too: a service layer that calls these built one.
+RUNS_A_STATEMENT = {"execute", "scalar", "scalars", "stream", "stream_scalars"}
+
+
+def query_building(tree: ast.AST) -> list[str]:
+    """What in a module builds or runs a SQLAlchemy query: imports of sqlalchemy's builders (select,
+    insert, update, delete, func, and_, case …), a table's columns (`table.c.x`), statements run."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [
+                f"{node.lineno}: import {a.name}" for a in node.names if a.name.split(".")[0] == "sqlalchemy"
+            ]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+            builders = [a.name for a in node.names if a.name not in SQLALCHEMY_TYPES]
+            found += [f"{node.lineno}: {node.module}.{name}" for name in builders]
+        elif isinstance(node, ast.Attribute) and node.attr == "c" and isinstance(node.ctx, ast.Load):
+            found.append(f"{node.lineno}: {ast.unparse(node)}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in RUNS_A_STATEMENT
+        ):
+            found.append(f"{node.lineno}: .{node.func.attr}()")
+    return found
+
+
+def query_building_modules(service: str) -> dict[str, list[str]]:
+    return {
+        name: hits
+        for name, path in service_modules("service_layer")
+        if name.split(".")[1] == service
+        and (hits := query_building(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+
+
+@pytest.mark.parametrize("service", NO_QUERIES_IN_SERVICE_LAYER)
+def test_the_service_layer_builds_no_queries(service: str) -> None:
+    """Reporting's and workflow's use cases reach rows through adapters (repositories and query
+    modules taking the unit of work's session); declarative projections name their tables and rows,
+    and the adapter that applies them builds the statements."""
+    found = query_building_modules(service)
+    assert found == {}, f"build queries in services/{service}/adapters/, not in its service layer"
+
+
+def adapter_names(tree: ast.AST, service: str) -> set[str]:
+    """Local names a module binds to its service's adapters (the modules, or anything from them)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            f"services.{service}.adapters"
+        ):
+            names |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {
+                a.asname or a.name for a in node.names if a.name.startswith(f"services.{service}.adapters")
+            }
+    return names
+
+
+def event_handlers(tree: ast.AST) -> Iterator[ast.AsyncFunctionDef]:
+    """Functions of the shape `ejournal_platform.consumer.Handler`: (uow, event: ReceivedEvent)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef) and any(
+            "ReceivedEvent" in ast.unparse(a.annotation or ast.Constant("")) for a in node.args.args
+        ):
+            yield node
+
+
+def adapter_typed_parameters(tree: ast.AST, adapters: set[str]) -> set[str]:
+    """Parameters annotated with an adapter's type (a handler factory's `closing: ClosingProcesses`),
+    which a handler closing over them would reach directly."""
+    return {
+        a.arg
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for a in node.args.args + node.args.kwonlyargs
+        if a.annotation is not None
+        and {n.id for n in ast.walk(a.annotation) if isinstance(n, ast.Name)} & adapters
+    }
+
+
+def test_workflows_event_handlers_call_use_cases_not_stores() -> None:
+    """A workflow consumer's handler translates the event into a command and calls a service-layer
+    use case with the consumer's unit of work; the use case decides, the stores only persist. So a
+    handler names no store, no other adapter (imported, or a factory's parameter of an adapter's type),
+    and no session."""
+    found, handlers = [], 0
+    for name, path in service_modules("entrypoints"):
+        if name.split(".")[1] != "workflow":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        adapters = adapter_names(tree, "workflow")
+        reached = adapters | adapter_typed_parameters(tree, adapters)
+        for handler in event_handlers(tree):
+            handlers += 1
+            for node in ast.walk(handler):
+                if isinstance(node, ast.Name) and node.id in reached:
+                    found.append(f"{name}.{handler.name}:{node.lineno} {node.id}")
+                elif isinstance(node, ast.Attribute) and node.attr == "session":
+                    found.append(f"{name}.{handler.name}:{node.lineno} {ast.unparse(node)}")
+    assert handlers >= 2, "workflow's gradebook and curriculum handlers are found"
+    assert found == [], "a handler calls a use case in service_layer/, which reaches the stores"

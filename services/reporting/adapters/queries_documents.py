@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
 from services.reporting.adapters import read_models as rm
 from services.reporting.adapters import workflow_models as wm
+from services.reporting.adapters.queries_filling import Scope
 
 
 async def names_of(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
@@ -64,8 +65,65 @@ async def statements_of_term(session: AsyncSession, term_id: str) -> list[str]:
     ]
 
 
+async def printable_statements(session: AsyncSession, scope: Scope) -> list[str]:
+    """Ids of the term's statements with their content, within the scope, in series and number order."""
+    s = rm.statement
+    query = select(s.c.statement_id).where(
+        s.c.term_id == scope.term_id, ~s.c.archived, s.c.content.is_not(None)
+    )
+    for column in ("faculty_id", "department_id", "group_id", "course_unit_id"):
+        if getattr(scope, column):
+            query = query.where(s.c[column] == getattr(scope, column))
+    return [row[0] for row in await session.execute(query.order_by(s.c.series, s.c.number))]
+
+
+async def statement_by_print(session: AsyncSession, series: list[str], number: int, hash_prefix: str) -> Any:
+    """The statement printed with this number (in one of these series) and content hash prefix, or None."""
+    s = rm.statement
+    query = select(s.c.statement_id, s.c.content_hash, s.c.formed_at).where(
+        s.c.series.in_(series), s.c.number == number, s.c.content_hash.startswith(hash_prefix)
+    )
+    return (await session.execute(query)).first()
+
+
+async def statements_without_content(session: AsyncSession, limit: int) -> list[tuple[str, str]]:
+    """(statement_id, announced content hash) of live statements whose content is not fetched yet,
+    the earliest formed first."""
+    s = rm.statement
+    query = (
+        select(s.c.statement_id, s.c.content_hash)
+        .where(s.c.content.is_(None), ~s.c.archived)
+        .order_by(s.c.formed_at)
+        .limit(limit)
+    )
+    return [(row.statement_id, row.content_hash) for row in await session.execute(query)]
+
+
+async def store_content(session: AsyncSession, statement_id: str, content: bytes) -> None:
+    """The statement's content, once: content already stored is never replaced (the record is sacred)."""
+    s = rm.statement
+    await session.execute(
+        update(s).where(s.c.statement_id == statement_id, s.c.content.is_(None)).values(content=content)
+    )
+
+
 async def row_by(session: AsyncSession, table: Any, column: str, value: str) -> Any:
     return (await session.execute(select(table).where(table.c[column] == value))).first()
+
+
+async def journal(session: AsyncSession, journal_id: str) -> Any:
+    """The journal's rm_journal row, or None."""
+    return await row_by(session, rm.journal, "journal_id", journal_id)
+
+
+async def course_unit(session: AsyncSession, course_unit_id: str) -> Any:
+    """The course unit's rm_course_unit row (its title, code, kind), or None."""
+    return await row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
+
+
+async def term(session: AsyncSession, term_id: str) -> Any:
+    """The term's rm_term row (its number and dates), or None."""
+    return await row_by(session, rm.term, "term_id", term_id)
 
 
 @dataclass(frozen=True)

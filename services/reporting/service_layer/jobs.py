@@ -17,14 +17,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
-
 from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from ejournal_platform.logging import get_logger
-from services.reporting.adapters.ops_tables import report_job
+from services.reporting.adapters import report_jobs_repo
 from services.reporting.adapters.queries_filling import Scope
 from services.reporting.service_layer.deps import Deps
 
@@ -104,17 +101,8 @@ async def start_report(
     params = {**asdict(request), "principal": principal_json(principal)}
     params["scope"] = asdict(request.scope)
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        await session.execute(
-            insert(report_job)
-            .values(
-                job_id=job_id,
-                kind=request.kind,
-                params=params,
-                requested_by=principal.subject,
-                status="queued",
-            )
-            .on_conflict_do_nothing()
+        await report_jobs_repo.add_queued(
+            uow.session, job_id=job_id, kind=request.kind, params=params, requested_by=principal.subject
         )
         await uow.commit()
     if wakeup is not None:
@@ -125,10 +113,8 @@ async def start_report(
 async def get_job(deps: Deps, principal: Principal, job_id: str) -> Any:
     if not job_id:
         raise InvalidArgument("job_id", "is required")
-    columns = [c for c in report_job.columns if c.name != "content"]
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        row = (await session.execute(select(*columns).where(report_job.c.job_id == job_id))).first()
+        row = await report_jobs_repo.find(uow.session, job_id)
     if row is None or (row.requested_by != principal.subject and not principal.is_service):
         # Someone else's job is refused exactly like a missing one.
         raise refusal("report.read")
@@ -140,10 +126,7 @@ async def download(deps: Deps, principal: Principal, job_id: str) -> Built:
     if job.status != "done":
         raise FailedPrecondition(f"the report is {job.status}, not done yet ({job.progress}/{job.total})")
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        content = (
-            await session.execute(select(report_job.c.content).where(report_job.c.job_id == job_id))
-        ).scalar_one()
+        content = await report_jobs_repo.content_of(uow.session, job_id)
     return Built(content, job.content_type, job.filename)
 
 
@@ -155,34 +138,18 @@ class JobRunner:
 
     async def requeue_abandoned(self) -> None:
         async with self._deps.unit_of_work() as uow:
-            session = uow.session
-            await session.execute(
-                update(report_job).where(report_job.c.status == "running").values(status="queued")
-            )
+            await report_jobs_repo.requeue_running(uow.session)
             await uow.commit()
 
     async def _claim(self) -> Any:
         async with self._deps.unit_of_work() as uow:
-            session = uow.session
-            chosen = (
-                select(report_job.c.job_id)
-                .where(report_job.c.status == "queued")
-                .order_by(report_job.c.created_at)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-                .scalar_subquery()
-            )
-            claimed = update(report_job).where(report_job.c.job_id == chosen).values(status="running")
-            result = (
-                await session.execute(claimed.returning(report_job.c.job_id, report_job.c.params))
-            ).first()
+            result = await report_jobs_repo.claim_oldest_queued(uow.session)
             await uow.commit()
             return result
 
     async def _set(self, job_id: str, **values: Any) -> None:
         async with self._deps.unit_of_work() as uow:
-            session = uow.session
-            await session.execute(update(report_job).where(report_job.c.job_id == job_id).values(**values))
+            await report_jobs_repo.set_values(uow.session, job_id, **values)
             await uow.commit()
 
     async def run_one(self) -> bool:

@@ -8,11 +8,9 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete
-
 from ejournal_platform.logging import get_logger
+from services.reporting.adapters.read_model_reset import delete_read_models
 from services.reporting.adapters.schema import READ_MODEL_TABLES
-from services.reporting.adapters.tables import inbox
 from services.reporting.service_layer.consumers import ReadModelConsumers
 from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.retention import reapply_archive_marks
@@ -28,12 +26,7 @@ class RebuildStarted:
 
 async def drop_read_models(deps: Deps, consumer_names: list[str]) -> int:
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        # DELETE, not TRUNCATE: the service's database role holds no TRUNCATE (least privilege).
-        for table in READ_MODEL_TABLES:
-            await session.execute(delete(table))
-        result = await session.execute(delete(inbox).where(inbox.c.consumer.in_(consumer_names)))
-        dropped = int(getattr(result, "rowcount", 0) or 0)
+        dropped = await delete_read_models(uow.session, consumer_names)
         await uow.commit()
         return dropped
 

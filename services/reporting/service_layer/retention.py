@@ -22,14 +22,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
-from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.pagination import Page
+from services.reporting.adapters import archive_repo
 from services.reporting.adapters import queries_documents as q
-from services.reporting.adapters import read_models as rm
-from services.reporting.adapters.ops_tables import archive_record
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.domain.retention import Retained, due_for_archive, keep_until
 from services.reporting.service_layer.access import allow
@@ -53,16 +51,16 @@ def _json(rows: Any) -> list[dict[str, Any]]:
 
 
 async def candidates(session: AsyncSession) -> list[Retained]:
-    ends = {row.term_id: row.ends_on for row in await session.execute(select(rm.term)) if row.ends_on}
+    ends = await archive_repo.term_ends(session)
     items = [
         Retained("journal", row.journal_id, ends[row.term_id], row.profile_code)
-        for row in await session.execute(select(rm.journal).where(~rm.journal.c.archived))
+        for row in await archive_repo.live_journals(session)
         if row.term_id in ends and row.profile_code
     ]
-    profiles = {row.journal_id: row.profile_code for row in await session.execute(select(rm.journal))}
+    profiles = await archive_repo.journal_profiles(session)
     items += [
         Retained("statement", row.statement_id, ends[row.term_id], profiles.get(row.journal_id, ""))
-        for row in await session.execute(select(rm.statement).where(~rm.statement.c.archived))
+        for row in await archive_repo.live_statements(session)
         if row.term_id in ends and profiles.get(row.journal_id)
     ]
     return items
@@ -71,17 +69,16 @@ async def candidates(session: AsyncSession) -> list[Retained]:
 async def _journal_entry(session: AsyncSession, journal_id: str) -> tuple[dict[str, bytes], str]:
     grid = await q.journal_grid(session, journal_id)
     assert grid is not None
+    marks, attendance = await archive_repo.journal_cells(session, journal_id)
     rows = {
         "journal": _json([grid.journal]),
         "sections": _json(grid.sections),
-        "marks": _json(await session.execute(select(rm.mark).where(rm.mark.c.journal_id == journal_id))),
-        "attendance": _json(
-            await session.execute(select(rm.attendance).where(rm.attendance.c.journal_id == journal_id))
-        ),
+        "marks": _json(marks),
+        "attendance": _json(attendance),
     }
     names = await names_of(session, [*grid.students, *grid.journal.teacher_ids], [grid.journal.group_id])
-    unit = await q.row_by(session, rm.course_unit, "course_unit_id", grid.journal.course_unit_id)
-    term = await q.row_by(session, rm.term, "term_id", grid.journal.term_id)
+    unit = await q.course_unit(session, grid.journal.course_unit_id)
+    term = await q.term(session, grid.journal.term_id)
     layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     files = {
         f"journals/{journal_id}.json": json.dumps(
@@ -161,47 +158,23 @@ async def run_retention(deps: Deps, principal: Principal, archive_dir: Path, as_
     statements = [i.id for i in due if i.kind == "statement"]
     async with deps.unit_of_work() as uow:
         session = uow.session
-        await session.execute(archive_record.insert(), records)
-        await mark_archived(session, journals, statements)
+        await archive_repo.add_records(session, records)
+        await archive_repo.mark_archived(session, journals, statements)
         await uow.commit()
     return records
-
-
-async def mark_archived(session: AsyncSession, journals: list[str], statements: list[str]) -> None:
-    """Flag archived items and drop their cells from the live read models (also after a rebuild)."""
-    if journals:
-        await session.execute(
-            update(rm.journal).where(rm.journal.c.journal_id.in_(journals)).values(archived=True)
-        )
-        await session.execute(delete(rm.mark).where(rm.mark.c.journal_id.in_(journals)))
-        await session.execute(delete(rm.attendance).where(rm.attendance.c.journal_id.in_(journals)))
-    if statements:
-        await session.execute(
-            update(rm.statement).where(rm.statement.c.statement_id.in_(statements)).values(archived=True)
-        )
 
 
 async def reapply_archive_marks(deps: Deps) -> None:
     """After a rebuild the replay brings archived items back: archive them again from the records."""
     async with deps.unit_of_work() as uow:
         session = uow.session
-        rows = (await session.execute(select(archive_record.c.kind, archive_record.c.item_id))).all()
-        await mark_archived(
-            session, [i for k, i in rows if k == "journal"], [i for k, i in rows if k == "statement"]
-        )
+        journals, statements = await archive_repo.archived_items(session)
+        await archive_repo.mark_archived(session, journals, statements)
         await uow.commit()
 
 
 async def list_records(deps: Deps, principal: Principal, item_id: str, page: Page) -> tuple[list[Any], str]:
     """One page of archive records, oldest first, and the next page's token."""
     allow(principal, "report.archive")
-    a = archive_record.c
-    query = select(archive_record)
-    if item_id:
-        query = query.where(a.item_id == item_id)
-    query = keyset(query, page, [a.archived_at, a.archive_id], [datetime.fromisoformat, str])
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        return page.cut(
-            list((await session.execute(query)).all()), key=lambda r: (r.archived_at, r.archive_id)
-        )
+        return await archive_repo.records_page(uow.session, item_id, page)

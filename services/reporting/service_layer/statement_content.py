@@ -12,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from sqlalchemy import select, update
-
 from ejournal_platform.logging import get_logger
-from services.reporting.adapters import read_models as rm
+from services.reporting.adapters import queries_documents as q
 from services.reporting.adapters.gradebook_client import StatementSource
 from services.reporting.adapters.statement_hash import content_hash
 from services.reporting.service_layer.deps import Deps
@@ -25,17 +23,8 @@ log = get_logger(__name__)
 
 async def fetch_missing(deps: Deps, source: StatementSource, limit: int = 50) -> int:
     """Fetch up to `limit` missing contents; return how many were stored."""
-    s = rm.statement
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        wanted = (
-            await session.execute(
-                select(s.c.statement_id, s.c.content_hash)
-                .where(s.c.content.is_(None), ~s.c.archived)
-                .order_by(s.c.formed_at)
-                .limit(limit)
-            )
-        ).all()
+        wanted = await q.statements_without_content(uow.session, limit)
     stored = 0
     for statement_id, expected_hash in wanted:
         content = await source.get(statement_id)
@@ -49,12 +38,7 @@ async def fetch_missing(deps: Deps, source: StatementSource, limit: int = 50) ->
             )
             continue
         async with deps.unit_of_work() as uow:
-            session = uow.session
-            await session.execute(
-                update(s)
-                .where(s.c.statement_id == statement_id, s.c.content.is_(None))
-                .values(content=content.SerializeToString(deterministic=True))
-            )
+            await q.store_content(uow.session, statement_id, content.SerializeToString(deterministic=True))
             await uow.commit()
         stored += 1
     return stored

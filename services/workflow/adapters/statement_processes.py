@@ -1,5 +1,6 @@
 """Starting statement-deadline workflows (KZ-15) from curriculum's final-control events, and moving
-them when the registrar moves the final control's closing deadline."""
+them when the registrar moves the final control's closing deadline. Whether an event starts one, and
+its input, is the use case's (service_layer/control_event_deadlines.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from ejournal_platform.logging import get_logger
 from ejournal_regulation import get_profile
 from services.workflow.adapters.case_processes import domain_error
-from services.workflow.domain.statement_deadline import is_final_control, moved_deadline, statement_deadline
+from services.workflow.domain.statement_deadline import moved_deadline
 from services.workflow.processes.statements.messages import (
     MoveStatementDeadline,
     StatementDeadlineInput,
@@ -78,37 +79,3 @@ class StatementProcesses:
             log.info("statement deadline not moved", control_event_id=control_event_id,
                      reason=domain_error(failure.cause).message)  # fmt: skip
             return None
-
-
-def statement_deadline_input(
-    control_event_id: str,
-    kind: str,
-    course_unit_id: str,
-    event_date: str,
-    closing_deadline: datetime | None,
-    department_id: str,
-    faculty_id: str,
-    profile_code: str,
-    revision: int,
-) -> StatementDeadlineInput | None:
-    """The process's input for a final control of a profile with a statement deadline, else None."""
-    if not is_final_control(kind) or not profile_code:
-        return None
-    days = get_profile(profile_code).statements_within_days
-    try:
-        day = date.fromisoformat(event_date)
-    except ValueError:
-        return None
-    if days is None:
-        return None
-    return StatementDeadlineInput(
-        control_event_id,
-        kind,
-        course_unit_id,
-        event_date,
-        statement_deadline(day, days, closing_deadline),
-        department_id,
-        faculty_id,
-        profile_code,
-        revision,
-    )

@@ -50,7 +50,7 @@ from services.workflow.processes.statements.messages import AlertInput, AlertRes
 from services.workflow.service_layer import case_records, closing, counting, monitoring, statement_deadlines
 from services.workflow.service_layer.backups import BackupPort, notify_backup_failure
 from services.workflow.service_layer.deps import Deps
-from services.workflow.service_layer.reconciler import CaseReconciler
+from services.workflow.service_layer.reconciler import ReconcileCases, reconcile_cases
 
 Activity = Callable[..., Any]
 
@@ -153,12 +153,12 @@ class Backup(BackupActivities):
 
 
 class Reconcile(ReconcileActivities):
-    def __init__(self, reconciler: CaseReconciler) -> None:
-        self._reconciler = reconciler
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps  # with the reopen cases' Temporal client (deps.cases)
 
     @activity.defn(name=RECONCILE_CASES)
     async def reconcile(self, request: ReconcileInput) -> ReconcileResult:
-        report = await self._reconciler.run()
+        report = await reconcile_cases(self._deps, ReconcileCases())
         return ReconcileResult(report.started, report.restored, report.needs_operator)
 
     def all(self) -> list[Activity]:

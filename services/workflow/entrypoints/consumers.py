@@ -3,7 +3,9 @@ monitored departments) and curriculum's control events (closing-deadline workflo
 statement-deadline workflows after a final control, KZ-15).
 
 Each runs through EventConsumer: one transaction per event with its id in the inbox, so a redelivered
-event has no second effect; starting or moving a workflow is idempotent on Temporal's side too.
+event has no second effect; starting or moving a workflow is idempotent on Temporal's side too. A
+handler only translates an event into a command of a service-layer use case (journal_facts,
+control_event_deadlines), given the consumer's unit of work; it reaches no store itself.
 """
 
 from __future__ import annotations
@@ -17,10 +19,24 @@ from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent, stream_name
 from ejournal_platform.logging import get_logger
 from ejournal_platform.runtime import Runtime
-from services.workflow.adapters import section_store, tables
+from services.workflow.adapters import tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
-from services.workflow.adapters.statement_processes import StatementProcesses, statement_deadline_input
-from services.workflow.processes.closing.messages import ClosingInput
+from services.workflow.adapters.statement_processes import StatementProcesses
+from services.workflow.service_layer.control_event_deadlines import (
+    CancelDeadlines,
+    DeadlineProcesses,
+    MoveClosingDeadline,
+    ScheduleDeadlines,
+    cancel_deadlines,
+    move_closing_deadline,
+    schedule_deadlines,
+)
+from services.workflow.service_layer.journal_facts import (
+    LearnJournal,
+    LearnSection,
+    learn_journal,
+    learn_section,
+)
 
 log = get_logger(__name__)
 
@@ -33,40 +49,37 @@ CONTROL_EVENT_CANCELLED = curriculum.ControlEventCancelled.DESCRIPTOR.full_name
 
 
 async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
-    session = uow.session
     if event.type == JOURNAL_OPENED:
         j = event.parse(gradebook.JournalOpened)
-        await section_store.upsert_journal(
-            session,
-            {
-                "journal_id": j.journal_id,
-                "term_id": j.term_id,
-                "course_unit_id": j.course_unit_id,
-                "group_id": j.group_id,
-                "department_id": j.department_id,
-                "faculty_id": j.faculty_id,
-                "profile_code": j.profile_code,
-                "teacher_ids": list(j.teacher_ids),
-                "title": j.title,
-                # A name not yet known is left as it was (upsert_journal keeps non-empty names).
-                "group_name": j.names.group,
-                "specialty_name": j.names.specialty,
-                "specialty_code": j.names.specialty_code,
-                "university_id": j.university_id,
-            },
+        await learn_journal(
+            uow,
+            LearnJournal(
+                journal_id=j.journal_id,
+                term_id=j.term_id,
+                course_unit_id=j.course_unit_id,
+                group_id=j.group_id,
+                department_id=j.department_id,
+                faculty_id=j.faculty_id,
+                profile_code=j.profile_code,
+                teacher_ids=tuple(j.teacher_ids),
+                title=j.title,
+                group_name=j.names.group,
+                specialty_name=j.names.specialty,
+                specialty_code=j.names.specialty_code,
+                university_id=j.university_id,
+            ),
         )
-        await section_store.learn_university(session, j.faculty_id, j.university_id)
     elif event.type == SECTION_SCHEDULED:
         s = event.parse(gradebook.SectionScheduled)
-        await section_store.upsert_section(
-            session,
-            section_store.SectionFacts(
-                s.journal_id,
-                s.section,
-                s.control_kind,
-                tuple(s.teacher_ids),
-                s.department_id,
-                s.faculty_id,
+        await learn_section(
+            uow,
+            LearnSection(
+                journal_id=s.journal_id,
+                section=s.section,
+                control_kind=s.control_kind,
+                teacher_ids=tuple(s.teacher_ids),
+                department_id=s.department_id,
+                faculty_id=s.faculty_id,
                 profile_code=s.profile_code,
                 event_date=s.date,
             ),
@@ -77,16 +90,16 @@ async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
         if closed_at is None:
             log.warning("SectionClosed without a valid closed_at; ignored", event_id=event.id)
             return
-        await section_store.upsert_section(
-            session,
-            section_store.SectionFacts(
-                c.journal_id,
-                c.section,
-                c.control_kind,
-                tuple(c.teacher_ids),
-                c.department_id,
-                c.faculty_id,
-                c.term_id,
+        await learn_section(
+            uow,
+            LearnSection(
+                journal_id=c.journal_id,
+                section=c.section,
+                control_kind=c.control_kind,
+                teacher_ids=tuple(c.teacher_ids),
+                department_id=c.department_id,
+                faculty_id=c.faculty_id,
+                term_id=c.term_id,
                 closed_at=closed_at,
                 closed_by=c.closed_by,
             ),
@@ -107,57 +120,51 @@ def kind_name(kind: curriculum.ControlEventKind.ValueType) -> str:
 
 
 def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesses | None = None) -> Handler:
+    processes = DeadlineProcesses(closing, statements)
+
     async def handle(uow: UnitOfWork, event: ReceivedEvent) -> None:
         if event.type == CONTROL_EVENT_SCHEDULED:
             e = event.parse(curriculum.ControlEventScheduled)
             deadline = instant_or_none(e.closing_deadline)
-            statement = statement_deadline_input(
-                e.control_event_id,
-                kind_name(e.kind),
-                e.course_unit_id,
-                e.date,
-                deadline,
-                e.department_id,
-                e.faculty_id,
-                e.profile_code,
-                e.revision,
-            )
-            if statements is not None and statement is not None:
-                await statements.schedule(statement)
-            if deadline is None:  # the profile closes on an event (KG-06), not at a date
-                if e.closing_deadline:
-                    log.warning("ControlEventScheduled with a malformed deadline; ignored", event_id=event.id)
-                return
-            await closing.schedule(
-                ClosingInput(
-                    e.control_event_id,
-                    kind_name(e.kind),
-                    e.course_unit_id,
-                    e.group_id,
-                    e.subgroup_id,
-                    e.date,
-                    deadline,
-                    e.department_id,
-                    e.faculty_id,
-                    e.profile_code,
-                    e.revision,
-                )
+            if deadline is None and e.closing_deadline:
+                log.warning("ControlEventScheduled with a malformed deadline; closing not scheduled",
+                            event_id=event.id)  # fmt: skip
+            await schedule_deadlines(
+                processes,
+                ScheduleDeadlines(
+                    control_event_id=e.control_event_id,
+                    kind=kind_name(e.kind),
+                    course_unit_id=e.course_unit_id,
+                    group_id=e.group_id,
+                    subgroup_id=e.subgroup_id,
+                    event_date=e.date,
+                    closing_deadline=deadline,
+                    department_id=e.department_id,
+                    faculty_id=e.faculty_id,
+                    profile_code=e.profile_code,
+                    revision=e.revision,
+                ),
             )
         elif event.type == DEADLINE_CHANGED:
             c = event.parse(curriculum.CalendarDeadlineChanged)
             new_deadline = instant_or_none(c.new_deadline)
             if c.deadline_kind != "closing" or new_deadline is None:
                 return
-            await closing.move(c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason)
-            if statements is not None:  # KZ-15's deadline follows the final control's closing
-                await statements.follow_closing(
-                    c.control_event_id, new_deadline, c.revision, c.changed_by, c.reason
-                )
-        elif event.type == CONTROL_EVENT_CANCELLED:  # a cancelled control event reminds nobody
+            await move_closing_deadline(
+                processes,
+                MoveClosingDeadline(
+                    control_event_id=c.control_event_id,
+                    new_deadline=new_deadline,
+                    revision=c.revision,
+                    changed_by=c.changed_by,
+                    reason=c.reason,
+                ),
+            )
+        elif event.type == CONTROL_EVENT_CANCELLED:
             x = event.parse(curriculum.ControlEventCancelled)
-            await closing.cancel(x.control_event_id, x.reason)
-            if statements is not None:
-                await statements.cancel(x.control_event_id, x.reason)
+            await cancel_deadlines(
+                processes, CancelDeadlines(control_event_id=x.control_event_id, reason=x.reason)
+            )
 
     return handle
 

@@ -16,10 +16,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.settings import load_settings
+from ejournal_platform.tokens import ServiceIdentity
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
+from services.workflow.adapters.gradebook import GrpcGradebook
 from services.workflow.adapters.temporal import connect_temporal
-from services.workflow.service_layer.reconciler import CaseReconciler, ReconcileReport
+from services.workflow.service_layer.deps import Deps
+from services.workflow.service_layer.reconciler import ReconcileCases, ReconcileReport, reconcile_cases
 from services.workflow.settings import WorkflowSettings
 
 
@@ -28,12 +31,21 @@ async def reconcile_now(settings: WorkflowSettings) -> ReconcileReport:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     try:
         client = await connect_temporal(settings, attempts=10)
-        reconciler = CaseReconciler(
+        # The service's own deps; reconciling never calls the gradebook (its channel opens lazily).
+        gradebook = GrpcGradebook(
+            settings.gradebook_address,
+            ServiceIdentity(settings.identity_address, "workflow", settings.service_secret),
+        )
+        deps = Deps(
             lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)),
+            gradebook,
             CaseProcesses(client, settings.task_queue),
             activity_timeout_seconds=settings.activity_timeout_seconds,
         )
-        return await reconciler.run()
+        try:
+            return await reconcile_cases(deps, ReconcileCases())
+        finally:
+            await gradebook.close()
     finally:
         await engine.dispose()
 

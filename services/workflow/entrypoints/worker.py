@@ -31,7 +31,6 @@ from services.workflow.processes.reopen.workflows import ReopenCaseWorkflow
 from services.workflow.processes.statements.workflows import StatementDeadlineWorkflow
 from services.workflow.service_layer.backups import BackupPort
 from services.workflow.service_layer.deps import Deps
-from services.workflow.service_layer.reconciler import CaseReconciler
 
 WORKFLOWS: list[type[Any]] = [
     ReopenCaseWorkflow,
@@ -67,11 +66,11 @@ def build_worker(
     backups: BackupPort | None = None,
     **options: Any,
 ) -> Worker:
-    reconciler = CaseReconciler(unit_of_work, CaseProcesses(client, task_queue))
+    reconciling = Deps(unit_of_work, gradebook, CaseProcesses(client, task_queue))
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[*activities(unit_of_work, gradebook, backups), *Reconcile(reconciler).all()],
+        activities=[*activities(unit_of_work, gradebook, backups), *Reconcile(reconciling).all()],
         **options,
     )

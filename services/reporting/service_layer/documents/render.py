@@ -14,7 +14,6 @@ from ejournal_platform.authz import refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument
 from services.reporting.adapters import queries_documents as q
-from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.xlsx import render_xlsx
 from services.reporting.domain.layout import Layout
@@ -71,7 +70,7 @@ async def statement_layout_for(
     stored = await q.statement(session, statement_id)
     if stored is None:
         raise refusal("statement.read")  # a missing statement is refused like a foreign one
-    journal = await q.row_by(session, rm.journal, "journal_id", stored.row.journal_id)
+    journal = await q.journal(session, stored.row.journal_id)
     allow(
         principal,
         "statement.read",
@@ -92,9 +91,9 @@ async def statement_layout_for(
 async def statement_context(session: AsyncSession, content: gbs.Statement) -> Context:
     """Reporting's read models fill in what the record does not say (term, lesson type) and, for
     statements formed before names were sealed, the people's names."""
-    journal = await q.row_by(session, rm.journal, "journal_id", content.journal_id)
-    unit = await q.row_by(session, rm.course_unit, "course_unit_id", content.course_unit_id)
-    term = await q.row_by(session, rm.term, "term_id", content.term_id)
+    journal = await q.journal(session, content.journal_id)
+    unit = await q.course_unit(session, content.course_unit_id)
+    term = await q.term(session, content.term_id)
     people = [] if content.HasField("names") else [ln.student_id for ln in content.lines]
     people += [s.person_id for s in content.signers]
     original = ""
@@ -147,9 +146,9 @@ async def journal_printout(
             group_id=j.group_id,
             assignees=j.teacher_ids,
         )
-        unit = await q.row_by(session, rm.course_unit, "course_unit_id", j.course_unit_id)
+        unit = await q.course_unit(session, j.course_unit_id)
         names = await names_of(session, [*grid.students, *j.teacher_ids], [j.group_id])
-        term = await q.row_by(session, rm.term, "term_id", j.term_id)
+        term = await q.term(session, j.term_id)
     layout = journal_printout_layout(grid, names, unit_title(unit), term_title(term))
     return to_file(layout, fmt, f"journal-{journal_id[:8]}")
 
@@ -168,7 +167,7 @@ async def lesson_plan(
         raise InvalidArgument("lesson_plan.group_id", "is required")
     async with deps.unit_of_work() as uow:
         session = uow.session
-        unit = await q.row_by(session, rm.course_unit, "course_unit_id", course_unit_id)
+        unit = await q.course_unit(session, course_unit_id)
         if unit is None:
             raise refusal("report.read")  # a missing course unit is refused like a foreign one
         lessons = await q.plan_lessons(session, course_unit_id, group_id)
@@ -217,7 +216,7 @@ async def filling_error_explanation(
             raise InvalidArgument(
                 "filling_error_explanation.journal_id", "is required without a known case_id"
             )
-        journal = await q.row_by(session, rm.journal, "journal_id", journal_id)
+        journal = await q.journal(session, journal_id)
         if journal is None:
             raise refusal("journal.read")  # a missing journal is refused like a foreign one
         allow(
@@ -228,7 +227,7 @@ async def filling_error_explanation(
             group_id=journal.group_id,
             assignees=journal.teacher_ids,
         )
-        unit = await q.row_by(session, rm.course_unit, "course_unit_id", journal.course_unit_id)
+        unit = await q.course_unit(session, journal.course_unit_id)
         teacher_id = (
             case.teacher_id if case is not None else (journal.teacher_ids[0] if journal.teacher_ids else "")
         )

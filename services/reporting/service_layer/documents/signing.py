@@ -18,16 +18,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.general import SigningError
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ScopeType, refusal
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.reporting.adapters import queries_documents as q
-from services.reporting.adapters import read_models as rm
-from services.reporting.adapters.ops_tables import external_signature, signed_statement
+from services.reporting.adapters import signed_statements_repo as signed
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import keys, pades
 from services.reporting.adapters.signing.keys import KeySource, Pending, Pkcs12Key
@@ -94,7 +91,7 @@ async def signed_pdf(
     checking the caller may read it; with its number and content hash."""
     async with deps.unit_of_work() as uow:
         layout = await statement_layout_for(uow.session, principal, statement_id, public_url)
-        stored = await _stored(uow.session, statement_id)
+        stored = await signed.find(uow.session, statement_id)
     if stored is not None:
         return bytes(stored.pdf), layout.number, layout.content_hash
     pdf = render_pdf(layout)
@@ -102,26 +99,18 @@ async def signed_pdf(
     pdf = await pades.sign(pdf, UNIVERSITY, signing.university_name, key, signing.trust)
     signer = {"role": UNIVERSITY, "person_id": "", "signed_at": _now()}
     async with deps.unit_of_work() as uow:
-        await uow.session.execute(
-            insert(signed_statement)
-            .values(
-                statement_id=statement_id,
-                number=layout.number,
-                content_hash=layout.content_hash,
-                pdf=pdf,
-                signers=[signer],
-            )
-            .on_conflict_do_nothing()  # two first prints at once: the first one stored is kept
+        await signed.add_first_print(
+            uow.session,
+            statement_id=statement_id,
+            number=layout.number,
+            content_hash=layout.content_hash,
+            pdf=pdf,
+            signers=[signer],
         )
-        stored = await _stored(uow.session, statement_id)
+        stored = await signed.find(uow.session, statement_id)
         await uow.commit()
     assert stored is not None
     return bytes(stored.pdf), layout.number, layout.content_hash
-
-
-async def _stored(session: AsyncSession, statement_id: str) -> Any:
-    query = select(signed_statement).where(signed_statement.c.statement_id == statement_id)
-    return (await session.execute(query)).first()
 
 
 def _may_sign(principal: Principal, role: str, teachers: set[str], department_id: str) -> bool:
@@ -139,16 +128,6 @@ class Approval:
     signers: list[dict[str, str]]
     next_role: str
     already_signed: bool
-
-
-async def _locked(session: AsyncSession, statement_id: str) -> Any:
-    return (
-        await session.execute(
-            select(signed_statement)
-            .where(signed_statement.c.statement_id == statement_id)
-            .with_for_update()  # one signature at a time: each appends to the last revision
-        )
-    ).one()
 
 
 async def _next_role(session: AsyncSession, principal: Principal, row: Any) -> str:
@@ -183,7 +162,7 @@ async def approve(
         raise InvalidArgument("statement_id", "is required")
     await _readable(deps, principal, statement_id, signing, public_url)
     async with deps.unit_of_work() as uow:
-        row = await _locked(uow.session, statement_id)
+        row = await signed.locked(uow.session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         if any(s["person_id"] == principal.subject for s in signers):
             return Approval(row.number, signers, _rest(signers), True)
@@ -193,11 +172,7 @@ async def approve(
         key = signing.key(f"person-{principal.subject}", name).signer()
         pdf = await pades.sign(bytes(row.pdf), role, name, key, signing.trust)
         signers.append({"role": role, "person_id": principal.subject, "signed_at": _now()})
-        await uow.session.execute(
-            update(signed_statement)
-            .where(signed_statement.c.statement_id == statement_id)
-            .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
-        )
+        await signed.replace_pdf(uow.session, statement_id, pdf, signers)
         await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
@@ -247,7 +222,7 @@ async def prepare_external(
     if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
         raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
     async with deps.unit_of_work() as uow:
-        row = await _locked(uow.session, statement_id)
+        row = await signed.locked(uow.session, statement_id)
         if any(s["person_id"] == principal.subject for s in row.signers):
             raise FailedPrecondition("statement_id: you have already signed this statement")
         role = await _next_role(uow.session, principal, row)
@@ -260,15 +235,14 @@ async def prepare_external(
         except (SigningError, ValueError, TypeError, KeyError) as error:  # untrusted, revoked, unusable
             raise InvalidArgument("certificate", "is not trusted for signing here") from error
         signing_id = str(uuid.uuid4())
-        await uow.session.execute(
-            insert(external_signature).values(
-                signing_id=signing_id,
-                statement_id=statement_id,
-                role=role,
-                person_id=principal.subject,
-                prepared_pdf=pending.prepared_pdf,
-                pending=keys.pending_json(pending),
-            )
+        await signed.add_external(
+            uow.session,
+            signing_id=signing_id,
+            statement_id=statement_id,
+            role=role,
+            person_id=principal.subject,
+            prepared_pdf=pending.prepared_pdf,
+            pending=keys.pending_json(pending),
         )
         await uow.commit()
     return Prepared(signing_id, role, row.number, pending)
@@ -285,19 +259,12 @@ async def complete_external(
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
     async with deps.unit_of_work() as uow:
-        found = (
-            await uow.session.execute(
-                select(external_signature).where(
-                    external_signature.c.signing_id == signing_id,
-                    external_signature.c.person_id == principal.subject,
-                )
-            )
-        ).first()
+        found = await signed.find_external(uow.session, signing_id, principal.subject)
         if found is None:  # another person's, or none: the same refusal
             raise refusal("statement.read")
         if not signature:
             raise InvalidArgument("signature", "is required")
-        row = await _locked(uow.session, found.statement_id)
+        row = await signed.locked(uow.session, found.statement_id)
         signers: list[dict[str, str]] = list(row.signers)
         pending = keys.pending_of(bytes(found.prepared_pdf), found.pending)
         done = {s["role"] for s in signers}
@@ -313,14 +280,8 @@ async def complete_external(
         signers.append(
             {"role": found.role, "person_id": principal.subject, "signed_at": _now(), "external": "yes"}
         )
-        await uow.session.execute(
-            update(signed_statement)
-            .where(signed_statement.c.statement_id == found.statement_id)
-            .values(pdf=pdf, signers=signers, updated_at=datetime.now(UTC))
-        )
-        await uow.session.execute(
-            delete(external_signature).where(external_signature.c.statement_id == found.statement_id)
-        )
+        await signed.replace_pdf(uow.session, found.statement_id, pdf, signers)
+        await signed.drop_externals(uow.session, found.statement_id)
         await uow.commit()
     return Approval(row.number, signers, _rest(signers), False)
 
@@ -346,15 +307,7 @@ async def _record(session: AsyncSession, number: str, hash_prefix: str) -> tuple
     if found is None or len(prefix) < 16 or not re.fullmatch(r"[0-9a-f]+", prefix):
         return None
     series = {v: k for k, v in SERIES_PREFIX.items()}.get(found.group(1), found.group(1))
-    s = rm.statement
-    rows = await session.execute(
-        select(s.c.statement_id, s.c.content_hash, s.c.formed_at).where(
-            s.c.series.in_([series, found.group(1)]),
-            s.c.number == int(found.group(2)),
-            s.c.content_hash.startswith(prefix),
-        )
-    )
-    row = rows.first()
+    row = await q.statement_by_print(session, [series, found.group(1)], int(found.group(2)), prefix)
     if row is None:
         return None
     return row.statement_id, row.content_hash, row.formed_at.isoformat() if row.formed_at else ""
@@ -369,7 +322,7 @@ async def verify_number(deps: Deps, number: str, hash_prefix: str, signing: Sign
     NOT_FOUND with one message, so the page reveals nothing about what exists."""
     async with deps.unit_of_work() as uow:
         record = await _record(uow.session, number, hash_prefix)
-        stored = await _stored(uow.session, record[0]) if record is not None else None
+        stored = await signed.find(uow.session, record[0]) if record is not None else None
     if record is None:
         raise NotFound("no statement with this number and hash")
     checks = await _checks(bytes(stored.pdf), signing) if stored is not None else []

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.projection_writes import set_columns
 from services.reporting.service_layer.projections.registry import Projector, Upsert, day, instant
 
 projector = Projector("reporting-curriculum", stream_name("curriculum"), stream_subjects("curriculum"))
@@ -65,10 +66,7 @@ def course_unit_defined(e: ev.CourseUnitDefined, _: Delivery) -> Row:
 
 @projector.on(ev.CourseUnitRemoved)
 async def course_unit_removed(session: AsyncSession, e: ev.CourseUnitRemoved, _: Delivery) -> None:
-    table = rm.course_unit
-    await session.execute(
-        update(table).where(table.c.course_unit_id == e.course_unit_id).values(removed=True)
-    )
+    await set_columns(session, rm.course_unit, {"course_unit_id": e.course_unit_id}, removed=True)
 
 
 @projector.rows(ev.StructureUnitDefined, STRUCTURE_UNIT)
@@ -123,11 +121,12 @@ def student_transferred(e: ev.StudentTransferred, _: Delivery) -> Row:
 
 @projector.on(ev.StudentExpelled)
 async def student_expelled(session: AsyncSession, e: ev.StudentExpelled, _: Delivery) -> None:
-    table = rm.enrollment
-    await session.execute(
-        update(table)
-        .where(table.c.student_id == e.student_id)
-        .values(active=False, effective_date=day(e.effective_date))
+    await set_columns(
+        session,
+        rm.enrollment,
+        {"student_id": e.student_id},
+        active=False,
+        effective_date=day(e.effective_date),
     )
 
 
@@ -152,8 +151,7 @@ def load_assigned(e: ev.TeachingLoadAssigned, _: Delivery) -> Row:
 
 @projector.on(ev.TeachingLoadRemoved)
 async def load_removed(session: AsyncSession, e: ev.TeachingLoadRemoved, _: Delivery) -> None:
-    table = rm.teaching_load
-    await session.execute(update(table).where(table.c.load_id == e.load_id).values(removed=True))
+    await set_columns(session, rm.teaching_load, {"load_id": e.load_id}, removed=True)
 
 
 @projector.rows(ev.LessonScheduled, LESSON)
@@ -180,5 +178,4 @@ def lesson_scheduled(e: ev.LessonScheduled, _: Delivery) -> Row:
 
 @projector.on(ev.LessonCancelled)
 async def lesson_cancelled(session: AsyncSession, e: ev.LessonCancelled, _: Delivery) -> None:
-    table = rm.lesson
-    await session.execute(update(table).where(table.c.lesson_id == e.lesson_id).values(cancelled=True))
+    await set_columns(session, rm.lesson, {"lesson_id": e.lesson_id}, cancelled=True)

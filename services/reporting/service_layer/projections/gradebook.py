@@ -7,26 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, literal_column, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.projection_writes import earliest, set_columns, teachers_ever_added
 from services.reporting.service_layer.projections.registry import Projector, Upsert, day, event_time, instant
 
 projector = Projector("reporting-gradebook", stream_name("gradebook"), stream_subjects("gradebook"))
 Row = Mapping[str, Any]
 
 
-def _earliest(column: str) -> Any:
-    return lambda table, excluded: func.least(table.c[column], excluded[column])
-
-
-MERGED_TEACHERS = (
-    "ARRAY(SELECT DISTINCT t FROM unnest(rm_journal.teacher_ids || excluded.teacher_ids) AS t ORDER BY t)"
-)
 JOURNAL = Upsert(
     rm.journal,
     (
@@ -42,10 +35,7 @@ JOURNAL = Upsert(
         "profile_code",
         "title",
     ),
-    merge={
-        # A later JournalOpened adds a teacher: keep everyone who was ever added.
-        "teacher_ids": lambda table, excluded: literal_column(MERGED_TEACHERS)
-    },
+    merge={"teacher_ids": teachers_ever_added},
 )
 SECTION_SCHEDULED = Upsert(
     rm.section, ("journal_id", "section", "control_kind", "section_date", "closing_deadline")
@@ -58,13 +48,13 @@ MARK = Upsert(
     rm.mark,
     (*CELL, "column_id", "value", "column_kind", "section", "author_id", "on_behalf_of_id", "case_id"),
     guard="version",
-    merge={"first_recorded_at": _earliest("first_recorded_at")},
+    merge={"first_recorded_at": earliest("first_recorded_at")},
 )
 ATTENDANCE = Upsert(
     rm.attendance,
     (*CELL, "lesson_id", "status", "source"),
     guard="version",
-    merge={"first_recorded_at": _earliest("first_recorded_at")},
+    merge={"first_recorded_at": earliest("first_recorded_at")},
 )
 # A statement is immutable: the first copy stays (a replay or a duplicate changes nothing).
 STATEMENT = Upsert(
@@ -170,10 +160,7 @@ def section_closed(e: ev.SectionClosed, _: Delivery) -> Row:
 
 @projector.on(ev.JournalLocked)
 async def journal_locked(session: AsyncSession, e: ev.JournalLocked, _: Delivery) -> None:
-    table = rm.journal
-    await session.execute(
-        update(table).where(table.c.journal_id == e.journal_id).values(locked_at=instant(e.locked_at))
-    )
+    await set_columns(session, rm.journal, {"journal_id": e.journal_id}, locked_at=instant(e.locked_at))
 
 
 @projector.rows(ev.MarkRecorded, MARK)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.identity.v1 import events_pb2 as ev
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import read_models as rm
+from services.reporting.adapters.projection_writes import set_columns
 from services.reporting.service_layer.projections.registry import Projector, Upsert
 
 projector = Projector("reporting-identity", stream_name("identity"), stream_subjects("identity"))
@@ -61,9 +61,7 @@ def person_created(e: ev.PersonCreated, _: Delivery) -> Row:
 
 @projector.on(ev.AccountSuspended)
 async def account_suspended(session: AsyncSession, e: ev.AccountSuspended, _: Delivery) -> None:
-    await session.execute(
-        update(rm.person).where(rm.person.c.person_id == e.person_id).values(status=e.status)
-    )
+    await set_columns(session, rm.person, {"person_id": e.person_id}, status=e.status)
 
 
 @projector.rows(ev.RoleGranted, ROLE_GRANTED)

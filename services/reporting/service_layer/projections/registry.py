@@ -13,51 +13,21 @@ publisher may add event types before reporting learns them; a replay picks them 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.db import UnitOfWork
+from services.reporting.adapters.projection_writes import Upsert
+
+__all__ = ["Projection", "Projector", "RowOf", "Upsert", "day", "event_time", "instant"]
 
 M = TypeVar("M", bound=Message)
 Projection = Callable[[AsyncSession, Any, Delivery], Awaitable[None]]
 RowOf = Callable[[Any, Delivery], Mapping[str, Any] | None]
-
-
-@dataclass(eq=False)
-class Upsert:
-    """A prepared upsert by primary key. `guard` names a revision/version column: a row is updated only
-    when the incoming value is at least the stored one (an older copy never wins; a replayed copy is
-    harmless). `keep`: columns written on insert only. `merge`: column -> SQL over (table, excluded)
-    replacing the plain overwrite (e.g. keep the earliest time)."""
-
-    table: Table
-    columns: tuple[str, ...]
-    guard: str | None = None
-    keep: tuple[str, ...] = ()
-    merge: Mapping[str, Callable[[Table, Any], Any]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.column_set = frozenset(self.columns)
-        statement = insert(self.table)
-        keys = [c.name for c in self.table.primary_key.columns]
-        update = {
-            name: statement.excluded[name]
-            for name in self.columns
-            if name not in keys and name not in self.keep
-        }
-        update |= {name: build(self.table, statement.excluded) for name, build in self.merge.items()}
-        if not update:
-            self.statement: Insert = statement.on_conflict_do_nothing()
-            return
-        where = self.table.c[self.guard] <= statement.excluded[self.guard] if self.guard else None
-        self.statement = statement.on_conflict_do_update(index_elements=keys, set_=update, where=where)
 
 
 class Projector:
@@ -94,7 +64,7 @@ class Projector:
         async def flush(which: Iterable[Upsert]) -> None:
             for upsert in list(which):
                 rows = pending.pop(upsert)
-                await session.execute(upsert.statement, list(rows))
+                await upsert.write(session, rows)
 
         for delivery in deliveries:
             event_type = delivery.event.type

@@ -7,16 +7,14 @@ it existed the "submitted" step's detail ("explanation: <reason>").
 
 from __future__ import annotations
 
-from sqlalchemy import case, func
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.workflow.v1 import events_pb2 as ev
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.events import stream_name, stream_subjects
 from services.reporting.adapters import workflow_models as wm
+from services.reporting.adapters.projection_writes import merge_case_step, upsert
 from services.reporting.service_layer.projections.registry import Projector, day, instant
-from services.reporting.service_layer.projections.upsert import upsert
 
 projector = Projector("reporting-workflow", stream_name("workflow"), stream_subjects("workflow"))
 
@@ -45,39 +43,25 @@ async def step_recorded(session: AsyncSession, e: ev.ReopenCaseStepRecorded, _: 
             "overdue": e.overdue,
         },
     )
-    table = wm.reopen_case
     submitted = e.action == "submitted"
     ended = e.step in ENDING_STEPS
-    statement = insert(table).values(
-        case_id=e.case_id,
-        journal_id=e.journal_id,
-        section=e.section,
-        teacher_id=e.teacher_id,
-        department_id=e.department_id,
-        faculty_id=e.faculty_id,
-        term_id=e.term_id,
-        reason=(e.reason or reason_of(e.detail)) if submitted else "",
-        step=e.step,
-        opened_at=at,
-        closed_at=at if ended else None,
-        outcome=e.step if ended else "",
-        last_seq=e.seq,
-    )
-    newer = table.c.last_seq < statement.excluded.last_seq
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.case_id],
-            set_={
-                "reason": case(
-                    (statement.excluded.reason != "", statement.excluded.reason), else_=table.c.reason
-                ),
-                "opened_at": func.least(table.c.opened_at, statement.excluded.opened_at),
-                "step": case((newer, statement.excluded.step), else_=table.c.step),
-                "closed_at": case((newer, statement.excluded.closed_at), else_=table.c.closed_at),
-                "outcome": case((newer, statement.excluded.outcome), else_=table.c.outcome),
-                "last_seq": func.greatest(table.c.last_seq, statement.excluded.last_seq),
-            },
-        )
+    await merge_case_step(
+        session,
+        {
+            "case_id": e.case_id,
+            "journal_id": e.journal_id,
+            "section": e.section,
+            "teacher_id": e.teacher_id,
+            "department_id": e.department_id,
+            "faculty_id": e.faculty_id,
+            "term_id": e.term_id,
+            "reason": (e.reason or reason_of(e.detail)) if submitted else "",
+            "step": e.step,
+            "opened_at": at,
+            "closed_at": at if ended else None,
+            "outcome": e.step if ended else "",
+            "last_seq": e.seq,
+        },
     )
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
-
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
-from services.reporting.adapters import read_models as rm
 from services.reporting.adapters.pdf import render_pdf_many
-from services.reporting.adapters.queries_documents import names_of, row_by, unit_names
+from services.reporting.adapters.queries_documents import names_of, printable_statements, unit_names
+from services.reporting.adapters.queries_documents import term as term_row
 from services.reporting.adapters.xlsx import render_xlsx_many
 from services.reporting.domain.layout import Layout, Table
 from services.reporting.service_layer.access import allow
@@ -38,7 +36,7 @@ async def _scope_fields(
     async with deps.unit_of_work() as uow:
         session = uow.session
         names = await unit_names(session, [scope.faculty_id, scope.department_id, scope.group_id])
-        term = await row_by(session, rm.term, "term_id", scope.term_id) if scope.term_id else None
+        term = await term_row(session, scope.term_id) if scope.term_id else None
     fields = [
         (label, value)
         for label, value in (
@@ -156,17 +154,10 @@ async def term_statements(deps: Deps, principal: Principal, request: JobRequest,
     scope = request.scope
     if not scope.term_id:
         raise InvalidArgument("scope.term_id", "is required")
-    s = rm.statement
-    query = select(s.c.statement_id).where(
-        s.c.term_id == scope.term_id, ~s.c.archived, s.c.content.is_not(None)
-    )
-    for column in ("faculty_id", "department_id", "group_id", "course_unit_id"):
-        if getattr(scope, column):
-            query = query.where(s.c[column] == getattr(scope, column))
     layouts: list[Layout] = []
     async with deps.unit_of_work() as uow:
         session = uow.session
-        ids = [row[0] for row in await session.execute(query.order_by(s.c.series, s.c.number))]
+        ids = await printable_statements(session, scope)
         for index, statement_id in enumerate(ids, start=1):
             layouts.append(await statement_layout_for(session, principal, statement_id))
             if index % 20 == 0 or index == len(ids):

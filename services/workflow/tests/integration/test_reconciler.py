@@ -19,7 +19,8 @@ from ejournal_platform.outbox import OutboxWriter
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_processes import CaseProcesses
 from services.workflow.processes.reopen.messages import ReopenCaseInput
-from services.workflow.service_layer.reconciler import CaseReconciler, ReconcileReport
+from services.workflow.service_layer.deps import Deps
+from services.workflow.service_layer.reconciler import ReconcileCases, ReconcileReport, reconcile_cases
 from services.workflow.tests.harness import Harness, running_service
 
 pytestmark = pytest.mark.integration
@@ -43,12 +44,12 @@ async def service(databases: Any, temporal_dev: TemporalDevServer) -> AsyncItera
 
 
 async def reconcile(h: Harness) -> ReconcileReport:
-    reconciler = CaseReconciler(
+    deps = Deps(
         lambda: UnitOfWork(h.sessions, OutboxWriter(tables.outbox)),
+        h.gradebook,
         CaseProcesses(h.client, h.queue),
-        grace=timedelta(0),
     )
-    return await reconciler.run()
+    return await reconcile_cases(deps, ReconcileCases(grace=timedelta(0)))
 
 
 async def test_a_case_whose_start_failed_is_started_by_the_reconciler_and_proceeds(service: Harness) -> None:

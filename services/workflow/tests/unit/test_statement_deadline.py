@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from services.workflow.adapters.statement_processes import statement_deadline_input
 from services.workflow.domain.statement_deadline import (
     JournalDue,
     JournalOutcome,
@@ -16,6 +15,7 @@ from services.workflow.domain.statement_deadline import (
     moved_deadline,
     statement_deadline,
 )
+from services.workflow.service_layer.control_event_deadlines import statement_deadline_input
 
 pytestmark = pytest.mark.unit
 ALMATY = timezone(timedelta(hours=5))

@@ -1,0 +1,124 @@
+"""The writes the projections make (service_layer/projections/*), built here so the projections stay
+declarations of tables and rows:
+- `Upsert`: a prepared upsert by primary key for row projections (one executemany per batch);
+- `upsert`: the same for one row, from a statement projection;
+- `set_columns`: a few columns of the rows with a key (a removal, a cancellation, a lock);
+- `merge_case_step`: a reopen case's row from one of its steps, arriving in any order;
+- `earliest`, `teachers_ever_added`: merge rules an `Upsert` may name for a column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, case, func, literal_column, update
+from sqlalchemy.dialects.postgresql import Insert, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting.adapters import workflow_models as wm
+
+Merge = Callable[[Table, Any], Any]
+
+
+@dataclass(eq=False)
+class Upsert:
+    """A prepared upsert by primary key. `guard` names a revision/version column: a row is updated only
+    when the incoming value is at least the stored one (an older copy never wins; a replayed copy is
+    harmless). `keep`: columns written on insert only. `merge`: column -> SQL over (table, excluded)
+    replacing the plain overwrite (e.g. keep the earliest time)."""
+
+    table: Table
+    columns: tuple[str, ...]
+    guard: str | None = None
+    keep: tuple[str, ...] = ()
+    merge: Mapping[str, Merge] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.column_set = frozenset(self.columns)
+        statement = insert(self.table)
+        keys = [c.name for c in self.table.primary_key.columns]
+        update = {
+            name: statement.excluded[name]
+            for name in self.columns
+            if name not in keys and name not in self.keep
+        }
+        update |= {name: build(self.table, statement.excluded) for name, build in self.merge.items()}
+        if not update:
+            self.statement: Insert = statement.on_conflict_do_nothing()
+            return
+        where = self.table.c[self.guard] <= statement.excluded[self.guard] if self.guard else None
+        self.statement = statement.on_conflict_do_update(index_elements=keys, set_=update, where=where)
+
+    async def write(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Every row in one executemany (pipelined by psycopg); all rows name the same columns."""
+        await session.execute(self.statement, list(rows))
+
+
+def earliest(column: str) -> Merge:
+    """Keep the earlier of the stored and the incoming value (e.g. a cell's first entry)."""
+    return lambda table, excluded: func.least(table.c[column], excluded[column])
+
+
+def teachers_ever_added(table: Table, excluded: Any) -> Any:
+    """A later JournalOpened adds a teacher: keep everyone who was ever added (sorted, once each)."""
+    merged = f"{table.name}.teacher_ids || excluded.teacher_ids"
+    return literal_column(f"ARRAY(SELECT DISTINCT t FROM unnest({merged}) AS t ORDER BY t)")
+
+
+async def upsert(
+    session: AsyncSession,
+    table: Table,
+    values: Mapping[str, Any],
+    *,
+    guard: str | None = None,
+    keep: Iterable[str] = (),
+    overrides: Mapping[str, Any] | None = None,
+) -> None:
+    """Upsert by primary key. `guard` names a revision/version column: the row is only updated when the
+    incoming value is at least the stored one (an older copy never wins; a replay of the same copy is
+    harmless). Columns in `keep` are written on insert only; `overrides` replace the update expression
+    of a column (e.g. keep the first time something happened)."""
+    statement = insert(table).values(**values)
+    keys = {c.name for c in table.primary_key.columns}
+    kept = set(keep)
+    update = {name: statement.excluded[name] for name in values if name not in keys and name not in kept}
+    update |= dict(overrides or {})
+    if not update:
+        await session.execute(statement.on_conflict_do_nothing())
+        return
+    where = table.c[guard] <= statement.excluded[guard] if guard else None
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=list(keys), set_=update, where=where)
+    )
+
+
+async def set_columns(session: AsyncSession, table: Table, key: Mapping[str, Any], **values: Any) -> None:
+    """Set `values` on the rows whose columns equal `key` (none: nothing happens)."""
+    await session.execute(
+        update(table).where(*(table.c[name] == value for name, value in key.items())).values(**values)
+    )
+
+
+async def merge_case_step(session: AsyncSession, row: Mapping[str, Any]) -> None:
+    """A reopen case's row from one of its steps, whatever order the steps arrive in: the explanation
+    once known stays, the case opened at its earliest step, and the step, end and outcome are those of
+    the latest step (`last_seq`)."""
+    table = wm.reopen_case
+    statement = insert(table).values(**row)
+    excluded = statement.excluded
+    newer = table.c.last_seq < excluded.last_seq
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.case_id],
+            set_={
+                "reason": case((excluded.reason != "", excluded.reason), else_=table.c.reason),
+                "opened_at": func.least(table.c.opened_at, excluded.opened_at),
+                "step": case((newer, excluded.step), else_=table.c.step),
+                "closed_at": case((newer, excluded.closed_at), else_=table.c.closed_at),
+                "outcome": case((newer, excluded.outcome), else_=table.c.outcome),
+                "last_seq": func.greatest(table.c.last_seq, excluded.last_seq),
+            },
+        )
+    )

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 UNIVERSITY_ID = "university_id"
 
-# The services whose tables are held to the rule by tests/contract/test_tenancy.py. gradebook's and
-# workflow's schemas are changed by their own lanes (partition, workflow); see docs/scale.md.
-COVERED_SERVICES = ("identity", "curriculum", "notifier", "reporting", "subscribers")
+# The services whose tables are held to the rule by tests/contract/test_tenancy.py: all that have tables.
+COVERED_SERVICES = ("identity", "curriculum", "notifier", "reporting", "subscribers", "gradebook", "workflow")
 
 _EVENT_TABLES = {
     "outbox": "events on their way to NATS: the event names its subject, pruned after 7 days; a "
@@ -56,6 +55,20 @@ NOT_UNIVERSITY_TABLES: Mapping[str, Mapping[str, str]] = {
         "parent_id finds, and rows arrive before their parents (events are parked until then)",
         "parked": "events whose university is not known yet (their structure has not arrived): "
         "routed, and so given a university, when it does",
+    },
+    "gradebook": {
+        **_EVENT_TABLES,
+        "names": "the structure tree (and people's printable names) rows are placed by: a unit's "
+        "university is what walking parent_id finds (ejournal_university_of), and units arrive before "
+        "their parents; a person's name is printed in whichever university's statements name them",
+        "idempotency_keys": "a caller's stored replies by (subject, operation, key): deduplication of "
+        "calls, like the inbox's of events; it is read by the caller's key before the journal (and so "
+        "its university) is known, so it is routed by the caller (subject), not by a university",
+    },
+    "workflow": {
+        **_EVENT_TABLES,
+        "effects": "keys of side effects done once (a reminder sent, a check reported), deduplication "
+        "like the inbox: the key names what it was done for, the row itself is no university's fact",
     },
 }
 
@@ -102,9 +115,11 @@ def add_derived_university_id(derived: Derived, column_type: str = "text") -> No
     op.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     op.execute(trigger_function_sql(derived, column_type))
     events = "INSERT OR UPDATE" if derived.on_update else "INSERT"
+    # The WHEN clause is checked before the function is called: an insert that supplies the university
+    # (the gradebook's hot write path does) costs no function call at all.
     op.execute(
         f"CREATE TRIGGER {table}_fill_university_id BEFORE {events} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_fill_university_id()"
+        f"FOR EACH ROW WHEN (NEW.university_id IS NULL) EXECUTE FUNCTION {table}_fill_university_id()"
     )
     if derived.not_null:
         op.execute(f"ALTER TABLE {table} ALTER COLUMN university_id SET NOT NULL")

@@ -47,6 +47,9 @@ IDS = "string_to_array(%b, ',')"
 # statement names the term through the journal, so it reads or writes that term's partition only (the
 # subquery is evaluated once, before the partitions are scanned: execution-time pruning).
 TERM = "(SELECT term_id FROM journals WHERE journal_id = %b)"
+# The journal's university (issue 18's routing key, migration 0008), supplied by the INSERT itself: the
+# tables' fill trigger is `WHEN (NEW.university_id IS NULL)`, so it calls nothing on this path.
+UNIVERSITY = "(SELECT university_id FROM journals WHERE journal_id = %b)"
 VALUES = "string_to_array(%b, E'\\x1f', '')"
 
 # The batch's columns hold every cell it writes; reading them whole avoids sending each cell's ids.
@@ -66,8 +69,9 @@ WHERE j.journal_id = %b AND e.until IS NULL AND (j.subgroup_id IS NULL OR e.subg
 CLOSED_SECTIONS = "SELECT section_id::text FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
 
 UPSERT_MARKS = f"""
-INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id)
-SELECT %b, u.c::uuid, u.s::uuid, u.v, u.n::int8, %b, %b, {TERM}
+INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id,
+                   university_id)
+SELECT %b, u.c::uuid, u.s::uuid, u.v, u.n::int8, %b, %b, {TERM}, {UNIVERSITY}
 FROM unnest({IDS}, {IDS}, {VALUES}, {IDS}) AS u(c, s, v, n)
 ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET value = excluded.value, version = excluded.version, updated_at = excluded.updated_at,
@@ -82,8 +86,8 @@ FROM attendance a WHERE a.journal_id = %b AND a.term_id = {TERM} AND a.column_id
 
 UPSERT_ATTENDANCE = f"""
 INSERT INTO attendance (journal_id, column_id, student_id, status, source, checked_in_at, version,
-                        updated_at, updated_by, term_id)
-SELECT %b, %b, u.s, u.st, u.src, u.at, u.n, %b, %b, {TERM}
+                        updated_at, updated_by, term_id, university_id)
+SELECT %b, %b, u.s, u.st, u.src, u.at, u.n, %b, %b, {TERM}, {UNIVERSITY}
 FROM unnest(%b::uuid[], %b::text[], %b::text[], %b::timestamptz[], %b::int8[]) AS u(s, st, src, at, n)
 ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET status = excluded.status, source = excluded.source, checked_in_at = excluded.checked_in_at,
@@ -93,14 +97,15 @@ SET status = excluded.status, source = excluded.source, checked_in_at = excluded
 INSERT_HISTORY = """
 INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
                      on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash, typed_at,
-                     term_id)
+                     term_id, university_id)
 SELECT %(journal)b, %(before)b + u.ord, %(kind)b, u.c::uuid, u.s::uuid, u.o, u.n, %(author)b, %(behalf)b,
        %(reason)b, %(grant)b, %(case)b, %(at)b,
        CASE WHEN u.ord = 1 THEN %(head)b
             ELSE substring(%(hashes)b FROM ((u.ord - 2) * 32 + 1)::int FOR 32) END,
        substring(%(hashes)b FROM ((u.ord - 1) * 32 + 1)::int FOR 32),
        (string_to_array(%(typed)b::text, ',', ''))[u.ord]::timestamptz,
-       (SELECT term_id FROM journals WHERE journal_id = %(journal)b)
+       (SELECT term_id FROM journals WHERE journal_id = %(journal)b),
+       (SELECT university_id FROM journals WHERE journal_id = %(journal)b)
 FROM unnest(string_to_array(%(columns)b, ','), string_to_array(%(students)b, ','),
             string_to_array(%(olds)b, E'\\x1f', ''), string_to_array(%(news)b, E'\\x1f', ''))
      WITH ORDINALITY AS u(c, s, o, n, ord)
@@ -186,6 +191,7 @@ async def upsert_marks(
         journal_id,
         at,
         by,
+        journal_id,
         journal_id,
         pack_ids(column_ids),
         pack_ids(student_ids),
@@ -306,5 +312,17 @@ async def upsert_attendance(
 ) -> None:
     await conn.execute(
         UPSERT_ATTENDANCE,
-        (journal_id, column_id, at, by, journal_id, students, statuses, sources, checked_in, versions),
+        (
+            journal_id,
+            column_id,
+            at,
+            by,
+            journal_id,
+            journal_id,
+            students,
+            statuses,
+            sources,
+            checked_in,
+            versions,
+        ),
     )

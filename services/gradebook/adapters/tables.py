@@ -1,8 +1,8 @@
-"""gradebook's tables: *_0002_gradebook_core.py also holds the triggers that make closed sections read-only
-and history append-only in the database; *_0007_partition_by_term.py partitions marks, attendance, history."""
+"""gradebook's tables (the projections of curriculum's structure are in structure_tables.py, re-exported
+here): *_0002_gradebook_core.py also holds the triggers that make closed sections read-only and history
+append-only in the database; *_0007_partition_by_term.py partitions marks, attendance, history."""
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Boolean,
     Column,
@@ -20,109 +20,21 @@ from sqlalchemy import (
     text,
 )
 
-from ejournal_platform.db import new_metadata
 from ejournal_platform.outbox import define_inbox, define_outbox
+from services.gradebook.adapters.metadata import TS, metadata, university_of_parent
+from services.gradebook.adapters.structure_tables import (
+    control_events,
+    course_units,
+    enrollments,
+    lessons,
+    names,
+    substitutions,
+)
 
-metadata = new_metadata()
+__all__ = ["control_events", "course_units", "enrollments", "lessons", "metadata", "names", "substitutions"]
+
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
-
-TS = DateTime(timezone=True)
-
-course_units = Table(
-    "course_units",
-    metadata,
-    Column("course_unit_id", Uuid, primary_key=True),
-    Column("kind", Text, nullable=False),
-    Column("parent_id", Uuid),
-    Column("profile_code", Text, nullable=False, default=""),
-    Column("title", Text, nullable=False, default=""),
-    Column("code", Text, nullable=False, default=""),
-    Column("term_id", Uuid),
-    Column("department_id", Uuid),
-    Column("faculty_id", Uuid),
-    Column("position", Integer, nullable=False, default=0),
-    Column("is_last_part", Boolean, nullable=False, default=False),
-    Column("has_own_exam", Boolean, nullable=False, default=False),
-    Column("revision", BigInteger, nullable=False, default=0),
-    # Year of study (курс) the unit is taught in: the reopen explanation form states it.
-    Column("course_number", Integer, nullable=False, default=0),
-)
-
-# Printable names of structure units (curriculum's StructureUnitDefined) and people (identity's
-# PersonCreated, kind "person"), sealed into each statement when it is formed.
-names = Table(
-    "names",
-    metadata,
-    Column("name_id", Uuid, primary_key=True),
-    Column("kind", Text, nullable=False),
-    Column("code", Text, nullable=False, default=""),
-    Column("title", Text, nullable=False),
-    Column("parent_id", Uuid),
-    Column("time_zone", Text, nullable=False, default=""),
-    Column("profile_code", Text, nullable=False, default=""),
-    Column("defined_at", TS, nullable=False),
-)
-
-enrollments = Table(
-    "enrollments",
-    metadata,
-    Column("movement_id", Uuid, primary_key=True),
-    Column("student_id", Uuid, nullable=False),
-    Column("group_id", Uuid, nullable=False),
-    Column("subgroup_id", Uuid),
-    Column("since", Date, nullable=False),
-    Column("until", Date),
-)
-
-lessons = Table(
-    "lessons",
-    metadata,
-    Column("lesson_id", Uuid, primary_key=True),
-    Column("course_unit_id", Uuid, nullable=False),
-    Column("group_id", Uuid, nullable=False),
-    Column("subgroup_id", Uuid),
-    Column("lesson_type", Text, nullable=False),
-    Column("date", Date, nullable=False),
-    Column("starts_at", Text, nullable=False, default=""),
-    Column("ends_at", Text, nullable=False, default=""),
-    Column("classroom_id", Uuid),
-    Column("topic", Text, nullable=False, default=""),
-    Column("number", Integer, nullable=False, default=0),
-    Column("teacher_id", Uuid),
-    Column("term_id", Uuid),
-    Column("cancelled", Boolean, nullable=False, default=False),
-    Column("revision", BigInteger, nullable=False, default=0),
-)
-
-control_events = Table(
-    "control_events",
-    metadata,
-    Column("control_event_id", Uuid, primary_key=True),
-    Column("kind", Text, nullable=False),
-    Column("course_unit_id", Uuid, nullable=False),
-    Column("group_id", Uuid, nullable=False),
-    Column("subgroup_id", Uuid),
-    Column("date", Date, nullable=False),
-    Column("grade_entry_deadline", TS),
-    Column("closing_deadline", TS),
-    Column("term_id", Uuid),
-    Column("profile_code", Text, nullable=False, default=""),
-    Column("revision", BigInteger, nullable=False, default=0),
-)
-
-substitutions = Table(
-    "substitutions",
-    metadata,
-    Column("substitution_id", Uuid, primary_key=True),
-    Column("absent_teacher_id", Uuid, nullable=False),
-    Column("substitute_id", Uuid, nullable=False),
-    Column("journal_ids", ARRAY(Uuid), nullable=False),
-    Column("course_unit_ids", ARRAY(Uuid), nullable=False),
-    Column("starts_on", Date, nullable=False),
-    Column("ends_on", Date, nullable=False),
-    Column("protocol", Text, nullable=False, default=""),
-)
 
 journals = Table(
     "journals",
@@ -159,6 +71,7 @@ journal_teachers = Table(
     Column("journal_id", Uuid, ForeignKey("journals.journal_id"), nullable=False),
     Column("teacher_id", Uuid, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    university_of_parent(),
 )
 
 sections = Table(
@@ -173,6 +86,7 @@ sections = Table(
     Column("closed_by", Text),
     Column("close_reason", Text),
     Column("statement_id", Uuid),
+    university_of_parent(),
 )
 
 columns = Table(
@@ -190,6 +104,7 @@ columns = Table(
     Column("lesson_type", Text, nullable=False, default=""),
     Column("classroom_id", Uuid),
     Column("cancelled", Boolean, nullable=False, default=False),
+    university_of_parent(),
 )
 
 marks = Table(
@@ -204,6 +119,7 @@ marks = Table(
     Column("updated_by", Text, nullable=False),
     # The journal's term: the partition (migration 0007; see docs/scale.md "Partitions").
     Column("term_id", Uuid, primary_key=True),
+    university_of_parent(),
     postgresql_partition_by="LIST (term_id)",
 )
 
@@ -220,6 +136,7 @@ attendance = Table(
     Column("updated_at", TS, nullable=False),
     Column("updated_by", Text, nullable=False),
     Column("term_id", Uuid, primary_key=True),
+    university_of_parent(),
     postgresql_partition_by="LIST (term_id)",
 )
 
@@ -231,6 +148,7 @@ checkins = Table(
     Column("journal_id", Uuid, nullable=False),
     Column("checked_in_at", TS, nullable=False),
     Column("time_window", BigInteger, nullable=False),
+    university_of_parent(),
 )
 
 history = Table(
@@ -254,6 +172,7 @@ history = Table(
     # The client's time of typing (a save queued offline), as information beside recorded_at.
     Column("typed_at", TS),
     Column("term_id", Uuid, primary_key=True),
+    university_of_parent(),
     postgresql_partition_by="LIST (term_id)",
 )
 
@@ -263,6 +182,7 @@ chain_heads = Table(
     Column("journal_id", Uuid, ForeignKey("journals.journal_id"), primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("hash", LargeBinary, nullable=False),
+    university_of_parent(),
 )
 
 reopen_grants = Table(
@@ -280,6 +200,7 @@ reopen_grants = Table(
     Column("ended_at", TS),
     Column("end_reason", Text),
     Column("individual_statement_id", Uuid),
+    university_of_parent(),
     UniqueConstraint("case_id", name="reopen_grants_case_id_key"),
     ForeignKeyConstraint(["journal_id", "section_id"], ["sections.journal_id", "sections.section_id"]),
 )
@@ -298,6 +219,7 @@ reopen_grant_log = Table(
     Column("granted_by", Text, nullable=False),
     Column("recorded_by", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    university_of_parent(),
 )
 
 statement_counters = Table(
@@ -306,6 +228,7 @@ statement_counters = Table(
     Column("series", Text, primary_key=True),
     Column("term_id", Text, primary_key=True),
     Column("last_number", BigInteger, nullable=False),
+    university_of_parent(),
 )
 
 statements = Table(
@@ -328,6 +251,7 @@ statements = Table(
     Column("original_statement_id", Uuid),
     Column("case_id", Text),
     Column("idempotency_key", Text),
+    university_of_parent(),
     UniqueConstraint("series", "term_id", "number", name="uq_statements_number"),
 )
 
@@ -346,6 +270,7 @@ disputes = Table(
     Column("answered_at", TS),
     Column("corrected_value", Text),
     Column("decision_reason", Text),
+    university_of_parent(),
 )
 
 dispute_messages = Table(
@@ -357,6 +282,7 @@ dispute_messages = Table(
     Column("author_role", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("at", TS, nullable=False),
+    university_of_parent(),
 )
 
 idempotency_keys = Table(
@@ -372,14 +298,6 @@ idempotency_keys = Table(
 
 # The indexes the migrations create, so the drift test (tests/integration/test_migrations.py) sees
 # the code and the database agree on them too.
-Index("ix_course_units_parent", course_units.c.parent_id)
-Index("ix_enrollments_group", enrollments.c.group_id, enrollments.c.student_id,
-      postgresql_where=enrollments.c.until.is_(None))  # fmt: skip
-Index("ix_enrollments_student", enrollments.c.student_id)
-Index("ix_lessons_unit_group", lessons.c.course_unit_id, lessons.c.group_id)
-Index("ix_control_events_unit_group", control_events.c.course_unit_id, control_events.c.group_id)
-Index("ix_substitutions_substitute", substitutions.c.substitute_id)
-Index("ix_substitutions_absent", substitutions.c.absent_teacher_id)
 Index("ix_journals_unit_group", journals.c.course_unit_id, journals.c.group_id)
 Index("ix_journals_department", journals.c.department_id)
 Index("ix_journal_teachers_journal", journal_teachers.c.journal_id)

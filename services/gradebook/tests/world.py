@@ -158,12 +158,14 @@ class World:
         unit_kind: str = "discipline",
         parent_id: str = "",
         department_id: str | None = None,
+        faculty_id: str | None = None,
         is_last_part: bool = False,
         position: int = 0,
     ) -> JournalSetup:
         start = start or date.today() - timedelta(days=lessons + 2)
         unit, group, term = course_unit_id or new_id(), group_id or new_id(), term_id or new_id()
-        teacher, department, faculty, classroom = new_id(), department_id or new_id(), new_id(), new_id()
+        teacher, department, classroom = new_id(), department_id or new_id(), new_id()
+        faculty = faculty_id or new_id()
         self.secrets.secrets[classroom] = uuid.uuid4().bytes * 2
         await self.apply(
             cur.CourseUnitDefined(

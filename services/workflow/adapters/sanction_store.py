@@ -212,13 +212,10 @@ async def reopen_counts(session: AsyncSession, term_id: str, by: str) -> list[An
 
 async def reopen_reasons(session: AsyncSession, term_id: str) -> list[Any]:
     """KZ-13.5: the term's reopens with their reasons, for the registrar head's analysis; each with its
-    case's university ("" when unknown), so a caller's reach can be checked."""
-    university = func.coalesce(reopen_cases.c.university_id, "").label("university_id")
+    university (the case's, copied onto the row by migration 0009; "" when unknown), so a caller's
+    reach can be checked."""
     query = (
-        select(counted_reopens, university)
-        .select_from(
-            counted_reopens.outerjoin(reopen_cases, reopen_cases.c.case_id == counted_reopens.c.case_id)
-        )
+        select(counted_reopens)
         .where(counted_reopens.c.term_id == term_id)
         .order_by(counted_reopens.c.completed_at, counted_reopens.c.case_id)
     )

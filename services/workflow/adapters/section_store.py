@@ -11,10 +11,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.workflow.adapters.tables import (
+    corrective_measures,
+    counted_reopens,
     effects,
+    fill_flags,
+    journal_checks,
     journal_sections,
     journals,
     late_admissions,
+    reopen_case_history,
     reopen_cases,
     sanction_proposals,
 )
@@ -107,10 +112,22 @@ async def learn_university(session: AsyncSession, faculty_id: str, university_id
     known (an earlier JournalOpened without it, rows older than migration 0008) learn it now."""
     if not (faculty_id and university_id):
         return
-    for table in (journals, reopen_cases, sanction_proposals):
+    for table in (journals, reopen_cases, sanction_proposals, journal_sections, counted_reopens, fill_flags,
+                  journal_checks):  # fmt: skip
         await session.execute(
             update(table)
             .where(table.c.faculty_id == faculty_id, table.c.university_id == "")
+            .values(university_id=university_id)
+        )
+    # Rows with no faculty of their own learn it through their case or journal (updated just above).
+    through = ((reopen_case_history, reopen_cases, "case_id"), (corrective_measures, reopen_cases, "case_id"),
+               (late_admissions, journals, "journal_id"))  # fmt: skip
+    for table, parent, key in through:
+        await session.execute(
+            update(table)
+            .where(
+                table.c[key] == parent.c[key], parent.c.faculty_id == faculty_id, table.c.university_id == ""
+            )
             .values(university_id=university_id)
         )
 

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    FetchedValue,
     Index,
     Integer,
     Numeric,
@@ -25,6 +26,13 @@ from ejournal_platform.outbox import define_inbox, define_outbox
 metadata = new_metadata()
 outbox = define_outbox(metadata)
 inbox = define_inbox(metadata)
+
+
+def university_of_parent() -> Column[str]:
+    """The row's university, copied by the database from its case, journal or faculty when an insert
+    leaves it out ("" while unknown; migration 0009, ejournal_platform.tenancy): issue 18's routing key."""
+    return Column("university_id", Text, nullable=False, server_default=FetchedValue())
+
 
 # One row per reopen case: its current step and who it waits for (task lists), written by the
 # workflow's record-step activity; `recorded_seq` guards against an older snapshot overwriting a newer.
@@ -84,6 +92,7 @@ reopen_case_history = Table(
     Column("actor_id", Text, nullable=False),
     Column("action", Text, nullable=False),
     Column("detail", Text, nullable=False),
+    university_of_parent(),
     PrimaryKeyConstraint("case_id", "seq"),
 )
 
@@ -127,6 +136,7 @@ journal_sections = Table(
     Column("event_date", Text, nullable=False, server_default=""),
     Column("closed_at", DateTime(timezone=True)),
     Column("closed_by", Text, nullable=False, server_default=""),
+    university_of_parent(),
     PrimaryKeyConstraint("journal_id", "section"),
 )
 Index("ix_journal_sections_section", journal_sections.c.section)
@@ -150,6 +160,7 @@ late_admissions = Table(
     Column("admitted_by", Text, nullable=False),
     Column("admitted_at", DateTime(timezone=True), nullable=False),
     Column("reason", Text, nullable=False),
+    university_of_parent(),
     PrimaryKeyConstraint("journal_id", "section", "teacher_id"),
 )
 
@@ -168,6 +179,7 @@ counted_reopens = Table(
     # The teacher's and the department's number of reopens in the term, this one included.
     Column("teacher_count", Integer, nullable=False),
     Column("department_count", Integer, nullable=False),
+    university_of_parent(),
 )
 Index("ix_counted_reopens_teacher", counted_reopens.c.term_id, counted_reopens.c.teacher_id)
 Index("ix_counted_reopens_department", counted_reopens.c.term_id, counted_reopens.c.department_id)
@@ -209,6 +221,7 @@ corrective_measures = Table(
     Column("case_id", Text, nullable=False, server_default=""),
     Column("recorded_by", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    university_of_parent(),
 )
 
 # KZ-09: lesson days of short course units left without current-control grades by their end.
@@ -222,6 +235,7 @@ fill_flags = Table(
     Column("faculty_id", Text, nullable=False),
     Column("course_unit_id", Text, nullable=False),
     Column("flagged_at", DateTime(timezone=True), nullable=False),
+    university_of_parent(),
     PrimaryKeyConstraint("journal_id", "lesson_date"),
 )
 
@@ -243,6 +257,17 @@ journal_checks = Table(
     # The findings as [{"key": catalog key, "values": {...}}] (notice_texts.py), said in the reader's
     # language; empty for checks recorded before migration 0006 (their English `findings` stay).
     Column("keyed_findings", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    university_of_parent(),
     PrimaryKeyConstraint("week_start", "journal_id"),
 )
 Index("ix_journal_checks_teachers", journal_checks.c.teacher_ids, postgresql_using="gin")
+
+# The rows whose university is not known yet, by what learns it (section_store.learn_university).
+for _table, _key in (
+    (journal_sections, "faculty_id"),
+    (counted_reopens, "faculty_id"),
+    (fill_flags, "faculty_id"),
+    (journal_checks, "faculty_id"),
+    (corrective_measures, "case_id"),
+):
+    Index(f"ix_{_table.name}_unplaced", _table.c[_key], postgresql_where=text("university_id = ''"))

@@ -153,10 +153,19 @@ def test_the_migration_moves_existing_rows_into_their_terms_partitions(databases
         routed = conn.execute(
             "SELECT university_id FROM journals WHERE journal_id = %s", (journal,)
         ).fetchone()
+        # Migration 0008 backfills the journal's university onto its rows (the hash chain is untouched).
+        carried = conn.execute(
+            "SELECT (SELECT count(*) FROM marks WHERE university_id = %s),"
+            " (SELECT count(*) FROM attendance WHERE university_id = %s),"
+            " (SELECT count(*) FROM history WHERE university_id = %s),"
+            " (SELECT count(*) FROM chain_heads WHERE university_id = %s)",
+            (university,) * 4,
+        ).fetchone()
     assert counts == (0, 3, 3, 3)  # the parent holds nothing itself; every row is in the term's partition
     stored = [StoredChange(Change(*r[:13]), bytes(r[13]), bytes(r[14])) for r in rows]
     assert verify(stored, (len(cells), hashes[-1])).intact
     assert routed == (university,)
+    assert carried == (3, 3, 3, 1)
 
 
 async def test_a_new_terms_partitions_are_made_while_another_term_is_being_written(w: World) -> None:

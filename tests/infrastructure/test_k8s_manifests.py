@@ -139,8 +139,9 @@ def test_one_job_per_release_migrates_provisions_and_registers_the_temporal_name
     # Nothing migrates from a pod any more: the only migrating command is the Job's.
     for _, spec in pod_specs(manifests):
         for container in [*spec.get("initContainers", []), *spec["containers"]]:
-            if container["command"][:3] == ["python", "-m", "deploy.migrate"] and container is not migrate:
-                assert "--wait" in container["command"]
+            command = container.get("command", [])  # a sidecar may have args only
+            if command[:3] == ["python", "-m", "deploy.migrate"] and container is not migrate:
+                assert "--wait" in command
 
 
 @overlays

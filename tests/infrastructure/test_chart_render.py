@@ -32,17 +32,35 @@ RELEASES = {
     "engines/nats-values.yaml": ("nats", "nats", "nats"),
     "engines/nats-values-small.yaml": ("nats", "nats", "nats"),
     "engines/temporal-values.yaml": ("temporal", "temporal", "temporal"),
+    "engines/temporal-values-ha.yaml": ("temporal", "temporal", "temporal"),
 }
+# A values file given after another (`-f first -f second`): Helm merges them, maps key by key.
+LAYERED_OVER = {"engines/temporal-values-ha.yaml": "engines/temporal-values.yaml"}
 WORKLOADS = {"nats": {"StatefulSet", "Service"}, "temporal": {"Deployment", "Job", "Service"}}
 # Which NATS values file each overlay is installed with (docs/operations.md, "Installing").
 NATS_VALUES = {
     "overlays/small": "engines/nats-values-small.yaml",
     "overlays/large": "engines/nats-values.yaml",
 }
+TEMPORAL_VALUES = {
+    "overlays/small": "engines/temporal-values.yaml",
+    "overlays/large": "engines/temporal-values-ha.yaml",
+}
+TEMPORAL_SERVICES = ("frontend", "history", "matching", "worker")
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge of values files: maps key by key, anything else replaced."""
+    result = dict(base)
+    for key, value in over.items():
+        both_maps = isinstance(value, dict) and isinstance(result.get(key), dict)
+        result[key] = merged(result[key], value) if both_maps else value
+    return result
 
 
 def values(relative: str) -> Any:
-    return yaml.safe_load((K8S / relative).read_text(encoding="utf-8"))
+    own = yaml.safe_load((K8S / relative).read_text(encoding="utf-8"))
+    return merged(values(LAYERED_OVER[relative]), own) if relative in LAYERED_OVER else own
 
 
 def render(chart: str, chosen: dict[str, Any], release: str, namespace: str) -> dict[str, str]:
@@ -180,6 +198,27 @@ def test_the_workflow_services_temporal_address_is_the_charts_frontend(overlay: 
     port = next(p["port"] for p in service["spec"]["ports"] if p["name"] == "grpc-rpc")
     _, _, namespace = RELEASES["engines/temporal-values.yaml"]
     assert ejournal_cluster(overlay)["temporal_address"] == f"temporal-frontend.{namespace}.svc:{port}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_temporal_runs_as_highly_available_as_the_overlay(overlay: str) -> None:
+    """Large: every Temporal server service on as many pods as ejournal's own, each with a disruption
+    budget; small: one of each."""
+    found = manifests(TEMPORAL_VALUES[overlay])
+    deployments = [d for d in rendered(overlay) if d["kind"] == "Deployment"]
+    ours = min(
+        d["spec"]["replicas"] for d in deployments if d["metadata"]["name"] in ("gateway", "gradebook")
+    )
+    budgets = [m for m in found if m["kind"] == "PodDisruptionBudget"]
+    for service in TEMPORAL_SERVICES:
+        deployment = one(found, "Deployment", f"temporal-{service}")
+        assert deployment["spec"]["replicas"] == ours, service
+        covered = [
+            b
+            for b in budgets
+            if b["spec"]["selector"]["matchLabels"].get("app.kubernetes.io/component") == service
+        ]
+        assert len(covered) == (1 if ours > 1 else 0), service
 
 
 def test_a_store_without_its_database_name_does_not_render() -> None:

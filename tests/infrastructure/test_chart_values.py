@@ -19,6 +19,7 @@ VALUES = {
     "engines/nats-values.yaml": "charts/nats/values.yaml",
     "engines/nats-values-small.yaml": "charts/nats/values.yaml",
     "engines/temporal-values.yaml": "charts/temporal/values.yaml",
+    "engines/temporal-values-ha.yaml": "charts/temporal/values.yaml",
 }
 # Temporal 1.x leaves each datastore empty (`default:` with a commented example): the store's map is
 # the Temporal server's own SQL configuration plus the chart's keys, so it is checked against those

@@ -126,9 +126,9 @@ def test_nats_keeps_every_stream_in_as_many_copies_as_the_overlay_asks(overlay: 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_the_services_nats_address_is_the_one_the_chart_serves(overlay: str) -> None:
     service = one(manifests(NATS_VALUES[overlay]), "Service", "nats")
-    url = ejournal_cluster(overlay)["nats_url"]
+    server = ejournal_cluster(overlay)["nats_server"]
     _, _, namespace = RELEASES[NATS_VALUES[overlay]]
-    assert url == f"nats://nats.{namespace}.svc:{service['spec']['ports'][0]['port']}"
+    assert server == f"nats.{namespace}.svc:{service['spec']['ports'][0]['port']}"
 
 
 @pytest.mark.parametrize("values_file", ["engines/nats-values.yaml", "engines/nats-values-small.yaml"])
@@ -141,9 +141,17 @@ def test_nats_server_accepts_the_configuration_the_chart_writes(values_file: str
         [nats_server, "-t", "-c", str(tmp_path / "nats.conf")],
         capture_output=True,
         text=True,
-        env={**os.environ, "SERVER_NAME": "nats-0"},  # the pod's name, from the StatefulSet
+        env={**os.environ, **nats_environment(values_file)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def nats_environment(values_file: str) -> dict[str, str]:
+    """What the NATS pod's environment holds: its name, and each user's password (from the Secret
+    ejournal-nats-users; here a made-up one per variable)."""
+    pod = one(manifests(values_file), "StatefulSet", "nats")["spec"]["template"]["spec"]
+    names = [e["name"] for e in pod["containers"][0]["env"] if e["name"].endswith("_PASSWORD")]
+    return {"SERVER_NAME": "nats-0", **{name: f"pw-{name.lower()}" for name in names}}
 
 
 def server_config() -> dict[str, Any]:

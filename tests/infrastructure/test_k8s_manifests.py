@@ -352,6 +352,6 @@ def test_the_namespaces_of_the_engines_and_neighbours_are_one_setting(tmp_path: 
         manifests = [doc for doc in yaml.safe_load_all(text) if doc]
         assert namespace_selectors(manifests) == set(changed.values()), overlay
         cluster = by_kind(manifests, "ConfigMap")["ejournal-cluster"]["data"]
-        assert cluster["nats_url"] == "nats://nats.ns-nats.svc:4222"
+        assert cluster["nats_server"] == "nats.ns-nats.svc:4222"
         assert cluster["temporal_address"] == "temporal-frontend.ns-temporal.svc:7233"
         assert "ejournal-namespaces" not in by_kind(manifests, "ConfigMap")  # a setting, not applied

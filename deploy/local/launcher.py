@@ -261,7 +261,18 @@ class Stack:
         return path
 
     def start_services(self, url_of: Callable[[str], str]) -> None:
+        s = self.settings
+        environments = self.environments(url_of)
+        for service in SERVICES:
+            address = f"127.0.0.1:{s.service_port(service)}"
+            self.spawn(service, f"services.{service}", environments[service], address)
+        self.spawn("gateway", "services.gateway", environments["gateway"], f"http://127.0.0.1:{s.gateway_port}")
+
+    def environments(self, url_of: Callable[[str], str]) -> dict[str, dict[str, str]]:
+        """Each service's and the gateway's variables: the names of their settings classes, as the
+        cluster's Deployments set them (tests/infrastructure/test_local_settings_names.py)."""
         assert self.nats is not None and self.temporal is not None
+        environments: dict[str, dict[str, str]] = {}
         s = self.settings
         service_secrets = self.service_secrets()
         for service in SERVICES:
@@ -301,14 +312,15 @@ class Stack:
                 env[f"{prefix}PORTAL_URL"] = f"http://127.0.0.1:{s.gateway_port}"
             if service == "gradebook":  # classroom QR secrets (KG-09)
                 env[f"{prefix}CURRICULUM_ADDRESS"] = f"127.0.0.1:{s.service_port('curriculum')}"
-            self.spawn(service, f"services.{service}", env, f"127.0.0.1:{s.service_port(service)}")
+            environments[service] = env
         gateway_env = {"EJOURNAL_GATEWAY_PORT": str(s.gateway_port), "EJOURNAL_GATEWAY_LOG_FORMAT": "json"}
         gateway_env["EJOURNAL_GATEWAY_METRICS_TOKEN"] = self.kept_secret("metrics-token")
         gateway_env["EJOURNAL_GATEWAY_OTLP_ENDPOINT"] = s.otlp_endpoint
         gateway_env |= {
             f"EJOURNAL_GATEWAY_{sv.upper()}_ADDRESS": f"127.0.0.1:{s.service_port(sv)}" for sv in SERVICES
         }
-        self.spawn("gateway", "services.gateway", gateway_env, f"http://127.0.0.1:{s.gateway_port}")
+        environments["gateway"] = gateway_env
+        return environments
 
     def wait_healthy(self) -> None:
         deadline = time.monotonic() + self.settings.start_timeout

@@ -139,8 +139,9 @@ def test_one_job_per_release_migrates_provisions_and_registers_the_temporal_name
     # Nothing migrates from a pod any more: the only migrating command is the Job's.
     for _, spec in pod_specs(manifests):
         for container in [*spec.get("initContainers", []), *spec["containers"]]:
-            if container["command"][:3] == ["python", "-m", "deploy.migrate"] and container is not migrate:
-                assert "--wait" in container["command"]
+            command = container.get("command", [])  # a sidecar may have args only
+            if command[:3] == ["python", "-m", "deploy.migrate"] and container is not migrate:
+                assert "--wait" in command
 
 
 @overlays
@@ -351,6 +352,6 @@ def test_the_namespaces_of_the_engines_and_neighbours_are_one_setting(tmp_path: 
         manifests = [doc for doc in yaml.safe_load_all(text) if doc]
         assert namespace_selectors(manifests) == set(changed.values()), overlay
         cluster = by_kind(manifests, "ConfigMap")["ejournal-cluster"]["data"]
-        assert cluster["nats_url"] == "nats://nats.ns-nats.svc:4222"
+        assert cluster["nats_server"] == "nats.ns-nats.svc:4222"
         assert cluster["temporal_address"] == "temporal-frontend.ns-temporal.svc:7233"
         assert "ejournal-namespaces" not in by_kind(manifests, "ConfigMap")  # a setting, not applied

@@ -1,0 +1,133 @@
+"""Each ejournal service connects to NATS as its own user (issue 18: credentials for NATS): the NATS
+chart's values make one user per service and one for the monthly backup tool, each password from the
+Secret ejournal-nats-users; each Deployment composes its NATS URL from its own user and the same key of
+that Secret. The rendered configuration then runs on a real nats-server: a service's URL gets in, no
+credentials or another user's password do not."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+
+from deploy.local.servers import binary, free_port
+from ejournal_platform.services import SERVICES
+from tests.infrastructure.k8s import OVERLAYS, rendered
+from tests.infrastructure.test_chart_render import NATS_VALUES, manifests, nats_environment, one
+from tests.infrastructure.test_k8s_manifests import environment, main_container
+
+USERS = {*SERVICES, "backup"}
+SECRET = "ejournal-nats-users"
+
+
+def nats_users(values_file: str) -> dict[str, str]:
+    """user → the environment variable its password is read from, in the chart's nats.conf."""
+    config = one(manifests(values_file), "ConfigMap", "nats-config")["data"]["nats.conf"]
+    found = re.findall(r'"password": \$(\w+),\s*"user": "([\w-]+)"', config)
+    return {user: variable for variable, user in found}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_is_a_nats_user_whose_password_comes_from_the_secret(overlay: str) -> None:
+    values_file = NATS_VALUES[overlay]
+    users = nats_users(values_file)
+    assert set(users) == USERS
+    pod = one(manifests(values_file), "StatefulSet", "nats")["spec"]["template"]["spec"]
+    env = {e["name"]: e for e in pod["containers"][0]["env"]}
+    for user, variable in users.items():
+        assert env[variable]["valueFrom"]["secretKeyRef"] == {"name": SECRET, "key": user}, user
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_deployment_connects_as_its_own_user(overlay: str) -> None:
+    found = rendered(overlay)
+    for service in SERVICES:
+        env = environment(main_container(found, service), found)
+        url = env[f"EJOURNAL_{service.upper()}_NATS_URL"]["value"]
+        user, password_variable = re.fullmatch(r"nats://([\w-]+):\$\((\w+)\)@\$\(\w+\)", url).groups()  # type: ignore[union-attr]
+        assert user == service
+        assert env[password_variable]["valueFrom"]["secretKeyRef"] == {"name": SECRET, "key": service}
+
+
+class RenderedNats:
+    def __init__(self, base: Path) -> None:
+        self.port = free_port()
+        self.environment = nats_environment("engines/nats-values-small.yaml")
+        config = one(manifests("engines/nats-values-small.yaml"), "ConfigMap", "nats-config")["data"][
+            "nats.conf"
+        ]
+        config = config.replace('"/data"', f'"{base / "data"}"').replace(
+            '"/var/run/nats/nats.pid"', f'"{base}/pid"'
+        )
+        config = config.replace('"port": 4222', f'"port": {self.port}').replace(
+            '"http_port": 8222', '"http_port": -1'
+        )
+        self.config = base / "nats.conf"
+        self.config.write_text(config)
+
+    def url(self, service: str, password: str | None = None) -> str:
+        """The URL a Deployment composes, with the password its Secret would give."""
+        password = password or self.environment[nats_users("engines/nats-values-small.yaml")[service]]
+        return f"nats://{service}:{password}@127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def rendered_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RenderedNats]:
+    server = RenderedNats(tmp_path_factory.mktemp("nats"))
+    process = subprocess.Popen(
+        [binary("nats-server"), "-c", str(server.config)], env=server.environment, stdin=subprocess.DEVNULL
+    )
+    yield server
+    process.terminate()
+    process.wait(timeout=30)
+
+
+ONE_TRY = {
+    "allow_reconnect": False,
+    "max_reconnect_attempts": 1,
+    "reconnect_time_wait": 0.1,
+    "connect_timeout": 5,
+}
+
+
+async def connect_when_up(url: str) -> Client:
+    """The server may still be starting: retry a refused connection, never an authentication error."""
+    for _ in range(100):
+        try:
+            return await nats.connect(url, **ONE_TRY)
+        except NatsError as error:
+            if "Authorization" in str(error):
+                raise
+        except OSError:
+            pass
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no NATS at {url}")
+
+
+@pytest.mark.integration
+async def test_a_service_gets_in_with_its_own_password_and_uses_jetstream(
+    rendered_nats: RenderedNats,
+) -> None:
+    client = await connect_when_up(rendered_nats.url("gradebook"))
+    try:
+        await client.jetstream().account_info()
+    finally:
+        await client.close()
+
+
+@pytest.mark.integration
+async def test_no_credentials_or_another_users_password_are_refused(rendered_nats: RenderedNats) -> None:
+    await (await connect_when_up(rendered_nats.url("gradebook"))).close()  # the server is up
+    others = rendered_nats.environment[nats_users("engines/nats-values-small.yaml")["identity"]]
+    for url in (f"nats://127.0.0.1:{rendered_nats.port}", rendered_nats.url("gradebook", password=others)):
+        with pytest.raises(NatsError, match="Authorization Violation"):
+            await nats.connect(url, **ONE_TRY)

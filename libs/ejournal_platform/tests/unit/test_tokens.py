@@ -82,6 +82,35 @@ class FakeClock:
         return self.now
 
 
+def test_a_verified_token_is_remembered_only_until_it_expires() -> None:
+    keys = TestTokens()
+    token = issue_access_token(keys.key, subject="p", roles=[], session_id="s", ttl=timedelta(minutes=5))
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    clock = FakeClock()
+    clock.now = expires - 60
+    verifier = TokenVerifier(keys.jwks(), leeway=5, clock=clock)
+    first = verifier.verify(token)
+    assert verifier.verify(token) is first  # answered from memory: no second parse and signature check
+    clock.now = expires + 4.9  # within the leeway, as the check itself allows
+    assert verifier.verify(token) is first
+    clock.now = expires + 5
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(token)  # remembering never extends a token's life
+    with pytest.raises(Unauthenticated, match="expired"):
+        TokenVerifier(keys.jwks(), leeway=5, clock=clock).verify(token)  # nor does a fresh verifier
+
+
+def test_the_verified_tokens_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ejournal_platform.tokens.VERIFIED_TOKENS_KEPT", 3)
+    keys = TestTokens()
+    verifier = keys.verifier()
+    tokens = [keys.token(f"p{i}") for i in range(5)]
+    principals = [verifier.verify(t) for t in tokens]
+    assert verifier.verify(tokens[-1]) is principals[-1]  # the newest is remembered
+    assert verifier.verify(tokens[0]) is not principals[0]  # the oldest was forgotten: checked again
+    assert verifier.verify(tokens[0]).subject == "p0"
+
+
 async def test_authenticator_caches_and_refetches_on_an_unknown_kid() -> None:
     old, new = SigningKey.generate("old"), SigningKey.generate("new")
     published = [old]

@@ -50,3 +50,24 @@ def test_a_value_the_constructor_refuses_is_refused_as_parsedict_refuses_it() ->
     assert from_json({"journal_id": "j", "cells": [{"expected_version": None}]}, pb.WriteMarksRequest) == (
         ParseDict({"journal_id": "j", "cells": [{}]}, pb.WriteMarksRequest())
     )
+
+
+def test_text_no_database_can_hold_is_refused_by_field_in_a_whole_save() -> None:
+    """check_utf8's one-pass shortcut (orjson) never lets a NUL or a lone surrogate through: each is
+    refused naming its cell, as the field-by-field walk names it; a text merely showing \\u0000 passes."""
+    from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+
+    def save(value: str, at: int) -> dict[str, Any]:
+        cells = [{"column_id": SAMPLES[F.TYPE_STRING], "student_id": SAMPLES[F.TYPE_STRING], "value": "5"}
+                 for _ in range(25)]  # fmt: skip
+        cells[at]["value"] = value
+        return {"journal_id": SAMPLES[F.TYPE_STRING], "cells": cells}
+
+    with pytest.raises(ParseError, match=r"cells\[17\]\.value: must not contain NUL"):
+        from_json(save("5\x00", 17), pb.WriteMarksRequest)
+    with pytest.raises(ParseError, match=r"cells\[3\]\.value: not valid Unicode"):
+        from_json(save("\ud800", 3), pb.WriteMarksRequest)
+    with pytest.raises(ParseError, match="body: must not contain NUL"):
+        from_json({"journal_id\x00": "x"}, pb.WriteMarksRequest)
+    written = from_json(save("\\u0000", 9), pb.WriteMarksRequest)
+    assert isinstance(written, pb.WriteMarksRequest) and written.cells[9].value == "\\u0000"

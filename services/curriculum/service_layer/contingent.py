@@ -34,6 +34,7 @@ from services.curriculum.service_layer.personal_data import require_group_member
 # A thin alias: the contingent import (imports/contingent_import.py) reads a student's name here.
 name_of = contingent_repo.name_of
 
+
 @dataclass(frozen=True)
 class OrderInput:
     number: str

@@ -12,15 +12,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, allowed
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import NotFound, PermissionDenied
-from services.curriculum.adapters.lookups import place_of_group
-from services.curriculum.adapters.models import TeachingLoad
-from services.curriculum.service_layer.substitutions import substitutes_of_group
+from ejournal_platform.errors import PermissionDenied
+from services.curriculum.adapters.group_access import group_access
 
 ACTION = "contingent.read"
 
@@ -31,18 +28,18 @@ def refused() -> PermissionDenied:
 
 async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceScope | None:
     """Where the group sits, with the teachers of its journals (its teaching load) and whoever
-    substitutes for one of them today as assignees; None for a group that does not exist."""
-    try:
-        place = await place_of_group(session, group_id)
-    except NotFound:
+    substitutes for one of them today as assignees; None for a group that does not exist. One
+    statement (adapters/group_access.py): every grid the portal opens comes through here."""
+    found = await group_access(session, group_id)
+    if found is None:
         return None
-    teachers = await session.scalars(
-        select(TeachingLoad.teacher_id).where(
-            TeachingLoad.group_id == group_id, TeachingLoad.removed_at.is_(None)
-        )
+    return ResourceScope(
+        university_id=str(found.university_id),
+        faculty_id=str(found.faculty_id),
+        specialty_id=str(found.specialty_id),
+        group_id=str(group_id),
+        assignee_ids=found.teacher_ids | found.substitute_ids,
     )
-    assignees = {str(t) for t in teachers} | set(await substitutes_of_group(session, group_id))
-    return replace(place.scope(), assignee_ids=frozenset(assignees))
 
 
 async def require_group_members(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> None:

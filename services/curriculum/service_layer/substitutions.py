@@ -1,20 +1,19 @@
 """Substitutes read the names of the groups they teach (issue 13): curriculum keeps identity's
 substitutions (SubstitutionAppointed / SubstitutionEnded, through the inbox) and counts a running
-substitute among the teachers of the absent teacher's groups (`contingent.read`, assigned reach)."""
+substitute among the teachers of the absent teacher's groups (`contingent.read`, assigned reach; the
+query is adapters/group_access.py's)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
-from services.curriculum.adapters.models import Substitution, TeachingLoad
+from services.curriculum.adapters.models import Substitution
 
 APPOINTED = idn.SubstitutionAppointed.DESCRIPTOR.full_name
 ENDED = idn.SubstitutionEnded.DESCRIPTOR.full_name
@@ -62,24 +61,3 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[str]:
-    """Who substitutes today for a teacher of this group's teaching load (in its course units)."""
-    today = func.current_date()
-    s, t = Substitution, TeachingLoad
-    rows = await session.scalars(
-        select(s.substitute_id)
-        .join(t, cast(t.teacher_id, String) == s.absent_teacher_id)
-        .where(
-            t.group_id == group_id,
-            t.removed_at.is_(None),
-            or_(
-                func.cardinality(s.course_unit_ids) == 0,
-                cast(t.course_unit_id, String) == func.any(s.course_unit_ids),
-            ),
-            and_(s.starts_on <= today, today <= func.least(func.coalesce(s.ended_on, s.ends_on), s.ends_on)),
-        )
-        .distinct()
-    )
-    return list(rows)

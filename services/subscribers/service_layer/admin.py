@@ -116,9 +116,7 @@ async def register(
         return result
 
 
-async def list_subscribers(
-    deps: Deps, university_id: str, now: datetime
-) -> list[SubscriberView]:
+async def list_subscribers(deps: Deps, university_id: str, now: datetime) -> list[SubscriberView]:
     require_current(ACTION, ResourceScope(university_id=university_id))
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -146,9 +144,7 @@ async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
     return row
 
 
-async def dead_letters(
-    deps: Deps, subscriber_id: str, page: Page
-) -> tuple[list[Any], str]:
+async def dead_letters(deps: Deps, subscriber_id: str, page: Page) -> tuple[list[Any], str]:
     """One page of a subscriber's dead deliveries, oldest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -160,9 +156,7 @@ async def dead_letters(
         return page.cut(found, key=lambda r: (r.seq,))
 
 
-async def replay(
-    deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime
-) -> int:
+async def replay(deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime) -> int:
     """Dead deliveries wait again, due now, with their attempts counted afresh."""
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -183,9 +177,7 @@ async def replay(
         return replayed
 
 
-async def set_active(
-    deps: Deps, subscriber_id: str, active: bool, now: datetime
-) -> SubscriberView:
+async def set_active(deps: Deps, subscriber_id: str, active: bool, now: datetime) -> SubscriberView:
     async with deps.unit_of_work() as uow:
         session = uow.session
         row = await _owned(session, subscriber_id)

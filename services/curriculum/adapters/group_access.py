@@ -25,7 +25,7 @@ from services.curriculum.adapters.models import (
 )
 
 
-def substitutes_of_group_query(group_id: uuid.UUID) -> Select[tuple[str]]:
+def substitutes_of_group_query(group_id: uuid.UUID) -> Select[str]:
     """Who substitutes today for a teacher of this group's teaching load (in its course units)."""
     today = func.current_date()
     s, t = Substitution, TeachingLoad

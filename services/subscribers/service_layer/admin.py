@@ -116,7 +116,9 @@ async def register(
         return result
 
 
-async def list_subscribers(deps: Deps, university_id: str, now: datetime) -> list[SubscriberView]:
+async def list_subscribers(
+    deps: Deps, university_id: str, now: datetime
+) -> list[SubscriberView]:
     require_current(ACTION, ResourceScope(university_id=university_id))
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -144,7 +146,9 @@ async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
     return row
 
 
-async def dead_letters(deps: Deps, subscriber_id: str, page: Page) -> tuple[list[Any], str]:
+async def dead_letters(
+    deps: Deps, subscriber_id: str, page: Page
+) -> tuple[list[Any], str]:
     """One page of a subscriber's dead deliveries, oldest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -156,7 +160,9 @@ async def dead_letters(deps: Deps, subscriber_id: str, page: Page) -> tuple[list
         return page.cut(found, key=lambda r: (r.seq,))
 
 
-async def replay(deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime) -> int:
+async def replay(
+    deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime
+) -> int:
     """Dead deliveries wait again, due now, with their attempts counted afresh."""
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -177,7 +183,9 @@ async def replay(deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], no
         return replayed
 
 
-async def set_active(deps: Deps, subscriber_id: str, active: bool, now: datetime) -> SubscriberView:
+async def set_active(
+    deps: Deps, subscriber_id: str, active: bool, now: datetime
+) -> SubscriberView:
     async with deps.unit_of_work() as uow:
         session = uow.session
         row = await _owned(session, subscriber_id)

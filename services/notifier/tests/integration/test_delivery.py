@@ -155,12 +155,16 @@ async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) 
         await notifier.deliver(dispute())
         teacher = Principal(subject=pid("kz.teacher1"))
         deps = Deps.over(notifier.sessions)
-        rows, unread, _ = await my_notices.list_my_notices(deps, teacher, False, page_request(0, ""))
+        rows, unread, _ = await my_notices.list_my_notices(
+            deps, teacher, False, page_request(0, "")
+        )
         assert unread == 1 and rows[0].subject == "Студент бағаға дау айтады"
         other = Principal(subject=pid("kz.teacher2"))
         assert await my_notices.mark_read(deps, other, [str(rows[0].id)], notifier.clock) == 0
         assert await my_notices.mark_read(deps, teacher, [str(rows[0].id)], notifier.clock) == 1
-        rows, unread, _ = await my_notices.list_my_notices(deps, teacher, True, page_request(0, ""))
+        rows, unread, _ = await my_notices.list_my_notices(
+            deps, teacher, True, page_request(0, "")
+        )
         assert (list(rows), unread) == ([], 0)
         async with notifier.engine.connect() as conn:
             undelivered = (await conn.execute(text("SELECT count(*) FROM deliveries"))).scalar()

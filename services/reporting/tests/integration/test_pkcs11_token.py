@@ -96,3 +96,4 @@ async def test_a_statement_signed_by_a_key_on_a_token_is_valid_and_one_changed_b
     start = signed.index(b"/Contents") - 200  # a byte of the signed content, before the signature
     tampered = signed[:start] + bytes([signed[start] ^ 0x01]) + signed[start + 1 :]
     assert not all(c.intact for c in await pades.check(tampered, pades.Trust(trust.roots)))
+

@@ -54,7 +54,7 @@ async def explain_hot_queries(conn: psycopg.AsyncConnection[Any], journal: Journ
         ("grid: marks of the journal", _positional(grid_sql.MARKS), (j, j)),
         ("grid: attendance of the journal", _positional(grid_sql.ATTENDANCE), (j, j)),
         ("grid: columns of the journal", _positional(grid_sql.COLUMNS), (j,)),
-        ("grid: roster of the group", _positional(grid_sql.ROSTER), (journal.group_id, None, None)),
+        ("grid: roster of the journal's group", _positional(grid_sql.ROSTER), (j,)),
         (
             "batch save: current cells of the batch's columns",
             _positional(cells_sql.CURRENT_MARKS),

@@ -19,6 +19,7 @@ import psycopg
 from bench.explain import explain_hot_queries
 from bench.gateway import grid_reads, prepare
 from bench.harness import servers
+from bench.profiling import postmaster_pid
 from bench.report import figure, percentile, size
 from bench.seed import UniversitySize
 from bench.services import gateway_stack
@@ -30,7 +31,10 @@ async def p99_of(factor: float, reads: int) -> tuple[float, float, str, Universi
         gradebook, curriculum, (seeded,) = prepare(s, "university", [(university, 19)])
         with gateway_stack(gradebook, curriculum) as stack:
             # The first term's journals: the ones whose rows are spread furthest by the second term.
-            ours_ms, raw_ms = await grid_reads(stack, gradebook, curriculum, seeded.graded, reads)
+            ours_ms, raw_ms = await grid_reads(
+                stack, gradebook, curriculum, seeded.graded, reads, f"university-{factor:g}",
+                postmaster_pid(s.postgres.data_dir),
+            )  # fmt: skip
         journal = seeded.graded[len(seeded.graded) // 3]
         async with await psycopg.AsyncConnection.connect(gradebook, autocommit=True) as conn:
             plans = [await explain_hot_queries(conn, journal)]

@@ -11,6 +11,7 @@ tests/unit/test_proto_json.py compares both on every reply type the gateway serv
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from typing import Any
 
@@ -103,27 +104,60 @@ def _plan(descriptor: Any) -> list[Step]:
     return plan
 
 
+def _flat(descriptor: Any) -> bool:
+    """A message of plain scalar fields without presence (a grid's cell, a roster entry): its dict can
+    be written inline where a list of them is converted, with no call per element."""
+    return not descriptor.full_name.startswith("google.protobuf.") and all(
+        f.message_type is None and not f.is_repeated and not f.has_presence and f.type in _AS_IS | _AS_TEXT
+        for f in descriptor.fields
+    )
+
+
+def _read(var: str, name: str) -> str:
+    plain = name.isidentifier() and not keyword.iskeyword(name)
+    return f"{var}.{name}" if plain else f"getattr({var}, {name!r})"
+
+
+def _flat_literal(descriptor: Any, var: str) -> str:
+    items = (
+        f"{f.name!r}: " + (f"str({_read(var, f.name)})" if f.type in _AS_TEXT else _read(var, f.name))
+        for f in descriptor.fields
+    )
+    return "{" + ", ".join(items) + "}"
+
+
 def _converter(descriptor: Any) -> Convert:
-    """The converter of one message type; its field plan is made on first use (types may recurse)."""
+    """The converter of one message type: Python source written from its field plan and compiled
+    once (a dict literal per message, a comprehension per repeated field), so a reply costs what
+    hand-written code would. Converters of nested types are looked up by name when called (the
+    compiled function's globals), since types may recurse."""
     found = _CONVERTERS.get(descriptor.full_name)
     if found is not None:
         return found
-    plan: list[Step] = []
-
-    def convert(message: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, has_presence, field_convert, repeated in plan:
-            if has_presence and not message.HasField(name):
-                continue
-            value = getattr(message, name)
-            if repeated:
-                out[name] = [field_convert(item) for item in value] if field_convert else list(value)
-            else:
-                out[name] = field_convert(value) if field_convert else value
-        return out
-
+    namespace: dict[str, Any] = {}
+    lines = ["def convert(m):", "    out = {}"]
+    for n, field in enumerate(descriptor.fields):
+        name, value, element = field.name, _read("m", field.name), field.message_type
+        is_map = element is not None and element.GetOptions().map_entry
+        as_is = element is None and field.type in _AS_IS
+        repeated = field.is_repeated and not is_map
+        if repeated and element is not None and _flat(element):
+            expression = f"[{_flat_literal(element, 'x')} for x in {value}]"
+        elif repeated:
+            expression = f"list({value})" if as_is else f"[_c{n}(x) for x in {value}]"
+        else:
+            expression = value if as_is else f"_c{n}({value})"
+        if field.has_presence and not field.is_repeated:
+            lines += [f"    if m.HasField({name!r}):", f"        out[{name!r}] = {expression}"]
+        else:
+            lines.append(f"    out[{name!r}] = {expression}")
+    lines.append("    return out")
+    exec("\n".join(lines), namespace)  # source written above from the descriptor's field names only
+    convert: Convert = namespace["convert"]
     _CONVERTERS[descriptor.full_name] = convert
-    plan.extend(_plan(descriptor))
+    # Nested types' converters only now: a type that contains itself finds its own converter above.
+    for n, (_name, _presence, field_convert, _repeated) in enumerate(_plan(descriptor)):
+        namespace[f"_c{n}"] = field_convert
     return convert
 
 

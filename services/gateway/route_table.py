@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from fastapi import APIRouter
 
 from ejournal_platform.services import SERVICES
-from services.gateway.enrich import add_student_names, add_teacher_names
+from services.gateway.enrich import add_student_names, add_teacher_names, ask_student_names_early
 from services.gateway.http_rules import message_types, routes_from_contracts
-from services.gateway.rpc_routes import Enrich, RpcRoute, add_rpc_route
+from services.gateway.rpc_routes import Early, Enrich, RpcRoute, add_rpc_route
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,11 @@ class Behaviour:
     etag: bool = False
     if_match_read: str | None = None
     enrich: Enrich | None = None
+    early: Early | None = None
 
 
 BEHAVIOUR: dict[str, Behaviour] = {
-    "gradebook.GetJournalGrid": Behaviour(etag=True, enrich=add_student_names),
+    "gradebook.GetJournalGrid": Behaviour(etag=True, enrich=add_student_names, early=ask_student_names_early),
     "gradebook.WriteMarks": Behaviour(if_match_read="GetJournalGrid"),
     "curriculum.ListTeachingLoads": Behaviour(enrich=add_teacher_names),
 }
@@ -86,7 +87,9 @@ def with_behaviour(route: RpcRoute) -> RpcRoute:
     extra = BEHAVIOUR.get(f"{route.service}.{route.rpc}")
     if extra is None:
         return route
-    return replace(route, etag=extra.etag, if_match_read=extra.if_match_read, enrich=extra.enrich)
+    return replace(
+        route, etag=extra.etag, if_match_read=extra.if_match_read, enrich=extra.enrich, early=extra.early
+    )
 
 
 # Every route the contracts declare, each contract's in its order. The router tries routes one pattern

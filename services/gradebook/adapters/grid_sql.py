@@ -1,5 +1,10 @@
 """Reading a whole journal grid in one pipelined round trip, ids as text straight from PostgreSQL
-(binary protocol: no UUID objects to build and format again in Python)."""
+(binary protocol: no UUID objects to build and format again in Python).
+
+The journal's own row (what decides access) travels in the same pipeline: every grid query is by the
+journal's id, so nothing waits on it. The caller decides access from that row before anything read
+here leaves the service; a refused caller's grid rows are read and dropped, which costs a refusal a
+little and saves every allowed read a round trip (docs/perf/README.md, "Grid reads")."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from typing import Any
 
 import psycopg
 
+from services.gradebook.adapters.journals_sql import JournalRow, journal_row, queue_journal
+
 SECTIONS = """
 SELECT s.section_id::text, s.control_kind, s.date, s.closing_deadline, s.closed_at, s.closed_by,
        s.statement_id::text,
@@ -18,9 +25,11 @@ SELECT s.section_id::text, s.control_kind, s.date, s.closing_deadline, s.closed_
           AND g.ended_at IS NULL AND g.expires_at > %b LIMIT 1)
 FROM sections s WHERE s.journal_id = %b ORDER BY s.date, s.section_id
 """
+# The group's current students through the journal (its subgroup's only, for a subgroup's journal).
 ROSTER = """
-SELECT DISTINCT e.student_id::text, e.subgroup_id::text FROM enrollments e
-WHERE e.group_id = %b AND e.until IS NULL AND (%b::uuid IS NULL OR e.subgroup_id = %b::uuid)
+SELECT DISTINCT e.student_id::text, e.subgroup_id::text
+FROM journals j JOIN enrollments e ON e.group_id = j.group_id
+WHERE j.journal_id = %b AND e.until IS NULL AND (j.subgroup_id IS NULL OR e.subgroup_id = j.subgroup_id)
 ORDER BY 1
 """
 COLUMNS = """
@@ -60,20 +69,19 @@ class GridRows:
 
 
 async def read_grid(
-    conn: psycopg.AsyncConnection[Any],
-    journal_id: uuid.UUID,
-    group_id: uuid.UUID,
-    subgroup_id: uuid.UUID | None,
-    now: datetime,
-) -> GridRows:
-    cursors = [conn.cursor(binary=True) for _ in range(5)]
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, now: datetime
+) -> tuple[JournalRow | None, GridRows]:
+    """The journal's row (None: no such journal) and its grid, in one round trip."""
+    cursors = [conn.cursor(binary=True) for _ in range(6)]
     async with conn.pipeline():
-        await cursors[0].execute(SECTIONS, (now, journal_id))
-        await cursors[1].execute(ROSTER, (group_id, subgroup_id, subgroup_id))
-        await cursors[2].execute(COLUMNS, (journal_id,))
-        await cursors[3].execute(MARKS, (journal_id, journal_id))
-        await cursors[4].execute(ATTENDANCE, (journal_id, journal_id))
-    rows = [await cur.fetchall() for cur in cursors]
+        await queue_journal(cursors[0], journal_id)
+        await cursors[1].execute(SECTIONS, (now, journal_id))
+        await cursors[2].execute(ROSTER, (journal_id,))
+        await cursors[3].execute(COLUMNS, (journal_id,))
+        await cursors[4].execute(MARKS, (journal_id, journal_id))
+        await cursors[5].execute(ATTENDANCE, (journal_id, journal_id))
+    journal = await journal_row(cursors[0])
+    rows = [await cur.fetchall() for cur in cursors[1:]]
     for cur in cursors:
         await cur.close()
-    return GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])
+    return journal, GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])

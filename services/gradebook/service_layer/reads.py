@@ -12,6 +12,7 @@ from ejournal_platform.authz import Role, allowed
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from ejournal_platform.pagination import Page, page_request
+from services.gradebook.adapters import journals_sql
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.journal_rows import SectionInfo, sections_of_journals
@@ -29,6 +30,7 @@ from services.gradebook.service_layer import names as printed_names
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.journals import (
     JournalView,
+    authorize,
     authorized_journal,
     load_journal,
     load_journals,
@@ -160,12 +162,13 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        journal = await authorized_journal(
-            session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
-        )
-        assert principal is not None
         conn = await raw_connection(session)
-        rows = await read_grid(conn, journal.journal_id, journal.group_id, journal.subgroup_id, now)
+        # The journal's row comes with the grid (one round trip); nothing read leaves unless allowed.
+        row, rows = await read_grid(conn, parse_id(journal_id, "journal_id"), now)
+        subject = principal.subject if principal is not None else None
+        found = None if row is None else await journals_sql.complete(conn, row, now.date(), subject)
+        journal = authorize(principal, "journal.read", found)
+        assert principal is not None
         await session.rollback()
     only = visible_students(principal)
     if only is not None:

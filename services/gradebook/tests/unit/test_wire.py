@@ -72,6 +72,15 @@ def test_wire_encoded_cells_parse_to_the_same_messages() -> None:
     assert [c.version for c in write.cells] == [1, 200, 3, 0]
 
 
+def test_cells_past_the_precomputed_lengths_and_versions_encode_the_same() -> None:
+    """Versions and cell lengths of 2**14 and more are encoded outside the precomputed table."""
+    rows = [("c", "s", "x" * 20_000, 2**14), ("c", "s2", "5", 2**40), ("c", "s", "5", 2**14 - 1)]
+    parsed = pb.GetJournalGridResponse.FromString(grid_wire.mark_cells(rows))
+    assert list(parsed.cells) == [
+        pb.MarkCell(column_id=c, student_id=s, value=v, version=n) for c, s, v, n in rows
+    ]
+
+
 def test_batch_hashes_equal_the_chain_of_single_links() -> None:
     shared = Change(
         "j", 5, "mark", "", "", None, None, "teacher", "absent-teacher", 'түзету "quoted"', None, None, AT

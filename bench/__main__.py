@@ -22,7 +22,8 @@ from ejournal_platform.logging import configure_logging
 
 HERE = Path(__file__).parent
 NOT_BENCHMARKS = {
-    "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu"
+    "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu",
+    "outbox_plans",
 }  # fmt: skip
 
 

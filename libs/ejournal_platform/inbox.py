@@ -9,18 +9,21 @@ primary key must hold its partition key: it is (consumer, event_id, occurred_at)
   two deliveries racing each other have the same key and the second waits for the first and is
   refused by the key (ON CONFLICT DO NOTHING);
 - an id already claimed with another time (rows copied by the migration, whose event time was never
-  recorded: they carry their processed_at; an event without a readable ce-time) is found by the NOT
-  EXISTS on (consumer, event_id), the key's prefix, one index probe per partition.
+  recorded: they carry their processed_at) is found by a look-up of (consumer, event_id), the key's
+  prefix. It looks only at rows whose time is at most a day before the event's: a copied row's
+  time is when the event was processed, which is after the event happened (give or take the two
+  clocks' skew, far under a day), and PostgreSQL prunes the older weeks' partitions at execution, so
+  a claim probes this week's index (and the next weeks', empty), not every week kept.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Table, Text, Uuid, column, exists, literal, select, values
+from sqlalchemy import DateTime, Table, Text, Uuid, column, literal, select, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -29,6 +32,9 @@ from ejournal_platform.events import ReceivedEvent
 # An event without a readable ce-time (none of ours; a hand-published test message) is claimed in the
 # DEFAULT partition, with one time for all its deliveries, so they still meet on the key.
 UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+# How much earlier than the event's own time an earlier claim of it may be recorded (clock skew).
+SKEW_MARGIN = timedelta(days=1)
 
 
 def event_time(event: ReceivedEvent) -> datetime:
@@ -45,8 +51,19 @@ def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> Retur
     claimed = values(
         column("event_id", Uuid), column("occurred_at", DateTime(timezone=True)), name="claimed"
     ).data([(uuid.UUID(event.id), event_time(event)) for event in reversed(first.values())])
-    already = exists().where(inbox.c.consumer == consumer, inbox.c.event_id == claimed.c.event_id)
-    rows = select(literal(consumer, Text), claimed.c.event_id, claimed.c.occurred_at).where(~already)
+    # A scalar subquery with LIMIT, not NOT EXISTS: PostgreSQL runs it per id as an index probe (and
+    # prunes the weeks by the id's time); an anti-join may be planned as a hash join over every week.
+    already = (
+        select(literal(1))
+        .where(
+            inbox.c.consumer == consumer,
+            inbox.c.event_id == claimed.c.event_id,
+            inbox.c.occurred_at >= claimed.c.occurred_at - SKEW_MARGIN,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = select(literal(consumer, Text), claimed.c.event_id, claimed.c.occurred_at).where(already.is_(None))
     return (
         insert(inbox)
         .from_select(["consumer", "event_id", "occurred_at"], rows)

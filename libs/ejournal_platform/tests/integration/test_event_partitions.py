@@ -14,7 +14,6 @@ from sqlalchemy import MetaData, create_engine, text
 
 from deploy.local.servers import NatsServer
 from ejournal_platform.db import make_engine, new_metadata
-from ejournal_platform.db_roles import owner_role, provision, role_url
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.inbox import claim
 from ejournal_platform.migrations import upgrade
@@ -177,13 +176,8 @@ def test_the_service_role_cannot_make_drop_or_touch_a_partition_itself(databases
 
 
 def test_the_migration_converts_existing_rows_and_keeps_the_relay_order(databases: Databases) -> None:
-    server = databases.server
-    name = f"test_convert_{uuid.uuid4().hex[:8]}"
-    password = "convert-" + uuid.uuid4().hex[:8]
-    provision(server.url("postgres", driver="postgresql"), name, SERVICE, password, password)
-    owner_url = role_url(server.url(), name, owner_role(SERVICE), password)
+    owner_url = databases.migrated_to(SERVICE, "0007_tenancy_university_id")  # the revision before
     migrations = ROOT / "services" / SERVICE / "migrations"
-    upgrade(migrations, owner_url, "0007_tenancy_university_id")  # the last revision before partitions
     old_event = datetime.now(UTC) - timedelta(days=40)
     engine = create_engine(owner_url)
     with engine.begin() as conn:
@@ -249,3 +243,23 @@ async def test_an_event_id_seen_with_another_time_is_not_applied_again(databases
             assert [row[0] for row in other] == [seen]
     finally:
         await engine.dispose()
+
+
+def test_a_week_whose_table_is_busy_is_dropped_at_the_next_pruning_not_waited_for(
+    databases: Databases,
+) -> None:
+    url = databases.fresh(SERVICE)
+    old = datetime.now(UTC) - timedelta(days=21)
+    with (
+        psycopg.connect(libpq(url), autocommit=True) as service,
+        psycopg.connect(libpq(databases.admin_url(url))) as reader,
+    ):
+        service.execute("SELECT ejournal_event_partitions(0, %s)", (old,))
+        # A long transaction reading the outbox (as the relay does while JetStream acks its batch).
+        reader.execute("SELECT count(*) FROM outbox")
+        pruned = service.execute("SELECT * FROM ejournal_prune_event_partitions('7 days')").fetchone()
+        assert pruned == (1, 0), "the inbox's old week goes; the outbox's waits for its reader"
+        assert exists(service, week_name("outbox", old))
+        reader.rollback()
+        assert service.execute("SELECT * FROM ejournal_prune_event_partitions('7 days')").fetchone() == (1, 0)
+        assert not exists(service, week_name("outbox", old))

@@ -24,6 +24,7 @@ HERE = Path(__file__).parent
 NOT_BENCHMARKS = {
     "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu",
     "http_client",
+    "outbox_plans",
 }  # fmt: skip
 
 

@@ -21,12 +21,12 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert
 
 from ejournal_platform.consumer import received
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
+from ejournal_platform.inbox import claim
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import ConsumerLag, observe_delivery
 from ejournal_platform.telemetry import record_consumed
@@ -95,14 +95,8 @@ class BatchEventConsumer:
         self._redelivery = redelivery
 
     async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
-        ids = list(dict.fromkeys(d.event.id for d in deliveries))
-        claim = (
-            insert(self._inbox)
-            .values([{"consumer": self.name, "event_id": event_id} for event_id in ids])
-            .on_conflict_do_nothing()
-            .returning(self._inbox.c.event_id)
-        )
-        fresh = {str(row[0]) for row in (await uow.session.execute(claim)).all()}
+        claimed = claim(self._inbox, self.name, [d.event for d in deliveries])
+        fresh = {str(row[0]) for row in (await uow.session.execute(claimed)).all()}
         applied = []
         for delivery in deliveries:
             if delivery.event.id in fresh:

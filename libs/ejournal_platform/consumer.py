@@ -18,12 +18,12 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert
 
 from ejournal_platform.cancellation import stop_requested
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import CE_ID, CE_SOURCE, CE_SUBJECT, CE_TIME, CE_TYPE, ReceivedEvent
+from ejournal_platform.inbox import claim
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import ConsumerLag, observe_delivery
 from ejournal_platform.telemetry import consumed_span
@@ -77,13 +77,8 @@ class EventConsumer:
         try:
             with consumed_span(self.name, event.type, event.headers):
                 async with self._unit_of_work() as uow:
-                    claim = (
-                        insert(self._inbox)
-                        .values(consumer=self.name, event_id=event.id)
-                        .on_conflict_do_nothing()
-                        .returning(self._inbox.c.event_id)
-                    )
-                    if (await uow.session.execute(claim)).first() is not None:
+                    claimed = await uow.session.execute(claim(self._inbox, self.name, [event]))
+                    if claimed.first() is not None:
                         await self._handler(uow, event)
                     await uow.commit()
         except Exception as error:

@@ -28,8 +28,8 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
-    delete,
     func,
     insert,
     select,
@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from ejournal_platform.cancellation import stop_requested
 from ejournal_platform.context import current_request_id
+from ejournal_platform.event_partitions import install_on_create
 from ejournal_platform.events import Event, headers_for
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
@@ -51,34 +52,62 @@ MEASURE_EVERY_SECONDS = 2.0
 
 
 def define_outbox(metadata: MetaData) -> Table:
+    """Partitioned by week of `occurred_at` (event_partitions.py): a week is pruned by dropping it.
+
+    A partitioned table's unique keys must hold its partition key, so the keys are (seq, occurred_at)
+    and (event_id, occurred_at). What keeps an event_id once in the outbox is unchanged: the id is made
+    with its event (uuid4 in `Event`, gen_random_uuid() in `queue_encoded`) together with its time, so a
+    second row of the same event has the same pair and is refused; and downstream a repeated id is
+    dropped by JetStream's Nats-Msg-Id window and, past it, by the consumers' inbox."""
     table = Table(
         "outbox",
         metadata,
         Column("seq", BigInteger, Identity(), primary_key=True),
-        Column("event_id", Uuid, nullable=False, unique=True),
+        Column("event_id", Uuid, nullable=False),
         Column("event_type", Text, nullable=False),
         Column("subject", Text, nullable=False),
-        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("occurred_at", DateTime(timezone=True), primary_key=True),  # the partition key
         Column("payload", LargeBinary, nullable=False),
         Column("request_id", Text),
         Column("published_at", DateTime(timezone=True)),
         # The W3C traceparent of the span that wrote the row: the relay continues that trace.
         Column("traceparent", Text),
+        UniqueConstraint("event_id", "occurred_at", name="uq_outbox_event_id"),
+        postgresql_partition_by="RANGE (occurred_at)",
     )
-    # The relay only ever looks for unpublished rows in commit order.
+    # The relay only ever looks for unpublished rows in commit order (a partial index per partition,
+    # merged in seq order across them).
     Index("ix_outbox_unpublished", table.c.seq, postgresql_where=table.c.published_at.is_(None))
+    install_on_create(table)
     return table
 
 
 def define_inbox(metadata: MetaData) -> Table:
-    """Processed event ids per consumer: inserting the id is what makes a handler's effect exactly-once."""
-    return Table(
+    """Processed event ids per consumer: inserting the id is what makes a handler's effect exactly-once.
+
+    Partitioned by week of the event's own time (`occurred_at`, from its ce-time header), which every
+    delivery of one event carries alike; the claim (inbox.py) keeps (consumer, event_id) unique."""
+    table = Table(
         "inbox",
         metadata,
         Column("consumer", Text, primary_key=True),
         Column("event_id", Uuid, primary_key=True),
+        Column("occurred_at", DateTime(timezone=True), primary_key=True),  # the partition key
         Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        postgresql_partition_by="RANGE (occurred_at)",
     )
+    # Pruning asks whether an old week holds an id processed lately; BRIN answers that for a few pages.
+    Index("ix_inbox_processed_at", table.c.processed_at, postgresql_using="brin")
+    install_on_create(table)
+    return table
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one pruning removed: whole week partitions, and rows deleted one by one."""
+
+    partitions_dropped: int
+    rows_deleted: int
 
 
 @dataclass(frozen=True)
@@ -240,21 +269,26 @@ class OutboxRelay:
         OUTBOX_OLDEST_AGE.set(age)
         return int(count), age
 
-    async def purge_published(self) -> int:
-        """Remove published outbox rows and processed inbox ids older than `keep_published`.
+    async def purge_published(self) -> Pruned:
+        """Make the event tables' coming weeks' partitions, then prune what is older than `keep_published`.
 
-        The inbox (the service's `inbox` table, beside the outbox in the same metadata) only has to
-        remember an event while JetStream may still deliver it again: redeliveries come within the
-        consumer's ack wait and at most five deliveries (dead letters), so a week is ample; without
-        this the inbox grows by one row per consumed event forever (issue 19)."""
-        t = self._table
-        cutoff = datetime.now(UTC) - self._keep_published
-        inbox = t.metadata.tables.get("inbox")
+        Published outbox rows are kept a while for investigation; the inbox (the service's `inbox`
+        table) only has to remember an event while JetStream may still deliver it again: redeliveries
+        come within the consumer's ack wait and at most five deliveries (dead letters), so a week is
+        ample; without pruning the inbox grows by one row per consumed event forever (issue 19).
+        Whole weeks are dropped; unpublished rows are never removed (event_partitions.py)."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(delete(t).where(t.c.published_at < cutoff))
-            if inbox is not None:
-                await conn.execute(delete(inbox).where(inbox.c.processed_at < cutoff))
-        return int(result.rowcount or 0)
+            await conn.execute(select(func.ejournal_event_partitions()))
+        pruned = func.ejournal_prune_event_partitions(self._keep_published).table_valued(
+            "partitions_dropped", "rows_deleted"
+        )
+        async with self._engine.begin() as conn:
+            dropped, deleted = (
+                await conn.execute(select(pruned.c.partitions_dropped, pruned.c.rows_deleted))
+            ).one()
+        if dropped or deleted:
+            log.info("event tables pruned", partitions_dropped=dropped, rows_deleted=deleted)
+        return Pruned(int(dropped), int(deleted))
 
     async def run(self) -> None:
         """Publish until cancelled; on any failure (NATS or database down) back off and try again."""

@@ -66,6 +66,16 @@ class Databases:
         self.server.create_database(name, template=database, owner=owner_role(service))
         return role_url(self.server.url(), name, app_role(service), self._password)
 
+    def migrated_to(self, service: str, revision: str) -> str:
+        """URL (as the service's owner role, who runs migrations) of a new database migrated up to
+        `revision` only: a test of a later migration fills it, then upgrades it."""
+        name = f"test_{service}_{uuid.uuid4().hex[:10]}"
+        admin = self.server.url("postgres", driver="postgresql")
+        roles = provision(admin, name, service, self._password, self._password)
+        owner_url = role_url(self.server.url(), name, roles.owner, self._password)
+        upgrade(ROOT / "services" / service / "migrations", owner_url, revision)
+        return owner_url
+
     def admin_url(self, url: str) -> str:
         """The superuser's URL of the same database (an operator, not the service)."""
         return self.server.url(url.rsplit("/", 1)[1])

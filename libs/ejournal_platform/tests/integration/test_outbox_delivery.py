@@ -269,7 +269,7 @@ async def test_published_rows_and_old_inbox_ids_are_purged_after_the_retention_a
 
     from sqlalchemy import update
 
-    from ejournal_platform.outbox import OutboxRelay
+    from ejournal_platform.outbox import OutboxRelay, Pruned
 
     metadata, outbox, inbox, _ = tables()
     url = databases.empty(metadata)
@@ -285,21 +285,26 @@ async def test_published_rows_and_old_inbox_ids_are_purged_after_the_retention_a
             await uow.commit()
         relay = OutboxRelay(engine, writer, nc.jetstream(), "ejournal/test", keep_published=timedelta(days=7))
         assert await relay.publish_pending() == 3
-        async with engine.begin() as conn:  # one row was published long ago, one is waiting
+        # Events of three weeks ago (no week partition here: the DEFAULT one holds them, pruned row by
+        # row; test_event_partitions.py covers whole weeks): one published then, one still waiting.
+        long_ago = datetime.now(UTC) - timedelta(days=21)
+        async with engine.begin() as conn:
             await conn.execute(
-                update(outbox)
-                .where(outbox.c.seq == 1)
-                .values(published_at=datetime.now(UTC) - timedelta(days=8))
+                update(outbox).where(outbox.c.seq == 1).values(occurred_at=long_ago, published_at=long_ago)
             )
-            await conn.execute(update(outbox).where(outbox.c.seq == 2).values(published_at=None))
+            await conn.execute(
+                update(outbox).where(outbox.c.seq == 2).values(occurred_at=long_ago, published_at=None)
+            )
         async with engine.begin() as conn:  # the inbox: one id processed long ago, one just now
             await conn.execute(
                 insert(inbox).values(
-                    consumer="c", event_id=uuid.uuid4(), processed_at=datetime.now(UTC) - timedelta(days=8)
+                    consumer="c", event_id=uuid.uuid4(), occurred_at=long_ago, processed_at=long_ago
                 )
             )
-            await conn.execute(insert(inbox).values(consumer="c", event_id=uuid.uuid4()))
-        assert await relay.purge_published() == 1
+            await conn.execute(
+                insert(inbox).values(consumer="c", event_id=uuid.uuid4(), occurred_at=datetime.now(UTC))
+            )
+        assert await relay.purge_published() == Pruned(partitions_dropped=0, rows_deleted=2)
         assert await count(sessions, "SELECT count(*) FROM outbox") == 2
         assert await count(sessions, "SELECT count(*) FROM inbox") == 1
     finally:

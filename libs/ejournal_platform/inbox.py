@@ -1,0 +1,72 @@
+"""Claiming events in a consumer's inbox: the one statement both consumers (consumer.py,
+batch_consumer.py) use, so each event id is applied at most once per consumer.
+
+The inbox is partitioned by week of the event's time (event_partitions.py), and a partitioned table's
+primary key must hold its partition key: it is (consumer, event_id, occurred_at). What keeps
+(consumer, event_id) unique, as the unpartitioned key did:
+
+- every delivery of one event carries the same ce-time (the relay writes it from the outbox row), so
+  two deliveries racing each other have the same key and the second waits for the first and is
+  refused by the key (ON CONFLICT DO NOTHING);
+- an id already claimed with another time (rows copied by the migration, whose event time was never
+  recorded: they carry their processed_at) is found by a look-up of (consumer, event_id), the key's
+  prefix. It looks only at rows whose time is at most a day before the event's: a copied row's
+  time is when the event was processed, which is after the event happened (give or take the two
+  clocks' skew, far under a day), and PostgreSQL prunes the older weeks' partitions at execution, so
+  a claim probes this week's index (and the next weeks', empty), not every week kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import DateTime, Table, Text, Uuid, column, literal, select, values
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql.dml import ReturningInsert
+
+from ejournal_platform.events import ReceivedEvent
+
+# An event without a readable ce-time (none of ours; a hand-published test message) is claimed in the
+# DEFAULT partition, with one time for all its deliveries, so they still meet on the key.
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+# How much earlier than the event's own time an earlier claim of it may be recorded (clock skew).
+SKEW_MARGIN = timedelta(days=1)
+
+
+def event_time(event: ReceivedEvent) -> datetime:
+    try:
+        time = datetime.fromisoformat(event.time)
+    except ValueError:
+        return UNKNOWN_TIME
+    return time if time.tzinfo else time.replace(tzinfo=UTC)
+
+
+def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> ReturningInsert[Any]:
+    """INSERT ... RETURNING event_id: the ids returned are the events this transaction may apply."""
+    first = {event.id: event for event in reversed(events)}  # one row per id, its first delivery
+    claimed = values(
+        column("event_id", Uuid), column("occurred_at", DateTime(timezone=True)), name="claimed"
+    ).data([(uuid.UUID(event.id), event_time(event)) for event in reversed(first.values())])
+    # A scalar subquery with LIMIT, not NOT EXISTS: PostgreSQL runs it per id as an index probe (and
+    # prunes the weeks by the id's time); an anti-join may be planned as a hash join over every week.
+    already = (
+        select(literal(1))
+        .where(
+            inbox.c.consumer == consumer,
+            inbox.c.event_id == claimed.c.event_id,
+            inbox.c.occurred_at >= claimed.c.occurred_at - SKEW_MARGIN,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = select(literal(consumer, Text), claimed.c.event_id, claimed.c.occurred_at).where(already.is_(None))
+    return (
+        insert(inbox)
+        .from_select(["consumer", "event_id", "occurred_at"], rows)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )

@@ -3,14 +3,14 @@
 The existing rows are copied into the partitioned tables; see ejournal_platform/event_partitions.py.
 
 Revision ID: 0008_outbox_partitions
-Revises: 0007_partition_by_term
+Revises: 0008_university_everywhere
 Create Date: 2026-12-03
 """
 
 from ejournal_platform.migrations import partition_event_tables_v2
 
 revision = "0008_outbox_partitions"
-down_revision = "0007_partition_by_term"
+down_revision = "0008_university_everywhere"
 branch_labels = None
 depends_on = None
 

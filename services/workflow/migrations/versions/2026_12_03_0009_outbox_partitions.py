@@ -3,14 +3,14 @@
 The existing rows are copied into the partitioned tables; see ejournal_platform/event_partitions.py.
 
 Revision ID: 0009_outbox_partitions
-Revises: 0008_university_of_rows
+Revises: 0009_university_everywhere
 Create Date: 2026-12-03
 """
 
 from ejournal_platform.migrations import partition_event_tables_v2
 
 revision = "0009_outbox_partitions"
-down_revision = "0008_university_of_rows"
+down_revision = "0009_university_everywhere"
 branch_labels = None
 depends_on = None
 

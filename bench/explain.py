@@ -68,7 +68,8 @@ async def explain_hot_queries(conn: psycopg.AsyncConnection[Any], journal: Journ
                 j,
                 now,
                 "bench",
-                j,
+                j,  # the term, through the journal
+                j,  # the university, through the journal
                 ",".join([column] * len(students)),
                 ",".join(students),
                 "\x1f".join("3" for _ in students),

@@ -36,6 +36,7 @@ from deploy.local.servers import (
     stop_postmaster,
     stop_process,
 )
+from deploy.local.settle import wait_settled
 from deploy.local.supervisor import SERVER, Supervisor, signals_deferred
 from ejournal_platform.db_roles import app_role, owner_role, provision, role_url
 from ejournal_platform.migrations import upgrade
@@ -266,7 +267,9 @@ class Stack:
         for service in SERVICES:
             address = f"127.0.0.1:{s.service_port(service)}"
             self.spawn(service, f"services.{service}", environments[service], address)
-        self.spawn("gateway", "services.gateway", environments["gateway"], f"http://127.0.0.1:{s.gateway_port}")
+        self.spawn(
+            "gateway", "services.gateway", environments["gateway"], f"http://127.0.0.1:{s.gateway_port}"
+        )
 
     def environments(self, url_of: Callable[[str], str]) -> dict[str, dict[str, str]]:
         """Each service's and the gateway's variables: the names of their settings classes, as the
@@ -370,6 +373,14 @@ class Stack:
         self.wait_healthy()
         if demo_loaded is not None:
             demo_loaded()
+            print("· waiting for the demo data to reach every service", flush=True)
+            urls = [
+                url_of(f"ejournal_{sv}").replace("postgresql+psycopg://", "postgresql://") for sv in SERVICES
+            ]
+            took = wait_settled(
+                urls, self.settings.nats_monitor_port, self.settings.start_timeout, self.supervisor.check
+            )
+            print(f"· demo data settled in {took:.1f} s", flush=True)
 
     def describe(self) -> str:
         s = self.settings

@@ -443,6 +443,37 @@ def test_the_service_layer_builds_no_queries(service: str) -> None:
     assert found == {}, f"build queries in services/{service}/adapters/, not in its service layer"
 
 
+# Gradebook's service layer reaches its rows through repositories in adapters/ (sections_repo,
+# statements_repo, disputes_repo, projections_repo …, each taking the unit of work's session). The
+# modules below belong to other lanes of issue 15 and move their queries there: the grid read (reads)
+# and the write path (marks, attendance, idempotency, fill). No other module may build or run a query.
+GRADEBOOK_OTHER_LANES = {
+    f"services.gradebook.service_layer.{module}"
+    for module in ("reads", "marks", "attendance", "idempotency", "fill")
+}
+
+
+def test_gradebooks_service_layer_builds_no_queries() -> None:
+    found = {
+        name: hits
+        for name, hits in query_building_modules("gradebook").items()
+        if name not in GRADEBOOK_OTHER_LANES
+    }
+    assert found == {}, "build queries in services/gradebook/adapters/, not in its service layer"
+
+
+def test_the_gradebook_check_sees_a_query_built_in_a_use_case() -> None:
+    """The check above is only as good as its finder: a use case building and running a statement, or
+    importing a builder, is seen."""
+    use_case = """
+from sqlalchemy import select
+async def closed(session, journal_id):
+    return (await session.execute(select(t.sections.c.closed_at))).scalar()
+"""
+    assert len(query_building(ast.parse(use_case))) >= 4
+    assert query_building(ast.parse("from sqlalchemy.ext.asyncio import AsyncSession")) == []
+
+
 def adapter_names(tree: ast.AST, service: str) -> set[str]:
     """Local names a module binds to its service's adapters (the modules, or anything from them)."""
     names = set()

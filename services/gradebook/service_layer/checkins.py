@@ -8,22 +8,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
 from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Wording
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import cells_sql
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import cells_sql, checkins_repo
 from services.gradebook.adapters.journal_rows import ColumnInfo, sections_of
 from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain import checkin
 from services.gradebook.domain.checkin_window import OutsideWindow, lesson_window
 from services.gradebook.domain.closed import section_closed
-from services.gradebook.domain.vocabulary import BY_CHECK_IN, CONTROL
+from services.gradebook.domain.vocabulary import BY_CHECK_IN
 from services.gradebook.service_layer.attendance import lesson_column, write_cells
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.journals import (
@@ -45,13 +41,7 @@ class CheckInCode:
 async def _lesson_journal(
     uow: UnitOfWork, lesson_id: uuid.UUID, now: datetime
 ) -> tuple[JournalView, ColumnInfo]:
-    journal_id = (
-        await uow.session.execute(
-            select(t.columns.c.journal_id)
-            .where(t.columns.c.column_id == lesson_id, t.columns.c.kind != CONTROL)
-            .limit(1)
-        )
-    ).scalar()
+    journal_id = await checkins_repo.journal_of_lesson(uow.session, lesson_id)
     if journal_id is None:
         raise NotFound("no such lesson", field="lesson_id")
     journal = await load_journal(uow.session, journal_id, now.date())
@@ -140,19 +130,15 @@ async def check_in(gb: Gradebook, principal: Principal | None, code: str) -> Che
             and (await sections_of(uow.session, journal.journal_id))[column.section_id].closed_at is not None
         ):
             raise section_closed("code")
-        first = await uow.session.execute(
-            insert(t.checkins)
-            .values(
-                column_id=column.column_id,
-                student_id=student,
-                journal_id=journal.journal_id,
-                checked_in_at=now,
-                time_window=window,
-            )
-            .on_conflict_do_nothing()
-            .returning(t.checkins.c.student_id)
+        first = await checkins_repo.record_first_check_in(
+            uow.session,
+            column_id=column.column_id,
+            student_id=student,
+            journal_id=journal.journal_id,
+            checked_in_at=now,
+            time_window=window,
         )
-        if first.first() is None:
+        if not first:
             raise AlreadyExists("you have already checked in for this lesson", field="code")
         conn = await raw_connection(uow.session)
         await cells_sql.lock_chain_head(conn, journal.journal_id)

@@ -13,16 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import InvalidArgument, NotFound
 from ejournal_platform.events import Event
-from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.journal_rows import SectionInfo
+from services.gradebook.adapters import sections_repo, statements_repo
 from services.gradebook.domain.vocabulary import SECTION_SERIES
 from services.gradebook.service_layer import idempotency
 from services.gradebook.service_layer.context import Gradebook
@@ -63,40 +59,16 @@ class CloseOutcome:
     stored: bytes | None = None
 
 
-async def _locked_section(session: AsyncSession, journal_id: uuid.UUID, section_id: uuid.UUID) -> SectionInfo:
-    s = t.sections.c
-    row = (
-        await session.execute(
-            select(
-                s.section_id,
-                s.control_kind,
-                s.date,
-                s.closing_deadline,
-                s.closed_at,
-                s.closed_by,
-                s.statement_id,
-            )
-            .where(s.journal_id == journal_id, s.section_id == section_id)
-            .with_for_update()
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"journal {journal_id} has no section {section_id}", field="section")
-    return SectionInfo(*row)
-
-
 async def close_in(
     uow: UnitOfWork, journal: JournalView, section_id: uuid.UUID, closer: str, reason: str, now: datetime
 ) -> ClosedSection:
     """Close one section in the caller's transaction; an already closed one is reported, not touched."""
     session = uow.session
-    section = await _locked_section(session, journal.journal_id, section_id)
+    section = await sections_repo.section(session, journal.journal_id, section_id, for_update=True)
+    if section is None:
+        raise NotFound(f"journal {journal.journal_id} has no section {section_id}", field="section")
     if section.closed_at is not None:
-        number = (
-            await session.execute(
-                select(t.statements.c.number).where(t.statements.c.statement_id == section.statement_id)
-            )
-        ).scalar()
+        number = await statements_repo.statement_number(session, section.statement_id)
         return ClosedSection(
             str(journal.journal_id), str(section_id), str(section.statement_id or ""), int(number or 0), True
         )
@@ -119,10 +91,14 @@ async def close_in(
         department_id=str(journal.department_id or ""),
         faculty_id=str(journal.faculty_id or ""),
     )
-    await session.execute(
-        update(t.sections)
-        .where(t.sections.c.journal_id == journal.journal_id, t.sections.c.section_id == section_id)
-        .values(closed_at=now, closed_by=closer, close_reason=reason, statement_id=formed.statement_id)
+    await sections_repo.mark_closed(
+        session,
+        journal.journal_id,
+        section_id,
+        at=now,
+        by=closer,
+        reason=reason,
+        statement_id=formed.statement_id,
     )
     uow.add_event(
         Event(
@@ -195,15 +171,7 @@ async def _close(
     if journal_id:
         journal_ids = [parse_id(journal_id, "journal_id")]
     else:
-        journal_ids = list(
-            (
-                await session.execute(
-                    select(t.sections.c.journal_id)
-                    .where(t.sections.c.section_id == section_id)
-                    .order_by(t.sections.c.journal_id)
-                )
-            ).scalars()
-        )
+        journal_ids = await sections_repo.journals_with_section(session, section_id)
         if not journal_ids:  # refused like someone else's section: no existence oracle
             raise refusal(principal, "journal.close")
     outcome = CloseOutcome()

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
@@ -18,9 +16,9 @@ from ejournal_platform.authz import require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from ejournal_platform.events import Event
-from ejournal_platform.pagination import Page, after, page_request
+from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import disputes_repo
 from services.gradebook.adapters.journal_rows import columns_of, sections_of
 from services.gradebook.domain import disputes as rules
 from services.gradebook.domain.closed import section_closed
@@ -55,31 +53,13 @@ def _broken(error: rules.DisputeRuleBroken) -> InvalidArgument:
     return InvalidArgument(error.field, error.reason)
 
 
-async def _add_message(
-    session: AsyncSession, dispute_id: uuid.UUID, author: str, role: str, body: str, at: datetime
-) -> None:
-    seq = (
-        await session.execute(
-            select(func.coalesce(func.max(t.dispute_messages.c.seq), 0)).where(
-                t.dispute_messages.c.dispute_id == dispute_id
-            )
-        )
-    ).scalar_one()
-    await session.execute(
-        insert(t.dispute_messages).values(
-            dispute_id=dispute_id, seq=seq + 1, author_id=author, author_role=role, text=body, at=at
-        )
-    )
-
-
 async def _view(session: AsyncSession, dispute_id: uuid.UUID, now: datetime) -> DisputeView:
-    row = (await session.execute(select(t.disputes).where(t.disputes.c.dispute_id == dispute_id))).one()
-    m = t.dispute_messages.c
+    row = await disputes_repo.dispute(session, dispute_id)
+    if row is None:
+        raise NotFound(f"no dispute {dispute_id}", field="dispute_id")
     thread = [
         Message(r.author_id, r.author_role, r.text, r.at)
-        for r in await session.execute(
-            select(t.dispute_messages).where(m.dispute_id == dispute_id).order_by(m.seq)
-        )
+        for r in await disputes_repo.thread(session, dispute_id)
     ]
     return DisputeView(row, thread, rules.is_overdue(row.status, row.answer_due_at, now))
 
@@ -108,40 +88,29 @@ async def open_dispute(
             section_id is not None and (await sections_of(session, journal.journal_id))[section_id].closed_at
         ):
             raise section_closed("column_id")  # it could never be accepted: the grade cannot change
-        current = (
-            await session.execute(
-                select(t.marks.c.value).where(
-                    t.marks.c.journal_id == journal_uuid,
-                    t.marks.c.term_id == journal.term_id,
-                    t.marks.c.column_id == column_uuid,
-                    t.marks.c.student_id == student,
-                )
-            )
-        ).scalar()
+        current = await disputes_repo.mark_value(session, journal_uuid, journal.term_id, column_uuid, student)
         try:
             rules.check_opening(message, current)
         except rules.DisputeRuleBroken as error:
             raise _broken(error) from None
         dispute_id = uuid.uuid4()
         due = rules.answer_due(now, get_profile(journal.profile_code).dispute_answer_days)
-        created = await session.execute(
-            insert(t.disputes)
-            .values(
-                dispute_id=dispute_id,
-                journal_id=journal_uuid,
-                column_id=column_uuid,
-                student_id=student,
-                disputed_value=current or "",
-                opened_at=now,
-                answer_due_at=due,
-                status=rules.OPEN,
-            )
-            .on_conflict_do_nothing()
-            .returning(t.disputes.c.dispute_id)
+        created = await disputes_repo.open_dispute(
+            session,
+            dispute_id=dispute_id,
+            journal_id=journal_uuid,
+            column_id=column_uuid,
+            student_id=student,
+            disputed_value=current or "",
+            opened_at=now,
+            answer_due_at=due,
+            status=rules.OPEN,
         )
-        if created.first() is None:
+        if not created:
             raise AlreadyExists("this grade already has an open dispute", field="column_id")
-        await _add_message(session, dispute_id, principal.subject, "student", message.strip(), now)
+        await disputes_repo.add_message(
+            session, dispute_id, principal.subject, "student", message.strip(), now
+        )
         uow.add_event(
             Event(
                 ev.DisputeOpened(
@@ -174,11 +143,7 @@ async def answer_dispute(
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        row = (
-            await session.execute(
-                select(t.disputes).where(t.disputes.c.dispute_id == dispute_uuid).with_for_update()
-            )
-        ).first()
+        row = await disputes_repo.dispute(session, dispute_uuid, for_update=True)
         if row is None:  # refused like someone else's dispute: no existence oracle
             raise refusal(principal, "mark.dispute.answer")
         journal = await load_journal(session, row.journal_id, now.date())
@@ -199,19 +164,17 @@ async def answer_dispute(
                 now,
             )
             corrected = outcome.cells[0].value
-        await session.execute(
-            update(t.disputes)
-            .where(t.disputes.c.dispute_id == dispute_uuid)
-            .values(
-                status=decision,
-                answered_by=principal.subject,
-                answered_at=now,
-                corrected_value=corrected,
-                decision_reason=reason,
-            )
+        await disputes_repo.record_answer(
+            session,
+            dispute_uuid,
+            status=decision,
+            answered_by=principal.subject,
+            answered_at=now,
+            corrected_value=corrected,
+            decision_reason=reason,
         )
         body = reason.strip() or f"accepted; corrected to {corrected}"
-        await _add_message(session, dispute_uuid, principal.subject, "teacher", body, now)
+        await disputes_repo.add_message(session, dispute_uuid, principal.subject, "teacher", body, now)
         uow.add_event(
             Event(
                 ev.DisputeAnswered(
@@ -247,28 +210,31 @@ async def list_disputes(
     the per-dispute visibility check, so it may hold fewer than its size."""
     page = page or page_request(0, "")
     now = gb.now()
-    d = t.disputes.c
+    after_key = page.after_key(datetime.fromisoformat, uuid.UUID) if page.after else None
     async with gb.unit_of_work() as uow:
         session = uow.session
-        order = (d.opened_at, d.dispute_id)
-        query = select(*order).order_by(*order).limit(page.fetch)
-        if page.after:
-            query = query.where(after(order, page.after_key(datetime.fromisoformat, uuid.UUID)))
+        of_journal, students = None, []
         if journal_id:
             journal = await authorized_journal(
                 session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
             )
-            query = query.where(d.journal_id == journal.journal_id)
+            of_journal = journal.journal_id
         elif principal is not None:
-            query = query.where(d.student_id == parse_id(student_id or principal.subject, "student_id"))
+            students.append(parse_id(student_id or principal.subject, "student_id"))
         else:
             require(principal, "journal.read")
         assert principal is not None
         if student_id:
-            query = query.where(d.student_id == parse_id(student_id, "student_id"))
-        if status:
-            query = query.where(d.status == status)
-        found, next_token = page.cut((await session.execute(query)).all(), key=lambda r: tuple(r))
+            students.append(parse_id(student_id, "student_id"))
+        rows = await disputes_repo.dispute_page(
+            session,
+            fetch=page.fetch,
+            after_key=after_key,
+            journal_id=of_journal,
+            student_ids=students,
+            status=status,
+        )
+        found, next_token = page.cut(rows, key=lambda r: tuple(r))
         views = [await _view(session, r.dispute_id, now) for r in found]
     only = visible_students(principal)
     if only is not None:

@@ -8,15 +8,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import update
-
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import closing_sql
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import closing_sql, sections_repo
 from services.gradebook.adapters.journal_rows import columns_of
 from services.gradebook.domain.journal import JournalView
 from services.gradebook.service_layer.closing import close_in
@@ -50,11 +47,7 @@ async def lock_if_final_scores_set(
             continue
         assert section_id is not None
         await close_in(uow, journal, section_id, principal.subject, "final scores set (KG-06)", now)
-        await session.execute(
-            update(t.journals)
-            .where(t.journals.c.journal_id == journal.journal_id)
-            .values(locked_at=now, locked_by=principal.subject)
-        )
+        await sections_repo.lock_journal(session, journal.journal_id, now, principal.subject)
         uow.add_event(
             Event(
                 ev.JournalLocked(

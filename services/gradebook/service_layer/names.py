@@ -11,30 +11,22 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.events import Event, ReceivedEvent
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import names_repo
 from services.gradebook.domain.statements import Names
 
-N = t.names.c
 EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
 
 
 async def _keep(session: AsyncSession, name_id: str, defined_at: str, **values: object) -> None:
     # PersonCreated has no instant: it is the person's only definition, so any time orders it.
     at = datetime.fromisoformat(defined_at) if defined_at else EPOCH
-    row = {**values, "defined_at": at}
-    await session.execute(
-        insert(t.names)
-        .values(name_id=uuid.UUID(name_id), **row)
-        .on_conflict_do_update(index_elements=["name_id"], set_=row, where=N.defined_at <= at)
-    )
+    await names_repo.keep_name(session, uuid.UUID(name_id), at, **values)
 
 
 async def unit_defined(session: AsyncSession, event: ReceivedEvent) -> list[Event]:
@@ -104,12 +96,7 @@ async def structure(
     async def load(ids: Iterable[uuid.UUID | None]) -> None:
         wanted = {i for i in ids if i is not None and i not in known}
         if wanted:
-            rows = await session.execute(
-                select(N.name_id, N.kind, N.title, N.parent_id, N.time_zone, N.profile_code).where(
-                    N.name_id.in_(wanted)
-                )
-            )
-            for r in rows:
+            for r in await names_repo.names_of(session, wanted):
                 known[r.name_id] = (r.kind, r.title, r.parent_id, r.time_zone, r.profile_code)
 
     person_ids = sorted({p for p in people if p})
@@ -134,13 +121,7 @@ async def structure(
     def title(some: uuid.UUID | None) -> str:
         return known[some][1] if some is not None and some in known else ""
 
-    unit = (
-        await session.execute(
-            select(t.course_units.c.code, t.course_units.c.title).where(
-                t.course_units.c.course_unit_id == _uuid(course_unit_id)
-            )
-        )
-    ).first()
+    unit = await names_repo.course_unit_code_title(session, _uuid(course_unit_id))
     uni = known.get(university) if university is not None else None
     names = Names(
         university=title(university),
@@ -181,6 +162,4 @@ async def specialty_code(session: AsyncSession, group_id: str) -> str:
     group = _uuid(group_id)
     if group is None:
         return ""
-    parent = select(N.parent_id).where(N.name_id == group, N.kind == "group").scalar_subquery()
-    code = await session.scalar(select(N.code).where(N.name_id == parent, N.kind == "specialty"))
-    return code or ""
+    return await names_repo.specialty_code(session, group)

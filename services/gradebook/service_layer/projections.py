@@ -9,8 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import delete, exists, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as cur
@@ -19,9 +17,8 @@ from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import Event, ReceivedEvent
 from ejournal_platform.logging import get_logger
-from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.projections_sql import JOURNAL_TEACHERS
-from services.gradebook.domain.history_chain import GENESIS
+from services.gradebook.adapters import projections_repo as rows
+from services.gradebook.adapters.sections_repo import journals_with_section
 from services.gradebook.domain.vocabulary import enum_word, event_date, journal_id_for, optional_uuid
 from services.gradebook.service_layer import names
 from services.gradebook.service_layer import roster_projections as roster
@@ -78,14 +75,6 @@ class Projector:
             out += await reconcile_journal(session, journal_id)
         return out
 
-    async def _journals_of(
-        self, session: AsyncSession, course_unit_ids: list[uuid.UUID], group_id: uuid.UUID | None
-    ) -> list[uuid.UUID]:
-        query = select(t.journals.c.journal_id).where(t.journals.c.course_unit_id.in_(course_unit_ids))
-        if group_id is not None:
-            query = query.where(t.journals.c.group_id == group_id)
-        return list((await session.execute(query)).scalars())
-
     # -- curriculum ------------------------------------------------------------------------------
 
     async def course_unit_defined(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
@@ -106,20 +95,9 @@ class Projector:
             "revision": m.revision,
             "course_number": m.course_number,
         }
-        statement = insert(t.course_units).values(course_unit_id=unit_id, **values)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["course_unit_id"], set_=values, where=t.course_units.c.revision <= m.revision
-            )
-        )
-        children = list(
-            (
-                await session.execute(
-                    select(t.course_units.c.course_unit_id).where(t.course_units.c.parent_id == unit_id)
-                )
-            ).scalars()
-        )
-        return await self._reconcile(session, await self._journals_of(session, [unit_id, *children], None))
+        await rows.put_course_unit(session, unit_id, values, m.revision)
+        children = await rows.parts_of(session, unit_id)
+        return await self._reconcile(session, await rows.journals_of(session, [unit_id, *children], None))
 
     async def load_assigned(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.TeachingLoadAssigned)
@@ -128,49 +106,21 @@ class Projector:
         journal_id = journal_id_for(
             m.term_id, m.course_unit_id, m.group_id, m.subgroup_id or None, lesson_type
         )
-        created = (
-            await session.execute(
-                insert(t.journals)
-                .values(
-                    journal_id=journal_id,
-                    term_id=uuid.UUID(m.term_id),
-                    course_unit_id=uuid.UUID(m.course_unit_id),
-                    group_id=uuid.UUID(m.group_id),
-                    subgroup_id=subgroup,
-                    lesson_type=lesson_type,
-                    profile_code=m.profile_code,
-                    department_id=optional_uuid(m.department_id),
-                    faculty_id=optional_uuid(m.faculty_id),
-                )
-                .on_conflict_do_nothing()
-                .returning(t.journals.c.journal_id)
-            )
-        ).first()
-        if created is not None:
-            await session.execute(
-                insert(t.chain_heads).values(journal_id=journal_id, position=0, hash=GENESIS)
-            )
-        await session.execute(
-            insert(t.journal_teachers)
-            .values(load_id=uuid.UUID(m.load_id), journal_id=journal_id, teacher_id=uuid.UUID(m.teacher_id))
-            .on_conflict_do_update(index_elements=["load_id"], set_={"active": True})
+        await rows.open_journal(
+            session,
+            journal_id,
+            term_id=uuid.UUID(m.term_id),
+            course_unit_id=uuid.UUID(m.course_unit_id),
+            group_id=uuid.UUID(m.group_id),
+            subgroup_id=subgroup,
+            lesson_type=lesson_type,
+            profile_code=m.profile_code,
+            department_id=optional_uuid(m.department_id),
+            faculty_id=optional_uuid(m.faculty_id),
         )
-        teachers = [
-            str(x)
-            for x in (
-                await session.execute(
-                    JOURNAL_TEACHERS,
-                    {"j": journal_id},
-                )
-            ).scalars()
-        ]
-        title = (
-            await session.execute(
-                select(t.course_units.c.title).where(
-                    t.course_units.c.course_unit_id == uuid.UUID(m.course_unit_id)
-                )
-            )
-        ).scalar() or ""
+        await rows.assign_teacher(session, uuid.UUID(m.load_id), journal_id, uuid.UUID(m.teacher_id))
+        teachers = [str(x) for x in await rows.journal_teachers(session, journal_id)]
+        title = await rows.course_unit_title(session, uuid.UUID(m.course_unit_id))
         unit_names, university_id = await names.structure(
             session,
             group_id=m.group_id,
@@ -200,11 +150,7 @@ class Projector:
 
     async def load_removed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.TeachingLoadRemoved)
-        await session.execute(
-            update(t.journal_teachers)
-            .where(t.journal_teachers.c.load_id == uuid.UUID(m.load_id))
-            .values(active=False)
-        )
+        await rows.unassign_teacher(session, uuid.UUID(m.load_id))
         return []
 
     async def lesson_scheduled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
@@ -225,32 +171,17 @@ class Projector:
             "cancelled": False,
             "revision": m.revision,
         }
-        await session.execute(
-            insert(t.lessons)
-            .values(lesson_id=uuid.UUID(m.lesson_id), **values)
-            .on_conflict_do_update(
-                index_elements=["lesson_id"], set_=values, where=t.lessons.c.revision <= m.revision
-            )
-        )
+        await rows.put_lesson(session, uuid.UUID(m.lesson_id), values, m.revision)
         return await self._reconcile(
             session,
-            await self._journals_of(session, [values["course_unit_id"]], values["group_id"]),  # type: ignore[list-item,arg-type]
+            await rows.journals_of(session, [values["course_unit_id"]], values["group_id"]),  # type: ignore[list-item,arg-type]
         )
 
     async def lesson_cancelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.LessonCancelled)
         lesson_id = uuid.UUID(m.lesson_id)
-        await session.execute(
-            update(t.lessons).where(t.lessons.c.lesson_id == lesson_id).values(cancelled=True)
-        )
-        open_section = ~exists().where(
-            t.sections.c.journal_id == t.columns.c.journal_id,
-            t.sections.c.section_id == t.columns.c.section_id,
-            t.sections.c.closed_at.is_not(None),
-        )
-        await session.execute(  # a column of a closed section keeps its state (curriculum refuses first)
-            update(t.columns).where(t.columns.c.column_id == lesson_id, open_section).values(cancelled=True)
-        )
+        # a column of a closed section keeps its state (curriculum refuses first)
+        await rows.cancel_lesson(session, lesson_id)
         return []
 
     async def control_event_scheduled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
@@ -268,27 +199,11 @@ class Projector:
             "profile_code": m.profile_code,
             "revision": m.revision,
         }
-        await session.execute(
-            insert(t.control_events)
-            .values(control_event_id=uuid.UUID(m.control_event_id), **values)
-            .on_conflict_do_update(
-                index_elements=["control_event_id"],
-                set_=values,
-                where=t.control_events.c.revision <= m.revision,
-            )
-        )
+        await rows.put_control_event(session, uuid.UUID(m.control_event_id), values, m.revision)
         # The integrated exam of an integrated discipline lives in its last block's journals (KZ-02).
-        last_blocks = list(
-            (
-                await session.execute(
-                    select(t.course_units.c.course_unit_id).where(
-                        t.course_units.c.parent_id == unit_id, t.course_units.c.is_last_part
-                    )
-                )
-            ).scalars()
-        )
+        last_blocks = await rows.parts_of(session, unit_id, last_only=True)
         return await self._reconcile(
-            session, await self._journals_of(session, [unit_id, *last_blocks], group_id)
+            session, await rows.journals_of(session, [unit_id, *last_blocks], group_id)
         )
 
     async def control_event_cancelled(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
@@ -297,46 +212,25 @@ class Projector:
         first; here it is ignored with a warning)."""
         m = event.parse(cur.ControlEventCancelled)
         ce_id = uuid.UUID(m.control_event_id)
-        kept = await session.scalar(
-            select(
-                exists().where(t.marks.c.column_id == ce_id)
-                | exists().where(t.attendance.c.column_id == ce_id)
-                | exists().where(t.history.c.column_id == ce_id)
-                | exists().where(t.sections.c.section_id == ce_id, t.sections.c.closed_at.is_not(None))
-            )
-        )
-        if kept:
+        if await rows.control_event_is_kept(session, ce_id):
             log.warning(
                 "ControlEventCancelled for a section with results or closed; ignored",
                 control_event_id=m.control_event_id, event_id=event.id,
             )  # fmt: skip
             return []
-        journal_ids = list(
-            (
-                await session.execute(select(t.sections.c.journal_id).where(t.sections.c.section_id == ce_id))
-            ).scalars()
-        )
+        journal_ids = await journals_with_section(session, ce_id)
         # The column goes; the section row stays (the service's role may not delete sections, see
         # migration 0003): it is left open and without its column; no process closes it (workflow
         # stops the event's closing process on the same event).
-        await session.execute(delete(t.columns).where(t.columns.c.column_id == ce_id))
-        await session.execute(delete(t.control_events).where(t.control_events.c.control_event_id == ce_id))
+        await rows.drop_control_event(session, ce_id)
         return await self._reconcile(session, journal_ids)
 
     async def deadline_changed(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:
         m = event.parse(cur.CalendarDeadlineChanged)
         column = "closing_deadline" if m.deadline_kind == "closing" else "grade_entry_deadline"
         ce_id = uuid.UUID(m.control_event_id)
-        await session.execute(
-            update(t.control_events)
-            .where(t.control_events.c.control_event_id == ce_id, t.control_events.c.revision <= m.revision)
-            .values({column: m.new_deadline or None, "revision": m.revision})
-        )
-        journal_ids = list(
-            (
-                await session.execute(select(t.sections.c.journal_id).where(t.sections.c.section_id == ce_id))
-            ).scalars()
-        )
+        await rows.change_deadline(session, ce_id, column, m.new_deadline or None, m.revision)
+        journal_ids = await journals_with_section(session, ce_id)
         return await self._reconcile(session, journal_ids)
 
     async def secret_rotated(self, session: AsyncSession, event: ReceivedEvent) -> list[Event]:

@@ -13,18 +13,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, time
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.reconcile_sql import (
-    ACTIVE_TEACHERS,
-    CONTROL_EVENTS_OF_JOURNAL,
-    LESSONS_OF_JOURNAL,
-)
+from services.gradebook.adapters import reconcile_repo as rows
 from services.gradebook.domain.sections import SectionSpan, ordered, section_for
 from services.gradebook.domain.vocabulary import CONTROL, LESSON, SELF_STUDY
 
@@ -40,30 +34,12 @@ def default_deadline(profile_code: str, day: object) -> datetime | None:
 
 
 async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> list[Event]:
-    journal = (
-        await session.execute(t.journals.select().where(t.journals.c.journal_id == journal_id))
-    ).first()
+    journal = await rows.journal(session, journal_id)
     if journal is None:
         return []
-    key = {"group_id": journal.group_id, "subgroup_id": journal.subgroup_id}
-    events = (
-        await session.execute(CONTROL_EVENTS_OF_JOURNAL, {**key, "course_unit_id": journal.course_unit_id})
-    ).all()
-    existing = {
-        s.section_id: s
-        for s in (
-            await session.execute(t.sections.select().where(t.sections.c.journal_id == journal_id))
-        ).all()
-    }
-    teachers = [
-        str(x)
-        for x in (
-            await session.execute(
-                ACTIVE_TEACHERS,
-                {"j": journal_id},
-            )
-        ).scalars()
-    ]
+    events = await rows.control_events(session, journal)
+    existing = {s.section_id: s for s in await rows.sections(session, journal_id)}
+    teachers = [str(x) for x in await rows.active_teachers(session, journal_id)]
     published: list[Event] = []
     for ce in events:
         deadline = ce.closing_deadline or default_deadline(journal.profile_code, ce.date)
@@ -78,22 +54,14 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
         if not changed:
             continue
         values = {"control_kind": ce.kind, "date": ce.date, "closing_deadline": deadline}
-        await session.execute(
-            insert(t.sections)
-            .values(journal_id=journal_id, section_id=ce.control_event_id, **values)
-            .on_conflict_do_update(index_elements=["journal_id", "section_id"], set_=values)
-        )
+        await rows.put_section(session, journal_id, ce.control_event_id, values)
         column = {
             "kind": CONTROL,
             "date": ce.date,
             "section_id": ce.control_event_id,
             "control_kind": ce.kind,
         }
-        await session.execute(
-            insert(t.columns)
-            .values(journal_id=journal_id, column_id=ce.control_event_id, **column)
-            .on_conflict_do_update(index_elements=["journal_id", "column_id"], set_=column)
-        )
+        await rows.put_column(session, journal_id, ce.control_event_id, column)
         published.append(
             Event(
                 ev.SectionScheduled(
@@ -112,21 +80,13 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
                 subject=f"journal/{journal_id}",
             )
         )
-    lessons = (
-        await session.execute(
-            LESSONS_OF_JOURNAL,
-            {**key, "course_unit_id": journal.course_unit_id, "lesson_type": journal.lesson_type},
-        )
-    ).all()
-    sections = (await session.execute(t.sections.select().where(t.sections.c.journal_id == journal_id))).all()
+    lessons = await rows.lessons(session, journal)
+    sections = await rows.sections(session, journal_id)
     spans = ordered(
         [SectionSpan(str(s.section_id), s.control_kind, s.date, s.closed_at is not None) for s in sections]
     )
     closed = {span.section_id for span in spans if span.closed}
-    current = {
-        c.column_id: c
-        for c in (await session.execute(t.columns.select().where(t.columns.c.journal_id == journal_id))).all()
-    }
+    current = {c.column_id: c for c in await rows.columns(session, journal_id)}
     for lesson in lessons:
         before = current.get(lesson.lesson_id)
         if before is not None and before.section_id is not None and str(before.section_id) in closed:
@@ -147,9 +107,5 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
         }
         if before is not None and all(getattr(before, k) == v for k, v in values.items()):
             continue
-        await session.execute(
-            insert(t.columns)
-            .values(journal_id=journal_id, column_id=lesson.lesson_id, **values)
-            .on_conflict_do_update(index_elements=["journal_id", "column_id"], set_=values)
-        )
+        await rows.put_column(session, journal_id, lesson.lesson_id, values)
     return published

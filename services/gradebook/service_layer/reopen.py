@@ -11,9 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.authz import ResourceScope, Role, require
 from ejournal_platform.context import Principal
@@ -27,9 +24,7 @@ from ejournal_platform.errors import (
 )
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import grants_sql
-from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.journal_rows import SectionInfo
+from services.gradebook.adapters import grants_repo, grants_sql, sections_repo, statements_repo
 from services.gradebook.domain.statements import Signer, corrected_students, parse_content
 from services.gradebook.domain.vocabulary import INDIVIDUAL_SERIES
 from services.gradebook.service_layer.context import Gradebook
@@ -82,8 +77,7 @@ async def grant_reopen(
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        g = t.reopen_grants.c
-        existing = (await session.execute(select(t.reopen_grants).where(g.case_id == case_id))).first()
+        existing = await grants_repo.grant_of_case(session, case_id)
         if existing is not None:
             if (existing.teacher_id, existing.journal_id, existing.section_id) != (
                 teacher,
@@ -103,13 +97,7 @@ async def grant_reopen(
             )
         if teacher_id not in journal.teacher_ids:
             raise FailedPrecondition("the teacher does not teach this journal", field="teacher_id")
-        closed = (
-            await session.execute(
-                select(t.sections.c.closed_at).where(
-                    t.sections.c.journal_id == journal_uuid, t.sections.c.section_id == section_id
-                )
-            )
-        ).first()
+        closed = await sections_repo.section(session, journal_uuid, section_id)
         if closed is None:
             raise NotFound(f"journal {journal_id} has no section {section}", field="section")
         if closed.closed_at is None:
@@ -160,34 +148,18 @@ class EndOutcome:
 
 
 async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: datetime) -> EndOutcome:
-    session: AsyncSession = uow.session
+    session = uow.session
     g = grant
     journal = await load_journal(session, g.journal_id, now.date())
-    s = t.sections.c
-    section_row = (
-        await session.execute(
-            select(
-                s.section_id,
-                s.control_kind,
-                s.date,
-                s.closing_deadline,
-                s.closed_at,
-                s.closed_by,
-                s.statement_id,
-            ).where(s.journal_id == g.journal_id, s.section_id == g.section_id)
-        )
-    ).one()
-    section = SectionInfo(*section_row)
+    section = await sections_repo.section(session, g.journal_id, g.section_id)
+    if section is None:  # a grant is recorded only for an existing, closed section
+        raise NotFound(f"journal {g.journal_id} has no section {g.section_id}", field="section")
     touched = await grants_sql.corrected_students(session, g.grant_id)
     outcome = EndOutcome()
     original_id = ""
     if touched and section.statement_id is not None:
         original_id = str(section.statement_id)
-        content = (
-            await session.execute(
-                select(t.statements.c.content).where(t.statements.c.statement_id == section.statement_id)
-            )
-        ).scalar_one()
+        content = await statements_repo.statement_content(session, section.statement_id)
         original_lines = parse_content(content).lines
         now_lines = await section_lines(session, journal, section, touched)
         changed = set(corrected_students(original_lines, now_lines))
@@ -215,16 +187,14 @@ async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: date
             )
             uow.add_event(formed.event)
             outcome = EndOutcome(str(formed.statement_id), formed.number, [line.student_id for line in lines])
-    await session.execute(
-        update(t.reopen_grants)
-        .where(t.reopen_grants.c.grant_id == g.grant_id)
-        .values(
-            ended_at=now,
-            end_reason=reason,
-            individual_statement_id=uuid.UUID(outcome.individual_statement_id)
-            if outcome.individual_statement_id
-            else None,
-        )
+    await grants_repo.end_grant(
+        session,
+        g.grant_id,
+        ended_at=now,
+        end_reason=reason,
+        individual_statement_id=uuid.UUID(outcome.individual_statement_id)
+        if outcome.individual_statement_id
+        else None,
     )
     uow.add_event(
         Event(
@@ -252,10 +222,7 @@ async def end_reopen(gb: Gradebook, principal: Principal | None, case_id: str, r
         raise InvalidArgument("reason", f"{reason!r} is not one of: submitted, expired")
     now = gb.now()
     async with gb.unit_of_work() as uow:
-        g = t.reopen_grants.c
-        grant = (
-            await uow.session.execute(select(t.reopen_grants).where(g.case_id == case_id).with_for_update())
-        ).first()
+        grant = await grants_repo.grant_of_case(uow.session, case_id, for_update=True)
         if grant is None:  # refused like someone else's grant: no existence oracle
             if principal is not None and not principal.is_service:
                 raise refusal(principal, "journal.write")
@@ -265,12 +232,8 @@ async def end_reopen(gb: Gradebook, principal: Principal | None, case_id: str, r
             number = 0
             if grant.individual_statement_id is not None:
                 number = (
-                    await uow.session.execute(
-                        select(t.statements.c.number).where(
-                            t.statements.c.statement_id == grant.individual_statement_id
-                        )
-                    )
-                ).scalar_one()
+                    await statements_repo.statement_number(uow.session, grant.individual_statement_id) or 0
+                )
             corrected = await grants_sql.corrected_students(uow.session, grant.grant_id)
             return EndOutcome(
                 str(grant.individual_statement_id or ""), int(number), [str(x) for x in corrected], True
@@ -294,15 +257,7 @@ async def end_expired_grants(gb: Gradebook, actor: str = "service:gradebook") ->
     ended = 0
     while True:
         async with gb.unit_of_work() as uow:
-            g = t.reopen_grants.c
-            grant = (
-                await uow.session.execute(
-                    select(t.reopen_grants)
-                    .where(g.ended_at.is_(None), g.expires_at <= now)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                )
-            ).first()
+            grant = await grants_repo.next_expired_grant(uow.session, now)
             if grant is None:
                 return ended
             await end_in(uow, grant, actor, "expired", now)

@@ -9,15 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.events import Event
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.journal_rows import SectionInfo, columns_of, marks_by_student
+from services.gradebook.adapters.statements_repo import add_statement, next_number
 from services.gradebook.domain.statements import (
     Header,
     Line,
@@ -39,28 +37,6 @@ class Formed:
     number: int
     content_hash: str
     event: Event
-
-
-async def next_number(session: AsyncSession, series: str, term_id: str) -> int:
-    c = t.statement_counters.c
-    await session.execute(
-        insert(t.statement_counters)
-        .values(series=series, term_id=term_id, last_number=0)
-        .on_conflict_do_nothing()
-    )
-    # The row lock is held to commit: the next transaction of this series and term waits, and a
-    # rollback returns the number, so numbers have no gaps.
-    last = (
-        await session.execute(
-            select(c.last_number).where(c.series == series, c.term_id == term_id).with_for_update()
-        )
-    ).scalar_one()
-    await session.execute(
-        update(t.statement_counters)
-        .where(c.series == series, c.term_id == term_id)
-        .values(last_number=last + 1)
-    )
-    return int(last) + 1
 
 
 async def store_statement(
@@ -111,26 +87,25 @@ async def store_statement(
     content = canonical_content(header, lines, signers, names)
     digest = content_hash(content)
     statement_id = uuid.uuid4()
-    await session.execute(
-        insert(t.statements).values(
-            statement_id=statement_id,
-            series=series,
-            term_id=term_id,
-            number=number,
-            kind=kind,
-            journal_id=uuid.UUID(journal_id) if journal_id else None,
-            section_id=uuid.UUID(section) if section else None,
-            course_unit_id=uuid.UUID(course_unit_id) if course_unit_id else None,
-            group_id=uuid.UUID(group_id) if group_id else None,
-            control_kind=control_kind,
-            formed_at=formed_at,
-            formed_by=formed_by,
-            content=content,
-            content_hash=digest,
-            original_statement_id=uuid.UUID(original_statement_id) if original_statement_id else None,
-            case_id=case_id or None,
-            idempotency_key=idempotency_key,
-        )
+    await add_statement(
+        session,
+        statement_id=statement_id,
+        series=series,
+        term_id=term_id,
+        number=number,
+        kind=kind,
+        journal_id=uuid.UUID(journal_id) if journal_id else None,
+        section_id=uuid.UUID(section) if section else None,
+        course_unit_id=uuid.UUID(course_unit_id) if course_unit_id else None,
+        group_id=uuid.UUID(group_id) if group_id else None,
+        control_kind=control_kind,
+        formed_at=formed_at,
+        formed_by=formed_by,
+        content=content,
+        content_hash=digest,
+        original_statement_id=uuid.UUID(original_statement_id) if original_statement_id else None,
+        case_id=case_id or None,
+        idempotency_key=idempotency_key,
     )
     event = Event(
         ev.StatementFormed(

@@ -7,22 +7,14 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from ejournal_regulation import get_profile
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import statements_repo, totals_repo
 from services.gradebook.adapters.journal_rows import columns_of, marks_by_student
-from services.gradebook.adapters.totals_sql import (
-    EXAMS,
-    GROUP_STUDENTS,
-    STUDENT_ATTENDANCE,
-    STUDENT_JOURNALS,
-    UNIT_TEACHERS,
-)
 from services.gradebook.domain.statements import Signer, integrated_line
 from services.gradebook.domain.totals import (
     IntegratedResult,
@@ -87,8 +79,7 @@ class Unit:
 async def _unit(
     session: AsyncSession, course_unit_id: uuid.UUID, principal: Principal | None, action: str
 ) -> Unit:
-    cu = t.course_units.c
-    row = (await session.execute(select(t.course_units).where(cu.course_unit_id == course_unit_id))).first()
+    row = await totals_repo.course_unit(session, course_unit_id)
     if row is None:
         raise refusal(principal, action)
     if row.kind not in ("module", "integrated_discipline"):
@@ -96,13 +87,7 @@ async def _unit(
             "course_unit_id",
             f"is a {row.kind}; only a module or an integrated discipline has integrated results",
         )
-    parts = list(
-        (
-            await session.execute(
-                select(t.course_units).where(cu.parent_id == course_unit_id).order_by(cu.position)
-            )
-        ).all()
-    )
+    parts = await totals_repo.parts_of(session, course_unit_id)
     if not parts:
         raise FailedPrecondition("the course unit has no parts yet", field="course_unit_id")
     return Unit(
@@ -127,20 +112,12 @@ async def integrated_results(
         else [p.course_unit_id for p in unit.parts]
     )
     best: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, str]] = {}
-    for r in await session.execute(EXAMS, {"group": group_id, "units": exam_units}):
+    for r in await totals_repo.exam_results(session, group_id, exam_units):
         owner = unit.course_unit_id if unit.kind == "integrated_discipline" else r.course_unit_id
         key, rank = (r.student_id, owner), exam_preference(r.lesson_type)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, r.value)
-    students = sorted(
-        (
-            await session.execute(
-                GROUP_STUDENTS,
-                {"g": group_id},
-            )
-        ).scalars(),
-        key=str,
-    )
+    students = sorted(await totals_repo.group_students(session, group_id), key=str)
     results = {}
     for student in students:
         if unit.kind == "integrated_discipline":
@@ -158,12 +135,7 @@ async def integrated_results(
 
 
 async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, part: Any) -> ResourceScope:
-    teachers = (
-        await session.execute(
-            UNIT_TEACHERS,
-            {"g": group_id, "u": part.course_unit_id},
-        )
-    ).scalars()
+    teachers = await totals_repo.unit_teachers(session, group_id, part.course_unit_id)
     return ResourceScope(
         faculty_id=str(part.faculty_id or unit.faculty_id or "") or None,
         department_id=str(part.department_id) if part.department_id else None,
@@ -203,14 +175,7 @@ async def form_integrated_statement(
         unit = await _unit(session, parse_id(course_unit_id, "course_unit_id"), principal, "statement.form")
         part = finishing_part(unit)
         principal = require(principal, "statement.form", await _unit_scope(session, unit, group, part))
-        s = t.statements.c
-        existing = (
-            await session.execute(
-                select(s.statement_id, s.number).where(
-                    s.kind == "integrated", s.course_unit_id == unit.course_unit_id, s.group_id == group
-                )
-            )
-        ).first()
+        existing = await statements_repo.integrated_statement(session, unit.course_unit_id, group)
         if existing is not None:
             return IntegratedFormed(str(existing.statement_id), int(existing.number), INTEGRATED_SERIES, True)
         students, results = await integrated_results(session, unit, group)
@@ -260,7 +225,7 @@ async def student_results(
         raise PermissionDenied("permission denied: journal.read")
     async with gb.unit_of_work() as uow:
         session = uow.session
-        ids = list((await session.execute(STUDENT_JOURNALS, {"s": student, "term": term})).scalars())
+        ids = await totals_repo.student_journals(session, student, term)
         if not ids and personal is None:
             raise PermissionDenied("permission denied: journal.read")
         for journal_id in ids:
@@ -273,13 +238,7 @@ async def student_results(
                 require(principal, "journal.read", narrowed)
             columns = await columns_of(session, journal.journal_id)
             marks = await marks_by_student(session, journal.journal_id, columns)
-            attendance = {
-                r.column_id: r.status
-                for r in await session.execute(
-                    STUDENT_ATTENDANCE,
-                    {"j": journal.journal_id, "s": student},
-                )
-            }
+            attendance = await totals_repo.student_attendance(session, journal.journal_id, student)
             pairs = marks.get(student, [])
             by_column = {c.column_id: m.value for c, m in pairs}
             cells = [

@@ -23,7 +23,7 @@ from ejournal_platform.outbox import OutboxWriter
 from services.identity.adapters import tables
 from services.identity.adapters.passwords import PasswordHashing
 from services.identity.domain.people import PersonCategory, Placement
-from services.identity.service_layer.bootstrap import Account, ensure_accounts
+from services.identity.service_layer.bootstrap import Account, EnsureAccounts, ensure_accounts
 from services.identity.service_layer.deps import Deps, utc_now
 from services.identity.service_layer.keys import KeyRing
 
@@ -44,19 +44,19 @@ def demo_accounts(today: date) -> tuple[Account, ...]:
         name = person.name
         accounts.append(
             Account(
-                person.id,
-                person.login,
-                name.last,
-                name.first,
-                name.patronymic,
-                person.language,
-                PersonCategory(person.category),
-                Placement(*demo.placement(person, today)),
-                demo.profile_of(person),
-                DEMO_PASSWORD,
-                demo.roles(person, today),
-                person.requested,
-                demo_address(person.login),
+                person_id=person.id,
+                login=person.login,
+                last_name=name.last,
+                first_name=name.first,
+                patronymic=name.patronymic,
+                language=person.language,
+                category=PersonCategory(person.category),
+                placement=Placement(*demo.placement(person, today)),
+                profile_code=demo.profile_of(person),
+                password=DEMO_PASSWORD,
+                roles=demo.roles(person, today),
+                from_login_request=person.requested,
+                email=demo_address(person.login),
             )
         )
     return tuple(sorted(accounts, key=lambda account: account.category is PersonCategory.PARENT))
@@ -64,7 +64,7 @@ def demo_accounts(today: date) -> tuple[Account, ...]:
 
 async def seed_accounts(deps: Deps, today: date | None = None) -> int:
     """Ensure every demo account; return how many were created."""
-    return await ensure_accounts(deps, demo_accounts(today or deps.clock().date()))
+    return await ensure_accounts(deps, EnsureAccounts(accounts=demo_accounts(today or deps.clock().date())))
 
 
 async def seed_demo(database_url: str) -> int:

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import Text, and_, cast, exists, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import Role, ScopeType
 from ejournal_platform.errors import NotFound
-from services.identity.adapters.tables import role_assignments
+from services.identity.adapters.tables import people, role_assignments
 from services.identity.domain.roles import NewAssignment, RoleAssignment
 
 t = role_assignments
@@ -182,3 +182,19 @@ async def holders_anywhere(
         conditions.append(t.c.scope_id == scope_id)
     rows = await session.execute(select(t.c.person_id).where(*conditions).distinct())
     return [str(person_id) for person_id in rows.scalars()]
+
+
+async def any_administrator(session: AsyncSession) -> bool:
+    """Whether anyone was ever made an administrator of this installation (revoked or not)."""
+    found = await session.execute(select(t.c.id).where(t.c.role == Role.ADMINISTRATOR.value).limit(1))
+    return found.first() is not None
+
+
+async def groups_of_children(session: AsyncSession, parent_id: str) -> list[str]:
+    """The groups of the students this person is a parent of (a parent's grant names the student)."""
+    child_ids = select(t.c.scope_id).where(
+        t.c.person_id == uuid.UUID(parent_id), t.c.role == Role.PARENT.value,
+        t.c.scope_type == ScopeType.STUDENT.value, t.c.revoked_at.is_(None),
+    )  # fmt: skip
+    rows = await session.execute(select(people.c.group_id).where(cast(people.c.id, Text).in_(child_ids)))
+    return [group for group in rows.scalars() if group]

@@ -35,9 +35,13 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
 
     # -- tokens -------------------------------------------------------------------------------------
     async def Login(self, request: pb.LoginRequest, context: Ctx) -> pb.LoginResponse:
-        pair = await auth.login(
-            self.deps, request.login, request.password, request.client_address, request.user_agent
+        cmd = auth.Login(
+            login=request.login,
+            password=request.password,
+            client_address=request.client_address,
+            user_agent=request.user_agent,
         )
+        pair = await auth.login(self.deps, cmd)
         return pb.LoginResponse(
             access_token=pair.access_token,
             refresh_token=pair.refresh_token,
@@ -46,7 +50,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         )
 
     async def Refresh(self, request: pb.RefreshRequest, context: Ctx) -> pb.RefreshResponse:
-        pair = await auth.refresh(self.deps, request.refresh_token)
+        pair = await auth.refresh(self.deps, auth.Refresh(refresh_token=request.refresh_token))
         return pb.RefreshResponse(
             access_token=pair.access_token,
             refresh_token=pair.refresh_token,
@@ -144,10 +148,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def SetAccountStatus(
         self, request: pb.SetAccountStatusRequest, context: Ctx
     ) -> pb.SetAccountStatusResponse:
-        status = m.STATUS_FROM_PB.get(request.status)
-        person = await people.set_account_status(
-            self.deps, authenticated(), request.person_id, status, request.reason
+        cmd = people.SetAccountStatus(
+            person_id=request.person_id, status=m.STATUS_FROM_PB.get(request.status), reason=request.reason
         )
+        person = await people.set_account_status(self.deps, authenticated(), cmd)
         return pb.SetAccountStatusResponse(person=m.person_to_pb(person))
 
     async def GetPersonHistory(
@@ -162,17 +166,17 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def IssueCredentials(
         self, request: pb.IssueCredentialsRequest, context: Ctx
     ) -> pb.IssueCredentialsResponse:
-        login, generated = await credentials.issue_credentials(
-            self.deps, authenticated(), request.person_id, request.password
-        )
+        cmd = credentials.IssueCredentials(person_id=request.person_id, password=request.password)
+        login, generated = await credentials.issue_credentials(self.deps, authenticated(), cmd)
         return pb.IssueCredentialsResponse(login=login, generated_password=generated)
 
     async def ChangeOwnPassword(
         self, request: pb.ChangeOwnPasswordRequest, context: Ctx
     ) -> pb.ChangeOwnPasswordResponse:
-        await credentials.change_own_password(
-            self.deps, authenticated(), request.current_password, request.new_password
+        cmd = credentials.ChangeOwnPassword(
+            current_password=request.current_password, new_password=request.new_password
         )
+        await credentials.change_own_password(self.deps, authenticated(), cmd)
         return pb.ChangeOwnPasswordResponse()
 
     async def ListLoginAttempts(
@@ -190,22 +194,20 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
 
     # -- roles --------------------------------------------------------------------------------------
     async def GrantRole(self, request: pb.GrantRoleRequest, context: Ctx) -> pb.GrantRoleResponse:
-        assignment = await roles.grant_role(
-            self.deps,
-            authenticated(),
-            request.person_id,
-            request.role,
-            request.scope_type,
-            request.scope_id,
-            request.valid_from,
-            request.valid_until,
+        cmd = roles.GrantRole(
+            person_id=request.person_id,
+            role=request.role,
+            scope_type=request.scope_type,
+            scope_id=request.scope_id,
+            valid_from=request.valid_from,
+            valid_until=request.valid_until,
         )
+        assignment = await roles.grant_role(self.deps, authenticated(), cmd)
         return pb.GrantRoleResponse(assignment=m.assignment_to_pb(assignment))
 
     async def RevokeRole(self, request: pb.RevokeRoleRequest, context: Ctx) -> pb.RevokeRoleResponse:
-        assignment = await roles.revoke_role(
-            self.deps, authenticated(), request.assignment_id, request.reason
-        )
+        cmd = roles.RevokeRole(assignment_id=request.assignment_id, reason=request.reason)
+        assignment = await roles.revoke_role(self.deps, authenticated(), cmd)
         return pb.RevokeRoleResponse(assignment=m.assignment_to_pb(assignment))
 
     async def ListRoles(self, request: pb.ListRolesRequest, context: Ctx) -> pb.ListRolesResponse:
@@ -216,12 +218,21 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def SubmitLoginRequest(
         self, request: pb.SubmitLoginRequestRequest, context: Ctx
     ) -> pb.SubmitLoginRequestResponse:
-        fields = {
-            name: getattr(request, name)
-            for name in ("department_id", "faculty_id", "university_id", "last_name", "first_name",
-                         "patronymic", "language", "position", "email", "outgoing_number", "profile_code")
-        }  # fmt: skip
-        row = await login_requests.submit(self.deps, authenticated(), request.request_id.strip(), fields)
+        cmd = login_requests.SubmitLoginRequest(
+            request_id=request.request_id.strip(),
+            department_id=request.department_id,
+            faculty_id=request.faculty_id,
+            university_id=request.university_id,
+            last_name=request.last_name,
+            first_name=request.first_name,
+            patronymic=request.patronymic,
+            language=request.language,
+            position=request.position,
+            email=request.email,
+            outgoing_number=request.outgoing_number,
+            profile_code=request.profile_code,
+        )
+        row = await login_requests.submit(self.deps, authenticated(), cmd)
         return pb.SubmitLoginRequestResponse(login_request=m.login_request_to_pb(row))
 
     async def ListLoginRequests(
@@ -240,14 +251,13 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def DecideLoginRequest(
         self, request: pb.DecideLoginRequestRequest, context: Ctx
     ) -> pb.DecideLoginRequestResponse:
-        row, password = await login_requests.decide(
-            self.deps,
-            authenticated(),
-            request.login_request_id,
-            request.approve,
-            request.login,
-            request.reason,
+        cmd = login_requests.DecideLoginRequest(
+            login_request_id=request.login_request_id,
+            approve=request.approve,
+            login=request.login,
+            reason=request.reason,
         )
+        row, password = await login_requests.decide(self.deps, authenticated(), cmd)
         return pb.DecideLoginRequestResponse(
             login_request=m.login_request_to_pb(row), generated_password=password
         )
@@ -256,26 +266,28 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def AppointSubstitute(
         self, request: pb.AppointSubstituteRequest, context: Ctx
     ) -> pb.AppointSubstituteResponse:
-        fields: dict[str, object] = {
-            "absent_teacher_id": request.absent_teacher_id,
-            "substitute_id": request.substitute_id,
-            "department_id": request.department_id,
-            "journal_ids": list(request.journal_ids),
-            "course_unit_ids": list(request.course_unit_ids),
-            "starts_on": request.starts_on,
-            "ends_on": request.ends_on,
-            "protocol_number": request.decision.protocol_number,
-            "protocol_date": request.decision.protocol_date,
-            "reason": request.reason,
-        }
-        found = await substitutions.appoint(self.deps, authenticated(), request.request_id.strip(), fields)
+        cmd = substitutions.AppointSubstitute(
+            request_id=request.request_id.strip(),
+            absent_teacher_id=request.absent_teacher_id,
+            substitute_id=request.substitute_id,
+            department_id=request.department_id,
+            journal_ids=tuple(request.journal_ids),
+            course_unit_ids=tuple(request.course_unit_ids),
+            starts_on=request.starts_on,
+            ends_on=request.ends_on,
+            protocol_number=request.decision.protocol_number,
+            protocol_date=request.decision.protocol_date,
+            reason=request.reason,
+        )
+        found = await substitutions.appoint(self.deps, authenticated(), cmd)
         names = await substitutions.teacher_names(self.deps, [found])
         return pb.AppointSubstituteResponse(substitution=m.substitution_to_pb(found, names))
 
     async def EndSubstitution(
         self, request: pb.EndSubstitutionRequest, context: Ctx
     ) -> pb.EndSubstitutionResponse:
-        found = await substitutions.end(self.deps, authenticated(), request.substitution_id, request.reason)
+        cmd = substitutions.EndSubstitution(substitution_id=request.substitution_id, reason=request.reason)
+        found = await substitutions.end(self.deps, authenticated(), cmd)
         names = await substitutions.teacher_names(self.deps, [found])
         return pb.EndSubstitutionResponse(substitution=m.substitution_to_pb(found, names))
 
@@ -311,7 +323,8 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         return pb.StartTelegramLinkResponse(code=code, expires_in_seconds=ttl)
 
     async def LinkTelegram(self, request: pb.LinkTelegramRequest, context: Ctx) -> pb.LinkTelegramResponse:
-        person_id = await contacts.link_telegram(self.deps, authenticated(), request.code, request.chat_id)
+        cmd = contacts.LinkTelegram(code=request.code, chat_id=request.chat_id)
+        person_id = await contacts.link_telegram(self.deps, authenticated(), cmd)
         return pb.LinkTelegramResponse(person_id=person_id)
 
     async def ResolveRecipients(

@@ -56,12 +56,21 @@ async def access_token_for(
     )
 
 
-async def login(
-    deps: Deps, login_name: str, password: str, client_address: str, user_agent: str
-) -> TokenPair:
-    login_key = normalize_login(login_name)
+@dataclass(frozen=True, kw_only=True)
+class Login:
+    """A sign-in: nobody is authenticated yet, so the use case takes no principal."""
+
+    login: str
+    password: str
+    client_address: str = ""
+    user_agent: str = ""
+
+
+async def login(deps: Deps, cmd: Login) -> TokenPair:
+    login_key = normalize_login(cmd.login)
     if not login_key:
         raise InvalidArgument("login", "is required")
+    password, client_address, user_agent = cmd.password, cmd.client_address, cmd.user_agent
     if not password:
         raise InvalidArgument("password", "is required")
     now = deps.clock()
@@ -123,7 +132,15 @@ async def login(
     return pair
 
 
-async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
+@dataclass(frozen=True, kw_only=True)
+class Refresh:
+    """A refresh token's holder asks for a new pair: the token is the credential, no principal."""
+
+    refresh_token: str
+
+
+async def refresh(deps: Deps, cmd: Refresh) -> TokenPair:
+    refresh_token = cmd.refresh_token
     if not refresh_token:
         raise InvalidArgument("refresh_token", "is required")
     now = deps.clock()

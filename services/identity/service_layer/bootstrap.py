@@ -6,18 +6,14 @@ launcher can call it on every start.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from ejournal_platform.authz import Role
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists
 from ejournal_platform.logging import get_logger
-from services.identity.adapters import people_repo, roles_repo, tables
-from services.identity.adapters.locks import FIRST_ADMINISTRATOR_LOCK
+from services.identity.adapters import people_repo, roles_repo
+from services.identity.adapters.locks import lock_first_administrator
 from services.identity.domain.people import NewPerson, PersonCategory, Placement, validate_new_person
 from services.identity.domain.profiles import KNOWN_PROFILES
 from services.identity.domain.roles import validate_assignment
@@ -29,8 +25,10 @@ SYSTEM = "system:bootstrap"
 log = get_logger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Account:
+    """The command of `ensure_account` and `create_first_administrator`: one person's account."""
+
     person_id: str
     login: str
     last_name: str
@@ -46,12 +44,17 @@ class Account:
     email: str = ""
 
 
-async def ensure_account(deps: Deps, account: Account) -> bool:
+@dataclass(frozen=True, kw_only=True)
+class EnsureAccounts:
+    accounts: tuple[Account, ...]
+
+
+async def ensure_account(deps: Deps, cmd: Account) -> bool:
     """Create the account if its login is free; grant missing roles. True if it was created."""
-    return await ensure_accounts(deps, (account,)) == 1
+    return await ensure_accounts(deps, EnsureAccounts(accounts=(cmd,))) == 1
 
 
-async def ensure_accounts(deps: Deps, accounts: Iterable[Account]) -> int:
+async def ensure_accounts(deps: Deps, cmd: EnsureAccounts) -> int:
     """`ensure_account` for many, in one transaction; returns how many were created.
 
     Accounts that share a password share its hash: hashing is deliberately slow (argon2id at the
@@ -59,7 +62,7 @@ async def ensure_accounts(deps: Deps, accounts: Iterable[Account]) -> int:
     password, so hashing it once keeps the launcher's start short. (Equal hashes reveal equal
     passwords, which is no secret for a documented demo password; real people get their own.)
     """
-    checked = [(account, validated(account)) for account in accounts]
+    checked = [(account, validated(account)) for account in cmd.accounts]
     today = deps.clock().date()
     hashes: dict[str, str] = {}
     created = 0
@@ -141,19 +144,15 @@ async def _ensure(
     return existing is None
 
 
-async def create_first_administrator(deps: Deps, account: Account) -> None:
+async def create_first_administrator(deps: Deps, cmd: Account) -> None:
     """The first administrator of a new installation; refused once any administrator exists.
 
     A transaction-scoped advisory lock makes two simultaneous runs one after the other, so the second
     sees the first's administrator and is refused."""
-    new = validated(account)
+    new = validated(cmd)
     async with deps.unit_of_work() as uow:
-        await uow.session.execute(FIRST_ADMINISTRATOR_LOCK)
-        assignments = tables.role_assignments.c
-        exists = await uow.session.execute(
-            select(assignments.id).where(assignments.role == Role.ADMINISTRATOR.value).limit(1)
-        )
-        if exists.first() is not None:
+        await lock_first_administrator(uow.session)
+        if await roles_repo.any_administrator(uow.session):
             raise AlreadyExists("this installation already has an administrator; they create the others")
-        await _ensure(uow, deps, account, new, {}, deps.clock().date())
+        await _ensure(uow, deps, cmd, new, {}, deps.clock().date())
         await uow.commit()

@@ -8,30 +8,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Text, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, Role, ScopeType, allowed, require
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
 from services.identity.adapters import contacts_repo, people_repo, roles_repo
-from services.identity.adapters.tables import people, role_assignments
 from services.identity.domain.contacts import Contacts, validate_contacts
 from services.identity.service_layer.deps import Deps, hidden_not_found
 from services.identity.service_layer.people import placement_scope
 
 LINK_CODE_TTL = timedelta(minutes=15)
-
-
-async def _children_groups(session: AsyncSession, person_id: str) -> list[str]:
-    """The groups of the students this person is a parent of (a parent's grant names the student)."""
-    ra = role_assignments
-    child_ids = select(ra.c.scope_id).where(
-        ra.c.person_id == people_repo.parse_id(person_id), ra.c.role == Role.PARENT.value,
-        ra.c.scope_type == ScopeType.STUDENT.value, ra.c.revoked_at.is_(None),
-    )  # fmt: skip
-    rows = await session.execute(select(people.c.group_id).where(cast(people.c.id, Text).in_(child_ids)))
-    return [group for group in rows.scalars() if group]
 
 
 async def _authorize(session: AsyncSession, principal: Principal, person_id: str, action: str) -> None:
@@ -43,7 +30,7 @@ async def _authorize(session: AsyncSession, principal: Principal, person_id: str
     own = dataclasses.replace(placement_scope(person.placement), owner_id=person.id)
     scopes = [own] + [
         ResourceScope(university_id=person.placement.university_id, group_id=group)
-        for group in await _children_groups(session, person.id)
+        for group in await roles_repo.groups_of_children(session, person.id)
     ]
     if not any(allowed(principal, action, scope) for scope in scopes):
         require(principal, action, own)  # raises, logging the refusal
@@ -98,16 +85,24 @@ async def start_telegram_link(deps: Deps, principal: Principal) -> tuple[str, in
     return code, int(LINK_CODE_TTL.total_seconds())
 
 
-async def link_telegram(deps: Deps, principal: Principal, code: str, chat_id: str) -> str:
+@dataclass(frozen=True, kw_only=True)
+class LinkTelegram:
+    """The notifier's bot links the chat a code was sent from to whoever asked for the code."""
+
+    code: str
+    chat_id: str
+
+
+async def link_telegram(deps: Deps, principal: Principal, cmd: LinkTelegram) -> str:
     require(principal, "contacts.resolve")
-    if not chat_id.strip():
+    if not cmd.chat_id.strip():
         raise InvalidArgument("chat_id", "is required")
     async with deps.unit_of_work() as uow:
-        person_id = await contacts_repo.use_link_code(uow.session, _digest(code), deps.clock())
+        person_id = await contacts_repo.use_link_code(uow.session, _digest(cmd.code), deps.clock())
         if person_id is None:
             raise InvalidArgument("code", "is unknown, used or expired")
         old = await contacts_repo.get(uow.session, person_id)
-        linked = dataclasses.replace(old, telegram_chat_id=chat_id.strip())
+        linked = dataclasses.replace(old, telegram_chat_id=cmd.chat_id.strip())
         await contacts_repo.save(uow.session, linked, old.version)
         await people_repo.audit(uow.session, person_id, principal.subject, "contacts.telegram_linked", {})
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 from typing import Any
 
 from ejournal_platform.authz import allowed, permits_allow
@@ -57,10 +58,15 @@ async def store_password(
     await people_repo.audit(session, person.id, actor, action, {"by": actor})
 
 
-async def issue_credentials(
-    deps: Deps, principal: Principal, person_id: str, password: str
-) -> tuple[str, str]:
+@dataclass(frozen=True, kw_only=True)
+class IssueCredentials:
+    person_id: str
+    password: str = ""  # empty: generate one (returned once, to the issuer)
+
+
+async def issue_credentials(deps: Deps, principal: Principal, cmd: IssueCredentials) -> tuple[str, str]:
     """Set a person's password; return (login, generated password or "")."""
+    person_id, password = cmd.person_id, cmd.password
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, person_id, lock=True)
         if row is None:
@@ -89,7 +95,14 @@ def may_change_own_password(person: Person) -> bool:
     return profile(person.profile_code).users_change_own_password
 
 
-async def change_own_password(deps: Deps, principal: Principal, current: str, new: str) -> None:
+@dataclass(frozen=True, kw_only=True)
+class ChangeOwnPassword:
+    current_password: str
+    new_password: str
+
+
+async def change_own_password(deps: Deps, principal: Principal, cmd: ChangeOwnPassword) -> None:
+    current, new = cmd.current_password, cmd.new_password
     async with deps.unit_of_work() as uow:
         row = await people_repo.find_by_id(uow.session, principal.subject, lock=True)
         if row is None or principal.is_service:

@@ -26,10 +26,9 @@ from ejournal_platform.tokens import (
     jwks_document,
 )
 from services.identity.adapters import sessions_repo
-from services.identity.adapters.locks import KEY_ROTATION_LOCK
+from services.identity.adapters.locks import lock_signing_keys
 
 PLAIN_PEM = b"-----BEGIN PRIVATE KEY-----"
-KEY_LOCK = 0x1D_E7_17  # advisory lock id: replicas starting at once create one first key, not two
 
 
 class KeyRing:
@@ -75,7 +74,7 @@ class KeyRing:
         secret = self._secret()
         async with self._unit_of_work() as uow:
             session = uow.session
-            await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
+            await lock_signing_keys(session)
             rows = await sessions_repo.load_keys(session)
             for row in rows:
                 if bytes(row.private_pem).startswith(PLAIN_PEM):
@@ -105,7 +104,7 @@ class KeyRing:
         key = SigningKey.generate()
         async with self._unit_of_work() as uow:
             session = uow.session
-            await session.execute(KEY_ROTATION_LOCK, {"id": KEY_LOCK})
+            await lock_signing_keys(session)
             now = self._clock()
             await sessions_repo.add_key(session, key.kid, key.to_pem(self._secret()), now)
             await sessions_repo.retire_keys_except(session, key.kid, now)

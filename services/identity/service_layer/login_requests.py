@@ -7,6 +7,7 @@ and a first password (shown once), all in one transaction with the request's dec
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,8 +44,32 @@ def scope_of(row: Any) -> ResourceScope:
     )
 
 
-async def submit(deps: Deps, principal: Principal, request_id: str, fields: dict[str, str]) -> Any:
-    form = validate_form(**fields, known_profiles=KNOWN_PROFILES)
+@dataclass(frozen=True, kw_only=True)
+class SubmitLoginRequest:
+    """Form KZ-17; `request_id` makes a retry return the request already submitted."""
+
+    request_id: str = ""
+    department_id: str
+    faculty_id: str = ""
+    university_id: str
+    last_name: str
+    first_name: str
+    patronymic: str = ""
+    language: str
+    position: str
+    email: str
+    outgoing_number: str = ""
+    profile_code: str
+
+
+async def submit(deps: Deps, principal: Principal, cmd: SubmitLoginRequest) -> Any:
+    form = validate_form(
+        department_id=cmd.department_id, faculty_id=cmd.faculty_id, university_id=cmd.university_id,
+        last_name=cmd.last_name, first_name=cmd.first_name, patronymic=cmd.patronymic,
+        language=cmd.language, position=cmd.position, email=cmd.email,
+        outgoing_number=cmd.outgoing_number, profile_code=cmd.profile_code, known_profiles=KNOWN_PROFILES,
+    )  # fmt: skip
+    request_id = cmd.request_id
     require(
         principal,
         "login_request.submit",
@@ -100,9 +125,18 @@ async def issue_person(
     return person_id, password, created, granted
 
 
-async def decide(
-    deps: Deps, principal: Principal, login_request_id: str, approve: bool, login: str, reason: str
-) -> tuple[Any, str]:
+@dataclass(frozen=True, kw_only=True)
+class DecideLoginRequest:
+    """Issue (with the new teacher's login) or reject (with a reason) a submitted request."""
+
+    login_request_id: str
+    approve: bool
+    login: str = ""
+    reason: str = ""
+
+
+async def decide(deps: Deps, principal: Principal, cmd: DecideLoginRequest) -> tuple[Any, str]:
+    login_request_id, approve, login, reason = cmd.login_request_id, cmd.approve, cmd.login, cmd.reason
     async with deps.unit_of_work() as uow:
         row = await repo.get(uow.session, login_request_id, lock=True)
         if row is None:

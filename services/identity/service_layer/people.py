@@ -256,9 +256,15 @@ async def update_person(deps: Deps, principal: Principal, cmd: UpdatePerson) -> 
     return updated
 
 
-async def set_account_status(
-    deps: Deps, principal: Principal, person_id: str, status: AccountStatus | None, reason: str
-) -> Person:
+@dataclass(frozen=True, kw_only=True)
+class SetAccountStatus:
+    person_id: str
+    status: AccountStatus | None  # None: the request named no status (refused with a field error)
+    reason: str = ""
+
+
+async def set_account_status(deps: Deps, principal: Principal, cmd: SetAccountStatus) -> Person:
+    person_id, status, reason = cmd.person_id, cmd.status, cmd.reason
     if status is None:
         raise ValidationFailed("status is required", [("status", "is required: active, suspended or left")])
     async with deps.unit_of_work() as uow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.identity.v1 import events_pb2 as ev
@@ -87,21 +89,22 @@ async def grant(
     return assignment, role_event(assignment)
 
 
-async def grant_role(
-    deps: Deps,
-    principal: Principal,
-    person_id: str,
-    role: str,
-    scope_type: str,
-    scope_id: str,
-    valid_from: str,
-    valid_until: str,
-) -> RoleAssignment:
+@dataclass(frozen=True, kw_only=True)
+class GrantRole:
+    person_id: str
+    role: str
+    scope_type: str
+    scope_id: str
+    valid_from: str = ""  # ISO dates; empty: from today, without end
+    valid_until: str = ""
+
+
+async def grant_role(deps: Deps, principal: Principal, cmd: GrantRole) -> RoleAssignment:
     today = deps.clock().date()
-    new = validate_assignment(role, scope_type, scope_id, valid_from, valid_until, today)
-    action = grant_action(role)
+    new = validate_assignment(cmd.role, cmd.scope_type, cmd.scope_id, cmd.valid_from, cmd.valid_until, today)
+    action = grant_action(cmd.role)
     async with deps.unit_of_work() as uow:
-        person = await visible_person(uow.session, principal, person_id, action)
+        person = await visible_person(uow.session, principal, cmd.person_id, action)
         if new.role is Role.PARENT:  # the dean's office links parents of its own faculty's students
             child = await people_repo.find_by_id(uow.session, new.scope_id)
             if child is not None:
@@ -113,7 +116,14 @@ async def grant_role(
     return assignment
 
 
-async def revoke_role(deps: Deps, principal: Principal, assignment_id: str, reason: str) -> RoleAssignment:
+@dataclass(frozen=True, kw_only=True)
+class RevokeRole:
+    assignment_id: str
+    reason: str
+
+
+async def revoke_role(deps: Deps, principal: Principal, cmd: RevokeRole) -> RoleAssignment:
+    assignment_id, reason = cmd.assignment_id, cmd.reason
     if not reason.strip():
         raise ValidationFailed("a reason is required", [("reason", "is required to revoke a role")])
     async with deps.unit_of_work() as uow:

@@ -4,6 +4,7 @@ their own login, recording the absent teacher as the one substituted."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,10 +46,27 @@ async def teaches_in(session: AsyncSession, person_id: str, department_id: str, 
     return heads or (row.department_id == department_id and row.category == "staff")
 
 
-async def appoint(
-    deps: Deps, principal: Principal, request_id: str, fields: dict[str, object]
-) -> Substitution:
-    department_id = str(fields.get("department_id", "")).strip()
+@dataclass(frozen=True, kw_only=True)
+class AppointSubstitute:
+    """The department head's decision (protocol number and date); `request_id` makes a retry return
+    the substitution already appointed."""
+
+    request_id: str = ""
+    absent_teacher_id: str
+    substitute_id: str
+    department_id: str
+    journal_ids: tuple[str, ...] = ()
+    course_unit_ids: tuple[str, ...] = ()
+    starts_on: str
+    ends_on: str
+    protocol_number: str = ""
+    protocol_date: str = ""
+    reason: str = ""
+
+
+async def appoint(deps: Deps, principal: Principal, cmd: AppointSubstitute) -> Substitution:
+    request_id = cmd.request_id
+    department_id = cmd.department_id.strip()
     if not allowed(principal, "substitution.appoint", ResourceScope(department_id=department_id or None)):
         raise PermissionDenied(
             "permission denied: substitution.appoint — a substitute is appointed by the head of the "
@@ -57,9 +75,15 @@ async def appoint(
     async with deps.unit_of_work() as uow:
         if request_id and (earlier := await repo.find_by_request_id(uow.session, request_id)) is not None:
             return earlier
-        absent = await people_repo.find_by_id(uow.session, str(fields.get("absent_teacher_id", "")))
+        absent = await people_repo.find_by_id(uow.session, cmd.absent_teacher_id)
         rules = profile(absent.profile_code if absent is not None else "kz-medical")
-        new = validate_substitution(**fields, profile=rules)  # type: ignore[arg-type]
+        new = validate_substitution(
+            absent_teacher_id=cmd.absent_teacher_id, substitute_id=cmd.substitute_id,
+            department_id=cmd.department_id, journal_ids=list(cmd.journal_ids),
+            course_unit_ids=list(cmd.course_unit_ids), starts_on=cmd.starts_on, ends_on=cmd.ends_on,
+            protocol_number=cmd.protocol_number, protocol_date=cmd.protocol_date, reason=cmd.reason,
+            profile=rules,
+        )  # fmt: skip
         today = deps.clock().date()
         for field, person_id in (
             ("absent_teacher_id", new.absent_teacher_id),
@@ -109,7 +133,14 @@ async def appoint(
     return substitution
 
 
-async def end(deps: Deps, principal: Principal, substitution_id: str, reason: str) -> Substitution:
+@dataclass(frozen=True, kw_only=True)
+class EndSubstitution:
+    substitution_id: str
+    reason: str
+
+
+async def end(deps: Deps, principal: Principal, cmd: EndSubstitution) -> Substitution:
+    substitution_id, reason = cmd.substitution_id, cmd.reason
     async with deps.unit_of_work() as uow:
         found = await repo.get(uow.session, substitution_id, lock=True)
         if found is None:

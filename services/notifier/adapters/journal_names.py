@@ -5,6 +5,7 @@ discipline, group and lesson type rather than by its id)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -43,3 +44,9 @@ async def names_of(session: AsyncSession, journal_ids: Iterable[str]) -> dict[st
     query = select(c.journal_id, c.discipline, c.group_name, c.lesson_type)
     rows = (await session.execute(query.where(c.journal_id.in_(wanted)))).all()
     return {r.journal_id: JournalNames(r.journal_id, r.discipline, r.group_name, r.lesson_type) for r in rows}
+
+
+async def group_and_profile(session: AsyncSession, journal_id: str) -> Any:
+    """The journal's `group_id` and `profile_code`; None for a journal never opened here."""
+    query = select(journals.c.group_id, journals.c.profile_code)
+    return (await session.execute(query.where(journals.c.journal_id == journal_id))).first()

@@ -28,8 +28,8 @@ def notice_to_pb(row: Any) -> pb.Notice:
 
 
 class NotifierServicer(pb_grpc.NotifierServiceServicer):
-    def __init__(self, deps: Deps, clock: Any) -> None:
-        self._deps, self._clock = deps, clock
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
 
     async def ListMyNotices(self, request: pb.ListMyNoticesRequest, context: Ctx) -> pb.ListMyNoticesResponse:
         if request.limit < 0:
@@ -47,5 +47,6 @@ class NotifierServicer(pb_grpc.NotifierServiceServicer):
     async def MarkNoticesRead(
         self, request: pb.MarkNoticesReadRequest, context: Ctx
     ) -> pb.MarkNoticesReadResponse:
-        marked = await my_notices.mark_read(self._deps, authenticated(), request.notice_ids, self._clock)
+        cmd = my_notices.MarkNoticesRead(notice_ids=tuple(request.notice_ids))
+        marked = await my_notices.mark_read(self._deps, authenticated(), cmd)
         return pb.MarkNoticesReadResponse(marked=marked)

@@ -71,7 +71,7 @@ async def wire(runtime: Runtime) -> Wiring:
         servicers=[
             (
                 pb_grpc.add_NotifierServiceServicer_to_server,
-                NotifierServicer(Deps(runtime.unit_of_work), utc_now),
+                NotifierServicer(Deps(runtime.unit_of_work, utc_now)),
                 SERVICE,
             )
         ],

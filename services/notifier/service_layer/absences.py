@@ -10,15 +10,11 @@ profile from `JournalOpened` (the journal is opened before any mark is written i
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal_regulation import get_profile
-from services.notifier.adapters import journal_names
-from services.notifier.adapters.tables import absence_streaks as t
-from services.notifier.adapters.tables import journals
+from services.notifier.adapters import absence_streaks_repo, journal_names
 from services.notifier.domain.absences import CLEARED, Streak, after, status_of_mark
 from services.notifier.domain.notices import Audience, Category, NoticeSpec
 
@@ -39,8 +35,7 @@ async def absence_notices(
         mark = gb.MarkRecorded.FromString(data)
         if mark.column_kind != LESSON:
             return []
-        query = select(journals.c.group_id, journals.c.profile_code)
-        found = (await session.execute(query.where(journals.c.journal_id == mark.journal_id))).first()
+        found = await journal_names.group_and_profile(session, mark.journal_id)
         if found is None:  # a journal never opened here: its scale is unknown
             return []
         status = status_of_mark(mark.value, get_profile(found.profile_code))
@@ -54,15 +49,12 @@ async def _streak(
     session: AsyncSession, journal_id: str, student_id: str, group_id: str, lesson_id: str, status: str,
     threshold: int,
 ) -> list[NoticeSpec]:  # fmt: skip
-    key = (t.c.journal_id == journal_id, t.c.student_id == student_id)
-    row = (await session.execute(select(t.c.lessons).where(*key).with_for_update())).first()
-    before = Streak(tuple(row.lessons) if row else ())
+    kept = await absence_streaks_repo.lessons_locked(session, journal_id, student_id)
+    before = Streak(kept or ())
     streak, reached = after(before, lesson_id, status, threshold)
-    if (row is None and not streak.lessons) or (streak == before and status == CLEARED):
+    if (kept is None and not streak.lessons) or (streak == before and status == CLEARED):
         return []  # nothing to keep (most marks are grades of students who were there)
-    upsert = insert(t).values(journal_id=journal_id, student_id=student_id, lessons=list(streak.lessons))
-    await session.execute(upsert.on_conflict_do_update(index_elements=[t.c.journal_id, t.c.student_id],
-                                                       set_={"lessons": list(streak.lessons)}))  # fmt: skip
+    await absence_streaks_repo.save(session, journal_id, student_id, streak.lessons)
     if not reached:
         return []
     link = f"/api/v1/journals/{journal_id}/grid"

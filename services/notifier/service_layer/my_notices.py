@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ejournal_platform.context import Principal
@@ -34,15 +34,15 @@ async def list_my_notices(
         return shown, await notices_repo.unread_count(session, person), next_token
 
 
-async def mark_read(
-    deps: Deps,
-    principal: Principal,
-    notice_ids: Sequence[str],
-    clock: Callable[[], datetime],
-) -> int:
+@dataclass(frozen=True, kw_only=True)
+class MarkNoticesRead:
+    notice_ids: tuple[str, ...]
+
+
+async def mark_read(deps: Deps, principal: Principal, cmd: MarkNoticesRead) -> int:
     person = _person(principal)
     ids = []
-    for position, text in enumerate(notice_ids):
+    for position, text in enumerate(cmd.notice_ids):
         try:
             ids.append(uuid.UUID(text))
         except ValueError:
@@ -50,6 +50,6 @@ async def mark_read(
     async with deps.unit_of_work() as uow:
         session = uow.session
         # Only the caller's own notices match: someone else's id marks nothing and reveals nothing.
-        result = await notices_repo.mark_read(session, person, ids, clock())
+        result = await notices_repo.mark_read(session, person, ids, deps.clock())
         await uow.commit()
         return result

@@ -65,8 +65,11 @@ async def fresh(
 ) -> str:
     login = f"m.{uuid.uuid4().hex[:12]}"
     person_id = str(uuid.uuid4())
-    account = Account(person_id, login, "Тестова", "Әйгерім", "", "kk", category, placement, profile,
-                      DEMO_PASSWORD, roles, from_login_request=True)  # fmt: skip
+    account = Account(
+        person_id=person_id, login=login, last_name="Тестова", first_name="Әйгерім", patronymic="",
+        language="kk", category=category, placement=placement, profile_code=profile,
+        password=DEMO_PASSWORD, roles=roles, from_login_request=True,
+    )  # fmt: skip
     await ensure_account(identity.deps, account)
     return person_id
 
@@ -194,7 +197,8 @@ async def submit_built(identity: Identity, where: str, caller: str | None) -> Bu
 async def submitted_request(identity: Identity) -> str:
     head = identity.deps.keys
     principal = head._verifier.verify(await identity.token("kz.head.anatomy"))
-    row = await login_requests.submit(identity.deps, principal, "", login_form(KZ_ANAT, KZ_MED))
+    cmd = login_requests.SubmitLoginRequest(**login_form(KZ_ANAT, KZ_MED))
+    row = await login_requests.submit(identity.deps, principal, cmd)
     return str(row.id)
 
 
@@ -229,13 +233,13 @@ async def appointed(identity: Identity) -> str:
     request, _ = await appoint_built(identity, "in", None)
     principal = identity.deps.keys._verifier.verify(await identity.token("kz.head.anatomy"))
     assert isinstance(request, pb.AppointSubstituteRequest)
-    fields: dict[str, object] = {
-        "absent_teacher_id": request.absent_teacher_id, "substitute_id": request.substitute_id,
-        "department_id": request.department_id, "journal_ids": list(request.journal_ids), "course_unit_ids": [],  # noqa: E501
-        "starts_on": request.starts_on, "ends_on": request.ends_on, "protocol_number": "3",
-        "protocol_date": request.decision.protocol_date, "reason": "",
-    }  # fmt: skip
-    return (await substitutions.appoint(identity.deps, principal, "", fields)).id
+    cmd = substitutions.AppointSubstitute(
+        absent_teacher_id=request.absent_teacher_id, substitute_id=request.substitute_id,
+        department_id=request.department_id, journal_ids=tuple(request.journal_ids),
+        starts_on=request.starts_on, ends_on=request.ends_on, protocol_number="3",
+        protocol_date=request.decision.protocol_date,
+    )  # fmt: skip
+    return (await substitutions.appoint(identity.deps, principal, cmd)).id
 
 
 async def end_built(identity: Identity, where: str, caller: str | None) -> Built:

@@ -5,7 +5,6 @@ signed-in person is answered about their own notices only, never told whether an
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import grpc
 import pytest
@@ -30,7 +29,7 @@ async def test_every_rpc_needs_a_token_and_reveals_nothing(databases: Databases)
     tokens = TestTokens()
     server = GrpcServer(tokens.verifier_authenticator())
     deps = Deps.over(async_sessionmaker(engine, expire_on_commit=False))
-    servicer = NotifierServicer(deps, lambda: datetime.now(UTC))
+    servicer = NotifierServicer(deps)
     server.add(
         pb_grpc.add_NotifierServiceServicer_to_server,
         servicer,

@@ -154,14 +154,15 @@ async def test_my_notices_read_and_unread(databases: Databases, tmp_path: Path) 
     async with running_notifier(databases, {}) as notifier:
         await notifier.deliver(dispute())
         teacher = Principal(subject=pid("kz.teacher1"))
-        deps = Deps.over(notifier.sessions)
+        deps = Deps.over(notifier.sessions, notifier.clock)
         rows, unread, _ = await my_notices.list_my_notices(
             deps, teacher, False, page_request(0, "")
         )
         assert unread == 1 and rows[0].subject == "Студент бағаға дау айтады"
         other = Principal(subject=pid("kz.teacher2"))
-        assert await my_notices.mark_read(deps, other, [str(rows[0].id)], notifier.clock) == 0
-        assert await my_notices.mark_read(deps, teacher, [str(rows[0].id)], notifier.clock) == 1
+        read = my_notices.MarkNoticesRead(notice_ids=(str(rows[0].id),))
+        assert await my_notices.mark_read(deps, other, read) == 0
+        assert await my_notices.mark_read(deps, teacher, read) == 1
         rows, unread, _ = await my_notices.list_my_notices(
             deps, teacher, True, page_request(0, "")
         )

@@ -252,7 +252,7 @@ async def rebuild_semester() -> None:
         consumers.start()
         first = await wait_caught_up(consumers, timeout=900)
         started = time.perf_counter()
-        await rebuild(Deps.over(sessions), consumers)
+        await rebuild(Deps.over(sessions), consumers=consumers)
         await wait_caught_up(consumers, timeout=900)
         ours = time.perf_counter() - started
         raw = await bare_replay(js, len(demo.events))

@@ -280,31 +280,9 @@ def test_an_entrypoints_translation_module_is_named_translate() -> None:
 # procedure may leave out the principal or the command (curriculum's republish_structure(deps)); an
 # option that is not data (run_import's progress callback) is keyword-only.
 WRITE_SHAPE = ("deps", "principal", "cmd")
-# Write use cases of other services still in their own shape (issue 15, part 4: their lanes reshape
-# them). No new one may join; curriculum, identity and notifier have none left.
-WRITES_LEFT = {
-    "services.reporting.service_layer.documents.signing.approve",
-    "services.reporting.service_layer.documents.signing.complete_external",
-    "services.reporting.service_layer.documents.signing.prepare_external",
-    "services.reporting.service_layer.documents.signing.signed_pdf",
-    "services.reporting.service_layer.jobs.start_report",
-    "services.reporting.service_layer.rebuild.drop_read_models",
-    "services.reporting.service_layer.rebuild.rebuild",
-    "services.reporting.service_layer.retention.run_retention",
-    "services.reporting.service_layer.statement_content.fetch_missing",
-    "services.subscribers.service_layer.admin.register",
-    "services.subscribers.service_layer.admin.register_nats",
-    "services.subscribers.service_layer.admin.replay",
-    "services.subscribers.service_layer.admin.set_active",
-    "services.workflow.service_layer.case_records.record_step",
-    "services.workflow.service_layer.closing.close_sections",
-    "services.workflow.service_layer.closing.send_reminder",
-    "services.workflow.service_layer.counting.count_reopen",
-    "services.workflow.service_layer.monitoring.daily_fill_check",
-    "services.workflow.service_layer.monitoring.weekly_journal_check",
-    "services.workflow.service_layer.statement_deadlines.send_alert",
-    "services.workflow.service_layer.statement_deadlines.settle",
-}
+# Write use cases still in their own shape: none is left in any service (issue 15, part 4), and none
+# may join.
+WRITES_LEFT: set[str] = set()
 
 
 def commits(
@@ -392,9 +370,11 @@ def test_curriculums_service_layer_builds_no_sql_query() -> None:
         and builds_queries(ast.parse(path.read_text(encoding="utf-8")))
     }
     assert building == set(), "build the query in a repository of adapters/"
+
+
 # Issue 15 part 4: a service layer asks its repositories (adapters/) for rows; it builds no query. The
 # services already on that convention; the others still build SQLAlchemy queries in their use cases.
-NO_QUERIES_IN_SERVICE_LAYER = ("identity", "notifier", "reporting", "workflow")
+NO_QUERIES_IN_SERVICE_LAYER = ("identity", "notifier", "reporting", "workflow", "subscribers")
 # Names of sqlalchemy a service layer may still import: types of what its deps hand it, not builders.
 SQLALCHEMY_TYPES = {"AsyncSession", "async_sessionmaker", "AsyncEngine", "Table"}
 # Running a statement is the adapters' job too: a service layer that calls these built one.
@@ -435,11 +415,11 @@ def query_building_modules(service: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("service", NO_QUERIES_IN_SERVICE_LAYER)
 def test_the_service_layer_builds_no_queries(service: str) -> None:
-    """Identity's, notifier's, reporting's and workflow's use cases reach rows through adapters
-    (repositories and query modules taking the unit of work's session); declarative projections name
-    their tables and rows, and the adapter that applies them builds the statements. (Identity's
-    bootstrap, contacts and key ring and notifier's absences built queries until issue 15's shapeid
-    lane: the test failed on them.)"""
+    """Identity's, notifier's, reporting's, workflow's and subscribers' use cases reach rows through
+    adapters (repositories and query modules taking the unit of work's session); declarative projections
+    name their tables and rows, and the adapter that applies them builds the statements. (Identity's
+    bootstrap, contacts and key ring, notifier's absences and subscribers' admin, intake, dispatch, export
+    and metrics built queries until issue 15's shapeid and shaperest lanes: the test failed on them.)"""
     found = query_building_modules(service)
     assert found == {}, f"build queries in services/{service}/adapters/, not in its service layer"
 

@@ -55,7 +55,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.RebuildReadModelsRequest, context: Ctx
     ) -> pb.RebuildReadModelsResponse:
         allow(caller(), "report.archive")
-        started = await rebuild.rebuild(self.app.deps, self.app.consumers)
+        started = await rebuild.rebuild(self.app.deps, consumers=self.app.consumers)
         return pb.RebuildReadModelsResponse(
             tables_dropped=started.tables, inbox_rows_dropped=started.inbox_rows_dropped
         )
@@ -191,8 +191,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         which = request.WhichOneof("document")
         if which == "statement" and fmt == "pdf" and self.app.signing is not None:
             # The statement's signed PDF: the same file for every print, with every signature so far.
+            printed = signing.PrintStatement(statement_id=request.statement.statement_id)
             pdf, number, digest = await signing.signed_pdf(
-                deps, principal, request.statement.statement_id, self.app.signing, self.app.public_url
+                deps, principal, printed, signing=self.app.signing, public_url=self.app.public_url
             )
             done = render.Rendered(
                 pdf, render.CONTENT_TYPES["pdf"], f"statement-{number}.pdf", number, digest
@@ -242,7 +243,11 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         self, request: pb.ApproveStatementRequest, context: Ctx
     ) -> pb.ApproveStatementResponse:
         done = await signing.approve(
-            self.app.deps, caller(), request.statement_id, self._signing(), self.app.public_url
+            self.app.deps,
+            caller(),
+            signing.ApproveStatement(statement_id=request.statement_id),
+            signing=self._signing(),
+            public_url=self.app.public_url,
         )
         return pb.ApproveStatementResponse(
             number=done.number,
@@ -257,11 +262,11 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         prepared = await signing.prepare_external(
             self.app.deps,
             caller(),
-            request.statement_id,
-            request.certificate,
-            tuple(request.chain),
-            self._signing(),
-            self.app.public_url,
+            signing.PrepareExternalSignature(
+                statement_id=request.statement_id, certificate=request.certificate, chain=tuple(request.chain)
+            ),
+            signing=self._signing(),
+            public_url=self.app.public_url,
         )
         return pb.PrepareExternalSignatureResponse(
             signing_id=prepared.signing_id,
@@ -276,9 +281,10 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def CompleteExternalSignature(
         self, request: pb.CompleteExternalSignatureRequest, context: Ctx
     ) -> pb.CompleteExternalSignatureResponse:
-        done = await signing.complete_external(
-            self.app.deps, caller(), request.signing_id, request.signature, self._signing()
+        completed = signing.CompleteExternalSignature(
+            signing_id=request.signing_id, signature=request.signature
         )
+        done = await signing.complete_external(self.app.deps, caller(), completed, signing=self._signing())
         return pb.CompleteExternalSignatureResponse(
             number=done.number, signatures=_signers(done.signers), next_role=done.next_role
         )
@@ -316,8 +322,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             to_date=request.to_date,
             academic_year_id=request.academic_year_id,
         )
+        started = jobs.StartReport(request_id=request.request_id, report=job_request)
         row = await jobs.start_report(
-            self.app.deps, caller(), request.request_id, job_request, check_start, self.app.jobs.wakeup
+            self.app.deps, caller(), started, check=check_start, wakeup=self.app.jobs.wakeup
         )
         return pb.StartReportResponse(job=cv.job(row))
 
@@ -336,7 +343,9 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
 
     async def RunRetention(self, request: pb.RunRetentionRequest, context: Ctx) -> pb.RunRetentionResponse:
         as_of: date = parse_day(request.as_of, "as_of") or today()
-        records = await retention.run_retention(self.app.deps, caller(), self.app.archive_dir, as_of)
+        records = await retention.run_retention(
+            self.app.deps, caller(), retention.RunRetention(as_of=as_of), archive_dir=self.app.archive_dir
+        )
         return pb.RunRetentionResponse(archived=[cv.archive(r) for r in records])
 
     async def ListArchiveRecords(

@@ -47,6 +47,12 @@ class JobRequest:
     academic_year_id: str = ""
 
 
+@dataclass(frozen=True, kw_only=True)
+class StartReport:
+    request_id: str  # the idempotency key: the same request starts the same job
+    report: JobRequest
+
+
 @dataclass(frozen=True)
 class Built:
     content: bytes
@@ -85,11 +91,13 @@ def request_of(params: Mapping[str, Any]) -> JobRequest:
 async def start_report(
     deps: Deps,
     principal: Principal,
-    request_id: str,
-    request: JobRequest,
+    cmd: StartReport,
+    *,
     check: Callable[[Principal, JobRequest], None],
     wakeup: asyncio.Event | None = None,
 ) -> Any:
+    """Queue the report (`check` refuses now what the runner would refuse later; `wakeup` nudges it)."""
+    request_id, request = cmd.request_id, cmd.report
     if request.kind not in KINDS:
         raise InvalidArgument("kind", f"choose one of {', '.join(KINDS)}")
     if request.format not in FORMATS:

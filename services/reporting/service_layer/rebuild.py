@@ -24,16 +24,22 @@ class RebuildStarted:
     inbox_rows_dropped: int
 
 
-async def drop_read_models(deps: Deps, consumer_names: list[str]) -> int:
+@dataclass(frozen=True, kw_only=True)
+class DropReadModels:
+    consumer_names: list[str]  # whose inbox entries go with the rows
+
+
+async def drop_read_models(deps: Deps, cmd: DropReadModels) -> int:
     async with deps.unit_of_work() as uow:
-        dropped = await delete_read_models(uow.session, consumer_names)
+        dropped = await delete_read_models(uow.session, cmd.consumer_names)
         await uow.commit()
         return dropped
 
 
-async def rebuild(deps: Deps, consumers: ReadModelConsumers) -> RebuildStarted:
+async def rebuild(deps: Deps, *, consumers: ReadModelConsumers) -> RebuildStarted:
+    """A system procedure over the running consumers (the caller has authorized it)."""
     await consumers.stop()
-    dropped = await drop_read_models(deps, consumers.names)
+    dropped = await drop_read_models(deps, DropReadModels(consumer_names=consumers.names))
     await consumers.forget_positions()
     consumers.lag.reset()
     consumers.start()

@@ -18,6 +18,7 @@ import json
 import os
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,17 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
-async def run_retention(deps: Deps, principal: Principal, archive_dir: Path, as_of: date) -> list[Any]:
+@dataclass(frozen=True, kw_only=True)
+class RunRetention:
+    as_of: date  # what is due for the archive on this day
+
+
+async def run_retention(
+    deps: Deps, principal: Principal, cmd: RunRetention, *, archive_dir: Path
+) -> list[Any]:
+    """Archive what is due (`archive_dir`: the server's archive folder) and record it."""
     allow(principal, "report.archive")
+    as_of = cmd.as_of
     async with deps.unit_of_work() as uow:
         session = uow.session
         due = due_for_archive(await candidates(session), as_of)

@@ -21,7 +21,7 @@ from services.reporting.service_layer.deps import Deps
 log = get_logger(__name__)
 
 
-async def fetch_missing(deps: Deps, source: StatementSource, limit: int = 50) -> int:
+async def fetch_missing(deps: Deps, *, source: StatementSource, limit: int = 50) -> int:
     """Fetch up to `limit` missing contents; return how many were stored."""
     async with deps.unit_of_work() as uow:
         wanted = await q.statements_without_content(uow.session, limit)
@@ -55,7 +55,7 @@ class StatementFetcher:
         delay = self._idle
         while True:
             try:
-                stored = await fetch_missing(self._deps, self._source)
+                stored = await fetch_missing(self._deps, source=self._source)
                 delay = self._idle
             except asyncio.CancelledError:
                 raise

@@ -163,5 +163,5 @@ async def load_demo(r: Reporting, demo: DemoUniversity) -> None:
     """Publish the demo's events, wait for the read models, fetch every statement's content."""
     await publish(r.js, demo.events)
     await r.caught_up()
-    while await fetch_missing(Deps.over(r.sessions), FakeStatements(demo.statements)):
+    while await fetch_missing(Deps.over(r.sessions), source=FakeStatements(demo.statements)):
         pass

@@ -8,14 +8,10 @@ from typing import Any
 
 from ejournal.subscribers.v1 import subscribers_service_pb2 as pb
 from ejournal.subscribers.v1 import subscribers_service_pb2_grpc as pb_grpc
+from ejournal_platform.authz import authenticated
 from ejournal_platform.pagination import page_request
 from services.subscribers.service_layer import admin
-from services.subscribers.service_layer.admin import (
-    NatsAccess,
-    NatsRegistration,
-    Registration,
-    SubscriberView,
-)
+from services.subscribers.service_layer.admin import NatsAccess, SubscriberView
 from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.export import Exporter
 
@@ -61,17 +57,22 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     async def RegisterWebhook(
         self, request: pb.RegisterWebhookRequest, context: Ctx
     ) -> pb.RegisterWebhookResponse:
-        registration = Registration(
-            request.university_id, request.name, request.url, list(request.event_types), request.content_type,
-            request.secret, request.idempotency_key,
+        registration = admin.RegisterWebhook(
+            university_id=request.university_id, name=request.name, url=request.url,
+            event_types=list(request.event_types), content_type=request.content_type, secret=request.secret,
+            idempotency_key=request.idempotency_key,
         )  # fmt: skip
-        view, secret = await admin.register(self._deps, registration, self._clock(), self._loopback)
+        view, secret = await admin.register(
+            self._deps, authenticated(), registration, now=self._clock(), allow_loopback_http=self._loopback
+        )
         return pb.RegisterWebhookResponse(subscriber=subscriber_pb(view), secret=secret)
 
     async def ListSubscribers(
         self, request: pb.ListSubscribersRequest, context: Ctx
     ) -> pb.ListSubscribersResponse:
-        views = await admin.list_subscribers(self._deps, request.university_id, self._clock())
+        views = await admin.list_subscribers(
+            self._deps, authenticated(), request.university_id, now=self._clock()
+        )
         return pb.ListSubscribersResponse(subscribers=[subscriber_pb(v) for v in views])
 
     async def ListDeadLetters(
@@ -80,7 +81,9 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         # `limit` is the older name of `page_size` (kept for clients that send it).
         size = request.page_size or min(max(request.limit, 0), 500)
         page = page_request(size, request.page_token, [request.subscriber_id])
-        rows, next_token = await admin.dead_letters(self._deps, request.subscriber_id, page)
+        rows, next_token = await admin.dead_letters(
+            self._deps, authenticated(), request.subscriber_id, page=page
+        )
         return pb.ListDeadLettersResponse(
             dead_letters=[
                 pb.DeadLetter(
@@ -100,25 +103,29 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     async def ReplayDeadLetters(
         self, request: pb.ReplayDeadLettersRequest, context: Ctx
     ) -> pb.ReplayDeadLettersResponse:
-        replayed = await admin.replay(
-            self._deps, request.subscriber_id, list(request.delivery_ids), self._clock()
+        command = admin.ReplayDeadLetters(
+            subscriber_id=request.subscriber_id, delivery_ids=list(request.delivery_ids)
         )
+        replayed = await admin.replay(self._deps, authenticated(), command, now=self._clock())
         return pb.ReplayDeadLettersResponse(replayed=replayed)
 
     async def SetSubscriberActive(
         self, request: pb.SetSubscriberActiveRequest, context: Ctx
     ) -> pb.SetSubscriberActiveResponse:
-        view = await admin.set_active(self._deps, request.subscriber_id, request.active, self._clock())
+        command = admin.SetSubscriberActive(subscriber_id=request.subscriber_id, active=request.active)
+        view = await admin.set_active(self._deps, authenticated(), command, now=self._clock())
         return pb.SetSubscriberActiveResponse(subscriber=subscriber_pb(view))
 
     async def RegisterNatsSubscriber(
         self, request: pb.RegisterNatsSubscriberRequest, context: Ctx
     ) -> pb.RegisterNatsSubscriberResponse:
-        registration = NatsRegistration(
-            request.university_id, request.name, list(request.event_types), request.start_time,
-            request.idempotency_key,
+        registration = admin.RegisterNatsSubscriber(
+            university_id=request.university_id, name=request.name, event_types=list(request.event_types),
+            start_time=request.start_time, idempotency_key=request.idempotency_key,
         )  # fmt: skip
-        view, access = await admin.register_nats(self._deps, self._exporter, registration, self._clock())
+        view, access = await admin.register_nats(
+            self._deps, authenticated(), registration, exporter=self._exporter, now=self._clock()
+        )
         return pb.RegisterNatsSubscriberResponse(
             subscriber=subscriber_pb(view), credentials=credentials_pb(access)
         )
@@ -126,7 +133,10 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
     async def RestartNatsSubscription(
         self, request: pb.RestartNatsSubscriptionRequest, context: Ctx
     ) -> pb.RestartNatsSubscriptionResponse:
+        command = admin.RestartNatsSubscription(
+            subscriber_id=request.subscriber_id, start_time=request.start_time
+        )
         view = await admin.restart_nats(
-            self._deps, self._exporter, request.subscriber_id, request.start_time, self._clock()
+            self._deps, authenticated(), command, exporter=self._exporter, now=self._clock()
         )
         return pb.RestartNatsSubscriptionResponse(subscriber=subscriber_pb(view))

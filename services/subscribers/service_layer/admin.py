@@ -8,19 +8,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ejournal_platform.authz import ResourceScope, require, require_current
-from ejournal_platform.context import current_principal
+from ejournal_platform.authz import ResourceScope, require
+from ejournal_platform.context import Principal
 from ejournal_platform.contract import JSON_CONTENT_TYPE, event_types
 from ejournal_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Wording
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
-from ejournal_platform.pagination import Page, keyset
-from services.subscribers.adapters import tables as t
+from ejournal_platform.pagination import Page
+from services.subscribers.adapters import deliveries_repo, subscribers_repo
 from services.subscribers.domain import natsauth
 from services.subscribers.domain.routing import check_grants, check_url
 from services.subscribers.domain.signing import new_secret, secret_key
@@ -29,7 +27,6 @@ from services.subscribers.service_layer.deps import Deps
 from services.subscribers.service_layer.export import Exporter
 from services.subscribers.service_layer.metrics import Status, statuses
 
-S, D = t.subscribers.c, t.deliveries.c
 ACTION = "subscribers.manage"
 
 
@@ -45,8 +42,8 @@ class Worded(InvalidArgument):
         self.wording = Wording(key, values)
 
 
-@dataclass(frozen=True)
-class Registration:
+@dataclass(frozen=True, kw_only=True)
+class RegisterWebhook:
     university_id: str
     name: str
     url: str
@@ -56,7 +53,19 @@ class Registration:
     idempotency_key: str
 
 
-def validated(r: Registration, allow_loopback_http: bool) -> Registration:
+@dataclass(frozen=True, kw_only=True)
+class ReplayDeadLetters:
+    subscriber_id: str
+    delivery_ids: Sequence[str]  # none: every dead delivery of the subscriber
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetSubscriberActive:
+    subscriber_id: str
+    active: bool
+
+
+def validated(r: RegisterWebhook, allow_loopback_http: bool) -> RegisterWebhook:
     if not r.university_id:
         raise InvalidArgument("university_id", "required")
     problem = check_url(r.url, allow_loopback_http)
@@ -78,67 +87,55 @@ def validated(r: Registration, allow_loopback_http: bool) -> Registration:
         secret_key(secret)
     except ValueError as error:
         raise Worded("secret", str(error), "webhook_secret_invalid") from error
-    return Registration(r.university_id, r.name or r.url, r.url, list(r.event_types), content_type, secret,
-                        r.idempotency_key)  # fmt: skip
+    return RegisterWebhook(
+        university_id=r.university_id, name=r.name or r.url, url=r.url, event_types=list(r.event_types),
+        content_type=content_type, secret=secret, idempotency_key=r.idempotency_key,
+    )  # fmt: skip
 
 
 async def register(
-    deps: Deps,
-    request: Registration,
-    now: datetime,
-    allow_loopback_http: bool,
+    deps: Deps, principal: Principal | None, cmd: RegisterWebhook, *, now: datetime, allow_loopback_http: bool
 ) -> tuple[SubscriberView, str]:
-    who = require_current(ACTION, ResourceScope(university_id=request.university_id))
-    r = validated(request, allow_loopback_http)
+    who = require(principal, ACTION, ResourceScope(university_id=cmd.university_id))
+    r = validated(cmd, allow_loopback_http)
     async with deps.unit_of_work() as uow:
         session = uow.session
         if r.idempotency_key:
-            again = (
-                await session.execute(select(t.subscribers).where(S.idempotency_key == r.idempotency_key))
-            ).first()
+            again = await subscribers_repo.by_idempotency_key(session, r.idempotency_key)
             if again is not None:
                 require(who, ACTION, ResourceScope(university_id=again.university_id))
                 return SubscriberView(
                     again,
                     (await statuses(session, now, [str(again.subscriber_id)]))[str(again.subscriber_id)],
                 ), again.secret
-        subscriber_id = uuid.uuid4()
-        await session.execute(
-            insert(t.subscribers).values(
-                subscriber_id=subscriber_id, university_id=r.university_id, name=r.name, kind="webhook",
-                url=r.url, event_types=list(r.event_types), content_type=r.content_type, secret=r.secret,
-                created_by=who.subject, created_at=now, idempotency_key=r.idempotency_key or None,
-            )
+        row = await subscribers_repo.add(
+            session, subscriber_id=uuid.uuid4(), university_id=r.university_id, name=r.name, kind="webhook",
+            url=r.url, event_types=list(r.event_types), content_type=r.content_type, secret=r.secret,
+            created_by=who.subject, created_at=now, idempotency_key=r.idempotency_key or None,
         )  # fmt: skip
-        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
         result = SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), r.secret
         await uow.commit()
         return result
 
 
 async def list_subscribers(
-    deps: Deps, university_id: str, now: datetime
+    deps: Deps, principal: Principal | None, university_id: str, *, now: datetime
 ) -> list[SubscriberView]:
-    require_current(ACTION, ResourceScope(university_id=university_id))
+    require(principal, ACTION, ResourceScope(university_id=university_id))
     async with deps.unit_of_work() as uow:
         session = uow.session
-        rows = (
-            await session.execute(
-                select(t.subscribers).where(S.university_id == university_id).order_by(S.created_at)
-            )
-        ).all()
+        rows = await subscribers_repo.of_university(session, university_id)
         found = await statuses(session, now, [str(r.subscriber_id) for r in rows]) if rows else {}
     return [SubscriberView(r, found[str(r.subscriber_id)]) for r in rows]
 
 
-async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
+async def _owned(session: AsyncSession, principal: Principal | None, subscriber_id: str) -> Any:
     """The subscriber, if the caller administers its university; one refusal otherwise."""
-    principal = current_principal()
     try:
         key = uuid.UUID(subscriber_id)
     except ValueError:
         raise InvalidArgument("subscriber_id", "not a UUID") from None
-    row = (await session.execute(select(t.subscribers).where(S.subscriber_id == key))).first()
+    row = await subscribers_repo.by_id(session, key)
     if row is None:
         require(principal, ACTION, ResourceScope(university_id=f"missing:{subscriber_id}"))
         raise PermissionDenied(f"permission denied: {ACTION}")
@@ -147,67 +144,57 @@ async def _owned(session: AsyncSession, subscriber_id: str) -> Any:
 
 
 async def dead_letters(
-    deps: Deps, subscriber_id: str, page: Page
+    deps: Deps, principal: Principal | None, subscriber_id: str, *, page: Page
 ) -> tuple[list[Any], str]:
     """One page of a subscriber's dead deliveries, oldest first, and the next page's token."""
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        row = await _owned(session, subscriber_id)
-        query = select(D.seq, D.event_id, D.event_type, D.subject, D.attempts, D.last_error, D.dead_at).where(
-            D.subscriber_id == row.subscriber_id, D.status == "dead"
-        )
-        found = list((await session.execute(keyset(query, page, [D.seq], [int]))).all())
-        return page.cut(found, key=lambda r: (r.seq,))
+        row = await _owned(uow.session, principal, subscriber_id)
+        return await deliveries_repo.dead_page(uow.session, row.subscriber_id, page)
 
 
-async def replay(
-    deps: Deps, subscriber_id: str, delivery_ids: Sequence[str], now: datetime
-) -> int:
+async def replay(deps: Deps, principal: Principal | None, cmd: ReplayDeadLetters, *, now: datetime) -> int:
     """Dead deliveries wait again, due now, with their attempts counted afresh."""
     async with deps.unit_of_work() as uow:
-        session = uow.session
-        row = await _owned(session, subscriber_id)
-        chosen = D.subscriber_id == row.subscriber_id
-        if delivery_ids:
+        row = await _owned(uow.session, principal, cmd.subscriber_id)
+        seqs = None
+        if cmd.delivery_ids:
             try:
-                seqs = [int(x) for x in delivery_ids]
+                seqs = [int(x) for x in cmd.delivery_ids]
             except ValueError:
                 raise InvalidArgument("delivery_ids", "delivery ids are numbers") from None
-            chosen = chosen & D.seq.in_(seqs)
-        result = await session.execute(
-            update(t.deliveries).where(chosen, D.status == "dead")
-            .values(status="pending", attempts=0, next_attempt_at=now, dead_at=None)
-        )  # fmt: skip
-        replayed = int(cast(CursorResult[Any], result).rowcount or 0)
+        replayed = await deliveries_repo.replay_dead(uow.session, row.subscriber_id, seqs, now)
         await uow.commit()
         return replayed
 
 
 async def set_active(
-    deps: Deps, subscriber_id: str, active: bool, now: datetime
+    deps: Deps, principal: Principal | None, cmd: SetSubscriberActive, *, now: datetime
 ) -> SubscriberView:
     async with deps.unit_of_work() as uow:
         session = uow.session
-        row = await _owned(session, subscriber_id)
+        row = await _owned(session, principal, cmd.subscriber_id)
         if row.kind != "webhook":
             # A NATS subscriber pulls at its own pace: there is nothing of ours to pause.
             raise InvalidArgument("subscriber_id", "only a webhook subscriber can be paused")
-        await session.execute(
-            update(t.subscribers).where(S.subscriber_id == row.subscriber_id).values(active=active)
-        )
-        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == row.subscriber_id))).one()
+        row = await subscribers_repo.set_active(session, row.subscriber_id, cmd.active)
         status = (await statuses(session, now, [str(row.subscriber_id)]))[str(row.subscriber_id)]
         await uow.commit()
     return SubscriberView(row, status)
 
 
-@dataclass(frozen=True)
-class NatsRegistration:
+@dataclass(frozen=True, kw_only=True)
+class RegisterNatsSubscriber:
     university_id: str
     name: str
     event_types: Sequence[str]
     start_time: str
     idempotency_key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestartNatsSubscription:
+    subscriber_id: str
+    start_time: str  # empty: from the oldest event kept
 
 
 @dataclass(frozen=True)
@@ -261,32 +248,28 @@ def _access(exporter: Exporter, row: Any, now: datetime) -> NatsAccess:
 
 
 async def register_nats(
-    deps: Deps, exporter: Exporter | None, request: NatsRegistration,
+    deps: Deps, principal: Principal | None, cmd: RegisterNatsSubscriber, *, exporter: Exporter | None,
     now: datetime,
 ) -> tuple[SubscriberView, NatsAccess]:  # fmt: skip
     """An outside system that reads the export NATS: a user NKey, a durable consumer on the university's
     export stream filtered to the granted types (from `start_time`, or from the oldest event kept), and
     a user JWT that may use only that consumer. The seed is kept so a retried request answers the same
     credentials; every answer signs a fresh JWT valid for `export_credentials_days`."""
-    who = require_current(ACTION, ResourceScope(university_id=request.university_id))
-    if not request.university_id:
+    who = require(principal, ACTION, ResourceScope(university_id=cmd.university_id))
+    if not cmd.university_id:
         raise InvalidArgument("university_id", "required")
-    if not request.event_types:
+    if not cmd.event_types:
         raise Worded("event_types", "grant at least one event type", "webhook_event_types_empty")
-    unknown = check_grants(request.event_types, event_types)
+    unknown = check_grants(cmd.event_types, event_types)
     if unknown:
         raise Worded("event_types", f"not offered: {', '.join(unknown)}", "webhook_event_type_unknown",
                      types=", ".join(unknown))  # fmt: skip
-    start = _start_time(request.start_time)
+    start = _start_time(cmd.start_time)
     exporting = _exporting(exporter)
     async with deps.unit_of_work() as uow:
         session = uow.session
-        if request.idempotency_key:
-            again = (
-                await session.execute(
-                    select(t.subscribers).where(S.idempotency_key == request.idempotency_key)
-                )
-            ).first()
+        if cmd.idempotency_key:
+            again = await subscribers_repo.by_idempotency_key(session, cmd.idempotency_key)
             if again is not None:
                 require(who, ACTION, ResourceScope(university_id=again.university_id))
                 if again.kind != "nats":
@@ -296,39 +279,37 @@ async def register_nats(
         subscriber_id = uuid.uuid4()
         seed = natsauth.new_seed(natsauth.USER)
         consumer = export.consumer_for(str(subscriber_id))
-        await session.execute(
-            insert(t.subscribers).values(
-                subscriber_id=subscriber_id, university_id=request.university_id,
-                name=request.name or f"nats {consumer}", kind="nats", url=exporting.config.address,
-                event_types=list(request.event_types), content_type=exporting.config.content_type,
-                secret=seed, created_by=who.subject, created_at=now,
-                idempotency_key=request.idempotency_key or None, nats_user=natsauth.public_key(seed),
-                nats_consumer=consumer,
-            )
+        values = dict(
+            subscriber_id=subscriber_id, university_id=cmd.university_id,
+            name=cmd.name or f"nats {consumer}", kind="nats", url=exporting.config.address,
+            event_types=list(cmd.event_types), content_type=exporting.config.content_type,
+            secret=seed, created_by=who.subject, created_at=now,
+            idempotency_key=cmd.idempotency_key or None, nats_user=natsauth.public_key(seed),
+            nats_consumer=consumer,
         )  # fmt: skip
+        row = await subscribers_repo.add(session, **values)
         # In the transaction: if NATS is down the registration is not kept (the caller gets 503).
         js = await exporting.jetstream()
         await export.make_consumer(
-            js, exporting.config, request.university_id, str(subscriber_id), request.event_types, start
+            js, exporting.config, cmd.university_id, str(subscriber_id), cmd.event_types, start
         )
-        row = (await session.execute(select(t.subscribers).where(S.subscriber_id == subscriber_id))).one()
         result = SubscriberView(row, Status(0, 0, 0, 0.0, None, "")), _access(exporting, row, now)
         await uow.commit()
         return result
 
 
 async def restart_nats(
-    deps: Deps, exporter: Exporter | None, subscriber_id: str,
-    start_time: str, now: datetime,
+    deps: Deps, principal: Principal | None, cmd: RestartNatsSubscription, *, exporter: Exporter | None,
+    now: datetime,
 ) -> SubscriberView:  # fmt: skip
     """Recreate a NATS subscriber's consumer from `start_time` (empty: the oldest event kept): a replay.
     Its credentials stay valid (they name the consumer, not its position)."""
     async with deps.unit_of_work() as uow:
         session = uow.session
-        row = await _owned(session, subscriber_id)
+        row = await _owned(session, principal, cmd.subscriber_id)
         if row.kind != "nats":
             raise InvalidArgument("subscriber_id", "not a NATS subscriber")
-        start = _start_time(start_time)
+        start = _start_time(cmd.start_time)
         js = await _exporting(exporter).jetstream()
         await export.make_consumer(
             js, _exporting(exporter).config, row.university_id, str(row.subscriber_id), row.event_types, start

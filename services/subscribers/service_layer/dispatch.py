@@ -17,17 +17,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import httpx
-from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE
 from ejournal_platform.logging import get_logger
-from services.subscribers.adapters import tables as t
-from services.subscribers.adapters.queries import PRUNE, TRY_DISPATCH_LOCK, WAITING
+from services.subscribers.adapters import deliveries_repo, routing_repo
 from services.subscribers.domain.backoff import next_attempt
 from services.subscribers.domain.signing import secret_key, signed_headers
 from services.subscribers.service_layer import metrics
@@ -131,7 +129,7 @@ class Dispatcher:
             self._export_wake()
         async with self._deps.unit_of_work() as uow:
             session = uow.session
-            rows = (await session.execute(WAITING, {"chain": self._chain, "limit": ROUND_LIMIT})).all()
+            rows = await deliveries_repo.waiting(session, self._chain, ROUND_LIMIT)
         chains: dict[tuple[Any, str], list[Any]] = {}
         for row in rows:
             chains.setdefault((row.subscriber_id, row.subject), []).append(row)
@@ -143,22 +141,16 @@ class Dispatcher:
 
     async def _record(self, outcomes: list[Outcome]) -> None:
         now = self._clock()
-        D = t.deliveries.c
         delivered = [o.seq for o in outcomes if o.delivered]
         async with self._deps.unit_of_work() as uow:
             session = uow.session
             if delivered:
-                await session.execute(
-                    update(t.deliveries).where(D.seq.in_(delivered))
-                    .values(status="delivered", delivered_at=now, attempts=D.attempts + 1, last_error="")
-                )  # fmt: skip
+                await deliveries_repo.mark_delivered(session, delivered, now)
             for o in outcomes:
                 if o.delivered:
                     continue
                 retry_at = next_attempt(o.attempts, now, self._delays)
-                values: dict[str, Any] = {"attempts": o.attempts, "last_error": o.error}
-                values |= {"next_attempt_at": retry_at} if retry_at else {"status": "dead", "dead_at": now}
-                await session.execute(update(t.deliveries).where(D.seq == o.seq).values(**values))
+                await deliveries_repo.mark_failed(session, o.seq, o.attempts, o.error, retry_at, now)
                 log.warning("webhook delivery failed", seq=o.seq, attempts=o.attempts, error=o.error,
                             retry_at=str(retry_at) if retry_at else "dead-lettered")  # fmt: skip
                 metrics.DELIVERIES.labels("dead" if retry_at is None else "failed").inc()
@@ -171,16 +163,16 @@ class Dispatcher:
         cutoff = self._clock() - self._delivered_keep
         async with self._deps.unit_of_work() as uow:
             session = uow.session
-            result = await session.execute(PRUNE, {"cutoff": cutoff, "batch": batch})
+            pruned = await deliveries_repo.prune(session, cutoff, batch)
             await uow.commit()
-        return int(cast(CursorResult[Any], result).rowcount or 0)
+        return pruned
 
     async def run(self) -> None:
         """Dispatch until cancelled, while holding the dispatcher lock; ride out outages."""
         while True:
             try:
                 async with self._engine.connect() as leader:
-                    got = (await leader.execute(TRY_DISPATCH_LOCK, {"k": DISPATCH_LOCK})).scalar()
+                    got = await routing_repo.try_dispatch_lock(leader, DISPATCH_LOCK)
                     await leader.commit()
                     if not got:
                         await asyncio.sleep(5)

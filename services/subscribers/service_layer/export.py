@@ -39,14 +39,12 @@ from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal_platform.contract import JSON_CONTENT_TYPE, to_json
 from ejournal_platform.events import PROTOBUF_CONTENT_TYPE, headers_for
 from ejournal_platform.logging import get_logger
-from services.subscribers.adapters import tables as t
-from services.subscribers.adapters.queries import TRY_EXPORT_LOCK
+from services.subscribers.adapters import routing_repo
 from services.subscribers.domain import natsauth
 from services.subscribers.service_layer.deps import Deps
 
@@ -54,7 +52,6 @@ log = get_logger(__name__)
 
 EXPORT_LOCK = 0x5E_B5C2_E4B0  # the advisory lock id every exporter competes for
 DUPLICATE_WINDOW_SECONDS = 600.0
-X = t.exports.c
 
 
 def stream_for(university_id: str) -> str:
@@ -250,7 +247,7 @@ class Exporter:
         """Publish the next batch in order; the number published."""
         async with self._deps.unit_of_work() as uow:
             session = uow.session
-            rows = (await session.execute(select(t.exports).order_by(X.seq).limit(self._batch))).all()
+            rows = await routing_repo.exports_due(session, self._batch)
         if not rows:
             return 0
         js = await self.jetstream()
@@ -270,7 +267,7 @@ class Exporter:
             if done:
                 async with self._deps.unit_of_work() as uow:
                     session = uow.session
-                    await session.execute(delete(t.exports).where(X.seq.in_(done)))
+                    await routing_repo.exported(session, done)
                     await uow.commit()
         return len(done)
 
@@ -279,7 +276,7 @@ class Exporter:
         while True:
             try:
                 async with self._engine.connect() as leader:
-                    got = (await leader.execute(TRY_EXPORT_LOCK, {"k": EXPORT_LOCK})).scalar()
+                    got = await routing_repo.try_export_lock(leader, EXPORT_LOCK)
                     await leader.commit()
                     if not got:
                         await asyncio.sleep(5)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from google.protobuf.message import Message
-from sqlalchemy import delete, exists, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.curriculum.v1 import events_pb2 as cur
@@ -25,12 +24,10 @@ from ejournal_platform.contract import message_class
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.logging import get_logger
-from services.subscribers.adapters import tables as t
+from services.subscribers.adapters import deliveries_repo, routing_repo, subscribers_repo
 from services.subscribers.domain.routing import OFFERED_SERVICES, anchor_ids, granted, university_of
 
 log = get_logger(__name__)
-
-A, P, D, S = t.anchors.c, t.parked.c, t.deliveries.c, t.subscribers.c
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -47,6 +44,18 @@ def _time(value: str) -> datetime:
         return datetime.now(UTC)
 
 
+def _stored(event: ReceivedEvent) -> dict[str, Any]:
+    """The event's columns as parked, exported and delivered rows keep them."""
+    return {
+        "event_id": uuid.UUID(event.id),
+        "event_type": event.type,
+        "source": event.source,
+        "subject": event.subject,
+        "event_time": _time(event.time),
+        "payload": event.data,
+    }
+
+
 async def keep_anchor(session: AsyncSession, payload: Message) -> bool:
     """Remember where a unit or a journal sits; True when the structure changed."""
     if isinstance(payload, cur.StructureUnitDefined):
@@ -58,12 +67,7 @@ async def keep_anchor(session: AsyncSession, payload: Message) -> bool:
     anchor, parent = _uuid(row[0]), _uuid(row[2])
     if anchor is None:
         return False
-    values = {"kind": row[1], "parent_id": parent}
-    await session.execute(
-        insert(t.anchors)
-        .values(anchor_id=anchor, **values)
-        .on_conflict_do_update(index_elements=["anchor_id"], set_=values)
-    )
+    await routing_repo.keep_anchor(session, anchor, row[1], parent)
     return True
 
 
@@ -74,9 +78,7 @@ async def university(session: AsyncSession, payload: Message) -> str | None:
     for _ in range(8):  # each round loads one level up
         if not frontier:
             break
-        rows = (
-            await session.execute(select(A.anchor_id, A.kind, A.parent_id).where(A.anchor_id.in_(frontier)))
-        ).all()
+        rows = await routing_repo.anchors(session, frontier)
         for r in rows:
             known[str(r.anchor_id)] = (r.kind, str(r.parent_id) if r.parent_id else None)
         frontier = {r.parent_id for r in rows if r.parent_id is not None and str(r.parent_id) not in known}
@@ -85,19 +87,7 @@ async def university(session: AsyncSession, payload: Message) -> str | None:
 
 async def queue_export(session: AsyncSession, event: ReceivedEvent, university_id: str) -> None:
     """The event, to be republished on the export NATS for its university (service_layer/export.py)."""
-    await session.execute(
-        insert(t.exports)
-        .values(
-            university_id=university_id,
-            event_id=uuid.UUID(event.id),
-            event_type=event.type,
-            source=event.source,
-            subject=event.subject,
-            event_time=_time(event.time),
-            payload=event.data,
-        )
-        .on_conflict_do_nothing()
-    )
+    await routing_repo.queue_export(session, university_id, _stored(event))
 
 
 async def fan_out(
@@ -107,34 +97,11 @@ async def fan_out(
     queue); with `export`, also the event for the export NATS (counted as one)."""
     if export:
         await queue_export(session, event, university_id)
-    candidates = (
-        await session.execute(
-            select(S.subscriber_id, S.event_types).where(
-                S.university_id == university_id, S.kind == "webhook"
-            )
-        )
-    ).all()
+    candidates = await subscribers_repo.webhook_grants(session, university_id)
     chosen = [r.subscriber_id for r in candidates if granted(event.type, r.event_types)]
     if not chosen:
         return int(export)
-    await session.execute(
-        insert(t.deliveries)
-        .values(
-            [
-                {
-                    "subscriber_id": subscriber,
-                    "event_id": uuid.UUID(event.id),
-                    "event_type": event.type,
-                    "source": event.source,
-                    "subject": event.subject,
-                    "event_time": _time(event.time),
-                    "payload": event.data,
-                }
-                for subscriber in chosen
-            ]
-        )
-        .on_conflict_do_nothing()
-    )
+    await deliveries_repo.add(session, chosen, _stored(event))
     return len(chosen) + int(export)
 
 
@@ -159,11 +126,7 @@ class Intake:
             return
         payload.ParseFromString(event.data)
         structure_changed = await keep_anchor(session, payload)
-        behind_parked = (
-            (await session.execute(select(exists().where(P.subject == event.subject)))).scalar_one()
-            if event.subject
-            else False
-        )
+        behind_parked = await routing_repo.parked_on(session, event.subject) if event.subject else False
         found = None if behind_parked else await university(session, payload)
         if found is not None:
             if await fan_out(session, event, found, export=self._export is not None):
@@ -177,27 +140,14 @@ class Intake:
 
 
 async def park(session: AsyncSession, event: ReceivedEvent) -> None:
-    await session.execute(
-        insert(t.parked)
-        .values(
-            event_id=uuid.UUID(event.id),
-            event_type=event.type,
-            source=event.source,
-            subject=event.subject,
-            event_time=_time(event.time),
-            payload=event.data,
-        )
-        .on_conflict_do_nothing()
-    )
+    await routing_repo.park(session, _stored(event))
 
 
 async def route_parked(
     session: AsyncSession, now: datetime, keep: timedelta, batch: int = 500, export: bool = False
 ) -> int:
     """Route parked events whose university is known now, in order; drop those parked too long."""
-    rows = (
-        await session.execute(select(t.parked).order_by(P.seq).limit(batch).with_for_update(skip_locked=True))
-    ).all()
+    rows = await routing_repo.parked_batch(session, batch)
     blocked: set[str] = set()
     routed = []
     for row in rows:
@@ -220,5 +170,5 @@ async def route_parked(
         await fan_out(session, event, found, export=export)
         routed.append(row.seq)
     if routed:
-        await session.execute(delete(t.parked).where(P.seq.in_(routed)))
+        await routing_repo.unpark(session, routed)
     return len(routed)

@@ -9,7 +9,7 @@ from datetime import datetime
 from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.subscribers.adapters.queries import STATUS
+from services.subscribers.adapters import subscribers_repo
 from services.subscribers.service_layer.deps import Deps
 
 DELIVERIES = Counter(
@@ -37,7 +37,7 @@ class Status:
 
 
 async def statuses(session: AsyncSession, now: datetime, ids: list[str] | None = None) -> dict[str, Status]:
-    rows = (await session.execute(STATUS, {"ids": ids or []})).all()
+    rows = await subscribers_repo.status_rows(session, ids or [])
     return {
         str(r.subscriber_id): Status(
             int(r.delivered),

@@ -24,23 +24,7 @@ from services.workflow.adapters.tables import (
     sanction_proposals,
 )
 from services.workflow.domain.reopen_facts import LateAdmission
-
-
-@dataclass(frozen=True)
-class SectionFacts:
-    """A journal section as an event states it; empty fields are unknown to that event."""
-
-    journal_id: str
-    section: str
-    control_kind: str = ""
-    teacher_ids: tuple[str, ...] = ()
-    department_id: str = ""
-    faculty_id: str = ""
-    term_id: str = ""
-    profile_code: str = ""
-    event_date: str = ""
-    closed_at: datetime | None = None
-    closed_by: str = ""
+from services.workflow.domain.sections import SectionFacts
 
 
 def _keep_known(column: str) -> Any:

@@ -9,7 +9,6 @@ from typing import Any
 
 from temporalio import activity
 
-from ejournal_platform.db import UnitOfWork
 from services.workflow.processes.backup.activities import NOTIFY_FAILURE, PRUNE, TAKE, BackupActivities
 from services.workflow.processes.backup.messages import BackupFailed, BackupTaken, PruneRequest
 from services.workflow.processes.closing.activities import CLOSE_SECTIONS, SEND_REMINDER, ClosingActivities
@@ -76,7 +75,7 @@ class Reopen(ReopenActivities):
 
     @activity.defn(name=COUNT_REOPEN)
     async def count(self, request: CountReopenInput) -> CountReopenResult:
-        return await counting.count_reopen(self._deps, request, self._ladders)
+        return await counting.count_reopen(self._deps, request, ladders=self._ladders)
 
     def all(self) -> list[Activity]:
         return [self.record_step, self.grant, self.end, self.count]
@@ -93,7 +92,7 @@ class Closing(ClosingActivities):
     @activity.defn(name=CLOSE_SECTIONS)
     async def close(self, request: CloseSectionsInput) -> CloseSectionsResult:
         closed_at = activity.info().current_attempt_scheduled_time
-        return await closing.close_sections(self._deps, request, closed_at)
+        return await closing.close_sections(self._deps, request, closed_at=closed_at)
 
     def all(self) -> list[Activity]:
         return [self.remind, self.close]
@@ -121,19 +120,19 @@ class Monitoring(MonitoringActivities):
 
     @activity.defn(name=DAILY_CHECK)
     async def daily(self, request: DayCheckRequest) -> DailyCheckResult:
-        return await monitoring.daily_fill_check(self._deps, request, activity.heartbeat)
+        return await monitoring.daily_fill_check(self._deps, request, heartbeat=activity.heartbeat)
 
     @activity.defn(name=WEEKLY_CHECK)
     async def weekly(self, request: WeekCheckRequest) -> WeeklyCheckResult:
-        return await monitoring.weekly_journal_check(self._deps, request, activity.heartbeat)
+        return await monitoring.weekly_journal_check(self._deps, request, heartbeat=activity.heartbeat)
 
     def all(self) -> list[Activity]:
         return [self.daily, self.weekly]
 
 
 class Backup(BackupActivities):
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], backups: BackupPort) -> None:
-        self._unit_of_work = unit_of_work
+    def __init__(self, deps: Deps, backups: BackupPort) -> None:
+        self._deps = deps
         self._backups = backups
 
     @activity.defn(name=TAKE)
@@ -146,7 +145,7 @@ class Backup(BackupActivities):
 
     @activity.defn(name=NOTIFY_FAILURE)
     async def notify_failure(self, failed: BackupFailed) -> None:
-        await notify_backup_failure(self._unit_of_work, failed)
+        await notify_backup_failure(self._deps, failed)
 
     def all(self) -> list[Activity]:
         return [self.take, self.prune, self.notify_failure]

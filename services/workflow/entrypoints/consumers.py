@@ -10,7 +10,11 @@ control_event_deadlines), given the consumer's unit of work; it reaches no store
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from google.protobuf.message import Message
 
 from ejournal.curriculum.v1 import events_pb2 as curriculum
 from ejournal.gradebook.v1 import events_pb2 as gradebook
@@ -39,6 +43,7 @@ from services.workflow.service_layer.journal_facts import (
 )
 
 log = get_logger(__name__)
+C = TypeVar("C")
 
 JOURNAL_OPENED = gradebook.JournalOpened.DESCRIPTOR.full_name
 SECTION_SCHEDULED = gradebook.SectionScheduled.DESCRIPTOR.full_name
@@ -48,62 +53,36 @@ DEADLINE_CHANGED = curriculum.CalendarDeadlineChanged.DESCRIPTOR.full_name
 CONTROL_EVENT_CANCELLED = curriculum.ControlEventCancelled.DESCRIPTOR.full_name
 
 
+def command(cls: type[C], message: Message, **given: Any) -> C:
+    """The command `cls` from an event's message: each of its fields the message has under the same name
+    is copied (a repeated one as a tuple), unless given here (renamed or converted); the others keep
+    the command's defaults."""
+    wanted = {f.name for f in fields(cast(Any, cls))} - given.keys()
+    shared = [field for name, field in message.DESCRIPTOR.fields_by_name.items() if name in wanted]
+    copied = {
+        f.name: tuple(getattr(message, f.name)) if f.is_repeated else getattr(message, f.name) for f in shared
+    }
+    return cls(**copied, **given)
+
+
 async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
     if event.type == JOURNAL_OPENED:
         j = event.parse(gradebook.JournalOpened)
-        await learn_journal(
-            uow,
-            LearnJournal(
-                journal_id=j.journal_id,
-                term_id=j.term_id,
-                course_unit_id=j.course_unit_id,
-                group_id=j.group_id,
-                department_id=j.department_id,
-                faculty_id=j.faculty_id,
-                profile_code=j.profile_code,
-                teacher_ids=tuple(j.teacher_ids),
-                title=j.title,
-                group_name=j.names.group,
-                specialty_name=j.names.specialty,
-                specialty_code=j.names.specialty_code,
-                university_id=j.university_id,
-            ),
+        n = j.names
+        learnt = command(
+            LearnJournal, j, group_name=n.group, specialty_name=n.specialty, specialty_code=n.specialty_code
         )
+        await learn_journal(uow, learnt)
     elif event.type == SECTION_SCHEDULED:
         s = event.parse(gradebook.SectionScheduled)
-        await learn_section(
-            uow,
-            LearnSection(
-                journal_id=s.journal_id,
-                section=s.section,
-                control_kind=s.control_kind,
-                teacher_ids=tuple(s.teacher_ids),
-                department_id=s.department_id,
-                faculty_id=s.faculty_id,
-                profile_code=s.profile_code,
-                event_date=s.date,
-            ),
-        )
+        await learn_section(uow, command(LearnSection, s, event_date=s.date))
     elif event.type == SECTION_CLOSED:
         c = event.parse(gradebook.SectionClosed)
         closed_at = instant_or_none(c.closed_at)
         if closed_at is None:
             log.warning("SectionClosed without a valid closed_at; ignored", event_id=event.id)
             return
-        await learn_section(
-            uow,
-            LearnSection(
-                journal_id=c.journal_id,
-                section=c.section,
-                control_kind=c.control_kind,
-                teacher_ids=tuple(c.teacher_ids),
-                department_id=c.department_id,
-                faculty_id=c.faculty_id,
-                term_id=c.term_id,
-                closed_at=closed_at,
-                closed_by=c.closed_by,
-            ),
-        )
+        await learn_section(uow, command(LearnSection, c, closed_at=closed_at))
 
 
 def instant_or_none(value: str) -> datetime | None:
@@ -129,42 +108,19 @@ def on_curriculum_event(closing: ClosingProcesses, statements: StatementProcesse
             if deadline is None and e.closing_deadline:
                 log.warning("ControlEventScheduled with a malformed deadline; closing not scheduled",
                             event_id=event.id)  # fmt: skip
-            await schedule_deadlines(
-                processes,
-                ScheduleDeadlines(
-                    control_event_id=e.control_event_id,
-                    kind=kind_name(e.kind),
-                    course_unit_id=e.course_unit_id,
-                    group_id=e.group_id,
-                    subgroup_id=e.subgroup_id,
-                    event_date=e.date,
-                    closing_deadline=deadline,
-                    department_id=e.department_id,
-                    faculty_id=e.faculty_id,
-                    profile_code=e.profile_code,
-                    revision=e.revision,
-                ),
+            scheduled = command(
+                ScheduleDeadlines, e, kind=kind_name(e.kind), event_date=e.date, closing_deadline=deadline
             )
+            await schedule_deadlines(processes, scheduled)
         elif event.type == DEADLINE_CHANGED:
             c = event.parse(curriculum.CalendarDeadlineChanged)
             new_deadline = instant_or_none(c.new_deadline)
             if c.deadline_kind != "closing" or new_deadline is None:
                 return
-            await move_closing_deadline(
-                processes,
-                MoveClosingDeadline(
-                    control_event_id=c.control_event_id,
-                    new_deadline=new_deadline,
-                    revision=c.revision,
-                    changed_by=c.changed_by,
-                    reason=c.reason,
-                ),
-            )
+            await move_closing_deadline(processes, command(MoveClosingDeadline, c, new_deadline=new_deadline))
         elif event.type == CONTROL_EVENT_CANCELLED:
             x = event.parse(curriculum.ControlEventCancelled)
-            await cancel_deadlines(
-                processes, CancelDeadlines(control_event_id=x.control_event_id, reason=x.reason)
-            )
+            await cancel_deadlines(processes, command(CancelDeadlines, x))
 
     return handle
 

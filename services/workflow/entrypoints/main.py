@@ -60,7 +60,7 @@ async def wire(runtime: Runtime) -> Wiring:
         background=[
             worker.run,
             *(c.run for c in consumers(runtime, closing, statements)),
-            lambda: measure_overdue_steps(runtime.unit_of_work),
+            lambda: measure_overdue_steps(deps),
         ],
         on_stop=[gradebook.close],
         # Without Temporal no reopen procedure can start or advance: the service is down, not degraded.

@@ -50,7 +50,7 @@ def activities(
     backup tool is given: a worker without one leaves the monthly backup to a worker that has it)."""
     deps = Deps(unit_of_work, gradebook)
     return [
-        *(Backup(unit_of_work, backups).all() if backups is not None else []),
+        *(Backup(deps, backups).all() if backups is not None else []),
         *Reopen(deps).all(),
         *Closing(deps).all(),
         *Statements(deps).all(),

@@ -15,10 +15,10 @@ from services.workflow.processes.reopen.messages import StepRecord, StepRecorded
 from services.workflow.service_layer.deps import Deps
 
 
-async def record_step(deps: Deps, record: StepRecord) -> StepRecorded:
+async def record_step(deps: Deps, cmd: StepRecord) -> StepRecorded:
     """Apply one step record in its own transaction (see write_step)."""
     async with deps.unit_of_work() as uow:
-        seq = await write_step(uow, record)
+        seq = await write_step(uow, cmd)
         await uow.commit()
     return StepRecorded(seq)
 

@@ -27,59 +27,59 @@ from services.workflow.processes.monitoring.messages import FillStatusInput
 from services.workflow.service_layer.deps import Deps
 
 
-async def send_reminder(deps: Deps, request: ReminderInput) -> ReminderResult:
+async def send_reminder(deps: Deps, cmd: ReminderInput) -> ReminderResult:
     async with deps.unit_of_work() as uow:
-        journals = await section_store.teachers_of_section(uow.session, request.control_event_id)
+        journals = await section_store.teachers_of_section(uow.session, cmd.control_event_id)
     cells_of: dict[str, int] = {}
     for journal_id, teachers in journals:
         status = await deps.gradebook.fill_status(
-            FillStatusInput(journal_id=journal_id, to_date=request.event_date)
+            FillStatusInput(journal_id=journal_id, to_date=cmd.event_date)
         )
-        cells = sum(unfilled_cells(j, request.event_date) for j in status.journals)
+        cells = sum(unfilled_cells(j, cmd.event_date) for j in status.journals)
         for teacher in teachers if cells else ():
             cells_of[teacher] = cells_of.get(teacher, 0) + cells
-    key = f"remind:{request.control_event_id}:{reminder_key(request.hours_before, request.deadline)}"
+    key = f"remind:{cmd.control_event_id}:{reminder_key(cmd.hours_before, cmd.deadline)}"
     async with deps.unit_of_work() as uow:
         if await section_store.claim_effect(uow.session, key):
             for teacher, cells in sorted(cells_of.items()):
                 notice = Notice(
                     what=say.CELLS_UNFILLED_BEFORE_CLOSING,
                     why=say.CONTROL_EVENT_CLOSES,
-                    deadline=request.deadline,
+                    deadline=cmd.deadline,
                     recipient_id=teacher,
-                    case_id=request.control_event_id,
+                    case_id=cmd.control_event_id,
                     values={
                         "cells": str(cells),
-                        "control_event": request.control_event_id,
-                        "control_event_kind": request.kind,
-                        "control_event_on": request.event_date,
-                        "deadline_at": instant(request.deadline),
+                        "control_event": cmd.control_event_id,
+                        "control_event_kind": cmd.kind,
+                        "control_event_on": cmd.event_date,
+                        "deadline_at": instant(cmd.deadline),
                     },
                 )
                 uow.add_event(
                     Event(
                         notification_event(notice, "closing"),
-                        subject=f"control_event/{request.control_event_id}",
+                        subject=f"control_event/{cmd.control_event_id}",
                     )
                 )
         await uow.commit()
     return ReminderResult(len(cells_of))
 
 
-async def close_sections(deps: Deps, request: CloseSectionsInput, closed_at: datetime) -> CloseSectionsResult:
+async def close_sections(deps: Deps, cmd: CloseSectionsInput, *, closed_at: datetime) -> CloseSectionsResult:
     """Close the event's sections at the gradebook; announce it once (`closed_at`: when it was due)."""
-    result = await deps.gradebook.close_sections(request)
+    result = await deps.gradebook.close_sections(cmd)
     async with deps.unit_of_work() as uow:
-        if await section_store.claim_effect(uow.session, f"closed:{request.control_event_id}"):
+        if await section_store.claim_effect(uow.session, f"closed:{cmd.control_event_id}"):
             uow.add_event(
                 Event(
                     ev.ControlEventSectionsClosed(
-                        control_event_id=request.control_event_id,
-                        deadline=instant(request.deadline),
+                        control_event_id=cmd.control_event_id,
+                        deadline=instant(cmd.deadline),
                         closed_at=instant(closed_at),
                         sections_closed=result.sections_closed,
                     ),
-                    subject=f"control_event/{request.control_event_id}",
+                    subject=f"control_event/{cmd.control_event_id}",
                 )
             )
         await uow.commit()

@@ -29,27 +29,27 @@ def profile_ladders(profile_code: str) -> tuple[Ladder, Ladder] | None:
 
 
 async def count_reopen(
-    deps: Deps, case: CountReopenInput, ladders: LadderLookup = profile_ladders
+    deps: Deps, cmd: CountReopenInput, *, ladders: LadderLookup = profile_ladders
 ) -> CountReopenResult:
     async with deps.unit_of_work() as uow:
         session = uow.session
-        await sanction_store.lock_counting(session, case.term_id, case.department_id)
-        row = await sanction_store.counted(session, case.case_id)
+        await sanction_store.lock_counting(session, cmd.term_id, cmd.department_id)
+        row = await sanction_store.counted(session, cmd.case_id)
         if row is not None:
-            proposals = await sanction_store.proposals_of_case(session, case.case_id)
+            proposals = await sanction_store.proposals_of_case(session, cmd.case_id)
             return CountReopenResult(row.teacher_count, row.department_count, proposals)
         teacher_before, department_before = await sanction_store.reopens_so_far(
-            session, case.term_id, case.teacher_id, case.department_id
+            session, cmd.term_id, cmd.teacher_id, cmd.department_id
         )
         teacher_count, department_count = teacher_before + 1, department_before + 1
-        await sanction_store.insert_count(session, case, teacher_count, department_count)
-        found = ladders(case.profile_code)
+        await sanction_store.insert_count(session, cmd, teacher_count, department_count)
+        found = ladders(cmd.profile_code)
         proposals = (
             propose(
-                case_id=case.case_id,
-                term_id=case.term_id,
-                teacher_id=case.teacher_id,
-                department_id=case.department_id,
+                case_id=cmd.case_id,
+                term_id=cmd.term_id,
+                teacher_id=cmd.teacher_id,
+                department_id=cmd.department_id,
                 teacher_count=teacher_count,
                 department_count=department_count,
                 teacher_ladder=found[0],
@@ -59,12 +59,12 @@ async def count_reopen(
             else ()
         )
         where = sanction_store.Where(
-            await sanction_store.university_of_case(session, case.case_id),
-            case.faculty_id,
-            case.department_id,
+            await sanction_store.university_of_case(session, cmd.case_id),
+            cmd.faculty_id,
+            cmd.department_id,
         )
         for proposal in proposals:
-            await sanction_store.insert_proposal(session, proposal, case.completed_at, where)
-            uow.add_event(Event(proposal_event(proposal), subject=f"reopen_case/{case.case_id}"))
+            await sanction_store.insert_proposal(session, proposal, cmd.completed_at, where)
+            uow.add_event(Event(proposal_event(proposal), subject=f"reopen_case/{cmd.case_id}"))
         await uow.commit()
         return CountReopenResult(teacher_count, department_count, proposals)

@@ -5,10 +5,10 @@ work: the event consumer (entrypoints/consumers.py) translates an event into one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from ejournal_platform.db import UnitOfWork
 from services.workflow.adapters import section_store
+from services.workflow.domain.sections import SectionFacts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,21 +29,9 @@ class LearnJournal:
     university_id: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class LearnSection:
-    """A section scheduled or closed; empty fields are unknown to that event and keep what was known."""
-
-    journal_id: str
-    section: str
-    control_kind: str = ""
-    teacher_ids: tuple[str, ...] = ()
-    department_id: str = ""
-    faculty_id: str = ""
-    term_id: str = ""
-    profile_code: str = ""
-    event_date: str = ""
-    closed_at: datetime | None = None
-    closed_by: str = ""
+# A section scheduled or closed: the command is the section's facts as the event states them, so the
+# field list is written once (domain/sections.py) for the use case and the store.
+LearnSection = SectionFacts
 
 
 async def learn_journal(uow: UnitOfWork, cmd: LearnJournal) -> None:
@@ -54,4 +42,4 @@ async def learn_journal(uow: UnitOfWork, cmd: LearnJournal) -> None:
 
 
 async def learn_section(uow: UnitOfWork, cmd: LearnSection) -> None:
-    await section_store.upsert_section(uow.session, section_store.SectionFacts(**cmd.__dict__))
+    await section_store.upsert_section(uow.session, cmd)

@@ -51,16 +51,16 @@ async def _journals(
 
 
 async def daily_fill_check(
-    deps: Deps, request: DayCheckRequest, heartbeat: Heartbeat = _quiet
+    deps: Deps, cmd: DayCheckRequest, *, heartbeat: Heartbeat = _quiet
 ) -> DailyCheckResult:
     """KZ-09: flag lesson days of short units that ended without grades, to teacher and head."""
-    needs_daily_grades = get_profile(request.profile_code).needs_daily_grades
-    journals = await _journals(deps, request.profile_code, request.day, request.day, heartbeat)
+    needs_daily_grades = get_profile(cmd.profile_code).needs_daily_grades
+    journals = await _journals(deps, cmd.profile_code, cmd.day, cmd.day, heartbeat)
     flagged = 0
     now = datetime.now(UTC)
     async with deps.unit_of_work() as uow:
         for journal in journals:
-            for day in ungraded_days(journal, request.day, needs_daily_grades):
+            for day in ungraded_days(journal, cmd.day, needs_daily_grades):
                 if not await check_store.flag_day(uow.session, journal, day, now):
                     continue
                 flagged += 1
@@ -102,28 +102,28 @@ async def daily_fill_check(
                 for notice in notices:
                     uow.add_event(Event(notification_event(notice, "fill_check"), subject=subject))
         await uow.commit()
-    return DailyCheckResult(request.day, len(journals), flagged)
+    return DailyCheckResult(cmd.day, len(journals), flagged)
 
 
 async def weekly_journal_check(
-    deps: Deps, request: WeekCheckRequest, heartbeat: Heartbeat = _quiet
+    deps: Deps, cmd: WeekCheckRequest, *, heartbeat: Heartbeat = _quiet
 ) -> WeeklyCheckResult:
     """KG-08: each journal's filling and attendance of the week, to the dean's office and the
     academic department (summaries) and to the teachers (their own journals' findings)."""
-    start = date.fromisoformat(request.week_start)
+    start = date.fromisoformat(cmd.week_start)
     journals = await _journals(
-        deps, request.profile_code, request.week_start, str(start + timedelta(days=6)), heartbeat
+        deps, cmd.profile_code, cmd.week_start, str(start + timedelta(days=6)), heartbeat
     )
     now = datetime.now(UTC)
     with_findings = 0
     per_faculty: dict[str, list[int]] = {}
     async with deps.unit_of_work() as uow:
         for journal in journals:
-            week = next((w for w in journal.weeks if w.week_start == request.week_start), None)
+            week = next((w for w in journal.weeks if w.week_start == cmd.week_start), None)
             if week is None:
                 continue
             figures = weekly_figures(week)
-            if not await check_store.record_check(uow.session, request.week_start, journal, figures, now):
+            if not await check_store.record_check(uow.session, cmd.week_start, journal, figures, now):
                 continue
             counts = per_faculty.setdefault(journal.faculty_id, [0, 0])
             counts[0] += 1
@@ -131,7 +131,7 @@ async def weekly_journal_check(
             uow.add_event(
                 Event(
                     ev.JournalChecked(
-                        week_start=request.week_start,
+                        week_start=cmd.week_start,
                         journal_id=journal.journal_id,
                         teacher_ids=list(journal.teacher_ids),
                         department_id=journal.department_id,
@@ -150,7 +150,7 @@ async def weekly_journal_check(
                 with_findings += 1
                 counts[1] += 1
                 findings = {
-                    "week_on": request.week_start,
+                    "week_on": cmd.week_start,
                     "journal": journal.journal_id,
                     "findings": "; ".join(figures.findings_in_english),
                 }
@@ -165,7 +165,7 @@ async def weekly_journal_check(
                     )
                     uow.add_event(Event(notification_event(notice, "weekly_check"), subject=subject))
         for faculty_id, (checked, flagged) in sorted(per_faculty.items()):
-            summary = {"week_on": request.week_start, "checked": str(checked), "flagged": str(flagged)}
+            summary = {"week_on": cmd.week_start, "checked": str(checked), "flagged": str(flagged)}
             # The faculty's own university's registrar office (issue 18; "" — any — while unknown).
             university_id = await section_store.university_of_faculty(uow.session, faculty_id)
             for role, scope_type, scope_id in (
@@ -185,4 +185,4 @@ async def weekly_journal_check(
                     Event(notification_event(notice, "weekly_check"), subject=f"faculty/{faculty_id}")
                 )
         await uow.commit()
-    return WeeklyCheckResult(request.week_start, len(journals), with_findings)
+    return WeeklyCheckResult(cmd.week_start, len(journals), with_findings)

@@ -38,72 +38,67 @@ async def _journals(deps: Deps, control_event_id: str, event_date: str) -> list[
     return found
 
 
-async def send_alert(deps: Deps, request: AlertInput) -> AlertResult:
-    journals = await _journals(deps, request.control_event_id, request.event_date)
+async def send_alert(deps: Deps, cmd: AlertInput) -> AlertResult:
+    journals = await _journals(deps, cmd.control_event_id, cmd.event_date)
     notices = alert_notices(
-        request.kind,
-        request.control_event_id,
-        request.deadline,
-        request.department_id,
+        cmd.kind,
+        cmd.control_event_id,
+        cmd.deadline,
+        cmd.department_id,
         journals,
-        EventNames(request.event_kind, request.event_date),
+        EventNames(cmd.event_kind, cmd.event_date),
     )
     # Once per alert and deadline: a moved deadline is announced again.
-    key = (
-        f"statement-{request.kind}:{request.control_event_id}:{request.hours_before}h"
-        f":{request.deadline.isoformat()}"
-    )
+    key = f"statement-{cmd.kind}:{cmd.control_event_id}:{cmd.hours_before}h:{cmd.deadline.isoformat()}"
     async with deps.unit_of_work() as uow:
         if await section_store.claim_effect(uow.session, key):
             for notice in notices:
-                subject = f"control_event/{request.control_event_id}"
+                subject = f"control_event/{cmd.control_event_id}"
                 uow.add_event(Event(notification_event(notice, "statement"), subject=subject))
         await uow.commit()
     return AlertResult(sum(1 for j in journals if not j.outcome.complete))
 
 
-async def settle(deps: Deps, request: SettleInput) -> SettleResult:
+async def settle(deps: Deps, cmd: SettleInput) -> SettleResult:
     formed: list[str] = []
     late: list[str] = []
-    for journal in await _journals(deps, request.control_event_id, request.event_date):
+    for journal in await _journals(deps, cmd.control_event_id, cmd.event_date):
         journal_id = journal.outcome.journal_id
         if journal.outcome.complete:
             await deps.gradebook.close_sections(
                 CloseSectionsInput(
-                    request.control_event_id,
-                    request.deadline,
+                    cmd.control_event_id,
+                    cmd.deadline,
                     "statement deadline (KZ-15)",
-                    f"statement:{request.control_event_id}:{journal_id}",
+                    f"statement:{cmd.control_event_id}:{journal_id}",
                     journal_id=journal_id,
                 )
             )
             formed.append(journal_id)
         else:
-            await _record_late(deps, request, journal)
+            await _record_late(deps, cmd, journal)
             late.append(journal_id)
     return SettleResult(tuple(formed), tuple(late))
 
 
-async def _record_late(deps: Deps, request: SettleInput, journal: JournalDue) -> None:
+async def _record_late(deps: Deps, cmd: SettleInput, journal: JournalDue) -> None:
     journal_id = journal.outcome.journal_id
     subject = f"journal/{journal_id}"
     late = ev.StatementLate(
-        control_event_id=request.control_event_id,
+        control_event_id=cmd.control_event_id,
         journal_id=journal_id,
-        deadline=instant(request.deadline),
+        deadline=instant(cmd.deadline),
         unfilled_cells=journal.outcome.unfilled_cells,
         teacher_ids=list(journal.teacher_ids),
-        department_id=request.department_id,
-        faculty_id=request.faculty_id,
+        department_id=cmd.department_id,
+        faculty_id=cmd.faculty_id,
     )
     async with deps.unit_of_work() as uow:
         if await section_store.claim_effect(
-            uow.session, f"statement-late:{request.control_event_id}:{journal_id}"
+            uow.session, f"statement-late:{cmd.control_event_id}:{journal_id}"
         ):
             uow.add_event(Event(late, subject=subject))
-            names = EventNames(request.event_kind, request.event_date)
-            for notice in late_notices(
-                request.control_event_id, request.deadline, request.department_id, journal, names
-            ):
+            names = EventNames(cmd.event_kind, cmd.event_date)
+            for notice in late_notices(cmd.control_event_id, cmd.deadline, cmd.department_id, journal, names):
                 uow.add_event(Event(notification_event(notice, "statement"), subject=subject))
         await uow.commit()

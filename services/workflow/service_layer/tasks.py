@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
-from ejournal_platform.db import UnitOfWork
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import REOPEN_STEPS_OVERDUE
 from ejournal_platform.pagination import Page, page_request
@@ -231,17 +230,13 @@ class Source:
     ident: Callable[[Any], str]
 
 
-async def measure_overdue_steps(
-    unit_of_work: Callable[[], UnitOfWork],
-    every: float = 30.0,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> None:
-    """Keep the `ejournal_reopen_steps_overdue` gauge current for the alert on late procedures; a
-    database outage only leaves the last value (the health check reports the outage itself)."""
+async def measure_overdue_steps(deps: Deps, *, every: float = 30.0) -> None:
+    """Keep the `ejournal_reopen_steps_overdue` gauge current for the alert on late procedures (as of
+    `deps.clock()`); a database outage only leaves the last value (the health check reports it)."""
     while True:
         try:
-            async with unit_of_work() as uow:
-                REOPEN_STEPS_OVERDUE.set(await case_store.count_overdue_steps(uow.session, clock()))
+            async with deps.unit_of_work() as uow:
+                REOPEN_STEPS_OVERDUE.set(await case_store.count_overdue_steps(uow.session, deps.clock()))
         except Exception as error:
             log.warning("cannot count overdue reopen steps", error=repr(error))
         await asyncio.sleep(every)

@@ -80,15 +80,38 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+# The commands, named after their RPCs (a statement's PDF is printed through RenderDocument). The keys
+# and trust (`signing`) and the public address printed on the page (`public_url`) are the server's
+# configuration, keyword-only beside the command.
+@dataclass(frozen=True, kw_only=True)
+class PrintStatement:
+    statement_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveStatement:
+    statement_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrepareExternalSignature:
+    statement_id: str
+    certificate: bytes  # DER
+    chain: tuple[bytes, ...]  # DER, the certificate's issuers
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteExternalSignature:
+    signing_id: str
+    signature: bytes
+
+
 async def signed_pdf(
-    deps: Deps,
-    principal: Principal,
-    statement_id: str,
-    signing: Signing,
-    public_url: str,
+    deps: Deps, principal: Principal, cmd: PrintStatement, *, signing: Signing, public_url: str
 ) -> tuple[bytes, str, str]:
     """The statement's signed PDF (made and signed by the university's key on its first print), after
     checking the caller may read it; with its number and content hash."""
+    statement_id = cmd.statement_id
     async with deps.unit_of_work() as uow:
         layout = await statement_layout_for(uow.session, principal, statement_id, public_url)
         stored = await signed.find(uow.session, statement_id)
@@ -151,13 +174,10 @@ def _rest(signers: list[dict[str, str]]) -> str:
 
 
 async def approve(
-    deps: Deps,
-    principal: Principal,
-    statement_id: str,
-    signing: Signing,
-    public_url: str,
+    deps: Deps, principal: Principal, cmd: ApproveStatement, *, signing: Signing, public_url: str
 ) -> Approval:
     """Sign the statement as its next signer, if the caller is that signer."""
+    statement_id = cmd.statement_id
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
     await _readable(deps, principal, statement_id, signing, public_url)
@@ -202,20 +222,17 @@ async def _readable(
         exists = await q.statement(uow.session, statement_id)
     if exists is None:
         raise refusal("statement.read")
-    await signed_pdf(deps, principal, statement_id, signing, public_url)
+    await signed_pdf(
+        deps, principal, PrintStatement(statement_id=statement_id), signing=signing, public_url=public_url
+    )
 
 
 async def prepare_external(
-    deps: Deps,
-    principal: Principal,
-    statement_id: str,
-    certificate: bytes,
-    chain: tuple[bytes, ...],
-    signing: Signing,
-    public_url: str,
+    deps: Deps, principal: Principal, cmd: PrepareExternalSignature, *, signing: Signing, public_url: str
 ) -> Prepared:
     """Reserve the caller's signature (as the next signer in turn) for a key held outside: what to sign
     goes out, the signature value comes back through `complete_external`."""
+    statement_id, certificate, chain = cmd.statement_id, cmd.certificate, cmd.chain
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
     await _readable(deps, principal, statement_id, signing, public_url)
@@ -249,13 +266,10 @@ async def prepare_external(
 
 
 async def complete_external(
-    deps: Deps,
-    principal: Principal,
-    signing_id: str,
-    signature: bytes,
-    signing: Signing,
+    deps: Deps, principal: Principal, cmd: CompleteExternalSignature, *, signing: Signing
 ) -> Approval:
     """Embed the external signature prepared by the caller, if it verifies; record the signer."""
+    signing_id, signature = cmd.signing_id, cmd.signature
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
     async with deps.unit_of_work() as uow:

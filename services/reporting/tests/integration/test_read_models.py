@@ -78,7 +78,7 @@ async def test_read_models_follow_the_events_and_rebuild_to_the_same_figures(
             1 for e in demo.events if e.service == "gradebook"
         )
 
-        await rebuild(Deps.over(r.sessions), r.consumers)
+        await rebuild(Deps.over(r.sessions), consumers=r.consumers)
         assert await r.scalar("SELECT count(*) FROM rm_mark") in (0, counts["rm_mark"])
         await r.caught_up()
         assert await snapshot(r) == before
@@ -122,6 +122,6 @@ async def test_statement_content_is_stored_only_when_it_hashes_to_what_was_annou
             tampered[statement_id] = copy
         victim = next(iter(tampered))
         tampered[victim].lines[0].value = "100"  # the stated hash stays: the content no longer matches it
-        stored = await fetch_missing(Deps.over(r.sessions), FakeStatements(tampered))
+        stored = await fetch_missing(Deps.over(r.sessions), source=FakeStatements(tampered))
         assert stored == len(demo.statements) - 1
         assert await r.scalar("SELECT content IS NULL FROM rm_statement WHERE statement_id = :s", s=victim)

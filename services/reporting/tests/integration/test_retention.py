@@ -97,7 +97,7 @@ async def test_old_journals_and_statements_are_archived_with_a_record(
             assert {(a.kind, a.item_id) for a in listed.records} == archived
 
             # A rebuild replays the old term's events; the archive record puts them back in the archive.
-            await rebuild(Deps.over(r.sessions), r.consumers)
+            await rebuild(Deps.over(r.sessions), consumers=r.consumers)
             await r.caught_up()
             assert r.consumers.after_rebuild is not None
             await r.consumers.after_rebuild

@@ -24,6 +24,8 @@ from services.workflow.adapters.backup_schedule import MONTHLY_BACKUP_ID, ensure
 from services.workflow.entrypoints import activities as run
 from services.workflow.processes.backup.messages import BackupInput, BackupTaken
 from services.workflow.processes.backup.workflows import MonthlyBackupWorkflow
+from services.workflow.service_layer.deps import Deps
+from services.workflow.tests.doubles import FakeGradebook
 
 pytestmark = pytest.mark.integration
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -65,7 +67,8 @@ async def backups(databases: Any, time_skipping: Any) -> AsyncIterator[Backups]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     port = RecordingBackups(time_skipping)
     queue = f"backup-{uuid.uuid4().hex[:8]}"
-    activities = run.Backup(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), port)
+    deps = Deps(lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), FakeGradebook())
+    activities = run.Backup(deps, port)
     async with Worker(
         time_skipping.client, task_queue=queue, workflows=[MonthlyBackupWorkflow], activities=activities.all()
     ):

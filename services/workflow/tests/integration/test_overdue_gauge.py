@@ -18,7 +18,9 @@ from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from services.workflow.adapters import tables
 from services.workflow.adapters.case_store import count_overdue_steps
+from services.workflow.service_layer.deps import Deps
 from services.workflow.service_layer.tasks import measure_overdue_steps
+from services.workflow.tests.doubles import FakeGradebook
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -52,8 +54,10 @@ async def test_only_open_cases_past_their_step_deadline_are_counted(databases: D
         async with sessions() as session:
             assert await count_overdue_steps(session, NOW) == 2
             assert await count_overdue_steps(session, NOW + timedelta(days=2)) == 3
-        units = lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox))  # noqa: E731
-        loop = asyncio.create_task(measure_overdue_steps(units, every=0.05, clock=lambda: NOW))
+        deps = Deps(
+            lambda: UnitOfWork(sessions, OutboxWriter(tables.outbox)), FakeGradebook(), clock=lambda: NOW
+        )
+        loop = asyncio.create_task(measure_overdue_steps(deps, every=0.05))
         await asyncio.sleep(0.5)
         loop.cancel()
         with contextlib.suppress(asyncio.CancelledError):

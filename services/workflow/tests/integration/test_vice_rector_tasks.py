@@ -153,7 +153,7 @@ async def test_no_task_list_crosses_universities(service: Harness) -> None:
         await count_reopen(
             Deps(lambda: UnitOfWork(h.sessions, outbox), h.gradebook),
             counted,
-            lambda _: (lambda n: "warning",) * 2,
+            ladders=lambda _: (lambda n: "warning",) * 2,
         )
 
     def at(role: str, university: str) -> Actor:

@@ -40,6 +40,12 @@ def test_nats_serves_clients_tls_first_with_the_certificate_of_the_secret(overla
         for path in files.values():
             volume = volumes[mounts[str(PurePosixPath(path).parent)]]
             assert volume["secret"]["secretName"] == SERVER_SECRET, (container["name"], path)
+    # A renewed certificate is reloaded without a restart: the chart's reloader watches both files.
+    reloader = next(c for c in pod["containers"] if c["name"] == "reloader")
+    watched = [
+        arg for flag, arg in zip(reloader["args"], reloader["args"][1:], strict=False) if flag == "-config"
+    ]
+    assert set(files.values()) <= set(watched), reloader["args"]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

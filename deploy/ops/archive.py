@@ -22,7 +22,7 @@ from nats.aio.client import Client
 from deploy.ops import pg_dump, stream_dump
 from ejournal_platform.events import stream_name
 from ejournal_platform.logging import get_logger
-from ejournal_platform.nats import connect
+from ejournal_platform.nats import NatsTls, connect
 from ejournal_platform.services import SERVICES
 
 log = get_logger(__name__)
@@ -42,6 +42,7 @@ class BackupTarget:
     nats_url: str
     directory: Path
     streams: tuple[str, ...] = tuple(stream_name(s) for s in SERVICES)
+    nats_tls: NatsTls | None = None  # the cluster's NATS serves TLS (EJOURNAL_BACKUP_NATS_CA_FILE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ async def take_backup(target: BackupTarget, nats: Client | None = None) -> Backu
             "sha256": sha256_of(file),
             "bytes": file.stat().st_size,
         }
-    client = nats or await connect(target.nats_url, "reporting-backup")
+    client = nats or await connect(target.nats_url, "reporting-backup", target.nats_tls)
     try:
         js = client.jetstream()
         for stream in target.streams:

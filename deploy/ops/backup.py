@@ -22,12 +22,18 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from deploy.ops.archive import BackupTarget, take_backup
 from deploy.ops.settings import BackupSettings, backup_settings
 from ejournal_platform.db import make_engine
+from ejournal_platform.nats import NatsTls
 from services.reporting.service_layer.backup_records import record_backup
 from services.reporting.service_layer.deps import Deps
 
 
 def target(settings: BackupSettings, directory: Path | None = None) -> BackupTarget:
-    return BackupTarget(settings.database_urls, settings.nats_url, directory or settings.dir)
+    return BackupTarget(
+        settings.database_urls,
+        settings.nats_url,
+        directory or settings.dir,
+        nats_tls=NatsTls(settings.nats_ca_file),
+    )
 
 
 async def backup_now(target: BackupTarget, record_url: str) -> dict[str, Any]:

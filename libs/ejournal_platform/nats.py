@@ -1,9 +1,11 @@
-"""NATS connection and idempotent JetStream stream provisioning."""
+"""NATS connection (plain, or TLS trusting a private CA) and idempotent JetStream stream provisioning."""
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import nats
@@ -21,7 +23,27 @@ log = get_logger(__name__)
 DUPLICATE_WINDOW_SECONDS = 15 * 60
 
 
-def _options(url: str, name: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class NatsTls:
+    """TLS to NATS (ServiceSettings.nats_ca_file, nats_cert_file, nats_key_file): the CA that signed the
+    server's certificate, and optionally a client certificate for a server that verifies clients."""
+
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+
+    def context(self) -> ssl.SSLContext | None:
+        """None without a CA: plain NATS. With one, TLS only, trusting that CA alone (not the system's:
+        the cluster's NATS certificate comes from the cluster's own issuer)."""
+        if self.ca_file is None:
+            return None
+        context = ssl.create_default_context(cafile=str(self.ca_file))
+        if self.cert_file is not None:
+            context.load_cert_chain(str(self.cert_file), str(self.key_file) if self.key_file else None)
+        return context
+
+
+def connection_options(url: str, name: str, tls: NatsTls | None = None) -> dict[str, Any]:
     async def on_disconnect() -> None:
         log.warning("nats disconnected")
 
@@ -31,8 +53,12 @@ def _options(url: str, name: str) -> dict[str, Any]:
     async def on_error(error: Exception) -> None:
         log.warning("nats error", error=repr(error))
 
+    context = tls.context() if tls is not None else None
     return {
         "servers": url,
+        # TLS before anything else (the server's `tls { handshake_first: true }`): nats-py would
+        # otherwise speak plain to a server that does not ask for TLS, and send it the password.
+        **({"tls": context, "tls_handshake_first": True} if context is not None else {}),
         "name": name,
         # Forever, also for the first connection: a service outlives a NATS restart and may start
         # before NATS does.
@@ -45,16 +71,18 @@ def _options(url: str, name: str) -> dict[str, Any]:
     }
 
 
-async def connect(url: str, name: str) -> Client:
+async def connect(url: str, name: str, tls: NatsTls | None = None) -> Client:
     """Connect (waiting for NATS as long as it takes) and keep reconnecting forever."""
-    return await nats.connect(**_options(url, name))
+    return await nats.connect(**connection_options(url, name, tls))
 
 
-def connect_in_background(url: str, name: str) -> tuple[Client, asyncio.Task[None]]:
+def connect_in_background(
+    url: str, name: str, tls: NatsTls | None = None
+) -> tuple[Client, asyncio.Task[None]]:
     """A client at once and its first connection as a task: a service starts, serves and takes writes
     into its outbox while NATS is down, and the client connects whenever NATS comes."""
     client = Client()
-    return client, asyncio.create_task(client.connect(**_options(url, name)))
+    return client, asyncio.create_task(client.connect(**connection_options(url, name, tls)))
 
 
 @dataclass(frozen=True)

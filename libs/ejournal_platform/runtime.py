@@ -31,7 +31,7 @@ from ejournal_platform.grpc.interceptors import Authenticator, RejectAll
 from ejournal_platform.grpc.server import AddServicer, GrpcServer
 from ejournal_platform.health import DEPENDENCY_PREFIX, Dependency, HealthMonitor, Report
 from ejournal_platform.logging import configure_logging, get_logger
-from ejournal_platform.nats import StreamLimits, connect_in_background, ensure_stream
+from ejournal_platform.nats import NatsTls, StreamLimits, connect_in_background, ensure_stream
 from ejournal_platform.outbox import OutboxRelay, OutboxWriter
 from ejournal_platform.probes import ProbeServer
 from ejournal_platform.settings import ServiceSettings
@@ -126,7 +126,8 @@ async def run_service(
     engine = make_engine(settings.database_url)
     # Not awaited: while NATS is down the service serves and its writes wait in the outbox
     # (health: degraded); the relay starts publishing once the stream is there.
-    nats_client, connecting = connect_in_background(settings.nats_url, settings.service_name)
+    tls = NatsTls(settings.nats_ca_file, settings.nats_cert_file, settings.nats_key_file)
+    nats_client, connecting = connect_in_background(settings.nats_url, settings.service_name, tls)
     js = nats_client.jetstream()
     outbox = OutboxWriter(outbox_table) if outbox_table is not None else None
     runtime = Runtime(

@@ -12,6 +12,7 @@ that every Deployment sets them.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError
@@ -50,6 +51,12 @@ class ServiceSettings(BaseSettings):
     # The service's own database, as its own least-privileged role (ejournal_platform.db_roles).
     database_url: str
     nats_url: str
+    # The CA that signed the NATS server's certificate: set, the connection is TLS only and trusts this
+    # CA alone (a cluster's NATS serves TLS, engines/nats-values*.yaml); unset, plain NATS (the local
+    # stack's, on 127.0.0.1). A client certificate and key only for a server that verifies clients.
+    nats_ca_file: Path | None = deployment(None)
+    nats_cert_file: Path | None = None
+    nats_key_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: LogFormat = "auto"
     # Outbox relay: how long it sleeps when there is nothing to publish, and how much it takes at once.

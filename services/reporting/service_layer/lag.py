@@ -59,6 +59,10 @@ class LagTracker:
         self._applied[consumer] = self._applied.get(consumer, 0) + len(deliveries)
         self._last_applied[consumer] = applied_at
 
+    def applied_total(self, consumer: str) -> int:
+        """Events applied so far; cheap to ask often (snapshot sorts the whole window)."""
+        return self._applied.get(consumer, 0)
+
     def samples(self, consumer: str) -> list[float]:
         return list(self._samples.get(consumer, ()))
 

@@ -92,7 +92,7 @@ async def end_substitution(
     )
 
 
-def substitutes_of_group_query(group_id: uuid.UUID) -> Select[tuple[str]]:
+def substitutes_of_group_query(group_id: uuid.UUID) -> Select[str]:
     """Who substitutes today for a teacher of this group's teaching load (in its course units); also a
     subquery of group_access_repo's one-statement read."""
     today = func.current_date()

@@ -25,7 +25,6 @@ NOT_BENCHMARKS = {
     "__main__", "harness", "report", "seed", "services", "raw_writes", "explain", "profiling", "app_cpu",
     "http_client",
     "outbox_plans",
-    "grid_cells",  # an A/B of one change, run by hand (python -m bench.grid_cells)
 }  # fmt: skip
 
 

@@ -9,14 +9,12 @@ little and saves every allowed read a round trip (docs/perf/README.md, "Grid rea
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import psycopg
 
-from services.gradebook.adapters.grid_cells_sql import mark_cells_sql
 from services.gradebook.adapters.journals_sql import JournalRow, journal_row, queue_journal
 
 SECTIONS = """
@@ -38,13 +36,11 @@ COLUMNS = """
 SELECT column_id::text, kind, date, starts_at, topic, number, section_id::text, control_kind, lesson_type
 FROM columns WHERE journal_id = %b AND NOT cancelled ORDER BY date, starts_at, column_id
 """
-# The term's partition only (see cells_sql.TERM): each journal id is sent twice. The cells come
-# encoded (grid_cells_sql.py); a student or parent's read names the students whose cells they see.
-_MARK_ROWS = (
-    "marks m WHERE m.journal_id = %b AND m.term_id = (SELECT term_id FROM journals WHERE journal_id = %b)"
-)
-MARKS = mark_cells_sql(_MARK_ROWS)
-SOME_STUDENTS_MARKS = mark_cells_sql(_MARK_ROWS + " AND m.student_id::text = ANY(%b)")
+# The term's partition only (see cells_sql.TERM): each journal id is sent twice.
+MARKS = """
+SELECT column_id::text, student_id::text, value, version FROM marks
+WHERE journal_id = %b AND term_id = (SELECT term_id FROM journals WHERE journal_id = %b)
+"""
 ATTENDANCE = """
 SELECT column_id::text, student_id::text, status, version, source, checked_in_at
 FROM attendance WHERE journal_id = %b AND term_id = (SELECT term_id FROM journals WHERE journal_id = %b)
@@ -68,34 +64,24 @@ class GridRows:
     sections: list[GridSection]
     students: list[tuple[str, str | None]]
     columns: list[tuple[Any, ...]]
-    marks: bytes  # the cells, as GetJournalGridResponse's wire format (grid_cells_sql.py)
+    marks: list[tuple[str, str, str | None, int]]
     attendance: list[tuple[str, str, str, int, str, datetime | None]]
 
 
 async def read_grid(
-    conn: psycopg.AsyncConnection[Any],
-    journal_id: uuid.UUID,
-    now: datetime,
-    only_students: Collection[str] | None = None,
+    conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, now: datetime
 ) -> tuple[JournalRow | None, GridRows]:
-    """The journal's row (None: no such journal) and its grid, in one round trip; the mark cells only
-    of `only_students` when given (a student or parent's read)."""
+    """The journal's row (None: no such journal) and its grid, in one round trip."""
     cursors = [conn.cursor(binary=True) for _ in range(6)]
     async with conn.pipeline():
         await queue_journal(cursors[0], journal_id)
         await cursors[1].execute(SECTIONS, (now, journal_id))
         await cursors[2].execute(ROSTER, (journal_id,))
         await cursors[3].execute(COLUMNS, (journal_id,))
-        if only_students is None:
-            await cursors[4].execute(MARKS, (journal_id, journal_id))
-        else:
-            await cursors[4].execute(SOME_STUDENTS_MARKS, (journal_id, journal_id, sorted(only_students)))
+        await cursors[4].execute(MARKS, (journal_id, journal_id))
         await cursors[5].execute(ATTENDANCE, (journal_id, journal_id))
     journal = await journal_row(cursors[0])
-    sections, students, columns = [await cur.fetchall() for cur in cursors[1:4]]
-    encoded = await cursors[4].fetchone()
-    attendance = await cursors[5].fetchall()
+    rows = [await cur.fetchall() for cur in cursors[1:]]
     for cur in cursors:
         await cur.close()
-    marks = bytes(encoded[0]) if encoded is not None and encoded[0] is not None else b""
-    return journal, GridRows([GridSection(*r) for r in sections], students, columns, marks, attendance)
+    return journal, GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])

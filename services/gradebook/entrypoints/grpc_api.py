@@ -80,9 +80,10 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
                 for c, kind, d, starts, topic, number, section, control, lesson_type in rows.columns
             ]
         )
-        # 1,800 cells: encoded to wire format by PostgreSQL (marks, adapters/grid_cells_sql.py) or
-        # directly (attendance, adapters/grid_wire.py), and parsed in C.
-        response.MergeFromString(rows.marks + grid_wire.attendance_cells(rows.attendance))
+        # 1,800 cells: encoded to wire format directly and parsed in C (see adapters/grid_wire.py).
+        response.MergeFromString(
+            grid_wire.mark_cells(rows.marks) + grid_wire.attendance_cells(rows.attendance)
+        )
         return response
 
     async def WriteMarks(self, request: pb.WriteMarksRequest, context: Ctx) -> pb.WriteMarksResponse:

@@ -164,16 +164,16 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
         session = uow.session
         conn = await raw_connection(session)
         # The journal's row comes with the grid (one round trip); nothing read leaves unless allowed.
-        # A student or parent sees only their own rows: their cells are chosen in the query.
-        only = visible_students(principal) if principal is not None else None
-        row, rows = await read_grid(conn, parse_id(journal_id, "journal_id"), now, only)
+        row, rows = await read_grid(conn, parse_id(journal_id, "journal_id"), now)
         subject = principal.subject if principal is not None else None
         found = None if row is None else await journals_sql.complete(conn, row, now.date(), subject)
         journal = authorize(principal, "journal.read", found)
         assert principal is not None
         await session.rollback()
+    only = visible_students(principal)
     if only is not None:
         rows.students = [s for s in rows.students if s[0] in only]
+        rows.marks = [m for m in rows.marks if m[1] in only]
         rows.attendance = [a for a in rows.attendance if a[1] in only]
     behalf = journal.writers.on_behalf_of(principal.subject)
     return Grid(journal, [behalf] if behalf else [], rows)

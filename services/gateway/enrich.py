@@ -7,7 +7,9 @@ group, the names stay empty and the ids remain.
 The names are asked while the grid is read when the gateway already knows the journal's group: a
 journal's group never changes, so each grid answer leaves a hint (journal -> group, subgroup; ids,
 no personal data) and the next read of that journal asks curriculum at once instead of after
-gradebook answers (the two services' work overlaps; docs/perf/README.md, "Grid reads"). The hint is
+gradebook answers (the two services' work overlaps; docs/perf/README.md, "Grid reads"). A list of
+the caller's journals leaves the same hints (the portal lists them before a grid is opened), so even a
+journal's first grid read asks both services at once. The hint is
 only a guess: names asked early are used only if the answer's journal has that very group and
 subgroup, otherwise they are dropped and asked again; and they are dropped unread when gradebook
 refuses the grid. Curriculum decides on the caller's token either way, so nobody gets names they
@@ -74,6 +76,14 @@ def ask_student_names_early(request: Request, data: dict[str, Any], token: str |
     if group is None:
         return None
     return EarlyNames(group, asyncio.ensure_future(_group_names(request, group, token)))
+
+
+async def remember_journal_groups(request: Request, reply: Any, token: str | None) -> None:
+    """A journal list's answer: each journal's group as a hint for its grid (ids only; the list is
+    forwarded unchanged)."""
+    for journal in reply.journals:
+        if journal.journal_id and journal.group_id:
+            _remember(journal.journal_id, (journal.group_id, journal.subgroup_id))
 
 
 async def add_student_names(

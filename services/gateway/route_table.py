@@ -11,7 +11,12 @@ from dataclasses import dataclass, replace
 from fastapi import APIRouter
 
 from ejournal_platform.services import SERVICES
-from services.gateway.enrich import add_student_names, add_teacher_names, ask_student_names_early
+from services.gateway.enrich import (
+    add_student_names,
+    add_teacher_names,
+    ask_student_names_early,
+    remember_journal_groups,
+)
 from services.gateway.http_rules import message_types, routes_from_contracts
 from services.gateway.rpc_routes import Early, Enrich, RpcRoute, add_rpc_route
 
@@ -29,6 +34,7 @@ class Behaviour:
 BEHAVIOUR: dict[str, Behaviour] = {
     "gradebook.GetJournalGrid": Behaviour(etag=True, enrich=add_student_names, early=ask_student_names_early),
     "gradebook.WriteMarks": Behaviour(if_match_read="GetJournalGrid"),
+    "gradebook.ListMyJournals": Behaviour(enrich=remember_journal_groups),
     "curriculum.ListTeachingLoads": Behaviour(enrich=add_teacher_names),
 }
 

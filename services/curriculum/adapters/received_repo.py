@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,11 +92,12 @@ async def end_substitution(
     )
 
 
-async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[str]:
-    """Who substitutes today for a teacher of this group's teaching load (in its course units)."""
+def substitutes_of_group_query(group_id: uuid.UUID) -> Select[str]:
+    """Who substitutes today for a teacher of this group's teaching load (in its course units); also a
+    subquery of group_access_repo's one-statement read."""
     today = func.current_date()
     s, t = Substitution, TeachingLoad
-    rows = await session.scalars(
+    return (
         select(s.substitute_id)
         .join(t, cast(t.teacher_id, String) == s.absent_teacher_id)
         .where(
@@ -110,4 +111,3 @@ async def substitutes_of_group(session: AsyncSession, group_id: uuid.UUID) -> li
         )
         .distinct()
     )
-    return list(rows)

@@ -60,13 +60,3 @@ async def labels(
     titles = await session.execute(select(CourseUnit.id, CourseUnit.title).where(CourseUnit.id.in_(units)))
     codes = await session.execute(select(Group.id, Group.code).where(Group.id.in_(groups)))
     return {str(i): t for i, t in titles}, {str(i): c for i, c in codes}
-
-
-async def teachers_of_group(session: AsyncSession, group_id: uuid.UUID) -> list[uuid.UUID]:
-    """The teachers of the group's live loads (its journals)."""
-    rows = await session.scalars(
-        select(TeachingLoad.teacher_id).where(
-            TeachingLoad.group_id == group_id, TeachingLoad.removed_at.is_(None)
-        )
-    )
-    return list(rows)

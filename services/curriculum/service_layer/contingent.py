@@ -263,8 +263,7 @@ async def list_group_members(
     v.raise_if_any()
     async with deps.uow() as uow:
         await require_group_members(uow.session, principal, gid)
-        members = await members_on(uow.session, gid, on, subid)
-        return [(record(rec.Placement, p), record(rec.Movement, m)) for p, m in members]
+        return await members_on(uow.session, gid, on, subid)
 
 
 async def student_history(deps: Deps, principal: Principal, student_id: str) -> list[rec.Movement]:

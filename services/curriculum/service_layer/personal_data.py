@@ -16,10 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope, allowed
 from ejournal_platform.context import Principal
-from ejournal_platform.errors import NotFound, PermissionDenied
-from services.curriculum.adapters import teaching_load_repo
-from services.curriculum.adapters.lookups import place_of_group
-from services.curriculum.service_layer.substitutions import substitutes_of_group
+from ejournal_platform.errors import PermissionDenied
+from services.curriculum.adapters import group_access_repo
 
 ACTION = "contingent.read"
 
@@ -30,14 +28,10 @@ def refused() -> PermissionDenied:
 
 async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceScope | None:
     """Where the group sits, with the teachers of its journals (its teaching load) and whoever
-    substitutes for one of them today as assignees; None for a group that does not exist."""
-    try:
-        place = await place_of_group(session, group_id)
-    except NotFound:
-        return None
-    teachers = await teaching_load_repo.teachers_of_group(session, group_id)
-    assignees = {str(t) for t in teachers} | set(await substitutes_of_group(session, group_id))
-    return replace(place.scope(), assignee_ids=frozenset(assignees))
+    substitutes for one of them today as assignees; None for a group that does not exist. One
+    statement (adapters/group_access_repo.py): every grid the portal opens comes through here."""
+    found = await group_access_repo.group_access(session, group_id)
+    return None if found is None else found.scope()
 
 
 async def require_group_members(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> None:

@@ -48,7 +48,3 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-# Read by personal_data (who may read a group's names).
-substitutes_of_group = received_repo.substitutes_of_group

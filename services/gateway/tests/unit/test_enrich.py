@@ -142,3 +142,29 @@ async def test_early_names_of_a_refused_grid_are_dropped_unread() -> None:
     early.drop()  # what rpc_routes does when gradebook refuses the grid
     await asyncio.sleep(0)
     assert early.task.cancelled()
+
+
+async def test_a_listed_journals_first_grid_read_asks_its_names_early() -> None:
+    """The portal lists the caller's journals before a grid is opened: the list's answer leaves each
+    journal's group as a hint, so the first grid read asks curriculum at once; the answer still decides."""
+    from ejournal.gradebook.v1 import gradebook_service_pb2 as gb
+
+    fake = FakeCurriculum()
+    listed, other, unlisted = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    journals = gb.ListMyJournalsResponse(
+        journals=[
+            gb.Journal(journal_id=listed, group_id="g1"),
+            gb.Journal(journal_id=other, group_id="g2", subgroup_id="sub"),
+        ]
+    )
+    await enrich.remember_journal_groups(grid_request(fake), journals, "token")
+    assert fake.asked == []  # a list asks nothing itself
+    names = await read_grid(fake, grid_reply(listed, "g1"), "token", asked_early=True)
+    assert names == ["g1/:s1", "g1/:s2"]
+    names = await read_grid(fake, grid_reply(other, "g2"), "token", asked_early=True)
+    assert names == ["g2/:s1", "g2/:s2"]
+    names = await read_grid(fake, grid_reply(unlisted, "g3"), "token", asked_early=False)
+    assert names == ["g3/:s1", "g3/:s2"]
+    # The hint for `other` named its subgroup, the answer the whole group: asked again for the group.
+    token = "Bearer token"
+    assert fake.asked == [("g1", "", token), ("g2", "sub", token), ("g2", "", token), ("g3", "", token)]

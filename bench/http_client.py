@@ -8,9 +8,11 @@ servers, so its client should cost about what the raw side's does.
 What it does, and what it refuses rather than misreads: one connection per client, requests written in
 one buffer, the reply's status line and headers read up to the blank line, its body by Content-Length.
 A reply without Content-Length (chunked) raises, and so does a request on a connection the server
-closed: the gateway's JSON answers always carry a length and keep the connection, so either means
-something changed and the figure would be wrong. The caller still checks every reply's status and
-reads its JSON body (bench/gateway.py).
+closed with `Connection: close`: the gateway's JSON answers always carry a length and keep the
+connection, so either means something changed and the figure would be wrong. A connection the server
+dropped while it was idle (uvicorn's keep-alive timeout is 5 s; on a loaded machine a raw round between
+two of ours can take longer) is reopened before the next request, as a browser does. The caller
+still checks every reply's status and reads its JSON body (bench/gateway.py).
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ class KeepAliveClient:
         self._closing = False  # the server said `Connection: close`: no further request on this one
 
     async def __aenter__(self) -> KeepAliveClient:
-        self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
+        await self._connect()
         return self
+
+    async def _connect(self) -> None:
+        self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
 
     async def __aexit__(self, *_: object) -> None:
         if self._writer is not None:
@@ -58,6 +63,10 @@ class KeepAliveClient:
         assert self._reader is not None and self._writer is not None, "use `async with`"
         if self._closing:
             raise RuntimeError("the server closed this connection after its last reply")
+        if self._reader.at_eof():  # closed while idle, between two requests: open a new one
+            self._writer.close()
+            await self._connect()
+            assert self._writer is not None
         head = [f"POST {path} HTTP/1.1".encode(), b"Host: " + self._authority,
                 b"Content-Type: application/json", b"Content-Length: " + str(len(body)).encode()]  # fmt: skip
         head += [f"{name}: {value}".encode() for name, value in headers.items()]

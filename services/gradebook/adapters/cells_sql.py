@@ -19,9 +19,8 @@ from typing import Any
 
 import psycopg
 
-from services.gradebook.adapters.idempotency_sql import CallKey, Stored, queue_recall
-from services.gradebook.adapters.idempotency_sql import recalled as recalled_reply
-from services.gradebook.adapters.journals_sql import JournalRow, journal_row, queue_journal
+from services.gradebook.adapters.idempotency_sql import CallKey, Stored
+from services.gradebook.adapters.journals_sql import JOURNAL, JournalRow
 from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
@@ -51,22 +50,6 @@ TERM = "(SELECT term_id FROM journals WHERE journal_id = %b)"
 # tables' fill trigger is `WHEN (NEW.university_id IS NULL)`, so it calls nothing on this path.
 UNIVERSITY = "(SELECT university_id FROM journals WHERE journal_id = %b)"
 VALUES = "string_to_array(%b, E'\\x1f', '')"
-
-# The batch's columns hold every cell it writes; reading them whole avoids sending each cell's ids.
-CURRENT_MARKS = f"""
-SELECT m.column_id::text, m.student_id::text, m.value, m.version FROM marks m
-WHERE m.journal_id = %b AND m.term_id = {TERM} AND m.column_id = ANY({IDS}::uuid[])
-"""
-COLUMNS = """
-SELECT column_id::text, kind, section_id::text, control_kind, cancelled FROM columns WHERE journal_id = %b
-"""
-# The roster through the journal's own group (and subgroup), so it can be read in the same round trip
-# as the journal's row.
-ROSTER = """
-SELECT DISTINCT e.student_id::text FROM journals j JOIN enrollments e ON e.group_id = j.group_id
-WHERE j.journal_id = %b AND e.until IS NULL AND (j.subgroup_id IS NULL OR e.subgroup_id = j.subgroup_id)
-"""
-CLOSED_SECTIONS = "SELECT section_id::text FROM sections WHERE journal_id = %b AND closed_at IS NOT NULL"
 
 UPSERT_MARKS = f"""
 INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id,
@@ -125,6 +108,41 @@ async def lock_chain_head(conn: psycopg.AsyncConnection[Any], journal_id: uuid.U
     return int(row[0]), bytes(row[1])
 
 
+# Everything a batch write reads besides the chain lock, in ONE statement read after the lock: the
+# journal's row (JOURNAL's select list), its columns (parallel arrays), the roster, the closed sections,
+# the reply stored under the call's key (NULL key parts when there is no key: no row matches) and the
+# current cells of the batch's columns. One statement instead of six: each statement of a pipeline
+# costs the server a bind and an executor start, and the client a cursor and a result to decode.
+_JOURNAL_SELECT, _JOURNAL_FROM = JOURNAL.split("\nFROM journals j", 1)
+assert _JOURNAL_FROM.strip() == (
+    "LEFT JOIN course_units cu ON cu.course_unit_id = j.course_unit_id\nWHERE j.journal_id = %b"
+)
+WRITE_STATE = f"""{_JOURNAL_SELECT},
+       c.ids, c.kinds, c.sections, c.controls, c.cancelled,
+       ARRAY(SELECT DISTINCT e.student_id::text FROM enrollments e
+             WHERE e.group_id = j.group_id AND e.until IS NULL
+               AND (j.subgroup_id IS NULL OR e.subgroup_id = j.subgroup_id)),
+       ARRAY(SELECT s.section_id::text FROM sections s
+             WHERE s.journal_id = j.journal_id AND s.closed_at IS NOT NULL),
+       k.request_hash, k.response,
+       cur.columns, cur.students, cur.vals, cur.versions
+FROM journals j LEFT JOIN course_units cu ON cu.course_unit_id = j.course_unit_id
+LEFT JOIN LATERAL (
+    SELECT array_agg(column_id::text) AS ids, array_agg(kind) AS kinds,
+           array_agg(section_id::text) AS sections, array_agg(control_kind) AS controls,
+           array_agg(cancelled) AS cancelled
+    FROM columns WHERE journal_id = j.journal_id) c ON true
+LEFT JOIN idempotency_keys k ON k.subject = %b AND k.operation = %b AND k.key = %b
+LEFT JOIN LATERAL (
+    SELECT array_agg(m.column_id::text) AS columns, array_agg(m.student_id::text) AS students,
+           array_agg(m.value) AS vals, array_agg(m.version) AS versions
+    FROM marks m
+    WHERE m.journal_id = %b AND m.term_id = {TERM} AND m.column_id = ANY({IDS}::uuid[])) cur ON true
+WHERE j.journal_id = %b
+"""
+_JOURNAL_FIELDS = len(JournalRow._fields)
+
+
 @dataclass
 class WriteState:
     """What a batch write reads before it writes, fetched in one pipelined round trip (ids as text)."""
@@ -145,36 +163,48 @@ async def read_for_write(
     column_ids: Sequence[str],
     recall: CallKey | None = None,
 ) -> WriteState:
-    """The journal's row (what access is decided on), its columns, roster, closed sections, the
-    history-chain lock, the reply stored under the call's idempotency key and the current cells of the
-    batch's columns: one round trip. The statements run in order on the server: the key and the cells
-    are read after the lock is granted, so a concurrent twin of this call that held the lock has
-    committed its reply by then, and no other writer of this journal changes the cells before this
-    transaction ends. Nothing read here is used before the caller has authorized on the journal."""
-    cursors = [conn.cursor(binary=True) for _ in range(7)]
-    async with conn.pipeline():
-        await queue_journal(cursors[0], journal_id)
-        await cursors[1].execute(COLUMNS, (journal_id,))
-        await cursors[2].execute(ROSTER, (journal_id,))
-        await cursors[3].execute(CLOSED_SECTIONS, (journal_id,))
-        await cursors[4].execute(LOCK_HEAD, (journal_id,))
-        if recall is not None:
-            await queue_recall(cursors[5], recall)
-        await cursors[6].execute(CURRENT_MARKS, (journal_id, journal_id, pack_ids(column_ids)))
-    journal = await journal_row(cursors[0])
-    columns = {r[0]: ColumnFacts(r[1], r[2], r[3], r[4]) for r in await cursors[1].fetchall()}
-    roster = {r[0] for r in await cursors[2].fetchall()}
-    closed = {r[0] for r in await cursors[3].fetchall()}
-    head = await cursors[4].fetchone()
-    recalled = await recalled_reply(cursors[5]) if recall is not None else None
-    current = {(r[0], r[1]): (r[2], int(r[3])) for r in await cursors[6].fetchall()}
-    for cur in cursors:
-        await cur.close()
-    if journal is None:
+    """The history-chain lock, then (WRITE_STATE) the journal's row (what access is decided on), its
+    columns, roster, closed sections, the reply stored under the call's idempotency key and the
+    current cells of the batch's columns: two statements, one round trip. They run in order on the
+    server, each with its own snapshot: WRITE_STATE reads after the lock is granted, so a concurrent
+    twin of this call that held the lock has committed its reply by then, and no other writer of this
+    journal changes the cells before this transaction ends. Nothing read here is used before the
+    caller has authorized on the journal."""
+    key = (recall.subject, recall.operation, recall.key) if recall is not None else (None, None, None)
+    async with conn.cursor(binary=True) as lock, conn.cursor(binary=True) as read:
+        async with conn.pipeline():
+            await lock.execute(LOCK_HEAD, (journal_id,))
+            await read.execute(WRITE_STATE, (*key, journal_id, journal_id, pack_ids(column_ids), journal_id))
+        head = await lock.fetchone()
+        row = await read.fetchone()
+    if row is None:
         return WriteState(None, {}, set(), 0, bytes(32), {}, set())
     if head is None:
         raise LookupError(f"journal {journal_id} has no history chain")
-    return WriteState(journal, columns, roster, int(head[0]), bytes(head[1]), current, closed, recalled)
+    (ids, kinds, sections, controls, cancelled, roster, closed, request_hash, response,
+     m_columns, m_students, m_values, m_versions) = row[_JOURNAL_FIELDS:]  # fmt: skip
+    columns = (
+        {c: ColumnFacts(*f) for c, *f in zip(ids, kinds, sections, controls, cancelled, strict=True)}
+        if ids
+        else {}
+    )
+    current = (
+        {(c, s): (v, int(n)) for c, s, v, n in zip(m_columns, m_students, m_values, m_versions, strict=True)}
+        if m_columns
+        else {}
+    )
+    found = recall is not None and request_hash is not None
+    recalled = Stored(bytes(request_hash), bytes(response)) if found else None
+    return WriteState(
+        JournalRow(*row[:_JOURNAL_FIELDS]),
+        columns,
+        set(roster),
+        int(head[0]),
+        bytes(head[1]),
+        current,
+        set(closed),
+        recalled,
+    )
 
 
 async def upsert_marks(

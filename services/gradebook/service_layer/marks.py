@@ -1,12 +1,13 @@
 """Writing marks: a whole column or grid at once, all-or-nothing, fit for the deadline rush.
 
-One call = one transaction and three round trips to the database: (1) one pipeline reads the journal
-(access), its columns, roster and closed sections, takes the journal's history-chain lock (which
-serialises its writers, so versions read under it are exact), recalls the idempotency key and reads the
-current cells; the batch is then planned in the domain (every refused cell reported at once, a stale
-`expected_version` aborts it with the current values); (2) one pipeline writes the upsert, the history,
-the chain head, the outbox rows and the idempotency key; (3) the commit. A closed section is refused
-here with a clear message, and by the database's trigger for any path that bypasses the service.
+One call = one transaction and three round trips to the database: (1) one pipeline takes the journal's
+history-chain lock (which serialises its writers, so versions read under it are exact), then reads in
+one statement the journal (access), its columns, roster and closed sections, the idempotency key's
+stored reply and the current cells; the batch is then planned in the domain (every refused cell
+reported at once, a stale `expected_version` aborts it with the current values); (2) one pipeline
+writes the upsert, the history, the chain head, the outbox rows and the idempotency key; (3) the
+commit. A closed section is refused here with a clear message, and by the database's trigger for any
+path that bypasses the service.
 """
 
 from __future__ import annotations

@@ -197,6 +197,8 @@ def close_response(outcome: CloseOutcome) -> pb.CloseSectionResponse:
         )
         for s in outcome.sections
     ]
+    if not outcome.sections:  # the workflow's deadline for a section no journal carries yet
+        return pb.CloseSectionResponse(already_closed=True)
     first = outcome.sections[0]
     return pb.CloseSectionResponse(
         statement_id=first.statement_id,

@@ -172,7 +172,12 @@ async def _close(
         journal_ids = [parse_id(journal_id, "journal_id")]
     else:
         journal_ids = await sections_repo.journals_with_section(session, section_id)
-        if not journal_ids:  # refused like someone else's section: no existence oracle
+        if not journal_ids:
+            # The workflow closes a control event's section at its deadline even when no journal
+            # carries it (none opened for that group yet): nothing to close, not a refusal it would
+            # retry forever. A person is refused like for someone else's section: no existence oracle.
+            if principal is not None and principal.is_service:
+                return CloseOutcome()
             raise refusal(principal, "journal.close")
     outcome = CloseOutcome()
     for jid in journal_ids:

@@ -137,6 +137,19 @@ async def test_the_journals_teacher_may_close_and_another_teacher_may_not(w: Wor
     assert not closed.already_closed
 
 
+async def test_the_workflow_closing_a_section_no_journal_carries_closes_nothing_and_a_teacher_is_refused(
+    w: World,
+) -> None:
+    """At a control event's deadline the workflow closes its section in every journal that has it; when
+    none has it yet that is an empty answer, not a refusal the activity would retry without end."""
+    request = pb.CloseSectionRequest(section=new_id(), reason="deadline", idempotency_key=new_id())
+    closed = await w.rpc.CloseSection(request, metadata=w.service())
+    assert list(closed.closed) == []
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await w.rpc.CloseSection(request, metadata=w.teacher(new_id()))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
 @pytest.mark.rule("KG-06")
 async def test_kg_journal_locks_once_the_intermediate_attestation_scores_are_set(w: World) -> None:
     j = await w.journal("kg-jasu", students=2, lessons=2, controls=("current", "intermediate_attestation"))

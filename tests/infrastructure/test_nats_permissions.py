@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import nats
 import pytest
 from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from deploy.local.servers import binary
 from deploy.nats_permissions import consumed_streams, main
 from ejournal_platform import dead_letters
 from ejournal_platform.events import stream_name
@@ -45,17 +43,6 @@ def test_the_derived_streams_follow_the_code() -> None:
         stream_name("reporting")
     }
     assert consumed_streams("identity") == frozenset()
-
-
-@pytest.fixture(scope="module")
-def rendered_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RenderedNats]:
-    server = RenderedNats(tmp_path_factory.mktemp("nats-permissions"))
-    process = subprocess.Popen(
-        [binary("nats-server"), "-c", str(server.config)], env=server.environment, stdin=subprocess.DEVNULL
-    )
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
 
 
 class Refusals:

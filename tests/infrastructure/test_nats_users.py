@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ import pytest
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
-from deploy.local.servers import binary, free_port
+from deploy.local.servers import free_port
 from ejournal_platform.nats import NatsTls, connection_options
 from ejournal_platform.services import SERVICES
 from ejournal_platform.testing.certificates import issue
@@ -88,17 +86,6 @@ class RenderedNats:
         """The URL a Deployment composes, with the password its Secret would give."""
         password = password or self.environment[nats_users("engines/nats-values-small.yaml")[service]]
         return f"nats://{service}:{password}@localhost:{self.port}"
-
-
-@pytest.fixture(scope="module")
-def rendered_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RenderedNats]:
-    server = RenderedNats(tmp_path_factory.mktemp("nats"))
-    process = subprocess.Popen(
-        [binary("nats-server"), "-c", str(server.config)], env=server.environment, stdin=subprocess.DEVNULL
-    )
-    yield server
-    process.terminate()
-    process.wait(timeout=30)
 
 
 ONE_TRY = {

@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deploy.local.demo_seed import seed_demo_meanwhile
 from deploy.local.mail import MailServer
+from deploy.local.run_as import RunAs, passable, popen_as, system_user
 from deploy.local.servers import (
     NatsServer,
     PostgresServer,
@@ -78,6 +79,10 @@ class LauncherSettings(BaseSettings):
         return int(getattr(self, f"{service}_port"))
 
 
+# The folders of $EJOURNAL_HOME the children write (PostgreSQL's own is handled by PostgresServer).
+CHILD_STATE = ("nats", "temporal", "mail", "backups", "archive", "signing", "service-home")
+
+
 class PortTaken(SystemExit):
     pass
 
@@ -123,6 +128,8 @@ class Stack:
         self.nats: NatsServer | None = None
         self.temporal: TemporalDevServer | None = None
         self.mail: MailServer | None = None
+        # The non-root user every child runs as when the launcher is root (run_as.py); set by start().
+        self.run_as: RunAs | None = None
         self.started = time.monotonic()
 
     # -- infrastructure -------------------------------------------------------------------------
@@ -185,6 +192,7 @@ class Stack:
             self.logs / "nats.log",
         )
         nats = self.nats
+        nats.run_as = self.run_as
         with signals_deferred():
             process = nats.spawn()
             self.supervisor.adopt("nats", process, nats.spawn, nats.log_file, tier=SERVER)
@@ -200,6 +208,7 @@ class Stack:
             self.logs / "temporal.log",
         )
         temporal = self.temporal
+        temporal.run_as = self.run_as
         with signals_deferred():
             process = temporal.spawn()
             self.supervisor.adopt(
@@ -211,6 +220,7 @@ class Stack:
         self.mail = mail = MailServer(
             self.home / "mail", self.settings.smtp_port, log_file=self.logs / "mail.log"
         )
+        mail.run_as = self.run_as
         with signals_deferred():
             process = mail.spawn()
             self.supervisor.adopt("mail", process, mail.spawn, mail.log_file, tier=SERVER)
@@ -219,17 +229,20 @@ class Stack:
     # -- services -------------------------------------------------------------------------------
     def spawn(self, name: str, module: str, env: dict[str, str], address: str) -> None:
         log_file = self.logs / f"{name}.log"
+        # As the system user, HOME is a folder of its own (e.g. fontconfig's cache), not root's.
+        home = {"HOME": str(self.home / "service-home")} if self.run_as else {}
 
         def start() -> subprocess.Popen[bytes]:
             with log_file.open("ab") as log:
                 return subprocess.Popen(
                     [sys.executable, "-m", module],
                     cwd=ROOT,
-                    env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **env},
+                    env={**os.environ, "EJOURNAL_LOG_FORMAT": "json", **home, **env},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                     start_new_session=True,
+                    **popen_as(self.run_as),
                 )
 
         with signals_deferred():
@@ -259,6 +272,8 @@ class Stack:
             f"EJOURNAL_BACKUP_DATABASE_URLS='{json.dumps(urls)}'\n"
             f"EJOURNAL_BACKUP_NATS_URL={self.nats.url}\nEJOURNAL_BACKUP_DIR={self.home / 'backups'}\n"
         )
+        if self.run_as:  # workflow's backup tool reads it, as workflow's user
+            self.run_as.own(path)
         return path
 
     def start_services(self, url_of: Callable[[str], str]) -> None:
@@ -354,8 +369,23 @@ class Stack:
             return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
     # -- lifecycle ------------------------------------------------------------------------------
+    def hand_over_state(self, user: RunAs) -> None:
+        """What the children need as `user`, and nothing more: a way through to the home, the code and
+        the interpreter, and their own state folders (and NATS's log, which it opens itself). The
+        launcher's secrets and the other logs stay root's: the children get their file descriptors."""
+        for path in (self.home, ROOT, Path(sys.prefix), Path(sys.executable).resolve().parent):
+            passable(path)
+        for name in CHILD_STATE:  # the user's alone (0700), as its files are (run_as.CHILD_UMASK)
+            (self.home / name).mkdir(exist_ok=True)
+            (self.home / name).chmod(0o700)
+        (self.logs / "nats.log").touch()
+        user.own(*(self.home / name for name in CHILD_STATE), self.logs / "nats.log")
+
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        self.run_as = system_user()
+        if self.run_as:
+            self.hand_over_state(self.run_as)
         step("PostgreSQL")
         url_of = self.create_databases(self.start_postgres())
         demo_loaded: Callable[[], None] | None = None

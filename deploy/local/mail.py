@@ -29,6 +29,7 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+from deploy.local.run_as import RunAs, popen_as
 from deploy.local.servers import stop_process, wait_for_port
 
 ACCOUNT_VARIABLE = "EJOURNAL_MAIL_AUTH"  # user:password of the relay's one account
@@ -117,6 +118,7 @@ class MailServer:
         self.tls, self.cert, self.key, self._account = tls, cert, key, account
         self.log_file = log_file or directory.parent / "mail-server.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self.run_as: RunAs | None = None  # the launcher's system user when it is root (run_as.py)
 
     def spawn(self) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "deploy.local.mail", str(self.directory), str(self.port)]
@@ -133,6 +135,7 @@ class MailServer:
                 start_new_session=True,
                 stdin=subprocess.DEVNULL,
                 env=environment,
+                **popen_as(self.run_as),
             )
         return self.process
 

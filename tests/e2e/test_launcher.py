@@ -3,6 +3,8 @@ gateway's /healthz answers 200, and SIGTERM leaves no process behind; a second s
 
 from __future__ import annotations
 
+import os
+import pwd
 import signal
 import subprocess
 import time
@@ -14,6 +16,7 @@ import psutil
 import psycopg
 import pytest
 
+from deploy.local.run_as import SYSTEM_USER
 from tests.stack import STACK_TIMEOUT, launch, stack_environment, wait_for_line
 
 pytestmark = pytest.mark.e2e
@@ -81,6 +84,38 @@ def test_the_stack_starts_healthy_and_stops_cleanly(
         while alive(children) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert alive(children) == [], f"left behind after {attempt} stop: {alive(children)}"
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="only a root launcher switches user; as non-root the children run as ourselves"
+)
+def test_a_root_launcher_runs_every_child_as_the_system_user(
+    stack_env: dict[str, str], stopper: list[subprocess.Popen[str]]
+) -> None:
+    """Issue 18: as the cluster's pods, the local services (and every server) run non-root: each
+    child's real and effective uid is the system user's; the secrets the launcher keeps stay root's."""
+    home = Path(stack_env["EJOURNAL_HOME"])
+    process = launch({**stack_env, "EJOURNAL_DEMO": "0"})
+    stopper.append(process)
+    output = wait_for_line(process, "ejournal is up", timeout=STACK_TIMEOUT)
+    system = pwd.getpwnam(SYSTEM_USER)
+    children = descendants_and_postmaster(process, home)
+    names = {" ".join(p.cmdline()) for p in children}
+    for module in ("identity", "curriculum", "gradebook", "reporting", "workflow", "notifier", "gateway"):
+        assert any(f"services.{module}" in name for name in names), f"{module} not running: {output}"
+    owners = {(p.pid, " ".join(p.cmdline()[:3])): (p.uids(), p.gids()) for p in children}
+    wrong = {k: v for k, (uids, gids) in owners.items() for v in [(uids, gids)]
+             if {uids.real, uids.effective, uids.saved} != {system.pw_uid}
+             or {gids.real, gids.effective} != {system.pw_gid}}  # fmt: skip
+    assert wrong == {}, "children not running as the system user"
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack_env['EJOURNAL_GATEWAY_PORT']}/healthz") as reply:
+        assert reply.status == 200
+    for secret in ("service-secrets.json", "database-roles.json", "metrics-token"):
+        kept = (home / secret).stat()
+        assert (kept.st_uid, kept.st_mode & 0o777) == (0, 0o600), secret  # handed over by environment
+    assert (home / "signing").stat().st_uid == system.pw_uid  # reporting writes its demo keys there
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(60) == 0
 
 
 def test_a_taken_port_is_named_with_the_variable_that_moves_it(stack_env: dict[str, str]) -> None:

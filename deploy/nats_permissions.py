@@ -3,12 +3,18 @@
 - It publishes its own events: `ejournal.<service>.>` (events.stream_subjects), and manages its own
   stream through the JetStream API (`$JS.API.STREAM.{INFO,CREATE,UPDATE}.EJOURNAL_<SERVICE>`,
   ejournal_platform.nats.ensure_stream).
-- It consumes the streams its code names: every `stream_name(...)` call in services/<service>/ (tests
-  left out), its argument a literal or the loop variable of a comprehension or `for` whose iterable is
-  evaluated in the module (so `for service in OFFERED_SERVICES` follows the constant). On each such
-  stream it may read the stream's info, create, read, fetch from and delete consumers
-  (`$JS.API.CONSUMER.*.<stream>.>`, `…MSG.NEXT.<stream>.>`), and ack (`$JS.ACK.<stream>.>`); a
-  consumer also buries what it cannot apply in the dead-letter stream (ejournal_platform.dead_letters).
+- It consumes through the durable consumers its code makes: every call in services/<service>/ (tests
+  left out) that passes a `stream_name(...)` (EventConsumer, BatchConsumer, reporting's Projector)
+  names the stream and, in its `name=` (or first) argument, the durable. Both are evaluated in the
+  call's module: a literal, a module constant (`recorded_cells.CONSUMER`), or an f-string over the
+  loop variable of a comprehension or `for` whose iterable is evaluated there too (so
+  `f"subscribers-{service}" for service in OFFERED_SERVICES` follows the constant). On each stream it
+  may read the stream's info; on each of its own durables, and no other consumer of that stream,
+  create it (`$JS.API.CONSUMER.CREATE.<stream>.<durable>[.<filter>]`, older servers'
+  `…DURABLE.CREATE.<stream>.<durable>`), read its info, delete it, fetch from it
+  (`…MSG.NEXT.<stream>.<durable>`) and ack its messages (`$JS.ACK.<stream>.<durable>.>`); and bury
+  what it cannot apply in the dead-letter stream under that durable's subject
+  (`ejournal.dead.<durable>`, ejournal_platform.dead_letters).
 - It subscribes only to its reply inboxes (`_INBOX.>`): JetStream answers there, and pull consumers
   receive their messages there; no service subscribes to an event subject directly.
 
@@ -55,56 +61,84 @@ def _loop_iterable(tree: ast.AST, call: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
-def _streams_named_in(path: Path, module: str) -> set[str]:
+def _is_stream_name(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "stream_name"
+
+
+def _durable_and_stream(call: ast.Call, path: Path) -> tuple[ast.expr, ast.expr]:
+    """The durable's and the stream's expressions of a consumer-making call that passes stream_name()."""
+    given = {k.arg: k.value for k in call.keywords if k.arg}
+    stream = next(a for a in [*call.args, *given.values()] if _is_stream_name(a))
+    durable = given.get("name") or (call.args[0] if call.args and call.args[0] is not stream else None)
+    if durable is None:
+        raise ValueError(f"{path}:{call.lineno}: a consumer on a stream_name(...) without a durable name")
+    return durable, stream
+
+
+def _consumers_made_in(path: Path, module: str) -> set[tuple[str, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
+    found: set[tuple[str, str]] = set()
     for call in ast.walk(tree):
-        if not (
-            isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "stream_name"
-        ):
+        if not isinstance(call, ast.Call) or _is_stream_name(call):
             continue
-        (arg,) = call.args
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            found.add(stream_name(arg.value))
+        passed = [*call.args, *(k.value for k in call.keywords)]
+        if not any(_is_stream_name(a) for a in passed):
             continue
-        iterable = _loop_iterable(tree, call, arg.id) if isinstance(arg, ast.Name) else None
-        if iterable is None:
-            raise ValueError(f"{path}:{call.lineno}: cannot tell which stream stream_name(...) names")
-        namespace = vars(importlib.import_module(module))
-        found |= {
-            stream_name(s) for s in eval(compile(ast.Expression(iterable), str(path), "eval"), namespace)
-        }
+        durable, stream = _durable_and_stream(call, path)
+        pair = ast.Tuple([durable, stream], ast.Load())
+        (argument,) = stream.args  # type: ignore[attr-defined]
+        iterable = _loop_iterable(tree, call, argument.id) if isinstance(argument, ast.Name) else None
+        if iterable is not None:  # [(durable, stream) for <variable> in <iterable>]
+            target = ast.Name(argument.id, ast.Store())
+            expression: ast.expr = ast.ListComp(pair, [ast.comprehension(target, iterable, [], 0)])
+        else:
+            expression = ast.List([pair], ast.Load())
+        code = compile(ast.fix_missing_locations(ast.Expression(expression)), str(path), "eval")
+        try:
+            pairs = eval(code, {**vars(importlib.import_module(module)), "stream_name": stream_name})
+        except NameError as unknown:
+            raise ValueError(f"{path}:{call.lineno}: cannot tell which consumer this makes") from unknown
+        found |= {(str(s), str(d)) for d, s in pairs}
     return found
 
 
 @cache
-def consumed_streams(service: str) -> frozenset[str]:
-    """The streams of other services that `service`'s code consumes."""
+def consumers(service: str) -> frozenset[tuple[str, str]]:
+    """(stream, durable) of every consumer `service`'s code makes on another service's stream."""
     folder = ROOT / "services" / service
-    found: set[str] = set()
+    found: set[tuple[str, str]] = set()
     for path in sorted(folder.rglob("*.py")):
         relative = path.relative_to(ROOT)
         if "tests" in relative.parts or "stream_name" not in path.read_text(encoding="utf-8"):
             continue
-        found |= _streams_named_in(path, ".".join(relative.with_suffix("").parts))
-    return frozenset(found - {stream_name(service)})
+        found |= _consumers_made_in(path, ".".join(relative.with_suffix("").parts))
+    return frozenset((s, d) for s, d in found if s != stream_name(service))
+
+
+def consumed_streams(service: str) -> frozenset[str]:
+    """The streams of other services that `service`'s code consumes."""
+    return frozenset(stream for stream, _ in consumers(service))
 
 
 def permissions(service: str) -> dict[str, dict[str, list[str]]]:
     own = stream_name(service)
     publish = [*stream_subjects(service), "$JS.API.INFO"]
     publish += [f"$JS.API.STREAM.{action}.{own}" for action in ("INFO", "CREATE", "UPDATE")]
-    consumed = sorted(consumed_streams(service))
-    if consumed:
-        publish += [f"{DEAD_SUBJECTS}>"]
+    mine = sorted(consumers(service))
+    if mine:
         publish += [f"$JS.API.STREAM.{action}.{DEAD_LETTERS}" for action in ("INFO", "CREATE")]
-    for stream in consumed:
+    for stream in sorted(consumed_streams(service)):
+        publish.append(f"$JS.API.STREAM.INFO.{stream}")
+    for stream, durable in mine:  # its own durables only: another's cannot be read, drained or deleted
         publish += [
-            f"$JS.API.STREAM.INFO.{stream}",
-            f"$JS.API.CONSUMER.*.{stream}.>",  # CREATE, INFO, DELETE
-            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.>",  # a pull consumer's fetch
-            f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.>",  # older servers' durable create
-            f"$JS.ACK.{stream}.>",
+            f"$JS.API.CONSUMER.{action}.{stream}.{durable}" for action in ("CREATE", "INFO", "DELETE")
+        ]
+        publish += [
+            f"$JS.API.CONSUMER.CREATE.{stream}.{durable}.>",  # created with its filter subject
+            f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{durable}",  # older servers' durable create
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",  # a pull consumer's fetch
+            f"$JS.ACK.{stream}.{durable}.>",
+            f"{DEAD_SUBJECTS}{durable}",  # what it cannot apply, buried under its own name
         ]
     return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
 

@@ -32,7 +32,7 @@ def target(settings: BackupSettings, directory: Path | None = None) -> BackupTar
         settings.database_urls,
         settings.nats_url,
         directory or settings.dir,
-        nats_tls=NatsTls(settings.nats_ca_file),
+        nats_tls=NatsTls(settings.nats_ca_file, settings.nats_cert_file, settings.nats_key_file),
     )
 
 

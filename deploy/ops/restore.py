@@ -15,9 +15,9 @@ from ejournal_platform.nats import NatsTls, connect
 
 
 async def restore(
-    folder: Path, databases: dict[str, str], nats_url: str, nats_ca_file: Path | None = None
+    folder: Path, databases: dict[str, str], nats_url: str, tls: NatsTls | None = None
 ) -> dict[str, int]:
-    client = await connect(nats_url, "reporting-restore", NatsTls(nats_ca_file))
+    client = await connect(nats_url, "reporting-restore", tls or NatsTls())
     try:
         return await restore_backup(folder, databases, client)
     finally:
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--nats-url", required=True)
     parser.add_argument("--nats-ca-file", type=Path, help="the CA of a NATS that serves TLS (a cluster's)")
+    # A NATS that verifies clients (the cluster's: mTLS) asks for a certificate its CA signed.
+    parser.add_argument("--nats-cert-file", type=Path, help="a client certificate, for mTLS")
+    parser.add_argument("--nats-key-file", type=Path, help="its private key")
     args = parser.parse_args(argv)
     databases = {}
     for item in args.database:
@@ -39,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
         if not sep or not url:
             parser.error(f"--database {item!r}: expected SERVICE=URL")
         databases[service] = url
-    restored = asyncio.run(restore(args.folder, databases, args.nats_url, args.nats_ca_file))
+    tls = NatsTls(args.nats_ca_file, args.nats_cert_file, args.nats_key_file)
+    restored = asyncio.run(restore(args.folder, databases, args.nats_url, tls))
     print(json.dumps({"streams": restored, "databases": sorted(databases)}, indent=2))
 
 

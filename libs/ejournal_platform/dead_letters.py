@@ -158,11 +158,11 @@ async def replay(js: JetStreamContext, consumer: str | None = None) -> list[Dead
 
 
 async def _command(
-    action: str, nats_url: str, consumer: str | None, nats_ca_file: Path | None = None
+    action: str, nats_url: str, consumer: str | None, tls_files: tuple[Path | None, ...] = ()
 ) -> list[dict[str, Any]]:
     from ejournal_platform.nats import NatsTls, connect
 
-    client = await connect(nats_url, "dead-letters", NatsTls(nats_ca_file))
+    client = await connect(nats_url, "dead-letters", NatsTls(*tls_files))
     try:
         js = client.jetstream()
         letters = await (replay(js, consumer) if action == "replay" else dead_letters(js, consumer))
@@ -188,9 +188,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--nats-url", default="nats://127.0.0.1:4222")
     # In a service's pod: its EJOURNAL_<SERVICE>_NATS_CA_FILE (the cluster's NATS serves TLS only).
     parser.add_argument("--nats-ca-file", type=Path, help="the CA of a NATS that serves TLS")
+    # …and its _NATS_CERT_FILE and _NATS_KEY_FILE: the cluster's NATS verifies clients (mTLS).
+    parser.add_argument("--nats-cert-file", type=Path, help="a client certificate, for mTLS")
+    parser.add_argument("--nats-key-file", type=Path, help="its private key")
     args = parser.parse_args(argv)
     configure_logging("dead-letters", "WARNING", "console", stream=sys.stderr)  # stdout is the JSON
-    letters = asyncio.run(_command(args.action, args.nats_url, args.consumer, args.nats_ca_file))
+    tls_files = (args.nats_ca_file, args.nats_cert_file, args.nats_key_file)
+    letters = asyncio.run(_command(args.action, args.nats_url, args.consumer, tls_files))
     print(json.dumps({"action": args.action, "dead_letters": letters}, ensure_ascii=False, indent=2))
 
 

@@ -118,7 +118,7 @@ def test_nats_keeps_every_stream_in_as_many_copies_as_the_overlay_asks(overlay: 
     assert servers == copies, f"{overlay}: {servers} NATS servers, streams in {copies} copies"
     config = one(found, "ConfigMap", "nats-config")["data"]["nats.conf"]
     assert '"store_dir": "/data"' in config  # JetStream on the file store (the pod's volume)
-    routes = re.findall(r"nats://nats-\d\.nats-headless:6222", config)
+    routes = re.findall(r"tls://nats-\d\.nats-headless:6222", config)  # routes over TLS
     assert len(routes) == (servers if servers > 1 else 0)
     volumes = one(found, "StatefulSet", "nats")["spec"]["volumeClaimTemplates"]
     assert any(v["metadata"]["name"].endswith("js") for v in volumes), volumes
@@ -139,7 +139,8 @@ def test_nats_server_accepts_the_configuration_the_chart_writes(values_file: str
     config = one(manifests(values_file), "ConfigMap", "nats-config")["data"]["nats.conf"]
     # A test CA's certificate where the chart mounts the Secret ejournal-nats-tls (test_nats_tls.py).
     issue(tmp_path / "certs", ["nats.nats.svc"])
-    config = config.replace('"/etc/nats-certs/nats/', f'"{tmp_path}/certs/')
+    for mounted in ('"/etc/nats-certs/nats/', '"/etc/nats-certs/cluster/', '"/etc/nats-ca-cert/'):
+        config = config.replace(mounted, f'"{tmp_path}/certs/')  # client port's, routes', tlsCA's
     (tmp_path / "nats.conf").write_text(config.replace('"/data"', f'"{tmp_path / "data"}"'))
     result = subprocess.run(
         [nats_server, "-t", "-c", str(tmp_path / "nats.conf")],

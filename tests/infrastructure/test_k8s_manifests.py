@@ -28,10 +28,10 @@ from tests.infrastructure.k8s import K8S, OVERLAYS, Manifest, pod_specs, rendere
 
 pytestmark = pytest.mark.unit
 KUBERNETES_VERSION = "1.33.0"
-# Custom resources of the operators (CloudNativePG and its Barman Cloud plugin): kubernetes-validate
-# has no schema for them; they are validated against the operators' own CRD schemas, vendored in
-# deploy/k8s/crd-schemas (strict: no unknown field).
-CUSTOM_KINDS = {"Cluster", "ObjectStore", "ScheduledBackup"}
+# Custom resources of the operators (CloudNativePG and its Barman Cloud plugin, cert-manager):
+# kubernetes-validate has no schema for them; they are validated against the operators' own CRD
+# schemas, vendored in deploy/k8s/crd-schemas (strict: no unknown field).
+CUSTOM_KINDS = {"Cluster", "ObjectStore", "ScheduledBackup", "Certificate", "ClusterIssuer"}
 CRD_SCHEMAS = K8S / "crd-schemas"
 SECRET_WORDS = ("SECRET", "PASSWORD", "TOKEN", "API_KEY")
 overlays = pytest.mark.parametrize("overlay", OVERLAYS)

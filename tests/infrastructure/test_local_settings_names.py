@@ -21,6 +21,8 @@ CLUSTER_ONLY = {
     "GRPC_HOST": "a pod listens on 0.0.0.0; locally 127.0.0.1 (the default) keeps it off the network",
     "STREAM_REPLICAS": "one local nats-server: 1, the default",
     "NATS_CA_FILE": "the local nats-server listens on 127.0.0.1 only: no network to protect, plain NATS",
+    "NATS_CERT_FILE": "likewise: no TLS, so no client certificate",
+    "NATS_KEY_FILE": "likewise",
     "ALLOW_LOOPBACK_HTTP": "a cluster refuses loopback webhooks; locally test receivers run on 127.0.0.1",
     "TEMPORAL_NAMESPACE": "the launcher's dev server makes the default namespace, ejournal",
     "TEMPORAL_TLS": "the local dev server has no TLS (false, the default)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,9 @@ class RenderedNats:
     def __init__(self, base: Path) -> None:
         self.port = free_port()
         self.certificates = issue(base / "certs", ["localhost"], ca_name="nats CA")
-        self.tls = NatsTls(self.certificates.ca)
+        # The services' TLS: the CA, and a client certificate it signed (the server verifies one: mTLS).
+        # The test certificate serves both ends, as the chart's Secret and a service's would.
+        self.tls = NatsTls(self.certificates.ca, self.certificates.cert, self.certificates.key)
         self.environment = nats_environment("engines/nats-values-small.yaml")
         config = one(manifests("engines/nats-values-small.yaml"), "ConfigMap", "nats-config")["data"][
             "nats.conf"
@@ -75,7 +78,8 @@ class RenderedNats:
         config = config.replace('"/data"', f'"{base / "data"}"').replace(
             '"/var/run/nats/nats.pid"', f'"{base}/pid"'
         )
-        config = config.replace('"/etc/nats-certs/nats/', f'"{base}/certs/')
+        for mounted in ('"/etc/nats-certs/nats/', '"/etc/nats-ca-cert/'):  # the Secret's, tlsCA's
+            config = config.replace(mounted, f'"{base}/certs/')
         config = config.replace('"port": 4222', f'"port": {self.port}').replace(
             '"http_port": 8222', '"http_port": -1'
         )
@@ -133,3 +137,14 @@ async def test_no_credentials_or_another_users_password_are_refused(rendered_nat
     for url in (f"nats://localhost:{rendered_nats.port}", rendered_nats.url("gradebook", password=others)):
         with pytest.raises(NatsError, match="Authorization Violation"):
             await nats.connect(**one_try(url, rendered_nats.tls))
+
+
+@pytest.mark.integration
+async def test_a_client_without_a_certificate_is_refused_even_with_its_password(
+    rendered_nats: RenderedNats,
+) -> None:
+    """mTLS (`verify: true`): trusting the server's CA and knowing the password is not enough."""
+    await (await connect_when_up(rendered_nats.url("gradebook"), rendered_nats.tls)).close()  # it is up
+    only_the_ca = NatsTls(rendered_nats.certificates.ca)
+    with pytest.raises((NatsError, ssl.SSLError, OSError)):
+        await nats.connect(**one_try(rendered_nats.url("gradebook"), only_the_ca))

@@ -320,9 +320,7 @@ def test_write_use_cases_take_deps_principal_and_a_command() -> None:
         positional = [a.arg for a in node.args.posonlyargs + node.args.args]
         if node.args.vararg or positional != [p for p in WRITE_SHAPE if p in positional]:
             shapes[qualified] = f"({', '.join(positional)})"
-    converted = {
-        q: s for q, s in shapes.items() if q.split(".")[1] in ("curriculum", "identity", "notifier")
-    }
+    converted = {q: s for q, s in shapes.items() if q.split(".")[1] in ("curriculum", "identity", "notifier")}
     assert converted == {}, "their write use cases take (deps, principal, cmd)"
     new = {q: s for q, s in shapes.items() if q not in WRITES_LEFT}
     assert new == {}, "a write use case takes (deps, principal, cmd), the rest keyword-only in cmd"
@@ -425,13 +423,10 @@ def test_the_service_layer_builds_no_queries(service: str) -> None:
 
 
 # Gradebook's service layer reaches its rows through repositories in adapters/ (sections_repo,
-# statements_repo, disputes_repo, projections_repo …, each taking the unit of work's session). The
-# modules below belong to other lanes of issue 15 and move their queries there: the grid read (reads)
-# and the write path (marks, attendance, idempotency, fill). No other module may build or run a query.
-GRADEBOOK_OTHER_LANES = {
-    f"services.gradebook.service_layer.{module}"
-    for module in ("reads", "marks", "attendance", "idempotency", "fill")
-}
+# statements_repo, disputes_repo, fill_repo, projections_repo …, each taking the unit of work's
+# session). The module below belongs to another lane of issue 15 and moves its queries there: the grid
+# read (reads). No other module may build or run a query.
+GRADEBOOK_OTHER_LANES = {f"services.gradebook.service_layer.{module}" for module in ("reads",)}
 
 
 def test_gradebooks_service_layer_builds_no_queries() -> None:

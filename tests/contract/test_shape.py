@@ -450,6 +450,60 @@ async def closed(session, journal_id):
     assert query_building(ast.parse("from sqlalchemy.ext.asyncio import AsyncSession")) == []
 
 
+# Issue 15 part 3: a repository hands its use cases typed records (frozen keyword-only dataclasses or
+# named tuples, filled by column name), never SQLAlchemy rows or Any, so a use case reads
+# `grant.section_id`, not `row[4]`, and mypy checks the name (a dataclass cannot be indexed at all).
+# The services below are there; the others' repositories still return rows (docs/architecture.md,
+# "What is left").
+TYPED_RECORDS = ("curriculum", "gradebook")
+UNTYPED_ROW = re.compile(
+    r"^(Any|Row(\[.*\])?|(Sequence|list|Iterable|Iterator)\[(Any|Row.*)\]|dict\[.*, (Any|Row.*)\]"
+    r"|(Any|Row.*) \| None|Optional\[(Any|Row.*)\])$"
+)
+
+
+def untyped_rows(tree: ast.AST) -> list[str]:
+    """The module's public functions that return a row, Any, or a collection of them."""
+    return [
+        f"{node.lineno}: {node.name} -> {ast.unparse(node.returns)}"
+        for node in ast.iter_child_nodes(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+        and node.returns is not None
+        and UNTYPED_ROW.match(ast.unparse(node.returns).strip("'\""))
+    ]
+
+
+@pytest.mark.parametrize("service", TYPED_RECORDS)
+def test_repositories_return_typed_records_not_rows(service: str) -> None:
+    found = {
+        name: hits
+        for name, path in service_modules("adapters")
+        if name.split(".")[1] == service
+        and (hits := untyped_rows(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert found == {}, "return a record of named fields (adapters/records.py), not a row by position"
+
+
+def test_the_record_check_sees_a_row_handed_out() -> None:
+    """The check above is only as good as its finder: rows, Any and collections of them are seen;
+    records, ids and scalars are not."""
+    repo = """
+async def grant(session) -> Any | None: ...
+async def people(session) -> list[Row[Any]]: ...
+async def loads(session) -> dict[uuid.UUID, Any]: ...
+async def history(session) -> Sequence[Row[Any]]: ...
+async def raw(session) -> Any: ...
+async def fine(session) -> list[Grant]: ...
+async def ids(session) -> dict[uuid.UUID, uuid.UUID]: ...
+async def count(session) -> int: ...
+async def _private(session) -> Any: ...
+"""
+    assert [hit.split(": ")[1].split(" ")[0] for hit in untyped_rows(ast.parse(repo))] == [
+        "grant", "people", "loads", "history", "raw",
+    ]  # fmt: skip
+
+
 def adapter_names(tree: ast.AST, service: str) -> set[str]:
     """Local names a module binds to its service's adapters (the modules, or anything from them)."""
     names = set()

@@ -23,7 +23,7 @@ from bench.report import figure
 from bench.reporting import bare_pdf, statement_of
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import pades
-from services.reporting.service_layer.documents.signing import Signing
+from services.reporting.adapters.signing.setup import Signing
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 
 ROUNDS = 5

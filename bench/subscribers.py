@@ -132,9 +132,7 @@ async def register(sessions: async_sessionmaker[Any], university: str, port: int
         university_id=university, name="bench", url=f"http://127.0.0.1:{port}/in",
         event_types=["ejournal.gradebook.>"], content_type="", secret="", idempotency_key="",
     )  # fmt: skip
-    await admin.register(
-        Deps.over(sessions), authenticated(), request, now=datetime.now(UTC), allow_loopback_http=True
-    )
+    await admin.register(Deps.over(sessions, allow_loopback_http=True), authenticated(), request)
 
 
 async def throughput(url: str, port: int, n: int) -> tuple[float, float]:

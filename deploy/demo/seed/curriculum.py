@@ -23,7 +23,6 @@ from deploy.demo import university as demo
 from deploy.demo.seed import curriculum_kg as demo_kg
 from deploy.demo.seed import curriculum_kz as demo_kz
 from deploy.demo.seed.curriculum_structure import build_university
-from ejournal_platform.context import set_principal
 from ejournal_platform.db import make_engine
 from ejournal_platform.outbox import OutboxWriter
 from services.curriculum.adapters import tables
@@ -44,7 +43,6 @@ async def seed_demo(database_url: str, today: date | None = None) -> None:
         await demo_kz.teach(deps, await build_university(deps, demo.KZ_U, day))
         await demo_kg.teach(deps, await build_university(deps, demo.KG_U, day))
     finally:
-        set_principal(None)
         await engine.dispose()
 
 

@@ -15,7 +15,6 @@ from deploy.demo.seed.curriculum_teaching import (
     weekday_on_or_after,
     weekly,
 )
-from ejournal_platform.authz import authenticated
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import classrooms
 from services.curriculum.service_layer.classrooms import DefineClassroom
@@ -25,12 +24,13 @@ L, K = LessonType, CourseUnitKind
 
 
 async def teach(deps: Deps, built: Built) -> None:
+    by = built.by  # the seed's principal for this university
     uni = built[u.KG_U]
     room = str(
         (
             await classrooms.define_classroom(
                 deps,
-                authenticated(),
+                by,
                 DefineClassroom(university_id=uni, code="215", building="Башкы имарат", capacity=40),
             )
         ).id
@@ -39,7 +39,7 @@ async def teach(deps: Deps, built: Built) -> None:
         (
             await classrooms.define_classroom(
                 deps,
-                authenticated(),
+                by,
                 DefineClassroom(university_id=uni, code="Комп-3", building="Башкы имарат", capacity=16),
             )
         ).id
@@ -48,7 +48,7 @@ async def teach(deps: Deps, built: Built) -> None:
         (
             await classrooms.define_classroom(
                 deps,
-                authenticated(),
+                by,
                 DefineClassroom(university_id=uni, code="108", building="Педагогика корпусу", capacity=60),
             )
         ).id
@@ -66,41 +66,41 @@ async def teach(deps: Deps, built: Built) -> None:
     monday = weekday_on_or_after(built.year_start, 0)
     for i, group in enumerate((u.KG_G1, u.KG_G2)):
         g = built[group]
-        await load(deps, u.KG_TEACHER1, an, g, "lecture", 30)
-        await load(deps, u.KG_TEACHER_INFO, prog, g, "lecture", 15)
+        await load(deps, by, u.KG_TEACHER1, an, g, "lecture", 30)
+        await load(deps, by, u.KG_TEACHER_INFO, prog, g, "lecture", 15)
         await weekly(
-            deps, an, g, "", "lecture", u.KG_TEACHER1, room, monday + timedelta(days=i), 10,
+            deps, by, an, g, "", "lecture", u.KG_TEACHER1, room, monday + timedelta(days=i), 10,
             ("08:00", "09:20"), "Лекция",
         )  # fmt: skip
         for s, sub in enumerate(built.subgroups[group.key]):
-            await load(deps, u.KG_TEACHER2, an, g, "practical", 30, sub)
-            await load(deps, u.KG_TEACHER_INFO, prog, g, "laboratory", 30, sub)
+            await load(deps, by, u.KG_TEACHER2, an, g, "practical", 30, sub)
+            await load(deps, by, u.KG_TEACHER_INFO, prog, g, "laboratory", 30, sub)
             await weekly(
-                deps, an, g, sub, "practical", u.KG_TEACHER2, room, monday + timedelta(days=2 + i), 10,
+                deps, by, an, g, sub, "practical", u.KG_TEACHER2, room, monday + timedelta(days=2 + i), 10,
                 (f"{10 + 2 * s}:00", f"{11 + 2 * s}:20"), "Практикалык сабак",
             )  # fmt: skip
             await weekly(
-                deps, prog, g, sub, "laboratory", u.KG_TEACHER_INFO, lab, monday + timedelta(days=3 + i), 10,
-                (f"{13 + 2 * s}:00", f"{14 + 2 * s}:20"), "Лабораториялык иш",
+                deps, by, prog, g, sub, "laboratory", u.KG_TEACHER_INFO, lab, monday + timedelta(days=3 + i),
+                10, (f"{13 + 2 * s}:00", f"{14 + 2 * s}:20"), "Лабораториялык иш",
             )  # fmt: skip
             for unit in (an, prog):
-                await control(deps, "midterm", unit, g, monday + timedelta(weeks=8, days=4), sub)
+                await control(deps, by, "midterm", unit, g, monday + timedelta(weeks=8, days=4), sub)
                 await control(
-                    deps, "intermediate_attestation", unit, g, monday + timedelta(weeks=16, days=i), sub
+                    deps, by, "intermediate_attestation", unit, g, monday + timedelta(weeks=16, days=i), sub
                 )
     pedagogy = await course_unit(
         deps, built, u.KG_PB, 1, K.DISCIPLINE, "PED-GEN-1", "Жалпы педагогика", built[u.KG_PEDDEP], 4,
         {L.LECTURE: 30, L.SEMINAR: 30},
     )  # fmt: skip
     ped, g = str(pedagogy.unit.id), built[u.KG_G3]
-    await load(deps, u.KG_HEAD_PED, ped, g, "lecture", 30)
-    await load(deps, u.KG_TEACHER3, ped, g, "seminar", 30)
+    await load(deps, by, u.KG_HEAD_PED, ped, g, "lecture", 30)
+    await load(deps, by, u.KG_TEACHER3, ped, g, "seminar", 30)
     await weekly(
-        deps, ped, g, "", "lecture", u.KG_HEAD_PED, hall, monday, 10, ("11:00", "12:20"), "Лекция",
+        deps, by, ped, g, "", "lecture", u.KG_HEAD_PED, hall, monday, 10, ("11:00", "12:20"), "Лекция",
     )  # fmt: skip
     await weekly(
-        deps, ped, g, "", "seminar", u.KG_TEACHER3, hall, monday + timedelta(days=1), 10, ("11:00", "12:20"),
-        "Семинар",
+        deps, by, ped, g, "", "seminar", u.KG_TEACHER3, hall, monday + timedelta(days=1), 10,
+        ("11:00", "12:20"), "Семинар",
     )  # fmt: skip
-    await control(deps, "midterm", ped, g, monday + timedelta(weeks=8, days=2))
-    await control(deps, "intermediate_attestation", ped, g, monday + timedelta(weeks=16, days=2))
+    await control(deps, by, "midterm", ped, g, monday + timedelta(weeks=8, days=2))
+    await control(deps, by, "intermediate_attestation", ped, g, monday + timedelta(weeks=16, days=2))

@@ -10,8 +10,7 @@ from deploy.demo import university as demo
 from deploy.demo.model import Department as DepartmentUnit
 from deploy.demo.model import Faculty as FacultyUnit
 from deploy.demo.model import Group, Unit, University, unit_id, university_of
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
+from ejournal_platform.context import Principal
 from services.curriculum.domain.records import Department, Faculty, Specialty
 from services.curriculum.service_layer import calendar, contingent, structure
 from services.curriculum.service_layer.authorization import setup_principal
@@ -35,6 +34,7 @@ class Built:
     year_start: date
     ids: dict[str, str]  # readable key (deploy/demo/university.py) -> id
     subgroups: dict[str, list[str]]  # group key -> its subgroups' ids, by code
+    by: Principal  # who seeds it: curriculum's setup principal of this university
 
     def __getitem__(self, unit: Unit) -> str:
         return self.ids[unit.key]
@@ -49,11 +49,11 @@ def expect_id(unit: Unit, found: object, today: date) -> str:
     return str(found)
 
 
-async def define_year(deps: Deps, university_id: str, today: date) -> tuple[str, date]:
+async def define_year(deps: Deps, by: Principal, university_id: str, today: date) -> tuple[str, date]:
     y = demo.year_start(today)
     year = await calendar.define_academic_year(
         deps,
-        authenticated(),
+        by,
         DefineAcademicYear(
             university_id=university_id,
             code=f"{y}-{y + 1}",
@@ -68,14 +68,16 @@ async def define_year(deps: Deps, university_id: str, today: date) -> tuple[str,
     return str(year.year.id), date(y, 9, 1)
 
 
-async def enroll(deps: Deps, group_id: str, group: Group, subgroups: list[str], start: date) -> None:
+async def enroll(
+    deps: Deps, by: Principal, group_id: str, group: Group, subgroups: list[str], start: date
+) -> None:
     """Students into their group in roster order (KZ-15), alternating between its subgroups (KG-02)."""
     order = OrderInput("1245-б", (start - timedelta(days=7)).isoformat(), start.isoformat())
     for i, student in enumerate(group.students):
         subgroup = subgroups[i % len(subgroups)] if subgroups else ""
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            by,
             EnrollStudent(
                 student_id=student.id,
                 group_id=group_id,
@@ -89,11 +91,11 @@ async def enroll(deps: Deps, group_id: str, group: Group, subgroups: list[str], 
 async def build_university(deps: Deps, university: University, today: date) -> Built:
     """The university's structure, this year's groups and their students, as the demo describes them."""
     uid = unit_id(university, today)
-    set_principal(setup_principal(uid, "ejournal:demo-seed"))
+    by = setup_principal(uid, "ejournal:demo-seed")
     ids = {university.key: uid}
     defined = await structure.define_university(
         deps,
-        authenticated(),
+        by,
         DefineUniversity(
             code=university.code,
             title=university.title,
@@ -109,27 +111,27 @@ async def build_university(deps: Deps, university: University, today: date) -> B
         row: Faculty | Department | Specialty
         if isinstance(unit, FacultyUnit):
             row = await structure.define_faculty(
-                deps, authenticated(), DefineFaculty(university_id=uid, code=unit.code, title=unit.title)
+                deps, by, DefineFaculty(university_id=uid, code=unit.code, title=unit.title)
             )
         elif isinstance(unit, DepartmentUnit):
             row = await structure.define_department(
                 deps,
-                authenticated(),
+                by,
                 DefineDepartment(faculty_id=ids[unit.faculty.key], code=unit.code, title=unit.title),
             )
         else:
             row = await structure.define_specialty(
                 deps,
-                authenticated(),
+                by,
                 DefineSpecialty(faculty_id=ids[unit.faculty.key], code=unit.code, title=unit.title),
             )
         ids[unit.key] = expect_id(unit, row.id, today)
-    year_id, start = await define_year(deps, uid, today)
+    year_id, start = await define_year(deps, by, uid, today)
     subgroups: dict[str, list[str]] = {}
     for group in (g for g in demo.GROUPS if g.university == university):
         in_year = await structure.define_group(
             deps,
-            authenticated(),
+            by,
             DefineGroup(
                 specialty_id=ids[group.specialty.key],
                 academic_year_id=year_id,
@@ -141,5 +143,5 @@ async def build_university(deps: Deps, university: University, today: date) -> B
         )
         ids[group.key] = expect_id(group, in_year.group.id, today)
         subgroups[group.key] = [str(s.id) for s in in_year.subgroups]
-        await enroll(deps, ids[group.key], group, subgroups[group.key], start)
-    return Built(year_id, start, ids, subgroups)
+        await enroll(deps, by, ids[group.key], group, subgroups[group.key], start)
+    return Built(year_id, start, ids, subgroups, by)

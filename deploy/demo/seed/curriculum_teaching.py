@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from deploy.demo.model import Person, Specialty
 from deploy.demo.seed.curriculum_structure import Built
-from ejournal_platform.authz import authenticated
+from ejournal_platform.context import Principal
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import control_events, curriculum, schedule, teaching_load
@@ -53,17 +53,22 @@ async def course_unit(
         hours,
         parts,
     )
-    return await curriculum.define_course_unit(
-        deps, authenticated(), DefineCourseUnit(spec=spec, reason=REASON)
-    )
+    return await curriculum.define_course_unit(deps, built.by, DefineCourseUnit(spec=spec, reason=REASON))
 
 
 async def load(
-    deps: Deps, teacher: Person, unit: str, group: str, lesson_type: str, hours: int, subgroup: str = ""
+    deps: Deps,
+    by: Principal,
+    teacher: Person,
+    unit: str,
+    group: str,
+    lesson_type: str,
+    hours: int,
+    subgroup: str = "",
 ) -> None:
     await teaching_load.assign_teaching_load(
         deps,
-        authenticated(),
+        by,
         AssignTeachingLoad(
             teacher_id=teacher.id,
             course_unit_id=unit,
@@ -77,6 +82,7 @@ async def load(
 
 async def weekly(
     deps: Deps,
+    by: Principal,
     unit: str,
     group: str,
     subgroup: str,
@@ -93,7 +99,7 @@ async def weekly(
         day = (first + timedelta(weeks=week)).isoformat()
         await schedule.schedule_lesson(
             deps,
-            authenticated(),
+            by,
             ScheduleLesson(
                 course_unit_id=unit,
                 group_id=group,
@@ -110,10 +116,12 @@ async def weekly(
         )
 
 
-async def control(deps: Deps, kind: str, unit: str, group: str, day: date, subgroup: str = "") -> None:
+async def control(
+    deps: Deps, by: Principal, kind: str, unit: str, group: str, day: date, subgroup: str = ""
+) -> None:
     await control_events.schedule_control_event(
         deps,
-        authenticated(),
+        by,
         ScheduleControlEvent(
             kind=kind, course_unit_id=unit, group_id=group, subgroup_id=subgroup, date=day.isoformat()
         ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import func, or_, select, text
@@ -104,10 +104,21 @@ async def movements_of(session: AsyncSession, student_id: uuid.UUID) -> list[Mov
 # What the contingent import reads (in batches of its own) beyond the use cases' reads.
 
 
+@dataclass(frozen=True, kw_only=True)
+class OpenPlacement:
+    """Where a student sits now in a year: the group (id and code) of their course, and the subgroup."""
+
+    student_id: uuid.UUID
+    group_id: uuid.UUID
+    group_code: str
+    course_number: int
+    subgroup_id: uuid.UUID | None
+
+
 async def open_placements_in_year(
     session: AsyncSession, students: list[uuid.UUID], year_id: uuid.UUID
-) -> list[tuple[uuid.UUID, uuid.UUID, str, int, uuid.UUID | None]]:
-    """(student, group id, group code, course, subgroup) of the students' open placements this year."""
+) -> list[OpenPlacement]:
+    """The students' open placements this year."""
     rows = await session.execute(
         select(Placement.student_id, Group.id, Group.code, Group.course_number, Placement.subgroup_id)
         .join(Group, Group.id == Placement.group_id)
@@ -117,7 +128,12 @@ async def open_placements_in_year(
             Group.academic_year_id == year_id,
         )
     )
-    return [(student, group, code, course, subgroup) for student, group, code, course, subgroup in rows]
+    return [
+        OpenPlacement(
+            student_id=student, group_id=group, group_code=code, course_number=course, subgroup_id=subgroup
+        )
+        for student, group, code, course, subgroup in rows
+    ]
 
 
 async def movement_groups(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -156,7 +157,22 @@ async def plan_ids_of_units(session: AsyncSession, units: set[uuid.UUID]) -> set
     return set(await session.scalars(select(LessonPlan.id).where(LessonPlan.course_unit_id.in_(units))))
 
 
-async def units_for_loads(session: AsyncSession, year_id: uuid.UUID) -> list[Any]:
+@dataclass(frozen=True, kw_only=True)
+class UnitForLoads:
+    """A live course unit as a teaching load file names it (specialty, course, code) and what the
+    load row needs of it."""
+
+    id: uuid.UUID
+    specialty_id: uuid.UUID
+    course_number: int
+    code: str
+    kind: str
+    profile_code: str
+    term_id: uuid.UUID
+    department_id: uuid.UUID
+
+
+async def units_for_loads(session: AsyncSession, year_id: uuid.UUID) -> list[UnitForLoads]:
     """The year's live course units with what a teaching load row needs of them."""
     rows = await session.execute(
         select(
@@ -170,7 +186,7 @@ async def units_for_loads(session: AsyncSession, year_id: uuid.UUID) -> list[Any
             CourseUnit.department_id,
         ).where(CourseUnit.academic_year_id == year_id, CourseUnit.removed_at.is_(None))
     )
-    return list(rows.all())
+    return [record(UnitForLoads, r) for r in rows]
 
 
 async def faculty_of_departments(session: AsyncSession) -> dict[uuid.UUID, uuid.UUID]:
@@ -178,14 +194,22 @@ async def faculty_of_departments(session: AsyncSession) -> dict[uuid.UUID, uuid.
     return {department: faculty for department, faculty in rows}
 
 
-async def stored_loads(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """id -> (id, hours, removed_at, revision) of the loads that exist among `ids`."""
+@dataclass(frozen=True, kw_only=True)
+class StoredLoad:
+    id: uuid.UUID
+    hours: int
+    removed_at: datetime | None
+    revision: int
+
+
+async def stored_loads(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, StoredLoad]:
+    """The loads that exist among `ids`, by id."""
     rows = await session.execute(
         select(TeachingLoad.id, TeachingLoad.hours, TeachingLoad.removed_at, TeachingLoad.revision).where(
             TeachingLoad.id.in_(ids)
         )
     )
-    return {r.id: r for r in rows.all()}
+    return {r.id: record(StoredLoad, r) for r in rows}
 
 
 async def revive_load(session: AsyncSession, load_id: uuid.UUID, hours: object) -> None:

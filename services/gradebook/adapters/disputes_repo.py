@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +15,43 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import after
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.records import record
 
 D = t.disputes.c
 M = t.dispute_messages.c
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dispute:
+    dispute_id: uuid.UUID
+    journal_id: uuid.UUID
+    column_id: uuid.UUID
+    student_id: uuid.UUID
+    disputed_value: str
+    opened_at: datetime
+    answer_due_at: datetime
+    status: str
+    answered_by: str | None
+    answered_at: datetime | None
+    corrected_value: str | None
+    decision_reason: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThreadMessage:
+    seq: int
+    author_id: str
+    author_role: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeKey:
+    """A dispute's place in a listing: by opening time, then id."""
+
+    opened_at: datetime
+    dispute_id: uuid.UUID
 
 
 async def add_message(
@@ -33,16 +68,18 @@ async def add_message(
     )
 
 
-async def dispute(session: AsyncSession, dispute_id: uuid.UUID, *, for_update: bool = False) -> Any | None:
+async def dispute(
+    session: AsyncSession, dispute_id: uuid.UUID, *, for_update: bool = False
+) -> Dispute | None:
     query = select(t.disputes).where(D.dispute_id == dispute_id)
-    return (await session.execute(query.with_for_update() if for_update else query)).first()
+    row = (await session.execute(query.with_for_update() if for_update else query)).first()
+    return None if row is None else record(Dispute, row)
 
 
-async def thread(session: AsyncSession, dispute_id: uuid.UUID) -> list[Any]:
+async def thread(session: AsyncSession, dispute_id: uuid.UUID) -> list[ThreadMessage]:
     """The dispute's messages in order."""
-    return list(
-        await session.execute(select(t.dispute_messages).where(M.dispute_id == dispute_id).order_by(M.seq))
-    )
+    rows = await session.execute(select(t.dispute_messages).where(M.dispute_id == dispute_id).order_by(M.seq))
+    return [record(ThreadMessage, r) for r in rows]
 
 
 async def mark_value(
@@ -87,7 +124,7 @@ async def dispute_page(
     journal_id: uuid.UUID | None = None,
     student_ids: Sequence[uuid.UUID] = (),
     status: str = "",
-) -> list[Any]:
+) -> list[DisputeKey]:
     """Up to `fetch` (opened_at, dispute_id) keys after `after_key`, by opening time then id, of the
     disputes matching every given filter (each of `student_ids` must match)."""
     order = (D.opened_at, D.dispute_id)
@@ -100,4 +137,4 @@ async def dispute_page(
         query = query.where(D.student_id == student)
     if status:
         query = query.where(D.status == status)
-    return list((await session.execute(query)).all())
+    return [record(DisputeKey, r) for r in await session.execute(query)]

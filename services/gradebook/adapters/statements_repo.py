@@ -4,6 +4,7 @@ and the lookups of one statement's number or content."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -11,6 +12,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.records import record
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumberedStatement:
+    statement_id: uuid.UUID
+    number: int
 
 
 async def next_number(session: AsyncSession, series: str, term_id: str) -> int:
@@ -61,13 +69,14 @@ async def statement_content(session: AsyncSession, statement_id: uuid.UUID) -> s
 
 async def integrated_statement(
     session: AsyncSession, course_unit_id: uuid.UUID, group_id: uuid.UUID
-) -> Any | None:
-    """The integrated statement (statement_id, number) of a course unit and group, if formed."""
+) -> NumberedStatement | None:
+    """The integrated statement of a course unit and group, if formed."""
     s = t.statements.c
-    return (
+    row = (
         await session.execute(
             select(s.statement_id, s.number).where(
                 s.kind == "integrated", s.course_unit_id == course_unit_id, s.group_id == group_id
             )
         )
     ).first()
+    return None if row is None else record(NumberedStatement, row)

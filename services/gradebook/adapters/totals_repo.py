@@ -4,12 +4,13 @@ teachers of a course unit in a group, a student's journals and attendance (the S
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.gradebook.adapters import tables as t
+from services.gradebook.adapters.records import record
 from services.gradebook.adapters.totals_sql import (
     EXAMS,
     GROUP_STUDENTS,
@@ -21,24 +22,54 @@ from services.gradebook.adapters.totals_sql import (
 CU = t.course_units.c
 
 
-async def course_unit(session: AsyncSession, course_unit_id: uuid.UUID) -> Any | None:
-    return (await session.execute(select(t.course_units).where(CU.course_unit_id == course_unit_id))).first()
+@dataclass(frozen=True, kw_only=True)
+class CourseUnit:
+    """A course unit as integrated results read it: what it is, where it sits, whose it is."""
+
+    course_unit_id: uuid.UUID
+    kind: str
+    parent_id: uuid.UUID | None
+    profile_code: str
+    title: str
+    code: str
+    term_id: uuid.UUID | None
+    department_id: uuid.UUID | None
+    faculty_id: uuid.UUID | None
+    position: int
+    is_last_part: bool
+    has_own_exam: bool
+    course_number: int
 
 
-async def parts_of(session: AsyncSession, course_unit_id: uuid.UUID) -> list[Any]:
+@dataclass(frozen=True, kw_only=True)
+class ExamResult:
+    """A student's mark in an intermediate attestation of a course unit's journal."""
+
+    course_unit_id: uuid.UUID
+    lesson_type: str
+    student_id: uuid.UUID
+    value: str
+
+
+async def course_unit(session: AsyncSession, course_unit_id: uuid.UUID) -> CourseUnit | None:
+    row = (await session.execute(select(t.course_units).where(CU.course_unit_id == course_unit_id))).first()
+    return None if row is None else record(CourseUnit, row)
+
+
+async def parts_of(session: AsyncSession, course_unit_id: uuid.UUID) -> list[CourseUnit]:
     """A module's or integrated discipline's parts in their order."""
-    return list(
-        (
-            await session.execute(
-                select(t.course_units).where(CU.parent_id == course_unit_id).order_by(CU.position)
-            )
-        ).all()
+    rows = await session.execute(
+        select(t.course_units).where(CU.parent_id == course_unit_id).order_by(CU.position)
     )
+    return [record(CourseUnit, r) for r in rows]
 
 
-async def exam_results(session: AsyncSession, group_id: uuid.UUID, units: list[uuid.UUID]) -> list[Any]:
-    """Rows (course_unit_id, lesson_type, student_id, value) of the units' intermediate attestations."""
-    return list(await session.execute(EXAMS, {"group": group_id, "units": units}))
+async def exam_results(
+    session: AsyncSession, group_id: uuid.UUID, units: list[uuid.UUID]
+) -> list[ExamResult]:
+    """The results of the units' intermediate attestations in the group's journals."""
+    rows = await session.execute(EXAMS, {"group": group_id, "units": units})
+    return [record(ExamResult, r) for r in rows]
 
 
 async def group_students(session: AsyncSession, group_id: uuid.UUID) -> list[uuid.UUID]:

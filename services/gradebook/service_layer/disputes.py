@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +43,7 @@ class Message:
 
 @dataclass
 class DisputeView:
-    row: Any
+    row: disputes_repo.Dispute
     thread: list[Message] = field(default_factory=list)
     overdue: bool = False
 
@@ -58,10 +57,10 @@ async def _view(session: AsyncSession, dispute_id: uuid.UUID, now: datetime) -> 
     if row is None:
         raise NotFound(f"no dispute {dispute_id}", field="dispute_id")
     thread = [
-        Message(r.author_id, r.author_role, r.text, r.at)
+        Message(author_id=r.author_id, author_role=r.author_role, text=r.text, at=r.at)
         for r in await disputes_repo.thread(session, dispute_id)
     ]
-    return DisputeView(row, thread, rules.is_overdue(row.status, row.answer_due_at, now))
+    return DisputeView(row=row, thread=thread, overdue=rules.is_overdue(row.status, row.answer_due_at, now))
 
 
 async def open_dispute(
@@ -234,7 +233,7 @@ async def list_disputes(
             student_ids=students,
             status=status,
         )
-        found, next_token = page.cut(rows, key=lambda r: tuple(r))
+        found, next_token = page.cut(rows, key=lambda r: (r.opened_at, r.dispute_id))
         views = [await _view(session, r.dispute_id, now) for r in found]
     only = visible_students(principal)
     if only is not None:

@@ -11,7 +11,7 @@ from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.pagination import Page, page_request
 from ejournal_regulation import get_profile
-from services.gradebook.adapters.fill_sql import LESSONS, SELECT_JOURNALS, UNIT_DAYS
+from services.gradebook.adapters import fill_repo
 from services.gradebook.domain import fill
 from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.journals import JournalView, load_journal, parse_id, refusal
@@ -61,18 +61,19 @@ async def fill_status(
     if end < start:
         raise InvalidArgument("to_date", "must not be before from_date")
     now = gb.now()
-    params = {
-        "journal": parse_id(journal_id, "journal_id") if journal_id else None,
-        "teacher": parse_id(teacher_id, "teacher_id") if teacher_id else None,
-        "department": parse_id(department_id, "department_id") if department_id else None,
-        "after": parse_id(page.after[0], "page_token") if page.after else None,
-        "fetch": page.fetch,
-    }
     out = []
     async with gb.unit_of_work() as uow:
         session = uow.session
         ids, next_token = page.cut(
-            list((await session.execute(SELECT_JOURNALS, params)).scalars()), key=lambda j: (j,)
+            await fill_repo.journal_ids(
+                session,
+                journal=parse_id(journal_id, "journal_id") if journal_id else None,
+                teacher=parse_id(teacher_id, "teacher_id") if teacher_id else None,
+                department=parse_id(department_id, "department_id") if department_id else None,
+                after=parse_id(page.after[0], "page_token") if page.after else None,
+                fetch=page.fetch,
+            ),
+            key=lambda j: (j,),
         )
         if journal_id and not ids:  # refused like someone else's journal: no existence oracle
             raise refusal(principal, "journal.monitor")
@@ -84,29 +85,23 @@ async def fill_status(
                     require(principal, "journal.monitor", scope)
                 continue
             profile = get_profile(journal.profile_code)
-            rows = await session.execute(
-                LESSONS,
-                {
-                    "g": journal.group_id,
-                    "sg": journal.subgroup_id,
-                    "j": journal.journal_id,
-                    "from": start,
-                    "to": end,
-                    "absent_marks": absent_marks(journal.profile_code),
-                },
+            lessons = await fill_repo.lessons(
+                session,
+                journal_id=journal.journal_id,
+                group_id=journal.group_id,
+                subgroup_id=journal.subgroup_id,
+                start=start,
+                end=end,
+                absent_marks=absent_marks(journal.profile_code),
             )
-            lessons = [
-                fill.LessonFill(str(r.column_id), r.date, r.students, r.marks, r.records, r.present, r.absent)
-                for r in rows
-            ]
-            unit_days = int((await session.execute(UNIT_DAYS, {"j": journal.journal_id})).scalar_one())
+            unit_days = await fill_repo.unit_days(session, journal.journal_id)
             out.append(
                 JournalFill(
-                    journal,
-                    unit_days,
-                    profile.needs_daily_grades(unit_days),
-                    fill.by_day(lessons),
-                    fill.by_week(lessons),
+                    journal=journal,
+                    unit_days=unit_days,
+                    daily_grading_required=profile.needs_daily_grades(unit_days),
+                    days=fill.by_day(lessons),
+                    weeks=fill.by_week(lessons),
                 )
             )
     return out, next_token

@@ -91,13 +91,13 @@ async def structure(
     """The names a statement prints and the university's id, as the gradebook knows them now: the
     group, its specialty, the faculty and university above it, the department, the discipline and
     every person. A name not yet received prints as empty rather than as an id."""
-    known: dict[uuid.UUID, tuple[str, str, uuid.UUID | None, str, str]] = {}
+    known: dict[uuid.UUID, names_repo.Name] = {}
 
     async def load(ids: Iterable[uuid.UUID | None]) -> None:
         wanted = {i for i in ids if i is not None and i not in known}
         if wanted:
             for r in await names_repo.names_of(session, wanted):
-                known[r.name_id] = (r.kind, r.title, r.parent_id, r.time_zone, r.profile_code)
+                known[r.name_id] = r
 
     person_ids = sorted({p for p in people if p})
     group, department, faculty = _uuid(group_id), _uuid(department_id), _uuid(faculty_id)
@@ -108,18 +108,18 @@ async def structure(
     for _ in range(3):
         if cursor is None or cursor not in known:
             break
-        parent = known[cursor][2]
+        parent = known[cursor].parent_id
         await load([parent])
         if parent is not None and parent in known:
-            chain[known[parent][0]] = parent
+            chain[known[parent].kind] = parent
         cursor = parent
     faculty = faculty or chain.get("faculty")
     await load([faculty])
-    university = chain.get("university") or (known[faculty][2] if faculty in known else None)
+    university = chain.get("university") or (known[faculty].parent_id if faculty in known else None)
     await load([university])
 
     def title(some: uuid.UUID | None) -> str:
-        return known[some][1] if some is not None and some in known else ""
+        return known[some].title if some is not None and some in known else ""
 
     unit = await names_repo.course_unit_code_title(session, _uuid(course_unit_id))
     uni = known.get(university) if university is not None else None
@@ -131,8 +131,8 @@ async def structure(
         group=title(group),
         discipline=" ".join(x for x in (unit.code, unit.title) if x) if unit is not None else "",
         people={p: title(_uuid(p)) for p in person_ids if _is_uuid(p) and title(_uuid(p))},
-        time_zone=uni[3] if uni is not None else "",
-        profile_code=uni[4] if uni is not None else "",
+        time_zone=uni.time_zone if uni is not None else "",
+        profile_code=uni.profile_code if uni is not None else "",
     )
     return names, str(university) if university is not None else ""
 

@@ -88,8 +88,8 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
     closed = {span.section_id for span in spans if span.closed}
     current = {c.column_id: c for c in await rows.columns(session, journal_id)}
     for lesson in lessons:
-        before = current.get(lesson.lesson_id)
-        if before is not None and before.section_id is not None and str(before.section_id) in closed:
+        stored = current.get(lesson.lesson_id)
+        if stored is not None and stored.section_id is not None and str(stored.section_id) in closed:
             continue  # frozen with its closed section
         section = section_for(lesson.date, spans)
         if section in closed:
@@ -105,7 +105,7 @@ async def reconcile_journal(session: AsyncSession, journal_id: uuid.UUID) -> lis
             "classroom_id": lesson.classroom_id,
             "cancelled": lesson.cancelled,
         }
-        if before is not None and all(getattr(before, k) == v for k, v in values.items()):
+        if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
             continue
         await rows.put_column(session, journal_id, lesson.lesson_id, values)
     return published

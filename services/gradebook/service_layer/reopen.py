@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.authz import ResourceScope, Role, require
@@ -147,7 +146,9 @@ class EndOutcome:
     already_ended: bool = False
 
 
-async def end_in(uow: UnitOfWork, grant: Any, actor: str, reason: str, now: datetime) -> EndOutcome:
+async def end_in(
+    uow: UnitOfWork, grant: grants_repo.Grant, actor: str, reason: str, now: datetime
+) -> EndOutcome:
     session = uow.session
     g = grant
     journal = await load_journal(session, g.journal_id, now.date())

@@ -73,7 +73,7 @@ class Unit:
     term_id: uuid.UUID | None
     department_id: uuid.UUID | None
     faculty_id: uuid.UUID | None
-    parts: list[Any]
+    parts: list[totals_repo.CourseUnit]
 
 
 async def _unit(
@@ -91,11 +91,17 @@ async def _unit(
     if not parts:
         raise FailedPrecondition("the course unit has no parts yet", field="course_unit_id")
     return Unit(
-        row.course_unit_id, row.kind, row.profile_code, row.term_id, row.department_id, row.faculty_id, parts
+        course_unit_id=row.course_unit_id,
+        kind=row.kind,
+        profile_code=row.profile_code,
+        term_id=row.term_id,
+        department_id=row.department_id,
+        faculty_id=row.faculty_id,
+        parts=parts,
     )
 
 
-def finishing_part(unit: Unit) -> Any:
+def finishing_part(unit: Unit) -> totals_repo.CourseUnit:
     """KZ-04: the part that finishes the teaching: the last block of an integrated discipline, the
     last modular discipline of a module."""
     last = [p for p in unit.parts if p.is_last_part]
@@ -134,7 +140,9 @@ async def integrated_results(
     return students, results
 
 
-async def _unit_scope(session: AsyncSession, unit: Unit, group_id: uuid.UUID, part: Any) -> ResourceScope:
+async def _unit_scope(
+    session: AsyncSession, unit: Unit, group_id: uuid.UUID, part: totals_repo.CourseUnit
+) -> ResourceScope:
     teachers = await totals_repo.unit_teachers(session, group_id, part.course_unit_id)
     return ResourceScope(
         faculty_id=str(part.faculty_id or unit.faculty_id or "") or None,

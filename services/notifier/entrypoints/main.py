@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from ejournal.notifier.v1 import notifier_service_pb2 as pb
 from ejournal.notifier.v1 import notifier_service_pb2_grpc as pb_grpc
@@ -18,7 +17,7 @@ from services.notifier.adapters.channels import Channel, SmtpChannel, TelegramBo
 from services.notifier.adapters.directory import IdentityDirectory
 from services.notifier.entrypoints.grpc_api import NotifierServicer
 from services.notifier.service_layer.absences import EVENTS as ABSENCE_EVENTS
-from services.notifier.service_layer.deps import Deps
+from services.notifier.service_layer.deps import Deps, utc_now
 from services.notifier.service_layer.dispatch import Dispatcher
 from services.notifier.service_layer.event_notices import NOTICES
 from services.notifier.service_layer.intake import Intake
@@ -27,10 +26,6 @@ from services.notifier.service_layer.telegram_link import TelegramLinker
 from services.notifier.settings import NotifierSettings
 
 SERVICE = pb.DESCRIPTOR.services_by_name["NotifierService"].full_name
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def subjects_of(service: str) -> list[str]:

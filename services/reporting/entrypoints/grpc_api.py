@@ -8,7 +8,7 @@ from typing import Any
 
 from ejournal.reporting.v1 import reporting_service_pb2 as pb
 from ejournal.reporting.v1 import reporting_service_pb2_grpc as pb_grpc
-from ejournal_platform.errors import FailedPrecondition, InvalidArgument
+from ejournal_platform.errors import InvalidArgument
 from ejournal_platform.pagination import page_request
 from services.reporting.adapters.signing import pades
 from services.reporting.domain.figures import text
@@ -189,19 +189,17 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         principal = caller()
         deps = self.app.deps
         which = request.WhichOneof("document")
-        if which == "statement" and fmt == "pdf" and self.app.signing is not None:
+        if which == "statement" and fmt == "pdf" and deps.signing is not None:
             # The statement's signed PDF: the same file for every print, with every signature so far.
             printed = signing.PrintStatement(statement_id=request.statement.statement_id)
-            pdf, number, digest = await signing.signed_pdf(
-                deps, principal, printed, signing=self.app.signing, public_url=self.app.public_url
-            )
+            pdf, number, digest = await signing.signed_pdf(deps, principal, printed)
             done = render.Rendered(
                 pdf, render.CONTENT_TYPES["pdf"], f"statement-{number}.pdf", number, digest
             )
         elif which == "statement":
             # A statement prints only what its record says.
             done = await render.statement_document(
-                deps, principal, request.statement.statement_id, fmt, self.app.public_url
+                deps, principal, request.statement.statement_id, fmt, deps.public_url
             )
         elif which == "journal_printout":
             done = await render.journal_printout(deps, principal, request.journal_printout.journal_id, fmt)
@@ -234,11 +232,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             content_hash=done.content_hash,
         )
 
-    def _signing(self) -> signing.Signing:
-        if self.app.signing is None:
-            raise FailedPrecondition("statement signing is not configured on this server")
-        return self.app.signing
-
     async def ApproveStatement(
         self, request: pb.ApproveStatementRequest, context: Ctx
     ) -> pb.ApproveStatementResponse:
@@ -246,8 +239,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             self.app.deps,
             caller(),
             signing.ApproveStatement(statement_id=request.statement_id),
-            signing=self._signing(),
-            public_url=self.app.public_url,
         )
         return pb.ApproveStatementResponse(
             number=done.number,
@@ -265,8 +256,6 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
             signing.PrepareExternalSignature(
                 statement_id=request.statement_id, certificate=request.certificate, chain=tuple(request.chain)
             ),
-            signing=self._signing(),
-            public_url=self.app.public_url,
         )
         return pb.PrepareExternalSignatureResponse(
             signing_id=prepared.signing_id,
@@ -284,7 +273,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
         completed = signing.CompleteExternalSignature(
             signing_id=request.signing_id, signature=request.signature
         )
-        done = await signing.complete_external(self.app.deps, caller(), completed, signing=self._signing())
+        done = await signing.complete_external(self.app.deps, caller(), completed)
         return pb.CompleteExternalSignatureResponse(
             number=done.number, signatures=_signers(done.signers), next_role=done.next_role
         )
@@ -292,7 +281,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def VerifyStatement(
         self, request: pb.VerifyStatementRequest, context: Ctx
     ) -> pb.VerifyStatementResponse:
-        found = await signing.verify_number(self.app.deps, request.number, request.hash, self._signing())
+        found = await signing.verify_number(self.app.deps, request.number, request.hash)
         return pb.VerifyStatementResponse(
             number=found.number,
             content_hash=found.content_hash,
@@ -304,7 +293,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
     async def VerifyDocument(
         self, request: pb.VerifyDocumentRequest, context: Ctx
     ) -> pb.VerifyDocumentResponse:
-        found = await signing.verify_upload(self.app.deps, request.content, self._signing())
+        found = await signing.verify_upload(self.app.deps, request.content)
         return pb.VerifyDocumentResponse(
             matches_record=found.matches_record,
             number=found.number,
@@ -343,9 +332,7 @@ class ReportingServicer(pb_grpc.ReportingServiceServicer):
 
     async def RunRetention(self, request: pb.RunRetentionRequest, context: Ctx) -> pb.RunRetentionResponse:
         as_of: date = parse_day(request.as_of, "as_of") or today()
-        records = await retention.run_retention(
-            self.app.deps, caller(), retention.RunRetention(as_of=as_of), archive_dir=self.app.archive_dir
-        )
+        records = await retention.run_retention(self.app.deps, caller(), retention.RunRetention(as_of=as_of))
         return pb.RunRetentionResponse(archived=[cv.archive(r) for r in records])
 
     async def ListArchiveRecords(

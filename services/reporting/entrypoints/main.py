@@ -15,11 +15,11 @@ from ejournal_platform.tokens import JwtAuthenticator, ServiceIdentity
 from services.reporting.adapters import tables
 from services.reporting.adapters.gradebook_client import GrpcStatementSource
 from services.reporting.adapters.signing.keys import Pkcs12Key, trust_bundle
+from services.reporting.adapters.signing.setup import Signing
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.entrypoints.grpc_api import ReportingServicer
 from services.reporting.service_layer.consumers import ReadModelConsumers
 from services.reporting.service_layer.deps import Deps
-from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.reports.background import BUILDERS
@@ -56,18 +56,15 @@ async def wire(runtime: Runtime) -> Wiring:
     settings = runtime.settings
     assert isinstance(settings, ReportingSettings)
     lag = LagTracker()
-    deps = Deps(runtime.unit_of_work)
-    consumers = ReadModelConsumers(runtime.js, deps, lag, batch=settings.consumer_batch)
-    runner = JobRunner(deps, BUILDERS)
-    app = ReportingApp(
-        deps,
-        consumers,
-        lag,
-        runner,
-        settings.archive_dir,
-        settings.public_url,
+    deps = Deps(
+        runtime.unit_of_work,
+        archive_dir=settings.archive_dir,
+        public_url=settings.public_url,
         signing=signing_of(settings),
     )
+    consumers = ReadModelConsumers(runtime.js, deps, lag, batch=settings.consumer_batch)
+    runner = JobRunner(deps, BUILDERS)
+    app = ReportingApp(deps, consumers, lag, runner)
     background = [consumers.run, runner.run]
     if settings.service_secret:
         tokens = ServiceIdentity(settings.identity_address, "reporting", settings.service_secret)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.context import Principal
+from ejournal_platform.errors import FailedPrecondition
 from ejournal_platform.pagination import Page
 from services.reporting.adapters import archive_repo
 from services.reporting.adapters import queries_documents as q
@@ -119,11 +120,12 @@ class RunRetention:
     as_of: date  # what is due for the archive on this day
 
 
-async def run_retention(
-    deps: Deps, principal: Principal, cmd: RunRetention, *, archive_dir: Path
-) -> list[Any]:
-    """Archive what is due (`archive_dir`: the server's archive folder) and record it."""
+async def run_retention(deps: Deps, principal: Principal, cmd: RunRetention) -> list[Any]:
+    """Archive what is due into the server's archive folder (`deps.archive_dir`) and record it."""
     allow(principal, "report.archive")
+    archive_dir = deps.archive_dir
+    if archive_dir is None:
+        raise FailedPrecondition("retention's archive folder is not configured on this server")
     as_of = cmd.as_of
     async with deps.unit_of_work() as uow:
         session = uow.session

@@ -27,12 +27,12 @@ from ejournal_platform.grpc.server import GrpcServer
 from ejournal_platform.nats import connect, ensure_stream
 from ejournal_platform.testing.fixtures import Databases
 from ejournal_platform.testing.tokens import TestTokens
+from services.reporting.adapters.signing.setup import Signing
 from services.reporting.entrypoints.app import ReportingApp
 from services.reporting.entrypoints.grpc_api import ReportingServicer
 from services.reporting.entrypoints.main import PUBLIC_METHODS, SERVICE
 from services.reporting.service_layer.consumers import ReadModelConsumers
 from services.reporting.service_layer.deps import Deps
-from services.reporting.service_layer.documents.signing import Signing
 from services.reporting.service_layer.jobs import JobRunner
 from services.reporting.service_layer.lag import LagTracker
 from services.reporting.service_layer.rebuild import wait_caught_up
@@ -138,12 +138,13 @@ class Served:
 async def serve(r: Reporting, archive_dir: Path) -> AsyncIterator[Served]:
     """Reporting's real servicer and report runner on an in-process gRPC server with test tokens."""
     keys = TestTokens()
-    runner = JobRunner(Deps.over(r.sessions), BUILDERS)
     # The demo's signing: a CA and keys made under the test's folder at first use.
     signing = Signing.demo(archive_dir / "signing", b"reporting-keys-passphrase-for-tests-only")
-    app = ReportingApp(
-        Deps.over(r.sessions), r.consumers, r.lag, runner, archive_dir, "https://ejournal.example", signing
+    deps = Deps.over(
+        r.sessions, archive_dir=archive_dir, public_url="https://ejournal.example", signing=signing
     )
+    runner = JobRunner(deps, BUILDERS)
+    app = ReportingApp(deps, r.consumers, r.lag, runner)
     server = GrpcServer(keys.verifier_authenticator(), PUBLIC_METHODS)
     server.add(pb_grpc.add_ReportingServiceServicer_to_server, ReportingServicer(app), SERVICE)
     port = await server.start("127.0.0.1", 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -44,15 +43,8 @@ def subscriber_pb(view: SubscriberView) -> pb.Subscriber:
 
 
 class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
-    def __init__(
-        self,
-        deps: Deps,
-        clock: Callable[[], datetime],
-        allow_loopback_http: bool,
-        exporter: Exporter | None = None,
-    ) -> None:
-        self._deps, self._clock, self._loopback = deps, clock, allow_loopback_http
-        self._exporter = exporter
+    def __init__(self, deps: Deps, exporter: Exporter | None = None) -> None:
+        self._deps, self._exporter = deps, exporter
 
     async def RegisterWebhook(
         self, request: pb.RegisterWebhookRequest, context: Ctx
@@ -62,17 +54,13 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
             event_types=list(request.event_types), content_type=request.content_type, secret=request.secret,
             idempotency_key=request.idempotency_key,
         )  # fmt: skip
-        view, secret = await admin.register(
-            self._deps, authenticated(), registration, now=self._clock(), allow_loopback_http=self._loopback
-        )
+        view, secret = await admin.register(self._deps, authenticated(), registration)
         return pb.RegisterWebhookResponse(subscriber=subscriber_pb(view), secret=secret)
 
     async def ListSubscribers(
         self, request: pb.ListSubscribersRequest, context: Ctx
     ) -> pb.ListSubscribersResponse:
-        views = await admin.list_subscribers(
-            self._deps, authenticated(), request.university_id, now=self._clock()
-        )
+        views = await admin.list_subscribers(self._deps, authenticated(), request.university_id)
         return pb.ListSubscribersResponse(subscribers=[subscriber_pb(v) for v in views])
 
     async def ListDeadLetters(
@@ -106,14 +94,14 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         command = admin.ReplayDeadLetters(
             subscriber_id=request.subscriber_id, delivery_ids=list(request.delivery_ids)
         )
-        replayed = await admin.replay(self._deps, authenticated(), command, now=self._clock())
+        replayed = await admin.replay(self._deps, authenticated(), command)
         return pb.ReplayDeadLettersResponse(replayed=replayed)
 
     async def SetSubscriberActive(
         self, request: pb.SetSubscriberActiveRequest, context: Ctx
     ) -> pb.SetSubscriberActiveResponse:
         command = admin.SetSubscriberActive(subscriber_id=request.subscriber_id, active=request.active)
-        view = await admin.set_active(self._deps, authenticated(), command, now=self._clock())
+        view = await admin.set_active(self._deps, authenticated(), command)
         return pb.SetSubscriberActiveResponse(subscriber=subscriber_pb(view))
 
     async def RegisterNatsSubscriber(
@@ -124,7 +112,7 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
             start_time=request.start_time, idempotency_key=request.idempotency_key,
         )  # fmt: skip
         view, access = await admin.register_nats(
-            self._deps, authenticated(), registration, exporter=self._exporter, now=self._clock()
+            self._deps, authenticated(), registration, exporter=self._exporter
         )
         return pb.RegisterNatsSubscriberResponse(
             subscriber=subscriber_pb(view), credentials=credentials_pb(access)
@@ -136,7 +124,5 @@ class SubscribersServicer(pb_grpc.SubscribersServiceServicer):
         command = admin.RestartNatsSubscription(
             subscriber_id=request.subscriber_id, start_time=request.start_time
         )
-        view = await admin.restart_nats(
-            self._deps, authenticated(), command, exporter=self._exporter, now=self._clock()
-        )
+        view = await admin.restart_nats(self._deps, authenticated(), command, exporter=self._exporter)
         return pb.RestartNatsSubscriptionResponse(subscriber=subscriber_pb(view))

@@ -19,7 +19,7 @@ from services.subscribers.adapters import tables
 from services.subscribers.domain.routing import OFFERED_SERVICES
 from services.subscribers.entrypoints.grpc_api import SubscribersServicer
 from services.subscribers.service_layer.deps import Deps
-from services.subscribers.service_layer.dispatch import Dispatcher, utc_now
+from services.subscribers.service_layer.dispatch import Dispatcher
 from services.subscribers.service_layer.export import ExportConfig, Exporter
 from services.subscribers.service_layer.intake import Intake
 from services.subscribers.settings import SubscribersSettings
@@ -41,17 +41,17 @@ async def wire(runtime: Runtime) -> Wiring:
     if settings.metrics_port is not None:
         start_http_server(settings.metrics_port, addr=settings.grpc_host)
     config = ExportConfig.from_settings(settings)
-    deps = Deps(runtime.unit_of_work)
+    deps = Deps(runtime.unit_of_work, allow_loopback_http=settings.allow_loopback_http)
     exporter = Exporter(runtime.engine, deps, config) if config is not None else None
     dispatcher = Dispatcher(
-        runtime.engine, deps, utc_now, retry_delays=settings.retry_delays,
+        runtime.engine, deps, deps.clock, retry_delays=settings.retry_delays,
         timeout=settings.delivery_timeout, concurrency=settings.concurrency, chain=settings.chain,
         poll_seconds=settings.poll_seconds, park_keep=timedelta(hours=settings.park_hours),
         delivered_keep=timedelta(days=settings.delivered_keep_days),
         export_wake=exporter.wake if exporter else None,
     )  # fmt: skip
     intake = Intake(dispatcher.wake, exporter.wake if exporter else None)
-    servicer = SubscribersServicer(deps, utc_now, settings.allow_loopback_http, exporter)
+    servicer = SubscribersServicer(deps, exporter)
     exporting = [exporter.run] if exporter else []
     return Wiring(
         servicers=[(pb_grpc.add_SubscribersServiceServicer_to_server, servicer, SERVICE)],

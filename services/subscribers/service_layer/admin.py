@@ -94,10 +94,11 @@ def validated(r: RegisterWebhook, allow_loopback_http: bool) -> RegisterWebhook:
 
 
 async def register(
-    deps: Deps, principal: Principal | None, cmd: RegisterWebhook, *, now: datetime, allow_loopback_http: bool
+    deps: Deps, principal: Principal | None, cmd: RegisterWebhook
 ) -> tuple[SubscriberView, str]:
+    now = deps.clock()
     who = require(principal, ACTION, ResourceScope(university_id=cmd.university_id))
-    r = validated(cmd, allow_loopback_http)
+    r = validated(cmd, deps.allow_loopback_http)
     async with deps.unit_of_work() as uow:
         session = uow.session
         if r.idempotency_key:
@@ -119,8 +120,9 @@ async def register(
 
 
 async def list_subscribers(
-    deps: Deps, principal: Principal | None, university_id: str, *, now: datetime
+    deps: Deps, principal: Principal | None, university_id: str
 ) -> list[SubscriberView]:
+    now = deps.clock()
     require(principal, ACTION, ResourceScope(university_id=university_id))
     async with deps.unit_of_work() as uow:
         session = uow.session
@@ -152,8 +154,9 @@ async def dead_letters(
         return await deliveries_repo.dead_page(uow.session, row.subscriber_id, page)
 
 
-async def replay(deps: Deps, principal: Principal | None, cmd: ReplayDeadLetters, *, now: datetime) -> int:
+async def replay(deps: Deps, principal: Principal | None, cmd: ReplayDeadLetters) -> int:
     """Dead deliveries wait again, due now, with their attempts counted afresh."""
+    now = deps.clock()
     async with deps.unit_of_work() as uow:
         row = await _owned(uow.session, principal, cmd.subscriber_id)
         seqs = None
@@ -167,9 +170,8 @@ async def replay(deps: Deps, principal: Principal | None, cmd: ReplayDeadLetters
         return replayed
 
 
-async def set_active(
-    deps: Deps, principal: Principal | None, cmd: SetSubscriberActive, *, now: datetime
-) -> SubscriberView:
+async def set_active(deps: Deps, principal: Principal | None, cmd: SetSubscriberActive) -> SubscriberView:
+    now = deps.clock()
     async with deps.unit_of_work() as uow:
         session = uow.session
         row = await _owned(session, principal, cmd.subscriber_id)
@@ -248,13 +250,14 @@ def _access(exporter: Exporter, row: Any, now: datetime) -> NatsAccess:
 
 
 async def register_nats(
-    deps: Deps, principal: Principal | None, cmd: RegisterNatsSubscriber, *, exporter: Exporter | None,
-    now: datetime,
+    deps: Deps, principal: Principal | None, cmd: RegisterNatsSubscriber, *, exporter: Exporter | None
 ) -> tuple[SubscriberView, NatsAccess]:  # fmt: skip
     """An outside system that reads the export NATS: a user NKey, a durable consumer on the university's
     export stream filtered to the granted types (from `start_time`, or from the oldest event kept), and
     a user JWT that may use only that consumer. The seed is kept so a retried request answers the same
-    credentials; every answer signs a fresh JWT valid for `export_credentials_days`."""
+    credentials; every answer signs a fresh JWT valid for `export_credentials_days`. (The exporter is
+    the process's export connection, a port beside the command; None when export is not configured.)"""
+    now = deps.clock()
     who = require(principal, ACTION, ResourceScope(university_id=cmd.university_id))
     if not cmd.university_id:
         raise InvalidArgument("university_id", "required")
@@ -299,11 +302,11 @@ async def register_nats(
 
 
 async def restart_nats(
-    deps: Deps, principal: Principal | None, cmd: RestartNatsSubscription, *, exporter: Exporter | None,
-    now: datetime,
+    deps: Deps, principal: Principal | None, cmd: RestartNatsSubscription, *, exporter: Exporter | None
 ) -> SubscriberView:  # fmt: skip
     """Recreate a NATS subscriber's consumer from `start_time` (empty: the oldest event kept): a replay.
     Its credentials stay valid (they name the consumer, not its position)."""
+    now = deps.clock()
     async with deps.unit_of_work() as uow:
         session = uow.session
         row = await _owned(session, principal, cmd.subscriber_id)

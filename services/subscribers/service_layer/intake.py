@@ -59,15 +59,16 @@ def _stored(event: ReceivedEvent) -> dict[str, Any]:
 async def keep_anchor(session: AsyncSession, payload: Message) -> bool:
     """Remember where a unit or a journal sits; True when the structure changed."""
     if isinstance(payload, cur.StructureUnitDefined):
-        row = (payload.unit_id, payload.kind, payload.parent_id)
+        anchor_id, kind, parent_id = payload.unit_id, payload.kind, payload.parent_id
     elif isinstance(payload, gb.JournalOpened):
-        row = (payload.journal_id, "journal", payload.university_id or payload.group_id or payload.faculty_id)
+        anchor_id, kind = payload.journal_id, "journal"
+        parent_id = payload.university_id or payload.group_id or payload.faculty_id
     else:
         return False
-    anchor, parent = _uuid(row[0]), _uuid(row[2])
+    anchor, parent = _uuid(anchor_id), _uuid(parent_id)
     if anchor is None:
         return False
-    await routing_repo.keep_anchor(session, anchor, row[1], parent)
+    await routing_repo.keep_anchor(session, anchor, kind, parent)
     return True
 
 

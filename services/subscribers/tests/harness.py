@@ -172,7 +172,7 @@ async def running_subscribers(
     server = GrpcServer(tokens.verifier_authenticator())
     server.add(
         pb_grpc.add_SubscribersServiceServicer_to_server,
-        SubscribersServicer(Deps.over(sessions), lambda: datetime.now(UTC), True, exporter),
+        SubscribersServicer(Deps.over(sessions, allow_loopback_http=True), exporter),
         SERVICE,
     )
     port = await server.start("127.0.0.1", 0)

@@ -149,13 +149,13 @@ class ContingentImporter:
 
     async def check_against_placements(self, ctx: ImportContext, parsed: list[Enrollment]) -> None:
         students = list({p.student for p in parsed})
-        open_in: dict[tuple[uuid.UUID, int], tuple[uuid.UUID, str, uuid.UUID | None]] = {}
+        open_in: dict[tuple[uuid.UUID, int], contingent_repo.OpenPlacement] = {}
         known_movements: dict[uuid.UUID, uuid.UUID | None] = {}
         for start in range(0, len(students), BATCH):
             chunk = students[start : start + BATCH]
             rows = await contingent_repo.open_placements_in_year(ctx.session, chunk, ctx.year.id)
-            for student, group_id, code, course, subgroup in rows:
-                open_in[(student, course)] = (group_id, code, subgroup)
+            for placed in rows:
+                open_in[(placed.student_id, placed.course_number)] = placed
         ids = [p.movement_id for p in parsed]
         for start in range(0, len(ids), BATCH):
             known_movements.update(
@@ -168,22 +168,33 @@ class ContingentImporter:
             if known and known_movements[item.movement_id] == item.group.id:
                 continue  # the same enrollment again: nothing to do
             current = open_in.get((item.student, item.group.course_number))
-            if current is not None and (current[0], current[2]) == (item.group.id, item.subgroup) and known:
+            if (
+                current is not None
+                and (current.group_id, current.subgroup_id) == (item.group.id, item.subgroup)
+                and known
+            ):
                 continue  # enrolled elsewhere by this order, and since moved where the file puts them
-            if current is not None and (current[0], current[2]) != (item.group.id, item.subgroup):
+            if current is not None and (current.group_id, current.subgroup_id) != (
+                item.group.id,
+                item.subgroup,
+            ):
                 # The file puts the student in another group (or subgroup) of their course: a transfer
                 # by the order the request names, if the domain's transfer allows it.
                 if ctx.sync_order is None:
-                    ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=current[1]))
+                    ctx.issues.append(
+                        self.issue(item, "group", "two_groups_one_course", other=current.group_code)
+                    )
                 else:
-                    await self.check_transfer(ctx, item, current[0])
+                    await self.check_transfer(ctx, item, current.group_id)
                 continue
             if known:
                 other = codes.get(known_movements[item.movement_id] or item.group.id, "?")
                 ctx.issues.append(self.issue(item, "order_number", "order_conflict", other=other))
                 continue
             if current is not None:
-                ctx.issues.append(self.issue(item, "group", "two_groups_one_course", other=current[1]))
+                ctx.issues.append(
+                    self.issue(item, "group", "two_groups_one_course", other=current.group_code)
+                )
                 continue
             if item.effective > ctx.year.ends_on:
                 ctx.issues.append(self.issue(item, "effective_date", "bad_date", value=str(item.effective)))

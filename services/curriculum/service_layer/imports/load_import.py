@@ -153,14 +153,16 @@ class TeachingLoadImporter:
                 self.todo.append(item)
                 if total % 10000 == 0:
                     await ctx.progress("validating", total, 0)
-        for department in {(t.values["faculty_id"], t.values["department_id"]) for t in self.todo}:
+        for faculty_id, department_id in {
+            (t.values["faculty_id"], t.values["department_id"]) for t in self.todo
+        }:
             require(
                 ctx.principal,
                 "teaching_load.manage",
                 ResourceScope(
                     university_id=str(ctx.university.id),
-                    faculty_id=str(department[0]),
-                    department_id=str(department[1]),
+                    faculty_id=str(faculty_id),
+                    department_id=str(department_id),
                 ),
             )
         return total

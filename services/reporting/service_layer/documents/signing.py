@@ -13,10 +13,8 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.general import SigningError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,62 +25,31 @@ from services.reporting.adapters import queries_documents as q
 from services.reporting.adapters import signed_statements_repo as signed
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import keys, pades
-from services.reporting.adapters.signing.keys import KeySource, Pending, Pkcs12Key
-from services.reporting.adapters.signing.pki import DemoPki
+from services.reporting.adapters.signing.keys import Pending
+from services.reporting.adapters.signing.setup import UNIVERSITY, Signing
 from services.reporting.service_layer.deps import Deps
 from services.reporting.service_layer.documents.render import statement_layout_for
 from services.reporting.service_layer.documents.words import SERIES_PREFIX
 
 ORDER = ("teacher", "head_of_department", "registrar")
-UNIVERSITY = "university"
 REGISTRAR_ROLES = {"registrar_head", "registrar_senior_inspector", "registrar_inspector"}
 NUMBER = re.compile(r"^([A-Z]{2})-(\d{6,})$")
-
-
-@dataclass(frozen=True)
-class Signing:
-    """Keys and trust. The demo's: a CA and PKCS#12 keys made at first start under `folder`.
-    A deployment may plug its own university document key (`university_key`: a PKCS#12 file issued
-    by a real CA, or a PKCS#11 token) with that CA's roots and CRLs (`roots`, `crls`) trusted
-    besides the demo CA; people with their own certificates sign through the external signer."""
-
-    pki: DemoPki
-    university_name: str = "ejournal"
-    tsa_url: str = ""
-    university_key: KeySource | None = None
-    roots: tuple[bytes, ...] = ()  # DER, trusted besides the demo CA
-    crls: tuple[bytes, ...] = ()  # DER, embedded with signatures whose chain they cover
-
-    @classmethod
-    def demo(
-        cls,
-        folder: Path,
-        passphrase: bytes,
-        university_name: str = "ejournal demo university",
-        tsa_url: str = "",
-    ) -> Signing:
-        return cls(DemoPki.open(folder, passphrase, university_name), university_name, tsa_url)
-
-    @property
-    def trust(self) -> pades.Trust:
-        ca = self.pki.ca_cert.public_bytes(serialization.Encoding.DER)
-        return pades.Trust((ca, *self.roots), (self.pki.crl_der, *self.crls), self.tsa_url)
-
-    def key(self, key_id: str, name: str) -> KeySource:
-        return Pkcs12Key(self.pki.signer_p12(key_id, name), self.pki.passphrase)
-
-    def university(self) -> KeySource:
-        """The university's document key: the configured one, else the demo's."""
-        return self.university_key or self.key(UNIVERSITY, self.university_name)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def configured(deps: Deps) -> Signing:
+    """The server's keys and trust; without them statements print unsigned and cannot be signed."""
+    if deps.signing is None:
+        raise FailedPrecondition("statement signing is not configured on this server")
+    return deps.signing
+
+
 # The commands, named after their RPCs (a statement's PDF is printed through RenderDocument). The keys
-# and trust (`signing`) and the public address printed on the page (`public_url`) are the server's
-# configuration, keyword-only beside the command.
+# and trust (`deps.signing`) and the public address printed on the page (`deps.public_url`) are the
+# server's configuration, in its Deps.
 @dataclass(frozen=True, kw_only=True)
 class PrintStatement:
     statement_id: str
@@ -106,14 +73,12 @@ class CompleteExternalSignature:
     signature: bytes
 
 
-async def signed_pdf(
-    deps: Deps, principal: Principal, cmd: PrintStatement, *, signing: Signing, public_url: str
-) -> tuple[bytes, str, str]:
+async def signed_pdf(deps: Deps, principal: Principal, cmd: PrintStatement) -> tuple[bytes, str, str]:
     """The statement's signed PDF (made and signed by the university's key on its first print), after
     checking the caller may read it; with its number and content hash."""
-    statement_id = cmd.statement_id
+    statement_id, signing = cmd.statement_id, configured(deps)
     async with deps.unit_of_work() as uow:
-        layout = await statement_layout_for(uow.session, principal, statement_id, public_url)
+        layout = await statement_layout_for(uow.session, principal, statement_id, deps.public_url)
         stored = await signed.find(uow.session, statement_id)
     if stored is not None:
         return bytes(stored.pdf), layout.number, layout.content_hash
@@ -173,14 +138,12 @@ def _rest(signers: list[dict[str, str]]) -> str:
     return rest[0] if rest else ""
 
 
-async def approve(
-    deps: Deps, principal: Principal, cmd: ApproveStatement, *, signing: Signing, public_url: str
-) -> Approval:
+async def approve(deps: Deps, principal: Principal, cmd: ApproveStatement) -> Approval:
     """Sign the statement as its next signer, if the caller is that signer."""
-    statement_id = cmd.statement_id
+    statement_id, signing = cmd.statement_id, configured(deps)
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(deps, principal, statement_id, signing, public_url)
+    await _readable(deps, principal, statement_id)
     async with deps.unit_of_work() as uow:
         row = await signed.locked(uow.session, statement_id)
         signers: list[dict[str, str]] = list(row.signers)
@@ -209,33 +172,24 @@ class Prepared:
         return keys.mechanism_of(self.pending.certificate)
 
 
-async def _readable(
-    deps: Deps,
-    principal: Principal,
-    statement_id: str,
-    signing: Signing,
-    public_url: str,
-) -> None:
+async def _readable(deps: Deps, principal: Principal, statement_id: str) -> None:
     """The caller may read the statement (a missing one is refused like a foreign one: nothing is
     revealed); its university-signed PDF exists."""
     async with deps.unit_of_work() as uow:
         exists = await q.statement(uow.session, statement_id)
     if exists is None:
         raise refusal("statement.read")
-    await signed_pdf(
-        deps, principal, PrintStatement(statement_id=statement_id), signing=signing, public_url=public_url
-    )
+    await signed_pdf(deps, principal, PrintStatement(statement_id=statement_id))
 
 
-async def prepare_external(
-    deps: Deps, principal: Principal, cmd: PrepareExternalSignature, *, signing: Signing, public_url: str
-) -> Prepared:
+async def prepare_external(deps: Deps, principal: Principal, cmd: PrepareExternalSignature) -> Prepared:
     """Reserve the caller's signature (as the next signer in turn) for a key held outside: what to sign
     goes out, the signature value comes back through `complete_external`."""
     statement_id, certificate, chain = cmd.statement_id, cmd.certificate, cmd.chain
+    signing = configured(deps)
     if not statement_id:
         raise InvalidArgument("statement_id", "is required")
-    await _readable(deps, principal, statement_id, signing, public_url)
+    await _readable(deps, principal, statement_id)
     if not keys.is_certificate(certificate) or not all(keys.is_certificate(c) for c in chain):
         raise InvalidArgument("certificate", "is not an X.509 certificate (DER)")
     async with deps.unit_of_work() as uow:
@@ -265,11 +219,9 @@ async def prepare_external(
     return Prepared(signing_id, role, row.number, pending)
 
 
-async def complete_external(
-    deps: Deps, principal: Principal, cmd: CompleteExternalSignature, *, signing: Signing
-) -> Approval:
+async def complete_external(deps: Deps, principal: Principal, cmd: CompleteExternalSignature) -> Approval:
     """Embed the external signature prepared by the caller, if it verifies; record the signer."""
-    signing_id, signature = cmd.signing_id, cmd.signature
+    signing_id, signature, signing = cmd.signing_id, cmd.signature, configured(deps)
     if not signing_id:
         raise InvalidArgument("signing_id", "is required")
     async with deps.unit_of_work() as uow:
@@ -314,8 +266,17 @@ class Verified:
         return UNIVERSITY in roles and all(c.ok for _, c in self.checks)
 
 
-async def _record(session: AsyncSession, number: str, hash_prefix: str) -> tuple[str, str, str] | None:
-    """(statement_id, content_hash, formed_at) of the statement with this printed number and hash."""
+@dataclass(frozen=True, kw_only=True)
+class PrintedRecord:
+    """The record behind a printed number and hash."""
+
+    statement_id: str
+    content_hash: str
+    formed_at: str  # ISO, "" when unknown
+
+
+async def _record(session: AsyncSession, number: str, hash_prefix: str) -> PrintedRecord | None:
+    """The record of the statement with this printed number and hash."""
     found = NUMBER.match(number.strip().upper())
     prefix = hash_prefix.strip().lower()
     if found is None or len(prefix) < 16 or not re.fullmatch(r"[0-9a-f]+", prefix):
@@ -324,30 +285,36 @@ async def _record(session: AsyncSession, number: str, hash_prefix: str) -> tuple
     row = await q.statement_by_print(session, [series, found.group(1)], int(found.group(2)), prefix)
     if row is None:
         return None
-    return row.statement_id, row.content_hash, row.formed_at.isoformat() if row.formed_at else ""
+    return PrintedRecord(
+        statement_id=row.statement_id,
+        content_hash=row.content_hash,
+        formed_at=row.formed_at.isoformat() if row.formed_at else "",
+    )
 
 
 async def _checks(pdf: bytes, signing: Signing) -> list[tuple[str, pades.SignatureCheck]]:
     return [(c.field, c) for c in await pades.check(pdf, signing.trust)]
 
 
-async def verify_number(deps: Deps, number: str, hash_prefix: str, signing: Signing) -> Verified:
+async def verify_number(deps: Deps, number: str, hash_prefix: str) -> Verified:
     """What the public verification page shows. Anything else than a real number with its hash is
     NOT_FOUND with one message, so the page reveals nothing about what exists."""
+    signing = configured(deps)
     async with deps.unit_of_work() as uow:
         record = await _record(uow.session, number, hash_prefix)
-        stored = await signed.find(uow.session, record[0]) if record is not None else None
+        stored = await signed.find(uow.session, record.statement_id) if record is not None else None
     if record is None:
         raise NotFound("no statement with this number and hash")
     checks = await _checks(bytes(stored.pdf), signing) if stored is not None else []
-    return Verified(True, number.strip().upper(), record[1], record[2], checks)
+    return Verified(True, number.strip().upper(), record.content_hash, record.formed_at, checks)
 
 
 SUBJECT = re.compile(r"№ ([A-Z]{2}-\d+) · SHA-256 ([0-9a-f]{64})")
 
 
-async def verify_upload(deps: Deps, pdf: bytes, signing: Signing) -> Verified:
+async def verify_upload(deps: Deps, pdf: bytes) -> Verified:
     """An uploaded PDF: the record its metadata names, and its own signatures."""
+    signing = configured(deps)
     if not pdf:
         raise InvalidArgument("content", "upload the statement's PDF")
     try:
@@ -360,6 +327,6 @@ async def verify_upload(deps: Deps, pdf: bytes, signing: Signing) -> Verified:
         return Verified(False, "", "", "", checks)
     async with deps.unit_of_work() as uow:
         record = await _record(uow.session, stated.group(1), stated.group(2))
-    matches = record is not None and record[1] == stated.group(2)
-    formed = record[2] if record is not None else ""
+    matches = record is not None and record.content_hash == stated.group(2)
+    formed = record.formed_at if record is not None else ""
     return Verified(matches, stated.group(1), stated.group(2), formed, checks)

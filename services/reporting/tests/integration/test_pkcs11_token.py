@@ -21,7 +21,7 @@ from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import pades
 from services.reporting.adapters.signing.keys import Pkcs11Key
 from services.reporting.adapters.signing.pki import DemoPki
-from services.reporting.service_layer.documents.signing import UNIVERSITY
+from services.reporting.adapters.signing.setup import UNIVERSITY
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 
 pytestmark = pytest.mark.integration

@@ -43,7 +43,7 @@ async def print_pdf(loaded: Loaded, statement_id: str) -> pb.RenderDocumentRespo
 
 async def test_a_printed_statement_is_signed_then_approved_in_turn_and_verifies(loaded: Loaded) -> None:
     s = loaded.served
-    signing = s.app.signing
+    signing = s.app.deps.signing
     assert signing is not None
     formed = next(e.payload for e in loaded.kz.events if isinstance(e.payload, gb.StatementFormed))
     teacher = loaded.kz.statements[formed.statement_id].signers[0].person_id
@@ -128,7 +128,7 @@ async def test_an_external_signer_signs_the_handed_out_digest_through_the_gatewa
     the demo CA) gets the signed attributes' digest through the gateway, signs it with its own key and
     sends the value back; the statement then carries a valid PAdES signature of that certificate."""
     s = loaded.served
-    signing = s.app.signing
+    signing = s.app.deps.signing
     assert signing is not None
     formed = [e.payload for e in loaded.kz.events if isinstance(e.payload, gb.StatementFormed)][1]
     content = loaded.kz.statements[formed.statement_id]

@@ -13,8 +13,8 @@ from bench.reporting import statement_of
 from services.reporting.adapters.pdf import render_pdf
 from services.reporting.adapters.signing import pades
 from services.reporting.adapters.signing.pki import DemoPki
+from services.reporting.adapters.signing.setup import UNIVERSITY
 from services.reporting.entrypoints.main import signing_of
-from services.reporting.service_layer.documents.signing import UNIVERSITY
 from services.reporting.service_layer.documents.statement import Context, record_of, statement_layout
 from services.reporting.settings import ReportingSettings
 

@@ -1,8 +1,16 @@
-"""The queries of fill monitoring (KZ-09 daily grades, KG-08 weekly filling and attendance)."""
+"""Fill monitoring's rows (KZ-09 daily grades, KG-08 weekly filling and attendance): the journals a
+monitor asked for, page by page, and each journal's lessons with their marks and attendance counted."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.gradebook.domain.fill import LessonFill
 
 LESSONS = text(
     """
@@ -55,3 +63,66 @@ SELECT_JOURNALS = text(
     LIMIT :fetch
     """
 )
+
+
+async def journal_ids(
+    session: AsyncSession,
+    *,
+    journal: uuid.UUID | None,
+    teacher: uuid.UUID | None,
+    department: uuid.UUID | None,
+    after: uuid.UUID | None,
+    fetch: int,
+) -> list[uuid.UUID]:
+    """Up to `fetch` ids, in order, after `after`, of the journals matching every given filter (the
+    teacher must be an active one of the journal)."""
+    params = {
+        "journal": journal,
+        "teacher": teacher,
+        "department": department,
+        "after": after,
+        "fetch": fetch,
+    }
+    return list((await session.execute(SELECT_JOURNALS, params)).scalars())
+
+
+async def lessons(
+    session: AsyncSession,
+    *,
+    journal_id: uuid.UUID,
+    group_id: uuid.UUID,
+    subgroup_id: uuid.UUID | None,
+    start: date,
+    end: date,
+    absent_marks: Sequence[str],
+) -> list[LessonFill]:
+    """The journal's lessons from `start` to `end` (not control events, not cancelled), each with its
+    roster size, marks, attendance records, and students present or absent (an absence mark counts)."""
+    rows = await session.execute(
+        LESSONS,
+        {
+            "g": group_id,
+            "sg": subgroup_id,
+            "j": journal_id,
+            "from": start,
+            "to": end,
+            "absent_marks": list(absent_marks),
+        },
+    )
+    return [
+        LessonFill(
+            lesson_id=str(r.column_id),
+            date=r.date,
+            students=r.students,
+            marks=r.marks,
+            attendance_records=r.records,
+            present=r.present,
+            absent=r.absent,
+        )
+        for r in rows
+    ]
+
+
+async def unit_days(session: AsyncSession, journal_id: uuid.UUID) -> int:
+    """How many distinct days the journal has lessons on (KZ-09's measure of a course unit)."""
+    return int((await session.execute(UNIT_DAYS, {"j": journal_id})).scalar_one())

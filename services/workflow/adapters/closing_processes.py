@@ -31,7 +31,7 @@ class ClosingProcesses:
         handle = await self.client.start_workflow(
             ClosingDeadlineWorkflow.run,
             closing,
-            id=workflow_id(closing.control_event_id),
+            id=workflow_id(closing.control_event_id, closing.journal_id),
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )

@@ -10,6 +10,7 @@ control_event_deadlines), given the consumer's unit of work; it reaches no store
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -28,13 +29,16 @@ from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.adapters.statement_processes import StatementProcesses
 from services.workflow.service_layer.control_event_deadlines import (
     CancelDeadlines,
+    CloseOverdueSection,
     DeadlineProcesses,
     MoveClosingDeadline,
     ScheduleDeadlines,
     cancel_deadlines,
+    close_overdue_section,
     move_closing_deadline,
     schedule_deadlines,
 )
+from services.workflow.service_layer.deps import utc_now
 from services.workflow.service_layer.journal_facts import (
     LearnJournal,
     LearnSection,
@@ -83,6 +87,22 @@ async def on_gradebook_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
             log.warning("SectionClosed without a valid closed_at; ignored", event_id=event.id)
             return
         await learn_section(uow, command(LearnSection, c, closed_at=closed_at))
+
+
+def on_gradebook_events(closing: ClosingProcesses, now: Callable[[], datetime] = utc_now) -> Handler:
+    """The facts of gradebook's events, and a late closing process for a section scheduled after
+    its deadline (its journal was opened after the event's own process had closed the others)."""
+    processes = DeadlineProcesses(closing)
+
+    async def handle(uow: UnitOfWork, event: ReceivedEvent) -> None:
+        await on_gradebook_event(uow, event)
+        if event.type == SECTION_SCHEDULED:
+            s = event.parse(gradebook.SectionScheduled)
+            deadline = instant_or_none(s.closing_deadline)
+            overdue = command(CloseOverdueSection, s, event_date=s.date, closing_deadline=deadline)
+            await close_overdue_section(processes, overdue, now())
+
+    return handle
 
 
 def instant_or_none(value: str) -> datetime | None:
@@ -136,7 +156,7 @@ def consumers(
             name="workflow-gradebook",
             stream=stream_name("gradebook"),
             subjects=[JOURNAL_OPENED, SECTION_SCHEDULED, SECTION_CLOSED],
-            handler=on_gradebook_event,
+            handler=on_gradebook_events(closing),
         ),
         EventConsumer(
             runtime.js,

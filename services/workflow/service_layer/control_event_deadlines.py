@@ -1,6 +1,8 @@
 """Curriculum's control events drive the deadline processes: a scheduled control event starts its
 closing deadline (KZ-05, KZ-06) and, after a final control, its statement deadline (KZ-15); a moved
-closing deadline moves both; a cancelled control event stops both, so they remind nobody.
+closing deadline moves both; a cancelled control event stops both, so they remind nobody. A section
+the gradebook opens after its deadline has passed (its journal arrived late) gets a closing process
+of its own, which closes it at once: the event's process closed only the journals that existed then.
 
 Starting, moving and stopping a workflow is idempotent on Temporal's side, so a redelivered event
 has no second effect. The event consumer (entrypoints/consumers.py) translates events into these
@@ -40,6 +42,22 @@ class ScheduleDeadlines:
     faculty_id: str
     profile_code: str
     revision: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseOverdueSection:
+    """Gradebook's SectionScheduled: one journal's section of a control event, with its deadline."""
+
+    journal_id: str
+    section: str
+    control_kind: str
+    course_unit_id: str
+    group_id: str
+    event_date: str
+    closing_deadline: datetime | None
+    department_id: str
+    faculty_id: str
+    profile_code: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +106,32 @@ async def schedule_deadlines(processes: DeadlineProcesses, cmd: ScheduleDeadline
             cmd.revision,
         )
     )
+
+
+async def close_overdue_section(
+    processes: DeadlineProcesses, cmd: CloseOverdueSection, now: datetime
+) -> bool:
+    """Start the late closing process of a section scheduled after its deadline; False when the
+    deadline is still ahead (the event's own process will close it) or there is none (KG-06)."""
+    if cmd.closing_deadline is None or cmd.closing_deadline > now:
+        return False
+    await processes.closing.schedule(
+        ClosingInput(
+            cmd.section,
+            cmd.control_kind,
+            cmd.course_unit_id,
+            cmd.group_id,
+            "",
+            cmd.event_date,
+            cmd.closing_deadline,
+            cmd.department_id,
+            cmd.faculty_id,
+            cmd.profile_code,
+            0,
+            journal_id=cmd.journal_id,
+        )
+    )
+    return True
 
 
 async def move_closing_deadline(processes: DeadlineProcesses, cmd: MoveClosingDeadline) -> None:

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-def workflow_id(control_event_id: str) -> str:
-    return f"closing-{control_event_id}"
+def workflow_id(control_event_id: str, journal_id: str = "") -> str:
+    """The event's process; with a journal, the late process of that one journal's section."""
+    return f"closing-{control_event_id}" + (f"-{journal_id}" if journal_id else "")
+
+
+def idempotency_key(control_event_id: str, journal_id: str = "") -> str:
+    """CloseSection's key: the late close of one journal's section is another call than the event's."""
+    return f"closing:{control_event_id}" + (f":{journal_id}" if journal_id else "")
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,9 @@ class ClosingInput:
     # Reminders to teachers with unfilled cells, this many hours before the deadline.
     reminder_hours_before: tuple[int, ...] = (48, 24)
     activity_timeout_seconds: float = 30.0
+    # One journal whose section the gradebook opened after the deadline had passed (its late
+    # process; see service_layer/control_event_deadlines.py); empty: every journal of the event.
+    journal_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
         ClosingView,
         MoveDeadlineRequest,
         ReminderInput,
+        idempotency_key,
     )
     from services.workflow.processes.reopen.workflows import checked
     from services.workflow.search_attributes import CONTROL_EVENT_ID, DEPARTMENT_ID, FACULTY_ID, STEP
@@ -69,7 +70,8 @@ class ClosingDeadlineWorkflow:
                 input.control_event_id,
                 self._deadline,
                 "closing deadline (KZ-05)",
-                f"closing:{input.control_event_id}",
+                idempotency_key(input.control_event_id, input.journal_id),
+                input.journal_id,
             ),
             start_to_close_timeout=timedelta(seconds=input.activity_timeout_seconds),
             retry_policy=RETRY,

@@ -8,12 +8,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 
 from ejournal.curriculum.v1 import events_pb2 as curriculum
@@ -26,7 +27,7 @@ from services.workflow.adapters import tables
 from services.workflow.adapters.closing_processes import ClosingProcesses
 from services.workflow.domain.fill_checks import JournalFill, LessonDayFill
 from services.workflow.entrypoints import activities as run
-from services.workflow.entrypoints.consumers import on_curriculum_event, on_gradebook_event
+from services.workflow.entrypoints.consumers import on_curriculum_event, on_gradebook_events
 from services.workflow.processes.closing.messages import ClosingView, workflow_id
 from services.workflow.processes.closing.workflows import ClosingDeadlineWorkflow
 from services.workflow.processes.monitoring.messages import FillStatus
@@ -48,7 +49,7 @@ class Closing:
     async def apply(self, message: Any) -> None:
         async with UnitOfWork(self.sessions, OutboxWriter(tables.outbox)) as uow:
             if message.DESCRIPTOR.full_name.startswith("ejournal.gradebook"):
-                await on_gradebook_event(uow, event(message))
+                await on_gradebook_events(self.processes)(uow, event(message))
             else:
                 await on_curriculum_event(self.processes)(uow, event(message))
             await uow.commit()
@@ -253,3 +254,50 @@ async def test_a_cancelled_control_event_stops_its_closing_process_and_reminds_n
     await c.env.sleep(deadline - now + timedelta(hours=1))  # past the deadline
     assert c.gradebook.close_calls == []
     assert [n for n in await c.notices() if n.kind == "closing"] == []
+
+
+@pytest.mark.rule("KZ-05")
+async def test_a_section_opened_after_its_deadline_is_closed_by_a_late_process_of_its_own(
+    closing: Closing,
+) -> None:
+    """The event's process closes the sections of the journals that exist at the deadline. A journal the
+    gradebook opens later (its events arrived after the deadline, as in a freshly seeded demo) gets its
+    section closed by a process of its own, with its own idempotency key; one whose deadline is still
+    ahead is left to the event's process."""
+    c = closing
+    env_now = await c.env.get_current_time()
+    deadline = min(env_now, datetime.now(UTC)) - timedelta(days=30)
+    event_date = deadline - timedelta(days=3)
+    await c.apply(scheduled(c.control_event_id, event_date, deadline))
+    event_process = c.env.client.get_workflow_handle(workflow_id(c.control_event_id), result_type=ClosingView)
+    assert (await event_process.result()).closed
+
+    def section_of(journal: str, closing_deadline: datetime) -> Any:
+        return gradebook.SectionScheduled(
+            journal_id=journal,
+            section=c.control_event_id,
+            control_kind="midterm",
+            date=event_date.date().isoformat(),
+            closing_deadline=closing_deadline.isoformat(),
+            teacher_ids=["Айгүл"],
+            department_id="dep",
+            faculty_id="fac",
+            group_id="g",
+            course_unit_id="cu",
+            profile_code="kz-medical",
+        )
+
+    await c.apply(section_of("journal-late", deadline))
+    await c.apply(section_of("journal-late", deadline))  # a redelivery starts nothing twice
+    late = c.env.client.get_workflow_handle(
+        workflow_id(c.control_event_id, "journal-late"), result_type=ClosingView
+    )
+    assert (await late.result()).closed
+    late_calls = [call for call in c.gradebook.close_calls if call.journal_id == "journal-late"]
+    assert [call.idempotency_key for call in late_calls] == [f"closing:{c.control_event_id}:journal-late"]
+    assert [call.journal_id for call in c.gradebook.close_calls] == ["", "journal-late"]
+
+    await c.apply(section_of("journal-ahead", env_now + timedelta(days=10)))
+    with pytest.raises(RPCError) as missing:
+        await c.env.client.get_workflow_handle(workflow_id(c.control_event_id, "journal-ahead")).describe()
+    assert missing.value.status == RPCStatusCode.NOT_FOUND

@@ -455,7 +455,7 @@ async def closed(session, journal_id):
 # `grant.section_id`, not `row[4]`, and mypy checks the name (a dataclass cannot be indexed at all).
 # The services below are there; the others' repositories still return rows (docs/architecture.md,
 # "What is left").
-TYPED_RECORDS = ("curriculum", "gradebook", "notifier")
+TYPED_RECORDS = ("curriculum", "gradebook", "notifier", "subscribers")
 UNTYPED_ROW = re.compile(
     r"^(Any|Row(\[.*\])?|(Sequence|list|Iterable|Iterator)\[(Any|Row.*)\]|dict\[.*, (Any|Row.*)\]"
     r"|(Any|Row.*) \| None|Optional\[(Any|Row.*)\])$"

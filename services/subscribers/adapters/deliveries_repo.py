@@ -17,22 +17,16 @@ from ejournal_platform.pagination import Page, keyset
 from ejournal_platform.records import record
 from services.subscribers.adapters import tables as t
 from services.subscribers.adapters.queries import PRUNE, WAITING
+from services.subscribers.adapters.stored_event import StoredEvent
 
 D = t.deliveries.c
 
 
 @dataclass(frozen=True, kw_only=True)
-class WaitingDelivery:
+class WaitingDelivery(StoredEvent):
     """A pending delivery in its subscriber's and subject's order, with where and how to send it."""
 
-    seq: int
     subscriber_id: uuid.UUID
-    event_id: uuid.UUID
-    event_type: str
-    source: str
-    subject: str
-    event_time: datetime
-    payload: bytes
     attempts: int
     next_attempt_at: datetime
     url: str

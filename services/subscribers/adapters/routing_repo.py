@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from ejournal_platform.records import record
 from services.subscribers.adapters import tables as t
 from services.subscribers.adapters.queries import TRY_DISPATCH_LOCK, TRY_EXPORT_LOCK
+from services.subscribers.adapters.stored_event import StoredEvent
 
 A, P, X = t.anchors.c, t.parked.c, t.exports.c
 
@@ -31,31 +32,17 @@ class Anchor:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParkedEvent:
+class ParkedEvent(StoredEvent):
     """An event waiting until its university is known."""
 
-    seq: int
-    event_id: uuid.UUID
-    event_type: str
-    source: str
-    subject: str
-    event_time: datetime
-    payload: bytes
     parked_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
-class EventToExport:
+class EventToExport(StoredEvent):
     """An event waiting to be republished on the export NATS for its university."""
 
-    seq: int
     university_id: str
-    event_id: uuid.UUID
-    event_type: str
-    source: str
-    subject: str
-    event_time: datetime
-    payload: bytes
 
 
 async def keep_anchor(

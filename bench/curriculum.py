@@ -33,8 +33,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bench.report import figure, size
 from deploy.local.servers import PostgresServer, free_port
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
 from ejournal_platform.db import make_engine
 from ejournal_platform.migrations import upgrade
 from ejournal_platform.outbox import OutboxWriter
@@ -62,6 +60,10 @@ LESSON_TYPES = ["lecture", "practical", "seminar", "laboratory", "self_study"]
 NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)  # inside the curriculum loading window
 
 
+# Who sets the bench university up and imports into it: its setup principal, passed to every use case.
+BENCH = setup_principal(str(stable_id("university", "bench")), "bench")
+
+
 def deps_for(engine: AsyncEngine) -> Deps:
     return Deps(
         unit_of_work_factory(async_sessionmaker(engine, expire_on_commit=False), OutboxWriter(tables.outbox)),
@@ -71,24 +73,22 @@ def deps_for(engine: AsyncEngine) -> Deps:
 
 async def build_university(deps: Deps) -> dict[str, Any]:
     """Groups and the working curriculum, through the use cases (ids are stable, so both databases match)."""
-    uni_id = str(stable_id("university", "bench"))
-    set_principal(setup_principal(uni_id, "bench"))
     uni = await structure.define_university(
         deps,
-        authenticated(),
+        BENCH,
         DefineUniversity(
             code="bench", title="Bench University", profile_code="kz-medical", time_zone="Asia/Almaty"
         ),
     )
     faculty = await structure.define_faculty(
-        deps, authenticated(), DefineFaculty(university_id=str(uni.id), code="f", title="Faculty")
+        deps, BENCH, DefineFaculty(university_id=str(uni.id), code="f", title="Faculty")
     )
     departments = [
         str(
             (
                 await structure.define_department(
                     deps,
-                    authenticated(),
+                    BENCH,
                     DefineDepartment(faculty_id=str(faculty.id), code=f"d{i}", title=f"Dept {i}"),
                 )
             ).id
@@ -97,7 +97,7 @@ async def build_university(deps: Deps) -> dict[str, Any]:
     ]
     year = await calendar.define_academic_year(
         deps,
-        authenticated(),
+        BENCH,
         DefineAcademicYear(
             university_id=str(uni.id),
             code="2026-2027",
@@ -110,7 +110,7 @@ async def build_university(deps: Deps) -> dict[str, Any]:
     for s in range(SPECIALTIES):
         specialty = await structure.define_specialty(
             deps,
-            authenticated(),
+            BENCH,
             DefineSpecialty(faculty_id=str(faculty.id), code=f"S{s}", title=f"Specialty {s}"),
         )
         for course in range(1, COURSES + 1):
@@ -118,7 +118,7 @@ async def build_university(deps: Deps) -> dict[str, Any]:
                 code = f"S{s}-{course}-{g:02}"
                 await structure.define_group(
                     deps,
-                    authenticated(),
+                    BENCH,
                     DefineGroup(
                         specialty_id=str(specialty.id),
                         academic_year_id=str(year.year.id),
@@ -133,7 +133,7 @@ async def build_university(deps: Deps) -> dict[str, Any]:
                 hours = {LessonType(t): 30 for t in LESSON_TYPES}
                 await curriculum.define_course_unit(
                     deps,
-                    authenticated(),
+                    BENCH,
                     DefineCourseUnit(
                         spec=CourseUnitSpec(
                             str(year.year.id),
@@ -194,7 +194,7 @@ async def timed(
 async def import_once(deps: Deps, kind: str, name: str, content: bytes, year: str) -> Any:
     outcome = await run_import(
         deps,
-        authenticated(),
+        BENCH,
         RunImport(kind=kind, file_name=name, content=content, academic_year_id=year, language="ru"),
     )
     assert outcome.status in ("applied", "unchanged"), (outcome.status, outcome.errors[:3])
@@ -394,7 +394,6 @@ async def run(students: int, loads: int, server_url: str | None) -> dict[str, An
                loads / raw["teaching_loads"], "rows/s")  # fmt: skip
         return results
     finally:
-        set_principal(None)
         if server is not None:
             server.stop()
         tmp.cleanup()

@@ -33,9 +33,8 @@ from bench.report import figure, percentile, size
 from deploy.local.servers import free_port
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import events_pb2 as gb
-from ejournal_platform.authz import authenticated
 from ejournal_platform.consumer import EventConsumer
-from ejournal_platform.context import Principal, RoleGrant, set_principal
+from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.contract import to_json
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.events import ReceivedEvent, headers_for, stream_name, stream_subjects
@@ -127,12 +126,12 @@ def received(subject: str, payload: Any) -> ReceivedEvent:
 
 
 async def register(sessions: async_sessionmaker[Any], university: str, port: int) -> None:
-    set_principal(Principal("bench-admin", (RoleGrant("administrator", "university", university),)))
+    admin_of_university = Principal("bench-admin", (RoleGrant("administrator", "university", university),))
     request = admin.RegisterWebhook(
         university_id=university, name="bench", url=f"http://127.0.0.1:{port}/in",
         event_types=["ejournal.gradebook.>"], content_type="", secret="", idempotency_key="",
     )  # fmt: skip
-    await admin.register(Deps.over(sessions, allow_loopback_http=True), authenticated(), request)
+    await admin.register(Deps.over(sessions, allow_loopback_http=True), admin_of_university, request)
 
 
 async def throughput(url: str, port: int, n: int) -> tuple[float, float]:

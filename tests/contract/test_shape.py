@@ -455,7 +455,7 @@ async def closed(session, journal_id):
 # `grant.section_id`, not `row[4]`, and mypy checks the name (a dataclass cannot be indexed at all).
 # The services below are there; the others' repositories still return rows (docs/architecture.md,
 # "What is left").
-TYPED_RECORDS = ("curriculum", "gradebook")
+TYPED_RECORDS = ("curriculum", "gradebook", "notifier", "subscribers")
 UNTYPED_ROW = re.compile(
     r"^(Any|Row(\[.*\])?|(Sequence|list|Iterable|Iterator)\[(Any|Row.*)\]|dict\[.*, (Any|Row.*)\]"
     r"|(Any|Row.*) \| None|Optional\[(Any|Row.*)\])$"
@@ -482,7 +482,7 @@ def test_repositories_return_typed_records_not_rows(service: str) -> None:
         if name.split(".")[1] == service
         and (hits := untyped_rows(ast.parse(path.read_text(encoding="utf-8"))))
     }
-    assert found == {}, "return a record of named fields (adapters/records.py), not a row by position"
+    assert found == {}, "return a record of named fields (ejournal_platform.records), not a row by position"
 
 
 def test_the_record_check_sees_a_row_handed_out() -> None:

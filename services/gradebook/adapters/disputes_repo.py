@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import after
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.records import record
 
 D = t.disputes.c
 M = t.dispute_messages.c

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.records import record
 
 G = t.reopen_grants.c
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.records import record
 
 N = t.names.c
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
 from services.gradebook.adapters.journal_rows import SectionInfo
 from services.gradebook.adapters.reconcile_sql import (
@@ -19,7 +20,6 @@ from services.gradebook.adapters.reconcile_sql import (
     CONTROL_EVENTS_OF_JOURNAL,
     LESSONS_OF_JOURNAL,
 )
-from services.gradebook.adapters.records import record
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.records import record
 
 
 @dataclass(frozen=True, kw_only=True)

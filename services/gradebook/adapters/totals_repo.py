@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.records import record
 from services.gradebook.adapters import tables as t
-from services.gradebook.adapters.records import record
 from services.gradebook.adapters.totals_sql import (
     EXAMS,
     GROUP_STUDENTS,

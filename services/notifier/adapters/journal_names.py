@@ -5,13 +5,14 @@ discipline, group and lesson type rather than by its id)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal.gradebook.v1 import events_pb2 as gb
+from ejournal_platform.records import record
 from services.notifier.adapters.tables import journals
 from services.notifier.domain.wording import JournalNames
 
@@ -46,7 +47,14 @@ async def names_of(session: AsyncSession, journal_ids: Iterable[str]) -> dict[st
     return {r.journal_id: JournalNames(r.journal_id, r.discipline, r.group_name, r.lesson_type) for r in rows}
 
 
-async def group_and_profile(session: AsyncSession, journal_id: str) -> Any:
-    """The journal's `group_id` and `profile_code`; None for a journal never opened here."""
+@dataclass(frozen=True, kw_only=True)
+class GroupAndProfile:
+    group_id: str
+    profile_code: str
+
+
+async def group_and_profile(session: AsyncSession, journal_id: str) -> GroupAndProfile | None:
+    """The journal's group and regulation profile; None for a journal never opened here."""
     query = select(journals.c.group_id, journals.c.profile_code)
-    return (await session.execute(query.where(journals.c.journal_id == journal_id))).first()
+    row = (await session.execute(query.where(journals.c.journal_id == journal_id))).first()
+    return None if row is None else record(GroupAndProfile, row)

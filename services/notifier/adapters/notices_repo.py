@@ -4,16 +4,47 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.records import record as record_of
 from services.notifier.adapters.tables import deliveries, delivery_attempts, notices
+
+
+@dataclass(frozen=True, kw_only=True)
+class DueDelivery:
+    """A pending delivery due now, with what its notice says."""
+
+    id: uuid.UUID
+    notice_id: uuid.UUID
+    recipient_id: str
+    channel: str  # email | telegram
+    address: str
+    mode: str  # immediate | daily_digest
+    attempts: int
+    subject: str
+    body: str
+    language: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """A notice as its recipient reads it."""
+
+    id: uuid.UUID
+    category: str
+    subject: str
+    body: str
+    link: str
+    deadline: datetime | None
+    created_at: datetime
+    read_at: datetime | None
 
 
 async def add_notice(session: AsyncSession, **values: Any) -> bool:
@@ -26,7 +57,7 @@ async def add_delivery(session: AsyncSession, **values: Any) -> None:
     await session.execute(insert(deliveries).values(id=uuid.uuid4(), status="pending", **values))
 
 
-async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Row[Any]]:
+async def due(session: AsyncSession, now: datetime, limit: int) -> list[DueDelivery]:
     """Pending deliveries due by now, with their notices, locked for this dispatcher only."""
     rows = await session.execute(
         select(deliveries, notices.c.subject, notices.c.body, notices.c.language)
@@ -36,7 +67,7 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Row[
         .limit(limit)
         .with_for_update(of=deliveries, skip_locked=True)
     )
-    return rows.all()
+    return [record_of(DueDelivery, r) for r in rows]
 
 
 async def record(session: AsyncSession, ids: Sequence[uuid.UUID], outcome: str, error: str = "") -> None:
@@ -61,9 +92,7 @@ async def mark_failed(
     await session.execute(update(deliveries).where(deliveries.c.id.in_(ids)).values(**values))
 
 
-async def of_recipient(
-    session: AsyncSession, person_id: str, unread_only: bool, page: Page
-) -> Sequence[Row[Any]]:
+async def of_recipient(session: AsyncSession, person_id: str, unread_only: bool, page: Page) -> list[Notice]:
     """One page (`page.fetch` rows) of a person's notices, newest first."""
     query = select(notices).where(notices.c.recipient_id == person_id)
     if unread_only:
@@ -72,7 +101,7 @@ async def of_recipient(
     rows = await session.execute(
         keyset(query, page, key, [datetime.fromisoformat, uuid.UUID], descending=True)
     )
-    return rows.all()
+    return [record_of(Notice, r) for r in rows]
 
 
 async def unread_count(session: AsyncSession, person_id: str) -> int:

@@ -21,13 +21,14 @@ from ejournal_platform.events import Event
 from ejournal_platform.logging import get_logger
 from services.notifier.adapters import notices_repo
 from services.notifier.adapters.channels import Channel, Sender
+from services.notifier.adapters.notices_repo import DueDelivery
 from services.notifier.domain.schedule import next_attempt
 from services.notifier.service_layer.render import Rendered, Renderer
 
 log = get_logger(__name__)
 
 
-def dead_lettered(group: Sequence[Any], reason: str, message: Rendered) -> Event:
+def dead_lettered(group: Sequence[DueDelivery], reason: str, message: Rendered) -> Event:
     """The dead-letter announcement: everything needed to deliver the message by other means."""
     first = group[0]
     payload = ev.DeliveryDeadLettered(
@@ -57,7 +58,7 @@ class Dispatcher:
     def wake(self) -> None:
         self._wakeup.set()
 
-    def _message(self, rows: Sequence[Any]) -> Rendered:
+    def _message(self, rows: Sequence[DueDelivery]) -> Rendered:
         if rows[0].mode != "daily_digest":
             return Rendered(rows[0].subject, rows[0].body)
         items = [{"subject": r.subject, "body": r.body} for r in rows]
@@ -94,7 +95,7 @@ class Dispatcher:
         return len(rows)
 
     async def _deliver(
-        self, uow: UnitOfWork, group: list[Any], now: datetime, channel: Sender | None
+        self, uow: UnitOfWork, group: list[DueDelivery], now: datetime, channel: Sender | None
     ) -> bool:
         """Send one message; True when sent (recorded by the caller), False when failed (recorded here)."""
         first, ids = group[0], [r.id for r in group]

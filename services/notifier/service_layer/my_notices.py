@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, PermissionDenied
@@ -24,7 +23,7 @@ def _person(principal: Principal) -> str:
 
 async def list_my_notices(
     deps: Deps, principal: Principal, unread_only: bool, page: Page
-) -> tuple[Sequence[Any], int, str]:
+) -> tuple[Sequence[notices_repo.Notice], int, str]:
     """One page of the caller's notices (newest first), how many are unread, the next page's token."""
     person = _person(principal)
     async with deps.unit_of_work() as uow:

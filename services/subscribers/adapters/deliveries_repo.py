@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,10 +14,25 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.pagination import Page, keyset
+from ejournal_platform.records import record
 from services.subscribers.adapters import tables as t
 from services.subscribers.adapters.queries import PRUNE, WAITING
+from services.subscribers.adapters.stored_event import StoredEvent
 
 D = t.deliveries.c
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitingDelivery(StoredEvent):
+    """A pending delivery in its subscriber's and subject's order, with where and how to send it."""
+
+    subscriber_id: uuid.UUID
+    attempts: int
+    next_attempt_at: datetime
+    url: str
+    secret: str
+    content_type: str
+    position: int  # in its chain (subscriber, subject), from 1
 
 
 def _count(result: Any) -> int:
@@ -29,9 +45,10 @@ async def add(session: AsyncSession, subscribers: Sequence[uuid.UUID], event: di
     await session.execute(insert(t.deliveries).values(rows).on_conflict_do_nothing())
 
 
-async def waiting(session: AsyncSession, chain: int, limit: int) -> list[Any]:
+async def waiting(session: AsyncSession, chain: int, limit: int) -> list[WaitingDelivery]:
     """Per subscriber and subject, the first `chain` waiting deliveries in order (at most `limit`)."""
-    return list((await session.execute(WAITING, {"chain": chain, "limit": limit})).all())
+    rows = await session.execute(WAITING, {"chain": chain, "limit": limit})
+    return [record(WaitingDelivery, r) for r in rows]
 
 
 async def mark_delivered(session: AsyncSession, seqs: Sequence[int], now: datetime) -> None:

@@ -6,16 +6,43 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from ejournal_platform.records import record
 from services.subscribers.adapters import tables as t
 from services.subscribers.adapters.queries import TRY_DISPATCH_LOCK, TRY_EXPORT_LOCK
+from services.subscribers.adapters.stored_event import StoredEvent
 
 A, P, X = t.anchors.c, t.parked.c, t.exports.c
+
+
+@dataclass(frozen=True, kw_only=True)
+class Anchor:
+    """Where a unit or a journal sits: its kind and its parent (None at the top)."""
+
+    anchor_id: uuid.UUID
+    kind: str
+    parent_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParkedEvent(StoredEvent):
+    """An event waiting until its university is known."""
+
+    parked_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventToExport(StoredEvent):
+    """An event waiting to be republished on the export NATS for its university."""
+
+    university_id: str
 
 
 async def keep_anchor(
@@ -29,10 +56,10 @@ async def keep_anchor(
     )
 
 
-async def anchors(session: AsyncSession, ids: Collection[uuid.UUID]) -> list[Any]:
-    """(anchor_id, kind, parent_id) of the known ones among `ids`."""
+async def anchors(session: AsyncSession, ids: Collection[uuid.UUID]) -> list[Anchor]:
+    """The known ones among `ids`."""
     query = select(A.anchor_id, A.kind, A.parent_id).where(A.anchor_id.in_(ids))
-    return list((await session.execute(query)).all())
+    return [record(Anchor, r) for r in await session.execute(query)]
 
 
 async def parked_on(session: AsyncSession, subject: str) -> bool:
@@ -44,10 +71,10 @@ async def park(session: AsyncSession, event: dict[str, Any]) -> None:
     await session.execute(insert(t.parked).values(**event).on_conflict_do_nothing())
 
 
-async def parked_batch(session: AsyncSession, batch: int) -> list[Any]:
+async def parked_batch(session: AsyncSession, batch: int) -> list[ParkedEvent]:
     """The oldest parked events, locked for this transaction (others skip them)."""
     query = select(t.parked).order_by(P.seq).limit(batch).with_for_update(skip_locked=True)
-    return list((await session.execute(query)).all())
+    return [record(ParkedEvent, r) for r in await session.execute(query)]
 
 
 async def unpark(session: AsyncSession, seqs: Sequence[int]) -> None:
@@ -60,8 +87,9 @@ async def queue_export(session: AsyncSession, university_id: str, event: dict[st
     )
 
 
-async def exports_due(session: AsyncSession, batch: int) -> list[Any]:
-    return list((await session.execute(select(t.exports).order_by(X.seq).limit(batch))).all())
+async def exports_due(session: AsyncSession, batch: int) -> list[EventToExport]:
+    query = select(t.exports).order_by(X.seq).limit(batch)
+    return [record(EventToExport, r) for r in await session.execute(query)]
 
 
 async def exported(session: AsyncSession, seqs: Sequence[int]) -> None:

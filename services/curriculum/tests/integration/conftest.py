@@ -3,21 +3,21 @@ use cases' dependencies with a clock the test moves, and callers with roles in s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from ejournal_platform.context import Principal, RoleGrant, set_principal
+from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.db import make_engine
 from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
 from services.curriculum.adapters import tables
-from services.curriculum.adapters.ids import stable_id
-from services.curriculum.service_layer.authorization import setup_principal
 from services.curriculum.service_layer.deps import Deps, unit_of_work_factory
-from services.curriculum.tests.integration.world import World, build_world
+from services.curriculum.tests.integration.world import SYSTEM, World, build_world
+
+__all__ = ["SYSTEM", "Clock", "person", "registrar"]  # SYSTEM: world.py's, imported here by the tests
 
 
 class Clock:
@@ -29,10 +29,6 @@ class Clock:
 
     def set(self, value: str) -> None:
         self.now = datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-# The tests' university (world.py defines it with code "kaznmu"; ids are stable).
-SYSTEM = setup_principal(str(stable_id("university", "kaznmu")), "setup")
 
 
 def registrar(university_id: str, subject: str = "registrar-1") -> Principal:
@@ -63,12 +59,5 @@ def deps(engine: AsyncEngine, clock: Clock) -> Deps:
 
 
 @pytest.fixture
-def as_system() -> Iterator[None]:
-    set_principal(SYSTEM)
-    yield
-    set_principal(None)
-
-
-@pytest.fixture
-async def world(deps: Deps, as_system: None) -> World:
+async def world(deps: Deps) -> World:
     return await build_world(deps)

@@ -7,8 +7,6 @@ from datetime import datetime
 import pytest
 
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
 from ejournal_platform.errors import Conflict, PermissionDenied, ValidationFailed
 from services.curriculum.adapters.models import AuditEntry, ControlEvent, Term
 from services.curriculum.service_layer import calendar, control_events
@@ -18,17 +16,18 @@ from services.curriculum.service_layer.curriculum import DefineCourseUnit
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
-from services.curriculum.tests.integration.world import World, define_discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline
 
 pytestmark = pytest.mark.integration
 
 
 async def test_overlapping_terms_are_refused_and_change_nothing(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     terms_before, outbox_before = await count(deps, Term), await outbox_size(deps)
     with pytest.raises(ValidationFailed) as caught:
         await calendar.define_academic_year(
             deps,
-            authenticated(),
+            caller,
             DefineAcademicYear(
                 university_id=world.university,
                 code="2027-2028",
@@ -45,10 +44,11 @@ async def test_overlapping_terms_are_refused_and_change_nothing(deps: Deps, worl
 
 
 async def test_overlapping_academic_years_are_refused(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     with pytest.raises(ValidationFailed, match="overlaps academic year 2026-2027"):
         await calendar.define_academic_year(
             deps,
-            authenticated(),
+            caller,
             DefineAcademicYear(
                 university_id=world.university,
                 code="2027-x",
@@ -60,10 +60,11 @@ async def test_overlapping_academic_years_are_refused(deps: Deps, world: World) 
 
 
 async def test_term_outside_its_year_is_refused(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     with pytest.raises(ValidationFailed, match="outside the academic year"):
         await calendar.define_academic_year(
             deps,
-            authenticated(),
+            caller,
             DefineAcademicYear(
                 university_id=world.university,
                 code="2028-2029",
@@ -75,6 +76,7 @@ async def test_term_outside_its_year_is_refused(deps: Deps, world: World) -> Non
 
 
 async def test_moving_term_dates_needs_a_reason_and_is_published(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     terms = [
         calendar.TermInput(1, "2026-09-01", "2026-12-28"),
         calendar.TermInput(2, "2027-01-15", "2027-06-15"),
@@ -82,7 +84,7 @@ async def test_moving_term_dates_needs_a_reason_and_is_published(deps: Deps, wor
     with pytest.raises(ValidationFailed, match="reason"):
         await calendar.define_academic_year(
             deps,
-            authenticated(),
+            caller,
             DefineAcademicYear(
                 university_id=world.university,
                 code="2026-2027",
@@ -93,7 +95,7 @@ async def test_moving_term_dates_needs_a_reason_and_is_published(deps: Deps, wor
         )
     await calendar.define_academic_year(
         deps,
-        authenticated(),
+        caller,
         DefineAcademicYear(
             university_id=world.university,
             code="2026-2027",
@@ -121,9 +123,10 @@ def event_input(w: World, unit: str, **overrides: str) -> ScheduleControlEvent:
 
 @pytest.mark.rule("KZ-05", "KZ-06")
 async def test_control_event_starts_with_profile_defaults(deps: Deps, world: World) -> None:
-    unit = await define_discipline(deps, world)
-    set_principal(registrar(world.university))
-    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
+    caller = SYSTEM
+    unit = await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
+    event = await control_events.schedule_control_event(deps, caller, event_input(world, unit))
     # Almaty is UTC+5: grade entry by the end of the event's day, closing 3 days later (kz-medical).
     assert event.grade_entry_deadline == datetime.fromisoformat("2026-10-20T23:59:00+05:00")
     assert event.closing_deadline == datetime.fromisoformat("2026-10-23T23:59:00+05:00")
@@ -135,12 +138,13 @@ async def test_control_event_starts_with_profile_defaults(deps: Deps, world: Wor
 
 @pytest.mark.rule("KZ-06")
 async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, world: World) -> None:
-    unit = await define_discipline(deps, world)
-    set_principal(registrar(world.university, "registrar-7"))
-    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
+    caller = SYSTEM
+    unit = await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university, "registrar-7")
+    event = await control_events.schedule_control_event(deps, caller, event_input(world, unit))
     moved = await control_events.change_deadline(
         deps,
-        authenticated(),
+        caller,
         ChangeDeadline(
             control_event_id=str(event.id),
             deadline_kind="closing",
@@ -176,7 +180,7 @@ async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, worl
     with pytest.raises(Conflict):
         await control_events.change_deadline(
             deps,
-            authenticated(),
+            caller,
             ChangeDeadline(
                 control_event_id=str(event.id),
                 deadline_kind="closing",
@@ -189,19 +193,20 @@ async def test_registrar_moves_a_deadline_audited_and_published(deps: Deps, worl
 
 @pytest.mark.rule("KZ-06")
 async def test_only_the_registrar_office_moves_deadlines(deps: Deps, world: World) -> None:
-    unit = await define_discipline(deps, world)
-    set_principal(registrar(world.university))
-    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
+    caller = SYSTEM
+    unit = await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
+    event = await control_events.schedule_control_event(deps, caller, event_input(world, unit))
     for who in (
         person("t-1", "teacher", "department", world.dept_a),
         person("d-1", "dean", "faculty", world.faculty),
         person("a-1", "administrator", "university", world.university),
     ):
-        set_principal(who)
+        caller = who
         with pytest.raises(PermissionDenied):
             await control_events.change_deadline(
                 deps,
-                authenticated(),
+                caller,
                 ChangeDeadline(
                     control_event_id=str(event.id),
                     deadline_kind="closing",
@@ -215,19 +220,20 @@ async def test_only_the_registrar_office_moves_deadlines(deps: Deps, world: Worl
 
 @pytest.mark.rule("KZ-06")
 async def test_a_deadline_before_its_control_event_is_refused(deps: Deps, world: World) -> None:
-    unit = await define_discipline(deps, world)
-    set_principal(registrar(world.university))
+    caller = SYSTEM
+    unit = await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
     with pytest.raises(ValidationFailed, match="before its control event"):
         await control_events.schedule_control_event(
-            deps, authenticated(), event_input(world, unit, grade_entry_deadline="2026-10-19T12:00:00+05:00")
+            deps, caller, event_input(world, unit, grade_entry_deadline="2026-10-19T12:00:00+05:00")
         )
     assert await count(deps, ControlEvent) == 0
-    event = await control_events.schedule_control_event(deps, authenticated(), event_input(world, unit))
+    event = await control_events.schedule_control_event(deps, caller, event_input(world, unit))
     before = await outbox_size(deps)
     with pytest.raises(ValidationFailed, match="before its control event"):
         await control_events.change_deadline(
             deps,
-            authenticated(),
+            caller,
             ChangeDeadline(
                 control_event_id=str(event.id),
                 deadline_kind="closing",
@@ -239,7 +245,7 @@ async def test_a_deadline_before_its_control_event_is_refused(deps: Deps, world:
     with pytest.raises(ValidationFailed, match="before the grade-entry deadline"):
         await control_events.change_deadline(
             deps,
-            authenticated(),
+            caller,
             ChangeDeadline(
                 control_event_id=str(event.id),
                 deadline_kind="closing",
@@ -252,31 +258,31 @@ async def test_a_deadline_before_its_control_event_is_refused(deps: Deps, world:
 
 
 async def test_control_event_outside_its_term_is_refused(deps: Deps, world: World) -> None:
-    unit = await define_discipline(deps, world)
-    set_principal(registrar(world.university))
+    caller = SYSTEM
+    unit = await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
     with pytest.raises(ValidationFailed, match="outside term 1"):
-        await control_events.schedule_control_event(
-            deps, authenticated(), event_input(world, unit, date="2027-02-01")
-        )
+        await control_events.schedule_control_event(deps, caller, event_input(world, unit, date="2027-02-01"))
 
 
 @pytest.mark.rule("KG-06")
 async def test_kg_control_events_have_no_closing_date(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     from services.curriculum.service_layer import curriculum
     from services.curriculum.tests.integration.world import discipline
 
     spec = discipline(world, "KG-UNIT")
     kg = type(spec)(**{**spec.__dict__, "profile_code": "kg-jasu"})
-    unit = await curriculum.define_course_unit(deps, authenticated(), DefineCourseUnit(spec=kg))
-    set_principal(registrar(world.university))
+    unit = await curriculum.define_course_unit(deps, caller, DefineCourseUnit(spec=kg))
+    caller = registrar(world.university)
     event = await control_events.schedule_control_event(
-        deps, authenticated(), event_input(world, str(unit.unit.id), kind="intermediate_attestation")
+        deps, caller, event_input(world, str(unit.unit.id), kind="intermediate_attestation")
     )
     assert event.closing_deadline is None
     with pytest.raises(ValidationFailed, match="closes when the final score is set"):
         await control_events.change_deadline(
             deps,
-            authenticated(),
+            caller,
             ChangeDeadline(
                 control_event_id=str(event.id),
                 deadline_kind="closing",

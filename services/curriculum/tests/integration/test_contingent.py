@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
+from ejournal_platform.context import Principal
 from ejournal_platform.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Movement, Placement
@@ -34,18 +33,20 @@ def student(login: str) -> str:
     return str(person_id_for_login(login))
 
 
-async def members(deps: Deps, group: str, on: str, subgroup: str = "") -> list[tuple[str, str]]:
-    rows = await contingent.list_group_members(deps, authenticated(), group, on, subgroup)
+async def members(
+    deps: Deps, group: str, on: str, subgroup: str = "", *, by: Principal
+) -> list[tuple[str, str]]:
+    rows = await contingent.list_group_members(deps, by, group, on, subgroup)
     return [(m.student_name, str(p.subgroup_id or "")) for p, m in rows]
 
 
 @pytest.mark.rule("KZ-15")
 async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university, "inspector-1"))
+    caller = registrar(world.university, "inspector-1")
     aigerim, nurlan = student("aigerim.seitkali"), student("nurlan.ospanov")
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=aigerim,
             group_id=world.group1,
@@ -56,7 +57,7 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
     )
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=nurlan,
             group_id=world.group1,
@@ -67,7 +68,7 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
     )
     await contingent.transfer_student(
         deps,
-        authenticated(),
+        caller,
         TransferStudent(
             student_id=nurlan,
             to_group_id=world.group2,
@@ -77,7 +78,7 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
     )
     await contingent.expel_student(
         deps,
-        authenticated(),
+        caller,
         ExpelStudent(
             student_id=aigerim,
             group_id="",
@@ -86,17 +87,19 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
         ),
     )
 
-    assert await members(deps, world.group1, "2026-08-31") == []
-    assert await members(deps, world.group1, "2026-10-04") == [
+    assert await members(deps, world.group1, "2026-08-31", by=caller) == []
+    assert await members(deps, world.group1, "2026-10-04", by=caller) == [
         ("Нұрлан Оспанов", ""),
         ("Әйгерім Сейітқали", ""),
     ]
-    assert await members(deps, world.group1, "2026-10-05") == [("Әйгерім Сейітқали", "")]
-    assert await members(deps, world.group2, "2026-10-05") == [("Нұрлан Оспанов", world.subgroup_b)]
-    assert await members(deps, world.group2, "2026-10-05", world.subgroup_a) == []
-    assert await members(deps, world.group1, "2027-02-03") == []
+    assert await members(deps, world.group1, "2026-10-05", by=caller) == [("Әйгерім Сейітқали", "")]
+    assert await members(deps, world.group2, "2026-10-05", by=caller) == [
+        ("Нұрлан Оспанов", world.subgroup_b)
+    ]
+    assert await members(deps, world.group2, "2026-10-05", world.subgroup_a, by=caller) == []
+    assert await members(deps, world.group1, "2027-02-03", by=caller) == []
 
-    history = await contingent.student_history(deps, authenticated(), nurlan)
+    history = await contingent.student_history(deps, caller, nurlan)
     assert [(m.kind, m.order_number, str(m.order_date)) for m in history] == [
         ("enrolled", "124-с", "2026-08-20"),
         ("transferred", "301-с", "2026-10-01"),
@@ -120,11 +123,11 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
 
 @pytest.mark.rule("KZ-15")
 async def test_a_student_in_two_groups_of_one_course_is_refused(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     aru = student("aru.bekova")
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=aru, group_id=world.group1, subgroup_id="", order=ENROLL, student_name="Ару Бекова"
         ),
@@ -133,7 +136,7 @@ async def test_a_student_in_two_groups_of_one_course_is_refused(deps: Deps, worl
     with pytest.raises(ValidationFailed, match="already in group ЖМ-101 of course 1"):
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            caller,
             EnrollStudent(
                 student_id=aru,
                 group_id=world.group2,
@@ -146,18 +149,18 @@ async def test_a_student_in_two_groups_of_one_course_is_refused(deps: Deps, worl
 
 @pytest.mark.rule("KZ-15")
 async def test_the_same_order_twice_changes_nothing(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     aru = student("aru.bekova")
     first = await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=aru, group_id=world.group1, subgroup_id="", order=ENROLL, student_name="Ару Бекова"
         ),
     )
     again = await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=aru, group_id=world.group1, subgroup_id="", order=ENROLL, student_name="Ару Бекова"
         ),
@@ -167,24 +170,24 @@ async def test_the_same_order_twice_changes_nothing(deps: Deps, world: World) ->
     with pytest.raises(AlreadyExists):
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            caller,
             EnrollStudent(student_id=aru, group_id=world.group2, subgroup_id="", order=ENROLL),
         )
 
 
 @pytest.mark.rule("KZ-15")
 async def test_history_is_not_rewritten(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     aru = student("aru.bekova")
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(student_id=aru, group_id=world.group1, subgroup_id="", order=ENROLL),
     )
     with pytest.raises(ValidationFailed, match="must be after 2026-09-01"):
         await contingent.transfer_student(
             deps,
-            authenticated(),
+            caller,
             TransferStudent(
                 student_id=aru,
                 to_group_id=world.group2,
@@ -199,35 +202,35 @@ async def test_history_is_not_rewritten(deps: Deps, world: World) -> None:
 
 @pytest.mark.rule("KZ-15")
 async def test_only_registrar_or_deans_office_moves_students(deps: Deps, world: World) -> None:
-    set_principal(person("t-1", "teacher", "university", world.university))
+    caller = person("t-1", "teacher", "university", world.university)
     with pytest.raises(PermissionDenied):
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            caller,
             EnrollStudent(student_id=student("x"), group_id=world.group1, subgroup_id="", order=ENROLL),
         )
-    set_principal(person("dean-1", "dean", "faculty", world.faculty))
+    caller = person("dean-1", "dean", "faculty", world.faculty)
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(student_id=student("x"), group_id=world.group1, subgroup_id="", order=ENROLL),
     )
-    set_principal(person("dean-2", "dean", "faculty", str(uuid.uuid4())))
+    caller = person("dean-2", "dean", "faculty", str(uuid.uuid4()))
     with pytest.raises(PermissionDenied):
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            caller,
             EnrollStudent(student_id=student("y"), group_id=world.group1, subgroup_id="", order=ENROLL),
         )
 
 
 @pytest.mark.rule("KG-02")
 async def test_a_subgroup_must_belong_to_its_group(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     with pytest.raises(Exception, match="is not a subgroup of group"):
         await contingent.enroll_student(
             deps,
-            authenticated(),
+            caller,
             EnrollStudent(
                 student_id=student("x"), group_id=world.group1, subgroup_id=world.subgroup_a, order=ENROLL
             ),

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import Principal, RoleGrant, set_principal
+from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import Unauthenticated
 from ejournal_platform.events import Event
 from ejournal_platform.grpc.client import bearer, open_channel
@@ -267,11 +266,11 @@ async def test_no_change_without_its_event(deps: Deps, world: World, engine: Asy
     """The event is written in the change's own transaction: if it cannot be, the change is not made."""
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     failing = Deps(uow=unit_of_work_factory(sessions, FailingOutbox(tables.outbox)), clock=deps.clock)
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         await contingent.enroll_student(
             failing,
-            authenticated(),
+            caller,
             EnrollStudent(
                 student_id=str(person_id_for_login("x")),
                 group_id=world.group1,
@@ -282,7 +281,7 @@ async def test_no_change_without_its_event(deps: Deps, world: World, engine: Asy
     assert await count(deps, Movement) == 0
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=str(person_id_for_login("x")),
             group_id=world.group1,

@@ -11,8 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
+from ejournal_platform.context import Principal
 from services.curriculum.adapters.models import CourseUnit, LessonPlan, Movement, Placement, TeachingLoad
 from services.curriculum.service_layer import curriculum
 from services.curriculum.service_layer.curriculum import DefineCourseUnit
@@ -20,7 +19,7 @@ from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.imports.runner import ImportOutcome, RunImport, run_import
 from services.curriculum.tests.integration.conftest import Clock, registrar
 from services.curriculum.tests.integration.helpers import count, outbox_events, outbox_size
-from services.curriculum.tests.integration.world import World, define_discipline, discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline, discipline
 
 pytestmark = pytest.mark.integration
 
@@ -60,11 +59,19 @@ def contingent_rows(n: int, group: str = "ЖМ-101", subgroup: str = "") -> list
 
 
 async def run(
-    deps: Deps, w: World, kind: str, name: str, content: bytes, language: str = "ru", reason: str = ""
+    deps: Deps,
+    w: World,
+    kind: str,
+    name: str,
+    content: bytes,
+    language: str = "ru",
+    reason: str = "",
+    *,
+    by: Principal,
 ) -> ImportOutcome:
     return await run_import(
         deps,
-        authenticated(),
+        by,
         RunImport(
             kind=kind,
             file_name=name,
@@ -80,7 +87,7 @@ async def run(
 async def test_contingent_csv_applies_and_the_same_data_again_changes_nothing(
     deps: Deps, world: World
 ) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     stages: list[str] = []
 
     async def progress(stage: str, done: int, total: int) -> None:
@@ -89,7 +96,7 @@ async def test_contingent_csv_applies_and_the_same_data_again_changes_nothing(
     rows = [CONTINGENT_HEADER, *contingent_rows(25), *contingent_rows(5, "ЖМ-102", "2")[:0]]
     first = await run_import(
         deps,
-        authenticated(),
+        caller,
         RunImport(
             kind="contingent",
             file_name="contingent.csv",
@@ -102,8 +109,8 @@ async def test_contingent_csv_applies_and_the_same_data_again_changes_nothing(
     assert {"reading", "validating", "applying"} <= set(stages)
     assert await count(deps, Placement) == 25 and len(await outbox_events(deps, ev.StudentEnrolled)) == 25
     before = await outbox_size(deps)
-    again = await run(deps, world, "contingent", "contingent.csv", csv_bytes(rows))
-    as_xlsx = await run(deps, world, "contingent", "contingent.xlsx", xlsx_bytes(rows))
+    again = await run(deps, world, "contingent", "contingent.csv", csv_bytes(rows), by=caller)
+    as_xlsx = await run(deps, world, "contingent", "contingent.xlsx", xlsx_bytes(rows), by=caller)
     assert (again.status, as_xlsx.status, as_xlsx.rows_changed) == ("unchanged", "unchanged", 0)
     assert await count(deps, Movement) == 25 and await outbox_size(deps) == before
 
@@ -112,7 +119,7 @@ async def test_contingent_csv_applies_and_the_same_data_again_changes_nothing(
 async def test_contingent_errors_are_all_reported_in_kazakh_and_nothing_is_applied(
     deps: Deps, world: World
 ) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     rows = [
         CONTINGENT_HEADER,
         *contingent_rows(3),
@@ -130,7 +137,7 @@ async def test_contingent_errors_are_all_reported_in_kazakh_and_nothing_is_appli
         ["student012", "Жаңа студент", "ЖМ-101", "", "126-с", "32.08.2026", "2026-09-01"],
         ["", "Логинсіз", "ЖМ-101", "", "126-с", "20.08.2026", "2026-09-01"],
     ]
-    outcome = await run(deps, world, "contingent", "contingent.csv", csv_bytes(rows), "kk")
+    outcome = await run(deps, world, "contingent", "contingent.csv", csv_bytes(rows), "kk", by=caller)
     assert outcome.status == "rejected" and outcome.rows_total == 8
     found = {(e["row"], e["column"], e["code"]) for e in outcome.errors}
     assert found == {
@@ -150,8 +157,10 @@ async def test_contingent_errors_are_all_reported_in_kazakh_and_nothing_is_appli
 
 @pytest.mark.rule("KZ-15")
 async def test_a_file_cannot_put_a_student_in_a_second_group_of_the_course(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
-    await run(deps, world, "contingent", "a.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(2)]))
+    caller = registrar(world.university)
+    await run(
+        deps, world, "contingent", "a.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(2)]), by=caller
+    )
     outcome = await run(
         deps,
         world,
@@ -161,6 +170,7 @@ async def test_a_file_cannot_put_a_student_in_a_second_group_of_the_course(deps:
             [CONTINGENT_HEADER, ["student001", "x", "ЖМ-102", "", "200-с", "2026-08-25", "2026-09-01"]]
         ),
         "en",
+        by=caller,
     )
     assert [(e["row"], e["code"]) for e in outcome.errors] == [(2, "two_groups_one_course")]
     assert "already in group ЖМ-101" in str(outcome.errors[0]["reason"])
@@ -171,8 +181,9 @@ LOAD_HEADER = ["Логин преподавателя", "Дисциплина", 
 
 @pytest.mark.rule("KG-02")
 async def test_teaching_load_xlsx_is_all_or_nothing(deps: Deps, world: World) -> None:
-    await define_discipline(deps, world)
-    set_principal(registrar(world.university))
+    caller = SYSTEM
+    await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
     good = [
         ["g.akhmetova", "ANAT-1", "ЖМ-102", "1", "практическое", 30],
         ["g.akhmetova", "ANAT-1", "ЖМ-102", "2", "Практикалық", 30],
@@ -184,7 +195,13 @@ async def test_teaching_load_xlsx_is_all_or_nothing(deps: Deps, world: World) ->
         ["x", "ANAT-1", "ЖМ-101", "", "пение", 1],
     ]
     rejected = await run(
-        deps, world, "teaching_load", "load.xlsx", xlsx_bytes([LOAD_HEADER, *good, *bad], "Нагрузка"), "ky"
+        deps,
+        world,
+        "teaching_load",
+        "load.xlsx",
+        xlsx_bytes([LOAD_HEADER, *good, *bad], "Нагрузка"),
+        "ky",
+        by=caller,
     )
     assert rejected.status == "rejected" and await count(deps, TeachingLoad) == 0
     assert {(e["sheet"], e["row"], e["code"]) for e in rejected.errors} == {
@@ -194,7 +211,7 @@ async def test_teaching_load_xlsx_is_all_or_nothing(deps: Deps, world: World) ->
     }
     assert next(e["reason"] for e in rejected.errors if e["code"] == "duplicate_row") == "4-сапты кайталайт"
     applied = await run(
-        deps, world, "teaching_load", "load.xlsx", xlsx_bytes([LOAD_HEADER, *good], "Нагрузка")
+        deps, world, "teaching_load", "load.xlsx", xlsx_bytes([LOAD_HEADER, *good], "Нагрузка"), by=caller
     )
     assert (applied.status, applied.rows_changed) == ("applied", 3)
     assigned = await outbox_events(deps, ev.TeachingLoadAssigned)
@@ -211,6 +228,7 @@ async def test_teaching_load_xlsx_is_all_or_nothing(deps: Deps, world: World) ->
                 ["b.toktogulov", "ANAT-1", "ЖМ-101", "", "лекция", "45"],
             ]
         ),
+        by=caller,
     )
     assert (changed.status, changed.rows_changed) == ("applied", 1)  # only the hours of one load changed
 
@@ -234,6 +252,7 @@ CURRICULUM_HEADER = [
 
 @pytest.mark.rule("KZ-03", "KZ-02")
 async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     rows = [
         CURRICULUM_HEADER,
         ["6B10101", "1", "1", "ИД", "ID-9", "", "Интеграцияланған пән", "anatomy", "", "9", "", "", ""],
@@ -242,15 +261,15 @@ async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: W
         ["6B10101", "1", "1", "М", "MOD-9", "", "Бос модуль", "anatomy", "", "4", "", "", ""],
         ["6B10101", "1", "1", "Д", "ST-1", "", "Жұлдыз шкаласы", "anatomy", "ects-stars", "3", "10", "", ""],
     ]
-    outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows))
+    outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows), by=caller)
     assert {(e["row"], e["column"], e["code"]) for e in outcome.errors} == {
         (5, "Вид", "module_without_parts"),
         (6, "Шкала", "unknown_scale"),
     }
     assert await count(deps, CourseUnit) == 0
-    outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows[:4]))
+    outcome = await run(deps, world, "curriculum", "rup.csv", csv_bytes(rows[:4]), by=caller)
     assert (outcome.status, outcome.rows_changed) == ("applied", 3)
-    [unit], _ = await curriculum.list_course_units(deps, authenticated(), world.year)
+    [unit], _ = await curriculum.list_course_units(deps, caller, world.year)
     assert [p.unit.code for p in unit.parts] == ["ID-9-B1", "ID-9-B2"] and unit.parts[1].hours == {
         "clinical": 20
     }
@@ -260,15 +279,18 @@ async def test_curriculum_import_checks_structure_and_scale(deps: Deps, world: W
 async def test_curriculum_import_after_august_needs_the_registrar_and_a_reason(
     deps: Deps, world: World, clock: Clock
 ) -> None:
+    caller = SYSTEM
     clock.set("2026-10-01T10:00:00")
     rows = [
         CURRICULUM_HEADER,
         ["6B10101", "1", "1", "Д", "LATE-1", "", "Кеш пән", "anatomy", "", "3", "", "", ""],
     ]
-    outcome = await run(deps, world, "curriculum", "late.csv", csv_bytes(rows), "en")
+    outcome = await run(deps, world, "curriculum", "late.csv", csv_bytes(rows), "en", by=caller)
     assert outcome.status == "rejected" and "reason" in str(outcome.errors[0]["reason"])
-    set_principal(registrar(world.university))
-    outcome = await run(deps, world, "curriculum", "late.csv", csv_bytes(rows), reason="приказ № 90")
+    caller = registrar(world.university)
+    outcome = await run(
+        deps, world, "curriculum", "late.csv", csv_bytes(rows), reason="приказ № 90", by=caller
+    )
     assert outcome.status == "applied"
 
 
@@ -288,14 +310,16 @@ SCHEDULE_HEADER = [
 
 
 async def test_schedule_import_reports_a_lesson_outside_its_term(deps: Deps, world: World) -> None:
-    await define_discipline(deps, world)
-    set_principal(registrar(world.university))
+    caller = SYSTEM
+    await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
     await run(
         deps,
         world,
         "teaching_load",
         "l.csv",
         csv_bytes([LOAD_HEADER, ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "лекция", "30"]]),
+        by=caller,
     )
     lessons = [
         [
@@ -327,12 +351,20 @@ async def test_schedule_import_reports_a_lesson_outside_its_term(deps: Deps, wor
         "4",
     ]
     outcome = await run(
-        deps, world, "schedule", "schedule.csv", csv_bytes([SCHEDULE_HEADER, *lessons, outside]), "en"
+        deps,
+        world,
+        "schedule",
+        "schedule.csv",
+        csv_bytes([SCHEDULE_HEADER, *lessons, outside]),
+        "en",
+        by=caller,
     )
     assert [(e["row"], e["column"]) for e in outcome.errors] == [(5, "Дата")]
     assert "outside term 1" in str(outcome.errors[0]["reason"])
     assert await outbox_events(deps, ev.LessonScheduled) == []
-    outcome = await run(deps, world, "schedule", "schedule.csv", csv_bytes([SCHEDULE_HEADER, *lessons]))
+    outcome = await run(
+        deps, world, "schedule", "schedule.csv", csv_bytes([SCHEDULE_HEADER, *lessons]), by=caller
+    )
     assert (outcome.status, outcome.rows_changed) == ("applied", 3)
     assert [e.number for e in await outbox_events(deps, ev.LessonScheduled)] == [1, 2, 3]
 
@@ -357,7 +389,8 @@ PLAN_HEADER = [
 
 @pytest.mark.rule("KZ-17")
 async def test_lesson_plan_import_builds_form_one(deps: Deps, world: World) -> None:
-    await curriculum.define_course_unit(deps, authenticated(), DefineCourseUnit(spec=discipline(world)))
+    caller = SYSTEM
+    await curriculum.define_course_unit(deps, caller, DefineCourseUnit(spec=discipline(world)))
     rows = [PLAN_HEADER] + [
         [
             "ANAT-1",
@@ -377,18 +410,20 @@ async def test_lesson_plan_import_builds_form_one(deps: Deps, world: World) -> N
         ]
         for i, d in enumerate((3, 10, 17), start=1)
     ]
-    outcome = await run(deps, world, "lesson_plan", "ktp.xlsx", xlsx_bytes(rows))
+    outcome = await run(deps, world, "lesson_plan", "ktp.xlsx", xlsx_bytes(rows), by=caller)
     assert (outcome.status, outcome.rows_changed) == ("applied", 3) and await count(deps, LessonPlan) == 1
     broken = [*rows[:2], [*rows[2][:4], "5", *rows[2][5:]]]
-    outcome = await run(deps, world, "lesson_plan", "ktp2.xlsx", xlsx_bytes(broken), "ru")
+    outcome = await run(deps, world, "lesson_plan", "ktp2.xlsx", xlsx_bytes(broken), "ru", by=caller)
     assert outcome.status == "rejected" and outcome.errors[0]["code"] == "rejected"
 
 
 async def test_an_unreadable_file_is_one_clear_error(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
-    outcome = await run(deps, world, "contingent", "list.xlsx", b"not a workbook", "ru")
+    caller = registrar(world.university)
+    outcome = await run(deps, world, "contingent", "list.xlsx", b"not a workbook", "ru", by=caller)
     assert [(e["code"], e["reason"]) for e in outcome.errors] == [
         ("not_xlsx", "файл не читается как книга Excel (XLSX)")
     ]
-    outcome = await run(deps, world, "contingent", "list.csv", csv_bytes([["Группа"], ["ЖМ-101"]]), "ru")
+    outcome = await run(
+        deps, world, "contingent", "list.csv", csv_bytes([["Группа"], ["ЖМ-101"]]), "ru", by=caller
+    )
     assert {e["code"] for e in outcome.errors} == {"missing_column"}

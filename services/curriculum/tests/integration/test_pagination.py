@@ -12,8 +12,6 @@ import pytest
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
 from ejournal_platform.grpc.client import bearer
 from ejournal_platform.grpc.status import field_violations
 from services.curriculum.service_layer import audit, schedule, structure
@@ -22,7 +20,7 @@ from services.curriculum.service_layer.structure import DefineGroup
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.test_grpc_api import Tokens, api
 from services.curriculum.tests.integration.test_schedule_conflicts import TEACHER, lesson, loads
-from services.curriculum.tests.integration.world import World, define_discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline
 
 pytestmark = pytest.mark.integration
 __all__ = ["api"]  # the gRPC server fixture
@@ -34,11 +32,11 @@ async def test_groups_walked_one_by_one_give_each_exactly_once_in_code_order(
     stub, _ = api
     specialty = (await stub.ListGroups(pb.ListGroupsRequest(academic_year_id=world.year),
                                        metadata=bearer("registrar"))).groups[0].specialty_id  # fmt: skip
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     for code in ("ЖМ-100", "ЖМ-101а", "ЖМ-103"):
         await structure.define_group(
             deps,
-            authenticated(),
+            caller,
             DefineGroup(
                 specialty_id=specialty,
                 academic_year_id=world.year,
@@ -89,18 +87,19 @@ async def walk(fetch: Callable[[str], Awaitable[tuple[list[str], str]]]) -> tupl
 async def test_teaching_loads_and_lessons_walked_one_by_one_give_each_exactly_once(
     deps: Deps, world: World, api: tuple[pb_grpc.CurriculumServiceStub, Tokens]
 ) -> None:
+    caller = SYSTEM
     stub, _ = api
     w = world
-    anat = await define_discipline(deps, w)
-    hist = await define_discipline(deps, w, "HIST-1")
-    set_principal(registrar(w.university))
+    anat = await define_discipline(deps, w, by=caller)
+    hist = await define_discipline(deps, w, "HIST-1", by=caller)
+    caller = registrar(w.university)
     await loads(deps, (TEACHER, anat, w.group1, "", "practical"), (TEACHER, anat, w.group2, "", "lecture"),
-                (TEACHER, hist, w.group1, "", "practical"))  # fmt: skip
+                (TEACHER, hist, w.group1, "", "practical"), by=caller)  # fmt: skip
     for day, unit, group in (("2026-09-02", anat, w.group1), ("2026-09-03", hist, w.group1),
                              ("2026-09-03", anat, w.group1)):  # fmt: skip
         starts, ends = ("09:00", "10:40") if unit == anat else ("11:00", "12:40")
         await schedule.schedule_lesson(
-            deps, authenticated(), lesson(unit, group, date=day, starts_at=starts, ends_at=ends)
+            deps, caller, lesson(unit, group, date=day, starts_at=starts, ends_at=ends)
         )
     auth = bearer("registrar")
 

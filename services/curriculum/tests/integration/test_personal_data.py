@@ -11,8 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from ejournal.identity.v1 import events_pb2 as idn
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import Principal, set_principal
+from ejournal_platform.context import Principal
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.service_layer import contingent, substitutions, teaching_load
@@ -23,7 +22,7 @@ from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import deliver
 from services.curriculum.tests.integration.test_imports import LOAD_HEADER, csv_bytes, run
-from services.curriculum.tests.integration.world import World, define_discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline
 
 pytestmark = pytest.mark.integration
 
@@ -40,10 +39,10 @@ async def refusal_of(call: object) -> str:
 
 
 async def test_members_and_history_only_by_need(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=STUDENT,
             group_id=world.group1,
@@ -52,8 +51,8 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
             student_name="Әйгерім Сейітқали",
         ),
     )
-    unit = await define_discipline(deps, world)
-    set_principal(person("head-a", "department_head", "department", world.dept_a))
+    unit = await define_discipline(deps, world, by=caller)
+    caller = person("head-a", "department_head", "department", world.dept_a)
     load = AssignTeachingLoad(
         teacher_id=TEACHER,
         course_unit_id=unit,
@@ -62,7 +61,7 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         lesson_type="practical",
         hours=30,
     )
-    await teaching_load.assign_teaching_load(deps, authenticated(), load)
+    await teaching_load.assign_teaching_load(deps, caller, load)
 
     entitled_to_both: dict[str, Principal] = {
         "registrar of the university": registrar(world.university),
@@ -72,10 +71,10 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         "teacher of the group's journal": person(TEACHER, "teacher", "department", world.dept_a),
     }
     for who, principal in entitled_to_both.items():
-        set_principal(principal)
-        members = await contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
+        caller = principal
+        members = await contingent.list_group_members(deps, caller, world.group1, "2026-09-15")
         assert [m.student_name for _, m in members] == ["Әйгерім Сейітқали"], who
-        assert [m.order_number for m in await contingent.student_history(deps, authenticated(), STUDENT)] == [
+        assert [m.order_number for m in await contingent.student_history(deps, caller, STUDENT)] == [
             "124-с"
         ], who
 
@@ -84,11 +83,11 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         "the student": person(STUDENT, "student", "student", STUDENT),
         "the student's parent": person("parent-1", "parent", "student", STUDENT),
     }.items():
-        set_principal(principal)
-        assert [m.order_number for m in await contingent.student_history(deps, authenticated(), STUDENT)] == [
+        caller = principal
+        assert [m.order_number for m in await contingent.student_history(deps, caller, STUDENT)] == [
             "124-с"
         ], who
-        await refusal_of(contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15"))
+        await refusal_of(contingent.list_group_members(deps, caller, world.group1, "2026-09-15"))
 
     refused_both: dict[str, Principal] = {
         "registrar of another university": registrar(str(uuid.uuid4())),
@@ -102,16 +101,14 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         "the department head": person("head-a", "department_head", "department", world.dept_a),
     }
     for who, principal in refused_both.items():
-        set_principal(principal)
-        real = await refusal_of(
-            contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
-        )
+        caller = principal
+        real = await refusal_of(contingent.list_group_members(deps, caller, world.group1, "2026-09-15"))
         missing = await refusal_of(
-            contingent.list_group_members(deps, authenticated(), str(uuid.uuid4()), "2026-09-15")
+            contingent.list_group_members(deps, caller, str(uuid.uuid4()), "2026-09-15")
         )
         assert real == missing, who
-        real = await refusal_of(contingent.student_history(deps, authenticated(), STUDENT))
-        missing = await refusal_of(contingent.student_history(deps, authenticated(), str(uuid.uuid4())))
+        real = await refusal_of(contingent.student_history(deps, caller, STUDENT))
+        missing = await refusal_of(contingent.student_history(deps, caller, str(uuid.uuid4())))
         assert real == missing, who
 
 
@@ -120,10 +117,10 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
 ) -> None:
     """Issue 13: a substitute (identity's SubstitutionAppointed) reads the member list of the absent
     teacher's groups in the substituted course units, from its first day to its end, and not after."""
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        caller,
         EnrollStudent(
             student_id=STUDENT,
             group_id=world.group1,
@@ -132,11 +129,11 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
             student_name="Әйгерім Сейітқали",
         ),
     )
-    unit = await define_discipline(deps, world)
-    set_principal(person("head-a", "department_head", "department", world.dept_a))
+    unit = await define_discipline(deps, world, by=caller)
+    caller = person("head-a", "department_head", "department", world.dept_a)
     await teaching_load.assign_teaching_load(
         deps,
-        authenticated(),
+        caller,
         AssignTeachingLoad(
             teacher_id=TEACHER,
             course_unit_id=unit,
@@ -157,10 +154,10 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
         )  # fmt: skip
 
     async def names_as(who: str) -> list[str]:
-        set_principal(person(who, "teacher", "department", world.dept_a))
+        caller = person(who, "teacher", "department", world.dept_a)
         return [
             m.student_name
-            for _, m in await contingent.list_group_members(deps, authenticated(), world.group1, "2026-09-15")
+            for _, m in await contingent.list_group_members(deps, caller, world.group1, "2026-09-15")
         ]
 
     assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))
@@ -182,18 +179,19 @@ async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
     deps: Deps, world: World
 ) -> None:
     """Issue 13: nobody reads across universities, and a missing import is refused like a foreign one."""
-    await define_discipline(deps, world)
-    set_principal(registrar(world.university))
+    caller = SYSTEM
+    await define_discipline(deps, world, by=caller)
+    caller = registrar(world.university)
     content = csv_bytes([LOAD_HEADER, ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "лекция", "30"]])
-    outcome = await run(deps, world, "teaching_load", "l.csv", content)
+    outcome = await run(deps, world, "teaching_load", "l.csv", content, by=caller)
 
     for reader in (
         registrar(world.university),  # the author
         person("admin-1", "administrator", "university", world.university),
         person("head-1", "registrar_head", "university", world.university),
     ):
-        set_principal(reader)
-        assert str((await get_import(deps, authenticated(), outcome.import_id)).id) == outcome.import_id
+        caller = reader
+        assert str((await get_import(deps, caller, outcome.import_id)).id) == outcome.import_id
     refusals = []
     for reader, import_id in (
         (person("admin-2", "administrator", "university", str(uuid.uuid4())), outcome.import_id),
@@ -201,6 +199,6 @@ async def test_an_import_is_read_by_its_author_and_its_universitys_heads_only(
         (person("admin-1", "administrator", "university", world.university), str(uuid.uuid4())),
         (registrar(world.university, "registrar-2"), outcome.import_id),
     ):
-        set_principal(reader)
-        refusals.append(await refusal_of(get_import(deps, authenticated(), import_id)))
+        caller = reader
+        refusals.append(await refusal_of(get_import(deps, caller, import_id)))
     assert set(refusals) == {"permission denied: curriculum.manage"}

@@ -24,7 +24,7 @@ from services.curriculum.adapters.models import Lesson, RecordedCell
 from services.curriculum.entrypoints.main import recorded_cells_consumer
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.tests.integration.test_sync_imports import scheduled
-from services.curriculum.tests.integration.world import World
+from services.curriculum.tests.integration.world import SYSTEM, World
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ async def cells(deps: Deps, lessons: list[str]) -> list[tuple[str, str, str]]:
 async def test_cells_recorded_before_the_consumer_ran_are_backfilled_on_its_first_run(
     deps: Deps, world: World, engine: AsyncEngine, nats_server: NatsServer
 ) -> None:
-    await scheduled(deps, world)  # four lectures of ЖМ-101: the cells' columns
+    await scheduled(deps, world, by=SYSTEM)  # four lectures of ЖМ-101: the cells' columns
     async with deps.uow() as uow:
         lesson, other = (
             str(i) for i in await uow.session.scalars(select(Lesson.id).order_by(Lesson.date).limit(2))

@@ -7,14 +7,13 @@ import pytest
 from sqlalchemy import delete
 
 from ejournal.curriculum.v1 import events_pb2 as ev
-from ejournal_platform.authz import authenticated
 from services.curriculum.adapters import tables
 from services.curriculum.service_layer import structure
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.structure import DefineDepartment
 from services.curriculum.service_layer.structure_backfill import republish_structure
 from services.curriculum.tests.integration.helpers import outbox_events
-from services.curriculum.tests.integration.world import World
+from services.curriculum.tests.integration.world import SYSTEM, World
 
 pytestmark = pytest.mark.integration
 NAMES = ev.StructureUnitDefined.DESCRIPTOR.full_name
@@ -38,16 +37,17 @@ async def test_every_structure_unit_publishes_its_name_and_parent(deps: Deps, wo
 
 
 async def test_a_rename_publishes_again_and_a_repeat_does_not(deps: Deps, world: World) -> None:
+    caller = SYSTEM
     before = len(await outbox_events(deps, ev.StructureUnitDefined))
     await structure.define_department(
         deps,
-        authenticated(),
+        caller,
         DefineDepartment(faculty_id=world.faculty, code="anatomy", title="Анатомия кафедрасы"),
     )
     assert len(await outbox_events(deps, ev.StructureUnitDefined)) == before
     await structure.define_department(
         deps,
-        authenticated(),
+        caller,
         DefineDepartment(faculty_id=world.faculty, code="anatomy", title="Адам анатомиясы кафедрасы"),
     )
     renamed = [e for e in await outbox_events(deps, ev.StructureUnitDefined) if e.unit_id == world.dept_a]

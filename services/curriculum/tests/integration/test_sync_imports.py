@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from ejournal.curriculum.v1 import events_pb2 as ev
 from ejournal.gradebook.v1 import events_pb2 as gb
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
+from ejournal_platform.context import Principal
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.adapters.models import Lesson, Movement, Placement
 from services.curriculum.service_layer import recorded_cells
@@ -29,7 +28,7 @@ from services.curriculum.tests.integration.test_imports import (
     csv_bytes,
     run,
 )
-from services.curriculum.tests.integration.world import World, define_discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline
 
 pytestmark = pytest.mark.integration
 
@@ -42,11 +41,11 @@ def lesson_row(day: int, topic: str = "Кіріспе") -> list[str]:
 
 
 async def sync(
-    deps: Deps, w: World, kind: str, rows: list[list[str]], dry_run: bool, **order: str
+    deps: Deps, w: World, kind: str, rows: list[list[str]], dry_run: bool, *, by: Principal, **order: str
 ) -> ImportOutcome:
     return await run_import(
         deps,
-        authenticated(),
+        by,
         RunImport(
             kind=kind,
             file_name=f"{kind}.csv",
@@ -77,26 +76,28 @@ async def open_placements(deps: Deps) -> list[uuid.UUID]:
         )
 
 
-async def scheduled(deps: Deps, w: World) -> None:
-    await define_discipline(deps, w)
-    set_principal(registrar(w.university))
+async def scheduled(deps: Deps, w: World, *, by: Principal) -> None:
+    await define_discipline(deps, w, by=by)
+    by = registrar(w.university)
     load = [LOAD_HEADER, ["g.akhmetova", "ANAT-1", "ЖМ-101", "", "лекция", "30"]]
-    assert (await run(deps, w, "teaching_load", "l.csv", csv_bytes(load))).status == "applied"
+    assert (await run(deps, w, "teaching_load", "l.csv", csv_bytes(load), by=by)).status == "applied"
     first = await run(
-        deps, w, "schedule", "s.csv", csv_bytes([SCHEDULE_HEADER, *map(lesson_row, (2, 9, 16, 23))])
+        deps, w, "schedule", "s.csv", csv_bytes([SCHEDULE_HEADER, *map(lesson_row, (2, 9, 16, 23))]), by=by
     )
     assert (first.status, first.counts.added) == ("applied", 4)
 
 
 async def test_schedule_sync_preview_equals_what_it_applies(deps: Deps, world: World) -> None:
-    await scheduled(deps, world)
+    caller = SYSTEM
+    await scheduled(deps, world, by=caller)
+    caller = registrar(world.university)  # as the helper's imports ran
     before = await live_lessons(deps)
     # The corrected timetable: the 9th is gone, the 16th has another topic, the 30th is new.
     rows = [SCHEDULE_HEADER, lesson_row(2), lesson_row(16, "Сүйектер"), lesson_row(23), lesson_row(30)]
-    preview = await sync(deps, world, "schedule", rows, dry_run=True)
+    preview = await sync(deps, world, "schedule", rows, dry_run=True, by=caller)
     assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (1, 1, 1, 0))
     assert await live_lessons(deps) == before and await outbox_events(deps, ev.LessonCancelled) == []
-    applied = await sync(deps, world, "schedule", rows, dry_run=False)
+    applied = await sync(deps, world, "schedule", rows, dry_run=False, by=caller)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
     assert await live_lessons(deps) == [
         ("2026-09-02", "Кіріспе"), ("2026-09-16", "Сүйектер"),
@@ -104,12 +105,14 @@ async def test_schedule_sync_preview_equals_what_it_applies(deps: Deps, world: W
     ]  # fmt: skip
     assert len(await outbox_events(deps, ev.LessonCancelled)) == 1
     # Only the file's scope: a lesson after its last day stays (the same file again removes nothing).
-    again = await sync(deps, world, "schedule", rows[:3], dry_run=True)
+    again = await sync(deps, world, "schedule", rows[:3], dry_run=True, by=caller)
     assert counts(again) == (0, 0, 0, 0)
 
 
 async def test_schedule_sync_refuses_to_cancel_a_lesson_with_marks(deps: Deps, world: World) -> None:
-    await scheduled(deps, world)
+    caller = SYSTEM
+    await scheduled(deps, world, by=caller)
+    caller = registrar(world.university)  # as the helper's imports ran
     before = await live_lessons(deps)
     async with deps.uow() as uow:
         ninth = await uow.session.scalar(select(Lesson.id).where(Lesson.number == 9))
@@ -117,7 +120,7 @@ async def test_schedule_sync_refuses_to_cancel_a_lesson_with_marks(deps: Deps, w
     await deliver(deps, recorded_cells.record_cell, mark)
     rows = [SCHEDULE_HEADER, lesson_row(2), lesson_row(23)]  # leaves out the 9th (marked) and the 16th
     for dry_run in (True, False):
-        outcome = await sync(deps, world, "schedule", rows, dry_run=dry_run)
+        outcome = await sync(deps, world, "schedule", rows, dry_run=dry_run, by=caller)
         assert outcome.status == "rejected" and counts(outcome)[2:] == (1, 1)
         assert [e["code"] for e in outcome.errors] == ["removal_has_records"]
         assert "2026-09-09 09:00" in str(outcome.errors[0]["reason"])
@@ -126,20 +129,22 @@ async def test_schedule_sync_refuses_to_cancel_a_lesson_with_marks(deps: Deps, w
 
 
 async def test_contingent_sync_preview_equals_what_it_applies(deps: Deps, world: World) -> None:
-    set_principal(registrar(world.university))
+    caller = registrar(world.university)
     assert (
-        await run(deps, world, "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(5)]))
+        await run(
+            deps, world, "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(5)]), by=caller
+        )
     ).status == "applied"
     before = await open_placements(deps)
     new = ["student900", "Жаңа", "ЖМ-101", "", "130-с", "01.10.2026", "2026-10-01"]
     rows = [CONTINGENT_HEADER, *contingent_rows(5)[:3], new]  # student003 and student004 left
     order = {"sync_order_number": "131-с", "sync_order_date": "2026-10-01"}
-    without_order = await sync(deps, world, "contingent", rows, dry_run=True)
+    without_order = await sync(deps, world, "contingent", rows, dry_run=True, by=caller)
     assert [e["code"] for e in without_order.errors] == ["removal_needs_order"]
-    preview = await sync(deps, world, "contingent", rows, dry_run=True, **order)
+    preview = await sync(deps, world, "contingent", rows, dry_run=True, **order, by=caller)
     assert (preview.status, preview.errors, counts(preview)) == ("validated", [], (1, 0, 2, 0))
     assert await open_placements(deps) == before and await outbox_events(deps, ev.StudentExpelled) == []
-    applied = await sync(deps, world, "contingent", rows, dry_run=False, **order)
+    applied = await sync(deps, world, "contingent", rows, dry_run=False, **order, by=caller)
     assert (applied.status, counts(applied)) == ("applied", counts(preview))
     expected = sorted(person_id_for_login(f"student{i:03}") for i in (0, 1, 2, 900))
     assert await open_placements(deps) == expected
@@ -151,8 +156,12 @@ async def test_contingent_sync_preview_equals_what_it_applies(deps: Deps, world:
 
 
 async def test_contingent_sync_refuses_to_expel_a_student_with_grades(deps: Deps, world: World) -> None:
-    await scheduled(deps, world)  # a lesson of ЖМ-101 to hold the mark (a cell's column is known)
-    await run(deps, world, "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(3)]))
+    caller = SYSTEM
+    await scheduled(deps, world, by=caller)  # a lesson of ЖМ-101 to hold the mark (a cell's column is known)
+    caller = registrar(world.university)  # as the helper's imports ran
+    await run(
+        deps, world, "contingent", "c.csv", csv_bytes([CONTINGENT_HEADER, *contingent_rows(3)]), by=caller
+    )
     graded = person_id_for_login("student002")
     async with deps.uow() as uow:
         lesson = await uow.session.scalar(select(Lesson.id).limit(1))
@@ -160,7 +169,7 @@ async def test_contingent_sync_refuses_to_expel_a_student_with_grades(deps: Deps
     await deliver(deps, recorded_cells.record_cell, mark)
     rows = [CONTINGENT_HEADER, *contingent_rows(3)[:1]]
     order = {"sync_order_number": "131-с", "sync_order_date": "2026-10-01"}
-    outcome = await sync(deps, world, "contingent", rows, dry_run=False, **order)
+    outcome = await sync(deps, world, "contingent", rows, dry_run=False, **order, by=caller)
     assert outcome.status == "rejected" and counts(outcome)[2:] == (1, 1)
     assert [e["code"] for e in outcome.errors] == ["removal_has_grades"]
     assert "Студент 2 Әлиұлы" in str(outcome.errors[0]["reason"]) and "grades" in str(

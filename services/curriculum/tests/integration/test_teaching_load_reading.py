@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import Principal, RoleGrant, set_principal
+from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters.ids import person_id_for_login
 from services.curriculum.service_layer import contingent, curriculum, teaching_load
@@ -20,7 +19,7 @@ from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
 from services.curriculum.service_layer.teaching_load_queries import list_teaching_loads
 from services.curriculum.tests.integration.conftest import Clock, person, registrar
-from services.curriculum.tests.integration.world import World, discipline
+from services.curriculum.tests.integration.world import SYSTEM, World, discipline
 
 pytestmark = pytest.mark.integration
 
@@ -31,17 +30,18 @@ STUDENT, OTHER_STUDENT = (str(person_id_for_login(x)) for x in ("s.group1", "s.g
 @pytest.fixture
 async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     """Anatomy (department A) taught to group 1, physiology (department B) to group 2; a student in each."""
+    by = SYSTEM
     anatomy = await curriculum.define_course_unit(
-        deps, authenticated(), DefineCourseUnit(spec=discipline(world, "ANAT-1"))
+        deps, by, DefineCourseUnit(spec=discipline(world, "ANAT-1"))
     )
     physiology = await curriculum.define_course_unit(
         deps,
-        authenticated(),
+        by,
         DefineCourseUnit(spec=dataclasses.replace(discipline(world, "PHYS-1"), department_id=world.dept_b)),
     )
     a = await teaching_load.assign_teaching_load(
         deps,
-        authenticated(),
+        by,
         AssignTeachingLoad(
             teacher_id=ANATOMIST,
             course_unit_id=str(anatomy.unit.id),
@@ -53,7 +53,7 @@ async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     )
     b = await teaching_load.assign_teaching_load(
         deps,
-        authenticated(),
+        by,
         AssignTeachingLoad(
             teacher_id=PHYSIOLOGIST,
             course_unit_id=str(physiology.unit.id),
@@ -66,7 +66,7 @@ async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     order = OrderInput("1245-б", "2026-08-25", "2026-09-01")
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        by,
         EnrollStudent(
             student_id=STUDENT,
             group_id=world.group1,
@@ -77,7 +77,7 @@ async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     )
     await contingent.enroll_student(
         deps,
-        authenticated(),
+        by,
         EnrollStudent(
             student_id=OTHER_STUDENT,
             group_id=world.group2,
@@ -90,11 +90,11 @@ async def loads(deps: Deps, world: World, clock: Clock) -> dict[str, str]:
     return {"a": str(a.id), "b": str(b.id)}
 
 
-def listing(deps: Deps, filters: dict[str, str]) -> Any:
+def listing(deps: Deps, filters: dict[str, str], *, by: Principal) -> Any:
     get = filters.get
     return list_teaching_loads(
         deps,
-        authenticated(),
+        by,
         get("teacher_id", ""),
         get("group_id", ""),
         get("course_unit_id", ""),
@@ -104,15 +104,13 @@ def listing(deps: Deps, filters: dict[str, str]) -> Any:
 
 
 async def seen(who: Principal, deps: Deps, **filters: str) -> set[str]:
-    set_principal(who)
-    loads, _ = await listing(deps, filters)
+    loads, _ = await listing(deps, filters, by=who)
     return {str(load.id) for load in loads}
 
 
 async def refused(who: Principal, deps: Deps, **filters: str) -> None:
-    set_principal(who)
     with pytest.raises(PermissionDenied):
-        await listing(deps, filters)
+        await listing(deps, filters, by=who)
 
 
 async def test_oversight_sees_its_scope(deps: Deps, world: World, loads: dict[str, str]) -> None:

@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as pb_grpc
-from ejournal_platform.authz import authenticated
-from ejournal_platform.context import set_principal
 from ejournal_platform.grpc.client import bearer
 from services.curriculum.adapters.ids import stable_id
 from services.curriculum.service_layer import calendar, structure
@@ -39,8 +37,8 @@ FILLED = ("departments", "specialties", "terms", "groups", "subgroups", "course_
 async def test_every_row_the_use_cases_insert_carries_its_university(
     deps: Deps, world: World, engine: AsyncEngine
 ) -> None:
-    set_principal(SYSTEM)
-    await define_discipline(deps, world)
+    caller = SYSTEM
+    await define_discipline(deps, world, by=caller)
     async with engine.connect() as conn:
         for table in FILLED:
             found = (await conn.execute(text(f"SELECT DISTINCT university_id::text FROM {table}"))).scalars()
@@ -49,25 +47,25 @@ async def test_every_row_the_use_cases_insert_carries_its_university(
 
 async def second_university(deps: Deps) -> tuple[str, str]:
     """Another university with a year and a group of its own; its id and its year's."""
-    set_principal(setup_principal(str(stable_id("university", "kgu"))))
+    by = setup_principal(str(stable_id("university", "kgu")))
     uni = await structure.define_university(
         deps,
-        authenticated(),
+        by,
         DefineUniversity(
             code="kgu", title="Кыргыз улуттук университети", profile_code="kg-jasu", time_zone="Asia/Bishkek"
         ),
     )
     fac = await structure.define_faculty(
         deps,
-        authenticated(),
+        by,
         DefineFaculty(university_id=str(uni.id), code="physmath", title="Физика-математика факультети"),
     )
     spec = await structure.define_specialty(
-        deps, authenticated(), DefineSpecialty(faculty_id=str(fac.id), code="550100", title="Математика")
+        deps, by, DefineSpecialty(faculty_id=str(fac.id), code="550100", title="Математика")
     )
     year = await calendar.define_academic_year(
         deps,
-        authenticated(),
+        by,
         DefineAcademicYear(
             university_id=str(uni.id),
             code="2026-2027",
@@ -78,7 +76,7 @@ async def second_university(deps: Deps) -> tuple[str, str]:
     )
     await structure.define_group(
         deps,
-        authenticated(),
+        by,
         DefineGroup(
             specialty_id=str(spec.id),
             academic_year_id=str(year.year.id),

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ejournal_platform.authz import authenticated
+from ejournal_platform.context import Principal
+from services.curriculum.adapters.ids import stable_id
 from services.curriculum.adapters.models import Term
 from services.curriculum.domain.curriculum import CourseUnitSpec, PartSpec
 from services.curriculum.domain.vocabulary import CourseUnitKind, LessonType
 from services.curriculum.service_layer import calendar, classrooms, curriculum, structure
+from services.curriculum.service_layer.authorization import setup_principal
 from services.curriculum.service_layer.calendar import DefineAcademicYear
 from services.curriculum.service_layer.classrooms import DefineClassroom
 from services.curriculum.service_layer.curriculum import DefineCourseUnit
@@ -44,10 +46,15 @@ class World:
     room: str
 
 
+# The tests' university's setup principal (defined below with code "kaznmu"; ids are stable): it builds
+# the world, and a test that needs no other caller passes it.
+SYSTEM = setup_principal(str(stable_id("university", "kaznmu")), "setup")
+
+
 async def build_world(deps: Deps) -> World:
     uni = await structure.define_university(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineUniversity(
             code="kaznmu",
             title="Қазақ ұлттық медицина университеті",
@@ -57,25 +64,25 @@ async def build_world(deps: Deps) -> World:
     )
     fac = await structure.define_faculty(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineFaculty(university_id=str(uni.id), code="school-medicine", title="Жалпы медицина мектебі"),
     )
     dept_a = await structure.define_department(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineDepartment(faculty_id=str(fac.id), code="anatomy", title="Анатомия кафедрасы"),
     )
     dept_b = await structure.define_department(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineDepartment(faculty_id=str(fac.id), code="physiology", title="Физиология кафедрасы"),
     )
     spec = await structure.define_specialty(
-        deps, authenticated(), DefineSpecialty(faculty_id=str(fac.id), code="6B10101", title="Жалпы медицина")
+        deps, SYSTEM, DefineSpecialty(faculty_id=str(fac.id), code="6B10101", title="Жалпы медицина")
     )
     year = await calendar.define_academic_year(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineAcademicYear(
             university_id=str(uni.id),
             code="2026-2027",
@@ -89,7 +96,7 @@ async def build_world(deps: Deps) -> World:
     )
     g1 = await structure.define_group(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineGroup(
             specialty_id=str(spec.id),
             academic_year_id=str(year.year.id),
@@ -101,7 +108,7 @@ async def build_world(deps: Deps) -> World:
     )
     g2 = await structure.define_group(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineGroup(
             specialty_id=str(spec.id),
             academic_year_id=str(year.year.id),
@@ -113,7 +120,7 @@ async def build_world(deps: Deps) -> World:
     )
     room = await classrooms.define_classroom(
         deps,
-        authenticated(),
+        SYSTEM,
         DefineClassroom(university_id=str(uni.id), code="А-101", building="Бас ғимарат", capacity=30),
     )
     return World(
@@ -195,10 +202,8 @@ def integrated(w: World, blocks: int = 3, code: str = "ID-1") -> CourseUnitSpec:
     )
 
 
-async def define_discipline(deps: Deps, w: World, code: str = "ANAT-1") -> str:
-    view = await curriculum.define_course_unit(
-        deps, authenticated(), DefineCourseUnit(spec=discipline(w, code))
-    )
+async def define_discipline(deps: Deps, w: World, code: str = "ANAT-1", *, by: Principal) -> str:
+    view = await curriculum.define_course_unit(deps, by, DefineCourseUnit(spec=discipline(w, code)))
     return str(view.unit.id)
 
 

@@ -425,12 +425,12 @@ def test_the_service_layer_builds_no_queries(service: str) -> None:
 
 
 # Gradebook's service layer reaches its rows through repositories in adapters/ (sections_repo,
-# statements_repo, disputes_repo, projections_repo …, each taking the unit of work's session). The
-# modules below belong to other lanes of issue 15 and move their queries there: the grid read (reads)
-# and the write path (marks, attendance, idempotency, fill). No other module may build or run a query.
+# statements_repo, disputes_repo, projections_repo, reads_repo …, each taking the unit of work's session).
+# The modules below belong to other lanes of issue 15 and move their queries there: the write path
+# (marks, attendance, idempotency, fill). No other module may build or run a query.
 GRADEBOOK_OTHER_LANES = {
     f"services.gradebook.service_layer.{module}"
-    for module in ("reads", "marks", "attendance", "idempotency", "fill")
+    for module in ("marks", "attendance", "idempotency", "fill")
 }
 
 

@@ -13,7 +13,7 @@ import importlib
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -103,7 +103,10 @@ def _gateway_flags(descriptor: Any) -> tuple[str, ...]:
     return found
 
 
-def gateways_form(message: Message) -> Message:
+AnyMessage = TypeVar("AnyMessage", bound=Message)
+
+
+def gateways_form(message: AnyMessage) -> AnyMessage:
     """Sets a request's gateway-only flags: each asks the service for the reply in the gateway's own
     form (GetJournalGridRequest.cells_as_json: the cells as JSON, printed by to_dict as they are)."""
     for name in _gateway_flags(message.DESCRIPTOR):

@@ -26,6 +26,7 @@ NOT_BENCHMARKS = {
     "http_client",
     "outbox_plans",
     "lag_sides",
+    "grid_forms",  # a diagnostic A/B of the grid's two reply forms, run on its own
 }  # fmt: skip
 
 

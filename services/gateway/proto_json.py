@@ -7,6 +7,11 @@ its list of fields once, with a converter per field kind, so a reply costs one a
 most one small conversion per field. Well-known types (Timestamp, Struct, …), whose JSON forms are
 special, and the rare float/bytes fields go to MessageToDict's own printer, so their JSON is its.
 tests/unit/test_proto_json.py compares both on every reply type the gateway serves.
+
+Fields marked `(ejournal.api.v1.gateway_only)` are not printed. A reply's gateway-only bytes field
+`<name>_json` holds the JSON of its public field `<name>`, encoded by the service (the grid's 7,100 cells:
+GetJournalGridResponse.cells_json): when set, it is printed in `<name>`'s place as it is, an
+orjson.Fragment, so a dict holding it goes out through orjson.dumps.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import keyword
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
+
+from ejournal.api.v1 import options_pb2
 
 Convert = Callable[[Any], Any]
 F = FieldDescriptor
@@ -81,6 +89,23 @@ def _message(descriptor: Any) -> Convert:
     return _converter(descriptor)
 
 
+def gateway_only(field: Any) -> bool:
+    """A field between the gateway and a service, not part of the HTTP API (options.proto)."""
+    return bool(field.GetOptions().Extensions[options_pb2.gateway_only])
+
+
+def packed_json(descriptor: Any) -> dict[str, str]:
+    """Public field name -> the gateway-only field carrying its JSON (`<name>_json`, bytes)."""
+    return {
+        field.name.removesuffix("_json"): field.name
+        for field in descriptor.fields
+        if gateway_only(field)
+        and field.type == F.TYPE_BYTES
+        and field.name.endswith("_json")
+        and field.name.removesuffix("_json") in descriptor.fields_by_name
+    }
+
+
 def _plan(descriptor: Any) -> list[Step]:
     """Per field: name, printed only when set (has presence), converter, repeated."""
     plan: list[Step] = []
@@ -134,9 +159,12 @@ def _converter(descriptor: Any) -> Convert:
     found = _CONVERTERS.get(descriptor.full_name)
     if found is not None:
         return found
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"Fragment": orjson.Fragment}
     lines = ["def convert(m):", "    out = {}"]
+    packed = packed_json(descriptor)
     for n, field in enumerate(descriptor.fields):
+        if gateway_only(field):
+            continue
         name, value, element = field.name, _read("m", field.name), field.message_type
         is_map = element is not None and element.GetOptions().map_entry
         as_is = element is None and field.type in _AS_IS
@@ -147,6 +175,9 @@ def _converter(descriptor: Any) -> Convert:
             expression = f"list({value})" if as_is else f"[_c{n}(x) for x in {value}]"
         else:
             expression = value if as_is else f"_c{n}({value})"
+        if name in packed:
+            # Read once: each read of a bytes field copies it.
+            expression = f"Fragment(_p) if (_p := {_read('m', packed[name])}) else {expression}"
         if field.has_presence and not field.is_repeated:
             lines += [f"    if m.HasField({name!r}):", f"        out[{name!r}] = {expression}"]
         else:

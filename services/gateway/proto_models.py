@@ -11,6 +11,8 @@ from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
 from google.protobuf.message import Message
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from services.gateway.proto_json import gateway_only
+
 SCALARS: dict[int, Any] = {
     FieldDescriptor.TYPE_STRING: str,
     FieldDescriptor.TYPE_BOOL: bool,
@@ -65,7 +67,8 @@ def _field_type(field: FieldDescriptor) -> Any:
 
 
 def model_for(descriptor: Any, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
-    """A pydantic model with one optional field per protobuf field (proto3: absent means default)."""
+    """A pydantic model with one optional field per protobuf field (proto3: absent means default);
+    fields between the gateway and the service only (`gateway_only`) are not part of the API."""
     name = _model_name(descriptor, "Body" if exclude else "")
     if name in _MODELS:
         return _MODELS[name]
@@ -74,7 +77,7 @@ def model_for(descriptor: Any, exclude: frozenset[str] = frozenset()) -> type[Ba
         fields: dict[str, Any] = {
             field.name: (_field_type(field) | None, Field(default=None))
             for field in descriptor.fields
-            if field.name not in exclude
+            if field.name not in exclude and not gateway_only(field)
         }
         model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     finally:

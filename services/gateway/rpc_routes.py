@@ -13,7 +13,7 @@ import importlib
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from services.gateway import edge
 from services.gateway.auth import Caller, GatewayProblem, caller, metadata
 from services.gateway.problems import PROBLEM_JSON
-from services.gateway.proto_json import to_dict
+from services.gateway.proto_json import gateway_only, to_dict
 from services.gateway.proto_models import SCALARS, from_json, model_for
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -82,7 +82,7 @@ def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[
     found: dict[str, Any] = {}
     for proto_field in request_type.DESCRIPTOR.fields:
         kind = proto_field.type
-        if proto_field.name in exclude or kind == FieldDescriptor.TYPE_MESSAGE:
+        if proto_field.name in exclude or kind == FieldDescriptor.TYPE_MESSAGE or gateway_only(proto_field):
             continue
         scalar = str if kind == FieldDescriptor.TYPE_ENUM else SCALARS[kind]
         found[proto_field.name] = list[scalar] if proto_field.is_repeated else scalar  # type: ignore[valid-type]
@@ -90,6 +90,28 @@ def _query_fields(request_type: type[Message], exclude: frozenset[str]) -> dict[
 
 
 IDEMPOTENCY_FIELDS = ("idempotency_key", "request_id")
+
+
+_FLAGS: dict[str, tuple[str, ...]] = {}
+
+
+def _gateway_flags(descriptor: Any) -> tuple[str, ...]:
+    found = _FLAGS.get(descriptor.full_name)
+    if found is None:
+        flags = (f.name for f in descriptor.fields if f.type == FieldDescriptor.TYPE_BOOL and gateway_only(f))
+        found = _FLAGS[descriptor.full_name] = tuple(flags)
+    return found
+
+
+AnyMessage = TypeVar("AnyMessage", bound=Message)
+
+
+def gateways_form(message: AnyMessage) -> AnyMessage:
+    """Sets a request's gateway-only flags: each asks the service for the reply in the gateway's own
+    form (GetJournalGridRequest.cells_as_json: the cells as JSON, printed by to_dict as they are)."""
+    for name in _gateway_flags(message.DESCRIPTOR):
+        setattr(message, name, True)
+    return message
 
 
 def etag_of(reply: Message) -> str:
@@ -106,7 +128,9 @@ async def _check_if_match(request: Request, route: RpcRoute, data: dict[str, Any
     assert route.if_match_read
     module = importlib.import_module(f"ejournal.{route.service}.v1.{route.service}_service_pb2")
     read_type: type[Message] = getattr(module, f"{route.if_match_read}Request")
-    read = read_type(**{f.name: data[f.name] for f in read_type.DESCRIPTOR.fields if f.name in data})
+    read = gateways_form(
+        read_type(**{f.name: data[f.name] for f in read_type.DESCRIPTOR.fields if f.name in data})
+    )
     current = await _stub_method(request, route.service, route.if_match_read)(
         read, metadata=metadata(request, token)
     )
@@ -135,7 +159,7 @@ def add_rpc_route(
             errors = [{"field": where, "reason": reason} for where, reason in problems]
             raise GatewayProblem(422, "INVALID_ARGUMENT", "; ".join(f"{f}: {r}" for f, r in problems), errors)
         try:
-            message = from_json(data, request_type)
+            message = gateways_form(from_json(data, request_type))
         except ParseError as error:
             raise GatewayProblem(422, "MALFORMED", str(error)) from None
         if route.if_match_read and request.headers.get("if-match"):

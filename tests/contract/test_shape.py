@@ -370,9 +370,8 @@ def test_curriculums_service_layer_builds_no_sql_query() -> None:
     assert building == set(), "build the query in a repository of adapters/"
 
 
-# Issue 15 part 4: a service layer asks its repositories (adapters/) for rows; it builds no query. The
-# services already on that convention; the others still build SQLAlchemy queries in their use cases.
-NO_QUERIES_IN_SERVICE_LAYER = ("identity", "notifier", "reporting", "workflow", "subscribers")
+# Issue 15 part 4: a service layer asks its repositories (adapters/) for rows; it builds no query.
+NO_QUERIES_IN_SERVICE_LAYER = services()
 # Names of sqlalchemy a service layer may still import: types of what its deps hand it, not builders.
 SQLALCHEMY_TYPES = {"AsyncSession", "async_sessionmaker", "AsyncEngine", "Table"}
 # Running a statement is the adapters' job too: a service layer that calls these built one.
@@ -423,19 +422,9 @@ def test_the_service_layer_builds_no_queries(service: str) -> None:
 
 
 # Gradebook's service layer reaches its rows through repositories in adapters/ (sections_repo,
-# statements_repo, disputes_repo, fill_repo, projections_repo …, each taking the unit of work's
-# session). The module below belongs to another lane of issue 15 and moves its queries there: the grid
-# read (reads). No other module may build or run a query.
-GRADEBOOK_OTHER_LANES = {f"services.gradebook.service_layer.{module}" for module in ("reads",)}
-
-
-def test_gradebooks_service_layer_builds_no_queries() -> None:
-    found = {
-        name: hits
-        for name, hits in query_building_modules("gradebook").items()
-        if name not in GRADEBOOK_OTHER_LANES
-    }
-    assert found == {}, "build queries in services/gradebook/adapters/, not in its service layer"
+# statements_repo, disputes_repo, fill_repo, reads_repo, projections_repo …, each taking the unit of
+# work's session): it is in NO_QUERIES_IN_SERVICE_LAYER, with no module excepted since issue 15's
+# lanes shape3 (fill) and grid3 (reads) moved the last queries out.
 
 
 def test_the_gradebook_check_sees_a_query_built_in_a_use_case() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 
@@ -59,13 +59,44 @@ class GridSection:
     open_case_id: str | None
 
 
+class RosterRow(NamedTuple):
+    student_id: str
+    subgroup_id: str | None
+
+
+class ColumnRow(NamedTuple):
+    column_id: str
+    kind: str
+    date: date
+    starts_at: str
+    topic: str
+    number: int
+    section_id: str | None
+    control_kind: str | None
+    lesson_type: str
+
+
+# A grid's cells stay the plain tuples psycopg builds: 7,100 of them in a 100 x 71 grid, where a named
+# row per cell costs more than the cells' encoding (grid_json.py, grid_wire.py read them by unpacking).
+MarkRow = tuple[str, str, str | None, int]  # column_id, student_id, value, version
+# column_id, student_id, status, version, source, checked_in_at
+AttendanceRow = tuple[str, str, str, int, str, datetime | None]
+STUDENT = 1  # the position of student_id in a MarkRow and an AttendanceRow
+
+
 @dataclass
 class GridRows:
     sections: list[GridSection]
-    students: list[tuple[str, str | None]]
-    columns: list[tuple[Any, ...]]
-    marks: list[tuple[str, str, str | None, int]]
-    attendance: list[tuple[str, str, str, int, str, datetime | None]]
+    students: list[RosterRow]
+    columns: list[ColumnRow]
+    marks: list[MarkRow]
+    attendance: list[AttendanceRow]
+
+    def only_of(self, students: set[str]) -> None:
+        """Keep only these students' rows (a student's or a parent's own)."""
+        self.students = [s for s in self.students if s.student_id in students]
+        self.marks = [m for m in self.marks if m[STUDENT] in students]
+        self.attendance = [a for a in self.attendance if a[STUDENT] in students]
 
 
 async def read_grid(
@@ -81,7 +112,13 @@ async def read_grid(
         await cursors[4].execute(MARKS, (journal_id, journal_id))
         await cursors[5].execute(ATTENDANCE, (journal_id, journal_id))
     journal = await journal_row(cursors[0])
-    rows = [await cur.fetchall() for cur in cursors[1:]]
+    sections, roster, columns, marks, attendance = [await cur.fetchall() for cur in cursors[1:]]
     for cur in cursors:
         await cur.close()
-    return journal, GridRows([GridSection(*r) for r in rows[0]], rows[1], rows[2], rows[3], rows[4])
+    return journal, GridRows(
+        [GridSection(*r) for r in sections],
+        [RosterRow(*r) for r in roster],
+        [ColumnRow(*r) for r in columns],
+        marks,
+        attendance,
+    )

@@ -10,7 +10,7 @@ from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as pb_grpc
 from ejournal_platform.context import current_principal
 from ejournal_platform.pagination import page_request
-from services.gradebook.adapters import grid_wire
+from services.gradebook.adapters import grid_json, grid_wire
 from services.gradebook.entrypoints import translate as tr
 from services.gradebook.service_layer import (
     attendance,
@@ -62,24 +62,29 @@ class GradebookServicer(pb_grpc.GradebookServiceServicer):
         rows = grid.rows
         response = pb.GetJournalGridResponse(journal=tr.grid_journal_message(grid))
         response.students.extend(
-            [pb.RosterEntry(student_id=s, subgroup_id=sg or "") for s, sg in rows.students]
+            [pb.RosterEntry(student_id=s.student_id, subgroup_id=s.subgroup_id or "") for s in rows.students]
         )
         response.columns.extend(
             [
                 pb.Column(
-                    column_id=c,
-                    kind=kind,
-                    date=d.isoformat(),
-                    starts_at=starts,
-                    topic=topic,
-                    number=number,
-                    section=section or "",
-                    control_kind=control or "",
-                    lesson_type=lesson_type,
+                    column_id=c.column_id,
+                    kind=c.kind,
+                    date=c.date.isoformat(),
+                    starts_at=c.starts_at,
+                    topic=c.topic,
+                    number=c.number,
+                    section=c.section_id or "",
+                    control_kind=c.control_kind or "",
+                    lesson_type=c.lesson_type,
                 )
-                for c, kind, d, starts, topic, number, section, control, lesson_type in rows.columns
+                for c in rows.columns
             ]
         )
+        if request.cells_as_json:
+            # The gateway's form: the cells as its reply's JSON, forwarded without a step per cell.
+            response.cells_json = grid_json.mark_cells(rows.marks)
+            response.attendance_json = grid_json.attendance_cells(rows.attendance)
+            return response
         # 1,800 cells: encoded to wire format directly and parsed in C (see adapters/grid_wire.py).
         response.MergeFromString(
             grid_wire.mark_cells(rows.marks) + grid_wire.attendance_cells(rows.attendance)

@@ -6,24 +6,16 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
-
 from ejournal_platform.authz import Role, allowed
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from ejournal_platform.pagination import Page, page_request
-from services.gradebook.adapters import journals_sql
-from services.gradebook.adapters import tables as t
+from services.gradebook.adapters import journals_sql, reads_repo
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.journal_rows import SectionInfo, sections_of_journals
 from services.gradebook.adapters.pg import raw_connection
-from services.gradebook.adapters.reads_sql import (
-    ACTIVE_CASES_OF_JOURNALS,
-    CURRENT_CELLS,
-    FINISHING_DEPARTMENT,
-    MY_JOURNALS,
-)
-from services.gradebook.domain.history_chain import Change, StoredChange, Verdict, verify
+from services.gradebook.adapters.reads_repo import StatementRecord
+from services.gradebook.domain.history_chain import Change, Verdict, verify
 from services.gradebook.domain.state_check import CellMismatch, first_state_mismatch
 from services.gradebook.domain.statements import Header, Line, Names, Signer, parse_content
 from services.gradebook.service_layer import names as printed_names
@@ -70,10 +62,7 @@ async def _headers(
     """Each journal's header (its sections and open reopen cases): two queries however many journals."""
     ids = [j.journal_id for j in journals]
     sections = await sections_of_journals(session, ids)
-    cases: dict[uuid.UUID, dict[uuid.UUID, str]] = {j: {} for j in ids}
-    if ids:
-        for r in await session.execute(ACTIVE_CASES_OF_JOURNALS, {"j": ids, "now": gb.now()}):
-            cases[r.journal_id][r.section_id] = r.case_id
+    cases = await reads_repo.open_cases_of_journals(session, ids, gb.now())
     out = []
     for journal in journals:
         behalf = journal.writers.on_behalf_of(principal.subject) if principal else None
@@ -113,12 +102,8 @@ async def get_journal_with_names(
             faculty_id=str(journal.faculty_id or ""),
             course_unit_id=str(journal.course_unit_id),
         )
-        course = await session.scalar(
-            select(t.course_units.c.course_number).where(
-                t.course_units.c.course_unit_id == journal.course_unit_id
-            )
-        )
-        return header, known, int(course or 0)
+        course = await reads_repo.course_number(session, journal.course_unit_id)
+        return header, known, course
 
 
 async def list_my_journals(
@@ -137,10 +122,11 @@ async def list_my_journals(
     now = gb.now()
     term = parse_id(term_id, "term_id") if term_id else None
     after = parse_id(page.after[0], "page_token") if page.after else None
-    params = {"me": me, "today": now.date(), "term": term, "after": after, "fetch": page.fetch}
     async with gb.unit_of_work() as uow:
         session = uow.session
-        found = list((await session.execute(MY_JOURNALS, params)).scalars())
+        found = await reads_repo.my_journal_ids(
+            session, me=me, today=now.date(), term=term, after=after, fetch=page.fetch
+        )
         ids, next_token = page.cut(found, key=lambda j: (j,))
         # A constant number of round trips per page (not per journal): the ids, the journals with
         # their teachers, the substitutions, the sections, the open cases.
@@ -172,9 +158,7 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
         await session.rollback()
     only = visible_students(principal)
     if only is not None:
-        rows.students = [s for s in rows.students if s[0] in only]
-        rows.marks = [m for m in rows.marks if m[1] in only]
-        rows.attendance = [a for a in rows.attendance if a[1] in only]
+        rows.only_of(only)
     behalf = journal.writers.on_behalf_of(principal.subject)
     return Grid(journal, [behalf] if behalf else [], rows)
 
@@ -196,11 +180,7 @@ async def people_names(session: Any, ids: set[str]) -> dict[str, str]:
             wanted.add(uuid.UUID(some))
         except ValueError:
             continue
-    if not wanted:
-        return {}
-    n = t.names.c
-    found = await session.execute(select(n.name_id, n.title).where(n.name_id.in_(wanted), n.kind == "person"))
-    return {str(row.name_id): str(row.title) for row in found}
+    return await reads_repo.person_names(session, wanted)
 
 
 async def cell_history(
@@ -213,47 +193,22 @@ async def cell_history(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
         assert principal is not None
-        h = t.history.c
-        query = (
-            select(t.history)
-            .where(h.journal_id == journal.journal_id, h.term_id == journal.term_id)
-            .order_by(h.position)
+        stored = await reads_repo.history_of(
+            session,
+            journal.journal_id,
+            journal.term_id,
+            column_id=parse_id(column_id, "column_id") if column_id else None,
+            student_id=parse_id(student_id, "student_id") if student_id else None,
         )
-        if column_id:
-            query = query.where(h.column_id == parse_id(column_id, "column_id"))
-        if student_id:
-            query = query.where(h.student_id == parse_id(student_id, "student_id"))
-        rows = (await session.execute(query)).all()
         only = visible_students(principal)
-        rows = [r for r in rows if only is None or str(r.student_id) in only]
+        changes = [(s.change, s.hash) for s in stored if only is None or s.change.student_id in only]
         names = await people_names(
-            session, {str(r.author_id) for r in rows} | {str(r.on_behalf_of_id) for r in rows}
+            session, {str(c.author_id) for c, _ in changes} | {str(c.on_behalf_of_id) for c, _ in changes}
         )
     return [
-        HistoryRow(
-            _change(r), bytes(r.hash), names.get(str(r.author_id), ""), names.get(str(r.on_behalf_of_id), "")
-        )
-        for r in rows
+        HistoryRow(c, hash_, names.get(str(c.author_id), ""), names.get(str(c.on_behalf_of_id), ""))
+        for c, hash_ in changes
     ]
-
-
-def _change(r: Any) -> Change:
-    return Change(
-        journal_id=str(r.journal_id),
-        position=int(r.position),
-        kind=r.kind,
-        column_id=str(r.column_id),
-        student_id=str(r.student_id),
-        old_value=r.old_value,
-        new_value=r.new_value,
-        author_id=r.author_id,
-        on_behalf_of_id=r.on_behalf_of_id,
-        reason=r.reason,
-        grant_id=str(r.grant_id) if r.grant_id else None,
-        case_id=r.case_id,
-        recorded_at=r.recorded_at,
-        typed_at=r.typed_at,
-    )
 
 
 async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id: str) -> StateVerdict:
@@ -265,26 +220,12 @@ async def verify_journal(gb: Gradebook, principal: Principal | None, journal_id:
         journal = await authorized_journal(
             session, principal, "journal.read", parse_id(journal_id, "journal_id"), now.date()
         )
-        h = t.history.c
-        rows = (
-            await session.execute(
-                select(t.history)
-                .where(h.journal_id == journal.journal_id, h.term_id == journal.term_id)
-                .order_by(h.position)
-            )
-        ).all()
-        head = (
-            await session.execute(
-                select(t.chain_heads.c.position, t.chain_heads.c.hash).where(
-                    t.chain_heads.c.journal_id == journal.journal_id
-                )
-            )
-        ).first()
-        cells = (await session.execute(CURRENT_CELLS, {"j": journal.journal_id})).all()
-    stored = [StoredChange(_change(r), bytes(r.prev_hash), bytes(r.hash)) for r in rows]
-    chain = verify(stored, (int(head.position), bytes(head.hash)) if head else None)
+        stored = await reads_repo.history_of(session, journal.journal_id, journal.term_id)
+        head = await reads_repo.chain_head(session, journal.journal_id)
+        cells = await reads_repo.current_cells(session, journal.journal_id)
+    chain = verify(stored, (head.position, head.hash) if head else None)
     mismatch = first_state_mismatch(
-        ((r.kind, str(r.column_id), str(r.student_id), r.new_value) for r in rows),
+        ((s.change.kind, s.change.column_id, s.change.student_id, s.change.new_value) for s in stored),
         ((c.kind, c.column_id, c.student_id, c.value) for c in cells),
     )
     if not chain.intact or mismatch is None:
@@ -308,7 +249,9 @@ class StatementView:
     names: Names | None = None
 
 
-async def _statement_scope_check(gb: Gradebook, session: Any, principal: Principal | None, row: Any) -> None:
+async def _statement_scope_check(
+    gb: Gradebook, session: Any, principal: Principal | None, row: StatementRecord
+) -> None:
     from ejournal_platform.authz import ResourceScope, require
 
     if row.journal_id is not None:
@@ -316,25 +259,20 @@ async def _statement_scope_check(gb: Gradebook, session: Any, principal: Princip
         require(principal, "statement.read", journal.scope())
         return
     # An integrated statement belongs to the department that finished the teaching (KZ-04).
-    finishing = (
-        await session.execute(
-            FINISHING_DEPARTMENT,
-            {"u": row.course_unit_id},
-        )
-    ).first()
+    finishing = await reads_repo.finishing_department(session, row.course_unit_id)
     require(
         principal,
         "statement.read",
         ResourceScope(
-            university_id=str(finishing.university_id) if finishing and finishing.university_id else None,
-            faculty_id=str(finishing.faculty_id) if finishing and finishing.faculty_id else None,
-            department_id=str(finishing.department_id) if finishing and finishing.department_id else None,
+            university_id=str(finishing.university_id) if finishing.university_id else None,
+            faculty_id=str(finishing.faculty_id) if finishing.faculty_id else None,
+            department_id=str(finishing.department_id) if finishing.department_id else None,
             group_id=str(row.group_id),
         ),
     )
 
 
-def _view(row: Any) -> StatementView:
+def _view(row: StatementRecord) -> StatementView:
     c = parse_content(row.content)
     return StatementView(str(row.statement_id), row.content_hash, c.header, c.lines, c.signers, c.names)
 
@@ -342,13 +280,7 @@ def _view(row: Any) -> StatementView:
 async def get_statement(gb: Gradebook, principal: Principal | None, statement_id: str) -> StatementView:
     async with gb.unit_of_work() as uow:
         session = uow.session
-        row = (
-            await session.execute(
-                select(t.statements).where(
-                    t.statements.c.statement_id == parse_id(statement_id, "statement_id")
-                )
-            )
-        ).first()
+        row = await reads_repo.statement(session, parse_id(statement_id, "statement_id"))
         if row is None:
             # Refused exactly like someone else's statement: the answer reveals no existence.
             if principal is None:
@@ -364,11 +296,5 @@ async def list_statements(gb: Gradebook, principal: Principal | None, journal_id
         journal = await authorized_journal(
             session, principal, "statement.read", parse_id(journal_id, "journal_id"), gb.now().date()
         )
-        rows = (
-            await session.execute(
-                select(t.statements)
-                .where(t.statements.c.journal_id == journal.journal_id)
-                .order_by(t.statements.c.formed_at, t.statements.c.number)
-            )
-        ).all()
+        rows = await reads_repo.statements_of_journal(session, journal.journal_id)
     return [_view(r) for r in rows]

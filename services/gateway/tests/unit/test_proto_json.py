@@ -14,7 +14,7 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 
 import ejournal
-from services.gateway.proto_json import to_dict
+from services.gateway.proto_json import gateway_only, to_dict
 
 F = FieldDescriptor
 
@@ -59,6 +59,8 @@ def fill(message: Message, depth: int = 0) -> None:
     for field in message.DESCRIPTOR.fields:
         if field.containing_oneof is not None and field.containing_oneof.fields[0] is not field:
             continue  # one member of each oneof
+        if gateway_only(field):
+            continue  # not printed; a JSON carrier's own test is below
         target = getattr(message, field.name)
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
             value_field = field.message_type.fields_by_name["value"]
@@ -88,7 +90,14 @@ def fill(message: Message, depth: int = 0) -> None:
 
 
 def reference(message: Message) -> dict[str, Any]:
-    return MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    """MessageToDict's output without the fields between the gateway and the service (not printed)."""
+    printed = MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    for field in message.DESCRIPTOR.fields:
+        if gateway_only(field):
+            printed.pop(field.name, None)
+    return printed
 
 
 MESSAGES = every_message()
@@ -108,3 +117,36 @@ def test_the_fast_conversion_is_message_to_dict(message_type: type[Message]) -> 
     filled = message_type()
     fill(filled)
     assert to_dict(filled) == reference(filled)
+
+
+@pytest.mark.unit
+def test_a_field_for_the_gateway_only_is_never_printed() -> None:
+    from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+
+    printed = to_dict(pb.GetJournalGridResponse(cells_json=b"", attendance_json=b""))
+    assert "cells_json" not in printed and "attendance_json" not in printed
+    assert printed["cells"] == [] and printed["attendance"] == []
+
+
+@pytest.mark.unit
+def test_cells_the_service_sent_as_json_are_printed_as_the_cells_they_are() -> None:
+    """A grid reply carrying its cells as JSON (cells_as_json) prints the same as one carrying them as
+    messages; the gateway's JSON goes out through orjson, which writes the fragment as it is."""
+    import orjson
+
+    from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+
+    cells = [
+        pb.MarkCell(column_id="c1", student_id="s1", value="н/б", version=2**40),
+        pb.MarkCell(column_id="c2"),
+    ]
+    attendance = [
+        pb.AttendanceCell(column_id="c1", student_id="s1", status="late", version=3, source="teacher")
+    ]
+    as_messages = pb.GetJournalGridResponse(cells=cells, attendance=attendance)
+    as_json = pb.GetJournalGridResponse(
+        cells_json=orjson.dumps([to_dict(c) for c in cells]),
+        attendance_json=orjson.dumps([to_dict(a) for a in attendance]),
+    )
+    assert orjson.loads(orjson.dumps(to_dict(as_json))) == reference(as_messages)
+    assert list(to_dict(as_json)) == list(to_dict(as_messages))  # the same fields in the same order

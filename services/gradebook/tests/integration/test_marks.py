@@ -4,15 +4,17 @@ optimistic concurrency, access from teaching load and substitution, the record k
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 import grpc
 import pytest
 
+from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.grpc.status import error_info, field_violations
-from services.gradebook.tests.world import World, new_id
+from services.gradebook.tests.world import LESSON_TYPES, World, new_id
 
 pytestmark = pytest.mark.integration
 
@@ -123,6 +125,67 @@ async def test_a_retry_with_the_same_key_returns_the_first_result_and_writes_onc
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await w.write(j, [(j.lessons[0], j.students[0], "78")], key=key)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_every_pooled_connection_is_back_in_transactions_after_writes_of_every_outcome(
+    w: World,
+) -> None:
+    """A write takes its connection in autocommit mode to send BEGIN and COMMIT itself; the pool must
+    get it back in transactional mode after every outcome, or the next use case on that connection
+    would commit statement by statement."""
+    j = await w.journal("kz-medical", students=2)
+    cell, key = (j.lessons[0], j.students[0]), new_id()
+    await w.write(j, [(*cell, "70")], key=key)  # written, committed in the pipeline
+    await w.write(j, [(*cell, "70")], key=key)  # replayed
+    await w.write(j, [(*cell, "70")])  # nothing changed: the key stored alone
+    for refused_write in (
+        w.write(j, [(*cell, "71")], versions=[0]),  # stale
+        w.write(j, [(*cell, "1000")]),  # off the scale
+        w.write(j, [(j.lessons[0], new_id(), "70")]),  # not on the roster
+    ):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await refused_write
+    pooled = w.engine.sync_engine.pool.checkedin()
+    assert pooled > 0
+    async with contextlib.AsyncExitStack() as held:  # all at once: every pooled connection is lent
+        for _ in range(pooled):
+            connection = await held.enter_async_context(w.engine.connect())
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None and not driver.autocommit
+
+
+async def test_one_key_on_two_journals_at_once_writes_one_of_them_only(w: World) -> None:
+    """The write commits in its own round trip (COMMIT last in the pipeline), so a concurrent twin's
+    key must abort it: whichever call stores the key first, the other journal keeps nothing."""
+    a = await w.journal("kz-medical", students=1)
+    b = await w.journal("kz-medical", students=1)
+    await w.apply(  # a's teacher teaches b's group too: one subject, so one key space
+        cur.TeachingLoadAssigned(
+            load_id=new_id(), teacher_id=a.teacher_id, course_unit_id=b.course_unit_id,
+            group_id=b.group_id, lesson_type=LESSON_TYPES["practical"], term_id=b.term_id,
+            department_id=b.department_id, faculty_id=b.faculty_id, hours=30, profile_code=b.profile,
+            revision=1,
+        )
+    )  # fmt: skip
+    key, teacher = new_id(), w.teacher(a.teacher_id)
+    results = await asyncio.gather(
+        w.write(a, [(a.lessons[0], a.students[0], "70")], who=teacher, key=key),
+        w.write(b, [(b.lessons[0], b.students[0], "80")], who=teacher, key=key),
+        return_exceptions=True,
+    )
+    written = await w.sql(
+        "SELECT (SELECT count(*) FROM marks WHERE journal_id = %s),"
+        " (SELECT count(*) FROM marks WHERE journal_id = %s),"
+        " (SELECT count(*) FROM history WHERE journal_id = %s),"
+        " (SELECT count(*) FROM history WHERE journal_id = %s),"
+        " (SELECT count(*) FROM outbox WHERE subject IN (%s, %s)"
+        "  AND event_type = 'ejournal.gradebook.v1.MarkRecorded')",
+        a.journal_id, b.journal_id, a.journal_id, b.journal_id,
+        f"journal/{a.journal_id}", f"journal/{b.journal_id}",
+    )  # fmt: skip
+    marks_a, marks_b, history_a, history_b, events = written[0]
+    assert (marks_a, marks_b) in ((1, 0), (0, 1)), f"one key, one effect: {results}"
+    assert (history_a, history_b) == (marks_a, marks_b) and events == 1
 
 
 async def test_two_writers_of_one_cell_one_wins_the_other_gets_the_current_value(w: World) -> None:

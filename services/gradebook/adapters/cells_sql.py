@@ -21,8 +21,8 @@ import psycopg
 
 from services.gradebook.adapters.idempotency_sql import CallKey, Stored
 from services.gradebook.adapters.journals_sql import JOURNAL, JournalRow
-from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.adapters.pg import queue_begin
+from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
 ID_SEP = ","

@@ -9,6 +9,7 @@ import json
 
 import grpc
 import pytest
+from sqlalchemy.pool import QueuePool
 
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
@@ -145,7 +146,9 @@ async def test_every_pooled_connection_is_back_in_transactions_after_writes_of_e
     ):
         with pytest.raises(grpc.aio.AioRpcError):
             await refused_write
-    pooled = w.engine.sync_engine.pool.checkedin()
+    pool = w.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    pooled = pool.checkedin()
     assert pooled > 0
     async with contextlib.AsyncExitStack() as held:  # all at once: every pooled connection is lent
         for _ in range(pooled):

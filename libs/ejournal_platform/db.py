@@ -89,11 +89,13 @@ class UnitOfWork:
         self._outbox = outbox
         self._events: list[Event] = []
         self._encoded = False
+        self._committed = False
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self._events = []
         self._encoded = False
+        self._committed = False
         return self
 
     async def __aexit__(
@@ -105,7 +107,17 @@ class UnitOfWork:
             await self.session.close()
 
     def add_event(self, event: Event) -> None:
+        if self._committed:
+            raise RuntimeError("an event added after the transaction was committed would be lost")
         self._events.append(event)
+
+    def committed_by_caller(self) -> None:
+        """The caller has queued COMMIT itself, as the last statement of its write pipeline (one round
+        trip less): nothing may join the transaction after it, and `commit` only settles the session
+        (psycopg sends no COMMIT for a connection with no transaction open) and wakes the relay."""
+        if self._events:
+            raise RuntimeError("events added to the unit of work would not be written before COMMIT")
+        self._committed = True
 
     async def queue_encoded(self, conn: psycopg.AsyncConnection[Any], batch: EncodedEvents) -> None:
         """The outbox's one fast path (see OutboxWriter): pre-encoded events of one type written now,

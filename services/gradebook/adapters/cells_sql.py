@@ -21,6 +21,7 @@ import psycopg
 
 from services.gradebook.adapters.idempotency_sql import CallKey, Stored
 from services.gradebook.adapters.journals_sql import JOURNAL, JournalRow
+from services.gradebook.adapters.pg import queue_begin
 from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
@@ -162,6 +163,8 @@ async def read_for_write(
     journal_id: uuid.UUID,
     column_ids: Sequence[str],
     recall: CallKey | None = None,
+    *,
+    begin: bool = False,
 ) -> WriteState:
     """The history-chain lock, then (WRITE_STATE) the journal's row (what access is decided on), its
     columns, roster, closed sections, the reply stored under the call's idempotency key and the
@@ -169,10 +172,13 @@ async def read_for_write(
     server, each with its own snapshot: WRITE_STATE reads after the lock is granted, so a concurrent
     twin of this call that held the lock has committed its reply by then, and no other writer of this
     journal changes the cells before this transaction ends. Nothing read here is used before the
-    caller has authorized on the journal."""
+    caller has authorized on the journal. `begin`: the connection is in autocommit mode
+    (pg.explicit_connection) and this round trip opens the transaction too."""
     key = (recall.subject, recall.operation, recall.key) if recall is not None else (None, None, None)
     async with conn.cursor(binary=True) as lock, conn.cursor(binary=True) as read:
         async with conn.pipeline():
+            if begin:
+                await queue_begin(conn)
             await lock.execute(LOCK_HEAD, (journal_id,))
             await read.execute(WRITE_STATE, (*key, journal_id, journal_id, pack_ids(column_ids), journal_id))
         head = await lock.fetchone()

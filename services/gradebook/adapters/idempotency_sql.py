@@ -32,6 +32,11 @@ REMEMBER = """
 INSERT INTO idempotency_keys (subject, operation, key, request_hash, response) VALUES (%b, %b, %b, %b, %b)
 ON CONFLICT DO NOTHING RETURNING key
 """
+# For a write that commits in the same round trip: a concurrent twin's key must abort the transaction
+# (a unique violation, `taken_by_twin`) rather than let it commit without its key.
+REMEMBER_OR_FAIL = """
+INSERT INTO idempotency_keys (subject, operation, key, request_hash, response) VALUES (%b, %b, %b, %b, %b)
+"""
 
 
 async def queue_recall(cursor: psycopg.AsyncCursor[Any], call: CallKey) -> None:
@@ -49,12 +54,22 @@ async def recall(conn: psycopg.AsyncConnection[Any], call: CallKey) -> Stored | 
         return await recalled(cur)
 
 
-async def queue_remember(cursor: psycopg.AsyncCursor[Any], call: CallKey, response: bytes) -> None:
-    await cursor.execute(REMEMBER, (call.subject, call.operation, call.key, call.request_hash, response))
+async def queue_remember(
+    cursor: psycopg.AsyncCursor[Any], call: CallKey, response: bytes, *, or_fail: bool = False
+) -> None:
+    await cursor.execute(
+        REMEMBER_OR_FAIL if or_fail else REMEMBER,
+        (call.subject, call.operation, call.key, call.request_hash, response),
+    )
+
+
+def taken_by_twin(error: psycopg.Error) -> bool:
+    """The error of REMEMBER_OR_FAIL when a concurrent call with the same key stored its reply first."""
+    return error.sqlstate == "23505" and error.diag.table_name == "idempotency_keys"
 
 
 async def remembered(cursor: psycopg.AsyncCursor[Any]) -> bool:
-    """False when a concurrent call with the same key stored its reply first."""
+    """False when a concurrent call with the same key stored its reply first (REMEMBER)."""
     return await cursor.fetchone() is not None
 
 

@@ -25,6 +25,35 @@ async def raw_connection(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
     return driver
 
 
+async def explicit_connection(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
+    """The session's connection in autocommit mode, for a caller that sends BEGIN (and possibly COMMIT)
+    itself inside its pipelines: psycopg's own BEGIN costs a round trip of its own, even in pipeline
+    mode (it syncs and waits before the first statement). Must be the session's first call (the mode is
+    set as the connection is taken); SQLAlchemy restores the pool's mode when the connection goes back,
+    after its reset's ROLLBACK. Until the caller's BEGIN, every statement would commit on its own."""
+    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    fairy = await connection.get_raw_connection()
+    driver = fairy.driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection) and driver.autocommit
+    return driver
+
+
+# Sent by the caller, never prepared: psycopg prepares a statement run 5 times on a connection, and a
+# transaction's control statements have nothing to plan.
+BEGIN = "BEGIN"
+COMMIT = "COMMIT"
+
+
+async def queue_begin(conn: psycopg.AsyncConnection[Any]) -> None:
+    async with conn.cursor() as cur:
+        await cur.execute(BEGIN, prepare=False)
+
+
+async def queue_commit(conn: psycopg.AsyncConnection[Any]) -> None:
+    async with conn.cursor() as cur:
+        await cur.execute(COMMIT, prepare=False)
+
+
 def sqlstate_of(error: BaseException) -> str | None:
     original = error.orig if isinstance(error, DBAPIError) else error
     return getattr(original, "sqlstate", None)

@@ -1,13 +1,16 @@
 """Writing marks: a whole column or grid at once, all-or-nothing, fit for the deadline rush.
 
-One call = one transaction and three round trips to the database: (1) one pipeline takes the journal's
-history-chain lock (which serialises its writers, so versions read under it are exact), then reads in
-one statement the journal (access), its columns, roster and closed sections, the idempotency key's
-stored reply and the current cells; the batch is then planned in the domain (every refused cell
-reported at once, a stale `expected_version` aborts it with the current values); (2) one pipeline
-writes the upsert, the history, the chain head, the outbox rows and the idempotency key; (3) the
-commit. A closed section is refused here with a clear message, and by the database's trigger for any
-path that bypasses the service.
+One call = one transaction and two round trips to the database: (1) one pipeline opens the
+transaction (BEGIN: the connection is in autocommit mode, so psycopg sends no BEGIN of its own in a
+round trip before it), takes the journal's history-chain lock (which serialises its writers, so versions
+read under it are exact), then reads in one statement the journal (access), its columns, roster and
+closed sections, the idempotency key's stored reply and the current cells; the batch is then planned in
+the domain (every refused cell reported at once, a stale `expected_version` aborts it with the current
+values); (2) one pipeline writes the upsert, the history, the chain head, the outbox rows and the
+idempotency key, and COMMITs. The commit takes a round trip of its own only when something follows the
+writes: a reopen grant opened on the ORM session, or a KG-06 profile's lock on final scores. A closed
+section is refused here with a clear message, and by the database's trigger for any path that bypasses
+the service.
 """
 
 from __future__ import annotations
@@ -27,9 +30,16 @@ from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, ValidationFailed
 from ejournal_platform.outbox import EncodedEvents
+from ejournal_regulation import get_profile
 from services.gradebook.adapters import cells_sql, idempotency_sql, journals_sql
 from services.gradebook.adapters.event_wire import mark_recorded_payloads
-from services.gradebook.adapters.pg import CLOSED_SQLSTATE, raw_connection, sqlstate_of
+from services.gradebook.adapters.pg import (
+    CLOSED_SQLSTATE,
+    explicit_connection,
+    queue_commit,
+    raw_connection,
+    sqlstate_of,
+)
 from services.gradebook.domain.cell_batch import Cell, plan, refusals
 from services.gradebook.domain.closed import section_closed
 from services.gradebook.domain.history_chain import Change, link_batch
@@ -140,9 +150,12 @@ async def apply_marks(
     *,
     state: cells_sql.WriteState | None = None,
     call: idempotency.CallKey | None = None,
+    commit: bool = False,
 ) -> MarkOutcome:
     """Validate and write inside the caller's unit of work (WriteMarks, an accepted dispute). `state`:
-    what WriteMarks has read already; `call`: store `pack_outcome` under its key with the writes."""
+    what WriteMarks has read already; `call`: store `pack_outcome` under its key with the writes;
+    `commit`: the caller does nothing after this but commit, so the transaction commits in the writes'
+    round trip (unless a reopen grant was opened on the ORM session: the unit of work commits it)."""
     _check_shape(cells)
     conn = await raw_connection(uow.session)
     keys = _keys(cells)
@@ -223,8 +236,14 @@ async def apply_marks(
         versions,
     )
     remembered = conn.cursor(binary=True) if call is not None else None
+    # COMMIT as the pipeline's last statement saves the commit's own round trip. It runs only if every
+    # statement before it succeeded (after an error the server skips the rest of the pipeline up to its
+    # sync, and the transaction stays open, failed, for the unit of work to roll back); so the key is
+    # stored strictly: a concurrent twin's key aborts this write rather than let it commit keyless.
+    commit_now = commit and grant is None
     try:
-        # Five statements, one round trip: on a busy machine every round trip is two context switches.
+        # Five statements (six with COMMIT), one round trip: on a busy machine every round trip is two
+        # context switches.
         async with conn.pipeline():
             await cells_sql.upsert_marks(
                 conn, journal.journal_id, now, principal.subject, columns, students, news, versions
@@ -248,14 +267,21 @@ async def apply_marks(
                 conn, EncodedEvents(MARK_RECORDED, f"journal/{journal.journal_id}", now, payloads)
             )
             if call is not None and remembered is not None:
-                await idempotency_sql.queue_remember(remembered, call, pack_outcome(outcome))
+                await idempotency_sql.queue_remember(
+                    remembered, call, pack_outcome(outcome), or_fail=commit_now
+                )
+            if commit_now:
+                await queue_commit(conn)
+                uow.committed_by_caller()
     except psycopg.Error as error:  # the service refuses first; the trigger is the backstop
         if sqlstate_of(error) == CLOSED_SQLSTATE:
             raise section_closed("cells") from None
+        if commit_now and idempotency_sql.taken_by_twin(error):
+            raise idempotency.TwinFirst from None
         raise
     if remembered is not None:
         async with remembered:
-            if not await idempotency_sql.remembered(remembered):
+            if not commit_now and not await idempotency_sql.remembered(remembered):
                 raise idempotency.TwinFirst
     outcome.touched_columns = {uuid.UUID(c) for c in set(columns)}
     return outcome
@@ -327,8 +353,10 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
     loaded: list[JournalView] = []
 
     async def work() -> MarkOutcome:
-        conn = await raw_connection(uow.session)
-        state = await cells_sql.read_for_write(conn, journal_uuid, _queried_columns(keys), recall=call)
+        conn = await explicit_connection(uow.session)  # BEGIN and COMMIT are this call's own
+        state = await cells_sql.read_for_write(
+            conn, journal_uuid, _queried_columns(keys), recall=call, begin=True
+        )
         row = state.journal
         found = None if row is None else await journals_sql.complete(conn, row, now.date(), subject or None)
         journal = authorize(principal, "journal.write", found)
@@ -336,8 +364,13 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
         loaded.append(journal)
         if (earlier := idempotency.accept(state.recalled, call)) is not None:
             raise idempotency.Replay(earlier)
-        outcome = await apply_marks(gb, uow, principal, journal, cells, reason, now, state=state, call=call)
-        if outcome.changed:
+        # Nothing follows the writes unless the profile locks the journal when final scores are set
+        # (lock_if_final_scores_set, KG-06): then the unit of work commits after it.
+        locks = get_profile(journal.profile_code).closing.rule == "on_final_score_set"
+        outcome = await apply_marks(
+            gb, uow, principal, journal, cells, reason, now, state=state, call=call, commit=not locks
+        )
+        if outcome.changed and locks:
             attestations = [
                 (uuid.UUID(c), uuid.UUID(f.section_id) if f.section_id else None)
                 for c, f in state.columns.items()

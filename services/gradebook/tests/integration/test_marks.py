@@ -4,11 +4,14 @@ optimistic concurrency, access from teaching load and substitution, the record k
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 import grpc
 import pytest
+from sqlalchemy.pool import QueuePool
 
+from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal.identity.v1 import events_pb2 as idn
 from ejournal_platform.grpc.status import error_info, field_violations
@@ -123,6 +126,70 @@ async def test_a_retry_with_the_same_key_returns_the_first_result_and_writes_onc
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await w.write(j, [(j.lessons[0], j.students[0], "78")], key=key)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_every_pooled_connection_is_back_in_transactions_after_writes_of_every_outcome(
+    w: World,
+) -> None:
+    """A write takes its connection in autocommit mode to send BEGIN and COMMIT itself; the pool must
+    get it back in transactional mode after every outcome, or the next use case on that connection
+    would commit statement by statement."""
+    j = await w.journal("kz-medical", students=2)
+    cell, key = (j.lessons[0], j.students[0]), new_id()
+    await w.write(j, [(*cell, "70")], key=key)  # written, committed in the pipeline
+    await w.write(j, [(*cell, "70")], key=key)  # replayed
+    await w.write(j, [(*cell, "70")])  # nothing changed: the key stored alone
+    for refused_write in (
+        w.write(j, [(*cell, "71")], versions=[0]),  # stale
+        w.write(j, [(*cell, "1000")]),  # off the scale
+        w.write(j, [(j.lessons[0], new_id(), "70")]),  # not on the roster
+    ):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await refused_write
+    pool = w.engine.sync_engine.pool
+    assert isinstance(pool, QueuePool)
+    pooled = pool.checkedin()
+    assert pooled > 0
+    async with contextlib.AsyncExitStack() as held:  # all at once: every pooled connection is lent
+        for _ in range(pooled):
+            connection = await held.enter_async_context(w.engine.connect())
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None and not driver.autocommit
+
+
+async def test_a_write_whose_key_a_twin_stores_first_while_it_runs_keeps_nothing(w: World) -> None:
+    """The write commits in its own round trip (COMMIT last in its pipeline), so a concurrent twin's key
+    must abort it rather than let it commit without its key. Made deterministic: the twin is a
+    transaction holding the key uncommitted (the write reads no key, then waits on it to store its own),
+    committed only once the write waits."""
+    import psycopg
+
+    j = await w.journal("kz-medical", students=1)
+    key = new_id()
+    url = w.url.replace("postgresql+psycopg://", "postgresql://")
+    async with await psycopg.AsyncConnection.connect(url) as twin:
+        await twin.execute(
+            "INSERT INTO idempotency_keys (subject, operation, key, request_hash, response)"
+            " VALUES (%s, 'WriteMarks', %s, %s, %s)",
+            (j.teacher_id, key, b"another request", b"its reply"),
+        )
+        write = asyncio.ensure_future(w.write(j, [(j.lessons[0], j.students[0], "70")], key=key))
+        waiting = "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s"
+        while not await w.sql(waiting, "%INSERT INTO idempotency_keys%"):
+            assert not write.done(), write.result()
+            await asyncio.sleep(0.05)
+        await twin.commit()
+    with pytest.raises(grpc.aio.AioRpcError) as refused:  # the twin was another request: refused
+        await write
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    written = await w.sql(
+        "SELECT (SELECT count(*) FROM marks WHERE journal_id = %s),"
+        " (SELECT count(*) FROM history WHERE journal_id = %s),"
+        " (SELECT count(*) FROM outbox WHERE subject = %s"
+        "  AND event_type = 'ejournal.gradebook.v1.MarkRecorded')",
+        j.journal_id, j.journal_id, f"journal/{j.journal_id}",
+    )  # fmt: skip
+    assert written[0] == (0, 0, 0), "the write committed without its key"
 
 
 async def test_two_writers_of_one_cell_one_wins_the_other_gets_the_current_value(w: World) -> None:
@@ -246,7 +313,6 @@ async def test_a_substitute_writes_under_their_own_login_on_behalf_of_the_absent
 
 @pytest.mark.rule("KG-06")
 async def test_a_withdrawn_teaching_load_withdraws_access(w: World) -> None:
-    from ejournal.curriculum.v1 import events_pb2 as cur
 
     j = await w.journal("kg-jasu", students=1)
     load_id = (await w.sql("SELECT load_id FROM journal_teachers WHERE journal_id = %s", j.journal_id))[0][0]

@@ -26,7 +26,7 @@ from ejournal_platform.consumer import received
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
-from ejournal_platform.inbox import claim
+from ejournal_platform.inbox import claim_fresh
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import ConsumerLag, observe_delivery
 from ejournal_platform.telemetry import record_consumed
@@ -64,8 +64,17 @@ async def stop_task(task: asyncio.Task[None], attempts: int = 20) -> None:
 
 
 def _delivery(msg: Msg, consumer: str) -> Delivery:
-    observe_delivery(consumer, msg.metadata.num_delivered or 1)
-    return Delivery(received(msg), msg.metadata.sequence.stream if msg.metadata.sequence else 0)
+    # The reply subject is $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.
+    # <pending>; nats-py's msg.metadata parses every token and builds a datetime, ~6 % of a rebuild's
+    # samples for the two numbers used here. The longer form (with a JetStream domain) goes to nats-py.
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9 and tokens[0] == "$JS" and tokens[1] == "ACK":
+        delivered, stream_seq = int(tokens[4]), int(tokens[5])
+    else:
+        delivered = msg.metadata.num_delivered or 1
+        stream_seq = msg.metadata.sequence.stream if msg.metadata.sequence else 0
+    observe_delivery(consumer, delivered)
+    return Delivery(received(msg), stream_seq)
 
 
 class BatchEventConsumer:
@@ -95,8 +104,7 @@ class BatchEventConsumer:
         self._redelivery = redelivery
 
     async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
-        claimed = claim(self._inbox, self.name, [d.event for d in deliveries])
-        fresh = {str(row[0]) for row in (await uow.session.execute(claimed)).all()}
+        fresh = await claim_fresh(uow.session, self._inbox, self.name, [d.event for d in deliveries])
         applied = []
         for delivery in deliveries:
             if delivery.event.id in fresh:

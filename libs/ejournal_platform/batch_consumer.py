@@ -159,6 +159,27 @@ class BatchEventConsumer:
             except Exception as error:  # already acknowledged, or the connection is gone
                 log.debug("nak failed", consumer=self.name, error=repr(error))
 
+    async def _fetch(self, sub: JetStreamContext.PullSubscription, lag: ConsumerLag) -> list[Msg]:
+        """The next batch; empty when none came within a second or the fetch failed (logged)."""
+        try:
+            await lag.observe()
+            return await sub.fetch(self._batch, timeout=1)
+        except TimeoutError:
+            return []
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
+            await asyncio.sleep(0.25)
+            return []
+
+    async def _give_back_ahead(self, ahead: asyncio.Task[list[Msg]]) -> None:
+        """A batch fetched ahead and never applied goes back at once, as a stopped batch does."""
+        ahead.cancel()
+        await asyncio.gather(ahead, return_exceptions=True)
+        if not ahead.cancelled() and ahead.exception() is None:
+            await asyncio.wait_for(asyncio.shield(self._give_back(ahead.result())), timeout=2)
+
     def config(self) -> ConsumerConfig:
         return ConsumerConfig(
             durable_name=self.name,
@@ -189,22 +210,16 @@ class BatchEventConsumer:
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, 5.0)
         lag = ConsumerLag(self._js, self.stream, self.name)
+        # The next batch is fetched while this one is applied: its messages travel while PostgreSQL
+        # works, and the loop finds them waiting instead of asking and sleeping once more per batch.
+        # Batches are still applied one after the other, in stream order.
+        ahead = asyncio.create_task(self._fetch(sub, lag))
         try:
             while True:
+                msgs = await ahead
+                _raise_if_cancelling()
+                ahead = asyncio.create_task(self._fetch(sub, lag))
                 try:
-                    await lag.observe()
-                    msgs = await sub.fetch(self._batch, timeout=1)
-                except TimeoutError:
-                    _raise_if_cancelling()
-                    continue
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
-                    await asyncio.sleep(0.25)
-                    continue
-                try:
-                    _raise_if_cancelling()
                     await self.handle_batch(msgs)
                 except asyncio.CancelledError:
                     # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
@@ -212,6 +227,7 @@ class BatchEventConsumer:
                     await asyncio.wait_for(asyncio.shield(self._give_back(msgs)), timeout=2)
                     raise
         finally:
+            await self._give_back_ahead(ahead)
             started = time.monotonic()
             try:
                 await asyncio.wait_for(asyncio.shield(sub.unsubscribe()), timeout=2)

@@ -26,7 +26,7 @@ from ejournal_platform.consumer import received
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
-from ejournal_platform.inbox import claim
+from ejournal_platform.inbox import claim_fresh
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import ConsumerLag, observe_delivery
 from ejournal_platform.telemetry import record_consumed
@@ -64,8 +64,17 @@ async def stop_task(task: asyncio.Task[None], attempts: int = 20) -> None:
 
 
 def _delivery(msg: Msg, consumer: str) -> Delivery:
-    observe_delivery(consumer, msg.metadata.num_delivered or 1)
-    return Delivery(received(msg), msg.metadata.sequence.stream if msg.metadata.sequence else 0)
+    # The reply subject is $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.
+    # <pending>; nats-py's msg.metadata parses every token and builds a datetime, ~6 % of a rebuild's
+    # samples for the two numbers used here. The longer form (with a JetStream domain) goes to nats-py.
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9 and tokens[0] == "$JS" and tokens[1] == "ACK":
+        delivered, stream_seq = int(tokens[4]), int(tokens[5])
+    else:
+        delivered = msg.metadata.num_delivered or 1
+        stream_seq = msg.metadata.sequence.stream if msg.metadata.sequence else 0
+    observe_delivery(consumer, delivered)
+    return Delivery(received(msg), stream_seq)
 
 
 class BatchEventConsumer:
@@ -95,8 +104,7 @@ class BatchEventConsumer:
         self._redelivery = redelivery
 
     async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
-        claimed = claim(self._inbox, self.name, [d.event for d in deliveries])
-        fresh = {str(row[0]) for row in (await uow.session.execute(claimed)).all()}
+        fresh = await claim_fresh(uow.session, self._inbox, self.name, [d.event for d in deliveries])
         applied = []
         for delivery in deliveries:
             if delivery.event.id in fresh:
@@ -151,6 +159,27 @@ class BatchEventConsumer:
             except Exception as error:  # already acknowledged, or the connection is gone
                 log.debug("nak failed", consumer=self.name, error=repr(error))
 
+    async def _fetch(self, sub: JetStreamContext.PullSubscription, lag: ConsumerLag) -> list[Msg]:
+        """The next batch; empty when none came within a second or the fetch failed (logged)."""
+        try:
+            await lag.observe()
+            return await sub.fetch(self._batch, timeout=1)
+        except TimeoutError:
+            return []
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
+            await asyncio.sleep(0.25)
+            return []
+
+    async def _give_back_ahead(self, ahead: asyncio.Task[list[Msg]]) -> None:
+        """A batch fetched ahead and never applied goes back at once, as a stopped batch does."""
+        ahead.cancel()
+        await asyncio.gather(ahead, return_exceptions=True)
+        if not ahead.cancelled() and ahead.exception() is None:
+            await asyncio.wait_for(asyncio.shield(self._give_back(ahead.result())), timeout=2)
+
     def config(self) -> ConsumerConfig:
         return ConsumerConfig(
             durable_name=self.name,
@@ -181,22 +210,16 @@ class BatchEventConsumer:
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, 5.0)
         lag = ConsumerLag(self._js, self.stream, self.name)
+        # The next batch is fetched while this one is applied: its messages travel while PostgreSQL
+        # works, and the loop finds them waiting instead of asking and sleeping once more per batch.
+        # Batches are still applied one after the other, in stream order.
+        ahead = asyncio.create_task(self._fetch(sub, lag))
         try:
             while True:
+                msgs = await ahead
+                _raise_if_cancelling()
+                ahead = asyncio.create_task(self._fetch(sub, lag))
                 try:
-                    await lag.observe()
-                    msgs = await sub.fetch(self._batch, timeout=1)
-                except TimeoutError:
-                    _raise_if_cancelling()
-                    continue
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    log.warning("consumer fetch failed", consumer=self.name, error=repr(error))
-                    await asyncio.sleep(0.25)
-                    continue
-                try:
-                    _raise_if_cancelling()
                     await self.handle_batch(msgs)
                 except asyncio.CancelledError:
                     # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
@@ -204,6 +227,7 @@ class BatchEventConsumer:
                     await asyncio.wait_for(asyncio.shield(self._give_back(msgs)), timeout=2)
                     raise
         finally:
+            await self._give_back_ahead(ahead)
             started = time.monotonic()
             try:
                 await asyncio.wait_for(asyncio.shield(sub.unsubscribe()), timeout=2)

@@ -25,8 +25,10 @@ from typing import Any
 
 from sqlalchemy import DateTime, Table, Text, Uuid, bindparam, column, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
+from ejournal_platform.binary_statements import BinaryStatement
 from ejournal_platform.events import ReceivedEvent
 
 # An event without a readable ce-time (none of ours; a hand-published test message) is claimed in the
@@ -45,6 +47,11 @@ def event_time(event: ReceivedEvent) -> datetime:
     return time if time.tzinfo else time.replace(tzinfo=UTC)
 
 
+def _first_deliveries(events: Sequence[ReceivedEvent]) -> list[ReceivedEvent]:
+    first = {event.id: event for event in reversed(events)}  # one row per id, its first delivery
+    return list(reversed(first.values()))
+
+
 def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> ReturningInsert[Any]:
     """INSERT ... RETURNING event_id: the ids returned are the events this transaction may apply.
 
@@ -52,8 +59,7 @@ def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> Retur
     shape whatever the batch's size and SQLAlchemy compiles it once per consumer: a VALUES row per id
     was a new statement for every batch size, and compiling ~500 rows anew took more time than the
     projections themselves (docs/perf/README.md, lane lag)."""
-    first = {event.id: event for event in reversed(events)}  # one row per id, its first delivery
-    ordered = list(reversed(first.values()))
+    ordered = _first_deliveries(events)
     ids = bindparam("event_ids", [uuid.UUID(e.id) for e in ordered], type_=ARRAY(Uuid()))
     times = bindparam("event_times", [event_time(e) for e in ordered], type_=ARRAY(DateTime(timezone=True)))
     claimed = (
@@ -80,3 +86,24 @@ def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> Retur
         .on_conflict_do_nothing()
         .returning(inbox.c.event_id)
     )
+
+
+_BINARY_CLAIMS: dict[tuple[int, str], BinaryStatement] = {}
+
+
+async def claim_fresh(
+    session: AsyncSession, inbox: Table, consumer: str, events: Sequence[ReceivedEvent]
+) -> set[str]:
+    """The same claim, run in the session's transaction with binary parameters (binary_statements.py:
+    a batch's ids and times rendered as text cost more than its projections); the ids it may apply."""
+    statement = _BINARY_CLAIMS.get((id(inbox), consumer))
+    if statement is None:
+        statement = _BINARY_CLAIMS.setdefault(
+            (id(inbox), consumer), BinaryStatement(claim(inbox, consumer, []))
+        )
+    ordered = _first_deliveries(events)
+    rows = await statement.execute(
+        session,
+        {"event_ids": [uuid.UUID(e.id) for e in ordered], "event_times": [event_time(e) for e in ordered]},
+    )
+    return {str(row[0]) for row in rows}

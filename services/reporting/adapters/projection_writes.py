@@ -19,6 +19,7 @@ from sqlalchemy import JSON, Table, bindparam, case, func, literal_column, selec
 from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.binary_statements import BinaryStatement, sendable_in_binary
 from services.reporting.adapters import workflow_models as wm
 
 Merge = Callable[[Table, Any], Any]
@@ -51,6 +52,11 @@ class Upsert:
             rows = func.unnest(*arrays).table_valued(*self.columns).render_derived()
             source = select(*(rows.c[name] for name in self.columns))
             self.set_based = self._on_conflict(insert(self.table).from_select(list(self.columns), source))
+        # Its column arrays sent in binary (ejournal_platform/binary_statements.py: text rendering of the
+        # arrays was the largest single cost of a rebuild).
+        self.binary: BinaryStatement | None = None
+        if self.set_based is not None and sendable_in_binary(self.set_based):
+            self.binary = BinaryStatement(self.set_based)
 
     def _on_conflict(self, statement: Insert) -> Insert:
         update = {
@@ -84,8 +90,13 @@ class Upsert:
 
     async def _write_run(self, session: AsyncSession, run: Sequence[Mapping[str, Any]]) -> None:
         assert self.set_based is not None
-        if run:
-            await session.execute(self.set_based, {name: [row[name] for row in run] for name in self.columns})
+        if not run:
+            return
+        arrays = {name: [row[name] for row in run] for name in self.columns}
+        if self.binary is not None:
+            await self.binary.execute(session, arrays)
+        else:
+            await session.execute(self.set_based, arrays)
 
 
 def earliest(column: str) -> Merge:

@@ -100,10 +100,11 @@ class ReadModelConsumers:
     async def backlog(self) -> list[Backlog]:
         return [
             replace(backlog, dead_letters=await dead_letters.count(self.js, backlog.consumer))
-            for backlog in await self._backlog()
+            for backlog in await self.positions()
         ]
 
-    async def _backlog(self) -> list[Backlog]:
+    async def positions(self) -> list[Backlog]:
+        """Each consumer's pending and unacknowledged counts, without its dead letters."""
         result = []
         for consumer in self.consumers:
             try:

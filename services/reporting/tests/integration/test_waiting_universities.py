@@ -1,0 +1,119 @@
+"""A read-model row that arrives before the structure it names waits for its university (issue 18); it
+is filled when that structure arrives, link by link along a chain, and only the rows naming what a
+statement touched are re-asked (issue 19: 0007 re-updated every waiting row on each anchor statement,
+and two consumers doing so at once deadlocked; the failed batch fell back to one event at a time)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from ejournal_platform.db import make_engine
+from ejournal_platform.testing.fixtures import Databases
+
+pytestmark = pytest.mark.integration
+
+UNIT = (
+    "INSERT INTO rm_structure_unit (unit_id, kind, parent_id, defined_at)"
+    " VALUES (:unit, :kind, :parent, now())"
+)
+JOURNAL = "INSERT INTO rm_journal (journal_id, faculty_id) VALUES (:journal, :faculty)"
+MARK = (
+    "INSERT INTO rm_mark (journal_id, column_id, student_id, value) VALUES (:journal, 'c1', :student, '5')"
+    " ON CONFLICT (journal_id, column_id, student_id) DO UPDATE SET value = excluded.value"
+)
+
+
+@pytest.fixture
+async def engine(databases: Databases) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(databases.fresh("reporting"))
+    yield engine
+    await engine.dispose()
+
+
+async def universities(conn: AsyncConnection, sql: str) -> dict[str, str | None]:
+    return {row[0]: row[1] for row in (await conn.execute(text(sql))).all()}
+
+
+async def test_a_chain_waiting_for_its_faculty_is_filled_when_it_arrives(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        # Out of order: marks, their journal, a group and its department, all before the faculty.
+        for student in ("s1", "s2"):
+            await conn.execute(text(MARK), {"journal": "j-1", "student": student})
+        await conn.execute(text(MARK), {"journal": "j-other", "student": "s1"})
+        await conn.execute(text(JOURNAL), {"journal": "j-1", "faculty": "dep-1"})
+        await conn.execute(text(UNIT), {"unit": "grp-1", "kind": "group", "parent": "dep-1"})
+        await conn.execute(text(UNIT), {"unit": "dep-1", "kind": "department", "parent": "fac-1"})
+        assert set((await universities(conn, "SELECT journal_id, university_id FROM rm_mark")).values()) == {
+            None
+        }
+    async with engine.begin() as conn:
+        before = await universities(conn, "SELECT journal_id || student_id, xmin::text FROM rm_mark")
+        await conn.execute(text(UNIT), {"unit": "fac-1", "kind": "faculty", "parent": "uni-1"})
+    async with engine.connect() as conn:
+        units = await universities(conn, "SELECT unit_id, university_id FROM rm_structure_unit")
+        # The faculty's own row waits for the university's row; what it places does not (0007's rule).
+        assert units == {"fac-1": None, "dep-1": "uni-1", "grp-1": "uni-1"}
+        assert await universities(conn, "SELECT journal_id, university_id FROM rm_journal") == {
+            "j-1": "uni-1"
+        }
+        marks = await universities(conn, "SELECT journal_id || student_id, university_id FROM rm_mark")
+        assert marks == {"j-1s1": "uni-1", "j-1s2": "uni-1", "j-others1": None}
+        after = await universities(conn, "SELECT journal_id || student_id, xmin::text FROM rm_mark")
+        assert after["j-others1"] == before["j-others1"], "a mark waiting for another journal is not touched"
+        assert after["j-1s1"] != before["j-1s1"]
+
+
+async def done_or_blocked(statement: asyncio.Task[object], engine: AsyncEngine) -> None:
+    """Wait until the statement has finished or is waiting for a lock (a fact, not a guess at time)."""
+    blocked = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    # Autocommit: a transaction would keep reading its first snapshot of pg_stat_activity.
+    async with engine.connect() as observer:
+        await observer.execution_options(isolation_level="AUTOCOMMIT")
+        while not statement.done() and not (await observer.execute(blocked)).scalar_one():
+            await asyncio.sleep(0.01)
+
+
+async def deadlocks_between_two_consumers(engine: AsyncEngine) -> bool:
+    """The gradebook's consumer re-records a mark of a journal still waiting, then opens another journal;
+    meanwhile the curriculum's consumer defines an unrelated faculty. Under 0007 the faculty's pass
+    locks the waiting journal and then waits for the mark, and the journal's pass waits for the
+    waiting journal: PostgreSQL fails one of them. True when it did."""
+    async with engine.begin() as conn:
+        await conn.execute(text(JOURNAL), {"journal": "j-waiting", "faculty": "fac-late"})
+        await conn.execute(text(MARK), {"journal": "j-waiting", "student": "s1"})
+    async with engine.connect() as gradebook, engine.connect() as curriculum:
+        await gradebook.begin()
+        await curriculum.begin()
+        await gradebook.execute(text(MARK), {"journal": "j-waiting", "student": "s1"})
+        faculty = asyncio.create_task(
+            curriculum.execute(text(UNIT), {"unit": "fac-other", "kind": "faculty", "parent": "uni-1"})
+        )
+        await done_or_blocked(faculty, engine)  # 0007: blocked on the mark
+        journal = asyncio.create_task(gradebook.execute(text(JOURNAL), {"journal": "j-new", "faculty": "x"}))
+        results = await asyncio.gather(faculty, journal, return_exceptions=True)
+        failures = [result for result in results if isinstance(result, BaseException)]
+        for failure in failures:
+            assert isinstance(failure, DBAPIError) and "deadlock" in str(failure), failure
+        return bool(failures)
+
+
+async def test_two_consumers_filling_at_once_do_not_deadlock(engine: AsyncEngine) -> None:
+    assert not await deadlocks_between_two_consumers(engine)
+
+
+async def test_the_deadlock_is_real_under_the_whole_table_pass(databases: Databases) -> None:
+    """The same two consumers on migration 0008's schema (0007's pass): proves the test above can fail."""
+    engine = make_engine(databases.migrated_to("reporting", "0008_outbox_partitions"))
+    try:
+        assert await deadlocks_between_two_consumers(engine)
+    finally:
+        await engine.dispose()

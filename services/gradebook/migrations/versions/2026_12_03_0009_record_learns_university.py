@@ -11,8 +11,8 @@ its lessons, control events, sub-units and integrated statements) and an enrollm
 when the structure unit that places them arrives.
 
 The guards let exactly that change through and nothing else: an UPDATE whose sole difference is
-university_id going from NULL to a value (`ejournal_only_routed`); every other update is refused as
-before. The university is not hashed: the history chain and VerifyJournal are unchanged.
+university_id going from NULL to a value, made with the table owner's rights (`ejournal_only_routed`:
+the routing functions', not the service role's); every other update is refused as before. The university is not hashed: the history chain and VerifyJournal are unchanged.
 
 The routing reads only the unrouted rows: the partitioned tables by the journal's term (one partition)
 and journal id (their primary keys' prefix), the others through small partial indexes of the rows whose
@@ -30,11 +30,16 @@ down_revision = "0008_outbox_partitions"
 branch_labels = None
 depends_on = None
 
-# The one change the record's guards allow: a row learning its university, everything else equal.
+# The one change the record's guards allow: a row learning its university, everything else equal, made
+# with the table owner's rights — that is, by the routing functions below (SECURITY DEFINER) or a
+# migration; the service's role, which may update some of these tables (marks, columns, counters), may
+# not make even this change itself.
 ONLY_ROUTED = """
-CREATE FUNCTION ejournal_only_routed(p_old jsonb, p_new jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION ejournal_only_routed(p_table oid, p_old jsonb, p_new jsonb) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT p_old ->> 'university_id' IS NULL AND p_new ->> 'university_id' IS NOT NULL
        AND (p_old - 'university_id') = (p_new - 'university_id')
+       AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = p_table), 'MEMBER')
 $$;
 """
 
@@ -42,7 +47,7 @@ $$;
 GUARDS = """
 CREATE OR REPLACE FUNCTION ejournal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND ejournal_only_routed(to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF TG_OP = 'UPDATE' AND TG_LEVEL = 'ROW' AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'EJ009';
@@ -50,7 +55,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ejournal_grant_ends_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF OLD.ended_at IS NOT NULL AND NOT ejournal_only_routed(to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF OLD.ended_at IS NOT NULL AND NOT ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RAISE EXCEPTION 'an ended reopen grant cannot change' USING ERRCODE = 'EJ005';
     END IF;
     RETURN NEW;
@@ -58,7 +63,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ejournal_column_frozen_when_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND ejournal_only_routed(to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF TG_OP = 'UPDATE' AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RETURN NEW;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
@@ -83,7 +88,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ejournal_closed_stays_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND ejournal_only_routed(to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF TG_OP = 'UPDATE' AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RETURN NEW;  -- a counter, section or journal learning its university: nothing else moves
     END IF;
     IF TG_TABLE_NAME = 'sections' THEN
@@ -122,7 +127,7 @@ END $$;
 
 -- Statement-level over transition tables: the hot path (nothing closed) is untouched; a statement that
 -- touches a closed section or locked journal passes only when every row of it just learns its journal's
--- university and nothing else changes.
+-- university and nothing else changes, with the owner's rights (the routing function's).
 CREATE OR REPLACE FUNCTION ejournal_closed_cells_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     touched text := CASE TG_OP
@@ -151,6 +156,7 @@ BEGIN
                            WHERE n.university_id IS NULL OR n.university_id IS DISTINCT FROM j.university_id)
            AND NOT EXISTS (SELECT to_jsonb(n) - 'university_id' FROM new_rows n
                            EXCEPT ALL SELECT to_jsonb(o) - 'university_id' FROM old_rows o)
+           AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'MEMBER')
         INTO routed;
         IF routed THEN
             RETURN NULL;

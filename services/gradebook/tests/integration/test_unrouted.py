@@ -106,6 +106,13 @@ async def test_every_other_update_of_the_record_stays_refused(w: World) -> None:
         )
         == "EJ005"
     )
+    # Nor any other unrouted row the guards protect: only the owner's routing may make that change.
+    frozen_column = "UPDATE columns SET university_id = %s WHERE journal_id = %s AND column_id = %s"
+    assert await refused(w, frozen_column, wrong, j.journal_id, j.lessons[0], as_service=True) == "EJ005"
+    assert (
+        await refused(w, "UPDATE statement_counters SET university_id = %s", wrong, as_service=True)
+        == "EJ009"
+    )
     await define_structure(w, structure)
     university = structure[0][0]
     # The service's role has no UPDATE on history at all; the superuser is stopped by the trigger.

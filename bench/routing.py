@@ -96,7 +96,7 @@ def _round(conn: psycopg.Connection[Any], way: str, term: uuid.UUID) -> float:
 
 
 def main() -> None:
-    rounds = report.size(9, 1)
+    rounds = report.size(21, 1)
     rows = STUDENTS * COLUMNS * len(RECORD)
     timings: dict[str, list[float]] = {"ours": [], "raw": []}
     with servers() as s:

@@ -44,6 +44,8 @@ $$;
 """
 
 # The guards of migrations 0002 and 0003, each with that one exception (bodies otherwise unchanged).
+# Where a guard runs on every update of its table (sections, columns, journals, counters), the cheap
+# test of the column comes first, so an ordinary update does not build the rows' JSON.
 GUARDS = """
 CREATE OR REPLACE FUNCTION ejournal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -63,7 +65,8 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ejournal_column_frozen_when_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF TG_OP = 'UPDATE' AND OLD.university_id IS NULL AND NEW.university_id IS NOT NULL
+       AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RETURN NEW;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
@@ -88,7 +91,8 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ejournal_closed_stays_closed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
+    IF TG_OP = 'UPDATE' AND OLD.university_id IS NULL AND NEW.university_id IS NOT NULL
+       AND ejournal_only_routed(TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RETURN NEW;  -- a counter, section or journal learning its university: nothing else moves
     END IF;
     IF TG_TABLE_NAME = 'sections' THEN

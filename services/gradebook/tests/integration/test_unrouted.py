@@ -13,7 +13,7 @@ import pytest
 from deploy.ops.unrouted import unrouted
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
-from services.gradebook.tests.integration.test_closing import close, fill_current
+from services.gradebook.tests.integration.test_closing import close, fill_current, grant
 from services.gradebook.tests.integration.test_history import verify
 from services.gradebook.tests.integration.test_tenancy import admin_sql, record_attendance
 from services.gradebook.tests.world import JournalSetup, World, new_id
@@ -32,8 +32,9 @@ async def define_structure(w: World, units: list[tuple[str, str, str]]) -> None:
 
 
 async def unplaced_journal_with_a_record(w: World) -> tuple[JournalSetup, list[tuple[str, str, str]]]:
-    """A journal written, disputed, substituted and closed before any unit of its structure arrived;
-    returns it and the structure that places it (university > faculty > department, specialty > group)."""
+    """A journal written, disputed, substituted, closed, then reopened and corrected under a grant that
+    has ended, all before any unit of its structure arrived; returns it and the structure that places it
+    (university > faculty > department, specialty > group)."""
     university, faculty, department, specialty, group = new_id(), new_id(), new_id(), new_id(), new_id()
     j = await w.journal(students=2, faculty_id=faculty, department_id=department, group_id=group)
     await fill_current(w, j)
@@ -48,6 +49,10 @@ async def unplaced_journal_with_a_record(w: World) -> tuple[JournalSetup, list[t
         metadata=w.teacher(j.teacher_id),
     )
     await close(w, j, "current")  # a statement, its counter, and marks the closing guard freezes
+    case = new_id()
+    await grant(w, j, "current", case)  # a reopen grant and its append-only log
+    await w.write(j, [(j.lessons[0], j.students[0], "90")], reason="дата қате")  # a correction under it
+    await w.rpc.EndReopen(pb.EndReopenRequest(case_id=case, reason="submitted"), metadata=w.service())
     structure = [
         (university, "university", ""),
         (faculty, "faculty", university),

@@ -7,12 +7,15 @@ through exactly that change: any other update of the record stays refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 
 from deploy.ops.unrouted import unrouted
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+from services.gradebook.tests.integration.test_checkin import at_lesson, code_for, scan
 from services.gradebook.tests.integration.test_closing import close, fill_current, grant
 from services.gradebook.tests.integration.test_history import verify
 from services.gradebook.tests.integration.test_tenancy import admin_sql, record_attendance
@@ -32,13 +35,16 @@ async def define_structure(w: World, units: list[tuple[str, str, str]]) -> None:
 
 
 async def unplaced_journal_with_a_record(w: World) -> tuple[JournalSetup, list[tuple[str, str, str]]]:
-    """A journal written, disputed, substituted, closed, then reopened and corrected under a grant that
-    has ended, all before any unit of its structure arrived; returns it and the structure that places it
-    (university > faculty > department, specialty > group)."""
+    """A journal written, attended, checked in to, disputed, substituted, closed, then reopened and
+    corrected under a grant that has ended, all before any unit of its structure arrived; returns it and
+    the structure that places it (university > faculty > department, specialty > group)."""
     university, faculty, department, specialty, group = new_id(), new_id(), new_id(), new_id(), new_id()
     j = await w.journal(students=2, faculty_id=faculty, department_id=department, group_id=group)
     await fill_current(w, j)
     await record_attendance(w, j)
+    at_lesson(w, j, "kz-medical", 1, index=1)  # a student's QR check-in at the second lesson
+    await scan(w, j, j.students[1], await code_for(w, j, j.lessons[1]))
+    w.clock.offset = timedelta()
     await w.substitute(j, new_id())
     dispute = await w.rpc.OpenDispute(
         pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=j.lessons[0], message="Мен 80 алдым"),

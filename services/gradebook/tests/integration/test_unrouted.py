@@ -7,7 +7,9 @@ through exactly that change: any other update of the record stays refused."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -15,6 +17,8 @@ import pytest
 from deploy.ops.unrouted import unrouted
 from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
+from ejournal_platform.migrations import upgrade
+from ejournal_platform.testing.fixtures import Databases
 from services.gradebook.tests.integration.test_checkin import at_lesson, code_for, scan
 from services.gradebook.tests.integration.test_closing import close, fill_current, grant
 from services.gradebook.tests.integration.test_history import verify
@@ -22,6 +26,8 @@ from services.gradebook.tests.integration.test_tenancy import admin_sql, record_
 from services.gradebook.tests.world import JournalSetup, World, new_id
 
 pytestmark = pytest.mark.integration
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 async def define_structure(w: World, units: list[tuple[str, str, str]]) -> None:
@@ -141,3 +147,42 @@ async def test_every_other_update_of_the_record_stays_refused(w: World) -> None:
     assert await admin_sql(
         w, "SELECT DISTINCT university_id::text FROM marks WHERE journal_id = %s", j.journal_id
     ) == [(university,)]
+
+
+def test_the_migration_routes_the_rows_that_waited_before_it(databases: Databases) -> None:
+    """Under 0008 a journal learned its university and its record kept NULL: migration 0009 routes it
+    once, its history's hashes untouched."""
+    url = databases.empty()
+    upgrade(MIGRATIONS, url, "0008_outbox_partitions")
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    journal, term, faculty, university = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    column, student = uuid.uuid4(), uuid.uuid4()
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO journals (journal_id, term_id, course_unit_id, group_id, lesson_type,"
+            " profile_code, faculty_id)"
+            " VALUES (%s, %s, gen_random_uuid(), gen_random_uuid(), 'practical', 'kz-medical', %s)",
+            (journal, term, faculty),
+        )
+        conn.execute(
+            "INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by,"
+            " term_id) VALUES (%s, %s, %s, '80', 1, now(), 't', %s)",
+            (journal, column, student, term),
+        )
+        conn.execute(
+            "INSERT INTO history (journal_id, position, kind, column_id, student_id, new_value, author_id,"
+            " recorded_at, prev_hash, hash, term_id)"
+            " VALUES (%s, 1, 'mark', %s, %s, '80', 't', now(), '\\x00', '\\xab', %s)",
+            (journal, column, student, term),
+        )
+        conn.execute(
+            "INSERT INTO names (name_id, kind, title, parent_id, defined_at)"
+            " VALUES (%s, 'faculty', 'F', %s, now())",
+            (faculty, university),
+        )  # the journal learns it; under 0008 its rows do not
+        waiting = "SELECT (SELECT university_id FROM marks), (SELECT university_id FROM history)"
+        assert conn.execute(waiting).fetchone() == (None, None)
+    upgrade(MIGRATIONS, url)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        assert conn.execute(waiting).fetchone() == (university, university)
+        assert conn.execute("SELECT hash FROM history").fetchone() == (b"\xab",)

@@ -1,8 +1,9 @@
 """Rows that cannot be routed by university (issue 18, docs/scale.md "Tenancy"): per service database,
 every table with a `university_id` column and how many of its rows do not know their university yet
 (NULL, or workflow's "" for unknown), marking the append-only ones — the record (history, statements)
-is never rewritten, so its rows stored before their faculty arrived stay unrouted for good. Read-only;
-run it before moving a university to its own shard, or to watch the count fall as structures arrive.
+is rewritten only to learn its university when its structure arrives (gradebook migration 0009), so a
+row counted here waits for a structure unit that has not arrived. Read-only; run it before moving a
+university to its own shard, or to watch the count fall as structures arrive.
 
     python -m deploy.ops.unrouted --database gradebook=postgresql://… [--database …]
     (without --database: every database of EJOURNAL_BACKUP_DATABASE_URLS / the backup tool's file)

@@ -316,3 +316,11 @@ Index("ix_disputes_journal", disputes.c.journal_id)
 Index("ix_disputes_student", disputes.c.student_id)
 Index("uq_disputes_open_cell", disputes.c.journal_id, disputes.c.column_id, disputes.c.student_id,
       unique=True, postgresql_where=disputes.c.status == "open")  # fmt: skip
+# The rows still waiting for their university (migration 0009 routes them when their journal learns it).
+Index("ix_checkins_unrouted", checkins.c.journal_id, postgresql_where=checkins.c.university_id.is_(None))
+Index("ix_reopen_grants_unrouted", reopen_grants.c.journal_id,
+      postgresql_where=reopen_grants.c.university_id.is_(None))  # fmt: skip
+Index("ix_reopen_grant_log_unrouted", reopen_grant_log.c.journal_id,
+      postgresql_where=reopen_grant_log.c.university_id.is_(None))  # fmt: skip
+Index("ix_statement_counters_unrouted", statement_counters.c.term_id,
+      postgresql_where=statement_counters.c.university_id.is_(None))  # fmt: skip

@@ -89,15 +89,45 @@ class Derived:
     index: bool = False
 
 
-def trigger_function_sql(derived: Derived, column_type: str) -> str:
+def trigger_function_sql(
+    derived: Derived, column_type: str, waits_for: tuple[tuple[str, str], ...] = ()
+) -> str:
+    """The BEFORE trigger's function. `waits_for` names the parents a row may wait for, as (the parent's
+    table, the row's column naming it): a row that finds no university takes a shared lock on each
+    (`anchor_lock_sql`) and asks once more, so a parent being placed by a concurrent transaction is
+    either seen now or, committed after, fills this row itself (its exclusive lock waits for ours)."""
+    source = f"({derived.source.format(row='NEW')})::{column_type}"
+    locks = "".join(
+        f"\n            PERFORM {anchor_lock_sql(anchor, f'NEW.{column}', shared=True)};"
+        for anchor, column in waits_for
+    )
+    retry = (
+        f"""
+        IF NEW.university_id IS NULL THEN{locks}
+            NEW.university_id := {source};
+        END IF;"""
+        if waits_for
+        else ""
+    )
     return f"""
 CREATE OR REPLACE FUNCTION {derived.table}_fill_university_id() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.university_id IS NULL THEN
-        NEW.university_id := ({derived.source.format(row="NEW")})::{column_type};
+        NEW.university_id := {source};{retry}
     END IF;
     RETURN NEW;
 END $$"""
+
+
+def anchor_lock_sql(anchor: str, key: str, *, shared: bool) -> str:
+    """A transaction-scoped advisory lock on one parent row's key, whether or not the row exists yet.
+
+    Under READ COMMITTED a child inserted beside its parent's uncommitted insert sees no parent, and
+    the parent's fill of its waiting children sees no child: both commit and the child waits for ever.
+    Children take the lock shared and parents exclusive, so one of the two waits for the other's commit
+    and then sees it. (A NULL key takes no lock: the lock functions are strict.)"""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    return f"{function}(hashtext('{anchor}'), hashtext({key}))"
 
 
 def add_derived_university_id(derived: Derived, column_type: str = "text") -> None:

@@ -1,7 +1,8 @@
 """A read-model row that arrives before the structure it names waits for its university (issue 18); it
 is filled when that structure arrives, link by link along a chain, and only the rows naming what a
 statement touched are re-asked (issue 19: 0007 re-updated every waiting row on each anchor statement,
-and two consumers doing so at once deadlocked; the failed batch fell back to one event at a time)."""
+and two consumers doing so at once deadlocked; the failed batch fell back to one event at a time).
+A row and its parent written at once by two transactions do not miss each other (0010)."""
 
 from __future__ import annotations
 
@@ -115,5 +116,48 @@ async def test_the_deadlock_is_real_under_the_whole_table_pass(databases: Databa
     engine = make_engine(databases.migrated_to("reporting", "0008_outbox_partitions"))
     try:
         assert await deadlocks_between_two_consumers(engine)
+    finally:
+        await engine.dispose()
+
+
+async def journal_after_a_race(engine: AsyncEngine, *, faculty_first: bool) -> str | None:
+    """The gradebook's consumer opens a journal while the curriculum's defines its faculty, neither
+    committed when the other writes; the second writer's statement runs while the first is open (or
+    waits for it, if it must). The journal's university once both have committed."""
+    journal = {"journal": "j-race", "faculty": "fac-race"}
+    faculty = {"unit": "fac-race", "kind": "faculty", "parent": "uni-1"}
+    async with engine.connect() as gradebook, engine.connect() as curriculum:
+        await gradebook.begin()
+        await curriculum.begin()
+        first, second = (curriculum, gradebook) if faculty_first else (gradebook, curriculum)
+        await first.execute(text(UNIT if faculty_first else JOURNAL), faculty if faculty_first else journal)
+        written = asyncio.create_task(
+            second.execute(text(JOURNAL if faculty_first else UNIT), journal if faculty_first else faculty)
+        )
+        await done_or_blocked(written, engine)
+        await first.commit()
+        await written
+        await second.commit()
+    async with engine.connect() as conn:
+        return (
+            await conn.execute(text("SELECT university_id FROM rm_journal WHERE journal_id = 'j-race'"))
+        ).scalar()
+
+
+@pytest.mark.parametrize("faculty_first", [False, True], ids=["journal-first", "faculty-first"])
+async def test_a_journal_and_its_faculty_written_at_once_meet(
+    engine: AsyncEngine, faculty_first: bool
+) -> None:
+    assert await journal_after_a_race(engine, faculty_first=faculty_first) == "uni-1"
+
+
+@pytest.mark.parametrize("faculty_first", [False, True], ids=["journal-first", "faculty-first"])
+async def test_without_the_locks_the_journal_waits_for_ever(
+    databases: Databases, faculty_first: bool
+) -> None:
+    """The same race on 0009's schema leaves the journal without its university: the test above can fail."""
+    engine = make_engine(databases.migrated_to("reporting", "0009_fill_waiting_by_anchor"))
+    try:
+        assert await journal_after_a_race(engine, faculty_first=faculty_first) is None
     finally:
         await engine.dispose()

@@ -145,19 +145,21 @@ async def my_journals(url: str, tokens: TestTokens) -> None:
 
 def seed_groups(plain: str, groups: int, years: list[uuid.UUID]) -> None:
     specialties = [uuid.uuid4() for _ in range(30)]
+    # No university or faculty rows: a list bench. With the triggers off (replica), the rows carry the
+    # university the fill triggers would have copied from their faculty.
+    university = uuid.uuid4()
     with psycopg.connect(plain) as conn:
-        conn.execute("SET session_replication_role = replica")  # no university or faculties: a list bench
+        conn.execute("SET session_replication_role = replica")
         with conn.cursor() as cur:
-            with cur.copy("COPY specialties (id, faculty_id, code, title) FROM STDIN") as copy:
+            with cur.copy("COPY specialties (id, faculty_id, code, title, university_id) FROM STDIN") as copy:
                 for n, s in enumerate(specialties):
-                    copy.write_row((s, uuid.uuid4(), f"S{n:03}", f"Specialty {n}"))
-            with cur.copy("COPY groups (id, specialty_id, academic_year_id, course_number, code, language) "
-                          "FROM STDIN") as copy:  # fmt: skip
+                    copy.write_row((s, uuid.uuid4(), f"S{n:03}", f"Specialty {n}", university))
+            with cur.copy("COPY groups (id, specialty_id, academic_year_id, course_number, code, language, "
+                          "university_id) FROM STDIN") as copy:  # fmt: skip
                 for year in years:
                     for n in range(groups):
-                        copy.write_row(
-                            (uuid.uuid4(), specialties[n % 30], year, 1 + n % 5, f"G-{n:05}", "kk")
-                        )
+                        group = (uuid.uuid4(), specialties[n % 30], year, 1 + n % 5, f"G-{n:05}", "kk")
+                        copy.write_row((*group, university))
         conn.commit()
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

@@ -30,7 +30,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from bench.harness import servers
-from bench.report import figure, percentile
+from bench.report import figure, percentile, size
 from deploy.local.servers import TemporalDevServer, free_port
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.db import UnitOfWork, make_engine
@@ -45,7 +45,7 @@ from services.workflow.service_layer.deps import Deps
 from services.workflow.tests.doubles import FakeGradebook
 from services.workflow.tests.support import explanation
 
-CASES = int(os.environ.get("BENCH_WORKFLOW_CASES", "10000"))
+CASES = int(os.environ.get("BENCH_WORKFLOW_CASES", size(10_000, 200)))
 CONCURRENCY = 100
 DEPARTMENTS, FACULTIES, TEACHERS = 60, 10, 3000
 QUERIES = 400

@@ -22,6 +22,7 @@ from google.protobuf.message import Message
 
 from deploy.ops.unrouted import unrouted
 from ejournal.curriculum.v1 import events_pb2 as cur
+from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.testing.fixtures import Databases
 from services.gradebook.adapters import cells_sql
@@ -246,3 +247,38 @@ async def test_a_write_holding_the_chain_head_is_waited_for_without_a_deadlock(w
         await writer.commit()
     await routing
     assert await marks_university(w, j) == [(university,)]
+
+
+async def a_dispute_opened_while_the_structure_arrives(w: World) -> JournalSetup:
+    """A student disputes a mark of an unplaced journal (OpenDispute: a dispute and its first message)
+    while the structure that places the journal is being applied, not yet committed."""
+    university, faculty, department, group = new_id(), new_id(), new_id(), new_id()
+    j = await w.journal(faculty_id=faculty, department_id=department, group_id=group)
+    await w.write(j, [(j.lessons[0], j.students[0], "60")])
+    opened, release = asyncio.Event(), asyncio.Event()
+    structure = structure_of(university, faculty, department, group)
+    holder = asyncio.create_task(applied(w, structure, opened, release))
+    await opened.wait()
+    request = pb.OpenDisputeRequest(journal_id=j.journal_id, column_id=j.lessons[0], message="Мен 80 алдым")
+
+    async def open_dispute() -> None:
+        await w.rpc.OpenDispute(request, metadata=w.student(j.students[0]))
+
+    dispute = asyncio.create_task(open_dispute())
+    await done_or_blocked(dispute, w)
+    release.set()
+    await holder
+    await dispute
+    return j
+
+
+async def test_a_dispute_opened_while_the_structure_arrives_is_routed(w: World) -> None:
+    j = await a_dispute_opened_while_the_structure_arrives(w)
+    assert unrouted("gradebook", w.admin_url) == []
+    assert await admin_rows(w, "SELECT count(*) FROM dispute_messages") == [(1,)], j.journal_id
+
+
+async def test_without_the_locks_the_dispute_waits_for_ever(old: World) -> None:
+    await a_dispute_opened_while_the_structure_arrives(old)
+    left = {u.table for u in unrouted("gradebook", old.admin_url)}
+    assert {"disputes", "dispute_messages"} <= left, left

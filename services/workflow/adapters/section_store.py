@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.tenancy import anchor_lock_sql
 from services.workflow.adapters.tables import (
     corrective_measures,
     counted_reopens,
@@ -91,11 +92,18 @@ async def upsert_journal(session: AsyncSession, values: dict[str, Any]) -> None:
     )
 
 
+# Exclusive: the one key the fill triggers of rows still without a university take shared (migration 0010).
+LEARNING = text(f"SELECT {anchor_lock_sql('university_of_faculty', chr(39) * 2, shared=False)}")
+
+
 async def learn_university(session: AsyncSession, faculty_id: str, university_id: str) -> None:
     """A faculty belongs to one university: rows of the faculty stored before their university was
     known (an earlier JournalOpened without it, rows older than migration 0008) learn it now."""
     if not (faculty_id and university_id):
         return
+    # Before reading the rows to update: a row stored at this moment either waits for this commit
+    # (its fill trigger takes the key shared, migration 0010) or is seen here once it has committed.
+    await session.execute(LEARNING)
     for table in (journals, reopen_cases, sanction_proposals, journal_sections, counted_reopens, fill_flags,
                   journal_checks):  # fmt: skip
         await session.execute(

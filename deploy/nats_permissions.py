@@ -18,6 +18,12 @@
 - It subscribes only to its reply inboxes (`_INBOX.>`): JetStream answers there, and pull consumers
   receive their messages there; no service subscribes to an event subject directly.
 
+The dead-letters replay (`python -m ejournal_platform.dead_letters list|replay`) has a user of its own,
+`replay`: it reads the dead-letter stream (its info, each message by sequence) and deletes what it has
+replayed, and it republishes to the subjects of the streams some consumer consumes (only those can
+have dead letters); it cannot make, read, fetch from or delete any consumer, bury, purge, or read a
+service's stream.
+
 `python -m deploy.nats_permissions` rewrites the users block of deploy/k8s/engines/nats-values*.yaml
 between its markers; `--check` fails when it is stale (tests/infrastructure/test_nats_permissions.py).
 The backup tool's user keeps the whole account: it dumps and restores every stream.
@@ -143,15 +149,34 @@ def permissions(service: str) -> dict[str, dict[str, list[str]]]:
     return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
 
 
+REPLAY = "replay"  # the dead-letters replay's user
+
+
+def replayed_streams() -> list[str]:
+    """The streams a dead letter can come from: those some service's code consumes."""
+    consumed = set().union(*(consumed_streams(service) for service in SERVICES))
+    return [stream_name(service) for service in SERVICES if stream_name(service) in consumed]
+
+
+def replay_permissions() -> dict[str, dict[str, list[str]]]:
+    """ejournal_platform.dead_letters.replay: stream_info, get_msg (not direct) and delete_msg on the
+    dead letters; a publish, with its ack to an inbox, to each letter's original subject."""
+    publish = [f"$JS.API.STREAM.{action}.{DEAD_LETTERS}" for action in ("INFO", "MSG.GET", "MSG.DELETE")]
+    for stream in replayed_streams():
+        publish += stream_subjects(stream.removeprefix("EJOURNAL_").lower())
+    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
+
+
 def users_block() -> str:
-    """The chart values' `config.merge.authorization.users`, one user per service and the backup tool."""
+    """The chart values' `config.merge.authorization.users`: one user per service, the dead-letters
+    replay's and the backup tool's."""
     lines = [BEGIN]
-    for user in [*SERVICES, "backup"]:
+    for user in [*SERVICES, REPLAY, "backup"]:
         lines += [f"{INDENT}- user: {user}", f"{INDENT}  password: << ${user.upper()}_PASSWORD >>"]
         if user == "backup":
             continue
         lines.append(f"{INDENT}  permissions:")
-        for direction, rules in permissions(user).items():
+        for direction, rules in (replay_permissions() if user == REPLAY else permissions(user)).items():
             lines += [f"{INDENT}    {direction}:", f"{INDENT}      allow:"]
             lines += [f'{INDENT}      - "{subject}"' for subject in rules["allow"]]
     return "\n".join([*lines, END])

@@ -25,7 +25,7 @@ from tests.infrastructure.k8s import OVERLAYS, rendered
 from tests.infrastructure.test_chart_render import NATS_VALUES, manifests, nats_environment, one
 from tests.infrastructure.test_k8s_manifests import environment, main_container
 
-USERS = {*SERVICES, "backup"}
+USERS = {*SERVICES, "replay", "backup"}
 SECRET = "ejournal-nats-users"
 
 

@@ -120,6 +120,8 @@ Index("ix_course_units_unrouted", course_units.c.course_unit_id,
 Index(
     "ix_enrollments_unrouted", enrollments.c.group_id, postgresql_where=enrollments.c.university_id.is_(None)
 )
-# Substitutions naming course units only, waiting for their first unit's place (migration 0011).
+# Substitutions waiting for their first unit's or journal's place (migration 0011).
 Index("ix_substitutions_unrouted_unit", substitutions.c.course_unit_ids[1],
+      postgresql_where=substitutions.c.university_id.is_(None))  # fmt: skip
+Index("ix_substitutions_unrouted_journal", substitutions.c.journal_ids[1],
       postgresql_where=substitutions.c.university_id.is_(None))  # fmt: skip

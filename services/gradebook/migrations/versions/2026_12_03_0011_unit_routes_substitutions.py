@@ -11,8 +11,9 @@ stored while its unit is being placed is seen by one side or the other, as 0010 
 control events. It sets only a NULL university, from the same source the fill reads (the first journal,
 else the first course unit), so a substitution whose journal is placed later keeps what it learned.
 
-A partial index finds the waiting substitutions of a unit without reading the table for every unit
-placed (placing a faculty places all its units, one routing each); it holds only NULL rows.
+Two partial indexes find a unit's, and a journal's (0009's routing), waiting substitutions without
+reading the table once per unit or journal placed (placing a faculty places all its units and
+journals, one routing each); they hold only the NULL rows, so they are empty once the structure is in.
 
 Rows that waited before this migration are routed once, here.
 
@@ -54,9 +55,11 @@ BEGIN
 END $$;
 """
 
-INDEX = """
+INDEXES = """
 CREATE INDEX ix_substitutions_unrouted_unit ON substitutions ((course_unit_ids[1]))
-WHERE university_id IS NULL
+WHERE university_id IS NULL;
+CREATE INDEX ix_substitutions_unrouted_journal ON substitutions ((journal_ids[1]))
+WHERE university_id IS NULL;
 """
 
 BACKFILL = """
@@ -67,9 +70,9 @@ WHERE u.course_unit_id = s.course_unit_ids[1] AND s.university_id IS NULL AND u.
 
 def upgrade() -> None:
     op.execute(ROUTE_COURSE_UNIT)
-    op.execute(INDEX)
+    op.execute(INDEXES)
     op.execute(BACKFILL)
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX ix_substitutions_unrouted_unit")
+    op.execute("DROP INDEX ix_substitutions_unrouted_unit, ix_substitutions_unrouted_journal")

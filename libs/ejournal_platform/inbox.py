@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from psycopg import AsyncCursor
 from sqlalchemy import DateTime, Table, Text, Uuid, bindparam, column, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,19 +92,30 @@ def claim(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> Retur
 _BINARY_CLAIMS: dict[tuple[int, str], BinaryStatement] = {}
 
 
+def _binary_claim(inbox: Table, consumer: str) -> BinaryStatement:
+    key = (id(inbox), consumer)
+    if key not in _BINARY_CLAIMS:
+        _BINARY_CLAIMS[key] = BinaryStatement(claim(inbox, consumer, []))
+    return _BINARY_CLAIMS[key]
+
+
+def _arrays(events: Sequence[ReceivedEvent]) -> dict[str, list[Any]]:
+    ordered = _first_deliveries(events)
+    return {"event_ids": [uuid.UUID(e.id) for e in ordered], "event_times": [event_time(e) for e in ordered]}
+
+
 async def claim_fresh(
     session: AsyncSession, inbox: Table, consumer: str, events: Sequence[ReceivedEvent]
 ) -> set[str]:
     """The same claim, run in the session's transaction with binary parameters (binary_statements.py:
     a batch's ids and times rendered as text cost more than its projections); the ids it may apply."""
-    statement = _BINARY_CLAIMS.get((id(inbox), consumer))
-    if statement is None:
-        statement = _BINARY_CLAIMS.setdefault(
-            (id(inbox), consumer), BinaryStatement(claim(inbox, consumer, []))
-        )
-    ordered = _first_deliveries(events)
-    rows = await statement.execute(
-        session,
-        {"event_ids": [uuid.UUID(e.id) for e in ordered], "event_times": [event_time(e) for e in ordered]},
-    )
+    rows = await _binary_claim(inbox, consumer).execute(session, _arrays(events))
     return {str(row[0]) for row in rows}
+
+
+async def send_claim(
+    session: AsyncSession, inbox: Table, consumer: str, events: Sequence[ReceivedEvent]
+) -> AsyncCursor[Any]:
+    """The claim sent on a cursor whose rows (the claimed ids) the caller reads later: inside a
+    psycopg pipeline, after the statements sent with it."""
+    return await _binary_claim(inbox, consumer).send(session, _arrays(events))

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from psycopg import AsyncConnection, AsyncCursor
 from sqlalchemy import Boolean
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,9 +56,21 @@ class BinaryStatement:
 
     async def execute(self, session: AsyncSession, values: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
         """Run in the session's transaction; the rows it returns (none for a plain write)."""
-        connection = await (await session.connection()).get_raw_connection()
-        driver = connection.driver_connection
-        assert driver is not None
-        async with driver.cursor() as cursor:
+        async with (await driver_connection(session)).cursor() as cursor:
             await cursor.execute(self.sql, {**self.constants, **values})
             return await cursor.fetchall() if cursor.description is not None else []
+
+    async def send(self, session: AsyncSession, values: Mapping[str, Any]) -> AsyncCursor[Any]:
+        """The statement sent on a cursor the caller reads and closes: inside a pipeline
+        (`driver_connection(session).pipeline()`) it is only queued, its rows read after the sync."""
+        cursor = (await driver_connection(session)).cursor()
+        await cursor.execute(self.sql, {**self.constants, **values})
+        return cursor
+
+
+async def driver_connection(session: AsyncSession) -> AsyncConnection[Any]:
+    """The psycopg connection under the session, in the session's transaction."""
+    connection = await (await session.connection()).get_raw_connection()
+    driver = connection.driver_connection
+    assert isinstance(driver, AsyncConnection)
+    return driver

@@ -37,11 +37,16 @@ JOURNAL = Upsert(
     ),
     merge={"teacher_ids": teachers_ever_added},
 )
+# A journal's sections, cells and disputes carry its university (migration 0007): joined per batch.
 SECTION_SCHEDULED = Upsert(
-    rm.section, ("journal_id", "section", "control_kind", "section_date", "closing_deadline")
+    rm.section,
+    ("journal_id", "section", "control_kind", "section_date", "closing_deadline"),
+    university_of=rm.journal,
 )
 SECTION_CLOSED = Upsert(
-    rm.section, ("journal_id", "section", "control_kind", "closed_at", "closed_by", "statement_id")
+    rm.section,
+    ("journal_id", "section", "control_kind", "closed_at", "closed_by", "statement_id"),
+    university_of=rm.journal,
 )
 CELL = ("journal_id", "student_id", "recorded_at", "first_recorded_at", "version")
 MARK = Upsert(
@@ -49,12 +54,14 @@ MARK = Upsert(
     (*CELL, "column_id", "value", "column_kind", "section", "author_id", "on_behalf_of_id", "case_id"),
     guard="version",
     merge={"first_recorded_at": earliest("first_recorded_at")},
+    university_of=rm.journal,
 )
 ATTENDANCE = Upsert(
     rm.attendance,
     (*CELL, "lesson_id", "status", "source"),
     guard="version",
     merge={"first_recorded_at": earliest("first_recorded_at")},
+    university_of=rm.journal,
 )
 # A statement is immutable: the first copy stays (a replay or a duplicate changes nothing).
 STATEMENT = Upsert(
@@ -112,9 +119,12 @@ RECLOSED = Upsert(
 DISPUTE_OPENED = Upsert(
     rm.dispute,
     ("dispute_id", "journal_id", "column_id", "student_id", "disputed_value", "opened_at", "answer_due_at"),
+    university_of=rm.journal,
 )
 DISPUTE_ANSWERED = Upsert(
-    rm.dispute, ("dispute_id", "journal_id", "student_id", "decision", "answered_at", "late")
+    rm.dispute,
+    ("dispute_id", "journal_id", "student_id", "decision", "answered_at", "late"),
+    university_of=rm.journal,
 )
 
 

@@ -26,9 +26,11 @@ pytestmark = pytest.mark.integration
 EVENTS = 3_000
 
 
-@pytest.mark.parametrize("batch", [1, 500])
+# pipelined: the claim and the handler's writes sent together before the claim's answer is known; the
+# duplicates below are refused by that answer and their batch rolled back and applied the careful way.
+@pytest.mark.parametrize(("batch", "pipelined"), [(1, False), (500, False), (500, True)])
 async def test_every_event_has_one_effect_through_restarts_duplicates_and_failures(
-    databases: Databases, nats_factory: Callable[[], NatsServer], batch: int
+    databases: Databases, nats_factory: Callable[[], NatsServer], batch: int, pipelined: bool
 ) -> None:
     metadata = new_metadata()
     inbox = define_inbox(metadata)
@@ -64,6 +66,7 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
             subjects=["ejournal.gradebook.>"],
             handler=count,
             batch=batch,
+            pipelined=pipelined,
         )
 
     async def publish(first: int, last: int, *, duplicate: bool = False) -> None:

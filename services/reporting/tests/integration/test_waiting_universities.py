@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from ejournal_platform.db import make_engine
 from ejournal_platform.testing.fixtures import Databases
+from services.reporting.service_layer.projections import gradebook
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +163,53 @@ async def test_without_the_locks_the_journal_waits_for_ever(
         assert await journal_after_a_race(engine, faculty_first=faculty_first) is None
     finally:
         await engine.dispose()
+
+
+def mark_row(journal: str, student: str) -> dict[str, object]:
+    at = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    return {
+        "journal_id": journal,
+        "student_id": student,
+        "recorded_at": at,
+        "first_recorded_at": at,
+        "version": 1,
+        "column_id": "c1",
+        "value": "5",
+        "column_kind": "lesson",
+        "section": "",
+        "author_id": "t1",
+        "on_behalf_of_id": "",
+        "case_id": "",
+    }
+
+
+async def test_a_projected_batch_takes_its_journals_university_and_the_rest_still_wait(
+    databases: Databases,
+) -> None:
+    """Issue 19: the marks' upsert joins rm_journal for the whole batch instead of the row trigger's
+    look-up per row. With rm_mark's trigger off, only that join can fill a mark; a mark whose journal
+    has not arrived gets NULL from it and, the trigger back on, waits and is filled as before."""
+    url = databases.fresh("reporting")
+    engine, admin = make_engine(url), make_engine(databases.admin_url(url))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(UNIT), {"unit": "fac-1", "kind": "faculty", "parent": "uni-1"})
+            await conn.execute(text(JOURNAL), {"journal": "j-1", "faculty": "fac-1"})
+        async with admin.begin() as conn:
+            await conn.execute(text("ALTER TABLE rm_mark DISABLE TRIGGER rm_mark_fill_university_id"))
+        async with AsyncSession(engine) as session:
+            await gradebook.MARK.write(session, [mark_row("j-1", "s1"), mark_row("j-2", "s1")])
+            await session.commit()
+        async with admin.begin() as conn:
+            await conn.execute(text("ALTER TABLE rm_mark ENABLE TRIGGER rm_mark_fill_university_id"))
+        async with engine.connect() as conn:
+            marks = await universities(conn, "SELECT journal_id, university_id FROM rm_mark")
+        assert marks == {"j-1": "uni-1", "j-2": None}
+        async with engine.begin() as conn:
+            await conn.execute(text(JOURNAL), {"journal": "j-2", "faculty": "fac-1"})
+        async with engine.connect() as conn:
+            marks = await universities(conn, "SELECT journal_id, university_id FROM rm_mark")
+        assert marks == {"j-1": "uni-1", "j-2": "uni-1"}
+    finally:
+        await engine.dispose()
+        await admin.dispose()

@@ -14,7 +14,6 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import psycopg
 import pytest
@@ -25,6 +24,7 @@ from ejournal.curriculum.v1 import events_pb2 as cur
 from ejournal.gradebook.v1 import gradebook_service_pb2 as pb
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.testing.fixtures import Databases
+from ejournal_platform.testing.locks import done_or_blocked
 from services.gradebook.adapters import cells_sql
 from services.gradebook.tests.world import LESSON_TYPES, JournalSetup, World, new_id, world
 
@@ -47,22 +47,6 @@ def received(message: Message) -> ReceivedEvent:
     )
 
 
-async def done_or_blocked(task: asyncio.Task[Any], w: World) -> None:
-    """Wait until the task has finished or one of its statements waits for a lock (a fact, not a guess
-    at time). As the superuser, who sees every session's wait."""
-    url = w.admin_url.replace("postgresql+psycopg://", "postgresql://")
-    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as observer:
-        while not task.done():
-            found = await observer.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            row = await found.fetchone()
-            if row is not None and row[0]:
-                return
-            await asyncio.sleep(0.01)
-
-
 async def applied(w: World, messages: Sequence[Message], opened: asyncio.Event | None = None,
                   release: asyncio.Event | None = None) -> None:  # fmt: skip
     """The messages applied in one consumer transaction (as a batch consumer does); with `opened` and
@@ -82,7 +66,7 @@ async def race(w: World, first: Sequence[Message], second: Sequence[Message]) ->
     holder = asyncio.create_task(applied(w, first, opened, release))
     await opened.wait()
     other = asyncio.create_task(applied(w, second))
-    await done_or_blocked(other, w)
+    await done_or_blocked(other, w.admin_url)
     release.set()
     await holder
     await other
@@ -212,7 +196,7 @@ async def test_a_teachers_write_during_the_routing_waits_for_it(w: World) -> Non
     holder = asyncio.create_task(applied(w, structure, opened, release))
     await opened.wait()
     save = asyncio.create_task(w.write(j, [(j.lessons[0], j.students[0], "80")]))
-    await done_or_blocked(save, w)
+    await done_or_blocked(save, w.admin_url)
     release.set()
     await holder
     await save
@@ -233,7 +217,7 @@ async def test_a_write_holding_the_chain_head_is_waited_for_without_a_deadlock(w
     async with await psycopg.AsyncConnection.connect(url) as writer:  # the service's role
         position, head = await cells_sql.lock_chain_head(writer, journal_id)
         routing = asyncio.create_task(applied(w, structure_of(university, faculty, department, group)))
-        await done_or_blocked(routing, w)
+        await done_or_blocked(routing, w.admin_url)
         assert not routing.done(), "the routing waits for the writer's chain head"
         await cells_sql.upsert_marks(
             writer, journal_id, datetime.now(UTC), j.teacher_id, [j.lessons[0]], [j.students[0]], ["80"], [1]
@@ -265,7 +249,7 @@ async def a_dispute_opened_while_the_structure_arrives(w: World) -> JournalSetup
         await w.rpc.OpenDispute(request, metadata=w.student(j.students[0]))
 
     dispute = asyncio.create_task(open_dispute())
-    await done_or_blocked(dispute, w)
+    await done_or_blocked(dispute, w.admin_url)
     release.set()
     await holder
     await dispute

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from ejournal_platform.db import make_engine
 from ejournal_platform.testing.fixtures import Databases
+from ejournal_platform.testing.locks import done_or_blocked
 from services.reporting.service_layer.projections import gradebook
 
 pytestmark = pytest.mark.integration
@@ -72,17 +73,8 @@ async def test_a_chain_waiting_for_its_faculty_is_filled_when_it_arrives(engine:
         assert after["j-1s1"] != before["j-1s1"]
 
 
-async def done_or_blocked(statement: asyncio.Task[object], engine: AsyncEngine) -> None:
-    """Wait until the statement has finished or is waiting for a lock (a fact, not a guess at time)."""
-    blocked = text(
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    # Autocommit: a transaction would keep reading its first snapshot of pg_stat_activity.
-    async with engine.connect() as observer:
-        await observer.execution_options(isolation_level="AUTOCOMMIT")
-        while not statement.done() and not (await observer.execute(blocked)).scalar_one():
-            await asyncio.sleep(0.01)
+def url_of(engine: AsyncEngine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 async def deadlocks_between_two_consumers(engine: AsyncEngine) -> bool:
@@ -100,7 +92,7 @@ async def deadlocks_between_two_consumers(engine: AsyncEngine) -> bool:
         faculty = asyncio.create_task(
             curriculum.execute(text(UNIT), {"unit": "fac-other", "kind": "faculty", "parent": "uni-1"})
         )
-        await done_or_blocked(faculty, engine)  # 0007: blocked on the mark
+        await done_or_blocked(faculty, url_of(engine))  # 0007: blocked on the mark
         journal = asyncio.create_task(gradebook.execute(text(JOURNAL), {"journal": "j-new", "faculty": "x"}))
         results = await asyncio.gather(faculty, journal, return_exceptions=True)
         failures = [result for result in results if isinstance(result, BaseException)]
@@ -136,7 +128,7 @@ async def journal_after_a_race(engine: AsyncEngine, *, faculty_first: bool) -> s
         written = asyncio.create_task(
             second.execute(text(JOURNAL if faculty_first else UNIT), journal if faculty_first else faculty)
         )
-        await done_or_blocked(written, engine)
+        await done_or_blocked(written, url_of(engine))
         await first.commit()
         await written
         await second.commit()

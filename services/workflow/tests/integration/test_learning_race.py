@@ -13,13 +13,13 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
-import psycopg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.db import UnitOfWork, make_engine
 from ejournal_platform.outbox import OutboxWriter
 from ejournal_platform.testing.fixtures import Databases
+from ejournal_platform.testing.locks import done_or_blocked
 from services.workflow.adapters import tables
 from services.workflow.service_layer.journal_facts import (
     LearnJournal,
@@ -31,21 +31,6 @@ from services.workflow.service_layer.journal_facts import (
 pytestmark = pytest.mark.integration
 
 Step = Callable[[UnitOfWork], Awaitable[None]]
-
-
-async def done_or_blocked(task: asyncio.Task[None], admin_url: str) -> None:
-    """Wait until the task has finished or waits for a lock (a fact, not a guess at time)."""
-    url = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as observer:
-        while not task.done():
-            found = await observer.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            row = await found.fetchone()
-            if row is not None and row[0]:
-                return
-            await asyncio.sleep(0.01)
 
 
 async def section_after_a_race(url: str, admin_url: str, *, learning_first: bool) -> tuple[str, str]:

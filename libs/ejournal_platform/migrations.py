@@ -6,7 +6,9 @@ The launcher and the test fixtures call `upgrade(service_dir, url)`.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 from alembic import command, context
 from alembic.config import Config
@@ -24,6 +26,19 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 def upgrade(migrations_dir: Path, url: str, revision: str = "heads") -> None:
     # "heads": migrations added side by side on parallel branches apply without a merge revision.
     command.upgrade(alembic_config(migrations_dir, url), revision)
+
+
+def earlier_migration(beside: str, file_name: str) -> ModuleType:
+    """An earlier migration of the folder `beside` (a migration's `__file__`) is in, for the lists it
+    defined: a later one builds on them instead of restating them (migrations are not a package)."""
+    path = Path(beside).with_name(file_name)
+    spec = importlib.util.spec_from_file_location(
+        f"{path.parent.parent.parent.name}_migration_{path.stem}", path
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_env(metadata: MetaData) -> None:

@@ -23,12 +23,9 @@ consumer re-applies one event at a time, as for any deadlock.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from alembic import op
 
+from ejournal_platform.migrations import earlier_migration
 from ejournal_platform.tenancy import anchor_lock_sql, trigger_function_sql
 
 revision = "0010_waiting_lock_parent"
@@ -37,18 +34,8 @@ branch_labels = None
 depends_on = None
 
 
-def _migration(name: str) -> ModuleType:
-    """An earlier migration of this folder, for the lists it defined (migrations are not a package)."""
-    path = Path(__file__).with_name(name)
-    spec = importlib.util.spec_from_file_location(f"reporting_migration_{path.stem}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0007 = _migration("2026_12_02_0007_tenancy_university_id.py")
-_0009 = _migration("2026_12_03_0009_fill_waiting_by_anchor.py")
+_0007 = earlier_migration(__file__, "2026_12_02_0007_tenancy_university_id.py")
+_0009 = earlier_migration(__file__, "2026_12_03_0009_fill_waiting_by_anchor.py")
 
 
 def _waits_for() -> dict[str, tuple[tuple[str, str], ...]]:

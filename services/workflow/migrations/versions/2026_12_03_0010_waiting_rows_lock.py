@@ -24,12 +24,9 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from alembic import op
 
+from ejournal_platform.migrations import earlier_migration
 from ejournal_platform.tenancy import anchor_lock_sql, trigger_function_sql
 
 revision = "0010_waiting_rows_lock"
@@ -41,17 +38,7 @@ depends_on = None
 WAIT = f"PERFORM {anchor_lock_sql('university_of_faculty', chr(39) * 2, shared=True)};"
 
 
-def _migration(name: str) -> ModuleType:
-    """An earlier migration of this folder, for the sources it defined (migrations are not a package)."""
-    path = Path(__file__).with_name(name)
-    spec = importlib.util.spec_from_file_location(f"workflow_migration_{path.stem}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0009 = _migration("2026_12_03_0009_university_everywhere.py")
+_0009 = earlier_migration(__file__, "2026_12_03_0009_university_everywhere.py")
 
 OF_FACULTY = (
     "(SELECT j.university_id FROM journals j WHERE j.faculty_id = NEW.faculty_id"

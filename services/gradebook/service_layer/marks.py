@@ -14,9 +14,9 @@ the service.
 
 The call runs on a pooled connection lent without the ORM session (`ExplicitTransaction`): the
 session's layers cost more client CPU than the call's SQL work. The rare calls that need the session
-(a reopen grant, KG-06's lock on final scores) or the key's recall in a fresh transaction (a twin's key,
-a stale version) roll that back, having written nothing, and run again in a unit of work, which
-answers them as it always did.
+(a reopen grant, or KG-06's lock on final scores when the batch writes an intermediate attestation's
+cell) or the key's recall in a fresh transaction (a twin's key, a stale version) roll that back, having
+written nothing, and run again in a unit of work, which answers them as it always did.
 """
 
 from __future__ import annotations
@@ -348,8 +348,13 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
         if (earlier := idempotency.accept(state.recalled, call)) is not None:
             raise idempotency.Replay(earlier)
         # Nothing follows the writes unless the profile locks the journal when final scores are set
-        # (lock_if_final_scores_set, KG-06): then the unit of work commits after it.
-        locks = get_profile(journal.profile_code).closing.rule == "on_final_score_set"
+        # (lock_if_final_scores_set, KG-06) and the batch writes an intermediate attestation's cell,
+        # which alone can complete its scores: then the unit of work commits after the lock. A KG
+        # journal's ordinary lesson marks stay on the fast path.
+        locks = get_profile(journal.profile_code).closing.rule == "on_final_score_set" and any(
+            (facts := state.columns.get(column)) is not None and facts.control_kind == ATTESTATION
+            for column in {k.column_id for k in keys}
+        )
         if locks and isinstance(holder, ExplicitTransaction):
             raise NeedsSession
         outcome = await apply_marks(

@@ -323,3 +323,27 @@ async def test_an_expired_grant_is_ended_by_the_sweeper_with_its_individual_stat
     ]
     ended = await w.rpc.EndReopen(pb.EndReopenRequest(case_id=case, reason="expired"), metadata=w.service())
     assert ended.already_ended and ended.individual_statement_id == individual[0].statement_id
+
+
+async def test_a_kg_journals_lesson_marks_take_the_fast_path_and_its_attestation_scores_the_unit_of_work(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a batch with an intermediate attestation's cell can set the last final score (KG-06), so only
+    such a batch of a KG journal needs the unit of work after its writes; lesson marks write without it."""
+    j = await w.journal("kg-jasu", students=2, lessons=2, controls=("current", "intermediate_attestation"))
+    units: list[object] = []
+    unit_of_work = w.gradebook.unit_of_work
+
+    def counted() -> object:
+        units.append(None)
+        return unit_of_work()
+
+    monkeypatch.setattr(w.gradebook, "unit_of_work", counted)
+    await w.write(j, [(j.lessons[0], s, "4") for s in j.students])
+    assert units == []
+    await w.write(j, [(j.sections["intermediate_attestation"], s, "5") for s in j.students])
+    assert len(units) == 1
+    header = await w.rpc.GetJournal(
+        pb.GetJournalRequest(journal_id=j.journal_id), metadata=w.teacher(j.teacher_id)
+    )
+    assert header.journal.locked_at

@@ -1,14 +1,17 @@
 """The gateway's lean calls (services/gateway/lean_calls.py) send what the instrumented channel's
 interceptors sent, over a real socket: the request id and the caller's token, the incoming trace
 context, the same key on every retry of a keyed write and no retry of an unkeyed one; while a span is
-recorded they go through the instrumented channel, so the trace keeps its client span."""
+recorded they go through the instrumented channel, so the trace keeps its client span. And the HTTP
+API without a tracer provider still carries an incoming trace on (trace_context.py)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+import httpx
 import pytest
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
@@ -17,7 +20,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gpb
 from ejournal.gradebook.v1 import gradebook_service_pb2_grpc as gpb_grpc
 from ejournal_platform.context import bind_request_id
+from services.gateway.app import create_app
 from services.gateway.clients import ServiceClients
+from services.gateway.tests.settings import gateway_settings
 
 pytestmark = pytest.mark.unit
 
@@ -105,3 +110,21 @@ async def test_a_call_in_a_recorded_span_goes_through_the_instrumented_channel(
     # The instrumented channel's client interceptor sends this trace on (the API's tracer here makes a
     # non-recording client span of the same context).
     assert servicer.metadata[-1]["traceparent"].split("-")[1] == format(parent.trace_id, "032x")
+
+
+async def test_an_incoming_traceparent_reaches_the_service_through_the_http_api(
+    served: tuple[Recording, ServiceClients],
+) -> None:
+    """Without a tracer provider the gateway has no ASGI instrumentation (trace_context.py); the
+    incoming trace context still goes on to the service the request is forwarded to."""
+    servicer, clients = served
+    app = create_app(gateway_settings(), clients)
+    app.state.clients = clients
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+        answer = await http.post(
+            f"/api/v1/journals/{uuid.uuid4()}/marks",
+            json={"cells": [{"column_id": str(uuid.uuid4()), "student_id": str(uuid.uuid4()), "value": "5"}]},
+            headers={"Authorization": "Bearer t", "Idempotency-Key": "k1", "traceparent": TRACEPARENT},
+        )
+    assert answer.status_code == 200, answer.text
+    assert servicer.metadata[-1]["traceparent"].split("-")[1] == TRACEPARENT.split("-")[1]

@@ -76,6 +76,10 @@ class Seeded:
     other: list[Journal] = field(default_factory=list)  # journals without marks
     students: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)  # group -> students
     seconds: float = 0.0
+    # Where every journal sits: one faculty of one university, known to the gradebook before its
+    # journals (as when curriculum's structure arrives first), so journals and their rows are routed.
+    university_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    faculty_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 def _ids(rng: random.Random, n: int) -> list[uuid.UUID]:
@@ -129,6 +133,7 @@ def _marks_and_history(
     ends with each journal's chain head (position, hash)."""
     heads.update({j.journal_id: (0, GENESIS) for j in seeded.graded})
     names = {g: [str(s) for s in students] for g, students in seeded.students.items()}
+    university = str(seeded.university_id)
     by_term = {t: [j for j in seeded.graded if j.term_id == t] for t in seeded.term_ids}
     for term_index, term in enumerate(seeded.term_ids):
         for column in range(seeded.size.graded_columns):
@@ -152,10 +157,10 @@ def _marks_and_history(
                     link = hashes[offset]
                     prev = hashes[offset - 1] if offset else previous
                     yield (
-                        f"{jid}\t{column_id}\t{student}\t{value}\t1\t{stamp}\t{AUTHOR}\t{term}\n",
+                        f"{jid}\t{column_id}\t{student}\t{value}\t1\t{stamp}\t{AUTHOR}\t{term}\t{university}\n",
                         f"{jid}\t{position + 1 + offset}\tmark\t{column_id}\t{student}\t\\N\t{value}"
                         f"\t{AUTHOR}\t\\N\t\\N\t\\N\t\\N\t{stamp}\t\\\\x{prev.hex()}\t\\\\x{link.hex()}"
-                        f"\t{term}\n",
+                        f"\t{term}\t{university}\n",
                     )
                 heads[journal.journal_id] = (position + len(cells), hashes[-1])
 
@@ -166,12 +171,23 @@ def _reference_rows(
     size = seeded.size
     term_index = {t: i for i, t in enumerate(seeded.term_ids)}
     journals = seeded.graded + seeded.other
+    conn.execute(
+        "INSERT INTO names (name_id, kind, title, defined_at) VALUES (%s, 'university', 'University', now())",
+        (seeded.university_id,),
+    )
+    conn.execute(
+        "INSERT INTO names (name_id, kind, title, parent_id, defined_at)"
+        " VALUES (%s, 'faculty', 'Faculty', %s, now())",
+        (seeded.faculty_id, seeded.university_id),
+    )
     _copy(
         conn,
-        "COPY journals (journal_id, term_id, course_unit_id, group_id, lesson_type, profile_code) FROM STDIN",
+        "COPY journals (journal_id, term_id, course_unit_id, group_id, lesson_type, profile_code, faculty_id,"
+        " university_id) FROM STDIN",
         (
             f"{j.journal_id}\t{j.term_id}\t{uuid.uuid4()}\t{j.group_id}\t"
-            f"{'practical' if n < len(seeded.graded) else 'lecture'}\t{PROFILE}\n"
+            f"{'practical' if n < len(seeded.graded) else 'lecture'}\t{PROFILE}\t{seeded.faculty_id}\t"
+            f"{seeded.university_id}\n"
             for n, j in enumerate(journals)
         ),
     )
@@ -210,6 +226,7 @@ def seed_university(url: str, size: UniversitySize, seed: int = 19) -> Seeded:
     rng = random.Random(seed)
     seeded = _structure(size, rng)
     columns = _column_ids(seeded, rng)
+    seeded.university_id, seeded.faculty_id = _ids(rng, 2)
     with psycopg.connect(url) as conn, psycopg.connect(url) as history_conn:
         for c in (conn, history_conn):
             c.execute("SET session_replication_role = replica")
@@ -227,13 +244,13 @@ def seed_university(url: str, size: UniversitySize, seed: int = 19) -> Seeded:
             conn.cursor() as marks_cur,
             marks_cur.copy(
                 "COPY marks (journal_id, column_id, student_id, value, version, updated_at, updated_by,"
-                " term_id) FROM STDIN"
+                " term_id, university_id) FROM STDIN"
             ) as marks_copy,
             history_conn.cursor() as history_cur,
             history_cur.copy(
                 "COPY history (journal_id, position, kind, column_id, student_id, old_value, new_value,"
                 " author_id, on_behalf_of_id, reason, grant_id, case_id, recorded_at, prev_hash, hash,"
-                " term_id) FROM STDIN"
+                " term_id, university_id) FROM STDIN"
             ) as history_copy,
         ):
             heads: dict[uuid.UUID, tuple[int, bytes]] = {}
@@ -252,9 +269,9 @@ def seed_university(url: str, size: UniversitySize, seed: int = 19) -> Seeded:
         conn.commit()
         _copy(
             conn,
-            "COPY chain_heads (journal_id, position, hash) FROM STDIN",
+            "COPY chain_heads (journal_id, position, hash, university_id) FROM STDIN",
             (
-                f"{j.journal_id}\t{head[0]}\t\\\\x{head[1].hex()}\n"
+                f"{j.journal_id}\t{head[0]}\t\\\\x{head[1].hex()}\t{seeded.university_id}\n"
                 for j in seeded.graded + seeded.other
                 for head in (heads.get(j.journal_id, (0, GENESIS)),)
             ),

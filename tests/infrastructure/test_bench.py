@@ -82,6 +82,17 @@ def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_
             head = conn.execute(
                 "SELECT position, hash FROM chain_heads WHERE journal_id = %s", (journal,)
             ).fetchone()
+            # Every journal placed in the seeded faculty of the university (the write path's rows then
+            # take their university from the journal, as in a deployment whose structure came first).
+            u, f = seeded.university_id, seeded.faculty_id
+            placed = conn.execute(
+                "SELECT (SELECT count(*) FROM journals WHERE faculty_id = %s AND university_id = %s),"
+                " (SELECT count(*) FROM names WHERE name_id = %s AND kind = 'faculty' AND parent_id = %s),"
+                " (SELECT count(*) FROM marks WHERE university_id = %s),"
+                " (SELECT count(*) FROM history WHERE university_id = %s),"
+                " (SELECT count(*) FROM chain_heads WHERE university_id = %s)",
+                (f, u, f, u, u, u, u),
+            ).fetchone()
     assert size.marks == 2 * 2 * 2 * 5 * 4
     assert count == {"marks": size.marks, "history": size.marks, "journals": 2 * 2 * 3,
                      "columns": 2 * 2 * (2 * 4 + 3), "chain_heads": 12}  # fmt: skip
@@ -91,6 +102,7 @@ def test_the_seeder_writes_the_size_it_is_asked_with_intact_chains_and_the_keys_
     halves = {f"{t}_{term.hex}": size.marks // 2 for t in ("marks", "history") for term in seeded.term_ids}
     assert partitions == halves
     assert head is not None and len(rows) == head[0] == 4 * 5
+    assert placed == (12, 1, size.marks, size.marks, 12)
     stored = [StoredChange(Change(*r[:13]), bytes(r[13]), bytes(r[14])) for r in rows]
     assert verify(stored, (head[0], bytes(head[1]))).intact
     assert len(names) == 2 * 5 and all(names.values())

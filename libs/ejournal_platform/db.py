@@ -14,6 +14,8 @@ import psycopg
 from sqlalchemy import Engine, MetaData, event, exc
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 from ejournal_platform.events import Event
 from ejournal_platform.outbox import EncodedEvents, OutboxWriter
@@ -133,4 +135,68 @@ class UnitOfWork:
             await self._outbox.write(self.session, events)
         await self.session.commit()
         if events or encoded:
+            self._outbox.notify()
+
+
+class ExplicitTransaction:
+    """A pooled psycopg connection lent without the ORM session, for a hot call that sends BEGIN and
+    COMMIT itself inside its pipelines (the gradebook's WriteMarks). The session's checkout, its switch
+    to autocommit and back, its commit and close cost more client CPU than the call's own SQL work
+    (issue 19, docs/perf stop 31); this takes the connection straight from the engine's pool (the
+    pool's events, such as the ping after idleness, still run).
+
+    `async with ExplicitTransaction(engine, outbox) as tx:` lends `tx.connection` in autocommit mode:
+    until the caller's BEGIN every statement commits on its own. `await tx.commit()` commits what is
+    still open (nothing when the caller queued COMMIT in its pipeline) and wakes the relay for the
+    events queued on it. Leaving the block rolls back any transaction still open (an exception, or no
+    commit) and gives the connection back to the pool in transactional mode; a connection that cannot
+    be cleaned (broken, or interrupted mid-pipeline) is closed rather than lent again. The outbox goes
+    through `queue_encoded` only: there is no session to write added events with."""
+
+    def __init__(self, engine: AsyncEngine, outbox: OutboxWriter) -> None:
+        self._engine = engine
+        self._outbox = outbox
+        self._encoded = False
+        self._fairy: PoolProxiedConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        fairy = await self._engine.raw_connection()
+        driver = fairy.driver_connection
+        try:
+            assert isinstance(driver, psycopg.AsyncConnection)
+            await driver.set_autocommit(True)
+        except BaseException:
+            await greenlet_spawn(fairy.invalidate)
+            raise
+        self._fairy = fairy
+        self.connection: psycopg.AsyncConnection[Any] = driver
+        self._encoded = False
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        fairy, self._fairy = self._fairy, None
+        assert fairy is not None
+        try:
+            await self.connection.rollback()  # nothing is sent when no transaction is open
+            await self.connection.set_autocommit(False)
+        except BaseException:
+            await greenlet_spawn(fairy.invalidate)
+            raise
+        await greenlet_spawn(fairy.close)  # back to the pool (its reset sends nothing: no transaction)
+
+    async def queue_encoded(self, conn: psycopg.AsyncConnection[Any], batch: EncodedEvents) -> None:
+        """As UnitOfWork.queue_encoded: the rows commit or roll back with the caller's transaction."""
+        await self._outbox.queue_encoded(conn, batch)
+        self._encoded = True
+
+    def committed_by_caller(self) -> None:
+        """The caller queued COMMIT as its pipeline's last statement (see UnitOfWork's); `commit` then
+        sends nothing and only wakes the relay."""
+
+    async def commit(self) -> None:
+        await self.connection.commit()  # psycopg sends COMMIT only for an open transaction
+        if self._encoded:
+            self._encoded = False
             self._outbox.notify()

@@ -21,7 +21,7 @@ import psycopg
 
 from services.gradebook.adapters.idempotency_sql import CallKey, Stored
 from services.gradebook.adapters.journals_sql import JOURNAL, JournalRow
-from services.gradebook.adapters.pg import queue_begin
+from services.gradebook.adapters.pg import queue_begin, statement_cursor
 from services.gradebook.domain.cell_batch import ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
@@ -175,7 +175,9 @@ async def read_for_write(
     caller has authorized on the journal. `begin`: the connection is in autocommit mode
     (pg.explicit_connection) and this round trip opens the transaction too."""
     key = (recall.subject, recall.operation, recall.key) if recall is not None else (None, None, None)
-    async with conn.cursor(binary=True) as lock, conn.cursor(binary=True) as read:
+    lock = statement_cursor(conn, LOCK_HEAD, binary=True)
+    # A new cursor for the state: a kept one would hold a large batch's current cells until its next use.
+    async with conn.cursor(binary=True) as read:
         async with conn.pipeline():
             if begin:
                 await queue_begin(conn)
@@ -234,8 +236,8 @@ async def upsert_marks(
         pack_values(values),
         ID_SEP.join(map(str, versions)),
     )
-    async with conn.cursor() as cur:
-        await cur.execute(UPSERT_MARKS, params, prepare=True)
+    cur = statement_cursor(conn, UPSERT_MARKS, cells=len(column_ids))
+    await cur.execute(UPSERT_MARKS, params, prepare=True)
 
 
 async def insert_history(
@@ -272,8 +274,8 @@ async def insert_history(
         # ISO instants joined by commas; an empty field is NULL (NULL for the whole batch when none).
         "typed": ",".join(at.isoformat() if at else "" for at in typed_at) if typed_at else None,
     }
-    async with conn.cursor() as cur:
-        await cur.execute(INSERT_HISTORY, params, prepare=True)
+    cur = statement_cursor(conn, INSERT_HISTORY, cells=len(column_ids))
+    await cur.execute(INSERT_HISTORY, params, prepare=True)
 
 
 WRITERS = f"""
@@ -307,7 +309,7 @@ async def writers_of(
 async def update_head(
     conn: psycopg.AsyncConnection[Any], journal_id: uuid.UUID, position: int, hash_: bytes
 ) -> None:
-    await conn.execute(UPDATE_HEAD, (position, hash_, journal_id))
+    await statement_cursor(conn, UPDATE_HEAD).execute(UPDATE_HEAD, (position, hash_, journal_id))
 
 
 ATTENDANCE_WRITERS = f"""

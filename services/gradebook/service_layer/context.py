@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from ejournal_platform.db import UnitOfWork
+from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
 
 
@@ -34,6 +34,12 @@ class Gradebook:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.outbox)
+
+    def explicit_transaction(self) -> ExplicitTransaction:
+        """A connection of the sessions' pool without a session (WriteMarks' common case)."""
+        engine = self.sessions.kw["bind"]
+        assert isinstance(engine, AsyncEngine)
+        return ExplicitTransaction(engine, self.outbox)
 
     def now(self) -> datetime:
         return self.clock()

@@ -11,11 +11,16 @@ idempotency key, and COMMITs. The commit takes a round trip of its own only when
 writes: a reopen grant opened on the ORM session, or a KG-06 profile's lock on final scores. A closed
 section is refused here with a clear message, and by the database's trigger for any path that bypasses
 the service.
+
+The call runs on a pooled connection lent without the ORM session (`ExplicitTransaction`): the
+session's layers cost more client CPU than the call's SQL work. The rare calls that need the session
+(a reopen grant, KG-06's lock on final scores) or the key's recall in a fresh transaction (a twin's key,
+a stale version) roll that back, having written nothing, and run again in a unit of work, which
+answers them as it always did.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from array import array
 from collections.abc import Sequence
@@ -27,7 +32,7 @@ import psycopg
 
 from ejournal.gradebook.v1 import events_pb2 as ev
 from ejournal_platform.context import Principal
-from ejournal_platform.db import UnitOfWork
+from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, ValidationFailed
 from ejournal_platform.outbox import EncodedEvents
 from ejournal_regulation import get_profile
@@ -50,6 +55,7 @@ from services.gradebook.service_layer.context import Gradebook
 from services.gradebook.service_layer.final_scores import ATTESTATION, lock_if_final_scores_set
 from services.gradebook.service_layer.grants import ActiveGrant, open_closed
 from services.gradebook.service_layer.journals import authorize, parse_id
+from services.gradebook.service_layer.stale_cells import refuse_stale
 
 MAX_CELLS = 20_000
 MARK_RECORDED = ev.MarkRecorded.DESCRIPTOR.full_name
@@ -90,6 +96,11 @@ class WriteMarks:
     idempotency_key: str
     request_hash: bytes  # the request's fingerprint: a key reused for another request is refused
     reason: str = ""  # required for a correction under a reopen grant
+
+
+class NeedsSession(Exception):
+    """Raised on WriteMarks' connection without a session, before anything is written, when the call
+    needs the unit of work's session (a reopen grant, KG-06's lock): it then runs again in one."""
 
 
 @dataclass
@@ -141,7 +152,7 @@ def _queried_columns(keys: Sequence[Cell]) -> list[str]:
 
 async def apply_marks(
     gb: Gradebook,
-    uow: UnitOfWork,
+    uow: UnitOfWork | ExplicitTransaction,
     principal: Principal,
     journal: JournalView,
     cells: Sequence[CellWrite],
@@ -157,7 +168,7 @@ async def apply_marks(
     `commit`: the caller does nothing after this but commit, so the transaction commits in the writes'
     round trip (unless a reopen grant was opened on the ORM session: the unit of work commits it)."""
     _check_shape(cells)
-    conn = await raw_connection(uow.session)
+    conn = uow.connection if isinstance(uow, ExplicitTransaction) else await raw_connection(uow.session)
     keys = _keys(cells)
     if state is None:
         state = await cells_sql.read_for_write(conn, journal.journal_id, _queried_columns(keys))
@@ -173,10 +184,12 @@ async def apply_marks(
         )
     grant: ActiveGrant | None = None
     if closed := checked.sections & state.closed_sections:
+        if isinstance(uow, ExplicitTransaction):
+            raise NeedsSession  # the grant is written through the ORM session
         grant = await open_closed(uow.session, journal, principal, closed, reason, now)
     batch = plan(keys, values, [c.expected_version for c in cells], state.current)
     if batch.stale:
-        await _refuse_stale(conn, journal.journal_id, cells, batch.stale, batch.current)
+        await refuse_stale(conn, journal.journal_id, cells, batch.stale, batch.current)
     changed = batch.changed
     out = [
         WrittenCell(c.column_id, c.student_id, now_.value or "", now_.version)
@@ -287,37 +300,6 @@ async def apply_marks(
     return outcome
 
 
-async def _refuse_stale(
-    conn: Any, journal_id: uuid.UUID, cells: Sequence[CellWrite], stale: list[int], current: Sequence[Any]
-) -> None:
-    """Abort the batch naming each stale cell's current value and version, and who wrote it and when,
-    so the client can show both values and whose the server's is (issue 21). The writers are read only
-    when a batch conflicts: the ordinary write stays as fast."""
-    found = await cells_sql.writers_of(
-        conn, journal_id, [(cells[i].column_id.lower(), cells[i].student_id.lower()) for i in stale]
-    )
-    listed: list[dict[str, object]] = []
-    for i in stale:
-        writer = found.get((cells[i].column_id.lower(), cells[i].student_id.lower()))
-        listed.append(
-            {
-                "cell": i,
-                "column_id": cells[i].column_id,
-                "student_id": cells[i].student_id,
-                "value": current[i].value or "",
-                "version": current[i].version,
-                "author_id": writer.author_id if writer else "",
-                "author_name": writer.author_name if writer else "",
-                "updated_at": writer.updated_at.isoformat() if writer else "",
-            }
-        )
-    raise Conflict(
-        f"{len(stale)} cell(s) changed since they were read; nothing was written",
-        field=f"cells[{stale[0]}].expected_version",
-        current=json.dumps(listed, ensure_ascii=False),
-    )
-
-
 def pack_outcome(outcome: MarkOutcome) -> bytes:
     """What a retry needs besides its own (identical) request: the versions and the reopen case.
 
@@ -352,8 +334,9 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
     keys = _keys(cells)
     loaded: list[JournalView] = []
 
-    async def work() -> MarkOutcome:
-        conn = await explicit_connection(uow.session)  # BEGIN and COMMIT are this call's own
+    async def work(
+        holder: UnitOfWork | ExplicitTransaction, conn: psycopg.AsyncConnection[Any]
+    ) -> MarkOutcome:
         state = await cells_sql.read_for_write(
             conn, journal_uuid, _queried_columns(keys), recall=call, begin=True
         )
@@ -367,25 +350,46 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
         # Nothing follows the writes unless the profile locks the journal when final scores are set
         # (lock_if_final_scores_set, KG-06): then the unit of work commits after it.
         locks = get_profile(journal.profile_code).closing.rule == "on_final_score_set"
+        if locks and isinstance(holder, ExplicitTransaction):
+            raise NeedsSession
         outcome = await apply_marks(
-            gb, uow, principal, journal, cells, reason, now, state=state, call=call, commit=not locks
+            gb, holder, principal, journal, cells, reason, now, state=state, call=call, commit=not locks
         )
         if outcome.changed and locks:
+            assert isinstance(holder, UnitOfWork)
             attestations = [
                 (uuid.UUID(c), uuid.UUID(f.section_id) if f.section_id else None)
                 for c, f in state.columns.items()
                 if f.control_kind == ATTESTATION
             ]
             await lock_if_final_scores_set(
-                uow, principal, journal, outcome.touched_columns, now, attestations
+                holder, principal, journal, outcome.touched_columns, now, attestations
             )
         return outcome
 
+    try:
+        async with gb.explicit_transaction() as tx:
+            try:
+                outcome = await work(tx, tx.connection)  # BEGIN and COMMIT are this call's own
+            except idempotency.Replay as found:
+                return _replayed(found.stored, loaded[-1], cells)
+            await tx.commit()
+            return WriteResult(outcome)
+    except (NeedsSession, idempotency.TwinFirst, Conflict):
+        pass  # rolled back, nothing written: the unit of work does it all again and answers these
+
+    async def in_session() -> MarkOutcome:
+        return await work(uow, await explicit_connection(uow.session))
+
     async with gb.unit_of_work() as uow:
         reply = await idempotency.once(
-            uow, call, work, pack_outcome, recall_first=False, stored_with_work=True
+            uow, call, in_session, pack_outcome, recall_first=False, stored_with_work=True
         )
     if reply.outcome is not None:
         return WriteResult(reply.outcome)
     assert reply.stored is not None and loaded
-    return WriteResult(unpack_outcome(reply.stored, loaded[0].profile_code, cells), replayed=True)
+    return _replayed(reply.stored, loaded[-1], cells)
+
+
+def _replayed(stored: bytes, journal: JournalView, cells: Sequence[CellWrite]) -> WriteResult:
+    return WriteResult(unpack_outcome(stored, journal.profile_code, cells), replayed=True)

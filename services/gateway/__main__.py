@@ -13,8 +13,14 @@ def main() -> None:
     settings = load_settings(GatewaySettings)
     configure_logging("gateway", settings.log_level, settings.log_format)
     configure_tracing("gateway", settings.otlp_endpoint)
+    # httptools: uvicorn's C parser of HTTP/1.1, measured cheaper than h11 per request (docs/perf, stop 31).
     uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        http="httptools",
     )
 
 

@@ -23,6 +23,7 @@ from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
 from services.gateway.route_table import rpc_router
 from services.gateway.settings import GatewaySettings
+from services.gateway.trace_context import carry_incoming_trace, spans_recorded
 from services.portal.app import install as install_portal
 
 SEVERITY = [State.OK, State.DEGRADED, State.DOWN]
@@ -65,9 +66,12 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     )
     app.state.settings = settings
     app.add_middleware(metrics.middleware)
-    # The HTTP server span, outermost, which the gRPC client spans continue (probes are left out).
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/healthz,/readyz,/metrics,/static")
-    _name_spans_after_routing(app)
+    if spans_recorded():
+        # The HTTP server span, outermost, which the gRPC client spans continue (probes are left out).
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="/healthz,/readyz,/metrics,/static")
+        _name_spans_after_routing(app)
+    else:
+        app.add_middleware(carry_incoming_trace)  # no spans: only an incoming traceparent goes on
     app.add_exception_handler(grpc.aio.AioRpcError, grpc_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 

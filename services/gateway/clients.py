@@ -9,8 +9,9 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from ejournal_platform.grpc.client import open_channel
+from ejournal_platform.grpc.client import CHANNEL_OPTIONS, open_channel
 from ejournal_platform.health import DEPENDENCY_PREFIX, Report, State
+from services.gateway.lean_calls import LeanStub, with_context
 
 
 def _stub_class(service: str) -> type[Any]:
@@ -18,10 +19,39 @@ def _stub_class(service: str) -> type[Any]:
     return getattr(module, f"{service.capitalize()}ServiceStub")  # type: ignore[no-any-return]
 
 
+def _service_name(service: str) -> str:
+    """The gRPC service's full name, as its methods' paths start (ejournal.gradebook.v1.GradebookService)."""
+    module = importlib.import_module(f"ejournal.{service}.v1.{service}_service_pb2")
+    return str(module.DESCRIPTOR.services_by_name[f"{service.capitalize()}Service"].full_name)
+
+
 class ServiceClients:
+    """Two channels to each service, both connecting on their first call: a bare one (no interceptors)
+    for the calls made while no span is recorded, which the gateway's lean calls carry themselves
+    (services/gateway/lean_calls.py), and the instrumented one of every service (open_channel), for
+    calls in a recorded trace, streams, and anything the lean calls do not cover."""
+
     def __init__(self, addresses: dict[str, str]) -> None:
-        self.channels: dict[str, grpc.aio.Channel] = {name: open_channel(a) for name, a in addresses.items()}
-        self._stubs = {name: _stub_class(name)(channel) for name, channel in self.channels.items()}
+        self.channels: dict[str, grpc.aio.Channel] = {
+            name: grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            for name, address in addresses.items()
+        }
+        self._addresses = addresses
+        self._instrumented: dict[str, grpc.aio.Channel] = {}
+        self._instrumented_stubs: dict[str, Any] = {}
+        self._stubs = {name: self._lean_stub(name, channel) for name, channel in self.channels.items()}
+
+    def _lean_stub(self, service: str, channel: grpc.aio.Channel) -> LeanStub:
+        return LeanStub(
+            _stub_class(service)(channel), _service_name(service), lambda: self._instrumented_stub(service)
+        )
+
+    def _instrumented_stub(self, service: str) -> Any:
+        stub = self._instrumented_stubs.get(service)
+        if stub is None:
+            channel = self._instrumented[service] = open_channel(self._addresses[service])
+            stub = self._instrumented_stubs[service] = _stub_class(service)(channel)
+        return stub
 
     def stub(self, service: str) -> Any:
         return self._stubs[service]
@@ -33,7 +63,7 @@ class ServiceClients:
         async def check(channel: grpc.aio.Channel) -> Report:
             try:
                 reply = await health_pb2_grpc.HealthStub(channel).List(
-                    health_pb2.HealthListRequest(), timeout=timeout
+                    health_pb2.HealthListRequest(), timeout=timeout, metadata=with_context((), traced=False)
                 )
             except grpc.aio.AioRpcError:
                 return Report(State.DOWN, {"service": State.DOWN})
@@ -54,4 +84,5 @@ class ServiceClients:
         return dict(zip(names, reports, strict=True))
 
     async def close(self) -> None:
-        await asyncio.gather(*(channel.close() for channel in self.channels.values()))
+        channels = [*self.channels.values(), *self._instrumented.values()]
+        await asyncio.gather(*(channel.close() for channel in channels))

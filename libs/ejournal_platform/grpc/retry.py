@@ -9,8 +9,9 @@ with jitter, bounded in attempts and time); what still fails reaches the caller 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import grpc
 import stamina
@@ -46,6 +47,8 @@ def is_retryable(error: Exception) -> bool:
 
 _Unary: Any = grpc.aio.UnaryUnaryClientInterceptor
 
+T = TypeVar("T")
+
 
 class RetryIdempotent(_Unary):  # type: ignore[misc]
     """Retries idempotent unary calls on UNAVAILABLE; others pass through untouched."""
@@ -58,17 +61,48 @@ class RetryIdempotent(_Unary):  # type: ignore[misc]
     async def intercept_unary_unary(
         self, continuation: Callable[..., Any], client_call_details: grpc.aio.ClientCallDetails, request: Any
     ) -> Any:
+        async def attempt() -> Any:
+            call = await continuation(client_call_details, request)
+            return await call
+
         if not is_idempotent(client_call_details.method, request):
             return await continuation(client_call_details, request)
-        async for attempt in stamina.retry_context(
+        return await self.retried(attempt)
+
+    async def call(self, method: str | bytes, request: Any, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()` (one call of `method` with `request`), retried as this interceptor retries: for a
+        caller that calls without interceptors (the gateway's hot path, services/gateway/clients.py)."""
+        if not is_idempotent(method, request):
+            return await attempt()
+        return await self.retried(attempt)
+
+    async def retried(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """The first attempt runs bare: building stamina's retry state for every call was a visible
+        share of a save's CPU in the gateway (issue 19), and nearly every call succeeds at once. A
+        first failure worth retrying is replayed into stamina as its own first attempt, so the backoff
+        (and stamina's retry hooks) go on exactly as before; its time counts against `timeout`."""
+        started = time.monotonic()
+        try:
+            return await attempt()
+        except Exception as error:
+            if not is_retryable(error):
+                raise
+            failure = error
+        left = self.timeout - (time.monotonic() - started)
+        if left <= 0:
+            raise failure
+        first: Exception | None = failure
+        async for retry in stamina.retry_context(
             on=is_retryable,
             attempts=self.attempts,
-            timeout=self.timeout,
+            timeout=left,
             wait_initial=0.1,
             wait_max=self.wait_max,
             wait_jitter=0.1,
         ):
-            with attempt:
-                call = await continuation(client_call_details, request)
-                return await call
+            with retry:
+                if first is not None:
+                    failed, first = first, None
+                    raise failed
+                return await attempt()
         raise AssertionError("stamina re-raises the last error")  # pragma: no cover

@@ -9,6 +9,7 @@ import grpc
 import nats.errors
 import psycopg
 import pytest
+import stamina
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from ejournal.gradebook.v1 import gradebook_service_pb2 as gpb
@@ -109,3 +110,20 @@ async def test_a_write_without_a_key_is_not_repeated(flaky: tuple[str, Flaky]) -
     await channel.close()
     assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
     assert servicer.keys == [""]
+
+
+async def test_a_keyed_write_that_stays_unavailable_is_tried_five_times_in_all(
+    flaky: tuple[str, Flaky],
+) -> None:
+    """The first attempt runs outside stamina and a failure of it is replayed into stamina's first
+    attempt (grpc/retry.py): the attempts stay five in all, not six."""
+    address, servicer = flaky
+    servicer.failures = 100
+    channel = open_channel(address)
+    with stamina.set_testing(True, attempts=100, cap=True), pytest.raises(grpc.aio.AioRpcError) as raised:
+        await gpb_grpc.GradebookServiceStub(channel).WriteMarks(
+            gpb.WriteMarksRequest(idempotency_key="k1"), metadata=bearer("t")
+        )
+    await channel.close()
+    assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert servicer.keys == ["k1"] * 5

@@ -8,10 +8,6 @@ one statement and commits the batch once. If anything in the batch fails, the ba
 its events are applied one at a time, so one bad event is retried alone (with a growing delay) and
 does not hold the others back. Like EventConsumer, it owns the unit of work: it claims the inbox in it,
 hands it to the handler (`handler(uow, deliveries)`) and commits it. Reporting's read models use it.
-
-Batches are applied one after the other, in stream order; the next one is fetched meanwhile and, when
-the handler comes split (`prepare`: decode and build the writes, no I/O), its writes are worked out as
-soon as it arrives, while this batch's statements and COMMIT are in PostgreSQL's hands.
 """
 
 from __future__ import annotations
@@ -19,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import dataclass
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -50,28 +45,6 @@ class Delivery:
 # Applies the batch's new events, in stream order, in the batch's unit of work (the consumer commits).
 Handler = Callable[[UnitOfWork, Sequence[Delivery]], Awaitable[None]]
 AppliedHook = Callable[[str, Sequence[Delivery], float], None]
-
-
-class Writes(Protocol):
-    """A batch's writes, worked out in advance; `write` sends them in the batch's unit of work."""
-
-    async def write(self, uow: UnitOfWork) -> None: ...
-
-
-# What the handler would do, split: the pure part (decode, build rows and parameters; no I/O), run for
-# batch N+1 while batch N's statements run in PostgreSQL. Only with `pipelined`.
-Prepare = Callable[[Sequence[Delivery]], Writes]
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """A fetched batch, decoded; with `prepare`, its pipelined writes (or what preparing them raised:
-    the batch then goes the one-by-one way, where each event fails or succeeds alone)."""
-
-    msgs: Sequence[Msg]
-    deliveries: list[Delivery]
-    first: list[Delivery]  # each id's first delivery, in stream order (a duplicate is applied once)
-    writes: Writes | Exception | None = None
 
 
 def _raise_if_cancelling() -> None:
@@ -125,12 +98,9 @@ class BatchEventConsumer:
         on_applied: AppliedHook | None = None,
         redelivery: Redelivery = DEFAULT_REDELIVERY,
         pipelined: bool = False,
-        prepare: Prepare | None = None,
     ) -> None:
         """`pipelined`: the handler only writes (no statement of it reads a result back), so a batch's
-        claim and writes may be sent together, before the claim's answer is known (_apply_pipelined).
-        `prepare`: the handler's pure part (see Prepare), used on the pipelined way; the careful way
-        (a redelivered event, one event at a time) still calls `handler`."""
+        claim and writes may be sent together, before the claim's answer is known (_apply_pipelined)."""
         self._js = js
         self._unit_of_work = unit_of_work
         self._inbox = inbox
@@ -142,7 +112,6 @@ class BatchEventConsumer:
         self._on_applied = on_applied
         self._redelivery = redelivery
         self._pipelined = pipelined
-        self._prepare = prepare if pipelined else None
 
     async def _apply(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
         fresh = await claim_fresh(uow.session, self._inbox, self.name, [d.event for d in deliveries])
@@ -155,66 +124,50 @@ class BatchEventConsumer:
             await self._handler(uow, applied)
         return applied
 
-    async def _apply_pipelined(self, uow: UnitOfWork, batch: _Batch) -> list[Delivery]:
+    async def _apply_pipelined(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
         """The claim and the handler's statements sent in one psycopg pipeline, as if every event were
         new (a redelivery is the exception): one round trip instead of one per statement, then the
         COMMIT. The claim's answer is read after the sync; if any event was claimed before, the
         transaction is rolled back (_ClaimedBefore) and the batch applied the careful way."""
-        first = batch.first
-        if isinstance(batch.writes, Exception):
-            raise batch.writes
+        first: dict[str, Delivery] = {}  # each id's first delivery, in stream order
+        for delivery in deliveries:
+            first.setdefault(delivery.event.id, delivery)
         async with (await driver_connection(uow.session)).pipeline():
-            claimed = await send_claim(uow.session, self._inbox, self.name, [d.event for d in first])
-            if batch.writes is None:
-                await self._handler(uow, first)
-            else:
-                await batch.writes.write(uow)
+            claimed = await send_claim(uow.session, self._inbox, self.name, [d.event for d in first.values()])
+            await self._handler(uow, list(first.values()))
         async with claimed:
             if len(await claimed.fetchall()) != len(first):
                 raise _ClaimedBefore
-        return first
+        return list(first.values())
 
-    async def _apply_batch(self, batch: _Batch) -> list[Delivery]:
+    async def _apply_batch(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         if self._pipelined:
             try:
                 async with self._unit_of_work() as uow:
-                    applied = await self._apply_pipelined(uow, batch)
+                    applied = await self._apply_pipelined(uow, deliveries)
                     await uow.commit()
                     return applied
             except _ClaimedBefore:
                 log.info("a redelivered event in the batch; applying it the careful way", consumer=self.name)
         async with self._unit_of_work() as uow:
-            applied = await self._apply(uow, batch.deliveries)
+            applied = await self._apply(uow, deliveries)
             await uow.commit()
             return applied
 
-    def _decoded(self, msgs: Sequence[Msg]) -> _Batch:
-        """The batch decoded and, with `prepare`, its writes worked out (no I/O)."""
-        deliveries = [_delivery(m, self.name) for m in msgs]
-        first: dict[str, Delivery] = {}
-        for delivery in deliveries:
-            first.setdefault(delivery.event.id, delivery)
-        batch = _Batch(msgs, deliveries, list(first.values()))
-        if self._prepare is None or not msgs:
-            return batch
-        try:
-            return replace(batch, writes=self._prepare(batch.first))
-        except Exception as error:  # applied one by one, where the failing event is found
-            return replace(batch, writes=error)
-
-    async def _handle(self, batch: _Batch) -> None:
-        if not batch.msgs:
+    async def handle_batch(self, msgs: Sequence[Msg]) -> None:
+        if not msgs:
             return
+        deliveries = [_delivery(m, self.name) for m in msgs]
         started_ns = time.time_ns()
         try:
-            applied = await self._apply_batch(batch)
+            applied = await self._apply_batch(deliveries)
         except Exception as error:
             log.warning("batch failed; applying one by one", consumer=self.name, error=repr(error))
-            for msg, delivery in zip(batch.msgs, batch.deliveries, strict=True):
+            for msg, delivery in zip(msgs, deliveries, strict=True):
                 await self._handle_one(msg, delivery)
             return
         self._applied(applied, started_ns)
-        for msg in batch.msgs:
+        for msg in msgs:
             await msg.ack()
 
     async def _handle_one(self, msg: Msg, delivery: Delivery) -> None:
@@ -258,16 +211,12 @@ class BatchEventConsumer:
             await asyncio.sleep(0.25)
             return []
 
-    async def _fetch_ahead(self, sub: JetStreamContext.PullSubscription, lag: ConsumerLag) -> _Batch:
-        """The next batch, fetched and decoded (its writes prepared) while the one before is applied."""
-        return self._decoded(await self._fetch(sub, lag))
-
-    async def _give_back_ahead(self, ahead: asyncio.Task[_Batch]) -> None:
+    async def _give_back_ahead(self, ahead: asyncio.Task[list[Msg]]) -> None:
         """A batch fetched ahead and never applied goes back at once, as a stopped batch does."""
         ahead.cancel()
         await asyncio.gather(ahead, return_exceptions=True)
         if not ahead.cancelled() and ahead.exception() is None:
-            await asyncio.wait_for(asyncio.shield(self._give_back(ahead.result().msgs)), timeout=2)
+            await asyncio.wait_for(asyncio.shield(self._give_back(ahead.result())), timeout=2)
 
     def config(self) -> ConsumerConfig:
         return ConsumerConfig(
@@ -301,21 +250,19 @@ class BatchEventConsumer:
         lag = ConsumerLag(self._js, self.stream, self.name)
         # The next batch is fetched while this one is applied: its messages travel while PostgreSQL
         # works, and the loop finds them waiting instead of asking and sleeping once more per batch.
-        # As soon as they arrive they are decoded and their writes prepared (pure Python), so that
-        # work too overlaps this batch's round trips and COMMIT. Batches are still written, committed
-        # and acknowledged one after the other, in stream order, on one connection at a time.
-        ahead = asyncio.create_task(self._fetch_ahead(sub, lag))
+        # Batches are still applied one after the other, in stream order.
+        ahead = asyncio.create_task(self._fetch(sub, lag))
         try:
             while True:
-                batch = await ahead
+                msgs = await ahead
                 _raise_if_cancelling()
-                ahead = asyncio.create_task(self._fetch_ahead(sub, lag))
+                ahead = asyncio.create_task(self._fetch(sub, lag))
                 try:
-                    await self._handle(batch)
+                    await self.handle_batch(msgs)
                 except asyncio.CancelledError:
                     # Stopped mid-batch: hand the batch back now rather than after ack_wait (what was
                     # committed is in the inbox, so a redelivery changes nothing).
-                    await asyncio.wait_for(asyncio.shield(self._give_back(batch.msgs)), timeout=2)
+                    await asyncio.wait_for(asyncio.shield(self._give_back(msgs)), timeout=2)
                     raise
         finally:
             await self._give_back_ahead(ahead)

@@ -10,7 +10,7 @@ declarations of tables and rows:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,6 @@ from ejournal_platform.binary_statements import BinaryStatement, sendable_in_bin
 from services.reporting.adapters import workflow_models as wm
 
 Merge = Callable[[Table, Any], Any]
-# An upsert's statements for some rows, worked out in advance (Upsert.prepare), sent in a session.
-Write = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(eq=False)
@@ -96,47 +94,32 @@ class Upsert:
         return statement.on_conflict_do_update(index_elements=list(self.keys), set_=update, where=where)
 
     async def write(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Write rows in their order; all rows name the same columns."""
-        await self.prepare(rows)(session)
-
-    def prepare(self, rows: Sequence[Mapping[str, Any]]) -> Write:
-        """The statements for rows, worked out now without I/O (a batch's are prepared while the batch
-        before it is written: batch_consumer.py), sent by the returned call. One statement cannot touch
-        a row twice (ON CONFLICT DO UPDATE refuses), so the rows go in runs of distinct keys, each run
-        one set-based statement of column arrays; a later copy of a key starts the next run, after the
-        earlier copy."""
+        """Write rows in their order; all rows name the same columns. One statement cannot touch a row
+        twice (ON CONFLICT DO UPDATE refuses), so the rows go in runs of distinct keys, each run one
+        set-based statement; a later copy of a key starts the next run, after the earlier copy."""
         if self.set_based is None:
-            params = list(rows)
-            statement = self.statement
-            return lambda session: _execute_many(session, statement, params)
-        runs: list[dict[str, list[Any]]] = []
+            await session.execute(self.statement, list(rows))
+            return
         run: list[Mapping[str, Any]] = []
         seen: set[tuple[Any, ...]] = set()
         for row in rows:
             key = tuple(row[name] for name in self.keys)
             if key in seen:
-                runs.append(self._arrays(run))
+                await self._write_run(session, run)
                 run, seen = [], set()
             run.append(row)
             seen.add(key)
-        if run:
-            runs.append(self._arrays(run))
-        return lambda session: self._write_runs(session, runs)
+        await self._write_run(session, run)
 
-    def _arrays(self, run: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
-        return {name: [row[name] for row in run] for name in self.columns}
-
-    async def _write_runs(self, session: AsyncSession, runs: Sequence[Mapping[str, list[Any]]]) -> None:
+    async def _write_run(self, session: AsyncSession, run: Sequence[Mapping[str, Any]]) -> None:
         assert self.set_based is not None
-        for arrays in runs:
-            if self.binary is not None:
-                await self.binary.execute(session, arrays)
-            else:
-                await session.execute(self.set_based, arrays)
-
-
-async def _execute_many(session: AsyncSession, statement: Insert, params: list[Mapping[str, Any]]) -> None:
-    await session.execute(statement, params)
+        if not run:
+            return
+        arrays = {name: [row[name] for row in run] for name in self.columns}
+        if self.binary is not None:
+            await self.binary.execute(session, arrays)
+        else:
+            await session.execute(self.set_based, arrays)
 
 
 def earliest(column: str) -> Merge:

@@ -63,7 +63,6 @@ class ReadModelConsumers:
                 batch=batch,
                 on_applied=lag.record,
                 pipelined=True,  # projections only write: a batch's statements go in one round trip
-                prepare=p.prepare,  # rows and arrays of batch N+1 built while batch N is written
             )
             for p in projectors
         ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
@@ -23,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.batch_consumer import Delivery
 from ejournal_platform.db import UnitOfWork
-from services.reporting.adapters.projection_writes import Upsert, Write
+from services.reporting.adapters.projection_writes import Upsert
 
-__all__ = ["Projection", "Projector", "RowOf", "Upsert", "Writes", "day", "event_time", "instant"]
+__all__ = ["Projection", "Projector", "RowOf", "Upsert", "day", "event_time", "instant"]
 
 M = TypeVar("M", bound=Message)
 Projection = Callable[[AsyncSession, Any, Delivery], Awaitable[None]]
@@ -60,18 +59,13 @@ class Projector:
 
     async def __call__(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
         """The batch consumer's handler, in its unit of work (the consumer commits)."""
-        await self.prepare(deliveries).write(uow)
-
-    def prepare(self, deliveries: Sequence[Delivery]) -> Writes:
-        """The batch's writes, worked out without I/O: events parsed, rows built and gathered into
-        their upserts' column arrays; statement projections kept in their place in the stream. The
-        batch consumer calls it for batch N+1 while batch N's statements run (batch_consumer.py)."""
-        steps: list[Write] = []
+        session = uow.session
         pending: dict[Upsert, list[Mapping[str, Any]]] = {}
 
-        def flush(which: Iterable[Upsert]) -> None:
+        async def flush(which: Iterable[Upsert]) -> None:
             for upsert in list(which):
-                steps.append(upsert.prepare(pending.pop(upsert)))
+                rows = pending.pop(upsert)
+                await upsert.write(session, rows)
 
         for delivery in deliveries:
             event_type = delivery.event.type
@@ -84,29 +78,13 @@ class Projector:
                     # Every row of one statement must name the same columns (one array per column).
                     raise ValueError(f"{event_type}: row columns {sorted(row)} != {sorted(upsert.columns)}")
                 # Another statement on the same table goes first: per table, the stream's order holds.
-                flush([u for u in pending if u.table is upsert.table and u is not upsert])
+                await flush([u for u in pending if u.table is upsert.table and u is not upsert])
                 pending.setdefault(upsert, []).append(row)
             elif event_type in self._statements:
                 message_type, handler = self._statements[event_type]
-                flush(list(pending))
-                steps.append(partial(_project, handler, delivery.event.parse(message_type), delivery))
-        flush(list(pending))
-        return Writes(steps)
-
-
-class Writes:
-    """A batch's statements in stream order, each already worked out (Projector.prepare)."""
-
-    def __init__(self, steps: Sequence[Write]) -> None:
-        self._steps = steps
-
-    async def write(self, uow: UnitOfWork) -> None:
-        for step in self._steps:
-            await step(uow.session)
-
-
-async def _project(handler: Projection, message: Message, delivery: Delivery, session: AsyncSession) -> None:
-    await handler(session, message, delivery)
+                await flush(list(pending))
+                await handler(session, delivery.event.parse(message_type), delivery)
+        await flush(list(pending))
 
 
 def instant(text: str) -> datetime | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Column, Integer, Table, Text, func, select
@@ -29,14 +28,9 @@ EVENTS = 3_000
 
 # pipelined: the claim and the handler's writes sent together before the claim's answer is known; the
 # duplicates below are refused by that answer and their batch rolled back and applied the careful way.
-# prepared: the writes of a batch worked out ahead (while the batch before is written); the failing
-# event then fails in that preparation, and its batch is applied one by one all the same.
-@pytest.mark.parametrize(
-    ("batch", "pipelined", "prepared"),
-    [(1, False, False), (500, False, False), (500, True, False), (500, True, True)],
-)
+@pytest.mark.parametrize(("batch", "pipelined"), [(1, False), (500, False), (500, True)])
 async def test_every_event_has_one_effect_through_restarts_duplicates_and_failures(
-    databases: Databases, nats_factory: Callable[[], NatsServer], batch: int, pipelined: bool, prepared: bool
+    databases: Databases, nats_factory: Callable[[], NatsServer], batch: int, pipelined: bool
 ) -> None:
     metadata = new_metadata()
     inbox = define_inbox(metadata)
@@ -50,38 +44,17 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
     js = nc.jetstream()
     await ensure_stream(js, "gradebook")
     failures = {"left": 2}
-    written_as_prepared = {"events": 0}
 
-    def values_of(deliveries: Sequence[Delivery]) -> list[str]:
-        values = []
+    async def count(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
             value = delivery.event.parse(gb.MarkRecorded).value
             if value == "boom" and failures["left"] > 0:
                 failures["left"] -= 1
                 raise RuntimeError("a handler that fails twice")
-            values.append(value)
-        return values
-
-    async def write(uow: UnitOfWork, values: Sequence[str]) -> None:
-        for value in values:
             statement = insert(effects).values(event=value, n=1)
             await uow.session.execute(
                 statement.on_conflict_do_update(index_elements=["event"], set_={"n": effects.c.n + 1})
             )
-
-    async def count(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
-        await write(uow, values_of(deliveries))
-
-    @dataclass
-    class Counted:
-        values: list[str]
-
-        async def write(self, uow: UnitOfWork) -> None:
-            await write(uow, self.values)
-            written_as_prepared["events"] += len(self.values)
-
-    def prepare(deliveries: Sequence[Delivery]) -> Counted:
-        return Counted(values_of(deliveries))
 
     def consumer() -> BatchEventConsumer:
         return BatchEventConsumer(
@@ -94,7 +67,6 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
             handler=count,
             batch=batch,
             pipelined=pipelined,
-            prepare=prepare if prepared else None,
         )
 
     async def publish(first: int, last: int, *, duplicate: bool = False) -> None:
@@ -138,6 +110,5 @@ async def test_every_event_has_one_effect_through_restarts_duplicates_and_failur
     assert len(counts) == EVENTS
     assert set(counts.values()) == {1}, "every event applied exactly once"
     assert failures["left"] == 0, "the failing event was retried until it succeeded"
-    assert (written_as_prepared["events"] > 0) == prepared, "prepared writes are used when given"
     await nc.close()
     await engine.dispose()

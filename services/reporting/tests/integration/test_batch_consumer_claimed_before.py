@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ejournal_platform.batch_consumer import BatchEventConsumer, Delivery
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.db import UnitOfWork, make_engine, new_metadata
 from ejournal_platform.events import ReceivedEvent
 from ejournal_platform.inbox import claim_fresh
@@ -21,6 +22,10 @@ from ejournal_platform.outbox import OutboxWriter, define_inbox, define_outbox
 from ejournal_platform.testing.fixtures import Databases
 
 pytestmark = pytest.mark.integration
+
+RAW_UPSERT = (
+    "INSERT INTO effects (event, n) VALUES (%(event)s, 1) ON CONFLICT (event) DO UPDATE SET n = effects.n + 1"
+)
 
 
 def _delivery(n: int) -> Delivery:
@@ -36,7 +41,13 @@ def _delivery(n: int) -> Delivery:
     return Delivery(event, stream_seq=n)
 
 
-async def test_a_batch_with_an_event_claimed_before_commits_nothing_optimistic(databases: Databases) -> None:
+# orm: the handler's statements go through SQLAlchemy, which reads each result (the claim's error comes
+# back from the first of them, wrapped); raw: they are only queued, as reporting's projections' are (the
+# error comes at the pipeline's sync).
+@pytest.mark.parametrize("writes", ["orm", "raw"])
+async def test_a_batch_with_an_event_claimed_before_commits_nothing_optimistic(
+    databases: Databases, writes: str
+) -> None:
     metadata = new_metadata()
     inbox = define_inbox(metadata)
     outbox = define_outbox(metadata)
@@ -47,8 +58,13 @@ async def test_a_batch_with_an_event_claimed_before_commits_nothing_optimistic(d
 
     async def count(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> None:
         handed.append([d.event.data.decode() for d in deliveries])
+        conn = await driver_connection(uow.session)
         for delivery in deliveries:
-            statement = insert(effects).values(event=delivery.event.data.decode(), n=1)
+            value = delivery.event.data.decode()
+            if writes == "raw":
+                await conn.execute(RAW_UPSERT, {"event": value})
+                continue
+            statement = insert(effects).values(event=value, n=1)
             await uow.session.execute(
                 statement.on_conflict_do_update(index_elements=["event"], set_={"n": effects.c.n + 1})
             )

@@ -22,6 +22,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import Table
 
+from ejournal_platform import jetstream_fetch
 from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.consumer import received
 from ejournal_platform.db import UnitOfWork
@@ -200,7 +201,7 @@ class BatchEventConsumer:
         """The next batch; empty when none came within a second or the fetch failed (logged)."""
         try:
             await lag.observe()
-            return await sub.fetch(self._batch, timeout=1)
+            return await jetstream_fetch.fetch(sub, self._batch, timeout=1)
         except TimeoutError:
             return []
         except asyncio.CancelledError:

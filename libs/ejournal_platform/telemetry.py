@@ -62,6 +62,11 @@ def configure_tracing(service: str, otlp_endpoint: str = "", exporter: SpanExpor
     return True
 
 
+def spans_recorded() -> bool:
+    """True once this process installed a tracer provider (configure_tracing, or a test's own)."""
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
 def shutdown_tracing() -> None:
     """Flush the spans still buffered (a stopping process would otherwise lose its last ones)."""
     if _configured is not None:

@@ -10,13 +10,16 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
+from ejournal_platform.grpc.incoming_trace import incoming_trace
 from ejournal_platform.grpc.interceptors import (
     Authenticator,
+    CallScope,
     ScopedInterceptor,
     authentication,
     error_mapping,
     request_context,
 )
+from ejournal_platform.telemetry import spans_recorded
 
 AddServicer = Callable[[Any, grpc.aio.Server], None]
 
@@ -45,14 +48,24 @@ class GrpcServer:
     def __init__(
         self, authenticator: Authenticator, public_methods: Collection[str] = (), max_workers: int = 0
     ) -> None:
-        scopes = [request_context, error_mapping, authentication(authenticator, public_methods)]
-        self.server = grpc.aio.server(
+        scopes: list[CallScope] = [
+            request_context,
+            error_mapping,
+            authentication(authenticator, public_methods),
+        ]
+        interceptors: list[grpc.aio.ServerInterceptor] = []
+        if spans_recorded():
             # The tracing span is outermost, so the request id and the log line join it; health checks
             # every second would be noise in the traces.
-            interceptors=[
-                aio_server_interceptor(filter_=filters.negate(filters.health_check())),  # type: ignore[no-untyped-call]
-                ScopedInterceptor(scopes),
-            ],
+            interceptors.append(aio_server_interceptor(filter_=filters.negate(filters.health_check())))  # type: ignore[no-untyped-call]
+        else:
+            # No span would be recorded: the caller's trace context alone is carried on (outermost,
+            # as the span would be), without OpenTelemetry's interceptor on every call.
+            scopes.insert(0, incoming_trace)
+        interceptors.append(ScopedInterceptor(scopes))
+        self.interceptors: tuple[grpc.aio.ServerInterceptor, ...] = tuple(interceptors)
+        self.server = grpc.aio.server(
+            interceptors=self.interceptors,
             options=[
                 ("grpc.max_receive_message_length", 64 * 1024 * 1024),
                 ("grpc.so_reuseport", 0),

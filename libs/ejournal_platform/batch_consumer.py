@@ -16,9 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -30,7 +28,7 @@ from ejournal_platform.consumer import received
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.dead_letters import DEFAULT_REDELIVERY, Redelivery
 from ejournal_platform.events import ReceivedEvent
-from ejournal_platform.inbox import claim_fresh, claimed_before, send_claim_or_abort
+from ejournal_platform.inbox import claim_fresh, send_claim
 from ejournal_platform.logging import get_logger
 from ejournal_platform.metrics import ConsumerLag, observe_delivery
 from ejournal_platform.telemetry import record_consumed
@@ -81,9 +79,6 @@ def _delivery(msg: Msg, consumer: str) -> Delivery:
     return Delivery(received(msg), stream_seq)
 
 
-_COMMIT = "COMMIT"
-
-
 class _ClaimedBefore(Exception):
     """An event of a batch sent optimistically was claimed before: that transaction is rolled back."""
 
@@ -130,44 +125,27 @@ class BatchEventConsumer:
         return applied
 
     async def _apply_pipelined(self, uow: UnitOfWork, deliveries: Sequence[Delivery]) -> list[Delivery]:
-        """The claim, the handler's statements and COMMIT sent in one psycopg pipeline, as if every event
-        were new (a redelivery is the exception): one round trip for the whole batch. The claim itself
-        fails the transaction when any event was claimed before (inbox.claim_all_or_abort), and after an
-        error the server skips everything queued up to the sync, COMMIT included: the batch commits
-        whole or not at all. That error is raised at the sync as _ClaimedBefore, the transaction is
-        rolled back (still open, failed) and the batch applied the careful way. COMMIT is queued only
-        once the handler has returned: a handler raising leaves the transaction open to roll back."""
+        """The claim and the handler's statements sent in one psycopg pipeline, as if every event were
+        new (a redelivery is the exception): one round trip instead of one per statement, then the
+        COMMIT. The claim's answer is read after the sync; if any event was claimed before, the
+        transaction is rolled back (_ClaimedBefore) and the batch applied the careful way."""
         first: dict[str, Delivery] = {}  # each id's first delivery, in stream order
         for delivery in deliveries:
             first.setdefault(delivery.event.id, delivery)
-        applied = list(first.values())
-        conn = await driver_connection(uow.session)
-        sent: list[psycopg.AsyncCursor[Any]] = []  # closed once their results have come back
-        try:
-            async with conn.pipeline():
-                sent.append(
-                    await send_claim_or_abort(uow.session, self._inbox, self.name, [d.event for d in applied])
-                )
-                await self._handler(uow, applied)
-                uow.committed_by_caller()  # refuses if the handler added events (they would be lost)
-                # Never prepared: psycopg prepares a statement run 5 times on a connection, and COMMIT
-                # has nothing to plan.
-                sent.append(await conn.execute(_COMMIT, prepare=False))
-        except Exception as error:
-            if claimed_before(error):
-                raise _ClaimedBefore from error
-            raise
-        finally:
-            for cursor in sent:
-                await cursor.close()
-        return applied
+        async with (await driver_connection(uow.session)).pipeline():
+            claimed = await send_claim(uow.session, self._inbox, self.name, [d.event for d in first.values()])
+            await self._handler(uow, list(first.values()))
+        async with claimed:
+            if len(await claimed.fetchall()) != len(first):
+                raise _ClaimedBefore
+        return list(first.values())
 
     async def _apply_batch(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         if self._pipelined:
             try:
                 async with self._unit_of_work() as uow:
                     applied = await self._apply_pipelined(uow, deliveries)
-                    await uow.commit()  # committed in the pipeline: this only settles the session
+                    await uow.commit()
                     return applied
             except _ClaimedBefore:
                 log.info("a redelivered event in the batch; applying it the careful way", consumer=self.name)

@@ -28,13 +28,11 @@ from typing import Any
 from psycopg import AsyncCursor
 from sqlalchemy import (
     DateTime,
-    Integer,
     Table,
     Text,
     Uuid,
     any_,
     bindparam,
-    case,
     cast,
     column,
     exists,
@@ -44,7 +42,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import ReturningInsert
 
 from ejournal_platform.binary_statements import BinaryStatement
@@ -117,35 +114,7 @@ def _earliest(ordered: Sequence[ReceivedEvent]) -> datetime:
     return min((event_time(e) for e in ordered), default=UNKNOWN_TIME) - SKEW_MARGIN
 
 
-# The text of the error a short claim raises (claim_all_or_abort): it is the error's only mark, as
-# plain SQL has no RAISE, so the consumer tells it from any other failure by its code and this text.
-CLAIMED_BEFORE = "ejournal: an event of the batch was claimed before"
-CLAIMED_BEFORE_SQLSTATE = "22P02"  # invalid_text_representation: the marked text cast to an integer
-
-
-def claim_all_or_abort(inbox: Table, consumer: str, events: Sequence[ReceivedEvent]) -> Select[Any]:
-    """The claim, failing the whole transaction when it claims fewer ids than it was sent (one of them was
-    claimed before): a statement queued after it in a pipeline, COMMIT included, is then skipped by the
-    server, so the batch can be committed only whole and only once. One row, 0, when every id is new.
-
-    Plain SQL has no RAISE: the short case casts a marked text to an integer (CLAIMED_BEFORE, SQLSTATE
-    22P02). The text holds the count, so the planner cannot fold the cast into an error of its own."""
-    inserted = claim(inbox, consumer, events).cte("inserted")
-    ids = bindparam("event_ids", type_=ARRAY(Text))
-    sent = func.cardinality(cast(ids, ARRAY(Uuid())))
-    marked = cast(literal(CLAIMED_BEFORE + ": claimed ", Text) + cast(func.count(), Text), Integer)
-    return select(case((func.count() == sent, literal(0, Integer)), else_=marked)).select_from(inserted)
-
-
-def claimed_before(error: BaseException) -> bool:
-    """Whether `error` is the short claim's (claim_all_or_abort), not a failure of the batch itself: raised
-    by psycopg at the sync, or by a later statement run through SQLAlchemy, which wraps it (`orig`)."""
-    error = getattr(error, "orig", None) or error
-    return getattr(error, "sqlstate", None) == CLAIMED_BEFORE_SQLSTATE and CLAIMED_BEFORE in str(error)
-
-
 _BINARY_CLAIMS: dict[tuple[int, str], BinaryStatement] = {}
-_BINARY_CLAIMS_OR_ABORT: dict[tuple[int, str], BinaryStatement] = {}
 
 
 def _binary_claim(inbox: Table, consumer: str) -> BinaryStatement:
@@ -165,13 +134,6 @@ def _arrays(events: Sequence[ReceivedEvent]) -> dict[str, Any]:
     }
 
 
-def _binary_claim_or_abort(inbox: Table, consumer: str) -> BinaryStatement:
-    key = (id(inbox), consumer)
-    if key not in _BINARY_CLAIMS_OR_ABORT:
-        _BINARY_CLAIMS_OR_ABORT[key] = BinaryStatement(claim_all_or_abort(inbox, consumer, []))
-    return _BINARY_CLAIMS_OR_ABORT[key]
-
-
 async def claim_fresh(
     session: AsyncSession, inbox: Table, consumer: str, events: Sequence[ReceivedEvent]
 ) -> set[str]:
@@ -181,9 +143,9 @@ async def claim_fresh(
     return {str(row[0]) for row in rows}
 
 
-async def send_claim_or_abort(
+async def send_claim(
     session: AsyncSession, inbox: Table, consumer: str, events: Sequence[ReceivedEvent]
 ) -> AsyncCursor[Any]:
-    """claim_all_or_abort queued (inside a psycopg pipeline) on a cursor the caller closes after the
-    sync: its failure is raised at the sync, and nothing queued after it runs."""
-    return await _binary_claim_or_abort(inbox, consumer).send(session, _arrays(events))
+    """The claim sent on a cursor whose rows (the claimed ids) the caller reads later: inside a
+    psycopg pipeline, after the statements sent with it."""
+    return await _binary_claim(inbox, consumer).send(session, _arrays(events))

@@ -67,6 +67,26 @@ def spans_recorded() -> bool:
     return isinstance(trace.get_tracer_provider(), TracerProvider)
 
 
+# The fields the global propagator reads (W3C trace context and baggage): HTTP headers, gRPC metadata keys.
+TRACE_FIELDS = frozenset({TRACEPARENT, "tracestate", "baggage"})
+
+
+@contextmanager
+def caller_context(carrier: Mapping[str, str]) -> Iterator[None]:
+    """The caller's trace context (`carrier`: its TRACE_FIELDS) as the current context for the block, as
+    an instrumentation's non-recording span would make it, for the edges that run uninstrumented while
+    no span is recorded (the gateway's requests, every service's gRPC calls). An empty carrier changes
+    nothing."""
+    if not carrier:
+        yield
+        return
+    token = otel_context.attach(propagate.extract(carrier))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
+
 def shutdown_tracing() -> None:
     """Flush the spans still buffered (a stopping process would otherwise lose its last ones)."""
     if _configured is not None:

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Scope
 
 from ejournal_platform.contract import asyncapi_document
 from ejournal_platform.health import Report, State
+from ejournal_platform.telemetry import spans_recorded
 from services.gateway import imports, session
 from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
@@ -23,7 +24,7 @@ from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
 from services.gateway.route_table import rpc_router
 from services.gateway.settings import GatewaySettings
-from services.gateway.trace_context import carry_incoming_trace, spans_recorded
+from services.gateway.trace_context import carry_incoming_trace
 from services.portal.app import install as install_portal
 
 SEVERITY = [State.OK, State.DEGRADED, State.DOWN]

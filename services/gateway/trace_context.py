@@ -11,17 +11,12 @@ propagation alone and costs a look at the headers.
 
 from __future__ import annotations
 
-from opentelemetry import context, propagate, trace
-from opentelemetry.sdk.trace import TracerProvider
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-# The headers the global propagator reads (W3C trace context and baggage), as ASGI names them.
-TRACE_HEADERS = frozenset({b"traceparent", b"tracestate", b"baggage"})
+from ejournal_platform.telemetry import TRACE_FIELDS, caller_context
 
-
-def spans_recorded() -> bool:
-    """True once this process installed a tracer provider (configure_tracing runs before create_app)."""
-    return isinstance(trace.get_tracer_provider(), TracerProvider)
+# The propagator's fields as ASGI names its headers.
+TRACE_HEADERS = frozenset(name.encode("latin-1") for name in TRACE_FIELDS)
 
 
 def carry_incoming_trace(app: ASGIApp) -> ASGIApp:
@@ -37,13 +32,7 @@ def carry_incoming_trace(app: ASGIApp) -> ASGIApp:
             for name, value in scope["headers"]
             if name in TRACE_HEADERS
         }
-        if not carrier:
+        with caller_context(carrier):
             await app(scope, receive, send)
-            return
-        token = context.attach(propagate.extract(carrier))
-        try:
-            await app(scope, receive, send)
-        finally:
-            context.detach(token)
 
     return carried

@@ -16,10 +16,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
-from opentelemetry import context, propagate
 
-# The keys the global propagator reads (W3C trace context and baggage), as gRPC metadata names them.
-TRACE_KEYS = frozenset({"traceparent", "tracestate", "baggage"})
+from ejournal_platform.telemetry import TRACE_FIELDS, caller_context
 
 
 @asynccontextmanager
@@ -31,13 +29,7 @@ async def incoming_trace(
     carrier = {
         item.key: item.value
         for item in servicer_context.invocation_metadata() or ()
-        if item.key in TRACE_KEYS and isinstance(item.value, str)
+        if item.key in TRACE_FIELDS and isinstance(item.value, str)
     }
-    if not carrier:
+    with caller_context(carrier):
         yield
-        return
-    token = context.attach(propagate.extract(carrier))
-    try:
-        yield
-    finally:
-        context.detach(token)

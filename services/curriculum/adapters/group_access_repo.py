@@ -5,9 +5,9 @@ of them today.
 Why one statement: every grid the portal opens asks curriculum for the group's names, and reading the
 group, specialty, faculty, university, teaching load and substitutions one after another was six round
 trips, most of curriculum's share of a grid read (docs/perf/README.md, "Grid reads"). Why plain SQL on
-the psycopg connection: ListGroupMembers reads it and the members in one statement, on a connection
-lent without the ORM session (group_members_sql.py); a student's history runs ACCESS on its session's
-connection.
+the psycopg connection: ListGroupMembers sends it in one pipeline with the members, on a connection
+lent without the ORM session (group_members_sql.py); a student's history runs the same text on its
+session's connection.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ejournal_platform.authz import ResourceScope
 
 # Ids as text straight from PostgreSQL (the same form str(uuid) gives): the scope compares text ids.
-# "Today" is the database's date, for the substitutions as for every other reader of them. The columns
-# and joins are also the head of ListGroupMembers' one statement (group_members_sql.py).
-ACCESS_COLUMNS = """f.university_id::text, s.faculty_id::text, g.specialty_id::text,
+# "Today" is the database's date, for the substitutions as for every other reader of them.
+ACCESS = """
+SELECT f.university_id::text, s.faculty_id::text, g.specialty_id::text,
        (SELECT array_agg(t.teacher_id::text) FROM teaching_loads t
         WHERE t.group_id = g.id AND t.removed_at IS NULL),
        (SELECT array_agg(DISTINCT sub.substitute_id)
@@ -32,13 +32,13 @@ ACCESS_COLUMNS = """f.university_id::text, s.faculty_id::text, g.specialty_id::t
         WHERE t.group_id = g.id AND t.removed_at IS NULL
           AND (cardinality(sub.course_unit_ids) = 0 OR t.course_unit_id::text = ANY (sub.course_unit_ids))
           AND sub.starts_on <= current_date
-          AND current_date <= least(coalesce(sub.ended_on, sub.ends_on), sub.ends_on))"""
-ACCESS_FROM = """FROM groups g
+          AND current_date <= least(coalesce(sub.ended_on, sub.ends_on), sub.ends_on))
+FROM groups g
 JOIN specialties s ON s.id = g.specialty_id
 JOIN faculties f ON f.id = s.faculty_id
-JOIN universities u ON u.id = f.university_id"""
-ACCESS_COUNT = 5  # the columns of ACCESS_COLUMNS
-ACCESS = f"SELECT {ACCESS_COLUMNS}\n{ACCESS_FROM}\nWHERE g.id = %b"
+JOIN universities u ON u.id = f.university_id
+WHERE g.id = %b
+"""
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,17 @@ class GroupAccess:
         )
 
 
-def access_of(row: tuple[Any, ...] | None, group_id: uuid.UUID) -> GroupAccess | None:
-    """The GroupAccess of ACCESS_COLUMNS' values at the head of `row`; None for a group that does not
-    exist (no row: or whose specialty, faculty or university does not)."""
+async def queue_group_access(cursor: psycopg.AsyncCursor[Any], group_id: uuid.UUID) -> None:
+    """Send ACCESS on a binary cursor (possibly inside the caller's pipeline); `group_access_row` reads it."""
+    await cursor.execute(ACCESS, (group_id,))
+
+
+async def group_access_row(cursor: psycopg.AsyncCursor[Any], group_id: uuid.UUID) -> GroupAccess | None:
+    """None for a group that does not exist (or whose specialty, faculty or university does not)."""
+    row = await cursor.fetchone()
     if row is None:
         return None
-    university_id, faculty_id, specialty_id, teacher_ids, substitute_ids = row[:ACCESS_COUNT]
+    university_id, faculty_id, specialty_id, teacher_ids, substitute_ids = row
     return GroupAccess(
         university_id,
         faculty_id,
@@ -84,5 +89,5 @@ async def group_access(session: AsyncSession, group_id: uuid.UUID) -> GroupAcces
     driver = raw.driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
     async with driver.cursor(binary=True) as cursor:
-        await cursor.execute(ACCESS, (group_id,))
-        return access_of(await cursor.fetchone(), group_id)
+        await queue_group_access(cursor, group_id)
+        return await group_access_row(cursor, group_id)

@@ -1,16 +1,16 @@
-"""Reads and writes of the contingent: a student's placements, a group's members on a date."""
+"""Reads and writes of the contingent: a student's placements and movements (a group's members on a
+date: group_members_sql.py)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.curriculum.adapters.models import Group, Movement, Placement, RecordedCell, Specialty
-from services.curriculum.domain import records as rec
 from services.curriculum.domain.contingent import GroupRef
 from services.curriculum.domain.contingent import Placement as PlacementView
 
@@ -43,32 +43,6 @@ async def placements_of(
         )
         for p, g in rows.all()
     ]
-
-
-# A member list is read on every grid the portal opens: plain columns straight into the records, no
-# ORM entities to build and convert (docs/perf/README.md, "Grid reads").
-_PLACEMENT = [f.name for f in fields(rec.Placement)]
-_MOVEMENT = [f.name for f in fields(rec.Movement)]
-
-
-async def members_on(
-    session: AsyncSession, group_id: uuid.UUID, on: date, subgroup_id: uuid.UUID | None = None
-) -> list[tuple[rec.Placement, rec.Movement]]:
-    query = (
-        select(*(getattr(Placement, n) for n in _PLACEMENT), *(getattr(Movement, n) for n in _MOVEMENT))
-        .join(Movement, Movement.id == Placement.opened_by)
-        .where(
-            Placement.group_id == group_id,
-            Placement.valid_from <= on,
-            or_(Placement.valid_until.is_(None), Placement.valid_until > on),
-        )
-        .order_by(func.lower(Movement.student_name), Placement.student_id)
-    )
-    if subgroup_id is not None:
-        query = query.where(Placement.subgroup_id == subgroup_id)
-    split = len(_PLACEMENT)
-    rows = (await session.execute(query)).all()
-    return [(rec.Placement(*row[:split]), rec.Movement(*row[split:])) for row in rows]
 
 
 async def same_order_again(

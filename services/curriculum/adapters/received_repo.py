@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,6 @@ from services.curriculum.adapters.models import (
     Lesson,
     RecordedCell,
     Substitution,
-    TeachingLoad,
 )
 
 
@@ -89,25 +88,4 @@ async def end_substitution(
             ended_on=ended,
         )
         .on_conflict_do_update(index_elements=["substitution_id"], set_={"ended_on": ended})
-    )
-
-
-def substitutes_of_group_query(group_id: uuid.UUID) -> Select[str]:
-    """Who substitutes today for a teacher of this group's teaching load (in its course units); also a
-    subquery of group_access_repo's one-statement read."""
-    today = func.current_date()
-    s, t = Substitution, TeachingLoad
-    return (
-        select(s.substitute_id)
-        .join(t, cast(t.teacher_id, String) == s.absent_teacher_id)
-        .where(
-            t.group_id == group_id,
-            t.removed_at.is_(None),
-            or_(
-                func.cardinality(s.course_unit_ids) == 0,
-                cast(t.course_unit_id, String) == func.any(s.course_unit_ids),
-            ),
-            and_(s.starts_on <= today, today <= func.least(func.coalesce(s.ended_on, s.ends_on), s.ends_on)),
-        )
-        .distinct()
     )

@@ -38,6 +38,18 @@ class Placement:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    """A student in a group on a date, as ListGroupMembers answers: since when, by which order."""
+
+    student_id: str
+    subgroup_id: str | None
+    since: date
+    order_number: str
+    order_date: date
+    student_name: str
+
+
 def check_enrollment(placements: list[Placement], target: GroupRef, effective: date, v: Violations) -> None:
     """One student is in at most one group of a course at a time."""
     for p in placements:

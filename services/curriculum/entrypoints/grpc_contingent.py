@@ -61,10 +61,10 @@ class ContingentRpcs(Rpcs):
     async def ListGroupMembers(
         self, request: pb.ListGroupMembersRequest, context: Context
     ) -> pb.ListGroupMembersResponse:
-        rows = await contingent.list_group_members(
+        members = await contingent.list_group_members(
             self.deps, authenticated(), request.group_id, request.on_date, request.subgroup_id
         )
-        return pb.ListGroupMembersResponse(members=[tr.member(p, m) for p, m in rows])
+        return pb.ListGroupMembersResponse(members=[tr.member(m) for m in members])
 
     async def GetStudentHistory(
         self, request: pb.GetStudentHistoryRequest, context: Context

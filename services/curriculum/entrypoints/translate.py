@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as pb
 from ejournal.curriculum.v1 import events_pb2 as ev
+from services.curriculum.domain.contingent import GroupMember
 from services.curriculum.domain.records import (
     AuditEntry,
     Classroom,
@@ -15,7 +16,6 @@ from services.curriculum.domain.records import (
     GroupWithSubgroups,
     Lesson,
     Movement,
-    Placement,
     Specialty,
     Subgroup,
     TeachingLoad,
@@ -159,11 +159,11 @@ def movement(m: Movement) -> pb.Movement:
     )
 
 
-def member(p: Placement, m: Movement) -> pb.GroupMember:
+def member(m: GroupMember) -> pb.GroupMember:
     return pb.GroupMember(
-        student_id=s(p.student_id),
-        subgroup_id=s(p.subgroup_id),
-        since=s(p.valid_from),
+        student_id=m.student_id,
+        subgroup_id=m.subgroup_id or "",
+        since=m.since.isoformat(),
         order=order_pb(m.order_number, m.order_date),
         student_name=m.student_name,
     )

@@ -15,18 +15,23 @@ from services.curriculum.adapters import contingent_repo
 from services.curriculum.adapters.contingent_repo import (
     group_ref,
     lock_student,
-    members_on,
     movements_of,
     placements_of,
     same_order_again,
 )
+from services.curriculum.adapters.group_members_sql import read_group_members
 from services.curriculum.adapters.ids import need_id, parse_id
 from services.curriculum.adapters.lookups import Place, get, place_of_group, subgroup_of
 from services.curriculum.adapters.models import AcademicYear, Movement, Placement
 from services.curriculum.adapters.records import record, records
 from services.curriculum.domain import records as rec
 from services.curriculum.domain.checks import Violations, day, text
-from services.curriculum.domain.contingent import check_enrollment, check_transfer, current_placement
+from services.curriculum.domain.contingent import (
+    GroupMember,
+    check_enrollment,
+    check_transfer,
+    current_placement,
+)
 from services.curriculum.service_layer import events
 from services.curriculum.service_layer.authorization import require
 from services.curriculum.service_layer.deps import Deps
@@ -255,15 +260,19 @@ async def expel_student(deps: Deps, principal: Principal, cmd: ExpelStudent) -> 
 
 async def list_group_members(
     deps: Deps, principal: Principal, group_id: str, on_date: str, subgroup_id: str = ""
-) -> list[tuple[rec.Placement, rec.Movement]]:
+) -> list[GroupMember]:
+    """Who is in the group (its subgroup, when given) on the date (today by default), by name; for
+    those entitled (see personal_data). A read on every grid the portal opens: on a pooled connection
+    without the ORM session, access and members in one round trip."""
     v = Violations()
     on = day(on_date, "on_date", v, required=False) or deps.clock().date()
     gid = need_id(group_id, "group_id")
     subid = parse_id(subgroup_id, "subgroup_id", required=False)
     v.raise_if_any()
-    async with deps.uow() as uow:
-        await require_group_members(uow.session, principal, gid)
-        return await members_on(uow.session, gid, on, subid)
+    async with deps.uow.explicit_transaction() as lent:
+        access, members = await read_group_members(lent.connection, gid, on, subid)
+    require_group_members(principal, access)
+    return members
 
 
 async def student_history(deps: Deps, principal: Principal, student_id: str) -> list[rec.Movement]:

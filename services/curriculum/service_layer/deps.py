@@ -1,4 +1,5 @@
-"""What every use case needs: a unit of work per transaction and a clock (tests move it)."""
+"""What every use case needs: a unit of work per transaction (or, for a hot read, a pooled connection
+without the ORM session) and a clock (tests move it)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from ejournal_platform.db import UnitOfWork
+from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
 from services.curriculum.adapters.bulk import BulkOutboxWriter
 
@@ -30,15 +31,30 @@ class ReadableUnitOfWork(UnitOfWork):
         await super().__aexit__(exc_type, exc, tb)
 
 
-def unit_of_work_factory(
-    sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter
-) -> Callable[[], UnitOfWork]:
-    # Imports write tens of thousands of events in one transaction: write them in bulk.
-    writer = BulkOutboxWriter(outbox)
-    return lambda: ReadableUnitOfWork(sessions, writer)
+class UnitsOfWork:
+    """`deps.uow()` opens a unit of work; `deps.uow.explicit_transaction()` lends a connection of the
+    same pool without the ORM session, for a read on every grid the portal opens (ListGroupMembers),
+    where the session's layers cost more client CPU than the read's SQL (docs/perf/README.md, stop 32)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter) -> None:
+        self._sessions = sessions
+        # Imports write tens of thousands of events in one transaction: write them in bulk.
+        self._writer = BulkOutboxWriter(outbox)
+
+    def __call__(self) -> UnitOfWork:
+        return ReadableUnitOfWork(self._sessions, self._writer)
+
+    def explicit_transaction(self) -> ExplicitTransaction:
+        engine = self._sessions.kw["bind"]
+        assert isinstance(engine, AsyncEngine)
+        return ExplicitTransaction(engine, self._writer)
+
+
+def unit_of_work_factory(sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter) -> UnitsOfWork:
+    return UnitsOfWork(sessions, outbox)
 
 
 @dataclass
 class Deps:
-    uow: Callable[[], UnitOfWork]
+    uow: UnitsOfWork
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -18,6 +18,7 @@ from ejournal_platform.authz import ResourceScope, allowed
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import PermissionDenied
 from services.curriculum.adapters import group_access_repo
+from services.curriculum.adapters.group_access_repo import GroupAccess
 
 ACTION = "contingent.read"
 
@@ -29,14 +30,16 @@ def refused() -> PermissionDenied:
 async def group_scope(session: AsyncSession, group_id: uuid.UUID) -> ResourceScope | None:
     """Where the group sits, with the teachers of its journals (its teaching load) and whoever
     substitutes for one of them today as assignees; None for a group that does not exist. One
-    statement (adapters/group_access_repo.py): every grid the portal opens comes through here."""
+    statement (adapters/group_access_repo.py), on the session's connection."""
     found = await group_access_repo.group_access(session, group_id)
     return None if found is None else found.scope()
 
 
-async def require_group_members(session: AsyncSession, principal: Principal, group_id: uuid.UUID) -> None:
-    scope = await group_scope(session, group_id)
-    if scope is None or not allowed(principal, ACTION, scope):
+def require_group_members(principal: Principal, access: GroupAccess | None) -> None:
+    """Refused for a group that does not exist (`access` None) exactly as for one the caller may not
+    read. `access` is read with the members in one round trip (adapters/group_members_sql.py): every
+    grid the portal opens comes through here."""
+    if access is None or not allowed(principal, ACTION, access.scope()):
         raise refused()
 
 

@@ -36,8 +36,8 @@ def student(login: str) -> str:
 async def members(
     deps: Deps, group: str, on: str, subgroup: str = "", *, by: Principal
 ) -> list[tuple[str, str]]:
-    rows = await contingent.list_group_members(deps, by, group, on, subgroup)
-    return [(m.student_name, str(p.subgroup_id or "")) for p, m in rows]
+    found = await contingent.list_group_members(deps, by, group, on, subgroup)
+    return [(m.student_name, m.subgroup_id or "") for m in found]
 
 
 @pytest.mark.rule("KZ-15")
@@ -97,6 +97,9 @@ async def test_enroll_transfer_expel_with_history(deps: Deps, world: World) -> N
         ("Нұрлан Оспанов", world.subgroup_b)
     ]
     assert await members(deps, world.group2, "2026-10-05", world.subgroup_a, by=caller) == []
+    assert await members(deps, world.group2, "2026-10-05", world.subgroup_b, by=caller) == [
+        ("Нұрлан Оспанов", world.subgroup_b)
+    ]
     assert await members(deps, world.group1, "2027-02-03", by=caller) == []
 
     history = await contingent.student_history(deps, caller, nurlan)

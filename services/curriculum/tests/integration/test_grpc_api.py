@@ -156,9 +156,10 @@ async def test_groups_members_and_loads_through_the_api(
     members = await stub.ListGroupMembers(
         pb.ListGroupMembersRequest(group_id=world.group2, on_date="2026-09-15"), metadata=bearer("registrar")
     )
-    assert [(m.student_name, m.subgroup_id, m.order.number) for m in members.members] == [
-        ("Айжан Нұрланқызы", world.subgroup_a, "124-с")
-    ]
+    assert [
+        (m.student_id, m.student_name, m.subgroup_id, m.since, m.order.number, m.order.date)
+        for m in members.members
+    ] == [(student, "Айжан Нұрланқызы", world.subgroup_a, "2026-09-01", "124-с", "2026-08-20")]
     unit = await stub.DefineCourseUnit(
         pb.DefineCourseUnitRequest(
             academic_year_id=world.year,

@@ -18,10 +18,11 @@ from services.curriculum.service_layer import contingent, substitutions, teachin
 from services.curriculum.service_layer.contingent import EnrollStudent, OrderInput
 from services.curriculum.service_layer.deps import Deps
 from services.curriculum.service_layer.imports.runner import get_import
-from services.curriculum.service_layer.teaching_load import AssignTeachingLoad
+from services.curriculum.service_layer.teaching_load import AssignTeachingLoad, RemoveTeachingLoad
 from services.curriculum.tests.integration.conftest import person, registrar
 from services.curriculum.tests.integration.helpers import deliver
 from services.curriculum.tests.integration.test_imports import LOAD_HEADER, csv_bytes, run
+from services.curriculum.tests.integration.test_tenancy import second_university
 from services.curriculum.tests.integration.world import SYSTEM, World, define_discipline
 
 pytestmark = pytest.mark.integration
@@ -73,7 +74,7 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
     for who, principal in entitled_to_both.items():
         caller = principal
         members = await contingent.list_group_members(deps, caller, world.group1, "2026-09-15")
-        assert [m.student_name for _, m in members] == ["Әйгерім Сейітқали"], who
+        assert [m.student_name for m in members] == ["Әйгерім Сейітқали"], who
         assert [m.order_number for m in await contingent.student_history(deps, caller, STUDENT)] == [
             "124-с"
         ], who
@@ -110,6 +111,85 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
         real = await refusal_of(contingent.student_history(deps, caller, STUDENT))
         missing = await refusal_of(contingent.student_history(deps, caller, str(uuid.uuid4())))
         assert real == missing, who
+
+
+async def test_members_are_refused_alike_for_another_universitys_group_by_subgroup_or_missing(
+    deps: Deps, world: World
+) -> None:
+    """ListGroupMembers reads the access row and the members in one round trip and decides from the row:
+    another university's registrar gets the same refusal for a real group, for each of its subgroups
+    and for a missing one, and never a member; the group's own registrar reads them by subgroup too."""
+    caller = registrar(world.university)
+    await contingent.enroll_student(
+        deps,
+        caller,
+        EnrollStudent(
+            student_id=STUDENT,
+            group_id=world.group2,
+            subgroup_id=world.subgroup_a,
+            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
+            student_name="Әйгерім Сейітқали",
+        ),
+    )
+    other, _ = await second_university(deps)
+    stranger = registrar(other, "registrar-2")
+
+    def members(by: Principal, group: str, subgroup: str = "") -> object:
+        return contingent.list_group_members(deps, by, group, "2026-09-15", subgroup)
+
+    missing = await refusal_of(members(stranger, str(uuid.uuid4())))
+    for subgroup in ("", world.subgroup_a, world.subgroup_b, str(uuid.uuid4())):
+        assert await refusal_of(members(stranger, world.group2, subgroup)) == missing, subgroup
+        assert await refusal_of(members(stranger, str(uuid.uuid4()), subgroup)) == missing, subgroup
+
+    async def names(subgroup: str = "") -> list[tuple[str, str, str]]:
+        found = await contingent.list_group_members(deps, caller, world.group2, "2026-09-15", subgroup)
+        return [(m.student_name, m.student_id, m.subgroup_id or "") for m in found]
+
+    assert await names() == [("Әйгерім Сейітқали", STUDENT, world.subgroup_a)]
+    assert await names(world.subgroup_a) == [("Әйгерім Сейітқали", STUDENT, world.subgroup_a)]
+    assert await names(world.subgroup_b) == []
+
+
+async def test_a_teacher_whose_teaching_load_is_removed_reads_the_names_no_more(
+    deps: Deps, world: World
+) -> None:
+    """Only the teaching load in force makes a teacher an assignee of the group (issue 13)."""
+    caller = registrar(world.university)
+    await contingent.enroll_student(
+        deps,
+        caller,
+        EnrollStudent(
+            student_id=STUDENT,
+            group_id=world.group1,
+            subgroup_id="",
+            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
+            student_name="Әйгерім Сейітқали",
+        ),
+    )
+    unit = await define_discipline(deps, world, by=caller)
+    head = person("head-a", "department_head", "department", world.dept_a)
+    load = await teaching_load.assign_teaching_load(
+        deps,
+        head,
+        AssignTeachingLoad(
+            teacher_id=TEACHER,
+            course_unit_id=unit,
+            group_id=world.group1,
+            subgroup_id="",
+            lesson_type="practical",
+            hours=30,
+        ),
+    )
+    teacher = person(TEACHER, "teacher", "department", world.dept_a)
+    found = await contingent.list_group_members(deps, teacher, world.group1, "2026-09-15")
+    assert [m.student_name for m in found] == ["Әйгерім Сейітқали"]
+    await teaching_load.remove_teaching_load(
+        deps, head, RemoveTeachingLoad(load_id=str(load.id), reason="another teacher takes the group")
+    )
+    assert "contingent.read" in await refusal_of(
+        contingent.list_group_members(deps, teacher, world.group1, "2026-09-15")
+    )
 
 
 async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_substituting(
@@ -157,7 +237,7 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
         caller = person(who, "teacher", "department", world.dept_a)
         return [
             m.student_name
-            for _, m in await contingent.list_group_members(deps, caller, world.group1, "2026-09-15")
+            for m in await contingent.list_group_members(deps, caller, world.group1, "2026-09-15")
         ]
 
     assert "contingent.read" in await refusal_of(names_as(SUBSTITUTE))

@@ -39,11 +39,12 @@ async def refusal_of(call: object) -> str:
     return str(refused.value)
 
 
-async def test_members_and_history_only_by_need(deps: Deps, world: World) -> None:
-    caller = registrar(world.university)
+async def enrolled_and_taught(deps: Deps, world: World) -> tuple[str, str]:
+    """STUDENT in group 1 by order 124-с, and TEACHER's practical teaching load of a discipline there:
+    the discipline's course unit and the load's id."""
     await contingent.enroll_student(
         deps,
-        caller,
+        registrar(world.university),
         EnrollStudent(
             student_id=STUDENT,
             group_id=world.group1,
@@ -52,17 +53,24 @@ async def test_members_and_history_only_by_need(deps: Deps, world: World) -> Non
             student_name="Әйгерім Сейітқали",
         ),
     )
-    unit = await define_discipline(deps, world, by=caller)
-    caller = person("head-a", "department_head", "department", world.dept_a)
-    load = AssignTeachingLoad(
-        teacher_id=TEACHER,
-        course_unit_id=unit,
-        group_id=world.group1,
-        subgroup_id="",
-        lesson_type="practical",
-        hours=30,
+    unit = await define_discipline(deps, world, by=registrar(world.university))
+    load = await teaching_load.assign_teaching_load(
+        deps,
+        person("head-a", "department_head", "department", world.dept_a),
+        AssignTeachingLoad(
+            teacher_id=TEACHER,
+            course_unit_id=unit,
+            group_id=world.group1,
+            subgroup_id="",
+            lesson_type="practical",
+            hours=30,
+        ),
     )
-    await teaching_load.assign_teaching_load(deps, caller, load)
+    return unit, str(load.id)
+
+
+async def test_members_and_history_only_by_need(deps: Deps, world: World) -> None:
+    await enrolled_and_taught(deps, world)
 
     entitled_to_both: dict[str, Principal] = {
         "registrar of the university": registrar(world.university),
@@ -155,37 +163,13 @@ async def test_a_teacher_whose_teaching_load_is_removed_reads_the_names_no_more(
     deps: Deps, world: World
 ) -> None:
     """Only the teaching load in force makes a teacher an assignee of the group (issue 13)."""
-    caller = registrar(world.university)
-    await contingent.enroll_student(
-        deps,
-        caller,
-        EnrollStudent(
-            student_id=STUDENT,
-            group_id=world.group1,
-            subgroup_id="",
-            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
-            student_name="Әйгерім Сейітқали",
-        ),
-    )
-    unit = await define_discipline(deps, world, by=caller)
+    _, load_id = await enrolled_and_taught(deps, world)
     head = person("head-a", "department_head", "department", world.dept_a)
-    load = await teaching_load.assign_teaching_load(
-        deps,
-        head,
-        AssignTeachingLoad(
-            teacher_id=TEACHER,
-            course_unit_id=unit,
-            group_id=world.group1,
-            subgroup_id="",
-            lesson_type="practical",
-            hours=30,
-        ),
-    )
     teacher = person(TEACHER, "teacher", "department", world.dept_a)
     found = await contingent.list_group_members(deps, teacher, world.group1, "2026-09-15")
     assert [m.student_name for m in found] == ["Әйгерім Сейітқали"]
     await teaching_load.remove_teaching_load(
-        deps, head, RemoveTeachingLoad(load_id=str(load.id), reason="another teacher takes the group")
+        deps, head, RemoveTeachingLoad(load_id=load_id, reason="another teacher takes the group")
     )
     assert "contingent.read" in await refusal_of(
         contingent.list_group_members(deps, teacher, world.group1, "2026-09-15")
@@ -197,32 +181,7 @@ async def test_a_substitute_reads_the_names_of_the_groups_they_teach_while_subst
 ) -> None:
     """Issue 13: a substitute (identity's SubstitutionAppointed) reads the member list of the absent
     teacher's groups in the substituted course units, from its first day to its end, and not after."""
-    caller = registrar(world.university)
-    await contingent.enroll_student(
-        deps,
-        caller,
-        EnrollStudent(
-            student_id=STUDENT,
-            group_id=world.group1,
-            subgroup_id="",
-            order=OrderInput("124-с", "2026-08-20", "2026-09-01"),
-            student_name="Әйгерім Сейітқали",
-        ),
-    )
-    unit = await define_discipline(deps, world, by=caller)
-    caller = person("head-a", "department_head", "department", world.dept_a)
-    await teaching_load.assign_teaching_load(
-        deps,
-        caller,
-        AssignTeachingLoad(
-            teacher_id=TEACHER,
-            course_unit_id=unit,
-            group_id=world.group1,
-            subgroup_id="",
-            lesson_type="practical",
-            hours=30,
-        ),
-    )
+    unit, _ = await enrolled_and_taught(deps, world)
     today = date.today()
 
     def appointed(substitution: str, substitute: str, units: list[str]) -> idn.SubstitutionAppointed:

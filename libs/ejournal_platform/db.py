@@ -159,6 +159,13 @@ class ExplicitTransaction:
         self._encoded = False
         self._fairy: PoolProxiedConnection | None = None
 
+    @classmethod
+    def of(cls, sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter) -> ExplicitTransaction:
+        """A connection of the pool the sessions are bound to (the service's one engine)."""
+        engine = sessions.kw["bind"]
+        assert isinstance(engine, AsyncEngine)
+        return cls(engine, outbox)
+
     async def __aenter__(self) -> Self:
         fairy = await self._engine.raw_connection()
         driver = fairy.driver_connection

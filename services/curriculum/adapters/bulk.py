@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import current_request_id
 from ejournal_platform.events import Event
 from ejournal_platform.outbox import OutboxWriter
@@ -20,9 +21,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     if not rows:
         return
     columns = list(rows[0])
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
+    driver = await driver_connection(session)
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     async with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:

@@ -20,6 +20,7 @@ import psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import ResourceScope
+from ejournal_platform.binary_statements import driver_connection
 
 # Ids as text straight from PostgreSQL (the same form str(uuid) gives): the scope compares text ids.
 # "Today" is the database's date, for the substitutions as for every other reader of them.
@@ -84,10 +85,6 @@ async def group_access_row(cursor: psycopg.AsyncCursor[Any], group_id: uuid.UUID
 
 async def group_access(session: AsyncSession, group_id: uuid.UUID) -> GroupAccess | None:
     """ACCESS on the session's own connection, so inside its transaction (a student's history)."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
-    async with driver.cursor(binary=True) as cursor:
+    async with (await driver_connection(session)).cursor(binary=True) as cursor:
         await queue_group_access(cursor, group_id)
         return await group_access_row(cursor, group_id)

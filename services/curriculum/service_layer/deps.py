@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
@@ -45,9 +45,7 @@ class UnitsOfWork:
         return ReadableUnitOfWork(self._sessions, self._writer)
 
     def explicit_transaction(self) -> ExplicitTransaction:
-        engine = self._sessions.kw["bind"]
-        assert isinstance(engine, AsyncEngine)
-        return ExplicitTransaction(engine, self._writer)
+        return ExplicitTransaction.of(self._sessions, self._writer)
 
 
 def unit_of_work_factory(sessions: async_sessionmaker[AsyncSession], outbox: OutboxWriter) -> UnitsOfWork:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.gradebook.adapters.pg import raw_connection
+from ejournal_platform.binary_statements import driver_connection
 from services.gradebook.domain.totals import MarkInput
 
 
@@ -60,7 +60,7 @@ async def sections_of_journals(
     found: dict[uuid.UUID, dict[uuid.UUID, SectionInfo]] = {j: {} for j in journal_ids}
     if not journal_ids:
         return found
-    conn = await raw_connection(session)
+    conn = await driver_connection(session)
     async with conn.cursor(binary=True) as cur:
         await cur.execute(SECTIONS_OF_JOURNALS, (journal_ids,))
         for r in await cur.fetchall():
@@ -69,14 +69,14 @@ async def sections_of_journals(
 
 
 async def columns_of(session: AsyncSession, journal_id: uuid.UUID) -> dict[uuid.UUID, ColumnInfo]:
-    conn = await raw_connection(session)
+    conn = await driver_connection(session)
     async with conn.cursor(binary=True) as cur:
         await cur.execute(COLUMNS, (journal_id,))
         return {r[0]: ColumnInfo(*r) for r in await cur.fetchall()}
 
 
 async def sections_of(session: AsyncSession, journal_id: uuid.UUID) -> dict[uuid.UUID, SectionInfo]:
-    conn = await raw_connection(session)
+    conn = await driver_connection(session)
     async with conn.cursor(binary=True) as cur:
         await cur.execute(SECTIONS, (journal_id,))
         return {r[0]: SectionInfo(*r) for r in await cur.fetchall()}

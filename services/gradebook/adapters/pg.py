@@ -13,16 +13,10 @@ import psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ejournal_platform.binary_statements import driver_connection
+
 CLOSED_SQLSTATE = "EJ005"  # a write into a closed section or a locked journal (migration 0002)
 APPEND_ONLY_SQLSTATE = "EJ009"  # an UPDATE/DELETE of history, statements...
-
-
-async def raw_connection(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
-    connection = await session.connection()
-    fairy = await connection.get_raw_connection()
-    driver = fairy.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
-    return driver
 
 
 async def explicit_connection(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
@@ -87,7 +81,7 @@ def sqlstate_of(error: BaseException) -> str | None:
 
 async def set_grant(session: AsyncSession, grant_id: str, actor_id: str) -> None:
     """Name the reopen grant this transaction writes under, for the closed-section trigger."""
-    conn = await raw_connection(session)
+    conn = await driver_connection(session)
     await conn.execute(
         "SELECT set_config('ejournal.grant_id', %s, true), set_config('ejournal.actor_id', %s, true)",
         (grant_id, actor_id),

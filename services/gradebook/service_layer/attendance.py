@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import (
@@ -22,7 +23,6 @@ from ejournal_platform.errors import (
 from ejournal_platform.events import Event
 from services.gradebook.adapters import cells_sql
 from services.gradebook.adapters.journal_rows import ColumnInfo, columns_of, sections_of
-from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.cell_batch import Cell, ColumnFacts, plan, refusals
 from services.gradebook.domain.history_chain import Change, link_batch
 from services.gradebook.domain.vocabulary import (
@@ -103,7 +103,7 @@ async def write_cells(
 ) -> None:
     """rows: (student, old status, new status, source, checked-in time, new version); typed: each row's
     client time of marking (None: none was sent), kept in the history and its chain as for marks."""
-    conn = await raw_connection(uow.session)
+    conn = await driver_connection(uow.session)
     position, previous = await cells_sql.lock_chain_head(conn, journal.journal_id)
     await cells_sql.upsert_attendance(
         conn,
@@ -280,7 +280,7 @@ async def _record(
         raise ValidationFailed(f"{len(violations)} entr(ies) refused; nothing was written", violations)
     parsed = [uuid.UUID(e.student_id) for e in entries]  # all on the roster, so all ids
     grant = await _closed_guard(uow, journal, column, principal, now, reason)
-    conn = await raw_connection(uow.session)
+    conn = await driver_connection(uow.session)
     await cells_sql.lock_chain_head(conn, journal.journal_id)
     current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, parsed)
     keys = [Cell(str(lesson_uuid), str(s)) for s in parsed]

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ejournal_platform.authz import require
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import Principal
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Wording
 from ejournal_regulation import get_profile
 from services.gradebook.adapters import cells_sql, checkins_repo
 from services.gradebook.adapters.journal_rows import ColumnInfo, sections_of
-from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain import checkin
 from services.gradebook.domain.checkin_window import OutsideWindow, lesson_window
 from services.gradebook.domain.closed import section_closed
@@ -140,7 +140,7 @@ async def check_in(gb: Gradebook, principal: Principal | None, code: str) -> Che
         )
         if not first:
             raise AlreadyExists("you have already checked in for this lesson", field="code")
-        conn = await raw_connection(uow.session)
+        conn = await driver_connection(uow.session)
         await cells_sql.lock_chain_head(conn, journal.journal_id)
         current = await cells_sql.current_attendance(conn, journal.journal_id, column.column_id, [student])
         old_status, old_version, _source, _at = current.get(student, (None, 0, "", None))

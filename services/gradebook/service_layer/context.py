@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.outbox import OutboxWriter
@@ -37,9 +37,7 @@ class Gradebook:
 
     def explicit_transaction(self) -> ExplicitTransaction:
         """A connection of the sessions' pool without a session (WriteMarks' common case)."""
-        engine = self.sessions.kw["bind"]
-        assert isinstance(engine, AsyncEngine)
-        return ExplicitTransaction(engine, self.outbox)
+        return ExplicitTransaction.of(self.sessions, self.outbox)
 
     def now(self) -> datetime:
         return self.clock()

@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.db import UnitOfWork
 from ejournal_platform.errors import Conflict, InvalidArgument
 from services.gradebook.adapters import idempotency_sql
 from services.gradebook.adapters.idempotency_sql import CallKey, Stored
-from services.gradebook.adapters.pg import raw_connection
 
 __all__ = ["CallKey", "Replay", "Reply", "TwinFirst", "accept", "check_key", "fingerprint", "once", "recall"]
 
@@ -46,7 +46,7 @@ def accept(stored: Stored | None, call: CallKey) -> bytes | None:
 
 
 async def recall(uow: UnitOfWork, call: CallKey) -> bytes | None:
-    return accept(await idempotency_sql.recall(await raw_connection(uow.session), call), call)
+    return accept(await idempotency_sql.recall(await driver_connection(uow.session), call), call)
 
 
 class Replay(Exception):
@@ -99,7 +99,7 @@ async def once(
             return Reply(stored=earlier)
         raise
     if not stored_with_work and not await idempotency_sql.remember(
-        await raw_connection(uow.session), call, encode(outcome)
+        await driver_connection(uow.session), call, encode(outcome)
     ):
         return await _twins_reply(uow, call)
     await uow.commit()

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ejournal_platform.authz import require
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from services.gradebook.adapters import journals_sql
-from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.domain.journal import JournalView
 
 __all__ = [
@@ -39,7 +39,7 @@ async def load_journal(
 ) -> JournalView:
     """The journal and who may write it on `day`. With `for_subject`, substitutions are looked up only
     if that person is not one of the journal's own teachers (the hot path of a teacher's write)."""
-    found = await journals_sql.fetch_journal(await raw_connection(session), journal_id, day, for_subject)
+    found = await journals_sql.fetch_journal(await driver_connection(session), journal_id, day, for_subject)
     if found is None:
         raise NotFound(f"journal {journal_id} not found", field="journal_id")
     return found
@@ -47,7 +47,7 @@ async def load_journal(
 
 async def load_journals(session: AsyncSession, journal_ids: list[uuid.UUID], day: date) -> list[JournalView]:
     """Several journals (a page of a list) in a constant number of round trips, in the order asked."""
-    return await journals_sql.fetch_journals(await raw_connection(session), journal_ids, day)
+    return await journals_sql.fetch_journals(await driver_connection(session), journal_ids, day)
 
 
 def refusal(principal: Principal | None, action: str) -> Exception:
@@ -73,12 +73,15 @@ async def authorized_journal(
     """The journal, if the caller may perform `action` on it; otherwise PermissionDenied (no hint): a
     missing journal is refused exactly like someone else's, so the answer reveals no existence."""
     found = await journals_sql.fetch_journal(
-        await raw_connection(session), journal_id, day, principal.subject if principal is not None else None
+        await driver_connection(session),
+        journal_id,
+        day,
+        principal.subject if principal is not None else None,
     )
     return authorize(principal, action, found)
 
 
 async def roster(session: AsyncSession, journal: JournalView) -> dict[uuid.UUID, uuid.UUID | None]:
     return await journals_sql.fetch_roster(
-        await raw_connection(session), journal.group_id, journal.subgroup_id
+        await driver_connection(session), journal.group_id, journal.subgroup_id
     )

@@ -31,6 +31,7 @@ from typing import Any
 import psycopg
 
 from ejournal.gradebook.v1 import events_pb2 as ev
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import Principal
 from ejournal_platform.db import ExplicitTransaction, UnitOfWork
 from ejournal_platform.errors import Conflict, FailedPrecondition, InvalidArgument, ValidationFailed
@@ -42,7 +43,6 @@ from services.gradebook.adapters.pg import (
     CLOSED_SQLSTATE,
     explicit_connection,
     queue_commit,
-    raw_connection,
     sqlstate_of,
 )
 from services.gradebook.domain.cell_batch import Cell, plan, refusals
@@ -168,7 +168,7 @@ async def apply_marks(
     `commit`: the caller does nothing after this but commit, so the transaction commits in the writes'
     round trip (unless a reopen grant was opened on the ORM session: the unit of work commits it)."""
     _check_shape(cells)
-    conn = uow.connection if isinstance(uow, ExplicitTransaction) else await raw_connection(uow.session)
+    conn = uow.connection if isinstance(uow, ExplicitTransaction) else await driver_connection(uow.session)
     keys = _keys(cells)
     if state is None:
         state = await cells_sql.read_for_write(conn, journal.journal_id, _queried_columns(keys))

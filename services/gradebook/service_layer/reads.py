@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ejournal_platform.authz import Role, allowed
+from ejournal_platform.binary_statements import driver_connection
 from ejournal_platform.context import Principal
 from ejournal_platform.errors import PermissionDenied, Unauthenticated
 from ejournal_platform.pagination import Page, page_request
 from services.gradebook.adapters import journals_sql, reads_repo
 from services.gradebook.adapters.grid_sql import GridRows, read_grid
 from services.gradebook.adapters.journal_rows import SectionInfo, sections_of_journals
-from services.gradebook.adapters.pg import raw_connection
 from services.gradebook.adapters.reads_repo import StatementRecord
 from services.gradebook.domain.history_chain import Change, Verdict, verify
 from services.gradebook.domain.state_check import CellMismatch, first_state_mismatch
@@ -148,7 +148,7 @@ async def grid(gb: Gradebook, principal: Principal | None, journal_id: str) -> G
     now = gb.now()
     async with gb.unit_of_work() as uow:
         session = uow.session
-        conn = await raw_connection(session)
+        conn = await driver_connection(session)
         # The journal's row comes with the grid (one round trip); nothing read leaves unless allowed.
         row, rows = await read_grid(conn, parse_id(journal_id, "journal_id"), now)
         subject = principal.subject if principal is not None else None

@@ -6,8 +6,10 @@ seeded with COPY (bench/seed.py); teachers use portal sessions (access cookie + 
 1. gateway_write_marks_per_s: 16 concurrent teachers, each on a journal of their own, each saving
    25-cell batches (Idempotency-Key, per-cell expected versions) with POST .../marks, against the same
    batches at the same concurrency straight into PostgreSQL: per batch one upsert + one history insert
-   + one outbox insert in one transaction. Target: >= 0.3 x raw. The two alternate in ROUNDS rounds,
-   so both meet the same load on a shared machine; each side's CPU per save is printed too. Before the
+   + one outbox insert in one transaction, into the gradebook's own tables (the same rows ours writes,
+   bench/raw_writes.py); the same into three bare tables is printed beside it ("write marks/s, raw into
+   bare tables"). Target: >= 0.3 x raw. The sides alternate in ROUNDS rounds, so all meet the same
+   load on a shared machine; each side's CPU per save is printed too. Before the
    rounds both sides make a few untimed saves (open connections, prepared statements). The teachers'
    HTTP client is bench/http_client.py, a lean keep-alive client (httpx cost 3-4 times raw's psycopg
    client in CPU on the same cores); each reply's status, cells and versions are still checked.
@@ -40,7 +42,16 @@ import psycopg
 from bench.harness import Servers, servers
 from bench.http_client import KeepAliveClient
 from bench.profiling import cpu_used, postmaster_pid, print_cpu, print_threads, profiled, threads_used
-from bench.raw_writes import RAW_HISTORY, RAW_OUTBOX, RAW_TABLES, RAW_UPSERT
+from bench.raw_writes import (
+    LAST_POSITION,
+    RAW_HISTORY,
+    RAW_OUTBOX,
+    RAW_TABLES,
+    RAW_UPSERT,
+    SERVICE_HISTORY,
+    SERVICE_OUTBOX,
+    SERVICE_UPSERT,
+)
 from bench.report import figure, percentile, size
 from bench.seed import Journal, Seeded, UniversitySize, seed_group_members, seed_university
 from bench.services import Stack, gateway_stack
@@ -117,9 +128,22 @@ async def ours_writer(
 
 
 async def raw_writer(
-    conn: psycopg.AsyncConnection[Any], journal: Journal, cells: list[Cell], saves: int, first: int = 0
+    conn: psycopg.AsyncConnection[Any],
+    journal: Journal,
+    cells: list[Cell],
+    saves: int,
+    first: int = 0,
+    positions: dict[uuid.UUID, int] | None = None,
 ) -> int:
+    """The same saves straight into PostgreSQL: one upsert, one history insert, one outbox insert in one
+    transaction. `positions` given: into the gradebook's own tables (bench/raw_writes.py SERVICE_*), the
+    history positions continuing from each journal's last; None: into the three bare tables (RAW_*)."""
     written = 0
+    journal_id = journal.journal_id
+    if positions is not None and journal_id not in positions:
+        last = await (await conn.execute(LAST_POSITION, (journal_id,))).fetchone()
+        positions[journal_id] = last[0] if last else 0
+        await conn.commit()  # so that each save below is a transaction of its own, not a savepoint
     # One open connection per client for the whole run, as the services' pools keep theirs.
     for n in range(first, first + saves):
         batch = [cells[(n * BATCH + i) % len(cells)] for i in range(BATCH)]
@@ -127,16 +151,25 @@ async def raw_writer(
         studs = [uuid.UUID(s) for _, s in batch]
         values = [str((n + i) % 101) for i in range(BATCH)]
         payloads = [
-            ev.MarkRecorded(journal_id=str(journal.journal_id), lesson_id=c, student_id=s, value=v,
+            ev.MarkRecorded(journal_id=str(journal_id), lesson_id=c, student_id=s, value=v,
                             author_id="raw").SerializeToString()
             for (c, s), v in zip(batch, values, strict=True)
         ]  # fmt: skip
+        hashes = [b"h" * 32] * BATCH
+        subject = f"journal/{journal_id}"
         async with conn.transaction(), conn.cursor() as cur:
-            await cur.execute(RAW_UPSERT, (journal.journal_id, cols, studs, values))
-            await cur.execute(RAW_HISTORY, (journal.journal_id, cols, studs, values, [b"h" * 32] * BATCH))
-            await cur.execute(
-                RAW_OUTBOX, (f"journal/{journal.journal_id}", [uuid.uuid4() for _ in batch], payloads)
-            )
+            if positions is None:
+                await cur.execute(RAW_UPSERT, (journal_id, cols, studs, values))
+                await cur.execute(RAW_HISTORY, (journal_id, cols, studs, values, hashes))
+                await cur.execute(RAW_OUTBOX, (subject, [uuid.uuid4() for _ in batch], payloads))
+            else:
+                ids = (journal_id, journal_id, journal_id)  # the row's journal, its term, its university
+                await cur.execute(SERVICE_UPSERT, (*ids, cols, studs, values))
+                last = positions[journal_id]
+                await cur.execute(SERVICE_HISTORY, (journal_id, last, *ids[1:], cols, studs, values, hashes))
+                await cur.execute(SERVICE_OUTBOX, (subject, payloads))
+        if positions is not None:
+            positions[journal_id] += BATCH
         written += BATCH
     return written
 
@@ -158,11 +191,17 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
                  "client": os.getpid(), "postgres": postmaster}  # fmt: skip
     services = {"gateway": stack.pids["gateway"], "gradebook": stack.pids["gradebook"]}
     raw_processes = {"client": os.getpid(), "postgres": postmaster}
+    # The raw side twice: into the gradebook's own tables (the figure's raw: the same rows into the same
+    # tables) and into bare tables of the same columns (printed beside it); bench/raw_writes.py.
+    positions: dict[uuid.UUID, int] = {}
+    raw_sides: dict[str, dict[uuid.UUID, int] | None] = {"raw": positions, "bare": None}
     ours_cpu: dict[str, float] = {}
-    raw_cpu: dict[str, float] = {}
+    raw_cpu: dict[str, dict[str, float]] = {side: {} for side in raw_sides}
     ours_threads: dict[str, dict[str, float]] = {}
-    ours_seconds = raw_seconds = 0.0
-    ours_marks = raw_marks = 0
+    ours_seconds = 0.0
+    raw_seconds = dict.fromkeys(raw_sides, 0.0)
+    ours_marks = 0
+    raw_marks = dict.fromkeys(raw_sides, 0)
     versions: list[dict[Cell, int]] = [{} for _ in ours_journals]
     per_round = saves // ROUNDS
     # One keep-alive connection per teacher (bench/http_client.py: a lean client, so that the load
@@ -178,10 +217,13 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
         await asyncio.gather(
             *(ours_writer(http, stack, j, c, WARM_SAVES, 0, v)
               for http, j, c, v in zip(clients, ours_journals, ours_cells, versions, strict=True)),
-            *(raw_writer(conn, j, c, WARM_SAVES)
-              for conn, j, c in zip(raw_conns, raw_journals, raw_cells, strict=True)),
         )  # fmt: skip
-        # Rounds of ours then raw, so that both meet the same load on a machine others share.
+        for target in raw_sides.values():
+            await asyncio.gather(
+                *(raw_writer(conn, j, c, WARM_SAVES, 0, target)
+                  for conn, j, c in zip(raw_conns, raw_journals, raw_cells, strict=True))
+            )  # fmt: skip
+        # Rounds of ours then each raw side, so that all meet the same load on a machine others share.
         with profiled("write", processes):
             for round_ in range(ROUNDS):
                 first = WARM_SAVES + round_ * per_round
@@ -196,22 +238,47 @@ async def writes(stack: Stack, url: str, journals: Sequence[Journal], postmaster
                 _add(ours_cpu, cpu)
                 for name, spent in threads.items():
                     _add(ours_threads.setdefault(name, {}), spent)
-                with cpu_used(raw_processes, frozenset({"postgres"})) as cpu:
-                    t0 = time.perf_counter()
-                    raw = await asyncio.gather(
-                        *(raw_writer(conn, j, c, per_round, first)
-                          for conn, j, c in zip(raw_conns, raw_journals, raw_cells, strict=True))
-                    )  # fmt: skip
-                    raw_seconds += time.perf_counter() - t0
-                raw_marks += sum(raw)
-                _add(raw_cpu, cpu)
+                for side, target in raw_sides.items():
+                    with cpu_used(raw_processes, frozenset({"postgres"})) as cpu:
+                        t0 = time.perf_counter()
+                        raw = await asyncio.gather(
+                            *(raw_writer(conn, j, c, per_round, first, target)
+                              for conn, j, c in zip(raw_conns, raw_journals, raw_cells, strict=True))
+                        )  # fmt: skip
+                        raw_seconds[side] += time.perf_counter() - t0
+                    raw_marks[side] += sum(raw)
+                    _add(raw_cpu[side], cpu)
     for conn in raw_conns:
         await conn.close()
-    figure("gateway_write_marks_per_s", ours_marks / ours_seconds, raw_marks / raw_seconds, "marks/s")
+    await _check_raw_rows(url, raw_journals, positions)
+    ours_rate = ours_marks / ours_seconds
+    figure("gateway_write_marks_per_s", ours_rate, raw_marks["raw"] / raw_seconds["raw"], "marks/s")
+    bare_rate = raw_marks["bare"] / raw_seconds["bare"]
+    figure("write marks/s, raw into bare tables", ours_rate, bare_rate, "marks/s")
     # CPU, unlike time, hardly depends on how loaded the machine is: the figure to compare changes by.
     print_cpu(ours_cpu, ours_marks // BATCH, "25-cell save through the gateway")
     print_threads(ours_threads, ours_marks // BATCH)
-    print_cpu(raw_cpu, raw_marks // BATCH, "raw 25-cell save")
+    print_cpu(raw_cpu["raw"], raw_marks["raw"] // BATCH, "raw 25-cell save into the gradebook's tables")
+    print_cpu(raw_cpu["bare"], raw_marks["bare"] // BATCH, "raw 25-cell save into bare tables")
+
+
+async def _check_raw_rows(url: str, journals: Sequence[Journal], positions: dict[uuid.UUID, int]) -> None:
+    """The raw side wrote what it counted: each journal's history ends at the position it kept, and
+    the chain of the seed's positions has no gap (a history row lost or doubled would show)."""
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        rows = await (
+            await conn.execute(
+                "SELECT journal_id, max(position), count(*) FROM history WHERE journal_id = ANY(%s)"
+                " GROUP BY journal_id",
+                ([j.journal_id for j in journals],),
+            )
+        ).fetchall()
+    found = {journal_id: (int(last), int(count)) for journal_id, last, count in rows}
+    for journal in journals:
+        kept = positions[journal.journal_id]
+        if found.get(journal.journal_id) != (kept, kept):
+            seen = found.get(journal.journal_id)
+            raise RuntimeError(f"raw history of {journal.journal_id}: (last, count) {seen}, kept {kept}")
 
 
 def _add(total: dict[str, float], more: dict[str, float]) -> None:

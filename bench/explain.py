@@ -56,10 +56,10 @@ async def explain_hot_queries(conn: psycopg.AsyncConnection[Any], journal: Journ
         ("grid: columns of the journal", _positional(grid_sql.COLUMNS), (j,)),
         ("grid: roster of the journal's group", _positional(grid_sql.ROSTER), (j,)),
         (
-            "batch save: what it reads after the chain lock (journal, columns, roster, closed sections,"
-            " idempotency key, current cells of the batch's columns)",
+            "batch save: what it reads after the chain lock (journal, the batch's columns and students,"
+            " closed sections, idempotency key, current cells of the batch's columns)",
             _positional(cells_sql.WRITE_STATE),
-            ("bench", "WriteMarks", "explain", j, j, column, j),
+            (",".join(students), column, "bench", "WriteMarks", "explain", j, j, column, j),
         ),
         (
             "batch save: upsert of 25 marks",

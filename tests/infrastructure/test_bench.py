@@ -135,3 +135,6 @@ def test_a_tiny_run_writes_every_named_figure_beside_its_raw_counterpart(tmp_pat
         assert figures[name]["better"] == better
         assert figures[name]["ours"] > 0 and figures[name]["raw"] > 0
         assert name in done.stdout
+    # The write figure's raw side writes into the gradebook's own tables; the bare-table raw stays beside it.
+    bare = figures["gateway/write marks/s, raw into bare tables"]
+    assert bare["ours"] == figures["gateway_write_marks_per_s"]["ours"] and bare["raw"] > 0

@@ -174,13 +174,39 @@ def test_the_grids_etag_answers_not_modified_and_a_stale_one_refuses_a_save(
 ) -> None:
     """GET .../grid answers an ETag of the gradebook's reply (its cells now come as JSON, forwarded by the
     gateway: the same public shape), 304 to it, and a save whose If-Match is no longer the grid's is
-    refused with 412 before anything is written; with the current one it is written."""
+    refused with 412 before anything is written; with the current one it is written. The test writes
+    a cell of the empty column first, so it does not depend on cells earlier tests wrote."""
     who, column = teacher_at_an_empty_column(browser, portal, "grid-etag", "kz.teacher1")
     api = who.page.request
     journal = re.search(r"/journals/([0-9a-f-]{36})", who.page.url)
     assert journal is not None, who.page.url
     grid_url = f"{portal}/api/v1/journals/{journal.group(1)}/grid"
     column_id = who.page.locator("#grid thead th[data-col]").nth(column).get_attribute("data-col")
+    csrf = next(c["value"] for c in who.page.context.cookies() if c["name"] == "ej_csrf")
+    first = api.get(grid_url)
+    assert first.status == 200
+    assert not any(c["column_id"] == column_id for c in first.json()["cells"])  # the empty column
+    student = first.json()["students"][0]["student_id"]
+
+    def save(value: str, version: int, if_match: str | None = None) -> int:
+        answer = api.post(
+            grid_url.removesuffix("/grid") + "/marks",
+            data={
+                "cells": [
+                    {
+                        "column_id": column_id,
+                        "student_id": student,
+                        "value": value,
+                        "expected_version": version,
+                    }
+                ]
+            },
+            headers={"Idempotency-Key": f"grid-etag-{value}", "x-csrf-token": csrf}
+            | ({"If-Match": if_match} if if_match is not None else {}),
+        )
+        return answer.status
+
+    assert save("60", 0) == 200
     read = api.get(grid_url)
     assert read.status == 200
     grid, tag = read.json(), read.headers["etag"]
@@ -188,30 +214,14 @@ def test_the_grids_etag_answers_not_modified_and_a_stale_one_refuses_a_save(
         set(c) == {"column_id", "student_id", "value", "version"} for c in grid["cells"]
     )
     assert all(isinstance(c["version"], str) and int(c["version"]) > 0 for c in grid["cells"])  # int64: text
-    assert not any(c["column_id"] == column_id for c in grid["cells"])  # the empty column
     assert api.get(grid_url, headers={"If-None-Match": tag}).status == 304
 
-    csrf = next(c["value"] for c in who.page.context.cookies() if c["name"] == "ej_csrf")
-    student = grid["students"][0]["student_id"]
-
-    def save(value: str, if_match: str) -> int:
-        answer = api.post(
-            grid_url.removesuffix("/grid") + "/marks",
-            data={
-                "cells": [
-                    {"column_id": column_id, "student_id": student, "value": value, "expected_version": 0}
-                ]
-            },
-            headers={"If-Match": if_match, "Idempotency-Key": f"grid-etag-{value}", "x-csrf-token": csrf},
-        )
-        return answer.status
-
-    assert save("61", '"0123456789abcdef0123456789abcdef"') == 412
+    assert save("61", 1, '"0123456789abcdef0123456789abcdef"') == 412
     assert api.get(grid_url, headers={"If-None-Match": tag}).status == 304  # nothing was written
-    assert save("62", tag) == 200
+    assert save("62", 1, tag) == 200
     again = api.get(grid_url, headers={"If-None-Match": tag})
     assert again.status == 200 and again.headers["etag"] != tag
     written = [c for c in again.json()["cells"] if c["column_id"] == column_id]
-    assert [(c["student_id"], c["value"], c["version"]) for c in written] == [(student, "62", "1")]
+    assert [(c["student_id"], c["value"], c["version"]) for c in written] == [(student, "62", "2")]
     assert save("63", tag) == 412  # the grid changed since `tag` was read
     who.assert_no_errors()

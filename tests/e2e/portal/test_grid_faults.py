@@ -223,5 +223,5 @@ def test_the_grids_etag_answers_not_modified_and_a_stale_one_refuses_a_save(
     assert again.status == 200 and again.headers["etag"] != tag
     written = [c for c in again.json()["cells"] if c["column_id"] == column_id]
     assert [(c["student_id"], c["value"], c["version"]) for c in written] == [(student, "62", "2")]
-    assert save("63", tag) == 412  # the grid changed since `tag` was read
+    assert save("63", 2, tag) == 412  # the grid changed since `tag` was read
     who.assert_no_errors()

@@ -12,6 +12,7 @@ import pytest
 
 from ejournal.curriculum.v1 import curriculum_service_pb2 as cpb
 from ejournal.curriculum.v1 import curriculum_service_pb2_grpc as cpb_grpc
+from ejournal_platform import telemetry
 from ejournal_platform.context import Principal, RoleGrant
 from ejournal_platform.grpc import server as server_module
 from ejournal_platform.grpc.client import bearer
@@ -88,10 +89,21 @@ async def test_an_incoming_traceparent_reaches_the_call_and_its_log_lines(
     assert rpc["trace_id"] == TRACE_ID  # the call's own log line joins the trace too
 
 
-async def test_a_call_without_a_traceparent_has_none(monkeypatch: pytest.MonkeyPatch, traced: bool) -> None:
+async def test_a_call_without_a_traceparent_has_none_unless_spans_are_recorded(
+    monkeypatch: pytest.MonkeyPatch, traced: bool
+) -> None:
+    """Without a traceparent the call joins no trace, unless OpenTelemetry's interceptor is on the path
+    and a recording provider is installed in this process (a service with tracing configured; in a
+    test run, an earlier test's `recorded_spans`, since a process keeps its first provider): then the
+    call is the root of a trace of its own, and its log lines carry that trace's id."""
+    recording = telemetry.spans_recorded()  # the process's real provider, not the patched choice below
     _, seen, logged = await call_with(monkeypatch, traced, ())
-    assert seen.traceparents == [None]
-    assert "trace_id" not in next(line for line in logged if line["event"] == "inside the call")
+    (traceparent,) = seen.traceparents
+    inside = next(line for line in logged if line["event"] == "inside the call")
+    if traced and recording:
+        assert traceparent is not None and inside["trace_id"] == traceparent.split("-")[1] != TRACE_ID
+    else:
+        assert traceparent is None and "trace_id" not in inside
 
 
 async def test_without_a_provider_no_opentelemetry_interceptor_is_on_the_call_path(

@@ -12,7 +12,7 @@ hundred bytes each) stay a bytea array, which measured faster than hex text for 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,7 @@ import psycopg
 from services.gradebook.adapters.idempotency_sql import CallKey, Stored
 from services.gradebook.adapters.journals_sql import JOURNAL, JournalRow
 from services.gradebook.adapters.pg import queue_begin, statement_cursor
-from services.gradebook.domain.cell_batch import ColumnFacts
+from services.gradebook.domain.cell_batch import Cell, ColumnFacts
 from services.gradebook.domain.history_chain import Change
 
 ID_SEP = ","
@@ -166,15 +166,14 @@ class WriteState:
 async def read_for_write(
     conn: psycopg.AsyncConnection[Any],
     journal_id: uuid.UUID,
-    column_ids: Sequence[str],
-    student_ids: Sequence[str],
+    cells: Sequence[Cell],
     recall: CallKey | None = None,
     *,
     begin: bool = False,
 ) -> WriteState:
     """The history-chain lock, then (WRITE_STATE) the journal's row (what access is decided on), the
-    batch's columns (`column_ids`, and the journal's attestation columns), which of `student_ids` are
-    on its roster, its closed sections, the reply stored under the call's idempotency key and the
+    columns of the batch's `cells` (and the journal's attestation columns), which of their students
+    are on its roster, its closed sections, the reply stored under the call's idempotency key and the
     current cells of the batch's columns: two statements, one round trip. They run in order on the
     server, each with its own snapshot: WRITE_STATE reads after the lock is granted, so a concurrent
     twin of this call that held the lock has committed its reply by then, and no other writer of this
@@ -189,7 +188,8 @@ async def read_for_write(
             if begin:
                 await queue_begin(conn)
             await lock.execute(LOCK_HEAD, (journal_id,))
-            cols, students = pack_ids(column_ids), pack_ids(student_ids)
+            cols = pack_ids(_uuids(c.column_id for c in cells))
+            students = pack_ids(_uuids(c.student_id for c in cells))
             await read.execute(WRITE_STATE, (students, cols, *key, journal_id, journal_id, cols, journal_id))
         head = await lock.fetchone()
         row = await read.fetchone()
@@ -221,6 +221,19 @@ async def read_for_write(
         set(closed),
         recalled,
     )
+
+
+def _uuids(ids: Iterable[str]) -> list[str]:
+    """The distinct ids of a batch (its columns, or its students) that can be ids at all: the others
+    match no column and no roster entry anyway, and would not cast to uuid in WRITE_STATE."""
+    found = []
+    for id_ in dict.fromkeys(ids):
+        try:
+            uuid.UUID(id_)
+        except ValueError:
+            continue
+        found.append(id_)
+    return found
 
 
 async def upsert_marks(

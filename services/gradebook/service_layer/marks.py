@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -138,19 +138,6 @@ def _keys(cells: Sequence[CellWrite]) -> list[Cell]:
     return [Cell(c.column_id.lower(), c.student_id.lower()) for c in cells]
 
 
-def _uuids(ids: Iterable[str]) -> list[str]:
-    """The distinct ids of a batch (its columns, or its students) that can be ids at all: the others
-    match no column and no roster entry anyway, and would not cast to uuid in WRITE_STATE."""
-    found = []
-    for id_ in dict.fromkeys(ids):
-        try:
-            uuid.UUID(id_)
-        except ValueError:
-            continue
-        found.append(id_)
-    return found
-
-
 async def apply_marks(
     gb: Gradebook,
     uow: UnitOfWork | ExplicitTransaction,
@@ -172,9 +159,7 @@ async def apply_marks(
     conn = uow.connection if isinstance(uow, ExplicitTransaction) else await driver_connection(uow.session)
     keys = _keys(cells)
     if state is None:
-        state = await cells_sql.read_for_write(
-            conn, journal.journal_id, _uuids(k.column_id for k in keys), _uuids(k.student_id for k in keys)
-        )
+        state = await cells_sql.read_for_write(conn, journal.journal_id, keys)
     values, rejected = mark_book(journal.profile_code).normalise([c.value for c in cells])
     checked = refusals(keys, state.columns, state.roster)
     violations = [(f"cells[{r.index}].value", r.reason) for r in rejected] + checked.violations
@@ -340,14 +325,7 @@ async def write_marks(gb: Gradebook, principal: Principal | None, cmd: WriteMark
     async def work(
         holder: UnitOfWork | ExplicitTransaction, conn: psycopg.AsyncConnection[Any]
     ) -> MarkOutcome:
-        state = await cells_sql.read_for_write(
-            conn,
-            journal_uuid,
-            _uuids(k.column_id for k in keys),
-            _uuids(k.student_id for k in keys),
-            recall=call,
-            begin=True,
-        )
+        state = await cells_sql.read_for_write(conn, journal_uuid, keys, recall=call, begin=True)
         row = state.journal
         found = None if row is None else await journals_sql.complete(conn, row, now.date(), subject or None)
         journal = authorize(principal, "journal.write", found)

@@ -163,10 +163,12 @@ async def raw_writer(
                 await cur.execute(RAW_HISTORY, (journal_id, cols, studs, values, hashes))
                 await cur.execute(RAW_OUTBOX, (subject, [uuid.uuid4() for _ in batch], payloads))
             else:
-                ids = (journal_id, journal_id, journal_id)  # the row's journal, its term, its university
-                await cur.execute(SERVICE_UPSERT, (*ids, cols, studs, values))
+                # The journal's id three times: the row's, then its term's and its university's lookups.
+                await cur.execute(SERVICE_UPSERT, (journal_id, journal_id, journal_id, cols, studs, values))
                 last = positions[journal_id]
-                await cur.execute(SERVICE_HISTORY, (journal_id, last, *ids[1:], cols, studs, values, hashes))
+                await cur.execute(
+                    SERVICE_HISTORY, (journal_id, last, journal_id, journal_id, cols, studs, values, hashes)
+                )
                 await cur.execute(SERVICE_OUTBOX, (subject, payloads))
         if positions is not None:
             positions[journal_id] += BATCH

@@ -9,6 +9,8 @@ no idempotency key, no checks. The gateway's write figure is measured against th
 work into the same tables, as its grid figures read the service's own tables) and prints the first
 beside it (docs/perf "Stop 33")."""
 
+from services.gradebook.adapters.cells_sql import TERM, UNIVERSITY
+
 RAW_TABLES = """
 CREATE TABLE raw_marks (journal_id uuid, column_id uuid, student_id uuid, value text, version bigint,
     updated_at timestamptz, updated_by text, PRIMARY KEY (journal_id, column_id, student_id));
@@ -36,14 +38,12 @@ FROM unnest(%b::uuid[], %b::bytea[]) AS u(id, p)
 """
 
 # The gradebook's own tables (services/gradebook/adapters/cells_sql.py writes the same rows). The
-# journal's term and university come from its row, as the service's statements take them; history
+# journal's term and university come from its row through the service's own subqueries; history
 # positions follow the journal's last one, kept by the writer (one writer per journal).
-_TERM = "(SELECT term_id FROM journals WHERE journal_id = %b)"
-_UNIVERSITY = "(SELECT university_id FROM journals WHERE journal_id = %b)"
 SERVICE_UPSERT = f"""
 INSERT INTO marks (journal_id, column_id, student_id, value, version, updated_at, updated_by, term_id,
                    university_id)
-SELECT %b, u.c, u.s, u.v, 1, now(), 'raw', {_TERM}, {_UNIVERSITY}
+SELECT %b, u.c, u.s, u.v, 1, now(), 'raw', {TERM}, {UNIVERSITY}
 FROM unnest(%b::uuid[], %b::uuid[], %b::text[]) AS u(c, s, v)
 ON CONFLICT (journal_id, column_id, student_id, term_id) DO UPDATE
 SET value = excluded.value, version = marks.version + 1, updated_at = excluded.updated_at,
@@ -52,7 +52,7 @@ SET value = excluded.value, version = marks.version + 1, updated_at = excluded.u
 SERVICE_HISTORY = f"""
 INSERT INTO history (journal_id, position, kind, column_id, student_id, old_value, new_value, author_id,
                      recorded_at, prev_hash, hash, term_id, university_id)
-SELECT %b, %b + u.o, 'mark', u.c, u.s, NULL, u.v, 'raw', now(), u.h, u.h, {_TERM}, {_UNIVERSITY}
+SELECT %b, %b + u.o, 'mark', u.c, u.s, NULL, u.v, 'raw', now(), u.h, u.h, {TERM}, {UNIVERSITY}
 FROM unnest(%b::uuid[], %b::uuid[], %b::text[], %b::bytea[]) WITH ORDINALITY AS u(c, s, v, h, o)
 """
 SERVICE_OUTBOX = """

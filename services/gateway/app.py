@@ -20,9 +20,10 @@ from ejournal_platform.telemetry import spans_recorded
 from services.gateway import imports, session
 from services.gateway.auth import GatewayProblem
 from services.gateway.clients import ServiceClients
+from services.gateway.direct import DirectRoutes
 from services.gateway.metrics import Metrics
 from services.gateway.problems import grpc_error_handler, problem, validation_error_handler
-from services.gateway.route_table import rpc_router
+from services.gateway.route_table import rpc_routes
 from services.gateway.settings import GatewaySettings
 from services.gateway.trace_context import carry_incoming_trace
 from services.portal.app import install as install_portal
@@ -66,6 +67,9 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    api, with_body = rpc_routes()
+    # Innermost of the middlewares, so request ids, metrics and traces cover what it serves.
+    app.add_middleware(DirectRoutes, fastapi=app, direct=with_body)
     app.add_middleware(metrics.middleware)
     if spans_recorded():
         # The HTTP server span, outermost, which the gRPC client spans continue (probes are left out).
@@ -122,6 +126,6 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
 
     app.include_router(session.router)
     app.include_router(imports.router)
-    app.include_router(rpc_router())
+    app.include_router(api)
     install_portal(app)  # the web portal on the same origin: / is sign-in, the API stays under /api/v1
     return app

@@ -18,7 +18,7 @@ from services.gateway.enrich import (
     remember_journal_groups,
 )
 from services.gateway.http_rules import message_types, routes_from_contracts
-from services.gateway.rpc_routes import Early, Enrich, RpcRoute, add_rpc_route
+from services.gateway.rpc_routes import BodyRoute, Early, Enrich, RpcRoute, add_rpc_route
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,11 @@ ROUTES: list[RpcRoute] = [with_behaviour(route) for route in routes_from_contrac
 def rpc_router() -> APIRouter:
     """Each route as its contract declares it; whether it needs a session is the contract's word (the
     method option `(ejournal.api.v1.public)`), the same the owning service's authentication hook reads."""
+    return rpc_routes()[0]
+
+
+def rpc_routes() -> tuple[APIRouter, list[BodyRoute]]:
+    """The router, and its routes that take a JSON body (which direct.py serves)."""
     router = APIRouter()
-    for route in ROUTES:
-        add_rpc_route(router, route, *message_types(route))
-    return router
+    with_body = [add_rpc_route(router, route, *message_types(route)) for route in ROUTES]
+    return router, [found for found in with_body if found is not None]

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import orjson
 import xxhash
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.json_format import ParseError
 from google.protobuf.message import Message
@@ -142,9 +143,23 @@ async def _check_if_match(request: Request, route: RpcRoute, data: dict[str, Any
         raise GatewayProblem(412, "PRECONDITION_FAILED", "the grid changed since it was read: read it again")
 
 
+@dataclass(frozen=True)
+class BodyRoute:
+    """What direct.py needs to serve a route whose request is a JSON body exactly as its FastAPI
+    endpoint does: the same models and the same `call` (which is everything the endpoint does after
+    FastAPI has read the caller and validated the body)."""
+
+    route: RpcRoute
+    api_route: APIRoute
+    body_model: type[BaseModel]
+    reply_model: type[BaseModel]
+    call: Callable[[Request, dict[str, Any], str | None], Awaitable[Any]]
+
+
 def add_rpc_route(
     router: APIRouter, route: RpcRoute, request_type: type[Message], response_type: type[Message]
-) -> None:
+) -> BodyRoute | None:
+    """Adds the route to `router`; returns what direct.py needs when the route takes a JSON body."""
     reply_model = model_for(response_type.DESCRIPTOR)
     body_fields = frozenset(route.path_fields)
     has_body = route.body == "*" and len(request_type.DESCRIPTOR.fields) > len(body_fields)
@@ -245,3 +260,8 @@ def add_rpc_route(
         responses=ERROR_RESPONSES
         | ({304: {"description": "not modified since that ETag"}} if route.etag else {}),
     )
+    if body_model is None or query_fields:
+        return None
+    api_route = router.routes[-1]
+    assert isinstance(api_route, APIRoute)
+    return BodyRoute(route, api_route, body_model, reply_model, call)

@@ -162,6 +162,9 @@ class ScopedInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
     def __init__(self, scopes: list[CallScope]) -> None:
         self._scopes = scopes
+        # gRPC asks the interceptor for every call; the wrapped handler depends only on the method's
+        # own handler (the same object each call), so it is made once per method (issue 19).
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
 
     async def intercept_service(
         self,
@@ -172,6 +175,14 @@ class ScopedInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         if handler is None:
             return handler
         method = handler_call_details.method
+        known = self._wrapped.get(method)
+        if known is not None and known[0] is handler:
+            return known[1]
+        wrapped = self._wrap(handler, method)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         scopes = self._scopes
 
         async def enter_scopes(stack: AsyncExitStack, context: grpc.aio.ServicerContext[Any, Any]) -> None:

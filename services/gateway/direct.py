@@ -50,7 +50,8 @@ class _Direct:
 
 
 def _flattened(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
-    """The app's routes in the order its router tries them (an included router's in its place)."""
+    """The app's routes in the order its router tries them (an included router's in its place; no router
+    is included with a prefix, so each route's own path is whole)."""
     found: list[BaseRoute] = []
     for route in routes:
         included = getattr(route, "original_router", None)

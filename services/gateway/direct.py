@@ -23,7 +23,6 @@ import grpc
 import orjson
 from fastapi import FastAPI, Request, Response
 from pydantic import TypeAdapter, ValidationError
-from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,17 +81,6 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-async def _body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            raise ClientDisconnect  # as Starlette's Request.body() raises it: nobody to answer
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 def _replaying(body: bytes, receive: Receive) -> Receive:
     """The request's body once more, for FastAPI, then the connection's own messages."""
     sent = False
@@ -142,20 +130,20 @@ class DirectRoutes:
             await self.inner(scope, receive, send)
             return
         served, path_params = found
-        body = await _body(receive)
-        answer = await self.answer(scope, _replaying(body, receive), served, path_params, body)
+        request = Request(scope, receive)
+        body = await request.body()
+        answer = await self.answer(request, served, path_params, body)
         if answer is None:  # FastAPI answers it, as it always did
             await self.inner(scope, _replaying(body, receive), send)
         else:
             await answer(scope, receive, send)
 
     async def answer(
-        self, scope: Scope, receive: Receive, served: _Direct, path_params: dict[str, Any], body: bytes
+        self, request: Request, served: _Direct, path_params: dict[str, Any], body: bytes
     ) -> Response | None:
         route = served.body
-        scope["route"] = route.api_route  # what the metrics and the span are named by
-        scope["path_params"] = path_params
-        request = Request(scope, receive)
+        request.scope["route"] = route.api_route  # what the metrics and the span are named by
+        request.scope["path_params"] = path_params
         try:
             token = None if route.route.public else (await self.caller(request)).token
             try:

@@ -260,7 +260,7 @@ def add_rpc_route(
         responses=ERROR_RESPONSES
         | ({304: {"description": "not modified since that ETag"}} if route.etag else {}),
     )
-    if body_model is None or query_fields:
+    if body_model is None:
         return None
     api_route = router.routes[-1]
     assert isinstance(api_route, APIRoute)
